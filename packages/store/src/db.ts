@@ -1,0 +1,28 @@
+/** The one database interface the lab talks to; PGlite and node-postgres both implement it. */
+
+/** Rows and the affected-row count of one statement. */
+export interface QueryResult<Row> {
+  readonly rows: Row[];
+  /** Rows inserted/updated/deleted (0 for SELECT on some drivers; use rows.length there). */
+  readonly rowCount: number;
+}
+
+/** Something SQL can be sent to: a connection, a pool or an open transaction. */
+export interface Queryable {
+  /** Runs one parameterised statement (`$1, $2 …`); values are never spliced into the SQL. */
+  query<Row = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<QueryResult<Row>>;
+  /** Runs a script of several statements without parameters (migrations). */
+  exec(sql: string): Promise<void>;
+}
+
+/** Which engine is behind a {@link Db}. */
+export type DbKind = 'pglite' | 'postgres';
+
+/** A database handle: the embedded PGlite or a PostgreSQL server. */
+export interface Db extends Queryable {
+  readonly kind: DbKind;
+  /** Runs `fn` in one transaction: committed when it resolves, rolled back when it throws. */
+  transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
+  /** Releases the connection(s) / closes the embedded database. */
+  close(): Promise<void>;
+}

@@ -1,0 +1,42 @@
+import { PGlite, type Transaction } from '@electric-sql/pglite';
+import { StoreError } from '@nflab/contracts';
+import type { Db, Queryable, QueryResult } from '../db.js';
+
+/** Wraps a driver error so the message says what failed and `query` keeps the SQL. */
+export const storeError = (error: unknown, sql: string): StoreError => {
+  const reason = error instanceof Error ? error.message : String(error);
+  return new StoreError(`database query failed: ${reason}`, sql, { cause: error });
+};
+
+const wrap = (target: PGlite | Transaction): Queryable => ({
+  async query<Row>(sql: string, params: readonly unknown[] = []): Promise<QueryResult<Row>> {
+    try {
+      const result = await target.query<Row>(sql, params as unknown[]);
+      return { rows: result.rows, rowCount: result.affectedRows ?? result.rows.length };
+    } catch (error) {
+      throw storeError(error, sql);
+    }
+  },
+  async exec(sql: string): Promise<void> {
+    try {
+      await target.exec(sql);
+    } catch (error) {
+      throw storeError(error, sql);
+    }
+  },
+});
+
+/**
+ * Opens the embedded PostgreSQL (PGlite) in `dataDir`, or in memory when `dataDir` is undefined.
+ * PGlite is single-connection: statements are serialised, which is what an embedded lab wants.
+ */
+export const openPglite = async (dataDir?: string): Promise<Db> => {
+  const pg = dataDir === undefined ? new PGlite() : new PGlite(dataDir);
+  await pg.waitReady;
+  return {
+    kind: 'pglite',
+    ...wrap(pg),
+    transaction: <T>(fn: (tx: Queryable) => Promise<T>): Promise<T> => pg.transaction((tx) => fn(wrap(tx))),
+    close: () => pg.close(),
+  };
+};

@@ -1,0 +1,65 @@
+import pg from 'pg';
+import type { Db, Queryable, QueryResult } from '../db.js';
+import { storeError } from './pglite.js';
+
+// BIGINT (int8) and NUMERIC arrive as strings by default; the lab's counts and prize money fit in
+// a double, and both drivers must return the same JavaScript types.
+pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value));
+pg.types.setTypeParser(pg.types.builtins.NUMERIC, (value) => Number(value));
+
+const wrap = (target: pg.Pool | pg.PoolClient): Queryable => ({
+  async query<Row>(sql: string, params: readonly unknown[] = []): Promise<QueryResult<Row>> {
+    try {
+      const result = await target.query(sql, params as unknown[]);
+      return { rows: result.rows as Row[], rowCount: result.rowCount ?? result.rows.length };
+    } catch (error) {
+      throw storeError(error, sql);
+    }
+  },
+  async exec(sql: string): Promise<void> {
+    try {
+      await target.query(sql);
+    } catch (error) {
+      throw storeError(error, sql);
+    }
+  },
+});
+
+/** Options of {@link openPostgres}. */
+export interface PostgresOptions {
+  /** Connection string, e.g. `postgres://user@127.0.0.1:5432/db`. */
+  readonly url: string;
+  /** Pool size. @default 10 */
+  readonly maxConnections?: number;
+}
+
+/** Connects to a PostgreSQL server through a node-postgres pool. */
+export const openPostgres = async ({ url, maxConnections = 10 }: PostgresOptions): Promise<Db> => {
+  const pool = new pg.Pool({ connectionString: url, max: maxConnections });
+  // An idle client that loses its server (restart, network) emits 'error'; the pool drops it and
+  // makes a new one on the next query, so this must not crash the process.
+  pool.on('error', () => undefined);
+  const db: Db = {
+    kind: 'postgres',
+    ...wrap(pool),
+    async transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
+      const client = await pool.connect().catch((error: unknown) => {
+        throw storeError(error, 'connect');
+      });
+      try {
+        await client.query('BEGIN');
+        const result = await fn(wrap(client));
+        await client.query('COMMIT');
+        return result;
+      } catch (error) {
+        await client.query('ROLLBACK').catch(() => undefined);
+        throw error;
+      } finally {
+        client.release();
+      }
+    },
+    close: () => pool.end(),
+  };
+  await db.query('SELECT 1');
+  return db;
+};

@@ -1,0 +1,3 @@
+export * from './db.js';
+export { openPglite } from './drivers/pglite.js';
+export { openPostgres, type PostgresOptions } from './drivers/postgres.js';
