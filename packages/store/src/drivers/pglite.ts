@@ -8,6 +8,8 @@ export const storeError = (error: unknown, sql: string): StoreError => {
   return new StoreError(`database query failed: ${reason}`, sql, { cause: error });
 };
 
+const DATE_OID = 1082;
+
 const wrap = (target: PGlite | Transaction): Queryable => ({
   async query<Row>(sql: string, params: readonly unknown[] = []): Promise<QueryResult<Row>> {
     try {
@@ -31,7 +33,9 @@ const wrap = (target: PGlite | Transaction): Queryable => ({
  * PGlite is single-connection: statements are serialised, which is what an embedded lab wants.
  */
 export const openPglite = async (dataDir?: string): Promise<Db> => {
-  const pg = dataDir === undefined ? new PGlite() : new PGlite(dataDir);
+  // DATE stays 'YYYY-MM-DD' (as in the node-postgres driver) so no time zone can shift a draw day.
+  const parsers = { [DATE_OID]: (value: string) => value };
+  const pg = dataDir === undefined ? new PGlite({ parsers }) : new PGlite(dataDir, { parsers });
   await pg.waitReady;
   return {
     kind: 'pglite',

@@ -6,6 +6,8 @@ import { storeError } from './pglite.js';
 // a double, and both drivers must return the same JavaScript types.
 pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value));
 pg.types.setTypeParser(pg.types.builtins.NUMERIC, (value) => Number(value));
+// A DATE is a calendar day, not an instant: keep it as 'YYYY-MM-DD' so no time zone can shift it.
+pg.types.setTypeParser(pg.types.builtins.DATE, (value) => value);
 
 const wrap = (target: pg.Pool | pg.PoolClient): Queryable => ({
   async query<Row>(sql: string, params: readonly unknown[] = []): Promise<QueryResult<Row>> {
