@@ -1,0 +1,115 @@
+/**
+ * Test harness shared by every package's database tests: which engines to run against and a
+ * throwaway database on each. Use as `describe.each(await testDbKinds())('%s', (kind) => …)`.
+ */
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { StoreError } from '@nflab/contracts';
+import type { Db, DbKind } from './db.js';
+import { openPglite } from './drivers/pglite.js';
+import { openPostgres } from './drivers/postgres.js';
+
+/** Server the tests use when `NFLAB_TEST_PG_URL` is unset. */
+export const DEFAULT_TEST_PG_URL = 'postgres://postgres@127.0.0.1:5432/postgres';
+
+/** Prefix of every throwaway test database, so a leftover one is recognisable (and droppable). */
+export const TEST_DB_PREFIX = 'nflab_t_';
+
+/** Connection string of the administrative database tests create their databases from. */
+export const testPgUrl = (): string => process.env.NFLAB_TEST_PG_URL ?? DEFAULT_TEST_PG_URL;
+
+// A probe must not hang a test file when the server is firewalled rather than down.
+const PROBE_TIMEOUT_MS = 2_000;
+
+const withAdminClient = async <T>(url: string, fn: (client: pg.Client) => Promise<T>): Promise<T> => {
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: PROBE_TIMEOUT_MS });
+  // A server that drops the socket emits 'error' on the client; the awaited call reports it.
+  client.on('error', () => undefined);
+  await client.connect();
+  try {
+    return await fn(client);
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+};
+
+let probe: Promise<boolean> | undefined;
+
+const serverReachable = (): Promise<boolean> => {
+  probe ??= withAdminClient(testPgUrl(), async (client) => {
+    await client.query('SELECT 1');
+    return true;
+  }).catch(() => false);
+  return probe;
+};
+
+/**
+ * Engines the tests should run against: always `pglite`, plus `postgres` when the server at
+ * {@link testPgUrl} answers. With `CI=true` the server is required, so it is listed even when it is
+ * down and its tests fail loudly instead of being skipped silently.
+ */
+export const testDbKinds = async (): Promise<DbKind[]> => {
+  if (process.env.CI === 'true') return ['pglite', 'postgres'];
+  return (await serverReachable()) ? ['pglite', 'postgres'] : ['pglite'];
+};
+
+/** A database opened by {@link openTestDb}. */
+export interface TestDb extends Db {
+  /** Connection string of the throwaway server database (open more connections with it); undefined for PGlite. */
+  readonly url: string | undefined;
+}
+
+const databaseUrl = (adminUrl: string, database: string): string => {
+  const url = new URL(adminUrl);
+  url.pathname = `/${database}`;
+  return url.toString();
+};
+
+const openServerTestDb = async (): Promise<TestDb> => {
+  const adminUrl = testPgUrl();
+  // Lowercase hex only, so the name needs no quoting and cannot inject anything.
+  const name = `${TEST_DB_PREFIX}${randomBytes(6).toString('hex')}`;
+  await withAdminClient(adminUrl, (client) => client.query(`CREATE DATABASE ${name}`)).catch(
+    (error: unknown) => {
+      const reason = error instanceof Error ? error.message : String(error);
+      throw new StoreError(
+        `cannot create test database ${name} on ${adminUrl} (NFLAB_TEST_PG_URL): ${reason}`,
+        undefined,
+        {
+          cause: error,
+        },
+      );
+    },
+  );
+  const url = databaseUrl(adminUrl, name);
+  const drop = (): Promise<unknown> =>
+    // FORCE ends connections a test left open (e.g. a second pool), so the drop never blocks.
+    withAdminClient(adminUrl, (client) => client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
+  let db: Db;
+  try {
+    db = await openPostgres({ url });
+  } catch (error) {
+    await drop().catch(() => undefined);
+    throw error;
+  }
+  return {
+    ...db,
+    url,
+    async close(): Promise<void> {
+      try {
+        await db.close();
+      } finally {
+        await drop();
+      }
+    },
+  };
+};
+
+/**
+ * Opens an empty database of `kind`: an in-memory PGlite, or a brand-new database
+ * `nflab_t_<random>` on the test server that is dropped when the returned handle is closed.
+ */
+export const openTestDb = async (kind: DbKind): Promise<TestDb> => {
+  if (kind === 'postgres') return openServerTestDb();
+  return { ...(await openPglite()), url: undefined };
+};

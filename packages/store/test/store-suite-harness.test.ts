@@ -1,0 +1,62 @@
+import pg from 'pg';
+import { describe, expect, test } from 'vitest';
+import { openTestDb, testDbKinds, testPgUrl, TEST_DB_PREFIX } from '@nflab/store/testing';
+
+const kinds = await testDbKinds();
+
+const databaseExists = async (name: string): Promise<boolean> => {
+  const client = new pg.Client({ connectionString: testPgUrl() });
+  await client.connect();
+  try {
+    const { rows } = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
+    return rows.length === 1;
+  } finally {
+    await client.end();
+  }
+};
+
+describe('testDbKinds', () => {
+  test('always includes pglite first', () => {
+    expect(kinds[0]).toBe('pglite');
+    expect(kinds.every((kind) => kind === 'pglite' || kind === 'postgres')).toBe(true);
+  });
+});
+
+describe.each(kinds)('openTestDb(%s)', (kind) => {
+  test('opens an empty, writable database of that kind', async () => {
+    const db = await openTestDb(kind);
+    try {
+      expect(db.kind).toBe(kind);
+      const { rows } = await db.query<{ n: number }>(
+        "SELECT count(*)::int AS n FROM information_schema.tables WHERE table_schema = 'public'",
+      );
+      expect(rows[0]?.n).toBe(0);
+      await db.exec('CREATE TABLE t (x int)');
+      await db.transaction((tx) => tx.query('INSERT INTO t VALUES ($1)', [1]));
+      expect((await db.query('SELECT x FROM t')).rows).toEqual([{ x: 1 }]);
+    } finally {
+      await db.close();
+    }
+  });
+});
+
+describe.skipIf(!kinds.includes('postgres'))('openTestDb(postgres) lifecycle', () => {
+  test('creates a fresh nflab_t_ database per call and drops it on close, even with other connections open', async () => {
+    const a = await openTestDb('postgres');
+    const b = await openTestDb('postgres');
+    const nameA = new URL(a.url ?? '').pathname.slice(1);
+    const nameB = new URL(b.url ?? '').pathname.slice(1);
+    expect(nameA.startsWith(TEST_DB_PREFIX)).toBe(true);
+    expect(nameA).not.toBe(nameB);
+    expect(await databaseExists(nameA)).toBe(true);
+    // A stray connection must not stop the drop (WITH (FORCE)).
+    const stray = new pg.Client({ connectionString: a.url });
+    stray.on('error', () => undefined);
+    await stray.connect();
+    await a.close();
+    await b.close();
+    await stray.end().catch(() => undefined);
+    expect(await databaseExists(nameA)).toBe(false);
+    expect(await databaseExists(nameB)).toBe(false);
+  });
+});
