@@ -1,0 +1,27 @@
+/** The model registry: one line per model; tests, the API and the UI loop over it. */
+import { ConfigError } from '@nflab/contracts';
+import type { ModelSpec } from '../model/types.js';
+import { mlp } from './mlp/mlp.js';
+
+/** Every model the lab can train, keyed by its persisted id. */
+export const MODELS = { mlp } as const satisfies Record<string, ModelSpec>;
+
+/** A registered model id (`'nhits'`). */
+export type ModelId = keyof typeof MODELS;
+
+/** Registered model ids, in registry order. */
+export const MODEL_IDS = Object.keys(MODELS) as ModelId[];
+
+/** True when `id` names a registered model. */
+export function isModelId(id: string): id is ModelId {
+  return Object.hasOwn(MODELS, id);
+}
+
+/** The spec of model `id`; an unknown id is a ConfigError listing the registered ids. */
+export function getModelSpec(id: string): ModelSpec {
+  if (!isModelId(id)) {
+    throw new ConfigError(`unknown model '${id}'; registered models: ${MODEL_IDS.join(', ')}`);
+  }
+  // Widened to the untyped contract: callers pass configs parsed by this spec's own schema.
+  return MODELS[id] as unknown as ModelSpec;
+}

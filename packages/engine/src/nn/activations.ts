@@ -1,0 +1,44 @@
+/** Activations by NeuralForecast's (PyTorch's) class names, as NHITS/NBEATS accept them. */
+import * as tf from '@tensorflow/tfjs-core';
+import type { ParamStore } from './params.js';
+
+/** The activation names NHITS, NBEATS and NBEATSx accept (their `ACTIVATIONS` list). */
+export const ACTIVATIONS = ['ReLU', 'Softplus', 'Tanh', 'SELU', 'LeakyReLU', 'PReLU', 'Sigmoid'] as const;
+
+/** One of {@link ACTIVATIONS}. */
+export type ActivationName = (typeof ACTIVATIONS)[number];
+
+/** An elementwise activation. */
+export type Activation = <T extends tf.Tensor>(x: T) => T;
+
+/** PyTorch's `nn.LeakyReLU` default negative slope. */
+const LEAKY_SLOPE = 0.01;
+/** PyTorch's `nn.PReLU` default initial slope (one shared parameter). */
+const PRELU_INIT = 0.25;
+
+/**
+ * Creates an activation. PReLU owns one learnable slope (`<path>/weight`, init 0.25) like
+ * `nn.PReLU()`; NeuralForecast builds one activation module per block and reuses it in every layer
+ * of that block, so callers create one per block to keep the parameter count equal.
+ */
+export function createActivation(store: ParamStore, path: string, name: ActivationName): Activation {
+  switch (name) {
+    case 'ReLU':
+      return (x) => tf.relu(x);
+    case 'Softplus':
+      return (x) => tf.softplus(x);
+    case 'Tanh':
+      return (x) => tf.tanh(x);
+    case 'SELU':
+      return (x) => tf.selu(x);
+    case 'LeakyReLU':
+      return (x) => tf.leakyRelu(x, LEAKY_SLOPE);
+    case 'Sigmoid':
+      return (x) => tf.sigmoid(x);
+    case 'PReLU': {
+      const weight = store.constant(`${path}/weight`, [1], PRELU_INIT);
+      // relu(x) - w * relu(-x): PReLU written with ops whose gradients reach the shared slope.
+      return (x) => tf.sub(tf.relu(x), tf.mul(weight, tf.relu(tf.neg(x)))) as typeof x;
+    }
+  }
+}

@@ -1,0 +1,9 @@
+/** Building blocks shared by the models: seeded RNG, variables, dense layers, activations, dropout, norms. */
+export * from './rng.js';
+export * from './params.js';
+export * from './linear.js';
+export * from './activations.js';
+export * from './forward-context.js';
+export * from './dropout.js';
+export * from './layer-norm.js';
+export * from './mlp.js';

@@ -1,0 +1,28 @@
+/** Layer normalisation over the last axis, as PyTorch's `nn.LayerNorm(dim)` (eps 1e-5, affine). */
+import * as tf from '@tensorflow/tfjs-core';
+import type { ParamStore } from './params.js';
+
+/** PyTorch's `nn.LayerNorm` default epsilon. */
+const EPS = 1e-5;
+
+/** A layer norm with learnable gain and shift. */
+export interface LayerNorm {
+  apply<T extends tf.Tensor>(x: T): T;
+}
+
+/** Creates a layer norm over a last axis of size `dim` (gain `<path>/weight` = 1, shift `<path>/bias` = 0). */
+export function createLayerNorm(store: ParamStore, path: string, dim: number): LayerNorm {
+  const weight = store.constant(`${path}/weight`, [dim], 1);
+  const bias = store.constant(`${path}/bias`, [dim], 0);
+  return {
+    apply<T extends tf.Tensor>(x: T): T {
+      return tf.tidy(() => {
+        const axis = x.rank - 1;
+        // [..., D] -> mean/var [..., 1]; biased variance as PyTorch uses.
+        const { mean, variance } = tf.moments(x, axis, true);
+        const normed = tf.div(tf.sub(x, mean), tf.sqrt(tf.add(variance, EPS)));
+        return tf.add(tf.mul(normed, weight), bias) as T;
+      });
+    },
+  };
+}

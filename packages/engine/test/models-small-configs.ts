@@ -1,0 +1,7 @@
+/** Tiny configurations of every registered model, so the shared model tests stay fast. */
+import type { ModelId } from '../src/models/registry.js';
+
+/** Per model, a small config (parsed by the model's schema, so defaults fill the rest). */
+export const SMALL_CONFIGS: Record<ModelId, Record<string, unknown>> = {
+  mlp: { num_layers: 2, hidden_size: 16 },
+};
