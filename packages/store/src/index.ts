@@ -6,3 +6,18 @@ export { choose, distinctPermutations, tierProbabilities } from './loto/odds.js'
 export { SALES_MODELS, type SalesModel } from './loto/sales.js';
 export { drawPrizes, type DrawPrizes, type DrawPrizesOptions } from './loto/prizes.js';
 export { synthesizeDraws, drawDays, MAX_SYNTH_DRAWS, type SynthesizeOptions } from './loto/synth.js';
+export {
+  migrate,
+  migrationStatus,
+  loadMigrations,
+  migrationChecksum,
+  MIGRATIONS_DIR,
+  SCHEMA_VERSION_TABLE,
+  type Migration,
+  type AppliedMigration,
+  type AppliedMigrationStatus,
+  type MigrationIssue,
+  type MigrationStatus,
+  type MigrateOptions,
+} from './migrate.js';
+export { openDb, resolveDbTarget, DEFAULT_NFLAB_HOME, type OpenDbOptions, type OpenedDb, type DbTarget } from './open.js';

@@ -62,6 +62,10 @@ export const openPostgres = async ({ url, maxConnections = 10 }: PostgresOptions
     },
     close: () => pool.end(),
   };
-  await db.query('SELECT 1');
+  // Fail fast on a bad URL or a down server, and end the pool so the failed attempt holds nothing open.
+  await db.query('SELECT 1').catch(async (error: unknown) => {
+    await pool.end().catch(() => undefined);
+    throw error;
+  });
   return db;
 };
