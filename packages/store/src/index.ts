@@ -1,11 +1,6 @@
 export * from './db.js';
 export { openPglite } from './drivers/pglite.js';
 export { openPostgres, type PostgresOptions } from './drivers/postgres.js';
-export { createRng, type Rng } from './loto/rng.js';
-export { choose, distinctPermutations, tierProbabilities } from './loto/odds.js';
-export { SALES_MODELS, type SalesModel } from './loto/sales.js';
-export { drawPrizes, type DrawPrizes, type DrawPrizesOptions } from './loto/prizes.js';
-export { synthesizeDraws, drawDays, MAX_SYNTH_DRAWS, type SynthesizeOptions } from './loto/synth.js';
 export {
   migrate,
   migrationStatus,
@@ -21,3 +16,9 @@ export {
   type MigrateOptions,
 } from './migrate.js';
 export { openDb, resolveDbTarget, DEFAULT_NFLAB_HOME, type OpenDbOptions, type OpenedDb, type DbTarget } from './open.js';
+export { createRng, type Rng } from './loto/rng.js';
+export { choose, distinctPermutations, tierProbabilities } from './loto/odds.js';
+export { SALES_MODELS, type SalesModel } from './loto/sales.js';
+export { drawPrizes, type DrawPrizes, type DrawPrizesOptions } from './loto/prizes.js';
+export { synthesizeDraws, drawDays, MAX_SYNTH_DRAWS, type SynthesizeOptions } from './loto/synth.js';
+export * from './calendar/jp-holidays.js';
