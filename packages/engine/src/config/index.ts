@@ -1,0 +1,2 @@
+/** The common training config shared by every model. */
+export * from './common.js';

@@ -1,0 +1,3 @@
+/** Panel data: frequencies, timestamps and the typed panel. */
+export * from './freq.js';
+export * from './panel.js';

@@ -1,0 +1,6 @@
+/** NeuralForecast-style windows: sources, references, assembly and sampling. */
+export * from './assemble.js';
+export * from './refs.js';
+export * from './sampler.js';
+export * from './sampling-rng.js';
+export * from './source.js';
