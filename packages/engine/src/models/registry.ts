@@ -2,9 +2,10 @@
 import { ConfigError } from '@nflab/contracts';
 import type { ModelSpec } from '../model/types.js';
 import { mlp } from './mlp/mlp.js';
+import { nhits } from './nhits/nhits.js';
 
 /** Every model the lab can train, keyed by its persisted id. */
-export const MODELS = { mlp } as const satisfies Record<string, ModelSpec>;
+export const MODELS = { mlp, nhits } as const satisfies Record<string, ModelSpec>;
 
 /** A registered model id (`'nhits'`). */
 export type ModelId = keyof typeof MODELS;

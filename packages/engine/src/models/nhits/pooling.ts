@@ -1,0 +1,40 @@
+/** NHITS input pooling: PyTorch's MaxPool1d / AvgPool1d with kernel = stride = k and `ceil_mode=True`. */
+import * as tf from '@tensorflow/tfjs-core';
+
+/** Pooling modes NHITS accepts, by PyTorch class name. */
+export const POOLING_MODES = ['MaxPool1d', 'AvgPool1d'] as const;
+
+/** One of {@link POOLING_MODES}. */
+export type PoolingMode = (typeof POOLING_MODES)[number];
+
+/** Length after pooling T steps with kernel k in ceil mode. */
+export function pooledLength(length: number, kernel: number): number {
+  return Math.ceil(length / kernel);
+}
+
+/**
+ * Pools the last axis of [N, C, T] into [N, C, ceil(T/k)]. In ceil mode the last window may be
+ * short: max pooling ignores the missing steps, and PyTorch's average divides by the steps that
+ * exist (no padding was requested), so we pad and divide by the true counts.
+ */
+export function pool1d(x: tf.Tensor3D, kernel: number, mode: PoolingMode): tf.Tensor3D {
+  if (kernel === 1) return x;
+  return tf.tidy(() => {
+    const [n, c, t] = x.shape;
+    const windows = pooledLength(t, kernel);
+    const pad = windows * kernel - t;
+    let padded: tf.Tensor3D = x;
+    if (pad > 0) {
+      // Max: repeating the last step cannot change a maximum. Avg: zeros, then true counts below.
+      const filler =
+        mode === 'MaxPool1d'
+          ? tf.tile(tf.slice(x, [0, 0, t - 1], [n, c, 1]), [1, 1, pad])
+          : tf.zeros([n, c, pad]);
+      padded = tf.concat([x, filler as tf.Tensor3D], 2); // [N, C, T] -> [N, C, windows*k]
+    }
+    const grouped = tf.reshape(padded, [n, c, windows, kernel]); // -> [N, C, windows, k]
+    if (mode === 'MaxPool1d') return tf.max(grouped, 3) as tf.Tensor3D; // -> [N, C, windows]
+    const counts = Array.from({ length: windows }, (_, i) => (i === windows - 1 ? kernel - pad : kernel));
+    return tf.div(tf.sum(grouped, 3), tf.tensor1d(counts)) as tf.Tensor3D; // -> [N, C, windows]
+  });
+}
