@@ -1,0 +1,293 @@
+/**
+ * Stores draws in the long table: one transaction, idempotent (rows already stored with the same
+ * values are skipped), and a stored draw with different values is a conflict, never overwritten.
+ * The importer and the synthesiser share this one path.
+ */
+import { readFile } from 'node:fs/promises';
+import { ConfigError, ConflictError, NotFoundError, type GameId } from '@nflab/contracts';
+import type { Db, Queryable } from '../db.js';
+import { findTable, quoteIdentifier, validateIdentifier } from '../sql/identifiers.js';
+import { decodeText } from './decode.js';
+import type { Draw } from './draw.js';
+import {
+  createLongTableSql,
+  DEFAULT_LONG_TABLE,
+  drawToRows,
+  LONG_COLUMNS,
+  LONG_COLUMN_NAMES,
+  VALUE_COLUMNS,
+  type LongRow,
+} from './long-format.js';
+import { requireGame } from './official-layout.js';
+import { parseDrawsCsv, type Rejection } from './parse-draws.js';
+import { drawProblems } from './validate-draw.js';
+
+/** Called as rows are written: `done` of `total` draws stored so far (0 first), for progress bars. */
+export type ProgressCallback = (done: number, total: number) => void;
+
+/** What an import or save did. */
+export interface ImportReport {
+  /** Valid draws considered (stored now or already present). */
+  readonly draws: number;
+  /** Long-table rows inserted. */
+  readonly rowsAdded: number;
+  /** Long-table rows already present with the same values. */
+  readonly rowsSkipped: number;
+  /** Lines (or, for in-memory draws, 1-based positions) that were not imported, with why. */
+  readonly rejected: Rejection[];
+}
+
+/** Bad rows made an import fail as a whole; `rejected` lists every one of them. */
+export class RejectedRowsError extends ConfigError {
+  constructor(
+    readonly source: string,
+    readonly rejected: readonly Rejection[],
+  ) {
+    const shown = rejected.slice(0, 20).map((r) => `line ${r.line}: ${r.reason}`);
+    const more = rejected.length > shown.length ? `; … and ${rejected.length - shown.length} more` : '';
+    super(
+      `${source}: ${rejected.length} bad row(s), nothing imported (skip bad rows to import the rest) — ` +
+        `${shown.join('; ')}${more}`,
+    );
+  }
+}
+
+// Draws per INSERT: big enough that statement overhead vanishes, small enough for a smooth progress bar.
+const DRAWS_PER_BATCH = 500;
+
+const INSERT_TYPES = LONG_COLUMNS.map(([, type]) => `${type.toLowerCase()}[]`);
+
+const ensureTable = async (tx: Queryable, table: string): Promise<void> => {
+  const info = await findTable(tx, table);
+  if (info === undefined) {
+    await tx.exec(createLongTableSql(table));
+    return;
+  }
+  // An existing table may have another shape (a seed table with extra columns is fine).
+  if (info.kind === 'view')
+    throw new ConfigError(`cannot write draws into ${JSON.stringify(table)}: it is a view`);
+  const missing = LONG_COLUMN_NAMES.filter((name) => !info.columns.some((c) => c.name === name));
+  if (missing.length > 0) {
+    throw new ConfigError(`table ${JSON.stringify(table)} lacks long-format column(s) ${missing.join(', ')}`);
+  }
+};
+
+type StoredRow = Record<string, string | number | null>;
+
+const loadStored = async (
+  tx: Queryable,
+  table: string,
+  game: string,
+  nums: number[],
+): Promise<Map<string, StoredRow>> => {
+  const { rows } = await tx.query<StoredRow>(
+    `SELECT ${LONG_COLUMN_NAMES.join(', ')} FROM ${quoteIdentifier(table)} WHERE loto = $1 AND num = ANY($2::integer[])`,
+    [game, nums],
+  );
+  return new Map(rows.map((row) => [`${row.num}|${row.unique_id}`, row]));
+};
+
+const VALUE_INDEX = VALUE_COLUMNS.map((name) => LONG_COLUMN_NAMES.indexOf(name));
+
+// The stored row must equal the new one column by column; the first difference is the conflict.
+const assertSame = (table: string, stored: StoredRow, row: LongRow): void => {
+  VALUE_COLUMNS.forEach((column, i) => {
+    const fresh = row[VALUE_INDEX[i] ?? -1] ?? null;
+    const old = stored[column] ?? null;
+    if (old !== fresh) {
+      throw new ConflictError(
+        `${row[0]} draw ${row[1]} is already in ${JSON.stringify(table)} with different values: ` +
+          `unique_id ${row[3]} column ${column} is ${JSON.stringify(old)} there but ${JSON.stringify(fresh)} in the new data`,
+      );
+    }
+  });
+};
+
+const insertRows = async (tx: Queryable, table: string, rows: readonly LongRow[]): Promise<void> => {
+  if (rows.length === 0) return;
+  // One array parameter per column (UNNEST): a single statement and a fixed parameter count,
+  // however many rows, instead of thousands of placeholders.
+  const arrays = LONG_COLUMN_NAMES.map((_, c) => rows.map((row) => row[c] ?? null));
+  const params = INSERT_TYPES.map((type, i) => `$${i + 1}::${type}`).join(', ');
+  await tx.query(
+    `INSERT INTO ${quoteIdentifier(table)} (${LONG_COLUMN_NAMES.join(', ')}) SELECT * FROM unnest(${params})`,
+    arrays,
+  );
+};
+
+const writeGame = async (
+  tx: Queryable,
+  options: { table: string; game: string; draws: readonly Draw[]; onProgress: (draws: number) => void },
+): Promise<{ added: number; skipped: number }> => {
+  const { table, game, draws } = options;
+  let added = 0;
+  let skipped = 0;
+  for (let start = 0; start < draws.length; start += DRAWS_PER_BATCH) {
+    const batch = draws.slice(start, start + DRAWS_PER_BATCH);
+    const stored = await loadStored(
+      tx,
+      table,
+      game,
+      batch.map((draw) => draw.num),
+    );
+    const fresh: LongRow[] = [];
+    for (const row of batch.flatMap(drawToRows)) {
+      const old = stored.get(`${row[1]}|${row[3]}`);
+      if (old === undefined) fresh.push(row);
+      else {
+        assertSame(table, old, row);
+        skipped++;
+      }
+    }
+    await insertRows(tx, table, fresh);
+    added += fresh.length;
+    options.onProgress(batch.length);
+  }
+  return { added, skipped };
+};
+
+const groupByGame = (draws: readonly Draw[]): Map<GameId, Draw[]> => {
+  const groups = new Map<GameId, Draw[]>();
+  for (const draw of draws) {
+    const group = groups.get(draw.game);
+    if (group === undefined) groups.set(draw.game, [draw]);
+    else group.push(draw);
+  }
+  return groups;
+};
+
+const writeDraws = async (
+  db: Db,
+  options: { table: string; draws: readonly Draw[]; rejected: Rejection[]; onProgress?: ProgressCallback },
+): Promise<ImportReport> => {
+  const { table, draws, rejected, onProgress } = options;
+  validateIdentifier(table, 'table');
+  const byGame = groupByGame(draws);
+  let done = 0;
+  onProgress?.(0, draws.length);
+  const totals = await db.transaction(async (tx) => {
+    await ensureTable(tx, table);
+    let added = 0;
+    let skipped = 0;
+    for (const [game, gameDraws] of byGame) {
+      const result = await writeGame(tx, {
+        table,
+        game,
+        draws: gameDraws,
+        onProgress: (count) => {
+          done += count;
+          onProgress?.(done, draws.length);
+        },
+      });
+      added += result.added;
+      skipped += result.skipped;
+    }
+    return { added, skipped };
+  });
+  return { draws: draws.length, rowsAdded: totals.added, rowsSkipped: totals.skipped, rejected };
+};
+
+/** Options of {@link importDraws}. */
+export interface ImportDrawsOptions {
+  /** Long table to write; created when missing. @default 'nf_loto_final' */
+  readonly table?: string;
+  /** Every draw must be of this game. */
+  readonly game: GameId;
+  readonly draws: readonly Draw[];
+  /** Store the valid draws and report the invalid ones instead of failing as a whole. @default false */
+  readonly skipBadRows?: boolean;
+  readonly onProgress?: ProgressCallback;
+}
+
+/**
+ * Validates `draws` against `game`'s rules and stores them in one transaction. An invalid draw
+ * fails the whole call (RejectedRowsError, nothing written; positions are 1-based) unless
+ * `skipBadRows`; a draw stored earlier with different values is a ConflictError.
+ */
+export const importDraws = async (db: Db, options: ImportDrawsOptions): Promise<ImportReport> => {
+  const { table = DEFAULT_LONG_TABLE, skipBadRows = false } = options;
+  const game = requireGame(options.game);
+  const valid: Draw[] = [];
+  const rejected: Rejection[] = [];
+  const seen = new Set<number>();
+  options.draws.forEach((draw, i) => {
+    const problems = drawProblems(game, draw);
+    if (seen.has(draw.num)) problems.push(`draw ${draw.num} appears twice`);
+    if (problems.length > 0) rejected.push({ line: i + 1, reason: problems.join('; ') });
+    else {
+      seen.add(draw.num);
+      valid.push(draw);
+    }
+  });
+  if (rejected.length > 0 && !skipBadRows) throw new RejectedRowsError(`${game.id} draws`, rejected);
+  return writeDraws(db, { table, draws: valid, rejected, onProgress: options.onProgress });
+};
+
+/** Options of {@link saveDraws}. */
+export interface SaveDrawsOptions {
+  /** Long table to write; created when missing. @default 'nf_loto_final' */
+  readonly table?: string;
+  /** Draws of any games; each must satisfy its own game's rules. */
+  readonly draws: readonly Draw[];
+  readonly onProgress?: ProgressCallback;
+}
+
+/** Stores draws made in code (the synthesiser's): same checks and same path as an import, never skipping. */
+export const saveDraws = async (db: Db, options: SaveDrawsOptions): Promise<ImportReport> => {
+  const byGame = groupByGame(options.draws);
+  for (const [gameId, draws] of byGame) {
+    const game = requireGame(gameId);
+    const rejected: Rejection[] = [];
+    draws.forEach((draw, i) => {
+      const problems = drawProblems(game, draw);
+      if (problems.length > 0) rejected.push({ line: i + 1, reason: problems.join('; ') });
+    });
+    if (rejected.length > 0) throw new RejectedRowsError(`${gameId} draws`, rejected);
+    if (new Set(draws.map((draw) => draw.num)).size !== draws.length) {
+      throw new ConfigError(`${gameId} draws repeat a draw number; each num must appear once per game`);
+    }
+  }
+  return writeDraws(db, {
+    table: options.table ?? DEFAULT_LONG_TABLE,
+    draws: options.draws,
+    rejected: [],
+    onProgress: options.onProgress,
+  });
+};
+
+/** Options of {@link importFile}. */
+export interface ImportFileOptions {
+  /** Path of an official results CSV (Shift_JIS or UTF-8). */
+  readonly file: string;
+  readonly game: GameId;
+  /** @default 'nf_loto_final' */
+  readonly table?: string;
+  /** Import the good lines and report the bad ones instead of rejecting the file. @default false */
+  readonly skipBadRows?: boolean;
+  readonly onProgress?: ProgressCallback;
+}
+
+/**
+ * Imports an official results CSV into the long table in one transaction. A bad line rejects the
+ * whole file (RejectedRowsError with every line number and reason, nothing written) unless
+ * `skipBadRows`; re-importing adds nothing, a longer file adds only its new draws.
+ */
+export const importFile = async (db: Db, options: ImportFileOptions): Promise<ImportReport> => {
+  const { file, table = DEFAULT_LONG_TABLE, skipBadRows = false } = options;
+  validateIdentifier(table, 'table');
+  const bytes = await readFile(file).catch((error: unknown) => {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
+      throw new NotFoundError(`results file ${JSON.stringify(file)} does not exist`, { cause: error });
+    }
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new ConfigError(`cannot read results file ${JSON.stringify(file)}: ${reason}`, { cause: error });
+  });
+  const parsed = parseDrawsCsv(decodeText(bytes).text, options.game);
+  if (parsed.rejected.length > 0 && !skipBadRows) throw new RejectedRowsError(file, parsed.rejected);
+  return writeDraws(db, {
+    table,
+    draws: parsed.draws,
+    rejected: parsed.rejected,
+    onProgress: options.onProgress,
+  });
+};
