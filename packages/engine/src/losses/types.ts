@@ -4,6 +4,7 @@
  * `src/losses/registry.ts`.
  */
 import type * as tf from '@tensorflow/tfjs-core';
+import type { WindowScalerType } from '../scalers/types.js';
 
 /** Per-window location and scale of the window scaler (`scaler_type`); identity is loc 0, scale 1. */
 export interface WindowScale {
@@ -11,6 +12,11 @@ export interface WindowScale {
   readonly loc: tf.Tensor3D;
   /** [B, 1, 1] */
   readonly scale: tf.Tensor3D;
+  /**
+   * The window scaler that produced loc / scale, so point forecasts are inverted with its exact map
+   * (minmax1 and invariant are not `z * scale + loc`). Absent means affine (identity, standard, robust, minmax, revin).
+   */
+  readonly type?: WindowScalerType;
 }
 
 /** Arguments of {@link Loss.compute}. */
@@ -45,6 +51,11 @@ export interface Loss {
    * appended to the model name: `['']` for a point loss; `['', '-median', '-lo-90', '-hi-90']` etc.
    */
   readonly outputNames: readonly string[];
+  /**
+   * Index in {@link Loss.outputNames} of the column used as the point forecast: 0 for point losses,
+   * MQLoss's `-median` (or the quantile nearest 0.5), a distribution's sample mean `''`.
+   */
+  readonly pointIndex: number;
   /** True for distribution losses (their `compute` takes `y` in the original space). */
   readonly isDistribution: boolean;
   /** Maps raw outputs [B, H, K] to the loss domain (e.g. softplus for a scale parameter). */

@@ -7,7 +7,8 @@
 import type * as tf from '@tensorflow/tfjs-core';
 
 /** Window scaler ids (NeuralForecast's `scaler_type`). */
-export type WindowScalerType = 'identity' | 'standard' | 'robust' | 'minmax' | 'minmax1' | 'invariant' | 'revin';
+export type WindowScalerType =
+  'identity' | 'standard' | 'robust' | 'minmax' | 'minmax1' | 'invariant' | 'revin';
 
 /** Local (per-series) scaler ids (NeuralForecast's `local_scaler_type`). */
 export type LocalScalerType = 'standard' | 'robust' | 'robust-iqr' | 'minmax' | 'boxcox';

@@ -1,0 +1,35 @@
+/** Shared shape of the point losses: one output per step, forecast = inverse-scaled output. */
+import * as tf from '@tensorflow/tfjs-core';
+import { inverseWith } from '../scalers/window-scalers.js';
+import type { Loss, LossInputs, WindowScale } from './types.js';
+
+/** Maps outputs of the scaled space [B, H, K] back to the original space with the window's scaler. */
+export function invertOutputs(yHat: tf.Tensor3D, scale: WindowScale): tf.Tensor3D {
+  // Without a scaler type the statistics are affine (z * scale + loc), which 'standard' applies.
+  return inverseWith(scale.type ?? 'standard', yHat, scale.loc, scale.scale) as tf.Tensor3D;
+}
+
+/** What makes one point loss: its ids and its scalar over the batch. */
+export interface PointLossDefinition {
+  readonly id: string;
+  readonly label: string;
+  /** Forecast column suffixes. @default [''] */
+  readonly outputNames?: readonly string[];
+  /** The scalar loss; called inside tf.tidy. */
+  compute(inputs: LossInputs): tf.Scalar;
+}
+
+/** Builds a {@link Loss} with one raw output per step, the identity domain map and an inverse-scaled forecast. */
+export function pointLoss(definition: PointLossDefinition): Loss {
+  return {
+    id: definition.id,
+    label: definition.label,
+    outputSize: 1,
+    outputNames: definition.outputNames ?? [''],
+    pointIndex: 0,
+    isDistribution: false,
+    domainMap: (raw) => tf.clone(raw),
+    compute: (inputs) => tf.tidy(() => definition.compute(inputs)),
+    forecast: (yHat, scale) => invertOutputs(yHat, scale),
+  };
+}
