@@ -1,0 +1,54 @@
+import type { TensorInfo } from '@tensorflow/tfjs-core';
+
+/** Backends whose tensor memory this path can view without copying. */
+export const NATIVE_BACKENDS = ['cpu', 'wasm'] as const;
+/** A backend name the native matmul can override kernels for. */
+export type NativeBackendName = (typeof NATIVE_BACKENDS)[number];
+
+/** Zero-copy access to a backend's float32 tensor storage. */
+export interface BackendMemory {
+  /** Allocates an output tensor; call before `view` since allocation may move the wasm heap. */
+  alloc(shape: number[]): TensorInfo;
+  /** A Float32Array over the tensor's own storage, or null when it is not plain float32 data. */
+  view(info: TensorInfo): Float32Array | null;
+}
+
+// The backends' storage maps are not part of tfjs' public types, so they are read structurally.
+interface CpuBackendLike {
+  data: { get(id: object): { values?: unknown } | undefined };
+  makeTensorInfo(shape: number[], dtype: 'float32', values: Float32Array): TensorInfo;
+}
+interface WasmBackendLike {
+  dataIdMap: { get(id: object): { memoryOffset: number | null } | undefined };
+  makeOutput(shape: number[], dtype: 'float32'): TensorInfo;
+  wasm: { HEAPU8: Uint8Array };
+}
+
+const size = (shape: readonly number[]): number => shape.reduce((p, d) => p * d, 1);
+
+function cpuMemory(backend: CpuBackendLike): BackendMemory {
+  return {
+    alloc: (shape) => backend.makeTensorInfo(shape, 'float32', new Float32Array(size(shape))),
+    view: (info) => {
+      const values = backend.data.get(info.dataId)?.values;
+      return values instanceof Float32Array && values.length === size(info.shape) ? values : null;
+    },
+  };
+}
+
+function wasmMemory(backend: WasmBackendLike): BackendMemory {
+  return {
+    alloc: (shape) => backend.makeOutput(shape, 'float32'),
+    view: (info) => {
+      const offset = backend.dataIdMap.get(info.dataId)?.memoryOffset;
+      if (offset == null) return null;
+      // HEAPU8 is re-created by Emscripten when memory grows; read it fresh every time.
+      return new Float32Array(backend.wasm.HEAPU8.buffer, offset, size(info.shape));
+    },
+  };
+}
+
+/** Memory access for a backend instance by its registered name. */
+export function backendMemory(name: NativeBackendName, backend: unknown): BackendMemory {
+  return name === 'cpu' ? cpuMemory(backend as CpuBackendLike) : wasmMemory(backend as WasmBackendLike);
+}

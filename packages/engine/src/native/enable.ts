@@ -1,0 +1,165 @@
+import { availableParallelism } from 'node:os';
+import * as tf from '@tensorflow/tfjs-core';
+import { ConfigError } from '@nflab/contracts';
+import type { KernelConfig } from '@tensorflow/tfjs-core';
+import { NATIVE_BACKENDS, type NativeBackendName } from './backend-memory.js';
+import { CORE_TYPES, coreTypeFor, detectCpuFeatures, type CoreType } from './cpu-features.js';
+import { nativeBatchMatMul, nativeFusedMatMul, type NativeKernelStats } from './kernels.js';
+import { loadOpenBlas, OpenBlasUnavailable } from './openblas.js';
+
+/** Kernels this path overrides; their gradients run through the same kernels, so they speed up too. */
+export const NATIVE_KERNELS = [tf.BatchMatMul, tf._FusedMatMul] as const;
+
+/** Options of `enableNativeMatmul`. */
+export interface NativeMatmulOptions {
+  /**
+   * OpenBLAS kernel family to force. An explicit value wins over `OPENBLAS_CORETYPE` and over
+   * the CPU check (for a CPU whose flags the VM hides).
+   * @default detected from /proc/cpuinfo: 'SkylakeX' with AVX-512, 'Haswell' with AVX2
+   */
+  coreType?: CoreType;
+  /**
+   * BLAS threads. Trials that each run in their own worker should pass 1.
+   * @default OPENBLAS_NUM_THREADS, else the number of CPUs
+   */
+  threads?: number;
+  /**
+   * Backends whose kernels are overridden (those registered in this tfjs instance).
+   * @default ['cpu', 'wasm']
+   */
+  backends?: readonly NativeBackendName[];
+  /**
+   * Path of the OpenBLAS shared library, for installs outside the linker's search path.
+   * @default NFLAB_OPENBLAS_LIBRARY, else libopenblas.so.0 and Debian's pthread build
+   */
+  library?: string;
+}
+
+/** Outcome of `enableNativeMatmul`: whether the native path is active and why (not). */
+export interface NativeMatmulStatus {
+  readonly enabled: boolean;
+  /** Human-readable cause: 'enabled', or why the reference kernels stay in use. */
+  readonly reason: string;
+  /** The OpenBLAS library that loaded, or null. */
+  readonly library: string | null;
+  /** The kernel family OpenBLAS reports in use (`openblas_get_corename`), or the one asked for. */
+  readonly coreType: string | null;
+  readonly threads: number | null;
+  /** Backends whose matmul kernels now run on BLAS. */
+  readonly backends: readonly NativeBackendName[];
+}
+
+interface Installed {
+  originals: KernelConfig[];
+  status: NativeMatmulStatus;
+}
+
+let installed: Installed | null = null;
+const stats: NativeKernelStats = { native: 0, fallback: 0 };
+
+const disabled = (reason: string, coreType: string | null = null): NativeMatmulStatus => ({
+  enabled: false,
+  reason,
+  library: null,
+  coreType,
+  threads: null,
+  backends: [],
+});
+
+function resolveThreads(threads: number | undefined): number {
+  const fromEnv = Number(process.env.OPENBLAS_NUM_THREADS);
+  const value = threads ?? (Number.isInteger(fromEnv) && fromEnv > 0 ? fromEnv : availableParallelism());
+  if (!Number.isInteger(value) || value < 1) {
+    throw new ConfigError(`enableNativeMatmul: threads must be a positive integer, got ${value}`);
+  }
+  return value;
+}
+
+function replaceKernels(
+  backends: readonly NativeBackendName[],
+  sgemm: Parameters<typeof nativeBatchMatMul>[0]['sgemm'],
+) {
+  const originals: KernelConfig[] = [];
+  const active: NativeBackendName[] = [];
+  for (const backendName of backends) {
+    const configs = NATIVE_KERNELS.map((name) => tf.getKernel(name, backendName));
+    if (configs.some((c) => c === undefined)) continue;
+    for (const original of configs) {
+      const ctx = { backendName, sgemm, original, stats };
+      const override =
+        original.kernelName === tf.BatchMatMul ? nativeBatchMatMul(ctx) : nativeFusedMatMul(ctx);
+      tf.unregisterKernel(original.kernelName, backendName);
+      tf.registerKernel(override);
+      originals.push(original);
+    }
+    active.push(backendName);
+  }
+  return { originals, active };
+}
+
+/**
+ * Routes tfjs' matrix-product kernels (`BatchMatMul`, `_FusedMatMul`, forward and in gradients)
+ * to OpenBLAS sgemm where the library loads and the CPU has AVX2 or AVX-512; otherwise leaves
+ * the reference kernels in place and says why. `NFLAB_NATIVE_BLAS=0` turns it off.
+ * Call it after the backends are imported (kernels registered later keep the reference path).
+ * Idempotent: a second call returns the active status (after applying `threads`).
+ */
+export function enableNativeMatmul(options: NativeMatmulOptions = {}): NativeMatmulStatus {
+  if (process.env.NFLAB_NATIVE_BLAS === '0') return disabled('disabled by NFLAB_NATIVE_BLAS=0');
+  if (options.coreType !== undefined && !CORE_TYPES.includes(options.coreType)) {
+    throw new ConfigError(
+      `enableNativeMatmul: coreType must be one of ${CORE_TYPES.join(', ')}, got ${String(options.coreType)}`,
+    );
+  }
+  const threads = resolveThreads(options.threads);
+  const detected = coreTypeFor(detectCpuFeatures());
+  const coreType = options.coreType ?? detected;
+  if (coreType === null) return disabled('CPU has neither AVX-512 nor AVX2 (or /proc/cpuinfo is unreadable)');
+  let blas;
+  try {
+    const library = options.library ?? process.env.NFLAB_OPENBLAS_LIBRARY;
+    blas = loadOpenBlas({
+      coreType,
+      forceCoreType: options.coreType !== undefined,
+      threads,
+      libraries: library ? [library] : undefined,
+    });
+  } catch (cause) {
+    if (cause instanceof OpenBlasUnavailable) return disabled(cause.reason, coreType);
+    throw cause;
+  }
+  if (installed) return (installed = { ...installed, status: { ...installed.status, threads } }).status;
+  const { originals, active } = replaceKernels(options.backends ?? NATIVE_BACKENDS, blas.sgemm);
+  if (active.length === 0)
+    return disabled('no cpu or wasm backend kernels are registered in this tfjs instance', coreType);
+  const status: NativeMatmulStatus = {
+    enabled: true,
+    reason: 'enabled',
+    library: blas.library,
+    coreType: blas.coreName(),
+    threads: blas.getThreads(),
+    backends: active,
+  };
+  installed = { originals, status };
+  return status;
+}
+
+/** Restores the reference kernels; a no-op when the native path is not active. */
+export function disableNativeMatmul(): void {
+  if (!installed) return;
+  for (const original of installed.originals) {
+    tf.unregisterKernel(original.kernelName, original.backendName);
+    tf.registerKernel(original);
+  }
+  installed = null;
+}
+
+/** The active status, or null when `enableNativeMatmul` has not enabled the path. */
+export function nativeMatmulStatus(): NativeMatmulStatus | null {
+  return installed?.status ?? null;
+}
+
+/** How many matmul kernel calls ran natively and how many fell back, since process start. */
+export function nativeMatmulStats(): Readonly<NativeKernelStats> {
+  return { ...stats };
+}

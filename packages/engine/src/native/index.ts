@@ -1,0 +1,19 @@
+export {
+  enableNativeMatmul,
+  disableNativeMatmul,
+  nativeMatmulStatus,
+  nativeMatmulStats,
+  NATIVE_KERNELS,
+  type NativeMatmulOptions,
+  type NativeMatmulStatus,
+} from './enable.js';
+export {
+  CORE_TYPES,
+  type CoreType,
+  type CpuFeatures,
+  detectCpuFeatures,
+  parseCpuFlags,
+  coreTypeFor,
+} from './cpu-features.js';
+export { planGemm, type GemmPlan } from './gemm-plan.js';
+export type { NativeBackendName } from './backend-memory.js';
