@@ -4,10 +4,11 @@ import { defineConfig } from 'vitest/config';
 const root = fileURLToPath(new URL('.', import.meta.url));
 
 // Tests import workspace packages from source, so `npm test` needs no build first:
-// `@nflab/x` -> packages/x/src/index.ts, `@nflab/x/sub` -> packages/x/src/sub.ts.
+// `@nflab/server` -> apps/server/src/index.ts, `@nflab/x` -> packages/x/src/index.ts, `@nflab/x/sub` -> packages/x/src/sub.ts.
 export default defineConfig({
   resolve: {
     alias: [
+      { find: /^@nflab\/server$/, replacement: `${root}apps/server/src/index.ts` },
       { find: /^@nflab\/([a-z-]+)$/, replacement: `${root}packages/$1/src/index.ts` },
       { find: /^@nflab\/([a-z-]+)\/(.+)$/, replacement: `${root}packages/$1/src/$2.ts` },
     ],

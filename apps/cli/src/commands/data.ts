@@ -1,0 +1,102 @@
+import type { Command } from 'commander';
+import { ConfigError, type GameId } from '@nflab/contracts';
+import { importFile, requireGame, saveDraws, synthesizeDraws, type ImportReport } from '@nflab/store';
+import { contextFrom } from '../context.js';
+import { formatTable } from '../output.js';
+import { createProgressBar } from '../progress.js';
+
+const DEFAULT_TABLE = 'nf_loto_final';
+
+const integerOption =
+  (name: string, min: number) =>
+  (value: string): number => {
+    const parsed = Number(value);
+    if (!Number.isInteger(parsed) || parsed < min) {
+      throw new ConfigError(`--${name} must be an integer ≥ ${min}, got ${JSON.stringify(value)}`);
+    }
+    return parsed;
+  };
+
+const gameOption = (value: string): GameId => requireGame(value).id as GameId;
+
+const describeReport = (report: ImportReport, table: string): string => {
+  const lines = [
+    `${table}: ${report.draws} draws, ${report.rowsAdded} rows added, ${report.rowsSkipped} already present, ` +
+      `${report.rejected.length} rejected`,
+  ];
+  if (report.rejected.length > 0) lines.push(formatTable(report.rejected.map((r) => ({ ...r }))));
+  return lines.join('\n');
+};
+
+/** `nflab data …`: import, synthesise, derive features, list and preview lottery tables. */
+export const dataCommand = (program: Command): void => {
+  const data = program
+    .command('data')
+    .description('lottery draw data: import, synthesise, features, list, preview');
+
+  data
+    .command('import <file>')
+    .description(
+      'import an official results CSV (Shift_JIS/cp932 or UTF-8, Japanese headers) into the long table',
+    )
+    .requiredOption('--game <game>', 'loto6 | loto7 | miniloto | bingo5 | numbers3 | numbers4', gameOption)
+    .option('--table <table>', 'long table to write (created when missing)', DEFAULT_TABLE)
+    .option('--skip-bad-rows', 'import the good lines and report the bad ones instead of rejecting the file')
+    .action(
+      async (
+        file: string,
+        options: { game: GameId; table: string; skipBadRows?: boolean },
+        command: Command,
+      ) => {
+        const { out, withDb } = contextFrom(command);
+        const progress = createProgressBar(
+          `importing ${options.game}`,
+          !out.json && process.stderr.isTTY === true,
+        );
+        const report = await withDb((db) =>
+          importFile(db, {
+            file,
+            game: options.game,
+            table: options.table,
+            skipBadRows: options.skipBadRows === true,
+            onProgress: (done, total) => progress.update(done, total),
+          }),
+        ).finally(() => progress.finish());
+        out.result({ table: options.table, ...report }, () => describeReport(report, options.table));
+      },
+    );
+
+  data
+    .command('synth')
+    .description(
+      "store synthetic draws that follow the game's real rules (ranges, bonus numbers, draw weekdays, prizes)",
+    )
+    .requiredOption('--game <game>', 'loto6 | loto7 | miniloto | bingo5 | numbers3 | numbers4', gameOption)
+    .requiredOption('--draws <n>', 'how many consecutive draws', integerOption('draws', 1))
+    .option(
+      '--seed <seed>',
+      'seed of the pseudo-random stream (same seed, same draws)',
+      integerOption('seed', 0),
+      0,
+    )
+    .option('--start <date>', 'first day (YYYY-MM-DD); default the game’s first real draw')
+    .option('--table <table>', 'long table to write (created when missing)', 'nf_loto_synth')
+    .action(
+      async (
+        options: { game: GameId; draws: number; seed: number; start?: string; table: string },
+        command: Command,
+      ) => {
+        const { out, withDb } = contextFrom(command);
+        const draws = synthesizeDraws({
+          game: options.game,
+          draws: options.draws,
+          seed: options.seed,
+          start: options.start,
+        });
+        const report = await withDb((db) => saveDraws(db, { table: options.table, draws }));
+        out.result({ table: options.table, game: options.game, seed: options.seed, ...report }, () =>
+          describeReport(report, options.table),
+        );
+      },
+    );
+};

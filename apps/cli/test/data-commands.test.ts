@@ -1,0 +1,69 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { openTestDb, testDbKinds, type TestDb } from '@nflab/store/testing';
+import { runCli } from './run-cli.js';
+
+const LOTO6 = new URL('../../../data/samples/loto6_2000-2020.cp932.csv', import.meta.url).pathname;
+
+describe.each(await testDbKinds())('nflab db/data on %s', (kind) => {
+  let target: string[];
+  let home: string;
+  let server: TestDb | undefined;
+
+  beforeAll(async () => {
+    home = await mkdtemp(join(tmpdir(), 'nflab-cli-'));
+    if (kind === 'postgres') {
+      server = await openTestDb('postgres');
+      target = ['--database-url', server.url ?? ''];
+    } else target = ['--home', home];
+  });
+  afterAll(async () => {
+    await server?.close();
+    await rm(home, { recursive: true, force: true });
+  });
+
+  test('migrate applies the schema once, status lists it', async () => {
+    const first = await runCli([...target, '--json', 'db', 'migrate']);
+    expect(first.exitCode).toBe(0);
+    expect(JSON.parse(first.stdout).applied.length).toBeGreaterThan(0);
+    const again = await runCli([...target, '--json', 'db', 'migrate']);
+    expect(JSON.parse(again.stdout).applied).toEqual([]);
+    const status = JSON.parse((await runCli([...target, '--json', 'db', 'status'])).stdout);
+    expect(status.kind).toBe(kind);
+    expect(status.pending).toEqual([]);
+  });
+
+  test('imports the real LOTO6 history once; a second import adds nothing', async () => {
+    const first = await runCli([...target, '--json', 'data', 'import', LOTO6, '--game', 'loto6']);
+    expect(first.exitCode, first.stderr).toBe(0);
+    expect(JSON.parse(first.stdout)).toMatchObject({ table: 'nf_loto_final', draws: 1498, rowsAdded: 10486 });
+    const again = JSON.parse((await runCli([...target, '--json', 'data', 'import', LOTO6, '--game', 'loto6'])).stdout);
+    expect(again).toMatchObject({ rowsAdded: 0, rowsSkipped: 10486, rejected: [] });
+  });
+
+  test('a malformed file is rejected whole with its line number and exit status 2', async () => {
+    const bad = join(home, 'bad.csv');
+    await writeFile(
+      bad,
+      '開催回,日付,第1数字,第2数字,第3数字,第4数字,第5数字,第6数字,BONUS数字,1等口数,2等口数,3等口数,4等口数,5等口数,1等賞金,2等賞金,3等賞金,4等賞金,5等賞金,キャリーオーバー\n' +
+        '1,2000/10/5,2,8,10,13,27,30,39,2,2,262,12413,174452,45513600,40961900,375200,6900,1000,0\n' +
+        '2,2000/10/12,1,9,16,20,21,99,5,0,7,195,8426,144860,0,13188800,568100,11500,1000,102580607\n',
+    );
+    const result = await runCli([...target, '--json', 'data', 'import', bad, '--game', 'loto6', '--table', 'nf_loto_bad']);
+    expect(result.exitCode).toBe(2);
+    const body = JSON.parse(result.stdout);
+    expect(body.error.code).toBe('config');
+    expect(body.error.message).toContain('line 3');
+  });
+
+  test('synth stores draws that the game rules accept; an unknown game names the known ones', async () => {
+    const synth = await runCli([...target, '--json', 'data', 'synth', '--game', 'miniloto', '--draws', '20', '--seed', '7']);
+    expect(synth.exitCode, synth.stdout + synth.stderr).toBe(0);
+    expect(JSON.parse(synth.stdout)).toMatchObject({ table: 'nf_loto_synth', draws: 20, rowsAdded: 20 * 6 });
+    const unknown = await runCli([...target, '--json', 'data', 'synth', '--game', 'powerball', '--draws', '1']);
+    expect(unknown.exitCode).toBe(2);
+    expect(unknown.stdout + unknown.stderr).toContain('loto6');
+  });
+});

@@ -1,0 +1,28 @@
+import Fastify, { type FastifyInstance } from 'fastify';
+import type { Db } from '@nflab/store';
+import { errorHandler } from './errors.js';
+import { ROUTES } from './routes/registry.js';
+
+/** Options of {@link buildServer}. */
+export interface ServerOptions {
+  /** The lab database, already migrated; the server does not close it. */
+  readonly db: Db;
+  /** Log requests with pino. @default false */
+  readonly logger?: boolean;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** The lab database every route reads and writes. */
+    readonly db: Db;
+  }
+}
+
+/** Builds the lab's HTTP server with every registered route plugin under `/api`. */
+export const buildServer = async ({ db, logger = false }: ServerOptions): Promise<FastifyInstance> => {
+  const app = Fastify({ logger });
+  app.decorate('db', db);
+  app.setErrorHandler(errorHandler);
+  for (const route of Object.values(ROUTES)) await app.register(route, { prefix: '/api' });
+  return app;
+};

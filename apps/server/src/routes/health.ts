@@ -1,0 +1,14 @@
+import type { FastifyPluginAsync } from 'fastify';
+
+/** Liveness (`/api/health`: the process answers) and readiness (`/api/ready`: the database answers). */
+export const healthRoutes: FastifyPluginAsync = async (app) => {
+  app.get('/health', async () => ({ status: 'ok' }));
+  app.get('/ready', async (_request, reply) => {
+    try {
+      await app.db.query('SELECT 1');
+      return { status: 'ready', database: app.db.kind };
+    } catch {
+      return reply.status(503).send({ status: 'unavailable', database: app.db.kind });
+    }
+  });
+};

@@ -1,0 +1,55 @@
+// `npm run bench [-- NAME ...] [-- --quick]`: runs bench/NAME.ts (every bench when no name is
+// given), each printing one JSON object on stdout, and writes it with the machine it ran on to
+// bench/results/NAME.json.
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, totalmem } from 'node:os';
+import { ensureNodeModules, ROOT } from './lib.mjs';
+
+ensureNodeModules();
+const args = process.argv.slice(2);
+const names = args.filter((arg) => !arg.startsWith('-'));
+const flags = args.filter((arg) => arg.startsWith('-'));
+const available = readdirSync(`${ROOT}bench`)
+  .filter((file) => file.endsWith('.ts'))
+  .map((file) => file.slice(0, -3));
+const unknown = names.filter((name) => !available.includes(name));
+if (unknown.length > 0) {
+  console.error(`unknown bench ${unknown.join(', ')}; available: ${available.join(', ')}`);
+  process.exit(2);
+}
+
+mkdirSync(`${ROOT}bench/results`, { recursive: true });
+let failed = false;
+for (const name of names.length > 0 ? names : available) {
+  console.error(`== bench ${name}`);
+  const started = new Date();
+  const child = spawnSync('npx', ['tsx', `bench/${name}.ts`, ...flags], {
+    cwd: ROOT,
+    stdio: ['ignore', 'pipe', 'inherit'],
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  if (child.status !== 0) {
+    console.error(`bench ${name} failed (${child.status ?? child.signal})`);
+    failed = true;
+    continue;
+  }
+  const results = JSON.parse(child.stdout.toString('utf8'));
+  const record = {
+    bench: name,
+    flags,
+    started_at: started.toISOString(),
+    machine: {
+      cpu: cpus()[0]?.model,
+      cores: cpus().length,
+      memory_bytes: totalmem(),
+      node: process.version,
+      load_average_before: loadavg(),
+    },
+    results,
+  };
+  const file = `${ROOT}bench/results/${name}.json`;
+  writeFileSync(file, `${JSON.stringify(record, null, 2)}\n`);
+  console.error(`wrote ${file}`);
+}
+process.exit(failed ? 1 : 0);

@@ -1,0 +1,39 @@
+// `npm test`: installs what the tests need, then typechecks, lints and runs every test.
+// Tests against the PostgreSQL server run when one is reachable and are required when CI=true.
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { ensureDebianPackages, ensureNodeModules, ROOT, run } from './lib.mjs';
+
+/** Debian packages the tests use: a file that proves each is installed -> the package. */
+const DEBIAN_PACKAGES = {};
+
+ensureDebianPackages(DEBIAN_PACKAGES);
+ensureNodeModules();
+run('npx', ['tsc', '-p', 'tsconfig.json']);
+run('npx', ['eslint', '.']);
+
+mkdirSync(`${ROOT}test-results`, { recursive: true });
+const report = `${ROOT}test-results/vitest.json`;
+const extra = process.argv.slice(2);
+const vitest = spawnSync(
+  'npx',
+  ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${report}`, ...extra],
+  { cwd: ROOT, stdio: 'inherit' },
+);
+
+// A closing line in the plain form CI reads: "tests: N passed, N failed, N skipped".
+try {
+  const summary = JSON.parse(readFileSync(report, 'utf8'));
+  const skipped = summary.numPendingTests + summary.numTodoTests;
+  console.log(
+    `tests: ${summary.numPassedTests} passed, ${summary.numFailedTests} failed, ${skipped} skipped`,
+  );
+  if (summary.numTotalTests === 0) {
+    console.error('no test ran');
+    process.exit(1);
+  }
+} catch (error) {
+  console.error(`could not read the test report: ${error}`);
+  process.exit(1);
+}
+process.exit(vitest.status ?? 1);
