@@ -1,0 +1,61 @@
+/**
+ * Window scaling of a raw batch, as NeuralForecast's `_normalization`: statistics from the input
+ * part only (the horizon never leaks into them), applied to the target and to the temporal
+ * exogenous channels. Call inside `tf.tidy`; every returned tensor belongs to that scope.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import type { WindowScale } from '../losses/types.js';
+import type { WindowBatch } from '../model/types.js';
+import { toWindowScale, windowScaler, type RevinParams } from '../scalers/window-scalers.js';
+import type { WindowScalerType } from '../scalers/types.js';
+import type { RawWindows } from '../windows/assemble.js';
+
+/** A batch ready for the network and the loss. */
+export interface PreparedBatch {
+  /** What the model sees (scaled). */
+  readonly batch: WindowBatch;
+  /** Target scale of each window (for the loss and the inverse). */
+  readonly scale: WindowScale;
+  /** [B, H, 1] horizon targets in the scaled space. */
+  readonly outsampleScaled: tf.Tensor3D;
+  /** [B, L, 1] input window in the scaled space, even when the model's copy is zeroed. */
+  readonly insampleScaled: tf.Tensor3D;
+}
+
+/** Options of {@link prepareBatch}. */
+export interface PrepareBatchOptions {
+  readonly scalerType: WindowScalerType;
+  /** RevIN's learnable parameters when `scalerType` is `revin`. */
+  readonly revin?: RevinParams;
+  /** Zero the input window (NeuralForecast's `exclude_insample_y`). */
+  readonly excludeInsampleY: boolean;
+}
+
+/** Scales a raw batch; see the module comment. */
+export const prepareBatch = (raw: RawWindows, options: PrepareBatchOptions): PreparedBatch => {
+  const { scalerType } = options;
+  const yScaler = windowScaler(scalerType, options.revin ? { revin: options.revin } : {});
+  // Exogenous channels use the plain statistics: RevIN's affine part belongs to the target only.
+  const exogScaler = windowScaler(scalerType === 'revin' ? 'standard' : scalerType);
+  const stats = yScaler.stats(raw.insampleY, raw.insampleMask); // [B, 1, 1] each
+  const insampleScaled = yScaler.scale(raw.insampleY, stats); // [B, L, 1]
+  const outsampleScaled = yScaler.scale(raw.outsampleY, stats); // [B, H, 1]
+  const L = raw.insampleY.shape[1];
+  let futrExog: tf.Tensor3D | undefined;
+  if (raw.futrExog) {
+    const inputPart = tf.slice(raw.futrExog, [0, 0, 0], [-1, L, -1]); // [B, L+H, F] -> [B, L, F]
+    futrExog = exogScaler.scale(raw.futrExog, exogScaler.stats(inputPart, raw.insampleMask)); // [B, L+H, F]
+  }
+  const histExog = raw.histExog
+    ? exogScaler.scale(raw.histExog, exogScaler.stats(raw.histExog, raw.insampleMask))
+    : undefined;
+  const insampleY = options.excludeInsampleY ? tf.zerosLike(insampleScaled) : insampleScaled;
+  const batch: WindowBatch = {
+    insampleY,
+    insampleMask: raw.insampleMask,
+    ...(futrExog ? { futrExog } : {}),
+    ...(histExog ? { histExog } : {}),
+    ...(raw.statExog ? { statExog: raw.statExog } : {}),
+  };
+  return { batch, scale: toWindowScale(stats, scalerType), outsampleScaled, insampleScaled };
+};

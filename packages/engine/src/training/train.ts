@@ -1,0 +1,186 @@
+/**
+ * The training loop shared by every model: NeuralForecast's sampling, window scaling, Adam with
+ * StepLR, gradient-norm clipping, validation every `val_check_steps` and early stopping counted in
+ * validation checks. Final weights are kept (NeuralForecast restores no checkpoint).
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import { TrainingError } from '@nflab/contracts';
+import { availabilityFractions, validBatchSize, type CommonConfig } from '../config/common.js';
+import type { Loss } from '../losses/types.js';
+import type { ModelNetwork } from '../model/types.js';
+import type { RevinParams } from '../scalers/window-scalers.js';
+import { assembleWindows, disposeWindows } from '../windows/assemble.js';
+import { trainWindowRefs, validationWindowRefs, type WindowRef } from '../windows/refs.js';
+import { chunk, createTrainSampler } from '../windows/sampler.js';
+import type { WindowSource } from '../windows/source.js';
+import { createAdam } from './adam.js';
+import { trainingLoss, validationLoss } from './outputs.js';
+import { prepareBatch } from './prepare-batch.js';
+import { clipByGlobalNorm, stepLearningRate } from './schedule.js';
+
+/** Progress reported to {@link TrainOptions.onProgress}: every step's train loss and every validation loss. */
+export type TrainingEvent =
+  | { readonly kind: 'train'; readonly step: number; readonly loss: number; readonly learningRate: number }
+  | { readonly kind: 'valid'; readonly step: number; readonly loss: number };
+
+/** Options of {@link trainNetwork}. */
+export interface TrainOptions {
+  /** Name used in errors (alias or model id). */
+  readonly modelName: string;
+  readonly network: ModelNetwork;
+  readonly config: CommonConfig;
+  readonly loss: Loss;
+  readonly validLoss: Loss;
+  /** One source per series (already locally scaled). */
+  readonly sources: readonly WindowSource[];
+  /** Points at the end of each series used for validation only. @default 0 */
+  readonly valSize?: number;
+  /** RevIN's learnable parameters, trained with the network when `scaler_type` is `revin`. */
+  readonly revin?: RevinParams;
+  readonly onProgress?: (event: TrainingEvent) => void;
+  /** Aborting stops training before the next step and rejects with the signal's reason. */
+  readonly signal?: AbortSignal;
+}
+
+/** What a training run did. */
+export interface TrainResult {
+  /** Steps actually taken (fewer than max_steps after an early stop). */
+  readonly steps: number;
+  readonly trainLosses: readonly number[];
+  readonly validLosses: readonly { readonly step: number; readonly loss: number }[];
+  readonly stoppedEarly: boolean;
+}
+
+/** Seed of step `step`'s dropout masks, derived from the run seed so runs repeat exactly. */
+const stepSeed = (seed: number, step: number): number => (Math.imul(seed | 0, 0x9e3779b1) + step) >>> 0;
+
+/** Trains `network` in place; see the module comment. */
+export const trainNetwork = async (options: TrainOptions): Promise<TrainResult> => {
+  const { config, network, loss, sources, modelName } = options;
+  const valSize = options.valSize ?? 0;
+  const shape = { inputSize: config.input_size, h: config.h };
+  const refs = trainWindowRefs({
+    ...shape,
+    sources,
+    holdout: valSize,
+    stepSize: config.step_size,
+    startPaddingEnabled: config.start_padding_enabled,
+    availability: availabilityFractions(config),
+  });
+  const sampler = createTrainSampler({
+    refs,
+    batchSize: config.batch_size,
+    windowsBatchSize: config.windows_batch_size,
+    dropLast: config.drop_last_loader,
+    seed: config.random_seed,
+  });
+  const validRefs = validationWindowRefs({ ...shape, sources, valSize, stepSize: config.step_size });
+  const variables = [
+    ...network.variables,
+    ...(options.revin ? [options.revin.weight, options.revin.bias] : []),
+  ];
+  const adam = createAdam(variables);
+  const prep = {
+    scalerType: config.scaler_type,
+    excludeInsampleY: config.exclude_insample_y,
+    ...(options.revin ? { revin: options.revin } : {}),
+  };
+  const trainLosses: number[] = [];
+  const validLosses: { step: number; loss: number }[] = [];
+  let best = Infinity;
+  let wait = 0;
+  let stoppedEarly = false;
+  try {
+    for (let step = 0; step < config.max_steps; step += 1) {
+      options.signal?.throwIfAborted();
+      const raw = assembleWindows(sources, sampler.next(), shape);
+      const learningRate = stepLearningRate(step, {
+        learningRate: config.learning_rate,
+        maxSteps: config.max_steps,
+        numLrDecays: config.num_lr_decays,
+      });
+      const seed = stepSeed(config.random_seed, step);
+      const { value, grads } = tf.variableGrads(() => {
+        const prepared = prepareBatch(raw, prep);
+        return trainingLoss(loss, raw, prepared, network.forward(prepared.batch, { training: true, seed }));
+      }, variables);
+      const value0 = (await value.data())[0] as number;
+      const ordered = variables.map((v) => grads[v.name] ?? tf.zerosLike(v));
+      const clipped =
+        config.gradient_clip_val === null ? ordered : clipByGlobalNorm(ordered, config.gradient_clip_val);
+      if (Number.isFinite(value0)) adam.step(clipped, learningRate);
+      tf.dispose([value, ...Object.values(grads), ...ordered, ...(clipped === ordered ? [] : clipped)]);
+      disposeWindows(raw);
+      if (!Number.isFinite(value0)) {
+        throw new TrainingError(
+          `model '${modelName}': training loss is ${value0} at step ${step + 1}; lower learning_rate, set gradient_clip_val or use a scaler_type`,
+        );
+      }
+      trainLosses.push(value0);
+      options.onProgress?.({ kind: 'train', step: step + 1, loss: value0, learningRate });
+      if (validRefs.length === 0 || (step + 1) % config.val_check_steps !== 0) continue;
+      const validValue = await evaluateValidation({ ...options, refs: validRefs, seed });
+      if (!Number.isFinite(validValue)) {
+        throw new TrainingError(`model '${modelName}': validation loss is ${validValue} at step ${step + 1}`);
+      }
+      validLosses.push({ step: step + 1, loss: validValue });
+      options.onProgress?.({ kind: 'valid', step: step + 1, loss: validValue });
+      if (validValue < best) {
+        best = validValue;
+        wait = 0;
+      } else {
+        wait += 1;
+      }
+      if (config.early_stop_patience_steps > 0 && wait >= config.early_stop_patience_steps) {
+        stoppedEarly = true;
+        break;
+      }
+    }
+  } finally {
+    adam.dispose();
+  }
+  return { steps: trainLosses.length, trainLosses, validLosses, stoppedEarly };
+};
+
+/** Mean validation loss over every validation window, batches weighted by their window count. */
+const evaluateValidation = async (
+  options: TrainOptions & { readonly refs: readonly WindowRef[]; readonly seed: number },
+): Promise<number> => {
+  const { config, network, sources } = options;
+  const shape = { inputSize: config.input_size, h: config.h };
+  const prep = {
+    scalerType: config.scaler_type,
+    excludeInsampleY: config.exclude_insample_y,
+    ...(options.revin ? { revin: options.revin } : {}),
+  };
+  // valid_batch_size series per batch, then inference_windows_batch_size windows per forward pass.
+  const seriesGroups = chunk([...new Set(options.refs.map((r) => r.series))], validBatchSize(config));
+  let total = 0;
+  let count = 0;
+  for (const group of seriesGroups) {
+    const members = new Set(group);
+    for (const part of chunk(
+      options.refs.filter((r) => members.has(r.series)),
+      config.inference_windows_batch_size,
+    )) {
+      const raw = assembleWindows(sources, part, shape);
+      const value = tf.tidy(() => {
+        const prepared = prepareBatch(raw, prep);
+        const output = network.forward(prepared.batch, { training: false });
+        return validationLoss({
+          loss: options.loss,
+          validLoss: options.validLoss,
+          raw,
+          prepared,
+          output,
+          seed: options.seed,
+        });
+      });
+      total += ((await value.data())[0] as number) * part.length;
+      count += part.length;
+      value.dispose();
+      disposeWindows(raw);
+    }
+  }
+  return total / count;
+};
