@@ -39,7 +39,9 @@ describe.each(await testDbKinds())('nflab db/data on %s', (kind) => {
     const first = await runCli([...target, '--json', 'data', 'import', LOTO6, '--game', 'loto6']);
     expect(first.exitCode, first.stderr).toBe(0);
     expect(JSON.parse(first.stdout)).toMatchObject({ table: 'nf_loto_final', draws: 1498, rowsAdded: 10486 });
-    const again = JSON.parse((await runCli([...target, '--json', 'data', 'import', LOTO6, '--game', 'loto6'])).stdout);
+    const again = JSON.parse(
+      (await runCli([...target, '--json', 'data', 'import', LOTO6, '--game', 'loto6'])).stdout,
+    );
     expect(again).toMatchObject({ rowsAdded: 0, rowsSkipped: 10486, rejected: [] });
   });
 
@@ -51,7 +53,17 @@ describe.each(await testDbKinds())('nflab db/data on %s', (kind) => {
         '1,2000/10/5,2,8,10,13,27,30,39,2,2,262,12413,174452,45513600,40961900,375200,6900,1000,0\n' +
         '2,2000/10/12,1,9,16,20,21,99,5,0,7,195,8426,144860,0,13188800,568100,11500,1000,102580607\n',
     );
-    const result = await runCli([...target, '--json', 'data', 'import', bad, '--game', 'loto6', '--table', 'nf_loto_bad']);
+    const result = await runCli([
+      ...target,
+      '--json',
+      'data',
+      'import',
+      bad,
+      '--game',
+      'loto6',
+      '--table',
+      'nf_loto_bad',
+    ]);
     expect(result.exitCode).toBe(2);
     const body = JSON.parse(result.stdout);
     expect(body.error.code).toBe('config');
@@ -59,11 +71,48 @@ describe.each(await testDbKinds())('nflab db/data on %s', (kind) => {
   });
 
   test('synth stores draws that the game rules accept; an unknown game names the known ones', async () => {
-    const synth = await runCli([...target, '--json', 'data', 'synth', '--game', 'miniloto', '--draws', '20', '--seed', '7']);
+    const synth = await runCli([
+      ...target,
+      '--json',
+      'data',
+      'synth',
+      '--game',
+      'miniloto',
+      '--draws',
+      '20',
+      '--seed',
+      '7',
+    ]);
     expect(synth.exitCode, synth.stdout + synth.stderr).toBe(0);
     expect(JSON.parse(synth.stdout)).toMatchObject({ table: 'nf_loto_synth', draws: 20, rowsAdded: 20 * 6 });
-    const unknown = await runCli([...target, '--json', 'data', 'synth', '--game', 'powerball', '--draws', '1']);
+    const unknown = await runCli([
+      ...target,
+      '--json',
+      'data',
+      'synth',
+      '--game',
+      'powerball',
+      '--draws',
+      '1',
+    ]);
     expect(unknown.exitCode).toBe(2);
     expect(unknown.stdout + unknown.stderr).toContain('loto6');
+  });
+
+  test('features builds the view and lists its columns by role', async () => {
+    const result = await runCli([...target, '--json', 'data', 'features', '--table', 'nf_loto_final']);
+    expect(result.exitCode, result.stdout + result.stderr).toBe(0);
+    const body = JSON.parse(result.stdout);
+    expect(body.view).toBe('nf_loto_final_features');
+    expect(body.columns.futr).toContain('futr_is_holiday');
+    const injected = await runCli([
+      ...target,
+      '--json',
+      'data',
+      'features',
+      '--table',
+      'nf_loto; DROP TABLE x',
+    ]);
+    expect(injected.exitCode).toBe(2);
   });
 });

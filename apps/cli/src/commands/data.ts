@@ -1,6 +1,13 @@
 import type { Command } from 'commander';
 import { ConfigError, type GameId } from '@nflab/contracts';
-import { importFile, requireGame, saveDraws, synthesizeDraws, type ImportReport } from '@nflab/store';
+import {
+  buildFeatures,
+  importFile,
+  requireGame,
+  saveDraws,
+  synthesizeDraws,
+  type ImportReport,
+} from '@nflab/store';
 import { contextFrom } from '../context.js';
 import { formatTable } from '../output.js';
 import { createProgressBar } from '../progress.js';
@@ -99,4 +106,29 @@ export const dataCommand = (program: Command): void => {
         );
       },
     );
+
+  data
+    .command('features')
+    .description(
+      'create or replace a view with derived hist_* (earlier draws only), stat_* and futr_* (calendar, Japanese holidays) columns',
+    )
+    .option('--table <table>', 'draws table in long format', DEFAULT_TABLE)
+    .option('--view <view>', 'name of the view (default <table>_features)')
+    .option('--rolling <windows>', 'comma-separated window lengths of hist_y_roll_mean_<k>', (value) =>
+      value.split(',').map((part) => integerOption('rolling', 1)(part.trim())),
+    )
+    .action(async (options: { table: string; view?: string; rolling?: number[] }, command: Command) => {
+      const { out, withDb } = contextFrom(command);
+      const result = await withDb((db) =>
+        buildFeatures(db, { table: options.table, view: options.view, rollingWindows: options.rolling }),
+      );
+      out.result(result, () =>
+        [
+          `view ${result.view} over ${result.table}`,
+          `hist: ${result.columns.hist.join(', ')}`,
+          `stat: ${result.columns.stat.join(', ')}`,
+          `futr: ${result.columns.futr.join(', ')}`,
+        ].join('\n'),
+      );
+    });
 };
