@@ -8,6 +8,7 @@ import { StoreError } from '@nflab/contracts';
 import type { Db, DbKind } from './db.js';
 import { openPglite } from './drivers/pglite.js';
 import { openPostgres } from './drivers/postgres.js';
+import { migrate } from './migrate.js';
 
 /** Server the tests use when `NFLAB_TEST_PG_URL` is unset. */
 export const DEFAULT_TEST_PG_URL = 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -105,11 +106,23 @@ const openServerTestDb = async (): Promise<TestDb> => {
   };
 };
 
+/** Options of {@link openTestDb}. */
+export interface OpenTestDbOptions {
+  /** Apply the committed migrations, so the lab's tables exist. @default false */
+  readonly migrate?: boolean;
+}
+
 /**
  * Opens an empty database of `kind`: an in-memory PGlite, or a brand-new database
  * `nflab_t_<random>` on the test server that is dropped when the returned handle is closed.
  */
-export const openTestDb = async (kind: DbKind): Promise<TestDb> => {
-  if (kind === 'postgres') return openServerTestDb();
-  return { ...(await openPglite()), url: undefined };
+export const openTestDb = async (kind: DbKind, options: OpenTestDbOptions = {}): Promise<TestDb> => {
+  const db = kind === 'postgres' ? await openServerTestDb() : { ...(await openPglite()), url: undefined };
+  if (options.migrate) {
+    await migrate(db).catch(async (error: unknown) => {
+      await db.close().catch(() => undefined);
+      throw error;
+    });
+  }
+  return db;
 };

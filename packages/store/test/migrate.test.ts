@@ -29,6 +29,28 @@ const FIXTURES = [
   fixture(3, 'seed_a', 'INSERT INTO fx_a VALUES (1), (2);'),
 ];
 
+// Everything a migration defines, as comparable text: columns, constraints, indexes, triggers, functions.
+const SCHEMA_SHAPE = `
+  SELECT 'column ' || table_name || '.' || column_name || ' ' || data_type || ' ' || udt_name || ' ' || is_nullable
+         || ' ' || coalesce(column_default, '-') AS item
+    FROM information_schema.columns WHERE table_schema = 'public'
+  UNION ALL
+  SELECT 'constraint ' || conrelid::regclass::text || ' ' || conname || ' ' || pg_get_constraintdef(oid)
+    FROM pg_constraint WHERE connamespace = 'public'::regnamespace AND contype <> 'n'
+  UNION ALL
+  SELECT 'index ' || indexdef FROM pg_indexes WHERE schemaname = 'public'
+  UNION ALL
+  SELECT 'trigger ' || tgrelid::regclass::text || ' ' || pg_get_triggerdef(oid)
+    FROM pg_trigger WHERE NOT tgisinternal
+  UNION ALL
+  SELECT 'function ' || proname || ' ' || md5(prosrc) FROM pg_proc WHERE pronamespace = 'public'::regnamespace
+  ORDER BY 1`;
+
+const schemaShape = async (db: TestDb): Promise<string[]> =>
+  (await db.query<{ item: string }>(SCHEMA_SHAPE)).rows.map((row) => row.item);
+
+const shapes = new Map<string, string[]>();
+
 const tableExists = async (db: TestDb, table: string): Promise<boolean> => {
   const { rows } = await db.query<{ exists: boolean }>('SELECT to_regclass($1) IS NOT NULL AS exists', [
     table,
@@ -165,10 +187,32 @@ describe.each(kinds)('migrate on %s', (kind) => {
     expect(status.pending.map((migration) => migration.name)).toEqual(['half_done']);
   });
 
+  test('upgrading from every earlier committed schema ends in the same schema as migrating from empty', async () => {
+    const committed = await loadMigrations();
+    await migrate(db, { migrations: committed });
+    const fromEmpty = await schemaShape(db);
+    expect(fromEmpty.filter((item) => item.startsWith('column nf_model_runs.')).length).toBeGreaterThan(30);
+    shapes.set(kind, fromEmpty);
+    for (let applied = 1; applied < committed.length; applied += 1) {
+      await db.exec('DROP SCHEMA public CASCADE; CREATE SCHEMA public;');
+      await migrate(db, { migrations: committed.slice(0, applied) });
+      const rest = await migrate(db, { migrations: committed });
+      expect(rest.map((record) => record.version)).toEqual(committed.slice(applied).map((m) => m.version));
+      expect(await schemaShape(db)).toEqual(fromEmpty);
+    }
+  });
+
   test('concurrent migrate calls on one handle apply each migration once', async () => {
     const results = await Promise.all([1, 2, 3].map(() => migrate(db, { migrations: FIXTURES })));
     const versions = results.flat().map((record) => record.version);
     expect(versions.sort()).toEqual([1, 2, 3]);
+  });
+});
+
+describe.skipIf(kinds.length < 2)('PGlite and the server', () => {
+  test('end with exactly the same schema', () => {
+    expect(shapes.get('pglite')).toBeDefined();
+    expect(shapes.get('postgres')).toEqual(shapes.get('pglite'));
   });
 });
 

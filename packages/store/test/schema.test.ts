@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { StoreError } from '@nflab/contracts';
-import { migrate, migrationStatus, type Queryable } from '@nflab/store';
+import { migrationStatus, type Queryable } from '@nflab/store';
 import { openTestDb, testDbKinds, type TestDb } from '@nflab/store/testing';
 
 const kinds = await testDbKinds();
@@ -86,8 +86,7 @@ const count = async (db: Queryable, table: string, where: string, params: unknow
 describe.each(kinds)('schema on %s', (kind) => {
   let db: TestDb;
   beforeAll(async () => {
-    db = await openTestDb(kind);
-    await migrate(db);
+    db = await openTestDb(kind, { migrate: true });
   });
   afterAll(async () => {
     await db?.close();
