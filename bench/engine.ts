@@ -1,0 +1,216 @@
+/**
+ * Engine throughput: GEMM GFLOP/s and ms per training step (raw-op MLP, the engine's MLP and
+ * NHITS with NeuralForecast defaults), each with and without the native BLAS matmul path.
+ * `npx tsx bench/engine.ts [--backend wasm|cpu] [--native on|off] [--quick]`
+ * Prints ONE JSON object on stdout; progress goes to stderr.
+ */
+import { createRequire, register } from 'node:module';
+import { loadavg } from 'node:os';
+import path from 'node:path';
+import type * as TF from '@tensorflow/tfjs-core';
+import type { ModelSpec, WindowBatch } from '../packages/engine/src/model/types.js';
+import type { NativeMatmulStatus } from '../packages/engine/src/native/index.js';
+
+// tfjs-core ships its gradients only as extensionless ESM files (dist/register_all_gradients.js),
+// which plain Node cannot resolve; this hook adds the '.js' for imports inside tfjs-core's dist.
+// It must be registered before tfjs loads, hence the dynamic imports below.
+register(
+  `data:text/javascript,${encodeURIComponent(`
+export async function resolve(spec, ctx, next) {
+  if (spec.startsWith('.') && (ctx.parentURL ?? '').includes('/@tensorflow/tfjs-core/dist/') && !spec.endsWith('.js')) {
+    try { return await next(spec + '.js', ctx); } catch {}
+  }
+  return next(spec, ctx);
+}`)}`,
+);
+const tf: typeof TF = await import('@tensorflow/tfjs-core');
+await import('@tensorflow/tfjs-core/dist/register_all_gradients.js');
+await import('@tensorflow/tfjs-backend-cpu');
+const { setWasmPaths } = await import('@tensorflow/tfjs-backend-wasm');
+const { MODELS } = await import('../packages/engine/src/models/registry.js');
+const { disableNativeMatmul, enableNativeMatmul, nativeMatmulStats } =
+  await import('../packages/engine/src/native/index.js');
+
+type Mode = 'native' | 'reference';
+const argv = process.argv.slice(2);
+const flag = (name: string): string | undefined => {
+  const i = argv.indexOf(`--${name}`);
+  return i >= 0 ? argv[i + 1] : undefined;
+};
+const backend = flag('backend') ?? 'wasm';
+if (backend !== 'wasm' && backend !== 'cpu') throw new Error(`--backend must be wasm or cpu, got ${backend}`);
+const nativeFlag = flag('native');
+if (nativeFlag !== undefined && nativeFlag !== 'on' && nativeFlag !== 'off') {
+  throw new Error(`--native must be on or off, got ${nativeFlag}`);
+}
+const quick = argv.includes('--quick');
+const log = (msg: string): void => void process.stderr.write(`${msg}\n`);
+
+const median = (xs: number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = s.length >> 1;
+  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
+};
+
+/** Median ms of one call over `repeats` timed blocks of `iters` calls, after `warmup` calls. */
+function timeMs(fn: () => void, opts: { warmup: number; iters: number; repeats: number }): number {
+  for (let i = 0; i < opts.warmup; i++) fn();
+  const samples: number[] = [];
+  for (let r = 0; r < opts.repeats; r++) {
+    const t0 = performance.now();
+    for (let i = 0; i < opts.iters; i++) fn();
+    samples.push((performance.now() - t0) / opts.iters);
+  }
+  return median(samples);
+}
+
+function gemmGflops(): number {
+  const [m, k, n] = [1024, 512, 512];
+  const a = tf.randomUniform([m, k]);
+  const b = tf.randomUniform([k, n]);
+  const ms = timeMs(() => tf.tidy(() => void tf.matMul(a, b).dataSync()), {
+    warmup: 3,
+    iters: quick ? 3 : 10,
+    repeats: quick ? 3 : 7,
+  });
+  a.dispose();
+  b.dispose();
+  return (2 * m * n * k) / (ms * 1e6);
+}
+
+/** One Adam + MAE step over `variables` with `forward`; returns the loss (read once, as training does). */
+function makeStep(variables: TF.Variable[], forward: () => TF.Tensor, target: TF.Tensor) {
+  const optimizer = tf.train.adam(1e-3);
+  const step = (): void => {
+    const { value, grads } = tf.variableGrads(
+      () => tf.tidy(() => tf.mean(tf.abs(tf.sub(forward(), target))) as TF.Scalar),
+      variables,
+    );
+    // Adam's declared parameter is a map of Variables; tfjs accepts the gradient tensors it gets here.
+    optimizer.applyGradients(grads as unknown as Parameters<typeof optimizer.applyGradients>[0]);
+    value.dataSync();
+    value.dispose();
+    tf.dispose(Object.values(grads));
+  };
+  return { step, dispose: () => optimizer.dispose() };
+}
+
+/** Raw-op MLP 56 -> 512 -> 512 -> 28 at batch 32; `fused` uses tf.fused.matMul with bias + relu. */
+function rawMlpStepMs(fused: boolean): number {
+  const sizes = [56, 512, 512, 28];
+  const vars = sizes
+    .slice(1)
+    .flatMap((out, i) => [
+      tf.variable(tf.randomUniform([sizes[i]!, out], -0.05, 0.05)),
+      tf.variable(tf.zeros([out])),
+    ]);
+  const x = tf.randomNormal([32, 56]);
+  const y = tf.randomNormal([32, 28]);
+  const forward = (): TF.Tensor => {
+    let h: TF.Tensor = x;
+    for (let l = 0; l < 3; l++) {
+      const [w, b] = [vars[2 * l]!, vars[2 * l + 1]!];
+      const act = l < 2 ? 'relu' : 'linear';
+      // [32, in] x [in, out] -> [32, out]
+      h = fused
+        ? tf.fused.matMul({ a: h as TF.Tensor2D, b: w as TF.Tensor2D, bias: b, activation: act })
+        : ((z) => (act === 'relu' ? tf.relu(z) : z))(
+            tf.add(tf.matMul(h as TF.Tensor2D, w as TF.Tensor2D), b),
+          );
+    }
+    return h;
+  };
+  const { step, dispose } = makeStep(vars, forward, y);
+  const ms = timeMs(step, { warmup: 5, iters: quick ? 5 : 20, repeats: quick ? 3 : 5 });
+  dispose();
+  tf.dispose([...vars, x, y]);
+  return ms;
+}
+
+/** One training step of a registered engine model on random windows [B, 56, 1] -> [B, 28, 1]. */
+function modelStepMs(spec: ModelSpec, config: Record<string, unknown>, batch: number, iters: number): number {
+  const net = spec.build(
+    spec.configSchema.parse(config),
+    {
+      h: 28,
+      inputSize: 56,
+      futrExogSize: 0,
+      histExogSize: 0,
+      statExogSize: 0,
+      nOutputs: 1,
+    },
+    1,
+  );
+  const windows: WindowBatch = {
+    insampleY: tf.randomNormal([batch, 56, 1]),
+    insampleMask: tf.ones([batch, 56, 1]),
+  };
+  const y = tf.randomNormal([batch, 28, 1]);
+  const { step, dispose } = makeStep([...net.variables], () => net.forward(windows, { training: true }), y);
+  const ms = timeMs(step, { warmup: 3, iters, repeats: quick ? 3 : 5 });
+  dispose();
+  net.dispose();
+  tf.dispose([windows.insampleY, windows.insampleMask, y]);
+  return ms;
+}
+
+function measure(mode: Mode) {
+  disableNativeMatmul();
+  const status: NativeMatmulStatus | null = mode === 'native' ? enableNativeMatmul() : null;
+  if (status && !status.enabled) {
+    log(`native path unavailable: ${status.reason}`);
+    return { mode, status, available: false };
+  }
+  const before = nativeMatmulStats();
+  log(`[${mode}] gemm …`);
+  const gemm = gemmGflops();
+  log(`[${mode}] gemm ${gemm.toFixed(1)} GFLOP/s; raw mlp …`);
+  const rawMlp = rawMlpStepMs(false);
+  const rawMlpFused = rawMlpStepMs(true);
+  log(`[${mode}] raw mlp ${rawMlp.toFixed(2)} ms, fused ${rawMlpFused.toFixed(2)} ms; engine mlp …`);
+  const mlp = modelStepMs(
+    MODELS.mlp as unknown as ModelSpec,
+    { num_layers: 2, hidden_size: 512 },
+    32,
+    quick ? 5 : 20,
+  );
+  log(`[${mode}] engine mlp ${mlp.toFixed(2)} ms; engine nhits …`);
+  const nhits = modelStepMs(MODELS.nhits as unknown as ModelSpec, {}, 1024, quick ? 2 : 5);
+  log(`[${mode}] engine nhits ${nhits.toFixed(1)} ms`);
+  const after = nativeMatmulStats();
+  return {
+    mode,
+    status,
+    available: true,
+    gemm_gflops: gemm,
+    raw_mlp_step_ms: rawMlp,
+    raw_mlp_fused_step_ms: rawMlpFused,
+    mlp_step_ms: mlp,
+    nhits_step_ms: nhits,
+    native_calls: after.native - before.native,
+    fallback_calls: after.fallback - before.fallback,
+  };
+}
+
+async function main(): Promise<void> {
+  const wasmDist = path.dirname(createRequire(import.meta.url).resolve('@tensorflow/tfjs-backend-wasm'));
+  setWasmPaths(`${wasmDist}/`);
+  if (!(await tf.setBackend(backend))) throw new Error(`backend ${backend} failed to initialise`);
+  await tf.ready();
+  const loadBefore = loadavg();
+  const modes: Mode[] =
+    nativeFlag === 'on' ? ['native'] : nativeFlag === 'off' ? ['reference'] : ['reference', 'native'];
+  const results = modes.map(measure);
+  process.stdout.write(
+    `${JSON.stringify({
+      backend,
+      tensors_after: tf.memory().numTensors,
+      results,
+      peak_rss_mb: Math.round(process.resourceUsage().maxRSS / 1024),
+      load_avg_before: loadBefore,
+      load_avg_after: loadavg(),
+    })}\n`,
+  );
+}
+
+await main();
