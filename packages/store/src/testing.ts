@@ -34,13 +34,18 @@ const withAdminClient = async <T>(url: string, fn: (client: pg.Client) => Promis
   }
 };
 
-let probe: Promise<boolean> | undefined;
+// One probe per URL per process: every test file asks, and a down server costs a timeout each time.
+const probes = new Map<string, Promise<boolean>>();
 
-const serverReachable = (): Promise<boolean> => {
-  probe ??= withAdminClient(testPgUrl(), async (client) => {
-    await client.query('SELECT 1');
-    return true;
-  }).catch(() => false);
+const serverReachable = (url: string): Promise<boolean> => {
+  let probe = probes.get(url);
+  if (!probe) {
+    probe = withAdminClient(url, async (client) => {
+      await client.query('SELECT 1');
+      return true;
+    }).catch(() => false);
+    probes.set(url, probe);
+  }
   return probe;
 };
 
@@ -51,7 +56,7 @@ const serverReachable = (): Promise<boolean> => {
  */
 export const testDbKinds = async (): Promise<DbKind[]> => {
   if (process.env.CI === 'true') return ['pglite', 'postgres'];
-  return (await serverReachable()) ? ['pglite', 'postgres'] : ['pglite'];
+  return (await serverReachable(testPgUrl())) ? ['pglite', 'postgres'] : ['pglite'];
 };
 
 /** A database opened by {@link openTestDb}. */

@@ -20,6 +20,26 @@ describe('testDbKinds', () => {
     expect(kinds[0]).toBe('pglite');
     expect(kinds.every((kind) => kind === 'pglite' || kind === 'postgres')).toBe(true);
   });
+
+  test('skips an unreachable server locally but demands it on CI', async () => {
+    const saved = { url: process.env.NFLAB_TEST_PG_URL, ci: process.env.CI };
+    // Port 1 on loopback refuses at once, so this needs no timeout.
+    process.env.NFLAB_TEST_PG_URL = 'postgres://postgres@127.0.0.1:1/postgres';
+    try {
+      delete process.env.CI;
+      expect(await testDbKinds()).toEqual(['pglite']);
+      process.env.CI = 'true';
+      expect(await testDbKinds()).toEqual(['pglite', 'postgres']);
+    } finally {
+      for (const [key, value] of [
+        ['NFLAB_TEST_PG_URL', saved.url],
+        ['CI', saved.ci],
+      ] as const) {
+        if (value === undefined) delete process.env[key];
+        else process.env[key] = value;
+      }
+    }
+  });
 });
 
 describe.each(kinds)('openTestDb(%s)', (kind) => {
