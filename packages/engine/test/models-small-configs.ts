@@ -11,4 +11,21 @@ export const SMALL_CONFIGS: Record<ModelId, Record<string, unknown>> = {
     ],
     dropout_prob_theta: 0.2,
   },
+  nbeats: { mlp_units: [[16, 16]], dropout_prob_theta: 0.2, n_blocks: [1, 2, 1], shared_weights: true },
+  nbeatsx: {
+    mlp_units: [[16, 16]],
+    dropout_prob_theta: 0.2,
+    stack_types: ['identity', 'trend', 'seasonality'],
+  },
+  dlinear: { moving_avg_window: 3 },
+  nlinear: {},
+  tide: {
+    hidden_size: 16,
+    decoder_output_dim: 4,
+    temporal_decoder_dim: 8,
+    num_encoder_layers: 2,
+    num_decoder_layers: 2,
+    // layernorm off: with one output NeuralForecast's layernorm hides the decoder (see tide.ts).
+    layernorm: false,
+  },
 };

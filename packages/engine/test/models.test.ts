@@ -47,7 +47,7 @@ describe.each(MODEL_IDS)('%s', (id) => {
 
   it('emits [B, H, nOutputs] for several shapes', () => {
     const shapes = [
-      { h: 1, inputSize: 4, nOutputs: 1 },
+      { h: 2, inputSize: 4, nOutputs: 1 },
       { h: 6, inputSize: 12, nOutputs: 3 },
       { h: 5, inputSize: 7, nOutputs: 2 },
     ];

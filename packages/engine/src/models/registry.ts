@@ -1,11 +1,19 @@
 /** The model registry: one line per model; tests, the API and the UI loop over it. */
 import { ConfigError } from '@nflab/contracts';
 import type { ModelSpec } from '../model/types.js';
+import { dlinear } from './dlinear/dlinear.js';
 import { mlp } from './mlp/mlp.js';
+import { nbeats } from './nbeats/nbeats.js';
+import { nbeatsx } from './nbeatsx/nbeatsx.js';
 import { nhits } from './nhits/nhits.js';
+import { nlinear } from './nlinear/nlinear.js';
+import { tide } from './tide/tide.js';
 
 /** Every model the lab can train, keyed by its persisted id. */
-export const MODELS = { mlp, nhits } as const satisfies Record<string, ModelSpec>;
+export const MODELS = { mlp, nhits, nbeats, nbeatsx, dlinear, nlinear, tide } as const satisfies Record<
+  string,
+  ModelSpec
+>;
 
 /** A registered model id (`'nhits'`). */
 export type ModelId = keyof typeof MODELS;

@@ -5,11 +5,11 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { z } from 'zod';
-import type { ModelSpec, WindowBatch } from '../../model/types.js';
-import type { ForwardContext } from '../../nn/forward-context.js';
+import type { ModelSpec } from '../../model/types.js';
 import { createParamStore } from '../../nn/params.js';
 import { activationSchema, createBlockMlp, mlpUnitsSchema } from '../block-mlp.js';
 import { checkDims, requireInput, toNetwork } from '../network.js';
+import { runResidualStack, type ResidualBlock } from '../residual-stack.js';
 import { INTERPOLATION_MODES, interpolationMatrix } from './interpolation.js';
 import { POOLING_MODES, pool1d, pooledLength } from './pooling.js';
 
@@ -76,11 +76,7 @@ export const nhits = {
     checkDims({ label: 'NHITS', exogenous }, dims);
     const { h, inputSize: L, futrExogSize: F, histExogSize: X, statExogSize: S, nOutputs: K } = dims;
     const store = createParamStore('nhits', seed);
-    const blocks: ((
-      residuals: tf.Tensor2D,
-      batch: WindowBatch,
-      ctx: ForwardContext,
-    ) => [tf.Tensor2D, tf.Tensor3D])[] = [];
+    const blocks: ResidualBlock[] = [];
     config.stack_types.forEach((_, i) => {
       const kernel = config.n_pool_kernel_size[i] as number;
       const knots = Math.max(Math.floor(h / (config.n_freq_downsample[i] as number)), 1);
@@ -125,24 +121,11 @@ export const nhits = {
             tf.reshape(tf.matMul(knotValues, tf.tensor2d(basis, [knots, h])), [B, K, h]),
             [0, 2, 1],
           ) as tf.Tensor3D;
-          return [backcast, forecast];
+          return [backcast, forecast] as const;
         });
       }
     });
-    return toNetwork(store, (batch, ctx) => {
-      const B = batch.insampleY.shape[0];
-      const y = tf.reshape(batch.insampleY, [B, L]); // [B, L, 1] -> [B, L]
-      // Blocks see the window newest-first (NeuralForecast flips it), padding masked out of the residuals.
-      let residuals = tf.reverse(y, 1) as tf.Tensor2D;
-      const mask = tf.reverse(tf.reshape(batch.insampleMask, [B, L]), 1);
-      let forecast: tf.Tensor3D = tf.reshape(tf.slice(y, [0, L - 1], [B, 1]), [B, 1, 1]); // naive level [B, 1, 1]
-      for (const block of blocks) {
-        const [backcast, blockForecast] = block(residuals, batch, ctx);
-        residuals = tf.mul(tf.sub(residuals, backcast), mask) as tf.Tensor2D;
-        forecast = tf.add(forecast, blockForecast); // [B, 1|H, K] + [B, H, K] -> [B, H, K]
-      }
-      return forecast;
-    });
+    return toNetwork(store, (batch, ctx) => runResidualStack(batch, blocks, ctx));
   },
 } as const satisfies ModelSpec<NhitsConfig>;
 

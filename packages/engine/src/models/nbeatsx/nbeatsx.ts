@@ -1,0 +1,124 @@
+/**
+ * NBEATSx: N-BEATS with exogenous variables in every block's input and an optional exogenous
+ * stack whose basis is the covariates themselves.
+ * @see Olivares et al. (2023), "Neural basis expansion analysis with exogenous variables: Forecasting electricity prices with NBEATSx", IJF. https://arxiv.org/abs/2104.05522
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import { ConfigError } from '@nflab/contracts';
+import { z } from 'zod';
+import type { ModelSpec } from '../../model/types.js';
+import { createParamStore } from '../../nn/params.js';
+import { activationSchema, createBlockMlp, mlpUnitsSchema } from '../block-mlp.js';
+import { identityHead, seasonalityHead, trendHead, type BasisHead } from '../nbeats/heads.js';
+import { checkBasisHorizon } from '../nbeats/nbeats.js';
+import { checkDims, requireInput, toNetwork } from '../network.js';
+import { runResidualStack, type ResidualBlock } from '../residual-stack.js';
+import { exogenousHead } from './exogenous-head.js';
+
+/** Stack kinds of NBEATSx. */
+export const NBEATSX_STACK_TYPES = ['identity', 'trend', 'seasonality', 'exogenous'] as const;
+
+/** NBEATSx's own hyperparameters, with NeuralForecast's names and defaults. */
+export const nbeatsxConfigSchema = z
+  .object({
+    /** Harmonics of the seasonality stack. @default 2 */
+    n_harmonics: z.number().int().min(1).default(2),
+    /** Degree of the polynomial trend basis. @default 2 */
+    n_polynomials: z.number().int().min(0).default(2),
+    /** @default ['identity', 'trend', 'seasonality'] */
+    stack_types: z
+      .array(z.enum(NBEATSX_STACK_TYPES))
+      .min(1)
+      .default((): (typeof NBEATSX_STACK_TYPES)[number][] => ['identity', 'trend', 'seasonality']),
+    /** Blocks per stack. @default [1, 1, 1] */
+    n_blocks: z.array(z.number().int().min(1)).default(() => [1, 1, 1]),
+    /** Hidden layers of every block, as [in, out] pairs. @default 3 × [512, 512] */
+    mlp_units: mlpUnitsSchema.default((): [number, number][] => [
+      [512, 512],
+      [512, 512],
+      [512, 512],
+    ]),
+    /** Dropout after each hidden activation. @default 0 */
+    dropout_prob_theta: z.number().min(0).lt(1).default(0),
+    /** @default 'ReLU' */
+    activation: activationSchema.default('ReLU'),
+    /** Blocks after the first of a stack reuse its weights. @default false */
+    shared_weights: z.boolean().default(false),
+  })
+  .superRefine((c, ctx) => {
+    if (c.n_blocks.length !== c.stack_types.length) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['n_blocks'],
+        message: `n_blocks has ${c.n_blocks.length} entries but stack_types has ${c.stack_types.length}; give one per stack`,
+      });
+    }
+  });
+
+/** Parsed NBEATSx config. */
+export type NbeatsxConfig = z.output<typeof nbeatsxConfigSchema>;
+
+const exogenous = { futr: true, hist: true, stat: true } as const;
+
+/** NeuralForecast's `NBEATSx`. */
+export const nbeatsx = {
+  id: 'nbeatsx',
+  label: 'NBEATSx',
+  description: 'N-BEATS with exogenous variables (Olivares et al., IJF 2023).',
+  family: 'mlp',
+  kind: 'univariate',
+  forecastType: 'direct',
+  exogenous,
+  configSchema: nbeatsxConfigSchema,
+  commonDefaults: { max_steps: 1000, learning_rate: 1e-3, num_lr_decays: 3, windows_batch_size: 1024 },
+  build(config, dims, seed) {
+    checkDims({ label: 'NBEATSx', exogenous }, dims);
+    checkBasisHorizon('NBEATSx', dims.h, config.stack_types);
+    const { h, inputSize: L, futrExogSize: F, histExogSize: X, statExogSize: S } = dims;
+    if (config.stack_types.includes('exogenous') && F + S === 0) {
+      throw new ConfigError(
+        "NBEATSx: an 'exogenous' stack needs futr_exog_list or stat_exog_list columns; none were given",
+      );
+    }
+    const store = createParamStore('nbeatsx', seed);
+    const blocks: ResidualBlock[] = [];
+    config.stack_types.forEach((type, i) => {
+      const head: BasisHead =
+        type === 'identity'
+          ? identityHead(dims)
+          : type === 'trend'
+            ? trendHead(dims, 'polynomial', config.n_polynomials)
+            : type === 'seasonality'
+              ? seasonalityHead(dims, config.n_harmonics)
+              : exogenousHead(dims);
+      let shared: ResidualBlock | undefined;
+      for (let j = 0; j < (config.n_blocks[i] as number); j += 1) {
+        if (config.shared_weights && shared !== undefined) {
+          blocks.push(shared);
+          continue;
+        }
+        const trunk = createBlockMlp(store, {
+          path: `stack_${i}/block_${j}`,
+          inFeatures: L + X * L + F * (L + h) + S,
+          mlpUnits: config.mlp_units,
+          nTheta: head.nTheta,
+          activation: config.activation,
+          dropout: config.dropout_prob_theta,
+        });
+        shared = (residuals, batch, ctx) => {
+          const B = residuals.shape[0];
+          // [ residuals L | hist L*X | futr (L+H)*F | stat S ], exogenous in time order as NeuralForecast passes them.
+          const parts: tf.Tensor2D[] = [residuals];
+          if (X > 0) parts.push(tf.reshape(requireInput(batch.histExog, 'histExog', 'NBEATSx'), [B, L * X]));
+          if (F > 0)
+            parts.push(tf.reshape(requireInput(batch.futrExog, 'futrExog', 'NBEATSx'), [B, (L + h) * F]));
+          if (S > 0) parts.push(requireInput(batch.statExog, 'statExog', 'NBEATSx'));
+          const x = parts.length === 1 ? residuals : tf.concat(parts, 1); // [B, in]
+          return head.apply(trunk.apply(x, ctx), batch);
+        };
+        blocks.push(shared);
+      }
+    });
+    return toNetwork(store, (batch, ctx) => runResidualStack(batch, blocks, ctx));
+  },
+} as const satisfies ModelSpec<NbeatsxConfig>;
