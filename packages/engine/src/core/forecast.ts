@@ -1,0 +1,93 @@
+/**
+ * Forecasting windows of a panel with one fitted model and turning the result into rows: the
+ * shared step behind predict, crossValidation and predictInsample.
+ */
+import { ConfigError } from '@nflab/contracts';
+import type { Panel } from '../data/panel.js';
+import { forecastWindows } from '../training/inference.js';
+import { refAtCutoff } from '../windows/refs.js';
+import { toWindowSource } from '../windows/source.js';
+import { outputColumns, type CoreModel } from './fitted-model.js';
+import { invertTarget, type LocalScalerState } from './local-scaling.js';
+
+/** One window to forecast: a series of the panel and the position its horizon starts at. */
+export interface Cutoff {
+  readonly series: number;
+  /** Index of the first horizon step (= number of points used as history). */
+  readonly position: number;
+}
+
+/** Options of {@link forecastCutoffs}. */
+export interface ForecastCutoffsOptions {
+  readonly model: CoreModel;
+  /** The locally scaled panel. */
+  readonly scaled: Panel;
+  readonly scalers: LocalScalerState | null;
+  readonly cutoffs: readonly Cutoff[];
+  /** Scaled future exogenous values per series id and column, appended after each series (predict). */
+  readonly future?: Readonly<Record<string, Readonly<Record<string, ArrayLike<number>>>>>;
+}
+
+/** Forecasts every cutoff; returns per cutoff a [H, N] array (row-major) in the original space. */
+export const forecastCutoffs = async (options: ForecastCutoffsOptions): Promise<Float64Array[]> => {
+  const { model, scaled, cutoffs } = options;
+  const { h, input_size: L } = model.common;
+  const network = model.network;
+  if (!network) throw new ConfigError(`model '${model.name}' is not fitted; call fit first`);
+  const extend = options.future ? h : 0;
+  const sources = scaled.series.map((series) =>
+    toWindowSource({
+      series,
+      exog: model.exog,
+      ...(scaled.static[series.id] ? { staticValues: scaled.static[series.id] } : {}),
+      ...(options.future?.[series.id] ? { futureExog: options.future[series.id] } : {}),
+      extend,
+    }),
+  );
+  const refs = cutoffs.map((c) =>
+    refAtCutoff(c.series, c.position, L, (sources[c.series]?.y.length ?? 0) + 0),
+  );
+  const flat = await forecastWindows({
+    network,
+    config: model.common,
+    loss: model.loss,
+    sources,
+    refs,
+    ...(model.revin ? { revin: model.revin } : {}),
+  });
+  const n = model.loss.outputNames.length;
+  return cutoffs.map((cutoff, w) => {
+    const id = (scaled.series[cutoff.series] as { id: string }).id;
+    const block = flat.subarray(w * h * n, (w + 1) * h * n);
+    const out = new Float64Array(h * n);
+    for (let k = 0; k < n; k += 1) {
+      const column = Array.from({ length: h }, (_, j) => block[j * n + k] as number);
+      const inverted = invertTarget(options.scalers, id, column);
+      for (let j = 0; j < h; j += 1) out[j * n + k] = inverted[j] as number;
+    }
+    return out;
+  });
+};
+
+/** Indices of the output columns to report for `level` (all when undefined); a missing level is a ConfigError. */
+export const columnsForLevel = (model: CoreModel, level: readonly number[] | undefined): number[] => {
+  const names = outputColumns(model);
+  const all = names.map((_, i) => i);
+  if (level === undefined) return all;
+  const suffixes = model.loss.outputNames;
+  const isInterval = (s: string): boolean => /-(lo|hi)-/.test(s);
+  const keep = all.filter((i) => !isInterval(suffixes[i] as string));
+  for (const l of level) {
+    for (const side of ['lo', 'hi']) {
+      const index = suffixes.indexOf(`-${side}-${l}`);
+      if (index < 0) {
+        const available = suffixes.filter(isInterval).map((s) => s.replace(/^-(lo|hi)-/, ''));
+        throw new ConfigError(
+          `model '${model.name}' (loss '${model.loss.id}') has no ${l}% interval; ${available.length > 0 ? `its levels are ${[...new Set(available)].join(', ')}` : 'its loss gives point forecasts only (use a quantile or distribution loss with level)'}`,
+        );
+      }
+      keep.push(index);
+    }
+  }
+  return keep;
+};

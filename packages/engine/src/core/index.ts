@@ -1,0 +1,4 @@
+/** The NeuralForecast-style core. */
+export * from './neural-forecast.js';
+export * from './types.js';
+export { FORMAT_VERSION, type SaveOptions } from './persistence.js';
