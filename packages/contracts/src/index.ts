@@ -1,2 +1,3 @@
 export * from './errors.js';
 export * from './games.js';
+export * from './backends.js';

@@ -1,0 +1,41 @@
+/**
+ * Brute force (Optuna's BruteForceSampler): every combination of a finite space, conditional
+ * branches expanded only where active, each exactly once, chosen at random among those not yet
+ * tried (claimed through storage, so parallel workers never repeat one).
+ */
+import { enumerateSpace } from '../params.js';
+import { Rng } from '../rng.js';
+import type { Params } from '../space.js';
+import { claimPoint } from './grid.js';
+import { spaceKey } from './types.js';
+import type { Sampler } from './types.js';
+import { randomSeed } from './types.js';
+
+/** Options of the brute-force sampler. */
+export interface BruteForceOptions {
+  /** @default a random seed */
+  readonly seed?: number;
+}
+
+/** Creates a brute-force sampler. */
+export const createBruteForceSampler = (options: BruteForceOptions = {}): Sampler => {
+  const seed = options.seed ?? randomSeed();
+  const cache = new Map<string, Params[]>();
+  return {
+    id: 'bruteforce',
+    async sample(ctx) {
+      let points = cache.get(spaceKey(ctx.space));
+      if (!points) {
+        points = enumerateSpace(ctx.space);
+        cache.set(spaceKey(ctx.space), points);
+      }
+      // A fresh random order per trial: each trial picks uniformly among the untried combinations.
+      return claimPoint(
+        ctx,
+        'bruteforce',
+        points,
+        new Rng(seed, 'bruteforce', ctx.trial.number).permutation(points.length),
+      );
+    },
+  };
+};
