@@ -9,6 +9,14 @@ export function invertOutputs(yHat: tf.Tensor3D, scale: WindowScale): tf.Tensor3
   return inverseWith(scale.type ?? 'standard', yHat, scale.loc, scale.scale) as tf.Tensor3D;
 }
 
+/**
+ * Targets with masked steps set to 0: they never count, and a finite value keeps NaN padding out
+ * of the gradients (NaN * 0 is still NaN in a backward pass).
+ */
+export function observedTargets(y: tf.Tensor3D, mask: tf.Tensor3D): tf.Tensor3D {
+  return tf.tidy(() => tf.where(tf.greater(mask, 0), y, tf.zerosLike(y)) as tf.Tensor3D);
+}
+
 /** What makes one point loss: its ids and its scalar over the batch. */
 export interface PointLossDefinition {
   readonly id: string;
@@ -29,7 +37,8 @@ export function pointLoss(definition: PointLossDefinition): Loss {
     pointIndex: 0,
     isDistribution: false,
     domainMap: (raw) => tf.clone(raw),
-    compute: (inputs) => tf.tidy(() => definition.compute(inputs)),
+    compute: (inputs) =>
+      tf.tidy(() => definition.compute({ ...inputs, y: observedTargets(inputs.y, inputs.mask) })),
     forecast: (yHat, scale) => invertOutputs(yHat, scale),
   };
 }

@@ -2,12 +2,35 @@
 import { ConfigError } from '@nflab/contracts';
 import type { z } from 'zod';
 import type { LossEntry } from './define-loss.js';
+import { distributionloss } from './distribution-loss.js';
+import { huberloss } from './huber-loss.js';
 import { mae } from './mae.js';
+import { mape } from './mape.js';
+import { mase } from './mase.js';
+import { mqloss } from './mq-loss.js';
 import { mse } from './mse.js';
+import { quantileloss } from './quantile-loss.js';
+import { relmse } from './relmse.js';
+import { rmse } from './rmse.js';
+import { smape } from './smape.js';
+import { tukeyloss } from './tukey-loss.js';
 import type { Loss } from './types.js';
 
 /** The loss registry: one line per loss. */
-export const LOSSES = { mae, mse } as const satisfies Record<string, LossEntry>;
+export const LOSSES = {
+  mae,
+  mse,
+  rmse,
+  mape,
+  smape,
+  mase,
+  relmse,
+  huberloss,
+  tukeyloss,
+  quantileloss,
+  mqloss,
+  distributionloss,
+} as const satisfies Record<string, LossEntry>;
 
 /** A persisted loss id (`'mae'`, `'mqloss'` …). */
 export type LossId = keyof typeof LOSSES;

@@ -67,4 +67,9 @@ export interface Loss {
    * Distribution losses sample with `seed` and report mean, median and the quantiles of `level`.
    */
   forecast(yHat: tf.Tensor3D, scale: WindowScale, options: { readonly seed: number }): tf.Tensor3D;
+  /**
+   * Distribution losses only: the analytic mean [B, H, 1] in the original space, which NeuralForecast
+   * feeds to a point `valid_loss` when training on a distribution.
+   */
+  mean?(yHat: tf.Tensor3D, scale: WindowScale): tf.Tensor3D;
 }

@@ -3,15 +3,40 @@ import * as tf from '@tensorflow/tfjs-core';
 
 /**
  * a / b with 0 wherever b is 0 (NeuralForecast's `_divide_no_nan` turns the resulting NaN and
- * +-inf into 0). The denominator is swapped for 1 first so no inf reaches the gradient.
+ * +-inf into 0), gradients 0 there too. A custom gradient keeps the comparison with 0 off the tape:
+ * tfjs has no gradient for comparisons and refuses any op without one between weights and loss.
  */
 export function divideNoNan(a: tf.Tensor, b: tf.Tensor): tf.Tensor {
-  return tf.tidy(() => {
-    const zero = tf.equal(b, 0);
-    const safe = tf.where(zero, tf.onesLike(b), b);
-    const ratio = tf.div(a, safe);
-    return tf.where(zero, tf.zerosLike(ratio), ratio);
+  const divide = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+    // customGrad passes the inputs, then its save function.
+    const [num, den, save] = args as [tf.Tensor, tf.Tensor, tf.GradSaveFunc];
+    const zero = tf.equal(den, 0);
+    const safe = tf.where(zero, tf.onesLike(den), den);
+    const ratio = tf.where(zero, tf.zerosLike(tf.div(num, safe)), tf.div(num, safe));
+    save([num, safe, zero]);
+    return {
+      value: ratio,
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+        const [n, s, z] = saved as [tf.Tensor, tf.Tensor, tf.Tensor];
+        const dNum = tf.where(z, tf.zerosLike(dy), tf.div(dy, s));
+        const dDen = tf.where(z, tf.zerosLike(dy), tf.neg(tf.div(tf.mul(dy, n), tf.square(s))));
+        // Undo broadcasting: each input gets a gradient of its own shape.
+        return [sumTo(dNum, n.shape), sumTo(dDen, s.shape)];
+      },
+    };
   });
+  return divide(a, b);
+}
+
+/** Sums a broadcast gradient back down to `shape`. */
+function sumTo(grad: tf.Tensor, shape: readonly number[]): tf.Tensor {
+  const offset = grad.rank - shape.length;
+  const axes: number[] = [];
+  for (let i = 0; i < grad.rank; i += 1) {
+    if (i < offset || (shape[i - offset] === 1 && grad.shape[i] !== 1)) axes.push(i);
+  }
+  const summed = axes.length > 0 ? tf.sum(grad, axes, true) : grad;
+  return tf.reshape(summed, [...shape]);
 }
 
 /**

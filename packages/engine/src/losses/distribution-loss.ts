@@ -1,0 +1,135 @@
+/** DistributionLoss: negative log-likelihood of a parametric distribution, sampled quantiles as forecast. */
+import * as tf from '@tensorflow/tfjs-core';
+import { z } from 'zod';
+import { defineLoss } from './define-loss.js';
+import type { DistributionFamily, DistributionName } from './distributions/family.js';
+import { negativeBinomial } from './distributions/negative-binomial.js';
+import { normal } from './distributions/normal.js';
+import { poisson } from './distributions/poisson.js';
+import { SampleRng } from './distributions/random.js';
+import { studentT } from './distributions/student-t.js';
+import { levelSchema, quantilesSchema } from './param-schemas.js';
+import { observedTargets } from './point-loss.js';
+import { levelToOutputs, quantilesToOutputs } from './quantile-outputs.js';
+import { sortAscending, sortedQuantile } from '../scalers/quantile.js';
+import type { Loss, WindowScale } from './types.js';
+import { weightedAverage } from './weighted-mean.js';
+
+/** The supported families, keyed by NeuralForecast's names. */
+export const DISTRIBUTIONS = {
+  Normal: normal,
+  StudentT: studentT,
+  Poisson: poisson,
+  NegativeBinomial: negativeBinomial,
+} as const satisfies Record<DistributionName, DistributionFamily>;
+
+const DISTRIBUTION_NAMES = Object.keys(DISTRIBUTIONS) as DistributionName[];
+
+/** Accepts NeuralForecast's names in any case (`'studentt'` -> `'StudentT'`). */
+const distributionSchema = z.preprocess(
+  (v) =>
+    typeof v === 'string' ? (DISTRIBUTION_NAMES.find((n) => n.toLowerCase() === v.toLowerCase()) ?? v) : v,
+  z.enum(DISTRIBUTION_NAMES as [DistributionName, ...DistributionName[]], {
+    error: `must be one of ${DISTRIBUTION_NAMES.join(', ')}`,
+  }),
+);
+
+/** Splits raw outputs [B, H, K] into K tensors [B, H, 1] and decouples them. */
+function decoupled(family: DistributionFamily, yHat: tf.Tensor3D, scale: WindowScale): tf.Tensor3D[] {
+  // [B, H, K] -> K x [B, H, 1]; slices rather than tf.split, whose gradient fails when K is 1.
+  const raw = family.paramNames.map((_, k) => tf.slice(yHat, [0, 0, k], [-1, -1, 1]));
+  return family.decouple(raw, scale);
+}
+
+/** Options of {@link sampleForecast}. */
+interface SampleOptions {
+  readonly family: DistributionFamily;
+  readonly quantiles: readonly number[];
+  readonly numSamples: number;
+  readonly seed: number;
+}
+
+/**
+ * Draws `numSamples` per step and returns [B, H, 1 + Q]: the sample mean, then the empirical
+ * quantiles with linear interpolation (torch.quantile's default), as NeuralForecast's `sample`.
+ */
+function sampleForecast(params: readonly tf.Tensor3D[], options: SampleOptions): tf.Tensor3D {
+  const first = params[0] as tf.Tensor3D;
+  const [b, h] = first.shape;
+  // Forecasting is outside the training step, so a synchronous read is acceptable here.
+  const values = params.map((p) => p.dataSync());
+  const steps = b * h;
+  const width = 1 + options.quantiles.length;
+  const out = new Float32Array(steps * width);
+  const rng = new SampleRng(options.seed);
+  const draws = new Array<number>(options.numSamples);
+  const stepParams = new Array<number>(values.length);
+  for (let i = 0; i < steps; i += 1) {
+    values.forEach((v, k) => (stepParams[k] = v[i] as number));
+    let total = 0;
+    for (let s = 0; s < options.numSamples; s += 1) {
+      const d = options.family.draw(rng, stepParams);
+      draws[s] = d;
+      total += d;
+    }
+    const sorted = sortAscending(draws);
+    out[i * width] = total / options.numSamples;
+    options.quantiles.forEach((q, j) => (out[i * width + 1 + j] = sortedQuantile(sorted, q)));
+  }
+  return tf.tensor3d(out, [b, h, width]);
+}
+
+/**
+ * NeuralForecast's `DistributionLoss(distribution, level=[80, 90], quantiles=None, num_samples=1000)`.
+ * `compute` takes y in the original space and returns the masked mean negative log-likelihood;
+ * `domainMap` is the identity because the domain maps (softplus, offsets) need the window's loc /
+ * scale and run in the scale decoupling, as in NeuralForecast. Forecast columns: `''` (sample mean),
+ * then `-median`, `-lo-X`, `-hi-X` (from `level`, or from the sorted `quantiles`).
+ */
+export const distributionloss = defineLoss({
+  id: 'distributionloss',
+  label: 'DistributionLoss',
+  description:
+    'Negative log-likelihood of Normal, StudentT, Poisson or NegativeBinomial; quantiles by sampling.',
+  paramsSchema: z
+    .object({
+      distribution: distributionSchema,
+      level: levelSchema.default([80, 90]),
+      quantiles: quantilesSchema.optional(),
+      num_samples: z
+        .number({ error: 'must be a positive integer' })
+        .int({ error: 'must be a positive integer' })
+        .min(1, { error: 'must be a positive integer' })
+        .default(1000),
+    })
+    .strict(),
+  create: ({ distribution, level, quantiles, num_samples: numSamples }): Loss => {
+    const family = DISTRIBUTIONS[distribution];
+    const outputs =
+      quantiles === undefined ? levelToOutputs(level) : quantilesToOutputs(sortAscending(quantiles));
+    return {
+      id: 'distributionloss',
+      label: 'DistributionLoss',
+      outputSize: family.paramNames.length,
+      outputNames: ['', ...outputs.names],
+      pointIndex: 0,
+      isDistribution: true,
+      domainMap: (raw) => tf.clone(raw),
+      compute: ({ y, yHat, mask, scale }) =>
+        tf.tidy(() => {
+          const params = decoupled(family, yHat, scale);
+          // 0 lies in every family's support, so masked steps stay finite before they are weighted out.
+          return weightedAverage(tf.neg(family.logProb(observedTargets(y, mask), params)), mask);
+        }),
+      forecast: (yHat, scale, { seed }) => {
+        const params = tf.tidy(() => decoupled(family, yHat, scale));
+        try {
+          return sampleForecast(params, { family, quantiles: outputs.quantiles, numSamples, seed });
+        } finally {
+          tf.dispose(params);
+        }
+      },
+      mean: (yHat, scale) => tf.tidy(() => family.mean(decoupled(family, yHat, scale)) as tf.Tensor3D),
+    };
+  },
+});
