@@ -2,37 +2,25 @@
  * Test harness shared by every package's database tests: which engines to run against and a
  * throwaway database on each. Use as `describe.each(await testDbKinds())('%s', (kind) => …)`.
  */
-import { randomBytes } from 'node:crypto';
-import pg from 'pg';
 import { StoreError } from '@nflab/contracts';
 import type { Db, DbKind } from './db.js';
 import { openPglite } from './drivers/pglite.js';
 import { openPostgres } from './drivers/postgres.js';
 import { migrate } from './migrate.js';
+import {
+  createTestDatabase,
+  dropLeakedTestDatabases,
+  dropTestDatabase,
+  withAdminClient,
+} from './test-databases.js';
+
+export { TEST_DB_PREFIX } from './test-databases.js';
 
 /** Server the tests use when `NFLAB_TEST_PG_URL` is unset. */
 export const DEFAULT_TEST_PG_URL = 'postgres://postgres@127.0.0.1:5432/postgres';
 
-/** Prefix of every throwaway test database, so a leftover one is recognisable (and droppable). */
-export const TEST_DB_PREFIX = 'nflab_t_';
-
 /** Connection string of the administrative database tests create their databases from. */
 export const testPgUrl = (): string => process.env.NFLAB_TEST_PG_URL ?? DEFAULT_TEST_PG_URL;
-
-// A probe must not hang a test file when the server is firewalled rather than down.
-const PROBE_TIMEOUT_MS = 2_000;
-
-const withAdminClient = async <T>(url: string, fn: (client: pg.Client) => Promise<T>): Promise<T> => {
-  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: PROBE_TIMEOUT_MS });
-  // A server that drops the socket emits 'error' on the client; the awaited call reports it.
-  client.on('error', () => undefined);
-  await client.connect();
-  try {
-    return await fn(client);
-  } finally {
-    await client.end().catch(() => undefined);
-  }
-};
 
 // One probe per URL per process: every test file asks, and a down server costs a timeout each time.
 const probes = new Map<string, Promise<boolean>>();
@@ -43,7 +31,14 @@ const serverReachable = (url: string): Promise<boolean> => {
     probe = withAdminClient(url, async (client) => {
       await client.query('SELECT 1');
       return true;
-    }).catch(() => false);
+    }).then(
+      async (reachable) => {
+        // Databases of test workers that died without closing them would pile up run after run.
+        await dropLeakedTestDatabases(url).catch(() => undefined);
+        return reachable;
+      },
+      () => false,
+    );
     probes.set(url, probe);
   }
   return probe;
@@ -55,8 +50,8 @@ const serverReachable = (url: string): Promise<boolean> => {
  * down and its tests fail loudly instead of being skipped silently.
  */
 export const testDbKinds = async (): Promise<DbKind[]> => {
-  if (process.env.CI === 'true') return ['pglite', 'postgres'];
-  return (await serverReachable(testPgUrl())) ? ['pglite', 'postgres'] : ['pglite'];
+  const reachable = await serverReachable(testPgUrl());
+  return reachable || process.env.CI === 'true' ? ['pglite', 'postgres'] : ['pglite'];
 };
 
 /** A database opened by {@link openTestDb}. */
@@ -73,24 +68,13 @@ const databaseUrl = (adminUrl: string, database: string): string => {
 
 const openServerTestDb = async (): Promise<TestDb> => {
   const adminUrl = testPgUrl();
-  // Lowercase hex only, so the name needs no quoting and cannot inject anything.
-  const name = `${TEST_DB_PREFIX}${randomBytes(6).toString('hex')}`;
-  await withAdminClient(adminUrl, (client) => client.query(`CREATE DATABASE ${name}`)).catch(
-    (error: unknown) => {
-      const reason = error instanceof Error ? error.message : String(error);
-      throw new StoreError(
-        `cannot create test database ${name} on ${adminUrl} (NFLAB_TEST_PG_URL): ${reason}`,
-        undefined,
-        {
-          cause: error,
-        },
-      );
-    },
-  );
+  const name = await createTestDatabase(adminUrl).catch((error: unknown) => {
+    const reason = error instanceof Error ? error.message : String(error);
+    const message = `cannot create a test database on ${adminUrl} (NFLAB_TEST_PG_URL): ${reason}`;
+    throw new StoreError(message, undefined, { cause: error });
+  });
   const url = databaseUrl(adminUrl, name);
-  const drop = (): Promise<unknown> =>
-    // FORCE ends connections a test left open (e.g. a second pool), so the drop never blocks.
-    withAdminClient(adminUrl, (client) => client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
+  const drop = (): Promise<unknown> => dropTestDatabase(adminUrl, name);
   let db: Db;
   try {
     db = await openPostgres({ url });

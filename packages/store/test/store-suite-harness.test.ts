@@ -1,8 +1,16 @@
+import { spawnSync } from 'node:child_process';
+import { hostname } from 'node:os';
 import pg from 'pg';
 import { describe, expect, test } from 'vitest';
 import { openTestDb, testDbKinds, testPgUrl, TEST_DB_PREFIX } from '@nflab/store/testing';
+import { dropLeakedTestDatabases, isLeaked, withAdminClient } from '../src/test-databases.js';
 
 const kinds = await testDbKinds();
+
+// The pid of a process that has certainly exited.
+const deadPid = (): number => spawnSync(process.execPath, ['-e', '']).pid ?? 0;
+
+const label = (pid: number, createdAt = Date.now()) => JSON.stringify({ host: hostname(), pid, createdAt });
 
 const databaseExists = async (name: string): Promise<boolean> => {
   const client = new pg.Client({ connectionString: testPgUrl() });
@@ -78,5 +86,39 @@ describe.skipIf(!kinds.includes('postgres'))('openTestDb(postgres) lifecycle', (
     await stray.end().catch(() => undefined);
     expect(await databaseExists(nameA)).toBe(false);
     expect(await databaseExists(nameB)).toBe(false);
+  });
+});
+
+describe('leaked test databases', () => {
+  test('are those whose maker died on this host or that are over six hours old', () => {
+    expect(isLeaked(label(process.pid))).toBe(false);
+    expect(isLeaked(label(deadPid()))).toBe(true);
+    expect(isLeaked(label(process.pid, Date.now() - 7 * 3600_000))).toBe(true);
+    expect(isLeaked(JSON.stringify({ host: 'elsewhere', pid: deadPid(), createdAt: Date.now() }))).toBe(
+      false,
+    );
+    // Unlabelled or foreign comments are never taken for leftovers.
+    expect(isLeaked(null)).toBe(false);
+    expect(isLeaked('my own database')).toBe(false);
+  });
+
+  test.skipIf(!kinds.includes('postgres'))('are dropped by the sweep, and live ones are kept', async () => {
+    const live = await openTestDb('postgres');
+    const orphan = await openTestDb('postgres');
+    const orphanName = new URL(orphan.url ?? '').pathname.slice(1);
+    const liveName = new URL(live.url ?? '').pathname.slice(1);
+    try {
+      await withAdminClient(testPgUrl(), (client) =>
+        client.query(`COMMENT ON DATABASE ${orphanName} IS ${client.escapeLiteral(label(deadPid()))}`),
+      );
+      const dropped = await dropLeakedTestDatabases(testPgUrl());
+      expect(dropped).toContain(orphanName);
+      expect(dropped).not.toContain(liveName);
+      expect(await databaseExists(orphanName)).toBe(false);
+      expect(await databaseExists(liveName)).toBe(true);
+    } finally {
+      await live.close();
+      await orphan.close();
+    }
   });
 });
