@@ -98,12 +98,15 @@ function makeStep(variables: TF.Variable[], forward: () => TF.Tensor, target: TF
 /** Raw-op MLP 56 -> 512 -> 512 -> 28 at batch 32; `fused` uses tf.fused.matMul with bias + relu. */
 function rawMlpStepMs(fused: boolean): number {
   const sizes = [56, 512, 512, 28];
-  const vars = sizes
-    .slice(1)
-    .flatMap((out, i) => [
-      tf.variable(tf.randomUniform([sizes[i]!, out], -0.05, 0.05)),
-      tf.variable(tf.zeros([out])),
-    ]);
+  // tidy frees the initial values; each variable keeps its own reference to the data.
+  const vars = tf.tidy(() =>
+    sizes
+      .slice(1)
+      .flatMap((out, i) => [
+        tf.variable(tf.randomUniform([sizes[i]!, out], -0.05, 0.05)),
+        tf.variable(tf.zeros([out])),
+      ]),
+  );
   const x = tf.randomNormal([32, 56]);
   const y = tf.randomNormal([32, 28]);
   const forward = (): TF.Tensor => {

@@ -211,6 +211,24 @@ for (const backend of ['cpu', 'wasm'] as const) {
       },
     );
 
+    it('reduces leading or trailing axes with BLAS and defers for middle axes', () => {
+      const x = seeded([4, 3, 5], 51);
+      const cases: [number | number[], boolean][] = [
+        [0, false],
+        [[0, 1], true],
+        [-1, false],
+        [[1, 2], true],
+        [1, false],
+      ];
+      const before = nativeMatmulStats();
+      const { ref, nat } = bothWays(() => cases.map(([axis, keepDims]) => tf.sum(x, axis, keepDims)));
+      expectClose(ref, nat);
+      const after = nativeMatmulStats();
+      expect(after.native - before.native).toBe(4);
+      expect(after.fallback - before.fallback).toBe(1); // axis 1 (the reference run is not counted)
+      x.dispose();
+    });
+
     it('gives the reference gradients through a small network and leaks no tensors', () => {
       const w1 = tf.variable(seeded([6, 8], 31));
       const b1 = tf.variable(seeded([8], 32));

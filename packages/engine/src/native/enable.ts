@@ -4,11 +4,30 @@ import { ConfigError } from '@nflab/contracts';
 import type { KernelConfig } from '@tensorflow/tfjs-core';
 import { NATIVE_BACKENDS, type NativeBackendName } from './backend-memory.js';
 import { CORE_TYPES, coreTypeFor, detectCpuFeatures, type CoreType } from './cpu-features.js';
-import { nativeBatchMatMul, nativeFusedMatMul, type NativeKernelStats } from './kernels.js';
-import { loadOpenBlas, OpenBlasUnavailable } from './openblas.js';
+import {
+  nativeBatchMatMul,
+  nativeFusedMatMul,
+  type NativeKernelStats,
+  type OverrideContext,
+} from './kernels.js';
+import { loadOpenBlas, OpenBlasUnavailable, type OpenBlas } from './openblas.js';
+import { nativeSum } from './sum-kernel.js';
 
-/** Kernels this path overrides; their gradients run through the same kernels, so they speed up too. */
-export const NATIVE_KERNELS = [tf.BatchMatMul, tf._FusedMatMul] as const;
+/**
+ * Kernels this path overrides; gradients run through the same kernels, so they speed up too.
+ * `Sum` is here because bias gradients reduce [B, N] over the batch, which is a matrix-vector
+ * product (1ᵀ·dY) that the wasm kernel does by transposing first.
+ */
+export const NATIVE_KERNELS = [tf.BatchMatMul, tf._FusedMatMul, tf.Sum] as const;
+
+const OVERRIDES: Record<
+  (typeof NATIVE_KERNELS)[number],
+  (ctx: OverrideContext, blas: OpenBlas) => KernelConfig
+> = {
+  [tf.BatchMatMul]: (ctx) => nativeBatchMatMul(ctx),
+  [tf._FusedMatMul]: (ctx) => nativeFusedMatMul(ctx),
+  [tf.Sum]: (ctx, blas) => nativeSum(ctx, blas.sgemv),
+};
 
 /** Options of `enableNativeMatmul`. */
 export interface NativeMatmulOptions {
@@ -75,19 +94,15 @@ function resolveThreads(threads: number | undefined): number {
   return value;
 }
 
-function replaceKernels(
-  backends: readonly NativeBackendName[],
-  sgemm: Parameters<typeof nativeBatchMatMul>[0]['sgemm'],
-) {
+function replaceKernels(backends: readonly NativeBackendName[], blas: OpenBlas) {
   const originals: KernelConfig[] = [];
   const active: NativeBackendName[] = [];
   for (const backendName of backends) {
     const configs = NATIVE_KERNELS.map((name) => tf.getKernel(name, backendName));
     if (configs.some((c) => c === undefined)) continue;
     for (const original of configs) {
-      const ctx = { backendName, sgemm, original, stats };
-      const override =
-        original.kernelName === tf.BatchMatMul ? nativeBatchMatMul(ctx) : nativeFusedMatMul(ctx);
+      const ctx: OverrideContext = { backendName, sgemm: blas.sgemm, original, stats };
+      const override = OVERRIDES[original.kernelName as (typeof NATIVE_KERNELS)[number]](ctx, blas);
       tf.unregisterKernel(original.kernelName, backendName);
       tf.registerKernel(override);
       originals.push(original);
@@ -99,7 +114,7 @@ function replaceKernels(
 
 /**
  * Routes tfjs' matrix-product kernels (`BatchMatMul`, `_FusedMatMul`, forward and in gradients)
- * to OpenBLAS sgemm where the library loads and the CPU has AVX2 or AVX-512; otherwise leaves
+ * and batch-axis `Sum` reductions to OpenBLAS sgemm/sgemv where the library loads and the CPU has AVX2 or AVX-512; otherwise leaves
  * the reference kernels in place and says why. `NFLAB_NATIVE_BLAS=0` turns it off.
  * Call it after the backends are imported (kernels registered later keep the reference path).
  * Idempotent: a second call returns the active status (after applying `threads`).
@@ -129,7 +144,7 @@ export function enableNativeMatmul(options: NativeMatmulOptions = {}): NativeMat
     throw cause;
   }
   if (installed) return (installed = { ...installed, status: { ...installed.status, threads } }).status;
-  const { originals, active } = replaceKernels(options.backends ?? NATIVE_BACKENDS, blas.sgemm);
+  const { originals, active } = replaceKernels(options.backends ?? NATIVE_BACKENDS, blas);
   if (active.length === 0)
     return disabled('no cpu or wasm backend kernels are registered in this tfjs instance', coreType);
   const status: NativeMatmulStatus = {

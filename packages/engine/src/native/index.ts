@@ -17,3 +17,4 @@ export {
 } from './cpu-features.js';
 export { planGemm, type GemmPlan } from './gemm-plan.js';
 export type { NativeBackendName } from './backend-memory.js';
+export { planSum, type SumPlan } from './sum-kernel.js';

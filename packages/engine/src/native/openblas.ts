@@ -16,11 +16,23 @@ export type Sgemm = (opts: {
   ldc: number;
 }) => void;
 
-/** A loaded OpenBLAS: its sgemm and the knobs it exposes at run time. */
+/** `cblas_sgemv` on a row-major [rows, cols] matrix: y = op(A) x + beta y, unit strides. */
+export type Sgemv = (opts: {
+  trans: boolean;
+  rows: number;
+  cols: number;
+  a: Float32Array;
+  x: Float32Array;
+  beta: number;
+  y: Float32Array;
+}) => void;
+
+/** A loaded OpenBLAS: its sgemm/sgemv and the knobs it exposes at run time. */
 export interface OpenBlas {
   /** The soname or path that loaded. */
   readonly library: string;
   readonly sgemm: Sgemm;
+  readonly sgemv: Sgemv;
   /** The kernel family OpenBLAS chose (`openblas_get_corename`), e.g. "SkylakeX". */
   coreName(): string;
   setThreads(threads: number): void;
@@ -85,6 +97,9 @@ function bind(koffi: Koffi, library: string): OpenBlas {
   const gemm = lib.func(
     'void cblas_sgemm(int, int, int, int, int, int, float, float *, int, float *, int, float, float *, int)',
   );
+  const gemv = lib.func(
+    'void cblas_sgemv(int, int, int, int, float, float *, int, float *, int, float, float *, int)',
+  );
   const corename = lib.func('const char *openblas_get_corename()');
   const setThreads = lib.func('void openblas_set_num_threads(int)');
   const getThreads = lib.func('int openblas_get_num_threads()');
@@ -108,6 +123,21 @@ function bind(koffi: Koffi, library: string): OpenBlas {
         o.beta,
         o.c,
         o.ldc,
+      ),
+    sgemv: (o) =>
+      void gemv(
+        CBLAS_ROW_MAJOR,
+        o.trans ? CBLAS_TRANS : CBLAS_NO_TRANS,
+        o.rows,
+        o.cols,
+        1,
+        o.a,
+        o.cols,
+        o.x,
+        1,
+        o.beta,
+        o.y,
+        1,
       ),
     coreName: () => String(corename()),
     setThreads: (n) => void setThreads(n),
