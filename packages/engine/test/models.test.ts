@@ -3,6 +3,7 @@ import { ConfigError } from '@nflab/contracts';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { ModelDims } from '../src/model/types.js';
 import { MODELS, MODEL_IDS, getModelSpec, isModelId } from '../src/models/registry.js';
+import { logicalName } from '../src/nn/params.js';
 import { dims, disposeBatch, randomBatch, snapshot, useCpu } from './models-fixtures.js';
 import { SMALL_CONFIGS } from './models-small-configs.js';
 
@@ -78,6 +79,17 @@ describe.each(MODEL_IDS)('%s', (id) => {
     tf.dispose([ya, yb, yc].filter((t) => t !== undefined));
     disposeBatch(batch);
     [a, b, c].forEach((n) => n.dispose());
+  });
+
+  it('names its variables <id>/<block>/<layer>/<kind>, unique and in the same order on every build', () => {
+    const d = dims({ h: 4, inputSize: 8, ...(exogVariants(id)[1] ?? {}) });
+    const [a, b] = [build(id, d, 1), build(id, d, 2)];
+    const names = a.variables.map(logicalName);
+    expect(names).toEqual(b.variables.map(logicalName));
+    expect(new Set(names).size).toBe(names.length);
+    for (const name of names) expect(name).toMatch(new RegExp(`^${id}/[a-z0-9_/]+/(kernel|bias|weight)$`));
+    a.dispose();
+    b.dispose();
   });
 
   it('leaks no tensors in forward, gradients and dispose', () => {

@@ -17,18 +17,25 @@ export type ResidualBlock = (
  */
 export function runResidualStack(
   batch: WindowBatch,
-  blocks: readonly ResidualBlock[],
   ctx: ForwardContext,
+  stack: { readonly blocks: readonly ResidualBlock[]; readonly h: number; readonly nOutputs: number },
 ): tf.Tensor3D {
+  const { blocks, h, nOutputs } = stack;
   const [B, L] = batch.insampleY.shape;
   const y = tf.reshape(batch.insampleY, [B, L]); // [B, L, 1] -> [B, L]
   let residuals = tf.reverse(y, 1) as tf.Tensor2D; // newest first
   const mask = tf.reverse(tf.reshape(batch.insampleMask, [B, L]), 1); // [B, L]
-  let forecast: tf.Tensor3D = tf.reshape(tf.slice(y, [0, L - 1], [B, 1]), [B, 1, 1]); // naive level [B, 1, 1]
+  // Naive level [B, 1] -> [B, H, K]: tiled up front so the sum is [B, H, K] even when every block
+  // emits a single output (an exogenous-only NBEATSx), where broadcasting alone would stop at K=1.
+  let forecast: tf.Tensor3D = tf.tile(tf.reshape(tf.slice(y, [0, L - 1], [B, 1]), [B, 1, 1]), [
+    1,
+    h,
+    nOutputs,
+  ]);
   for (const block of blocks) {
     const [backcast, blockForecast] = block(residuals, batch, ctx);
     residuals = tf.mul(tf.sub(residuals, backcast), mask) as tf.Tensor2D; // padding stays 0
-    forecast = tf.add(forecast, blockForecast); // [B, 1|H, 1|K] + [B, H, K|1] -> [B, H, K]
+    forecast = tf.add(forecast, blockForecast); // [B, H, K] + [B, H, K|1] -> [B, H, K]
   }
   return forecast;
 }

@@ -124,6 +124,8 @@ export const nbeats = {
         blocks.push(shared);
       }
     });
-    return toNetwork(store, (batch, ctx) => runResidualStack(batch, blocks, ctx));
+    return toNetwork(store, (batch, ctx) =>
+      runResidualStack(batch, ctx, { blocks, h: dims.h, nOutputs: dims.nOutputs }),
+    );
   },
 } as const satisfies ModelSpec<NbeatsConfig>;

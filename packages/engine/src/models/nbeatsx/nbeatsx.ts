@@ -119,6 +119,8 @@ export const nbeatsx = {
         blocks.push(shared);
       }
     });
-    return toNetwork(store, (batch, ctx) => runResidualStack(batch, blocks, ctx));
+    return toNetwork(store, (batch, ctx) =>
+      runResidualStack(batch, ctx, { blocks, h: dims.h, nOutputs: dims.nOutputs }),
+    );
   },
 } as const satisfies ModelSpec<NbeatsxConfig>;

@@ -125,7 +125,9 @@ export const nhits = {
         });
       }
     });
-    return toNetwork(store, (batch, ctx) => runResidualStack(batch, blocks, ctx));
+    return toNetwork(store, (batch, ctx) =>
+      runResidualStack(batch, ctx, { blocks, h: dims.h, nOutputs: dims.nOutputs }),
+    );
   },
 } as const satisfies ModelSpec<NhitsConfig>;
 

@@ -1,0 +1,32 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { MODEL_IDS, getModelSpec } from '../src/models/registry.js';
+import { dims, sineWindows, useCpu } from './models-fixtures.js';
+import { SMALL_CONFIGS } from './models-small-configs.js';
+
+beforeAll(useCpu);
+
+const STEPS = 40;
+
+describe.each(MODEL_IDS)('%s can learn', (id) => {
+  it(`a sine of period 8 within ${STEPS} Adam steps (MAE halves)`, () => {
+    const d = dims({ h: 4, inputSize: 16 });
+    const spec = getModelSpec(id);
+    const net = spec.build(spec.configSchema.parse(SMALL_CONFIGS[id]), d, 1);
+    const { batch, y } = sineWindows({ b: 32, inputSize: 16, h: 4 });
+    const optimizer = tf.train.adam(0.01);
+    const mae = (training: boolean, seed?: number): tf.Scalar =>
+      tf.mean(tf.abs(tf.sub(net.forward(batch, { training, ...(seed === undefined ? {} : { seed }) }), y)));
+    const before = tf.tidy(() => mae(false).dataSync()[0] as number);
+    for (let step = 0; step < STEPS; step += 1) {
+      tf.tidy(() => {
+        optimizer.minimize(() => mae(true, step), false, net.variables as tf.Variable[]);
+      });
+    }
+    const after = tf.tidy(() => mae(false).dataSync()[0] as number);
+    expect(after).toBeLessThan(before * 0.5);
+    optimizer.dispose();
+    tf.dispose([batch.insampleY, batch.insampleMask, y]);
+    net.dispose();
+  });
+});

@@ -1,0 +1,89 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { ModelDims } from '../src/model/types.js';
+import { MODELS, type ModelId } from '../src/models/registry.js';
+import { countParameters } from '../src/nn/params.js';
+import { dims, useCpu } from './models-fixtures.js';
+
+beforeAll(useCpu);
+
+/** Parameters of model `id` built with its NeuralForecast defaults (plus `overrides`) for `d`. */
+function parameterCount(id: ModelId, d: ModelDims, overrides: Record<string, unknown> = {}): number {
+  const spec = MODELS[id];
+  // The spec's schema parses its own overrides; the cast only widens the union of config types.
+  const net = (spec.build as (c: unknown, d: ModelDims, s: number) => ReturnType<typeof spec.build>)(
+    spec.configSchema.parse(overrides),
+    d,
+    1,
+  );
+  const count = countParameters(net.variables);
+  net.dispose();
+  return count;
+}
+
+// Reference: h = 12, input_size = 24, one output (MAE), NeuralForecast defaults. A dense layer
+// Linear(i, o) holds i*o + o parameters. Counts equal `sum(p.numel() for p in model.parameters())`
+// of the NeuralForecast model, derived from its architecture by hand below.
+const reference = dims({ h: 12, inputSize: 24 });
+
+describe('parameter counts equal NeuralForecast at h=12, input_size=24', () => {
+  it('MLP (num_layers=2, hidden_size=1024)', () => {
+    // Linear(24,1024) = 25_600; Linear(1024,1024) = 1_049_600; out Linear(1024,12) = 12_300.
+    expect(parameterCount('mlp', reference)).toBe(25_600 + 1_049_600 + 12_300); // 1_087_500
+    // With futr 2, hist 3, stat 1: input 24 + 3*24 + 2*(24+12) + 1 = 169 -> Linear(169,1024) = 174_080.
+    expect(parameterCount('mlp', { ...reference, futrExogSize: 2, histExogSize: 3, statExogSize: 1 })).toBe(
+      174_080 + 1_049_600 + 12_300,
+    );
+  });
+
+  it('NHITS (3 identity stacks, mlp_units 3x[512,512], pools [2,2,1], downsample [4,2,1])', () => {
+    // Each block: Linear(in,512) + 3 x Linear(512,512) [= 3 * 262_656 = 787_968] + Linear(512, n_theta).
+    // Stack 0: in = ceil(24/2) = 12 -> 6_656; n_theta = 24 + 12//4 = 27 -> 13_851; block = 808_475.
+    // Stack 1: in = 12 -> 6_656; n_theta = 24 + 12//2 = 30 -> 15_390; block = 810_014.
+    // Stack 2: in = 24 -> 12_800; n_theta = 24 + 12 = 36 -> 18_468; block = 819_236.
+    expect(parameterCount('nhits', reference)).toBe(808_475 + 810_014 + 819_236); // 2_437_725
+    // PReLU adds one shared slope per block (NeuralForecast reuses one module per block).
+    expect(parameterCount('nhits', reference, { activation: 'PReLU' })).toBe(2_437_725 + 3);
+  });
+
+  it('NBEATS (identity, trend, seasonality; n_basis=2, n_harmonics=2)', () => {
+    // Trunk per block: Linear(24,512) = 12_800 + 787_968 hidden.
+    // identity n_theta = 24 + 12 = 36 -> 18_468; trend n_theta = (1+1)*(2+1) = 6 -> 3_078;
+    // seasonality n_theta = 2*(1+1)*(ceil(2/2*12) - (2-1)) = 44 -> 22_572.
+    const trunk = 12_800 + 787_968;
+    expect(parameterCount('nbeats', reference)).toBe(3 * trunk + 18_468 + 3_078 + 22_572); // 2_446_422
+    // shared_weights: the second block of a stack reuses the first, adding nothing.
+    expect(parameterCount('nbeats', reference, { n_blocks: [2, 1, 1], shared_weights: true })).toBe(
+      2_446_422,
+    );
+    expect(parameterCount('nbeats', reference, { n_blocks: [2, 1, 1] })).toBe(2_446_422 + trunk + 18_468);
+  });
+
+  it('NBEATSx (defaults, and an exogenous stack)', () => {
+    // Without exogenous columns NBEATSx equals NBEATS (n_polynomials=2 gives the same 3 trend functions).
+    expect(parameterCount('nbeatsx', reference)).toBe(2_446_422);
+    // futr 2 + stat 1, stacks [identity, exogenous], mlp_units [[8, 8]]:
+    // block input = 24 + 2*(24+12) + 1 = 97 -> Linear(97,8) = 784, Linear(8,8) = 72;
+    // identity head Linear(8, 36) = 324; exogenous head n_theta = 2*(2+1) = 6 -> Linear(8,6) = 54.
+    expect(
+      parameterCount(
+        'nbeatsx',
+        { ...reference, futrExogSize: 2, statExogSize: 1 },
+        { stack_types: ['identity', 'exogenous'], n_blocks: [1, 1], mlp_units: [[8, 8]] },
+      ),
+    ).toBe(784 + 72 + 324 + (784 + 72 + 54));
+  });
+
+  it('DLinear and NLinear', () => {
+    // Linear(24, 12) = 300; DLinear has one for the trend and one for the remainder.
+    expect(parameterCount('dlinear', reference)).toBe(600);
+    expect(parameterCount('nlinear', reference)).toBe(300);
+  });
+
+  it('TiDE (hidden 512, decoder_output_dim 32, temporal_decoder_dim 128, layernorm)', () => {
+    // MLPResidual(in, hid, out) = LayerNorm 2*out + Linear(in,hid) + Linear(hid,out) + skip Linear(in,out).
+    // encoder (24, 512, 512): 1_024 + 12_800 + 262_656 + 12_800 = 289_280.
+    // decoder (512, 512, 32*12=384): 768 + 262_656 + 196_992 + 196_992 = 657_408.
+    // temporal decoder (32, 128, 1): 2 + 4_224 + 129 + 33 = 4_388. global skip Linear(24, 12) = 300.
+    expect(parameterCount('tide', reference)).toBe(289_280 + 657_408 + 4_388 + 300); // 951_376
+  });
+});
