@@ -5,17 +5,7 @@
  */
 import { z } from 'zod';
 import { ConfigError } from '@nflab/contracts';
-
-/** Window scaler ids accepted by `scaler_type`. */
-export const WINDOW_SCALER_TYPES = [
-  'identity',
-  'standard',
-  'robust',
-  'minmax',
-  'minmax1',
-  'invariant',
-  'revin',
-] as const;
+import { WINDOW_SCALER_TYPES } from '../scalers/window-scalers.js';
 
 /** Zod schema of the common training config; `.parse` fills NeuralForecast's defaults. */
 export const commonConfigSchema = z
