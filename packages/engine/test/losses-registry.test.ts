@@ -1,6 +1,6 @@
 import { ConfigError } from '@nflab/contracts';
 import { describe, expect, it } from 'vitest';
-import { LOSSES, createLoss, parseLossSpec, resolveLosses } from '../src/losses/index.js';
+import { LOSSES, createLoss, describeLosses, parseLossSpec, resolveLosses } from '../src/losses/index.js';
 
 /** Parameters for the losses that have required ones; every other loss is built from its id alone. */
 const REQUIRED: Record<string, Record<string, unknown>> = {
@@ -84,5 +84,24 @@ describe('LOSSES registry', () => {
     expect(resolveLosses({ loss: 'mse' }).validLoss.id).toBe('mse');
     expect(resolveLosses({ loss: 'mse', valid_loss: 'mae' }).validLoss.id).toBe('mae');
     expect(resolveLosses({}).loss.id).toBe('mae');
+  });
+});
+
+describe('describeLosses', () => {
+  it('lists every loss with a JSON Schema of its parameters', () => {
+    const all = describeLosses();
+    expect(all.map((d) => d.id)).toEqual(Object.keys(LOSSES));
+    const mq = all.find((d) => d.id === 'mqloss');
+    expect(mq?.label).toBe('MQLoss');
+    const props = mq?.paramsJsonSchema.properties as Record<string, { default?: unknown }>;
+    expect(props.level?.default).toEqual([80, 90]);
+    const dist = all.find((d) => d.id === 'distributionloss')?.paramsJsonSchema;
+    expect(Object.keys(dist?.properties as object)).toEqual([
+      'distribution',
+      'level',
+      'quantiles',
+      'num_samples',
+    ]);
+    expect(JSON.parse(JSON.stringify(all))).toEqual(all);
   });
 });

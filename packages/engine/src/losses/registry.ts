@@ -1,6 +1,6 @@
 /** Every loss, keyed by its persisted id, and the parsing of loss specs (`loss`, `valid_loss`). */
 import { ConfigError } from '@nflab/contracts';
-import type { z } from 'zod';
+import { z } from 'zod';
 import type { LossEntry } from './define-loss.js';
 import { distributionloss } from './distribution-loss.js';
 import { huberloss } from './huber-loss.js';
@@ -105,4 +105,29 @@ export function resolveLosses(spec: { readonly loss?: unknown; readonly valid_lo
       ? createLoss(spec.loss ?? 'mae')
       : createLoss(spec.valid_loss);
   return { loss, validLoss };
+}
+
+/** One loss as the API and the UI list it: ids, description and a JSON Schema of its parameters. */
+export interface LossDescription {
+  readonly id: LossId;
+  readonly label: string;
+  readonly description: string;
+  readonly paramsJsonSchema: Record<string, unknown>;
+}
+
+/** Every loss with a JSON Schema of the parameters a spec may give (input side, defaults included). */
+export function describeLosses(): LossDescription[] {
+  return LOSS_IDS.map((id) => {
+    const entry = LOSSES[id] as LossEntry;
+    return {
+      id,
+      label: entry.label,
+      description: entry.description,
+      // 'any' for the case-folding preprocess of DistributionLoss, which JSON Schema cannot express.
+      paramsJsonSchema: z.toJSONSchema(entry.paramsSchema, { io: 'input', unrepresentable: 'any' }) as Record<
+        string,
+        unknown
+      >,
+    };
+  });
 }

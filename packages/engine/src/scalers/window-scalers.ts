@@ -54,10 +54,11 @@ export interface WindowScaler {
 }
 
 /**
- * Creates RevIN's weight (ones) and bias (zeros) for `numFeatures` channels, named so the core can
- * save and load them with the model's variables.
+ * Creates RevIN's weight (ones) and bias (zeros) for `numFeatures` channels. tfjs variable names are
+ * global, so they are `<namePrefix>_weight` / `_bias` only when a prefix is given (it must be unique);
+ * without one tfjs assigns unique names.
  */
-export function createRevinParams(numFeatures: number, namePrefix = 'revin'): RevinParams {
+export function createRevinParams(numFeatures: number, namePrefix?: string): RevinParams {
   if (!Number.isInteger(numFeatures) || numFeatures < 1) {
     throw new ConfigError(`revin: numFeatures must be a positive integer, got ${numFeatures}`);
   }
@@ -65,8 +66,8 @@ export function createRevinParams(numFeatures: number, namePrefix = 'revin'): Re
   const zeros = tf.zeros([1, 1, numFeatures]);
   // A variable keeps its own copy, so the initial values are freed right away.
   const params = {
-    weight: tf.variable(ones, true, `${namePrefix}_weight`),
-    bias: tf.variable(zeros, true, `${namePrefix}_bias`),
+    weight: tf.variable(ones, true, namePrefix === undefined ? undefined : `${namePrefix}_weight`),
+    bias: tf.variable(zeros, true, namePrefix === undefined ? undefined : `${namePrefix}_bias`),
   };
   tf.dispose([ones, zeros]);
   return params;
