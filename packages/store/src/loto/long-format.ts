@@ -62,12 +62,16 @@ const indexName = (table: string): string => {
   return `${table.slice(0, 63 - suffix.length)}${suffix}`;
 };
 
-/** DDL that creates the long table `table` and its series index when they do not exist. */
+/**
+ * DDL that creates the long table `table` and its series index when they do not exist. The index
+ * sorts `unique_id` bytewise (COLLATE "C"), the order panels are read in on every server whatever
+ * its locale, so reading a whole game is an index scan with no sort.
+ */
 export const createLongTableSql = (table: string): string => {
   const name = quoteIdentifier(table);
   const columns = LONG_COLUMNS.map(([column, type]) => `${column} ${type}`).join(', ');
   return (
     `CREATE TABLE IF NOT EXISTS ${name} (${columns}, PRIMARY KEY (loto, num, unique_id));\n` +
-    `CREATE INDEX IF NOT EXISTS ${quoteIdentifier(indexName(table))} ON ${name} (loto, unique_id, ds);`
+    `CREATE INDEX IF NOT EXISTS ${quoteIdentifier(indexName(table))} ON ${name} (loto, unique_id COLLATE "C", ds);`
   );
 };

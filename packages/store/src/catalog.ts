@@ -1,0 +1,133 @@
+/**
+ * What the lab can model from: tables and views, the games in a table, the series of a game and a
+ * preview of its rows. Every name is validated and checked against the catalog before use.
+ */
+import { ConfigError, NotFoundError } from '@nflab/contracts';
+import type { Queryable } from './db.js';
+import {
+  quoteIdentifier,
+  requireColumn,
+  requireTable,
+  type RelationKind,
+  type TableInfo,
+} from './sql/identifiers.js';
+
+/** A table or view on the search path. */
+export interface TableEntry {
+  readonly name: string;
+  readonly kind: RelationKind;
+}
+
+/** Options of {@link listTables}. */
+export interface ListTablesOptions {
+  /** SQL LIKE pattern on the name (sent as a parameter). @default 'nf_loto%' */
+  readonly pattern?: string;
+}
+
+/** Tables and views on the search path whose name matches `pattern`, sorted by name. */
+export const listTables = async (db: Queryable, options: ListTablesOptions = {}): Promise<TableEntry[]> => {
+  const { pattern = 'nf_loto%' } = options;
+  const { rows } = await db.query<{ name: string; relkind: string }>(
+    `SELECT c.relname::text AS name, c.relkind::text AS relkind
+     FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+     WHERE c.relkind IN ('r', 'p', 'f', 'v', 'm') AND n.nspname = ANY(current_schemas(false))
+       AND c.relname LIKE $1 AND pg_table_is_visible(c.oid)
+     ORDER BY c.relname COLLATE "C"`,
+    [pattern],
+  );
+  return rows.map((row) => ({
+    name: row.name,
+    kind: row.relkind === 'v' || row.relkind === 'm' ? 'view' : 'table',
+  }));
+};
+
+/** Resolves `table` and checks it has the columns a long panel table needs. */
+export const requirePanelTable = async (
+  db: Queryable,
+  table: string,
+  needs: readonly string[],
+): Promise<TableInfo> => {
+  const info = await requireTable(db, table);
+  for (const column of needs) requireColumn(info, column);
+  return info;
+};
+
+/** The distinct `loto` values (games) of `table`, sorted. */
+export const listGames = async (db: Queryable, table: string): Promise<string[]> => {
+  await requirePanelTable(db, table, ['loto']);
+  const { rows } = await db.query<{ loto: string }>(
+    `SELECT DISTINCT loto::text AS loto FROM ${quoteIdentifier(table)} WHERE loto IS NOT NULL ORDER BY 1`,
+  );
+  return rows.map((row) => row.loto);
+};
+
+/** One series of a game: its id, how many rows it has and the dates it spans. */
+export interface SeriesSummary {
+  readonly uniqueId: string;
+  readonly rows: number;
+  /** First and last `ds` as text (ISO for DATE columns). */
+  readonly start: string;
+  readonly end: string;
+}
+
+/** The series (`unique_id`s) of `loto` in `table`, sorted by id; an unknown game is a NotFoundError. */
+export const listSeries = async (db: Queryable, table: string, loto: string): Promise<SeriesSummary[]> => {
+  await requirePanelTable(db, table, ['loto', 'unique_id', 'ds']);
+  const { rows } = await db.query<{ unique_id: string; rows: number; start: string; end: string }>(
+    `SELECT unique_id::text AS unique_id, count(*)::int AS rows, min(ds)::text AS start, max(ds)::text AS "end"
+     FROM ${quoteIdentifier(table)} WHERE loto = $1
+     GROUP BY unique_id ORDER BY unique_id::text COLLATE "C"`,
+    [loto],
+  );
+  if (rows.length === 0)
+    throw new NotFoundError(`table ${JSON.stringify(table)} has no rows for loto ${JSON.stringify(loto)}`);
+  return rows.map((row) => ({ uniqueId: row.unique_id, rows: row.rows, start: row.start, end: row.end }));
+};
+
+/** Options of {@link previewRows}. */
+export interface PreviewOptions {
+  readonly table: string;
+  /** Only rows of this game; all games when omitted. */
+  readonly loto?: string;
+  /** @default 20 */
+  readonly limit?: number;
+}
+
+/** The first rows of a table, for a quick look. */
+export interface Preview {
+  /** Column names in table order. */
+  readonly columns: string[];
+  readonly rows: Record<string, unknown>[];
+}
+
+/** Largest preview, so a typo in `limit` cannot pull a whole table into memory. */
+export const MAX_PREVIEW_ROWS = 1000;
+
+/**
+ * The first `limit` rows of `table` (optionally of one game), ordered by the long-table key
+ * when the table has it, so a preview is stable between calls.
+ */
+export const previewRows = async (db: Queryable, options: PreviewOptions): Promise<Preview> => {
+  const { table, loto, limit = 20 } = options;
+  if (!Number.isInteger(limit) || limit < 1 || limit > MAX_PREVIEW_ROWS) {
+    throw new ConfigError(
+      `preview limit ${limit} is not allowed: use a whole number from 1 to ${MAX_PREVIEW_ROWS}`,
+    );
+  }
+  const info = await requireTable(db, table);
+  const has = (name: string): boolean => info.columns.some((c) => c.name === name);
+  if (loto !== undefined) requireColumn(info, 'loto');
+  const keys = ['loto', 'unique_id', 'ds']
+    .filter(has)
+    .map((name) => (name === 'ds' ? name : `${name}::text COLLATE "C"`));
+  const where = loto === undefined ? '' : 'WHERE loto = $2';
+  const orderBy = keys.length > 0 ? `ORDER BY ${keys.join(', ')}` : '';
+  const { rows } = await db.query<Record<string, unknown>>(
+    `SELECT * FROM ${quoteIdentifier(table)} ${where} ${orderBy} LIMIT $1`,
+    loto === undefined ? [limit] : [limit, loto],
+  );
+  if (loto !== undefined && rows.length === 0) {
+    throw new NotFoundError(`table ${JSON.stringify(table)} has no rows for loto ${JSON.stringify(loto)}`);
+  }
+  return { columns: info.columns.map((c) => c.name), rows };
+};
