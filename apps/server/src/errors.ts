@@ -1,9 +1,14 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
-import { isLabError } from '@nflab/contracts';
+import { InputError, isLabError, type InputIssue } from '@nflab/contracts';
 
 /** The body of every error response. */
 export interface ErrorBody {
-  readonly error: { readonly code: string; readonly message: string };
+  readonly error: {
+    readonly code: string;
+    readonly message: string;
+    /** For invalid input: every field that was wrong. */
+    readonly issues?: readonly InputIssue[];
+  };
 }
 
 /**
@@ -17,7 +22,8 @@ export const errorHandler = (
   reply: FastifyReply,
 ): void => {
   if (isLabError(error)) {
-    const body: ErrorBody = { error: { code: error.code, message: error.message } };
+    const issues = error instanceof InputError ? { issues: error.issues } : {};
+    const body: ErrorBody = { error: { code: error.code, message: error.message, ...issues } };
     void reply.status(error.status).send(body);
     return;
   }

@@ -1,3 +1,5 @@
 export * from './errors.js';
 export * from './games.js';
 export * from './backends.js';
+export * from './validation.js';
+export * from './api/data.js';

@@ -1,0 +1,27 @@
+import type { FastifyPluginAsync } from 'fastify';
+import { gameParams, listTablesQuery, parseInput, previewQuery, tableParams } from '@nflab/contracts';
+import { listGames, listSeries, listTables, previewRows } from '@nflab/store';
+
+/** Browse the lottery tables: tables → games → series, and a preview of rows. */
+export const dataRoutes: FastifyPluginAsync = async (app) => {
+  app.get('/data/tables', async (request) => {
+    const { pattern } = parseInput(listTablesQuery, request.query, 'query');
+    return { tables: await listTables(app.db, { pattern }) };
+  });
+
+  app.get('/data/tables/:table/games', async (request) => {
+    const { table } = parseInput(tableParams, request.params, 'path');
+    return { table, games: await listGames(app.db, table) };
+  });
+
+  app.get('/data/tables/:table/games/:loto/series', async (request) => {
+    const { table, loto } = parseInput(gameParams, request.params, 'path');
+    return { table, loto, series: await listSeries(app.db, table, loto) };
+  });
+
+  app.get('/data/tables/:table/preview', async (request) => {
+    const { table } = parseInput(tableParams, request.params, 'path');
+    const { loto, limit } = parseInput(previewQuery, request.query, 'query');
+    return { table, ...(await previewRows(app.db, { table, loto, limit })) };
+  });
+};
