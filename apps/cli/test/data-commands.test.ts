@@ -115,4 +115,42 @@ describe.each(await testDbKinds())('nflab db/data on %s', (kind) => {
     ]);
     expect(injected.exitCode).toBe(2);
   });
+
+  test('ls lists tables, games and ids; preview shows ordered rows; unknown names are clear errors', async () => {
+    const ls = JSON.parse((await runCli([...target, '--json', 'data', 'ls'])).stdout);
+    const final = ls.tables.find((t: { name: string }) => t.name === 'nf_loto_final');
+    expect(final.games).toHaveLength(1);
+    expect(final.games[0].loto).toBe('loto6');
+    expect(final.games[0].series.map((s: { uniqueId: string }) => s.uniqueId)).toEqual([
+      'B1',
+      'N1',
+      'N2',
+      'N3',
+      'N4',
+      'N5',
+      'N6',
+    ]);
+    expect(final.games[0].series[0]).toMatchObject({ rows: 1498, start: '2000-10-05', end: '2020-07-09' });
+    const preview = JSON.parse(
+      (
+        await runCli([
+          ...target,
+          '--json',
+          'data',
+          'preview',
+          '--table',
+          'nf_loto_final',
+          '--loto',
+          'loto6',
+          '--limit',
+          '3',
+        ])
+      ).stdout,
+    );
+    expect(preview.rows).toHaveLength(3);
+    expect(preview.rows[0]).toMatchObject({ loto: 'loto6', unique_id: 'B1', ds: '2000-10-05', y: 39 });
+    const missing = await runCli([...target, '--json', 'data', 'ls', '--table', 'nf_loto_nope']);
+    expect(missing.exitCode).toBe(1);
+    expect(JSON.parse(missing.stdout).error.code).toBe('not_found');
+  });
 });

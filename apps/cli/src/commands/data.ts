@@ -1,12 +1,19 @@
 import type { Command } from 'commander';
-import { ConfigError, type GameId } from '@nflab/contracts';
+import { ConfigError, isLabError, NotFoundError, type GameId } from '@nflab/contracts';
 import {
   buildFeatures,
   importFile,
+  listGames,
+  listSeries,
+  listTables,
+  previewRows,
   requireGame,
   saveDraws,
   synthesizeDraws,
   type ImportReport,
+  type Queryable,
+  type SeriesSummary,
+  type TableEntry,
 } from '@nflab/store';
 import { contextFrom } from '../context.js';
 import { formatTable } from '../output.js';
@@ -33,6 +40,57 @@ const describeReport = (report: ImportReport, table: string): string => {
   ];
   if (report.rejected.length > 0) lines.push(formatTable(report.rejected.map((r) => ({ ...r }))));
   return lines.join('\n');
+};
+
+/** A table with its games and their series, as `nflab data ls` shows it. */
+interface TableListing extends TableEntry {
+  /** Null when the table is not a long panel table (no `loto`/`unique_id`/`ds`); `note` says why. */
+  readonly games: { readonly loto: string; readonly series: SeriesSummary[] }[] | null;
+  readonly note?: string;
+}
+
+const describeTable = async (
+  db: Queryable,
+  table: TableEntry,
+  loto: string | undefined,
+): Promise<TableListing> => {
+  try {
+    const games = loto === undefined ? await listGames(db, table.name) : [loto];
+    return {
+      ...table,
+      games: await Promise.all(
+        games.map(async (game) => ({ loto: game, series: await listSeries(db, table.name, game) })),
+      ),
+    };
+  } catch (error) {
+    // A table that matches the pattern but is not a panel (or lacks the game) is listed, not fatal.
+    if (isLabError(error) && (error.code === 'config' || error.code === 'not_found')) {
+      return { ...table, games: null, note: error.message };
+    }
+    throw error;
+  }
+};
+
+const renderListing = (tables: readonly TableListing[]): string => {
+  if (tables.length === 0) return 'no tables match';
+  return tables
+    .map((table) => {
+      const head = `${table.name} (${table.kind})`;
+      if (table.games === null) return `${head}\n  ${table.note ?? ''}`;
+      const games = table.games.map(
+        (game) =>
+          `  ${game.loto}: ${game.series.length} series\n` +
+          formatTable(
+            game.series.map((s) => ({ ...s })),
+            ['uniqueId', 'rows', 'start', 'end'],
+          )
+            .split('\n')
+            .map((line) => `    ${line}`)
+            .join('\n'),
+      );
+      return [head, ...games].join('\n');
+    })
+    .join('\n');
 };
 
 /** `nflab data …`: import, synthesise, derive features, list and preview lottery tables. */
@@ -130,5 +188,37 @@ export const dataCommand = (program: Command): void => {
           `futr: ${result.columns.futr.join(', ')}`,
         ].join('\n'),
       );
+    });
+
+  data
+    .command('ls')
+    .description('list tables matching the pattern, their games (loto) and series (unique_id)')
+    .option('--pattern <pattern>', 'SQL LIKE pattern on table/view names', 'nf_loto%')
+    .option('--table <table>', 'only this table')
+    .option('--loto <loto>', 'only this game')
+    .action(async (options: { pattern: string; table?: string; loto?: string }, command: Command) => {
+      const { out, withDb } = contextFrom(command);
+      const tables = await withDb(async (db) => {
+        const matching = (
+          await listTables(db, { pattern: options.table === undefined ? options.pattern : '%' })
+        ).filter((table) => options.table === undefined || table.name === options.table);
+        if (options.table !== undefined && matching.length === 0) {
+          throw new NotFoundError(`table ${JSON.stringify(options.table)} does not exist`);
+        }
+        return Promise.all(matching.map((table) => describeTable(db, table, options.loto)));
+      });
+      out.result({ tables }, () => renderListing(tables));
+    });
+
+  data
+    .command('preview')
+    .description('the first rows of a table, ordered by loto, unique_id, ds')
+    .option('--table <table>', 'table or view', DEFAULT_TABLE)
+    .option('--loto <loto>', 'only this game')
+    .option('--limit <n>', 'rows to show (1–1000)', integerOption('limit', 1), 20)
+    .action(async (options: { table: string; loto?: string; limit: number }, command: Command) => {
+      const { out, withDb } = contextFrom(command);
+      const preview = await withDb((db) => previewRows(db, options));
+      out.result(preview, () => formatTable(preview.rows, preview.columns));
     });
 };
