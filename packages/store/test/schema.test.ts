@@ -25,6 +25,8 @@ const TABLES = [
   'nf_reports',
   'nf_drift_metrics',
   'nf_audit_log',
+  'nf_studies',
+  'nf_study_claims',
 ];
 
 // Every column of the seed design's run table, then the reproduction/link/queue columns.
@@ -304,6 +306,48 @@ describe.each(kinds)('schema on %s', (kind) => {
       );
       expect(after[0]?.fresh, table).toBe(true);
     }
+  });
+
+  test('a study owns its trials and claims, lends them its run, and goes with the run', async () => {
+    const run = await insertRun(db);
+    const study = await db.query<{ id: number }>(
+      `INSERT INTO nf_studies (name, run_id, direction, space) VALUES ($1, $2, 'minimize', '{"lr":{"kind":"float","low":0.001,"high":0.1}}') RETURNING id`,
+      [`run-${run}`, run],
+    );
+    const studyId = study.rows[0]?.id;
+    const trial = await db.query<{ id: number; run_id: string }>(
+      `INSERT INTO nf_trials (study_id, number, state) VALUES ($1, 0, 'WAITING') RETURNING id, run_id`,
+      [studyId],
+    );
+    expect(trial.rows[0]?.run_id).toBe(run);
+    const trialId = trial.rows[0]?.id;
+    const claim = `INSERT INTO nf_study_claims (study_id, key, trial_id) VALUES ($1, 'grid:3', $2) ON CONFLICT DO NOTHING`;
+    expect((await db.query(claim, [studyId, trialId])).rowCount).toBe(1);
+    expect((await db.query(claim, [studyId, trialId])).rowCount).toBe(0);
+    await expect(
+      db.query(`INSERT INTO nf_trials (study_id, number) VALUES ($1, 0)`, [studyId]),
+    ).rejects.toThrow(/nf_trials_(study_id|run_id)_number_key/);
+    await expect(db.query(`INSERT INTO nf_trials (number) VALUES (0)`)).rejects.toThrow(
+      /nf_trials_owner_check/,
+    );
+    await expect(db.query(`INSERT INTO nf_studies (name, direction) VALUES ('x', 'down')`)).rejects.toThrow(
+      /nf_studies_direction_check/,
+    );
+    // A study without a run (tune on its own) keeps run-less trials.
+    const free = await db.query<{ id: number }>(
+      `INSERT INTO nf_studies (name, direction) VALUES ($1, 'maximize') RETURNING id`,
+      [`free-${run}`],
+    );
+    const freeTrial = await db.query(
+      `INSERT INTO nf_trials (study_id, number) VALUES ($1, 0) RETURNING run_id`,
+      [free.rows[0]?.id],
+    );
+    expect(freeTrial.rows).toEqual([{ run_id: null }]);
+
+    await db.query('DELETE FROM nf_model_runs WHERE id = $1', [run]);
+    expect(await count(db, 'nf_studies', 'id = $1', [studyId])).toBe(0);
+    expect(await count(db, 'nf_trials', 'study_id = $1', [studyId])).toBe(0);
+    expect(await count(db, 'nf_study_claims', 'study_id = $1', [studyId])).toBe(0);
   });
 
   test('a sweep keeps per-status counts of its runs through inserts, updates and deletes', async () => {
