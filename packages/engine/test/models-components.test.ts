@@ -124,6 +124,33 @@ describe('model-specific rules', () => {
     expect(() => MODELS.nbeats.configSchema.parse({ basis: 'spline', n_basis: 2 })).toThrow(/n_basis/);
   });
 
+  it('NHITS runs every pooling and interpolation mode, with several outputs', () => {
+    const d = dims({ h: 5, inputSize: 7, nOutputs: 3, histExogSize: 1, futrExogSize: 1 });
+    for (const pooling_mode of ['MaxPool1d', 'AvgPool1d'] as const) {
+      for (const interpolation_mode of ['linear', 'nearest', 'cubic'] as const) {
+        const config = MODELS.nhits.configSchema.parse({
+          mlp_units: [[8, 8]],
+          pooling_mode,
+          interpolation_mode,
+        });
+        const net = MODELS.nhits.build(config, d, 1);
+        const batch = randomBatch(d, 2);
+        const y = net.forward(batch, { training: false });
+        expect(y.shape).toEqual([2, 5, 3]);
+        expect(Array.from(y.dataSync()).every(Number.isFinite)).toBe(true);
+        y.dispose();
+        disposeBatch(batch);
+        net.dispose();
+      }
+    }
+  });
+
+  it('every model rejects non-positive sizes naming the field', () => {
+    expect(() =>
+      MODELS.mlp.build(MODELS.mlp.configSchema.parse({}), dims({ h: 3, inputSize: 0 }), 1),
+    ).toThrow(/inputSize must be a positive integer, got 0/);
+  });
+
   it('N-BEATS rejects h=1 with trend or seasonality stacks, as NeuralForecast does', () => {
     const config = MODELS.nbeats.configSchema.parse({ mlp_units: [[4, 4]] });
     expect(() => MODELS.nbeats.build(config, dims({ h: 1, inputSize: 4 }), 1)).toThrow(ConfigError);

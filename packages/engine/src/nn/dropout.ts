@@ -1,6 +1,5 @@
 /** Inverted dropout with seeded masks, active only while training (PyTorch's `nn.Dropout`). */
 import * as tf from '@tensorflow/tfjs-core';
-import { ConfigError } from '@nflab/contracts';
 import type { ForwardContext } from './forward-context.js';
 
 /** Applies dropout of probability `rate` during training; the identity otherwise or when `rate` is 0. */
@@ -12,11 +11,4 @@ export function dropout<T extends tf.Tensor>(x: T, rate: number, ctx: ForwardCon
     const keep = tf.cast(tf.greaterEqual(u, rate), 'float32');
     return tf.mul(x, tf.mul(keep, 1 / (1 - rate))) as T;
   });
-}
-
-/** Checks a dropout probability is in [0, 1), naming the model parameter when it is not. */
-export function checkDropoutRate(name: string, rate: number): void {
-  if (!(rate >= 0 && rate < 1)) {
-    throw new ConfigError(`${name} must be in [0, 1), got ${rate}`);
-  }
 }

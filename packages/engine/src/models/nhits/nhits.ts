@@ -37,7 +37,10 @@ export const nhitsConfigSchema = z
     n_freq_downsample: positiveInts.default(() => [4, 2, 1]),
     /** @default 'MaxPool1d' */
     pooling_mode: z.enum(POOLING_MODES).default('MaxPool1d'),
-    /** How knots are interpolated to h steps; all three are implemented. @default 'linear' */
+    /**
+     * How knots are interpolated to h steps; all three are implemented. NeuralForecast refuses
+     * `cubic` with more than one loss output; here each output is interpolated on its own. @default 'linear'
+     */
     interpolation_mode: z.enum(INTERPOLATION_MODES).default('linear'),
     /** Dropout after each hidden activation. @default 0 */
     dropout_prob_theta: z.number().min(0).lt(1).default(0),
