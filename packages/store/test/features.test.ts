@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { ConfigError, ConflictError, GAMES, NotFoundError, seriesIds } from '@nflab/contracts';
-import { buildFeatures, synthesizeDraws, type Queryable } from '@nflab/store';
+import { buildFeatures, saveDraws, synthesizeDraws, type Queryable } from '@nflab/store';
 import { openTestDb, testDbKinds, type TestDb } from '@nflab/store/testing';
 import type { Draw } from '../src/loto/draw.js';
 
@@ -161,6 +161,21 @@ describe.each(await testDbKinds())('buildFeatures on %s', (kind) => {
     for (const prefix of ['hist_', 'stat_', 'futr_']) {
       expect(changed.map((r) => pick(r, prefix))).toEqual(atT.map((r) => pick(r, prefix)));
     }
+  });
+
+  test('works on the long table the writer makes, and new draws get features with no rebuild', async () => {
+    const draws = synthesizeDraws({ game: 'loto6', draws: 12, seed: 4 });
+    await saveDraws(db, { table: 'nf_loto_final', draws: draws.slice(0, 10) });
+    const result = await buildFeatures(db, { table: 'nf_loto_final' });
+    expect(result.view).toBe('nf_loto_final_features');
+    await saveDraws(db, { table: 'nf_loto_final', draws: draws.slice(10) });
+    const rows = await featureRows(db, result.view, 'num = 12');
+    expect(rows).toHaveLength(7);
+    const previous = draws[10] as Draw;
+    expect(rows[0]?.hist_draw_sum).toBe(previous.main.reduce((a, b) => a + b, 0));
+    // Prize columns of the base table are kept, the features come after them.
+    expect(rows[0]).toHaveProperty('n7pm');
+    expect(rows.map((r) => r.stat_position).sort()).toEqual([1, 2, 3, 4, 5, 6, 7]);
   });
 
   test('rejects bad names and clashes with errors that say what is allowed', async () => {

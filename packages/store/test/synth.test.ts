@@ -1,6 +1,13 @@
 import { describe, expect, test } from 'vitest';
 import { ConfigError, GAMES, GAME_IDS, drawWeekdaysOn, type GameRules } from '@nflab/contracts';
-import { choose, createRng, distinctPermutations, synthesizeDraws, tierProbabilities } from '@nflab/store';
+import {
+  choose,
+  createRng,
+  distinctPermutations,
+  drawProblems,
+  synthesizeDraws,
+  tierProbabilities,
+} from '@nflab/store';
 import type { Draw } from '../src/loto/draw.js';
 
 const weekday = (iso: string): number => new Date(`${iso}T00:00:00Z`).getUTCDay();
@@ -47,6 +54,8 @@ describe('synthesizeDraws', () => {
         expect(draw.num).toBe(i + 1);
         if (i > 0) expect(draw.ds > (draws[i - 1] as Draw).ds).toBe(true);
         checkDrawRules(game, draw);
+        // The importer's validator (shared with saveDraws) accepts every synthetic draw.
+        expect(drawProblems(game, draw)).toEqual([]);
       });
       expect(draws[0]?.ds).toBe(game.schedule[0]?.[0]);
     }

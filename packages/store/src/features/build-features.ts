@@ -51,6 +51,13 @@ export const FEATURE_SOURCE_COLUMNS = ['loto', 'num', 'ds', 'unique_id', 'y'] as
 /** Largest rolling window accepted: far beyond any draw history's useful memory. */
 export const MAX_ROLLING_WINDOW = 1000;
 
+// Helper columns inside the view's SELECT (see feature-sql.ts) start with this.
+const HELPER_PREFIX = 'nflab_';
+
+// Base column names come from the catalog, not from the user, and may be any string a table was
+// created with: quote them with embedded quotes doubled rather than rejecting the table.
+const quoteCatalogName = (name: string): string => `"${name.replaceAll('"', '""')}"`;
+
 // LIKE 'nf_loto%': `_` matches any one character, mirrored exactly so both sides agree.
 const matchesNfLoto = (name: string): boolean => /^nf.loto/.test(name);
 
@@ -114,6 +121,12 @@ export const buildFeatures = async (db: Db, options: BuildFeaturesOptions): Prom
         `table ${JSON.stringify(table)} already has a column ${clash.name}, which the feature view adds`,
       );
     }
+    const reserved = info.columns.find((c) => c.name.startsWith(HELPER_PREFIX));
+    if (reserved) {
+      throw new ConflictError(
+        `table ${JSON.stringify(table)} has a column ${reserved.name}; names starting ${HELPER_PREFIX} are reserved for the feature view's internals`,
+      );
+    }
     const existing = await findTable(tx, view);
     if (existing?.kind === 'table')
       throw new ConflictError(`${JSON.stringify(view)} is a table; the feature view would replace it`);
@@ -129,9 +142,12 @@ export const buildFeatures = async (db: Db, options: BuildFeaturesOptions): Prom
     // DROP + CREATE rather than CREATE OR REPLACE: the latter cannot drop or reorder columns when
     // the base table or the rolling windows changed since the last build.
     await tx.exec(`DROP VIEW IF EXISTS ${quoteIdentifier(view)}`);
-    await tx.exec(
-      `CREATE VIEW ${quoteIdentifier(view)} AS ${featureViewSql(quoteIdentifier(table), windows)}`,
-    );
+    const sql = featureViewSql({
+      quotedTable: quoteIdentifier(table),
+      quotedBaseColumns: info.columns.map((c) => quoteCatalogName(c.name)),
+      rollingWindows: windows,
+    });
+    await tx.exec(`CREATE VIEW ${quoteIdentifier(view)} AS ${sql}`);
     return { table, view, columns, holidays };
   });
 };

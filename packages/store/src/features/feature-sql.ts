@@ -38,93 +38,76 @@ export const featureColumns = (rollingWindows: readonly number[]): FeatureColumn
 });
 
 // Game code (1-based registry order) and main count, inlined from GAMES: constants of the code,
-// never user input, so they can sit in the SQL text.
-const gamesValues = (): string =>
-  GAME_IDS.map((id, i) => `('${id}', ${i + 1}, ${GAMES[id].mainCount})`).join(', ');
+// never user input, so they can sit in the SQL text. CASE rather than a join keeps the plan a
+// straight pipeline of window sorts.
+const gameCase = (column: string, value: (id: (typeof GAME_IDS)[number], i: number) => number): string =>
+  `CASE ${column} ${GAME_IDS.map((id, i) => `WHEN '${id}' THEN ${value(id, i)}`).join(' ')} END`;
+
+/** Inputs of {@link featureViewSql}. */
+export interface FeatureViewSqlOptions {
+  /** The base table, validated and quoted. */
+  readonly quotedTable: string;
+  /** Every base column, quoted, in table order: the view starts with them. */
+  readonly quotedBaseColumns: readonly string[];
+  readonly rollingWindows: readonly number[];
+}
 
 /**
- * The view's SELECT over `quotedTable` (already validated and quoted). Draw order within a game is
- * `num`; a series is (loto, unique_id).
+ * The view's SELECT. Three layers of window functions over one scan of the table, no self-joins
+ * (joins of window results made the planner loop row by row: minutes on a full history):
+ * 1. `nflab_seq` numbers each game's draws in `num` order;
+ * 2. draw-level windows whose RANGE frame is exactly the previous draw (`1 PRECEDING AND
+ *    1 PRECEDING` on `nflab_seq`), and each row's gap back to its value's last earlier appearance
+ *    among the mains (frame ends at the previous draw);
+ * 3. series windows over (loto, unique_id) in `num` order whose frames end one row back.
  */
-export const featureViewSql = (quotedTable: string, rollingWindows: readonly number[]): string => {
+export const featureViewSql = (options: FeatureViewSqlOptions): string => {
+  const { quotedTable, quotedBaseColumns, rollingWindows } = options;
   const rolling = rollingWindows
-    .map((k) => `AVG(b.y) OVER (s ROWS BETWEEN ${k} PRECEDING AND 1 PRECEDING) AS roll_mean_${k}`)
-    .join(',\n      ');
-  const rollingOut = rollingWindows
-    .map((k) => `s.roll_mean_${k}::double precision AS hist_y_roll_mean_${k}`)
+    .map(
+      (k) =>
+        `AVG(y) OVER (s ROWS BETWEEN ${k} PRECEDING AND 1 PRECEDING)::double precision AS hist_y_roll_mean_${k}`,
+    )
     .join(',\n  ');
   return `
-WITH draws AS (
-  -- One row per draw with the summary of its main numbers.
-  SELECT loto, num, MIN(ds)::date AS ds,
-    SUM(y) FILTER (WHERE unique_id ~ ${MAIN}) AS main_sum,
-    COUNT(*) FILTER (WHERE unique_id ~ ${MAIN} AND mod(y::numeric, 2) <> 0) AS main_odd,
-    COUNT(*) FILTER (WHERE unique_id ~ ${MAIN} AND mod(y::numeric, 2) = 0) AS main_even
-  FROM ${quotedTable}
-  GROUP BY loto, num
-),
-draw_hist AS (
-  -- seq counts the draws up to this one, so a gap in draws is a difference of seq.
-  SELECT loto, num, ROW_NUMBER() OVER w AS seq,
-    LAG(main_sum) OVER w AS prev_sum,
-    LAG(main_odd) OVER w AS prev_odd,
-    LAG(main_even) OVER w AS prev_even,
-    ds - LAG(ds) OVER w AS days_since_prev
-  FROM draws
-  WINDOW w AS (PARTITION BY loto ORDER BY num)
-),
-series AS (
-  -- Frames end one row before the current one: the current draw never enters its own features.
-  SELECT b.loto, b.num, b.unique_id,
-    LAG(b.y) OVER s AS prev_y,
-    LAG(d.seq) OVER s AS prev_seq,
-      ${rolling}
-  FROM ${quotedTable} b
-  JOIN draw_hist d ON d.loto = b.loto AND d.num = b.num
-  WINDOW s AS (PARTITION BY b.loto, b.unique_id ORDER BY b.num)
-),
-appearances AS (
-  SELECT DISTINCT b.loto, d.seq, b.y AS v
-  FROM ${quotedTable} b
-  JOIN draw_hist d ON d.loto = b.loto AND d.num = b.num
-  WHERE b.unique_id ~ ${MAIN}
-),
-gap_events AS (
-  -- For the value a series took at its previous draw, find the last earlier draw that had it among
-  -- the mains: a running max over appearances (kind 1) read by lookups (kind 0) sorted just before
-  -- the appearances of the same draw, so only strictly earlier draws count.
-  SELECT loto, v, seq, 1 AS kind, NULL::text AS unique_id, NULL::integer AS num FROM appearances
-  UNION ALL
-  SELECT loto, prev_y, prev_seq, 0, unique_id, num FROM series WHERE prev_y IS NOT NULL
-),
-gaps AS (
-  SELECT loto, num, unique_id, kind,
-    seq - MAX(CASE WHEN kind = 1 THEN seq END)
-      OVER (PARTITION BY loto, v ORDER BY seq, kind ROWS UNBOUNDED PRECEDING) AS gap
-  FROM gap_events
-)
-SELECT b.*,
-  s.prev_y::double precision AS hist_y_lag_1,
-  ${rollingOut},
-  d.prev_sum::double precision AS hist_draw_sum,
-  d.prev_odd::integer AS hist_draw_odd_count,
-  d.prev_even::integer AS hist_draw_even_count,
-  g.gap::integer AS hist_gap,
+SELECT ${quotedBaseColumns.join(', ')},
+  (LAG(y) OVER s)::double precision AS hist_y_lag_1,
+  ${rolling},
+  nflab_prev_sum::double precision AS hist_draw_sum,
+  nflab_prev_odd::integer AS hist_draw_odd_count,
+  nflab_prev_even::integer AS hist_draw_even_count,
+  (LAG(nflab_gap) OVER s)::integer AS hist_gap,
   (CASE
-    WHEN b.unique_id ~ ${MAIN} THEN substring(b.unique_id FROM 2)::integer
-    WHEN b.unique_id ~ ${BONUS} THEN gm.main_count + substring(b.unique_id FROM 2)::integer
+    WHEN unique_id ~ ${MAIN} THEN substring(unique_id FROM 2)::integer
+    WHEN unique_id ~ ${BONUS} THEN ${gameCase('loto', (id) => GAMES[id].mainCount)} + substring(unique_id FROM 2)::integer
   END)::integer AS stat_position,
-  gm.code::integer AS stat_game,
-  (CASE WHEN b.unique_id ~ ${BONUS} THEN 1 WHEN b.unique_id ~ ${MAIN} THEN 0 END)::integer AS stat_is_bonus,
-  EXTRACT(DOW FROM b.ds::date)::integer AS futr_weekday,
-  EXTRACT(MONTH FROM b.ds::date)::integer AS futr_month,
-  EXTRACT(DOY FROM b.ds::date)::integer AS futr_day_of_year,
-  (CASE WHEN b.ds IS NULL THEN NULL WHEN h.ds IS NULL THEN 0 ELSE 1 END)::integer AS futr_is_holiday,
-  d.days_since_prev::integer AS futr_days_since_prev_draw
-FROM ${quotedTable} b
-LEFT JOIN draw_hist d ON d.loto = b.loto AND d.num = b.num
-LEFT JOIN series s ON s.loto = b.loto AND s.num = b.num AND s.unique_id = b.unique_id
-LEFT JOIN gaps g ON g.kind = 0 AND g.loto = b.loto AND g.num = b.num AND g.unique_id = b.unique_id
-LEFT JOIN (VALUES ${gamesValues()}) AS gm (loto, code, main_count) ON gm.loto = b.loto
-LEFT JOIN ${JP_HOLIDAYS_TABLE} h ON h.ds = b.ds::date`;
+  (${gameCase('loto', (_, i) => i + 1)})::integer AS stat_game,
+  (CASE WHEN unique_id ~ ${BONUS} THEN 1 WHEN unique_id ~ ${MAIN} THEN 0 END)::integer AS stat_is_bonus,
+  EXTRACT(DOW FROM ds::date)::integer AS futr_weekday,
+  EXTRACT(MONTH FROM ds::date)::integer AS futr_month,
+  EXTRACT(DOY FROM ds::date)::integer AS futr_day_of_year,
+  (CASE
+    WHEN ds IS NULL THEN NULL
+    WHEN EXISTS (SELECT 1 FROM ${JP_HOLIDAYS_TABLE} h WHERE h.ds = nflab_draws.ds::date) THEN 1
+    ELSE 0
+  END)::integer AS futr_is_holiday,
+  (ds::date - nflab_prev_ds)::integer AS futr_days_since_prev_draw
+FROM (
+  SELECT nflab_ranked.*,
+    SUM(CASE WHEN nflab_main THEN y END) OVER d AS nflab_prev_sum,
+    SUM(CASE WHEN nflab_main AND mod(y::numeric, 2) <> 0 THEN 1 WHEN nflab_main THEN 0 END) OVER d AS nflab_prev_odd,
+    SUM(CASE WHEN nflab_main AND mod(y::numeric, 2) = 0 THEN 1 WHEN nflab_main THEN 0 END) OVER d AS nflab_prev_even,
+    MAX(ds::date) OVER d AS nflab_prev_ds,
+    nflab_seq - MAX(CASE WHEN nflab_main THEN nflab_seq END) OVER (
+      PARTITION BY loto, y ORDER BY nflab_seq RANGE BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING
+    ) AS nflab_gap
+  FROM (
+    SELECT ${quotedTable}.*,
+      DENSE_RANK() OVER (PARTITION BY loto ORDER BY num) AS nflab_seq,
+      COALESCE(unique_id ~ ${MAIN}, FALSE) AS nflab_main
+    FROM ${quotedTable}
+  ) AS nflab_ranked
+  WINDOW d AS (PARTITION BY loto ORDER BY nflab_seq RANGE BETWEEN 1 PRECEDING AND 1 PRECEDING)
+) AS nflab_draws
+WINDOW s AS (PARTITION BY loto, unique_id ORDER BY num)`;
 };
