@@ -98,6 +98,43 @@ describe('NeuralForecast', () => {
     nf.dispose();
   });
 
+  it('fits once without refit and repeats exactly with the same seed', async () => {
+    const fitOnce = async (): Promise<{ fits: number; rows: unknown[] }> => {
+      const nf = new NeuralForecast({ models: [{ id: 'mlp', config }], freq: 'M' });
+      let fits = 0;
+      const rows = await nf.crossValidation({
+        df: panel(24),
+        nWindows: 3,
+        stepSize: 1,
+        onProgress: (e) => e.kind === 'train' && e.step === 1 && (fits += 1),
+      });
+      nf.dispose();
+      return { fits, rows };
+    };
+    const a = await fitOnce();
+    const b = await fitOnce();
+    expect(a.fits).toBe(1);
+    expect(a.rows).toHaveLength(2 * 3 * 3);
+    expect(b.rows).toEqual(a.rows);
+  });
+
+  it('forecasts irregular draws on the observed weekdays', async () => {
+    // Monday/Thursday draws, as loto6 since 2011.
+    const days: string[] = [];
+    for (let t = Date.UTC(2024, 0, 1); days.length < 40; t += 86_400_000) {
+      const day = new Date(t).getUTCDay();
+      if (day === 1 || day === 4) days.push(new Date(t).toISOString().slice(0, 10));
+    }
+    const df = days.map((ds, i) => ({ unique_id: 'N1', ds, y: (i % 7) + 1 }));
+    const nf = new NeuralForecast({ models: [{ id: 'mlp', config }], freq: 'irregular' });
+    await nf.fit({ df });
+    const rows = await nf.predict();
+    // The 40th draw is Thursday 2024-05-16; next: Mon 20, Thu 23, Mon 27.
+    expect(days.at(-1)).toBe('2024-05-16');
+    expect(rows.map((r) => r.ds)).toEqual(['2024-05-20', '2024-05-23', '2024-05-27']);
+    nf.dispose();
+  });
+
   it('saves and loads to bit-identical predictions, refusing to overwrite silently', async () => {
     const nf = new NeuralForecast({ models: [{ id: 'mlp', config }], freq: 'M', localScalerType: 'robust' });
     await nf.fit({ df: panel(30), valSize: 3 });
