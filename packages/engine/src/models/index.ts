@@ -17,3 +17,4 @@ export * from './dlinear/dlinear.js';
 export * from './nlinear/nlinear.js';
 export * from './tide/tide.js';
 export * from './tide/mlp-residual.js';
+export * from './nhits/block.js';

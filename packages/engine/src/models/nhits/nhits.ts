@@ -3,15 +3,15 @@
  * the horizon, with doubly residual links.
  * @see Challu et al. (2023), "NHITS: Neural Hierarchical Interpolation for Time Series Forecasting", AAAI. https://arxiv.org/abs/2201.12886
  */
-import * as tf from '@tensorflow/tfjs-core';
 import { z } from 'zod';
 import type { ModelSpec } from '../../model/types.js';
 import { createParamStore } from '../../nn/params.js';
-import { activationSchema, createBlockMlp, mlpUnitsSchema } from '../block-mlp.js';
-import { checkDims, requireInput, toNetwork } from '../network.js';
+import { activationSchema, mlpUnitsSchema } from '../block-mlp.js';
+import { checkDims, toNetwork } from '../network.js';
 import { runResidualStack, type ResidualBlock } from '../residual-stack.js';
-import { INTERPOLATION_MODES, interpolationMatrix } from './interpolation.js';
-import { POOLING_MODES, pool1d, pooledLength } from './pooling.js';
+import { createNhitsBlock } from './block.js';
+import { INTERPOLATION_MODES } from './interpolation.js';
+import { POOLING_MODES } from './pooling.js';
 
 const positiveInts = z.array(z.number().int().min(1));
 
@@ -77,55 +77,22 @@ export const nhits = {
   commonDefaults: { max_steps: 1000, learning_rate: 1e-3, num_lr_decays: 3, windows_batch_size: 1024 },
   build(config, dims, seed) {
     checkDims({ label: 'NHITS', exogenous }, dims);
-    const { h, inputSize: L, futrExogSize: F, histExogSize: X, statExogSize: S, nOutputs: K } = dims;
     const store = createParamStore('nhits', seed);
     const blocks: ResidualBlock[] = [];
     config.stack_types.forEach((_, i) => {
-      const kernel = config.n_pool_kernel_size[i] as number;
-      const knots = Math.max(Math.floor(h / (config.n_freq_downsample[i] as number)), 1);
-      const pooledHist = pooledLength(L, kernel);
-      const pooledFutr = pooledLength(L + h, kernel);
-      const basis = interpolationMatrix(config.interpolation_mode, knots, h);
       for (let j = 0; j < (config.n_blocks[i] as number); j += 1) {
-        const trunk = createBlockMlp(store, {
+        const block = createNhitsBlock(store, {
           path: `stack_${i}/block_${j}`,
-          inFeatures: pooledHist + X * pooledHist + F * pooledFutr + S,
+          dims,
+          kernel: config.n_pool_kernel_size[i] as number,
+          knots: Math.max(Math.floor(dims.h / (config.n_freq_downsample[i] as number)), 1),
           mlpUnits: config.mlp_units,
-          nTheta: L + K * knots,
+          poolingMode: config.pooling_mode,
+          interpolationMode: config.interpolation_mode,
           activation: config.activation,
           dropout: config.dropout_prob_theta,
         });
-        blocks.push((residuals, batch, ctx) => {
-          const B = residuals.shape[0];
-          // [B, L] -> [B, 1, L] -> pooled [B, 1, P] -> [B, P]
-          const parts: tf.Tensor2D[] = [
-            tf.reshape(pool1d(tf.reshape(residuals, [B, 1, L]), kernel, config.pooling_mode), [
-              B,
-              pooledHist,
-            ]),
-          ];
-          if (X > 0)
-            parts.push(
-              poolExog(requireInput(batch.histExog, 'histExog', 'NHITS'), kernel, config.pooling_mode),
-            );
-          if (F > 0)
-            parts.push(
-              poolExog(requireInput(batch.futrExog, 'futrExog', 'NHITS'), kernel, config.pooling_mode),
-            );
-          if (S > 0) parts.push(requireInput(batch.statExog, 'statExog', 'NHITS')); // [B, S]
-          const theta = trunk.apply(
-            parts.length === 1 ? (parts[0] as tf.Tensor2D) : tf.concat(parts, 1),
-            ctx,
-          ); // -> [B, L + K*n]
-          const backcast = tf.slice(theta, [0, 0], [B, L]); // [B, L]
-          // Knots are laid out output-major, [B, K*n] -> [B*K, n]; interpolate -> [B*K, H] -> [B, K, H] -> [B, H, K].
-          const knotValues = tf.reshape(tf.slice(theta, [0, L], [B, K * knots]), [B * K, knots]);
-          const forecast = tf.transpose(
-            tf.reshape(tf.matMul(knotValues, tf.tensor2d(basis, [knots, h])), [B, K, h]),
-            [0, 2, 1],
-          ) as tf.Tensor3D;
-          return [backcast, forecast] as const;
-        });
+        blocks.push(block);
       }
     });
     return toNetwork(store, (batch, ctx) =>
@@ -133,10 +100,3 @@ export const nhits = {
     );
   },
 } as const satisfies ModelSpec<NhitsConfig>;
-
-/** Pools exogenous [B, T, C] along time and flattens it: [B, C, T] -> [B, C, P] -> [B, P, C] -> [B, P*C]. */
-function poolExog(x: tf.Tensor3D, kernel: number, mode: (typeof POOLING_MODES)[number]): tf.Tensor2D {
-  const [b, , c] = x.shape;
-  const pooled = pool1d(tf.transpose(x, [0, 2, 1]), kernel, mode);
-  return tf.reshape(tf.transpose(pooled, [0, 2, 1]), [b, pooled.shape[2] * c]) as tf.Tensor2D;
-}
