@@ -37,3 +37,4 @@ export { JP_HOLIDAYS_TABLE, refreshHolidayTable, holidayYears, type HolidayRange
 export * from './catalog.js';
 export * from './panel/roles.js';
 export * from './panel/load-panel.js';
+export * from './schema/index.js';

@@ -1,0 +1,339 @@
+/**
+ * The schema as TypeScript: every table's columns with their SQL types, so repositories get typed
+ * rows. The SQL in migrations/ is the source; test/schema-types.test.ts fails when the two differ.
+ */
+import type { RowOf, TableColumns } from './column-types.js';
+
+/** Every table the migrations create, column by column in table order. */
+export const TABLES = {
+  /** Migrations applied to this database (written by `migrate`). */
+  nflab_schema_version: {
+    version: 'integer',
+    name: 'text',
+    checksum: 'text',
+    applied_at: 'timestamptz',
+  },
+  /** A grid of runs; `runs_*` counts are kept by a trigger. */
+  nf_sweeps: {
+    id: 'uuid',
+    name: 'text | null',
+    spec: 'jsonb',
+    mode: 'text',
+    status: 'text',
+    planned_runs: 'integer | null',
+    runs_queued: 'integer',
+    runs_running: 'integer',
+    runs_finished: 'integer',
+    runs_failed: 'integer',
+    runs_cancelled: 'integer',
+    start_time: 'timestamptz | null',
+    end_time: 'timestamptz | null',
+    created_at: 'timestamptz',
+    updated_at: 'timestamptz',
+  },
+  /** One model fit: the seed design's columns plus reproduction, links and queue fields. */
+  nf_model_runs: {
+    id: 'uuid',
+    table_name: 'text | null',
+    loto: 'text | null',
+    unique_ids: 'text[]',
+    model_name: 'text | null',
+    backend: 'text | null',
+    horizon: 'integer | null',
+    loss: 'text | null',
+    metric: 'text | null',
+    optimization_config: 'jsonb',
+    search_space: 'jsonb | null',
+    status: 'text',
+    start_time: 'timestamptz | null',
+    end_time: 'timestamptz | null',
+    duration_seconds: 'double precision | null',
+    metrics: 'jsonb',
+    best_params: 'jsonb | null',
+    model_properties: 'jsonb | null',
+    resource_summary: 'jsonb | null',
+    system_info: 'jsonb | null',
+    error_message: 'text | null',
+    traceback: 'text | null',
+    logs: 'text | null',
+    mlflow_run_id: 'text | null',
+    mlflow_experiment: 'text | null',
+    spec: 'jsonb | null',
+    seed: 'bigint | null',
+    data_fingerprint: 'text | null',
+    engine_version: 'text | null',
+    sweep_id: 'uuid | null',
+    parent_run_id: 'uuid | null',
+    priority: 'integer',
+    attempt: 'integer',
+    worker_id: 'text | null',
+    heartbeat_at: 'timestamptz | null',
+    created_at: 'timestamptz',
+    updated_at: 'timestamptz',
+  },
+  /** A hyperparameter search (tune's study), owned by at most one run. */
+  nf_studies: {
+    id: 'bigint',
+    name: 'text',
+    run_id: 'uuid | null',
+    direction: 'text',
+    space: 'jsonb | null',
+    user_attrs: 'jsonb',
+    created_at: 'timestamptz',
+  },
+  /** One trial of a study/run; params, values and intermediate values are in their own tables. */
+  nf_trials: {
+    id: 'bigint',
+    run_id: 'uuid | null',
+    number: 'integer',
+    state: 'text',
+    value: 'double precision | null',
+    datetime_start: 'timestamptz | null',
+    datetime_complete: 'timestamptz | null',
+    heartbeat_at: 'timestamptz | null',
+    worker_id: 'text | null',
+    user_attrs: 'jsonb',
+    system_attrs: 'jsonb',
+    error_message: 'text | null',
+    traceback: 'text | null',
+    created_at: 'timestamptz',
+    updated_at: 'timestamptz',
+    study_id: 'bigint | null',
+    cancelled: 'boolean',
+  },
+  /** A trial parameter as JSON, with the distribution it came from. */
+  nf_trial_params: {
+    id: 'bigint',
+    trial_id: 'bigint',
+    name: 'text',
+    value: 'jsonb',
+    distribution: 'jsonb | null',
+  },
+  /** Objective values of a trial, one per objective index. */
+  nf_trial_values: {
+    id: 'bigint',
+    trial_id: 'bigint',
+    objective: 'integer',
+    value: 'double precision',
+  },
+  /** Values a trial reported per step (what pruners read). */
+  nf_trial_intermediate_values: {
+    id: 'bigint',
+    trial_id: 'bigint',
+    step: 'integer',
+    value: 'double precision',
+  },
+  /** Keys (e.g. grid points) claimed by the first trial that takes them. */
+  nf_study_claims: {
+    study_id: 'bigint',
+    key: 'text',
+    trial_id: 'bigint',
+    claimed_at: 'timestamptz',
+  },
+  /** Losses and learning rate of every training step. */
+  nf_step_metrics: {
+    id: 'bigint',
+    run_id: 'uuid',
+    trial_id: 'bigint | null',
+    step: 'integer',
+    train_loss: 'double precision | null',
+    valid_loss: 'double precision | null',
+    learning_rate: 'double precision | null',
+    at: 'timestamptz',
+  },
+  /** Resource monitor samples of a run. */
+  nf_resource_samples: {
+    id: 'bigint',
+    run_id: 'uuid',
+    at: 'timestamptz',
+    cpu_process: 'double precision | null',
+    cpu_system: 'double precision | null',
+    rss_bytes: 'bigint | null',
+    heap_bytes: 'bigint | null',
+    mem_used_bytes: 'bigint | null',
+    mem_total_bytes: 'bigint | null',
+    disk_read_bytes: 'bigint | null',
+    disk_write_bytes: 'bigint | null',
+    net_rx_bytes: 'bigint | null',
+    net_tx_bytes: 'bigint | null',
+    gpu_util: 'double precision | null',
+    vram_used_bytes: 'bigint | null',
+    vram_total_bytes: 'bigint | null',
+  },
+  /** Forecasts in long form: one value per series, time point, model and suffix. */
+  nf_predictions: {
+    id: 'bigint',
+    run_id: 'uuid',
+    kind: 'text',
+    unique_id: 'text',
+    ds: 'date | null',
+    step: 'integer | null',
+    model: 'text',
+    suffix: 'text',
+    value: 'double precision',
+  },
+  /** Cross-validation forecasts in long form, with the actual y and cutoff. */
+  nf_cv_results: {
+    id: 'bigint',
+    run_id: 'uuid',
+    unique_id: 'text',
+    ds: 'date | null',
+    step: 'integer | null',
+    cutoff: 'date | null',
+    cutoff_step: 'integer | null',
+    y: 'double precision | null',
+    model: 'text',
+    suffix: 'text',
+    value: 'double precision',
+  },
+  /** Files a run wrote. */
+  nf_artifacts: {
+    id: 'bigint',
+    run_id: 'uuid',
+    path: 'text',
+    kind: 'text',
+    sha256: 'text | null',
+    bytes: 'bigint | null',
+    created_at: 'timestamptz',
+  },
+  /** Residuals flagged as anomalous. */
+  nf_residual_anomalies: {
+    id: 'bigint',
+    run_id: 'uuid',
+    unique_id: 'text',
+    ds: 'date',
+    model: 'text | null',
+    residual: 'double precision',
+    score: 'double precision',
+    method: 'text',
+    threshold: 'double precision | null',
+    created_at: 'timestamptz',
+  },
+  /** Registered model versions with stage and aliases. */
+  nf_model_registry: {
+    id: 'bigint',
+    name: 'text',
+    version: 'integer',
+    run_id: 'uuid',
+    stage: 'text',
+    aliases: 'text[]',
+    description: 'text | null',
+    tags: 'jsonb',
+    created_at: 'timestamptz',
+    updated_at: 'timestamptz',
+  },
+  /** Named, fingerprinted selections of a panel table. */
+  nf_datasets: {
+    id: 'bigint',
+    name: 'text',
+    table_name: 'text',
+    loto: 'text | null',
+    unique_ids: 'text[]',
+    fingerprint: 'text | null',
+    row_count: 'bigint | null',
+    ds_min: 'date | null',
+    ds_max: 'date | null',
+    columns: 'jsonb',
+    description: 'text | null',
+    created_at: 'timestamptz',
+    updated_at: 'timestamptz',
+  },
+  /** Reusable choices of exogenous columns. */
+  nf_feature_sets: {
+    id: 'bigint',
+    name: 'text',
+    table_name: 'text',
+    columns: 'jsonb',
+    definition: 'jsonb',
+    description: 'text | null',
+    created_at: 'timestamptz',
+    updated_at: 'timestamptz',
+  },
+  /** Shareable HTML reports. */
+  nf_reports: {
+    id: 'bigint',
+    run_id: 'uuid | null',
+    sweep_id: 'uuid | null',
+    run_ids: 'uuid[]',
+    title: 'text',
+    html: 'text | null',
+    path: 'text | null',
+    params: 'jsonb',
+    created_at: 'timestamptz',
+  },
+  /** Drift statistics of a feature between a reference and a current window. */
+  nf_drift_metrics: {
+    id: 'bigint',
+    run_id: 'uuid | null',
+    registry_id: 'bigint | null',
+    unique_id: 'text | null',
+    feature: 'text',
+    metric: 'text',
+    value: 'double precision',
+    p_value: 'double precision | null',
+    reference_start: 'date | null',
+    reference_end: 'date | null',
+    window_start: 'date | null',
+    window_end: 'date | null',
+    at: 'timestamptz',
+  },
+  /** Who did what (no foreign keys, so it outlives what it names). */
+  nf_audit_log: {
+    id: 'bigint',
+    at: 'timestamptz',
+    actor: 'text',
+    action: 'text',
+    entity: 'text',
+    entity_id: 'text | null',
+    details: 'jsonb',
+  },
+} as const satisfies Record<string, TableColumns>;
+
+/** A table of the lab schema. */
+export type TableName = keyof typeof TABLES;
+
+/** A row of `T` as the drivers return it. */
+export type Row<T extends TableName> = RowOf<(typeof TABLES)[T]>;
+
+/** A row of `nflab_schema_version`. */
+export type SchemaVersionRow = Row<'nflab_schema_version'>;
+/** A row of `nf_sweeps`. */
+export type SweepRow = Row<'nf_sweeps'>;
+/** A row of `nf_model_runs`. */
+export type ModelRunRow = Row<'nf_model_runs'>;
+/** A row of `nf_studies`. */
+export type StudyRow = Row<'nf_studies'>;
+/** A row of `nf_trials`. */
+export type TrialRow = Row<'nf_trials'>;
+/** A row of `nf_trial_params`. */
+export type TrialParamRow = Row<'nf_trial_params'>;
+/** A row of `nf_trial_values`. */
+export type TrialValueRow = Row<'nf_trial_values'>;
+/** A row of `nf_trial_intermediate_values`. */
+export type TrialIntermediateValueRow = Row<'nf_trial_intermediate_values'>;
+/** A row of `nf_study_claims`. */
+export type StudyClaimRow = Row<'nf_study_claims'>;
+/** A row of `nf_step_metrics`. */
+export type StepMetricRow = Row<'nf_step_metrics'>;
+/** A row of `nf_resource_samples`. */
+export type ResourceSampleRow = Row<'nf_resource_samples'>;
+/** A row of `nf_predictions`. */
+export type PredictionRow = Row<'nf_predictions'>;
+/** A row of `nf_cv_results`. */
+export type CvResultRow = Row<'nf_cv_results'>;
+/** A row of `nf_artifacts`. */
+export type ArtifactRow = Row<'nf_artifacts'>;
+/** A row of `nf_residual_anomalies`. */
+export type ResidualAnomalyRow = Row<'nf_residual_anomalies'>;
+/** A row of `nf_model_registry`. */
+export type ModelRegistryRow = Row<'nf_model_registry'>;
+/** A row of `nf_datasets`. */
+export type DatasetRow = Row<'nf_datasets'>;
+/** A row of `nf_feature_sets`. */
+export type FeatureSetRow = Row<'nf_feature_sets'>;
+/** A row of `nf_reports`. */
+export type ReportRow = Row<'nf_reports'>;
+/** A row of `nf_drift_metrics`. */
+export type DriftMetricRow = Row<'nf_drift_metrics'>;
+/** A row of `nf_audit_log`. */
+export type AuditLogRow = Row<'nf_audit_log'>;

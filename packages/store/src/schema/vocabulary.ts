@@ -1,0 +1,42 @@
+/** The closed vocabularies the schema's CHECK constraints allow, for code that writes those columns. */
+
+/** `nf_model_runs.status` and `nf_sweeps.status`: queued → running → finished | failed | cancelled. */
+export const RUN_STATUSES = ['queued', 'running', 'finished', 'failed', 'cancelled'] as const;
+/** One of {@link RUN_STATUSES}. */
+export type RunStatus = (typeof RUN_STATUSES)[number];
+
+/** `nf_trials.state`, Optuna's names. */
+export const TRIAL_STATES = ['RUNNING', 'COMPLETE', 'PRUNED', 'FAIL', 'WAITING'] as const;
+/** One of {@link TRIAL_STATES}. */
+export type TrialStateValue = (typeof TRIAL_STATES)[number];
+
+/** `nf_model_registry.stage`. */
+export const REGISTRY_STAGES = ['dev', 'staging', 'prod', 'archived'] as const;
+/** One of {@link REGISTRY_STAGES}. */
+export type RegistryStage = (typeof REGISTRY_STAGES)[number];
+
+/** `nf_predictions.kind`: beyond the data, or fitted values over it. */
+export const PREDICTION_KINDS = ['forecast', 'insample'] as const;
+/** One of {@link PREDICTION_KINDS}. */
+export type PredictionKind = (typeof PREDICTION_KINDS)[number];
+
+/** `nf_studies.direction`. */
+export const STUDY_DIRECTIONS = ['minimize', 'maximize'] as const;
+/** One of {@link STUDY_DIRECTIONS}. */
+export type StudyDirection = (typeof STUDY_DIRECTIONS)[number];
+
+/** `nf_model_runs.backend` (the same ids as the contracts' BACKENDS). */
+export const RUN_BACKENDS = ['optuna', 'ray'] as const;
+/** One of {@link RUN_BACKENDS}. */
+export type RunBackend = (typeof RUN_BACKENDS)[number];
+
+/** Which column each vocabulary constrains; a test reads the CHECK constraints and compares. */
+export const CHECKED_COLUMNS = [
+  { table: 'nf_model_runs', column: 'status', values: RUN_STATUSES },
+  { table: 'nf_sweeps', column: 'status', values: RUN_STATUSES },
+  { table: 'nf_model_runs', column: 'backend', values: RUN_BACKENDS },
+  { table: 'nf_trials', column: 'state', values: TRIAL_STATES },
+  { table: 'nf_model_registry', column: 'stage', values: REGISTRY_STAGES },
+  { table: 'nf_predictions', column: 'kind', values: PREDICTION_KINDS },
+  { table: 'nf_studies', column: 'direction', values: STUDY_DIRECTIONS },
+] as const;
