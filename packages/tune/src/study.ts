@@ -48,6 +48,9 @@ export type TellResult =
 /** One row of {@link Study.trialsDataframe} (Optuna's columns; params_ and user_attrs_ prefixes). */
 export type TrialRow = Record<string, JsonValue>;
 
+/** The signal of trials asked outside optimize(): nothing cancels them. */
+const NEVER_ABORTED = new AbortController().signal;
+
 const errorOf = (error: unknown): TrialError =>
   error instanceof Error
     ? { message: error.message, ...(error.stack ? { stack: error.stack } : {}) }
@@ -98,7 +101,7 @@ export class Study {
   }
 
   /** Starts a trial: takes the oldest enqueued trial if any, samples the rest of the space. */
-  async ask(space?: SearchSpace, signal: AbortSignal = new AbortController().signal): Promise<Trial> {
+  async ask(space?: SearchSpace, signal: AbortSignal = NEVER_ABORTED): Promise<Trial> {
     const theSpace = space === undefined ? this.record.space : parseSearchSpace(space);
     if (!theSpace)
       throw new ConfigError('ask() needs a search space: pass one or create the study with `space`');

@@ -7,9 +7,10 @@
  * @see Watanabe, "Tree-Structured Parzen Estimator: Understanding Its Algorithm Components", 2023.
  */
 import { ConfigError } from '@nflab/contracts';
-import { choiceIndex, resolveParams } from '../../params.js';
+import { resolveParams } from '../../params.js';
 import { Rng } from '../../rng.js';
-import type { JsonValue, ParamSpec, SearchSpace } from '../../space.js';
+import type { CategoricalParam, JsonValue, ParamSpec, SearchSpace } from '../../space.js';
+import { jsonKey } from '../../space.js';
 import type { Direction, FrozenTrial } from '../../trial.js';
 import { lastStep } from '../../trial.js';
 import { sampleUniform } from '../random.js';
@@ -50,11 +51,11 @@ export const hyperoptGamma = (n: number): number => Math.min(Math.ceil(0.25 * Ma
 
 /** Optuna's default weights: 1 for the newest 25, a linear ramp from 1/n up to 1 for older ones. */
 export const defaultWeights = (n: number): number[] => {
-  if (n === 0) return [];
-  if (n < 25) return new Array<number>(n).fill(1);
+  const out = new Array<number>(n).fill(1);
   const m = n - 25;
-  const ramp = Array.from({ length: m }, (_, i) => (m === 1 ? 1 / n : 1 / n + ((1 - 1 / n) * i) / (m - 1)));
-  return [...ramp, ...new Array<number>(25).fill(1)];
+  // np.linspace(1/n, 1, m) for the oldest m = n − 25 observations.
+  for (let i = 0; i < m; i++) out[i] = m === 1 ? 1 / n : 1 / n + ((1 - 1 / n) * i) / (m - 1);
+  return out;
 };
 
 const prunedScore = (t: FrozenTrial, direction: Direction): [number, number] => {
@@ -91,24 +92,41 @@ export const splitTrials = (
   return [below.sort(byNumber), above.sort(byNumber)];
 };
 
+const choiceKeys = new WeakMap<CategoricalParam, Map<string, number>>();
+
+/** Index of a stored categorical value; choice keys are computed once per spec. */
+const choiceIndexOf = (spec: CategoricalParam, value: JsonValue | undefined): number | undefined => {
+  let keys = choiceKeys.get(spec);
+  if (!keys) {
+    keys = new Map();
+    for (let i = spec.choices.length - 1; i >= 0; i--) keys.set(jsonKey(spec.choices[i] as JsonValue), i);
+    choiceKeys.set(spec, keys);
+  }
+  return keys.get(jsonKey(value));
+};
+
 /** Internal value of a stored parameter: the number itself, or the choice index. */
 const internal = (spec: ParzenSpec, value: JsonValue | undefined): number | undefined => {
-  if (spec.kind === 'categorical') {
-    const i = choiceIndex(spec.choices, value);
-    return i < 0 ? undefined : i;
-  }
+  if (spec.kind === 'categorical') return choiceIndexOf(spec, value);
   return typeof value === 'number' && value >= spec.low && value <= spec.high ? value : undefined;
 };
 
+/** Observations per dimension from the trials that have every one of `names`. */
 const observe = (
   trials: readonly FrozenTrial[],
   names: readonly string[],
   specs: readonly ParzenSpec[],
 ): number[][] => {
+  const D = names.length;
   const obs: number[][] = names.map(() => []);
-  for (const t of trials) {
-    const row = specs.map((spec, d) => internal(spec, t.params[names[d] as string]));
-    if (row.every((v) => v !== undefined)) row.forEach((v, d) => (obs[d] as number[]).push(v as number));
+  const row = new Array<number>(D);
+  next: for (const t of trials) {
+    for (let d = 0; d < D; d++) {
+      const v = internal(specs[d] as ParzenSpec, t.params[names[d] as string]);
+      if (v === undefined) continue next;
+      row[d] = v;
+    }
+    for (let d = 0; d < D; d++) (obs[d] as number[]).push(row[d] as number);
   }
   return obs;
 };
