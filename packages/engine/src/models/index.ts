@@ -1,20 +1,12 @@
-/** The models and their registry. */
+/** The models and their registry (model internals are imported from their folders, not re-exported). */
 export * from './registry.js';
-export * from './network.js';
-export * from './mlp/mlp.js';
-export * from './block-mlp.js';
-export * from './nhits/nhits.js';
-export * from './nhits/pooling.js';
-export * from './nhits/interpolation.js';
-export * from './residual-stack.js';
-export * from './nbeats/nbeats.js';
-export * from './nbeats/heads.js';
-export * from './nbeats/trend-basis.js';
-export * from './nbeats/seasonality-basis.js';
-export * from './nbeatsx/nbeatsx.js';
-export * from './nbeatsx/exogenous-head.js';
-export * from './dlinear/dlinear.js';
-export * from './nlinear/nlinear.js';
-export * from './tide/tide.js';
-export * from './tide/mlp-residual.js';
-export * from './nhits/block.js';
+export { mlp, mlpConfigSchema, type MlpConfig } from './mlp/mlp.js';
+export { nhits, nhitsConfigSchema, type NhitsConfig } from './nhits/nhits.js';
+export { nbeats, nbeatsConfigSchema, NBEATS_STACK_TYPES, type NbeatsConfig } from './nbeats/nbeats.js';
+export { TREND_BASES, type TrendBasisKind } from './nbeats/trend-basis.js';
+export { nbeatsx, nbeatsxConfigSchema, NBEATSX_STACK_TYPES, type NbeatsxConfig } from './nbeatsx/nbeatsx.js';
+export { dlinear, dlinearConfigSchema, type DlinearConfig } from './dlinear/dlinear.js';
+export { nlinear, nlinearConfigSchema, type NlinearConfig } from './nlinear/nlinear.js';
+export { tide, tideConfigSchema, type TideConfig } from './tide/tide.js';
+export { POOLING_MODES, type PoolingMode } from './nhits/pooling.js';
+export { INTERPOLATION_MODES, type InterpolationMode } from './nhits/interpolation.js';
