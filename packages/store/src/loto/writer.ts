@@ -182,6 +182,9 @@ const writeDraws = async (
       added += result.added;
       skipped += result.skipped;
     }
+    // PGlite has no autovacuum, and a server's may run minutes later: without fresh statistics
+    // the planner guesses a few dozen rows per game and sorts a panel instead of scanning the index.
+    if (added > 0) await tx.exec(`ANALYZE ${quoteIdentifier(table)}`);
     return { added, skipped };
   });
   return { draws: draws.length, rowsAdded: totals.added, rowsSkipped: totals.skipped, rejected };
