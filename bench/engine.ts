@@ -1,10 +1,12 @@
 /**
  * Engine throughput: GEMM GFLOP/s and ms per training step (raw-op MLP, the engine's MLP and
  * NHITS with NeuralForecast defaults), each with and without the native BLAS matmul path.
- * `npx tsx bench/engine.ts [--backend wasm|cpu] [--native on|off] [--quick]`
+ * `npx tsx bench/engine.ts [--backend wasm|cpu] [--native on|off] [--quick] [--fit-steps N]`
+ * The fit/predict timing reads LOTO6 from /work/shared/data (NHITS on 第1数字, max_steps 200).
  * Prints ONE JSON object on stdout; progress goes to stderr.
  */
 import { createRequire, register } from 'node:module';
+import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import path from 'node:path';
 import type * as TF from '@tensorflow/tfjs-core';
@@ -28,10 +30,12 @@ await import('@tensorflow/tfjs-core/dist/register_all_gradients.js');
 await import('@tensorflow/tfjs-backend-cpu');
 const { setWasmPaths } = await import('@tensorflow/tfjs-backend-wasm');
 const { MODELS } = await import('../packages/engine/src/models/registry.js');
+const { NeuralForecast } = await import('../packages/engine/src/core/index.js');
 const { disableNativeMatmul, enableNativeMatmul, nativeMatmulStats } =
   await import('../packages/engine/src/native/index.js');
 
 type Mode = 'native' | 'reference';
+const LOTO6_CSV = '/work/shared/data/loto6_2000-2020.cp932.csv';
 const argv = process.argv.slice(2);
 const flag = (name: string): string | undefined => {
   const i = argv.indexOf(`--${name}`);
@@ -44,6 +48,8 @@ if (nativeFlag !== undefined && nativeFlag !== 'on' && nativeFlag !== 'off') {
   throw new Error(`--native must be on or off, got ${nativeFlag}`);
 }
 const quick = argv.includes('--quick');
+/** NHITS steps in the fit/predict timing (NeuralForecast's defaults otherwise). */
+const fitSteps = Number(flag('fit-steps') ?? (quick ? 20 : 200));
 const log = (msg: string): void => void process.stderr.write(`${msg}\n`);
 
 const median = (xs: number[]): number => {
@@ -150,14 +156,50 @@ function modelStepMs(spec: ModelSpec, config: Record<string, unknown>, batch: nu
   };
   const y = tf.randomNormal([batch, 28, 1]);
   const { step, dispose } = makeStep([...net.variables], () => net.forward(windows, { training: true }), y);
-  const ms = timeMs(step, { warmup: 3, iters, repeats: quick ? 3 : 5 });
+  const ms = timeMs(step, { warmup: Math.min(3, iters), iters, repeats: quick ? 3 : 5 });
   dispose();
   net.dispose();
   tf.dispose([windows.insampleY, windows.insampleMask, y]);
   return ms;
 }
 
-function measure(mode: Mode) {
+/** LOTO6 first-number series (draw number as integer ds), from the shared cp932 CSV. */
+function loto6N1(): { unique_id: string[]; ds: number[]; y: number[] } {
+  const text = new TextDecoder('shift_jis').decode(readFileSync(LOTO6_CSV));
+  const [header, ...lines] = text.trim().split(/\r?\n/);
+  const cols = (header ?? '').split(',');
+  const [iDraw, iN1] = [cols.indexOf('開催回'), cols.indexOf('第1数字')];
+  if (iDraw < 0 || iN1 < 0) throw new Error(`${LOTO6_CSV}: columns 開催回/第1数字 not found in ${header}`);
+  const rows = lines.map((l) => l.split(','));
+  return {
+    unique_id: rows.map(() => 'N1'),
+    ds: rows.map((r) => Number(r[iDraw])),
+    y: rows.map((r) => Number(r[iN1])),
+  };
+}
+
+/** Seconds to fit NHITS (h=28, input_size=56, NeuralForecast defaults) on LOTO6 N1 and to predict. */
+async function fitPredictSeconds(): Promise<{
+  fit_s: number;
+  predict_s: number;
+  steps: number;
+  rows: number;
+}> {
+  const df = loto6N1();
+  const nf = new NeuralForecast({
+    models: [{ id: 'nhits', config: { h: 28, input_size: 56, max_steps: fitSteps } }],
+    freq: 1,
+  });
+  const t0 = performance.now();
+  await nf.fit({ df });
+  const t1 = performance.now();
+  const forecast = await nf.predict();
+  const t2 = performance.now();
+  if (forecast.length !== 28) throw new Error(`expected 28 forecast rows, got ${forecast.length}`);
+  return { fit_s: (t1 - t0) / 1000, predict_s: (t2 - t1) / 1000, steps: fitSteps, rows: df.y.length };
+}
+
+async function measure(mode: Mode) {
   disableNativeMatmul();
   const status: NativeMatmulStatus | null = mode === 'native' ? enableNativeMatmul() : null;
   if (status && !status.enabled) {
@@ -178,8 +220,10 @@ function measure(mode: Mode) {
     quick ? 5 : 20,
   );
   log(`[${mode}] engine mlp ${mlp.toFixed(2)} ms; engine nhits …`);
-  const nhits = modelStepMs(MODELS.nhits as unknown as ModelSpec, {}, 1024, quick ? 2 : 5);
-  log(`[${mode}] engine nhits ${nhits.toFixed(1)} ms`);
+  const nhits = modelStepMs(MODELS.nhits as unknown as ModelSpec, {}, 1024, quick ? 1 : 3);
+  log(`[${mode}] engine nhits ${nhits.toFixed(1)} ms; fit/predict on LOTO6 N1 …`);
+  const fitPredict = await fitPredictSeconds();
+  log(`[${mode}] fit ${fitPredict.fit_s.toFixed(1)} s, predict ${fitPredict.predict_s.toFixed(2)} s`);
   const after = nativeMatmulStats();
   return {
     mode,
@@ -190,6 +234,7 @@ function measure(mode: Mode) {
     raw_mlp_fused_step_ms: rawMlpFused,
     mlp_step_ms: mlp,
     nhits_step_ms: nhits,
+    nhits_loto6: fitPredict,
     native_calls: after.native - before.native,
     fallback_calls: after.fallback - before.fallback,
   };
@@ -203,7 +248,8 @@ async function main(): Promise<void> {
   const loadBefore = loadavg();
   const modes: Mode[] =
     nativeFlag === 'on' ? ['native'] : nativeFlag === 'off' ? ['reference'] : ['reference', 'native'];
-  const results = modes.map(measure);
+  const results = [];
+  for (const mode of modes) results.push(await measure(mode));
   process.stdout.write(
     `${JSON.stringify({
       backend,

@@ -221,11 +221,15 @@ for (const backend of ['cpu', 'wasm'] as const) {
         [1, false],
       ];
       const before = nativeMatmulStats();
-      const { ref, nat } = bothWays(() => cases.map(([axis, keepDims]) => tf.sum(x, axis, keepDims)));
+      const { ref, nat } = bothWays(() => [
+        ...cases.map(([axis, keepDims]) => tf.sum(x, axis, keepDims)),
+        tf.sum(x), // axis null: a full reduction
+      ]);
       expectClose(ref, nat);
       const after = nativeMatmulStats();
       expect(after.native - before.native).toBe(4);
-      expect(after.fallback - before.fallback).toBe(1); // axis 1 (the reference run is not counted)
+      // Axis 1 and the full reduction (the reference run is not counted).
+      expect(after.fallback - before.fallback).toBe(2);
       x.dispose();
     });
 

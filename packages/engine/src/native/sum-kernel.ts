@@ -53,11 +53,10 @@ export function nativeSum(ctx: OverrideContext, sgemv: Sgemv): KernelConfig {
   const kernelFunc: KernelFunc = (args) => {
     const x = args.inputs.x;
     const attrs = args.attrs ?? {};
-    const axis = attrs.axis as number | number[] | undefined;
+    // tf.sum(x) without an axis arrives as axis = null: a full reduction, left to the reference.
+    const axis = attrs.axis as number | number[] | null | undefined;
     const plan =
-      x && x.dtype === 'float32' && axis !== undefined
-        ? planSum(x.shape, axis, attrs.keepDims === true)
-        : null;
+      x && x.dtype === 'float32' && axis != null ? planSum(x.shape, axis, attrs.keepDims === true) : null;
     if (!x || plan === null) return fallbackSum(ctx, args);
     const mem = backendMemory(ctx.backendName, args.backend);
     const out: TensorInfo = mem.alloc([...plan.outShape]);
