@@ -125,6 +125,7 @@ describe.each(await testDbKinds())('buildFeatures on %s', (kind) => {
       expect(['integer', 'double precision']).toContain(row.data_type);
     }
     expect(derived.every((c) => /^(hist|stat|futr)_/.test(c))).toBe(true);
+    expect(Object.keys(result.descriptions).sort()).toEqual([...derived].sort());
     expect(result.columns.hist).toContain('hist_y_roll_mean_3');
     expect(result.columns.hist).not.toContain('hist_y_roll_mean_5');
   });

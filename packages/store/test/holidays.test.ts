@@ -97,6 +97,16 @@ describe('Japanese holidays', () => {
     expect(japaneseHolidaysBetween('2000-01-01', '2024-12-31').length).toBeGreaterThan(24 * 15);
   });
 
+  test('every supported year computes, with a plausible count of distinct days', () => {
+    for (let year = 1949; year <= 2099; year += 1) {
+      const days = japaneseHolidaysOfYear(year);
+      expect(days.length).toBeGreaterThanOrEqual(9);
+      expect(days.length).toBeLessThanOrEqual(22);
+      expect(new Set(days.map((d) => d.ds)).size).toBe(days.length);
+      expect(days.every((d) => d.ds.startsWith(`${year}-`))).toBe(true);
+    }
+  });
+
   test('rejects malformed days and years out of range', () => {
     expect(() => isJapaneseHoliday('2024-02-30')).toThrow(ConfigError);
     expect(() => isJapaneseHoliday('1900-01-01')).toThrow(/year must be an integer in \[1949, 2099\]/);

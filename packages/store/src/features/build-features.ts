@@ -9,6 +9,7 @@ import { findTable, quoteIdentifier, requireTable, validateIdentifier } from '..
 import {
   DEFAULT_ROLLING_WINDOWS,
   featureColumns,
+  featureDescriptions,
   featureViewSql,
   type FeatureColumns,
 } from './feature-sql.js';
@@ -41,6 +42,8 @@ export interface BuildFeaturesResult {
   readonly view: string;
   /** The derived columns by role (base columns are kept too and are not listed). */
   readonly columns: FeatureColumns;
+  /** What each derived column means. */
+  readonly descriptions: Readonly<Record<string, string>>;
   /** The days `nflab_jp_holidays` was refreshed for. */
   readonly holidays: HolidayRange;
 }
@@ -148,6 +151,6 @@ export const buildFeatures = async (db: Db, options: BuildFeaturesOptions): Prom
       rollingWindows: windows,
     });
     await tx.exec(`CREATE VIEW ${quoteIdentifier(view)} AS ${sql}`);
-    return { table, view, columns, holidays };
+    return { table, view, columns, descriptions: featureDescriptions(windows), holidays };
   });
 };

@@ -37,6 +37,30 @@ export const featureColumns = (rollingWindows: readonly number[]): FeatureColumn
   futr: ['futr_weekday', 'futr_month', 'futr_day_of_year', 'futr_is_holiday', 'futr_days_since_prev_draw'],
 });
 
+/** What each derived column means, for `nflab data features` and the UI's column help. */
+export const featureDescriptions = (rollingWindows: readonly number[]): Record<string, string> => ({
+  hist_y_lag_1: "the series' value at its previous draw",
+  ...Object.fromEntries(
+    rollingWindows.map((k) => [
+      `hist_y_roll_mean_${k}`,
+      `mean of the series' values over its previous ${k} draws (fewer at the start)`,
+    ]),
+  ),
+  hist_draw_sum: "sum of the previous draw's main numbers",
+  hist_draw_odd_count: "how many of the previous draw's main numbers were odd",
+  hist_draw_even_count: "how many of the previous draw's main numbers were even",
+  hist_gap:
+    "draws between the series' previous value and that number's last earlier appearance among the game's main numbers",
+  stat_position: 'position index: N1…Nk → 1…k, B1… → k+1…',
+  stat_game: 'game code: 1-based order of the game registry',
+  stat_is_bonus: '1 for bonus positions, 0 for main positions',
+  futr_weekday: 'weekday of the draw (0 = Sunday)',
+  futr_month: 'month of the draw (1–12)',
+  futr_day_of_year: 'day of the year of the draw (1–366)',
+  futr_is_holiday: '1 when the draw day is a Japanese public holiday',
+  futr_days_since_prev_draw: "days since the game's previous draw",
+});
+
 // Game code (1-based registry order) and main count, inlined from GAMES: constants of the code,
 // never user input, so they can sit in the SQL text. CASE rather than a join keeps the plan a
 // straight pipeline of window sorts.
