@@ -245,6 +245,20 @@ describe('model-specific rules', () => {
       expect(read({ training: true, seed: 5 }), id).toEqual(read({ training: true, seed: 5 }));
       expect(read({ training: true, seed: 5 }), id).not.toEqual(read({ training: true, seed: 6 }));
       expect(read({ training: true, seed: 5 }), id).not.toEqual(read({ training: false }));
+      // Without a step seed the masks come from the network's own seeded stream: a twin build repeats them.
+      const twin = (spec.build as (c: unknown, d: ModelDims, s: number) => ReturnType<typeof spec.build>)(
+        spec.configSchema.parse(overrides),
+        d,
+        3,
+      );
+      const unseeded = [net, twin].map((n) => {
+        const y = n.forward(batch, { training: true });
+        const values = Array.from(y.dataSync());
+        y.dispose();
+        return values;
+      });
+      expect(unseeded[0], id).toEqual(unseeded[1]);
+      twin.dispose();
       disposeBatch(batch);
       net.dispose();
     }

@@ -18,7 +18,8 @@ export function createForwardContext(
   options: { readonly training: boolean; readonly seed?: number },
   fallback: Rng,
 ): ForwardContext {
-  const base = options.seed ?? fallback.nextUint32();
+  // Only unseeded training calls draw from the stream, so inference never shifts later masks.
+  const base = options.seed ?? (options.training ? fallback.nextUint32() : 0);
   let counter = 0;
   return {
     training: options.training,
