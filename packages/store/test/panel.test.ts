@@ -48,6 +48,8 @@ describe.each(await testDbKinds())('loadPanel on %s', (kind) => {
       CREATE TABLE nf_loto_bad (loto TEXT, unique_id TEXT, ds DATE, y INT, hist_text TEXT);
       INSERT INTO nf_loto_bad VALUES ('g', 'a', '2020-01-01', 1, 'up');
       CREATE TABLE nf_loto_noy (loto TEXT, unique_id TEXT, ds DATE, value INT);
+      CREATE TABLE nf_loto_nods (loto TEXT, unique_id TEXT, ds DATE, y INT);
+      INSERT INTO nf_loto_nods VALUES ('g', 'a', '1969-12-31', 1), ('g', 'a', NULL, 2);
       CREATE VIEW nf_loto_view AS SELECT * FROM nf_loto_exog;`);
   });
   afterAll(async () => {
@@ -141,6 +143,14 @@ describe.each(await testDbKinds())('loadPanel on %s', (kind) => {
     await expect(loadPanel(db, { table: 'nf_loto_noy', loto: 'g' })).rejects.toThrow(
       'table "nf_loto_noy" has no column "y"',
     );
+    await expect(loadPanel(db, { table: 'nf_loto_nods', loto: 'g' })).rejects.toThrow(
+      'table "nf_loto_nods" has rows with a NULL ds',
+    );
+    await db.exec("UPDATE nf_loto_nods SET ds = '1900-03-01' WHERE ds IS NULL");
+    expect((await loadPanel(db, { table: 'nf_loto_nods', loto: 'g' })).ds).toEqual([
+      '1900-03-01',
+      '1969-12-31',
+    ]);
     await expect(
       loadPanel(db, { table: 'nf_loto_exog', loto: 'g', columns: ['missing_col'] }),
     ).rejects.toThrow(/has no column "missing_col"/);

@@ -121,6 +121,8 @@ const epochDaysToIso = (text: string, length: number): string[] => {
   const days = parseJoinedNumbers(text, length);
   const memo = new Map<number, string>();
   return Array.from(days, (day) => {
+    // NULL ds: left empty for the caller's NULL check (a NaN date cannot be printed).
+    if (Number.isNaN(day)) return '';
     let iso = memo.get(day);
     if (iso === undefined) {
       iso = new Date(day * DAY_MS).toISOString().slice(0, 10);
