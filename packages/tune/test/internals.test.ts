@@ -1,4 +1,4 @@
-import { computeSigmas } from '../src/samplers/tpe/parzen.js';
+import { computeSigmas, ParzenEstimator } from '../src/samplers/tpe/parzen.js';
 import { logGaussMass, ndtr, ndtri, truncnormDraw } from '../src/samplers/tpe/truncnorm.js';
 import { splitTrials } from '../src/samplers/tpe/tpe.js';
 import { defaultGamma, defaultWeights, halton, sobol, Rng } from '@nflab/tune';
@@ -38,6 +38,25 @@ describe("TPE pieces match Optuna's definitions", () => {
       considerMagicClip: false,
     });
     expect([...t].map((x) => Number(x.toFixed(12)))).toEqual([1e-12, 0.4, 0.4]);
+  });
+
+  it('windowed 1-D log density equals the full mixture sum', () => {
+    const rng = new Rng(11);
+    const obs = Array.from({ length: 600 }, () =>
+      rng.random() < 0.5 ? 0.3 + 0.01 * rng.normal() : rng.random(),
+    );
+    const x = { kind: 'float', low: 0, high: 1 } as const;
+    const one = { kind: 'categorical', choices: ['only'] } as const;
+    const fast = new ParzenEstimator([x], [obs.map((o) => Math.min(1, Math.max(0, o)))], params);
+    const full = new ParzenEstimator(
+      [x, one],
+      [obs.map((o) => Math.min(1, Math.max(0, o))), obs.map(() => 0)],
+      params,
+    );
+    const pts = Array.from({ length: 200 }, () => rng.random());
+    const a = fast.logPdf(pts.map((p) => [p]));
+    const b = full.logPdf(pts.map((p) => [p, 0]));
+    pts.forEach((_, i) => expect(a[i]).toBeCloseTo(b[i] as number, 10));
   });
 
   it('splits COMPLETE by value, then PRUNED by progress; RUNNING stays above', () => {
