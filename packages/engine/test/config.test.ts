@@ -5,7 +5,7 @@ import {
   parseCommonConfig,
   splitConfig,
   validBatchSize,
-  validLossId,
+  validLossSpec,
 } from '../src/config/index.js';
 
 describe('parseCommonConfig', () => {
@@ -31,7 +31,7 @@ describe('parseCommonConfig', () => {
       valid_loss: null,
     });
     expect(validBatchSize(c)).toBe(32);
-    expect(validLossId(c)).toBe('mae');
+    expect(validLossSpec(c)).toBe('mae');
     expect(availabilityFractions(c)).toEqual([0, 0]);
   });
 

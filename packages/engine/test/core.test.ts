@@ -170,6 +170,33 @@ describe('NeuralForecast', () => {
     nf.dispose();
   });
 
+  it('reports the interval columns of quantile and distribution losses, selected by level', async () => {
+    const nf = new NeuralForecast({
+      models: [
+        { id: 'mlp', config: { ...config, loss: { id: 'mqloss', level: [80, 90] } }, alias: 'q' },
+        {
+          id: 'mlp',
+          config: {
+            ...config,
+            loss: { id: 'distributionloss', distribution: 'Normal', level: [80] },
+            valid_loss: 'mae',
+          },
+          alias: 'd',
+        },
+      ],
+      freq: 'M',
+    });
+    await nf.fit({ df: panel(30), valSize: 3 });
+    const all = await nf.predict();
+    expect(Object.keys(all[0]!)).toEqual(
+      expect.arrayContaining(['q-median', 'q-lo-90', 'q-hi-90', 'q-lo-80', 'd', 'd-lo-80', 'd-hi-80']),
+    );
+    await expect(nf.predict({ level: [90] })).rejects.toThrow(/'d' .*no 90% interval; its levels are 80/);
+    const row = all[0]!;
+    expect(row['q-lo-90']! <= row['q-median']! && row['q-median']! <= row['q-hi-90']!).toBe(true);
+    nf.dispose();
+  });
+
   it('leaks no tensors across fit, predict and dispose', async () => {
     const start = tf.memory().numTensors;
     const nf = new NeuralForecast({ models: [{ id: 'mlp', config }], freq: 'M' });

@@ -7,6 +7,12 @@ import { z } from 'zod';
 import { ConfigError } from '@nflab/contracts';
 import { WINDOW_SCALER_TYPES } from '../scalers/window-scalers.js';
 
+/** A loss as a config names it; the losses registry validates the id and parameters. */
+const lossSpecSchema = z.union([z.string(), z.looseObject({ id: z.string() })]);
+
+/** A loss id or `{ id, ...params }`. */
+export type LossSpecInput = z.infer<typeof lossSpecSchema>;
+
 /** Zod schema of the common training config; `.parse` fills NeuralForecast's defaults. */
 export const commonConfigSchema = z
   .object({
@@ -14,10 +20,10 @@ export const commonConfigSchema = z
     h: z.number().int().positive(),
     /** Input window length; NeuralForecast's own default is model-specific, so it is required here. */
     input_size: z.number().int().positive(),
-    /** Loss id from the losses registry. @default 'mae' */
-    loss: z.string().default('mae'),
-    /** Validation loss id; null means the same as `loss`. @default null */
-    valid_loss: z.string().nullable().default(null),
+    /** Loss: a registry id, or `{ id, ...params }` (e.g. `{ id: 'mqloss', level: [80, 90] }`). @default 'mae' */
+    loss: lossSpecSchema.default('mae'),
+    /** Validation loss, same forms; null means the same as `loss`. @default null */
+    valid_loss: lossSpecSchema.nullable().default(null),
     /** @default 1e-3 */
     learning_rate: z.number().positive().default(1e-3),
     /** @default 1000 */
@@ -119,8 +125,8 @@ export const splitConfig = (
 /** The effective validation batch size: NeuralForecast falls back to `batch_size` when unset. */
 export const validBatchSize = (config: CommonConfig): number => config.valid_batch_size ?? config.batch_size;
 
-/** The validation loss id: `valid_loss`, else `loss`. */
-export const validLossId = (config: CommonConfig): string => config.valid_loss ?? config.loss;
+/** The validation loss spec: `valid_loss`, else `loss`. */
+export const validLossSpec = (config: CommonConfig): LossSpecInput => config.valid_loss ?? config.loss;
 
 /** Insample and outsample availability fractions from `training_data_availability_threshold`. */
 export const availabilityFractions = (config: CommonConfig): readonly [number, number] => {

@@ -4,7 +4,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { ConfigError } from '@nflab/contracts';
-import { parseCommonConfig, splitConfig, validLossId, type CommonConfig } from '../config/common.js';
+import { parseCommonConfig, splitConfig, validLossSpec, type CommonConfig } from '../config/common.js';
 import type { Panel } from '../data/panel.js';
 import { createLoss } from '../losses/registry.js';
 import type { Loss } from '../losses/types.js';
@@ -44,7 +44,7 @@ export const resolveModel = (entry: ModelEntry, name: string): CoreModel => {
     throw new ConfigError(`model '${name}' (${spec.label}): invalid config — ${issues}`);
   }
   const loss = createLoss(common.loss);
-  const validLoss = createLoss(validLossId(common));
+  const validLoss = createLoss(validLossSpec(common));
   checkValidLoss(loss, validLoss);
   const exog = { futr: common.futr_exog_list, hist: common.hist_exog_list, stat: common.stat_exog_list };
   checkExogSupport(spec, exog, name);

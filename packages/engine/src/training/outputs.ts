@@ -67,8 +67,11 @@ export const validationLoss = (options: ValidationLossOptions): tf.Scalar => {
   let yHat: tf.Tensor3D;
   if (!loss.isDistribution && validLoss.outputSize === loss.outputSize) {
     yHat = invertOutputs(mapped, prepared.scale); // [B, H, K] scaled -> original
+  } else if (loss.isDistribution && loss.mean) {
+    // NeuralForecast validates a distribution with a point loss on its analytic mean.
+    yHat = loss.mean(mapped, prepared.scale); // [B, H, 1] original space
   } else {
-    // A point valid loss over a richer training loss reads the loss's point forecast column.
+    // A point valid loss over a multi-output loss reads the loss's point forecast column.
     const columns = loss.forecast(mapped, prepared.scale, { seed: options.seed }); // [B, H, N]
     yHat = tf.slice(columns, [0, 0, loss.pointIndex], [-1, -1, 1]); // [B, H, N] -> [B, H, 1]
   }
