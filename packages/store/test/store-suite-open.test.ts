@@ -1,9 +1,11 @@
-import { mkdtemp, rm, stat } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { spawnSync } from 'node:child_process';
+import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
+import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { StoreError } from '@nflab/contracts';
-import { loadMigrations, openDb, resolveDbTarget } from '@nflab/store';
+import { ConflictError, StoreError } from '@nflab/contracts';
+import { loadMigrations, openDb, openPglite, resolveDbTarget } from '@nflab/store';
+import { lockDataDir, lockPath } from '../src/drivers/pglite-lock.js';
 import { openTestDb, testDbKinds } from '@nflab/store/testing';
 
 const kinds = await testDbKinds();
@@ -70,5 +72,36 @@ describe('openDb', () => {
       (caught: unknown) => caught,
     );
     expect(error).toBeInstanceOf(StoreError);
+  });
+});
+
+describe('PGlite data folder lock', () => {
+  test('a second opener of a folder in use gets a ConflictError; a stale lock is taken over', async () => {
+    const home = await mkdtemp(join(tmpdir(), 'nflab-lock-'));
+    const dataDir = join(home, 'db');
+    try {
+      // The lock alone stands in for an open PGlite (opening one costs seconds); openPglite takes it.
+      const release = await lockDataDir(dataDir);
+      const error = await openDb({ dataDir }).catch((caught: unknown) => caught);
+      expect(error).toBeInstanceOf(ConflictError);
+      expect((error as Error).message).toContain(dataDir);
+      expect((error as Error).message).toContain(`process ${process.pid}`);
+      await release();
+      await release(); // twice is harmless
+
+      // A live holder (our parent process) blocks; a dead one (a crashed lab) does not.
+      const holder = (pid: number) =>
+        JSON.stringify({ pid, host: hostname(), since: new Date().toISOString() });
+      await writeFile(lockPath(dataDir), holder(process.ppid));
+      await expect(openPglite(dataDir)).rejects.toThrow(`process ${process.ppid}`);
+      await writeFile(lockPath(dataDir), holder(spawnSync(process.execPath, ['-e', '']).pid ?? 0));
+      const reopened = await openPglite(dataDir);
+      await expect(openPglite(dataDir)).rejects.toThrow(ConflictError);
+      await reopened.close();
+      await reopened.close(); // twice is harmless
+      await expect(stat(lockPath(dataDir))).rejects.toThrow();
+    } finally {
+      await rm(home, { recursive: true, force: true });
+    }
   });
 });

@@ -1,6 +1,7 @@
 import { PGlite, type Transaction } from '@electric-sql/pglite';
 import { StoreError } from '@nflab/contracts';
 import type { Db, Queryable, QueryResult } from '../db.js';
+import { lockDataDir } from './pglite-lock.js';
 
 /** Wraps a driver error so the message says what failed and `query` keeps the SQL. */
 export const storeError = (error: unknown, sql: string): StoreError => {
@@ -31,16 +32,33 @@ const wrap = (target: PGlite | Transaction): Queryable => ({
 /**
  * Opens the embedded PostgreSQL (PGlite) in `dataDir`, or in memory when `dataDir` is undefined.
  * PGlite is single-connection: statements are serialised, which is what an embedded lab wants.
+ * A data folder is locked for this process until `close()`; a second opener gets a ConflictError.
  */
 export const openPglite = async (dataDir?: string): Promise<Db> => {
   // DATE stays 'YYYY-MM-DD' (as in the node-postgres driver) so no time zone can shift a draw day.
   const parsers = { [DATE_OID]: (value: string) => value };
-  const pg = dataDir === undefined ? new PGlite({ parsers }) : new PGlite(dataDir, { parsers });
-  await pg.waitReady;
+  // URL-style locations (memory://, idb://) are not folders other processes could share.
+  const release = dataDir === undefined || dataDir.includes('://') ? undefined : await lockDataDir(dataDir);
+  let pg: PGlite;
+  try {
+    pg = dataDir === undefined ? new PGlite({ parsers }) : new PGlite(dataDir, { parsers });
+    await pg.waitReady;
+  } catch (error) {
+    await release?.();
+    throw storeError(error, `open PGlite ${dataDir ?? 'in memory'}`);
+  }
   return {
     kind: 'pglite',
     ...wrap(pg),
     transaction: <T>(fn: (tx: Queryable) => Promise<T>): Promise<T> => pg.transaction((tx) => fn(wrap(tx))),
-    close: () => pg.close(),
+    async close(): Promise<void> {
+      // Idempotent, like the pool's end(): cleanup paths may close an already closed handle.
+      if (pg.closed) return;
+      try {
+        await pg.close();
+      } finally {
+        await release?.();
+      }
+    },
   };
 };
