@@ -42,3 +42,4 @@ export { createThresholdPruner } from './pruners/threshold.js';
 export type { ThresholdOptions } from './pruners/threshold.js';
 export * from './create-search.js';
 export * from './functions.js';
+export * from './testing.js';

@@ -19,3 +19,11 @@ describe('sampler registry', () => {
 for (const [id, entry] of Object.entries(SAMPLERS)) {
   runSamplerSuite(id, (seed) => createSampler(id, {}, seed), { exhaustive: entry.exhaustive });
 }
+
+// Non-default configurations that change the sampling path.
+runSamplerSuite('tpe (multivariate)', (seed) => createSampler('tpe', { multivariate: true }, seed), {
+  exhaustive: false,
+});
+runSamplerSuite('qmc (halton)', (seed) => createSampler('qmc', { qmc_type: 'halton' }, seed), {
+  exhaustive: false,
+});
