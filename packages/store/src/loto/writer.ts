@@ -72,75 +72,69 @@ const ensureTable = async (tx: Queryable, table: string): Promise<void> => {
   }
 };
 
-type StoredRow = Record<string, string | number | null>;
+type JsonRow = Record<string, unknown>;
 
-const loadStored = async (
+// The first key column and the first differing value column of a clash, named in the error.
+const conflictError = (table: string, clash: { old: JsonRow; new: JsonRow }): ConflictError => {
+  const column = VALUE_COLUMNS.find(
+    (name) => JSON.stringify(clash.old[name] ?? null) !== JSON.stringify(clash.new[name] ?? null),
+  );
+  const old = column === undefined ? undefined : clash.old[column];
+  const fresh = column === undefined ? undefined : clash.new[column];
+  return new ConflictError(
+    `${String(clash.new.loto)} draw ${String(clash.new.num)} is already in ${JSON.stringify(table)} with different ` +
+      `values: unique_id ${String(clash.new.unique_id)} column ${column ?? '?'} is ${JSON.stringify(old ?? null)} ` +
+      `there but ${JSON.stringify(fresh ?? null)} in the new data`,
+  );
+};
+
+const KEY_MATCH = 't.loto = u.loto AND t.num = u.num AND t.unique_id = u.unique_id';
+
+/**
+ * Inserts the rows not yet stored and reports the first stored row whose values differ, in one
+ * statement. The rows travel once, as one array per column (UNNEST): a fixed parameter count
+ * however many rows, and no stored rows shipped back to compare (PGlite decodes rows slowly).
+ * The INSERT's CTE and the clash lookup share one snapshot, so the lookup sees only rows that
+ * were there before; a clash makes the caller throw, rolling the insert back.
+ */
+const upsertBatch = async (
   tx: Queryable,
   table: string,
-  game: string,
-  nums: number[],
-): Promise<Map<string, StoredRow>> => {
-  const { rows } = await tx.query<StoredRow>(
-    `SELECT ${LONG_COLUMN_NAMES.join(', ')} FROM ${quoteIdentifier(table)} WHERE loto = $1 AND num = ANY($2::integer[])`,
-    [game, nums],
-  );
-  return new Map(rows.map((row) => [`${row.num}|${row.unique_id}`, row]));
-};
-
-const VALUE_INDEX = VALUE_COLUMNS.map((name) => LONG_COLUMN_NAMES.indexOf(name));
-
-// The stored row must equal the new one column by column; the first difference is the conflict.
-const assertSame = (table: string, stored: StoredRow, row: LongRow): void => {
-  VALUE_COLUMNS.forEach((column, i) => {
-    const fresh = row[VALUE_INDEX[i] ?? -1] ?? null;
-    const old = stored[column] ?? null;
-    if (old !== fresh) {
-      throw new ConflictError(
-        `${row[0]} draw ${row[1]} is already in ${JSON.stringify(table)} with different values: ` +
-          `unique_id ${row[3]} column ${column} is ${JSON.stringify(old)} there but ${JSON.stringify(fresh)} in the new data`,
-      );
-    }
-  });
-};
-
-const insertRows = async (tx: Queryable, table: string, rows: readonly LongRow[]): Promise<void> => {
-  if (rows.length === 0) return;
-  // One array parameter per column (UNNEST): a single statement and a fixed parameter count,
-  // however many rows, instead of thousands of placeholders.
+  rows: readonly LongRow[],
+): Promise<{ added: number; clash: { old: JsonRow; new: JsonRow } | null }> => {
+  const name = quoteIdentifier(table);
   const arrays = LONG_COLUMN_NAMES.map((_, c) => rows.map((row) => row[c] ?? null));
   const params = INSERT_TYPES.map((type, i) => `$${i + 1}::${type}`).join(', ');
-  await tx.query(
-    `INSERT INTO ${quoteIdentifier(table)} (${LONG_COLUMN_NAMES.join(', ')}) SELECT * FROM unnest(${params})`,
+  const columns = LONG_COLUMN_NAMES.join(', ');
+  const values = (alias: string): string => VALUE_COLUMNS.map((column) => `${alias}.${column}`).join(', ');
+  const { rows: result } = await tx.query<{ added: number; clash: { old: JsonRow; new: JsonRow } | null }>(
+    `WITH u AS (SELECT * FROM unnest(${params}) AS u(${columns})),
+          ins AS (INSERT INTO ${name} (${columns}) SELECT ${columns} FROM u
+                  WHERE NOT EXISTS (SELECT 1 FROM ${name} t WHERE ${KEY_MATCH}) RETURNING 1)
+     SELECT (SELECT count(*)::int FROM ins) AS added,
+            (SELECT json_build_object('old', row_to_json(t), 'new', row_to_json(u))
+             FROM u JOIN ${name} t ON ${KEY_MATCH}
+             WHERE (${values('t')}) IS DISTINCT FROM (${values('u')})
+             ORDER BY u.num, u.unique_id LIMIT 1) AS clash`,
     arrays,
   );
+  return { added: result[0]?.added ?? 0, clash: result[0]?.clash ?? null };
 };
 
 const writeGame = async (
   tx: Queryable,
-  options: { table: string; game: string; draws: readonly Draw[]; onProgress: (draws: number) => void },
+  options: { table: string; draws: readonly Draw[]; onProgress: (draws: number) => void },
 ): Promise<{ added: number; skipped: number }> => {
-  const { table, game, draws } = options;
+  const { table, draws } = options;
   let added = 0;
   let skipped = 0;
   for (let start = 0; start < draws.length; start += DRAWS_PER_BATCH) {
     const batch = draws.slice(start, start + DRAWS_PER_BATCH);
-    const stored = await loadStored(
-      tx,
-      table,
-      game,
-      batch.map((draw) => draw.num),
-    );
-    const fresh: LongRow[] = [];
-    for (const row of batch.flatMap(drawToRows)) {
-      const old = stored.get(`${row[1]}|${row[3]}`);
-      if (old === undefined) fresh.push(row);
-      else {
-        assertSame(table, old, row);
-        skipped++;
-      }
-    }
-    await insertRows(tx, table, fresh);
-    added += fresh.length;
+    const rows = batch.flatMap(drawToRows);
+    const result = await upsertBatch(tx, table, rows);
+    if (result.clash !== null) throw conflictError(table, result.clash);
+    added += result.added;
+    skipped += rows.length - result.added;
     options.onProgress(batch.length);
   }
   return { added, skipped };
@@ -169,10 +163,9 @@ const writeDraws = async (
     await ensureTable(tx, table);
     let added = 0;
     let skipped = 0;
-    for (const [game, gameDraws] of byGame) {
+    for (const gameDraws of byGame.values()) {
       const result = await writeGame(tx, {
         table,
-        game,
         draws: gameDraws,
         onProgress: (count) => {
           done += count;
