@@ -98,6 +98,13 @@ describe.each(await testDbKinds())('buildFeatures on %s', (kind) => {
     });
     expect(at(1, 'N1')?.futr_is_holiday).toBe(0);
     expect(at(1, 'N1')?.futr_days_since_prev_draw).toBeNull();
+    // A missing value breaks no rule of the view: its successor simply has no lag and no gap.
+    await db.query(`UPDATE nf_loto_tiny SET y = NULL WHERE num IN (2, 3) AND unique_id = 'N1'`);
+    const afterNull = await featureRows(db, 'nf_loto_tiny_features', `num = 4 AND unique_id = 'N1'`);
+    expect(pick(afterNull[0], 'hist_y_')).toMatchObject({ hist_y_lag_1: null, hist_y_roll_mean_5: 1 });
+    expect(afterNull[0]?.hist_gap).toBeNull();
+    await db.query(`UPDATE nf_loto_tiny SET y = 3 WHERE num = 2 AND unique_id = 'N1'`);
+    await db.query(`UPDATE nf_loto_tiny SET y = 2 WHERE num = 3 AND unique_id = 'N1'`);
     const holiday = await db.query<{ name: string }>(
       `SELECT name FROM nflab_jp_holidays WHERE ds = '2024-02-12'`,
     );

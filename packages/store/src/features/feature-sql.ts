@@ -122,9 +122,10 @@ FROM (
     SUM(CASE WHEN nflab_main AND mod(y::numeric, 2) <> 0 THEN 1 WHEN nflab_main THEN 0 END) OVER d AS nflab_prev_odd,
     SUM(CASE WHEN nflab_main AND mod(y::numeric, 2) = 0 THEN 1 WHEN nflab_main THEN 0 END) OVER d AS nflab_prev_even,
     MAX(ds::date) OVER d AS nflab_prev_ds,
-    nflab_seq - MAX(CASE WHEN nflab_main THEN nflab_seq END) OVER (
+    -- A missing value has no gap (NULLs share one partition but are not one number).
+    CASE WHEN y IS NOT NULL THEN nflab_seq - MAX(CASE WHEN nflab_main THEN nflab_seq END) OVER (
       PARTITION BY loto, y ORDER BY nflab_seq RANGE BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING
-    ) AS nflab_gap
+    ) END AS nflab_gap
   FROM (
     SELECT ${quotedTable}.*,
       DENSE_RANK() OVER (PARTITION BY loto ORDER BY num) AS nflab_seq,
