@@ -7,6 +7,7 @@ import {
   UDT_NAMES,
   type ColumnType,
   type ModelRunRow,
+  type RunStatus,
   type SqlType,
   type TrialRow,
 } from '@nflab/store';
@@ -78,6 +79,9 @@ describe('schema types', () => {
     expectTypeOf<ModelRunRow['seed']>().toEqualTypeOf<number | null>();
     expectTypeOf<ModelRunRow['created_at']>().toEqualTypeOf<Date>();
     expectTypeOf<TrialRow['id']>().toEqualTypeOf<number>();
+    expectTypeOf<ModelRunRow['status']>().toEqualTypeOf<RunStatus>();
+    expectTypeOf<ModelRunRow['backend']>().toEqualTypeOf<'optuna' | 'ray' | null>();
+    expectTypeOf<TrialRow['state']>().toEqualTypeOf<'RUNNING' | 'COMPLETE' | 'PRUNED' | 'FAIL' | 'WAITING'>();
     expect(Object.keys(TABLES.nf_model_runs)).toContain('mlflow_experiment');
   });
 });

@@ -3,6 +3,14 @@
  * rows. The SQL in migrations/ is the source; test/schema-types.test.ts fails when the two differ.
  */
 import type { RowOf, TableColumns } from './column-types.js';
+import type {
+  PredictionKind,
+  RegistryStage,
+  RunBackend,
+  RunStatus,
+  StudyDirection,
+  TrialStateValue,
+} from './vocabulary.js';
 
 /** Every table the migrations create, column by column in table order. */
 export const TABLES = {
@@ -292,19 +300,22 @@ export const TABLES = {
 /** A table of the lab schema. */
 export type TableName = keyof typeof TABLES;
 
-/** A row of `T` as the drivers return it. */
+/** A row of `T` as the drivers return it (CHECK-constrained text columns as `string`). */
 export type Row<T extends TableName> = RowOf<(typeof TABLES)[T]>;
+
+// The CHECK constraints guarantee these columns hold one of their vocabulary, so rows say so.
+type Narrow<R, N extends { [K in keyof N]: K extends keyof R ? unknown : never }> = Omit<R, keyof N> & N;
 
 /** A row of `nflab_schema_version`. */
 export type SchemaVersionRow = Row<'nflab_schema_version'>;
 /** A row of `nf_sweeps`. */
-export type SweepRow = Row<'nf_sweeps'>;
+export type SweepRow = Narrow<Row<'nf_sweeps'>, { status: RunStatus }>;
 /** A row of `nf_model_runs`. */
-export type ModelRunRow = Row<'nf_model_runs'>;
+export type ModelRunRow = Narrow<Row<'nf_model_runs'>, { status: RunStatus; backend: RunBackend | null }>;
 /** A row of `nf_studies`. */
-export type StudyRow = Row<'nf_studies'>;
+export type StudyRow = Narrow<Row<'nf_studies'>, { direction: StudyDirection }>;
 /** A row of `nf_trials`. */
-export type TrialRow = Row<'nf_trials'>;
+export type TrialRow = Narrow<Row<'nf_trials'>, { state: TrialStateValue }>;
 /** A row of `nf_trial_params`. */
 export type TrialParamRow = Row<'nf_trial_params'>;
 /** A row of `nf_trial_values`. */
@@ -318,7 +329,7 @@ export type StepMetricRow = Row<'nf_step_metrics'>;
 /** A row of `nf_resource_samples`. */
 export type ResourceSampleRow = Row<'nf_resource_samples'>;
 /** A row of `nf_predictions`. */
-export type PredictionRow = Row<'nf_predictions'>;
+export type PredictionRow = Narrow<Row<'nf_predictions'>, { kind: PredictionKind }>;
 /** A row of `nf_cv_results`. */
 export type CvResultRow = Row<'nf_cv_results'>;
 /** A row of `nf_artifacts`. */
@@ -326,7 +337,7 @@ export type ArtifactRow = Row<'nf_artifacts'>;
 /** A row of `nf_residual_anomalies`. */
 export type ResidualAnomalyRow = Row<'nf_residual_anomalies'>;
 /** A row of `nf_model_registry`. */
-export type ModelRegistryRow = Row<'nf_model_registry'>;
+export type ModelRegistryRow = Narrow<Row<'nf_model_registry'>, { stage: RegistryStage }>;
 /** A row of `nf_datasets`. */
 export type DatasetRow = Row<'nf_datasets'>;
 /** A row of `nf_feature_sets`. */
