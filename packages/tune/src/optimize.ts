@@ -37,10 +37,12 @@ export interface OptimizeHooks {
     result: { state: 'COMPLETE'; value: number } | { state: 'PRUNED' } | { state: 'FAIL'; error: TrialError },
   ): Promise<boolean>;
   isStopped(): boolean;
+  /** True when a finite sampler has no point left, checked before each ask. */
+  isExhausted(): Promise<boolean>;
   readonly storage: StudyStorage;
   errorOf(error: unknown): TrialError;
   isPruned(error: unknown): boolean;
-  isExhausted(error: unknown): boolean;
+  isExhaustedError(error: unknown): boolean;
 }
 
 const positiveInt = (name: string, value: number | undefined): void => {
@@ -108,6 +110,11 @@ export const runOptimize = async (
 
   const worker = async (): Promise<void> => {
     while (canStart()) {
+      if (await hooks.isExhausted()) {
+        exhausted = true;
+        return;
+      }
+      if (!canStart()) return;
       started++;
       const pending = hooks.ask(controller.signal);
       asking.add(pending);
@@ -115,7 +122,7 @@ export const runOptimize = async (
       try {
         trial = await pending;
       } catch (error) {
-        if (hooks.isExhausted(error)) {
+        if (hooks.isExhaustedError(error)) {
           exhausted = true;
           return;
         }

@@ -190,10 +190,15 @@ export class Study {
         ask: (signal) => this.ask(undefined, signal),
         tell: (trial, result) => this.tell(trial, result),
         isStopped: () => this.stopped,
+        isExhausted: async () => {
+          const space = this.record.space;
+          if (!this.sampler.isExhausted || !space) return false;
+          return this.sampler.isExhausted(space, await this.storage.listTrials(this.id));
+        },
         storage: this.storage,
         errorOf,
         isPruned: (error) => error instanceof TrialPruned,
-        isExhausted: (error) => error instanceof SearchExhausted,
+        isExhaustedError: (error) => error instanceof SearchExhausted,
       },
       objective,
       options,

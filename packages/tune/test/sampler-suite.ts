@@ -190,6 +190,16 @@ export const runSamplerSuite = (
         const done = (await s1.trials()).filter((t) => t.state === 'COMPLETE');
         expect(done).toHaveLength(27);
         expect(new Set(done.map((t) => jsonKey(t.params as JsonValue))).size).toBe(27);
+        // A single worker sees exhaustion before asking, so it leaves no failed trial behind.
+        const solo = await Study.create({
+          space: finiteSmall,
+          sampler: factory(11),
+          pruner: createNopPruner(),
+        });
+        await solo.optimize((t) => quadratic(t.params));
+        const trials = await solo.trials();
+        expect(trials).toHaveLength(27);
+        expect(trials.every((t) => t.state === 'COMPLETE')).toBe(true);
       });
     }
   });

@@ -5,8 +5,8 @@
  */
 import { enumerateSpace } from '../params.js';
 import { Rng } from '../rng.js';
-import type { Params } from '../space.js';
-import { claimPoint } from './grid.js';
+import type { Params, SearchSpace } from '../space.js';
+import { allTaken, claimPoint } from './grid.js';
 import { spaceKey } from './types.js';
 import type { Sampler } from './types.js';
 import { randomSeed } from './types.js';
@@ -21,14 +21,19 @@ export interface BruteForceOptions {
 export const createBruteForceSampler = (options: BruteForceOptions = {}): Sampler => {
   const seed = options.seed ?? randomSeed();
   const cache = new Map<string, Params[]>();
+  const pointsFor = (space: SearchSpace): Params[] => {
+    let points = cache.get(spaceKey(space));
+    if (!points) {
+      points = enumerateSpace(space);
+      cache.set(spaceKey(space), points);
+    }
+    return points;
+  };
   return {
     id: 'bruteforce',
+    isExhausted: (space, trials) => allTaken('bruteforce', pointsFor(space).length, trials),
     async sample(ctx) {
-      let points = cache.get(spaceKey(ctx.space));
-      if (!points) {
-        points = enumerateSpace(ctx.space);
-        cache.set(spaceKey(ctx.space), points);
-      }
+      const points = pointsFor(ctx.space);
       // A fresh random order per trial: each trial picks uniformly among the untried combinations.
       return claimPoint(
         ctx,

@@ -6,7 +6,8 @@
 import { ConfigError } from '@nflab/contracts';
 import { enumerateSpace } from '../params.js';
 import { Rng } from '../rng.js';
-import type { JsonValue, Params } from '../space.js';
+import type { JsonValue, Params, SearchSpace } from '../space.js';
+import type { FrozenTrial } from '../trial.js';
 import { jsonKey } from '../space.js';
 import { spaceKey } from './types.js';
 import type { Sampler, SampleContext } from './types.js';
@@ -48,23 +49,36 @@ export const claimPoint = async (
   throw new SearchExhausted(`${prefix}: all ${points.length} points of the search space are taken`);
 };
 
+/** True when trials hold a claimed id for every one of `count` points. */
+export const allTaken = (prefix: string, count: number, trials: readonly FrozenTrial[]): boolean =>
+  new Set(
+    trials.flatMap((t) =>
+      typeof t.systemAttrs[`${prefix}_id`] === 'number' ? [t.systemAttrs[`${prefix}_id`]] : [],
+    ),
+  ).size >= count;
+
 /** Creates a grid sampler. */
 export const createGridSampler = (options: GridSamplerOptions = {}): Sampler => {
   const seed = options.seed ?? 0;
   const cache = new Map<string, { points: Params[]; order: number[] }>();
+  const planFor = (space: SearchSpace): { points: Params[]; order: number[] } => {
+    let plan = cache.get(spaceKey(space));
+    if (!plan) {
+      const points = enumerateSpace(space);
+      const order = options.ordered
+        ? points.map((_, i) => i)
+        : new Rng(seed, 'grid').permutation(points.length);
+      plan = { points, order };
+      cache.set(spaceKey(space), plan);
+    }
+    return plan;
+  };
   return {
     id: 'grid',
     async sample(ctx) {
-      let plan = cache.get(spaceKey(ctx.space));
-      if (!plan) {
-        const points = enumerateSpace(ctx.space);
-        const order = options.ordered
-          ? points.map((_, i) => i)
-          : new Rng(seed, 'grid').permutation(points.length);
-        plan = { points, order };
-        cache.set(spaceKey(ctx.space), plan);
-      }
+      const plan = planFor(ctx.space);
       return claimPoint(ctx, 'grid', plan.points, plan.order);
     },
+    isExhausted: (space, trials) => allTaken('grid', planFor(space).points.length, trials),
   };
 };

@@ -28,6 +28,8 @@ export interface Sampler {
   /** Persisted id (a key of SAMPLERS). */
   readonly id: string;
   sample(ctx: SampleContext): Promise<Params> | Params;
+  /** Finite samplers: true once every point is taken, so optimize() stops before asking again. */
+  isExhausted?(space: SearchSpace, trials: readonly FrozenTrial[]): boolean;
 }
 
 /** Thrown by finite samplers (grid, brute force) once every point is taken; optimize() then stops. */
