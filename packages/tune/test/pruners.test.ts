@@ -12,6 +12,7 @@ import {
   createThresholdPruner,
 } from '@nflab/tune';
 import { describe, expect, it } from 'vitest';
+import { crc32 } from '../src/pruners/hyperband.js';
 
 /** A study in storage with finished learning curves, and a way to ask a pruner about a new curve. */
 const setup = async (direction: Direction, completed: number[][]) => {
@@ -161,6 +162,11 @@ describe('successive halving and hyperband', () => {
     // the second is worse at rung 0 among 2 values and is pruned there.
     expect(await firstPrune(sh, [5, 5, 5])).toBe(-1);
     expect(await firstPrune(sh, [6, 6, 6])).toBe(1);
+  });
+
+  it("crc32 is zlib's (the hash Optuna assigns brackets with)", () => {
+    expect(crc32('The quick brown fox jumps over the lazy dog')).toBe(0x414fa339);
+    expect(crc32('')).toBe(0);
   });
 
   it('hyperband assigns brackets by hash and prunes within a bracket', async () => {

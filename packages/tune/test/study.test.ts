@@ -2,6 +2,7 @@ import {
   createMemoryStorage,
   createNopPruner,
   createRandomSampler,
+  createSampler,
   createThresholdPruner,
   Study,
   TrialPruned,
@@ -147,6 +148,41 @@ describe('Study.optimize', () => {
     expect(trials).toHaveLength(30);
     expect(trials.map((t) => t.number)).toEqual([...Array(30).keys()]);
     expect(trials.every((t) => t.state === 'COMPLETE' && t.value === t.number)).toBe(true);
+  });
+
+  it('calls onTrialFinished with each stored trial and beats hearts while running', async () => {
+    const study = await make();
+    const seen: string[] = [];
+    await study.optimize(
+      async (t) => {
+        await new Promise((r) => setTimeout(r, 30));
+        return t.number;
+      },
+      {
+        nTrials: 2,
+        heartbeatIntervalMs: 5,
+        onTrialFinished: (t) => void seen.push(`${t.number}:${t.state}`),
+      },
+    );
+    expect(seen).toEqual(['0:COMPLETE', '1:COMPLETE']);
+    expect((await study.trials()).every((t) => t.heartbeatAt !== null)).toBe(true);
+  });
+
+  it('grid takes an enqueued partial point and fills in the rest from unclaimed points', async () => {
+    const study = await Study.create({
+      space: { a: { kind: 'int', low: 0, high: 2 }, b: { kind: 'categorical', choices: ['x', 'y'] } },
+      sampler: createSampler('grid', {}, 1),
+      pruner: createNopPruner(),
+    });
+    await study.enqueueTrial({ b: 'y' });
+    const t = await study.ask();
+    expect(t.params.b).toBe('y');
+    expect([0, 1, 2]).toContain(t.params.a);
+    await study.tell(t, 0);
+    await study.optimize(() => 0);
+    const keys = (await study.trials()).map((x) => `${x.params.a}${x.params.b}`);
+    expect(new Set(keys).size).toBe(6);
+    expect(keys).toHaveLength(6);
   });
 
   it('fails stale RUNNING trials after the grace period', async () => {
