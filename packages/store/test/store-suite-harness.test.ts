@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { hostname } from 'node:os';
 import pg from 'pg';
 import { describe, expect, test } from 'vitest';
-import { openTestDb, testDbKinds, testPgUrl, TEST_DB_PREFIX } from '@nflab/store/testing';
+import { openTestDb, testDbKinds, testPgUrl, truncateLabTables, TEST_DB_PREFIX } from '@nflab/store/testing';
 import { dropLeakedTestDatabases, isLeaked, withAdminClient } from '../src/test-databases.js';
 
 const kinds = await testDbKinds();
@@ -62,6 +62,30 @@ describe.each(kinds)('openTestDb(%s)', (kind) => {
       await db.exec('CREATE TABLE t (x int)');
       await db.transaction((tx) => tx.query('INSERT INTO t VALUES ($1)', [1]));
       expect((await db.query('SELECT x FROM t')).rows).toEqual([{ x: 1 }]);
+    } finally {
+      await db.close();
+    }
+  });
+});
+
+describe.each(kinds)('openTestDb(%s, { migrate: true }) and truncateLabTables', (kind) => {
+  test('gives the lab schema; truncation empties every lab table but keeps migrations and restarts ids', async () => {
+    const db = await openTestDb(kind, { migrate: true });
+    try {
+      const run = await db.query<{ id: string }>('INSERT INTO nf_model_runs DEFAULT VALUES RETURNING id');
+      await db.query(`INSERT INTO nf_trials (run_id, number) VALUES ($1, 0)`, [run.rows[0]?.id]);
+      await db.query(`INSERT INTO nf_audit_log (actor, action, entity) VALUES ('t', 'a', 'e')`);
+      const versions = (await db.query('SELECT version FROM nflab_schema_version')).rows.length;
+      expect(versions).toBeGreaterThan(0);
+      await truncateLabTables(db);
+      for (const table of ['nf_model_runs', 'nf_trials', 'nf_audit_log']) {
+        expect((await db.query(`SELECT 1 FROM ${table}`)).rows, table).toEqual([]);
+      }
+      expect((await db.query('SELECT version FROM nflab_schema_version')).rows).toHaveLength(versions);
+      const again = await db.query<{ id: number }>(
+        `INSERT INTO nf_audit_log (actor, action, entity) VALUES ('t', 'a', 'e') RETURNING id`,
+      );
+      expect(again.rows[0]?.id).toBe(1);
     } finally {
       await db.close();
     }
