@@ -115,6 +115,29 @@ describe.each(kinds)('schema on %s', (kind) => {
     expect(status.applied.every((record) => record.issue === null)).toBe(true);
   });
 
+  test('the columns a UI filters and sorts by are indexed', async () => {
+    const { rows } = await db.query<{ def: string }>(
+      "SELECT indexdef AS def FROM pg_indexes WHERE schemaname = 'public'",
+    );
+    const defs = rows.map((row) => row.def.replace(/^.* ON public\./, ''));
+    const expected = [
+      'nf_model_runs USING btree (status)',
+      'nf_model_runs USING btree (model_name)',
+      'nf_model_runs USING btree (backend)',
+      'nf_model_runs USING btree (loto)',
+      'nf_model_runs USING btree (created_at DESC)',
+      'nf_model_runs USING btree (start_time DESC)',
+      'nf_model_runs USING btree (sweep_id)',
+      'nf_model_runs USING gin (unique_ids)',
+      'nf_trials USING btree (run_id, state)',
+      'nf_step_metrics USING btree (run_id, step)',
+      'nf_resource_samples USING btree (run_id, at)',
+      'nf_predictions USING btree (run_id, kind, unique_id, ds, step)',
+      'nf_model_registry USING btree (name, version)',
+    ];
+    for (const index of expected) expect(defs, index).toContain(index);
+  });
+
   test('runs default to queued with a generated uuid, and values round-trip with the same JS types', async () => {
     const id = await insertRun(db, {
       unique_ids: ['N1', 'N2'],
