@@ -1,4 +1,4 @@
-import { computeSigmas, ParzenEstimator } from '../src/samplers/tpe/parzen.js';
+import { argsortBounded, computeSigmas, ParzenEstimator } from '../src/samplers/tpe/parzen.js';
 import { logGaussMass, ndtr, ndtri, truncnormDraw } from '../src/samplers/tpe/truncnorm.js';
 import { splitTrials } from '../src/samplers/tpe/tpe.js';
 import { defaultGamma, defaultWeights, halton, sobol, Rng } from '@nflab/tune';
@@ -38,6 +38,19 @@ describe("TPE pieces match Optuna's definitions", () => {
       considerMagicClip: false,
     });
     expect([...t].map((x) => Number(x.toFixed(12)))).toEqual([1e-12, 0.4, 0.4]);
+  });
+
+  it('bounded argsort is a stable argsort, clustered data and ties included', () => {
+    const rng = new Rng(4);
+    for (const gen of [
+      () => rng.random(),
+      () => 0.5 + 0.001 * rng.normal(),
+      () => Math.round(rng.random() * 5) / 5,
+    ]) {
+      const xs = Float64Array.from({ length: 500 }, () => Math.min(1, Math.max(0, gen())));
+      const expected = Array.from(xs.keys()).sort((i, j) => (xs[i] as number) - (xs[j] as number) || i - j);
+      expect(Array.from(argsortBounded(xs, 0, 1))).toEqual(expected);
+    }
   });
 
   it('windowed 1-D log density equals the full mixture sum', () => {

@@ -66,30 +66,51 @@ const prunedScore = (t: FrozenTrial, direction: Direction): [number, number] => 
   return [-step, direction === 'minimize' ? v : -v];
 };
 
-/** Optuna's split: best COMPLETE trials first, then PRUNED ranked by how far and how well they got; RUNNING always above. */
+/**
+ * Optuna's split: the best COMPLETE trials first, then PRUNED ones ranked by how far and how well
+ * they got; RUNNING trials always go above. Both lists come back ordered by number (the order the
+ * weights ramp over). Ties in value go to the lower number, as a stable sort would.
+ */
 export const splitTrials = (
   trials: readonly FrozenTrial[],
   nBelow: number,
   direction: Direction,
 ): [FrozenTrial[], FrozenTrial[]] => {
-  const complete = trials
-    .filter((t) => t.state === 'COMPLETE')
-    .sort((a, b) =>
-      direction === 'minimize'
-        ? (a.value as number) - (b.value as number)
-        : (b.value as number) - (a.value as number),
-    );
-  const pruned = trials
-    .filter((t) => t.state === 'PRUNED')
-    .map((t) => ({ t, s: prunedScore(t, direction) }))
-    .sort((a, b) => a.s[0] - b.s[0] || a.s[1] - b.s[1])
-    .map((x) => x.t);
+  let byNumber = trials;
+  for (let i = 1; i < trials.length; i++) {
+    if ((trials[i] as FrozenTrial).number < (trials[i - 1] as FrozenTrial).number) {
+      byNumber = [...trials].sort((a, b) => a.number - b.number);
+      break;
+    }
+  }
+  const sign = direction === 'minimize' ? 1 : -1;
+  const complete = byNumber.filter((t) => t.state === 'COMPLETE');
   const nc = Math.min(nBelow, complete.length);
-  const np = Math.min(Math.max(0, nBelow - nc), pruned.length);
-  const below = [...complete.slice(0, nc), ...pruned.slice(0, np)];
-  const above = [...complete.slice(nc), ...pruned.slice(np), ...trials.filter((t) => t.state === 'RUNNING')];
-  const byNumber = (a: FrozenTrial, b: FrozenTrial): number => a.number - b.number;
-  return [below.sort(byNumber), above.sort(byNumber)];
+  const below = new Set<FrozenTrial>();
+  if (nc > 0) {
+    // Threshold by a native numeric sort instead of sorting trial objects with a comparator.
+    const values = Float64Array.from(complete, (t) => sign * (t.value as number));
+    const threshold = values.slice().sort()[nc - 1] as number;
+    for (let i = 0; i < complete.length; i++)
+      if ((values[i] as number) < threshold) below.add(complete[i] as FrozenTrial);
+    for (let i = 0; i < complete.length && below.size < nc; i++)
+      if (values[i] === threshold) below.add(complete[i] as FrozenTrial);
+  }
+  const np = Math.max(0, nBelow - nc);
+  if (np > 0) {
+    const pruned = byNumber
+      .filter((t) => t.state === 'PRUNED')
+      .map((t) => ({ t, s: prunedScore(t, direction) }))
+      .sort((a, b) => a.s[0] - b.s[0] || a.s[1] - b.s[1]);
+    for (const { t } of pruned.slice(0, np)) below.add(t);
+  }
+  const lower: FrozenTrial[] = [];
+  const upper: FrozenTrial[] = [];
+  for (const t of byNumber) {
+    if (below.has(t)) lower.push(t);
+    else if (t.state === 'COMPLETE' || t.state === 'PRUNED' || t.state === 'RUNNING') upper.push(t);
+  }
+  return [lower, upper];
 };
 
 const choiceKeys = new WeakMap<CategoricalParam, Map<string, number>>();
@@ -177,7 +198,7 @@ export const createTpeSampler = (options: TpeOptions = {}): Sampler => {
       const finished = ctx.trials.filter((t) => t.state === 'COMPLETE' || t.state === 'PRUNED');
       if (finished.length < nStartup) return sampleUniform(ctx.space, ctx.fixed, rng);
       const pool = constantLiar
-        ? [...finished, ...ctx.trials.filter((t) => t.state === 'RUNNING')]
+        ? ctx.trials.filter((t) => t.state !== 'FAIL' && t.state !== 'WAITING')
         : finished;
       const [below, above] = splitTrials(pool, gamma(finished.length), ctx.direction);
       const joint = options.multivariate ? jointSample(ctx.space, ctx, below, above, rng, sampleGroup) : {};
