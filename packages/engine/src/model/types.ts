@@ -4,6 +4,7 @@
  * `src/models/registry.ts`; it never sees the database, the panel or the loss internals.
  */
 import type * as tf from '@tensorflow/tfjs-core';
+import type { SearchSpace } from '@nflab/tune';
 import type { z } from 'zod';
 
 /** Which exogenous kinds a model accepts, exactly as NeuralForecast's capability table. */
@@ -86,6 +87,11 @@ export interface ModelSpec<Config extends Record<string, unknown> = Record<strin
   readonly configSchema: z.ZodType<Config>;
   /** Overrides of the common training defaults this model has in NeuralForecast (e.g. NHITS `windows_batch_size`). */
   readonly commonDefaults: Readonly<Record<string, unknown>>;
+  /**
+   * NeuralForecast's `Auto<Model>.default_config` for horizon `h`, as a JSON-safe space over the
+   * flat config keys (model and common); the Auto wrapper searches it.
+   */
+  defaultSearchSpace(h: number): SearchSpace;
   /** Builds fresh weights from `seed`; the same seed gives the same initial weights. */
   build(config: Config, dims: ModelDims, seed: number): ModelNetwork;
 }

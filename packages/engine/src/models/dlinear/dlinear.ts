@@ -6,6 +6,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { z } from 'zod';
 import type { ModelSpec } from '../../model/types.js';
+import { dlinearSearchSpace } from './search-space.js';
 import { createLinear } from '../../nn/linear.js';
 import { createParamStore } from '../../nn/params.js';
 import { checkDims, toNetwork } from '../network.js';
@@ -61,6 +62,7 @@ export const dlinear = {
     windows_batch_size: 1024,
     inference_windows_batch_size: 1024,
   },
+  defaultSearchSpace: dlinearSearchSpace,
   build(config, dims, seed) {
     checkDims({ label: 'DLinear', exogenous }, dims);
     const { h, inputSize: L, nOutputs: K } = dims;

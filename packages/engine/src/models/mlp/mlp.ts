@@ -5,6 +5,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { z } from 'zod';
 import type { ModelSpec } from '../../model/types.js';
+import { mlpSearchSpace } from './search-space.js';
 import { createActivation } from '../../nn/activations.js';
 import { createLinear } from '../../nn/linear.js';
 import { createMlp } from '../../nn/mlp.js';
@@ -37,6 +38,7 @@ export const mlp = {
   configSchema: mlpConfigSchema,
   // NeuralForecast's MLP keeps BaseModel's training defaults except the windows batch.
   commonDefaults: { windows_batch_size: 1024 },
+  defaultSearchSpace: mlpSearchSpace,
   build(config, dims, seed) {
     checkDims({ label: 'MLP', exogenous }, dims);
     const { h, inputSize: L, futrExogSize: F, histExogSize: X, statExogSize: S, nOutputs: K } = dims;

@@ -6,6 +6,7 @@
 import { ConfigError } from '@nflab/contracts';
 import { z } from 'zod';
 import type { ModelSpec } from '../../model/types.js';
+import { nbeatsSearchSpace } from './search-space.js';
 import { createParamStore } from '../../nn/params.js';
 import { activationSchema, createBlockMlp, mlpUnitsSchema } from '../block-mlp.js';
 import { checkDims, toNetwork } from '../network.js';
@@ -93,6 +94,7 @@ export const nbeats = {
   exogenous,
   configSchema: nbeatsConfigSchema,
   commonDefaults: { max_steps: 1000, learning_rate: 1e-3, num_lr_decays: 3, windows_batch_size: 1024 },
+  defaultSearchSpace: nbeatsSearchSpace,
   build(config, dims, seed) {
     checkDims({ label: 'NBEATS', exogenous }, dims);
     checkBasisHorizon('NBEATS', dims.h, config.stack_types);

@@ -7,6 +7,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { ConfigError } from '@nflab/contracts';
 import { z } from 'zod';
 import type { ModelSpec } from '../../model/types.js';
+import { nbeatsxSearchSpace } from './search-space.js';
 import { createParamStore } from '../../nn/params.js';
 import { activationSchema, createBlockMlp, mlpUnitsSchema } from '../block-mlp.js';
 import { identityHead, seasonalityHead, trendHead, type BasisHead } from '../nbeats/heads.js';
@@ -71,6 +72,7 @@ export const nbeatsx = {
   exogenous,
   configSchema: nbeatsxConfigSchema,
   commonDefaults: { max_steps: 1000, learning_rate: 1e-3, num_lr_decays: 3, windows_batch_size: 1024 },
+  defaultSearchSpace: nbeatsxSearchSpace,
   build(config, dims, seed) {
     checkDims({ label: 'NBEATSx', exogenous }, dims);
     checkBasisHorizon('NBEATSx', dims.h, config.stack_types);

@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import type { ModelSpec } from '../../model/types.js';
+import { nhitsSearchSpace } from './search-space.js';
 import { createParamStore } from '../../nn/params.js';
 import { activationSchema, mlpUnitsSchema } from '../block-mlp.js';
 import { checkDims, toNetwork } from '../network.js';
@@ -75,6 +76,7 @@ export const nhits = {
   exogenous,
   configSchema: nhitsConfigSchema,
   commonDefaults: { max_steps: 1000, learning_rate: 1e-3, num_lr_decays: 3, windows_batch_size: 1024 },
+  defaultSearchSpace: nhitsSearchSpace,
   build(config, dims, seed) {
     checkDims({ label: 'NHITS', exogenous }, dims);
     const store = createParamStore('nhits', seed);

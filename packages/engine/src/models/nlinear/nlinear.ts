@@ -6,6 +6,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { z } from 'zod';
 import type { ModelSpec } from '../../model/types.js';
+import { nlinearSearchSpace } from './search-space.js';
 import { createLinear } from '../../nn/linear.js';
 import { createParamStore } from '../../nn/params.js';
 import { checkDims, toNetwork } from '../network.js';
@@ -35,6 +36,7 @@ export const nlinear = {
     windows_batch_size: 1024,
     inference_windows_batch_size: 1024,
   },
+  defaultSearchSpace: nlinearSearchSpace,
   build(_config, dims, seed) {
     checkDims({ label: 'NLinear', exogenous }, dims);
     const { h, inputSize: L, nOutputs: K } = dims;

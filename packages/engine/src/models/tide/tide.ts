@@ -7,6 +7,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { z } from 'zod';
 import type { ModelSpec } from '../../model/types.js';
+import { tideSearchSpace } from './search-space.js';
 import { createLinear } from '../../nn/linear.js';
 import { createParamStore } from '../../nn/params.js';
 import { checkDims, requireInput, toNetwork } from '../network.js';
@@ -54,6 +55,7 @@ export const tide = {
     windows_batch_size: 1024,
     inference_windows_batch_size: 1024,
   },
+  defaultSearchSpace: tideSearchSpace,
   build(config, dims, seed) {
     checkDims({ label: 'TiDE', exogenous }, dims);
     const { h, inputSize: L, futrExogSize: F, histExogSize: X, statExogSize: S, nOutputs: K } = dims;

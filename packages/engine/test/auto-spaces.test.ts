@@ -1,0 +1,102 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError } from '@nflab/contracts';
+import { parseSearchSpace, type SearchSpace } from '@nflab/tune';
+import { MODEL_IDS, MODELS, type ModelId } from '../src/models/registry.js';
+
+/** NeuralForecast v3 auto.py `get_default_config`, written out by hand for horizon h. */
+const common = (
+  h: number,
+  maxSteps: 'choice' | 'quniform',
+  lr: [number, number] = [1e-4, 1e-1],
+): SearchSpace => ({
+  input_size: { kind: 'categorical', choices: [h, 2 * h, 3 * h, 4 * h, 5 * h] },
+  learning_rate: { kind: 'float', low: lr[0], high: lr[1], log: true },
+  scaler_type: { kind: 'categorical', choices: ['identity', 'robust', 'standard'] },
+  max_steps:
+    maxSteps === 'choice'
+      ? { kind: 'categorical', choices: [500, 1000] }
+      : { kind: 'float', low: 500, high: 1500, step: 100 },
+  batch_size: { kind: 'categorical', choices: [32, 64, 128, 256] },
+  windows_batch_size: { kind: 'categorical', choices: [128, 256, 512, 1024] },
+  // Ray's randint(1, 20) excludes 20.
+  random_seed: { kind: 'int', low: 1, high: 19 },
+  step_size: { kind: 'categorical', choices: [1, h] },
+});
+
+const EXPECTED: Record<ModelId, (h: number) => SearchSpace> = {
+  mlp: (h) => ({
+    ...common(h, 'choice'),
+    hidden_size: { kind: 'categorical', choices: [256, 512, 1024] },
+    num_layers: { kind: 'int', low: 2, high: 5 },
+  }),
+  nhits: (h) => ({
+    ...common(h, 'quniform'),
+    n_pool_kernel_size: {
+      kind: 'categorical',
+      choices: [
+        [2, 2, 1],
+        [1, 1, 1],
+        [2, 2, 2],
+        [4, 4, 4],
+        [8, 4, 1],
+        [16, 8, 1],
+      ],
+    },
+    n_freq_downsample: {
+      kind: 'categorical',
+      choices: [
+        [168, 24, 1],
+        [24, 12, 1],
+        [180, 60, 1],
+        [60, 8, 1],
+        [40, 20, 1],
+        [1, 1, 1],
+      ],
+    },
+  }),
+  nbeats: (h) => common(h, 'choice'),
+  nbeatsx: (h) => common(h, 'choice'),
+  dlinear: (h) => ({
+    ...common(h, 'quniform'),
+    moving_avg_window: { kind: 'categorical', choices: [11, 25, 51] },
+  }),
+  nlinear: (h) => common(h, 'quniform'),
+  tide: (h) => ({
+    ...common(h, 'quniform', [1e-5, 1e-2]),
+    hidden_size: { kind: 'categorical', choices: [256, 512, 1024] },
+    decoder_output_dim: { kind: 'categorical', choices: [8, 16, 32] },
+    temporal_decoder_dim: { kind: 'categorical', choices: [32, 64, 128] },
+    num_encoder_layers: { kind: 'categorical', choices: [1, 2, 3] },
+    num_decoder_layers: { kind: 'categorical', choices: [1, 2, 3] },
+    temporal_width: { kind: 'categorical', choices: [4, 8, 16] },
+    dropout: { kind: 'categorical', choices: [0, 0.1, 0.2, 0.3, 0.5] },
+    layernorm: { kind: 'categorical', choices: [true, false] },
+  }),
+};
+
+describe('default search spaces (NeuralForecast Auto*.default_config)', () => {
+  it('covers every registered model', () => {
+    expect(Object.keys(EXPECTED).sort()).toEqual([...MODEL_IDS].sort());
+  });
+
+  for (const id of MODEL_IDS) {
+    for (const h of [4, 12]) {
+      it(`${id} at h=${h} has NeuralForecast's keys and ranges`, () => {
+        const space = MODELS[id].defaultSearchSpace(h);
+        expect(space).toEqual(EXPECTED[id](h));
+        expect(Object.keys(space).sort()).toEqual(Object.keys(EXPECTED[id](h)).sort());
+        // Valid and storable as JSON exactly as written.
+        expect(parseSearchSpace(JSON.parse(JSON.stringify(space)))).toEqual(space);
+      });
+    }
+  }
+
+  it('rejects a non-positive h with a ConfigError naming it', () => {
+    expect(() => MODELS.nhits.defaultSearchSpace(0)).toThrow(ConfigError);
+    expect(() => MODELS.nhits.defaultSearchSpace(0)).toThrow(/h must be a positive integer/);
+  });
+
+  it('has a single step_size choice at h=1', () => {
+    expect(MODELS.mlp.defaultSearchSpace(1).step_size).toEqual({ kind: 'categorical', choices: [1] });
+  });
+});
