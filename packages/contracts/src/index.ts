@@ -3,3 +3,4 @@ export * from './games.js';
 export * from './backends.js';
 export * from './validation.js';
 export * from './api/data.js';
+export * from './specs/index.js';

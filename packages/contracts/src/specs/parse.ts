@@ -1,0 +1,92 @@
+/** Parsing of run and sweep specs into errors that name the field, the value given and what is allowed. */
+import type { z } from 'zod';
+import { InputError, type InputIssue } from '../validation.js';
+import { runSpecSchema, type RunSpec } from './run-spec.js';
+import { sweepSpecSchema, type SweepSpec } from './sweep-spec.js';
+
+const pathText = (label: string, path: readonly PropertyKey[]): string =>
+  path.reduce<string>(
+    (text, key) => (typeof key === 'number' ? `${text}[${key}]` : `${text}.${String(key)}`),
+    label,
+  );
+
+const valueAt = (value: unknown, path: readonly PropertyKey[]): unknown => {
+  let current = value;
+  for (const key of path) {
+    if (current === null || typeof current !== 'object') return undefined;
+    current = (current as Record<PropertyKey, unknown>)[key];
+  }
+  return current;
+};
+
+const shown = (value: unknown): string => {
+  const text = JSON.stringify(value);
+  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+};
+
+interface SchemaNode {
+  readonly def: {
+    readonly type: string;
+    readonly innerType?: SchemaNode;
+    readonly in?: SchemaNode;
+    readonly element?: SchemaNode;
+    readonly shape?: Record<string, SchemaNode>;
+  };
+}
+
+/** Strips wrappers (optional, default, nullable, transform pipes) that hide an object or array. */
+const unwrap = (node: SchemaNode): SchemaNode => {
+  let current = node;
+  for (;;) {
+    const next = current.def.innerType ?? (current.def.type === 'pipe' ? current.def.in : undefined);
+    if (next === undefined) return current;
+    current = next;
+  }
+};
+
+/** Field names of the object schema at `path` inside `schema`, when the path leads to one. */
+const keysAt = (schema: z.ZodType, path: readonly PropertyKey[]): string[] | undefined => {
+  let node: SchemaNode | undefined = unwrap(schema as unknown as SchemaNode);
+  for (const key of path) {
+    const next: SchemaNode | undefined =
+      typeof key === 'number' ? node.def.element : node.def.shape?.[String(key)];
+    if (next === undefined) return undefined;
+    node = unwrap(next);
+  }
+  return node.def.shape === undefined ? undefined : Object.keys(node.def.shape);
+};
+
+/**
+ * Parses `value` with `schema`; on failure throws an InputError whose issues read
+ * `label.field: what is wrong (got <value>)`, listing the allowed keys for unknown ones.
+ */
+export const parseSpec = <Schema extends z.ZodType>(
+  schema: Schema,
+  value: unknown,
+  label: string,
+): z.output<Schema> => {
+  const result = schema.safeParse(value);
+  if (result.success) return result.data;
+  const issues: InputIssue[] = result.error.issues.map((issue) => {
+    if (issue.code === 'unrecognized_keys') {
+      const allowed = keysAt(schema, issue.path);
+      const keys = issue.keys.map((key) => `"${key}"`).join(', ');
+      return {
+        path: pathText(label, issue.path),
+        message: `unknown field(s) ${keys}${allowed ? `; allowed: ${allowed.join(', ')}` : ''}`,
+      };
+    }
+    const given = valueAt(value, issue.path);
+    const got = given === undefined ? ' (missing)' : ` (got ${shown(given)})`;
+    return { path: pathText(label, issue.path), message: `${issue.message}${got}` };
+  });
+  throw new InputError(issues);
+};
+
+/** Parses a run spec; errors are an InputError naming each field under `run`. */
+export const parseRunSpec = (value: unknown, label = 'run'): RunSpec =>
+  parseSpec(runSpecSchema, value, label);
+
+/** Parses a sweep spec; errors are an InputError naming each field under `sweep`. */
+export const parseSweepSpec = (value: unknown, label = 'sweep'): SweepSpec =>
+  parseSpec(sweepSpecSchema, value, label);
