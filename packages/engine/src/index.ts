@@ -2,6 +2,7 @@
  * @nflab/engine: panel data, NeuralForecast-style windows, scalers, losses, models, the training
  * loop and the `NeuralForecast` core on TensorFlow.js.
  */
+export * from './auto/index.js';
 export * from './backend/backend.js';
 export * from './config/index.js';
 export * from './core/index.js';
