@@ -1,0 +1,70 @@
+/**
+ * Checks of a parsed run spec against the registries: the model exists, accepts the exogenous kinds
+ * the spec selects, the losses exist with valid parameters, and an explicit search space is one
+ * @nflab/tune can build. Each problem is a sentence naming the field, the value and what is allowed.
+ */
+import { baseModelId, EXOG_KINDS, isLabError, type ExogKind, type RunSpec } from '@nflab/contracts';
+import { isModelId, MODEL_IDS, MODELS, parseLossSpec } from '@nflab/engine';
+import { parseSearchSpace } from '@nflab/tune';
+
+/** Columns a spec gives each exogenous kind explicitly (lists and `map`); `auto` picks are not counted. */
+export const explicitExogenous = (spec: RunSpec): Record<ExogKind, string[]> => {
+  const columns: Record<ExogKind, string[]> = { futr: [], hist: [], stat: [] };
+  const selection = spec.exogenous;
+  if (selection.mode === 'none') return columns;
+  if (selection.mode === 'explicit') {
+    columns.futr.push(...(selection.futr_exog_list ?? []));
+    columns.hist.push(...(selection.hist_exog_list ?? []));
+    columns.stat.push(...(selection.stat_exog_list ?? []));
+  }
+  for (const [column, kind] of Object.entries(selection.map ?? {})) columns[kind].push(column);
+  return columns;
+};
+
+const messageOf = (error: unknown): string => {
+  if (isLabError(error)) return error.message;
+  throw error;
+};
+
+const lossProblem = (field: 'loss' | 'valid_loss', value: unknown): string | undefined => {
+  try {
+    parseLossSpec(value);
+    return undefined;
+  } catch (error) {
+    return `${field}: ${messageOf(error)}`;
+  }
+};
+
+const exogenousProblems = (spec: RunSpec, modelId: keyof typeof MODELS): string[] => {
+  const support = MODELS[modelId].exogenous;
+  const accepted = EXOG_KINDS.filter((kind) => support[kind]);
+  const chosen = explicitExogenous(spec);
+  return EXOG_KINDS.filter((kind) => chosen[kind].length > 0 && !support[kind]).map(
+    (kind) =>
+      `exogenous: model '${spec.model}' does not accept ${kind} exogenous (${chosen[kind].join(', ')}); ` +
+      `it accepts: ${accepted.length > 0 ? accepted.join(', ') : 'none'}`,
+  );
+};
+
+/** Every registry problem of a run spec; empty when the run can be built. */
+export const checkRunAgainstRegistries = (spec: RunSpec): string[] => {
+  const problems: string[] = [];
+  const id = baseModelId(spec.model);
+  if (isModelId(id)) problems.push(...exogenousProblems(spec, id));
+  else
+    problems.push(
+      `model: unknown model '${spec.model}' ('${id}' is not registered); models: ${MODEL_IDS.join(', ')}`,
+    );
+  for (const field of ['loss', 'valid_loss'] as const) {
+    const problem = lossProblem(field, spec[field]);
+    if (problem !== undefined) problems.push(problem);
+  }
+  if (spec.search_space !== undefined) {
+    try {
+      parseSearchSpace(spec.search_space);
+    } catch (error) {
+      problems.push(`search_space: ${messageOf(error)}`);
+    }
+  }
+  return problems;
+};

@@ -1,0 +1,201 @@
+import { describe, expect, it } from 'vitest';
+import { InputError, parseRunSpec } from '@nflab/contracts';
+import { canonicalJson, expandSweep, fingerprintOf, planSweep } from '@nflab/runner';
+
+const base = { loto: 'loto6', unique_ids: ['N1', 'N2'] } as const;
+
+describe('expandSweep', () => {
+  it('grid: 3 models × 2 h × 2 losses = 12 runs, first field slowest', () => {
+    const runs = expandSweep({
+      ...base,
+      mode: 'grid',
+      model: ['auto_nhits', 'auto_mlp', 'auto_dlinear'],
+      h: [1, 3],
+      loss: ['mae', 'mse'],
+    });
+    expect(runs).toHaveLength(12);
+    // Field order loto × unique_ids × model × backend × search_space × loss × h: h varies fastest.
+    expect(runs.slice(0, 4).map((r) => [r.model, r.loss, r.h])).toEqual([
+      ['auto_nhits', 'mae', 1],
+      ['auto_nhits', 'mae', 3],
+      ['auto_nhits', 'mse', 1],
+      ['auto_nhits', 'mse', 3],
+    ]);
+    expect(runs.map((r) => r.model)).toEqual([
+      ...Array<string>(4).fill('auto_nhits'),
+      ...Array<string>(4).fill('auto_mlp'),
+      ...Array<string>(4).fill('auto_dlinear'),
+    ]);
+    expect(runs.every((r) => r.valid_loss === r.loss)).toBe(true);
+  });
+
+  it('defaults: only loto × unique_ids × model × backend vary, the rest is default', () => {
+    const runs = expandSweep({
+      mode: 'defaults',
+      loto: ['loto6', 'loto7'],
+      unique_ids: [['N1', 'N2'], ['N3']],
+      model: ['auto_nhits', 'auto_mlp'],
+      backend: ['optuna', 'ray'],
+      h: 2,
+    });
+    expect(runs).toHaveLength(16);
+    expect(runs[0]).toEqual(
+      parseRunSpec({ loto: 'loto6', unique_ids: ['N1', 'N2'], model: 'auto_nhits', h: 2 }),
+    );
+    expect(runs.map((r) => r.backend).slice(0, 2)).toEqual(['optuna', 'ray']);
+    expect(runs[1]).toMatchObject({ search_alg: 'basic_variant', scheduler: 'fifo' });
+  });
+
+  it('list: explicit combinations over the shared fields', () => {
+    const runs = expandSweep({
+      mode: 'list',
+      ...base,
+      h: 2,
+      runs: [
+        { model: 'auto_nhits' },
+        { model: 'nhits', config: { input_size: 4 } },
+        { model: 'auto_mlp', h: 5 },
+      ],
+    });
+    expect(runs.map((r) => [r.model, r.h])).toEqual([
+      ['auto_nhits', 2],
+      ['nhits', 2],
+      ['auto_mlp', 5],
+    ]);
+    expect(runs[1]?.config).toEqual({ input_size: 4 });
+  });
+
+  it('each_unique_id: one run per series instead of one per panel', () => {
+    const runs = expandSweep({
+      unique_ids: [
+        ['N1', 'N2'],
+        ['N2', 'N3'],
+      ],
+      each_unique_id: true,
+      loto: 'loto6',
+      model: ['auto_nhits', 'auto_mlp'],
+    });
+    expect(runs.map((r) => `${r.unique_ids.join('+')}/${r.model}`)).toEqual([
+      'N1/auto_nhits',
+      'N1/auto_mlp',
+      'N2/auto_nhits',
+      'N2/auto_mlp',
+      'N3/auto_nhits',
+      'N3/auto_mlp',
+    ]);
+  });
+
+  it('removes duplicates: runs that parse to the same spec count once', async () => {
+    const plan = await planSweep({
+      ...base,
+      model: 'auto_nhits',
+      // 'optuna' with and without its default sampler, and valid_loss equal to loss, are one run.
+      search_alg: ['tpe', 'tpe'],
+      valid_loss: ['mae', 'mae'],
+      val_size: [0, 0, 3],
+    });
+    expect(plan.combinations).toBe(12);
+    expect(plan.count).toBe(2);
+    expect(plan.duplicatesRemoved).toBe(10);
+    expect(plan.runs.map((r) => [r.index, r.spec.val_size])).toEqual([
+      [0, 0],
+      [1, 3],
+    ]);
+    expect(new Set(plan.runs.map((r) => r.fingerprint)).size).toBe(2);
+  });
+
+  it('throws an InputError naming the field when the sweep itself is invalid', () => {
+    expect(() => expandSweep({ ...base, model: 'auto_nhits', h: [0, 1] })).toThrow(InputError);
+    expect(() => expandSweep({ ...base, model: 'auto_nhits', h: [0, 1] })).toThrow(
+      /sweep\.h\[0\]: .*>=1.*\(got 0\)/,
+    );
+  });
+});
+
+describe('fingerprint', () => {
+  it('ignores key order and undefined members, and tells different runs apart', () => {
+    expect(canonicalJson({ b: 1, a: [{ d: 2, c: undefined, e: null }] })).toBe(
+      '{"a":[{"d":2,"e":null}],"b":1}',
+    );
+    const a = parseRunSpec({ ...base, model: 'auto_nhits', h: 2 });
+    const b = parseRunSpec({ h: 2, model: 'auto_nhits', unique_ids: ['N2', 'N1'], loto: 'loto6' });
+    expect(fingerprintOf(a)).toBe(fingerprintOf(b));
+    expect(fingerprintOf(a)).toMatch(/^[0-9a-f]{64}$/);
+    expect(fingerprintOf(parseRunSpec({ ...base, model: 'auto_nhits', h: 3 }))).not.toBe(fingerprintOf(a));
+  });
+});
+
+describe('planSweep without a database', () => {
+  it('reports an exogenous list given to DLinear, which takes none', async () => {
+    const plan = await planSweep({
+      ...base,
+      model: ['auto_nhits', 'auto_dlinear'],
+      exogenous: { mode: 'explicit', hist_exog_list: ['hist_sum'], futr_exog_list: ['futr_dow'] },
+    });
+    expect(plan.runs.map((r) => r.spec.model)).toEqual(['auto_nhits']);
+    expect(plan.invalid).toHaveLength(1);
+    expect(plan.invalid[0]?.spec.model).toBe('auto_dlinear');
+    expect(plan.invalid[0]?.reasons).toEqual([
+      "exogenous: model 'auto_dlinear' does not accept futr exogenous (futr_dow); it accepts: none",
+      "exogenous: model 'auto_dlinear' does not accept hist exogenous (hist_sum); it accepts: none",
+    ]);
+  });
+
+  it('a mapped column counts as its role', async () => {
+    const plan = await planSweep({
+      ...base,
+      model: 'nlinear',
+      exogenous: { mode: 'auto', map: { n1pm: 'hist' } },
+    });
+    expect(plan.invalid[0]?.reasons[0]).toContain('does not accept hist exogenous (n1pm)');
+  });
+
+  it('reports a Ray searcher under optuna, naming what optuna allows', async () => {
+    const plan = await planSweep({
+      ...base,
+      model: 'auto_nhits',
+      backend: ['optuna', 'ray'],
+      search_alg: 'hyperopt',
+    });
+    expect(plan.runs.map((r) => r.spec.backend)).toEqual(['ray']);
+    expect(plan.invalid).toEqual([
+      {
+        spec: expect.objectContaining({ backend: 'optuna', search_alg: 'hyperopt' }),
+        reasons: [
+          'run.search_alg: search_alg "hyperopt" is not available with backend "optuna"; allowed: tpe, random, cmaes, qmc, grid, bruteforce (got "hyperopt")',
+        ],
+      },
+    ]);
+  });
+
+  it('reports unknown models, unknown losses and bad loss parameters', async () => {
+    const plan = await planSweep({
+      ...base,
+      model: ['auto_prophet', 'auto_nhits'],
+      loss: ['mae', 'hinge', { id: 'mqloss', level: [80], alpha: 1 }],
+    });
+    expect(plan.count).toBe(1);
+    const reasons = plan.invalid.flatMap((i) => i.reasons);
+    expect(reasons).toContainEqual(
+      expect.stringMatching(/^model: unknown model 'auto_prophet'.*models: mlp, nhits/),
+    );
+    expect(reasons).toContainEqual(
+      expect.stringMatching(/^loss: loss 'hinge' is not supported; allowed: mae/),
+    );
+    expect(reasons).toContainEqual(
+      expect.stringMatching(/^loss: loss 'mqloss': unknown parameter\(s\) 'alpha'/),
+    );
+    expect(plan.invalid).toHaveLength(5);
+  });
+
+  it('reports a search space tune cannot build', async () => {
+    const plan = await planSweep({
+      ...base,
+      model: 'auto_nhits',
+      search_space: { learning_rate: { kind: 'float', low: 1, high: 0.1 } },
+    });
+    expect(plan.invalid[0]?.reasons[0]).toMatch(
+      /^search_space: .*learning_rate.*low \(1\) must be <= high \(0\.1\)/,
+    );
+  });
+});
