@@ -67,7 +67,7 @@ export const parseSpec = <Schema extends z.ZodType>(
 ): z.output<Schema> => {
   const result = schema.safeParse(value);
   if (result.success) return result.data;
-  const issues: InputIssue[] = result.error.issues.map((issue) => {
+  const issues: InputIssue[] = flatten(result.error.issues, []).map((issue) => {
     if (issue.code === 'unrecognized_keys') {
       const allowed = keysAt(schema, issue.path);
       const keys = issue.keys.map((key) => `"${key}"`).join(', ');
@@ -82,6 +82,37 @@ export const parseSpec = <Schema extends z.ZodType>(
   });
   throw new InputError(issues);
 };
+
+type Issue = z.core.$ZodIssue;
+
+const isRootTypeMismatch = (issues: readonly Issue[]): boolean =>
+  issues.length > 0 && issues.every((issue) => issue.code === 'invalid_type' && issue.path.length === 0);
+
+/**
+ * Replaces zod's bare "Invalid input" of a union with the issues of the alternative the value came
+ * closest to (the type matched and its problems sit deepest), so `backend: "sklearn"` reports the allowed backends rather
+ * than that it is neither a backend nor a list of backends. Paths become absolute.
+ */
+const flatten = (issues: readonly Issue[], prefix: readonly PropertyKey[]): Issue[] =>
+  issues.flatMap((issue): Issue[] => {
+    const path = [...prefix, ...issue.path];
+    if (issue.code !== 'invalid_union' || issue.errors.length === 0) return [{ ...issue, path } as Issue];
+    // The alternative whose problems sit deepest got furthest, so it is the one the user meant.
+    const depth = (branch: readonly Issue[]): number => Math.min(...branch.map((i) => i.path.length));
+    const near = issue.errors
+      .filter((branch) => !isRootTypeMismatch(branch))
+      .reduce<Issue[] | undefined>(
+        (best, branch) => (best === undefined || depth(branch) > depth(best) ? branch : best),
+        undefined,
+      );
+    if (near !== undefined) return flatten(near, path);
+    const expected = issue.errors.flatMap((branch) =>
+      branch.map((i) => (i.code === 'invalid_type' ? i.expected : undefined)).filter((e) => e !== undefined),
+    );
+    return [
+      { ...issue, path, message: `Invalid input: expected ${[...new Set(expected)].join(' or ')}` } as Issue,
+    ];
+  });
 
 /** Parses a run spec; errors are an InputError naming each field under `run`. */
 export const parseRunSpec = (value: unknown, label = 'run'): RunSpec =>
