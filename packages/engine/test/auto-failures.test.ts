@@ -72,7 +72,7 @@ describe('AutoModel failures, cancellation and concurrent trials', () => {
     expect(() => auto.bestConfig).toThrow(/call fit first/);
   });
 
-  it('two concurrent trials (cpus: 2) record every trial exactly once', async () => {
+  it('two concurrent in-thread trials (cpus: 2) record every trial exactly once', async () => {
     const finished: number[] = [];
     const auto = new AutoModel({
       model: 'nhits',
@@ -80,6 +80,7 @@ describe('AutoModel failures, cancellation and concurrent trials', () => {
       config: SMALL_NHITS,
       numSamples: 6,
       cpus: 2,
+      parallelism: 'in-thread',
       seed: 9,
       onTrialComplete: (t) => {
         finished.push(t.number);

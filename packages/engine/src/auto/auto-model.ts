@@ -18,13 +18,15 @@ import {
   type Trial,
   type TrialRow,
 } from '@nflab/tune';
-import { ensureBackend } from '../backend/backend.js';
+import { activeBackend, ensureBackend } from '../backend/backend.js';
 import { NeuralForecast } from '../core/neural-forecast.js';
 import type { FitOptions, ForecastRow, PredictOptions } from '../core/types.js';
 import type { Freq } from '../data/freq.js';
 import type { ModelId } from '../models/registry.js';
 import type { LocalScalerType } from '../scalers/types.js';
 import { buildAutoSetup, type AutoSetup, type AutoSetupInput } from './auto-config.js';
+import { TrialWorkerPool } from './worker-pool.js';
+import type { TrainingEvent } from '../training/train.js';
 
 /** A step of a running trial, for live recording. */
 export interface TrialStepEvent {
@@ -56,8 +58,13 @@ export interface AutoModelOptions extends AutoSetupInput {
   readonly numSamples?: number;
   /** No trial starts after this many seconds (running ones finish). */
   readonly timeBudgetSeconds?: number;
-  /** Trials run at once (in this thread; TensorFlow.js work interleaves between steps). @default 1 */
+  /** Trials run at once. @default 1 */
   readonly cpus?: number;
+  /**
+   * How trials run when cpus > 1: `workers` = one worker thread (own TensorFlow.js) per cpu;
+   * `in-thread` = interleaved in this thread. @default 'workers'
+   */
+  readonly parallelism?: 'workers' | 'in-thread';
   /** GPUs per trial; only 0 is possible on the TensorFlow.js CPU/WASM backends. @default 0 */
   readonly gpus?: number;
   /** Seed of the search algorithm. @default 1 */
@@ -147,13 +154,20 @@ export class AutoModel {
       ...(this.options.studyName ? { name: this.options.studyName } : {}),
     });
     this.study = study;
-    await study.optimize((trial) => this.runTrial(trial, { ...options, valSize }), {
-      nTrials: this.options.numSamples ?? 10,
-      concurrency: this.options.cpus ?? 1,
-      ...(this.options.timeBudgetSeconds !== undefined ? { timeout: this.options.timeBudgetSeconds } : {}),
-      ...(this.options.signal ? { signal: this.options.signal } : {}),
-      ...(this.options.onTrialComplete ? { onTrialFinished: this.options.onTrialComplete } : {}),
-    });
+    const cpus = this.options.cpus ?? 1;
+    const pool =
+      cpus > 1 && (this.options.parallelism ?? 'workers') === 'workers' ? new TrialWorkerPool(cpus) : null;
+    try {
+      await study.optimize((trial) => this.runTrial(trial, { ...options, valSize }, pool), {
+        nTrials: this.options.numSamples ?? 10,
+        concurrency: cpus,
+        ...(this.options.timeBudgetSeconds !== undefined ? { timeout: this.options.timeBudgetSeconds } : {}),
+        ...(this.options.signal ? { signal: this.options.signal } : {}),
+        ...(this.options.onTrialComplete ? { onTrialFinished: this.options.onTrialComplete } : {}),
+      });
+    } finally {
+      await pool?.terminate();
+    }
     this.options.signal?.throwIfAborted();
     const best = await study.bestTrial();
     if (!best) {
@@ -212,10 +226,13 @@ export class AutoModel {
   }
 
   /** One trial: fit on the training part, report every validation loss, prune when told. */
-  private async runTrial(trial: Trial, data: AutoFitOptions & { valSize: number }): Promise<number> {
+  private async runTrial(
+    trial: Trial,
+    data: AutoFitOptions & { valSize: number },
+    pool: TrialWorkerPool | null,
+  ): Promise<number> {
     const config = { ...trial.params, ...this.setup.fixed };
     this.options.onTrialStart?.({ number: trial.number, params: trial.params });
-    const nf = this.newForecaster(config);
     const stop = new AbortController();
     const forward = (): void => stop.abort(trial.signal.reason);
     if (trial.signal.aborted) forward();
@@ -223,33 +240,27 @@ export class AutoModel {
     const valid: [number, number][] = [];
     const train: number[] = [];
     let pruned = false;
-    // onProgress is synchronous; reports and pruning decisions are chained so they stay in step order.
+    // Progress arrives synchronously; reports and pruning decisions are chained so they stay in step order.
     let chain: Promise<void> = Promise.resolve();
-    try {
-      const fitting = nf.fit({
-        df: data.df,
-        ...(data.staticDf ? { staticDf: data.staticDf } : {}),
-        valSize: data.valSize,
-        signal: stop.signal,
-        onProgress: (event) => {
-          this.options.onTrialStep?.({ number: trial.number, ...event });
-          if (event.kind === 'train') {
-            train.push(event.loss);
-            return;
-          }
-          valid.push([event.step, event.loss]);
-          chain = chain.then(async () => {
-            if (pruned) return;
-            await trial.report(event.step, event.loss);
-            if (await trial.shouldPrune()) {
-              pruned = true;
-              stop.abort(new TrialPruned(`pruned at step ${event.step} (validation loss ${event.loss})`));
-            }
-          });
-        },
+    const onProgress = (event: TrainingEvent): void => {
+      this.options.onTrialStep?.({ number: trial.number, ...event });
+      if (event.kind === 'train') {
+        train.push(event.loss);
+        return;
+      }
+      valid.push([event.step, event.loss]);
+      chain = chain.then(async () => {
+        if (pruned) return;
+        await trial.report(event.step, event.loss);
+        if (await trial.shouldPrune()) {
+          pruned = true;
+          stop.abort(new TrialPruned(`pruned at step ${event.step} (validation loss ${event.loss})`));
+        }
       });
+    };
+    try {
       let failure: unknown;
-      await fitting.catch((error: unknown) => {
+      await this.fitTrial(config, data, pool, { onProgress, signal: stop.signal }).catch((error: unknown) => {
         failure = error;
       });
       await chain;
@@ -266,6 +277,42 @@ export class AutoModel {
       return last[1];
     } finally {
       trial.signal.removeEventListener('abort', forward);
+    }
+  }
+
+  /** Fits one trial's NeuralForecast, on a pool worker when there is a pool, else in this thread. */
+  private async fitTrial(
+    config: Readonly<Record<string, JsonValue>>,
+    data: AutoFitOptions & { valSize: number },
+    pool: TrialWorkerPool | null,
+    hooks: { onProgress: (event: TrainingEvent) => void; signal: AbortSignal },
+  ): Promise<void> {
+    if (pool) {
+      await pool.run(
+        {
+          model: this.options.model,
+          config,
+          freq: this.options.freq ?? 1,
+          localScalerType: this.options.localScalerType ?? null,
+          df: data.df,
+          ...(data.staticDf ? { staticDf: data.staticDf } : {}),
+          valSize: data.valSize,
+          backend: activeBackend(),
+        },
+        hooks,
+      );
+      return;
+    }
+    const nf = this.newForecaster(config);
+    try {
+      await nf.fit({
+        df: data.df,
+        ...(data.staticDf ? { staticDf: data.staticDf } : {}),
+        valSize: data.valSize,
+        signal: hooks.signal,
+        onProgress: ({ model: _model, ...event }) => hooks.onProgress(event),
+      });
+    } finally {
       nf.dispose();
     }
   }
