@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
-import { ConfigError, type RunSpec } from '@nflab/contracts';
-import { canonicalJson, planSweep, type SweepPlan } from '@nflab/runner';
+import { canonicalJson, ConfigError, type RunSpec } from '@nflab/contracts';
+import type { SweepPlan } from '@nflab/runner';
 import { contextFrom } from '../context.js';
 import { formatTable } from '../output.js';
 
@@ -34,6 +34,12 @@ const readSpecFile = async (file: string): Promise<unknown> => {
     );
   }
 };
+
+/**
+ * The runner pulls in the engine (TensorFlow.js); loading it only when a sweep command runs keeps
+ * every other command's start-up fast and independent of the compute stack.
+ */
+const loadRunner = () => import('@nflab/runner');
 
 const cellOf = (value: unknown): string =>
   typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean'
@@ -100,6 +106,7 @@ export const sweepCommand = (program: Command): void => {
     .action(async (file: string, options: { data: boolean }, command: Command) => {
       const { out, withDb } = contextFrom(command);
       const spec = await readSpecFile(file);
+      const { planSweep } = await loadRunner();
       const plan = options.data
         ? await withDb((db) => planSweep(spec, { db }), { migrate: false })
         : await planSweep(spec);

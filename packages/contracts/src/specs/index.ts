@@ -4,3 +4,4 @@ export * from './run-spec.js';
 export * from './sweep-spec.js';
 export * from './parse.js';
 export * from './json-schema.js';
+export * from './canonical-json.js';

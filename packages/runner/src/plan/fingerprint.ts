@@ -1,18 +1,9 @@
-/** A run's identity: the canonical JSON of its parsed spec, and a hash of it for keys and display. */
+/** A run's identity: a hash of the canonical JSON of its parsed spec, for keys and display. */
 import { createHash } from 'node:crypto';
+import { canonicalJson } from '@nflab/contracts';
 
-/**
- * JSON with object keys sorted at every depth and `undefined` members left out, so two values that
- * mean the same thing serialise to the same text whatever order their keys were written in.
- */
-export const canonicalJson = (value: unknown): string => {
-  if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
-  if (Array.isArray(value)) return `[${value.map((item) => canonicalJson(item ?? null)).join(',')}]`;
-  const entries = Object.entries(value as Record<string, unknown>)
-    .filter(([, member]) => member !== undefined)
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  return `{${entries.map(([key, member]) => `${JSON.stringify(key)}:${canonicalJson(member)}`).join(',')}}`;
-};
+/** Re-exported so runner callers find the identity's text form beside its hash. */
+export { canonicalJson };
 
 /** SHA-256 (hex) of a value's canonical JSON: equal for specs that parse to the same run. */
 export const fingerprintOf = (value: unknown): string =>
