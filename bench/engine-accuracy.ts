@@ -2,7 +2,7 @@
  * Engine accuracy: NHITS cross-validation on AirPassengers (h=12, input_size=24, max_steps=500,
  * 3 windows of 12) and on the loto6 panel (N1..N6, B1; h=4, input_size=16, max_steps=500, 3 windows
  * of 4) next to the per-series historical-mean forecast on the same windows.
- * `npx tsx bench/engine-accuracy.ts [--backend wasm|cpu] [--native on|off]` prints ONE JSON object;
+ * `npx tsx bench/engine-accuracy.ts [--backend wasm|cpu] [--native on|off] [--max-steps N]` prints ONE JSON object;
  * progress on stderr. `--native on` routes matmuls to the optional BLAS path where it loads.
  */
 import { readFileSync } from 'node:fs';
@@ -119,7 +119,7 @@ const run = async (args: {
 }) => {
   const started = performance.now();
   const nf = new NeuralForecast({
-    models: [{ id: 'nhits', config: { h: args.h, input_size: args.inputSize, max_steps: 500 } }],
+    models: [{ id: 'nhits', config: { h: args.h, input_size: args.inputSize, max_steps: MAX_STEPS } }],
     freq: args.freq,
   });
   let last = 0;
@@ -141,7 +141,7 @@ const run = async (args: {
       model: 'nhits',
       h: args.h,
       input_size: args.inputSize,
-      max_steps: 500,
+      max_steps: MAX_STEPS,
       n_windows: 3,
       step_size: args.stepSize,
       other: 'NeuralForecast NHITS defaults',
@@ -159,6 +159,7 @@ const flag = (name: string, fallback: string): string => {
   const i = process.argv.indexOf(`--${name}`);
   return i > 0 ? (process.argv[i + 1] ?? fallback) : fallback;
 };
+const MAX_STEPS = Number(flag('max-steps', '500'));
 const backend = await setBackend(flag('backend', 'wasm') as 'wasm' | 'cpu');
 const native =
   flag('native', 'off') === 'on'
