@@ -78,6 +78,12 @@ describe('run spec', () => {
     expect(parseRunSpec({ ...base, early_stop: true }).early_stop_patience_steps).toBe(3);
   });
 
+  it('accepts a $schema hint for editors and leaves it out of the run', () => {
+    const spec = parseRunSpec({ $schema: '../schemas/run-spec.schema.json', ...base });
+    expect(spec).not.toHaveProperty('$schema');
+    expect(spec).toEqual(parseRunSpec(base));
+  });
+
   it('accepts val_size and test_size as multiples of h and resolves them', () => {
     const spec = parseRunSpec({ ...base, h: 7, val_size: '2h', test_size: '1.5h' });
     expect(spec.val_size).toBe('2h');

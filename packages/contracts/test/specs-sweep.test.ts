@@ -1,7 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { InputError, listedFields, parseSweepSpec, specJsonSchemas, type InputIssue } from '@nflab/contracts';
+import {
+  InputError,
+  listedFields,
+  parseSweepSpec,
+  RUN_FIELD_NAMES,
+  specJsonSchemas,
+  type InputIssue,
+} from '@nflab/contracts';
 
 const issuesOf = (value: unknown): InputIssue[] => {
   try {
@@ -85,5 +92,14 @@ describe('spec JSON Schemas', () => {
     expect(run.required).toEqual(['loto', 'unique_ids', 'model']);
     expect(run.properties.table_name?.default).toBe('nf_loto_final');
     expect(run.properties.backend?.default).toBe('optuna');
+  });
+
+  it('gives every run field an editor description, in both schemas', () => {
+    const schemas = specJsonSchemas() as Record<string, { properties: Record<string, unknown> }>;
+    for (const [file, schema] of Object.entries(schemas)) {
+      for (const name of RUN_FIELD_NAMES) {
+        expect(JSON.stringify(schema.properties[name]), `${file} ${name}`).toContain('"description"');
+      }
+    }
   });
 });

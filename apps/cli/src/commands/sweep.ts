@@ -18,13 +18,7 @@ const readSpecFile = async (file: string): Promise<unknown> => {
     });
   }
   try {
-    const value: unknown = JSON.parse(text);
-    // `$schema` only points editors at docs/schemas; it is not a spec field.
-    if (value !== null && typeof value === 'object' && !Array.isArray(value) && '$schema' in value) {
-      const { $schema: _ignored, ...spec } = value as Record<string, unknown>;
-      return spec;
-    }
-    return value;
+    return JSON.parse(text) as unknown;
   } catch (error) {
     throw new ConfigError(
       `spec file ${JSON.stringify(file)} is not valid JSON: ${(error as Error).message}`,

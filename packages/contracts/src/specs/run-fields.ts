@@ -105,41 +105,97 @@ export const trackingSinkSchema = z.union([
 
 /** Every run-spec field with its schema (no defaults); order is the sweep's expansion order. */
 export const RUN_FIELDS = {
-  table_name: z.string().min(1).max(63),
-  loto: z.string().min(1),
-  unique_ids: z.array(z.string().min(1)).min(1),
-  model: modelFieldSchema,
-  backend: z.enum(BACKEND_IDS as ['optuna', 'ray']),
-  search_space: searchSpaceSpecSchema,
-  loss: lossFieldSchema,
-  h: z.number().int().min(1),
-  refit_with_val: z.boolean(),
-  freq: z.union([z.string().min(1), z.number().int().min(1)]),
-  local_scaler_type: z.enum(LOCAL_SCALER_IDS).nullable(),
-  val_size: sizeFieldSchema,
-  use_init_models: z.boolean(),
-  early_stop: z.boolean(),
-  valid_loss: lossFieldSchema,
-  search_alg: z.string().min(1),
-  pruner: z.string().min(1),
-  scheduler: z.string().min(1),
-  search_alg_options: z.record(z.string(), z.unknown()),
-  pruner_options: z.record(z.string(), z.unknown()),
-  scheduler_options: z.record(z.string(), z.unknown()),
-  config: z.record(z.string(), z.unknown()),
-  config_mode: z.enum(['merge', 'replace']),
-  num_samples: z.number().int().min(1),
-  time_budget: z.number().positive(),
-  cpus: z.number().int().min(1),
-  gpus: z.number().int().min(0),
-  metric: z.string().min(1),
-  test_size: sizeFieldSchema,
-  early_stop_patience_steps: z.number().int().min(1),
-  max_steps: z.number().int().min(1),
-  random_seed: z.number().int().min(0),
-  exogenous: exogenousFieldSchema,
-  cross_validation: crossValidationFieldSchema.nullable(),
-  tracking: z.array(trackingSinkSchema),
+  table_name: z
+    .string()
+    .min(1)
+    .max(63)
+    .describe(
+      "PostgreSQL table or view holding the long panel (loto, num, ds, unique_id, y, \u2026). Default 'nf_loto_final'.",
+    ),
+  loto: z.string().min(1).describe("The game: a value of the table's loto column, e.g. 'loto6'."),
+  unique_ids: z
+    .array(z.string().min(1))
+    .min(1)
+    .describe(
+      "Series modelled together as one panel, e.g. ['N1', 'N2']. In a sweep, a list of lists gives alternatives.",
+    ),
+  model: modelFieldSchema.describe(
+    "'auto_<id>' runs the Auto model with a hyperparameter search (e.g. 'auto_nhits'); '<id>' trains the plain model once with config (e.g. 'nhits').",
+  ),
+  backend: z
+    .enum(BACKEND_IDS as ['optuna', 'ray'])
+    .describe(
+      "Search vocabulary: 'optuna' (search_alg + pruner) or 'ray' (search_alg + scheduler); both native to the lab. Default 'optuna'.",
+    ),
+  search_space: searchSpaceSpecSchema.describe(
+    "Explicit search space of an Auto model: name -> { kind: float|int|categorical|fixed, \u2026 }. Default: the model's own space.",
+  ),
+  loss: lossFieldSchema.describe(
+    "Training loss: a registry id ('mae', 'mse', 'huberloss', 'mqloss', \u2026) or { id, ...params }. Default 'mae'.",
+  ),
+  h: z.number().int().min(1).describe('Forecast horizon in rows (draws). Default 1.'),
+  refit_with_val: z.boolean().describe('Refit the chosen model on train + validation rows. Default false.'),
+  freq: z
+    .union([z.string().min(1), z.number().int().min(1)])
+    .describe('Series frequency: a pandas alias or an integer step. Default: inferred from ds.'),
+  local_scaler_type: z
+    .enum(LOCAL_SCALER_IDS)
+    .nullable()
+    .describe('Per-series scaler applied before windowing; null = none. Default null.'),
+  val_size: sizeFieldSchema.describe(
+    "Validation rows per series: an integer or a multiple of h such as '2h'. 0 = Auto models validate on h rows. Default 0.",
+  ),
+  use_init_models: z.boolean().describe('Start every fit from the initial weights. Default false.'),
+  early_stop: z.boolean().describe('Stop training when the validation loss stops improving. Default false.'),
+  valid_loss: lossFieldSchema.describe('Validation loss, same forms as loss. Default: the same as loss.'),
+  search_alg: z
+    .string()
+    .min(1)
+    .describe(
+      'Optuna sampler (tpe, random, cmaes, qmc, grid, bruteforce) or Ray search algorithm (basic_variant, grid, hyperopt, optuna). Default tpe / basic_variant.',
+    ),
+  pruner: z.string().min(1).describe('Optuna pruner (backend optuna only). Default none.'),
+  scheduler: z
+    .string()
+    .min(1)
+    .describe('Ray scheduler: fifo, asha, hyperband (backend ray only). Default fifo.'),
+  search_alg_options: z.record(z.string(), z.unknown()).describe('Options of the search algorithm.'),
+  pruner_options: z.record(z.string(), z.unknown()).describe('Options of the pruner.'),
+  scheduler_options: z.record(z.string(), z.unknown()).describe('Options of the scheduler.'),
+  config: z
+    .record(z.string(), z.unknown())
+    .describe(
+      'Config overrides: fixed values of a plain model, or fixed values laid over an Auto model space. Default {}.',
+    ),
+  config_mode: z
+    .enum(['merge', 'replace'])
+    .describe("'merge' lays config over the defaults/space; 'replace' uses config alone. Default 'merge'."),
+  num_samples: z.number().int().min(1).describe('Trials of the search. Default 10.'),
+  time_budget: z.number().positive().describe('Wall-clock limit of the search in seconds. Default: none.'),
+  cpus: z.number().int().min(1).describe('CPU workers for trials. Default: all cores.'),
+  gpus: z.number().int().min(0).describe('GPUs per trial. Default 0.'),
+  metric: z.string().min(1).describe("Metric runs are compared by. Default 'mae'."),
+  test_size: sizeFieldSchema.describe(
+    "Rows held out at the end of each series: an integer or a multiple of h such as '1h'. Default 0.",
+  ),
+  early_stop_patience_steps: z
+    .number()
+    .int()
+    .min(1)
+    .describe('Validation checks without improvement before stopping (with early_stop). Default 3.'),
+  max_steps: z.number().int().min(1).describe('Overrides max_steps of every trial and of a plain model.'),
+  random_seed: z.number().int().min(0).describe('Seed of weights, sampling and the search. Default 1.'),
+  exogenous: exogenousFieldSchema.describe(
+    "Exogenous columns: { mode: 'none' } (default), { mode: 'auto' } (futr_/hist_/stat_ prefixes the model accepts), { mode: 'explicit', futr_exog_list, hist_exog_list, stat_exog_list }; map gives other columns a role.",
+  ),
+  cross_validation: crossValidationFieldSchema
+    .nullable()
+    .describe('Cross-validation after fitting: { n_windows, step_size, refit }; null = none. Default null.'),
+  tracking: z
+    .array(trackingSinkSchema)
+    .describe(
+      "Tracking sinks: 'postgres', 'prometheus', 'mlflow', 'wandb', or { sink, ...options }. Default ['postgres'].",
+    ),
 } as const;
 
 /** A run-spec field name. */

@@ -12,6 +12,8 @@ const F = RUN_FIELDS;
 
 /** Object shape of a run spec with its defaults; see each field's `@default`. */
 export const runSpecShape = {
+  /** Path or URL of this JSON Schema, for editors; not part of the run. */
+  $schema: z.string().optional(),
   /** PostgreSQL table or view holding the long panel. @default 'nf_loto_final' */
   table_name: F.table_name.default('nf_loto_final'),
   /** The game (`loto` column value), e.g. 'loto6'. Required. */
@@ -117,7 +119,7 @@ export const runSpecSchema = z
   })
   .transform((spec) => {
     const defaults = BACKEND_DEFAULTS[spec.backend];
-    const { early_stop_patience_steps: patience, ...rest } = spec;
+    const { early_stop_patience_steps: patience, $schema: _editorHint, ...rest } = spec;
     return {
       ...rest,
       unique_ids: [...spec.unique_ids].sort(naturalOrder),

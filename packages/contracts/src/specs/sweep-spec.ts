@@ -53,16 +53,30 @@ export const listRunSchema = z
 /** zod schema of a sweep spec (structure only; combinations are checked when planned). */
 export const sweepSpecSchema = z
   .object({
+    /** Path or URL of this JSON Schema, for editors; not part of any run. */
+    $schema: z.string().optional(),
     /** Name shown in listings. */
     name: z.string().min(1).max(200).optional(),
     /** How runs are formed. @default 'grid' */
-    mode: z.enum(SWEEP_MODES).default('grid'),
+    mode: z
+      .enum(SWEEP_MODES)
+      .default('grid')
+      .describe(
+        "'grid': Cartesian product over every listed field; 'defaults': only loto × unique_ids × model × backend vary; 'list': the combinations in runs. Default 'grid'.",
+      ),
     /** One run per series of every panel instead of one run per panel. @default false */
-    each_unique_id: z.boolean().default(false),
+    each_unique_id: z
+      .boolean()
+      .default(false)
+      .describe('One run per series of every panel instead of one run per panel. Default false.'),
     unique_ids: sweepUniqueIdsSchema.optional(),
     tracking: RUN_FIELDS.tracking.optional(),
     /** The combinations of `mode: 'list'`. */
-    runs: z.array(listRunSchema).min(1).optional(),
+    runs: z
+      .array(listRunSchema)
+      .min(1)
+      .optional()
+      .describe("mode 'list': the runs, each a set of run-spec fields laid over the shared fields."),
     ...variedShape,
   })
   .strict()
