@@ -188,6 +188,32 @@ describe('planSweep without a database', () => {
     expect(plan.invalid).toHaveLength(5);
   });
 
+  it("checks the config against the model: known keys, and a plain model's values", async () => {
+    const plan = await planSweep({
+      mode: 'list',
+      ...base,
+      runs: [
+        { model: 'nhits', config: { input_size: 4 } },
+        { model: 'nhits' },
+        { model: 'auto_nhits', config: { input_sise: 4 } },
+        { model: 'nhits', config: { input_size: 4, learning_rate: -1 } },
+        { model: 'nhits', config: { input_size: 4, stack_types: ['trend'] } },
+      ],
+    });
+    expect(plan.runs.map((r) => r.spec.config)).toEqual([{ input_size: 4 }]);
+    const reasons = plan.invalid.map((i) => i.reasons.join(' | '));
+    expect(reasons[0]).toBe(
+      "config.input_size: required for the plain model 'nhits' (an integer ≥ 1); use 'auto_nhits' to search it",
+    );
+    expect(reasons[1]).toMatch(
+      /^config: unknown key\(s\) input_sise for model 'nhits'; allowed: .*stack_types.*input_size/,
+    );
+    expect(reasons[2]).toMatch(
+      /^config: model 'nhits': invalid training config — learning_rate: .*\(got -1\)/,
+    );
+    expect(reasons[3]).toMatch(/^config\.stack_types\.0: /);
+  });
+
   it('reports a search space tune cannot build', async () => {
     const plan = await planSweep({
       ...base,

@@ -1,11 +1,12 @@
 /**
  * Checks of a parsed run spec against the registries: the model exists, accepts the exogenous kinds
- * the spec selects, the losses exist with valid parameters, and an explicit search space is one
+ * the spec selects and its config, the losses exist with valid parameters, and an explicit search space is one
  * @nflab/tune can build. Each problem is a sentence naming the field, the value and what is allowed.
  */
 import { baseModelId, EXOG_KINDS, isLabError, type ExogKind, type RunSpec } from '@nflab/contracts';
 import { isModelId, MODEL_IDS, MODELS, parseLossSpec } from '@nflab/engine';
 import { parseSearchSpace } from '@nflab/tune';
+import { checkRunConfig } from './check-config.js';
 
 /** Columns a spec gives each exogenous kind explicitly (lists and `map`); `auto` picks are not counted. */
 export const explicitExogenous = (spec: RunSpec): Record<ExogKind, string[]> => {
@@ -50,7 +51,7 @@ const exogenousProblems = (spec: RunSpec, modelId: keyof typeof MODELS): string[
 export const checkRunAgainstRegistries = (spec: RunSpec): string[] => {
   const problems: string[] = [];
   const id = baseModelId(spec.model);
-  if (isModelId(id)) problems.push(...exogenousProblems(spec, id));
+  if (isModelId(id)) problems.push(...exogenousProblems(spec, id), ...checkRunConfig(spec, id));
   else
     problems.push(
       `model: unknown model '${spec.model}' ('${id}' is not registered); models: ${MODEL_IDS.join(', ')}`,
