@@ -66,6 +66,22 @@ describe('nflab sweep plan', () => {
     );
   });
 
+  test('shows the search settings as one column and valid_loss only where it differs from loss', async () => {
+    const file = await write('search.json', {
+      loto: 'loto6',
+      unique_ids: ['N1'],
+      model: 'auto_nhits',
+      backend: ['optuna', 'ray'],
+      loss: ['mae', 'mse'],
+    });
+    const result = await runCli(['sweep', 'plan', file, '--no-data']);
+    expect(result.exitCode, result.stderr).toBe(0);
+    const lines = result.stdout.split('\n');
+    expect(lines[2]).toMatch(/^#\s+loto\s+unique_ids\s+model\s+backend\s+search\s+loss\s+fingerprint$/);
+    expect(lines[4]).toMatch(/^0\s+loto6\s+N1\s+auto_nhits\s+optuna\s+tpe\+none\s+mae\s/);
+    expect(lines[7]).toMatch(/^3\s+loto6\s+N1\s+auto_nhits\s+ray\s+basic_variant\+fifo\s+mse\s/);
+  });
+
   test('checks the data by default: h too long for a short synthetic series', async () => {
     const home = join(dir, 'home');
     const synth = await runCli([

@@ -36,20 +36,38 @@ const readSpecFile = async (file: string): Promise<unknown> => {
 const loadRunner = () => import('@nflab/runner');
 
 const cellOf = (value: unknown): string =>
-  typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean'
-    ? String(value)
-    : Array.isArray(value) && value.every((item) => typeof item === 'string')
-      ? value.join(',')
-      : canonicalJson(value);
+  value === undefined
+    ? ''
+    : typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean'
+      ? String(value)
+      : Array.isArray(value) && value.every((item) => typeof item === 'string')
+        ? value.join(',')
+        : canonicalJson(value);
 
-/** Fields whose value is not the same in every spec, in spec field order. */
+/** Sampler/searcher and pruner/scheduler read as one setting: `tpe+median`, `hyperopt+asha`. */
+const SEARCH_FIELDS = ['search_alg', 'pruner', 'scheduler'];
+
+/** A row's values, with the derived `search` column. */
+const rowValues = (spec: Readonly<Record<string, unknown>>): Record<string, unknown> => ({
+  ...spec,
+  search: `${cellOf(spec.search_alg)}+${cellOf(spec.pruner ?? spec.scheduler)}`,
+});
+
+/**
+ * Fields whose value is not the same in every spec, in spec field order; `valid_loss` only where it
+ * differs from `loss` somewhere, the search settings as one `search` column.
+ */
 const varyingFields = (specs: readonly Record<string, unknown>[]): string[] => {
   const fields = new Set(specs.flatMap((spec) => Object.keys(spec)));
-  return [...fields].filter(
+  const varies = (field: string): boolean =>
+    new Set(specs.map((spec) => canonicalJson(spec[field]))).size > 1;
+  const columns = [...fields].filter(
     (field) =>
-      !(KEY_COLUMNS as readonly string[]).includes(field) &&
-      new Set(specs.map((spec) => canonicalJson(spec[field]))).size > 1,
+      !(KEY_COLUMNS as readonly string[]).includes(field) && !SEARCH_FIELDS.includes(field) && varies(field),
   );
+  const validLossDiffers = specs.some((spec) => canonicalJson(spec.valid_loss) !== canonicalJson(spec.loss));
+  const shown = columns.filter((field) => field !== 'valid_loss' || validLossDiffers);
+  return SEARCH_FIELDS.some(varies) ? ['search', ...shown] : shown;
 };
 
 const renderPlan = (file: string, plan: SweepPlan): string => {
@@ -58,8 +76,10 @@ const renderPlan = (file: string, plan: SweepPlan): string => {
     unknown
   >[];
   const columns = [...KEY_COLUMNS, ...varyingFields(specs)];
-  const row = (spec: RunSpec | Record<string, unknown>): Record<string, string> =>
-    Object.fromEntries(columns.map((column) => [column, cellOf((spec as Record<string, unknown>)[column])]));
+  const row = (spec: RunSpec | Record<string, unknown>): Record<string, string> => {
+    const values = rowValues(spec as Record<string, unknown>);
+    return Object.fromEntries(columns.map((column) => [column, cellOf(values[column])]));
+  };
   const lines = [
     `${file}: ${plan.count} run(s) from ${plan.combinations} combination(s); ` +
       `${plan.duplicatesRemoved} duplicate(s) removed, ${plan.invalid.length} invalid`,
@@ -80,7 +100,9 @@ const renderPlan = (file: string, plan: SweepPlan): string => {
   if (plan.invalid.length > 0) {
     lines.push('', 'invalid combinations:');
     for (const { spec, reasons } of plan.invalid) {
-      const summary = columns.map((column) => `${column}=${cellOf(spec[column])}`).join(' ');
+      const summary = Object.entries(row(spec))
+        .map(([column, value]) => `${column}=${value}`)
+        .join(' ');
       lines.push(`- ${summary}`, ...reasons.map((reason) => `    ${reason}`));
     }
   }
