@@ -1,0 +1,53 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { ConfigValue } from '../src/auto/auto-config.js';
+import { AutoModel } from '../src/auto/auto-model.js';
+import { setBackend } from '../src/backend/backend.js';
+import { MODEL_IDS, type ModelId } from '../src/models/registry.js';
+import { sinePanel } from './auto-fixtures.js';
+
+const df = sinePanel();
+
+/** Size-only overrides; every other key keeps NeuralForecast's default space. */
+const SMALL: Record<ModelId, Record<string, ConfigValue>> = {
+  mlp: { hidden_size: 8, num_layers: 2 },
+  nhits: {
+    mlp_units: [
+      [8, 8],
+      [8, 8],
+      [8, 8],
+    ],
+  },
+  nbeats: { mlp_units: [[8, 8]] },
+  nbeatsx: { mlp_units: [[8, 8]] },
+  dlinear: {},
+  nlinear: {},
+  tide: { hidden_size: 8, decoder_output_dim: 4, temporal_decoder_dim: 8 },
+};
+
+beforeAll(async () => {
+  await setBackend('cpu');
+});
+
+describe('every registered model searches its default space', () => {
+  for (const id of MODEL_IDS) {
+    it(`${id}: trials sampled from the default space fit and score`, async () => {
+      const auto = new AutoModel({
+        model: id,
+        h: 4,
+        config: { ...SMALL[id], max_steps: 5, val_check_steps: 5 },
+        backend: 'optuna',
+        searchAlg: 'random',
+        numSamples: 3,
+        seed: 11,
+      });
+      await auto.fit({ df });
+      const rows = await auto.results();
+      expect(rows.map((r) => [r.state, r.error])).toEqual(rows.map(() => ['COMPLETE', null]));
+      expect(Object.keys(auto.bestConfig)).toEqual(
+        expect.arrayContaining(['input_size', 'learning_rate', 'scaler_type', 'random_seed', 'step_size']),
+      );
+      expect(await auto.predict()).toHaveLength(8);
+      auto.dispose();
+    });
+  }
+});
