@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError } from '@nflab/contracts';
+import { createMemoryStorage } from '@nflab/tune';
 import { AutoModel } from '../src/auto/auto-model.js';
 import { buildAutoSetup } from '../src/auto/auto-config.js';
 import { setBackend } from '../src/backend/backend.js';
@@ -109,6 +110,29 @@ describe('Auto config: merge, replace, losses, early stop, exogenous lists', () 
     await auto.fit({ df: withX });
     expect(auto.bestConfig.hist_exog_list).toEqual(['x1']);
     expect(auto.model.models[0]!.exog.hist).toEqual(['x1']);
+    auto.dispose();
+  });
+
+  it('writes trials into a given tune storage under the study name (how the runner plugs in PostgreSQL)', async () => {
+    const storage = createMemoryStorage();
+    const auto = new AutoModel({
+      model: 'nlinear',
+      h: 4,
+      config: { input_size: 8, max_steps: 5, val_check_steps: 5 },
+      numSamples: 2,
+      storage,
+      studyName: 'auto-nlinear',
+    });
+    await auto.fit({ df });
+    const study = await storage.createStudy({
+      name: 'auto-nlinear',
+      direction: 'minimize',
+      space: null,
+      loadIfExists: true,
+    });
+    const stored = await storage.listTrials(study.id);
+    expect(stored.map((t) => t.state)).toEqual(['COMPLETE', 'COMPLETE']);
+    expect(Object.keys(stored[0]!.intermediateValues)).toEqual(['5']);
     auto.dispose();
   });
 });
