@@ -104,6 +104,21 @@ describe('expandSweep', () => {
     expect(new Set(plan.runs.map((r) => r.fingerprint)).size).toBe(2);
   });
 
+  it('refuses a sweep past the combination limit, naming the sizes, before forming any run', () => {
+    const many = (n: number) => Array.from({ length: n }, (_, i) => i + 1);
+    expect(() =>
+      expandSweep({
+        ...base,
+        model: 'auto_nhits',
+        h: many(100),
+        num_samples: many(100),
+        random_seed: many(11),
+      }),
+    ).toThrow(
+      'sweep forms 110000 combinations (h 100 × num_samples 100 × random_seed 11); at most 100000 are allowed',
+    );
+  });
+
   it('throws an InputError naming the field when the sweep itself is invalid', () => {
     expect(() => expandSweep({ ...base, model: 'auto_nhits', h: [0, 1] })).toThrow(InputError);
     expect(() => expandSweep({ ...base, model: 'auto_nhits', h: [0, 1] })).toThrow(

@@ -5,6 +5,7 @@
  * `runs` over the shared fields. `each_unique_id` turns every panel into one run per series.
  */
 import {
+  ConfigError,
   InputError,
   isUniqueIdAlternatives,
   parseSpec,
@@ -49,6 +50,21 @@ const product = (dims: readonly (readonly [string, readonly unknown[]])[]): RunI
     [{}],
   );
 
+/** Most combinations one sweep may form; past this a plan would exhaust memory before it helps anyone. */
+export const MAX_SWEEP_COMBINATIONS = 100_000;
+
+const checkSize = (dims: readonly (readonly [string, readonly unknown[]])[]): void => {
+  const total = dims.reduce((count, [, values]) => count * values.length, 1);
+  if (total <= MAX_SWEEP_COMBINATIONS) return;
+  const sizes = dims
+    .filter(([, values]) => values.length > 1)
+    .map(([field, values]) => `${field} ${values.length}`)
+    .join(' × ');
+  throw new ConfigError(
+    `sweep forms ${total} combinations (${sizes}); at most ${MAX_SWEEP_COMBINATIONS} are allowed — split it or list fewer alternatives`,
+  );
+};
+
 /** Every run-spec input of a parsed sweep, duplicates and invalid ones included, in expansion order. */
 export const expandCombinations = (sweep: SweepSpec): RunInput[] => {
   if (sweep.mode === 'list') {
@@ -62,9 +78,9 @@ export const expandCombinations = (sweep: SweepSpec): RunInput[] => {
       );
     });
   }
-  return product(RUN_FIELD_NAMES.map((field) => [field, valuesOf(sweep, field)] as const)).map(
-    withoutUndefined,
-  );
+  const dims = RUN_FIELD_NAMES.map((field) => [field, valuesOf(sweep, field)] as const);
+  checkSize(dims);
+  return product(dims).map(withoutUndefined);
 };
 
 /** One combination that failed the run spec's own checks, with the reasons. */
