@@ -59,6 +59,9 @@ describe('Auto config: merge, replace, losses, early stop, exogenous lists', () 
     const setup = buildAutoSetup({ model: 'nhits', h: 4, earlyStop: { patienceSteps: 2 } });
     expect(setup.refitWithVal).toBe(true);
     expect(setup.fixed.early_stop_patience_steps).toBe(2);
+    expect(
+      buildAutoSetup({ model: 'nhits', h: 4, config: { early_stop_patience_steps: 3 } }).refitWithVal,
+    ).toBe(true);
     expect(() => buildAutoSetup({ model: 'nhits', h: 4, earlyStop: { patienceSteps: 0 } })).toThrow(
       /earlyStop.patienceSteps must be a positive integer/,
     );

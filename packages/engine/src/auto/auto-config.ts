@@ -108,6 +108,12 @@ export const buildAutoSetup = (input: AutoSetupInput): AutoSetup => {
       throw new ConfigError(`earlyStop.patienceSteps must be a positive integer, got ${p}`);
     fixed.early_stop_patience_steps = p;
   }
-  // NeuralForecast: early stopping needs the validation part, so the refit keeps it.
-  return { space, fixed, refitWithVal: (input.refitWithVal ?? false) || input.earlyStop !== undefined };
+  // NeuralForecast: early stopping needs the validation part, so the refit keeps it — also when
+  // early_stop_patience_steps comes through config (BaseAuto checks the config keys the same way).
+  const earlyStopInConfig = 'early_stop_patience_steps' in space;
+  return {
+    space,
+    fixed,
+    refitWithVal: (input.refitWithVal ?? false) || input.earlyStop !== undefined || earlyStopInConfig,
+  };
 };
