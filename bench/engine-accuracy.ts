@@ -6,23 +6,9 @@
  * progress on stderr. `--native on` routes matmuls to the optional BLAS path where it loads.
  */
 import { readFileSync } from 'node:fs';
-import { register } from 'node:module';
-
-// tfjs-core's gradients exist only as ESM files with extensionless imports, which plain Node cannot
-// resolve (vitest can); this hook adds '.js' inside tfjs-core's dist before the engine loads.
-register(
-  `data:text/javascript,${encodeURIComponent(`
-export async function resolve(spec, ctx, next) {
-  if (spec.startsWith('.') && (ctx.parentURL ?? '').includes('/@tensorflow/tfjs-core/dist/') && !spec.endsWith('.js')) {
-    try { return await next(spec + '.js', ctx); } catch {}
-    try { return await next(spec + '/index.js', ctx); } catch {}
-  }
-  return next(spec, ctx);
-}`)}`,
-);
-const { setBackend } = await import('../packages/engine/src/backend/backend.js');
-const { NeuralForecast } = await import('../packages/engine/src/core/neural-forecast.js');
-const { enableNativeMatmul } = await import('../packages/engine/src/native/index.js');
+import { setBackend } from '../packages/engine/src/backend/backend.js';
+import { NeuralForecast } from '../packages/engine/src/core/neural-forecast.js';
+import { enableNativeMatmul } from '../packages/engine/src/native/index.js';
 type Row = { unique_id: string; ds: string; y: number };
 type CvRow = {
   unique_id: string;
@@ -32,7 +18,8 @@ type CvRow = {
   [k: string]: unknown;
 };
 
-const LOTO6_PATH = process.env.LOTO6_CSV ?? '/work/shared/data/loto6_2000-2020.cp932.csv';
+const LOTO6_PATH =
+  process.env.LOTO6_CSV ?? new URL('../data/samples/loto6_2000-2020.cp932.csv', import.meta.url).pathname;
 
 /** AirPassengers (R datasets), 1949-01..1960-12. */
 const AIR = [

@@ -2,10 +2,10 @@
  * Engine throughput: GEMM GFLOP/s and ms per training step (raw-op MLP, the engine's MLP and
  * NHITS with NeuralForecast defaults), each with and without the native BLAS matmul path.
  * `npx tsx bench/engine.ts [--backend wasm|cpu] [--native on|off] [--quick] [--fit-steps N]`
- * The fit/predict timing reads LOTO6 from /work/shared/data (NHITS on 第1数字, max_steps 200).
+ * The fit/predict timing reads LOTO6 from data/samples (NHITS on 第1数字, max_steps 200).
  * Prints ONE JSON object on stdout; progress goes to stderr.
  */
-import { createRequire, register } from 'node:module';
+import { createRequire } from 'node:module';
 import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import path from 'node:path';
@@ -13,20 +13,9 @@ import type * as TF from '@tensorflow/tfjs-core';
 import type { ModelSpec, WindowBatch } from '../packages/engine/src/model/types.js';
 import type { NativeMatmulStatus } from '../packages/engine/src/native/index.js';
 
-// tfjs-core ships its gradients only as extensionless ESM files (dist/register_all_gradients.js),
-// which plain Node cannot resolve; this hook adds the '.js' for imports inside tfjs-core's dist.
-// It must be registered before tfjs loads, hence the dynamic imports below.
-register(
-  `data:text/javascript,${encodeURIComponent(`
-export async function resolve(spec, ctx, next) {
-  if (spec.startsWith('.') && (ctx.parentURL ?? '').includes('/@tensorflow/tfjs-core/dist/') && !spec.endsWith('.js')) {
-    try { return await next(spec + '.js', ctx); } catch {}
-  }
-  return next(spec, ctx);
-}`)}`,
-);
+// The engine registers tfjs-core's gradients (and the resolve hook plain Node needs) on load.
+await import('../packages/engine/src/backend/gradients.js').then((m) => m.registerGradients());
 const tf: typeof TF = await import('@tensorflow/tfjs-core');
-await import('@tensorflow/tfjs-core/dist/register_all_gradients.js');
 await import('@tensorflow/tfjs-backend-cpu');
 const { setWasmPaths } = await import('@tensorflow/tfjs-backend-wasm');
 const { MODELS } = await import('../packages/engine/src/models/registry.js');
@@ -35,7 +24,7 @@ const { disableNativeMatmul, enableNativeMatmul, nativeMatmulStats } =
   await import('../packages/engine/src/native/index.js');
 
 type Mode = 'native' | 'reference';
-const LOTO6_CSV = '/work/shared/data/loto6_2000-2020.cp932.csv';
+const LOTO6_CSV = new URL('../data/samples/loto6_2000-2020.cp932.csv', import.meta.url).pathname;
 const argv = process.argv.slice(2);
 const flag = (name: string): string | undefined => {
   const i = argv.indexOf(`--${name}`);

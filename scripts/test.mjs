@@ -5,7 +5,10 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { ensureDebianPackages, ensureNodeModules, ROOT, run } from './lib.mjs';
 
 /** Debian packages the tests use: a file that proves each is installed -> the package. */
-const DEBIAN_PACKAGES = {};
+const DEBIAN_PACKAGES = {
+  // OpenBLAS for the engine's optional native matmul path (its tests run when it loads).
+  '/usr/lib/x86_64-linux-gnu/libopenblas.so.0': 'libopenblas0-pthread',
+};
 
 ensureDebianPackages(DEBIAN_PACKAGES);
 ensureNodeModules();

@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import { TFJS_RESOLVE_HOOK_URL } from '../backend/gradients.js';
 import type { TrainingEvent } from '../training/train.js';
 import type { FromWorker, ToWorker, TrialJob } from './worker-protocol.js';
 
@@ -30,28 +31,6 @@ interface Pending {
 const fromSource = import.meta.url.endsWith('.ts');
 const workerUrl = new URL(fromSource ? './trial-worker.ts' : './trial-worker.js', import.meta.url);
 
-/**
- * A Node resolve hook for TensorFlow.js's ESM files, which use bundler-style extensionless and
- * directory imports (`./gradients/Abs_grad`): the engine imports one of them to register the
- * gradients, and plain Node refuses them. Copies of tfjs-core share their kernel and gradient
- * registries through a global, so loading these files beside the CommonJS main is safe.
- */
-const TFJS_RESOLVE_HOOK = `
-export async function resolve(specifier, context, next) {
-  try {
-    return await next(specifier, context);
-  } catch (error) {
-    const fromTfjs = context.parentURL && context.parentURL.includes('/@tensorflow/');
-    if (!fromTfjs || !specifier.startsWith('.')) throw error;
-    for (const suffix of ['.js', '/index.js']) {
-      try {
-        return await next(specifier + suffix, context);
-      } catch {}
-    }
-    throw error;
-  }
-}`;
-
 /** The ESM build of tsx's API (its `import` export); the CJS one cannot register ESM hooks. */
 const tsxApiUrl = (): string => {
   const pkgPath = createRequire(import.meta.url).resolve('tsx/package.json');
@@ -67,9 +46,8 @@ const tsxApiUrl = (): string => {
  * of `--import tsx` alone leaves Node 20 loading a `.ts` entry unhooked).
  */
 const spawnWorker = (): Worker => {
-  const hook = `data:text/javascript,${encodeURIComponent(TFJS_RESOLVE_HOOK)}`;
   const steps = [
-    `require('node:module').register(${JSON.stringify(hook)});`,
+    `require('node:module').register(${JSON.stringify(TFJS_RESOLVE_HOOK_URL)});`,
     fromSource
       ? `import(${JSON.stringify(tsxApiUrl())}).then((m) => { m.register(); return import(${JSON.stringify(workerUrl.href)}); });`
       : `import(${JSON.stringify(workerUrl.href)});`,

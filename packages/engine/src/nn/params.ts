@@ -3,10 +3,12 @@
  * `<model>/<block>/<layer>/<kind>` in creation order, so save/load can map weights by name and order.
  */
 import * as tf from '@tensorflow/tfjs-core';
-// tfjs-core ships without gradient kernels registered; every network built here is meant to be
-// trained, so registering them where variables are made means no caller can forget it.
-import '@tensorflow/tfjs-core/dist/register_all_gradients.js';
+import { registerGradients } from '../backend/gradients.js';
 import { createRng, type Rng } from './rng.js';
+
+// tfjs-core ships without gradients registered; every network built here is meant to be trained,
+// so registering them where variables are made means no caller can forget it.
+await registerGradients();
 
 /**
  * TensorFlow.js keeps one global registry of variable names and refuses duplicates, yet two

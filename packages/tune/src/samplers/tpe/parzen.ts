@@ -81,7 +81,10 @@ export const argsortBounded = (xs: Float64Array, low: number, high: number): Int
   const scale = high > low ? n / (high - low) : 0;
   const bucketOf = (x: number): number => Math.min(n - 1, Math.max(0, Math.floor((x - low) * scale)));
   const start = new Int32Array(n + 1);
-  for (let i = 0; i < n; i++) start[bucketOf(xs[i] as number) + 1]++;
+  for (let i = 0; i < n; i++) {
+    const next = bucketOf(xs[i] as number) + 1;
+    start[next] = (start[next] as number) + 1;
+  }
   for (let b = 0; b < n; b++) start[b + 1] = (start[b + 1] as number) + (start[b] as number);
   const fill = start.slice(0, n);
   for (let i = 0; i < n; i++) {
