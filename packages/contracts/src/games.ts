@@ -92,9 +92,7 @@ export const GAMES = {
     // straight, box, set-straight, set-box, mini
     tiers: 5,
     hasCarryOver: false,
-    schedule: [
-      ['1994-10-07', [1, 2, 3, 4, 5]],
-    ],
+    schedule: [['1994-10-07', [1, 2, 3, 4, 5]]],
   },
   numbers4: {
     id: 'numbers4',

@@ -10,6 +10,7 @@ import {
   createSearch,
   Study,
   TrialPruned,
+  type CreateSearchOptions,
   type FrozenTrial,
   type JsonValue,
   type Params,
@@ -37,23 +38,15 @@ export interface TrialStepEvent {
 }
 
 /** Options of {@link AutoModel}. */
-export interface AutoModelOptions extends AutoSetupInput {
+/** The search keys are tune's own (`searchAlg`, `pruner`, `scheduler` and their options). */
+export interface AutoModelOptions extends AutoSetupInput, Omit<CreateSearchOptions, 'backend' | 'seed'> {
   readonly model: ModelId;
   /** Frequency of the data. @default 1 (integer ds) */
   readonly freq?: Freq;
   /** Per-series scaler of every NeuralForecast fitted. @default null */
   readonly localScalerType?: LocalScalerType | null;
   /** @default 'ray' (NeuralForecast's default) */
-  readonly backend?: 'optuna' | 'ray';
-  /** @default 'tpe' (optuna) | 'basic_variant' (ray) */
-  readonly searchAlg?: string;
-  /** Optuna backend only. @default 'none' */
-  readonly pruner?: string;
-  /** Ray backend only. @default 'fifo' */
-  readonly scheduler?: string;
-  readonly searchAlgOptions?: Record<string, unknown>;
-  readonly prunerOptions?: Record<string, unknown>;
-  readonly schedulerOptions?: Record<string, unknown>;
+  readonly backend?: CreateSearchOptions['backend'];
   /** Trials to run. @default 10 */
   readonly numSamples?: number;
   /** No trial starts after this many seconds (running ones finish). */

@@ -8,7 +8,7 @@ import {
   ConfigError,
   InputError,
   isUniqueIdAlternatives,
-  parseSpec,
+  parseInput,
   parseSweepSpec,
   RUN_FIELD_NAMES,
   runSpecSchema,
@@ -101,7 +101,7 @@ export interface Expansion {
 /** The parsed run spec of an input, or the reasons it fails (paths under `run`, naming the value). */
 export const runSpecProblems = (input: RunInput): { spec?: RunSpec; reasons: string[] } => {
   try {
-    return { spec: parseSpec(runSpecSchema, input, 'run'), reasons: [] };
+    return { spec: parseInput(runSpecSchema, input, 'run'), reasons: [] };
   } catch (error) {
     if (error instanceof InputError) return { reasons: error.issues.map((i) => `${i.path}: ${i.message}`) };
     throw error;
