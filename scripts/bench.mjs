@@ -1,4 +1,4 @@
-// `npm run bench [-- NAME ...] [-- --quick]`: runs bench/NAME.ts (every bench when no name is
+// `npm run bench [-- NAME ... [--flag value ...]]`: runs bench/NAME.ts (every bench when no name is
 // given), each printing one JSON object on stdout, and writes it with the machine it ran on to
 // bench/results/NAME.json.
 import { spawnSync } from 'node:child_process';
@@ -8,8 +8,10 @@ import { ensureNodeModules, ROOT } from './lib.mjs';
 
 ensureNodeModules();
 const args = process.argv.slice(2);
-const names = args.filter((arg) => !arg.startsWith('-'));
-const flags = args.filter((arg) => arg.startsWith('-'));
+// Bench names come first; everything from the first flag on is passed to each bench as it is.
+const firstFlag = args.findIndex((arg) => arg.startsWith('-'));
+const names = firstFlag < 0 ? args : args.slice(0, firstFlag);
+const flags = firstFlag < 0 ? [] : args.slice(firstFlag);
 const available = readdirSync(`${ROOT}bench`)
   .filter((file) => file.endsWith('.ts'))
   .map((file) => file.slice(0, -3));
