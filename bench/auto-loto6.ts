@@ -21,7 +21,11 @@ const db = await openPglite();
 await importFile(db, { file: SAMPLE, game: 'loto6' });
 const panel = await loadPanel(db, { table: 'nf_loto_final', loto: 'loto6', columns: [] });
 await db.close();
-const rows = panel.uniqueId.map((id, i) => ({ unique_id: id, ds: panel.ds[i] as string, y: panel.y[i] as number }));
+const rows = panel.uniqueId.map((id, i) => ({
+  unique_id: id,
+  ds: panel.ds[i] as string,
+  y: panel.y[i] as number,
+}));
 // The last H draws of every series are held out to score the refit against the historical mean.
 const lastDs = [...new Set(panel.ds)].sort().slice(-H);
 const train = rows.filter((r) => !lastDs.includes(r.ds));
@@ -55,12 +59,17 @@ const runBackend = async (search: Record<string, unknown>) => {
   const trials = await auto.results();
   const forecast = await auto.predict();
   const byKey = new Map(test.map((r) => [`${r.unique_id}|${r.ds}`, r.y]));
-  const errors = forecast.map((f) => Math.abs((byKey.get(`${f.unique_id}|${f.ds}`) ?? NaN) - Number(f.NHITS)));
+  const errors = forecast.map((f) =>
+    Math.abs((byKey.get(`${f.unique_id}|${f.ds}`) ?? NaN) - Number(f.NHITS)),
+  );
   const result = {
     search,
     seconds: (performance.now() - started) / 1000,
     states: trials.map((t) => t.state),
-    validation_losses_reported: trials.map((t) => (t.user_attrs_valid_losses as unknown[] | undefined)?.length ?? 0),
+    failures: trials.filter((t) => t.state === 'FAIL').map((t) => ({ number: t.number, error: t.error })),
+    validation_losses_reported: trials.map(
+      (t) => (t.user_attrs_valid_losses as unknown[] | undefined)?.length ?? 0,
+    ),
     best_value: Math.min(...trials.filter((t) => t.state === 'COMPLETE').map((t) => Number(t.value))),
     best_config: auto.bestConfig,
     refit_mae_last_4_draws: errors.reduce((a, b) => a + b, 0) / errors.length,

@@ -52,7 +52,8 @@ export function maskedMedian(x: tf.Tensor3D, mask: tf.Tensor3D): tf.Tensor3D {
     const ascending = tf.neg(tf.topk(tf.neg(byColumn), t, true).values); // [B, C, T]
     const count = tf.sum(tf.cast(valid, 'int32'), 1); // [B, C]
     // Index of the lower median is floor((n - 1) / 2); -1 (no values) selects nothing -> 0.
-    const index = tf.floorDiv(tf.sub(count, 1), 2); // [B, C]
+    // The cast matters: the wasm backend's FloorDiv returns float32 even for int32 inputs.
+    const index = tf.cast(tf.floorDiv(tf.sub(count, 1), 2), 'int32'); // [B, C]
     const pick = tf.cast(tf.oneHot(tf.reshape(index, [-1]), t), 'bool'); // [B*C, T]
     const flat = tf.reshape(ascending, [b * c, t]); // [B, C, T] -> [B*C, T]
     const median = tf.sum(tf.where(pick, flat, tf.zerosLike(flat)), 1); // [B*C]
