@@ -66,3 +66,39 @@ export function createBlockMlp(store: ParamStore, options: BlockMlpOptions): Blo
     },
   };
 }
+
+/**
+ * Config fields shared by the N-BEATS family (NBEATS, NBEATSx): blocks per stack, their MLPs,
+ * dropout, activation and weight sharing, with NeuralForecast's defaults. NBEATS' dropout differs
+ * from NeuralForecast's, which raises NotImplementedError above 0; here it works as in NBEATSx.
+ */
+export const STACKED_BLOCK_FIELDS = {
+  /** Blocks per stack. @default [1, 1, 1] */
+  n_blocks: z.array(z.number().int().min(1)).default(() => [1, 1, 1]),
+  /** Hidden layers of every block, as [in, out] pairs. @default 3 × [512, 512] */
+  mlp_units: mlpUnitsSchema.default((): [number, number][] => [
+    [512, 512],
+    [512, 512],
+    [512, 512],
+  ]),
+  /** Dropout after each hidden activation. @default 0 */
+  dropout_prob_theta: z.number().min(0).lt(1).default(0),
+  /** @default 'ReLU' */
+  activation: activationSchema.default('ReLU'),
+  /** Blocks after the first of a stack reuse its weights. @default false */
+  shared_weights: z.boolean().default(false),
+};
+
+/** Refinement of a stacked config: one `n_blocks` entry per stack type. */
+export const checkBlocksPerStack = (
+  c: { readonly n_blocks: readonly number[]; readonly stack_types: readonly string[] },
+  ctx: z.RefinementCtx,
+): void => {
+  if (c.n_blocks.length !== c.stack_types.length) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['n_blocks'],
+      message: `n_blocks has ${c.n_blocks.length} entries but stack_types has ${c.stack_types.length}; give one per stack`,
+    });
+  }
+};

@@ -8,7 +8,7 @@ import { z } from 'zod';
 import type { ModelSpec } from '../../model/types.js';
 import { nbeatsSearchSpace } from './search-space.js';
 import { createParamStore } from '../../nn/params.js';
-import { activationSchema, createBlockMlp, mlpUnitsSchema } from '../block-mlp.js';
+import { checkBlocksPerStack, createBlockMlp, STACKED_BLOCK_FIELDS } from '../block-mlp.js';
 import { checkDims, toNetwork } from '../network.js';
 import { runResidualStack, type ResidualBlock } from '../residual-stack.js';
 import { identityHead, seasonalityHead, trendHead, type BasisHead, type HeadDims } from './heads.js';
@@ -33,32 +33,10 @@ export const nbeatsConfigSchema = z
       .array(z.enum(NBEATS_STACK_TYPES))
       .min(1)
       .default((): (typeof NBEATS_STACK_TYPES)[number][] => ['identity', 'trend', 'seasonality']),
-    /** Blocks per stack. @default [1, 1, 1] */
-    n_blocks: z.array(z.number().int().min(1)).default(() => [1, 1, 1]),
-    /** Hidden layers of every block, as [in, out] pairs. @default 3 × [512, 512] */
-    mlp_units: mlpUnitsSchema.default((): [number, number][] => [
-      [512, 512],
-      [512, 512],
-      [512, 512],
-    ]),
-    /**
-     * Dropout after each hidden activation. NeuralForecast's NBEATS raises NotImplementedError
-     * for values above 0; here it works as in NBEATSx. @default 0
-     */
-    dropout_prob_theta: z.number().min(0).lt(1).default(0),
-    /** @default 'ReLU' */
-    activation: activationSchema.default('ReLU'),
-    /** Blocks after the first of a stack reuse its weights. @default false */
-    shared_weights: z.boolean().default(false),
+    ...STACKED_BLOCK_FIELDS,
   })
   .superRefine((c, ctx) => {
-    if (c.n_blocks.length !== c.stack_types.length) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['n_blocks'],
-        message: `n_blocks has ${c.n_blocks.length} entries but stack_types has ${c.stack_types.length}; give one per stack`,
-      });
-    }
+    checkBlocksPerStack(c, ctx);
     if (c.stack_types.includes('trend') && c.n_basis < MIN_N_BASIS[c.basis]) {
       ctx.addIssue({
         code: 'custom',

@@ -9,7 +9,7 @@ import { z } from 'zod';
 import type { ModelSpec } from '../../model/types.js';
 import { nbeatsxSearchSpace } from './search-space.js';
 import { createParamStore } from '../../nn/params.js';
-import { activationSchema, createBlockMlp, mlpUnitsSchema } from '../block-mlp.js';
+import { checkBlocksPerStack, createBlockMlp, STACKED_BLOCK_FIELDS } from '../block-mlp.js';
 import { identityHead, seasonalityHead, trendHead, type BasisHead } from '../nbeats/heads.js';
 import { checkBasisHorizon } from '../nbeats/nbeats.js';
 import { checkDims, requireInput, toNetwork } from '../network.js';
@@ -31,29 +31,10 @@ export const nbeatsxConfigSchema = z
       .array(z.enum(NBEATSX_STACK_TYPES))
       .min(1)
       .default((): (typeof NBEATSX_STACK_TYPES)[number][] => ['identity', 'trend', 'seasonality']),
-    /** Blocks per stack. @default [1, 1, 1] */
-    n_blocks: z.array(z.number().int().min(1)).default(() => [1, 1, 1]),
-    /** Hidden layers of every block, as [in, out] pairs. @default 3 × [512, 512] */
-    mlp_units: mlpUnitsSchema.default((): [number, number][] => [
-      [512, 512],
-      [512, 512],
-      [512, 512],
-    ]),
-    /** Dropout after each hidden activation. @default 0 */
-    dropout_prob_theta: z.number().min(0).lt(1).default(0),
-    /** @default 'ReLU' */
-    activation: activationSchema.default('ReLU'),
-    /** Blocks after the first of a stack reuse its weights. @default false */
-    shared_weights: z.boolean().default(false),
+    ...STACKED_BLOCK_FIELDS,
   })
   .superRefine((c, ctx) => {
-    if (c.n_blocks.length !== c.stack_types.length) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['n_blocks'],
-        message: `n_blocks has ${c.n_blocks.length} entries but stack_types has ${c.stack_types.length}; give one per stack`,
-      });
-    }
+    checkBlocksPerStack(c, ctx);
   });
 
 /** Parsed NBEATSx config. */
