@@ -1,14 +1,9 @@
 /**
  * A pool of `worker_threads`, each its own TensorFlow.js instance, running trial fits in
  * parallel. The main thread keeps the Study (ask/tell/prune); workers only fit and stream losses.
- * From source (vitest, tsx) the worker is the `.ts` entry loaded through tsx; from the built
- * package it is the plain `.js` next to this file.
  */
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
-import { TFJS_RESOLVE_HOOK_URL } from '../backend/gradients.js';
+import type { Worker } from 'node:worker_threads';
+import { spawnEngineWorker, workerEntryUrl } from '../backend/spawn-worker.js';
 import type { TrainingEvent } from '../training/train.js';
 import type { FromWorker, ToWorker, TrialJob } from './worker-protocol.js';
 
@@ -28,32 +23,7 @@ interface Pending {
   readonly reject: (error: unknown) => void;
 }
 
-const fromSource = import.meta.url.endsWith('.ts');
-const workerUrl = new URL(fromSource ? './trial-worker.ts' : './trial-worker.js', import.meta.url);
-
-/** The ESM build of tsx's API (its `import` export); the CJS one cannot register ESM hooks. */
-const tsxApiUrl = (): string => {
-  const pkgPath = createRequire(import.meta.url).resolve('tsx/package.json');
-  const pkg = JSON.parse(readFileSync(pkgPath, 'utf8')) as {
-    exports: Record<string, { import: { default: string } }>;
-  };
-  const api = pkg.exports['./esm/api']?.import.default ?? './dist/esm/api/index.mjs';
-  return new URL(api, pathToFileURL(pkgPath)).href;
-};
-
-/**
- * Starts a worker: hooks are registered inside it before the entry is imported (an `execArgv`
- * of `--import tsx` alone leaves Node 20 loading a `.ts` entry unhooked).
- */
-const spawnWorker = (): Worker => {
-  const steps = [
-    `require('node:module').register(${JSON.stringify(TFJS_RESOLVE_HOOK_URL)});`,
-    fromSource
-      ? `import(${JSON.stringify(tsxApiUrl())}).then((m) => { m.register(); return import(${JSON.stringify(workerUrl.href)}); });`
-      : `import(${JSON.stringify(workerUrl.href)});`,
-  ];
-  return new Worker(steps.join('\n'), { eval: true });
-};
+const spawnWorker = (): Worker => spawnEngineWorker(workerEntryUrl('trial-worker', import.meta.url));
 
 /** Fixed-size pool; `run` waits for a free worker. */
 export class TrialWorkerPool {
