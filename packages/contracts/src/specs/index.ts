@@ -5,3 +5,4 @@ export * from './sweep-spec.js';
 export * from './parse.js';
 export * from './json-schema.js';
 export * from './canonical-json.js';
+export * from './run-operation.js';
