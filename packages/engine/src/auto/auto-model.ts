@@ -21,6 +21,7 @@ import {
 } from '@nflab/tune';
 import { activeBackend, ensureBackend } from '../backend/backend.js';
 import { NeuralForecast } from '../core/neural-forecast.js';
+import { nativeMatmulStatus } from '../native/enable.js';
 import type { FitOptions, ForecastRow, PredictOptions } from '../core/types.js';
 import type { Freq } from '../data/freq.js';
 import type { ModelId } from '../models/registry.js';
@@ -71,6 +72,8 @@ export interface AutoModelOptions extends AutoSetupInput, Omit<CreateSearchOptio
   readonly onTrialStart?: (trial: { readonly number: number; readonly params: Params }) => void;
   readonly onTrialStep?: (event: TrialStepEvent) => void;
   readonly onTrialComplete?: (trial: FrozenTrial) => void | Promise<void>;
+  /** Every train/validation loss of the final refit of the best configuration. */
+  readonly onRefitStep?: (event: TrainingEvent) => void;
 }
 
 /** Options of {@link AutoModel.fit}. */
@@ -181,6 +184,9 @@ export class AutoModel {
       ...(options.staticDf ? { staticDf: options.staticDf } : {}),
       valSize: this.refitWithVal ? valSize : 0,
       ...(this.options.signal ? { signal: this.options.signal } : {}),
+      ...(this.options.onRefitStep
+        ? { onProgress: ({ model: _model, ...event }) => this.options.onRefitStep?.(event) }
+        : {}),
     });
     this.fitted = nf;
   }
@@ -291,6 +297,7 @@ export class AutoModel {
           ...(data.staticDf ? { staticDf: data.staticDf } : {}),
           valSize: data.valSize,
           backend: activeBackend(),
+          nativeMatmul: nativeMatmulStatus()?.enabled ?? false,
         },
         hooks,
       );

@@ -6,6 +6,7 @@
 import { parentPort } from 'node:worker_threads';
 import { setBackend } from '../backend/backend.js';
 import { NeuralForecast } from '../core/neural-forecast.js';
+import { enableNativeMatmul } from '../native/enable.js';
 import type { FromWorker, ToWorker, TrialJob } from './worker-protocol.js';
 
 const port = parentPort;
@@ -19,6 +20,8 @@ const run = async (id: number, job: TrialJob): Promise<void> => {
   let nf: NeuralForecast | undefined;
   try {
     await setBackend(job.backend);
+    // Each trial worker is one of several busy threads: one BLAS thread each avoids oversubscription.
+    if (job.nativeMatmul) enableNativeMatmul({ threads: 1 });
     nf = new NeuralForecast({
       models: [{ id: job.model, config: job.config }],
       freq: job.freq,

@@ -16,6 +16,8 @@ export interface TrialJob {
   readonly valSize: number;
   /** The TensorFlow.js backend the main thread uses, so trials compute the same way. */
   readonly backend: BackendName;
+  /** True when the main thread runs matmuls on OpenBLAS, so trials do too (one BLAS thread each). */
+  readonly nativeMatmul: boolean;
 }
 
 /** Main thread → worker. */
