@@ -38,3 +38,4 @@ export * from './catalog.js';
 export * from './panel/roles.js';
 export * from './panel/load-panel.js';
 export * from './schema/index.js';
+export * from './study-storage/index.js';

@@ -1,0 +1,2 @@
+/** tune's StudyStorage kept in the lab database. */
+export { createPgStudyStorage, type PgStudyStorageOptions } from './pg-study-storage.js';
