@@ -20,3 +20,58 @@ export const previewQuery = z.object({
   loto: z.string().min(1).max(64).optional(),
   limit: z.coerce.number().int().min(1).max(1000).default(20),
 });
+
+const seriesIdList = z
+  .string()
+  .transform((text) =>
+    text
+      .split(',')
+      .map((item) => item.trim())
+      .filter((item) => item.length > 0),
+  )
+  .pipe(z.array(z.string().min(1).max(64)).min(1).max(200));
+
+/** `GET /api/data/tables/:table/panel?loto=&unique_ids=N1,N2&columns=hist_sum,futr_weekday` */
+export const panelQuery = z
+  .object({
+    loto: z.string().min(1).max(64),
+    /** Comma list of series; absent = every series of the game. */
+    unique_ids: seriesIdList.optional(),
+    /** Comma list of exogenous columns to include; absent = none (just ds and y). */
+    columns: seriesIdList.optional(),
+  })
+  .strict();
+
+/** One series of `GET …/panel`: days, values and the asked exogenous columns (NULL → null). */
+export const panelSeriesSchema = z.object({
+  unique_id: z.string(),
+  ds: z.array(z.string()),
+  y: z.array(z.number().nullable()),
+  exog: z.record(z.string(), z.array(z.number().nullable())),
+});
+/** `GET …/panel` response. */
+export const panelResponseSchema = z.object({ series: z.array(panelSeriesSchema) });
+
+/** `GET /api/data/tables/:table/profile?loto=` */
+export const profileQuery = z.object({ loto: z.string().min(1).max(64) }).strict();
+
+/** `GET …/profile` response: the data-quality profile of one game of a table. */
+export const profileResponseSchema = z.object({
+  rows: z.number().int(),
+  series: z.number().int(),
+  /** First and last `ds` (ISO days); null for an empty game. */
+  dateRange: z.object({ from: z.string(), to: z.string() }).nullable(),
+  /**
+   * Draw days the game's schedule has between the first and last draw but the table does not
+   * (holidays and special schedules show up here too; they are facts to look at, not errors).
+   */
+  gaps: z.object({ count: z.number().int(), dates: z.array(z.string()) }),
+  /** NULL count per column. */
+  nulls: z.record(z.string(), z.number().int()),
+  /** Distinct non-NULL values per column. */
+  distinct: z.record(z.string(), z.number().int()),
+  /** Draws (distinct ds) per weekday, 0 = Sunday. */
+  weekdays: z.array(z.object({ weekday: z.number().int().min(0).max(6), draws: z.number().int() })),
+});
+/** `GET …/profile` response. */
+export type ProfileDto = z.infer<typeof profileResponseSchema>;

@@ -1,0 +1,300 @@
+/** Schemas of the run routes (`/api/runs/...`): history list, detail, children and model operations. */
+import { z } from 'zod';
+import { BACKEND_IDS, type Backend } from '../backends.js';
+import { crossValidationFieldSchema } from '../specs/run-fields.js';
+import { commaList, isoDateTime, pageOf, pageQueryShape, runStatusSchema, uuidSchema } from './common.js';
+
+/** Columns the run history can be sorted by; `metric` sorts by the `metric` query's value. */
+export const RUN_SORT_KEYS = [
+  'created_at',
+  'start_time',
+  'duration_seconds',
+  'model_name',
+  'status',
+  'metric',
+] as const;
+/** One of {@link RUN_SORT_KEYS}. */
+export type RunSortKey = (typeof RUN_SORT_KEYS)[number];
+
+/** A metric name as stored in `metrics.cv.overall` (`mae`, `smape`, `valid_loss`). */
+export const metricNameSchema = z.string().regex(/^[a-z][a-z0-9_]{0,63}$/, {
+  message: 'use a metric name such as mae, mse, smape or valid_loss',
+});
+
+const listOf = <Item extends z.ZodType<unknown, string>>(item: Item) => commaList.pipe(z.array(item).min(1));
+const finite = z.coerce.number().refine(Number.isFinite, { message: 'must be a finite number' });
+
+/** `GET /api/runs` query: filters (comma lists match any), sort and page. */
+export const listRunsQuerySchema = z
+  .object({
+    status: listOf(runStatusSchema).optional(),
+    model: listOf(z.string().min(1).max(64)).optional(),
+    backend: listOf(z.enum(BACKEND_IDS as [Backend, ...Backend[]])).optional(),
+    loto: listOf(z.string().min(1).max(64)).optional(),
+    /** Runs whose unique_ids contain this series. */
+    unique_id: z.string().min(1).max(64).optional(),
+    h: z.coerce.number().int().min(1).optional(),
+    loss: z.string().min(1).max(64).optional(),
+    sweep_id: uuidSchema.optional(),
+    parent_run_id: uuidSchema.optional(),
+    /** Runs created at or after this instant (ISO date or date-time). */
+    from: z.iso
+      .date()
+      .or(z.iso.datetime({ offset: true }))
+      .optional(),
+    /** Runs created before this instant; a bare date includes that whole day. */
+    to: z.iso
+      .date()
+      .or(z.iso.datetime({ offset: true }))
+      .optional(),
+    /** Which metric `metricValue`, `metric_min/max` and `sort=metric` use. @default 'mae' */
+    metric: metricNameSchema.default('mae'),
+    metric_min: finite.optional(),
+    metric_max: finite.optional(),
+    /** @default 'created_at' */
+    sort: z.enum(RUN_SORT_KEYS).default('created_at'),
+    /** @default 'desc' */
+    order: z.enum(['asc', 'desc']).default('desc'),
+    ...pageQueryShape,
+  })
+  .strict();
+/** Parsed `GET /api/runs` query. */
+export type ListRunsQuery = z.output<typeof listRunsQuerySchema>;
+
+/** One row of the run history. */
+export const runListItemSchema = z.object({
+  id: uuidSchema,
+  status: runStatusSchema,
+  table_name: z.string().nullable(),
+  loto: z.string().nullable(),
+  unique_ids: z.array(z.string()),
+  model_name: z.string().nullable(),
+  backend: z.string().nullable(),
+  horizon: z.number().int().nullable(),
+  loss: z.string().nullable(),
+  metric: z.string().nullable(),
+  /** `metrics.cv.overall[<metric query>]`, else `metrics.valid_loss`; null when the run has neither. */
+  metricValue: z.number().nullable(),
+  start_time: isoDateTime.nullable(),
+  end_time: isoDateTime.nullable(),
+  duration_seconds: z.number().nullable(),
+  sweep_id: uuidSchema.nullable(),
+  parent_run_id: uuidSchema.nullable(),
+  /** train, predict, refit or cv (null on databases from before run operations). */
+  operation: z.string().nullable(),
+  error_message: z.string().nullable(),
+  created_at: isoDateTime,
+});
+/** One row of the run history. */
+export type RunListItemDto = z.infer<typeof runListItemSchema>;
+/** `GET /api/runs` response. */
+export const listRunsResponseSchema = pageOf(runListItemSchema);
+
+/** `GET /api/runs/:id` response: every column of nf_model_runs (JSON columns as they are stored). */
+export const runDetailSchema = runListItemSchema
+  .omit({ metricValue: true })
+  .extend({
+    optimization_config: z.unknown(),
+    search_space: z.unknown(),
+    metrics: z.record(z.string(), z.unknown()),
+    best_params: z.unknown(),
+    model_properties: z.unknown(),
+    resource_summary: z.unknown(),
+    system_info: z.unknown(),
+    traceback: z.string().nullable(),
+    logs: z.string().nullable(),
+    spec: z.unknown(),
+    seed: z.number().nullable(),
+    data_fingerprint: z.string().nullable(),
+    engine_version: z.string().nullable(),
+    mlflow_run_id: z.string().nullable(),
+    mlflow_experiment: z.string().nullable(),
+    priority: z.number().int(),
+    attempt: z.number().int(),
+    worker_id: z.string().nullable(),
+    heartbeat_at: isoDateTime.nullable(),
+    updated_at: isoDateTime,
+  })
+  .loose();
+/** `GET /api/runs/:id` response. */
+export type RunDetailDto = z.infer<typeof runDetailSchema>;
+
+/** Path of the routes under one run. */
+export const runParamsSchema = z.object({ id: uuidSchema });
+/** Path of one artifact of a run. */
+export const artifactParamsSchema = runParamsSchema.extend({ artifactId: z.coerce.number().int().min(1) });
+
+/** One trial of a run's search, with its parameters and intermediate values. */
+export const trialSchema = z.object({
+  id: z.number().int(),
+  number: z.number().int(),
+  state: z.enum(['RUNNING', 'COMPLETE', 'PRUNED', 'FAIL', 'WAITING']),
+  value: z.number().nullable(),
+  params: z.record(z.string(), z.unknown()),
+  intermediate: z.array(z.object({ step: z.number().int(), value: z.number() })),
+  datetime_start: isoDateTime.nullable(),
+  datetime_complete: isoDateTime.nullable(),
+  duration_seconds: z.number().nullable(),
+  error_message: z.string().nullable(),
+});
+/** One trial of a run's search. */
+export type TrialDto = z.infer<typeof trialSchema>;
+/** `GET /api/runs/:id/trials` response, by trial number. */
+export const listTrialsResponseSchema = z.array(trialSchema);
+
+/** `GET /api/runs/:id/step-metrics` query: one trial's steps, and only rows after a cursor (live updates). */
+export const stepMetricsQuerySchema = z
+  .object({
+    trial_id: z.coerce.number().int().min(1).optional(),
+    after_id: z.coerce.number().int().min(0).optional(),
+    /** @default 10000 */
+    limit: z.coerce.number().int().min(1).max(100000).default(10000),
+  })
+  .strict();
+/** One training step's losses. */
+export const stepMetricSchema = z.object({
+  id: z.number().int(),
+  trial_id: z.number().int().nullable(),
+  step: z.number().int(),
+  train_loss: z.number().nullable(),
+  valid_loss: z.number().nullable(),
+  learning_rate: z.number().nullable(),
+  at: isoDateTime,
+});
+/** One training step's losses. */
+export type StepMetricDto = z.infer<typeof stepMetricSchema>;
+/** `GET /api/runs/:id/step-metrics` response, by id. */
+export const listStepMetricsResponseSchema = z.array(stepMetricSchema);
+
+/** `GET /api/runs/:id/resources` query. */
+export const resourcesQuerySchema = z
+  .object({
+    after_id: z.coerce.number().int().min(0).optional(),
+    /** @default 10000 */
+    limit: z.coerce.number().int().min(1).max(100000).default(10000),
+  })
+  .strict();
+/** One resource-monitor sample (CPU in percent of the machine, bytes as gauges or counters). */
+export const resourceSampleSchema = z.object({
+  id: z.number().int(),
+  run_id: uuidSchema,
+  at: isoDateTime,
+  cpu_process: z.number().nullable(),
+  cpu_system: z.number().nullable(),
+  rss_bytes: z.number().nullable(),
+  heap_bytes: z.number().nullable(),
+  mem_used_bytes: z.number().nullable(),
+  mem_total_bytes: z.number().nullable(),
+  disk_read_bytes: z.number().nullable(),
+  disk_write_bytes: z.number().nullable(),
+  net_rx_bytes: z.number().nullable(),
+  net_tx_bytes: z.number().nullable(),
+  gpu_util: z.number().nullable(),
+  vram_used_bytes: z.number().nullable(),
+  vram_total_bytes: z.number().nullable(),
+});
+/** One resource-monitor sample. */
+export type ResourceSampleDto = z.infer<typeof resourceSampleSchema>;
+/** `GET /api/runs/:id/resources` response, by id. */
+export const listResourcesResponseSchema = z.array(resourceSampleSchema);
+
+/** `GET /api/runs/:id/predictions` query. */
+export const predictionsQuerySchema = z
+  .object({ kind: z.enum(['forecast', 'insample']).default('forecast') })
+  .strict();
+/** One predicted value: a day (`ds`) or a position (`step`), the model and its output suffix. */
+export const predictionSchema = z.object({
+  unique_id: z.string(),
+  ds: z.string().nullable(),
+  step: z.number().int().nullable(),
+  model: z.string(),
+  /** '' for the point forecast, '-median', '-lo-90', '-hi-90' … */
+  suffix: z.string(),
+  value: z.number(),
+});
+/** `GET /api/runs/:id/predictions` response, by unique_id, time, model, suffix. */
+export const listPredictionsResponseSchema = z.array(predictionSchema);
+
+/** One cross-validation value with its window's cutoff and the actual `y`. */
+export const cvResultSchema = predictionSchema.extend({
+  cutoff: z.string().nullable(),
+  cutoff_step: z.number().int().nullable(),
+  y: z.number().nullable(),
+});
+/** `GET /api/runs/:id/cv` response, by unique_id, cutoff, time, model, suffix. */
+export const listCvResponseSchema = z.array(cvResultSchema);
+
+/** A file a run wrote; download it from `…/artifacts/:artifactId/download`. */
+export const artifactSchema = z.object({
+  id: z.number().int(),
+  run_id: uuidSchema,
+  path: z.string(),
+  kind: z.string(),
+  sha256: z.string().nullable(),
+  bytes: z.number().nullable(),
+  created_at: isoDateTime,
+});
+/** `GET /api/runs/:id/artifacts` response. */
+export const listArtifactsResponseSchema = z.array(artifactSchema);
+
+/** `POST /api/runs` body: one run spec (validated with the run spec schema). */
+export const startRunRequestSchema = z.object({ spec: z.unknown() }).strict();
+/** `POST /api/runs` and model-operation responses: the new run. */
+export const startRunResponseSchema = z.object({ runId: uuidSchema });
+
+/** `POST /api/runs/:id/cancel` and `POST /api/sweeps/:id/cancel` response. */
+export const cancelResponseSchema = z.object({
+  /** Runs that were queued and are now cancelled. */
+  cancelled: z.number().int(),
+  /** Runs that were running and were asked to stop (their worker ends them). */
+  requested: z.number().int(),
+});
+
+/** `POST /api/runs/:id/predict` body. */
+export const predictRequestSchema = z
+  .object({
+    /** Forecast from the table's current rows (true) or from the data the parent was fitted on. @default true */
+    latest_data: z.boolean().default(true),
+  })
+  .strict();
+/** `POST /api/runs/:id/refit` body (nothing to choose). */
+export const refitRequestSchema = z.object({}).strict();
+/** `POST /api/runs/:id/cv` body. */
+export const cvRequestSchema = z
+  .object({
+    n_windows: crossValidationFieldSchema.shape.n_windows,
+    step_size: crossValidationFieldSchema.shape.step_size,
+    refit: crossValidationFieldSchema.shape.refit,
+  })
+  .strict();
+
+/** Registry stages, from development to retirement. */
+export const REGISTRY_STAGE_IDS = ['dev', 'staging', 'prod', 'archived'] as const;
+/** `POST /api/runs/:id/promote` body; `prod` needs the admin role. */
+export const promoteRequestSchema = z
+  .object({
+    stage: z.enum(REGISTRY_STAGE_IDS),
+    /** A named pointer such as 'champion', moved to this version. */
+    alias: z
+      .string()
+      .regex(/^[a-z][a-z0-9_-]{0,63}$/)
+      .optional(),
+    /** Registered model name. @default the run's model_name */
+    name: z.string().min(1).max(128).optional(),
+  })
+  .strict();
+/** A row of the model registry. */
+export const registryEntrySchema = z.object({
+  id: z.number().int(),
+  name: z.string(),
+  version: z.number().int(),
+  run_id: uuidSchema,
+  stage: z.enum(REGISTRY_STAGE_IDS),
+  aliases: z.array(z.string()),
+  description: z.string().nullable(),
+  tags: z.record(z.string(), z.unknown()),
+  created_at: isoDateTime,
+  updated_at: isoDateTime,
+});
+/** A row of the model registry. */
+export type RegistryEntryDto = z.infer<typeof registryEntrySchema>;
