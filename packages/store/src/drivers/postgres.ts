@@ -48,6 +48,11 @@ export const openPostgres = async ({ url, maxConnections = 10 }: PostgresOptions
       const client = await pool.connect().catch((error: unknown) => {
         throw storeError(error, 'connect');
       });
+      // The pool listens for 'error' only on idle clients. A checked-out client whose server
+      // connection dies (restart, pg_terminate_backend) emits 'error' too; unheard, that event
+      // would crash the process, while the failed query already rejects with the same error.
+      const ignoreBrokenConnection = (): void => undefined;
+      client.on('error', ignoreBrokenConnection);
       try {
         await client.query('BEGIN');
         const result = await fn(wrap(client));
@@ -57,6 +62,7 @@ export const openPostgres = async ({ url, maxConnections = 10 }: PostgresOptions
         await client.query('ROLLBACK').catch(() => undefined);
         throw error;
       } finally {
+        client.removeListener('error', ignoreBrokenConnection);
         client.release();
       }
     },

@@ -7,6 +7,7 @@ import type {
   PredictionKind,
   RegistryStage,
   RunBackend,
+  RunOperationKind,
   RunStatus,
   StudyDirection,
   TrialStateValue,
@@ -78,6 +79,14 @@ export const TABLES = {
     heartbeat_at: 'timestamptz | null',
     created_at: 'timestamptz',
     updated_at: 'timestamptz',
+    spec_fingerprint: 'text | null',
+    operation: 'text',
+    operation_options: 'jsonb',
+    max_attempts: 'integer',
+    retry_delay_seconds: 'double precision',
+    not_before: 'timestamptz | null',
+    cancel_requested_at: 'timestamptz | null',
+    queue_order: 'bigint',
   },
   /** A hyperparameter search (tune's study), owned by at most one run. */
   nf_studies: {
@@ -311,7 +320,10 @@ export type SchemaVersionRow = Row<'nflab_schema_version'>;
 /** A row of `nf_sweeps`. */
 export type SweepRow = Narrow<Row<'nf_sweeps'>, { status: RunStatus }>;
 /** A row of `nf_model_runs`. */
-export type ModelRunRow = Narrow<Row<'nf_model_runs'>, { status: RunStatus; backend: RunBackend | null }>;
+export type ModelRunRow = Narrow<
+  Row<'nf_model_runs'>,
+  { status: RunStatus; backend: RunBackend | null; operation: RunOperationKind }
+>;
 /** A row of `nf_studies`. */
 export type StudyRow = Narrow<Row<'nf_studies'>, { direction: StudyDirection }>;
 /** A row of `nf_trials`. */

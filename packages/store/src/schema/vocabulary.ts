@@ -1,4 +1,5 @@
 /** The closed vocabularies the schema's CHECK constraints allow, for code that writes those columns. */
+import { RUN_OPERATION_KINDS } from '@nflab/contracts';
 
 /** `nf_model_runs.status` and `nf_sweeps.status`: queued → running → finished | failed | cancelled. */
 export const RUN_STATUSES = ['queued', 'running', 'finished', 'failed', 'cancelled'] as const;
@@ -30,11 +31,17 @@ export const RUN_BACKENDS = ['optuna', 'ray'] as const;
 /** One of {@link RUN_BACKENDS}. */
 export type RunBackend = (typeof RUN_BACKENDS)[number];
 
+/** `nf_model_runs.operation`: the contracts' run operation kinds (train, predict, refit, cv). */
+export const RUN_OPERATIONS = RUN_OPERATION_KINDS;
+/** One of {@link RUN_OPERATIONS}. */
+export type RunOperationKind = (typeof RUN_OPERATIONS)[number];
+
 /** Which column each vocabulary constrains; a test reads the CHECK constraints and compares. */
 export const CHECKED_COLUMNS = [
   { table: 'nf_model_runs', column: 'status', values: RUN_STATUSES },
   { table: 'nf_sweeps', column: 'status', values: RUN_STATUSES },
   { table: 'nf_model_runs', column: 'backend', values: RUN_BACKENDS },
+  { table: 'nf_model_runs', column: 'operation', values: RUN_OPERATIONS },
   { table: 'nf_trials', column: 'state', values: TRIAL_STATES },
   { table: 'nf_model_registry', column: 'stage', values: REGISTRY_STAGES },
   { table: 'nf_predictions', column: 'kind', values: PREDICTION_KINDS },
