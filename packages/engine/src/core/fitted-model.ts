@@ -5,6 +5,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { ConfigError } from '@nflab/contracts';
 import { parseCommonConfig, splitConfig, validLossSpec, type CommonConfig } from '../config/common.js';
+import { checkConfigKeys, configAlias } from '../config/config-keys.js';
 import type { Panel } from '../data/panel.js';
 import { createLoss } from '../losses/registry.js';
 import type { Loss } from '../losses/types.js';
@@ -33,10 +34,14 @@ export interface CoreModel {
 
 let revinCounter = 0;
 
-/** Resolves an entry against the registry and parses both configs; a ConfigError names the model and key. */
+/**
+ * Resolves an entry against the registry and parses both configs; a ConfigError names the model and
+ * key, unknown keys included (see checkConfigKeys).
+ */
 export const resolveModel = (entry: ModelEntry, name: string): CoreModel => {
   const spec = getModelSpec(entry.id);
-  const { common: rawCommon, model: rawModel } = splitConfig(entry.config);
+  const known = checkConfigKeys(entry.config, { modelName: name, spec });
+  const { common: rawCommon, model: rawModel } = splitConfig(known);
   const common = parseCommonConfig(rawCommon, { modelDefaults: spec.commonDefaults, modelName: name });
   const parsed = spec.configSchema.safeParse(rawModel);
   if (!parsed.success) {
@@ -121,11 +126,18 @@ export const modelVariables = (model: CoreModel): tf.Variable[] => [
 export const outputColumns = (model: CoreModel): string[] =>
   model.loss.outputNames.map((suffix) => `${model.name}${suffix}`);
 
-/** Default column names: alias, else label with a counter for repeats (NHITS, NHITS1 …). */
+/** Column names: the entry's alias (or NeuralForecast's `alias` config key), else label with a counter for repeats (NHITS, NHITS1 …). */
 export const modelNames = (entries: readonly ModelEntry[]): string[] => {
   const seen = new Map<string, number>();
   const names = entries.map((entry) => {
-    if (entry.alias) return entry.alias;
+    const fromConfig = configAlias(entry.config);
+    if (entry.alias && fromConfig && entry.alias !== fromConfig) {
+      throw new ConfigError(
+        `model '${entry.id}': alias '${entry.alias}' and config.alias '${fromConfig}' differ; give one of them`,
+      );
+    }
+    const alias = entry.alias || fromConfig;
+    if (alias) return alias;
     const label = getModelSpec(entry.id).label;
     const count = seen.get(label) ?? 0;
     seen.set(label, count + 1);
