@@ -1,0 +1,120 @@
+/**
+ * The resource monitor of a run: a `before` sample at start, one every `intervalMs` on an unref'd
+ * timer that does not drift, an `after` sample at stop, and a summary that includes what the
+ * monitor itself cost.
+ */
+import { ConfigError } from '@nflab/contracts';
+import { hasNvidiaGpu, probeGpus, startNvidiaSmiStream, type GpuStream } from './gpu.js';
+import { createSampler } from './sampler.js';
+import { createSeriesAccumulator } from './summarize.js';
+import type { MonitorOptions, ResourceMonitor, ResourceSample, ResourceSummary } from './types.js';
+
+const DEFAULT_INTERVAL_MS = 1000;
+// Below this the monitor would measure mostly itself and timer jitter.
+const MIN_INTERVAL_MS = 10;
+// nvidia-smi needs a moment to start; the `before` sample waits this long for its first line at most.
+const GPU_FIRST_READING_WAIT_MS = 3000;
+
+const checkInterval = (intervalMs: number): number => {
+  if (!Number.isFinite(intervalMs) || intervalMs < MIN_INTERVAL_MS) {
+    throw new ConfigError(
+      `intervalMs: ${intervalMs} is not a usable sampling interval — give a number of milliseconds ≥ ${MIN_INTERVAL_MS} (default ${DEFAULT_INTERVAL_MS})`,
+    );
+  }
+  return intervalMs;
+};
+
+const startGpuStream = async (options: MonitorOptions, intervalMs: number): Promise<GpuStream | null> => {
+  if (options.gpu === 'off' || !hasNvidiaGpu(await probeGpus())) return null;
+  const stream = startNvidiaSmiStream(intervalMs);
+  await stream.firstReading(GPU_FIRST_READING_WAIT_MS);
+  return stream;
+};
+
+/**
+ * Starts monitoring: takes the `before` sample (disk and network counts start here) and returns
+ * the running monitor. The one-time GPU probe is not part of `monitorCpuMs`; the sampling is.
+ */
+export const startResourceMonitor = async (options: MonitorOptions = {}): Promise<ResourceMonitor> => {
+  const intervalMs = checkInterval(options.intervalMs ?? DEFAULT_INTERVAL_MS);
+  const gpu = await startGpuStream(options, intervalMs);
+  const { onSample } = options;
+  const processCpuStart = process.cpuUsage();
+  const monitorStart = performance.now();
+  const take = createSampler(gpu);
+  const series = createSeriesAccumulator();
+  // Sampling is synchronous and runs on the main thread, so its wall time is an upper bound of its
+  // CPU time. process.cpuUsage() around it would not do: it counts every thread, and the worker
+  // threads training models keep running meanwhile. (Node 20 has no per-thread CPU clock.)
+  let monitorMs = 0;
+  let onSampleErrors = 0;
+  // onSample calls run one after another, off the sampling path, so a slow sink never delays a sample.
+  let delivered: Promise<void> = Promise.resolve();
+  let timer: NodeJS.Timeout | undefined;
+  let slot = 0;
+  let summary: Promise<ResourceSummary> | undefined;
+  let latest: ResourceSample;
+
+  const record = (): ResourceSample => {
+    const started = performance.now();
+    const sample = take();
+    series.add(sample);
+    latest = sample;
+    if (onSample !== undefined) {
+      delivered = delivered
+        .then(() => onSample(sample))
+        .catch(() => {
+          onSampleErrors += 1;
+        });
+    }
+    monitorMs += performance.now() - started;
+    return sample;
+  };
+
+  // Each timeout aims at monitorStart + slot × interval, so lateness does not accumulate; after a
+  // long block of the event loop the missed slots are skipped instead of fired in a burst.
+  const scheduleNext = (): void => {
+    const now = performance.now();
+    slot = Math.max(slot + 1, Math.floor((now - monitorStart) / intervalMs) + 1);
+    timer = setTimeout(onTick, monitorStart + slot * intervalMs - now);
+    timer.unref();
+  };
+  const onTick = (): void => {
+    record();
+    const started = performance.now();
+    scheduleNext();
+    monitorMs += performance.now() - started;
+  };
+
+  const before = record();
+  scheduleNext();
+
+  const finish = async (): Promise<ResourceSummary> => {
+    clearTimeout(timer);
+    const after = record();
+    const cpu = process.cpuUsage(processCpuStart);
+    gpu?.close();
+    await delivered;
+    const monitorCpuMs = monitorMs + (gpu?.parseMs() ?? 0);
+    const processCpuMs = (cpu.user + cpu.system) / 1000;
+    return {
+      samples: series.count(),
+      intervalMs,
+      before,
+      after,
+      series: series.stats(),
+      monitorCpuMs,
+      processCpuMs,
+      monitorCostPercent: processCpuMs > 0 ? (monitorCpuMs / processCpuMs) * 100 : 0,
+      onSampleErrors,
+    };
+  };
+
+  return {
+    latest: () => latest,
+    stop: () => {
+      summary ??= finish();
+      return summary;
+    },
+  };
+};
