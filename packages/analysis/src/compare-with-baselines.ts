@@ -97,6 +97,20 @@ function forecastWindow(
   }
 }
 
+/** Asks for each window's history once, not once per baseline: the caller may slice or query for it. */
+function rememberHistories(
+  histories: BaselineComparisonInput['histories'],
+): BaselineComparisonInput['histories'] {
+  const remembered = new Map<string, Map<string | number, readonly number[]>>();
+  return (uniqueId, cutoff) => {
+    const seriesHistories = remembered.get(uniqueId) ?? new Map<string | number, readonly number[]>();
+    remembered.set(uniqueId, seriesHistories);
+    const history = seriesHistories.get(cutoff) ?? histories(uniqueId, cutoff);
+    seriesHistories.set(cutoff, history);
+    return history;
+  };
+}
+
 function errorsOf(points: readonly EvaluatedPoint[]): number[] {
   return points.map((p) => p.y - p.yhat);
 }
@@ -108,10 +122,11 @@ export function compareWithBaselines(input: BaselineComparisonInput): BaselineCo
   const model = evaluate(input.points, evaluateOptions);
   const steps = stepsWithinWindows(input.points, h);
   const modelErrors = errorsOf(input.points);
+  const withHistories = { ...input, histories: rememberHistories(input.histories) };
   const baselines = {} as Record<BaselineId, Evaluation>;
   const significance = {} as Record<BaselineId, DieboldMarianoResult | null>;
   for (const id of BASELINE_IDS) {
-    const points = baselinePoints(id, steps, input);
+    const points = baselinePoints(id, steps, withHistories);
     baselines[id] = evaluate(points, evaluateOptions);
     significance[id] = dieboldMariano(modelErrors, errorsOf(points), { h, loss: input.loss ?? 'absolute' });
   }

@@ -103,4 +103,28 @@ describe('compareWithBaselines', () => {
       /history of uniqueId 'A' at cutoff 3: .*at least 2/,
     );
   });
+
+  it('asks for each window history once and keeps cutoffs 3 and "3" apart', () => {
+    const asked: string[] = [];
+    const base = input(() => 0);
+    const points = [...base.points, { uniqueId: 'A', cutoff: '3', y: 1, yhat: 1 }];
+    const result = compareWithBaselines({
+      ...base,
+      points,
+      histories: (uniqueId, cutoff) => {
+        asked.push(`${uniqueId}@${JSON.stringify(cutoff)}`);
+        return base.histories(uniqueId, cutoff);
+      },
+    });
+    expect(asked).toEqual(['A@3', 'B@3', 'A@4', 'B@4', 'A@"3"']);
+    expect(result.model.points).toBe(9);
+  });
+
+  it('returns null metrics and no win for no points', () => {
+    const empty = compareWithBaselines({ ...input(() => 0), points: [] });
+    expect(empty.model.overall.mae).toBeNull();
+    expect(empty.baselines.naive.points).toBe(0);
+    expect(empty.significance.naive).toBeNull();
+    expect(empty.beatsAllBaselines).toBe(false);
+  });
 });
