@@ -304,6 +304,47 @@ export const TABLES = {
     entity_id: 'text | null',
     details: 'jsonb',
   },
+  /** A local account of the API server (password as an scrypt hash with its parameters). */
+  nf_users: {
+    id: 'uuid',
+    username: 'text',
+    password_hash: 'text',
+    role: 'text',
+    disabled: 'boolean',
+    created_at: 'timestamptz',
+    updated_at: 'timestamptz',
+  },
+  /** A browser session; `id` is the SHA-256 of the cookie's token. */
+  nf_sessions: {
+    id: 'text',
+    user_id: 'uuid',
+    created_at: 'timestamptz',
+    expires_at: 'timestamptz',
+    last_seen_at: 'timestamptz',
+    ip: 'text | null',
+    user_agent: 'text | null',
+  },
+  /** An API token (stored as its SHA-256) for scripts and other machines. */
+  nf_api_tokens: {
+    id: 'uuid',
+    user_id: 'uuid',
+    name: 'text',
+    token_hash: 'text',
+    created_at: 'timestamptz',
+    last_used_at: 'timestamptz | null',
+    expires_at: 'timestamptz | null',
+    revoked: 'boolean',
+  },
+  /** Live events written by triggers, streamed by the server in id order. */
+  nf_events: {
+    id: 'bigint',
+    at: 'timestamptz',
+    type: 'text',
+    run_id: 'uuid | null',
+    sweep_id: 'uuid | null',
+    payload: 'jsonb',
+    tx: 'bigint',
+  },
 } as const satisfies Record<string, TableColumns>;
 
 /** A table of the lab schema. */
@@ -360,3 +401,11 @@ export type ReportRow = Row<'nf_reports'>;
 export type DriftMetricRow = Row<'nf_drift_metrics'>;
 /** A row of `nf_audit_log`. */
 export type AuditLogRow = Row<'nf_audit_log'>;
+/** A row of `nf_users`. */
+export type UserRow = Row<'nf_users'>;
+/** A row of `nf_sessions`. */
+export type SessionRow = Row<'nf_sessions'>;
+/** A row of `nf_api_tokens`. */
+export type ApiTokenRow = Row<'nf_api_tokens'>;
+/** A row of `nf_events`. */
+export type EventRow = Row<'nf_events'>;
