@@ -55,10 +55,13 @@ export const startResourceMonitor = async (options: MonitorOptions = {}): Promis
   let summary: Promise<ResourceSummary> | undefined;
   let latest: ResourceSample;
 
+  let samples = 0;
+
   const record = (): ResourceSample => {
     const started = performance.now();
     const sample = take();
-    series.add(sample);
+    if (samples > 0) series.add(sample);
+    samples += 1;
     latest = sample;
     if (onSample !== undefined) {
       delivered = delivered
@@ -98,7 +101,7 @@ export const startResourceMonitor = async (options: MonitorOptions = {}): Promis
     const monitorCpuMs = monitorMs + (gpu?.parseMs() ?? 0);
     const processCpuMs = (cpu.user + cpu.system) / 1000;
     return {
-      samples: series.count(),
+      samples,
       intervalMs,
       before,
       after,

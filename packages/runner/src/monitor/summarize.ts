@@ -10,8 +10,6 @@ interface Totals {
 /** Running peak and mean of every series. */
 export interface SeriesAccumulator {
   add(sample: ResourceSample): void;
-  /** Samples added so far. */
-  count(): number;
   /** Peak (maximum) and arithmetic mean of each series over its non-null values; null where all were null. */
   stats(): Record<SampledSeries, SeriesStats>;
 }
@@ -21,10 +19,8 @@ export const createSeriesAccumulator = (): SeriesAccumulator => {
   const totals = new Map<SampledSeries, Totals>(
     SAMPLED_SERIES.map((series) => [series, { peak: null, sum: 0, count: 0 }]),
   );
-  let samples = 0;
   return {
     add: (sample) => {
-      samples += 1;
       for (const [series, total] of totals) {
         const value = sample[series];
         if (value === null) continue;
@@ -33,7 +29,6 @@ export const createSeriesAccumulator = (): SeriesAccumulator => {
         total.count += 1;
       }
     },
-    count: () => samples,
     stats: () =>
       Object.fromEntries(
         [...totals].map(([series, { peak, sum, count }]) => [

@@ -64,6 +64,11 @@ export interface ResourceSummary {
   readonly intervalMs: number;
   readonly before: ResourceSample;
   readonly after: ResourceSample;
+  /**
+   * Peak and mean over the samples taken during the run (the ticks and `after`). `before` is left
+   * out: it describes the moment the run began, and its process CPU covers the process's whole
+   * life until then (there is no earlier sample), which would pass for a peak of the run.
+   */
   readonly series: Readonly<Record<SampledSeries, SeriesStats>>;
   /** CPU the monitor's own sampling took (an upper bound: its wall time on the main thread). */
   readonly monitorCpuMs: number;

@@ -7,7 +7,7 @@ import { Worker } from 'node:worker_threads';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '@nflab/contracts';
-import { startResourceMonitor, type ResourceSample } from '../../src/monitor/index.js';
+import { startResourceMonitor, summarize, type ResourceSample } from '../../src/monitor/index.js';
 import { hasNvidiaGpu, probeGpus } from '../../src/monitor/gpu.js';
 import { readCpuTimes, readProcessIo } from '../../src/monitor/proc-files.js';
 
@@ -65,6 +65,8 @@ describe('startResourceMonitor', () => {
     expect(summary.monitorCpuMs).toBeGreaterThan(0);
     expect(summary.monitorCostPercent).toBeCloseTo((summary.monitorCpuMs / summary.processCpuMs) * 100, 6);
     expect(summary.onSampleErrors).toBe(0);
+    // The series leave `before` out: its CPU covers the process's life before the run.
+    expect(summary.series).toEqual(summarize(samples.slice(1)));
   });
 
   it('sees CPU burnt in a worker thread as process CPU', async () => {
