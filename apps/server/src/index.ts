@@ -1,2 +1,13 @@
 export { buildServer, type ServerOptions } from './app.js';
 export type { ErrorBody } from './errors.js';
+export {
+  ensureInitialAdmin,
+  createUser,
+  findUserByName,
+  listUsers,
+  updateUser,
+  type InitialAdmin,
+  type NewUser,
+} from './auth/users.js';
+export { createApiToken, type NewApiToken } from './auth/api-tokens.js';
+export { SESSION_COOKIE, type RouteAccess } from './auth/plugin.js';

@@ -1,19 +1,23 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { importFile } from '@nflab/store';
 import { openTestDb, testDbKinds, type TestDb } from '@nflab/store/testing';
 import { buildServer } from '../src/app.js';
+import { signIn } from './sign-in.js';
 
 const LOTO6 = new URL('../../../data/samples/loto6_2000-2020.cp932.csv', import.meta.url).pathname;
 
 describe.each(await testDbKinds())('data and health routes on %s', (kind) => {
   let db: TestDb;
   let app: FastifyInstance;
+  let get: (url: string) => Promise<LightMyRequestResponse>;
 
   beforeAll(async () => {
     db = await openTestDb(kind, { migrate: true });
     await importFile(db, { file: LOTO6, game: 'loto6' });
     app = await buildServer({ db });
+    const { cookie } = await signIn(db, 'viewer');
+    get = (url) => app.inject({ url, headers: { cookie } });
   });
   afterAll(async () => {
     await app.close();
@@ -26,32 +30,32 @@ describe.each(await testDbKinds())('data and health routes on %s', (kind) => {
   });
 
   test('tables → games → series → preview', async () => {
-    const tables = (await app.inject('/api/data/tables')).json();
+    const tables = (await get('/api/data/tables')).json();
     expect(tables.tables).toContainEqual({ name: 'nf_loto_final', kind: 'table' });
-    expect((await app.inject('/api/data/tables/nf_loto_final/games')).json().games).toEqual(['loto6']);
-    const series = (await app.inject('/api/data/tables/nf_loto_final/games/loto6/series')).json().series;
+    expect((await get('/api/data/tables/nf_loto_final/games')).json().games).toEqual(['loto6']);
+    const series = (await get('/api/data/tables/nf_loto_final/games/loto6/series')).json().series;
     expect(series).toHaveLength(7);
     expect(series[1]).toEqual({ uniqueId: 'N1', rows: 1498, start: '2000-10-05', end: '2020-07-09' });
-    const preview = (await app.inject('/api/data/tables/nf_loto_final/preview?loto=loto6&limit=2')).json();
+    const preview = (await get('/api/data/tables/nf_loto_final/preview?loto=loto6&limit=2')).json();
     expect(preview.rows).toHaveLength(2);
     expect(preview.columns.slice(0, 5)).toEqual(['loto', 'num', 'ds', 'unique_id', 'y']);
   });
 
   test('invalid input is 400 with the field named; unknown names are 404; injection is refused', async () => {
-    const tooMany = await app.inject('/api/data/tables/nf_loto_final/preview?limit=5000');
+    const tooMany = await get('/api/data/tables/nf_loto_final/preview?limit=5000');
     expect(tooMany.statusCode).toBe(400);
     const body = tooMany.json();
     expect(body.error.code).toBe('config');
     expect(body.error.issues[0].path).toBe('query.limit');
-    const unknownGame = await app.inject('/api/data/tables/nf_loto_final/games/loto7/series');
+    const unknownGame = await get('/api/data/tables/nf_loto_final/games/loto7/series');
     expect(unknownGame.statusCode).toBe(404);
     expect(unknownGame.json().error.code).toBe('not_found');
-    const unknownTable = await app.inject('/api/data/tables/nf_loto_nope/games');
+    const unknownTable = await get('/api/data/tables/nf_loto_nope/games');
     expect(unknownTable.statusCode).toBe(404);
-    const injection = await app.inject(
+    const injection = await get(
       `/api/data/tables/${encodeURIComponent('x"; DROP TABLE nf_loto_final; --')}/games`,
     );
     expect(injection.statusCode).toBe(400);
-    expect((await app.inject('/api/data/tables/nf_loto_final/games')).statusCode).toBe(200);
+    expect((await get('/api/data/tables/nf_loto_final/games')).statusCode).toBe(200);
   });
 });

@@ -3,6 +3,7 @@ import { dbCommand } from './db.js';
 import { dataCommand } from './data.js';
 import { serveCommand } from './serve.js';
 import { sweepCommand } from './sweep.js';
+import { userCommand } from './user.js';
 
 /** A top-level `nflab` command: adds itself (and its subcommands) to the program. */
 export type CommandModule = (program: Command) => void;
@@ -13,4 +14,5 @@ export const COMMANDS = {
   data: dataCommand,
   serve: serveCommand,
   sweep: sweepCommand,
+  user: userCommand,
 } as const satisfies Record<string, CommandModule>;

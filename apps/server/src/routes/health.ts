@@ -2,8 +2,8 @@ import type { FastifyPluginAsync } from 'fastify';
 
 /** Liveness (`/api/health`: the process answers) and readiness (`/api/ready`: the database answers). */
 export const healthRoutes: FastifyPluginAsync = async (app) => {
-  app.get('/health', async () => ({ status: 'ok' }));
-  app.get('/ready', async (_request, reply) => {
+  app.get('/health', { config: { access: 'public' } }, async () => ({ status: 'ok' }));
+  app.get('/ready', { config: { access: 'public' } }, async (_request, reply) => {
     try {
       await app.db.query('SELECT 1');
       return { status: 'ready', database: app.db.kind };

@@ -1,0 +1,67 @@
+import type { FastifyPluginAsync } from 'fastify';
+import { createTokenRequestSchema, idParamsSchema, loginRequestSchema, parseInput } from '@nflab/contracts';
+import { createApiToken, listApiTokens, revokeApiToken } from '../auth/api-tokens.js';
+import { UnauthenticatedError } from '../auth/errors.js';
+import { DUMMY_PASSWORD_HASH, verifyPassword } from '../auth/password.js';
+import { currentUser, SESSION_COOKIE } from '../auth/plugin.js';
+import { createSession, deleteSession, SESSION_TTL_MS } from '../auth/sessions.js';
+import { findUserByName, publicUser } from '../auth/users.js';
+
+const BAD_CREDENTIALS = 'wrong username or password';
+
+/** Sign in and out, who am I, and the caller's API tokens. */
+export const authRoutes: FastifyPluginAsync = async (app) => {
+  app.post('/auth/login', { config: { access: 'public' } }, async (request, reply) => {
+    const { username, password } = parseInput(loginRequestSchema, request.body, 'body');
+    const user = await findUserByName(app.db, username);
+    // Unknown users cost a hash check too, so timing does not tell which usernames exist.
+    const matches = await verifyPassword(password, user?.password_hash ?? DUMMY_PASSWORD_HASH);
+    if (user === undefined || !matches || user.disabled) throw new UnauthenticatedError(BAD_CREDENTIALS);
+    const token = await createSession(app.db, user.id, {
+      ip: request.ip,
+      userAgent: request.headers['user-agent'],
+    });
+    void reply.setCookie(SESSION_COOKIE, token, {
+      httpOnly: true,
+      sameSite: 'lax',
+      path: '/',
+      secure: 'auto',
+      maxAge: SESSION_TTL_MS / 1000,
+    });
+    return { user: publicUser(user) };
+  });
+
+  app.post('/auth/logout', async (request, reply) => {
+    const token = request.cookies[SESSION_COOKIE];
+    if (token !== undefined) await deleteSession(app.db, token);
+    void reply.clearCookie(SESSION_COOKIE, { path: '/' });
+    return reply.status(204).send();
+  });
+
+  app.get('/auth/me', async (request) => ({ user: currentUser(request) }));
+
+  app.post('/auth/tokens', async (request, reply) => {
+    const body = parseInput(createTokenRequestSchema, request.body, 'body');
+    const { token, row } = await createApiToken(app.db, {
+      userId: currentUser(request).id,
+      name: body.name,
+      expiresInDays: body.expires_in_days,
+    });
+    return reply.status(201).send({ id: row.id, name: row.name, token });
+  });
+
+  // Admins see and revoke everyone's tokens; others only their own.
+  const ownerScope = (role: string, id: string): string | undefined => (role === 'admin' ? undefined : id);
+
+  app.get('/auth/tokens', async (request) => {
+    const user = currentUser(request);
+    return listApiTokens(app.db, ownerScope(user.role, user.id));
+  });
+
+  app.delete('/auth/tokens/:id', async (request, reply) => {
+    const { id } = parseInput(idParamsSchema, request.params, 'path');
+    const user = currentUser(request);
+    await revokeApiToken(app.db, id, ownerScope(user.role, user.id));
+    return reply.status(204).send();
+  });
+};
