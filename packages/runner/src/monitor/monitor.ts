@@ -41,11 +41,8 @@ export const startResourceMonitor = async (options: MonitorOptions = {}): Promis
   const { onSample } = options;
   const processCpuStart = process.cpuUsage();
   const monitorStart = performance.now();
-  const take = createSampler(gpu);
+  const sampler = createSampler(gpu);
   const series = createSeriesAccumulator();
-  // Sampling is synchronous and runs on the main thread, so its wall time is an upper bound of its
-  // CPU time. process.cpuUsage() around it would not do: it counts every thread, and the worker
-  // threads training models keep running meanwhile. (Node 20 has no per-thread CPU clock.)
   let monitorMs = 0;
   let onSampleErrors = 0;
   // onSample calls run one after another, off the sampling path, so a slow sink never delays a sample.
@@ -54,12 +51,23 @@ export const startResourceMonitor = async (options: MonitorOptions = {}): Promis
   let slot = 0;
   let summary: Promise<ResourceSummary> | undefined;
   let latest: ResourceSample;
-
   let samples = 0;
 
+  // The monitor's work is synchronous on the main thread, and Node 20 has no per-thread CPU clock,
+  // so its CPU is bounded from above twice: by its wall time (too high when the thread is
+  // preempted on a busy machine) and by the whole process's CPU over that time (too high while
+  // worker threads compute meanwhile). The smaller bound is kept.
+  const measured = <T>(work: () => T): T => {
+    const cpuBefore = process.cpuUsage();
+    const wallBefore = performance.now();
+    const result = work();
+    const cpu = process.cpuUsage(cpuBefore);
+    monitorMs += Math.min(performance.now() - wallBefore, (cpu.user + cpu.system) / 1000);
+    return result;
+  };
+
   const record = (): ResourceSample => {
-    const started = performance.now();
-    const sample = take();
+    const sample = sampler.take();
     if (samples > 0) series.add(sample);
     samples += 1;
     latest = sample;
@@ -70,7 +78,6 @@ export const startResourceMonitor = async (options: MonitorOptions = {}): Promis
           onSampleErrors += 1;
         });
     }
-    monitorMs += performance.now() - started;
     return sample;
   };
 
@@ -83,20 +90,21 @@ export const startResourceMonitor = async (options: MonitorOptions = {}): Promis
     timer.unref();
   };
   const onTick = (): void => {
-    record();
-    const started = performance.now();
-    scheduleNext();
-    monitorMs += performance.now() - started;
+    measured(() => {
+      record();
+      scheduleNext();
+    });
   };
 
-  const before = record();
+  const before = measured(record);
   scheduleNext();
 
   const finish = async (): Promise<ResourceSummary> => {
     clearTimeout(timer);
-    const after = record();
+    const after = measured(record);
     const cpu = process.cpuUsage(processCpuStart);
     gpu?.close();
+    sampler.close();
     await delivered;
     const monitorCpuMs = monitorMs + (gpu?.parseMs() ?? 0);
     const processCpuMs = (cpu.user + cpu.system) / 1000;

@@ -4,11 +4,15 @@
  */
 import { cpus, freemem, totalmem } from 'node:os';
 import type { GpuStream } from './gpu.js';
-import { readCpuTimes, readNetCounters, readProcessIo, type CpuTimes } from './proc-files.js';
+import { openCpuTimes, openNetCounters, openProcessIo, type CpuTimes } from './proc-files.js';
 import type { ResourceSample } from './types.js';
 
-/** Takes one sample; counters and rates continue from the previous call. */
-export type Sampler = () => ResourceSample;
+/** Takes samples; counters and rates continue from the previous one. */
+export interface Sampler {
+  take(): ResourceSample;
+  /** Closes the /proc files it holds open. */
+  close(): void;
+}
 
 // Counters that restart (an interface going down and up) must not turn into negative byte counts.
 const since = (now: number, start: number): number => Math.max(0, now - start);
@@ -20,14 +24,17 @@ const since = (now: number, start: number): number => Math.max(0, now - start);
  */
 export const createSampler = (gpu: GpuStream | null): Sampler => {
   const logicalCores = cpus().length;
-  const ioStart = readProcessIo();
-  const netStart = readNetCounters();
+  const processIo = openProcessIo();
+  const cpuTimesFile = openCpuTimes();
+  const netCounters = openNetCounters();
+  const ioStart = processIo.read();
+  const netStart = netCounters.read();
   // performance.now() counts from the process's start, matching process.cpuUsage()'s zero.
   let previousWallMs = 0;
   let previousCpuMicros = 0;
   let previousCpuTimes: CpuTimes | null = null;
 
-  return (): ResourceSample => {
+  const take = (): ResourceSample => {
     const nowMs = performance.now();
     const cpu = process.cpuUsage();
     const cpuMicros = cpu.user + cpu.system;
@@ -39,15 +46,15 @@ export const createSampler = (gpu: GpuStream | null): Sampler => {
     previousCpuMicros = cpuMicros;
 
     // A source that was unreadable at the start stays null: a delta needs both ends.
-    const cpuTimes = readCpuTimes();
+    const cpuTimes = cpuTimesFile.read();
     const ticks = cpuTimes && previousCpuTimes ? cpuTimes.total - previousCpuTimes.total : 0;
     const cpuSystem =
       cpuTimes && previousCpuTimes && ticks > 0
         ? ((cpuTimes.busy - previousCpuTimes.busy) / ticks) * 100
         : null;
     previousCpuTimes = cpuTimes;
-    const io = ioStart && readProcessIo();
-    const net = netStart && readNetCounters();
+    const io = ioStart && processIo.read();
+    const net = netStart && netCounters.read();
     const gpuReading = gpu?.latest() ?? null;
     const memory = process.memoryUsage();
     const memTotalBytes = totalmem();
@@ -70,5 +77,12 @@ export const createSampler = (gpu: GpuStream | null): Sampler => {
       vramUsedBytes: gpuReading?.vramUsedBytes ?? null,
       vramTotalBytes: gpuReading?.vramTotalBytes ?? null,
     };
+  };
+
+  return {
+    take,
+    close: () => {
+      for (const file of [processIo, cpuTimesFile, netCounters]) file.close();
+    },
   };
 };

@@ -70,7 +70,7 @@ export interface ResourceSummary {
    * life until then (there is no earlier sample), which would pass for a peak of the run.
    */
   readonly series: Readonly<Record<SampledSeries, SeriesStats>>;
-  /** CPU the monitor's own sampling took (an upper bound: its wall time on the main thread). */
+  /** CPU the monitor's own sampling took: an upper bound, the lesser of its wall time and the process's CPU meanwhile. */
   readonly monitorCpuMs: number;
   /** CPU of the whole process, worker threads included, from start to stop. */
   readonly processCpuMs: number;
@@ -101,6 +101,9 @@ export interface MonitorOptions {
 export interface ResourceMonitor {
   /** The most recent sample (the `before` sample until the first tick). */
   latest(): ResourceSample;
-  /** Stops the timer, takes the `after` sample, waits for pending `onSample` calls and summarizes. */
+  /**
+   * Stops the timer, takes the `after` sample, closes the /proc files and the nvidia-smi stream it
+   * holds, waits for pending `onSample` calls and summarizes. Idempotent.
+   */
   stop(): Promise<ResourceSummary>;
 }

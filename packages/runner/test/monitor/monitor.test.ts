@@ -9,10 +9,19 @@ import { describe, expect, it } from 'vitest';
 import { ConfigError } from '@nflab/contracts';
 import { startResourceMonitor, summarize, type ResourceSample } from '../../src/monitor/index.js';
 import { hasNvidiaGpu, probeGpus } from '../../src/monitor/gpu.js';
-import { readCpuTimes, readProcessIo } from '../../src/monitor/proc-files.js';
+import { openCpuTimes, openProcessIo } from '../../src/monitor/proc-files.js';
 
 const INTERVAL_MS = 50;
 const machineHasNvidiaGpu = hasNvidiaGpu(await probeGpus());
+
+const readable = (open: () => { read(): unknown; close(): void }): boolean => {
+  const file = open();
+  const value = file.read();
+  file.close();
+  return value !== null;
+};
+const procIoReadable = readable(openProcessIo);
+const procStatReadable = readable(openCpuTimes);
 
 /** Spins one worker thread for `ms`: CPU the main thread's counters would not show if they were per-thread. */
 const burnInWorker = (ms: number): Promise<void> =>
@@ -83,7 +92,7 @@ describe('startResourceMonitor', () => {
       if (sample.cpuSystem !== null) expect(sample.cpuSystem).toBeGreaterThanOrEqual(0);
     }
     expect(busy.summary.before.cpuSystem).toBeNull();
-    if (readCpuTimes() !== null) expect(busy.summary.after.cpuSystem).not.toBeNull();
+    if (procStatReadable) expect(busy.summary.after.cpuSystem).not.toBeNull();
   });
 
   it('counts the bytes this process writes to disk since start', async () => {
@@ -97,7 +106,7 @@ describe('startResourceMonitor', () => {
         closeSync(fd);
         await sleep(INTERVAL_MS);
       });
-      if (readProcessIo() === null) {
+      if (!procIoReadable) {
         expect(summary.after.diskWriteBytes).toBeNull();
       } else {
         expect(summary.before.diskWriteBytes).toBe(0);

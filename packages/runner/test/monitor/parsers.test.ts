@@ -1,6 +1,17 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { combineGpuLines, hasNvidiaGpu, parseNvidiaSmiLine } from '../../src/monitor/gpu.js';
-import { parseNetDev, parseProcIo, parseProcStat } from '../../src/monitor/proc-files.js';
+import {
+  openCpuTimes,
+  openNetCounters,
+  openProcessIo,
+  openProcReader,
+  parseNetDev,
+  parseProcIo,
+  parseProcStat,
+} from '../../src/monitor/proc-files.js';
 
 describe('/proc parsers', () => {
   it('takes read_bytes/write_bytes from /proc/self/io, not rchar/wchar', () => {
@@ -27,6 +38,42 @@ describe('/proc parsers', () => {
     ].join('\n');
     expect(parseNetDev(text)).toEqual({ rxBytes: 1020, txBytes: 340 });
     expect(parseNetDev('Inter-|\n face |\n')).toBeNull();
+  });
+});
+
+describe.runIf(process.platform === 'linux')('/proc readers held open', () => {
+  it('re-read fresh values from the same descriptor and return null once closed', () => {
+    for (const open of [openProcessIo, openCpuTimes, openNetCounters]) {
+      const file = open();
+      expect(file.read()).not.toBeNull();
+      expect(file.read()).not.toBeNull();
+      file.close();
+      expect(file.read()).toBeNull();
+    }
+    const stat = openCpuTimes();
+    const first = stat.read();
+    // Busy-wait until the kernel's tick counters move, proving the second read is regenerated.
+    let second = stat.read();
+    const until = Date.now() + 2000;
+    while (second?.total === first?.total && Date.now() < until) second = stat.read();
+    stat.close();
+    expect(second?.total).toBeGreaterThan(first?.total ?? Infinity);
+  });
+
+  it('reads files longer than its first buffer whole, and null where the file cannot be opened', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'nflab-proc-'));
+    try {
+      const path = join(dir, 'long.txt');
+      const text = 'x'.repeat(10_000) + 'end';
+      writeFileSync(path, text);
+      const file = openProcReader(path, (read) => read);
+      expect(file.read()).toBe(text);
+      expect(file.read()).toBe(text);
+      file.close();
+      expect(openProcReader(join(dir, 'missing'), (read) => read).read()).toBeNull();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 
