@@ -31,6 +31,48 @@ const startGpuStream = async (options: MonitorOptions, intervalMs: number): Prom
   return stream;
 };
 
+/** Accumulates the CPU time of the monitor's own synchronous work. */
+const createCostMeter = (): { measure: <T>(work: () => T) => T; totalMs: () => number } => {
+  let totalMs = 0;
+  return {
+    // The work runs on the main thread and Node 20 has no per-thread CPU clock, so its CPU is
+    // bounded from above twice: by its wall time (too high when the thread is preempted on a busy
+    // machine) and by the whole process's CPU over that time (too high while worker threads
+    // compute meanwhile). The smaller bound is kept.
+    measure: (work) => {
+      const cpuBefore = process.cpuUsage();
+      const wallBefore = performance.now();
+      const result = work();
+      const cpu = process.cpuUsage(cpuBefore);
+      totalMs += Math.min(performance.now() - wallBefore, (cpu.user + cpu.system) / 1000);
+      return result;
+    },
+    totalMs: () => totalMs,
+  };
+};
+
+/**
+ * Hands samples to `onSample` one call at a time, off the sampling path, so a slow sink never
+ * delays a sample; failures are counted and swallowed so a broken sink never fails the run.
+ */
+const createDelivery = (onSample: MonitorOptions['onSample']) => {
+  let delivered: Promise<void> = Promise.resolve();
+  let errors = 0;
+  return {
+    deliver: (sample: ResourceSample): void => {
+      if (onSample === undefined) return;
+      delivered = delivered
+        .then(() => onSample(sample))
+        .catch(() => {
+          errors += 1;
+        });
+    },
+    /** Resolves once every delivered sample has been handled. */
+    settled: (): Promise<void> => delivered,
+    errors: (): number => errors,
+  };
+};
+
 /**
  * Starts monitoring: takes the `before` sample (disk and network counts start here) and returns
  * the running monitor. The one-time GPU probe is not part of `monitorCpuMs`; the sampling is.
@@ -38,46 +80,24 @@ const startGpuStream = async (options: MonitorOptions, intervalMs: number): Prom
 export const startResourceMonitor = async (options: MonitorOptions = {}): Promise<ResourceMonitor> => {
   const intervalMs = checkInterval(options.intervalMs ?? DEFAULT_INTERVAL_MS);
   const gpu = await startGpuStream(options, intervalMs);
-  const { onSample } = options;
   const processCpuStart = process.cpuUsage();
   const monitorStart = performance.now();
   const sampler = createSampler(gpu);
   const series = createSeriesAccumulator();
-  let monitorMs = 0;
-  let onSampleErrors = 0;
-  // onSample calls run one after another, off the sampling path, so a slow sink never delays a sample.
-  let delivered: Promise<void> = Promise.resolve();
+  const cost = createCostMeter();
+  const delivery = createDelivery(options.onSample);
   let timer: NodeJS.Timeout | undefined;
   let slot = 0;
   let summary: Promise<ResourceSummary> | undefined;
   let latest: ResourceSample;
   let samples = 0;
 
-  // The monitor's work is synchronous on the main thread, and Node 20 has no per-thread CPU clock,
-  // so its CPU is bounded from above twice: by its wall time (too high when the thread is
-  // preempted on a busy machine) and by the whole process's CPU over that time (too high while
-  // worker threads compute meanwhile). The smaller bound is kept.
-  const measured = <T>(work: () => T): T => {
-    const cpuBefore = process.cpuUsage();
-    const wallBefore = performance.now();
-    const result = work();
-    const cpu = process.cpuUsage(cpuBefore);
-    monitorMs += Math.min(performance.now() - wallBefore, (cpu.user + cpu.system) / 1000);
-    return result;
-  };
-
   const record = (): ResourceSample => {
     const sample = sampler.take();
     if (samples > 0) series.add(sample);
     samples += 1;
     latest = sample;
-    if (onSample !== undefined) {
-      delivered = delivered
-        .then(() => onSample(sample))
-        .catch(() => {
-          onSampleErrors += 1;
-        });
-    }
+    delivery.deliver(sample);
     return sample;
   };
 
@@ -90,23 +110,23 @@ export const startResourceMonitor = async (options: MonitorOptions = {}): Promis
     timer.unref();
   };
   const onTick = (): void => {
-    measured(() => {
+    cost.measure(() => {
       record();
       scheduleNext();
     });
   };
 
-  const before = measured(record);
+  const before = cost.measure(record);
   scheduleNext();
 
   const finish = async (): Promise<ResourceSummary> => {
     clearTimeout(timer);
-    const after = measured(record);
+    const after = cost.measure(record);
     const cpu = process.cpuUsage(processCpuStart);
     gpu?.close();
     sampler.close();
-    await delivered;
-    const monitorCpuMs = monitorMs + (gpu?.parseMs() ?? 0);
+    await delivery.settled();
+    const monitorCpuMs = cost.totalMs() + (gpu?.parseMs() ?? 0);
     const processCpuMs = (cpu.user + cpu.system) / 1000;
     return {
       samples,
@@ -117,7 +137,7 @@ export const startResourceMonitor = async (options: MonitorOptions = {}): Promis
       monitorCpuMs,
       processCpuMs,
       monitorCostPercent: processCpuMs > 0 ? (monitorCpuMs / processCpuMs) * 100 : 0,
-      onSampleErrors,
+      onSampleErrors: delivery.errors(),
     };
   };
 

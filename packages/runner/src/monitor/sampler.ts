@@ -29,7 +29,8 @@ export const createSampler = (gpu: GpuStream | null): Sampler => {
   const netCounters = openNetCounters();
   const ioStart = processIo.read();
   const netStart = netCounters.read();
-  // performance.now() counts from the process's start, matching process.cpuUsage()'s zero.
+  // performance.now() counts from the process's start (in worker threads too), where
+  // process.cpuUsage() counts from zero.
   let previousWallMs = 0;
   let previousCpuMicros = 0;
   let previousCpuTimes: CpuTimes | null = null;
