@@ -1,0 +1,86 @@
+/** A sweep's status follows from its runs' counts (kept by the nf_model_runs_sweep_counts trigger). */
+import { NotFoundError } from '@nflab/contracts';
+import type { Queryable } from '@nflab/store';
+import type { SweepProgress } from './types.js';
+
+/**
+ * Sets the sweep's status from its counts, in one UPDATE that reads the row it locks, so two
+ * workers finishing the last runs at once cannot both see "one still running": running while any
+ * run runs or a started sweep has queued ones; queued before its first claim; once nothing is
+ * left, failed if any run failed, else cancelled if any was cancelled, else finished.
+ */
+export const refreshSweepStatus = async (q: Queryable, sweepId: string): Promise<void> => {
+  await q.query(
+    `UPDATE nf_sweeps SET
+       status = next.status,
+       start_time = CASE WHEN next.status = 'running' THEN COALESCE(start_time, clock_timestamp()) ELSE start_time END,
+       end_time = CASE WHEN next.status IN ('finished', 'failed', 'cancelled')
+                       THEN COALESCE(end_time, clock_timestamp()) END
+     FROM (SELECT id, CASE
+             WHEN runs_running > 0 THEN 'running'
+             WHEN runs_queued > 0 AND start_time IS NOT NULL THEN 'running'
+             WHEN runs_queued > 0 THEN 'queued'
+             WHEN runs_failed > 0 THEN 'failed'
+             WHEN runs_cancelled > 0 THEN 'cancelled'
+             ELSE 'finished' END AS status
+           FROM nf_sweeps WHERE id = $1) AS next
+     WHERE nf_sweeps.id = next.id`,
+    [sweepId],
+  );
+};
+
+/** Refreshes each distinct sweep of `sweepIds` (nulls skipped). */
+export const refreshSweepStatuses = async (
+  q: Queryable,
+  sweepIds: readonly (string | null)[],
+): Promise<void> => {
+  for (const sweepId of new Set(sweepIds)) if (sweepId !== null) await refreshSweepStatus(q, sweepId);
+};
+
+interface SweepCountsRow {
+  id: string;
+  status: SweepProgress['status'];
+  planned_runs: number | null;
+  runs_queued: number;
+  runs_running: number;
+  runs_finished: number;
+  runs_failed: number;
+  runs_cancelled: number;
+  start_time: Date | null;
+  end_time: Date | null;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Throws a NotFoundError naming `what` when `id` cannot be an id (a uuid) at all. */
+export const checkUuid = (id: string, what: 'run' | 'sweep'): void => {
+  if (!UUID.test(id)) throw new NotFoundError(`${what} ${JSON.stringify(id)} does not exist (ids are uuids)`);
+};
+
+/** The sweep's counts and status; NotFoundError when there is no such sweep. */
+export const readSweepProgress = async (q: Queryable, sweepId: string): Promise<SweepProgress> => {
+  checkUuid(sweepId, 'sweep');
+  const { rows } = await q.query<SweepCountsRow>(
+    `SELECT id, status, planned_runs, runs_queued, runs_running, runs_finished, runs_failed, runs_cancelled,
+            start_time, end_time
+       FROM nf_sweeps WHERE id = $1`,
+    [sweepId],
+  );
+  const row = rows[0];
+  if (row === undefined) throw new NotFoundError(`sweep ${sweepId} does not exist`);
+  const done = row.runs_finished + row.runs_failed + row.runs_cancelled;
+  return {
+    sweepId: row.id,
+    status: row.status,
+    plannedRuns: row.planned_runs,
+    queued: row.runs_queued,
+    running: row.runs_running,
+    finished: row.runs_finished,
+    failed: row.runs_failed,
+    cancelled: row.runs_cancelled,
+    total: done + row.runs_queued + row.runs_running,
+    done,
+    startTime: row.start_time,
+    endTime: row.end_time,
+  };
+};

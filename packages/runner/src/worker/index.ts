@@ -1,0 +1,8 @@
+export * from './worker-loop.js';
+export * from './run-aborted.js';
+export {
+  retryOnConnectionLoss,
+  FIRST_RETRY_DELAY_MS,
+  MAX_RETRY_DELAY_MS,
+  type RetryOptions,
+} from './db-retry.js';
