@@ -1,0 +1,150 @@
+/** Model operations on a run (editors): predict, refit, cross-validate, promote; cancel while active. */
+import { useState } from 'react';
+import { Button, Group, Menu, NumberInput, Popover, Stack, Switch } from '@mantine/core';
+import { useNavigate } from 'react-router-dom';
+import { api } from '../../api/endpoints.js';
+import { REGISTRY_STAGES, type RegistryStage, type RunDetail } from '../../api/types.js';
+import { hasRole, useUser } from '../../auth/auth.js';
+import { ErrorState } from '../../components/AsyncView.js';
+import { useI18n } from '../../i18n/i18n.js';
+
+const CvForm = ({
+  onRun,
+  busy,
+}: {
+  readonly onRun: (body: { n_windows: number; step_size: number; refit: boolean }) => void;
+  readonly busy: boolean;
+}) => {
+  const { t } = useI18n();
+  const [nWindows, setNWindows] = useState(3);
+  const [stepSize, setStepSize] = useState(1);
+  const [refit, setRefit] = useState(false);
+  return (
+    <Stack gap="xs">
+      <NumberInput
+        label={t('run.cv.windows')}
+        min={1}
+        value={nWindows}
+        onChange={(v) => typeof v === 'number' && setNWindows(v)}
+      />
+      <NumberInput
+        label={t('run.cv.stepSize')}
+        min={1}
+        value={stepSize}
+        onChange={(v) => typeof v === 'number' && setStepSize(v)}
+      />
+      <Switch label={t('run.cv.refit')} checked={refit} onChange={(e) => setRefit(e.currentTarget.checked)} />
+      <Button
+        size="xs"
+        loading={busy}
+        onClick={() => onRun({ n_windows: nWindows, step_size: stepSize, refit })}
+        data-testid="run-cv-submit"
+      >
+        {t('action.start')}
+      </Button>
+    </Stack>
+  );
+};
+
+/** The action buttons; nothing for viewers. */
+export const RunActions = ({
+  run,
+  onChanged,
+}: {
+  readonly run: RunDetail;
+  readonly onChanged: () => void;
+}) => {
+  const { t } = useI18n();
+  const user = useUser();
+  const navigate = useNavigate();
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>();
+  if (!hasRole(user, 'editor')) return null;
+  const active = run.status === 'running' || run.status === 'queued';
+  const finished = run.status === 'finished';
+
+  const perform = async (action: () => Promise<{ runId: string } | unknown>) => {
+    setBusy(true);
+    setError(undefined);
+    try {
+      const result = await action();
+      if (typeof result === 'object' && result !== null && 'runId' in result)
+        navigate(`/runs/${String(result.runId)}`);
+      else onChanged();
+    } catch (caught) {
+      setError(caught);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <Stack gap="xs" align="flex-end">
+      <Group gap="xs">
+        {active && (
+          <Button
+            size="xs"
+            color="red"
+            variant="light"
+            loading={busy}
+            onClick={() => void perform(() => api.cancelRun(run.id))}
+            data-testid="run-cancel"
+          >
+            {t('action.cancel')}
+          </Button>
+        )}
+        <Button
+          size="xs"
+          variant="light"
+          disabled={!finished}
+          loading={busy}
+          onClick={() => void perform(() => api.predict(run.id))}
+          data-testid="run-predict"
+        >
+          {t('run.action.predict')}
+        </Button>
+        <Button
+          size="xs"
+          variant="light"
+          disabled={!finished}
+          loading={busy}
+          onClick={() => void perform(() => api.refit(run.id))}
+          data-testid="run-refit"
+        >
+          {t('run.action.refit')}
+        </Button>
+        <Popover withArrow trapFocus>
+          <Popover.Target>
+            <Button size="xs" variant="light" disabled={!finished} data-testid="run-cv">
+              {t('run.action.cv')}
+            </Button>
+          </Popover.Target>
+          <Popover.Dropdown>
+            <CvForm busy={busy} onRun={(body) => void perform(() => api.crossValidate(run.id, body))} />
+          </Popover.Dropdown>
+        </Popover>
+        <Menu>
+          <Menu.Target>
+            <Button size="xs" variant="light" disabled={!finished} data-testid="run-promote">
+              {t('run.action.promote')}
+            </Button>
+          </Menu.Target>
+          <Menu.Dropdown>
+            {REGISTRY_STAGES.map((stage: RegistryStage) => (
+              <Menu.Item
+                key={stage}
+                disabled={stage === 'prod' && !hasRole(user, 'admin')}
+                title={stage === 'prod' && !hasRole(user, 'admin') ? t('run.promote.adminOnly') : undefined}
+                onClick={() => void perform(() => api.promote(run.id, stage))}
+                data-testid={`run-promote-${stage}`}
+              >
+                {stage}
+              </Menu.Item>
+            ))}
+          </Menu.Dropdown>
+        </Menu>
+      </Group>
+      {error !== undefined && <ErrorState error={error} />}
+    </Stack>
+  );
+};

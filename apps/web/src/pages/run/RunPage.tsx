@@ -1,0 +1,179 @@
+/** One run: parameters, metrics, trials, forecast, cv, resources, error and artifacts, plus actions. */
+import {
+  Alert,
+  Anchor,
+  Badge,
+  Code,
+  Group,
+  Paper,
+  SimpleGrid,
+  Stack,
+  Tabs,
+  Text,
+  Title,
+} from '@mantine/core';
+import { Link, useParams } from 'react-router-dom';
+import { api } from '../../api/endpoints.js';
+import type { RunDetail } from '../../api/types.js';
+import { useApi } from '../../api/use-api.js';
+import { useRunLive } from '../../api/use-run-live.js';
+import { AsyncView, EmptyState } from '../../components/AsyncView.js';
+import { useI18n } from '../../i18n/i18n.js';
+import { KeyValueTable } from '../../runs/KeyValueTable.js';
+import { LossChart, ResourceCharts } from '../../runs/LiveCharts.js';
+import { StatusBadge } from '../../runs/StatusBadge.js';
+import { ArtifactsPanel } from './ArtifactsPanel.js';
+import { CvPanel } from './CvPanel.js';
+import { ForecastPanel } from './ForecastPanel.js';
+import { MetricsPanel } from './MetricsPanel.js';
+import { RunActions } from './RunActions.js';
+import { TrialsPanel } from './TrialsPanel.js';
+
+const Fact = ({ label, children }: { readonly label: string; readonly children: React.ReactNode }) => (
+  <div>
+    <Text size="xs" c="dimmed">
+      {label}
+    </Text>
+    <Text size="sm">{children}</Text>
+  </div>
+);
+
+const RunView = ({ run, reload }: { readonly run: RunDetail; readonly reload: () => void }) => {
+  const { t, format } = useI18n();
+  const active = run.status === 'running' || run.status === 'queued';
+  const live = useRunLive(run.id, active);
+  const status = live.status ?? run.status;
+  return (
+    <Stack data-testid="run-page">
+      <Group justify="space-between">
+        <Group>
+          <Title order={2}>{run.model_name ?? t('run.title')}</Title>
+          <StatusBadge status={status} testId="run-status" />
+          {run.operation !== null && <Badge variant="outline">{run.operation}</Badge>}
+        </Group>
+        <RunActions run={{ ...run, status }} onChanged={reload} />
+      </Group>
+      <Paper withBorder p="sm">
+        <SimpleGrid cols={{ base: 2, md: 6 }}>
+          <Fact label={t('runs.table')}>{run.table_name}</Fact>
+          <Fact label={t('runs.loto')}>{run.loto}</Fact>
+          <Fact label={t('runs.uniqueIds')}>{run.unique_ids.join(', ')}</Fact>
+          <Fact label={t('runs.backend')}>{run.backend}</Fact>
+          <Fact label="h">{run.horizon}</Fact>
+          <Fact label={t('runs.loss')}>{run.loss}</Fact>
+          <Fact label={t('runs.started')}>{format.dateTime(run.start_time)}</Fact>
+          <Fact label={t('runs.ended')}>{format.dateTime(run.end_time)}</Fact>
+          <Fact label={t('runs.duration')}>{format.duration(run.duration_seconds)}</Fact>
+          <Fact label={t('run.sweep')}>
+            {run.sweep_id === null ? (
+              '—'
+            ) : (
+              <Anchor component={Link} to={`/sweeps/${run.sweep_id}`}>
+                {run.sweep_id.slice(0, 8)}
+              </Anchor>
+            )}
+          </Fact>
+          <Fact label={t('run.parent')}>
+            {run.parent_run_id === null ? (
+              '—'
+            ) : (
+              <Anchor component={Link} to={`/runs/${run.parent_run_id}`}>
+                {run.parent_run_id.slice(0, 8)}
+              </Anchor>
+            )}
+          </Fact>
+          <Fact label={t('run.seed')}>{run.seed ?? '—'}</Fact>
+        </SimpleGrid>
+      </Paper>
+      {run.error_message !== null && (
+        <Alert color="red" title={t('run.error')} data-testid="run-error">
+          {run.error_message}
+        </Alert>
+      )}
+      <Tabs defaultValue="overview" keepMounted={false}>
+        <Tabs.List>
+          {(['overview', 'trials', 'forecast', 'cv', 'training', 'error', 'artifacts'] as const).map(
+            (tab) => (
+              <Tabs.Tab key={tab} value={tab} data-testid={`run-tab-${tab}`}>
+                {t(`run.tab.${tab}`)}
+              </Tabs.Tab>
+            ),
+          )}
+        </Tabs.List>
+        <Tabs.Panel value="overview" pt="md">
+          <SimpleGrid cols={{ base: 1, md: 2 }}>
+            <Stack>
+              <Title order={5}>{t('run.bestParams')}</Title>
+              <KeyValueTable value={run.best_params} testId="run-best-params" />
+              <Title order={5}>{t('run.params')}</Title>
+              <KeyValueTable value={run.spec} testId="run-params" />
+            </Stack>
+            <Stack>
+              <MetricsPanel metrics={run.metrics} />
+              <Title order={5}>{t('run.modelProperties')}</Title>
+              <KeyValueTable value={run.model_properties} testId="run-model-properties" height={200} />
+              <Title order={5}>{t('run.system')}</Title>
+              <KeyValueTable
+                value={{
+                  resources: run.resource_summary,
+                  system: run.system_info,
+                  engine: run.engine_version,
+                  data: run.data_fingerprint,
+                }}
+                testId="run-system"
+                height={200}
+              />
+            </Stack>
+          </SimpleGrid>
+        </Tabs.Panel>
+        <Tabs.Panel value="trials" pt="md">
+          <TrialsPanel trials={live.trials} />
+        </Tabs.Panel>
+        <Tabs.Panel value="forecast" pt="md">
+          <ForecastPanel run={run} />
+        </Tabs.Panel>
+        <Tabs.Panel value="cv" pt="md">
+          <CvPanel runId={run.id} />
+        </Tabs.Panel>
+        <Tabs.Panel value="training" pt="md">
+          <Stack>
+            <LossChart steps={live.steps} />
+            <ResourceCharts samples={live.resources} />
+          </Stack>
+        </Tabs.Panel>
+        <Tabs.Panel value="error" pt="md">
+          {run.error_message === null && run.traceback === null ? (
+            <EmptyState>{t('run.noError')}</EmptyState>
+          ) : (
+            <Stack>
+              <Text c="red">{run.error_message}</Text>
+              <Code block data-testid="run-traceback">
+                {run.traceback}
+              </Code>
+            </Stack>
+          )}
+          {run.logs !== null && run.logs !== '' && (
+            <>
+              <Title order={5} mt="md">
+                {t('run.logs')}
+              </Title>
+              <Code block>{run.logs}</Code>
+            </>
+          )}
+        </Tabs.Panel>
+        <Tabs.Panel value="artifacts" pt="md">
+          <ArtifactsPanel runId={run.id} />
+        </Tabs.Panel>
+      </Tabs>
+    </Stack>
+  );
+};
+
+/** The run page. */
+export const RunPage = () => {
+  const { id = '' } = useParams();
+  const run = useApi(`run:${id}`, () => api.run(id));
+  return (
+    <AsyncView resource={run}>{(data) => <RunView key={data.id} run={data} reload={run.reload} />}</AsyncView>
+  );
+};

@@ -1,0 +1,174 @@
+/** Wizard step 4: what the sweep expands to (count, invalid combinations, estimate), then run it. */
+import { useState } from 'react';
+import {
+  Alert,
+  Button,
+  Code,
+  Group,
+  List,
+  Paper,
+  ScrollArea,
+  SimpleGrid,
+  Stack,
+  Table,
+  Text,
+} from '@mantine/core';
+import { useNavigate } from 'react-router-dom';
+import { api } from '../../api/endpoints.js';
+import type { SweepPlan } from '../../api/types.js';
+import { useApi } from '../../api/use-api.js';
+import { useCanEdit } from '../../auth/auth.js';
+import { AsyncView, ErrorState } from '../../components/AsyncView.js';
+import { useI18n } from '../../i18n/i18n.js';
+import { currentSpec } from './wizard-state.js';
+import type { StepProps } from './WizardPage.js';
+
+const field = (spec: unknown, key: string): string => {
+  const value =
+    typeof spec === 'object' && spec !== null ? (spec as Record<string, unknown>)[key] : undefined;
+  return value === undefined || value === null
+    ? ''
+    : typeof value === 'object'
+      ? JSON.stringify(value)
+      : String(value);
+};
+
+const PlanView = ({ plan }: { readonly plan: SweepPlan }) => {
+  const { t, format } = useI18n();
+  return (
+    <Stack>
+      <SimpleGrid cols={{ base: 2, md: 4 }}>
+        <Paper withBorder p="sm">
+          <Text size="xs" c="dimmed">
+            {t('review.count')}
+          </Text>
+          <Text fw={700} size="xl" data-testid="plan-count">
+            {plan.count}
+          </Text>
+        </Paper>
+        <Paper withBorder p="sm">
+          <Text size="xs" c="dimmed">
+            {t('review.combinations')}
+          </Text>
+          <Text fw={700} data-testid="plan-combinations">
+            {format.integer(plan.combinations)}
+          </Text>
+        </Paper>
+        <Paper withBorder p="sm">
+          <Text size="xs" c="dimmed">
+            {t('review.duplicates')}
+          </Text>
+          <Text fw={700}>{format.integer(plan.duplicatesRemoved)}</Text>
+        </Paper>
+        <Paper withBorder p="sm">
+          <Text size="xs" c="dimmed">
+            {t('review.estimate')}
+          </Text>
+          <Text fw={700} data-testid="plan-estimate">
+            {format.duration(plan.estimatedSeconds)}
+          </Text>
+        </Paper>
+      </SimpleGrid>
+      {plan.invalid.length > 0 && (
+        <Alert
+          color="orange"
+          title={t('review.invalid', { n: plan.invalid.length })}
+          data-testid="plan-invalid"
+        >
+          <List size="sm">
+            {plan.invalid.slice(0, 50).map((entry, index) => (
+              <List.Item key={index}>
+                <Code>
+                  {[
+                    field(entry.spec, 'model'),
+                    field(entry.spec, 'backend'),
+                    `h=${field(entry.spec, 'h')}`,
+                  ].join(' · ')}
+                </Code>{' '}
+                {entry.reasons.join('; ')}
+              </List.Item>
+            ))}
+          </List>
+        </Alert>
+      )}
+      <ScrollArea h={260}>
+        <Table fz="xs" striped data-testid="plan-runs">
+          <Table.Thead>
+            <Table.Tr>
+              <Table.Th>#</Table.Th>
+              <Table.Th>{t('runs.model')}</Table.Th>
+              <Table.Th>{t('runs.backend')}</Table.Th>
+              <Table.Th>{t('runs.uniqueIds')}</Table.Th>
+              <Table.Th>h</Table.Th>
+              <Table.Th>{t('runs.loss')}</Table.Th>
+            </Table.Tr>
+          </Table.Thead>
+          <Table.Tbody>
+            {plan.runs.slice(0, 200).map((run) => (
+              <Table.Tr key={run.fingerprint}>
+                <Table.Td>{run.index + 1}</Table.Td>
+                <Table.Td>{field(run.spec, 'model')}</Table.Td>
+                <Table.Td>{field(run.spec, 'backend')}</Table.Td>
+                <Table.Td>{field(run.spec, 'unique_ids')}</Table.Td>
+                <Table.Td>{field(run.spec, 'h')}</Table.Td>
+                <Table.Td>{field(run.spec, 'loss')}</Table.Td>
+              </Table.Tr>
+            ))}
+          </Table.Tbody>
+        </Table>
+      </ScrollArea>
+    </Stack>
+  );
+};
+
+/** The review step with the run button (editors only). */
+export const ReviewStep = ({ state }: StepProps) => {
+  const { t } = useI18n();
+  const canEdit = useCanEdit();
+  const navigate = useNavigate();
+  const source = currentSpec(state);
+  const plan = useApi(source.ok ? `plan:${JSON.stringify(source.spec)}` : null, () =>
+    api.planSweep(source.ok ? source.spec : {}),
+  );
+  const [starting, setStarting] = useState<{ error?: unknown; busy: boolean }>({ busy: false });
+
+  if (!source.ok) return <ErrorState error={new Error(source.error)} />;
+  const start = async () => {
+    setStarting({ busy: true });
+    try {
+      const created = await api.startSweep(source.spec, source.spec.name ?? (state.name.trim() || undefined));
+      navigate(`/sweeps/${created.sweepId}`);
+    } catch (error) {
+      setStarting({ busy: false, error });
+    }
+  };
+  return (
+    <Stack>
+      <AsyncView resource={plan}>{(data) => <PlanView plan={data} />}</AsyncView>
+      <details>
+        <summary>{t('review.spec')}</summary>
+        <Code block data-testid="review-spec">
+          {JSON.stringify(source.spec, null, 2)}
+        </Code>
+      </details>
+      {starting.error !== undefined && <ErrorState error={starting.error} />}
+      <Group justify="flex-end">
+        {canEdit ? (
+          <Button
+            color="green"
+            onClick={() => void start()}
+            loading={starting.busy}
+            disabled={plan.status !== 'ready' || plan.data.count === 0}
+            data-testid="wizard-run"
+          >
+            {t('review.run', { n: plan.status === 'ready' ? plan.data.count : 0 })}
+          </Button>
+        ) : (
+          <Text size="sm" c="dimmed" data-testid="wizard-viewer-note">
+            {t('review.viewerNote')}
+          </Text>
+        )}
+      </Group>
+    </Stack>
+  );
+};
