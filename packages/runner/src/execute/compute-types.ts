@@ -1,0 +1,87 @@
+/** What the compute step of a run takes and gives back; both sides are cloneable to a worker thread. */
+import type { RunOperation, RunSpec } from '@nflab/contracts';
+import type { CrossValidationRow, EngineRuntime, ForecastRow } from '@nflab/engine';
+import type { JsonValue } from '@nflab/tune';
+import type { RunData } from './run-data.js';
+
+/** The saved model a model operation starts from. */
+export interface ParentModel {
+  readonly runId: string;
+  /** The parent's saved NeuralForecast directory. */
+  readonly modelDir: string;
+  /** The parent's full model config (an Auto run's best configuration). */
+  readonly config: Readonly<Record<string, JsonValue>>;
+}
+
+/** One run's compute work. */
+export interface ComputeJob {
+  readonly runId: string;
+  readonly spec: RunSpec;
+  readonly operation: RunOperation;
+  readonly data: RunData;
+  /** Where the run saves its model (created; must be empty). */
+  readonly modelDir: string;
+  /** Set for predict / refit / cv. */
+  readonly parent?: ParentModel;
+  /** Trials fitted at once (worker threads of their own when > 1). */
+  readonly cpus: number;
+  /** Route matrix products to OpenBLAS where it loads (wasm stays the fallback). */
+  readonly nativeMatmul: boolean;
+  /** Name of the run's study in the storage. */
+  readonly studyName: string;
+}
+
+/** One training loss: of a trial (by its number) or of the final fit (`trial` null). */
+export interface StepEvent {
+  readonly trial: number | null;
+  readonly kind: 'train' | 'valid';
+  readonly step: number;
+  readonly loss: number;
+}
+
+/** A file the run wrote. */
+export interface WrittenFile {
+  readonly path: string;
+  readonly kind: 'model';
+  readonly sha256: string;
+  readonly bytes: number;
+}
+
+/** What the fitted model is. */
+export interface ModelProperties {
+  readonly model: string;
+  readonly label: string;
+  readonly parameterCount: number;
+  readonly variables: readonly { readonly name: string; readonly shape: readonly number[] }[];
+  readonly inputSize: number;
+  readonly h: number;
+  readonly exogenous: Readonly<Record<'futr' | 'hist' | 'stat', readonly string[]>>;
+  readonly modelDir: string | null;
+  readonly fileBytes: number | null;
+  /** SHA-256 over the saved files (name and content, in name order); null when nothing was saved. */
+  readonly sha256: string | null;
+}
+
+/** Rows with the actual value, from a held-out test part or cross-validation. */
+export type EvaluatedRows = readonly CrossValidationRow[];
+
+/** What the compute step returns. */
+export interface ComputeResult {
+  /** Forecast column of the model (`NHITS`). */
+  readonly modelColumn: string;
+  /** The config the final model was fitted with (an Auto run's best trial + fixed keys). */
+  readonly config: Readonly<Record<string, JsonValue>>;
+  /** The best trial's (Auto) or the final fit's validation loss; null without validation. */
+  readonly validLoss: number | null;
+  /** Forecast after the training data; empty when it could not be made (see `notes`). */
+  readonly forecasts: readonly ForecastRow[];
+  /** Rolling forecasts over the held-out test part (test_size), no refit. */
+  readonly test: EvaluatedRows;
+  /** Cross-validation rows (spec.cross_validation or a cv operation). */
+  readonly cv: EvaluatedRows;
+  readonly modelProperties: ModelProperties | null;
+  readonly files: readonly WrittenFile[];
+  readonly runtime: EngineRuntime;
+  /** What the run decided or skipped, for the run's logs. */
+  readonly notes: readonly string[];
+}

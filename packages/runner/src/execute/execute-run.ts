@@ -1,0 +1,226 @@
+/**
+ * Executes one claimed run from start to record: resource monitor on, data loaded and
+ * fingerprinted, the compute step on its own thread (every loss and trial written as it happens),
+ * then metrics against naive baselines — and all results, the final status included, committed in
+ * one transaction. A failure is recorded as failed with its stack and the logs so far; a cancelled
+ * run as cancelled; a run this worker lost (reaped as dead) is left to whoever owns it now.
+ */
+import { availableParallelism } from 'node:os';
+import path from 'node:path';
+import type { Db, Queryable } from '@nflab/store';
+import { createPgStudyStorage } from '@nflab/store';
+import { describeRuntime } from '@nflab/engine';
+import {
+  collectSystemInfo,
+  insertResourceSamples,
+  startResourceMonitor,
+  type ResourceSample,
+  type ResourceSummary,
+  type SystemInfo,
+} from '../monitor/index.js';
+import type { ClaimedRun, RunOutcome } from '../queue/index.js';
+import { retryOnConnectionLoss, type ExecuteRun } from '../worker/index.js';
+import { computeInThread } from './compute-client.js';
+import { computeRun } from './compute.js';
+import type { ComputeJob, ComputeResult, StepEvent } from './compute-types.js';
+import { loadParentModel } from './parent-model.js';
+import { insertArtifacts, insertCvResults, insertPredictions } from './records.js';
+import { loadRunData, type RunData } from './run-data.js';
+import { evaluateRows, type RunMetrics } from './run-metrics.js';
+import { createStepWriter } from './step-writer.js';
+
+/** Options of {@link createRunExecutor}. */
+export interface RunExecutorOptions {
+  readonly db: Db;
+  /** Saved models go to `<artifactsRoot>/<run id>/model`. */
+  readonly artifactsRoot: string;
+  /** Resource sampling interval. @default 1000 */
+  readonly monitorIntervalMs?: number;
+  /** Trials at once in a run whose spec sets no `cpus`. @default all cores */
+  readonly cpusPerRun?: number;
+  /** Compute on a thread of its own (false: in this thread, for tests and profiling). @default true */
+  readonly computeThread?: boolean;
+  /** Route matmuls to OpenBLAS where it loads. @default true unless NFLAB_NATIVE_BLAS=0 */
+  readonly nativeMatmul?: boolean;
+  /** Every log line of every run, as it is written. */
+  readonly onLog?: (runId: string, line: string) => void;
+  /** Every training loss, as it arrives. */
+  readonly onStep?: (runId: string, event: StepEvent) => void;
+}
+
+let systemInfo: Promise<SystemInfo> | undefined;
+
+/** Writes resource samples in small batches while the run goes on. */
+const sampleSink = (db: Queryable, runId: string) => {
+  let pending: ResourceSample[] = [];
+  let chain: Promise<void> = Promise.resolve();
+  const flush = (): Promise<void> => {
+    const batch = pending;
+    pending = [];
+    if (batch.length > 0) chain = chain.then(() => insertResourceSamples(db, runId, batch));
+    return chain;
+  };
+  return {
+    add: (sample: ResourceSample): Promise<void> => {
+      pending.push(sample);
+      return pending.length >= 5 ? flush() : Promise.resolve();
+    },
+    flush,
+  };
+};
+
+/** The run's `metrics` JSON from its compute result. */
+const metricsOf = (run: ClaimedRun, data: RunData, result: ComputeResult): RunMetrics => {
+  const test = evaluateRows(result.test, result.modelColumn, data, run.spec.h);
+  const cv = evaluateRows(result.cv, result.modelColumn, data, run.spec.h);
+  return {
+    metric: run.spec.metric,
+    valid_loss: result.validLoss,
+    ...(test ? { test } : {}),
+    ...(cv ? { cv } : {}),
+  };
+};
+
+/** The function a worker loop calls for every run it claims. */
+export const createRunExecutor = (options: RunExecutorOptions): ExecuteRun => {
+  const { db } = options;
+  return async (run, { signal, queue }) => {
+    const lines: string[] = [];
+    const log = (message: string): void => {
+      const line = `${new Date().toISOString()} ${message}`;
+      lines.push(line);
+      options.onLog?.(run.id, line);
+    };
+    const samples = sampleSink(db, run.id);
+    const monitor = await startResourceMonitor({
+      intervalMs: options.monitorIntervalMs ?? 1000,
+      onSample: (sample) => samples.add(sample),
+    });
+    const steps = createStepWriter(db, run.id, {
+      onError: (error) => log(`step metrics write failed, retrying: ${(error as Error).message}`),
+    });
+    let summary: ResourceSummary | undefined;
+    const stopTracking = async (): Promise<ResourceSummary> => {
+      summary ??= await monitor.stop();
+      await steps.close().catch((error: unknown) => log(`step metrics lost: ${(error as Error).message}`));
+      await samples
+        .flush()
+        .catch((error: unknown) => log(`resource samples lost: ${(error as Error).message}`));
+      return summary;
+    };
+    const finishWith = async (
+      outcome: RunOutcome,
+      write?: (tx: Queryable) => Promise<void>,
+    ): Promise<void> => {
+      const resourceSummary = await stopTracking();
+      // Results are expensive to recompute: a database restarting now is waited for, not given up on.
+      await retryOnConnectionLoss(
+        () =>
+          db.transaction(async (tx) => {
+            if (!(await queue.finish(tx, run.id, outcome))) {
+              log('the run is no longer this worker’s (reaped or cancelled); its results are dropped');
+              return;
+            }
+            await write?.(tx);
+            await tx.query('UPDATE nf_model_runs SET resource_summary = $2, logs = $3 WHERE id = $1', [
+              run.id,
+              resourceSummary,
+              lines.join('\n'),
+            ]);
+          }),
+        {
+          onError: (error, retryInMs) =>
+            log(`database unreachable (${error.message}); retrying in ${retryInMs} ms`),
+        },
+      );
+    };
+
+    try {
+      log(
+        `attempt ${run.attempt}/${run.maxAttempts} on ${run.workerId}: ${run.operation.kind} ${run.spec.model}`,
+      );
+      const parent =
+        run.operation.kind === 'train' ? undefined : await loadParentModel(db, requireParent(run));
+      const data = await loadRunData(db, run.spec);
+      log(
+        `data: ${data.series.length} series, ${data.columns.unique_id.length} rows, fingerprint ${data.fingerprint.slice(0, 12)}`,
+      );
+      systemInfo ??= collectSystemInfo();
+      await db.query('UPDATE nf_model_runs SET data_fingerprint = $2, system_info = $3 WHERE id = $1', [
+        run.id,
+        data.fingerprint,
+        await systemInfo,
+      ]);
+      const job: ComputeJob = {
+        runId: run.id,
+        spec: run.spec,
+        operation: run.operation,
+        data,
+        modelDir: path.join(options.artifactsRoot, run.id, 'model'),
+        ...(parent ? { parent } : {}),
+        cpus: run.spec.cpus ?? options.cpusPerRun ?? availableParallelism(),
+        nativeMatmul: (options.nativeMatmul ?? true) && process.env.NFLAB_NATIVE_BLAS !== '0',
+        studyName: `run-${run.id}`,
+      };
+      const hooks = {
+        storage: createPgStudyStorage(db, { runId: run.id, workerId: run.workerId }),
+        signal,
+        onStep: (event: StepEvent) => {
+          steps.add(event);
+          options.onStep?.(run.id, event);
+        },
+        onLog: log,
+      };
+      const result =
+        options.computeThread === false ? await computeRun(job, hooks) : await computeInThread(job, hooks);
+      for (const note of result.notes) log(note);
+      const metrics = metricsOf(run, data, result);
+      log(`finished: validation loss ${result.validLoss ?? 'n/a'}`);
+      await finishWith({ status: 'finished' }, async (tx) => {
+        await tx.query(
+          `UPDATE nf_model_runs SET metrics = $2, best_params = $3, model_properties = $4,
+             engine_version = $5, system_info = $6 WHERE id = $1`,
+          [
+            run.id,
+            metrics,
+            result.config,
+            result.modelProperties,
+            describeRuntime(result.runtime),
+            {
+              ...(await systemInfo),
+              tfjs: { version: result.runtime.tfjsVersion, backend: result.runtime.backend },
+              nativeMatmul: result.runtime.nativeMatmul,
+            },
+          ],
+        );
+        await insertPredictions(tx, run.id, 'forecast', result.forecasts, result.modelColumn);
+        await insertCvResults(tx, run.id, [...result.test, ...result.cv], result.modelColumn);
+        await insertArtifacts(tx, run.id, result.files);
+      });
+    } catch (error) {
+      if (signal.aborted) {
+        const state = await queue.heartbeat(run.id).catch(() => 'lost' as const);
+        if (state === 'cancel-requested') {
+          log('cancelled by request');
+          await finishWith({ status: 'cancelled', reason: 'cancelled by request' });
+          return;
+        }
+        await stopTracking();
+        // Lost (another worker may own it now) or shutting down (the loop requeues it): write nothing.
+        throw error;
+      }
+      const failure = error instanceof Error ? error : new Error(String(error));
+      log(`failed: ${failure.message}`);
+      await finishWith({
+        status: 'failed',
+        error: { message: failure.message, stack: failure.stack ?? failure.message },
+      });
+    }
+  };
+};
+
+const requireParent = (run: ClaimedRun): string => {
+  if (run.parentRunId === null)
+    throw new Error(`run ${run.id} is a ${run.operation.kind} without a parent run`);
+  return run.parentRunId;
+};

@@ -1,0 +1,101 @@
+/**
+ * The one place a run spec's snake_case fields become the engine's options: the config of a plain
+ * model, and the options of an Auto model (its search included). Spec keys that NeuralForecast puts
+ * on the model (h, loss, valid_loss, exogenous lists, max_steps, early_stop_patience_steps,
+ * random_seed) are laid over `config` here, so every other module sees one resolved config.
+ */
+import { baseModelId, ConfigError, resolveSize, type RunSpec } from '@nflab/contracts';
+import type { AutoModelOptions, ConfigValue, ModelId } from '@nflab/engine';
+import type { JsonValue } from '@nflab/tune';
+import type { ExogLists } from './run-data.js';
+
+/** Rows per series the spec holds out for validation and testing. */
+export interface RunSizes {
+  readonly h: number;
+  /** Validation rows given (0 = none for plain models; Auto models then validate on h). */
+  readonly valSize: number;
+  readonly testSize: number;
+}
+
+/** The spec's sizes with `'2h'`-style values resolved. */
+export const runSizes = (spec: RunSpec): RunSizes => {
+  const testSize = resolveSize(spec.test_size, spec.h);
+  if (testSize > 0 && testSize < spec.h) {
+    throw new ConfigError(
+      `test_size: ${testSize} rows is shorter than h (${spec.h}); hold out at least h rows or use 0`,
+    );
+  }
+  return { h: spec.h, valSize: resolveSize(spec.val_size, spec.h), testSize };
+};
+
+const exogKeys = (exog: ExogLists): Record<string, JsonValue> => {
+  const keys: Record<string, JsonValue> = {};
+  if (exog.futr.length > 0) keys.futr_exog_list = [...exog.futr];
+  if (exog.hist.length > 0) keys.hist_exog_list = [...exog.hist];
+  if (exog.stat.length > 0) keys.stat_exog_list = [...exog.stat];
+  return keys;
+};
+
+/** The full config of a plain model run (the spec's `config` plus the keys the spec owns). */
+export const plainModelConfig = (spec: RunSpec, exog: ExogLists): Record<string, JsonValue> => {
+  if (spec.early_stop && resolveSize(spec.val_size, spec.h) === 0) {
+    throw new ConfigError('early_stop: needs validation rows; set val_size (e.g. "2h")');
+  }
+  return {
+    ...(spec.config as Record<string, JsonValue>),
+    h: spec.h,
+    loss: spec.loss as JsonValue,
+    valid_loss: spec.valid_loss as JsonValue,
+    random_seed: spec.random_seed,
+    ...(spec.max_steps !== undefined ? { max_steps: spec.max_steps } : {}),
+    ...(spec.early_stop && spec.early_stop_patience_steps !== undefined
+      ? { early_stop_patience_steps: spec.early_stop_patience_steps }
+      : {}),
+    ...exogKeys(exog),
+  };
+};
+
+/** The Auto model's options (search, space, fixed keys) for a spec; hooks and storage are added by the caller. */
+export const autoModelOptions = (
+  spec: RunSpec,
+  exog: ExogLists,
+  cpus: number,
+): Omit<AutoModelOptions, 'signal' | 'storage' | 'studyName' | 'freq'> => {
+  const overrides: Record<string, ConfigValue> = {
+    ...(spec.config as Record<string, ConfigValue>),
+    ...(spec.max_steps !== undefined ? { max_steps: spec.max_steps } : {}),
+  };
+  // An explicit search space replaces the model's default one; config stays fixed values over it.
+  const space = spec.search_space as Record<string, ConfigValue> | undefined;
+  if (space !== undefined && !('input_size' in space) && !('input_size' in overrides)) {
+    throw new ConfigError(
+      'search_space: an explicit space replaces the default one and must include input_size (or set config.input_size)',
+    );
+  }
+  return {
+    model: baseModelId(spec.model) as ModelId,
+    h: spec.h,
+    loss: spec.loss as AutoModelOptions['loss'],
+    validLoss: spec.valid_loss as AutoModelOptions['validLoss'],
+    config: space === undefined ? overrides : { ...space, ...overrides },
+    configMode: space === undefined ? spec.config_mode : 'replace',
+    refitWithVal: spec.refit_with_val,
+    ...(spec.early_stop ? { earlyStop: { patienceSteps: spec.early_stop_patience_steps ?? 3 } } : {}),
+    ...(exog.futr.length > 0 ? { futrExogList: exog.futr } : {}),
+    ...(exog.hist.length > 0 ? { histExogList: exog.hist } : {}),
+    ...(exog.stat.length > 0 ? { statExogList: exog.stat } : {}),
+    backend: spec.backend,
+    ...(spec.search_alg !== undefined ? { searchAlg: spec.search_alg } : {}),
+    ...('pruner' in spec && spec.pruner !== undefined ? { pruner: spec.pruner } : {}),
+    ...('scheduler' in spec && spec.scheduler !== undefined ? { scheduler: spec.scheduler } : {}),
+    ...(spec.search_alg_options ? { searchAlgOptions: spec.search_alg_options } : {}),
+    ...(spec.pruner_options ? { prunerOptions: spec.pruner_options } : {}),
+    ...(spec.scheduler_options ? { schedulerOptions: spec.scheduler_options } : {}),
+    numSamples: spec.num_samples,
+    ...(spec.time_budget !== undefined ? { timeBudgetSeconds: spec.time_budget } : {}),
+    cpus,
+    gpus: spec.gpus,
+    seed: spec.random_seed,
+    localScalerType: spec.local_scaler_type,
+  } as Omit<AutoModelOptions, 'signal' | 'storage' | 'studyName' | 'freq'>;
+};

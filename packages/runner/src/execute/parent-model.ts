@@ -1,0 +1,30 @@
+/** The saved model and configuration a model operation (predict / refit / cv) starts from. */
+import { ConfigError, NotFoundError } from '@nflab/contracts';
+import type { Queryable } from '@nflab/store';
+import type { JsonValue } from '@nflab/tune';
+import type { ParentModel } from './compute-types.js';
+
+interface ParentRow {
+  status: string;
+  best_params: Record<string, JsonValue> | null;
+  model_properties: { modelDir?: string | null } | null;
+}
+
+/** The parent run's model; a clear error when the parent did not finish or saved no model. */
+export const loadParentModel = async (db: Queryable, parentRunId: string): Promise<ParentModel> => {
+  const { rows } = await db.query<ParentRow>(
+    'SELECT status, best_params, model_properties FROM nf_model_runs WHERE id = $1',
+    [parentRunId],
+  );
+  const row = rows[0];
+  if (!row) throw new NotFoundError(`parent run ${parentRunId} does not exist`);
+  if (row.status !== 'finished' || !row.best_params) {
+    throw new ConfigError(
+      `parent run ${parentRunId} is ${row.status}${row.best_params ? '' : ' without a fitted configuration'}; ` +
+        'model operations start from a finished run',
+    );
+  }
+  const modelDir = row.model_properties?.modelDir;
+  if (!modelDir) throw new ConfigError(`parent run ${parentRunId} saved no model to load`);
+  return { runId: parentRunId, modelDir, config: row.best_params };
+};

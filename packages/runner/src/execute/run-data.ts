@@ -1,0 +1,154 @@
+/**
+ * The data of one run: the spec's table, game and series read from the database into the
+ * column frame the engine takes, the exogenous columns resolved by role, and a fingerprint of
+ * exactly those values — with the spec, the seed and the engine version it lets anyone re-run the
+ * run to the same numbers, and tells when the table changed underneath a saved model.
+ */
+import { createHash } from 'node:crypto';
+import { baseModelId, ConfigError, EXOG_KINDS, type ExogKind, type RunSpec } from '@nflab/contracts';
+import { getModelSpec, type Freq, type PanelColumns, type StaticRow } from '@nflab/engine';
+import { loadPanel, type ExogenousMap, type LoadedPanel, type Queryable } from '@nflab/store';
+
+/** Exogenous column names by role, as NeuralForecast's `*_exog_list`. */
+export type ExogLists = Readonly<Record<ExogKind, readonly string[]>>;
+
+/** One series' rows in the frame. */
+export interface RunSeries {
+  readonly uniqueId: string;
+  readonly start: number;
+  readonly length: number;
+}
+
+/** A run's input data, cloneable to a worker thread. */
+export interface RunData {
+  /** Long frame: unique_id, ds, y and every temporal exogenous column; rows by series then ds. */
+  readonly columns: PanelColumns & {
+    readonly unique_id: readonly string[];
+    readonly ds: readonly (string | number)[];
+    readonly y: readonly (number | null)[];
+  };
+  readonly staticRows: readonly StaticRow[];
+  readonly exog: ExogLists;
+  readonly freq: Freq;
+  readonly series: readonly RunSeries[];
+  /** SHA-256 of the values above (series, ds, y, exogenous and static values). */
+  readonly fingerprint: string;
+}
+
+const INTEGER = /^-?\d+$/;
+
+/** The loader's options that select the spec's exogenous columns (everything for `auto`). */
+const selection = (spec: RunSpec): { columns?: string[]; exogenousMap: ExogenousMap } => {
+  const choice = spec.exogenous;
+  if (choice.mode === 'none') return { columns: [], exogenousMap: {} };
+  const map: Record<string, ExogKind> = { ...(choice.map ?? {}) };
+  if (choice.mode === 'auto') return { exogenousMap: map };
+  const lists: Record<ExogKind, readonly string[] | undefined> = {
+    futr: choice.futr_exog_list,
+    hist: choice.hist_exog_list,
+    stat: choice.stat_exog_list,
+  };
+  // A column listed under a role takes that role whatever its prefix, as NeuralForecast's lists do.
+  for (const kind of EXOG_KINDS) for (const column of lists[kind] ?? []) map[column] = kind;
+  return { columns: Object.keys(map), exogenousMap: map };
+};
+
+/** The exogenous lists the run uses: explicit ones as given, `auto` narrowed to the kinds the model accepts. */
+const exogListsOf = (spec: RunSpec, panel: LoadedPanel): ExogLists => {
+  const loaded: Record<ExogKind, string[]> = {
+    futr: Object.keys(panel.futr).sort(),
+    hist: Object.keys(panel.hist).sort(),
+    stat: Object.keys(panel.stat.columns).sort(),
+  };
+  if (spec.exogenous.mode !== 'auto') return loaded;
+  const accepts = getModelSpec(baseModelId(spec.model)).exogenous;
+  return {
+    futr: accepts.futr ? loaded.futr : [],
+    hist: accepts.hist ? loaded.hist : [],
+    stat: accepts.stat ? loaded.stat : [],
+  };
+};
+
+const finiteOrNull = (value: number): number | null => (Number.isNaN(value) ? null : value);
+
+/** `freq` of the spec, else irregular for calendar days (loto draws) and 1 for integer steps. */
+const freqOf = (spec: RunSpec, ds: readonly string[]): Freq => {
+  if (spec.freq !== undefined) return spec.freq as Freq;
+  return ds.length > 0 && ds.every((value) => INTEGER.test(value)) ? 1 : 'irregular';
+};
+
+/** Reads the run's panel and resolves its exogenous columns; NotFound/Config errors name what is missing. */
+export const loadRunData = async (db: Queryable, spec: RunSpec): Promise<RunData> => {
+  const panel = await loadPanel(db, {
+    table: spec.table_name,
+    loto: spec.loto,
+    uniqueIds: spec.unique_ids,
+    ...selection(spec),
+  });
+  const missing = spec.unique_ids.filter((id) => !panel.series.some((s) => s.uniqueId === id));
+  if (missing.length > 0) {
+    throw new ConfigError(
+      `unique_ids: ${missing.join(', ')} have no rows for loto '${spec.loto}' in ${spec.table_name}`,
+    );
+  }
+  const exog = exogListsOf(spec, panel);
+  const freq = freqOf(spec, panel.ds);
+  const ds = typeof freq === 'number' ? panel.ds.map(Number) : panel.ds;
+  const columns: Record<string, readonly unknown[]> = {
+    unique_id: panel.uniqueId,
+    ds,
+    y: Array.from(panel.y, finiteOrNull),
+  };
+  for (const kind of ['futr', 'hist'] as const) {
+    for (const name of exog[kind]) columns[name] = Array.from(panel[kind][name] ?? [], finiteOrNull);
+  }
+  const staticRows: StaticRow[] = panel.stat.uniqueId.map((uniqueId, i) => {
+    const row: Record<string, unknown> = { unique_id: uniqueId };
+    for (const name of exog.stat) row[name] = panel.stat.columns[name]?.[i] ?? null;
+    return row as StaticRow;
+  });
+  const hash = createHash('sha256');
+  for (const name of Object.keys(columns).sort()) hash.update(`${name}\0${JSON.stringify(columns[name])}\0`);
+  hash.update(JSON.stringify(staticRows));
+  return {
+    columns: columns as RunData['columns'],
+    staticRows,
+    exog,
+    freq,
+    series: panel.series.map(({ uniqueId, start, length }) => ({ uniqueId, start, length })),
+    fingerprint: hash.digest('hex'),
+  };
+};
+
+/**
+ * The rows of every series between offsets `[from, to)` of that series (0 = its first row), as a
+ * frame of the same columns; `range` may differ per series. Series stay in order.
+ */
+export const selectRows = (
+  data: RunData,
+  range: (series: RunSeries) => readonly [from: number, to: number],
+): RunData['columns'] => {
+  const keep: number[] = [];
+  for (const series of data.series) {
+    const [from, to] = range(series);
+    for (let i = series.start + Math.max(0, from); i < series.start + Math.min(series.length, to); i += 1)
+      keep.push(i);
+  }
+  const out: Record<string, unknown[]> = {};
+  for (const [name, values] of Object.entries(data.columns)) {
+    if (values !== undefined) out[name] = keep.map((i) => values[i]);
+  }
+  return out as unknown as RunData['columns'];
+};
+
+/** The frame without the last `rows` rows of every series (the held-out test part). */
+export const dropSeriesTail = (data: RunData, rows: number): RunData['columns'] => {
+  if (rows === 0) return data.columns;
+  const short = data.series.find((series) => series.length - rows < 1);
+  if (short) {
+    throw new ConfigError(
+      `test_size: series ${short.uniqueId} has ${short.length} rows; holding out ${rows} leaves none to train on`,
+    );
+  }
+  return selectRows(data, (series) => [0, series.length - rows]);
+};

@@ -1,0 +1,114 @@
+/**
+ * A run's `metrics`: the validation loss, and for every set of forecasts with known actuals (the
+ * held-out test part, cross-validation) MAE, MSE, RMSE, MAPE, sMAPE and MASE per series and
+ * overall — each beside the naive baselines on the very same points and a Diebold–Mariano test
+ * against each, because on lottery draws "a low error" means nothing until it beats chance.
+ */
+import {
+  compareWithBaselines,
+  evaluate,
+  type BaselineComparison,
+  type Evaluation,
+  type WindowedPoint,
+} from '@nflab/analysis';
+import { isLabError } from '@nflab/contracts';
+import type { CrossValidationRow } from '@nflab/engine';
+import type { RunData } from './run-data.js';
+
+/** Metrics of one set of evaluated forecasts. */
+export interface EvaluatedMetrics {
+  readonly points: number;
+  readonly windows: number;
+  readonly overall: Evaluation['overall'];
+  readonly per_series: Evaluation['perSeries'];
+  /** Baselines on the same points; absent (with the reason) when the history was too short for them. */
+  readonly baselines?: Readonly<Record<string, Evaluation['overall']>>;
+  readonly significance?: BaselineComparison['significance'];
+  readonly beats_all_baselines?: boolean;
+  readonly baselines_skipped?: string;
+}
+
+/** The `metrics` JSON of a run. */
+export interface RunMetrics {
+  readonly metric: string;
+  readonly valid_loss: number | null;
+  readonly test?: EvaluatedMetrics;
+  readonly cv?: EvaluatedMetrics;
+}
+
+interface SeriesValues {
+  readonly ds: readonly (string | number)[];
+  readonly y: readonly (number | null)[];
+}
+
+const seriesValues = (data: RunData): Map<string, SeriesValues> => {
+  const out = new Map<string, SeriesValues>();
+  for (const s of data.series) {
+    out.set(s.uniqueId, {
+      ds: data.columns.ds.slice(s.start, s.start + s.length) as (string | number)[],
+      y: data.columns.y.slice(s.start, s.start + s.length),
+    });
+  }
+  return out;
+};
+
+/** Observed values of a series up to and including `cutoff`. */
+const historyUpTo = (values: SeriesValues | undefined, cutoff: string | number): number[] => {
+  if (!values) return [];
+  const end = values.ds.findIndex((ds) => ds === cutoff);
+  const upTo = end < 0 ? values.y : values.y.slice(0, end + 1);
+  return upTo.filter((y): y is number => y !== null && Number.isFinite(y));
+};
+
+/** Metrics of forecasts with actuals, or undefined when there are none. */
+export const evaluateRows = (
+  rows: readonly CrossValidationRow[],
+  modelColumn: string,
+  data: RunData,
+  h: number,
+): EvaluatedMetrics | undefined => {
+  const points: WindowedPoint[] = [];
+  for (const row of rows) {
+    const yhat = row[modelColumn];
+    if (row.y === null || typeof yhat !== 'number' || !Number.isFinite(yhat)) continue;
+    points.push({ uniqueId: String(row.unique_id), y: row.y, yhat, cutoff: row.cutoff });
+  }
+  if (points.length === 0) return undefined;
+  const values = seriesValues(data);
+  const firstCutoff = new Map<string, string | number>();
+  for (const p of points) if (!firstCutoff.has(p.uniqueId)) firstCutoff.set(p.uniqueId, p.cutoff);
+  const train = Object.fromEntries(
+    [...firstCutoff].map(([id, cutoff]) => [id, historyUpTo(values.get(id), cutoff)]),
+  );
+  const windows = new Set(points.map((p) => `${p.uniqueId}\0${String(p.cutoff)}`)).size;
+  try {
+    const comparison = compareWithBaselines({
+      points,
+      histories: (id, cutoff) => historyUpTo(values.get(id), cutoff),
+      h,
+      train,
+    });
+    return {
+      points: points.length,
+      windows,
+      overall: comparison.model.overall,
+      per_series: comparison.model.perSeries,
+      baselines: Object.fromEntries(
+        Object.entries(comparison.baselines).map(([id, evaluation]) => [id, evaluation.overall]),
+      ),
+      significance: comparison.significance,
+      beats_all_baselines: comparison.beatsAllBaselines,
+    };
+  } catch (error) {
+    // Baselines need enough history (e.g. a window average its window); the model's metrics stand anyway.
+    if (!isLabError(error)) throw error;
+    const model = evaluate(points, { train });
+    return {
+      points: points.length,
+      windows,
+      overall: model.overall,
+      per_series: model.perSeries,
+      baselines_skipped: error.message,
+    };
+  }
+};

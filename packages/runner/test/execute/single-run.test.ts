@@ -1,0 +1,158 @@
+/**
+ * One plain run end to end on the real LOTO6 panel: queued, claimed by a worker loop, trained on
+ * its own compute thread, and every record item in its tables — then the model operations on it.
+ */
+import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { testDbKinds, type TestDb } from '@nflab/store/testing';
+import {
+  createRunExecutor,
+  RunQueue,
+  runWorkerLoop,
+  submitModelOperation,
+  submitRun,
+} from '../../src/index.js';
+import { openLoto6Db } from './loto6-db.js';
+
+const kinds = await testDbKinds();
+
+interface EvaluatedPart {
+  points: number;
+  overall: Record<string, number | null>;
+  per_series: Record<string, unknown>;
+  baselines: Record<string, Record<string, number | null>>;
+  significance: Record<string, unknown>;
+  beats_all_baselines: boolean;
+}
+
+/** The columns of nf_model_runs this test reads. */
+interface RunRecord {
+  status: string;
+  error_message: string | null;
+  model_name: string;
+  horizon: number;
+  data_fingerprint: string;
+  engine_version: string;
+  system_info: { cpu: { cores: number }; tfjs: { backend: string } };
+  best_params: Record<string, unknown>;
+  metrics: { valid_loss: number; test: EvaluatedPart; cv: EvaluatedPart };
+  model_properties: { parameterCount: number; inputSize: number; sha256: string };
+  resource_summary: { samples: number; series: Record<string, { peak: number | null }> };
+  logs: string;
+  duration_seconds: number;
+}
+
+describe.each(kinds)('a plain run on %s', (kind) => {
+  let db: TestDb;
+  let artifacts: string;
+  let queue: RunQueue;
+  const drain = () =>
+    runWorkerLoop({
+      queue,
+      execute: createRunExecutor({ db, artifactsRoot: artifacts, monitorIntervalMs: 200, cpusPerRun: 1 }),
+      exitWhenIdle: true,
+      pollMs: 50,
+    });
+
+  beforeAll(async () => {
+    db = await openLoto6Db(kind);
+    artifacts = await mkdtemp(path.join(tmpdir(), 'nflab-runs-'));
+    queue = new RunQueue(db);
+  });
+  afterAll(async () => {
+    await db?.close();
+    await rm(artifacts, { recursive: true, force: true });
+  });
+
+  it('records parameters, metrics with baselines, steps, resources, predictions, cv and the model', async () => {
+    const { runId } = await submitRun(db, queue, {
+      loto: 'loto6',
+      unique_ids: ['N1', 'N2'],
+      model: 'mlp',
+      config: { input_size: 8, hidden_size: 16, num_layers: 1, val_check_steps: 2 },
+      h: 2,
+      max_steps: 6,
+      val_size: '2h',
+      test_size: '2h',
+      cross_validation: { n_windows: 2, step_size: 2 },
+    });
+    await drain();
+    const run = (await db.query<RunRecord>('SELECT * FROM nf_model_runs WHERE id = $1', [runId]))
+      .rows[0] as RunRecord;
+    expect(run.error_message).toBeNull();
+    expect(run.status).toBe('finished');
+    expect(run.model_name).toBe('mlp');
+    expect(run.horizon).toBe(2);
+    expect(run.data_fingerprint).toMatch(/^[0-9a-f]{64}$/);
+    expect(run.engine_version).toMatch(/@nflab\/engine .*tfjs/);
+    expect(run.system_info.cpu.cores).toBeGreaterThan(0);
+    expect(run.system_info.tfjs.backend).toBeTruthy();
+    expect(run.best_params).toMatchObject({ input_size: 8, h: 2, max_steps: 6 });
+    expect(run.metrics.valid_loss).toBeGreaterThan(0);
+    for (const part of ['test', 'cv'] as const) {
+      const m = run.metrics[part];
+      expect(m.points).toBe(8);
+      for (const id of ['mae', 'mse', 'rmse', 'mape', 'smape', 'mase'])
+        expect(m.overall[id]).toBeTypeOf('number');
+      expect(Object.keys(m.per_series).sort()).toEqual(['N1', 'N2']);
+      expect(m.baselines.historic_average.mae).toBeTypeOf('number');
+      expect(m.significance).toHaveProperty('naive');
+      expect(typeof m.beats_all_baselines).toBe('boolean');
+    }
+    expect(run.model_properties.parameterCount).toBeGreaterThan(0);
+    expect(run.model_properties.inputSize).toBe(8);
+    expect(run.model_properties.sha256).toMatch(/^[0-9a-f]{64}$/);
+    expect(run.resource_summary.samples).toBeGreaterThanOrEqual(0);
+    expect(run.resource_summary.series.rssBytes?.peak).toBeGreaterThan(0);
+    expect(run.resource_summary.series.gpuUtil?.peak).toBeNull();
+    expect(run.logs).toContain('finished');
+    expect(run.duration_seconds).toBeGreaterThan(0);
+
+    const count = async (table: string) =>
+      Number(
+        (await db.query<{ n: string }>(`SELECT count(*) AS n FROM ${table} WHERE run_id = $1`, [runId]))
+          .rows[0]?.n,
+      );
+    expect(await count('nf_step_metrics')).toBeGreaterThanOrEqual(6);
+    expect(await count('nf_resource_samples')).toBeGreaterThan(0);
+    expect(await count('nf_predictions')).toBe(4);
+    expect(await count('nf_cv_results')).toBe(16);
+    const files = await db.query<{ path: string; sha256: string; bytes: string }>(
+      'SELECT path, sha256, bytes FROM nf_artifacts WHERE run_id = $1',
+      [runId],
+    );
+    expect(files.rows.length).toBeGreaterThan(0);
+    for (const file of files.rows) expect((await stat(file.path)).size).toBe(Number(file.bytes));
+  });
+
+  it('predicts, refits and cross-validates from a finished run as linked runs', async () => {
+    const parent = (
+      await db.query<{ id: string }>("SELECT id FROM nf_model_runs WHERE status = 'finished' LIMIT 1")
+    ).rows[0]?.id as string;
+    const predict = await submitModelOperation(db, queue, parent, { kind: 'predict' });
+    const refit = await submitModelOperation(db, queue, parent, { kind: 'refit' });
+    const cv = await submitModelOperation(db, queue, parent, { kind: 'cv', n_windows: 2, step_size: 2 });
+    await drain();
+    const { rows } = await db.query<{
+      id: string;
+      status: string;
+      operation: string;
+      parent_run_id: string;
+      error_message: string | null;
+    }>(
+      'SELECT id, status, operation, parent_run_id, error_message FROM nf_model_runs WHERE id = ANY($1::uuid[])',
+      [[predict.runId, refit.runId, cv.runId]],
+    );
+    for (const row of rows) {
+      expect(row.error_message).toBeNull();
+      expect(row.status).toBe('finished');
+      expect(row.parent_run_id).toBe(parent);
+    }
+    const predictions = await db.query('SELECT * FROM nf_predictions WHERE run_id = $1', [predict.runId]);
+    expect(predictions.rows.length).toBe(4);
+    const cvRows = await db.query('SELECT * FROM nf_cv_results WHERE run_id = $1', [cv.runId]);
+    expect(cvRows.rows.length).toBe(8);
+  });
+});
