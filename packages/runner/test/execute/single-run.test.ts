@@ -97,7 +97,7 @@ describe.each(kinds)('a plain run on %s', (kind) => {
       for (const id of ['mae', 'mse', 'rmse', 'mape', 'smape', 'mase'])
         expect(m.overall[id]).toBeTypeOf('number');
       expect(Object.keys(m.per_series).sort()).toEqual(['N1', 'N2']);
-      expect(m.baselines.historic_average.mae).toBeTypeOf('number');
+      expect(m.baselines.historic_average?.mae).toBeTypeOf('number');
       expect(m.significance).toHaveProperty('naive');
       expect(typeof m.beats_all_baselines).toBe('boolean');
     }
