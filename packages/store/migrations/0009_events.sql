@@ -46,7 +46,7 @@ CREATE TRIGGER nf_model_runs_status_event AFTER UPDATE OF status ON nf_model_run
 
 CREATE FUNCTION nflab_event_sweep_progress() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
-  payload jsonb := jsonb_build_object(
+  progress jsonb := jsonb_build_object(
     'sweep_id', NEW.id, 'status', NEW.status, 'planned_runs', NEW.planned_runs,
     'runs_queued', NEW.runs_queued, 'runs_running', NEW.runs_running, 'runs_finished', NEW.runs_finished,
     'runs_failed', NEW.runs_failed, 'runs_cancelled', NEW.runs_cancelled);
@@ -55,13 +55,13 @@ BEGIN
   -- Inserting a sweep's 10,000 runs updates its counts 10,000 times in one transaction; no reader
   -- can see this transaction's events before it commits, so it keeps one event with the final
   -- counts instead of 10,000.
-  UPDATE nf_events SET payload = nflab_event_sweep_progress.payload, at = clock_timestamp()
+  UPDATE nf_events SET payload = progress, at = clock_timestamp()
    WHERE id = (SELECT max(id) FROM nf_events
                 WHERE sweep_id = NEW.id AND type = 'sweep-progress'
                   AND tx = pg_current_xact_id()::text::bigint)
   RETURNING id INTO event_id;
   IF event_id IS NULL THEN
-    INSERT INTO nf_events (type, sweep_id, payload) VALUES ('sweep-progress', NEW.id, payload)
+    INSERT INTO nf_events (type, sweep_id, payload) VALUES ('sweep-progress', NEW.id, progress)
     RETURNING id INTO event_id;
   END IF;
   PERFORM nflab_notify_events(event_id);

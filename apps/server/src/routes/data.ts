@@ -1,6 +1,16 @@
 import type { FastifyPluginAsync } from 'fastify';
-import { gameParams, listTablesQuery, parseInput, previewQuery, tableParams } from '@nflab/contracts';
+import {
+  gameParams,
+  listTablesQuery,
+  panelQuery,
+  parseInput,
+  previewQuery,
+  profileQuery,
+  tableParams,
+} from '@nflab/contracts';
 import { listGames, listSeries, listTables, previewRows } from '@nflab/store';
+import { panelSeries } from '../data/panel.js';
+import { profileTable } from '../data/profile.js';
 
 /** Browse the lottery tables: tables → games → series, and a preview of rows. */
 export const dataRoutes: FastifyPluginAsync = async (app) => {
@@ -23,5 +33,22 @@ export const dataRoutes: FastifyPluginAsync = async (app) => {
     const { table } = parseInput(tableParams, request.params, 'path');
     const { loto, limit } = parseInput(previewQuery, request.query, 'query');
     return { table, ...(await previewRows(app.db, { table, loto, limit })) };
+  });
+
+  app.get('/data/tables/:table/panel', async (request) => {
+    const { table } = parseInput(tableParams, request.params, 'path');
+    const query = parseInput(panelQuery, request.query, 'query');
+    return panelSeries(app.db, {
+      table,
+      loto: query.loto,
+      uniqueIds: query.unique_ids,
+      columns: query.columns,
+    });
+  });
+
+  app.get('/data/tables/:table/profile', async (request) => {
+    const { table } = parseInput(tableParams, request.params, 'path');
+    const { loto } = parseInput(profileQuery, request.query, 'query');
+    return profileTable(app.db, table, loto);
   });
 };

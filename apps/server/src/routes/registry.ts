@@ -2,12 +2,22 @@ import type { FastifyPluginAsync } from 'fastify';
 import { authRoutes } from './auth.js';
 import { dataRoutes } from './data.js';
 import { healthRoutes } from './health.js';
+import { modelRoutes } from './models.js';
+import { openApiRoutes } from './openapi.js';
+import { runRoutes } from './runs.js';
+import { specRoutes } from './specs.js';
+import { sweepRoutes } from './sweeps.js';
 import { userRoutes } from './users.js';
 
 /** Every route plugin, one line each; all are mounted under `/api`. */
 export const ROUTES = {
   health: healthRoutes,
+  openapi: openApiRoutes,
   auth: authRoutes,
   users: userRoutes,
   data: dataRoutes,
+  models: modelRoutes,
+  specs: specRoutes,
+  runs: runRoutes,
+  sweeps: sweepRoutes,
 } as const satisfies Record<string, FastifyPluginAsync>;

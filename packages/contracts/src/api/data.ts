@@ -64,8 +64,10 @@ export const profileResponseSchema = z.object({
   /**
    * Draw days the game's schedule has between the first and last draw but the table does not
    * (holidays and special schedules show up here too; they are facts to look at, not errors).
+   * At most 500 dates are listed; `count` has them all. null for games the lab has no schedule
+   * for or a `ds` that is not a DATE.
    */
-  gaps: z.object({ count: z.number().int(), dates: z.array(z.string()) }),
+  gaps: z.object({ count: z.number().int(), dates: z.array(z.string()).max(500) }).nullable(),
   /** NULL count per column. */
   nulls: z.record(z.string(), z.number().int()),
   /** Distinct non-NULL values per column. */

@@ -1,0 +1,30 @@
+import type { FastifyPluginAsync } from 'fastify';
+import type { ModelInfoDto } from '@nflab/contracts';
+import { COMMON_KEYS, MODELS, modelConfigKeys, type ModelSpec } from '@nflab/engine';
+
+/** The registry entry as the API serves it; model-specific defaults come from its config schema. */
+const modelInfo = (spec: ModelSpec): ModelInfoDto => {
+  const defaults = spec.configSchema.safeParse({});
+  return {
+    id: spec.id,
+    autoId: `auto_${spec.id}`,
+    label: spec.label,
+    description: spec.description,
+    family: spec.family,
+    multivariate: spec.kind === 'multivariate',
+    exogenous: { ...spec.exogenous },
+    defaultConfig: { ...spec.commonDefaults, ...(defaults.success ? defaults.data : {}) },
+    defaultSearchSpace: spec.defaultSearchSpace(1),
+    configKeys: [...modelConfigKeys(spec), ...COMMON_KEYS],
+  };
+};
+
+// The registry does not change while the server runs.
+const MODEL_LIST: readonly ModelInfoDto[] = Object.values(MODELS).map((spec) =>
+  modelInfo(spec as unknown as ModelSpec),
+);
+
+/** `GET /api/models`: the engine's model registry, for the experiment wizard. */
+export const modelRoutes: FastifyPluginAsync = async (app) => {
+  app.get('/models', async () => MODEL_LIST);
+};

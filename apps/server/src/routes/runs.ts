@@ -1,0 +1,89 @@
+import { createReadStream } from 'node:fs';
+import { basename } from 'node:path';
+import type { FastifyPluginAsync } from 'fastify';
+import {
+  artifactParamsSchema,
+  listRunsQuerySchema,
+  parseInput,
+  predictionsQuerySchema,
+  resourcesQuerySchema,
+  runParamsSchema,
+  stepMetricsQuerySchema,
+} from '@nflab/contracts';
+import { artifactFile } from '../artifact-files.js';
+import { listRuns } from '../runs/list-runs.js';
+import {
+  getArtifact,
+  getRun,
+  listArtifacts,
+  listCvResults,
+  listPredictions,
+  listResourceSamples,
+  listStepMetrics,
+  listTrials,
+  requireRun,
+} from '../runs/run-children.js';
+
+/** Run history, run detail and everything a run owns (read-only; viewer role). */
+export const runRoutes: FastifyPluginAsync = async (app) => {
+  app.get('/runs', async (request) =>
+    listRuns(app.db, parseInput(listRunsQuerySchema, request.query, 'query')),
+  );
+
+  app.get('/runs/:id', async (request) =>
+    getRun(app.db, parseInput(runParamsSchema, request.params, 'path').id),
+  );
+
+  app.get('/runs/:id/trials', async (request) => {
+    const { id } = parseInput(runParamsSchema, request.params, 'path');
+    await requireRun(app.db, id);
+    return listTrials(app.db, id);
+  });
+
+  app.get('/runs/:id/step-metrics', async (request) => {
+    const { id } = parseInput(runParamsSchema, request.params, 'path');
+    const query = parseInput(stepMetricsQuerySchema, request.query, 'query');
+    await requireRun(app.db, id);
+    return listStepMetrics(app.db, id, {
+      afterId: query.after_id,
+      limit: query.limit,
+      trialId: query.trial_id,
+    });
+  });
+
+  app.get('/runs/:id/resources', async (request) => {
+    const { id } = parseInput(runParamsSchema, request.params, 'path');
+    const query = parseInput(resourcesQuerySchema, request.query, 'query');
+    await requireRun(app.db, id);
+    return listResourceSamples(app.db, id, { afterId: query.after_id, limit: query.limit });
+  });
+
+  app.get('/runs/:id/predictions', async (request) => {
+    const { id } = parseInput(runParamsSchema, request.params, 'path');
+    const { kind } = parseInput(predictionsQuerySchema, request.query, 'query');
+    await requireRun(app.db, id);
+    return listPredictions(app.db, id, kind);
+  });
+
+  app.get('/runs/:id/cv', async (request) => {
+    const { id } = parseInput(runParamsSchema, request.params, 'path');
+    await requireRun(app.db, id);
+    return listCvResults(app.db, id);
+  });
+
+  app.get('/runs/:id/artifacts', async (request) => {
+    const { id } = parseInput(runParamsSchema, request.params, 'path');
+    await requireRun(app.db, id);
+    return listArtifacts(app.db, id);
+  });
+
+  app.get('/runs/:id/artifacts/:artifactId/download', async (request, reply) => {
+    const { id, artifactId } = parseInput(artifactParamsSchema, request.params, 'path');
+    const artifact = await getArtifact(app.db, id, artifactId);
+    const file = await artifactFile(app.lab.artifactRoot, artifact.path);
+    return reply
+      .type('application/octet-stream')
+      .header('content-disposition', `attachment; filename="${basename(file).replace(/["\\\r\n]/g, '_')}"`)
+      .send(createReadStream(file));
+  });
+};
