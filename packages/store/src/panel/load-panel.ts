@@ -2,8 +2,11 @@
 import { ConfigError, NotFoundError } from '@nflab/contracts';
 import type { Queryable } from '../db.js';
 import { quoteIdentifier, requireColumn, requireTable, type ColumnInfo } from '../sql/identifiers.js';
+import { decodeJoinedNumbers, epochDaysToIso } from './joined-values.js';
 import { dsEncoding, panelQuery, type DsEncoding, type QueryColumn } from './panel-query.js';
 import { REQUIRED_PANEL_COLUMNS, roleOf, validateExogenousMap, type ExogenousMap } from './roles.js';
+
+export { parseJoinedNumbers } from './joined-values.js';
 
 /** Options of {@link loadPanel}. */
 export interface LoadPanelOptions {
@@ -90,48 +93,6 @@ const planColumns = async (db: Queryable, options: LoadPanelOptions): Promise<Pl
   return { ds, columns, roles };
 };
 
-/**
- * Reads `length` comma-separated numbers ('' = NULL → NaN). Plain integers are accumulated from
- * char codes, which avoids one string allocation per value; anything else goes through Number().
- */
-export const parseJoinedNumbers = (text: string | null, length: number): Float64Array => {
-  const out = new Float64Array(length);
-  if (text === null) return out.fill(Number.NaN);
-  const end = text.length;
-  let pos = 0;
-  for (let i = 0; i < length; i++) {
-    const start = pos;
-    let value = 0;
-    let plain = true;
-    for (let c = text.charCodeAt(pos); pos < end && c !== 44; c = text.charCodeAt(++pos)) {
-      if (c >= 48 && c <= 57) value = value * 10 + (c - 48);
-      else plain = false;
-    }
-    // 15 digits stay exact in a double; longer or signed/decimal values take the general path.
-    out[i] = pos === start ? Number.NaN : plain && pos - start <= 15 ? value : Number(text.slice(start, pos));
-    pos++;
-  }
-  return out;
-};
-
-const DAY_MS = 86_400_000;
-
-// Days since 1970-01-01 → 'YYYY-MM-DD'; a panel repeats each date once per series, so memoise.
-const epochDaysToIso = (text: string, length: number): string[] => {
-  const days = parseJoinedNumbers(text, length);
-  const memo = new Map<number, string>();
-  return Array.from(days, (day) => {
-    // NULL ds: left empty for the caller's NULL check (a NaN date cannot be printed).
-    if (Number.isNaN(day)) return '';
-    let iso = memo.get(day);
-    if (iso === undefined) {
-      iso = new Date(day * DAY_MS).toISOString().slice(0, 10);
-      memo.set(day, iso);
-    }
-    return iso;
-  });
-};
-
 // Static columns hold one value per series; the latest non-NULL one wins if a table repeats it per row.
 const staticValues = (values: Float64Array, series: readonly PanelSeries[]): Float64Array =>
   Float64Array.from(series, ({ start, length }) => {
@@ -162,23 +123,46 @@ const checkFound = async (
   }
 };
 
-const readDs = (
-  raw: string | (string | null)[] | null,
-  encoding: DsEncoding,
+type RawColumn = string | (string | null)[] | null;
+
+/** One series as the panel statement returns it. */
+interface SeriesRow {
+  uid: string | null;
+  n: number;
+  ds: RawColumn;
+  [column: `c${number}`]: RawColumn;
+}
+
+// A number column is one joined text per series, decoded into its slice of one array.
+const numberColumn = (
+  rows: readonly SeriesRow[],
+  read: (row: SeriesRow) => RawColumn,
+  series: readonly PanelSeries[],
   n: number,
-): (string | null)[] => {
-  if (raw === null) return [];
-  if (typeof raw !== 'string') return raw;
-  return encoding === 'epoch-days' ? epochDaysToIso(raw, n) : raw.split(',');
+): Float64Array => {
+  const out = new Float64Array(n);
+  rows.forEach((row, i) => {
+    const { start, length } = series[i]!;
+    decodeJoinedNumbers(read(row) as string | null, out, start, length);
+  });
+  return out;
 };
 
-interface PanelRow {
-  ids: (string | null)[] | null;
-  counts: number[] | null;
-  n: number;
-  ds: string | (string | null)[] | null;
-  [column: `c${number}`]: string | (string | null)[] | null;
-}
+// A text column is one array per series (text may contain commas, so it is never joined).
+const textColumn = (rows: readonly SeriesRow[], read: (row: SeriesRow) => RawColumn): (string | null)[] =>
+  rows.flatMap((row) => (read(row) as (string | null)[] | null) ?? []);
+
+const readDs = (
+  rows: readonly SeriesRow[],
+  encoding: DsEncoding,
+  series: readonly PanelSeries[],
+  n: number,
+): (string | null)[] => {
+  if (encoding === 'epoch-days') return epochDaysToIso(numberColumn(rows, (row) => row.ds, series, n));
+  if (encoding === 'array') return textColumn(rows, (row) => row.ds);
+  // Joined ds texts skip NULLs (string_agg does), which the caller's length check catches.
+  return rows.flatMap((row) => (row.ds === null ? [] : (row.ds as string).split(',')));
+};
 
 /**
  * Loads `loto`'s series of `table` as a column-oriented panel sorted by unique_id, ds. Columns
@@ -190,24 +174,26 @@ export const loadPanel = async (db: Queryable, options: LoadPanelOptions): Promi
   const { table, loto, uniqueIds } = options;
   const plan = await planColumns(db, options);
   const { sql, params } = panelQuery({ table, loto, uniqueIds, ds: plan.ds, columns: plan.columns });
-  const row = (await db.query<PanelRow>(sql, params)).rows[0];
-  const n = row?.n ?? 0;
-  const ids = row?.ids ?? [];
-  if (ids.includes(null))
+  const { rows } = await db.query<SeriesRow>(sql, params);
+  if (rows.some((row) => row.uid === null))
     throw new ConfigError(`table ${JSON.stringify(table)} has rows with a NULL unique_id`);
-  await checkFound(db, options, ids as string[]);
-  const counts = row?.counts ?? [];
-  let offset = 0;
-  const series = (ids as string[]).map((uniqueId, i) => {
-    const length = counts[i] ?? 0;
-    offset += length;
-    return { uniqueId, start: offset - length, length };
+  await checkFound(
+    db,
+    options,
+    rows.map((row) => row.uid as string),
+  );
+  let n = 0;
+  const series = rows.map((row) => {
+    const length = Number(row.n);
+    n += length;
+    return { uniqueId: row.uid as string, start: n - length, length };
   });
-  const ds = readDs(row?.ds ?? null, dsEncoding(plan.ds), n);
+  const ds = readDs(rows, dsEncoding(plan.ds), series, n);
   if (ds.length !== n || ds.some((d) => d === '' || d === null)) {
     throw new ConfigError(`table ${JSON.stringify(table)} has rows with a NULL ds`);
   }
-  const uniqueId = series.flatMap((s) => Array<string>(s.length).fill(s.uniqueId));
+  const uniqueId = new Array<string>(n);
+  for (const s of series) uniqueId.fill(s.uniqueId, s.start, s.start + s.length);
   const panel: LoadedPanel = {
     table,
     loto,
@@ -222,13 +208,13 @@ export const loadPanel = async (db: Queryable, options: LoadPanelOptions): Promi
   };
   let y = panel.y;
   plan.columns.forEach(({ column, encoding }, i) => {
-    const raw = row?.[`c${i}`] ?? null;
+    const read = (row: SeriesRow): RawColumn => row[`c${i}`] ?? null;
     const role = plan.roles[i];
     if (encoding === 'text') {
-      panel.other[column.name] = (raw as (string | null)[] | null) ?? [];
+      panel.other[column.name] = textColumn(rows, read);
       return;
     }
-    const values = parseJoinedNumbers(raw as string | null, n);
+    const values = numberColumn(rows, read, series, n);
     if (role === 'y') y = values;
     else if (role === 'stat') panel.stat.columns[column.name] = staticValues(values, series);
     else if (role === 'futr' || role === 'hist') panel[role][column.name] = values;
