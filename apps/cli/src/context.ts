@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import { openDb, type OpenedDb } from '@nflab/store';
+import { DEFAULT_NFLAB_HOME, openDb, type OpenedDb } from '@nflab/store';
 import { createOutput, type Output } from './output.js';
 
 /** Global options every command accepts (declared once on the root program). */
@@ -13,6 +13,8 @@ export interface GlobalOptions {
 /** What a command handler gets: the output and a way to borrow the database. */
 export interface CommandContext {
   readonly out: Output;
+  /** The lab's local folder (`--home`, else NFLAB_HOME, else ./.nflab): database, saved models. */
+  readonly home: string;
   /**
    * Opens the lab database, brings its schema up to date (unless `migrate: false`), runs `fn`,
    * closes it.
@@ -23,8 +25,10 @@ export interface CommandContext {
 /** Builds the context from the root program's parsed global options. */
 export const contextFrom = (command: Command): CommandContext => {
   const options = command.optsWithGlobals<GlobalOptions>();
+  const fromEnv = process.env.NFLAB_HOME;
   return {
     out: createOutput(options.json === true),
+    home: options.home ?? (fromEnv !== undefined && fromEnv !== '' ? fromEnv : DEFAULT_NFLAB_HOME),
     async withDb(fn, { migrate = true } = {}) {
       const db = await openDb({
         url: options.databaseUrl,

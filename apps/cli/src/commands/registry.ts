@@ -1,9 +1,14 @@
 import type { Command } from 'commander';
 import { dbCommand } from './db.js';
+import { cancelCommand } from './cancel.js';
 import { dataCommand } from './data.js';
+import { modelCommand } from './model.js';
+import { runCommand } from './run.js';
+import { runsCommand } from './runs.js';
 import { serveCommand } from './serve.js';
 import { sweepCommand } from './sweep.js';
 import { userCommand } from './user.js';
+import { workerCommand } from './worker.js';
 
 /** A top-level `nflab` command: adds itself (and its subcommands) to the program. */
 export type CommandModule = (program: Command) => void;
@@ -13,6 +18,11 @@ export const COMMANDS = {
   db: dbCommand,
   data: dataCommand,
   serve: serveCommand,
+  run: runCommand,
   sweep: sweepCommand,
+  worker: workerCommand,
+  cancel: cancelCommand,
+  model: modelCommand,
+  runs: runsCommand,
   user: userCommand,
 } as const satisfies Record<string, CommandModule>;

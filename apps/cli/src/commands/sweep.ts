@@ -1,39 +1,16 @@
-import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
-import { canonicalJson, ConfigError, type RunSpec } from '@nflab/contracts';
+import { canonicalJson, type RunSpec } from '@nflab/contracts';
 import type { SweepPlan } from '@nflab/runner';
+import type { Db } from '@nflab/store';
+import type { CommandContext } from '../context.js';
 import { contextFrom } from '../context.js';
 import { formatTable } from '../output.js';
+import { readSpecFile } from '../spec-file.js';
+import { renderRuns, sweepRuns } from '../run-summary.js';
+import { loadRunner, parseParallel, workQueue } from '../work.js';
 
 /** Columns every plan table shows; fields that differ between runs are added after them. */
 const KEY_COLUMNS = ['loto', 'unique_ids', 'model', 'backend'] as const;
-
-const readSpecFile = async (file: string): Promise<unknown> => {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (error) {
-    throw new ConfigError(`cannot read spec file ${JSON.stringify(file)}: ${(error as Error).message}`, {
-      cause: error,
-    });
-  }
-  try {
-    return JSON.parse(text) as unknown;
-  } catch (error) {
-    throw new ConfigError(
-      `spec file ${JSON.stringify(file)} is not valid JSON: ${(error as Error).message}`,
-      {
-        cause: error,
-      },
-    );
-  }
-};
-
-/**
- * The runner pulls in the engine (TensorFlow.js); loading it only when a sweep command runs keeps
- * every other command's start-up fast and independent of the compute stack.
- */
-const loadRunner = () => import('@nflab/runner');
 
 const cellOf = (value: unknown): string =>
   value === undefined
@@ -128,4 +105,106 @@ export const sweepCommand = (program: Command): void => {
         : await planSweep(spec);
       out.result(plan, () => renderPlan(file, plan));
     });
+
+  sweep
+    .command('run <spec>')
+    .description(
+      'plan a sweep spec JSON file, queue its valid runs and work them here (--parallel N at once)',
+    )
+    .option('--parallel <n>', 'runs at once in this process', parseParallel, 1)
+    .option('--name <name>', 'a name for the sweep')
+    .option('--retries <n>', 'extra attempts per run after a failure', (v) => Number.parseInt(v, 10), 0)
+    .option('--detach', 'only queue the runs; `nflab worker` processes execute them')
+    .action(
+      async (
+        file: string,
+        options: { parallel: number; name?: string; retries: number; detach?: boolean },
+        command: Command,
+      ) => {
+        const ctx = contextFrom(command);
+        const spec = await readSpecFile(file);
+        await ctx.withDb(async (db) => {
+          const runner = await loadRunner();
+          const { sweepId, plan } = await runner.submitSweep(db, new runner.RunQueue(db), spec, {
+            retries: options.retries,
+            ...(options.name !== undefined ? { name: options.name } : {}),
+          });
+          ctx.out.info(
+            `sweep ${sweepId}: ${plan.count} run(s) queued` +
+              (plan.invalid.length > 0 ? `, ${plan.invalid.length} invalid combination(s) left out` : ''),
+          );
+          await finishSweep(ctx, db, sweepId, options);
+        });
+      },
+    );
+
+  sweep
+    .command('resume <sweep>')
+    .description(
+      'after a crash: queue what never started, requeue runs lost with their worker, and work them',
+    )
+    .option('--parallel <n>', 'runs at once in this process', parseParallel, 1)
+    .option('--retry-failed', 'requeue every failed run too')
+    .option('--detach', 'only requeue; `nflab worker` processes execute them')
+    .action(
+      async (
+        sweepId: string,
+        options: { parallel: number; retryFailed?: boolean; detach?: boolean },
+        command: Command,
+      ) => {
+        const ctx = contextFrom(command);
+        await ctx.withDb(async (db) => {
+          const runner = await loadRunner();
+          const queue = new runner.RunQueue(db);
+          const { added, requeued } = await runner.resumeSweep(db, queue, sweepId, {
+            retryFailed: options.retryFailed === true,
+          });
+          ctx.out.info(`sweep ${sweepId}: ${added} run(s) added, ${requeued} requeued`);
+          await finishSweep(ctx, db, sweepId, options);
+        });
+      },
+    );
+
+  sweep
+    .command('status <sweep>')
+    .description("a sweep's progress and its runs")
+    .action(async (sweepId: string, _options: unknown, command: Command) => {
+      const ctx = contextFrom(command);
+      await ctx.withDb(async (db) => {
+        const runner = await loadRunner();
+        const progress = await new runner.RunQueue(db).sweepProgress(sweepId);
+        const runs = await sweepRuns(db, sweepId);
+        ctx.out.result({ progress, runs }, () => `${progressLine(progress)}\n\n${renderRuns(runs)}`);
+      });
+    });
+};
+
+interface ProgressCounts {
+  readonly sweepId: string;
+  readonly status: string;
+  readonly total: number;
+  readonly finished: number;
+  readonly failed: number;
+  readonly cancelled: number;
+  readonly running: number;
+  readonly queued: number;
+}
+
+const progressLine = (p: ProgressCounts): string =>
+  `sweep ${p.sweepId} ${p.status}: ${p.finished} finished, ${p.failed} failed, ${p.cancelled} cancelled, ` +
+  `${p.running} running, ${p.queued} queued of ${p.total}`;
+
+/** Works a sweep here unless detached, then prints its runs; exit status 1 when any run failed. */
+const finishSweep = async (
+  ctx: CommandContext,
+  db: Db,
+  sweepId: string,
+  options: { parallel: number; detach?: boolean },
+): Promise<void> => {
+  if (!options.detach) await workQueue(ctx, db, { parallel: options.parallel, sweepId, exitWhenIdle: true });
+  const runner = await loadRunner();
+  const progress = await new runner.RunQueue(db).sweepProgress(sweepId);
+  const runs = await sweepRuns(db, sweepId);
+  ctx.out.result({ sweepId, progress, runs }, () => `${progressLine(progress)}\n\n${renderRuns(runs)}`);
+  if (!options.detach && progress.failed > 0) process.exitCode = 1;
 };

@@ -1,0 +1,32 @@
+import type { Command } from 'commander';
+import { contextFrom } from '../context.js';
+import { readSpecFile } from '../spec-file.js';
+import { renderRuns, runsById } from '../run-summary.js';
+import { loadRunner, workQueue } from '../work.js';
+
+const integer = (value: string): number => Number.parseInt(value, 10);
+
+/** `nflab run SPEC`: queue one run and, unless --detach, work the queue here until it is done. */
+export const runCommand = (program: Command): void => {
+  program
+    .command('run <spec>')
+    .description('run one experiment from a run spec JSON file (recorded in nf_model_runs)')
+    .option('--detach', 'only queue the run; `nflab worker` processes execute it')
+    .option('--retries <n>', 'extra attempts after a failure', integer, 0)
+    .action(async (file: string, options: { detach?: boolean; retries: number }, command: Command) => {
+      const ctx = contextFrom(command);
+      const spec = await readSpecFile(file);
+      await ctx.withDb(async (db) => {
+        const runner = await loadRunner();
+        const { runId } = await runner.submitRun(db, new runner.RunQueue(db), spec, {
+          retries: options.retries,
+        });
+        ctx.out.info(`queued run ${runId}`);
+        // The loop works until the queue is empty, this run included (and anything queued before it).
+        if (!options.detach) await workQueue(ctx, db, { parallel: 1, exitWhenIdle: true });
+        const runs = await runsById(db, [runId]);
+        ctx.out.result(runs[0], () => renderRuns(runs));
+        if (!options.detach && runs[0]?.status !== 'finished') process.exitCode = 1;
+      });
+    });
+};

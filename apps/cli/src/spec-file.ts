@@ -1,0 +1,25 @@
+/** Spec files (run and sweep specs as JSON) as commands read them. */
+import { readFile } from 'node:fs/promises';
+import { ConfigError } from '@nflab/contracts';
+
+/** The parsed JSON of `file`; a ConfigError naming the file when it cannot be read or parsed. */
+export const readSpecFile = async (file: string): Promise<unknown> => {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    throw new ConfigError(`cannot read spec file ${JSON.stringify(file)}: ${(error as Error).message}`, {
+      cause: error,
+    });
+  }
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (error) {
+    throw new ConfigError(
+      `spec file ${JSON.stringify(file)} is not valid JSON: ${(error as Error).message}`,
+      {
+        cause: error,
+      },
+    );
+  }
+};

@@ -1,0 +1,102 @@
+/**
+ * Working the queue from a command: a worker loop in this process (N runs at once, each on its own
+ * compute thread), a live progress line, and Ctrl+C handled the way long jobs should be — the first
+ * lets running runs finish, the second stops them and puts them back in the queue.
+ */
+import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
+import { ConfigError } from '@nflab/contracts';
+import type { Db } from '@nflab/store';
+import type { CommandContext } from './context.js';
+
+/** The runner pulls in the engine (TensorFlow.js); commands load it only when they work runs. */
+export const loadRunner = () => import('@nflab/runner');
+
+/** Options of {@link workQueue}. */
+export interface WorkOptions {
+  /** Runs at once in this process. */
+  readonly parallel: number;
+  /** Only this sweep's runs. */
+  readonly sweepId?: string;
+  /** Stop when nothing is queued or running (of the sweep). */
+  readonly exitWhenIdle: boolean;
+}
+
+/** Parses `--parallel`. */
+export const parseParallel = (value: string): number => {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new ConfigError(`--parallel must be an integer ≥ 1, got ${value}`);
+  return n;
+};
+
+const seconds = (ms: number): string => {
+  const s = Math.round(ms / 1000);
+  return s >= 60 ? `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s` : `${s}s`;
+};
+
+/** Works the queue until idle (or stopped); resolves with the attempts executed here. */
+export const workQueue = async (ctx: CommandContext, db: Db, options: WorkOptions): Promise<number> => {
+  const runner = await loadRunner();
+  const queue = new runner.RunQueue(db);
+  const graceful = new AbortController();
+  const hard = new AbortController();
+  const onSignal = (): void => {
+    if (!graceful.signal.aborted) {
+      ctx.out.info('stopping: running runs finish first (Ctrl+C again to stop them now and requeue them)');
+      graceful.abort();
+    } else hard.abort();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  const tty = process.stderr.isTTY === true && !ctx.out.json;
+  const started = Date.now();
+  const drawProgress = async (): Promise<void> => {
+    if (options.sweepId === undefined) return;
+    const p = await queue.sweepProgress(options.sweepId);
+    const done = p.finished + p.failed + p.cancelled;
+    const eta =
+      done > 0 && p.total > done ? ` ETA ${seconds(((Date.now() - started) / done) * (p.total - done))}` : '';
+    const line = `sweep ${options.sweepId.slice(0, 8)}: ${done}/${p.total} done (${p.finished} finished, ${p.running} running, ${p.failed} failed, ${p.cancelled} cancelled)${eta}`;
+    if (tty) process.stderr.write(`\r${line}\u001b[K`);
+    else ctx.out.info(line);
+  };
+  const timer = tty ? setInterval(() => void drawProgress().catch(() => undefined), 1000) : undefined;
+  const clearLine = (): void => {
+    if (tty) process.stderr.write('\r\u001b[K');
+  };
+  try {
+    const { executed } = await runner.runWorkerLoop({
+      queue,
+      execute: runner.createRunExecutor({
+        db,
+        artifactsRoot: join(ctx.home, 'artifacts'),
+        cpusPerRun: Math.max(1, Math.floor(availableParallelism() / options.parallel)),
+      }),
+      concurrency: options.parallel,
+      ...(options.sweepId !== undefined ? { sweepId: options.sweepId } : {}),
+      exitWhenIdle: options.exitWhenIdle,
+      signal: graceful.signal,
+      abortRunning: hard.signal,
+      onEvent: (event) => {
+        clearLine();
+        if (event.type === 'claimed') {
+          const { spec } = event.run;
+          ctx.out.info(
+            `run ${event.run.id.slice(0, 8)} started: ${event.run.operation.kind} ${spec.model} ${spec.loto} [${spec.unique_ids.join(',')}] h=${spec.h}`,
+          );
+        } else if (event.type === 'done') ctx.out.info(`run ${event.runId.slice(0, 8)} ${event.status}`);
+        else if (event.type === 'reaped')
+          ctx.out.info(`worker lost: ${event.runIds.join(', ')} marked failed or requeued`);
+        else if (event.type === 'db-error')
+          ctx.out.info(`database unreachable (${event.error.message}); retrying in ${event.retryInMs} ms`);
+        if (event.type === 'done' && !tty) void drawProgress().catch(() => undefined);
+      },
+    });
+    return executed;
+  } finally {
+    if (timer) clearInterval(timer);
+    clearLine();
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+};
