@@ -30,9 +30,11 @@ const burn = (ms: number): Promise<void> =>
 
 const round = (value: number, digits = 3): number => Number(value.toFixed(digits));
 
+const started = performance.now();
 const monitor = await startResourceMonitor({ intervalMs: INTERVAL_MS });
 await burn(SECONDS * 1000);
 const summary = await monitor.stop();
+const wallMs = performance.now() - started;
 process.stderr.write(
   `${summary.samples} samples, monitor ${summary.monitorCostPercent.toFixed(4)}% of the CPU\n`,
 );
@@ -42,6 +44,9 @@ console.log(
     monitorCpuMs: round(summary.monitorCpuMs),
     processCpuMs: round(summary.processCpuMs),
     monitorCostPercent: round(summary.monitorCostPercent, 4),
+    // The monitor's share of one core, independent of how much CPU a busy machine left the run.
+    monitorPercentOfOneCore: round((summary.monitorCpuMs / wallMs) * 100, 4),
+    wallMs: round(wallMs, 1),
     samples: summary.samples,
     monitorMsPerSample: round(summary.monitorCpuMs / summary.samples, 4),
     cpuProcess: summary.series.cpuProcess,
