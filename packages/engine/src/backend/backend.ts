@@ -8,7 +8,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import * as tf from '@tensorflow/tfjs-core';
 import { ConfigError } from '@nflab/contracts';
-import { shareWasmIdentity } from './wasm-identity.js';
+import { shareWasmStorage } from './wasm-shared-storage.js';
 
 /** Backend names the lab accepts, in the vocabulary of the run specs. */
 export const BACKENDS = ['wasm', 'cpu', 'tensorflow'] as const;
@@ -38,7 +38,7 @@ const loadWasm = async (): Promise<void> => {
     wasm.setWasmPaths(new URL(wasmDistUrl()).pathname.replace(/\/?$/, '/'));
     wasmPathsSet = true;
   }
-  shareWasmIdentity();
+  shareWasmStorage();
 };
 
 const loadCpu = async (): Promise<void> => {

@@ -1,28 +1,47 @@
 /**
- * A no-copy `Identity` kernel for the wasm backend. TensorFlow.js clones every tensor an op saves
- * for its gradient, and wasm's own Identity copies the data, so each NHITS training step copied
- * about 126 activation and weight tensors (~11 ms of a ~140 ms step). The cpu backend shares the
- * storage instead (reference-counted, as wasm's own Reshape does), which is safe because kernels
- * never write into their inputs; this gives wasm the same behaviour.
+ * No-copy `Identity` and same-dtype `Cast` kernels for the wasm backend. TensorFlow.js clones every
+ * tensor an op saves for its gradient, and ReLU's gradient casts float32 to float32; wasm's own
+ * kernels copy the data in both cases, so each NHITS training step copied about 126 activation and
+ * weight tensors (~11 ms of a ~140 ms step). The cpu backend shares the storage instead
+ * (reference-counted, as wasm's own Reshape does), which is safe because kernels never write into
+ * their inputs; this gives wasm the same behaviour.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import type { KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
+import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
 
 /** The wasm backend's storage bookkeeping, read structurally (not in tfjs' public types). */
 interface RefCountingBackend {
   incRef(dataId: object): void;
 }
 
-const sharedIdentity: KernelFunc = ({ inputs, backend }) => {
-  const x = inputs.x as TensorInfo;
-  (backend as unknown as RefCountingBackend).incRef(x.dataId);
+const share = (x: TensorInfo, backend: unknown): TensorInfo => {
+  (backend as RefCountingBackend).incRef(x.dataId);
   return { dataId: x.dataId, shape: x.shape, dtype: x.dtype };
 };
 
-/** Replaces wasm's copying Identity with the shared-storage one; call after the wasm backend module loaded. */
-export const shareWasmIdentity = (): void => {
-  const current = tf.getKernel(tf.Identity, 'wasm');
-  if (current === undefined || current.kernelFunc === sharedIdentity) return;
-  tf.unregisterKernel(tf.Identity, 'wasm');
-  tf.registerKernel({ ...current, kernelFunc: sharedIdentity });
+const sharedIdentity: KernelFunc = ({ inputs, backend }) => share(inputs.x as TensorInfo, backend);
+
+/** Wraps wasm's Cast: a cast to the tensor's own dtype shares its storage; real conversions run as before. */
+const sharedCast =
+  (original: KernelConfig): KernelFunc =>
+  (args) => {
+    const x = args.inputs.x as TensorInfo;
+    return args.attrs?.dtype === x.dtype ? share(x, args.backend) : original.kernelFunc(args);
+  };
+
+const replaced = new WeakSet<KernelFunc>();
+
+const replace = (name: string, make: (original: KernelConfig) => KernelFunc): void => {
+  const current = tf.getKernel(name, 'wasm');
+  if (current === undefined || replaced.has(current.kernelFunc)) return;
+  const kernelFunc = make(current);
+  replaced.add(kernelFunc);
+  tf.unregisterKernel(name, 'wasm');
+  tf.registerKernel({ ...current, kernelFunc });
+};
+
+/** Installs the shared-storage kernels; call after the wasm backend module loaded (idempotent). */
+export const shareWasmStorage = (): void => {
+  replace(tf.Identity, () => sharedIdentity);
+  replace(tf.Cast, sharedCast);
 };
