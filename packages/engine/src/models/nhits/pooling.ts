@@ -32,9 +32,24 @@ export function pool1d(x: tf.Tensor3D, kernel: number, mode: PoolingMode): tf.Te
           : tf.zeros([n, c, pad]);
       padded = tf.concat([x, filler as tf.Tensor3D], 2); // [N, C, T] -> [N, C, windows*k]
     }
-    const grouped = tf.reshape(padded, [n, c, windows, kernel]); // -> [N, C, windows, k]
-    if (mode === 'MaxPool1d') return tf.max(grouped, 3) as tf.Tensor3D; // -> [N, C, windows]
+    const grouped = tf.reshape(padded, [n, c, windows, kernel]) as tf.Tensor4D; // -> [N, C, windows, k]
+    if (mode === 'MaxPool1d') return maxOverLastAxis(grouped); // -> [N, C, windows]
     const counts = Array.from({ length: windows }, (_, i) => (i === windows - 1 ? kernel - pad : kernel));
     return tf.div(tf.sum(grouped, 3), tf.tensor1d(counts)) as tf.Tensor3D; // -> [N, C, windows]
   });
+}
+
+/**
+ * Max over the last axis of [N, C, W, k] as a chain of pairwise maxima: the gradient goes to the
+ * first maximum of each window, as PyTorch's MaxPool1d, with same-shape ops only (tf.max's gradient
+ * compares against a broadcast max, which is slow on wasm and splits the gradient among ties).
+ */
+function maxOverLastAxis(grouped: tf.Tensor4D): tf.Tensor3D {
+  const [n, c, w, k] = grouped.shape;
+  const column = (j: number): tf.Tensor3D =>
+    tf.reshape(tf.slice(grouped, [0, 0, 0, j], [n, c, w, 1]), [n, c, w]); // [N, C, W, 1] -> [N, C, W]
+  let max = column(0);
+  // maximum(a, b) sends the gradient to a when a >= b, so an earlier step wins a tie.
+  for (let j = 1; j < k; j++) max = tf.maximum(max, column(j));
+  return max;
 }
