@@ -5,10 +5,8 @@
  * The fit/predict timing reads LOTO6 from data/samples (NHITS on 第1数字, max_steps 200).
  * Prints ONE JSON object on stdout; progress goes to stderr.
  */
-import { createRequire } from 'node:module';
 import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
-import path from 'node:path';
 import type * as TF from '@tensorflow/tfjs-core';
 import type { ModelSpec, WindowBatch } from '../packages/engine/src/model/types.js';
 import type { NativeMatmulStatus } from '../packages/engine/src/native/index.js';
@@ -16,8 +14,8 @@ import type { NativeMatmulStatus } from '../packages/engine/src/native/index.js'
 // The engine registers tfjs-core's gradients (and the resolve hook plain Node needs) on load.
 await import('../packages/engine/src/backend/gradients.js').then((m) => m.registerGradients());
 const tf: typeof TF = await import('@tensorflow/tfjs-core');
-await import('@tensorflow/tfjs-backend-cpu');
-const { setWasmPaths } = await import('@tensorflow/tfjs-backend-wasm');
+const { setBackend } = await import('../packages/engine/src/backend/backend.js');
+const { createAdam } = await import('../packages/engine/src/training/adam.js');
 const { MODELS } = await import('../packages/engine/src/models/registry.js');
 const { NeuralForecast } = await import('../packages/engine/src/core/index.js');
 const { disableNativeMatmul, enableNativeMatmul, nativeMatmulStats } =
@@ -30,8 +28,11 @@ const flag = (name: string): string | undefined => {
   const i = argv.indexOf(`--${name}`);
   return i >= 0 ? argv[i + 1] : undefined;
 };
-const backend = flag('backend') ?? 'wasm';
-if (backend !== 'wasm' && backend !== 'cpu') throw new Error(`--backend must be wasm or cpu, got ${backend}`);
+const parseBackend = (value: string): 'wasm' | 'cpu' => {
+  if (value !== 'wasm' && value !== 'cpu') throw new Error(`--backend must be wasm or cpu, got ${value}`);
+  return value;
+};
+const backend = parseBackend(flag('backend') ?? 'wasm');
 const nativeFlag = flag('native');
 if (nativeFlag !== undefined && nativeFlag !== 'on' && nativeFlag !== 'off') {
   throw new Error(`--native must be on or off, got ${nativeFlag}`);
@@ -73,17 +74,22 @@ function gemmGflops(): number {
   return (2 * m * n * k) / (ms * 1e6);
 }
 
-/** One Adam + MAE step over `variables` with `forward`; returns the loss (read once, as training does). */
+/**
+ * One MAE step over `variables` with `forward` and the engine's Adam (what training runs); reads
+ * the loss once, as training does.
+ */
 function makeStep(variables: TF.Variable[], forward: () => TF.Tensor, target: TF.Tensor) {
-  const optimizer = tf.train.adam(1e-3);
+  const optimizer = createAdam(variables);
   const step = (): void => {
     const { value, grads } = tf.variableGrads(
       () => tf.tidy(() => tf.mean(tf.abs(tf.sub(forward(), target))) as TF.Scalar),
       variables,
     );
-    // Adam's declared parameter is a map of Variables; tfjs accepts the gradient tensors it gets here.
-    optimizer.applyGradients(grads as unknown as Parameters<typeof optimizer.applyGradients>[0]);
     value.dataSync();
+    optimizer.step(
+      variables.map((v) => grads[v.name] as TF.Tensor),
+      1e-3,
+    );
     value.dispose();
     tf.dispose(Object.values(grads));
   };
@@ -230,10 +236,8 @@ async function measure(mode: Mode) {
 }
 
 async function main(): Promise<void> {
-  const wasmDist = path.dirname(createRequire(import.meta.url).resolve('@tensorflow/tfjs-backend-wasm'));
-  setWasmPaths(`${wasmDist}/`);
-  if (!(await tf.setBackend(backend))) throw new Error(`backend ${backend} failed to initialise`);
-  await tf.ready();
+  // The engine's own backend setup, so the bench runs what training runs (wasm's shared Identity included).
+  await setBackend(backend);
   const loadBefore = loadavg();
   const modes: Mode[] =
     nativeFlag === 'on' ? ['native'] : nativeFlag === 'off' ? ['reference'] : ['reference', 'native'];
