@@ -355,7 +355,7 @@ const ROUTE_DOCS: readonly RouteDoc[] = [
   {
     method: 'post',
     path: '/sweeps/{id}/resume',
-    summary: 'queue a sweep’s failed and cancelled runs again',
+    summary: 'queue the plan’s runs missing from the sweep and runs lost with a dead worker',
     access: 'editor',
     params: api.sweepParamsSchema,
     response: api.resumeSweepResponseSchema,

@@ -4,6 +4,7 @@ import { dataRoutes } from './data.js';
 import { healthRoutes } from './health.js';
 import { modelRoutes } from './models.js';
 import { openApiRoutes } from './openapi.js';
+import { runActionRoutes } from './run-actions.js';
 import { runRoutes } from './runs.js';
 import { specRoutes } from './specs.js';
 import { sweepRoutes } from './sweeps.js';
@@ -20,4 +21,5 @@ export const ROUTES = {
   specs: specRoutes,
   runs: runRoutes,
   sweeps: sweepRoutes,
+  runActions: runActionRoutes,
 } as const satisfies Record<string, FastifyPluginAsync>;

@@ -52,3 +52,6 @@ export const commaList = z.string().transform((text) =>
     .map((item) => item.trim())
     .filter((item) => item.length > 0),
 );
+
+/** A run or sweep spec in a request body: an object, checked in full by its own spec schema. */
+export const specObject = z.record(z.string(), z.unknown());

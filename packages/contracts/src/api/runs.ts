@@ -2,7 +2,15 @@
 import { z } from 'zod';
 import { BACKEND_IDS, type Backend } from '../backends.js';
 import { crossValidationFieldSchema } from '../specs/run-fields.js';
-import { commaList, isoDateTime, pageOf, pageQueryShape, runStatusSchema, uuidSchema } from './common.js';
+import {
+  commaList,
+  isoDateTime,
+  pageOf,
+  pageQueryShape,
+  runStatusSchema,
+  uuidSchema,
+  specObject,
+} from './common.js';
 
 /** Columns the run history can be sorted by; `metric` sorts by the `metric` query's value. */
 export const RUN_SORT_KEYS = [
@@ -238,7 +246,7 @@ export const artifactSchema = z.object({
 export const listArtifactsResponseSchema = z.array(artifactSchema);
 
 /** `POST /api/runs` body: one run spec (validated with the run spec schema). */
-export const startRunRequestSchema = z.object({ spec: z.unknown() }).strict();
+export const startRunRequestSchema = z.object({ spec: specObject }).strict();
 /** `POST /api/runs` and model-operation responses: the new run. */
 export const startRunResponseSchema = z.object({ runId: uuidSchema });
 

@@ -1,6 +1,6 @@
 /** Schemas of the sweep, spec and plan routes (`/api/sweeps/...`, `/api/specs/...`, `/api/schemas/...`). */
 import { z } from 'zod';
-import { isoDateTime, pageOf, pageQueryShape, runStatusSchema, uuidSchema } from './common.js';
+import { isoDateTime, pageOf, pageQueryShape, runStatusSchema, uuidSchema, specObject } from './common.js';
 
 /** `GET /api/sweeps` query. */
 export const listSweepsQuerySchema = z
@@ -34,7 +34,7 @@ export const sweepParamsSchema = z.object({ id: uuidSchema });
 
 /** `POST /api/sweeps` body: a sweep spec (validated with the sweep spec schema) and a display name. */
 export const startSweepRequestSchema = z
-  .object({ name: z.string().min(1).max(200).optional(), spec: z.unknown() })
+  .object({ name: z.string().min(1).max(200).optional(), spec: specObject })
   .strict();
 /** `POST /api/sweeps` response. */
 export const startSweepResponseSchema = z.object({
@@ -42,24 +42,27 @@ export const startSweepResponseSchema = z.object({
   runIds: z.array(uuidSchema),
   count: z.number().int(),
 });
-/** `POST /api/sweeps/:id/resume` response: the sweep's failed/cancelled runs queued again. */
-export const resumeSweepResponseSchema = z.object({ requeued: z.number().int() });
+/**
+ * `POST /api/sweeps/:id/resume` response: combinations of the plan that never made it into the
+ * database (`added`) and runs lost with a dead worker put back in the queue (`requeued`).
+ */
+export const resumeSweepResponseSchema = z.object({ added: z.number().int(), requeued: z.number().int() });
 
 /** Which spec `POST /api/specs/validate` checks. */
 export const SPEC_KINDS = ['run', 'sweep'] as const;
 /** `POST /api/specs/validate` body. */
-export const validateSpecRequestSchema = z.object({ kind: z.enum(SPEC_KINDS), spec: z.unknown() }).strict();
+export const validateSpecRequestSchema = z.object({ kind: z.enum(SPEC_KINDS), spec: specObject }).strict();
 /** `POST /api/specs/validate` response when valid (invalid specs answer 400 with issues). */
-export const validateSpecResponseSchema = z.object({ valid: z.literal(true), spec: z.unknown() });
+export const validateSpecResponseSchema = z.object({ valid: z.literal(true), spec: specObject });
 
 /** `POST /api/sweeps/plan` body. */
-export const planSweepRequestSchema = z.object({ spec: z.unknown() }).strict();
+export const planSweepRequestSchema = z.object({ spec: specObject }).strict();
 /** `POST /api/sweeps/plan` response: what would run, what cannot and why, and a duration estimate. */
 export const planSweepResponseSchema = z.object({
   count: z.number().int(),
   combinations: z.number().int(),
   duplicatesRemoved: z.number().int(),
-  runs: z.array(z.object({ index: z.number().int(), fingerprint: z.string(), spec: z.unknown() })),
+  runs: z.array(z.object({ index: z.number().int(), fingerprint: z.string(), spec: specObject })),
   invalid: z.array(z.object({ spec: z.unknown(), reasons: z.array(z.string()) })),
   /**
    * Rough wall-clock seconds for the valid runs one after another: trials × steps × a per-step

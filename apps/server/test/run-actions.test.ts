@@ -1,0 +1,148 @@
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
+import { importFile } from '@nflab/store';
+import { openTestDb, testDbKinds, type TestDb } from '@nflab/store/testing';
+import { buildServer } from '../src/app.js';
+import { signIn } from './sign-in.js';
+
+const LOTO6 = new URL('../../../data/samples/loto6_2000-2020.cp932.csv', import.meta.url).pathname;
+const RUN = { loto: 'loto6', unique_ids: ['N1'], model: 'nhits', config: { input_size: 8 }, max_steps: 5 };
+const MISSING = '00000000-0000-4000-8000-000000000000';
+
+describe.each(await testDbKinds())('write routes on %s', (kind) => {
+  let db: TestDb;
+  let app: FastifyInstance;
+  type Post = (url: string, payload?: unknown) => Promise<LightMyRequestResponse>;
+  let asViewer: Post;
+  let asEditor: Post;
+  let asAdmin: Post;
+
+  beforeAll(async () => {
+    db = await openTestDb(kind, { migrate: true });
+    await importFile(db, { file: LOTO6, game: 'loto6' });
+    app = await buildServer({ db });
+    const poster =
+      (cookie: string): Post =>
+      (url, payload) =>
+        app.inject({
+          method: 'POST',
+          url,
+          headers: { cookie },
+          ...(payload === undefined ? {} : { payload: payload as object }),
+        });
+    asViewer = poster((await signIn(db, 'viewer')).cookie);
+    asEditor = poster((await signIn(db, 'editor')).cookie);
+    asAdmin = poster((await signIn(db, 'admin')).cookie);
+  });
+  afterAll(async () => {
+    await app.close();
+    await db.close();
+  });
+
+  test('viewers get 403 and anonymous callers 401 on every write route', async () => {
+    const routes = [
+      '/api/runs',
+      `/api/runs/${MISSING}/cancel`,
+      `/api/runs/${MISSING}/predict`,
+      `/api/runs/${MISSING}/refit`,
+      `/api/runs/${MISSING}/cv`,
+      `/api/runs/${MISSING}/promote`,
+      '/api/sweeps',
+      `/api/sweeps/${MISSING}/cancel`,
+      `/api/sweeps/${MISSING}/resume`,
+    ];
+    for (const url of routes) {
+      const forbidden = await asViewer(url, {});
+      expect(forbidden.statusCode, url).toBe(403);
+      expect(forbidden.json(), url).toEqual({
+        error: { code: 'forbidden', message: 'this needs the editor role; you are signed in as viewer' },
+      });
+      expect((await app.inject({ method: 'POST', url, payload: {} })).statusCode, url).toBe(401);
+    }
+  });
+
+  test('a run is queued, then cancelled; bad specs are 400 naming the field', async () => {
+    const started = await asEditor('/api/runs', { spec: RUN });
+    expect(started.statusCode, started.body).toBe(201);
+    const { runId } = started.json();
+    const { rows } = await db.query<{ status: string; model_name: string }>(
+      'SELECT status, model_name FROM nf_model_runs WHERE id = $1',
+      [runId],
+    );
+    expect(rows[0]).toEqual({ status: 'queued', model_name: 'nhits' });
+    expect((await asEditor(`/api/runs/${runId}/cancel`)).json()).toEqual({ cancelled: 1, requested: 0 });
+    expect((await asEditor(`/api/runs/${runId}/cancel`)).json()).toEqual({ cancelled: 0, requested: 0 });
+    expect((await asEditor(`/api/runs/${MISSING}/cancel`)).statusCode).toBe(404);
+    const invalid = await asEditor('/api/runs', { spec: { ...RUN, h: -1 } });
+    expect(invalid.statusCode).toBe(400);
+    expect(invalid.json().error.issues[0].path).toBe('run.h');
+    const cannot = await asEditor('/api/runs', { spec: { ...RUN, unique_ids: ['N9'] } });
+    expect(cannot.statusCode).toBe(400);
+    expect(cannot.json().error.message).toContain('N9');
+    const misnamed = (await asEditor('/api/runs', { run: RUN })).json().error.issues;
+    expect(misnamed).toEqual([
+      { path: 'body.spec', message: 'Invalid input: expected record, received undefined (missing)' },
+      { path: 'body', message: 'unknown field(s) "run"; allowed: spec' },
+    ]);
+  });
+
+  test('a sweep is planned and queued, cancelled and resumed', async () => {
+    const started = await asEditor('/api/sweeps', { name: 'two', spec: { ...RUN, h: [1, 2] } });
+    expect(started.statusCode, started.body).toBe(201);
+    const { sweepId, runIds, count } = started.json();
+    expect(count).toBe(2);
+    expect(runIds).toHaveLength(2);
+    const sweep = await db.query<{ name: string; runs_queued: number }>(
+      'SELECT name, runs_queued FROM nf_sweeps WHERE id = $1',
+      [sweepId],
+    );
+    expect(sweep.rows[0]).toEqual({ name: 'two', runs_queued: 2 });
+    expect((await asEditor(`/api/sweeps/${sweepId}/cancel`)).json()).toEqual({ cancelled: 2, requested: 0 });
+    expect((await asEditor(`/api/sweeps/${sweepId}/resume`)).json()).toEqual({ added: 0, requeued: 0 });
+    expect((await asEditor(`/api/sweeps/${MISSING}/resume`)).statusCode).toBe(404);
+    const none = await asEditor('/api/sweeps', { spec: { ...RUN, h: 5000 } });
+    expect(none.statusCode).toBe(400);
+    expect(none.json().error.message).toContain('no valid run');
+  });
+
+  test('model operations start linked runs from a finished run; promote registers it', async () => {
+    const { runId: parent } = (await asEditor('/api/runs', { spec: RUN })).json();
+    const early = await asEditor(`/api/runs/${parent}/predict`, {});
+    expect(early.statusCode).toBe(400);
+    expect(early.json().error.message).toContain('model operations need a finished run');
+    await db.query(`UPDATE nf_model_runs SET status = 'running', start_time = now() WHERE id = $1`, [parent]);
+    await db.query(`UPDATE nf_model_runs SET status = 'finished', end_time = now() WHERE id = $1`, [parent]);
+    const operations = [
+      ['predict', {}],
+      ['refit', {}],
+      ['cv', { n_windows: 2, step_size: 1, refit: false }],
+    ] as const;
+    for (const [operation, body] of operations) {
+      const response = await asEditor(`/api/runs/${parent}/${operation}`, body);
+      expect(response.statusCode, response.body).toBe(201);
+      const child = await db.query<{ parent_run_id: string; operation: string }>(
+        'SELECT parent_run_id, operation FROM nf_model_runs WHERE id = $1',
+        [response.json().runId],
+      );
+      expect(child.rows[0]).toEqual({ parent_run_id: parent, operation });
+    }
+    expect((await asEditor(`/api/runs/${parent}/cv`, { n_windows: 0 })).statusCode).toBe(400);
+    const dev = await asEditor(`/api/runs/${parent}/promote`, { stage: 'dev' });
+    expect(dev.statusCode, dev.body).toBe(200);
+    expect(dev.json()).toMatchObject({
+      name: 'nhits',
+      version: 1,
+      run_id: parent,
+      stage: 'dev',
+      aliases: [],
+    });
+    const prod = await asEditor(`/api/runs/${parent}/promote`, { stage: 'prod' });
+    expect(prod.statusCode).toBe(403);
+    expect(prod.json().error.message).toBe('this needs the admin role; you are signed in as editor');
+    const admin = await asAdmin(`/api/runs/${parent}/promote`, { stage: 'prod', alias: 'champion' });
+    expect(admin.json()).toMatchObject({ version: 1, stage: 'prod', aliases: ['champion'] });
+    expect(
+      (await asEditor(`/api/runs/${parent}/promote`, { stage: 'gold' })).json().error.issues[0].path,
+    ).toBe('body.stage');
+  });
+});
