@@ -27,6 +27,9 @@ ORDER BY position
 ${skipExisting ? 'ON CONFLICT (sweep_id, spec_fingerprint) WHERE sweep_id IS NOT NULL DO NOTHING' : ''}
 RETURNING id, queue_order`;
 
+/** Runs per INSERT: a 100,000-run sweep is sent in pieces, not as one huge JSON text. */
+export const INSERT_BATCH_ROWS = 500;
+
 /** Options of {@link insertRuns}. */
 export interface InsertRunsOptions {
   readonly sweepId: string | null;
@@ -56,15 +59,19 @@ export const insertRuns = async (
   runs: readonly EnqueueRun[],
   { sweepId, skipExisting }: InsertRunsOptions,
 ): Promise<string[]> => {
-  if (runs.length === 0) return [];
   const rows = runs.map(runInsertRow);
-  try {
-    const { rows: inserted } = await q.query<{ id: string; queue_order: number }>(insertSql(skipExisting), [
-      JSON.stringify(rows),
-      sweepId,
-    ]);
-    return inserted.sort((a, b) => a.queue_order - b.queue_order).map((row) => row.id);
-  } catch (error) {
-    throw translate(error, sweepId);
+  const ids: string[] = [];
+  for (let start = 0; start < rows.length; start += INSERT_BATCH_ROWS) {
+    const batch = rows.slice(start, start + INSERT_BATCH_ROWS);
+    try {
+      const { rows: inserted } = await q.query<{ id: string; queue_order: number }>(insertSql(skipExisting), [
+        JSON.stringify(batch),
+        sweepId,
+      ]);
+      ids.push(...inserted.sort((a, b) => a.queue_order - b.queue_order).map((row) => row.id));
+    } catch (error) {
+      throw translate(error, sweepId);
+    }
   }
+  return ids;
 };

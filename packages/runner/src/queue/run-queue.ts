@@ -73,6 +73,8 @@ export class RunQueue {
 
   /** One transaction: nf_sweeps row (spec as written, mode, planned_runs, status queued) + its runs. */
   async createSweep(input: CreateSweepInput): Promise<{ sweepId: string; runIds: string[] }> {
+    if (input.spec === undefined) throw new ConfigError('createSweep needs the sweep spec as written (spec)');
+    if (input.mode.trim() === '') throw new ConfigError("createSweep needs a mode (e.g. 'grid')");
     return this.#db.transaction(async (tx) => {
       const { rows } = await tx.query<{ id: string }>(
         `INSERT INTO nf_sweeps (name, spec, mode, planned_runs, status) VALUES ($1, $2::jsonb, $3, $4, 'queued')

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest'
 import { ConflictError, NotFoundError } from '@nflab/contracts';
 import { testDbKinds, type TestDb } from '@nflab/store/testing';
 import { RunQueue } from '../../src/queue/index.js';
+import { INSERT_BATCH_ROWS } from '../../src/queue/insert-runs.js';
 import { ageHeartbeats, openQueueTestDb, resetQueueTables, runRow, tinyRun, tinyRuns } from './helpers.js';
 
 const kinds = await testDbKinds();
@@ -122,6 +123,15 @@ describe.each(kinds)('RunQueue on %s', (kind) => {
     expect((await queue.sweepProgress(sweepId)).queued).toBe(5);
     // Outside a sweep a spec may be queued again on purpose.
     expect(await queue.enqueue([tinyRun(1), tinyRun(1)])).toHaveLength(2);
+  });
+
+  test('a sweep larger than one insert batch keeps the plan order and every id', async () => {
+    const queue = new RunQueue(db);
+    const count = INSERT_BATCH_ROWS * 2 + 1;
+    const { sweepId, runIds } = await queue.createSweep({ spec: {}, mode: 'grid', runs: tinyRuns(count) });
+    const { rows } = await db.query<{ id: string }>('SELECT id FROM nf_model_runs ORDER BY queue_order');
+    expect(rows.map((row) => row.id)).toEqual(runIds);
+    expect(await queue.sweepProgress(sweepId)).toMatchObject({ plannedRuns: count, queued: count });
   });
 
   test('sweep status follows its runs: running at the first claim, finished/failed/cancelled when nothing is left', async () => {
