@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import type { RunOperationInput } from '@nflab/contracts';
+import { TrainingError, type RunOperationInput } from '@nflab/contracts';
 import { contextFrom } from '../context.js';
 import { renderRuns, runsById } from '../run-summary.js';
 import { loadRunner, workQueue } from '../work.js';
@@ -24,7 +24,10 @@ const operate = async (
     if (!detach) await workQueue(ctx, db, { parallel: 1, exitWhenIdle: true });
     const runs = await runsById(db, [runId]);
     ctx.out.result(runs[0], () => renderRuns(runs));
-    if (!detach && runs[0]?.status !== 'finished') process.exitCode = 1;
+    if (!detach && runs[0]?.status !== 'finished')
+      throw new TrainingError(
+        `run ${runId} ${runs[0]?.status ?? 'is missing'}: ${runs[0]?.error_message ?? ''}`,
+      );
   });
 };
 

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { TrainingError } from '@nflab/contracts';
 import { contextFrom } from '../context.js';
 import { readSpecFile } from '../spec-file.js';
 import { renderRuns, runsById } from '../run-summary.js';
@@ -26,7 +27,10 @@ export const runCommand = (program: Command): void => {
         if (!options.detach) await workQueue(ctx, db, { parallel: 1, exitWhenIdle: true });
         const runs = await runsById(db, [runId]);
         ctx.out.result(runs[0], () => renderRuns(runs));
-        if (!options.detach && runs[0]?.status !== 'finished') process.exitCode = 1;
+        if (!options.detach && runs[0]?.status !== 'finished')
+          throw new TrainingError(
+            `run ${runId} ${runs[0]?.status ?? 'is missing'}: ${runs[0]?.error_message ?? ''}`,
+          );
       });
     });
 };

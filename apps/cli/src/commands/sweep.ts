@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { canonicalJson, type RunSpec } from '@nflab/contracts';
+import { canonicalJson, TrainingError, type RunSpec } from '@nflab/contracts';
 import type { SweepPlan } from '@nflab/runner';
 import type { Db } from '@nflab/store';
 import type { CommandContext } from '../context.js';
@@ -206,5 +206,8 @@ const finishSweep = async (
   const progress = await new runner.RunQueue(db).sweepProgress(sweepId);
   const runs = await sweepRuns(db, sweepId);
   ctx.out.result({ sweepId, progress, runs }, () => `${progressLine(progress)}\n\n${renderRuns(runs)}`);
-  if (!options.detach && progress.failed > 0) process.exitCode = 1;
+  if (!options.detach && progress.failed > 0)
+    throw new TrainingError(
+      `sweep ${sweepId}: ${progress.failed} run(s) failed; \`nflab runs show ID\` has their stack`,
+    );
 };

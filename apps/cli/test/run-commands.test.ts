@@ -1,0 +1,111 @@
+/**
+ * The run commands in-process on an embedded database: a run, its model operations, a sweep whose
+ * failing combination is recorded with its stack while the rest finish, cancel and status — the
+ * way a user drives them, with exit codes and JSON output.
+ */
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from './run-cli.js';
+
+const SAMPLE = fileURLToPath(new URL('../../../data/samples/loto6_2000-2020.cp932.csv', import.meta.url));
+
+const TINY_MLP = {
+  loto: 'loto6',
+  unique_ids: ['N1'],
+  model: 'mlp',
+  config: { input_size: 6, hidden_size: 8, num_layers: 1, val_check_steps: 2 },
+  h: 1,
+  max_steps: 4,
+  val_size: 2,
+  test_size: 2,
+};
+
+describe('nflab run, model, sweep, cancel, runs', () => {
+  let home: string;
+  const cli = (...args: string[]) => runCli(['--home', home, ...args]);
+  const specFile = async (name: string, spec: unknown): Promise<string> => {
+    const file = path.join(home, name);
+    await writeFile(file, JSON.stringify(spec));
+    return file;
+  };
+
+  beforeAll(async () => {
+    home = await mkdtemp(path.join(tmpdir(), 'nflab-cli-runs-'));
+    const imported = await cli('data', 'import', SAMPLE, '--game', 'loto6');
+    expect(imported.exitCode).toBe(0);
+  });
+  afterAll(async () => {
+    await rm(home, { recursive: true, force: true });
+  });
+
+  it('runs one spec and prints its record; the saved model predicts as a linked run', async () => {
+    const ran = await cli('--json', 'run', await specFile('run.json', TINY_MLP));
+    expect(ran.stderr).not.toContain('error');
+    expect(ran.exitCode).toBe(0);
+    const run = JSON.parse(ran.stdout) as { id: string; status: string; mae: number; baseline_mae: number };
+    expect(run.status).toBe('finished');
+    expect(run.mae).toBeGreaterThan(0);
+    expect(run.baseline_mae).toBeGreaterThan(0);
+
+    const predicted = await cli('--json', 'model', 'predict', run.id);
+    expect(predicted.exitCode).toBe(0);
+    expect(JSON.parse(predicted.stdout)).toMatchObject({ status: 'finished', operation: 'predict' });
+    const listed = await cli('--json', 'runs', 'ls');
+    expect((JSON.parse(listed.stdout) as unknown[]).length).toBe(2);
+  });
+
+  it('records a failing combination as failed with its stack while the sweep goes on', async () => {
+    const sweep = {
+      mode: 'list',
+      loto: 'loto6',
+      unique_ids: ['N1'],
+      model: 'mlp',
+      h: 1,
+      max_steps: 4,
+      runs: [
+        { config: { input_size: 6, hidden_size: 8, num_layers: 1 } },
+        // Adam's steps are ~learning_rate in size: weights leave float32's range in a step or two.
+        { config: { input_size: 6, hidden_size: 8, num_layers: 1, learning_rate: 1e38 } },
+      ],
+    };
+    const swept = await cli('--json', 'sweep', 'run', await specFile('sweep.json', sweep), '--parallel', '2');
+    expect(swept.exitCode).toBe(1);
+    // --json prints the sweep's report, then the error (one pretty-printed document each).
+    const report = swept.stdout.slice(0, swept.stdout.indexOf('\n}\n') + 2);
+    expect(JSON.parse(swept.stdout.slice(report.length))).toMatchObject({ error: { code: 'training' } });
+    const { progress, runs } = JSON.parse(report) as {
+      progress: { finished: number; failed: number };
+      runs: { id: string; status: string; error_message: string | null }[];
+    };
+    expect(progress).toMatchObject({ finished: 1, failed: 1 });
+    const failed = runs.find((r) => r.status === 'failed');
+    expect(failed?.error_message).toMatch(/non-finite|NaN|Infinity/i);
+    const shown = await cli('--json', 'runs', 'show', failed?.id as string);
+    expect((JSON.parse(shown.stdout) as { traceback: string }).traceback).toMatch(/at .*\.ts/);
+  });
+
+  it('cancels a queued sweep; status shows it', async () => {
+    const queued = await cli(
+      '--json',
+      'sweep',
+      'run',
+      await specFile('queued.json', { ...TINY_MLP, h: [1, 2] }),
+      '--detach',
+    );
+    expect(queued.exitCode).toBe(0);
+    const { sweepId } = JSON.parse(queued.stdout) as { sweepId: string };
+    const cancelled = await cli('--json', 'cancel', sweepId);
+    expect(JSON.parse(cancelled.stdout)).toMatchObject({ kind: 'sweep', cancelled: 2, requested: 0 });
+    const status = await cli('--json', 'sweep', 'status', sweepId);
+    expect(JSON.parse(status.stdout)).toMatchObject({ progress: { status: 'cancelled', cancelled: 2 } });
+  });
+
+  it('rejects an invalid spec with the field named and exit status 2', async () => {
+    const bad = await cli('run', await specFile('bad.json', { ...TINY_MLP, h: 0 }));
+    expect(bad.exitCode).toBe(2);
+    expect(bad.stderr).toMatch(/h/);
+  });
+});
