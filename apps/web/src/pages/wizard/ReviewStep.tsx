@@ -91,7 +91,7 @@ const PlanView = ({ plan }: { readonly plan: SweepPlan }) => {
           </List>
         </Alert>
       )}
-      <ScrollArea h={260}>
+      <ScrollArea.Autosize mah={260}>
         <Table fz="xs" striped data-testid="plan-runs">
           <Table.Thead>
             <Table.Tr>
@@ -116,7 +116,7 @@ const PlanView = ({ plan }: { readonly plan: SweepPlan }) => {
             ))}
           </Table.Tbody>
         </Table>
-      </ScrollArea>
+      </ScrollArea.Autosize>
     </Stack>
   );
 };

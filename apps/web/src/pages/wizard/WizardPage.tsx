@@ -51,6 +51,9 @@ export const WizardPage = () => {
   const Current = current.component;
   // In advanced mode the JSON editor is the source, so the form steps do not gate progress.
   const canAdvance = state.mode === 'advanced' || current.ready(state);
+  // A later step opens directly once every step before it is complete.
+  const reachable = (index: number) =>
+    state.mode === 'advanced' || STEPS.slice(0, index).every((entry) => entry.ready(state));
 
   return (
     <Stack gap="md" data-testid="wizard">
@@ -74,12 +77,7 @@ export const WizardPage = () => {
           </Button>
         </Group>
       </Group>
-      <Stepper
-        active={step}
-        onStepClick={(index) => update({ step: index })}
-        size="sm"
-        allowNextStepsSelect={false}
-      >
+      <Stepper active={step} onStepClick={(index) => reachable(index) && update({ step: index })} size="sm">
         {STEPS.map((entry) => (
           <Stepper.Step key={entry.id} label={t(entry.label)} data-testid={`wizard-step-${entry.id}`} />
         ))}

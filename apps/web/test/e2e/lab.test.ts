@@ -1,0 +1,219 @@
+/**
+ * The UI in Chromium against the real server and a PGlite lab: sign-in, data browsing with charts,
+ * the wizard's plan of a 2-run sweep, history filters and run detail charts from recorded runs,
+ * and a viewer's limits. Tests that need the runner are in live.test.ts.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { canvasInk, launchBrowser, screenshot, signIn, type TestBrowser } from './browser.js';
+import { SAMPLE_TABLE, startLab, type Lab } from './lab.js';
+
+describe('web lab in Chromium', () => {
+  let lab: Lab;
+  let browser: TestBrowser;
+
+  beforeAll(async () => {
+    lab = await startLab();
+    browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await lab?.close();
+  });
+
+  it('refuses a wrong password and signs in with the right one', async () => {
+    const page = await browser.context.newPage();
+    await page.goto(`${lab.origin}/runs`);
+    await page.waitForURL(/\/login$/);
+    await page.getByTestId('login-username').fill('eddie');
+    await page.getByTestId('login-password').fill('wrong-password');
+    await page.getByTestId('login-submit').click();
+    await expect(page.getByTestId('login-error').textContent()).resolves.toContain(
+      'Wrong user name or password',
+    );
+    await page.getByTestId('login-password').fill('editor-password-1');
+    await page.getByTestId('login-submit').click();
+    // Back where the user was going before the login page.
+    await page.getByTestId('history-table').waitFor();
+    expect(new URL(page.url()).pathname).toBe('/runs');
+    await expect(page.getByTestId('current-user').textContent()).resolves.toContain('eddie');
+    await page.getByTestId('sign-out').click();
+    await page.getByTestId('login-submit').waitFor();
+    await page.close();
+  });
+
+  it('shows the imported loto6 data: series chart, preview grid and profile', async () => {
+    const page = await signIn(browser.context, lab.origin, 'editor');
+    await page.goto(`${lab.origin}/data`);
+    await page.getByTestId('data-table-select').click();
+    await page.getByRole('option', { name: new RegExp(`^${SAMPLE_TABLE} `) }).click();
+    await page.getByTestId('data-game-select').click();
+    await page.getByRole('option', { name: 'loto6' }).click();
+    await page.getByTestId('data-series-select').click();
+    await page.getByRole('option', { name: /^N1 / }).click();
+    await page.keyboard.press('Escape');
+    expect(await canvasInk(page, 'series-chart-N1')).toBeGreaterThan(500);
+    await screenshot(page, 'data-series-chart');
+
+    await page.getByTestId('data-tab-preview').click();
+    const rows = page.getByTestId('preview-grid').locator('tbody tr');
+    await rows.first().waitFor();
+    expect(await rows.count()).toBeGreaterThan(10);
+    await expect(page.getByTestId('preview-grid').locator('thead').textContent()).resolves.toContain(
+      'unique_id',
+    );
+
+    await page.getByTestId('data-tab-profile').click();
+    // 1,498 draws of 6 numbers + bonus in the sample file.
+    await expect(page.getByTestId('profile-rows').textContent()).resolves.toMatch(/\d{1,3}(,\d{3})+/);
+    expect(await canvasInk(page, 'profile-weekday-chart')).toBeGreaterThan(100);
+    await screenshot(page, 'data-profile');
+    await page.close();
+  });
+
+  it('switches the labels to Japanese and keeps the choice across a reload', async () => {
+    const page = await signIn(browser.context, lab.origin, 'editor');
+    await page.getByTestId('language-switch').getByText('日本語').click();
+    await expect(page.getByTestId('nav-history').textContent()).resolves.toBe('履歴');
+    await page.reload();
+    await expect(page.getByTestId('nav-history').textContent()).resolves.toBe('履歴');
+    await page.getByTestId('language-switch').getByText('EN').click();
+    await expect(page.getByTestId('nav-history').textContent()).resolves.toBe('History');
+    await page.close();
+  });
+
+  it('builds a 2-combination sweep in the wizard and the review plans 2 runs', async () => {
+    const page = await signIn(browser.context, lab.origin, 'editor');
+    await page.goto(`${lab.origin}/experiments/new`);
+    await page.getByTestId('wizard-reset').click();
+    await page.getByTestId('wizard-table').click();
+    await page.getByRole('option', { name: SAMPLE_TABLE, exact: true }).click();
+    await page.getByTestId('wizard-game').click();
+    await page.getByRole('option', { name: 'loto6' }).click();
+    await page.getByTestId('wizard-series').click();
+    await page.getByRole('option', { name: 'N1', exact: true }).click();
+    await page.keyboard.press('Escape');
+    await page.getByTestId('wizard-next').click();
+
+    await page.getByTestId('wizard-model-nhits').check();
+    await page.getByTestId('wizard-backend-ray').check();
+    // The wizard survives a reload: state lives in localStorage.
+    await page.reload();
+    await expect(page.getByTestId('wizard-model-nhits').isChecked()).resolves.toBe(true);
+    await page.getByTestId('wizard-next').click();
+    await page.getByTestId('wizard-preset').getByText('Fast').click();
+    await page.getByTestId('wizard-next').click();
+
+    await expect(page.getByTestId('plan-count').textContent()).resolves.toBe('2');
+    await expect(page.getByTestId('plan-runs').locator('tbody tr').count()).resolves.toBe(2);
+    await expect(page.getByTestId('wizard-run').isEnabled()).resolves.toBe(true);
+    await screenshot(page, 'wizard-review');
+
+    // Advanced mode shows the same spec as JSON and reports schema issues by path.
+    await page.getByTestId('wizard-mode').getByText('Advanced (JSON)').click();
+    await page.getByTestId('wizard-back').click();
+    const editor = page.getByTestId('spec-editor');
+    await page.getByTestId('spec-valid').waitFor();
+    const spec = JSON.parse(await editor.inputValue()) as Record<string, unknown>;
+    expect(spec).toMatchObject({ model: 'auto_nhits', backend: ['optuna', 'ray'], loto: 'loto6' });
+    await editor.fill(JSON.stringify({ ...spec, h: 0 }));
+    await expect(page.getByTestId('spec-issues').textContent()).resolves.toContain('h');
+    await page.close();
+  });
+
+  it('filters, sorts and compares runs in the history', async () => {
+    const page = await signIn(browser.context, lab.origin, 'editor');
+    await page.goto(`${lab.origin}/runs`);
+    const rows = page.getByTestId('history-row');
+    await rows.first().waitFor();
+    expect(await rows.count()).toBe(3);
+
+    await page.getByTestId('filter-backend').click();
+    await page.getByRole('option', { name: 'ray' }).click();
+    await page.getByTestId('filter-apply').click();
+    await page.waitForURL(/backend=ray/);
+    await expect.poll(() => rows.count()).toBe(2);
+
+    await page.getByTestId('filter-model').fill('auto_mlp');
+    await page.getByTestId('filter-apply').click();
+    await expect.poll(() => rows.count()).toBe(1);
+    await expect(rows.first().textContent()).resolves.toContain('auto_mlp');
+    await screenshot(page, 'history-filtered');
+
+    // The column chooser hides a column and remembers it.
+    await page.goto(`${lab.origin}/runs`);
+    await rows.first().waitFor();
+    await page.getByTestId('column-chooser').click();
+    await page.getByTestId('column-toggle-loss').click();
+    await page.keyboard.press('Escape');
+    await page.reload();
+    await rows.first().waitFor();
+    await expect(page.getByTestId('history-table').locator('thead').textContent()).resolves.not.toContain(
+      'Loss',
+    );
+
+    const finished = lab.runs.filter((run) => run.status === 'finished').map((run) => run.id);
+    for (const id of finished)
+      await page.locator(`[data-run-id="${id}"]`).getByTestId('history-select').check();
+    await page.getByTestId('compare-selected').click();
+    await page.getByTestId('compare-params').waitFor();
+    await expect(page.getByTestId('compare-params').textContent()).resolves.toContain('spec.model');
+    expect(await canvasInk(page, 'compare-forecast-chart')).toBeGreaterThan(100);
+    await screenshot(page, 'compare');
+    await page.close();
+  });
+
+  it('shows a recorded run: metrics with baselines, trials charts, forecast, losses and resources', async () => {
+    const run = lab.runs.find((r) => r.status === 'finished') as Lab['runs'][number];
+    const page = await signIn(browser.context, lab.origin, 'editor');
+    await page.goto(`${lab.origin}/runs/${run.id}`);
+    await expect(page.getByTestId('run-status').getAttribute('data-status')).resolves.toBe('finished');
+    await expect(page.getByTestId('run-baselines').textContent()).resolves.toContain('naive.mae');
+    await expect(page.getByTestId('run-best-params').textContent()).resolves.toContain('input_size');
+
+    await page.getByTestId('run-tab-trials').click();
+    await expect.poll(() => page.getByTestId('trial-row').count()).toBe(4);
+    expect(await canvasInk(page, 'trials-history-chart')).toBeGreaterThan(100);
+    expect(await canvasInk(page, 'trials-importance-chart')).toBeGreaterThan(100);
+    expect(await canvasInk(page, 'trials-parallel-chart')).toBeGreaterThan(100);
+    await screenshot(page, 'run-trials');
+
+    await page.getByTestId('run-tab-forecast').click();
+    expect(await canvasInk(page, 'forecast-chart')).toBeGreaterThan(500);
+    await screenshot(page, 'run-forecast');
+
+    await page.getByTestId('run-tab-training').click();
+    expect(await canvasInk(page, 'loss-chart')).toBeGreaterThan(500);
+    for (const chart of ['cpu', 'memory', 'io'])
+      expect(await canvasInk(page, `resource-chart-${chart}`)).toBeGreaterThan(100);
+    await screenshot(page, 'run-training');
+
+    const failed = lab.runs.find((r) => r.status === 'failed') as Lab['runs'][number];
+    await page.goto(`${lab.origin}/runs/${failed.id}`);
+    await expect(page.getByTestId('run-error').textContent()).resolves.toContain('loss became NaN');
+    await page.getByTestId('run-tab-error').click();
+    await expect(page.getByTestId('run-traceback').textContent()).resolves.toContain('TrainingError');
+    await page.close();
+  });
+
+  it('a viewer sees no run buttons and the API refuses to start a sweep (403)', async () => {
+    const page = await signIn(browser.context, lab.origin, 'viewer');
+    await page.goto(`${lab.origin}/experiments/new`);
+    // The wizard state of this browser profile is the editor's from the earlier test: jump to review.
+    await page.getByTestId('wizard-mode').getByText('Quick').click();
+    await page.getByTestId('wizard-step-review').click();
+    await page.getByTestId('wizard-viewer-note').waitFor();
+    expect(await page.getByTestId('wizard-run').count()).toBe(0);
+
+    const run = lab.runs.find((r) => r.status === 'finished') as Lab['runs'][number];
+    await page.goto(`${lab.origin}/runs/${run.id}`);
+    await page.getByTestId('run-status').waitFor();
+    expect(await page.getByTestId('run-predict').count()).toBe(0);
+    expect(await page.getByTestId('run-cancel').count()).toBe(0);
+
+    const spec = { loto: 'loto6', unique_ids: ['N1'], model: 'auto_nhits', table_name: SAMPLE_TABLE };
+    const answer = await page.request.post(`${lab.origin}/api/sweeps`, { data: { spec } });
+    expect(answer.status()).toBe(403);
+    expect(((await answer.json()) as { error: { code: string } }).error.code).toBe('forbidden');
+    await page.close();
+  });
+});

@@ -1,0 +1,120 @@
+/**
+ * The live half of the UI, which needs the server's run workers: a 2-run sweep from the wizard
+ * progressing and finishing live, the finished runs in the history and their charts, predict from
+ * the saved model, and cancelling a running sweep. Each test skips (and says why) while the server
+ * reports no workers in `GET /api/ready` (`workers: true`).
+ */
+import { afterAll, beforeAll, describe, expect, it, type TestContext } from 'vitest';
+import { canvasInk, launchBrowser, screenshot, signIn, type Page, type TestBrowser } from './browser.js';
+import { SAMPLE_TABLE, startLab, type Lab } from './lab.js';
+
+/** A tiny search finishes in seconds on two shared cores; the whole flow must fit the 60 s timeout. */
+const FINISH_TIMEOUT_MS = 45_000;
+
+describe('web lab live runs in Chromium', () => {
+  let lab: Lab;
+  let browser: TestBrowser;
+
+  beforeAll(async () => {
+    lab = await startLab();
+    browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await lab?.close();
+  });
+
+  const requireWorkers = (context: TestContext) => {
+    if (lab.ready.workers !== true)
+      context.skip('the server runs no workers yet (GET /api/ready has no workers: true)');
+  };
+
+  /** Fills the wizard: N1 of loto6, AutoNHITS on both backends, the given preset; ends on review. */
+  const planSweep = async (page: Page, name: string, preset: 'Fast' | 'Balanced') => {
+    await page.goto(`${lab.origin}/experiments/new`);
+    await page.getByTestId('wizard-reset').click();
+    await page.getByTestId('wizard-name').fill(name);
+    await page.getByTestId('wizard-table').click();
+    await page.getByRole('option', { name: SAMPLE_TABLE, exact: true }).click();
+    await page.getByTestId('wizard-game').click();
+    await page.getByRole('option', { name: 'loto6' }).click();
+    await page.getByTestId('wizard-series').click();
+    await page.getByRole('option', { name: 'N1', exact: true }).click();
+    await page.keyboard.press('Escape');
+    await page.getByTestId('wizard-next').click();
+    await page.getByTestId('wizard-model-nhits').check();
+    await page.getByTestId('wizard-backend-ray').check();
+    await page.getByTestId('wizard-next').click();
+    await page.getByTestId('wizard-preset').getByText(preset).click();
+    await page.getByTestId('wizard-next').click();
+    await expect(page.getByTestId('plan-count').textContent()).resolves.toBe('2');
+  };
+
+  it('runs a 2-run sweep from the wizard and shows it progress live to the end', async (context) => {
+    requireWorkers(context);
+    const page = await signIn(browser.context, lab.origin, 'editor');
+    await planSweep(page, 'e2e live sweep', 'Fast');
+    await page.getByTestId('wizard-run').click();
+    await page.getByTestId('sweep-page').waitFor();
+    await page.getByTestId('live-connection').filter({ hasText: 'live' }).waitFor();
+    await page.getByTestId('loss-chart').waitFor({ timeout: FINISH_TIMEOUT_MS });
+    await page.waitForFunction(
+      () => document.querySelector('[data-testid="sweep-finished"]')?.textContent === '2',
+      undefined,
+      { timeout: FINISH_TIMEOUT_MS },
+    );
+    await expect(page.getByTestId('sweep-status').getAttribute('data-status')).resolves.toBe('finished');
+    expect(await canvasInk(page, 'loss-chart')).toBeGreaterThan(500);
+    await screenshot(page, 'live-sweep-finished');
+    await page.close();
+  });
+
+  it('finds the finished runs in the history and shows their forecast, loss and resource charts', async (context) => {
+    requireWorkers(context);
+    const page = await signIn(browser.context, lab.origin, 'editor');
+    await page.goto(`${lab.origin}/runs?status=finished&model=auto_nhits&backend=optuna`);
+    const rows = page.getByTestId('history-row');
+    await rows.first().waitFor();
+    await rows.first().getByTestId('history-run-link').click();
+    await expect(page.getByTestId('run-status').getAttribute('data-status')).resolves.toBe('finished');
+    await page.getByTestId('run-tab-forecast').click();
+    expect(await canvasInk(page, 'forecast-chart')).toBeGreaterThan(200);
+    await page.getByTestId('run-tab-training').click();
+    expect(await canvasInk(page, 'loss-chart')).toBeGreaterThan(500);
+    expect(await canvasInk(page, 'resource-chart-cpu')).toBeGreaterThan(100);
+    await screenshot(page, 'live-run-detail');
+
+    // Predict from the saved model: a new run linked to this one, finished with a forecast.
+    const parentPath = new URL(page.url()).pathname;
+    await page.getByTestId('run-predict').click();
+    await page.waitForURL((url) => url.pathname.startsWith('/runs/') && url.pathname !== parentPath);
+    await page.waitForFunction(
+      () => document.querySelector('[data-testid="run-status"]')?.getAttribute('data-status') === 'finished',
+      undefined,
+      { timeout: FINISH_TIMEOUT_MS },
+    );
+    await page.reload();
+    await page.getByTestId('run-tab-forecast').click();
+    expect(await canvasInk(page, 'forecast-chart')).toBeGreaterThan(200);
+    await screenshot(page, 'live-predict');
+    await page.close();
+  });
+
+  it('cancels a running sweep', async (context) => {
+    requireWorkers(context);
+    const page = await signIn(browser.context, lab.origin, 'editor');
+    await planSweep(page, 'e2e sweep to cancel', 'Balanced');
+    await page.getByTestId('wizard-run').click();
+    await page.getByTestId('sweep-page').waitFor();
+    await page.getByTestId('sweep-cancel').click();
+    await page.waitForFunction(
+      () =>
+        document.querySelector('[data-testid="sweep-status"]')?.getAttribute('data-status') === 'cancelled',
+      undefined,
+      { timeout: FINISH_TIMEOUT_MS },
+    );
+    expect(await page.getByTestId('sweep-cancel').count()).toBe(0);
+    await screenshot(page, 'live-sweep-cancelled');
+    await page.close();
+  });
+});
