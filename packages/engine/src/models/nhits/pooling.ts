@@ -46,10 +46,12 @@ export function pool1d(x: tf.Tensor3D, kernel: number, mode: PoolingMode): tf.Te
  */
 function maxOverLastAxis(grouped: tf.Tensor4D): tf.Tensor3D {
   const [n, c, w, k] = grouped.shape;
-  const column = (j: number): tf.Tensor3D =>
-    tf.reshape(tf.slice(grouped, [0, 0, 0, j], [n, c, w, 1]), [n, c, w]); // [N, C, W, 1] -> [N, C, W]
-  let max = column(0);
+  // Steps first, so each step is one contiguous slice (wasm slices a last-axis column element by element).
+  const byStep = tf.transpose(grouped, [3, 0, 1, 2]); // [N, C, W, k] -> [k, N, C, W]
+  const step = (j: number): tf.Tensor3D =>
+    tf.reshape(tf.slice(byStep, [j, 0, 0, 0], [1, n, c, w]), [n, c, w]);
+  let max = step(0);
   // maximum(a, b) sends the gradient to a when a >= b, so an earlier step wins a tie.
-  for (let j = 1; j < k; j++) max = tf.maximum(max, column(j));
+  for (let j = 1; j < k; j++) max = tf.maximum(max, step(j));
   return max;
 }
