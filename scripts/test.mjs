@@ -8,11 +8,15 @@ import { ensureDebianPackages, ensureNodeModules, ROOT, run } from './lib.mjs';
 const DEBIAN_PACKAGES = {
   // OpenBLAS for the engine's optional native matmul path (its tests run when it loads).
   '/usr/lib/x86_64-linux-gnu/libopenblas.so.0': 'libopenblas0-pthread',
+  // Chromium for the web app's end-to-end tests (playwright-core drives Debian's build).
+  '/usr/bin/chromium': 'chromium',
 };
 
 ensureDebianPackages(DEBIAN_PACKAGES);
 ensureNodeModules();
 run('npx', ['tsc', '-p', 'tsconfig.json']);
+// The web app has its own tsconfig (DOM, JSX, bundler resolution); the root one does not cover it.
+run('npx', ['tsc', '-p', 'apps/web/tsconfig.json']);
 run('npx', ['eslint', '.']);
 
 mkdirSync(`${ROOT}test-results`, { recursive: true });
