@@ -77,20 +77,25 @@ UPDATE nf_model_runs SET
                        ELSE 'cancelled: requested while its worker stopped' END,
   heartbeat_at = NULL
 WHERE ${where}
-RETURNING id, sweep_id`;
+RETURNING id, status, sweep_id`;
 
-/** Puts an attempt's run back in the queue inside `tx`; false when the attempt no longer owns it. */
-export const requeueAttempt = async (tx: Queryable, key: AttemptKey): Promise<boolean> => {
-  const { rows } = await tx.query<{ sweep_id: string | null }>(requeueSql(OWNED), [
-    key.runId,
-    key.workerId,
-    key.attempt,
-  ]);
+/**
+ * Puts an attempt's run back in the queue inside `tx` ('cancelled' instead when a cancel was asked
+ * meanwhile); undefined when the attempt no longer owns it.
+ */
+export const requeueAttempt = async (
+  tx: Queryable,
+  key: AttemptKey,
+): Promise<'queued' | 'cancelled' | undefined> => {
+  const { rows } = await tx.query<{ status: 'queued' | 'cancelled'; sweep_id: string | null }>(
+    requeueSql(OWNED),
+    [key.runId, key.workerId, key.attempt],
+  );
   await refreshSweepStatuses(
     tx,
     rows.map((row) => row.sweep_id),
   );
-  return rows.length > 0;
+  return rows[0]?.status;
 };
 
 /**

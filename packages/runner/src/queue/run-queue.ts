@@ -198,11 +198,9 @@ export class RunQueue {
       if (row === undefined) return 'lost';
       const ours = row.worker_id === key.workerId && row.attempt === key.attempt;
       if (row.status === 'running' && ours) {
-        if (outcome === 'requeue') {
-          await requeueAttempt(tx, key);
-          return 'queued';
-        }
-        return (await finishAttempt(tx, key, outcome)) ?? 'lost';
+        const ended =
+          outcome === 'requeue' ? await requeueAttempt(tx, key) : await finishAttempt(tx, key, outcome);
+        return ended ?? 'lost';
       }
       return (row.status === 'running' || row.status === 'queued') && !ours ? 'lost' : row.status;
     });
