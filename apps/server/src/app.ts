@@ -4,6 +4,9 @@ import type { Db } from '@nflab/store';
 import { defaultArtifactRoot } from './artifact-files.js';
 import { authenticate } from './auth/plugin.js';
 import { errorHandler } from './errors.js';
+import { EventHub } from './events/hub.js';
+import { listenForEvents } from './events/listen.js';
+import { DEFAULT_EVENT_RETENTION_DAYS, startMaintenance } from './events/maintenance.js';
 import { ROUTES } from './routes/registry.js';
 
 /** Options of {@link buildServer}. */
@@ -14,6 +17,15 @@ export interface ServerOptions {
   readonly logger?: boolean;
   /** Folder artifact downloads are confined to. @default `$NFLAB_HOME/artifacts` */
   readonly artifactRoot?: string;
+  /**
+   * The PostgreSQL server's URL, when `db` is one: a LISTEN connection then delivers live events
+   * at once instead of on the next poll.
+   */
+  readonly databaseUrl?: string;
+  /** Poll interval of the live-event reader. @default 200 */
+  readonly eventPollMs?: number;
+  /** Days live events are kept for replay. @default 7 */
+  readonly eventRetentionDays?: number;
 }
 
 /** Settings the routes read. */
@@ -26,6 +38,8 @@ declare module 'fastify' {
     /** The lab database every route reads and writes. */
     readonly db: Db;
     readonly lab: LabSettings;
+    /** The live-event reader shared by every SSE client. */
+    readonly events: EventHub;
   }
 }
 
@@ -35,6 +49,24 @@ export const buildServer = async (options: ServerOptions): Promise<FastifyInstan
   app.decorate('db', options.db);
   app.decorate('lab', { artifactRoot: options.artifactRoot ?? defaultArtifactRoot() });
   app.decorateRequest('user', null);
+  const events = new EventHub(options.db, { pollMs: options.eventPollMs });
+  app.decorate('events', events);
+  const logError = (error: unknown): void => app.log.error(error);
+  const retentionDays = options.eventRetentionDays ?? DEFAULT_EVENT_RETENTION_DAYS;
+  let stopMaintenance: (() => void) | undefined;
+  app.addHook('onReady', async () => {
+    stopMaintenance = startMaintenance(options.db, retentionDays, logError);
+  });
+  const stopListening =
+    options.databaseUrl === undefined
+      ? undefined
+      : await listenForEvents(options.databaseUrl, () => events.wake(), logError);
+  // preClose, not onClose: open event streams must end before Fastify waits for connections to drain.
+  app.addHook('preClose', async () => {
+    stopMaintenance?.();
+    events.stop();
+    await stopListening?.();
+  });
   app.setErrorHandler(errorHandler);
   await app.register(cookie);
   app.addHook('onRequest', authenticate);

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { authRoutes } from './auth.js';
 import { dataRoutes } from './data.js';
+import { eventRoutes } from './events.js';
 import { healthRoutes } from './health.js';
 import { modelRoutes } from './models.js';
 import { openApiRoutes } from './openapi.js';
@@ -22,4 +23,5 @@ export const ROUTES = {
   runs: runRoutes,
   sweeps: sweepRoutes,
   runActions: runActionRoutes,
+  events: eventRoutes,
 } as const satisfies Record<string, FastifyPluginAsync>;
