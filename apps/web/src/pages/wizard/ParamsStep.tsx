@@ -14,7 +14,7 @@ import {
 import { BACKENDS, LOCAL_SCALER_IDS } from '@nflab/contracts';
 import { useI18n } from '../../i18n/i18n.js';
 import { SpecEditor } from './SpecEditor.js';
-import { buildSweepSpec, PRESETS, type PresetId } from './wizard-state.js';
+import { buildSweepSpec, parseIntList, PRESETS, type PresetId } from './wizard-state.js';
 import type { StepProps } from './WizardPage.js';
 
 /** Losses offered as alternatives (the engine registry's point and quantile losses). */
@@ -22,13 +22,6 @@ const LOSS_IDS = ['mae', 'mse', 'rmse', 'mape', 'smape', 'mase', 'huberloss', 't
 /** Metrics runs are compared by. */
 const METRIC_IDS = ['mae', 'mse', 'rmse', 'mape', 'smape'] as const;
 const NO_SCALER = 'none';
-
-/** "1, 2 3" → [1, 2, 3]; null when a part is not a positive integer. */
-export const parseIntList = (text: string): number[] | null => {
-  const parts = text.split(/[\s,]+/).filter((part) => part !== '');
-  const values = parts.map(Number);
-  return parts.length > 0 && values.every((v) => Number.isInteger(v) && v >= 1) ? values : null;
-};
 
 const HorizonInput = ({ state, update }: StepProps) => {
   const { t } = useI18n();

@@ -180,3 +180,10 @@ export const modelBlocker = (
     return 'multivariateNeedsPanel';
   return null;
 };
+
+/** "1, 2 3" → [1, 2, 3]; null when a part is not a positive integer. */
+export const parseIntList = (text: string): number[] | null => {
+  const parts = text.split(/[\s,]+/).filter((part) => part !== '');
+  const values = parts.map(Number);
+  return parts.length > 0 && values.every((v) => Number.isInteger(v) && v >= 1) ? values : null;
+};
