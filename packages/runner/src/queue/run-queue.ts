@@ -34,8 +34,8 @@ export const DEFAULT_STALE_AFTER_MS = 25_000;
 /** `${hostname}:${pid}:${random}`: unique per queue, and says where a lost worker ran. */
 export const defaultWorkerId = (): string => `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
 
-/** What a run's row says after an attempt, as {@link RunQueue.settle} reports it. */
-export type SettledStatus = EndedStatus | 'running' | 'lost';
+/** A run's status after an attempt, as {@link RunQueue.settle} reports it; 'lost' = another worker's now. */
+export type SettledStatus = EndedStatus | 'lost';
 
 /** Input of {@link RunQueue.createSweep}. */
 export interface CreateSweepInput {
@@ -57,8 +57,12 @@ export class RunQueue {
   readonly #held = new Map<string, number>();
   /** Claims run one at a time per queue, so an orphan check never races a claim in flight. */
   #claimChain: Promise<unknown> = Promise.resolve();
-  /** A claim failed mid-transaction: its COMMIT may have gone through unseen. */
-  #mayHaveOrphans = false;
+  /**
+   * Runs marked running under this worker id that no attempt of this queue holds may exist: at
+   * start (a worker restarted with a fixed --worker-id) and after a claim failed mid-transaction
+   * (its COMMIT may have gone through unseen). The next claim hands them back first.
+   */
+  #mayHaveOrphans = true;
 
   constructor(db: Db, options: QueueOptions = {}) {
     const staleAfterMs = options.staleAfterMs ?? DEFAULT_STALE_AFTER_MS;
@@ -190,10 +194,11 @@ export class RunQueue {
   async settle(run: ClaimedRun, outcome: RunOutcome | 'requeue'): Promise<SettledStatus> {
     const key: AttemptKey = { runId: run.id, workerId: this.workerId, attempt: run.attempt };
     const status = await this.#db.transaction(async (tx): Promise<SettledStatus> => {
-      const { rows } = await tx.query<{ status: SettledStatus; worker_id: string | null; attempt: number }>(
-        'SELECT status, worker_id, attempt FROM nf_model_runs WHERE id = $1 FOR UPDATE',
-        [run.id],
-      );
+      const { rows } = await tx.query<{
+        status: EndedStatus | 'running';
+        worker_id: string | null;
+        attempt: number;
+      }>('SELECT status, worker_id, attempt FROM nf_model_runs WHERE id = $1 FOR UPDATE', [run.id]);
       const row = rows[0];
       if (row === undefined) return 'lost';
       const ours = row.worker_id === key.workerId && row.attempt === key.attempt;
@@ -202,7 +207,8 @@ export class RunQueue {
           outcome === 'requeue' ? await requeueAttempt(tx, key) : await finishAttempt(tx, key, outcome);
         return ended ?? 'lost';
       }
-      return (row.status === 'running' || row.status === 'queued') && !ours ? 'lost' : row.status;
+      if (row.status === 'running' || (row.status === 'queued' && !ours)) return 'lost';
+      return row.status;
     });
     if (this.#held.get(run.id) === run.attempt) this.#held.delete(run.id);
     return status;

@@ -48,7 +48,10 @@ export type HeartbeatState = 'owned' | 'cancel-requested' | 'lost';
 
 /** Options of RunQueue. */
 export interface QueueOptions {
-  /** Names this worker in nf_model_runs.worker_id; unique per queue. @default `${hostname}:${pid}:${random}` */
+  /**
+   * Names this worker in nf_model_runs.worker_id. Unique among live queues: a new queue with the id
+   * of a dead one takes back the runs that one left running. @default `${hostname}:${pid}:${random}`
+   */
   readonly workerId?: string;
   /** A running run whose heartbeat is older than this is lost. @default 25_000 (a dead worker is marked within 30 s) */
   readonly staleAfterMs?: number;

@@ -274,6 +274,15 @@ describe.each(kinds)('RunQueue on %s', (kind) => {
     expect((await runRow(db, id)).status).toBe('failed');
   });
 
+  test('a worker restarted under its fixed id takes back the run it left running, uncounted', async () => {
+    const before = new RunQueue(db, { workerId: 'box-1' });
+    const [id] = (await before.enqueue([tinyRun(1)])) as [string];
+    await before.claim(); // then the process dies
+    const after = new RunQueue(db, { workerId: 'box-1' });
+    expect(await after.claim()).toMatchObject({ id, attempt: 1, workerId: 'box-1' });
+    expect(await after.claim()).toBeUndefined();
+  });
+
   test('requeue hands a run back without counting the attempt', async () => {
     const queue = new RunQueue(db);
     const [id] = (await queue.enqueue([tinyRun(1)])) as [string];
