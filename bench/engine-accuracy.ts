@@ -1,7 +1,8 @@
 /**
  * Engine accuracy: NHITS cross-validation on AirPassengers (h=12, input_size=24, max_steps=500,
  * 3 windows of 12) and on the loto6 panel (N1..N6, B1; h=4, input_size=16, max_steps=500, 3 windows
- * of 4) next to the per-series historical-mean forecast on the same windows.
+ * of 4) next to two baselines on the same windows: the per-series historical mean, and the
+ * seasonal naive forecast (season 12 for the monthly AirPassengers; season 1, the last draw, for loto6).
  * `npx tsx bench/engine-accuracy.ts [--backend wasm|cpu] [--native on|off] [--max-steps N]` prints ONE JSON object;
  * progress on stderr. `--native on` routes matmuls to the optional BLAS path where it loads.
  */
@@ -83,16 +84,27 @@ const maeByCutoff = (
   };
 };
 
-/** Adds the historical-mean forecast (mean of each series up to its cutoff) as column `HistoricalMean`. */
-const withHistoricalMean = (rows: CvRow[], data: readonly Row[]): CvRow[] => {
-  const cache = new Map<string, number>();
+/**
+ * Adds the baselines as columns: `HistoricalMean` (mean of each series up to its cutoff) and
+ * `SeasonalNaive` (ŷ[c+j] = y[c + j − m·⌈j/m⌉], the value one season before, from data up to the cutoff c).
+ */
+const withBaselines = (rows: CvRow[], data: readonly Row[], season: number): CvRow[] => {
+  const series = new Map<string, Row[]>();
+  for (const r of data) series.set(r.unique_id, [...(series.get(r.unique_id) ?? []), r]);
+  const means = new Map<string, number>();
   return rows.map((row) => {
+    const values = series.get(row.unique_id) ?? [];
+    const cutoffIndex = values.findIndex((r) => r.ds === String(row.cutoff));
+    const targetIndex = values.findIndex((r) => r.ds === String(row.ds));
+    if (cutoffIndex < 0 || targetIndex <= cutoffIndex)
+      throw new Error(`no cutoff/ds for ${JSON.stringify(row)}`);
     const key = `${row.unique_id}|${row.cutoff}`;
-    if (!cache.has(key)) {
-      const history = data.filter((r) => r.unique_id === row.unique_id && r.ds <= String(row.cutoff));
-      cache.set(key, history.reduce((a, r) => a + r.y, 0) / history.length);
+    if (!means.has(key)) {
+      means.set(key, values.slice(0, cutoffIndex + 1).reduce((a, r) => a + r.y, 0) / (cutoffIndex + 1));
     }
-    return { ...row, HistoricalMean: cache.get(key) };
+    const j = targetIndex - cutoffIndex;
+    const seasonal = values[cutoffIndex + j - season * Math.ceil(j / season)]?.y;
+    return { ...row, HistoricalMean: means.get(key), SeasonalNaive: seasonal };
   });
 };
 
@@ -103,6 +115,7 @@ const run = async (args: {
   h: number;
   inputSize: number;
   stepSize: number;
+  season: number;
 }) => {
   const started = performance.now();
   const nf = new NeuralForecast({
@@ -122,7 +135,7 @@ const run = async (args: {
     },
   })) as CvRow[];
   nf.dispose();
-  const rows = withHistoricalMean(cv, args.rows);
+  const rows = withBaselines(cv, args.rows, args.season);
   return {
     config: {
       model: 'nhits',
@@ -138,9 +151,17 @@ const run = async (args: {
     final_train_loss: round(last),
     nhits_mae: maeByCutoff(rows, 'NHITS'),
     historical_mean_mae: maeByCutoff(rows, 'HistoricalMean'),
+    seasonal_naive: { season: args.season, mae: maeByCutoff(rows, 'SeasonalNaive') },
     seconds: Math.round((performance.now() - started) / 100) / 10,
   };
 };
+
+/** Whether NHITS's overall MAE is below each baseline's. */
+const verdicts = <T extends Awaited<ReturnType<typeof run>>>(result: T) => ({
+  ...result,
+  nhits_beats_historical_mean: result.nhits_mae.overall < result.historical_mean_mae.overall,
+  nhits_beats_seasonal_naive: result.nhits_mae.overall < result.seasonal_naive.mae.overall,
+});
 
 const flag = (name: string, fallback: string): string => {
   const i = process.argv.indexOf(`--${name}`);
@@ -160,6 +181,7 @@ const air = await run({
   h: 12,
   inputSize: 24,
   stepSize: 12,
+  season: 12,
 });
 const loto6 = await run({
   name: 'loto6',
@@ -168,15 +190,13 @@ const loto6 = await run({
   h: 4,
   inputSize: 16,
   stepSize: 4,
+  season: 1,
 });
 process.stdout.write(
   `${JSON.stringify({
     backend,
     native_matmul: { enabled: native.enabled, reason: native.reason },
-    air_passengers: air,
-    loto6: {
-      ...loto6,
-      nhits_beats_historical_mean: loto6.nhits_mae.overall < loto6.historical_mean_mae.overall,
-    },
+    air_passengers: verdicts(air),
+    loto6: verdicts(loto6),
   })}\n`,
 );
