@@ -8,6 +8,7 @@ import { EventHub } from './events/hub.js';
 import { listenForEvents } from './events/listen.js';
 import { DEFAULT_EVENT_RETENTION_DAYS, startMaintenance } from './events/maintenance.js';
 import { ROUTES } from './routes/registry.js';
+import { defaultWebRoot, serveWeb } from './web.js';
 
 /** Options of {@link buildServer}. */
 export interface ServerOptions {
@@ -26,6 +27,8 @@ export interface ServerOptions {
   readonly eventPollMs?: number;
   /** Days live events are kept for replay. @default 7 */
   readonly eventRetentionDays?: number;
+  /** The web build to serve at `/`, or false for the API alone. @default apps/web/dist when it is built */
+  readonly webRoot?: string | false;
 }
 
 /** Settings the routes read. */
@@ -71,5 +74,6 @@ export const buildServer = async (options: ServerOptions): Promise<FastifyInstan
   await app.register(cookie);
   app.addHook('onRequest', authenticate);
   for (const route of Object.values(ROUTES)) await app.register(route, { prefix: '/api' });
+  await serveWeb(app, options.webRoot ?? defaultWebRoot());
   return app;
 };

@@ -50,7 +50,7 @@ describe.each(await testDbKinds())('live events over SSE on %s', (kind) => {
   test('without a session the stream is refused with 401', async () => {
     const response = await fetch(`${base}/api/events`);
     expect(response.status).toBe(401);
-    expect((await response.json()).error.code).toBe('unauthenticated');
+    expect(((await response.json()) as { error: { code: string } }).error.code).toBe('unauthenticated');
     const bad = await fetch(`${base}/api/events?run_id=nope`, { headers: { cookie } });
     expect(bad.status).toBe(400);
   });
