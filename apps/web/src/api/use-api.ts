@@ -19,6 +19,7 @@ export const useApi = <T>(key: string | null, load: () => Promise<T>): ApiResour
   const [state, setState] = useState<ApiState<T>>(key === null ? { status: 'idle' } : { status: 'loading' });
   const [generation, setGeneration] = useState(0);
   const loadRef = useRef(load);
+  const loadedKey = useRef(key);
   loadRef.current = load;
 
   useEffect(() => {
@@ -27,7 +28,13 @@ export const useApi = <T>(key: string | null, load: () => Promise<T>): ApiResour
       return;
     }
     let current = true;
-    setState((previous) => ({ status: 'loading', data: 'data' in previous ? previous.data : undefined }));
+    // A reload keeps the old data on screen; a new key (another table, run …) must not show it.
+    const sameKey = loadedKey.current === key;
+    loadedKey.current = key;
+    setState((previous) => ({
+      status: 'loading',
+      data: sameKey && 'data' in previous ? previous.data : undefined,
+    }));
     loadRef.current().then(
       (data) => current && setState({ status: 'ready', data }),
       (error: unknown) =>

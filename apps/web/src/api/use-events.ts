@@ -4,12 +4,31 @@
  * good (restart, error status) we open a new one with `?after=<last id>` after a back-off.
  */
 import { useEffect, useRef, useState } from 'react';
-import { EVENT_TYPES } from '@nflab/contracts';
+import { EVENT_TYPES, type EventType } from '@nflab/contracts';
 import { apiUrl } from './client.js';
 import type { LabEvent } from './types.js';
 
 /** One received event (`{ id, type, at, data }` as the contracts define it). */
 export type LiveEvent = LabEvent;
+
+/**
+ * The event from one SSE message. The `data:` line carries the event's payload; an envelope
+ * (`{ id, type, at, data }`) is unwrapped too, so either framing of the contract works.
+ */
+export const toLiveEvent = (
+  name: EventType,
+  message: { readonly data: string; readonly lastEventId: string },
+): LiveEvent => {
+  const parsed = JSON.parse(message.data) as Record<string, unknown>;
+  const enveloped = parsed.type === name && typeof parsed.data === 'object' && parsed.data !== null;
+  const payload = (enveloped ? parsed.data : parsed) as Record<string, unknown>;
+  return {
+    id: Number(message.lastEventId),
+    type: name,
+    at: typeof payload.at === 'string' ? payload.at : '',
+    data: payload,
+  } as LiveEvent;
+};
 
 /** Connection state shown beside live views. */
 export type LiveConnection = 'connecting' | 'open' | 'reconnecting';
@@ -58,7 +77,7 @@ export const useLiveEvents = (filter: LiveFilter, onEvent: (event: LiveEvent) =>
         source.addEventListener(name, (message: MessageEvent<string>) => {
           if (message.lastEventId !== '') lastId = message.lastEventId;
           try {
-            handler.current(JSON.parse(message.data) as LiveEvent);
+            handler.current(toLiveEvent(name, message));
           } catch {
             // A malformed event is dropped; the next one or a reload brings the page up to date.
           }

@@ -54,6 +54,30 @@ describe('web lab in Chromium', () => {
     expect(await canvasInk(page, 'series-chart-N1')).toBeGreaterThan(500);
     await screenshot(page, 'data-series-chart');
 
+    // The feature view has exogenous columns to overlay on the series.
+    await page.getByTestId('data-table-select').click();
+    await page.getByRole('option', { name: new RegExp(`^${SAMPLE_TABLE}_features `) }).click();
+    await page.getByTestId('data-game-select').click();
+    await page.getByRole('option', { name: 'loto6' }).click();
+    await page.getByTestId('data-series-select').click();
+    await page.getByRole('option', { name: /^N1 / }).click();
+    await page.keyboard.press('Escape');
+    await page.getByTestId('data-overlay-select').click();
+    const overlay = page
+      .getByRole('option')
+      .filter({ hasText: /^hist_/ })
+      .first();
+    const column = (await overlay.textContent()) ?? '';
+    const panel = page.waitForResponse(
+      (answer) => answer.url().includes('/panel?') && answer.url().includes(column),
+    );
+    await overlay.click();
+    await page.keyboard.press('Escape');
+    const body = (await (await panel).json()) as { series: { exog: Record<string, unknown[]> }[] };
+    expect(body.series[0]?.exog[column]?.length).toBeGreaterThan(100);
+    expect(await canvasInk(page, 'series-chart-N1')).toBeGreaterThan(500);
+    await screenshot(page, 'data-series-overlay');
+
     await page.getByTestId('data-tab-preview').click();
     const rows = page.getByTestId('preview-grid').locator('tbody tr');
     await rows.first().waitFor();

@@ -105,10 +105,7 @@ export const SweepPage = () => {
   const connection = useLiveEvents({ sweepId: id }, onEvent);
   useEffect(() => setProgress({}), [id]);
 
-  const items =
-    runs.status === 'ready' || (runs.status !== 'idle' && runs.data !== undefined)
-      ? (runs.data?.items ?? [])
-      : [];
+  const items = 'data' in runs ? (runs.data?.items ?? []) : [];
   const focus = selected ?? items.find((run) => run.status === 'running')?.id ?? items[0]?.id;
   const focusRun = items.find((run) => run.id === focus);
 
@@ -117,6 +114,8 @@ export const SweepPage = () => {
     try {
       await (kind === 'cancel' ? api.cancelSweep(id) : api.resumeSweep(id));
       setAction({ busy: false });
+      // The reloaded row is newer than any progress event seen so far.
+      setProgress({});
       sweep.reload();
       reloadRuns();
     } catch (error) {
