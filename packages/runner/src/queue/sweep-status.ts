@@ -3,28 +3,28 @@ import { NotFoundError } from '@nflab/contracts';
 import type { Queryable } from '@nflab/store';
 import type { SweepProgress } from './types.js';
 
+// Running while any run runs or a started sweep has queued ones; queued before its first claim;
+// once nothing is left, failed if any run failed, else cancelled if any was, else finished.
+const NEXT_STATUS = `(CASE
+  WHEN runs_running > 0 THEN 'running'
+  WHEN runs_queued > 0 AND start_time IS NOT NULL THEN 'running'
+  WHEN runs_queued > 0 THEN 'queued'
+  WHEN runs_failed > 0 THEN 'failed'
+  WHEN runs_cancelled > 0 THEN 'cancelled'
+  ELSE 'finished' END)`;
+
 /**
- * Sets the sweep's status from its counts, in one UPDATE that reads the row it locks, so two
- * workers finishing the last runs at once cannot both see "one still running": running while any
- * run runs or a started sweep has queued ones; queued before its first claim; once nothing is
- * left, failed if any run failed, else cancelled if any was cancelled, else finished.
+ * Sets the sweep's status from its counts. The status is computed from the row the UPDATE locks
+ * (not from a subquery's snapshot), so when two workers end the last runs at once the second one
+ * sees the first one's counts. Unchanged sweeps are not written (no empty progress events).
  */
 export const refreshSweepStatus = async (q: Queryable, sweepId: string): Promise<void> => {
   await q.query(
     `UPDATE nf_sweeps SET
-       status = next.status,
-       start_time = CASE WHEN next.status = 'running' THEN COALESCE(start_time, clock_timestamp()) ELSE start_time END,
-       end_time = CASE WHEN next.status IN ('finished', 'failed', 'cancelled')
-                       THEN COALESCE(end_time, clock_timestamp()) END
-     FROM (SELECT id, CASE
-             WHEN runs_running > 0 THEN 'running'
-             WHEN runs_queued > 0 AND start_time IS NOT NULL THEN 'running'
-             WHEN runs_queued > 0 THEN 'queued'
-             WHEN runs_failed > 0 THEN 'failed'
-             WHEN runs_cancelled > 0 THEN 'cancelled'
-             ELSE 'finished' END AS status
-           FROM nf_sweeps WHERE id = $1) AS next
-     WHERE nf_sweeps.id = next.id`,
+       status = ${NEXT_STATUS},
+       start_time = CASE WHEN ${NEXT_STATUS} = 'running' THEN COALESCE(start_time, clock_timestamp()) ELSE start_time END,
+       end_time = CASE WHEN ${NEXT_STATUS} IN ('finished', 'failed', 'cancelled') THEN COALESCE(end_time, clock_timestamp()) END
+     WHERE id = $1 AND (status <> ${NEXT_STATUS} OR (${NEXT_STATUS} = 'running' AND start_time IS NULL))`,
     [sweepId],
   );
 };

@@ -331,28 +331,46 @@ describe.each(kinds)('RunQueue on %s', (kind) => {
 describe.skipIf(!kinds.includes('postgres'))(
   'RunQueue on one server database from several connections',
   () => {
-    test('concurrent claims from queues on 2 connection pools never take a run twice', async () => {
+    test('concurrent claims from queues on 2 connection pools never take a run twice; concurrent finishes end the sweep', async () => {
       const db = await openQueueTestDb('postgres');
       const { openPostgres } = await import('@nflab/store');
       const other = await openPostgres({ url: db.url as string });
       try {
-        const ids = await new RunQueue(db).enqueue(tinyRuns(20));
-        const queues = [db, other].flatMap((handle) => Array.from({ length: 5 }, () => new RunQueue(handle)));
-        const claimAll = async (queue: RunQueue): Promise<string[]> => {
-          const taken: string[] = [];
-          for (let run = await queue.claim(); run; run = await queue.claim()) taken.push(run.id);
-          return taken;
+        const { sweepId, runIds } = await new RunQueue(db).createSweep({
+          spec: {},
+          mode: 'grid',
+          runs: tinyRuns(20),
+        });
+        const workers = [db, other].flatMap((handle) =>
+          Array.from({ length: 5 }, () => ({ handle, queue: new RunQueue(handle), taken: [] as string[] })),
+        );
+        const claimOnce = async (worker: (typeof workers)[number]): Promise<void> => {
+          const run = await worker.queue.claim();
+          if (run) worker.taken.push(run.id);
+        };
+        const drain = async (worker: (typeof workers)[number]): Promise<void> => {
+          for (let run = await worker.queue.claim(); run; run = await worker.queue.claim())
+            worker.taken.push(run.id);
         };
         // 20 claims race at once (2 per queue), then every queue drains what is left.
-        const firstWave = await Promise.all(queues.flatMap((queue) => [queue.claim(), queue.claim()]));
-        const rest = await Promise.all(queues.map(claimAll));
-        const claimed = [...firstWave.flatMap((run) => (run ? [run.id] : [])), ...rest.flat()];
-        expect(claimed.sort()).toEqual([...ids].sort());
-        expect(new Set(claimed).size).toBe(20);
+        await Promise.all(workers.flatMap((worker) => [claimOnce(worker), claimOnce(worker)]));
+        await Promise.all(workers.map(drain));
+        const claimed = workers.flatMap((worker) => worker.taken);
+        expect(claimed.sort()).toEqual([...runIds].sort());
         const { rows } = await db.query<{ attempt: number; n: number }>(
           `SELECT attempt, count(*)::integer AS n FROM nf_model_runs GROUP BY attempt`,
         );
         expect(rows).toEqual([{ attempt: 1, n: 20 }]);
+
+        // All finish at once from both pools: whichever commits last still sees the others' counts.
+        const finishes = workers.flatMap(({ handle, queue, taken }) =>
+          taken.map((id) => handle.transaction((tx) => queue.finish(tx, id, { status: 'finished' }))),
+        );
+        expect(await Promise.all(finishes)).toEqual(Array(20).fill(true));
+        expect(await workers[0]?.queue.sweepProgress(sweepId)).toMatchObject({
+          status: 'finished',
+          finished: 20,
+        });
       } finally {
         await other.close();
         await db.close();
