@@ -1,7 +1,14 @@
 /** Reads one game of a long table into a column-oriented panel, split by exogenous role. */
 import { ConfigError, NotFoundError } from '@nflab/contracts';
 import type { Queryable } from '../db.js';
-import { quoteIdentifier, requireColumn, requireTable, type ColumnInfo } from '../sql/identifiers.js';
+import {
+  quoteIdentifier,
+  requireColumn,
+  requireTable,
+  validateIdentifier,
+  type ColumnInfo,
+  type TableInfo,
+} from '../sql/identifiers.js';
 import { decodeJoinedNumbers, epochDaysToIso } from './joined-values.js';
 import { dsEncoding, panelQuery, type DsEncoding, type QueryColumn } from './panel-query.js';
 import { REQUIRED_PANEL_COLUMNS, roleOf, validateExogenousMap, type ExogenousMap } from './roles.js';
@@ -60,11 +67,10 @@ interface Plan {
   readonly roles: string[];
 }
 
-// Resolves every name against the catalog and decides each column's role and encoding.
-const planColumns = async (db: Queryable, options: LoadPanelOptions): Promise<Plan> => {
+// Resolves every name against the catalog facts and decides each column's role and encoding.
+const planColumns = (info: TableInfo, options: LoadPanelOptions): Plan => {
   const { table, exogenousMap = {} } = options;
   validateExogenousMap(exogenousMap);
-  const info = await requireTable(db, table);
   const [, ds, y] = REQUIRED_PANEL_COLUMNS.map((name) => requireColumn(info, name)) as [
     ColumnInfo,
     ColumnInfo,
@@ -164,6 +170,48 @@ const readDs = (
   return rows.flatMap((row) => (row.ds === null ? [] : (row.ds as string).split(',')));
 };
 
+// The columns of each table a database handle last loaded, so the next load of it needs no
+// catalog round trip; its statement re-checks them (see catalog-guard.ts).
+const knownTables = new WeakMap<Queryable, Map<string, TableInfo>>();
+
+const runPanelQuery = async (
+  db: Queryable,
+  options: LoadPanelOptions,
+  info: TableInfo,
+  guarded: boolean,
+): Promise<{ plan: Plan; rows: SeriesRow[] }> => {
+  const plan = planColumns(info, options);
+  const { sql, params } = panelQuery({
+    table: info.name,
+    loto: options.loto,
+    ...(options.uniqueIds === undefined ? {} : { uniqueIds: options.uniqueIds }),
+    ds: plan.ds,
+    columns: plan.columns,
+    ...(guarded ? { guardedBy: info } : {}),
+  });
+  return { plan, rows: (await db.query<SeriesRow>(sql, params)).rows };
+};
+
+// One round trip when the table's columns are remembered and unchanged; otherwise (first load,
+// changed table, no rows, any error) the catalog is read and the panel statement runs as planned
+// from it, so every outcome and error is the one a load without memory gives.
+const readSeries = async (
+  db: Queryable,
+  options: LoadPanelOptions,
+): Promise<{ plan: Plan; rows: SeriesRow[] }> => {
+  const table = validateIdentifier(options.table, 'table');
+  const remembered = knownTables.get(db)?.get(table);
+  if (remembered !== undefined) {
+    const fast = await runPanelQuery(db, options, remembered, true).catch(() => undefined);
+    if (fast !== undefined && fast.rows.length > 0) return fast;
+  }
+  const info = await requireTable(db, table);
+  const result = await runPanelQuery(db, options, info, false);
+  const tables = knownTables.get(db) ?? new Map<string, TableInfo>();
+  knownTables.set(db, tables.set(table, info));
+  return result;
+};
+
 /**
  * Loads `loto`'s series of `table` as a column-oriented panel sorted by unique_id, ds. Columns
  * named `futr_*`, `hist_*`, `stat_*` (or mapped by `exogenousMap`) are exogenous inputs; others
@@ -171,10 +219,8 @@ const readDs = (
  * ConfigError; an unknown table, game or series is a NotFoundError.
  */
 export const loadPanel = async (db: Queryable, options: LoadPanelOptions): Promise<LoadedPanel> => {
-  const { table, loto, uniqueIds } = options;
-  const plan = await planColumns(db, options);
-  const { sql, params } = panelQuery({ table, loto, uniqueIds, ds: plan.ds, columns: plan.columns });
-  const { rows } = await db.query<SeriesRow>(sql, params);
+  const { table, loto } = options;
+  const { plan, rows } = await readSeries(db, options);
   if (rows.some((row) => row.uid === null))
     throw new ConfigError(`table ${JSON.stringify(table)} has rows with a NULL unique_id`);
   await checkFound(

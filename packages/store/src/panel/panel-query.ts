@@ -4,8 +4,9 @@
  * order. Shipping a column as one value instead of one value per row is what makes a 10k-row panel
  * cheap: per-row protocol decoding dominated the cost on both drivers (PGlite most of all).
  */
-import type { ColumnInfo } from '../sql/identifiers.js';
+import type { ColumnInfo, TableInfo } from '../sql/identifiers.js';
 import { quoteIdentifier } from '../sql/identifiers.js';
+import { catalogGuard } from './catalog-guard.js';
 
 /** How a loaded column is encoded in the result row. */
 export type ColumnEncoding = 'number' | 'text';
@@ -48,16 +49,32 @@ const columnAggregate = ({ column, encoding }: QueryColumn): string => {
   return `string_agg(coalesce(${value}, ''), ',')`;
 };
 
-/** SQL and parameters of the panel statement. Result columns: uid, n, ds, c0, c1, …; one row per series. */
+/**
+ * SQL and parameters of the panel statement. Result columns: uid, n, ds, c0, c1, …; one row per
+ * series. With `guardedBy`, the statement returns no rows unless the table's columns are still
+ * the ones in that catalog snapshot.
+ */
 export const panelQuery = (options: {
   readonly table: string;
   readonly ds: ColumnInfo;
   readonly columns: readonly QueryColumn[];
   readonly loto: string;
   readonly uniqueIds?: readonly string[];
+  readonly guardedBy?: TableInfo;
 }): { sql: string; params: unknown[] } => {
-  const { table, ds, columns, loto, uniqueIds } = options;
-  const from = `${quoteIdentifier(table)} WHERE loto = $1${uniqueIds === undefined ? '' : ' AND unique_id::text = ANY($2::text[])'}`;
+  const { table, ds, columns, loto, uniqueIds, guardedBy } = options;
+  const params: unknown[] = [loto];
+  let where = 'loto = $1';
+  if (uniqueIds !== undefined) {
+    params.push(uniqueIds);
+    where += ` AND unique_id::text = ANY($${params.length}::text[])`;
+  }
+  if (guardedBy !== undefined) {
+    // Uncorrelated, so the server evaluates it once and skips the scan when it is false.
+    const guard = catalogGuard(guardedBy, params.length + 1);
+    params.push(...guard.params);
+    where += ` AND ${guard.sql}`;
+  }
   // Only the columns read: should the server have to sort (a table without the long index),
   // it sorts narrow rows.
   const inner = ['ds', ...columns.map(({ column }) => quoteIdentifier(column.name, 'column'))].join(', ');
@@ -66,7 +83,7 @@ export const panelQuery = (options: {
   // aggregates read each group in its ds order: the long table's index order, so no sort.
   const sql = `
     SELECT uid, count(*)::int AS n, ${dsAggregate(ds)} AS ds${columns.map((c, i) => `, ${columnAggregate(c)} AS c${i}`).join('')}
-    FROM (SELECT unique_id::text COLLATE "C" AS uid, ${inner} FROM ${from} ORDER BY 1, ds) s
+    FROM (SELECT unique_id::text COLLATE "C" AS uid, ${inner} FROM ${quoteIdentifier(table)} WHERE ${where} ORDER BY 1, ds) s
     GROUP BY uid ORDER BY uid`;
-  return { sql, params: uniqueIds === undefined ? [loto] : [loto, uniqueIds] };
+  return { sql, params };
 };
