@@ -69,6 +69,8 @@ export type EvaluatedRows = readonly CrossValidationRow[];
 export interface ComputeResult {
   /** Forecast column of the model (`NHITS`). */
   readonly modelColumn: string;
+  /** The space an Auto run searched (its default space with the spec's overrides); null otherwise. */
+  readonly searchSpace: Readonly<Record<string, JsonValue>> | null;
   /** The config the final model was fitted with (an Auto run's best trial + fixed keys). */
   readonly config: Readonly<Record<string, JsonValue>>;
   /** The best trial's (Auto) or the final fit's validation loss; null without validation. */

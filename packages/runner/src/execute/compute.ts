@@ -34,6 +34,7 @@ export interface ComputeHooks {
 
 interface Fitted {
   readonly nf: NeuralForecast;
+  readonly searchSpace?: Readonly<Record<string, JsonValue>>;
   readonly config: Record<string, JsonValue>;
   readonly validLoss: number | null;
 }
@@ -70,7 +71,12 @@ const fitAuto = async (job: ComputeJob, df: RunData['columns'], hooks: ComputeHo
   await auto.fit({ df, staticDf: job.data.staticRows, valSize });
   const best = await auto.lastStudy?.bestTrial();
   hooks.onLog(`search: best trial ${best?.number ?? '?'} with validation loss ${best?.value ?? '?'}`);
-  return { nf: auto.model, config: { ...auto.bestConfig }, validLoss: best?.value ?? null };
+  return {
+    nf: auto.model,
+    searchSpace: auto.space as unknown as Record<string, JsonValue>,
+    config: { ...auto.bestConfig },
+    validLoss: best?.value ?? null,
+  };
 };
 
 /** One fit of a fixed config (a plain model run, or a refit of a parent's config). */
@@ -256,6 +262,7 @@ export const computeRun = async (job: ComputeJob, hooks: ComputeHooks): Promise<
     return {
       modelColumn:
         Object.keys(cv[0] ?? {}).find((k) => !['unique_id', 'ds', 'cutoff', 'y'].includes(k)) ?? '',
+      searchSpace: null,
       config: { ...job.parent.config },
       validLoss: null,
       forecasts: [],
@@ -305,6 +312,7 @@ export const computeRun = async (job: ComputeJob, hooks: ComputeHooks): Promise<
     const modelProperties = await describeModel(job, fitted.nf, files);
     return {
       modelColumn: modelProperties.label,
+      searchSpace: fitted.searchSpace ?? null,
       config: fitted.config,
       validLoss: fitted.validLoss,
       forecasts,

@@ -179,7 +179,7 @@ export const createRunExecutor = (options: RunExecutorOptions): ExecuteRun => {
       await finishWith({ status: 'finished' }, async (tx) => {
         await tx.query(
           `UPDATE nf_model_runs SET metrics = $2, best_params = $3, model_properties = $4,
-             engine_version = $5, system_info = $6 WHERE id = $1`,
+             engine_version = $5, system_info = $6, search_space = COALESCE($7, search_space) WHERE id = $1`,
           [
             run.id,
             metrics,
@@ -191,6 +191,7 @@ export const createRunExecutor = (options: RunExecutorOptions): ExecuteRun => {
               tfjs: { version: result.runtime.tfjsVersion, backend: result.runtime.backend },
               nativeMatmul: result.runtime.nativeMatmul,
             },
+            result.searchSpace,
           ],
         );
         await insertPredictions(tx, run.id, 'forecast', result.forecasts, result.modelColumn);
