@@ -134,3 +134,10 @@ CREATE TRIGGER nf_resource_samples_event AFTER INSERT ON nf_resource_samples
 -- The run history sorts and filters 100,000+ runs; these serve its default page (newest first,
 -- optionally of one status) without a sort step.
 CREATE INDEX nf_model_runs_status_created_at_idx ON nf_model_runs (status, created_at DESC);
+-- Sorting by the default metric (mae from cross-validation, else the validation loss), best first.
+-- apps/server/src/runs/list-runs.ts writes this exact expression for metric=mae so it matches.
+CREATE INDEX nf_model_runs_mae_idx ON nf_model_runs ((coalesce(
+  CASE WHEN jsonb_typeof(metrics->'cv'->'overall'->'mae') = 'number'
+       THEN (metrics->'cv'->'overall'->'mae')::text::double precision END,
+  CASE WHEN jsonb_typeof(metrics->'valid_loss') = 'number'
+       THEN (metrics->'valid_loss')::text::double precision END)));

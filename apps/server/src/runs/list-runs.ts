@@ -5,8 +5,13 @@ import type { Queryable } from '@nflab/store';
 // A metric is read from JSON as a number only when it is one, so a stray string cannot fail the cast.
 const number = (json: string): string =>
   `CASE WHEN jsonb_typeof(${json}) = 'number' THEN (${json})::text::double precision END`;
-/** `metrics.cv.overall[$1]`, else `metrics.valid_loss` ($1 is always the metric name). */
-const METRIC_VALUE = `coalesce(${number("metrics->'cv'->'overall'->$1::text")}, ${number("metrics->'valid_loss'")})`;
+/** `metrics.cv.overall[key]`, else `metrics.valid_loss`. */
+const metricValue = (key: string): string =>
+  `coalesce(${number(`metrics->'cv'->'overall'->${key}`)}, ${number("metrics->'valid_loss'")})`;
+/** The metric asked for ($1 is always its name). */
+const METRIC_VALUE = metricValue('$1::text');
+/** The same for mae written as in migration 0009's expression index, so sorting by mae uses it. */
+const MAE_VALUE = metricValue("'mae'");
 
 // Sort keys map to fixed SQL; the user's value only picks among them.
 const SORT_SQL: Record<RunSortKey, string> = {
@@ -17,6 +22,9 @@ const SORT_SQL: Record<RunSortKey, string> = {
   status: 'status',
   metric: METRIC_VALUE,
 };
+
+const sortSql = (query: ListRunsQuery): string =>
+  query.sort === 'metric' && query.metric === 'mae' ? MAE_VALUE : SORT_SQL[query.sort];
 
 const ITEM_COLUMNS = `id, status, table_name, loto, unique_ids, model_name, backend, horizon, loss, metric,
   ${METRIC_VALUE} AS "metricValue", start_time, end_time, duration_seconds, sweep_id, parent_run_id,
@@ -59,7 +67,7 @@ export const listRuns = async (
   const direction = query.order === 'asc' ? 'ASC' : 'DESC';
   // created_at is NOT NULL and indexed DESC; a NULLS clause there would stop the index being used.
   const nulls = query.sort === 'created_at' ? '' : ' NULLS LAST';
-  const order = `${SORT_SQL[query.sort]} ${direction}${nulls}, id ${direction}`;
+  const order = `${sortSql(query)} ${direction}${nulls}, id ${direction}`;
   const page = params.length;
   // Two statements rather than count(*) OVER (): the window would make PostgreSQL read and sort
   // every matching run to number them, while the page alone can stop after `limit` rows.
