@@ -41,3 +41,24 @@ describe.each(await testDbKinds())('loadPanel after the table changes on %s', (k
     await expect(load()).rejects.toThrow(NotFoundError);
   });
 });
+
+describe.each(await testDbKinds())('loadPanel inside a transaction on %s', (kind) => {
+  test('a column dropped between two loads in one transaction neither fails the load nor aborts the transaction', async () => {
+    const db = await openTestDb(kind);
+    try {
+      await db.exec(`
+        CREATE TABLE nf_loto_tx (loto TEXT, unique_id TEXT, ds DATE, y INTEGER, hist_x INTEGER);
+        INSERT INTO nf_loto_tx VALUES ('g', 'a', '2020-01-02', 1, 2);`);
+      const columns = await db.transaction(async (tx) => {
+        await loadPanel(tx, { table: 'nf_loto_tx', loto: 'g' });
+        await tx.exec('ALTER TABLE nf_loto_tx DROP COLUMN hist_x');
+        const panel = await loadPanel(tx, { table: 'nf_loto_tx', loto: 'g' });
+        await tx.query('SELECT 1');
+        return Object.keys(panel.hist);
+      });
+      expect(columns).toEqual([]);
+    } finally {
+      await db.close();
+    }
+  });
+});

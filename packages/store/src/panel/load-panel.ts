@@ -1,6 +1,6 @@
 /** Reads one game of a long table into a column-oriented panel, split by exogenous role. */
 import { ConfigError, NotFoundError } from '@nflab/contracts';
-import type { Queryable } from '../db.js';
+import type { Db, Queryable } from '../db.js';
 import {
   quoteIdentifier,
   requireColumn,
@@ -192,6 +192,10 @@ const runPanelQuery = async (
   return { plan, rows: (await db.query<SeriesRow>(sql, params)).rows };
 };
 
+// Only whole database handles remember: inside a transaction, a stale statement that fails
+// (a column dropped since) would abort the caller's transaction before the fallback could run.
+const canRemember = (db: Queryable): boolean => typeof (db as Partial<Db>).transaction === 'function';
+
 // One round trip when the table's columns are remembered and unchanged; otherwise (first load,
 // changed table, no rows, any error) the catalog is read and the panel statement runs as planned
 // from it, so every outcome and error is the one a load without memory gives.
@@ -207,8 +211,10 @@ const readSeries = async (
   }
   const info = await requireTable(db, table);
   const result = await runPanelQuery(db, options, info, false);
-  const tables = knownTables.get(db) ?? new Map<string, TableInfo>();
-  knownTables.set(db, tables.set(table, info));
+  if (canRemember(db)) {
+    const tables = knownTables.get(db) ?? new Map<string, TableInfo>();
+    knownTables.set(db, tables.set(table, info));
+  }
   return result;
 };
 
