@@ -53,8 +53,12 @@ export class RunQueue {
   /** A running run whose heartbeat is older than this is lost. */
   readonly staleAfterMs: number;
   readonly #db: Db;
-  /** Attempts this queue claimed and has not ended: run id -> attempt (the ownership token). */
-  readonly #held = new Map<string, number>();
+  /**
+   * Attempts this queue claimed and has not let go of: run id -> attempt (the ownership token) and
+   * whether finish() recorded an outcome. A finished attempt is kept until its run is seen ended
+   * (its transaction may still roll back, and the caller may run it again), then forgotten.
+   */
+  readonly #held = new Map<string, { readonly attempt: number; finishing: boolean }>();
   /** Claims run one at a time per queue, so an orphan check never races a claim in flight. */
   #claimChain: Promise<unknown> = Promise.resolve();
   /**
@@ -130,6 +134,7 @@ export class RunQueue {
 
   async #claimNow(sweepId: string | undefined): Promise<ClaimedRun | undefined> {
     try {
+      await this.#forgetEndedAttempts();
       if (this.#mayHaveOrphans) {
         await this.#db.transaction((tx) => requeueOrphans(tx, this.workerId, [...this.#held.keys()]));
         this.#mayHaveOrphans = false;
@@ -141,7 +146,7 @@ export class RunQueue {
           ...(sweepId !== undefined ? { sweepId } : {}),
         }),
       );
-      if (run) this.#held.set(run.id, run.attempt);
+      if (run) this.#held.set(run.id, { attempt: run.attempt, finishing: false });
       return run;
     } catch (error) {
       this.#mayHaveOrphans = true;
@@ -149,9 +154,21 @@ export class RunQueue {
     }
   }
 
+  /** Drops finished attempts whose runs the database no longer shows running under this worker. */
+  async #forgetEndedAttempts(): Promise<void> {
+    const finishing = [...this.#held].filter(([, held]) => held.finishing).map(([runId]) => runId);
+    if (finishing.length === 0) return;
+    const { rows } = await this.#db.query<{ id: string }>(
+      `SELECT id FROM nf_model_runs WHERE id = ANY($1::uuid[]) AND status = 'running' AND worker_id = $2`,
+      [finishing, this.workerId],
+    );
+    const stillRunning = new Set(rows.map((row) => row.id));
+    for (const runId of finishing) if (!stillRunning.has(runId)) this.#held.delete(runId);
+  }
+
   #key(runId: string): AttemptKey | undefined {
-    const attempt = this.#held.get(runId);
-    return attempt === undefined ? undefined : { runId, workerId: this.workerId, attempt };
+    const held = this.#held.get(runId);
+    return held === undefined ? undefined : { runId, workerId: this.workerId, attempt: held.attempt };
   }
 
   /** Refreshes heartbeat_at if this worker's attempt still owns the run, and says whether to go on. */
@@ -179,9 +196,9 @@ export class RunQueue {
     if (key === undefined) return false;
     const status = await finishAttempt(tx, key, outcome);
     if (status === undefined) return false;
-    // Should the caller's transaction roll back, the run stays running under this attempt and the
-    // worker loop's settle (which carries the attempt itself) still ends it.
-    this.#held.delete(runId);
+    // Not forgotten yet: should `tx` roll back, a second finish (or the loop's settle) still owns it.
+    const held = this.#held.get(runId);
+    if (held !== undefined) held.finishing = true;
     return true;
   }
 
@@ -210,7 +227,7 @@ export class RunQueue {
       if (row.status === 'running' || (row.status === 'queued' && !ours)) return 'lost';
       return row.status;
     });
-    if (this.#held.get(run.id) === run.attempt) this.#held.delete(run.id);
+    if (this.#held.get(run.id)?.attempt === run.attempt) this.#held.delete(run.id);
     return status;
   }
 

@@ -283,6 +283,24 @@ describe.each(kinds)('RunQueue on %s', (kind) => {
     expect(await after.claim()).toBeUndefined();
   });
 
+  test('finish inside a transaction that rolls back leaves the run owned, so finishing again works', async () => {
+    const queue = new RunQueue(db);
+    const [id] = (await queue.enqueue([tinyRun(1)])) as [string];
+    await queue.claim();
+    const rolledBack = db.transaction(async (tx) => {
+      expect(await queue.finish(tx, id, { status: 'finished' })).toBe(true);
+      throw new Error('writing the results failed');
+    });
+    await expect(rolledBack).rejects.toThrow('writing the results failed');
+    expect(await queue.claim()).toBeUndefined();
+    expect(await queue.heartbeat(id)).toBe('owned');
+    expect(await db.transaction((tx) => queue.finish(tx, id, { status: 'finished' }))).toBe(true);
+    expect((await runRow(db, id)).status).toBe('finished');
+    // Once it ended it is forgotten: finishing it again is refused.
+    expect(await queue.claim()).toBeUndefined();
+    expect(await db.transaction((tx) => queue.finish(tx, id, { status: 'finished' }))).toBe(false);
+  });
+
   test('requeue hands a run back without counting the attempt', async () => {
     const queue = new RunQueue(db);
     const [id] = (await queue.enqueue([tinyRun(1)])) as [string];
