@@ -64,14 +64,15 @@ export const workQueue = async (ctx: CommandContext, db: Db, options: WorkOption
   const clearLine = (): void => {
     if (tty) process.stderr.write('\r\u001b[K');
   };
+  const execute = runner.createRunExecutor({
+    db,
+    artifactsRoot: join(ctx.home, 'artifacts'),
+    cpusPerRun: Math.max(1, Math.floor(availableParallelism() / options.parallel)),
+  });
   try {
     const { executed } = await runner.runWorkerLoop({
       queue,
-      execute: runner.createRunExecutor({
-        db,
-        artifactsRoot: join(ctx.home, 'artifacts'),
-        cpusPerRun: Math.max(1, Math.floor(availableParallelism() / options.parallel)),
-      }),
+      execute,
       concurrency: options.parallel,
       ...(options.sweepId !== undefined ? { sweepId: options.sweepId } : {}),
       exitWhenIdle: options.exitWhenIdle,
@@ -94,6 +95,7 @@ export const workQueue = async (ctx: CommandContext, db: Db, options: WorkOption
     });
     return executed;
   } finally {
+    await execute.close();
     if (timer) clearInterval(timer);
     clearLine();
     process.off('SIGINT', onSignal);

@@ -20,7 +20,7 @@ import {
 } from '../monitor/index.js';
 import type { ClaimedRun, RunOutcome } from '../queue/index.js';
 import { retryOnConnectionLoss, type ExecuteRun } from '../worker/index.js';
-import { computeInThread } from './compute-client.js';
+import { createComputePool } from './compute-client.js';
 import { computeRun } from './compute.js';
 import type { ComputeJob, ComputeResult, StepEvent } from './compute-types.js';
 import { loadParentModel } from './parent-model.js';
@@ -81,10 +81,14 @@ const metricsOf = (run: ClaimedRun, data: RunData, result: ComputeResult): RunMe
   };
 };
 
-/** The function a worker loop calls for every run it claims. */
-export const createRunExecutor = (options: RunExecutorOptions): ExecuteRun => {
+/** A worker loop's execute function, plus `close` for the compute threads it keeps between runs. */
+export type RunExecutor = ExecuteRun & { readonly close: () => Promise<void> };
+
+/** The function a worker loop calls for every run it claims; close it when the loop is done. */
+export const createRunExecutor = (options: RunExecutorOptions): RunExecutor => {
   const { db } = options;
-  return async (run, { signal, queue }) => {
+  const pool = createComputePool();
+  const execute: ExecuteRun = async (run, { signal, queue }) => {
     const lines: string[] = [];
     const log = (message: string): void => {
       const line = `${new Date().toISOString()} ${message}`;
@@ -172,7 +176,7 @@ export const createRunExecutor = (options: RunExecutorOptions): ExecuteRun => {
         onLog: log,
       };
       const result =
-        options.computeThread === false ? await computeRun(job, hooks) : await computeInThread(job, hooks);
+        options.computeThread === false ? await computeRun(job, hooks) : await pool.compute(job, hooks);
       for (const note of result.notes) log(note);
       const metrics = metricsOf(run, data, result);
       log(`finished: validation loss ${result.validLoss ?? 'n/a'}`);
@@ -218,6 +222,7 @@ export const createRunExecutor = (options: RunExecutorOptions): ExecuteRun => {
       });
     }
   };
+  return Object.assign(execute, { close: pool.close });
 };
 
 const requireParent = (run: ClaimedRun): string => {

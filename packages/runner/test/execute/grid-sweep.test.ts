@@ -58,14 +58,17 @@ describe.each(kinds)('a 3-model × 2-h × 2-loss grid on %s', (kind) => {
     const queue = new RunQueue(db);
     const { sweepId, runIds } = await submitSweep(db, queue, GRID, { name: 'acceptance grid' });
     expect(runIds).toHaveLength(12);
-    await runWorkerLoop({
-      queue,
-      execute: createRunExecutor({ db, artifactsRoot: artifacts, monitorIntervalMs: 250, cpusPerRun: 1 }),
-      concurrency: 2,
-      sweepId,
-      exitWhenIdle: true,
-      pollMs: 50,
+    const execute = createRunExecutor({
+      db,
+      artifactsRoot: artifacts,
+      monitorIntervalMs: 250,
+      cpusPerRun: 1,
     });
+    const started = performance.now();
+    await runWorkerLoop({ queue, execute, concurrency: 2, sweepId, exitWhenIdle: true, pollMs: 50 }).finally(
+      () => execute.close(),
+    );
+    console.info(`${kind}: 12 runs in ${((performance.now() - started) / 1000).toFixed(1)} s`);
 
     const sweep = (
       await db.query<Record<string, unknown>>('SELECT * FROM nf_sweeps WHERE id = $1', [sweepId])

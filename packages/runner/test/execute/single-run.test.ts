@@ -48,13 +48,19 @@ describe.each(kinds)('a plain run on %s', (kind) => {
   let db: TestDb;
   let artifacts: string;
   let queue: RunQueue;
-  const drain = () =>
-    runWorkerLoop({
-      queue,
-      execute: createRunExecutor({ db, artifactsRoot: artifacts, monitorIntervalMs: 200, cpusPerRun: 1 }),
-      exitWhenIdle: true,
-      pollMs: 50,
+  const drain = async () => {
+    const execute = createRunExecutor({
+      db,
+      artifactsRoot: artifacts,
+      monitorIntervalMs: 200,
+      cpusPerRun: 1,
     });
+    try {
+      await runWorkerLoop({ queue, execute, exitWhenIdle: true, pollMs: 50 });
+    } finally {
+      await execute.close();
+    }
+  };
 
   beforeAll(async () => {
     db = await openLoto6Db(kind);
