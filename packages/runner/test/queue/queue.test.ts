@@ -207,12 +207,12 @@ describe.each(kinds)('RunQueue on %s', (kind) => {
   });
 
   test('reapLost fails a run whose heartbeat stopped for staleAfterMs; its worker can then neither beat nor finish it', async () => {
-    const queue = new RunQueue(db, { workerId: 'dead-worker', staleAfterMs: 300 });
+    const queue = new RunQueue(db, { workerId: 'dead-worker', staleAfterMs: 1_000 });
     const [id] = (await queue.enqueue([tinyRun(1)])) as [string];
     await queue.claim();
     expect(await queue.heartbeat(id)).toBe('owned');
     expect(await queue.reapLost()).toEqual([]);
-    await new Promise((resolve) => setTimeout(resolve, 450));
+    await new Promise((resolve) => setTimeout(resolve, 1_150));
     expect(await queue.reapLost()).toEqual([id]);
     const row = await runRow(db, id);
     expect(row.status).toBe('failed');

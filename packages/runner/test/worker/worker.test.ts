@@ -183,7 +183,7 @@ describe.each(kinds)('runWorkerLoop on %s', (kind) => {
     const dead = new RunQueue(db, { workerId: 'dead' });
     const [id] = (await dead.enqueue([tinyRun(1, { maxAttempts: 2 })])) as [string];
     await dead.claim(); // and never beats again
-    const queue = new RunQueue(db, { staleAfterMs: 400 });
+    const queue = new RunQueue(db, { staleAfterMs: 1_000 });
     const events: WorkerEvent[] = [];
     await runWorkerLoop({
       queue,
