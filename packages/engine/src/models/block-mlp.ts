@@ -4,7 +4,7 @@
  * Linear(a, b) → activation → dropout, then Linear(units[-1][1], n_theta). The first linear has no
  * activation after it (a quirk of the reference, kept on purpose).
  */
-import * as tf from '@tensorflow/tfjs-core';
+import type * as tf from '@tensorflow/tfjs-core';
 import { z } from 'zod';
 import { ACTIVATIONS, createActivation, type ActivationName } from '../nn/activations.js';
 import { dropout } from '../nn/dropout.js';
@@ -60,24 +60,12 @@ export function createBlockMlp(store: ParamStore, options: BlockMlpOptions): Blo
   });
   return {
     apply(x, ctx) {
-      let y = dense(input, x); // [B, in] -> [B, units[0][0]]
-      for (const layer of hidden) y = dropout(activation(dense(layer, y)), options.dropout, ctx); // [B, a] -> [B, b]
-      return dense(output, y); // [B, units[-1][1]] -> [B, n_theta]
+      let y = input.apply(x); // [B, in] -> [B, units[0][0]]
+      for (const layer of hidden) y = dropout(activation(layer.apply(y)), options.dropout, ctx); // [B, a] -> [B, b]
+      return output.apply(y); // [B, units[-1][1]] -> [B, n_theta]
     },
   };
 }
-
-/**
- * `x W + b` as one fused kernel: the bias add is not a separate pass over the [B, 512] activations,
- * and the native BLAS path writes the bias into the product. The activation stays a separate op:
- * TensorFlow.js unfuses matmul + bias + activation whenever gradients are recorded, bias included.
- */
-const dense = (layer: Linear, x: tf.Tensor2D): tf.Tensor2D =>
-  tf.fused.matMul({
-    a: x,
-    b: layer.kernel as tf.Tensor2D,
-    ...(layer.bias ? { bias: layer.bias } : {}),
-  }) as tf.Tensor2D; // [B, in] x [in, out] -> [B, out]
 
 /**
  * Config fields shared by the N-BEATS family (NBEATS, NBEATSx): blocks per stack, their MLPs,
