@@ -63,7 +63,11 @@ export class EventHub {
         'SELECT coalesce(max(id), 0)::bigint AS max FROM nf_events',
       );
       this.#cursor = Number(rows[0]?.max ?? 0);
-    })();
+    })().catch((error: unknown) => {
+      // Let the next client try again instead of failing forever on one bad moment.
+      this.#started = undefined;
+      throw error;
+    });
     return this.#started;
   }
 
