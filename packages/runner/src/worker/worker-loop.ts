@@ -105,6 +105,7 @@ export async function runWorkerLoop(options: WorkerLoopOptions): Promise<{ execu
   let executed = 0;
   let fatal: { error: unknown } | undefined;
 
+  /** Executes a claimed run and always settles it, whatever execute (or an event listener) does. */
   const executeOne = async (run: ClaimedRun): Promise<void> => {
     const controller = new AbortController();
     let cause: AbortCause | undefined;
@@ -121,8 +122,11 @@ export async function runWorkerLoop(options: WorkerLoopOptions): Promise<{ execu
       onStop: abort,
       onError: (error) => onDbError(error, heartbeatMs),
     });
+    // A hard stop that arrived while this run was being claimed applies to it too.
+    if (options.abortRunning?.aborted) abort('shutdown');
     let thrown: { error: unknown } | undefined;
     try {
+      emit({ type: 'claimed', run });
       await execute(run, { signal: controller.signal, queue });
     } catch (error) {
       thrown = { error };
@@ -143,7 +147,6 @@ export async function runWorkerLoop(options: WorkerLoopOptions): Promise<{ execu
         giveUpOn: stop.signal,
       });
       if (run !== undefined) {
-        emit({ type: 'claimed', run });
         await executeOne(run);
         continue;
       }
