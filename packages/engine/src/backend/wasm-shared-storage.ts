@@ -8,6 +8,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
+import { viewSlice } from './wasm-slice.js';
 
 /** The wasm backend's storage bookkeeping, read structurally (not in tfjs' public types). */
 interface RefCountingBackend {
@@ -40,8 +41,9 @@ const replace = (name: string, make: (original: KernelConfig) => KernelFunc): vo
   tf.registerKernel({ ...current, kernelFunc });
 };
 
-/** Installs the shared-storage kernels; call after the wasm backend module loaded (idempotent). */
+/** Installs the shared-storage kernels and the in-place Slice; call after the wasm backend module loaded (idempotent). */
 export const shareWasmStorage = (): void => {
   replace(tf.Identity, () => sharedIdentity);
   replace(tf.Cast, sharedCast);
+  replace(tf.Slice, viewSlice);
 };
