@@ -59,6 +59,12 @@ export interface AutoModelOptions extends AutoSetupInput, Omit<CreateSearchOptio
    * `in-thread` = interleaved in this thread. @default 'workers'
    */
   readonly parallelism?: 'workers' | 'in-thread';
+  /**
+   * Trial workers to use instead of starting (and stopping) a pool for this fit, so a caller that
+   * fits many Auto models — the runner's compute threads — pays worker start-up once. Its size
+   * should be `cpus`; the caller terminates it.
+   */
+  readonly trialPool?: TrialWorkerPool;
   /** GPUs per trial; only 0 is possible on the TensorFlow.js CPU/WASM backends. @default 0 */
   readonly gpus?: number;
   /** Seed of the search algorithm. @default 1 */
@@ -151,8 +157,9 @@ export class AutoModel {
     });
     this.study = study;
     const cpus = this.options.cpus ?? 1;
-    const pool =
-      cpus > 1 && (this.options.parallelism ?? 'workers') === 'workers' ? new TrialWorkerPool(cpus) : null;
+    const useWorkers = cpus > 1 && (this.options.parallelism ?? 'workers') === 'workers';
+    const ownPool = useWorkers && !this.options.trialPool ? new TrialWorkerPool(cpus) : null;
+    const pool = useWorkers ? (this.options.trialPool ?? ownPool) : null;
     try {
       await study.optimize((trial) => this.runTrial(trial, { ...options, valSize }, pool), {
         nTrials: this.options.numSamples ?? 10,
@@ -162,7 +169,7 @@ export class AutoModel {
         ...(this.options.onTrialComplete ? { onTrialFinished: this.options.onTrialComplete } : {}),
       });
     } finally {
-      await pool?.terminate();
+      await ownPool?.terminate();
     }
     this.options.signal?.throwIfAborted();
     const best = await study.bestTrial();

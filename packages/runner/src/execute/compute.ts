@@ -6,6 +6,7 @@
  * heartbeats, and it can run in-thread for tests.
  */
 import { mkdir } from 'node:fs/promises';
+import { isMainThread } from 'node:worker_threads';
 import { baseModelId, ConfigError, isAutoModel } from '@nflab/contracts';
 import {
   AutoModel,
@@ -13,6 +14,7 @@ import {
   engineRuntime,
   ensureBackend,
   NeuralForecast,
+  TrialWorkerPool,
   type CrossValidationRow,
   type ForecastRow,
   type TrainingEvent,
@@ -56,6 +58,22 @@ const newForecaster = (job: ComputeJob, config: Readonly<Record<string, JsonValu
     localScalerType: job.spec.local_scaler_type,
   });
 
+/**
+ * Trial workers of this compute thread by size, kept for the next run (each worker loads the
+ * engine once). Only in a compute thread: there they end with the thread; in the main thread
+ * they would keep the process alive, so the Auto model starts and stops its own.
+ */
+const trialPools = new Map<number, TrialWorkerPool>();
+const trialPoolFor = (cpus: number): TrialWorkerPool | undefined => {
+  if (isMainThread || cpus < 2) return undefined;
+  let pool = trialPools.get(cpus);
+  if (!pool) {
+    pool = new TrialWorkerPool(cpus);
+    trialPools.set(cpus, pool);
+  }
+  return pool;
+};
+
 /** The Auto search, then the refit of its best configuration. */
 const fitAuto = async (job: ComputeJob, df: RunData['columns'], hooks: ComputeHooks): Promise<Fitted> => {
   const { valSize } = runSizes(job.spec);
@@ -64,6 +82,7 @@ const fitAuto = async (job: ComputeJob, df: RunData['columns'], hooks: ComputeHo
     freq: job.data.freq,
     signal: hooks.signal,
     storage: hooks.storage,
+    ...(trialPoolFor(job.cpus) ? { trialPool: trialPoolFor(job.cpus) } : {}),
     studyName: job.studyName,
     onTrialStep: ({ number, kind, step, loss }) => hooks.onStep({ trial: number, kind, step, loss }),
     onRefitStep: ({ kind, step, loss }) => hooks.onStep({ trial: null, kind, step, loss }),
