@@ -9,6 +9,7 @@ import { listenForEvents } from './events/listen.js';
 import { DEFAULT_EVENT_RETENTION_DAYS, startMaintenance } from './events/maintenance.js';
 import { ROUTES } from './routes/registry.js';
 import { defaultWebRoot, serveWeb } from './web.js';
+import { startServerWorkers } from './workers.js';
 
 /** Options of {@link buildServer}. */
 export interface ServerOptions {
@@ -29,11 +30,21 @@ export interface ServerOptions {
   readonly eventRetentionDays?: number;
   /** The web build to serve at `/`, or false for the API alone. @default apps/web/dist when it is built */
   readonly webRoot?: string | false;
+  /**
+   * Runs this server executes at once (0: it only queues them, `nflab worker` processes execute).
+   * On the embedded database the server is the only process that can, so `nflab serve` starts 1.
+   * @default 0
+   */
+  readonly workers?: number;
+  /** How long running runs may take to finish when the server stops, before they are requeued. @default 30_000 */
+  readonly shutdownGraceMs?: number;
 }
 
 /** Settings the routes read. */
 export interface LabSettings {
   readonly artifactRoot: string;
+  /** Worker slots of this server (0 = none). */
+  readonly workers: number;
 }
 
 declare module 'fastify' {
@@ -50,7 +61,9 @@ declare module 'fastify' {
 export const buildServer = async (options: ServerOptions): Promise<FastifyInstance> => {
   const app = Fastify({ logger: options.logger ?? false });
   app.decorate('db', options.db);
-  app.decorate('lab', { artifactRoot: options.artifactRoot ?? defaultArtifactRoot() });
+  const artifactRoot = options.artifactRoot ?? defaultArtifactRoot();
+  const workerCount = options.workers ?? 0;
+  app.decorate('lab', { artifactRoot, workers: workerCount });
   app.decorateRequest('user', null);
   const events = new EventHub(options.db, { pollMs: options.eventPollMs });
   app.decorate('events', events);
@@ -64,11 +77,16 @@ export const buildServer = async (options: ServerOptions): Promise<FastifyInstan
     options.databaseUrl === undefined
       ? undefined
       : await listenForEvents(options.databaseUrl, () => events.wake(), logError);
+  const workers =
+    workerCount > 0
+      ? startServerWorkers(options.db, { concurrency: workerCount, artifactRoot, onError: logError })
+      : undefined;
   // preClose, not onClose: open event streams must end before Fastify waits for connections to drain.
   app.addHook('preClose', async () => {
     stopMaintenance?.();
     events.stop();
     await stopListening?.();
+    await workers?.stop(options.shutdownGraceMs ?? 30_000);
   });
   app.setErrorHandler(errorHandler);
   await app.register(cookie);

@@ -26,7 +26,7 @@ describe.each(await testDbKinds())('data and health routes on %s', (kind) => {
 
   test('health and readiness', async () => {
     expect((await app.inject('/api/health')).json()).toEqual({ status: 'ok' });
-    expect((await app.inject('/api/ready')).json()).toEqual({ status: 'ready', database: kind });
+    expect((await app.inject('/api/ready')).json()).toEqual({ status: 'ready', database: kind, workers: 0 });
   });
 
   test('tables → games → series → preview', async () => {

@@ -1,25 +1,65 @@
+import { join } from 'node:path';
 import type { Command } from 'commander';
-import { buildServer } from '@nflab/server';
-import { contextFrom } from '../context.js';
+import { buildServer, ensureInitialAdmin } from '@nflab/server';
+import { contextFrom, type GlobalOptions } from '../context.js';
 
-/** `nflab serve`: the lab server, until SIGINT/SIGTERM. */
+const integer = (value: string): number => Number.parseInt(value, 10);
+
+/** `nflab serve`: the lab server with its own worker slots, until SIGINT/SIGTERM. */
 export const serveCommand = (program: Command): void => {
   program
     .command('serve')
-    .description('start the lab server (API and, once built, the web UI)')
-    .option('--port <port>', 'TCP port', (value) => Number.parseInt(value, 10), 8080)
+    .description('start the lab server: API, live events, the web UI once built, and worker slots')
+    .option('--port <port>', 'TCP port', integer, 8080)
     .option('--host <host>', 'interface to listen on', '127.0.0.1')
-    .action(async (options: { port: number; host: string }, command: Command) => {
-      const { out, withDb } = contextFrom(command);
-      await withDb(async (db) => {
-        const app = await buildServer({ db, logger: false });
-        const address = await app.listen({ port: options.port, host: options.host });
-        out.info(`NF Loto Lab is listening on ${address} (database: ${db.kind}); Ctrl+C stops it`);
-        await new Promise<void>((resolve) => {
-          const stop = (): void => void app.close().then(resolve);
-          process.once('SIGINT', stop);
-          process.once('SIGTERM', stop);
+    .option(
+      '--workers <n>',
+      'runs this server executes at once (0: only queue them for `nflab worker` processes)',
+      integer,
+      1,
+    )
+    .option(
+      '--grace <seconds>',
+      'on stop, how long running runs may take before they are requeued',
+      integer,
+      30,
+    )
+    .action(
+      async (options: { port: number; host: string; workers: number; grace: number }, command: Command) => {
+        const ctx = contextFrom(command);
+        const { databaseUrl } = command.optsWithGlobals<GlobalOptions>();
+        await ctx.withDb(async (db) => {
+          const admin = await ensureInitialAdmin(db);
+          if (admin.created) {
+            ctx.out.info(
+              admin.generated
+                ? `created user 'admin' with password ${admin.password} (shown once; change it with nflab user)`
+                : "created user 'admin' with the password from NFLAB_ADMIN_PASSWORD",
+            );
+          }
+          const url = databaseUrl ?? (db.kind === 'postgres' ? process.env.DATABASE_URL : undefined);
+          const app = await buildServer({
+            db,
+            artifactRoot: join(ctx.home, 'artifacts'),
+            workers: options.workers,
+            shutdownGraceMs: options.grace * 1000,
+            ...(url ? { databaseUrl: url } : {}),
+          });
+          const address = await app.listen({ port: options.port, host: options.host });
+          ctx.out.info(
+            `NF Loto Lab is listening on ${address} (database: ${db.kind}, ${options.workers} worker slot(s)); Ctrl+C stops it`,
+          );
+          await new Promise<void>((resolve) => {
+            const stop = (): void => {
+              ctx.out.info(
+                `stopping: running runs get ${options.grace} s to finish, then go back to the queue`,
+              );
+              void app.close().then(resolve);
+            };
+            process.once('SIGINT', stop);
+            process.once('SIGTERM', stop);
+          });
         });
-      });
-    });
+      },
+    );
 };

@@ -6,7 +6,7 @@ export const healthRoutes: FastifyPluginAsync = async (app) => {
   app.get('/ready', { config: { access: 'public' } }, async (_request, reply) => {
     try {
       await app.db.query('SELECT 1');
-      return { status: 'ready', database: app.db.kind };
+      return { status: 'ready', database: app.db.kind, workers: app.lab.workers };
     } catch {
       return reply.status(503).send({ status: 'unavailable', database: app.db.kind });
     }
