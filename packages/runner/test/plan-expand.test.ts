@@ -239,4 +239,12 @@ describe('planSweep without a database', () => {
       /^search_space: .*learning_rate.*low \(1\) must be <= high \(0\.1\)/,
     );
   });
+
+  it('refuses tracking sinks that have no writer instead of pretending to track', async () => {
+    const plan = await planSweep({ ...base, model: 'auto_nhits', tracking: ['postgres', 'mlflow'] });
+    expect(plan.count).toBe(0);
+    expect(plan.invalid[0]?.reasons).toEqual([
+      "tracking: sink 'mlflow' has no writer in this version of the lab; use 'postgres' (the lab database records every run)",
+    ]);
+  });
 });

@@ -47,6 +47,21 @@ const exogenousProblems = (spec: RunSpec, modelId: keyof typeof MODELS): string[
   );
 };
 
+/**
+ * Sinks this runner records to. The lab database always records everything; the external sinks
+ * (Prometheus, MLflow, W&B) are part of the spec's vocabulary but have no writer yet, and a run
+ * must not look tracked where it is not.
+ */
+export const RECORDING_SINKS: readonly string[] = ['postgres'];
+
+const trackingProblems = (spec: RunSpec): string[] =>
+  spec.tracking
+    .filter((sink) => !RECORDING_SINKS.includes(sink.sink))
+    .map(
+      (sink) =>
+        `tracking: sink '${sink.sink}' has no writer in this version of the lab; use ${RECORDING_SINKS.map((s) => `'${s}'`).join(', ')} (the lab database records every run)`,
+    );
+
 /** Every registry problem of a run spec; empty when the run can be built. */
 export const checkRunAgainstRegistries = (spec: RunSpec): string[] => {
   const problems: string[] = [];
@@ -67,5 +82,6 @@ export const checkRunAgainstRegistries = (spec: RunSpec): string[] => {
       problems.push(`search_space: ${messageOf(error)}`);
     }
   }
+  problems.push(...trackingProblems(spec));
   return problems;
 };
