@@ -4,10 +4,12 @@ import {
   CONDITIONAL_NF_KEYS,
   COMMON_KEYS,
   IGNORED_NF_KEYS,
+  checkConfigKeyNames,
   checkConfigKeys,
   modelConfigKeys,
   nearestKey,
 } from '../src/config/index.js';
+import { buildAutoSetup } from '../src/auto/auto-config.js';
 import { NeuralForecast } from '../src/core/index.js';
 import { MODEL_IDS, getModelSpec } from '../src/models/registry.js';
 
@@ -78,6 +80,32 @@ describe('strict model config keys', () => {
     const spec = getModelSpec(id);
     const valid = [...modelConfigKeys(spec), ...COMMON_KEYS];
     expect(Object.keys(spec.defaultSearchSpace(12)).filter((key) => !valid.includes(key))).toEqual([]);
+  });
+});
+
+describe('Auto search spaces', () => {
+  it('reject an unknown searched key once, up front, with the nearest valid key', () => {
+    const setup = (): unknown =>
+      buildAutoSetup({
+        model: 'nhits',
+        h: 4,
+        config: { n_pool_kernel: { kind: 'categorical', choices: [[2, 2, 1]] } },
+      });
+    expect(setup).toThrow(ConfigError);
+    expect(setup).toThrow(/^nhits: unknown config key 'n_pool_kernel' — did you mean 'n_pool_kernel_size'\?/);
+  });
+
+  it('accept the decided NeuralForecast keys by name, whatever their searched values', () => {
+    const spec = getModelSpec('mlp');
+    expect(() =>
+      checkConfigKeyNames(['accelerator', 'optimizer_kwargs', 'hidden_size', 'h'], {
+        modelName: 'MLP',
+        spec,
+      }),
+    ).not.toThrow();
+    expect(() => checkConfigKeyNames(['hidden_sizes'], { modelName: 'MLP', spec })).toThrow(
+      /did you mean 'hidden_size'\?/,
+    );
   });
 });
 

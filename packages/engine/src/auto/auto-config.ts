@@ -6,6 +6,7 @@
 import { ConfigError } from '@nflab/contracts';
 import { parseSearchSpace, type JsonValue, type ParamSpec, type SearchSpace } from '@nflab/tune';
 import type { LossSpecInput } from '../config/common.js';
+import { checkConfigKeyNames } from '../config/config-keys.js';
 import { getModelSpec } from '../models/registry.js';
 
 /** A config override: a search primitive, or a plain value searched as a constant. */
@@ -95,6 +96,8 @@ export const buildAutoSetup = (input: AutoSetupInput): AutoSetup => {
   const space = parseSearchSpace(
     mode === 'merge' ? { ...spec.defaultSearchSpace(input.h), ...overrides } : overrides,
   );
+  // A typo in a searched key must fail here, once, not in every trial.
+  checkConfigKeyNames(Object.keys(space), { modelName: spec.label, spec });
   const loss: LossSpecInput = input.loss ?? 'mae';
   const fixed: Record<string, JsonValue> = {
     h: input.h,

@@ -96,6 +96,25 @@ export interface CheckConfigKeysOptions {
   readonly spec: Pick<ModelSpec, 'id' | 'label' | 'configSchema'>;
 }
 
+/** Whether a key is a known config key, a decided NeuralForecast argument, or unknown. */
+type KeyKind = 'valid' | 'ignored' | 'conditional' | 'unknown';
+
+const kindOf = (key: string, valid: readonly string[]): KeyKind => {
+  if (valid.includes(key)) return 'valid';
+  if (key === ALIAS_KEY || Object.hasOwn(IGNORED_NF_KEYS, key)) return 'ignored';
+  return Object.hasOwn(CONDITIONAL_NF_KEYS, key) ? 'conditional' : 'unknown';
+};
+
+const whereOf = (options: CheckConfigKeysOptions): string =>
+  `${options.spec.id}${options.modelName === options.spec.label ? '' : ` ('${options.modelName}')`}`;
+
+const unknownKeyError = (key: string, valid: readonly string[], where: string): ConfigError => {
+  const nearest = nearestKey(key, valid);
+  return new ConfigError(
+    `${where}: unknown config key '${key}'${nearest ? ` — did you mean '${nearest}'?` : ''} Valid keys: ${valid.join(', ')}`,
+  );
+};
+
 /**
  * Throws a ConfigError for the first key of `raw` that is unknown (with the nearest valid key) or
  * refused (with the reason); returns `raw` without the keys that are accepted as no-ops.
@@ -104,29 +123,31 @@ export const checkConfigKeys = (
   raw: Readonly<Record<string, unknown>>,
   options: CheckConfigKeysOptions,
 ): Record<string, unknown> => {
-  const modelKeys = modelConfigKeys(options.spec);
-  const valid = [...modelKeys, ...COMMON_KEYS];
+  const valid = [...modelConfigKeys(options.spec), ...COMMON_KEYS];
   const kept: Record<string, unknown> = {};
-  const where = `${options.spec.id}${options.modelName === options.spec.label ? '' : ` ('${options.modelName}')`}`;
   for (const [key, value] of Object.entries(raw)) {
-    if (valid.includes(key)) {
-      kept[key] = value;
-      continue;
-    }
-    if (key === ALIAS_KEY || Object.hasOwn(IGNORED_NF_KEYS, key)) continue;
+    const kind = kindOf(key, valid);
+    if (kind === 'valid') kept[key] = value;
+    if (kind === 'unknown') throw unknownKeyError(key, valid, whereOf(options));
     const conditional = CONDITIONAL_NF_KEYS[key];
-    if (conditional !== undefined) {
-      if (conditional.accepts(value)) continue;
+    if (kind === 'conditional' && conditional !== undefined && !conditional.accepts(value)) {
       throw new ConfigError(
-        `${where}: config key '${key}' = ${JSON.stringify(value)} is not supported — ${conditional.reason}`,
+        `${whereOf(options)}: config key '${key}' = ${JSON.stringify(value)} is not supported — ${conditional.reason}`,
       );
     }
-    const nearest = nearestKey(key, valid);
-    throw new ConfigError(
-      `${where}: unknown config key '${key}'${nearest ? ` — did you mean '${nearest}'?` : ''} Valid keys: ${valid.join(', ')}`,
-    );
   }
   return kept;
+};
+
+/**
+ * Throws a ConfigError naming the first unknown key among `keys` (with the nearest valid key);
+ * for checks before values exist, such as an Auto search space whose values are still ranges.
+ */
+export const checkConfigKeyNames = (keys: Iterable<string>, options: CheckConfigKeysOptions): void => {
+  const valid = [...modelConfigKeys(options.spec), ...COMMON_KEYS];
+  for (const key of keys) {
+    if (kindOf(key, valid) === 'unknown') throw unknownKeyError(key, valid, whereOf(options));
+  }
 };
 
 /** The valid key closest to `key` by edit distance, when it is close enough to be a likely typo. */
