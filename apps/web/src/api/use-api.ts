@@ -16,34 +16,30 @@ export type ApiResource<T> = ApiState<T> & { readonly reload: () => void };
  * superseded key are dropped so a fast click through tables never shows the wrong table.
  */
 export const useApi = <T>(key: string | null, load: () => Promise<T>): ApiResource<T> => {
-  const [state, setState] = useState<ApiState<T>>(key === null ? { status: 'idle' } : { status: 'loading' });
+  // The state remembers which key it belongs to: a new key (another table, run …) never shows the
+  // previous key's data, not even for the one render before the effect starts loading.
+  const [state, setState] = useState<{ key: string | null; value: ApiState<T> }>({
+    key,
+    value: key === null ? { status: 'idle' } : { status: 'loading' },
+  });
   const [generation, setGeneration] = useState(0);
   const loadRef = useRef(load);
-  const loadedKey = useRef(key);
   loadRef.current = load;
 
   useEffect(() => {
     if (key === null) {
-      setState({ status: 'idle' });
+      setState({ key, value: { status: 'idle' } });
       return;
     }
     let current = true;
-    // A reload keeps the old data on screen; a new key (another table, run …) must not show it.
-    const sameKey = loadedKey.current === key;
-    loadedKey.current = key;
-    setState((previous) => ({
-      status: 'loading',
-      data: sameKey && 'data' in previous ? previous.data : undefined,
-    }));
+    // A reload of the same key keeps the old data on screen so charts do not blink.
+    const keep = (previous: { key: string | null; value: ApiState<T> }): T | undefined =>
+      previous.key === key && 'data' in previous.value ? previous.value.data : undefined;
+    setState((previous) => ({ key, value: { status: 'loading', data: keep(previous) } }));
     loadRef.current().then(
-      (data) => current && setState({ status: 'ready', data }),
+      (data) => current && setState({ key, value: { status: 'ready', data } }),
       (error: unknown) =>
-        current &&
-        setState((previous) => ({
-          status: 'error',
-          error,
-          data: 'data' in previous ? previous.data : undefined,
-        })),
+        current && setState((previous) => ({ key, value: { status: 'error', error, data: keep(previous) } })),
     );
     return () => {
       current = false;
@@ -51,5 +47,7 @@ export const useApi = <T>(key: string | null, load: () => Promise<T>): ApiResour
   }, [key, generation]);
 
   const reload = useCallback(() => setGeneration((value) => value + 1), []);
-  return { ...state, reload };
+  const value: ApiState<T> =
+    state.key === key ? state.value : key === null ? { status: 'idle' } : { status: 'loading' };
+  return { ...value, reload };
 };

@@ -29,8 +29,11 @@ describe('web lab live runs in Chromium', () => {
       context.skip('the server runs no workers yet (GET /api/ready has no workers: true)');
   };
 
-  /** Fills the wizard: N1 of loto6, AutoNHITS on both backends, the given preset; ends on review. */
-  const planSweep = async (page: Page, name: string, preset: 'Fast' | 'Balanced') => {
+  /**
+   * Fills the wizard: N1 of loto6, AutoNHITS on both backends; `tiny` sets 1 trial of 10 steps in
+   * Standard mode (fits two shared cores), else the Balanced preset (long enough to cancel). Ends on review.
+   */
+  const planSweep = async (page: Page, name: string, size: 'tiny' | 'Balanced') => {
     await page.goto(`${lab.origin}/experiments/new`);
     await page.getByTestId('wizard-reset').click();
     await page.getByTestId('wizard-name').fill(name);
@@ -45,7 +48,13 @@ describe('web lab live runs in Chromium', () => {
     await page.getByTestId('wizard-model-nhits').check();
     await page.getByTestId('wizard-backend-ray').check();
     await page.getByTestId('wizard-next').click();
-    await page.getByTestId('wizard-preset').getByText(preset).click();
+    if (size === 'tiny') {
+      await page.getByTestId('wizard-mode').getByText('Standard').click();
+      await page.getByTestId('wizard-numSamples').fill('1');
+      await page.getByTestId('wizard-maxSteps').fill('10');
+    } else {
+      await page.getByTestId('wizard-preset').getByText(size).click();
+    }
     await page.getByTestId('wizard-next').click();
     await expect(page.getByTestId('plan-count').textContent()).resolves.toBe('2');
   };
@@ -53,7 +62,7 @@ describe('web lab live runs in Chromium', () => {
   it('runs a 2-run sweep from the wizard and shows it progress live to the end', async (context) => {
     requireWorkers(context);
     const page = await signIn(browser.context, lab.origin, 'editor');
-    await planSweep(page, 'e2e live sweep', 'Fast');
+    await planSweep(page, 'e2e live sweep', 'tiny');
     await page.getByTestId('wizard-run').click();
     await page.getByTestId('sweep-page').waitFor();
     await page.getByTestId('live-connection').filter({ hasText: 'live' }).waitFor();
@@ -81,13 +90,21 @@ describe('web lab live runs in Chromium', () => {
     expect(await canvasInk(page, 'forecast-chart')).toBeGreaterThan(200);
     await page.getByTestId('run-tab-training').click();
     expect(await canvasInk(page, 'loss-chart')).toBeGreaterThan(500);
-    expect(await canvasInk(page, 'resource-chart-cpu')).toBeGreaterThan(100);
+    // A run of a few seconds may end before the monitor's first sample: the UI must match the data.
+    const runId = new URL(page.url()).pathname.split('/').pop() ?? '';
+    const samples = (await (
+      await page.request.get(`${lab.origin}/api/runs/${runId}/resources`)
+    ).json()) as unknown[];
+    if (samples.length > 0) expect(await canvasInk(page, 'resource-chart-cpu')).toBeGreaterThan(100);
+    else await page.getByText('No resource samples recorded yet.').waitFor();
     await screenshot(page, 'live-run-detail');
 
     // Predict from the saved model: a new run linked to this one, finished with a forecast.
     const parentPath = new URL(page.url()).pathname;
     await page.getByTestId('run-predict').click();
     await page.waitForURL((url) => url.pathname.startsWith('/runs/') && url.pathname !== parentPath);
+    const childId = new URL(page.url()).pathname.split('/').pop() ?? '';
+    await page.locator(`[data-testid="run-page"][data-run-id="${childId}"]`).waitFor();
     await page.waitForFunction(
       () => document.querySelector('[data-testid="run-status"]')?.getAttribute('data-status') === 'finished',
       undefined,

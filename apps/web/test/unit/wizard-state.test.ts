@@ -31,7 +31,8 @@ describe('wizard → sweep spec', () => {
       backend: ['optuna', 'ray'],
       h: 1,
       num_samples: 10,
-      max_steps: 100,
+      max_steps: 200,
+      config: { val_check_steps: 50 },
     });
     expect(sweepSpecSchema.safeParse(spec).success).toBe(true);
   });
@@ -49,6 +50,7 @@ describe('wizard → sweep spec', () => {
       earlyStopPatience: 5,
       cvWindows: 2,
       pruner: 'median',
+      maxSteps: 10,
     });
     expect(spec).toMatchObject({
       model: ['nhits', 'mlp'],
@@ -60,6 +62,8 @@ describe('wizard → sweep spec', () => {
       early_stop_patience_steps: 5,
       cross_validation: { n_windows: 2, step_size: 1, refit: false },
       pruner: 'median',
+      max_steps: 10,
+      config: { val_check_steps: 10 },
     });
     expect(spec).not.toHaveProperty('num_samples');
     expect(spec).not.toHaveProperty('search_alg');

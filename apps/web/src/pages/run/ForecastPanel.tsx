@@ -60,7 +60,7 @@ const ForecastChart = ({ data }: { readonly data: ForecastData }) => {
 /** Loads and draws the forecast. */
 export const ForecastPanel = ({ run }: { readonly run: RunDetail }) => {
   const { t } = useI18n();
-  const data = useApi(`forecast:${run.id}`, () => loadForecast(run));
+  const data = useApi(`forecast:${run.id}:${run.status}`, () => loadForecast(run));
   return (
     <AsyncView resource={data} isEmpty={(d) => d.predictions.length === 0} empty={t('run.noForecast')}>
       {(d) => <ForecastChart data={d} />}

@@ -1,4 +1,5 @@
 /** One run: parameters, metrics, trials, forecast, cv, resources, error and artifacts, plus actions. */
+import { useEffect } from 'react';
 import {
   Alert,
   Anchor,
@@ -43,8 +44,12 @@ const RunView = ({ run, reload }: { readonly run: RunDetail; readonly reload: ()
   const active = run.status === 'running' || run.status === 'queued';
   const live = useRunLive(run.id, active);
   const status = live.status ?? run.status;
+  // A live status change means the row moved on (started, or ended with its outputs): load it again.
+  useEffect(() => {
+    if (live.status !== undefined && live.status !== run.status) reload();
+  }, [live.status, run.status, reload]);
   return (
-    <Stack data-testid="run-page">
+    <Stack data-testid="run-page" data-run-id={run.id}>
       <Group justify="space-between">
         <Group>
           <Title order={2}>{run.model_name ?? t('run.title')}</Title>
@@ -130,10 +135,10 @@ const RunView = ({ run, reload }: { readonly run: RunDetail; readonly reload: ()
           <TrialsPanel trials={live.trials} />
         </Tabs.Panel>
         <Tabs.Panel value="forecast" pt="md">
-          <ForecastPanel run={run} />
+          <ForecastPanel key={run.status} run={run} />
         </Tabs.Panel>
         <Tabs.Panel value="cv" pt="md">
-          <CvPanel runId={run.id} />
+          <CvPanel key={run.status} runId={run.id} />
         </Tabs.Panel>
         <Tabs.Panel value="training" pt="md">
           <Stack>
@@ -162,7 +167,7 @@ const RunView = ({ run, reload }: { readonly run: RunDetail; readonly reload: ()
           )}
         </Tabs.Panel>
         <Tabs.Panel value="artifacts" pt="md">
-          <ArtifactsPanel runId={run.id} />
+          <ArtifactsPanel key={run.status} runId={run.id} />
         </Tabs.Panel>
       </Tabs>
     </Stack>

@@ -9,12 +9,15 @@ export const WIZARD_MODES = ['quick', 'standard', 'advanced'] as const;
 /** A form depth. */
 export type WizardMode = (typeof WIZARD_MODES)[number];
 
-/** Quick-mode presets: trials and training steps per trial. */
+/**
+ * Quick-mode presets: trials, training steps per trial, and how often validation runs. A trial
+ * must validate at least once (val_check_steps ≤ max_steps) or it has no loss to rank it by.
+ */
 export const PRESETS = {
-  fast: { num_samples: 2, max_steps: 10 },
-  balanced: { num_samples: 10, max_steps: 100 },
-  accurate: { num_samples: 30, max_steps: 500 },
-} as const satisfies Record<string, { num_samples: number; max_steps: number }>;
+  fast: { num_samples: 2, max_steps: 20, val_check_steps: 10 },
+  balanced: { num_samples: 10, max_steps: 200, val_check_steps: 50 },
+  accurate: { num_samples: 30, max_steps: 1000, val_check_steps: 100 },
+} as const satisfies Record<string, { num_samples: number; max_steps: number; val_check_steps: number }>;
 /** A quick-mode preset id. */
 export type PresetId = keyof typeof PRESETS;
 
@@ -107,7 +110,14 @@ const oneOrMany = <T>(values: readonly T[]): T | T[] =>
 /** The sweep spec the form describes (mode 'grid': the product over every listed field). */
 export const buildSweepSpec = (state: WizardState): SweepSpecInput => {
   const quick = state.mode === 'quick';
-  const sizes = quick ? PRESETS[state.preset] : { num_samples: state.numSamples, max_steps: state.maxSteps };
+  const sizes = quick
+    ? PRESETS[state.preset]
+    : {
+        num_samples: state.numSamples,
+        max_steps: state.maxSteps,
+        // NeuralForecast validates every 100 steps by default: shorter trials would never validate.
+        val_check_steps: Math.min(100, state.maxSteps),
+      };
   const spec: SweepSpecInput = {
     mode: 'grid',
     ...(state.name.trim() === '' ? {} : { name: state.name.trim() }),
@@ -119,6 +129,7 @@ export const buildSweepSpec = (state: WizardState): SweepSpecInput => {
     backend: oneOrMany(state.backends),
     h: oneOrMany(state.horizons),
     max_steps: sizes.max_steps,
+    config: { val_check_steps: sizes.val_check_steps },
     ...(state.search ? { num_samples: sizes.num_samples } : {}),
     exogenous: { mode: state.exogenous },
   };
