@@ -1,26 +1,32 @@
 /** Loss curves, resource charts and the trials table of one run (live or finished). */
 import { useMemo } from 'react';
 import { Paper, SimpleGrid, Stack, Text, Title } from '@mantine/core';
-import type { ResourceSample, StepMetric } from '../api/types.js';
+import type { ResourceSample, StepMetric, Trial } from '../api/types.js';
 import { lossChart } from '../charts/losses.js';
 import { cpuChart, ioChart, memoryChart, type ResourceLabels } from '../charts/resources.js';
 import { EmptyState } from '../components/AsyncView.js';
 import { EChart } from '../components/EChart.js';
 import { useI18n } from '../i18n/i18n.js';
 
-/** Train/valid loss per trial. */
-export const LossChart = ({ steps }: { readonly steps: readonly StepMetric[] }) => {
+/** Train/valid loss per trial, labelled by trial number when the trials are known. */
+export const LossChart = ({
+  steps,
+  trials = [],
+}: {
+  readonly steps: readonly StepMetric[];
+  readonly trials?: readonly Trial[];
+}) => {
   const { t } = useI18n();
-  const option = useMemo(
-    () =>
-      lossChart(steps, {
-        train: t('live.train'),
-        valid: t('live.valid'),
-        trial: (id) => t('live.trial', { id }),
-        final: t('live.finalFit'),
-      }),
-    [steps, t],
-  );
+  const option = useMemo(() => {
+    // Steps name their trial by database id; people know trials by their number in the search.
+    const numbers = new Map(trials.map((trial) => [trial.id, trial.number]));
+    return lossChart(steps, {
+      train: t('live.train'),
+      valid: t('live.valid'),
+      trial: (id) => t('live.trial', { id: numbers.get(id) ?? `#${id}` }),
+      final: t('live.finalFit'),
+    });
+  }, [steps, trials, t]);
   return (
     <Paper withBorder p="xs">
       <Title order={5}>{t('live.losses')}</Title>
@@ -83,12 +89,14 @@ export const ResourceCharts = ({ samples }: { readonly samples: readonly Resourc
 export const LiveCharts = ({
   steps,
   samples,
+  trials,
 }: {
   readonly steps: readonly StepMetric[];
   readonly samples: readonly ResourceSample[];
+  readonly trials?: readonly Trial[];
 }) => (
   <Stack>
-    <LossChart steps={steps} />
+    <LossChart steps={steps} trials={trials} />
     <ResourceCharts samples={samples} />
   </Stack>
 );

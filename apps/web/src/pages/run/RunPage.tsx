@@ -142,7 +142,7 @@ const RunView = ({ run, reload }: { readonly run: RunDetail; readonly reload: ()
         </Tabs.Panel>
         <Tabs.Panel value="training" pt="md">
           <Stack>
-            <LossChart steps={live.steps} />
+            <LossChart steps={live.steps} trials={live.trials} />
             <ResourceCharts samples={live.resources} />
           </Stack>
         </Tabs.Panel>

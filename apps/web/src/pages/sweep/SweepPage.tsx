@@ -71,7 +71,7 @@ const RunLivePanel = ({ runId, live }: { readonly runId: string; readonly live: 
   return (
     <Stack data-testid="run-live">
       {data.error !== undefined && <ErrorState error={data.error} />}
-      <LiveCharts steps={data.steps} samples={data.resources} />
+      <LiveCharts steps={data.steps} samples={data.resources} trials={data.trials} />
       <Title order={5}>{t('trials.title')}</Title>
       <TrialsTable trials={data.trials} />
     </Stack>
