@@ -27,6 +27,10 @@ const TABLES = [
   'nf_audit_log',
   'nf_studies',
   'nf_study_claims',
+  'nf_users',
+  'nf_sessions',
+  'nf_api_tokens',
+  'nf_events',
 ];
 
 // Every column of the seed design's run table, then the reproduction/link/queue columns.
