@@ -1,14 +1,16 @@
 /**
  * A whole lab for the browser tests: a fresh PGlite database with the sample LOTO6 draws and their
  * feature view, three accounts, recorded runs, and the real server on an ephemeral port serving
- * the built UI.
+ * the built UI (and, when asked, executing runs with its own workers).
  */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildServer, createUser, type ServerOptions } from '@nflab/server';
 import { buildFeatures, importFile } from '@nflab/store';
 import { openTestDb, type TestDb } from '@nflab/store/testing';
 import { insertRecordedRuns, type RecordedRun } from './fixtures.js';
-import { serveWeb } from './serve-web.js';
 import { ensureWebBuild, WEB_DIST } from './web-build.js';
 
 /** The sample file every lab imports. */
@@ -33,7 +35,7 @@ export interface Lab {
   readonly origin: string;
   readonly db: TestDb;
   readonly runs: readonly RecordedRun[];
-  /** `GET /api/ready` body: tells whether the server runs workers (`workers: true`). */
+  /** `GET /api/ready` body: `workers` is how many runs the server executes at once. */
   readonly ready: Record<string, unknown>;
   readonly close: () => Promise<void>;
 }
@@ -47,23 +49,21 @@ export const startLab = async (server: Omit<ServerOptions, 'db'> = {}): Promise<
   for (const account of Object.values(ACCOUNTS)) await createUser(db, account);
   const runs = await insertRecordedRuns(db);
 
-  const app = await buildServer({ ...server, db });
-  const apiOrigin = await app.listen({ port: 0, host: '127.0.0.1' });
-  // Use the lab server's own UI when it serves one; otherwise put the build in front of it.
-  const home = await fetch(apiOrigin);
-  const servesUi = home.ok && (home.headers.get('content-type') ?? '').includes('text/html');
-  const front = servesUi ? undefined : await serveWeb(WEB_DIST, apiOrigin);
-  const ready = (await (await fetch(`${apiOrigin}/api/ready`)).json()) as Record<string, unknown>;
+  // Artifacts of runs the server's workers execute stay in a folder of this lab.
+  const artifactRoot = mkdtempSync(join(tmpdir(), 'nflab-e2e-artifacts-'));
+  const app = await buildServer({ artifactRoot, webRoot: WEB_DIST, shutdownGraceMs: 1000, ...server, db });
+  const origin = await app.listen({ port: 0, host: '127.0.0.1' });
+  const ready = (await (await fetch(`${origin}/api/ready`)).json()) as Record<string, unknown>;
 
   return {
-    origin: front?.origin ?? apiOrigin,
+    origin,
     db,
     runs,
     ready,
     close: async () => {
-      await front?.close();
       await app.close();
       await db.close();
+      rmSync(artifactRoot, { recursive: true, force: true });
     },
   };
 };
