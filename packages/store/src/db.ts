@@ -7,10 +7,23 @@ export interface QueryResult<Row> {
   readonly rowCount: number;
 }
 
+/** How one statement is run. */
+export interface QueryOptions {
+  /**
+   * The statement runs often (a hot read): a PostgreSQL server keeps it prepared per connection,
+   * named after its text, so later calls skip parsing and planning. PGlite ignores it.
+   */
+  readonly prepare?: boolean;
+}
+
 /** Something SQL can be sent to: a connection, a pool or an open transaction. */
 export interface Queryable {
   /** Runs one parameterised statement (`$1, $2 …`); values are never spliced into the SQL. */
-  query<Row = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<QueryResult<Row>>;
+  query<Row = Record<string, unknown>>(
+    sql: string,
+    params?: readonly unknown[],
+    options?: QueryOptions,
+  ): Promise<QueryResult<Row>>;
   /** Runs a script of several statements without parameters (migrations). */
   exec(sql: string): Promise<void>;
 }

@@ -1,5 +1,6 @@
+import { createHash } from 'node:crypto';
 import pg from 'pg';
-import type { Db, Queryable, QueryResult } from '../db.js';
+import type { Db, Queryable, QueryOptions, QueryResult } from '../db.js';
 import { storeError } from './pglite.js';
 
 // BIGINT (int8) and NUMERIC arrive as strings by default; the lab's counts and prize money fit in
@@ -9,10 +10,21 @@ pg.types.setTypeParser(pg.types.builtins.NUMERIC, (value) => Number(value));
 // A DATE is a calendar day, not an instant: keep it as 'YYYY-MM-DD' so no time zone can shift it.
 pg.types.setTypeParser(pg.types.builtins.DATE, (value) => value);
 
+/** A prepared statement's name: the same text always gets the same name, on every connection. */
+const statementName = (sql: string): string =>
+  `nflab_${createHash('sha256').update(sql).digest('hex').slice(0, 24)}`;
+
 const wrap = (target: pg.Pool | pg.PoolClient): Queryable => ({
-  async query<Row>(sql: string, params: readonly unknown[] = []): Promise<QueryResult<Row>> {
+  async query<Row>(
+    sql: string,
+    params: readonly unknown[] = [],
+    options: QueryOptions = {},
+  ): Promise<QueryResult<Row>> {
     try {
-      const result = await target.query(sql, params as unknown[]);
+      const values = params as unknown[];
+      const result = options.prepare
+        ? await target.query({ name: statementName(sql), text: sql, values })
+        : await target.query(sql, values);
       return { rows: result.rows as Row[], rowCount: result.rowCount ?? result.rows.length };
     } catch (error) {
       throw storeError(error, sql);

@@ -189,7 +189,8 @@ const runPanelQuery = async (
     columns: plan.columns,
     ...(guarded ? { guardedBy: info } : {}),
   });
-  return { plan, rows: (await db.query<SeriesRow>(sql, params)).rows };
+  // A panel is loaded for every run and every page view: let a server keep the statement prepared.
+  return { plan, rows: (await db.query<SeriesRow>(sql, params, { prepare: true })).rows };
 };
 
 // Only whole database handles remember: inside a transaction, a stale statement that fails
