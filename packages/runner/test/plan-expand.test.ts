@@ -221,7 +221,7 @@ describe('planSweep without a database', () => {
       "config.input_size: required for the plain model 'nhits' (an integer ≥ 1); use 'auto_nhits' to search it",
     );
     expect(reasons[1]).toMatch(
-      /^config: unknown key\(s\) input_sise for model 'nhits'; allowed: .*stack_types.*input_size/,
+      /^config: .*unknown config key 'input_sise' — did you mean 'input_size'\? Valid keys: .*stack_types/,
     );
     expect(reasons[2]).toMatch(
       /^config: model 'nhits': invalid training config — learning_rate: .*\(got -1\)/,
@@ -246,5 +246,19 @@ describe('planSweep without a database', () => {
     expect(plan.invalid[0]?.reasons).toEqual([
       "tracking: sink 'mlflow' has no writer in this version of the lab; use 'postgres' (the lab database records every run)",
     ]);
+  });
+
+  it('refuses an Auto run whose trials would end before their first validation', async () => {
+    const plan = await planSweep({ ...base, model: 'auto_nhits', max_steps: 10 });
+    expect(plan.invalid[0]?.reasons).toEqual([
+      'config.val_check_steps: 100 (the default) is more than max_steps (10), so no trial would compute a validation loss to be scored by; set config.val_check_steps to at most max_steps',
+    ]);
+    const fixed = await planSweep({
+      ...base,
+      model: 'auto_nhits',
+      max_steps: 10,
+      config: { val_check_steps: 5 },
+    });
+    expect(fixed.count).toBe(1);
   });
 });
