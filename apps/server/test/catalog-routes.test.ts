@@ -130,6 +130,7 @@ describe.each(await testDbKinds())('data panel/profile, models, specs, plan and 
         h: [2, 2000],
         num_samples: 2,
         max_steps: 10,
+        config: { val_check_steps: 5 },
         search_space: { input_size: { kind: 'int', low: 4, high: 8 } },
       },
     });
