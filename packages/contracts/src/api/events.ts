@@ -70,7 +70,11 @@ export const EVENT_PAYLOADS = {
   resource: resourceEventSchema,
 } as const satisfies Record<EventType, z.ZodType>;
 
-/** One live event as the SSE `data:` JSON carries it. */
+/**
+ * One live event as a client assembles it: `id` and `type` travel as the SSE `id:` and `event:`
+ * fields and `data` as the `data:` JSON (the payload alone, no envelope); `at` is when the client
+ * received it unless the payload says otherwise.
+ */
 export type LabEventDto = {
   [T in EventType]: { id: number; type: T; at: string; data: z.infer<(typeof EVENT_PAYLOADS)[T]> };
 }[EventType];
