@@ -2,7 +2,14 @@ import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest'
 import { ConflictError, NotFoundError } from '@nflab/contracts';
 import { createPgStudyStorage, openPostgres, type Db } from '@nflab/store';
 import { openTestDb, testDbKinds, truncateLabTables, type TestDb } from '@nflab/store/testing';
-import { createNopPruner, createRandomSampler, STORAGE_CHECKS, Study, type StudyStorage } from '@nflab/tune';
+import {
+  createMemoryStorage,
+  createNopPruner,
+  createRandomSampler,
+  STORAGE_CHECKS,
+  Study,
+  type StudyStorage,
+} from '@nflab/tune';
 
 const newRun = async (db: Db): Promise<string> => {
   const { rows } = await db.query<{ id: string }>('INSERT INTO nf_model_runs DEFAULT VALUES RETURNING id');
@@ -89,6 +96,36 @@ describe.each(await testDbKinds())('PostgreSQL study storage on %s', (kind) => {
     await expect(unknownRun.createStudy({ name: 'orphan', direction: 'minimize' })).rejects.toThrow(
       NotFoundError,
     );
+  });
+
+  test('a seeded search samples the same parameters as in memory: the space keeps its declared order', async () => {
+    // Declared out of alphabetical and length order, as jsonb would reorder them.
+    const space = {
+      zeta: { kind: 'float', low: 0, high: 1 },
+      learning_rate: { kind: 'float', low: 1e-4, high: 1e-1, log: true },
+      a: { kind: 'int', low: 1, high: 9 },
+      input_size: { kind: 'categorical', choices: [4, 8, 16] },
+    } as const;
+    const sample = async (storage: StudyStorage) => {
+      const study = await Study.create({
+        storage,
+        name: 'ordered',
+        space,
+        sampler: createRandomSampler({ seed: 11 }),
+        pruner: createNopPruner(),
+      });
+      await study.optimize((trial) => trial.get<number>('zeta'), { nTrials: 3 });
+      return (await study.trials()).map((t) =>
+        Object.fromEntries(Object.keys(space).map((k) => [k, t.params[k]])),
+      );
+    };
+    const inDb = await sample(createPgStudyStorage(db, { runId: await newRun(db) }));
+    const inMemory = await sample(createMemoryStorage());
+    expect(inDb).toEqual(inMemory);
+    const stored = await db.query<{ space: Record<string, unknown> }>(
+      "SELECT space FROM nf_studies WHERE name = 'ordered'",
+    );
+    expect(Object.keys(stored.rows[0]?.space ?? {})).toEqual(Object.keys(space));
   });
 
   test('a real Study optimizes a quadratic with 4 concurrent trials into the database', async () => {

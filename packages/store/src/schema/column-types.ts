@@ -9,6 +9,7 @@ export type SqlType =
   | 'double precision'
   | 'boolean'
   | 'jsonb'
+  | 'json'
   | 'timestamptz'
   | 'date'
   | 'text[]'
@@ -30,6 +31,7 @@ interface JsTypes {
   'double precision': number;
   boolean: boolean;
   jsonb: unknown;
+  json: unknown;
   timestamptz: Date;
   date: string;
   'text[]': string[];
@@ -55,6 +57,7 @@ export const UDT_NAMES = {
   'double precision': 'float8',
   boolean: 'bool',
   jsonb: 'jsonb',
+  json: 'json',
   timestamptz: 'timestamptz',
   date: 'date',
   'text[]': '_text',

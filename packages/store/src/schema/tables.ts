@@ -94,7 +94,7 @@ export const TABLES = {
     name: 'text',
     run_id: 'uuid | null',
     direction: 'text',
-    space: 'jsonb | null',
+    space: 'json | null',
     user_attrs: 'jsonb',
     created_at: 'timestamptz',
   },

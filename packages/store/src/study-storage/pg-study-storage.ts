@@ -74,7 +74,7 @@ class PgStudyStorage implements StudyStorage {
   async createStudy(input: Parameters<StudyStorage['createStudy']>[0]): Promise<StudyRecord> {
     const created = await this.db
       .query<StudyQueryRow>(
-        `INSERT INTO nf_studies (name, run_id, direction, space) VALUES ($1, $2, $3, $4::jsonb)
+        `INSERT INTO nf_studies (name, run_id, direction, space) VALUES ($1, $2, $3, $4::json)
          ON CONFLICT (name) DO NOTHING RETURNING ${STUDY_COLUMNS}`,
         [input.name, this.runId, input.direction, input.space ? json(input.space) : null],
       )
