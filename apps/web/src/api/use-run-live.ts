@@ -25,6 +25,13 @@ const appendNew = <T extends { readonly id: number }>(rows: readonly T[], added:
   return fresh.length === 0 ? (rows as T[]) : [...rows, ...fresh];
 };
 
+/** Both lists as one, each id once, in id order (fills gaps that `appendNew` cannot). */
+const mergeById = <T extends { readonly id: number }>(rows: readonly T[], loaded: readonly T[]): T[] => {
+  const byId = new Map<number, T>();
+  for (const row of [...rows, ...loaded]) byId.set(row.id, row);
+  return [...byId.values()].sort((a, b) => a.id - b.id);
+};
+
 /** Loads and follows one run; `live: false` loads once and opens no stream (finished runs). */
 export const useRunLive = (runId: string, live: boolean): RunLive => {
   const [steps, setSteps] = useState<readonly StepMetric[]>([]);
@@ -85,5 +92,24 @@ export const useRunLive = (runId: string, live: boolean): RunLive => {
     [runId],
   );
   const connection = useLiveEvents(live ? { runId } : {}, onEvent);
+  // A stream starts at "now": whatever happened between the first load and the stream opening
+  // (on a busy machine the run may even have finished) is read again once it is open.
+  useEffect(() => {
+    if (!live || connection !== 'open') return;
+    let current = true;
+    Promise.all([api.run(runId), api.stepMetrics(runId), api.resources(runId), api.trials(runId)]).then(
+      ([run, s, r, t]) => {
+        if (!current) return;
+        setStatus(run.status);
+        setSteps((rows) => mergeById(rows, s));
+        setResources((rows) => mergeById(rows, r));
+        setTrials(t);
+      },
+      (caught: unknown) => current && setError(caught),
+    );
+    return () => {
+      current = false;
+    };
+  }, [live, connection, runId]);
   return { steps, resources, trials, status, connection, error };
 };

@@ -11,11 +11,26 @@ import type { WrittenFile } from './compute-types.js';
 const timeColumns = (value: string | number): [ds: string | null, step: number | null] =>
   typeof value === 'number' ? [null, value] : [value.slice(0, 10), null];
 
-/** Every output column of the model (`NHITS`, `NHITS-lo-90` …) as its suffix (`''`, `'-lo-90'` …). */
-const outputColumns = (row: Readonly<Record<string, unknown>>, modelColumn: string): [string, string][] =>
-  Object.keys(row)
-    .filter((key) => key === modelColumn || key.startsWith(`${modelColumn}-`))
-    .map((key) => [key, key.slice(modelColumn.length)]);
+/** One value of one output column (`NHITS`, `NHITS-lo-90` …) of a forecast row. */
+interface OutputValue<R> {
+  readonly row: R;
+  /** `''` for the point forecast, `'-lo-90'` … for intervals and quantiles. */
+  readonly suffix: string;
+  readonly value: number;
+}
+
+/** Every finite value of the model's output columns, row by row (long form: one value each). */
+const outputValues = <R extends ForecastRow>(rows: readonly R[], modelColumn: string): OutputValue<R>[] =>
+  rows.flatMap((row) =>
+    Object.keys(row)
+      .filter((key) => key === modelColumn || key.startsWith(`${modelColumn}-`))
+      .flatMap((key) => {
+        const value = row[key];
+        return typeof value === 'number' && Number.isFinite(value)
+          ? [{ row, suffix: key.slice(modelColumn.length), value }]
+          : [];
+      }),
+  );
 
 /** Forecast rows of a run (long form: one value per row). */
 export const insertPredictions = async (
@@ -25,30 +40,24 @@ export const insertPredictions = async (
   rows: readonly ForecastRow[],
   modelColumn: string,
 ): Promise<number> => {
-  const uid: string[] = [];
-  const ds: (string | null)[] = [];
-  const step: (number | null)[] = [];
-  const suffix: string[] = [];
-  const value: number[] = [];
-  for (const row of rows) {
-    const [day, position] = timeColumns(row.ds);
-    for (const [column, suffixOf] of outputColumns(row, modelColumn)) {
-      const v = row[column];
-      if (typeof v !== 'number' || !Number.isFinite(v)) continue;
-      uid.push(String(row.unique_id));
-      ds.push(day);
-      step.push(position);
-      suffix.push(suffixOf);
-      value.push(v);
-    }
-  }
-  if (uid.length === 0) return 0;
+  const values = outputValues(rows, modelColumn);
+  if (values.length === 0) return 0;
+  const times = values.map((v) => timeColumns(v.row.ds));
   await tx.query(
     `INSERT INTO nf_predictions (run_id, kind, model, unique_id, ds, step, suffix, value)
      SELECT $1, $2, $3, * FROM unnest($4::text[], $5::date[], $6::int[], $7::text[], $8::float8[])`,
-    [runId, kind, modelColumn, uid, ds, step, suffix, value],
+    [
+      runId,
+      kind,
+      modelColumn,
+      values.map((v) => String(v.row.unique_id)),
+      times.map(([ds]) => ds),
+      times.map(([, step]) => step),
+      values.map((v) => v.suffix),
+      values.map((v) => v.value),
+    ],
   );
-  return uid.length;
+  return values.length;
 };
 
 /** Cross-validation (or test-part) rows of a run, with their cutoff and actual value. */
@@ -58,37 +67,27 @@ export const insertCvResults = async (
   rows: readonly CrossValidationRow[],
   modelColumn: string,
 ): Promise<number> => {
-  const uid: string[] = [];
-  const ds: (string | null)[] = [];
-  const step: (number | null)[] = [];
-  const cutoff: (string | null)[] = [];
-  const cutoffStep: (number | null)[] = [];
-  const y: (number | null)[] = [];
-  const suffix: string[] = [];
-  const value: number[] = [];
-  for (const row of rows) {
-    const [day, position] = timeColumns(row.ds);
-    const [cutoffDay, cutoffPosition] = timeColumns(row.cutoff);
-    for (const [column, suffixOf] of outputColumns(row, modelColumn)) {
-      const v = row[column];
-      if (typeof v !== 'number' || !Number.isFinite(v)) continue;
-      uid.push(String(row.unique_id));
-      ds.push(day);
-      step.push(position);
-      cutoff.push(cutoffDay);
-      cutoffStep.push(cutoffPosition);
-      y.push(row.y);
-      suffix.push(suffixOf);
-      value.push(v);
-    }
-  }
-  if (uid.length === 0) return 0;
+  const values = outputValues(rows, modelColumn);
+  if (values.length === 0) return 0;
+  const times = values.map((v) => timeColumns(v.row.ds));
+  const cutoffs = values.map((v) => timeColumns(v.row.cutoff));
   await tx.query(
     `INSERT INTO nf_cv_results (run_id, model, unique_id, ds, step, cutoff, cutoff_step, y, suffix, value)
      SELECT $1, $2, * FROM unnest($3::text[], $4::date[], $5::int[], $6::date[], $7::int[], $8::float8[], $9::text[], $10::float8[])`,
-    [runId, modelColumn, uid, ds, step, cutoff, cutoffStep, y, suffix, value],
+    [
+      runId,
+      modelColumn,
+      values.map((v) => String(v.row.unique_id)),
+      times.map(([ds]) => ds),
+      times.map(([, step]) => step),
+      cutoffs.map(([ds]) => ds),
+      cutoffs.map(([, step]) => step),
+      values.map((v) => v.row.y),
+      values.map((v) => v.suffix),
+      values.map((v) => v.value),
+    ],
   );
-  return uid.length;
+  return values.length;
 };
 
 /** The run's files with their digests. */

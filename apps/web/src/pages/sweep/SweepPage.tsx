@@ -104,6 +104,14 @@ export const SweepPage = () => {
   );
   const connection = useLiveEvents({ sweepId: id }, onEvent);
   useEffect(() => setProgress({}), [id]);
+  // A stream starts at "now": progress made between the first load and the stream opening is read again.
+  const reloadSweep = sweep.reload;
+  useEffect(() => {
+    if (connection !== 'open') return;
+    setProgress({});
+    reloadSweep();
+    reloadRuns();
+  }, [connection, reloadSweep, reloadRuns]);
 
   const items = 'data' in runs ? (runs.data?.items ?? []) : [];
   const focus = selected ?? items.find((run) => run.status === 'running')?.id ?? items[0]?.id;
