@@ -13,7 +13,7 @@ const firstFlag = args.findIndex((arg) => arg.startsWith('-'));
 const names = firstFlag < 0 ? args : args.slice(0, firstFlag);
 const flags = firstFlag < 0 ? [] : args.slice(firstFlag);
 const available = readdirSync(`${ROOT}bench`)
-  .filter((file) => file.endsWith('.ts'))
+  .filter((file) => file.endsWith('.ts') && !file.startsWith('.'))
   .map((file) => file.slice(0, -3));
 const unknown = names.filter((name) => !available.includes(name));
 if (unknown.length > 0) {
