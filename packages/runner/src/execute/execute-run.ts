@@ -5,6 +5,7 @@
  * one transaction. A failure is recorded as failed with its stack and the logs so far; a cancelled
  * run as cancelled; a run this worker lost (reaped as dead) is left to whoever owns it now.
  */
+import { rm } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import type { Db, Queryable } from '@nflab/store';
@@ -155,12 +156,15 @@ export const createRunExecutor = (options: RunExecutorOptions): RunExecutor => {
         data.fingerprint,
         await systemInfo,
       ]);
+      // A retried attempt starts from a clean slate on disk too (its rows were cleared at claim).
+      const runDir = path.join(options.artifactsRoot, run.id);
+      await rm(runDir, { recursive: true, force: true });
       const job: ComputeJob = {
         runId: run.id,
         spec: run.spec,
         operation: run.operation,
         data,
-        modelDir: path.join(options.artifactsRoot, run.id, 'model'),
+        modelDir: path.join(runDir, 'model'),
         ...(parent ? { parent } : {}),
         cpus: run.spec.cpus ?? options.cpusPerRun ?? availableParallelism(),
         nativeMatmul: (options.nativeMatmul ?? true) && process.env.NFLAB_NATIVE_BLAS !== '0',

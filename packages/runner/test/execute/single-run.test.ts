@@ -2,7 +2,7 @@
  * One plain run end to end on the real LOTO6 panel: queued, claimed by a worker loop, trained on
  * its own compute thread, and every record item in its tables — then the model operations on it.
  */
-import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -160,5 +160,29 @@ describe.each(kinds)('a plain run on %s', (kind) => {
     expect(predictions.rows.length).toBe(4);
     const cvRows = await db.query('SELECT * FROM nf_cv_results WHERE run_id = $1', [cv.runId]);
     expect(cvRows.rows.length).toBe(8);
+  });
+
+  it('starts an attempt from a clean slate on disk: files an earlier attempt left do not block or leak', async () => {
+    const { runId } = await submitRun(db, queue, {
+      loto: 'loto6',
+      unique_ids: ['N1'],
+      model: 'mlp',
+      config: { input_size: 4, hidden_size: 8, num_layers: 1 },
+      h: 1,
+      max_steps: 3,
+      random_seed: 99,
+    });
+    // What a crashed attempt leaves: a saved model (save refuses to overwrite one) and a stray file.
+    const modelDir = path.join(artifacts, runId, 'model');
+    await mkdir(modelDir, { recursive: true });
+    await writeFile(path.join(modelDir, 'manifest.json'), '{"format_version":1}');
+    await writeFile(path.join(artifacts, runId, 'stray.bin'), 'left over');
+    await drain();
+    const { rows } = await db.query<{ status: string; error_message: string | null }>(
+      'SELECT status, error_message FROM nf_model_runs WHERE id = $1',
+      [runId],
+    );
+    expect(rows[0]).toEqual({ status: 'finished', error_message: null });
+    await expect(stat(path.join(artifacts, runId, 'stray.bin'))).rejects.toThrow();
   });
 });
