@@ -1,28 +1,14 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { openTestDb, testDbKinds, type TestDb } from '@nflab/store/testing';
-import { runCli } from './run-cli.js';
+import { describe, expect, test } from 'vitest';
+import { testDbKinds } from '@nflab/store/testing';
+import { runCli, useCliTarget } from './run-cli.js';
 
 const LOTO6 = new URL('../../../data/samples/loto6_2000-2020.cp932.csv', import.meta.url).pathname;
 
 describe.each(await testDbKinds())('nflab db/data on %s', (kind) => {
-  let target: string[];
-  let home: string;
-  let server: TestDb | undefined;
-
-  beforeAll(async () => {
-    home = await mkdtemp(join(tmpdir(), 'nflab-cli-'));
-    if (kind === 'postgres') {
-      server = await openTestDb('postgres');
-      target = ['--database-url', server.url ?? ''];
-    } else target = ['--home', home];
-  });
-  afterAll(async () => {
-    await server?.close();
-    await rm(home, { recursive: true, force: true });
-  });
+  const cli = useCliTarget(kind, 'nflab-cli-');
+  const target = cli.args;
 
   test('migrate applies the schema once, status lists it', async () => {
     const first = await runCli([...target, '--json', 'db', 'migrate']);
@@ -46,7 +32,7 @@ describe.each(await testDbKinds())('nflab db/data on %s', (kind) => {
   });
 
   test('a malformed file is rejected whole with its line number and exit status 2', async () => {
-    const bad = join(home, 'bad.csv');
+    const bad = join(cli.home, 'bad.csv');
     await writeFile(
       bad,
       '開催回,日付,第1数字,第2数字,第3数字,第4数字,第5数字,第6数字,BONUS数字,1等口数,2等口数,3等口数,4等口数,5等口数,1等賞金,2等賞金,3等賞金,4等賞金,5等賞金,キャリーオーバー\n' +

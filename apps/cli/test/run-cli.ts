@@ -1,4 +1,9 @@
-import { vi } from 'vitest';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, vi } from 'vitest';
+import type { DbKind } from '@nflab/store';
+import { openTestDb, type TestDb } from '@nflab/store/testing';
 import { CommanderError } from 'commander';
 import { buildProgram } from '../src/program.js';
 import { exitCodeFor, reportError } from '../src/output.js';
@@ -38,4 +43,33 @@ export const runCli = async (args: readonly string[]): Promise<CliResult> => {
     err.mockRestore();
   }
   return { stdout, stderr, exitCode };
+};
+
+/** Where a CLI test points `nflab`: its global options, and a scratch folder of its own. */
+export interface CliTarget {
+  /** `--home DIR` (embedded database) or `--database-url URL` (a fresh server database). */
+  readonly args: string[];
+  /** A temporary folder, removed after the suite. */
+  home: string;
+}
+
+/**
+ * Registers the suite's setup and teardown: a temporary home, and for `postgres` a fresh test
+ * database on the server; the returned target is filled in before the first test runs.
+ */
+export const useCliTarget = (kind: DbKind, prefix: string): CliTarget => {
+  const target: CliTarget = { args: [], home: '' };
+  let server: TestDb | undefined;
+  beforeAll(async () => {
+    target.home = await mkdtemp(join(tmpdir(), prefix));
+    if (kind === 'postgres') {
+      server = await openTestDb('postgres');
+      target.args.push('--database-url', server.url ?? '');
+    } else target.args.push('--home', target.home);
+  });
+  afterAll(async () => {
+    await server?.close();
+    await rm(target.home, { recursive: true, force: true });
+  });
+  return target;
 };

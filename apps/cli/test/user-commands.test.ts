@@ -1,10 +1,7 @@
 import { Readable } from 'node:stream';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest';
-import { openTestDb, testDbKinds, type TestDb } from '@nflab/store/testing';
-import { runCli } from './run-cli.js';
+import { describe, expect, test, vi } from 'vitest';
+import { testDbKinds } from '@nflab/store/testing';
+import { runCli, useCliTarget } from './run-cli.js';
 
 /** Runs the CLI with `input` piped to its stdin. */
 const withStdin = async (input: string, args: readonly string[]) => {
@@ -19,21 +16,8 @@ const withStdin = async (input: string, args: readonly string[]) => {
 };
 
 describe.each(await testDbKinds())('nflab user on %s', (kind) => {
-  let target: string[];
-  let home: string;
-  let server: TestDb | undefined;
-
-  beforeAll(async () => {
-    home = await mkdtemp(join(tmpdir(), 'nflab-cli-user-'));
-    if (kind === 'postgres') {
-      server = await openTestDb('postgres');
-      target = ['--database-url', server.url ?? ''];
-    } else target = ['--home', home];
-  });
-  afterAll(async () => {
-    await server?.close();
-    await rm(home, { recursive: true, force: true });
-  });
+  const cli = useCliTarget(kind, 'nflab-cli-user-');
+  const target = cli.args;
 
   test('user add reads the password from stdin, stores it hashed, refuses a duplicate', async () => {
     const added = await withStdin('s3cret-pass\n', [

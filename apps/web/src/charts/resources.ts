@@ -56,6 +56,10 @@ export interface ResourceLabels {
 const gauge = (samples: readonly Sample[], key: keyof Sample): [string, number | null][] =>
   samples.map((sample) => [sample.at, numeric(sample[key])]);
 
+/** A GPU series, only where a GPU reported (its columns stay null on machines without one). */
+const gpuSeries = (samples: readonly Sample[], key: keyof Sample, name: string) =>
+  samples.some((s) => s[key] !== null) ? [{ name, data: gauge(samples, key) }] : [];
+
 /** CPU (process and machine) and GPU utilisation in percent. */
 export const cpuChart = (samples: readonly Sample[], labels: ResourceLabels): ChartOption =>
   lineChart({
@@ -64,9 +68,7 @@ export const cpuChart = (samples: readonly Sample[], labels: ResourceLabels): Ch
     series: [
       { name: labels.cpuProcess, data: gauge(samples, 'cpu_process') },
       { name: labels.cpuSystem, data: gauge(samples, 'cpu_system') },
-      ...(samples.some((s) => s.gpu_util !== null)
-        ? [{ name: labels.gpu, data: gauge(samples, 'gpu_util') }]
-        : []),
+      ...gpuSeries(samples, 'gpu_util', labels.gpu),
     ],
   });
 
@@ -82,9 +84,7 @@ export const memoryChart = (
     series: [
       { name: labels.rss, data: gauge(samples, 'rss_bytes') },
       { name: labels.memUsed, data: gauge(samples, 'mem_used_bytes') },
-      ...(samples.some((s) => s.vram_used_bytes !== null)
-        ? [{ name: labels.vram, data: gauge(samples, 'vram_used_bytes') }]
-        : []),
+      ...gpuSeries(samples, 'vram_used_bytes', labels.vram),
     ],
   });
 

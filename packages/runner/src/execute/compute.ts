@@ -77,12 +77,13 @@ const trialPoolFor = (cpus: number): TrialWorkerPool | undefined => {
 /** The Auto search, then the refit of its best configuration. */
 const fitAuto = async (job: ComputeJob, df: RunData['columns'], hooks: ComputeHooks): Promise<Fitted> => {
   const { valSize } = runSizes(job.spec);
+  const trialPool = trialPoolFor(job.cpus);
   const auto = new AutoModel({
     ...autoModelOptions(job.spec, job.data.exog, job.cpus),
     freq: job.data.freq,
     signal: hooks.signal,
     storage: hooks.storage,
-    ...(trialPoolFor(job.cpus) ? { trialPool: trialPoolFor(job.cpus) } : {}),
+    ...(trialPool ? { trialPool } : {}),
     studyName: job.studyName,
     onTrialStep: ({ number, kind, step, loss }) => hooks.onStep({ trial: number, kind, step, loss }),
     onRefitStep: ({ kind, step, loss }) => hooks.onStep({ trial: null, kind, step, loss }),

@@ -93,26 +93,19 @@ export const RunActions = ({
             {t('action.cancel')}
           </Button>
         )}
-        <Button
-          size="xs"
-          variant="light"
-          disabled={!finished}
-          loading={busy}
-          onClick={() => void perform(() => api.predict(run.id))}
-          data-testid="run-predict"
-        >
-          {t('run.action.predict')}
-        </Button>
-        <Button
-          size="xs"
-          variant="light"
-          disabled={!finished}
-          loading={busy}
-          onClick={() => void perform(() => api.refit(run.id))}
-          data-testid="run-refit"
-        >
-          {t('run.action.refit')}
-        </Button>
+        {(['predict', 'refit'] as const).map((kind) => (
+          <Button
+            key={kind}
+            size="xs"
+            variant="light"
+            disabled={!finished}
+            loading={busy}
+            onClick={() => void perform(() => api[kind](run.id))}
+            data-testid={`run-${kind}`}
+          >
+            {t(`run.action.${kind}`)}
+          </Button>
+        ))}
         <Popover withArrow trapFocus>
           <Popover.Target>
             <Button size="xs" variant="light" disabled={!finished} data-testid="run-cv">
