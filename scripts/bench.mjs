@@ -4,8 +4,10 @@
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
-import { ensureNodeModules, ROOT } from './lib.mjs';
+import { ensureDebianPackages, ensureNodeModules, OPENBLAS_PACKAGE, ROOT } from './lib.mjs';
 
+// Benches measure the engine as users run it: with the native matmul path where it can load.
+ensureDebianPackages(OPENBLAS_PACKAGE);
 ensureNodeModules();
 const args = process.argv.slice(2);
 // Bench names come first; everything from the first flag on is passed to each bench as it is.

@@ -2,12 +2,12 @@
 // Tests against the PostgreSQL server run when one is reachable and are required when CI=true.
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync } from 'node:fs';
-import { ensureDebianPackages, ensureNodeModules, ROOT, run } from './lib.mjs';
+import { ensureDebianPackages, ensureNodeModules, OPENBLAS_PACKAGE, ROOT, run } from './lib.mjs';
 
 /** Debian packages the tests use: a file that proves each is installed -> the package. */
 const DEBIAN_PACKAGES = {
-  // OpenBLAS for the engine's optional native matmul path (its tests run when it loads).
-  '/usr/lib/x86_64-linux-gnu/libopenblas.so.0': 'libopenblas0-pthread',
+  // The engine's native matmul tests run when OpenBLAS loads.
+  ...OPENBLAS_PACKAGE,
   // Chromium for the web app's end-to-end tests (playwright-core drives Debian's build).
   '/usr/bin/chromium': 'chromium',
 };

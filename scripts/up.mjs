@@ -1,13 +1,11 @@
 // `npm run up`: install, build, create the embedded database with the sample LOTO6 history and
 // derived features, then start the lab. Set DATABASE_URL to use a PostgreSQL server instead.
 import { spawn } from 'node:child_process';
-import { ensureDebianPackages, ensureNodeModules, ROOT, run } from './lib.mjs';
+import { ensureDebianPackages, ensureNodeModules, OPENBLAS_PACKAGE, ROOT, run } from './lib.mjs';
 
 const nflab = (...args) => run('node', ['apps/cli/dist/main.js', ...args]);
 
-// OpenBLAS makes training several times faster where the CPU has AVX2/AVX-512; without it (no
-// apt-get here) the lab still runs, on TensorFlow.js's WebAssembly kernels.
-ensureDebianPackages({ '/usr/lib/x86_64-linux-gnu/libopenblas.so.0': 'libopenblas0-pthread' });
+ensureDebianPackages(OPENBLAS_PACKAGE);
 ensureNodeModules();
 run('npm', ['run', 'build']);
 nflab('db', 'migrate');
