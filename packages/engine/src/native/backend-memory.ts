@@ -18,10 +18,11 @@ interface CpuBackendLike {
   data: { get(id: object): { values?: unknown } | undefined };
   makeTensorInfo(shape: number[], dtype: 'float32', values: Float32Array): TensorInfo;
 }
-interface WasmBackendLike {
+/** The wasm backend's storage: tensors live at byte offsets in the module's exported memory. */
+export interface WasmBackendLike {
   dataIdMap: { get(id: object): { memoryOffset: number | null } | undefined };
   makeOutput(shape: number[], dtype: 'float32'): TensorInfo;
-  wasm: { HEAPU8: Uint8Array };
+  wasm: { HEAPU8: Uint8Array; asm?: { memory?: unknown } };
 }
 
 const size = (shape: readonly number[]): number => shape.reduce((p, d) => p * d, 1);

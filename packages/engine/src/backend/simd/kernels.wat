@@ -1,0 +1,153 @@
+;; Element-wise kernels of the training step that TensorFlow.js' wasm backend ran as several passes,
+;; or that ran in JavaScript: each is one pass over float32 data in the backend's own memory, four
+;; lanes at a time with a scalar tail. Pointers are byte offsets into that memory; counts are
+;; elements. scripts/build-wasm-kernels.mjs compiles this file into kernels-binary.ts (run
+;; `npm run build:kernels` after editing; a test fails while the two differ).
+(module
+  (import "env" "memory" (memory 1))
+
+  ;; Adam's update of one variable, in float32 as PyTorch computes it:
+  ;;   m = beta1·m + oneMinusBeta1·g      s = beta2·s + oneMinusBeta2·g²
+  ;;   out = p - stepSize·m / (√s · inverseRoot2 + epsilon)
+  ;; The scalars come computed in float64 (1 - beta2 in float32 would be off by 1e-5 relative).
+  ;; m and s are updated in place; out must not alias p (other tensors may share p's storage).
+  (func (export "adam")
+    (param $p i32) (param $g i32) (param $m i32) (param $s i32) (param $out i32) (param $n i32)
+    (param $beta1 f32) (param $oneMinusBeta1 f32) (param $beta2 f32) (param $oneMinusBeta2 f32)
+    (param $stepSize f32) (param $inverseRoot2 f32) (param $epsilon f32)
+    (local $b1 v128) (local $a1 v128) (local $b2 v128) (local $a2 v128)
+    (local $step v128) (local $inv v128) (local $eps v128)
+    (local $gv v128) (local $mv v128) (local $sv v128)
+    (local $gs f32) (local $ms f32) (local $ss f32)
+    (local.set $b1 (f32x4.splat (local.get $beta1)))
+    (local.set $a1 (f32x4.splat (local.get $oneMinusBeta1)))
+    (local.set $b2 (f32x4.splat (local.get $beta2)))
+    (local.set $a2 (f32x4.splat (local.get $oneMinusBeta2)))
+    (local.set $step (f32x4.splat (local.get $stepSize)))
+    (local.set $inv (f32x4.splat (local.get $inverseRoot2)))
+    (local.set $eps (f32x4.splat (local.get $epsilon)))
+    (block $vectorsDone
+      (loop $vectors
+        (br_if $vectorsDone (i32.lt_u (local.get $n) (i32.const 4)))
+        (local.set $gv (v128.load (local.get $g)))
+        (local.set $mv
+          (f32x4.add (f32x4.mul (local.get $b1) (v128.load (local.get $m)))
+                     (f32x4.mul (local.get $a1) (local.get $gv))))
+        (local.set $sv
+          (f32x4.add (f32x4.mul (local.get $b2) (v128.load (local.get $s)))
+                     (f32x4.mul (f32x4.mul (local.get $a2) (local.get $gv)) (local.get $gv))))
+        (v128.store (local.get $m) (local.get $mv))
+        (v128.store (local.get $s) (local.get $sv))
+        (v128.store (local.get $out)
+          (f32x4.sub (v128.load (local.get $p))
+            (f32x4.div (f32x4.mul (local.get $step) (local.get $mv))
+                       (f32x4.add (f32x4.mul (f32x4.sqrt (local.get $sv)) (local.get $inv))
+                                  (local.get $eps)))))
+        (local.set $p (i32.add (local.get $p) (i32.const 16)))
+        (local.set $g (i32.add (local.get $g) (i32.const 16)))
+        (local.set $m (i32.add (local.get $m) (i32.const 16)))
+        (local.set $s (i32.add (local.get $s) (i32.const 16)))
+        (local.set $out (i32.add (local.get $out) (i32.const 16)))
+        (local.set $n (i32.sub (local.get $n) (i32.const 4)))
+        (br $vectors)))
+    (block $tailDone
+      (loop $tail
+        (br_if $tailDone (i32.eqz (local.get $n)))
+        (local.set $gs (f32.load (local.get $g)))
+        (local.set $ms
+          (f32.add (f32.mul (local.get $beta1) (f32.load (local.get $m)))
+                   (f32.mul (local.get $oneMinusBeta1) (local.get $gs))))
+        (local.set $ss
+          (f32.add (f32.mul (local.get $beta2) (f32.load (local.get $s)))
+                   (f32.mul (f32.mul (local.get $oneMinusBeta2) (local.get $gs))
+                            (local.get $gs))))
+        (f32.store (local.get $m) (local.get $ms))
+        (f32.store (local.get $s) (local.get $ss))
+        (f32.store (local.get $out)
+          (f32.sub (f32.load (local.get $p))
+            (f32.div (f32.mul (local.get $stepSize) (local.get $ms))
+                     (f32.add (f32.mul (f32.sqrt (local.get $ss)) (local.get $inverseRoot2))
+                              (local.get $epsilon)))))
+        (local.set $p (i32.add (local.get $p) (i32.const 4)))
+        (local.set $g (i32.add (local.get $g) (i32.const 4)))
+        (local.set $m (i32.add (local.get $m) (i32.const 4)))
+        (local.set $s (i32.add (local.get $s) (i32.const 4)))
+        (local.set $out (i32.add (local.get $out) (i32.const 4)))
+        (local.set $n (i32.sub (local.get $n) (i32.const 1)))
+        (br $tail))))
+
+  ;; x = max(x, 0) in place, NaN kept (pmax(x, 0) is "x < 0 ? 0 : x", TensorFlow.js' relu).
+  (func (export "relu")
+    (param $x i32) (param $n i32)
+    (local $zero v128)
+    (local.set $zero (v128.const f32x4 0 0 0 0))
+    (block $vectorsDone
+      (loop $vectors
+        (br_if $vectorsDone (i32.lt_u (local.get $n) (i32.const 4)))
+        (v128.store (local.get $x) (f32x4.pmax (v128.load (local.get $x)) (local.get $zero)))
+        (local.set $x (i32.add (local.get $x) (i32.const 16)))
+        (local.set $n (i32.sub (local.get $n) (i32.const 4)))
+        (br $vectors)))
+    (block $tailDone
+      (loop $tail
+        (br_if $tailDone (i32.eqz (local.get $n)))
+        (if (f32.lt (f32.load (local.get $x)) (f32.const 0))
+          (then (f32.store (local.get $x) (f32.const 0))))
+        (local.set $x (i32.add (local.get $x) (i32.const 4)))
+        (local.set $n (i32.sub (local.get $n) (i32.const 1)))
+        (br $tail))))
+
+  ;; The backward pass of y = relu(x W + b) for a [rows, cols] output, in one pass:
+  ;;   dz = y > 0 ? dy : 0          (the gradient reaching x W + b)
+  ;;   biasGrad[j] = Σ_rows dz[·, j] (skipped when biasGrad is 0, i.e. no bias)
+  ;; dz may alias dy. biasGrad is overwritten.
+  (func (export "reluBackward")
+    (param $dy i32) (param $y i32) (param $dz i32) (param $rows i32) (param $cols i32)
+    (param $biasGrad i32)
+    (local $zero v128) (local $dzv v128) (local $dzs f32)
+    (local $j i32) (local $bias i32) (local $withBias i32)
+    (local.set $zero (v128.const f32x4 0 0 0 0))
+    (local.set $withBias (i32.ne (local.get $biasGrad) (i32.const 0)))
+    (if (local.get $withBias)
+      (then (memory.fill (local.get $biasGrad) (i32.const 0)
+                         (i32.shl (local.get $cols) (i32.const 2)))))
+    (block $rowsDone
+      (loop $eachRow
+        (br_if $rowsDone (i32.eqz (local.get $rows)))
+        (local.set $j (local.get $cols))
+        (local.set $bias (local.get $biasGrad))
+        (block $vectorsDone
+          (loop $vectors
+            (br_if $vectorsDone (i32.lt_u (local.get $j) (i32.const 4)))
+            (local.set $dzv
+              (v128.and (v128.load (local.get $dy))
+                        (f32x4.gt (v128.load (local.get $y)) (local.get $zero))))
+            (v128.store (local.get $dz) (local.get $dzv))
+            (if (local.get $withBias)
+              (then (v128.store (local.get $bias)
+                      (f32x4.add (v128.load (local.get $bias)) (local.get $dzv)))))
+            (local.set $dy (i32.add (local.get $dy) (i32.const 16)))
+            (local.set $y (i32.add (local.get $y) (i32.const 16)))
+            (local.set $dz (i32.add (local.get $dz) (i32.const 16)))
+            (local.set $bias (i32.add (local.get $bias) (i32.const 16)))
+            (local.set $j (i32.sub (local.get $j) (i32.const 4)))
+            (br $vectors)))
+        (block $tailDone
+          (loop $tail
+            (br_if $tailDone (i32.eqz (local.get $j)))
+            (local.set $dzs
+              (select (f32.load (local.get $dy)) (f32.const 0)
+                      (f32.gt (f32.load (local.get $y)) (f32.const 0))))
+            (f32.store (local.get $dz) (local.get $dzs))
+            (if (local.get $withBias)
+              (then (f32.store (local.get $bias)
+                      (f32.add (f32.load (local.get $bias)) (local.get $dzs)))))
+            (local.set $dy (i32.add (local.get $dy) (i32.const 4)))
+            (local.set $y (i32.add (local.get $y) (i32.const 4)))
+            (local.set $dz (i32.add (local.get $dz) (i32.const 4)))
+            (local.set $bias (i32.add (local.get $bias) (i32.const 4)))
+            (local.set $j (i32.sub (local.get $j) (i32.const 1)))
+            (br $tail)))
+        (local.set $rows (i32.sub (local.get $rows) (i32.const 1)))
+        (br $eachRow))))
+)

@@ -1,0 +1,100 @@
+/**
+ * The hand-written SIMD kernels of kernels.wat, instantiated over a wasm backend's own memory so
+ * they read and write tensors in place (see kernels.wat for what each computes and why).
+ */
+import type { TensorInfo } from '@tensorflow/tfjs-core';
+import type { WasmBackendLike } from '../../native/backend-memory.js';
+import { KERNELS_WASM_BASE64 } from './kernels-binary.js';
+
+/** Adam's scalars for one update; see `adam` in kernels.wat. */
+export interface AdamScalars {
+  readonly beta1: number;
+  readonly beta2: number;
+  readonly stepSize: number;
+  readonly inverseRoot2: number;
+  readonly epsilon: number;
+}
+
+/** The kernels, taking byte offsets into the backend's memory and element counts. */
+export interface SimdKernels {
+  adam(p: number, g: number, m: number, s: number, out: number, n: number, c: AdamScalars): void;
+  relu(x: number, n: number): void;
+  /** `biasGrad` 0 skips the bias gradient. */
+  reluBackward(dy: number, y: number, dz: number, rows: number, cols: number, biasGrad: number): void;
+}
+
+/** The kernels bound to one backend, with the byte offset of a tensor's float32 storage there. */
+export interface WasmSimd {
+  readonly kernels: SimdKernels;
+  /** Byte offset of the tensor's data, or null when it has none (not yet written, or not float32). */
+  offset(info: TensorInfo): number | null;
+}
+
+interface KernelExports {
+  adam(...args: number[]): void;
+  relu(x: number, n: number): void;
+  reluBackward(...args: number[]): void;
+}
+
+// The slice of the WebAssembly JS API used here; the project's lib (no DOM) does not declare it.
+interface WasmModule {
+  readonly __brand: 'WebAssembly.Module';
+}
+interface WasmApi {
+  validate(bytes: Uint8Array): boolean;
+  Module: new (bytes: Uint8Array) => WasmModule;
+  Instance: new (module: WasmModule, imports: object) => { exports: unknown };
+  Memory: abstract new (...args: never[]) => object;
+}
+const wasmApi = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
+
+let compiled: WasmModule | null | undefined;
+/** The compiled module, or null where this WebAssembly engine lacks SIMD or bulk memory. */
+const kernelsModule = (): WasmModule | null => {
+  if (compiled === undefined) {
+    const bytes = Buffer.from(KERNELS_WASM_BASE64, 'base64');
+    compiled = wasmApi.validate(bytes) ? new wasmApi.Module(bytes) : null;
+  }
+  return compiled;
+};
+
+const bound = new WeakMap<object, WasmSimd | null>();
+
+const bind = (backend: WasmBackendLike): WasmSimd | null => {
+  const module = kernelsModule();
+  const memory = backend.wasm.asm?.memory;
+  if (module === null || !(memory instanceof wasmApi.Memory)) return null;
+  const exports = new wasmApi.Instance(module, { env: { memory } }).exports as KernelExports;
+  return {
+    kernels: {
+      adam: (p, g, m, s, out, n, c) =>
+        exports.adam(
+          p,
+          g,
+          m,
+          s,
+          out,
+          n,
+          c.beta1,
+          1 - c.beta1,
+          c.beta2,
+          1 - c.beta2,
+          c.stepSize,
+          c.inverseRoot2,
+          c.epsilon,
+        ),
+      relu: (x, n) => exports.relu(x, n),
+      reluBackward: (dy, y, dz, rows, cols, biasGrad) =>
+        exports.reluBackward(dy, y, dz, rows, cols, biasGrad),
+    },
+    offset: (info) =>
+      info.dtype === 'float32' ? (backend.dataIdMap.get(info.dataId)?.memoryOffset ?? null) : null,
+  };
+};
+
+/** The SIMD kernels over `backend`'s memory (a wasm backend instance), or null when unavailable. */
+export const wasmSimd = (backend: unknown): WasmSimd | null => {
+  const key = backend as object;
+  if (!bound.has(key)) bound.set(key, bind(backend as WasmBackendLike));
+  return bound.get(key) ?? null;
+};
