@@ -8,6 +8,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
+import { lastAxisReverse } from './wasm-reverse.js';
 import { viewSlice } from './wasm-slice.js';
 
 /** The wasm backend's storage bookkeeping, read structurally (not in tfjs' public types). */
@@ -41,9 +42,13 @@ const replace = (name: string, make: (original: KernelConfig) => KernelFunc): vo
   tf.registerKernel({ ...current, kernelFunc });
 };
 
-/** Installs the shared-storage kernels and the in-place Slice; call after the wasm backend module loaded (idempotent). */
+/**
+ * Installs the shared-storage kernels, the in-place Slice and the last-axis Reverse; call after the
+ * wasm backend module loaded (idempotent).
+ */
 export const shareWasmStorage = (): void => {
   replace(tf.Identity, () => sharedIdentity);
   replace(tf.Cast, sharedCast);
   replace(tf.Slice, viewSlice);
+  replace(tf.Reverse, lastAxisReverse);
 };
