@@ -61,7 +61,7 @@ export function createBlockMlp(store: ParamStore, options: BlockMlpOptions): Blo
   return {
     apply(x, ctx) {
       let y = input.apply(x); // [B, in] -> [B, units[0][0]]
-      for (const layer of hidden) y = dropout(activation(layer.apply(y)), options.dropout, ctx); // [B, a] -> [B, b]
+      for (const layer of hidden) y = dropout(layer.apply(y, activation), options.dropout, ctx); // [B, a] -> [B, b]
       return output.apply(y); // [B, units[-1][1]] -> [B, n_theta]
     },
   };

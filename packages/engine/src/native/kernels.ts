@@ -1,4 +1,5 @@
 import type { KernelConfig, KernelFunc, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
+import { wasmSimd } from '../backend/simd/wasm-simd.js';
 import { backendMemory, type NativeBackendName } from './backend-memory.js';
 import { applyActivation, fillBias, isNativeActivation, rowBroadcast } from './epilogue.js';
 import { planGemm, type GemmPlan } from './gemm-plan.js';
@@ -117,11 +118,24 @@ export function nativeFusedMatMul(ctx: OverrideContext): KernelConfig {
     if (vBias && biasMode) fillBias(vc, vBias, biasMode);
     runPlan(ctx.sgemm, prepared.plan, [va, vb, vc], vBias ? 1 : 0);
     const alpha = typeof attrs.leakyreluAlpha === 'number' ? attrs.leakyreluAlpha : 0.2;
-    applyActivation(vc, activation, { alpha, weights: vPrelu, weightsMode: preluMode });
+    const simdRelu = activation === 'relu' && ctx.backendName === 'wasm' && reluWithSimd(args.backend, out);
+    if (!simdRelu) applyActivation(vc, activation, { alpha, weights: vPrelu, weightsMode: preluMode });
     ctx.stats.native++;
     return out;
   };
   return { ...ctx.original, kernelFunc };
+}
+
+/** relu over a wasm output in place with the SIMD kernel; false where that kernel is unavailable. */
+function reluWithSimd(backend: unknown, out: TensorInfo): boolean {
+  const simd = wasmSimd(backend);
+  const offset = simd?.offset(out) ?? null;
+  if (simd === null || offset === null) return false;
+  simd.kernels.relu(
+    offset,
+    out.shape.reduce((p, d) => p * d, 1),
+  );
+  return true;
 }
 
 function fallback(ctx: OverrideContext, args: KernelArgs): TensorInfo | TensorInfo[] {

@@ -8,8 +8,16 @@ export const ACTIVATIONS = ['ReLU', 'Softplus', 'Tanh', 'SELU', 'LeakyReLU', 'PR
 /** One of {@link ACTIVATIONS}. */
 export type ActivationName = (typeof ACTIVATIONS)[number];
 
-/** An elementwise activation. */
-export type Activation = <T extends tf.Tensor>(x: T) => T;
+/**
+ * An elementwise activation. `fused` names the activation a dense layer may compute inside its
+ * matmul op instead (see Linear.apply); only relu has such an op.
+ */
+export type Activation = (<T extends tf.Tensor>(x: T) => T) & { readonly fused?: 'relu' };
+
+/** ReLU, fusable into a dense layer. */
+export const relu: Activation = Object.assign(<T extends tf.Tensor>(x: T): T => tf.relu(x), {
+  fused: 'relu' as const,
+});
 
 /** PyTorch's `nn.LeakyReLU` default negative slope. */
 const LEAKY_SLOPE = 0.01;
@@ -24,7 +32,7 @@ const PRELU_INIT = 0.25;
 export function createActivation(store: ParamStore, path: string, name: ActivationName): Activation {
   switch (name) {
     case 'ReLU':
-      return (x) => tf.relu(x);
+      return relu;
     case 'Softplus':
       return (x) => tf.softplus(x);
     case 'Tanh':

@@ -1,5 +1,7 @@
 /** Fully connected layer with PyTorch's default initialisation, so initial conditions match NeuralForecast's. */
 import * as tf from '@tensorflow/tfjs-core';
+import type { Activation } from './activations.js';
+import { denseRelu } from './dense-relu.js';
 import type { ParamStore } from './params.js';
 
 /** A dense layer `y = x W + b` over the last axis. */
@@ -10,8 +12,11 @@ export interface Linear {
   readonly kernel: tf.Variable;
   /** [out] bias, absent when built with `bias: false`. */
   readonly bias: tf.Variable | undefined;
-  /** Applies the layer to [..., in] and returns [..., out]. */
-  apply<T extends tf.Tensor>(x: T): T;
+  /**
+   * Applies the layer to [..., in] and returns [..., out]; with `activation`, returns
+   * activation(x W + b), as one op (and one backward pass) where the activation is fusable.
+   */
+  apply<T extends tf.Tensor>(x: T, activation?: Activation): T;
 }
 
 /** Options of {@link createLinear}. */
@@ -40,13 +45,20 @@ export function createLinear(store: ParamStore, options: LinearOptions): Linear 
     outFeatures,
     kernel,
     bias,
-    apply<T extends tf.Tensor>(x: T): T {
+    apply<T extends tf.Tensor>(x: T, activation?: Activation): T {
       return tf.tidy(() => {
         const lead = x.shape.slice(0, -1);
         // [..., in] -> [N, in] -> [N, out] -> [..., out]
-        const flat = x.rank === 2 ? (x as unknown as tf.Tensor2D) : tf.reshape(x, [-1, inFeatures]);
-        let y: tf.Tensor2D = tf.matMul(flat as tf.Tensor2D, kernel);
-        if (bias) y = tf.add(y, bias);
+        const flat =
+          x.rank === 2 ? (x as unknown as tf.Tensor2D) : (tf.reshape(x, [-1, inFeatures]) as tf.Tensor2D);
+        let y: tf.Tensor2D;
+        if (bias && activation?.fused === 'relu')
+          y = denseRelu(flat, kernel as tf.Tensor2D, bias as tf.Tensor1D);
+        else {
+          // A linear fused matMul adds the bias in the matmul's epilogue, in training too.
+          y = (bias ? tf.fused.matMul({ a: flat, b: kernel, bias }) : tf.matMul(flat, kernel)) as tf.Tensor2D;
+          if (activation) y = activation(y);
+        }
         return (x.rank === 2 ? y : tf.reshape(y, [...lead, outFeatures])) as T;
       });
     },

@@ -45,8 +45,9 @@ export function createMlp(store: ParamStore, options: MlpOptions): Mlp {
     apply<T extends tf.Tensor>(x: T, ctx: ForwardContext): T {
       let y = x;
       layers.forEach((layer, i) => {
-        y = layer.apply(y);
-        if (activateLast || i < layers.length - 1) y = dropout(activation(y), rate, ctx);
+        const activated = activateLast || i < layers.length - 1;
+        y = layer.apply(y, activated ? activation : undefined);
+        if (activated) y = dropout(y, rate, ctx);
       });
       return y;
     },

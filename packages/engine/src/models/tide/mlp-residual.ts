@@ -1,5 +1,6 @@
 /** TiDE's residual block: Linear → ReLU → Linear → dropout, plus a linear skip, then optional layer norm. */
 import * as tf from '@tensorflow/tfjs-core';
+import { relu } from '../../nn/activations.js';
 import { dropout } from '../../nn/dropout.js';
 import type { ForwardContext } from '../../nn/forward-context.js';
 import { createLayerNorm, type LayerNorm } from '../../nn/layer-norm.js';
@@ -44,7 +45,7 @@ export function createMlpResidual(store: ParamStore, options: MlpResidualOptions
   });
   return {
     apply<T extends tf.Tensor>(x: T, ctx: ForwardContext): T {
-      const hidden = dropout(lin2.apply(tf.relu(lin1.apply(x))), options.dropout, ctx); // [..., in] -> [..., out]
+      const hidden = dropout(lin2.apply(lin1.apply(x, relu)), options.dropout, ctx); // [..., in] -> [..., out]
       const sum = tf.add(hidden, skip.apply(x)) as T; // + skip [..., out]
       return norm ? norm.apply(sum) : sum;
     },
