@@ -52,23 +52,27 @@ describe('WebAssembly SIMD kernels', () => {
   it('adam matches the float64 reference to float32 precision, tail included', () => {
     const simd = simdOf();
     const n = 4 * 5 + 3;
-    const [p, g, m, s] = [1, 2, 3, 4].map((seed) => tf.tensor1d(values(n, seed)));
-    const sAbs = tf.abs(s!);
+    const p = tf.tensor1d(values(n, 1));
+    const g = tf.tensor1d(values(n, 2));
+    const m = tf.tensor1d(values(n, 3));
+    const s = tf.tensor1d(values(n, 4).map(Math.abs));
     const out = tf.zeros([n]);
-    const [p0, g0, m0, s0] = [p!, g!, m!, sAbs].map((t) => Array.from(t.dataSync()));
+    const [p0, g0, m0, s0] = [p, g, m, s].map((t) => Array.from(t.dataSync())) as [
+      number[],
+      number[],
+      number[],
+      number[],
+    ];
     const c = {
       beta1: 0.9,
       beta2: 0.999,
-      stepSize: 0.01 / 0.1,
+      stepSize: 0.1,
       inverseRoot2: 1 / Math.sqrt(1 - 0.999),
       epsilon: 1e-8,
     };
-    simd.kernels.adam(
-      ...([p!, g!, m!, sAbs, out].map((t) => offsetOf(simd, t)) as [number, number, number, number, number]),
-      n,
-      c,
-    );
-    const [outV, mV, sV] = [out, m!, sAbs].map((t) => t.dataSync());
+    const at = (t: tf.Tensor): number => offsetOf(simd, t);
+    simd.kernels.adam(at(p), at(g), at(m), at(s), at(out), n, c);
+    const [outV, mV, sV] = [out.dataSync(), m.dataSync(), s.dataSync()];
     for (let i = 0; i < n; i++) {
       const mi = c.beta1 * m0[i]! + (1 - c.beta1) * g0[i]!;
       const si = c.beta2 * s0[i]! + (1 - c.beta2) * g0[i]! ** 2;
@@ -77,20 +81,32 @@ describe('WebAssembly SIMD kernels', () => {
       expect(sV[i]).toBeCloseTo(si, 6);
       expect(outV[i]).toBeCloseTo(expected, 5);
     }
-    tf.dispose([p!, g!, m!, s!, sAbs, out]);
+    tf.dispose([p, g, m, s, out]);
   });
 
-  it('relu clamps negatives in place and keeps NaN and -0, tail included', () => {
+  // 3 rows of 7 columns: one vector and a tail of 3 per row; NaN and -0 in the data.
+  it.each([
+    { bias: true, relu: true },
+    { bias: true, relu: false },
+    { bias: false, relu: true },
+  ])('biasRelu adds the bias per column and clamps (bias $bias, relu $relu)', ({ bias, relu }) => {
     const simd = simdOf();
-    const input = [...values(9, 5), Number.NaN, -0, -1e-30];
-    const x = tf.tensor1d(input);
-    simd.kernels.relu(offsetOf(simd, x), input.length);
-    const got = Array.from(x.dataSync());
+    const [rows, cols] = [3, 7];
+    const input = values(rows * cols, 5);
+    input[4] = Number.NaN;
+    input[9] = -0;
+    const biasValues = values(cols, 6);
+    const c = tf.tensor2d(input, [rows, cols]);
+    const b = tf.tensor1d(biasValues);
+    simd.kernels.biasRelu(offsetOf(simd, c), bias ? offsetOf(simd, b) : 0, rows, cols, relu);
+    const got = Array.from(c.dataSync());
     input.forEach((v, i) => {
-      if (Number.isNaN(v)) expect(got[i]).toBeNaN();
-      else expect(Object.is(got[i], v < 0 ? 0 : Math.fround(v))).toBe(true);
+      const sum = bias ? Math.fround(Math.fround(v) + Math.fround(biasValues[i % cols]!)) : Math.fround(v);
+      const want = relu && sum < 0 ? 0 : sum;
+      if (Number.isNaN(want)) expect(got[i]).toBeNaN();
+      else expect(Object.is(got[i], want)).toBe(true);
     });
-    x.dispose();
+    tf.dispose([c, b]);
   });
 });
 

@@ -1,7 +1,14 @@
 import type { KernelConfig, KernelFunc, NamedAttrMap, TensorInfo } from '@tensorflow/tfjs-core';
 import { wasmSimd } from '../backend/simd/wasm-simd.js';
 import { backendMemory, type NativeBackendName } from './backend-memory.js';
-import { applyActivation, fillBias, isNativeActivation, rowBroadcast } from './epilogue.js';
+import {
+  applyActivation,
+  fillBias,
+  isNativeActivation,
+  rowBroadcast,
+  type NativeActivation,
+  type RowBroadcast,
+} from './epilogue.js';
 import { planGemm, type GemmPlan } from './gemm-plan.js';
 import type { Sgemm } from './openblas.js';
 
@@ -115,27 +122,43 @@ export function nativeFusedMatMul(ctx: OverrideContext): KernelConfig {
     if (!va || !vb || !vc || (bias && !vBias) || (prelu && !vPrelu)) {
       return fallbackAfterAlloc(ctx, args, out);
     }
-    if (vBias && biasMode) fillBias(vc, vBias, biasMode);
-    runPlan(ctx.sgemm, prepared.plan, [va, vb, vc], vBias ? 1 : 0);
-    const alpha = typeof attrs.leakyreluAlpha === 'number' ? attrs.leakyreluAlpha : 0.2;
-    const simdRelu = activation === 'relu' && ctx.backendName === 'wasm' && reluWithSimd(args.backend, out);
-    if (!simdRelu) applyActivation(vc, activation, { alpha, weights: vPrelu, weightsMode: preluMode });
+    const simd =
+      ctx.backendName === 'wasm' ? simdEpilogue(args.backend, out, bias, biasMode, activation) : null;
+    if (simd) {
+      runPlan(ctx.sgemm, prepared.plan, [va, vb, vc], 0);
+      simd();
+    } else {
+      if (vBias && biasMode) fillBias(vc, vBias, biasMode);
+      runPlan(ctx.sgemm, prepared.plan, [va, vb, vc], vBias ? 1 : 0);
+      const alpha = typeof attrs.leakyreluAlpha === 'number' ? attrs.leakyreluAlpha : 0.2;
+      applyActivation(vc, activation, { alpha, weights: vPrelu, weightsMode: preluMode });
+    }
     ctx.stats.native++;
     return out;
   };
   return { ...ctx.original, kernelFunc };
 }
 
-/** relu over a wasm output in place with the SIMD kernel; false where that kernel is unavailable. */
-function reluWithSimd(backend: unknown, out: TensorInfo): boolean {
+/**
+ * The bias and relu/linear epilogue as one SIMD pass over a wasm output (sgemm then runs with
+ * beta = 0), or null where the kernel does not apply: other activations, a scalar bias, no SIMD.
+ */
+function simdEpilogue(
+  backend: unknown,
+  out: TensorInfo,
+  bias: TensorInfo | undefined,
+  biasMode: RowBroadcast | null,
+  activation: NativeActivation,
+): (() => void) | null {
+  if ((activation !== 'relu' && activation !== 'linear') || (bias && biasMode !== 'row')) return null;
   const simd = wasmSimd(backend);
-  const offset = simd?.offset(out) ?? null;
-  if (simd === null || offset === null) return false;
-  simd.kernels.relu(
-    offset,
-    out.shape.reduce((p, d) => p * d, 1),
-  );
-  return true;
+  const outOffset = simd?.offset(out) ?? null;
+  const biasOffset = bias ? (simd?.offset(bias) ?? null) : 0;
+  if (simd === null || outOffset === null || biasOffset === null) return null;
+  if (!bias && activation === 'linear') return () => {};
+  const cols = out.shape[out.shape.length - 1] ?? 1;
+  const rows = out.shape.reduce((p, d) => p * d, 1) / cols;
+  return () => simd.kernels.biasRelu(outOffset, biasOffset, rows, cols, activation === 'relu');
 }
 
 function fallback(ctx: OverrideContext, args: KernelArgs): TensorInfo | TensorInfo[] {

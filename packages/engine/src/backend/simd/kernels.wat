@@ -76,26 +76,48 @@
         (local.set $n (i32.sub (local.get $n) (i32.const 1)))
         (br $tail))))
 
-  ;; x = max(x, 0) in place, NaN kept (pmax(x, 0) is "x < 0 ? 0 : x", TensorFlow.js' relu).
-  (func (export "relu")
-    (param $x i32) (param $n i32)
-    (local $zero v128)
+  ;; The epilogue of a matmul's [rows, cols] output c, in place, in one pass:
+  ;;   c = c + bias (per column; skipped when bias is 0)   then, when relu ≠ 0, c = max(c, 0)
+  ;; relu keeps NaN (pmax(x, 0) is "x < 0 ? 0 : x", as TensorFlow.js' relu).
+  (func (export "biasRelu")
+    (param $c i32) (param $bias i32) (param $rows i32) (param $cols i32) (param $relu i32)
+    (local $zero v128) (local $v v128) (local $x f32)
+    (local $j i32) (local $b i32) (local $withBias i32)
     (local.set $zero (v128.const f32x4 0 0 0 0))
-    (block $vectorsDone
-      (loop $vectors
-        (br_if $vectorsDone (i32.lt_u (local.get $n) (i32.const 4)))
-        (v128.store (local.get $x) (f32x4.pmax (v128.load (local.get $x)) (local.get $zero)))
-        (local.set $x (i32.add (local.get $x) (i32.const 16)))
-        (local.set $n (i32.sub (local.get $n) (i32.const 4)))
-        (br $vectors)))
-    (block $tailDone
-      (loop $tail
-        (br_if $tailDone (i32.eqz (local.get $n)))
-        (if (f32.lt (f32.load (local.get $x)) (f32.const 0))
-          (then (f32.store (local.get $x) (f32.const 0))))
-        (local.set $x (i32.add (local.get $x) (i32.const 4)))
-        (local.set $n (i32.sub (local.get $n) (i32.const 1)))
-        (br $tail))))
+    (local.set $withBias (i32.ne (local.get $bias) (i32.const 0)))
+    (block $rowsDone
+      (loop $eachRow
+        (br_if $rowsDone (i32.eqz (local.get $rows)))
+        (local.set $j (local.get $cols))
+        (local.set $b (local.get $bias))
+        (block $vectorsDone
+          (loop $vectors
+            (br_if $vectorsDone (i32.lt_u (local.get $j) (i32.const 4)))
+            (local.set $v (v128.load (local.get $c)))
+            (if (local.get $withBias)
+              (then (local.set $v (f32x4.add (local.get $v) (v128.load (local.get $b))))))
+            (if (local.get $relu)
+              (then (local.set $v (f32x4.pmax (local.get $v) (local.get $zero)))))
+            (v128.store (local.get $c) (local.get $v))
+            (local.set $c (i32.add (local.get $c) (i32.const 16)))
+            (local.set $b (i32.add (local.get $b) (i32.const 16)))
+            (local.set $j (i32.sub (local.get $j) (i32.const 4)))
+            (br $vectors)))
+        (block $tailDone
+          (loop $tail
+            (br_if $tailDone (i32.eqz (local.get $j)))
+            (local.set $x (f32.load (local.get $c)))
+            (if (local.get $withBias)
+              (then (local.set $x (f32.add (local.get $x) (f32.load (local.get $b))))))
+            (if (i32.and (local.get $relu) (f32.lt (local.get $x) (f32.const 0)))
+              (then (local.set $x (f32.const 0))))
+            (f32.store (local.get $c) (local.get $x))
+            (local.set $c (i32.add (local.get $c) (i32.const 4)))
+            (local.set $b (i32.add (local.get $b) (i32.const 4)))
+            (local.set $j (i32.sub (local.get $j) (i32.const 1)))
+            (br $tail)))
+        (local.set $rows (i32.sub (local.get $rows) (i32.const 1)))
+        (br $eachRow))))
 
   ;; The backward pass of y = relu(x W + b) for a [rows, cols] output, in one pass:
   ;;   dz = y > 0 ? dy : 0          (the gradient reaching x W + b)

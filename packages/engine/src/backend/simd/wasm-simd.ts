@@ -18,7 +18,8 @@ export interface AdamScalars {
 /** The kernels, taking byte offsets into the backend's memory and element counts. */
 export interface SimdKernels {
   adam(p: number, g: number, m: number, s: number, out: number, n: number, c: AdamScalars): void;
-  relu(x: number, n: number): void;
+  /** c [rows, cols] += bias per column (`bias` 0: none), then relu when `relu`; in place. */
+  biasRelu(c: number, bias: number, rows: number, cols: number, relu: boolean): void;
   /** `biasGrad` 0 skips the bias gradient. */
   reluBackward(dy: number, y: number, dz: number, rows: number, cols: number, biasGrad: number): void;
 }
@@ -32,7 +33,7 @@ export interface WasmSimd {
 
 interface KernelExports {
   adam(...args: number[]): void;
-  relu(x: number, n: number): void;
+  biasRelu(...args: number[]): void;
   reluBackward(...args: number[]): void;
 }
 
@@ -83,7 +84,7 @@ const bind = (backend: WasmBackendLike): WasmSimd | null => {
           c.inverseRoot2,
           c.epsilon,
         ),
-      relu: (x, n) => exports.relu(x, n),
+      biasRelu: (c, bias, rows, cols, relu) => exports.biasRelu(c, bias, rows, cols, relu ? 1 : 0),
       reluBackward: (dy, y, dz, rows, cols, biasGrad) =>
         exports.reluBackward(dy, y, dz, rows, cols, biasGrad),
     },
