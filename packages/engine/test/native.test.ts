@@ -12,6 +12,7 @@ import {
   nativeMatmulStats,
   nativeMatmulStatus,
   type NativeMatmulStatus,
+  withNativeThreads,
 } from '../src/native/index.js';
 
 const wasmDist = path.dirname(createRequire(import.meta.url).resolve('@tensorflow/tfjs-backend-wasm'));
@@ -100,6 +101,19 @@ for (const backend of ['cpu', 'wasm'] as const) {
       await tf.ready();
     });
     afterAll(() => disableNativeMatmul());
+
+    it('lends a fit more BLAS threads for its duration, and takes them back after a failure too', async () => {
+      enableNativeMatmul({ threads: 1 });
+      const inside = await withNativeThreads(2, async () => nativeMatmulStatus()?.threads);
+      expect(inside).toBe(2);
+      expect(nativeMatmulStatus()?.threads).toBe(1);
+      await expect(
+        withNativeThreads(2, async () => {
+          throw new Error('fit failed');
+        }),
+      ).rejects.toThrow('fit failed');
+      expect(nativeMatmulStatus()?.threads).toBe(1);
+    });
 
     it('reports library, core type and the backends it overrides', () => {
       const s = enableNativeMatmul({ threads: 1 });

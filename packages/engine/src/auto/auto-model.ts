@@ -21,7 +21,7 @@ import {
 } from '@nflab/tune';
 import { activeBackend, ensureBackend } from '../backend/backend.js';
 import { NeuralForecast } from '../core/neural-forecast.js';
-import { nativeMatmulStatus } from '../native/enable.js';
+import { nativeMatmulStatus, withNativeThreads } from '../native/enable.js';
 import type { FitOptions, ForecastRow, PredictOptions } from '../core/types.js';
 import type { Freq } from '../data/freq.js';
 import type { ModelId } from '../models/registry.js';
@@ -186,15 +186,18 @@ export class AutoModel {
     this.best = { ...best.params, ...this.setup.fixed };
     this.fitted?.dispose();
     const nf = this.newForecaster(this.best);
-    await nf.fit({
-      df: options.df,
-      ...(options.staticDf ? { staticDf: options.staticDf } : {}),
-      valSize: this.refitWithVal ? valSize : 0,
-      ...(this.options.signal ? { signal: this.options.signal } : {}),
-      ...(this.options.onRefitStep
-        ? { onProgress: ({ model: _model, ...event }) => this.options.onRefitStep?.(event) }
-        : {}),
-    });
+    const refit = () =>
+      nf.fit({
+        df: options.df,
+        ...(options.staticDf ? { staticDf: options.staticDf } : {}),
+        valSize: this.refitWithVal ? valSize : 0,
+        ...(this.options.signal ? { signal: this.options.signal } : {}),
+        ...(this.options.onRefitStep
+          ? { onProgress: ({ model: _model, ...event }) => this.options.onRefitStep?.(event) }
+          : {}),
+      });
+    // Trials ran in workers, one BLAS thread each; the refit runs alone and gets all `cpus`.
+    await (useWorkers ? withNativeThreads(cpus, refit) : refit());
     this.fitted = nf;
   }
 

@@ -159,6 +159,22 @@ export function enableNativeMatmul(options: NativeMatmulOptions = {}): NativeMat
   return status;
 }
 
+/**
+ * Runs `fn` with `threads` BLAS threads and restores the previous count after it settles; runs it
+ * unchanged when the native path is not active. OpenBLAS' count is process-wide: a fit that runs
+ * alone after trials that ran one thread each (AutoModel's refit) gets the cores they shared.
+ */
+export async function withNativeThreads<T>(threads: number, fn: () => Promise<T>): Promise<T> {
+  const previous = installed?.status.threads;
+  if (previous == null || previous === threads) return fn();
+  enableNativeMatmul({ threads });
+  try {
+    return await fn();
+  } finally {
+    if (installed) enableNativeMatmul({ threads: previous });
+  }
+}
+
 /** Restores the reference kernels; a no-op when the native path is not active. */
 export function disableNativeMatmul(): void {
   if (!installed) return;

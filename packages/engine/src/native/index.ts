@@ -3,6 +3,7 @@ export {
   disableNativeMatmul,
   nativeMatmulStatus,
   nativeMatmulStats,
+  withNativeThreads,
   NATIVE_KERNELS,
   type NativeMatmulOptions,
   type NativeMatmulStatus,
