@@ -8,6 +8,8 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
+import { nativeMatmulStatus } from '../native/enable.js';
+import { untransposedMatMul } from './wasm-matmul.js';
 import { lastAxisReverse } from './wasm-reverse.js';
 import { viewSlice } from './wasm-slice.js';
 
@@ -43,12 +45,14 @@ const replace = (name: string, make: (original: KernelConfig) => KernelFunc): vo
 };
 
 /**
- * Installs the shared-storage kernels, the in-place Slice and the last-axis Reverse; call after the
- * wasm backend module loaded (idempotent).
+ * Installs the shared-storage kernels, the in-place Slice, the last-axis Reverse and the
+ * untransposed BatchMatMul; call after the wasm backend module loaded (idempotent).
  */
 export const shareWasmStorage = (): void => {
   replace(tf.Identity, () => sharedIdentity);
   replace(tf.Cast, sharedCast);
   replace(tf.Slice, viewSlice);
   replace(tf.Reverse, lastAxisReverse);
+  // Never over the native kernel (it handles transposes itself); it falls back to this one.
+  if (!nativeMatmulStatus()?.backends.includes('wasm')) replace(tf.BatchMatMul, untransposedMatMul);
 };
