@@ -66,4 +66,29 @@ describe('wasm BatchMatMul with transposed operands', () => {
       tf.registerKernel(transpose);
     }
   });
+
+  // XNNPACK caches its packing of B by tensor id, not shape: one gradient reshaped two ways.
+  it('gives the right products when one tensor is B in two shapes', async () => {
+    const products = async (backend: 'cpu' | 'wasm'): Promise<number[][]> => {
+      await setBackend(backend);
+      return tf.tidy(() => {
+        const gradient = tf.tensor1d(Array.from({ length: 64 }, (_, i) => Math.cos(i)));
+        const x16 = tf.tensor2d(
+          Array.from({ length: 48 }, (_, i) => Math.sin(i)),
+          [16, 3],
+        );
+        const x64 = tf.tensor2d(
+          Array.from({ length: 320 }, (_, i) => Math.sin(i * 0.3)),
+          [64, 5],
+        );
+        return [
+          tf.matMul(x16, tf.reshape(gradient, [16, 4]), true, false),
+          tf.matMul(x64, tf.reshape(gradient, [64, 1]), true, false),
+        ].map((y) => Array.from(y.dataSync()));
+      });
+    };
+    const expected = await products('cpu');
+    const got = await products('wasm');
+    got.forEach((values, k) => values.forEach((v, i) => expect(v).toBeCloseTo(expected[k]![i]!, 4)));
+  });
 });
