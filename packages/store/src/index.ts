@@ -33,6 +33,7 @@ export * from './loto/long-format.js';
 export * from './loto/writer.js';
 export * from './features/build-features.js';
 export { featureColumns, featureDescriptions, DEFAULT_ROLLING_WINDOWS, type FeatureColumns } from './features/feature-sql.js';
+export * from './features/future-calendar.js';
 export { JP_HOLIDAYS_TABLE, refreshHolidayTable, holidayYears, type HolidayRange } from './features/holiday-table.js';
 export * from './catalog.js';
 export * from './panel/roles.js';

@@ -207,14 +207,17 @@ const forecastBeyond = async (
   job: ComputeJob,
   notes: string[],
 ): Promise<ForecastRow[]> => {
-  if (job.data.exog.futr.length > 0) {
+  const future = job.data.future;
+  if (future === null) return nf.predict({ staticDf: job.data.staticRows });
+  if (future.kind === 'unavailable') {
     notes.push(
-      `forecast beyond the data skipped: futr exogenous columns (${job.data.exog.futr.join(', ')}) have no values after the last row; ` +
-        'hold out a test part (test_size) to see forecasts, or use hist/stat exogenous only',
+      `forecast beyond the data skipped: ${future.reason}; ` +
+        'hold out a test part (test_size) to see forecasts, or use calendar, hist or stat exogenous only',
     );
     return [];
   }
-  return nf.predict({ staticDf: job.data.staticRows });
+  notes.push(`forecast beyond the data: ${future.description}`);
+  return nf.predict({ staticDf: job.data.staticRows, futrDf: future.futrDf });
 };
 
 const crossValidate = async (
@@ -262,9 +265,11 @@ export const computeRun = async (job: ComputeJob, hooks: ComputeHooks): Promise<
     if (!job.parent) throw new ConfigError('predict needs the parent run’s saved model');
     const nf = await NeuralForecast.load(job.parent.modelDir);
     fitted = { nf, config: { ...job.parent.config }, validLoss: null };
+    // Models with futr columns need the next draws' calendar values (see future-frame.ts).
+    const futrDf = job.data.future?.kind === 'frame' ? { futrDf: job.data.future.futrDf } : {};
     forecasts = operation.latest_data
-      ? await nf.predict({ df: job.data.columns, staticDf: job.data.staticRows })
-      : await nf.predict();
+      ? await nf.predict({ df: job.data.columns, staticDf: job.data.staticRows, ...futrDf })
+      : await nf.predict(futrDf);
     notes.push(`forecast from ${operation.latest_data ? 'the table’s current rows' : 'the parent’s data'}`);
   } else if (operation.kind === 'cv') {
     if (!job.parent) throw new ConfigError('cv needs the parent run’s configuration');

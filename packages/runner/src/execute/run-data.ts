@@ -8,6 +8,7 @@ import { createHash } from 'node:crypto';
 import { baseModelId, ConfigError, EXOG_KINDS, type ExogKind, type RunSpec } from '@nflab/contracts';
 import { getModelSpec, type Freq, type PanelColumns, type StaticRow } from '@nflab/engine';
 import { loadPanel, type ExogenousMap, type LoadedPanel, type Queryable } from '@nflab/store';
+import { futureFrame, type FutureFrame } from './future-frame.js';
 
 /** Exogenous column names by role, as NeuralForecast's `*_exog_list`. */
 export type ExogLists = Readonly<Record<ExogKind, readonly string[]>>;
@@ -33,6 +34,8 @@ export interface RunData {
   readonly series: readonly RunSeries[];
   /** SHA-256 of the values above (series, ds, y, exogenous and static values). */
   readonly fingerprint: string;
+  /** futr_df of the forecast beyond the last row; null when the model uses no futr columns. */
+  readonly future: FutureFrame | null;
 }
 
 const INTEGER = /^-?\d+$/;
@@ -110,13 +113,15 @@ export const loadRunData = async (db: Queryable, spec: RunSpec): Promise<RunData
   const hash = createHash('sha256');
   for (const name of Object.keys(columns).sort()) hash.update(`${name}\0${JSON.stringify(columns[name])}\0`);
   hash.update(JSON.stringify(staticRows));
+  const series = panel.series.map(({ uniqueId, start, length }) => ({ uniqueId, start, length }));
   return {
     columns: columns as RunData['columns'],
     staticRows,
     exog,
     freq,
-    series: panel.series.map(({ uniqueId, start, length }) => ({ uniqueId, start, length })),
+    series,
     fingerprint: hash.digest('hex'),
+    future: futureFrame({ spec, exog, series, ds, irregular: freq === 'irregular' }),
   };
 };
 

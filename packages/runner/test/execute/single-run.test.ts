@@ -6,6 +6,8 @@ import { mkdir, mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { GAMES } from '@nflab/contracts';
+import { buildFeatures, futureCalendar } from '@nflab/store';
 import { testDbKinds, type TestDb } from '@nflab/store/testing';
 import {
   createRunExecutor,
@@ -160,6 +162,51 @@ describe.each(kinds)('a plain run on %s', (kind) => {
     expect(predictions.rows.length).toBe(4);
     const cvRows = await db.query('SELECT * FROM nf_cv_results WHERE run_id = $1', [cv.runId]);
     expect(cvRows.rows.length).toBe(8);
+  });
+
+  it('forecasts beyond the data with futr calendar columns computed for the next draws', async () => {
+    await buildFeatures(db, { table: 'nf_loto_final' });
+    const futr = ['futr_weekday', 'futr_is_holiday', 'futr_days_since_prev_draw'];
+    const { runId } = await submitRun(db, queue, {
+      table_name: 'nf_loto_final_features',
+      loto: 'loto6',
+      unique_ids: ['N1', 'N2'],
+      model: 'nhits',
+      config: { input_size: 8, mlp_units: [[8, 8]] },
+      h: 2,
+      max_steps: 3,
+      exogenous: { mode: 'explicit', futr_exog_list: futr },
+    });
+    await drain();
+    const run = (
+      await db.query<{ status: string; error_message: string | null; logs: string }>(
+        'SELECT status, error_message, logs FROM nf_model_runs WHERE id = $1',
+        [runId],
+      )
+    ).rows[0];
+    expect(run?.error_message).toBeNull();
+    expect(run?.status).toBe('finished');
+    expect(run?.logs).toContain('forecast beyond the data: futr columns');
+    const last = (
+      await db.query<{ ds: string }>(
+        "SELECT max(ds)::text AS ds FROM nf_loto_final WHERE loto = 'loto6' AND unique_id = 'N1'",
+      )
+    ).rows[0]?.ds as string;
+    const next = futureCalendar({ game: GAMES.loto6, lastDs: last, count: 2, columns: futr }).ds;
+    const predictions = await db.query<{ unique_id: string; ds: string }>(
+      'SELECT unique_id, ds::text AS ds FROM nf_predictions WHERE run_id = $1 ORDER BY unique_id, ds',
+      [runId],
+    );
+    expect(predictions.rows).toEqual(['N1', 'N2'].flatMap((id) => next.map((ds) => ({ unique_id: id, ds }))));
+
+    // Predicting again from the saved model takes the same future calendar.
+    const predict = await submitModelOperation(db, queue, runId, { kind: 'predict' });
+    await drain();
+    const again = await db.query<{ unique_id: string; ds: string }>(
+      'SELECT unique_id, ds::text AS ds FROM nf_predictions WHERE run_id = $1 ORDER BY unique_id, ds',
+      [predict.runId],
+    );
+    expect(again.rows).toEqual(predictions.rows);
   });
 
   it('starts an attempt from a clean slate on disk: files an earlier attempt left do not block or leak', async () => {
