@@ -15,6 +15,7 @@ import {
   ensureBackend,
   NeuralForecast,
   TrialWorkerPool,
+  withNativeThreads,
   type CrossValidationRow,
   type ForecastRow,
   type TrainingEvent,
@@ -252,6 +253,10 @@ export const computeRun = async (job: ComputeJob, hooks: ComputeHooks): Promise<
     const native = enableNativeMatmul({ threads: job.cpus > 1 ? 1 : undefined });
     hooks.onLog(`native matmul: ${native.enabled ? `OpenBLAS ${native.coreType ?? ''}` : native.reason}`);
   }
+  // An Auto search's trials run in workers with one BLAS thread each (set above; the count is
+  // process-wide). Everything else a run computes — plain fits, forecasts, cross-validation — runs
+  // alone on this thread, so it gets all the run's cpus (the Auto refit does so itself).
+  const alone = <T>(compute: () => Promise<T>): Promise<T> => withNativeThreads(job.cpus, compute);
   const notes: string[] = [];
   const sizes = runSizes(job.spec);
   const operation = job.operation;
@@ -273,22 +278,25 @@ export const computeRun = async (job: ComputeJob, hooks: ComputeHooks): Promise<
     notes.push(`forecast from ${operation.latest_data ? 'the table’s current rows' : 'the parent’s data'}`);
   } else if (operation.kind === 'cv') {
     if (!job.parent) throw new ConfigError('cv needs the parent run’s configuration');
-    cv = await crossValidate(
-      job,
-      job.parent.config,
-      {
-        nWindows: operation.n_windows,
-        stepSize: operation.step_size,
-        refit: operation.refit,
-        valSize: sizes.valSize,
-      },
-      hooks,
+    const parentConfig = job.parent.config;
+    cv = await alone(() =>
+      crossValidate(
+        job,
+        parentConfig,
+        {
+          nWindows: operation.n_windows,
+          stepSize: operation.step_size,
+          refit: operation.refit,
+          valSize: sizes.valSize,
+        },
+        hooks,
+      ),
     );
     return {
       modelColumn:
         Object.keys(cv[0] ?? {}).find((k) => !['unique_id', 'ds', 'cutoff', 'y'].includes(k)) ?? '',
       searchSpace: null,
-      config: { ...job.parent.config },
+      config: { ...parentConfig },
       validLoss: null,
       forecasts: [],
       test: [],
@@ -302,33 +310,39 @@ export const computeRun = async (job: ComputeJob, hooks: ComputeHooks): Promise<
     const df = dropSeriesTail(job.data, sizes.testSize);
     if (operation.kind === 'refit') {
       if (!job.parent) throw new ConfigError('refit needs the parent run’s configuration');
-      fitted = await fitFixed(job, job.parent.config, df, sizes.valSize, hooks);
+      const config = job.parent.config;
+      fitted = await alone(() => fitFixed(job, config, df, sizes.valSize, hooks));
     } else if (isAutoModel(job.spec.model)) {
       fitted = await fitAuto(job, df, hooks);
     } else {
-      fitted = await fitFixed(job, plainModelConfig(job.spec, job.data.exog), df, sizes.valSize, hooks);
+      const config = plainModelConfig(job.spec, job.data.exog);
+      fitted = await alone(() => fitFixed(job, config, df, sizes.valSize, hooks));
     }
+    const nf = fitted.nf;
     if (sizes.testSize > 0) {
       // The forecast right after the training data is the first test window's.
-      const rolled = await forecastTestPart(fitted.nf, job, sizes.testSize);
+      const rolled = await alone(() => forecastTestPart(nf, job, sizes.testSize));
       test = rolled.rows;
       forecasts = rolled.first;
       notes.push(`test part: ${sizes.testSize} rows per series held out, ${test.length} rolling forecasts`);
     } else {
-      forecasts = await forecastBeyond(fitted.nf, job, notes);
+      forecasts = await alone(() => forecastBeyond(nf, job, notes));
     }
     const crossValidation = job.spec.cross_validation;
     if (crossValidation !== null) {
-      cv = await crossValidate(
-        job,
-        fitted.config,
-        {
-          nWindows: crossValidation.n_windows,
-          stepSize: crossValidation.step_size,
-          refit: crossValidation.refit,
-          valSize: sizes.valSize,
-        },
-        hooks,
+      const config = fitted.config;
+      cv = await alone(() =>
+        crossValidate(
+          job,
+          config,
+          {
+            nWindows: crossValidation.n_windows,
+            stepSize: crossValidation.step_size,
+            refit: crossValidation.refit,
+            valSize: sizes.valSize,
+          },
+          hooks,
+        ),
       );
     }
     files = await saveModel(fitted.nf, job);
