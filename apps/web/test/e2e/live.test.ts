@@ -106,11 +106,20 @@ describe('web lab live runs in Chromium', () => {
     await page.waitForURL((url) => url.pathname.startsWith('/runs/') && url.pathname !== parentPath);
     const childId = new URL(page.url()).pathname.split('/').pop() ?? '';
     await page.locator(`[data-testid="run-page"][data-run-id="${childId}"]`).waitFor();
+    // Wait for any end, then say which: a failed predict shows its error instead of a timeout.
     await page.waitForFunction(
-      () => document.querySelector('[data-testid="run-status"]')?.getAttribute('data-status') === 'finished',
+      () =>
+        ['finished', 'failed', 'cancelled'].includes(
+          document.querySelector('[data-testid="run-status"]')?.getAttribute('data-status') ?? '',
+        ),
       undefined,
       { timeout: FINISH_TIMEOUT_MS },
     );
+    const child = (await (await page.request.get(`${lab.origin}/api/runs/${childId}`)).json()) as {
+      status: string;
+      error_message: string | null;
+    };
+    expect({ status: child.status, error: child.error_message }).toEqual({ status: 'finished', error: null });
     await page.reload();
     await page.getByTestId('run-tab-forecast').click();
     expect(await canvasInk(page, 'forecast-chart')).toBeGreaterThan(200);
