@@ -1,5 +1,6 @@
 /** Providers, the session gate and the routes. */
 import { Button, Center, Loader, MantineProvider, Stack } from '@mantine/core';
+import { Suspense } from 'react';
 import { BrowserRouter, Navigate, Route, Routes, useLocation } from 'react-router-dom';
 import { AuthProvider, useAuth } from './auth/auth.js';
 import { ErrorState } from './components/AsyncView.js';
@@ -8,11 +9,29 @@ import { I18nProvider, useI18n } from './i18n/i18n.js';
 import { LoginPage } from './pages/login/LoginPage.js';
 import { PAGES } from './pages/registry.js';
 
+/** Shown while a page's code loads (first visit only). */
+const PageLoading = () => {
+  const { t } = useI18n();
+  return (
+    <Center h="50vh">
+      <Loader aria-label={t('state.loading')} />
+    </Center>
+  );
+};
+
 const SignedInRoutes = () => (
   <Routes>
     <Route element={<Layout />}>
       {PAGES.map(({ id, path, component: Page }) => (
-        <Route key={id} path={path} element={<Page />} />
+        <Route
+          key={id}
+          path={path}
+          element={
+            <Suspense fallback={<PageLoading />}>
+              <Page />
+            </Suspense>
+          }
+        />
       ))}
       <Route path="*" element={<Navigate to="/data" replace />} />
     </Route>

@@ -1,32 +1,59 @@
-/** Every page of the app, one line each: its route, and for top-level pages its navigation label. */
-import type { ComponentType } from 'react';
+/**
+ * Every page of the app, one line each: its route, and for top-level pages its navigation label.
+ * Pages load on first visit, each its own chunk (the charts library is shared by the pages that
+ * draw), so the login and the first page do not wait for every page's code.
+ */
+import { lazy, type ComponentType, type LazyExoticComponent } from 'react';
 import type { MessageKey } from '../i18n/dictionary.js';
-import { ComparePage } from './compare/ComparePage.js';
-import { DataPage } from './data/DataPage.js';
-import { HistoryPage } from './history/HistoryPage.js';
-import { RunPage } from './run/RunPage.js';
-import { SweepPage } from './sweep/SweepPage.js';
-import { SweepsPage } from './sweep/SweepsPage.js';
-import { WizardPage } from './wizard/WizardPage.js';
+
+/** A page module's named export as a lazily loaded component. */
+const page = <K extends string>(
+  load: () => Promise<Record<K, ComponentType>>,
+  name: K,
+): LazyExoticComponent<ComponentType> => lazy(() => load().then((module) => ({ default: module[name] })));
 
 /** A routed page. */
 export interface PageEntry {
   readonly id: string;
   readonly path: string;
-  readonly component: ComponentType;
+  readonly component: LazyExoticComponent<ComponentType>;
   /** Shown in the header when set. */
   readonly label?: MessageKey;
 }
 
 /** The routed pages (the login page lives outside the signed-in layout). */
 export const PAGES = [
-  { id: 'data', path: '/data', component: DataPage, label: 'nav.data' },
-  { id: 'wizard', path: '/experiments/new', component: WizardPage, label: 'nav.newExperiment' },
-  { id: 'sweeps', path: '/sweeps', component: SweepsPage, label: 'nav.sweeps' },
-  { id: 'sweep', path: '/sweeps/:id', component: SweepPage },
-  { id: 'history', path: '/runs', component: HistoryPage, label: 'nav.history' },
-  { id: 'compare', path: '/compare', component: ComparePage },
-  { id: 'run', path: '/runs/:id', component: RunPage },
+  {
+    id: 'data',
+    path: '/data',
+    component: page(() => import('./data/DataPage.js'), 'DataPage'),
+    label: 'nav.data',
+  },
+  {
+    id: 'wizard',
+    path: '/experiments/new',
+    component: page(() => import('./wizard/WizardPage.js'), 'WizardPage'),
+    label: 'nav.newExperiment',
+  },
+  {
+    id: 'sweeps',
+    path: '/sweeps',
+    component: page(() => import('./sweep/SweepsPage.js'), 'SweepsPage'),
+    label: 'nav.sweeps',
+  },
+  { id: 'sweep', path: '/sweeps/:id', component: page(() => import('./sweep/SweepPage.js'), 'SweepPage') },
+  {
+    id: 'history',
+    path: '/runs',
+    component: page(() => import('./history/HistoryPage.js'), 'HistoryPage'),
+    label: 'nav.history',
+  },
+  {
+    id: 'compare',
+    path: '/compare',
+    component: page(() => import('./compare/ComparePage.js'), 'ComparePage'),
+  },
+  { id: 'run', path: '/runs/:id', component: page(() => import('./run/RunPage.js'), 'RunPage') },
 ] as const satisfies readonly PageEntry[];
 
 /** Pages listed in the header. */
