@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { setBackend } from '../src/backend/backend.js';
 import { reverseRows } from '../src/backend/wasm-reverse.js';
+import { opOn, type OpResult } from './backend-op-on.js';
 
 type Case = { shape: number[]; dims: number | number[]; dtype: 'float32' | 'int32' };
 
@@ -14,22 +15,10 @@ const CASES: Case[] = [
   { shape: [2, 3, 5], dims: [0, 2], dtype: 'float32' },
 ];
 
-const reverseOn = async (
-  backend: 'cpu' | 'wasm',
-  c: Case,
-): Promise<{ shape: number[]; values: number[] }> => {
-  await setBackend(backend);
-  const n = c.shape.reduce((a, b) => a * b, 1);
-  const x = tf.tensor(
-    Array.from({ length: n }, (_, i) => (c.dtype === 'int32' ? i : i * 0.25 - 2)),
-    c.shape,
-    c.dtype,
+const reverseOn = (backend: 'cpu' | 'wasm', c: Case): Promise<OpResult> =>
+  opOn(backend, { ...c, fill: (i) => (c.dtype === 'int32' ? i : i * 0.25 - 2) }, (x) =>
+    tf.reverse(x, c.dims),
   );
-  const y = tf.reverse(x, c.dims);
-  const result = { shape: y.shape, values: Array.from(y.dataSync()) };
-  tf.dispose([x, y]);
-  return result;
-};
 
 afterAll(async () => {
   await setBackend('cpu');

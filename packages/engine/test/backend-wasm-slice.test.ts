@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { setBackend } from '../src/backend/backend.js';
+import { opOn, type OpResult } from './backend-op-on.js';
 
 type Case = { shape: number[]; begin: number[]; size: number[]; dtype: 'float32' | 'int32' };
 
@@ -14,19 +15,10 @@ const CASES: Case[] = [
 ];
 
 /** Values and shape of `tf.slice` on the given backend. */
-const sliceOn = async (backend: 'cpu' | 'wasm', c: Case): Promise<{ shape: number[]; values: number[] }> => {
-  await setBackend(backend);
-  const n = c.shape.reduce((a, b) => a * b, 1);
-  const x = tf.tensor(
-    Array.from({ length: n }, (_, i) => (c.dtype === 'int32' ? i : i * 0.5 - 3)),
-    c.shape,
-    c.dtype,
+const sliceOn = (backend: 'cpu' | 'wasm', c: Case): Promise<OpResult> =>
+  opOn(backend, { ...c, fill: (i) => (c.dtype === 'int32' ? i : i * 0.5 - 3) }, (x) =>
+    tf.slice(x, c.begin, c.size),
   );
-  const y = tf.slice(x, c.begin, c.size);
-  const result = { shape: y.shape, values: Array.from(y.dataSync()) };
-  tf.dispose([x, y]);
-  return result;
-};
 
 describe('wasm Slice reading the heap in place', () => {
   it.each(CASES)('slices $shape at $begin size $size like the cpu backend', async (c) => {

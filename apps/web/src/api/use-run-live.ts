@@ -32,6 +32,10 @@ const mergeById = <T extends { readonly id: number }>(rows: readonly T[], loaded
   return [...byId.values()].sort((a, b) => a.id - b.id);
 };
 
+/** A run's steps, resource samples and trials as stored now. */
+const loadRows = (runId: string) =>
+  Promise.all([api.stepMetrics(runId), api.resources(runId), api.trials(runId)]);
+
 /** Loads and follows one run; `live: false` loads once and opens no stream (finished runs). */
 export const useRunLive = (runId: string, live: boolean): RunLive => {
   const [steps, setSteps] = useState<readonly StepMetric[]>([]);
@@ -47,7 +51,7 @@ export const useRunLive = (runId: string, live: boolean): RunLive => {
     setResources([]);
     setTrials([]);
     setStatus(undefined);
-    Promise.all([api.stepMetrics(runId), api.resources(runId), api.trials(runId)]).then(
+    loadRows(runId).then(
       ([s, r, t]) => {
         if (!current) return;
         // Events may have arrived while these loaded: keep whichever rows are newer.
@@ -97,8 +101,8 @@ export const useRunLive = (runId: string, live: boolean): RunLive => {
   useEffect(() => {
     if (!live || connection !== 'open') return;
     let current = true;
-    Promise.all([api.run(runId), api.stepMetrics(runId), api.resources(runId), api.trials(runId)]).then(
-      ([run, s, r, t]) => {
+    Promise.all([api.run(runId), loadRows(runId)]).then(
+      ([run, [s, r, t]]) => {
         if (!current) return;
         setStatus(run.status);
         setSteps((rows) => mergeById(rows, s));

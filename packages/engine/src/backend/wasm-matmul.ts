@@ -14,13 +14,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
-
-/** The wasm backend's storage access, read structurally (not in tfjs' public types). */
-interface WasmHeapBackend {
-  makeOutput(shape: number[], dtype: string): TensorInfo;
-  typedArrayFromHeap(info: TensorInfo): Float32Array | Int32Array;
-  disposeData(dataId: object): void;
-}
+import type { WasmHeapBackend } from './wasm-heap.js';
 
 /** Wraps wasm's BatchMatMul so transposed operands are materialised before the product. */
 export const untransposedMatMul =

@@ -5,12 +5,7 @@
  * ~0.05 ms for row copies. Other axes and dtypes run the original kernel.
  */
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
-
-/** The wasm backend's storage access, read structurally (not in tfjs' public types). */
-interface WasmHeapBackend {
-  makeOutput(shape: number[], dtype: 'float32' | 'int32'): TensorInfo;
-  typedArrayFromHeap(info: TensorInfo): Float32Array | Int32Array;
-}
+import type { WasmHeapBackend } from './wasm-heap.js';
 
 /** Writes each length-`cols` row of `x` reversed into `out`. */
 export const reverseRows = (

@@ -5,12 +5,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
-
-/** The wasm backend's storage access, read structurally (not in tfjs' public types). */
-interface WasmHeapBackend {
-  makeOutput(shape: number[], dtype: 'float32' | 'int32'): TensorInfo;
-  typedArrayFromHeap(info: TensorInfo): Float32Array | Int32Array;
-}
+import type { WasmHeapBackend } from './wasm-heap.js';
 
 /** Rows shorter than this are copied element by element: a subarray per row costs more than it saves. */
 const SHORT_ROW = 16;

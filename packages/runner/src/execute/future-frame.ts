@@ -4,7 +4,7 @@
  * game's next draw dates are. Columns of any other kind (a user's own futr column) have no future
  * values, and then the run says why it has no such forecast.
  */
-import { GAMES, type GameId, type RunSpec } from '@nflab/contracts';
+import { GAMES, type GameRules, type RunSpec } from '@nflab/contracts';
 import type { PanelColumns } from '@nflab/engine';
 import { futureCalendar, nonCalendarColumns } from '@nflab/store';
 import type { ExogLists, RunSeries } from './run-data.js';
@@ -36,7 +36,7 @@ export const futureFrame = ({ spec, exog, series, ds, irregular }: FutureFrameIn
       reason: `futr exogenous columns ${unknown.join(', ')} are not calendar features and have no values after the last row`,
     };
   }
-  const game = (GAMES as Partial<Record<string, (typeof GAMES)[GameId]>>)[spec.loto];
+  const game = (GAMES as Partial<Record<string, GameRules>>)[spec.loto];
   if (!game) {
     return {
       kind: 'unavailable',
