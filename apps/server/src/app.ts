@@ -2,9 +2,11 @@ import cookie from '@fastify/cookie';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { Db } from '@nflab/store';
 import { defaultArtifactRoot } from './artifact-files.js';
+import { resolveMaxCombinations } from '@nflab/contracts';
 import { authenticate } from './auth/plugin.js';
 import { errorHandler } from './errors.js';
 import { EventHub } from './events/hub.js';
+import { DEFAULT_BODY_LIMIT, DEFAULT_MAX_JSON_DEPTH, limitJsonDepth } from './json-body.js';
 import { listenForEvents } from './events/listen.js';
 import { DEFAULT_EVENT_RETENTION_DAYS, startMaintenance } from './events/maintenance.js';
 import { ROUTES } from './routes/registry.js';
@@ -38,6 +40,15 @@ export interface ServerOptions {
   readonly workers?: number;
   /** How long running runs may take to finish when the server stops, before they are requeued. @default 30_000 */
   readonly shutdownGraceMs?: number;
+  /**
+   * Most combinations one sweep plan or sweep may form (a 400 past it).
+   * @default $NFLAB_MAX_COMBINATIONS, else DEFAULT_MAX_COMBINATIONS (10,000)
+   */
+  readonly maxCombinations?: number;
+  /** Largest request body in bytes (a 413 past it). @default 1 MiB */
+  readonly bodyLimit?: number;
+  /** Deepest nesting of a JSON body (a 400 past it). @default 64 */
+  readonly maxJsonDepth?: number;
 }
 
 /** Settings the routes read. */
@@ -45,6 +56,8 @@ export interface LabSettings {
   readonly artifactRoot: string;
   /** Worker slots of this server (0 = none). */
   readonly workers: number;
+  /** Most combinations one sweep plan or sweep may form. */
+  readonly maxCombinations: number;
 }
 
 declare module 'fastify' {
@@ -59,11 +72,16 @@ declare module 'fastify' {
 
 /** Builds the lab's HTTP server with every registered route plugin under `/api`, all behind auth. */
 export const buildServer = async (options: ServerOptions): Promise<FastifyInstance> => {
-  const app = Fastify({ logger: options.logger ?? false });
+  const maxCombinations = resolveMaxCombinations(options.maxCombinations, process.env);
+  const app = Fastify({
+    logger: options.logger ?? false,
+    bodyLimit: options.bodyLimit ?? DEFAULT_BODY_LIMIT,
+  });
+  limitJsonDepth(app, options.maxJsonDepth ?? DEFAULT_MAX_JSON_DEPTH);
   app.decorate('db', options.db);
   const artifactRoot = options.artifactRoot ?? defaultArtifactRoot();
   const workerCount = options.workers ?? 0;
-  app.decorate('lab', { artifactRoot, workers: workerCount });
+  app.decorate('lab', { artifactRoot, workers: workerCount, maxCombinations });
   app.decorateRequest('user', null);
   const events = new EventHub(options.db, { pollMs: options.eventPollMs });
   app.decorate('events', events);

@@ -28,6 +28,12 @@ export const errorHandler = (
     return;
   }
   const status = (error as FastifyError).statusCode;
+  if ((error as FastifyError).code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
+    const limit = request.routeOptions.bodyLimit;
+    const message = `body: larger than the ${limit} bytes a request may carry — send a smaller spec`;
+    void reply.status(413).send({ error: { code: 'config', message } } satisfies ErrorBody);
+    return;
+  }
   if (status !== undefined && status >= 400 && status < 500) {
     void reply.status(status).send({ error: { code: 'config', message: error.message } } satisfies ErrorBody);
     return;

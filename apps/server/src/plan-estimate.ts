@@ -16,6 +16,5 @@ const stepsOf = (spec: RunSpec): number => {
   return isAutoModel(spec.model) ? (spec.num_samples + 1) * steps : steps;
 };
 
-/** Estimated seconds to train `specs` one after another. */
-export const estimateSeconds = (specs: readonly RunSpec[]): number =>
-  Math.round(specs.reduce((sum, spec) => sum + stepsOf(spec) * SECONDS_PER_STEP, 0));
+/** Estimated seconds to train one run (unrounded, so a sum of many stays exact). */
+export const runSeconds = (spec: RunSpec): number => stepsOf(spec) * SECONDS_PER_STEP;

@@ -29,9 +29,45 @@ const valueAt = (value: unknown, path: readonly PropertyKey[]): unknown => {
   return current;
 };
 
+/** Longest preview of a value a message quotes. */
+const SHOWN_CHARS = 80;
+/** Nesting a preview descends before writing `…`; keeps the preview's recursion shallow whatever the input. */
+const SHOWN_DEPTH = 4;
+
+/**
+ * A JSON-like preview of `value` in at most {@link SHOWN_CHARS} characters. Not JSON.stringify: that
+ * walks the whole value, so a body nested thousands deep overflowed the stack while a message was built.
+ */
+const preview = (value: unknown, depth: number, budget: { left: number }): string => {
+  if (budget.left <= 0) return '';
+  let text: string;
+  if (value === null || typeof value !== 'object') {
+    text =
+      typeof value === 'string' ? JSON.stringify(value.slice(0, budget.left)) : String(JSON.stringify(value));
+  } else if (depth >= SHOWN_DEPTH) {
+    text = Array.isArray(value) ? '[…]' : '{…}';
+  } else {
+    const parts: string[] = [];
+    const list = Array.isArray(value);
+    const keys = list ? undefined : Object.keys(value);
+    const count = keys === undefined ? (value as unknown[]).length : keys.length;
+    budget.left -= 1;
+    for (let i = 0; i < count && budget.left > 0; i += 1) {
+      const key = keys?.[i];
+      const label = key === undefined ? '' : `${JSON.stringify(key)}:`;
+      budget.left -= label.length + 1;
+      const item = key === undefined ? (value as unknown[])[i] : (value as Record<string, unknown>)[key];
+      parts.push(label + preview(item, depth + 1, budget));
+    }
+    return list ? `[${parts.join(',')}]` : `{${parts.join(',')}}`;
+  }
+  budget.left -= text.length;
+  return text;
+};
+
 const shown = (value: unknown): string => {
-  const text = JSON.stringify(value);
-  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+  const text = preview(value, 0, { left: SHOWN_CHARS });
+  return text.length > SHOWN_CHARS ? `${text.slice(0, SHOWN_CHARS - 3)}...` : text;
 };
 
 interface SchemaNode {
@@ -96,6 +132,9 @@ export const parseInput = <Schema extends z.ZodType>(
 
 type Issue = z.core.$ZodIssue;
 
+/** Nested unions {@link flatten} descends into before it reports the union as zod does. */
+const MAX_UNION_DEPTH = 32;
+
 const isRootTypeMismatch = (issues: readonly Issue[]): boolean =>
   issues.length > 0 && issues.every((issue) => issue.code === 'invalid_type' && issue.path.length === 0);
 
@@ -104,19 +143,21 @@ const isRootTypeMismatch = (issues: readonly Issue[]): boolean =>
  * closest to (the type matched and its problems sit deepest), so `backend: "sklearn"` reports the allowed backends rather
  * than that it is neither a backend nor a list of backends. Paths become absolute.
  */
-const flatten = (issues: readonly Issue[], prefix: readonly PropertyKey[]): Issue[] =>
+const flatten = (issues: readonly Issue[], prefix: readonly PropertyKey[], depth = 0): Issue[] =>
   issues.flatMap((issue): Issue[] => {
     const path = [...prefix, ...issue.path];
-    if (issue.code !== 'invalid_union' || issue.errors.length === 0) return [{ ...issue, path } as Issue];
+    // Unions nest as deep as the schema does, not the value; the cap only guards a recursive schema.
+    if (issue.code !== 'invalid_union' || issue.errors.length === 0 || depth >= MAX_UNION_DEPTH)
+      return [{ ...issue, path } as Issue];
     // The alternative whose problems sit deepest got furthest, so it is the one the user meant.
-    const depth = (branch: readonly Issue[]): number => Math.min(...branch.map((i) => i.path.length));
+    const reach = (branch: readonly Issue[]): number => Math.min(...branch.map((i) => i.path.length));
     const near = issue.errors
       .filter((branch) => !isRootTypeMismatch(branch))
       .reduce<Issue[] | undefined>(
-        (best, branch) => (best === undefined || depth(branch) > depth(best) ? branch : best),
+        (best, branch) => (best === undefined || reach(branch) > reach(best) ? branch : best),
         undefined,
       );
-    if (near !== undefined) return flatten(near, path);
+    if (near !== undefined) return flatten(near, path, depth + 1);
     const expected = issue.errors.flatMap((branch) =>
       branch.map((i) => (i.code === 'invalid_type' ? i.expected : undefined)).filter((e) => e !== undefined),
     );

@@ -106,17 +106,17 @@ describe('expandSweep', () => {
 
   it('refuses a sweep past the combination limit, naming the sizes, before forming any run', () => {
     const many = (n: number) => Array.from({ length: n }, (_, i) => i + 1);
-    expect(() =>
-      expandSweep({
-        ...base,
-        model: 'auto_nhits',
-        h: many(100),
-        num_samples: many(100),
-        random_seed: many(11),
-      }),
-    ).toThrow(
-      'sweep forms 110000 combinations (h 100 × num_samples 100 × random_seed 11); at most 100000 are allowed',
+    const sweep = {
+      ...base,
+      model: 'auto_nhits',
+      h: many(100),
+      num_samples: many(100),
+      random_seed: many(11),
+    };
+    expect(() => expandSweep(sweep)).toThrow(
+      'sweep: forms 110000 combinations (h 100 × num_samples 100 × random_seed 11); at most 10000 are allowed',
     );
+    expect(() => expandSweep(sweep, { maxCombinations: 100_000 })).toThrow('at most 100000 are allowed');
   });
 
   it('throws an InputError naming the field when the sweep itself is invalid', () => {

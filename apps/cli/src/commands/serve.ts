@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import type { Command } from 'commander';
+import { resolveMaxCombinations } from '@nflab/contracts';
 import { buildServer, ensureInitialAdmin } from '@nflab/server';
 import { contextFrom, type GlobalOptions } from '../context.js';
 
@@ -24,9 +25,17 @@ export const serveCommand = (program: Command): void => {
       integer,
       30,
     )
+    .option(
+      '--max-combinations <n>',
+      'most combinations one sweep plan or sweep may form (default: $NFLAB_MAX_COMBINATIONS, else 10000)',
+    )
     .action(
-      async (options: { port: number; host: string; workers: number; grace: number }, command: Command) => {
+      async (
+        options: { port: number; host: string; workers: number; grace: number; maxCombinations?: string },
+        command: Command,
+      ) => {
         const ctx = contextFrom(command);
+        const maxCombinations = resolveMaxCombinations(options.maxCombinations, process.env);
         const { databaseUrl } = command.optsWithGlobals<GlobalOptions>();
         await ctx.withDb(async (db) => {
           const admin = await ensureInitialAdmin(db);
@@ -43,6 +52,7 @@ export const serveCommand = (program: Command): void => {
             artifactRoot: join(ctx.home, 'artifacts'),
             workers: options.workers,
             shutdownGraceMs: options.grace * 1000,
+            maxCombinations,
             ...(url ? { databaseUrl: url } : {}),
           });
           const address = await app.listen({ port: options.port, host: options.host });

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { canonicalJson, TrainingError, type RunSpec } from '@nflab/contracts';
+import { canonicalJson, resolveMaxCombinations, TrainingError, type RunSpec } from '@nflab/contracts';
 import type { SweepPlan } from '@nflab/runner';
 import type { Db } from '@nflab/store';
 import type { CommandContext } from '../context.js';
@@ -86,6 +86,14 @@ const renderPlan = (file: string, plan: SweepPlan): string => {
   return lines.join('\n');
 };
 
+const MAX_COMBINATIONS_HELP =
+  'most combinations the sweep may form (default: $NFLAB_MAX_COMBINATIONS, else 10000)';
+
+/** The `--max-combinations` limit of a command, as every lab process resolves it. */
+const limitOf = (options: { maxCombinations?: string }): { maxCombinations: number } => ({
+  maxCombinations: resolveMaxCombinations(options.maxCombinations, process.env),
+});
+
 /** `nflab sweep …`: preview sweeps before they run. */
 export const sweepCommand = (program: Command): void => {
   const sweep = program.command('sweep').description('sweeps of runs over models, data and settings');
@@ -96,13 +104,17 @@ export const sweepCommand = (program: Command): void => {
       'expand a sweep (or run) spec JSON file: count, every combination, duplicates removed, invalid ones with reasons',
     )
     .option('--no-data', 'skip the checks against the database (tables, series, series lengths)')
-    .action(async (file: string, options: { data: boolean }, command: Command) => {
+    .option('--max-combinations <n>', MAX_COMBINATIONS_HELP)
+    // Unlike the API's paged preview, this prints every combination: it runs on the user's own
+    // machine, within the same combination limit, and its output is meant to be read or piped whole.
+    .action(async (file: string, options: { data: boolean; maxCombinations?: string }, command: Command) => {
       const { out, withDb } = contextFrom(command);
+      const limit = limitOf(options);
       const spec = await readSpecFile(file);
       const { planSweep } = await loadRunner();
       const plan = options.data
-        ? await withDb((db) => planSweep(spec, { db }), { migrate: false })
-        : await planSweep(spec);
+        ? await withDb((db) => planSweep(spec, { db, ...limit }), { migrate: false })
+        : await planSweep(spec, limit);
       out.result(plan, () => renderPlan(file, plan));
     });
 
@@ -115,17 +127,26 @@ export const sweepCommand = (program: Command): void => {
     .option('--name <name>', 'a name for the sweep')
     .option('--retries <n>', 'extra attempts per run after a failure', (v) => Number.parseInt(v, 10), 0)
     .option('--detach', 'only queue the runs; `nflab worker` processes execute them')
+    .option('--max-combinations <n>', MAX_COMBINATIONS_HELP)
     .action(
       async (
         file: string,
-        options: { parallel: number; name?: string; retries: number; detach?: boolean },
+        options: {
+          parallel: number;
+          name?: string;
+          retries: number;
+          detach?: boolean;
+          maxCombinations?: string;
+        },
         command: Command,
       ) => {
         const ctx = contextFrom(command);
+        const limit = limitOf(options);
         const spec = await readSpecFile(file);
         await ctx.withDb(async (db) => {
           const runner = await loadRunner();
           const { sweepId, plan } = await runner.submitSweep(db, new runner.RunQueue(db), spec, {
+            ...limit,
             retries: options.retries,
             ...(options.name !== undefined ? { name: options.name } : {}),
           });
@@ -146,17 +167,20 @@ export const sweepCommand = (program: Command): void => {
     .option('--parallel <n>', 'runs at once in this process', parseParallel, 1)
     .option('--retry-failed', 'requeue every failed run too')
     .option('--detach', 'only requeue; `nflab worker` processes execute them')
+    .option('--max-combinations <n>', MAX_COMBINATIONS_HELP)
     .action(
       async (
         sweepId: string,
-        options: { parallel: number; retryFailed?: boolean; detach?: boolean },
+        options: { parallel: number; retryFailed?: boolean; detach?: boolean; maxCombinations?: string },
         command: Command,
       ) => {
         const ctx = contextFrom(command);
+        const limit = limitOf(options);
         await ctx.withDb(async (db) => {
           const runner = await loadRunner();
           const queue = new runner.RunQueue(db);
           const { added, requeued } = await runner.resumeSweep(db, queue, sweepId, {
+            ...limit,
             retryFailed: options.retryFailed === true,
           });
           ctx.out.info(`sweep ${sweepId}: ${added} run(s) added, ${requeued} requeued`);

@@ -65,7 +65,10 @@ export const runActionRoutes: FastifyPluginAsync = async (app) => {
 
   app.post('/sweeps', editor, async (request, reply) => {
     const { name, spec } = parseInput(startSweepRequestSchema, request.body, 'body');
-    const { sweepId, runIds } = await submitSweep(app.db, queue, spec, name === undefined ? {} : { name });
+    const { sweepId, runIds } = await submitSweep(app.db, queue, spec, {
+      maxCombinations: app.lab.maxCombinations,
+      ...(name === undefined ? {} : { name }),
+    });
     return reply.status(201).send({ sweepId, runIds, count: runIds.length });
   });
 
@@ -76,6 +79,6 @@ export const runActionRoutes: FastifyPluginAsync = async (app) => {
 
   app.post('/sweeps/:id/resume', editor, async (request) => {
     const { id } = parseInput(sweepParamsSchema, request.params, 'path');
-    return resumeSweep(app.db, queue, id);
+    return resumeSweep(app.db, queue, id, { maxCombinations: app.lab.maxCombinations });
   });
 };

@@ -1,5 +1,6 @@
 import type { FastifyPluginAsync } from 'fastify';
 import {
+  checkSweepSize,
   parseInput,
   parseRunSpec,
   parseSweepSpec,
@@ -7,8 +8,8 @@ import {
   specJsonSchemas,
   validateSpecRequestSchema,
 } from '@nflab/contracts';
-import { planSweep } from '@nflab/runner';
-import { estimateSeconds } from '../plan-estimate.js';
+import { planSweepPage } from '@nflab/runner';
+import { runSeconds } from '../plan-estimate.js';
 
 /** Spec JSON Schemas, validation and the sweep plan preview (viewer: nothing is started). */
 export const specRoutes: FastifyPluginAsync = async (app) => {
@@ -18,15 +19,24 @@ export const specRoutes: FastifyPluginAsync = async (app) => {
 
   app.post('/specs/validate', async (request) => {
     const { kind, spec } = parseInput(validateSpecRequestSchema, request.body, 'body');
-    return {
-      valid: true,
-      spec: kind === 'run' ? parseRunSpec(spec, 'body.spec') : parseSweepSpec(spec, 'body.spec'),
-    };
+    if (kind === 'run') return { valid: true, spec: parseRunSpec(spec, 'body.spec') };
+    const sweep = parseSweepSpec(spec, 'body.spec');
+    // A sweep the lab would refuse to plan is not valid here either.
+    checkSweepSize(sweep, app.lab.maxCombinations, 'body.spec');
+    return { valid: true, spec: sweep };
   });
 
+  // Counts every combination but returns one page; planning yields the event loop as it goes.
   app.post('/sweeps/plan', async (request) => {
-    const { spec } = parseInput(planSweepRequestSchema, request.body, 'body');
-    const plan = await planSweep(spec, { db: app.db });
-    return { ...plan, estimatedSeconds: estimateSeconds(plan.runs.map((run) => run.spec)) };
+    const { spec, offset, limit } = parseInput(planSweepRequestSchema, request.body, 'body');
+    let estimatedSeconds = 0;
+    const plan = await planSweepPage(spec, {
+      db: app.db,
+      maxCombinations: app.lab.maxCombinations,
+      offset,
+      limit,
+      onRun: (run) => void (estimatedSeconds += runSeconds(run.spec)),
+    });
+    return { ...plan, estimatedSeconds: Math.round(estimatedSeconds) };
   });
 };

@@ -55,17 +55,45 @@ export const validateSpecRequestSchema = z.object({ kind: z.enum(SPEC_KINDS), sp
 /** `POST /api/specs/validate` response when valid (invalid specs answer 400 with issues). */
 export const validateSpecResponseSchema = z.object({ valid: z.literal(true), spec: specObject });
 
-/** `POST /api/sweeps/plan` body. */
-export const planSweepRequestSchema = z.object({ spec: specObject }).strict();
-/** `POST /api/sweeps/plan` response: what would run, what cannot and why, and a duration estimate. */
+/** Most combinations one page of `POST /api/sweeps/plan` returns. */
+export const PLAN_PAGE_MAX = 500;
+/** Combinations a plan page returns when the request gives no `limit`. */
+export const PLAN_PAGE_DEFAULT = 100;
+
+/**
+ * `POST /api/sweeps/plan` body. The plan is paged: `offset`/`limit` pick the same slice of the
+ * valid runs and of the invalid combinations (both in expansion order), so one request carries
+ * the counts and one page of each.
+ */
+export const planSweepRequestSchema = z
+  .object({
+    spec: specObject,
+    /** Position of the first run (and invalid combination) returned. @default 0 */
+    offset: z.number().int().min(0).default(0),
+    /** Runs (and invalid combinations) returned at most. @default 100 */
+    limit: z.number().int().min(1).max(PLAN_PAGE_MAX).default(PLAN_PAGE_DEFAULT),
+  })
+  .strict();
+/**
+ * `POST /api/sweeps/plan` response: how many combinations the sweep forms, how many would run,
+ * how many cannot and why, one page of each list, and a duration estimate.
+ */
 export const planSweepResponseSchema = z.object({
+  /** Valid, distinct runs: what would start. */
   count: z.number().int(),
+  /** Combinations the sweep forms before duplicates and invalid ones are removed. */
   combinations: z.number().int(),
   duplicatesRemoved: z.number().int(),
+  /** Combinations that cannot run. */
+  invalidCount: z.number().int(),
+  offset: z.number().int(),
+  limit: z.number().int(),
+  /** Valid runs `offset … offset + limit - 1`. */
   runs: z.array(z.object({ index: z.number().int(), fingerprint: z.string(), spec: specObject })),
+  /** Invalid combinations `offset … offset + limit - 1`, each with every reason. */
   invalid: z.array(z.object({ spec: z.unknown(), reasons: z.array(z.string()) })),
   /**
-   * Rough wall-clock seconds for the valid runs one after another: trials × steps × a per-step
+   * Rough wall-clock seconds for ALL the valid runs one after another: trials × steps × a per-step
    * cost measured on the lab's benchmark machine. A guide for the review page, not a promise.
    */
   estimatedSeconds: z.number(),

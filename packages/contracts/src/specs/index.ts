@@ -6,3 +6,4 @@ export * from './parse.js';
 export * from './json-schema.js';
 export * from './canonical-json.js';
 export * from './run-operation.js';
+export * from './sweep-size.js';

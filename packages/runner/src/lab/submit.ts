@@ -35,6 +35,15 @@ const policy = (retry: RetryPolicy): Pick<EnqueueRun, 'maxAttempts' | 'retryDela
   return { maxAttempts: retries + 1, retryDelaySeconds: retry.retryDelaySeconds ?? 0 };
 };
 
+/** The lab's bound on the work one sweep may plan and queue. */
+export interface SizeLimit {
+  /** Most combinations the sweep may form. @default DEFAULT_MAX_COMBINATIONS (10,000) */
+  readonly maxCombinations?: number;
+}
+
+const limitOf = (options: SizeLimit): SizeLimit =>
+  options.maxCombinations === undefined ? {} : { maxCombinations: options.maxCombinations };
+
 const invalidSummary = (plan: SweepPlan): string =>
   plan.invalid
     .slice(0, 5)
@@ -46,9 +55,9 @@ export const submitSweep = async (
   db: Db,
   queue: RunQueue,
   sweep: unknown,
-  options: RetryPolicy & { readonly name?: string } = {},
+  options: RetryPolicy & SizeLimit & { readonly name?: string } = {},
 ): Promise<{ sweepId: string; runIds: string[]; plan: SweepPlan }> => {
-  const plan = await planSweep(sweep, { db });
+  const plan = await planSweep(sweep, { db, ...limitOf(options) });
   if (plan.count === 0) {
     throw new ConfigError(
       `the sweep has no valid run (${plan.invalid.length} invalid combination(s)):\n${invalidSummary(plan)}`,
@@ -121,12 +130,12 @@ export const resumeSweep = async (
   db: Db,
   queue: RunQueue,
   sweepId: string,
-  options: { readonly retryFailed?: boolean } = {},
+  options: SizeLimit & { readonly retryFailed?: boolean } = {},
 ): Promise<{ added: number; requeued: number }> => {
   const { rows } = await db.query<{ spec: unknown }>('SELECT spec FROM nf_sweeps WHERE id = $1', [sweepId]);
   const sweep = rows[0];
   if (!sweep) throw new NotFoundError(`sweep ${sweepId} does not exist`);
-  const plan = await planSweep(sweep.spec, { db });
+  const plan = await planSweep(sweep.spec, { db, ...limitOf(options) });
   const added = await queue.addMissingRuns(
     sweepId,
     plan.runs.map((run) => ({ spec: run.spec, fingerprint: run.fingerprint })),

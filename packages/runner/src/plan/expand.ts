@@ -5,7 +5,8 @@
  * `runs` over the shared fields. `each_unique_id` turns every panel into one run per series.
  */
 import {
-  ConfigError,
+  checkSweepSize,
+  DEFAULT_MAX_COMBINATIONS,
   InputError,
   isUniqueIdAlternatives,
   parseInput,
@@ -42,45 +43,53 @@ const valuesOf = (sweep: SweepSpec, field: string): unknown[] => {
 const withoutUndefined = (input: RunInput): RunInput =>
   Object.fromEntries(Object.entries(input).filter(([, value]) => value !== undefined));
 
-/** Cartesian product of `dims` in order, the last dimension varying fastest. */
-const product = (dims: readonly (readonly [string, readonly unknown[]])[]): RunInput[] =>
-  dims.reduce<RunInput[]>(
-    (partial, [field, values]) =>
-      partial.flatMap((input) => values.map((value) => ({ ...input, [field]: value }))),
-    [{}],
-  );
+/** Cartesian product of `dims` in order, the last dimension varying fastest, one input at a time. */
+function* product(dims: readonly (readonly [string, readonly unknown[]])[]): Generator<RunInput> {
+  if (dims.some(([, values]) => values.length === 0)) return;
+  // An odometer over the value lists: memory stays one input, however many the product holds.
+  const at = dims.map(() => 0);
+  for (;;) {
+    yield Object.fromEntries(dims.map(([field, values], d) => [field, values[at[d] as number]]));
+    let d = dims.length - 1;
+    while (d >= 0 && (at[d] as number) + 1 === (dims[d]?.[1].length as number)) at[d--] = 0;
+    if (d < 0) return;
+    at[d] = (at[d] as number) + 1;
+  }
+}
 
-/** Most combinations one sweep may form; past this a plan would exhaust memory before it helps anyone. */
-export const MAX_SWEEP_COMBINATIONS = 100_000;
+/** Options of the expansion. */
+export interface ExpandOptions {
+  /**
+   * Most combinations the sweep may form; more is a {@link CombinationLimitError} before any is formed.
+   * @default DEFAULT_MAX_COMBINATIONS (10,000)
+   */
+  readonly maxCombinations?: number;
+}
 
-const checkSize = (dims: readonly (readonly [string, readonly unknown[]])[]): void => {
-  const total = dims.reduce((count, [, values]) => count * values.length, 1);
-  if (total <= MAX_SWEEP_COMBINATIONS) return;
-  const sizes = dims
-    .filter(([, values]) => values.length > 1)
-    .map(([field, values]) => `${field} ${values.length}`)
-    .join(' × ');
-  throw new ConfigError(
-    `sweep forms ${total} combinations (${sizes}); at most ${MAX_SWEEP_COMBINATIONS} are allowed — split it or list fewer alternatives`,
-  );
-};
-
-/** Every run-spec input of a parsed sweep, duplicates and invalid ones included, in expansion order. */
-export const expandCombinations = (sweep: SweepSpec): RunInput[] => {
+/**
+ * Every run-spec input of a parsed sweep, duplicates and invalid ones included, in expansion order,
+ * formed one at a time. The size is not checked here: callers check it first with `checkSweepSize`.
+ */
+export function* combinationsOf(sweep: SweepSpec): Generator<RunInput> {
   if (sweep.mode === 'list') {
     const shared = Object.fromEntries(
       RUN_FIELD_NAMES.map((field) => [field, (sweep as Record<string, unknown>)[field]]),
     );
-    return (sweep.runs ?? []).flatMap((run) => {
+    for (const run of sweep.runs ?? []) {
       const merged = withoutUndefined({ ...shared, ...withoutUndefined(run) });
-      return panelsOf(sweep, merged.unique_ids).map((ids) =>
-        withoutUndefined({ ...merged, unique_ids: ids }),
-      );
-    });
+      for (const ids of panelsOf(sweep, merged.unique_ids))
+        yield withoutUndefined({ ...merged, unique_ids: ids });
+    }
+    return;
   }
   const dims = RUN_FIELD_NAMES.map((field) => [field, valuesOf(sweep, field)] as const);
-  checkSize(dims);
-  return product(dims).map(withoutUndefined);
+  for (const input of product(dims)) yield withoutUndefined(input);
+}
+
+/** Every run-spec input of a parsed sweep (at most `maxCombinations`), in expansion order. */
+export const expandCombinations = (sweep: SweepSpec, options: ExpandOptions = {}): RunInput[] => {
+  checkSweepSize(sweep, options.maxCombinations ?? DEFAULT_MAX_COMBINATIONS);
+  return [...combinationsOf(sweep)];
 };
 
 /** One combination that failed the run spec's own checks, with the reasons. */
@@ -108,37 +117,50 @@ export const runSpecProblems = (input: RunInput): { spec?: RunSpec; reasons: str
   }
 };
 
+/** What one combination turned out to be: a new run, a new invalid combination, or a duplicate. */
+export type Combination =
+  | { readonly kind: 'run'; readonly spec: RunSpec; readonly fingerprint: string }
+  | { readonly kind: 'invalid'; readonly entry: InvalidCombination }
+  | { readonly kind: 'duplicate' };
+
 /**
- * Expands a sweep into its runs: parses the sweep (an InputError names each bad field), forms every
- * combination, parses each as a run spec, drops runs whose fingerprint was seen before and sets
- * aside combinations the run spec rejects.
+ * Parses each combination of a sweep as a run spec, in expansion order, and tells runs seen before
+ * (by fingerprint) apart. Holds one fingerprint per distinct combination, never the combinations.
  */
-export const expandSweepDetailed = (input: unknown): Expansion => {
-  const sweep = parseSweepSpec(input);
-  const combinations = expandCombinations(sweep);
+export function* classifyCombinations(sweep: SweepSpec): Generator<Combination> {
   const seen = new Set<string>();
-  const runs: { spec: RunSpec; fingerprint: string }[] = [];
-  const invalid: InvalidCombination[] = [];
-  const invalidSeen = new Set<string>();
-  let duplicatesRemoved = 0;
-  for (const combination of combinations) {
+  for (const combination of combinationsOf(sweep)) {
     const { spec, reasons } = runSpecProblems(combination);
     const fingerprint = fingerprintOf(spec ?? combination);
-    if (seen.has(fingerprint) || invalidSeen.has(fingerprint)) {
-      duplicatesRemoved += 1;
-      continue;
-    }
-    if (spec === undefined) {
-      invalidSeen.add(fingerprint);
-      invalid.push({ spec: combination, reasons });
-    } else {
+    if (seen.has(fingerprint)) yield { kind: 'duplicate' };
+    else {
       seen.add(fingerprint);
-      runs.push({ spec, fingerprint });
+      yield spec === undefined
+        ? { kind: 'invalid', entry: { spec: combination, reasons } }
+        : { kind: 'run', spec, fingerprint };
     }
   }
-  return { runs, combinations: combinations.length, duplicatesRemoved, invalid };
+}
+
+/**
+ * Expands a sweep into its runs: parses the sweep (an InputError names each bad field), refuses it
+ * past `maxCombinations`, forms every combination, parses each as a run spec, drops runs whose
+ * fingerprint was seen before and sets aside combinations the run spec rejects.
+ */
+export const expandSweepDetailed = (input: unknown, options: ExpandOptions = {}): Expansion => {
+  const sweep = parseSweepSpec(input);
+  const { combinations } = checkSweepSize(sweep, options.maxCombinations ?? DEFAULT_MAX_COMBINATIONS);
+  const runs: { spec: RunSpec; fingerprint: string }[] = [];
+  const invalid: InvalidCombination[] = [];
+  let duplicatesRemoved = 0;
+  for (const item of classifyCombinations(sweep)) {
+    if (item.kind === 'duplicate') duplicatesRemoved += 1;
+    else if (item.kind === 'invalid') invalid.push(item.entry);
+    else runs.push({ spec: item.spec, fingerprint: item.fingerprint });
+  }
+  return { runs, combinations, duplicatesRemoved, invalid };
 };
 
 /** The distinct valid run specs of a sweep, in expansion order. */
-export const expandSweep = (input: unknown): RunSpec[] =>
-  expandSweepDetailed(input).runs.map((run) => run.spec);
+export const expandSweep = (input: unknown, options: ExpandOptions = {}): RunSpec[] =>
+  expandSweepDetailed(input, options).runs.map((run) => run.spec);
