@@ -53,6 +53,24 @@ export const limitJsonDepth = (app: FastifyInstance, maxDepth: number): void => 
       );
       return;
     }
-    parse(request, text, done);
+    parse(request, text, (error, value) => {
+      if (error === null) done(null, value);
+      else done(new InputError([{ path: 'body', message: parseProblem(text) }]), undefined);
+    });
   });
+};
+
+/**
+ * Why Fastify's parser refused a body, in words naming the fix: its own errors say only "not
+ * valid JSON", so the text is parsed again (only on this error path) for the position.
+ */
+const parseProblem = (text: string): string => {
+  if (text.trim() === '') return 'empty; send a JSON object';
+  try {
+    JSON.parse(text);
+  } catch (error) {
+    return `not valid JSON (${(error as Error).message}); send one JSON object`;
+  }
+  // Valid JSON that Fastify still refused: prototype poisoning.
+  return 'the keys "__proto__" and "constructor.prototype" are not allowed; remove them';
 };

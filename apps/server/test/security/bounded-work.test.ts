@@ -216,10 +216,18 @@ describe.each(await testDbKinds())('bounded work per request on %s', (kind) => {
     expect(brackets.json().spec.name).toBe(`${'[{'.repeat(90)}"\\`);
   });
 
-  test('a broken JSON body is still a 400', async () => {
+  test('a broken, empty or poisoned JSON body is a 400 naming the body', async () => {
     const response = await post(app, viewer, '/api/sweeps/plan', '{"spec": {');
     expect(response.statusCode).toBe(400);
+    expect(response.json().error.issues[0].path).toBe('body');
+    expect(response.json().error.message).toMatch(/^body: not valid JSON \(.+\); send one JSON object$/);
     const prototype = await post(app, viewer, '/api/sweeps/plan', '{"spec": {"__proto__": {"x": 1}}}');
     expect(prototype.statusCode).toBe(400);
+    expect(prototype.json().error.message).toBe(
+      'body: the keys "__proto__" and "constructor.prototype" are not allowed; remove them',
+    );
+    const empty = await post(app, viewer, '/api/sweeps/plan', '');
+    expect(empty.statusCode).toBe(400);
+    expect(empty.json().error.message).toBe('body: empty; send a JSON object');
   });
 });
