@@ -54,7 +54,9 @@ export const api = {
   models: () => request<ModelInfo[]>('/models'),
   validateSpec: (kind: 'run' | 'sweep', spec: unknown) =>
     request<ValidateResponse>('/specs/validate', { method: 'POST', body: { kind, spec } }),
-  planSweep: (spec: SweepSpecInput) => request<SweepPlan>('/sweeps/plan', { method: 'POST', body: { spec } }),
+  /** One page of a sweep's plan (every count, runs and invalid combinations `offset …` of it). */
+  planSweep: (spec: SweepSpecInput, page: { offset: number; limit: number } = { offset: 0, limit: 100 }) =>
+    request<SweepPlan>('/sweeps/plan', { method: 'POST', body: { spec, ...page } }),
   startSweep: (spec: SweepSpecInput, name?: string) =>
     request<SweepCreated>('/sweeps', { method: 'POST', body: { name, spec } }),
 

@@ -1,4 +1,8 @@
-/** Wizard step 4: what the sweep expands to (count, invalid combinations, estimate), then run it. */
+/**
+ * Wizard step 4: what the sweep expands to (counts, invalid combinations with reasons, estimate),
+ * then run it. The server returns the plan a page at a time; the pager walks the runs and the
+ * invalid combinations together.
+ */
 import { useState } from 'react';
 import {
   Alert,
@@ -6,6 +10,7 @@ import {
   Code,
   Group,
   List,
+  Pagination,
   Paper,
   ScrollArea,
   SimpleGrid,
@@ -33,8 +38,20 @@ const field = (spec: unknown, key: string): string => {
       : String(value);
 };
 
-const PlanView = ({ plan }: { readonly plan: SweepPlan }) => {
+/** Runs (and invalid combinations) per page of the review; the server allows up to 500. */
+const PLAN_PAGE_SIZE = 100;
+
+const PlanView = ({
+  plan,
+  page,
+  onPage,
+}: {
+  readonly plan: SweepPlan;
+  readonly page: number;
+  readonly onPage: (page: number) => void;
+}) => {
   const { t, format } = useI18n();
+  const pages = Math.max(1, Math.ceil(Math.max(plan.count, plan.invalidCount) / PLAN_PAGE_SIZE));
   return (
     <Stack>
       <SimpleGrid cols={{ base: 2, md: 4 }}>
@@ -69,14 +86,14 @@ const PlanView = ({ plan }: { readonly plan: SweepPlan }) => {
           </Text>
         </Paper>
       </SimpleGrid>
-      {plan.invalid.length > 0 && (
+      {plan.invalidCount > 0 && (
         <Alert
           color="orange"
-          title={t('review.invalid', { n: plan.invalid.length })}
+          title={t('review.invalid', { n: plan.invalidCount })}
           data-testid="plan-invalid"
         >
           <List size="sm">
-            {plan.invalid.slice(0, 50).map((entry, index) => (
+            {plan.invalid.map((entry, index) => (
               <List.Item key={index}>
                 <Code>
                   {[
@@ -104,7 +121,7 @@ const PlanView = ({ plan }: { readonly plan: SweepPlan }) => {
             </Table.Tr>
           </Table.Thead>
           <Table.Tbody>
-            {plan.runs.slice(0, 200).map((run) => (
+            {plan.runs.map((run) => (
               <Table.Tr key={run.fingerprint}>
                 <Table.Td>{run.index + 1}</Table.Td>
                 <Table.Td>{field(run.spec, 'model')}</Table.Td>
@@ -117,6 +134,18 @@ const PlanView = ({ plan }: { readonly plan: SweepPlan }) => {
           </Table.Tbody>
         </Table>
       </ScrollArea.Autosize>
+      {pages > 1 && (
+        <Group justify="space-between">
+          <Text size="xs" c="dimmed">
+            {t('review.page', {
+              from: Math.min(plan.count, plan.offset + 1),
+              to: Math.min(plan.count, plan.offset + plan.limit),
+              total: plan.count,
+            })}
+          </Text>
+          <Pagination total={pages} value={page} onChange={onPage} data-testid="plan-pagination" />
+        </Group>
+      )}
     </Stack>
   );
 };
@@ -127,8 +156,10 @@ export const ReviewStep = ({ state }: StepProps) => {
   const canEdit = useCanEdit();
   const navigate = useNavigate();
   const source = currentSpec(state);
-  const plan = useApi(source.ok ? `plan:${JSON.stringify(source.spec)}` : null, () =>
-    api.planSweep(source.ok ? source.spec : {}),
+  const [page, setPage] = useState(1);
+  const offset = (page - 1) * PLAN_PAGE_SIZE;
+  const plan = useApi(source.ok ? `plan:${offset}:${JSON.stringify(source.spec)}` : null, () =>
+    api.planSweep(source.ok ? source.spec : {}, { offset, limit: PLAN_PAGE_SIZE }),
   );
   const [starting, setStarting] = useState<{ error?: unknown; busy: boolean }>({ busy: false });
 
@@ -144,7 +175,7 @@ export const ReviewStep = ({ state }: StepProps) => {
   };
   return (
     <Stack>
-      <AsyncView resource={plan}>{(data) => <PlanView plan={data} />}</AsyncView>
+      <AsyncView resource={plan}>{(data) => <PlanView plan={data} page={page} onPage={setPage} />}</AsyncView>
       <details>
         <summary>{t('review.spec')}</summary>
         <Code block data-testid="review-spec">
