@@ -137,4 +137,43 @@ describe('nflab sweep plan', () => {
     expect(missing.exitCode).toBe(2);
     expect(missing.stderr).toContain('cannot read spec file');
   });
+
+  test('the combination limit: 10,000 by default, --max-combinations or NFLAB_MAX_COMBINATIONS to change it', async () => {
+    const seeds = Array.from({ length: 10_001 }, (_, i) => i);
+    const file = await write('big.json', {
+      loto: 'loto6',
+      unique_ids: ['N1'],
+      model: 'auto_nhits',
+      random_seed: seeds,
+    });
+    const refused = await runCli(['sweep', 'plan', file, '--no-data']);
+    expect(refused.exitCode).toBe(2);
+    expect(refused.stderr).toContain(
+      'sweep: forms 10001 combinations (random_seed 10001); at most 10000 are allowed',
+    );
+    const small = await write('small.json', {
+      loto: 'loto6',
+      unique_ids: ['N1'],
+      model: 'auto_nhits',
+      h: [1, 2, 3],
+    });
+    const option = await runCli(['sweep', 'plan', small, '--no-data', '--max-combinations', '2']);
+    expect(option.exitCode).toBe(2);
+    expect(option.stderr).toContain('forms 3 combinations (h 3); at most 2 are allowed');
+    const before = process.env.NFLAB_MAX_COMBINATIONS;
+    try {
+      process.env.NFLAB_MAX_COMBINATIONS = '2';
+      expect((await runCli(['sweep', 'plan', small, '--no-data'])).stderr).toContain('at most 2 are allowed');
+      expect(
+        (await runCli(['--json', 'sweep', 'plan', small, '--no-data', '--max-combinations', '3'])).exitCode,
+      ).toBe(0);
+      process.env.NFLAB_MAX_COMBINATIONS = 'many';
+      const bad = await runCli(['sweep', 'plan', small, '--no-data']);
+      expect(bad.exitCode).toBe(2);
+      expect(bad.stderr).toContain('NFLAB_MAX_COMBINATIONS: must be an integer ≥ 1');
+    } finally {
+      if (before === undefined) delete process.env.NFLAB_MAX_COMBINATIONS;
+      else process.env.NFLAB_MAX_COMBINATIONS = before;
+    }
+  });
 });
