@@ -3,14 +3,17 @@
  * - server time of the first history page (`GET /api/runs`, 50 rows, total counted) with 100,000
  *   runs in the database, default sort, filtered by status, and sorted by a metric (target < 200 ms);
  * - live-event delay: from a step loss committed to nf_step_metrics to its event parsed by an SSE
- *   client over real HTTP (target < 500 ms).
- * `npx tsx bench/server.ts [--runs N] [--events N]` prints ONE JSON object.
+ *   client over real HTTP (target < 500 ms);
+ * and issue 11's: `/api/health` p99 over real HTTP while four maximal plan requests (the default
+ * combination limit, 10,000 each, checked against the loto6 sample) run at once (target < 100 ms).
+ * `npx tsx bench/server.ts [--runs N] [--events N] [--plans N]` prints ONE JSON object.
  */
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { buildServer, createApiToken, createUser } from '../apps/server/src/index.js';
-import { migrate, openPglite, openPostgres, type Db } from '../packages/store/src/index.js';
+import { DEFAULT_MAX_COMBINATIONS } from '../packages/contracts/src/index.js';
+import { importFile, migrate, openPglite, openPostgres, type Db } from '../packages/store/src/index.js';
 
 const flag = (name: string, fallback: number): number => {
   const i = process.argv.indexOf(`--${name}`);
@@ -18,10 +21,15 @@ const flag = (name: string, fallback: number): number => {
 };
 const RUNS = flag('runs', 100_000);
 const EVENTS = flag('events', 30);
+const PLANS = flag('plans', 4);
+const LOTO6 = new URL('../data/samples/loto6_2000-2020.cp932.csv', import.meta.url).pathname;
 const PG_ADMIN_URL = process.env.NFLAB_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const log = (message: string): void => void console.error(`[server bench] ${message}`);
 const median = (values: number[]): number =>
   [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] as number;
+const quantile = (values: number[], q: number): number =>
+  [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor(values.length * q))] as number;
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** A fresh database of each kind: PGlite in a temp folder, and a new database on the server when one answers. */
 const databases = async (): Promise<{ kind: string; db: Db; url?: string; drop?: () => Promise<void> }[]> => {
@@ -88,6 +96,68 @@ const listen = async (url: string, token: string, onEvent: (event: string, at: n
   return () => controller.abort();
 };
 
+/**
+ * `/api/health` round trips over real HTTP, every 10 ms, while PLANS plan requests of exactly the
+ * default limit run at once: AutoNHITS on N1 × random_seed 1000 × h 10, every combination valid,
+ * so each is parsed, fingerprinted and checked against the registries and the data.
+ */
+const healthUnderPlans = async (address: string, token: string) => {
+  const seeds = Array.from({ length: DEFAULT_MAX_COMBINATIONS / 10 }, (_, i) => i);
+  const spec = {
+    loto: 'loto6',
+    unique_ids: ['N1'],
+    model: 'auto_nhits',
+    num_samples: 1,
+    max_steps: 10,
+    config: { val_check_steps: 5 },
+    random_seed: seeds,
+    h: Array.from({ length: 10 }, (_, i) => i + 1),
+  };
+  const body = JSON.stringify({ spec });
+  const rssBefore = process.memoryUsage().rss;
+  let rssPeak = rssBefore;
+  let planning = true;
+  const plans = Promise.all(
+    Array.from({ length: PLANS }, async () => {
+      const started = performance.now();
+      const response = await fetch(`${address}/api/sweeps/plan`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body,
+      });
+      const text = await response.text();
+      if (response.status !== 200) throw new Error(`plan answered ${response.status}: ${text.slice(0, 200)}`);
+      const plan = JSON.parse(text) as { count: number; combinations: number };
+      if (plan.count !== DEFAULT_MAX_COMBINATIONS) throw new Error(`plan counted ${plan.count} valid runs`);
+      return { ms: performance.now() - started, bytes: text.length };
+    }),
+  ).finally(() => {
+    planning = false;
+  });
+  const latencies: number[] = [];
+  while (planning) {
+    const started = performance.now();
+    const response = await fetch(`${address}/api/health`);
+    await response.text();
+    latencies.push(performance.now() - started);
+    rssPeak = Math.max(rssPeak, process.memoryUsage().rss);
+    await sleep(10);
+  }
+  const done = await plans;
+  return {
+    plans: PLANS,
+    combinations_each: DEFAULT_MAX_COMBINATIONS,
+    request_bytes: body.length,
+    plan_ms_max: Math.max(...done.map((plan) => plan.ms)),
+    response_bytes_max: Math.max(...done.map((plan) => plan.bytes)),
+    health_samples: latencies.length,
+    health_p50_ms: median(latencies),
+    health_p99_ms: quantile(latencies, 0.99),
+    health_max_ms: Math.max(...latencies),
+    rss_growth_mb: Math.round((rssPeak - rssBefore) / 2 ** 20),
+  };
+};
+
 const results = [];
 for (const { kind, db, url, drop } of await databases()) {
   await migrate(db);
@@ -142,6 +212,9 @@ for (const { kind, db, url, drop } of await databases()) {
     await new Promise((resolve) => setTimeout(resolve, 37));
   }
   stop();
+  await importFile(db, { file: LOTO6, game: 'loto6' });
+  const health = await healthUnderPlans(address, token);
+  log(`${kind}: /api/health under ${PLANS} maximal plans ${JSON.stringify(health)}`);
   await app.close();
   await db.close();
   await drop?.();
@@ -152,11 +225,17 @@ for (const { kind, db, url, drop } of await databases()) {
     notify: url !== undefined,
   };
   log(`${kind}: live events ${JSON.stringify(live)}`);
-  results.push({ database: kind, runs: RUNS, history_first_page: history, live_event_delay: live });
+  results.push({
+    database: kind,
+    runs: RUNS,
+    history_first_page: history,
+    live_event_delay: live,
+    health_under_plans: health,
+  });
 }
 console.log(
   JSON.stringify({
-    targets: { history_first_page_ms: 200, live_event_delay_ms: 500 },
+    targets: { history_first_page_ms: 200, live_event_delay_ms: 500, health_p99_under_plans_ms: 100 },
     results,
   }),
 );

@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { CombinationLimitError, parseSweepSpec, sweepSize } from '@nflab/contracts';
 import { combinationsOf, planSweep, planSweepPage } from '@nflab/runner';
+import { nextTurn } from '../src/plan/turns.js';
 
 const base = { loto: 'loto6', unique_ids: ['N1', 'N2'], model: 'auto_nhits' } as const;
 const seq = (n: number, from = 1): number[] => Array.from({ length: n }, (_, i) => i + from);
@@ -122,5 +123,41 @@ describe('planSweepPage', () => {
     expect(page.count).toBe(5000);
     // A planner that never yielded would resolve before the first setImmediate callback.
     expect(turns).toBeGreaterThan(1);
+  });
+});
+
+describe('nextTurn', () => {
+  it('hands turns round: loops that wait take one turn each, in the order they asked', async () => {
+    const order: string[] = [];
+    const loop = async (id: string) => {
+      for (let i = 0; i < 3; i += 1) {
+        await nextTurn();
+        order.push(id);
+      }
+    };
+    await Promise.all([loop('a'), loop('b'), loop('c')]);
+    expect(order.join('')).toBe('abcabcabc');
+  });
+
+  it('hands out one turn per event-loop iteration', async () => {
+    // An immediate that re-queues itself counts iterations: it runs once in each.
+    let iteration = 0;
+    let counting = true;
+    const count = (): void => {
+      iteration += 1;
+      if (counting) setImmediate(count);
+    };
+    setImmediate(count);
+    const turns: number[] = [];
+    const loop = async () => {
+      for (let i = 0; i < 3; i += 1) {
+        await nextTurn();
+        turns.push(iteration);
+      }
+    };
+    await Promise.all([loop(), loop(), loop()]);
+    counting = false;
+    // Loops yielding with their own setImmediate would all run in one iteration: [1, 1, 1, 2, 2, 2, …].
+    expect(new Set(turns).size).toBe(9);
   });
 });

@@ -4,6 +4,7 @@ import type { Queryable } from '@nflab/store';
 import { checkRunAgainstRegistries } from './check-run.js';
 import { createDataChecker } from './check-data.js';
 import { classifyCombinations, type InvalidCombination, type RunInput } from './expand.js';
+import { sliceClock } from './turns.js';
 
 /** One run of a plan. */
 export interface PlannedRun {
@@ -56,20 +57,11 @@ export interface PageOptions extends PlanOptions {
 }
 
 /**
- * Longest stretch the planner computes before it lets other callbacks run. Checking a combination
- * takes tens of microseconds, so a 10,000-combination plan is about a second of CPU; in slices of
- * this length the server still answers a health check within a few of them.
- */
-export const PLAN_SLICE_MS = 10;
-
-const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
-
-/**
  * Plans a sweep one combination at a time and keeps one page: expands it (an InputError when the
  * sweep itself is invalid, a CombinationLimitError past the limit), removes duplicate runs, and
  * counts every combination the run spec, the registries or the data rule out as invalid with
- * reasons. Memory holds one fingerprint per distinct combination plus the page; the event loop is
- * yielded every {@link PLAN_SLICE_MS} ms.
+ * reasons. Memory holds one fingerprint per distinct combination plus the page; the work goes in
+ * slices of a few milliseconds that take turns with other plans and with I/O (see turns.ts).
  */
 export const planSweepPage = async (sweep: unknown, options: PageOptions = {}): Promise<SweepPlanPage> => {
   const parsed = parseSweepSpec(sweep);
@@ -86,12 +78,9 @@ export const planSweepPage = async (sweep: unknown, options: PageOptions = {}): 
     if (invalidCount >= offset && invalidCount < end) invalid.push(entry);
     invalidCount += 1;
   };
-  let sliceStart = performance.now();
+  const clock = sliceClock();
   for (const item of classifyCombinations(parsed)) {
-    if (performance.now() - sliceStart > PLAN_SLICE_MS) {
-      await nextTurn();
-      sliceStart = performance.now();
-    }
+    await clock.pause();
     if (item.kind === 'duplicate') duplicatesRemoved += 1;
     else if (item.kind === 'invalid') addInvalid(item.entry);
     else {
