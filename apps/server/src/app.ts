@@ -1,8 +1,8 @@
 import cookie from '@fastify/cookie';
 import Fastify, { type FastifyInstance } from 'fastify';
+import { resolveMaxCombinations } from '@nflab/contracts';
 import type { Db } from '@nflab/store';
 import { defaultArtifactRoot } from './artifact-files.js';
-import { resolveMaxCombinations } from '@nflab/contracts';
 import { authenticate } from './auth/plugin.js';
 import { errorHandler } from './errors.js';
 import { EventHub } from './events/hub.js';
