@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import type { Command } from 'commander';
 import { buildServer, ensureInitialAdmin } from '@nflab/server';
 import { contextFrom, type GlobalOptions } from '../context.js';
+import { trustProxySetting } from '../trust-proxy.js';
 
 const integer = (value: string): number => Number.parseInt(value, 10);
 
@@ -24,9 +25,24 @@ export const serveCommand = (program: Command): void => {
       integer,
       30,
     )
+    .option(
+      '--trust-proxy [proxies]',
+      'behind a TLS reverse proxy: believe its X-Forwarded-For/-Proto/-Host (Secure cookies, client addresses); ' +
+        'alone trusts any peer, or give the proxy addresses/CIDRs, comma-separated (default: $NFLAB_TRUST_PROXY, else off)',
+    )
     .action(
-      async (options: { port: number; host: string; workers: number; grace: number }, command: Command) => {
+      async (
+        options: {
+          port: number;
+          host: string;
+          workers: number;
+          grace: number;
+          trustProxy?: boolean | string;
+        },
+        command: Command,
+      ) => {
         const ctx = contextFrom(command);
+        const trustProxy = trustProxySetting(options.trustProxy);
         const { databaseUrl } = command.optsWithGlobals<GlobalOptions>();
         await ctx.withDb(async (db) => {
           const admin = await ensureInitialAdmin(db);
@@ -43,6 +59,7 @@ export const serveCommand = (program: Command): void => {
             artifactRoot: join(ctx.home, 'artifacts'),
             workers: options.workers,
             shutdownGraceMs: options.grace * 1000,
+            trustProxy,
             ...(url ? { databaseUrl: url } : {}),
           });
           const address = await app.listen({ port: options.port, host: options.host });

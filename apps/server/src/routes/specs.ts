@@ -12,11 +12,13 @@ import { estimateSeconds } from '../plan-estimate.js';
 
 /** Spec JSON Schemas, validation and the sweep plan preview (viewer: nothing is started). */
 export const specRoutes: FastifyPluginAsync = async (app) => {
-  const schemas = specJsonSchemas();
-  app.get('/schemas/run-spec', async () => schemas['run-spec.schema.json']);
-  app.get('/schemas/sweep-spec', async () => schemas['sweep-spec.schema.json']);
+  const viewer = { config: { access: 'viewer' as const } };
 
-  app.post('/specs/validate', async (request) => {
+  const schemas = specJsonSchemas();
+  app.get('/schemas/run-spec', viewer, async () => schemas['run-spec.schema.json']);
+  app.get('/schemas/sweep-spec', viewer, async () => schemas['sweep-spec.schema.json']);
+
+  app.post('/specs/validate', viewer, async (request) => {
     const { kind, spec } = parseInput(validateSpecRequestSchema, request.body, 'body');
     return {
       valid: true,
@@ -24,7 +26,7 @@ export const specRoutes: FastifyPluginAsync = async (app) => {
     };
   });
 
-  app.post('/sweeps/plan', async (request) => {
+  app.post('/sweeps/plan', viewer, async (request) => {
     const { spec } = parseInput(planSweepRequestSchema, request.body, 'body');
     const plan = await planSweep(spec, { db: app.db });
     return { ...plan, estimatedSeconds: estimateSeconds(plan.runs.map((run) => run.spec)) };
