@@ -4,7 +4,10 @@
  *   runs in the database, default sort, filtered by status, and sorted by a metric (target < 200 ms);
  * - live-event delay: from a step loss committed to nf_step_metrics to its event parsed by an SSE
  *   client over real HTTP (target < 500 ms).
- * `npx tsx bench/server.ts [--runs N] [--events N]` prints ONE JSON object.
+ * And from issue 11, the sign-in throttle: wrong passwords for one username sent back to back for
+ * a minute of wall time, counting how many the server checked (401) rather than refused unchecked
+ * (429) (target ≤ 10 per minute, at the default settings).
+ * `npx tsx bench/server.ts [--runs N] [--events N] [--throttle-seconds S]` prints ONE JSON object.
  */
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -18,6 +21,7 @@ const flag = (name: string, fallback: number): number => {
 };
 const RUNS = flag('runs', 100_000);
 const EVENTS = flag('events', 30);
+const THROTTLE_SECONDS = flag('throttle-seconds', 60);
 const PG_ADMIN_URL = process.env.NFLAB_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const log = (message: string): void => void console.error(`[server bench] ${message}`);
 const median = (values: number[]): number =>
@@ -88,6 +92,41 @@ const listen = async (url: string, token: string, onEvent: (event: string, at: n
   return () => controller.abort();
 };
 
+/** Wrong passwords for one username for `seconds`: how many were checked, per minute. */
+const loginThrottle = async (seconds: number) => {
+  const db = await openPglite(await mkdtemp(path.join(tmpdir(), 'nflab-bench-throttle-')));
+  await migrate(db);
+  await createUser(db, { username: 'target', password: 'the-right-password', role: 'viewer' });
+  const app = await buildServer({ db, webRoot: false });
+  const counts = { checked: 0, refused: 0 };
+  let retryAfter = 0;
+  const end = performance.now() + seconds * 1000;
+  while (performance.now() < end) {
+    const response = await app.inject({
+      method: 'POST',
+      url: '/api/auth/login',
+      payload: { username: 'target', password: `guess-${counts.checked + counts.refused}` },
+    });
+    if (response.statusCode === 401) counts.checked += 1;
+    else if (response.statusCode === 429) {
+      counts.refused += 1;
+      retryAfter = Math.max(retryAfter, Number(response.headers['retry-after']));
+    } else throw new Error(`login answered ${response.statusCode}`);
+  }
+  await app.close();
+  await db.close();
+  const result = {
+    seconds,
+    attempts: counts.checked + counts.refused,
+    checked: counts.checked,
+    refused_429: counts.refused,
+    checked_per_minute: (counts.checked * 60) / seconds,
+    longest_retry_after_s: retryAfter,
+  };
+  log(`login throttle ${JSON.stringify(result)}`);
+  return result;
+};
+
 const results = [];
 for (const { kind, db, url, drop } of await databases()) {
   await migrate(db);
@@ -154,9 +193,11 @@ for (const { kind, db, url, drop } of await databases()) {
   log(`${kind}: live events ${JSON.stringify(live)}`);
   results.push({ database: kind, runs: RUNS, history_first_page: history, live_event_delay: live });
 }
+const throttle = await loginThrottle(THROTTLE_SECONDS);
 console.log(
   JSON.stringify({
-    targets: { history_first_page_ms: 200, live_event_delay_ms: 500 },
+    targets: { history_first_page_ms: 200, live_event_delay_ms: 500, login_checked_per_minute: 10 },
     results,
+    login_throttle: throttle,
   }),
 );
