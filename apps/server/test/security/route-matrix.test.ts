@@ -254,6 +254,47 @@ describe.each(await testDbKinds())('route × spelling × role on %s', (kind) => 
     );
   }, 600_000);
 
+  test('without the web build, a spelling that does not route is a JSON 404, whoever asks', async () => {
+    const apiOnly = await buildServer({ db, webRoot: false });
+    const seen = new Map<string, string | null>();
+    apiOnly.addHook('onResponse', async (request) => {
+      const route = request.is404 ? null : routeKey(request.method, request.routeOptions.url ?? '');
+      seen.set(String(request.headers['x-probe']), route);
+    });
+    try {
+      await apiOnly.listen({ port: 0, host: '127.0.0.1' });
+      const address = apiOnly.server.address();
+      const apiPort = typeof address === 'object' && address !== null ? address.port : 0;
+      const admin = users.get('admin') as SignedIn;
+      const origin = `http://127.0.0.1:${apiPort}`;
+      let probe = 0;
+      let unmatched = 0;
+      for (const route of apiOnly.routeAccess) {
+        for (const spelling of SPELLINGS.filter((s) => !s.routes)) {
+          for (const credentials of [{}, { cookie: admin.cookie, origin }] as Record<string, string>[]) {
+            probe += 1;
+            const target = spelling.spell(concretePath(route.url), apiPort);
+            const headers = { 'x-probe': String(probe), ...credentials };
+            const response = await rawRequest(apiPort, { method: route.method, target, headers });
+            const label = `${route.method} ${target} (${spelling.name})`;
+            const hit = seen.get(String(probe));
+            // Never its own route; another route it may reach (`/api/runs/` is `/api/runs/:id` with
+            // an empty id), and then that route's check answers, as the matrix above asserts.
+            expect(hit, label).not.toBe(routeKey(route.method, route.url));
+            if (hit !== null) continue;
+            unmatched += 1;
+            expect(response.status, label).toBe(404);
+            if (route.method !== 'HEAD')
+              expect(JSON.parse(response.body).error.code, label).toBe('not_found');
+          }
+        }
+      }
+      expect(unmatched).toBeGreaterThan(probe * 0.8);
+    } finally {
+      await apiOnly.close();
+    }
+  });
+
   test('the reported bypass is closed: POST /%61pi/users without credentials creates nobody', async () => {
     for (const target of ['/%61pi/users', `http://127.0.0.1:${port}/%61pi/users`, '/api/u%73ers']) {
       const response = await rawRequest(port, {
