@@ -5,8 +5,11 @@
  * - live-event delay: from a step loss committed to nf_step_metrics to its event parsed by an SSE
  *   client over real HTTP (target < 500 ms);
  * and issue 11's: `/api/health` p99 over real HTTP while four maximal plan requests (the default
- * combination limit, 10,000 each, checked against the loto6 sample) run at once (target < 100 ms).
- * `npx tsx bench/server.ts [--runs N] [--events N] [--plans N]` prints ONE JSON object.
+ * combination limit, 10,000 each, checked against the loto6 sample) run at once (target < 100 ms);
+ * and the sign-in throttle: wrong passwords for one username sent back to back for a minute of
+ * wall time, counting how many the server checked (401) rather than refused unchecked (429)
+ * (target ≤ 10 per minute, at the default settings).
+ * `npx tsx bench/server.ts [--runs N] [--events N] [--plans N] [--throttle-seconds S]` prints ONE JSON object.
  */
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -23,6 +26,7 @@ const RUNS = flag('runs', 100_000);
 const EVENTS = flag('events', 30);
 const PLANS = flag('plans', 4);
 const LOTO6 = new URL('../data/samples/loto6_2000-2020.cp932.csv', import.meta.url).pathname;
+const THROTTLE_SECONDS = flag('throttle-seconds', 60);
 const PG_ADMIN_URL = process.env.NFLAB_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const log = (message: string): void => void console.error(`[server bench] ${message}`);
 const median = (values: number[]): number =>
@@ -158,6 +162,41 @@ const healthUnderPlans = async (address: string, token: string) => {
   };
 };
 
+/** Wrong passwords for one username for `seconds`: how many were checked, per minute. */
+const loginThrottle = async (seconds: number) => {
+  const db = await openPglite(await mkdtemp(path.join(tmpdir(), 'nflab-bench-throttle-')));
+  await migrate(db);
+  await createUser(db, { username: 'target', password: 'the-right-password', role: 'viewer' });
+  const app = await buildServer({ db, webRoot: false });
+  const counts = { checked: 0, refused: 0 };
+  let retryAfter = 0;
+  const end = performance.now() + seconds * 1000;
+  while (performance.now() < end) {
+    const response = await app.inject({
+      method: 'POST',
+      url: '/api/auth/login',
+      payload: { username: 'target', password: `guess-${counts.checked + counts.refused}` },
+    });
+    if (response.statusCode === 401) counts.checked += 1;
+    else if (response.statusCode === 429) {
+      counts.refused += 1;
+      retryAfter = Math.max(retryAfter, Number(response.headers['retry-after']));
+    } else throw new Error(`login answered ${response.statusCode}`);
+  }
+  await app.close();
+  await db.close();
+  const result = {
+    seconds,
+    attempts: counts.checked + counts.refused,
+    checked: counts.checked,
+    refused_429: counts.refused,
+    checked_per_minute: (counts.checked * 60) / seconds,
+    longest_retry_after_s: retryAfter,
+  };
+  log(`login throttle ${JSON.stringify(result)}`);
+  return result;
+};
+
 const results = [];
 for (const { kind, db, url, drop } of await databases()) {
   await migrate(db);
@@ -233,9 +272,16 @@ for (const { kind, db, url, drop } of await databases()) {
     health_under_plans: health,
   });
 }
+const throttle = await loginThrottle(THROTTLE_SECONDS);
 console.log(
   JSON.stringify({
-    targets: { history_first_page_ms: 200, live_event_delay_ms: 500, health_p99_under_plans_ms: 100 },
+    targets: {
+      history_first_page_ms: 200,
+      live_event_delay_ms: 500,
+      health_p99_under_plans_ms: 100,
+      login_checked_per_minute: 10,
+    },
     results,
+    login_throttle: throttle,
   }),
 );

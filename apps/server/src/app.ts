@@ -3,6 +3,8 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { resolveMaxCombinations } from '@nflab/contracts';
 import type { Db } from '@nflab/store';
 import { defaultArtifactRoot } from './artifact-files.js';
+import { requireAccess, type DeclaredRoute } from './auth/access.js';
+import { LoginThrottle, type LoginThrottleOptions } from './auth/login-throttle.js';
 import { authenticate } from './auth/plugin.js';
 import { errorHandler } from './errors.js';
 import { EventHub } from './events/hub.js';
@@ -10,6 +12,7 @@ import { DEFAULT_BODY_LIMIT, DEFAULT_MAX_JSON_DEPTH, limitJsonDepth } from './js
 import { listenForEvents } from './events/listen.js';
 import { DEFAULT_EVENT_RETENTION_DAYS, startMaintenance } from './events/maintenance.js';
 import { ROUTES } from './routes/registry.js';
+import { registerSecurityHeaders } from './security-headers.js';
 import { defaultWebRoot, serveWeb } from './web.js';
 import { startServerWorkers } from './workers.js';
 
@@ -49,6 +52,17 @@ export interface ServerOptions {
   readonly bodyLimit?: number;
   /** Deepest nesting of a JSON body (a 400 past it). @default 64 */
   readonly maxJsonDepth?: number;
+  /**
+   * Trust X-Forwarded-For/-Proto/-Host from a reverse proxy (Fastify's `trustProxy`): true for
+   * any peer, or a comma-separated list of the proxies' addresses/CIDRs (`127.0.0.1,10.0.0.0/8`,
+   * or proxy-addr's names `loopback`, `uniquelocal`). Then the client's address (sign-in throttle,
+   * sessions) and protocol (session cookies are Secure behind TLS; the CSRF check's own origin)
+   * are what the proxy reports. Leave it off when clients reach the server directly: they could
+   * forge those headers. @default false
+   */
+  readonly trustProxy?: boolean | string;
+  /** Sign-in throttling; see {@link LoginThrottleOptions} for each default. @default DEFAULT_LOGIN_THROTTLE */
+  readonly loginThrottle?: LoginThrottleOptions;
 }
 
 /** Settings the routes read. */
@@ -67,17 +81,29 @@ declare module 'fastify' {
     readonly lab: LabSettings;
     /** The live-event reader shared by every SSE client. */
     readonly events: EventHub;
+    /** Failed sign-ins per username and address, and their lockouts. */
+    readonly loginThrottle: LoginThrottle;
+    /** Every route and who may call it, as declared (filled while routes register). */
+    readonly routeAccess: readonly DeclaredRoute[];
   }
 }
 
-/** Builds the lab's HTTP server with every registered route plugin under `/api`, all behind auth. */
+/**
+ * Builds the lab's HTTP server with every registered route plugin under `/api`. Each route
+ * declares who may call it; the guard checks the matched route's declaration on every request.
+ */
 export const buildServer = async (options: ServerOptions): Promise<FastifyInstance> => {
   const maxCombinations = resolveMaxCombinations(options.maxCombinations, process.env);
   const app = Fastify({
     logger: options.logger ?? false,
     bodyLimit: options.bodyLimit ?? DEFAULT_BODY_LIMIT,
+    trustProxy: options.trustProxy ?? false,
   });
   limitJsonDepth(app, options.maxJsonDepth ?? DEFAULT_MAX_JSON_DEPTH);
+  const routeAccess: DeclaredRoute[] = [];
+  app.addHook('onRoute', requireAccess(routeAccess));
+  app.decorate('routeAccess', routeAccess);
+  app.decorate('loginThrottle', new LoginThrottle(options.loginThrottle));
   app.decorate('db', options.db);
   const artifactRoot = options.artifactRoot ?? defaultArtifactRoot();
   const workerCount = options.workers ?? 0;
@@ -107,6 +133,7 @@ export const buildServer = async (options: ServerOptions): Promise<FastifyInstan
     await workers?.stop(options.shutdownGraceMs ?? 30_000);
   });
   app.setErrorHandler(errorHandler);
+  await registerSecurityHeaders(app);
   await app.register(cookie);
   app.addHook('onRequest', authenticate);
   for (const route of Object.values(ROUTES)) await app.register(route, { prefix: '/api' });

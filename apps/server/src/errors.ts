@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { InputError, isLabError, type InputIssue } from '@nflab/contracts';
+import { TooManyAttemptsError } from './auth/errors.js';
 
 /** The body of every error response. */
 export interface ErrorBody {
@@ -24,6 +25,8 @@ export const errorHandler = (
   if (isLabError(error)) {
     const issues = error instanceof InputError ? { issues: error.issues } : {};
     const body: ErrorBody = { error: { code: error.code, message: error.message, ...issues } };
+    if (error instanceof TooManyAttemptsError)
+      void reply.header('retry-after', String(error.retryAfterSeconds));
     void reply.status(error.status).send(body);
     return;
   }

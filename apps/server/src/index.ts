@@ -11,3 +11,5 @@ export {
 } from './auth/users.js';
 export { createApiToken, type NewApiToken } from './auth/api-tokens.js';
 export { SESSION_COOKIE, type RouteAccess } from './auth/plugin.js';
+export { ROUTE_ACCESS, type DeclaredRoute } from './auth/access.js';
+export { DEFAULT_LOGIN_THROTTLE, type LoginThrottleOptions } from './auth/login-throttle.js';

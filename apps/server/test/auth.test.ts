@@ -4,7 +4,7 @@ import { openTestDb, testDbKinds, type TestDb } from '@nflab/store/testing';
 import { buildServer } from '../src/app.js';
 import { createUser, ensureInitialAdmin } from '../src/auth/users.js';
 import { verifyPassword } from '../src/auth/password.js';
-import { signIn, type SignedIn } from './sign-in.js';
+import { SAME_ORIGIN, signIn, type SignedIn } from './sign-in.js';
 
 const UNAUTHENTICATED = {
   error: {
@@ -32,13 +32,19 @@ describe.each(await testDbKinds())('auth on %s', (kind) => {
     await db.close();
   });
 
-  test('health, readiness and login need no session; everything else answers 401 without one', async () => {
+  test('health, readiness and login need no session; every other route answers 401 without one', async () => {
     expect((await app.inject('/api/health')).statusCode).toBe(200);
-    for (const url of ['/api/auth/me', '/api/data/tables', '/api/users', '/api/no-such-route']) {
+    for (const url of ['/api/auth/me', '/api/data/tables', '/api/users']) {
       const response = await app.inject(url);
       expect(response.statusCode, url).toBe(401);
       expect(response.json(), url).toEqual(UNAUTHENTICATED);
     }
+    // An unknown path is no route's business: 404 for everyone, signed in or not.
+    const unknown = await app.inject('/api/no-such-route');
+    expect(unknown.statusCode).toBe(404);
+    expect(unknown.json()).toEqual({
+      error: { code: 'not_found', message: 'no route GET /api/no-such-route' },
+    });
     const forged = await app.inject({
       url: '/api/auth/me',
       headers: { cookie: 'nflab_session=nfl_s_forged' },
@@ -69,7 +75,11 @@ describe.each(await testDbKinds())('auth on %s', (kind) => {
     expect(me.json()).toEqual({ user: login.json().user });
     const stored = await db.query<{ id: string }>('SELECT id FROM nf_sessions');
     expect(stored.rows.map((row) => row.id)).not.toContain(cookie.split('=')[1]);
-    const logout = await app.inject({ method: 'POST', url: '/api/auth/logout', headers: { cookie } });
+    const logout = await app.inject({
+      method: 'POST',
+      url: '/api/auth/logout',
+      headers: { cookie, origin: SAME_ORIGIN },
+    });
     expect(logout.statusCode).toBe(204);
     expect((await app.inject({ url: '/api/auth/me', headers: { cookie } })).statusCode).toBe(401);
   });
@@ -112,7 +122,7 @@ describe.each(await testDbKinds())('auth on %s', (kind) => {
     const created = await app.inject({
       method: 'POST',
       url: '/api/auth/tokens',
-      headers: { cookie: viewer.cookie },
+      headers: { cookie: viewer.cookie, origin: SAME_ORIGIN },
       payload: { name: 'laptop' },
     });
     expect(created.statusCode).toBe(201);
@@ -133,13 +143,13 @@ describe.each(await testDbKinds())('auth on %s', (kind) => {
     const again = await app.inject({
       method: 'DELETE',
       url: `/api/auth/tokens/${id}`,
-      headers: { cookie: admin.cookie },
+      headers: { cookie: admin.cookie, origin: SAME_ORIGIN },
     });
     expect(again.statusCode).toBe(204);
     const missing = await app.inject({
       method: 'DELETE',
       url: '/api/auth/tokens/00000000-0000-4000-8000-000000000000',
-      headers: { cookie: viewer.cookie },
+      headers: { cookie: viewer.cookie, origin: SAME_ORIGIN },
     });
     expect(missing.statusCode).toBe(404);
   });
@@ -150,7 +160,7 @@ describe.each(await testDbKinds())('auth on %s', (kind) => {
     expect(forbidden.json()).toEqual({
       error: { code: 'forbidden', message: 'this needs the admin role; you are signed in as viewer' },
     });
-    const headers = { cookie: admin.cookie };
+    const headers = { cookie: admin.cookie, origin: SAME_ORIGIN };
     const created = await app.inject({
       method: 'POST',
       url: '/api/users',

@@ -7,7 +7,7 @@ import { buildServer } from '../src/app.js';
 import { missingDrawDays } from '../src/data/profile.js';
 import { documentedRoutes } from '../src/openapi.js';
 import { GAMES } from '@nflab/contracts';
-import { signIn } from './sign-in.js';
+import { SAME_ORIGIN, signIn } from './sign-in.js';
 
 const LOTO6 = new URL('../../../data/samples/loto6_2000-2020.cp932.csv', import.meta.url).pathname;
 
@@ -33,7 +33,12 @@ describe.each(await testDbKinds())('data panel/profile, models, specs, plan and 
     const { cookie } = await signIn(db, 'viewer');
     get = (url) => app.inject({ url, headers: { cookie } });
     post = (url, payload) =>
-      app.inject({ method: 'POST', url, headers: { cookie }, payload: payload as object });
+      app.inject({
+        method: 'POST',
+        url,
+        headers: { cookie, origin: SAME_ORIGIN },
+        payload: payload as object,
+      });
   });
   afterAll(async () => {
     await app.close();

@@ -3,7 +3,7 @@ import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { importFile } from '@nflab/store';
 import { openTestDb, testDbKinds, type TestDb } from '@nflab/store/testing';
 import { buildServer } from '../src/app.js';
-import { signIn } from './sign-in.js';
+import { SAME_ORIGIN, signIn } from './sign-in.js';
 
 const LOTO6 = new URL('../../../data/samples/loto6_2000-2020.cp932.csv', import.meta.url).pathname;
 const RUN = { loto: 'loto6', unique_ids: ['N1'], model: 'nhits', config: { input_size: 8 }, max_steps: 5 };
@@ -27,7 +27,7 @@ describe.each(await testDbKinds())('write routes on %s', (kind) => {
         app.inject({
           method: 'POST',
           url,
-          headers: { cookie },
+          headers: { cookie, origin: SAME_ORIGIN },
           ...(payload === undefined ? {} : { payload: payload as object }),
         });
     asViewer = poster((await signIn(db, 'viewer')).cookie);

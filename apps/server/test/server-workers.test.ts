@@ -11,7 +11,7 @@ import type { FastifyInstance } from 'fastify';
 import { importFile } from '@nflab/store';
 import { openTestDb, type TestDb } from '@nflab/store/testing';
 import { buildServer } from '../src/index.js';
-import { signIn } from './sign-in.js';
+import { SAME_ORIGIN, signIn } from './sign-in.js';
 
 const SAMPLE = fileURLToPath(new URL('../../../data/samples/loto6_2000-2020.cp932.csv', import.meta.url));
 
@@ -39,7 +39,7 @@ describe('a server with a worker slot', () => {
     const posted = await app.inject({
       method: 'POST',
       url: '/api/sweeps',
-      headers: { cookie },
+      headers: { cookie, origin: SAME_ORIGIN },
       payload: {
         spec: {
           loto: 'loto6',

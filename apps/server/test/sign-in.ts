@@ -7,6 +7,12 @@ import { createUser } from '../src/auth/users.js';
 
 let counter = 0;
 
+/**
+ * The Origin header a browser page of the server sends (inject's default Host is localhost:80):
+ * cookie-authenticated POST/PATCH/DELETE need it to pass the CSRF check.
+ */
+export const SAME_ORIGIN = 'http://localhost';
+
 /** A signed-in user: their id and the `cookie` header value to send. */
 export interface SignedIn {
   readonly userId: string;

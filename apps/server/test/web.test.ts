@@ -44,9 +44,11 @@ describe('web build and unknown routes', () => {
     expect(deep.body).toContain('id="root"');
   });
 
-  test('unknown API paths are JSON errors (401 before sign-in, 404 after), never the page', async () => {
+  test('unknown API paths are JSON 404s, signed in or not, never the page', async () => {
     for (const app of [web, apiOnly]) {
-      expect((await app.inject('/api/nope')).json().error.code).toBe('unauthenticated');
+      const anonymous = await app.inject('/api/nope');
+      expect(anonymous.statusCode).toBe(404);
+      expect(anonymous.json()).toEqual({ error: { code: 'not_found', message: 'no route GET /api/nope' } });
       const missing = await app.inject({ url: '/api/nope?x=1', headers: { cookie } });
       expect(missing.statusCode).toBe(404);
       expect(missing.json()).toEqual({ error: { code: 'not_found', message: 'no route GET /api/nope' } });

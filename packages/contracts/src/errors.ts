@@ -5,6 +5,8 @@ export const ERROR_CODES = {
   conflict: 409,
   unauthenticated: 401,
   forbidden: 403,
+  cross_origin: 403,
+  rate_limited: 429,
   training: 422,
   store: 500,
   internal: 500,

@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { resolveMaxCombinations } from '@nflab/contracts';
 import { buildServer, ensureInitialAdmin } from '@nflab/server';
 import { contextFrom, type GlobalOptions } from '../context.js';
+import { trustProxySetting } from '../trust-proxy.js';
 
 const integer = (value: string): number => Number.parseInt(value, 10);
 
@@ -29,13 +30,26 @@ export const serveCommand = (program: Command): void => {
       '--max-combinations <n>',
       'most combinations one sweep plan or sweep may form (default: $NFLAB_MAX_COMBINATIONS, else 10000)',
     )
+    .option(
+      '--trust-proxy [proxies]',
+      'behind a TLS reverse proxy: believe its X-Forwarded-For/-Proto/-Host (Secure cookies, client addresses); ' +
+        'alone trusts any peer, or give the proxy addresses/CIDRs, comma-separated (default: $NFLAB_TRUST_PROXY, else off)',
+    )
     .action(
       async (
-        options: { port: number; host: string; workers: number; grace: number; maxCombinations?: string },
+        options: {
+          port: number;
+          host: string;
+          workers: number;
+          grace: number;
+          maxCombinations?: string;
+          trustProxy?: boolean | string;
+        },
         command: Command,
       ) => {
         const ctx = contextFrom(command);
         const maxCombinations = resolveMaxCombinations(options.maxCombinations, process.env);
+        const trustProxy = trustProxySetting(options.trustProxy);
         const { databaseUrl } = command.optsWithGlobals<GlobalOptions>();
         await ctx.withDb(async (db) => {
           const admin = await ensureInitialAdmin(db);
@@ -53,6 +67,7 @@ export const serveCommand = (program: Command): void => {
             workers: options.workers,
             shutdownGraceMs: options.grace * 1000,
             maxCombinations,
+            trustProxy,
             ...(url ? { databaseUrl: url } : {}),
           });
           const address = await app.listen({ port: options.port, host: options.host });

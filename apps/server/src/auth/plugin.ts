@@ -1,50 +1,43 @@
 /**
- * Authentication for every `/api` route: a session cookie or a bearer token identifies the user,
- * and the route's `access` (its Fastify `config`) says which role it needs.
+ * The guard in front of every route: a session cookie or a bearer token identifies the user, and
+ * the matched route's declared `access` (see access.ts) says which role it needs. Whatever the URL
+ * looks like, the decision follows the route the router picked.
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { UserDto, UserRole } from '@nflab/contracts';
+import type { UserDto } from '@nflab/contracts';
 import { tokenUser } from './api-tokens.js';
+import { bearerOf, SESSION_COOKIE, sessionCookieOf } from './credentials.js';
 import { ForbiddenError, UnauthenticatedError } from './errors.js';
 import { roleAllows } from './roles.js';
+import { requireSameOrigin } from './same-origin.js';
 import { sessionUser } from './sessions.js';
 
-/** Name of the session cookie. */
-export const SESSION_COOKIE = 'nflab_session';
-
-/** Who may call a route: anyone (`public`) or a signed-in user with at least this role. */
-export type RouteAccess = 'public' | UserRole;
+export type { RouteAccess } from './access.js';
+export { SESSION_COOKIE };
 
 declare module 'fastify' {
-  interface FastifyContextConfig {
-    /** Who may call the route. @default 'viewer' */
-    access?: RouteAccess;
-  }
   interface FastifyRequest {
     /** The signed-in user; null on public routes and web assets. */
     user: UserDto | null;
   }
 }
 
-const bearerOf = (request: FastifyRequest): string | undefined => {
-  const header = request.headers.authorization;
-  const match = header === undefined ? null : /^Bearer\s+(\S+)$/i.exec(header);
-  return match?.[1];
-};
-
 const userOf = async (request: FastifyRequest): Promise<UserDto | undefined> => {
   const bearer = bearerOf(request);
   if (bearer !== undefined) return tokenUser(request.server.db, bearer);
-  const cookie = request.cookies[SESSION_COOKIE];
+  const cookie = sessionCookieOf(request);
   return cookie === undefined ? undefined : sessionUser(request.server.db, cookie);
 };
 
 /** onRequest hook: sets `request.user` or answers 401/403 before the handler runs. */
 export const authenticate = async (request: FastifyRequest, _reply: FastifyReply): Promise<void> => {
   request.user = null;
-  // Web assets and the SPA shell load before anyone signs in; only the API is guarded.
-  if (!request.url.startsWith('/api/')) return;
-  const access = request.routeOptions.config.access ?? 'viewer';
+  // No route matched: the not-found handler answers 404 to everyone alike.
+  if (request.is404) return;
+  const access = request.routeOptions.config.access;
+  // Unreachable while requireAccess guards route creation; fail closed should that ever change.
+  if (access === undefined) throw new Error(`route ${request.routeOptions.url} has no access declaration`);
+  requireSameOrigin(request);
   if (access === 'public') return;
   const user = await userOf(request);
   if (user === undefined) throw new UnauthenticatedError();

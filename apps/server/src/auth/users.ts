@@ -55,8 +55,8 @@ export interface UserChanges {
 }
 
 /**
- * Changes an account. A new password or disabling ends the user's sessions, since either means
- * "whoever holds the old access should lose it".
+ * Changes an account. A new password or disabling ends the user's sessions and revokes their API
+ * tokens, since either means "whoever holds the old access should lose it".
  */
 export const updateUser = async (db: Queryable, id: string, changes: UserChanges): Promise<UserDetailDto> => {
   const hash = changes.password === undefined ? null : await hashPassword(changes.password);
@@ -70,6 +70,7 @@ export const updateUser = async (db: Queryable, id: string, changes: UserChanges
   if (user === undefined) throw new NotFoundError(`user ${id} does not exist`);
   if (hash !== null || changes.disabled === true) {
     await db.query('DELETE FROM nf_sessions WHERE user_id = $1', [id]);
+    await db.query('UPDATE nf_api_tokens SET revoked = true WHERE user_id = $1 AND NOT revoked', [id]);
   }
   return user;
 };

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { createTokenRequestSchema, idParamsSchema, loginRequestSchema, parseInput } from '@nflab/contracts';
 import { createApiToken, listApiTokens, revokeApiToken } from '../auth/api-tokens.js';
-import { UnauthenticatedError } from '../auth/errors.js';
+import { TooManyAttemptsError, UnauthenticatedError } from '../auth/errors.js';
 import { DUMMY_PASSWORD_HASH, verifyPassword } from '../auth/password.js';
 import { currentUser, SESSION_COOKIE } from '../auth/plugin.js';
 import { createSession, deleteSession, SESSION_TTL_MS } from '../auth/sessions.js';
@@ -11,12 +11,23 @@ const BAD_CREDENTIALS = 'wrong username or password';
 
 /** Sign in and out, who am I, and the caller's API tokens. */
 export const authRoutes: FastifyPluginAsync = async (app) => {
+  const viewer = { config: { access: 'viewer' as const } };
+
   app.post('/auth/login', { config: { access: 'public' } }, async (request, reply) => {
     const { username, password } = parseInput(loginRequestSchema, request.body, 'body');
+    const attempt = { username, address: request.ip };
+    // Locked out (too many failures for this username or from this address): refused unchecked.
+    const lockout = await app.loginThrottle.lockout(attempt);
+    if (lockout !== undefined) throw new TooManyAttemptsError(lockout.retryAfterSeconds);
     const user = await findUserByName(app.db, username);
     // Unknown users cost a hash check too, so timing does not tell which usernames exist.
     const matches = await verifyPassword(password, user?.password_hash ?? DUMMY_PASSWORD_HASH);
-    if (user === undefined || !matches || user.disabled) throw new UnauthenticatedError(BAD_CREDENTIALS);
+    if (user === undefined || !matches || user.disabled) {
+      // Resolves to the lockout this failure started when it was the last one allowed.
+      await app.loginThrottle.recordFailure(attempt);
+      throw new UnauthenticatedError(BAD_CREDENTIALS);
+    }
+    await app.loginThrottle.recordSuccess(attempt);
     const token = await createSession(app.db, user.id, {
       ip: request.ip,
       userAgent: request.headers['user-agent'],
@@ -31,16 +42,16 @@ export const authRoutes: FastifyPluginAsync = async (app) => {
     return { user: publicUser(user) };
   });
 
-  app.post('/auth/logout', async (request, reply) => {
+  app.post('/auth/logout', viewer, async (request, reply) => {
     const token = request.cookies[SESSION_COOKIE];
     if (token !== undefined) await deleteSession(app.db, token);
     void reply.clearCookie(SESSION_COOKIE, { path: '/' });
     return reply.status(204).send();
   });
 
-  app.get('/auth/me', async (request) => ({ user: currentUser(request) }));
+  app.get('/auth/me', viewer, async (request) => ({ user: currentUser(request) }));
 
-  app.post('/auth/tokens', async (request, reply) => {
+  app.post('/auth/tokens', viewer, async (request, reply) => {
     const body = parseInput(createTokenRequestSchema, request.body, 'body');
     const { token, row } = await createApiToken(app.db, {
       userId: currentUser(request).id,
@@ -53,12 +64,12 @@ export const authRoutes: FastifyPluginAsync = async (app) => {
   // Admins see and revoke everyone's tokens; others only their own.
   const ownerScope = (role: string, id: string): string | undefined => (role === 'admin' ? undefined : id);
 
-  app.get('/auth/tokens', async (request) => {
+  app.get('/auth/tokens', viewer, async (request) => {
     const user = currentUser(request);
     return listApiTokens(app.db, ownerScope(user.role, user.id));
   });
 
-  app.delete('/auth/tokens/:id', async (request, reply) => {
+  app.delete('/auth/tokens/:id', viewer, async (request, reply) => {
     const { id } = parseInput(idParamsSchema, request.params, 'path');
     const user = currentUser(request);
     await revokeApiToken(app.db, id, ownerScope(user.role, user.id));

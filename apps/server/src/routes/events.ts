@@ -22,7 +22,8 @@ export const eventRoutes: FastifyPluginAsync = async (app) => {
     for (const stream of open) stream.end();
   });
 
-  app.get('/events', async (request, reply) => {
+  // No HEAD twin: Node sends a HEAD answer's headers only when it ends, and a stream never does.
+  app.get('/events', { config: { access: 'viewer' }, exposeHeadRoute: false }, async (request, reply) => {
     const query = parseInput(eventsQuerySchema, request.query, 'query');
     const filter = { runId: query.run_id, sweepId: query.sweep_id };
     const after = resumeFrom(request, query.after);

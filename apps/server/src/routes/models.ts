@@ -26,5 +26,5 @@ const MODEL_LIST: readonly ModelInfoDto[] = Object.values(MODELS).map((spec) =>
 
 /** `GET /api/models`: the engine's model registry, for the experiment wizard. */
 export const modelRoutes: FastifyPluginAsync = async (app) => {
-  app.get('/models', async () => MODEL_LIST);
+  app.get('/models', { config: { access: 'viewer' } }, async () => MODEL_LIST);
 };

@@ -13,11 +13,13 @@ import { runSeconds } from '../plan-estimate.js';
 
 /** Spec JSON Schemas, validation and the sweep plan preview (viewer: nothing is started). */
 export const specRoutes: FastifyPluginAsync = async (app) => {
-  const schemas = specJsonSchemas();
-  app.get('/schemas/run-spec', async () => schemas['run-spec.schema.json']);
-  app.get('/schemas/sweep-spec', async () => schemas['sweep-spec.schema.json']);
+  const viewer = { config: { access: 'viewer' as const } };
 
-  app.post('/specs/validate', async (request) => {
+  const schemas = specJsonSchemas();
+  app.get('/schemas/run-spec', viewer, async () => schemas['run-spec.schema.json']);
+  app.get('/schemas/sweep-spec', viewer, async () => schemas['sweep-spec.schema.json']);
+
+  app.post('/specs/validate', viewer, async (request) => {
     const { kind, spec } = parseInput(validateSpecRequestSchema, request.body, 'body');
     if (kind === 'run') return { valid: true, spec: parseRunSpec(spec, 'body.spec') };
     const sweep = parseSweepSpec(spec, 'body.spec');
@@ -27,7 +29,7 @@ export const specRoutes: FastifyPluginAsync = async (app) => {
   });
 
   // Counts every combination but returns one page; planning yields the event loop as it goes.
-  app.post('/sweeps/plan', async (request) => {
+  app.post('/sweeps/plan', viewer, async (request) => {
     const { spec, offset, limit } = parseInput(planSweepRequestSchema, request.body, 'body');
     let estimatedSeconds = 0;
     const plan = await planSweepPage(spec, {

@@ -3,7 +3,9 @@ import { listSweepsQuerySchema, NotFoundError, parseInput, sweepParamsSchema } f
 
 /** Sweeps with their run counts (read-only; viewer role). */
 export const sweepRoutes: FastifyPluginAsync = async (app) => {
-  app.get('/sweeps', async (request) => {
+  const viewer = { config: { access: 'viewer' as const } };
+
+  app.get('/sweeps', viewer, async (request) => {
     const { status, limit, offset } = parseInput(listSweepsQuerySchema, request.query, 'query');
     const filter = 'WHERE $1::text IS NULL OR status = $1::text';
     const [items, count] = await Promise.all([
@@ -19,7 +21,7 @@ export const sweepRoutes: FastifyPluginAsync = async (app) => {
     return { total: count.rows[0]?.total ?? 0, items: items.rows, limit, offset };
   });
 
-  app.get('/sweeps/:id', async (request) => {
+  app.get('/sweeps/:id', viewer, async (request) => {
     const { id } = parseInput(sweepParamsSchema, request.params, 'path');
     const { rows } = await app.db.query('SELECT * FROM nf_sweeps WHERE id = $1', [id]);
     if (rows[0] === undefined) throw new NotFoundError(`sweep ${id} does not exist`);

@@ -10,10 +10,15 @@ import { SAMPLE_TABLE, startLab, type Lab } from './lab.js';
 describe('web lab in Chromium', () => {
   let lab: Lab;
   let browser: TestBrowser;
+  // Chromium reports each Content-Security-Policy violation on the console of the page.
+  const cspViolations: string[] = [];
 
   beforeAll(async () => {
     lab = await startLab();
     browser = await launchBrowser();
+    browser.context.on('console', (message) => {
+      if (message.text().includes('Content Security Policy')) cspViolations.push(message.text());
+    });
   });
   afterAll(async () => {
     await browser?.close();
@@ -235,9 +240,29 @@ describe('web lab in Chromium', () => {
     expect(await page.getByTestId('run-cancel').count()).toBe(0);
 
     const spec = { loto: 'loto6', unique_ids: ['N1'], model: 'auto_nhits', table_name: SAMPLE_TABLE };
-    const answer = await page.request.post(`${lab.origin}/api/sweeps`, { data: { spec } });
-    expect(answer.status()).toBe(403);
-    expect(((await answer.json()) as { error: { code: string } }).error.code).toBe('forbidden');
+    // From the page itself, as the UI would send it (with the browser's Origin, so the CSRF check
+    // passes and the role check answers).
+    const answer = await page.evaluate(
+      async (body) => {
+        const response = await fetch('/api/sweeps', {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify(body),
+        });
+        return { status: response.status, body: (await response.json()) as { error: { code: string } } };
+      },
+      { spec },
+    );
+    expect(answer.status).toBe(403);
+    expect(answer.body.error.code).toBe('forbidden');
     await page.close();
+  });
+
+  it("ran every page above under the server's Content-Security-Policy without a violation", async () => {
+    const page = await browser.context.newPage();
+    const shell = await page.goto(`${lab.origin}/`);
+    expect(shell?.headers()['content-security-policy']).toContain("script-src 'self'");
+    await page.close();
+    expect(cspViolations).toEqual([]);
   });
 });
