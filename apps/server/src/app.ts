@@ -6,6 +6,7 @@ import { authenticate } from './auth/plugin.js';
 import { errorHandler } from './errors.js';
 import { EventHub } from './events/hub.js';
 import { listenForEvents } from './events/listen.js';
+import { rejectNulCharacters } from './nul-guard.js';
 import { DEFAULT_EVENT_RETENTION_DAYS, startMaintenance } from './events/maintenance.js';
 import { ROUTES } from './routes/registry.js';
 import { defaultWebRoot, serveWeb } from './web.js';
@@ -91,6 +92,7 @@ export const buildServer = async (options: ServerOptions): Promise<FastifyInstan
   app.setErrorHandler(errorHandler);
   await app.register(cookie);
   app.addHook('onRequest', authenticate);
+  app.addHook('preValidation', rejectNulCharacters);
   for (const route of Object.values(ROUTES)) await app.register(route, { prefix: '/api' });
   await serveWeb(app, options.webRoot ?? defaultWebRoot());
   return app;
