@@ -7,6 +7,7 @@ import { errorHandler } from './errors.js';
 import { EventHub } from './events/hub.js';
 import { listenForEvents } from './events/listen.js';
 import { rejectNulCharacters } from './nul-guard.js';
+import { startServerReaper } from './reaper.js';
 import { DEFAULT_EVENT_RETENTION_DAYS, startMaintenance } from './events/maintenance.js';
 import { ROUTES } from './routes/registry.js';
 import { defaultWebRoot, serveWeb } from './web.js';
@@ -39,6 +40,11 @@ export interface ServerOptions {
   readonly workers?: number;
   /** How long running runs may take to finish when the server stops, before they are requeued. @default 30_000 */
   readonly shutdownGraceMs?: number;
+  /**
+   * How often the server marks runs whose worker died (whatever `workers` is). @default 2000, so
+   * with the queue's 25 s heartbeat limit a killed worker's run is marked within 30 s
+   */
+  readonly reapIntervalMs?: number;
 }
 
 /** Settings the routes read. */
@@ -71,13 +77,20 @@ export const buildServer = async (options: ServerOptions): Promise<FastifyInstan
   const logError = (error: unknown): void => app.log.error(error);
   const retentionDays = options.eventRetentionDays ?? DEFAULT_EVENT_RETENTION_DAYS;
   let stopMaintenance: (() => void) | undefined;
+  let stopReaper: (() => Promise<void>) | undefined;
   app.addHook('onReady', async () => {
     stopMaintenance = startMaintenance(options.db, retentionDays, logError);
+    stopReaper = startServerReaper(options.db, {
+      ...(options.reapIntervalMs !== undefined ? { intervalMs: options.reapIntervalMs } : {}),
+      onReaped: (runIds) => app.log.warn({ runIds }, 'worker lost: runs marked failed or requeued'),
+      onError: logError,
+    });
   });
   const stopListening =
     options.databaseUrl === undefined
       ? undefined
       : await listenForEvents(options.databaseUrl, () => events.wake(), logError);
+  // The server's own reaper (above) covers every worker count, so the slots do not reap too.
   const workers =
     workerCount > 0
       ? startServerWorkers(options.db, { concurrency: workerCount, artifactRoot, onError: logError })
@@ -85,6 +98,7 @@ export const buildServer = async (options: ServerOptions): Promise<FastifyInstan
   // preClose, not onClose: open event streams must end before Fastify waits for connections to drain.
   app.addHook('preClose', async () => {
     stopMaintenance?.();
+    await stopReaper?.();
     events.stop();
     await stopListening?.();
     await workers?.stop(options.shutdownGraceMs ?? 30_000);
