@@ -6,7 +6,7 @@ import { authenticate } from './auth/plugin.js';
 import { errorHandler } from './errors.js';
 import { EventHub } from './events/hub.js';
 import { listenForEvents } from './events/listen.js';
-import { rejectNulCharacters } from './nul-guard.js';
+import { rejectUnstorableText } from './text-guard.js';
 import { startServerReaper } from './reaper.js';
 import { DEFAULT_EVENT_RETENTION_DAYS, startMaintenance } from './events/maintenance.js';
 import { ROUTES } from './routes/registry.js';
@@ -106,7 +106,7 @@ export const buildServer = async (options: ServerOptions): Promise<FastifyInstan
   app.setErrorHandler(errorHandler);
   await app.register(cookie);
   app.addHook('onRequest', authenticate);
-  app.addHook('preValidation', rejectNulCharacters);
+  app.addHook('preValidation', rejectUnstorableText);
   for (const route of Object.values(ROUTES)) await app.register(route, { prefix: '/api' });
   await serveWeb(app, options.webRoot ?? defaultWebRoot());
   return app;

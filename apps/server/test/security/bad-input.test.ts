@@ -1,5 +1,5 @@
 /**
- * Bad input never answers 500: NUL characters, out-of-range dates and numbers, awkward artifact
+ * Bad input never answers 500: NUL characters and unpaired surrogates, out-of-range dates and numbers, awkward artifact
  * files and a database outage each get a 4xx naming the field (or a bare 503), on both engines.
  */
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -90,6 +90,31 @@ describe.each(kinds)('bad input on %s', (kind) => {
     });
     expect(nested.statusCode).toBe(400);
     expect(issuePaths(nested)).toEqual(['body.spec.k\\u0000', 'body.spec.unique_ids[1]']);
+  });
+
+  test('an unpaired surrogate in a JSON body is a 400 naming the field, not a 500 or a silent U+FFFD', async () => {
+    // JSON may escape half a character; jsonb refuses it and a text column would store U+FFFD.
+    const spec = '{"loto":"loto6","unique_ids":["N1"],"model":"mlp","h":1,"config":{"input_size":4}';
+    for (const [url, payload, field] of [
+      ['/api/sweeps', `{"spec":${spec},"name":"lone \\ud800"}}`, 'body.spec.name'],
+      ['/api/sweeps', `{"spec":${spec}},"name":"x\\udc00"}`, 'body.name'],
+      ['/api/auth/tokens', '{"name":"\\udfff"}', 'body.name'],
+      ['/api/specs/validate', `{"kind":"run","spec":{"\\ud83d":1}}`, 'body.spec.\\ud83d'],
+    ] as const) {
+      const response = await send({
+        method: 'POST',
+        url,
+        payload,
+        headers: { 'content-type': 'application/json' },
+      });
+      expect(response.statusCode, payload).toBe(400);
+      expect(issuePaths(response), payload).toEqual([field]);
+      expect(response.json().error.message).toContain('unpaired surrogate');
+    }
+    // A whole character made of a surrogate pair is fine.
+    const emoji = await send({ method: 'POST', url: '/api/auth/tokens', payload: { name: 'ci 🚀' } });
+    expect(emoji.statusCode).toBe(201);
+    expect(emoji.json().name).toBe('ci 🚀');
   });
 
   test('run-history dates: out-of-range and impossible days are 400s, the far ends still work', async () => {
