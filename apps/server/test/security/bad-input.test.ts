@@ -8,7 +8,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
 import { openPostgres } from '@nflab/store';
-import { openTestDb, testDbKinds, type TestDb } from '@nflab/store/testing';
+import { openTestDb, testDbKinds, testPgUrl, type TestDb } from '@nflab/store/testing';
+import pg from 'pg';
 import { buildServer } from '../../src/app.js';
 import { seedRuns, type SeededRuns } from '../seed-runs.js';
 import { signIn } from '../sign-in.js';
@@ -216,6 +217,52 @@ describe.each(kinds)('bad input on %s', (kind) => {
   });
 });
 
+const UNAVAILABLE = {
+  error: { code: 'unavailable', message: 'the lab database is unavailable right now; try again shortly' },
+};
+
+/** Runs `sql` on the test server's administrative database. */
+const adminQuery = async (sql: string): Promise<void> => {
+  const client = new pg.Client({ connectionString: testPgUrl() });
+  await client.connect();
+  try {
+    await client.query(sql);
+  } finally {
+    await client.end();
+  }
+};
+
+describe.runIf(kinds.includes('postgres'))('a database closed to connections on postgres', () => {
+  let db: TestDb;
+  let app: FastifyInstance;
+  let name: string;
+
+  beforeAll(async () => {
+    db = await openTestDb('postgres', { migrate: true });
+    name = new URL(db.url as string).pathname.slice(1);
+    app = await buildServer({ db });
+  });
+  afterAll(async () => {
+    await app.close();
+    await adminQuery(`ALTER DATABASE ${name} ALLOW_CONNECTIONS true`);
+    await db.close();
+  });
+
+  test('answers 503 once its connections are ended and new ones refused', async () => {
+    const { cookie } = await signIn(db, 'viewer');
+    expect((await app.inject({ url: '/api/runs', headers: { cookie } })).statusCode).toBe(200);
+    // As an operator taking the database down for maintenance would.
+    await adminQuery(`ALTER DATABASE ${name} ALLOW_CONNECTIONS false`);
+    await adminQuery(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '${name}'`);
+    for (const url of ['/api/runs', '/api/sweeps', '/api/auth/me']) {
+      const response = await app.inject({ url, headers: { cookie } });
+      expect(response.statusCode, `${url}: ${response.body}`).toBe(503);
+      expect(response.json()).toEqual(UNAVAILABLE);
+      expect(response.body).not.toContain(name);
+    }
+  });
+});
+
 describe.runIf(kinds.includes('postgres'))('a database outage on postgres', () => {
   let db: TestDb;
   let proxy: TcpProxy;
@@ -255,9 +302,7 @@ describe.runIf(kinds.includes('postgres'))('a database outage on postgres', () =
     for (const response of answers) {
       expect(response.statusCode, response.body).toBe(503);
       expect(response.headers['retry-after']).toBe('5');
-      expect(response.json()).toEqual({
-        error: { code: 'unavailable', message: 'the lab database is unavailable right now; try again shortly' },
-      });
+      expect(response.json()).toEqual(UNAVAILABLE);
       expect(response.body).not.toContain(String(proxy.port));
       expect(response.body).not.toMatch(/127\.0\.0\.1|ECONN|connect|postgres/i);
     }
