@@ -36,7 +36,8 @@ export const errorHandler = (
   request: FastifyRequest,
   reply: FastifyReply,
 ): void => {
-  if (isConnectionError(error)) {
+  // Only through a StoreError: an ECONNRESET of the client's own socket is no database outage.
+  if (error instanceof StoreError && isConnectionError(error)) {
     request.log.error(error);
     void reply
       .status(503)

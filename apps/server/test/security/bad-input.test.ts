@@ -217,6 +217,32 @@ describe.each(kinds)('bad input on %s', (kind) => {
   });
 });
 
+describe.each(kinds)('a failing query on %s', (kind) => {
+  let db: TestDb;
+  let app: FastifyInstance;
+
+  beforeAll(async () => {
+    db = await openTestDb(kind, { migrate: true });
+    app = await buildServer({ db });
+  });
+  afterAll(async () => {
+    await app.close();
+    await db.close();
+  });
+
+  test('answers 500 without the driver text, which names tables and columns', async () => {
+    const { cookie } = await signIn(db, 'viewer');
+    // A schema broken by hand: the query fails in the database, not for lack of a connection.
+    await db.exec('DROP TABLE nf_sweeps CASCADE');
+    const response = await app.inject({ url: '/api/sweeps', headers: { cookie } });
+    expect(response.statusCode).toBe(500);
+    expect(response.json()).toEqual({
+      error: { code: 'store', message: 'a database query failed; the server log has the details' },
+    });
+    expect(response.body).not.toContain('nf_sweeps');
+  });
+});
+
 const UNAVAILABLE = {
   error: { code: 'unavailable', message: 'the lab database is unavailable right now; try again shortly' },
 };
