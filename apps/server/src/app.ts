@@ -10,6 +10,8 @@ import { errorHandler } from './errors.js';
 import { EventHub } from './events/hub.js';
 import { DEFAULT_BODY_LIMIT, DEFAULT_MAX_JSON_DEPTH, limitJsonDepth } from './json-body.js';
 import { listenForEvents } from './events/listen.js';
+import { rejectUnstorableText } from './text-guard.js';
+import { startServerReaper } from './reaper.js';
 import { DEFAULT_EVENT_RETENTION_DAYS, startMaintenance } from './events/maintenance.js';
 import { ROUTES } from './routes/registry.js';
 import { registerSecurityHeaders } from './security-headers.js';
@@ -63,6 +65,11 @@ export interface ServerOptions {
   readonly trustProxy?: boolean | string;
   /** Sign-in throttling; see {@link LoginThrottleOptions} for each default. @default DEFAULT_LOGIN_THROTTLE */
   readonly loginThrottle?: LoginThrottleOptions;
+  /**
+   * How often the server marks runs whose worker died (whatever `workers` is). @default 2000, so
+   * with the queue's 25 s heartbeat limit a killed worker's run is marked within 30 s
+   */
+  readonly reapIntervalMs?: number;
 }
 
 /** Settings the routes read. */
@@ -114,13 +121,20 @@ export const buildServer = async (options: ServerOptions): Promise<FastifyInstan
   const logError = (error: unknown): void => app.log.error(error);
   const retentionDays = options.eventRetentionDays ?? DEFAULT_EVENT_RETENTION_DAYS;
   let stopMaintenance: (() => void) | undefined;
+  let stopReaper: (() => Promise<void>) | undefined;
   app.addHook('onReady', async () => {
     stopMaintenance = startMaintenance(options.db, retentionDays, logError);
+    stopReaper = startServerReaper(options.db, {
+      ...(options.reapIntervalMs !== undefined ? { intervalMs: options.reapIntervalMs } : {}),
+      onReaped: (runIds) => app.log.warn({ runIds }, 'worker lost: runs marked failed or requeued'),
+      onError: logError,
+    });
   });
   const stopListening =
     options.databaseUrl === undefined
       ? undefined
       : await listenForEvents(options.databaseUrl, () => events.wake(), logError);
+  // The server's own reaper (above) covers every worker count, so the slots do not reap too.
   const workers =
     workerCount > 0
       ? startServerWorkers(options.db, { concurrency: workerCount, artifactRoot, onError: logError })
@@ -128,6 +142,7 @@ export const buildServer = async (options: ServerOptions): Promise<FastifyInstan
   // preClose, not onClose: open event streams must end before Fastify waits for connections to drain.
   app.addHook('preClose', async () => {
     stopMaintenance?.();
+    await stopReaper?.();
     events.stop();
     await stopListening?.();
     await workers?.stop(options.shutdownGraceMs ?? 30_000);
@@ -136,6 +151,7 @@ export const buildServer = async (options: ServerOptions): Promise<FastifyInstan
   await registerSecurityHeaders(app);
   await app.register(cookie);
   app.addHook('onRequest', authenticate);
+  app.addHook('preValidation', rejectUnstorableText);
   for (const route of Object.values(ROUTES)) await app.register(route, { prefix: '/api' });
   await serveWeb(app, options.webRoot ?? defaultWebRoot());
   return app;

@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
-import { InputError, isLabError, type InputIssue } from '@nflab/contracts';
+import { InputError, isLabError, StoreError, type InputIssue } from '@nflab/contracts';
+import { isConnectionError } from '@nflab/runner';
 import { TooManyAttemptsError } from './auth/errors.js';
 
 /** The body of every error response. */
@@ -12,9 +13,23 @@ export interface ErrorBody {
   };
 }
 
+/** Seconds a client is asked to wait before retrying while the database is unreachable. */
+export const DATABASE_RETRY_AFTER_SECONDS = 5;
+
+/** The answer while the database is unreachable: no host, port or driver text, which help only an attacker. */
+const DATABASE_UNAVAILABLE: ErrorBody = {
+  error: { code: 'unavailable', message: 'the lab database is unavailable right now; try again shortly' },
+};
+
+/** The answer to a query the database refused for a reason other than its connection. */
+const DATABASE_FAILED: ErrorBody = {
+  error: { code: 'store', message: 'a database query failed; the server log has the details' },
+};
+
 /**
- * The one place errors become HTTP responses: lab errors map their code to a status; Fastify's
- * own validation/parse errors are 400; anything else is a bug, logged and answered 500 without
+ * The one place errors become HTTP responses: a lost or refused database connection is 503 (the
+ * request may succeed later); lab errors map their code to a status; Fastify's own
+ * validation/parse errors are 400; anything else is a bug, logged and answered 500 without
  * leaking internals.
  */
 export const errorHandler = (
@@ -22,6 +37,21 @@ export const errorHandler = (
   request: FastifyRequest,
   reply: FastifyReply,
 ): void => {
+  // Only through a StoreError: an ECONNRESET of the client's own socket is no database outage.
+  if (error instanceof StoreError && isConnectionError(error)) {
+    request.log.error(error);
+    void reply
+      .status(503)
+      .header('retry-after', String(DATABASE_RETRY_AFTER_SECONDS))
+      .send(DATABASE_UNAVAILABLE);
+    return;
+  }
+  if (error instanceof StoreError) {
+    // The driver's text names tables, columns and values: it belongs in the log, not the answer.
+    request.log.error(error);
+    void reply.status(error.status).send(DATABASE_FAILED);
+    return;
+  }
   if (isLabError(error)) {
     const issues = error instanceof InputError ? { issues: error.issues } : {};
     const body: ErrorBody = { error: { code: error.code, message: error.message, ...issues } };

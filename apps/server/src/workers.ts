@@ -39,6 +39,8 @@ export const startServerWorkers = (
     concurrency: options.concurrency,
     signal: graceful.signal,
     abortRunning: hard.signal,
+    // buildServer runs one reaper for the whole server, worker slots or not.
+    reapLost: false,
     ...(options.onEvent ? { onEvent: options.onEvent } : {}),
   })
     .catch(options.onError)

@@ -1,5 +1,3 @@
-import { createReadStream } from 'node:fs';
-import { basename } from 'node:path';
 import type { FastifyPluginAsync } from 'fastify';
 import {
   artifactParamsSchema,
@@ -10,7 +8,7 @@ import {
   runParamsSchema,
   stepMetricsQuerySchema,
 } from '@nflab/contracts';
-import { artifactFile } from '../artifact-files.js';
+import { openArtifact } from '../artifact-files.js';
 import { listRuns } from '../runs/list-runs.js';
 import {
   getArtifact,
@@ -82,10 +80,11 @@ export const runRoutes: FastifyPluginAsync = async (app) => {
   app.get('/runs/:id/artifacts/:artifactId/download', viewer, async (request, reply) => {
     const { id, artifactId } = parseInput(artifactParamsSchema, request.params, 'path');
     const artifact = await getArtifact(app.db, id, artifactId);
-    const file = await artifactFile(app.lab.artifactRoot, artifact.path);
+    const file = await openArtifact(app.lab.artifactRoot, artifact.path);
     return reply
       .type('application/octet-stream')
-      .header('content-disposition', `attachment; filename="${basename(file).replace(/["\\\r\n]/g, '_')}"`)
-      .send(createReadStream(file));
+      .header('content-length', String(file.bytes))
+      .header('content-disposition', file.contentDisposition)
+      .send(file.stream);
   });
 };

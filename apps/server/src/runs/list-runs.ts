@@ -30,9 +30,18 @@ const ITEM_COLUMNS = `id, status, table_name, loto, unique_ids, model_name, back
   ${METRIC_VALUE} AS "metricValue", start_time, end_time, duration_seconds, sweep_id, parent_run_id,
   operation, error_message, created_at`;
 
-// A bare date as `to` means "through that day".
-const endOf = (to: string): string =>
-  /^\d{4}-\d{2}-\d{2}$/.test(to) ? new Date(Date.parse(`${to}T00:00:00Z`) + 86_400_000).toISOString() : to;
+// A bare date as `to` means "through that day" (UTC). The next day is computed by PostgreSQL:
+// JavaScript would write the day after 9999-12-31 as '+010000-01-01', which PostgreSQL cannot read.
+const isBareDate = (text: string): boolean => /^\d{4}-\d{2}-\d{2}$/.test(text);
+const beforeTo = (to: string): ((placeholder: string) => string) =>
+  isBareDate(to)
+    ? (p) => `created_at < ((${p}::date + 1)::timestamp AT TIME ZONE 'UTC')`
+    : (p) => `created_at < ${p}::timestamptz`;
+// A bare date as `from` is that day's start in UTC, whatever the session's time zone.
+const atOrAfterFrom = (from: string): ((placeholder: string) => string) =>
+  isBareDate(from)
+    ? (p) => `created_at >= (${p}::date::timestamp AT TIME ZONE 'UTC')`
+    : (p) => `created_at >= ${p}::timestamptz`;
 
 /** WHERE clause and parameters ($1 is the metric name) of a history query. */
 const whereOf = (query: ListRunsQuery): { where: string; params: unknown[] } => {
@@ -51,8 +60,8 @@ const whereOf = (query: ListRunsQuery): { where: string; params: unknown[] } => 
   if (query.loss !== undefined) add((p) => `loss = ${p}`, query.loss);
   if (query.sweep_id !== undefined) add((p) => `sweep_id = ${p}::uuid`, query.sweep_id);
   if (query.parent_run_id !== undefined) add((p) => `parent_run_id = ${p}::uuid`, query.parent_run_id);
-  if (query.from !== undefined) add((p) => `created_at >= ${p}::timestamptz`, query.from);
-  if (query.to !== undefined) add((p) => `created_at < ${p}::timestamptz`, endOf(query.to));
+  if (query.from !== undefined) add(atOrAfterFrom(query.from), query.from);
+  if (query.to !== undefined) add(beforeTo(query.to), query.to);
   if (query.metric_min !== undefined) add((p) => `${METRIC_VALUE} >= ${p}`, query.metric_min);
   if (query.metric_max !== undefined) add((p) => `${METRIC_VALUE} <= ${p}`, query.metric_max);
   return { where: conditions.length === 0 ? '' : `WHERE ${conditions.join(' AND ')}`, params };

@@ -4,6 +4,25 @@ import { z } from 'zod';
 /** An ISO-8601 instant in UTC, as the server sends every timestamp. */
 export const isoDateTime = z.string();
 
+/** Largest value of a PostgreSQL `integer` column (horizon, counts): a bigger filter could never match and would fail the cast. */
+export const INT4_MAX = 2_147_483_647;
+
+// Years 1-9999 are the ones both PostgreSQL's timestamptz literals (no year 0) and JavaScript's
+// Date (±275,760 years) read the same way, and all a run history can hold.
+const inSupportedYears = (text: string): boolean => {
+  const year = Number(text.slice(0, 4));
+  return year >= 1 && year <= 9999 && Number.isFinite(Date.parse(text));
+};
+
+/**
+ * A date-range filter bound: an ISO date (`2026-01-31`) or date-time with offset
+ * (`2026-01-31T12:00:00Z`), a real calendar day in the years 0001-9999.
+ */
+export const instantFilterSchema = z.iso
+  .date()
+  .or(z.iso.datetime({ offset: true }))
+  .refine(inSupportedYears, { message: 'use a date between 0001-01-01 and 9999-12-31' });
+
 /** One field that was wrong in a request (`query.limit`, `body.spec.h`). */
 export const inputIssueSchema = z.object({ path: z.string(), message: z.string() });
 

@@ -4,6 +4,8 @@ import { BACKEND_IDS, type Backend } from '../backends.js';
 import { crossValidationFieldSchema } from '../specs/run-fields.js';
 import {
   commaList,
+  INT4_MAX,
+  instantFilterSchema,
   isoDateTime,
   pageOf,
   pageQueryShape,
@@ -41,20 +43,14 @@ export const listRunsQuerySchema = z
     loto: listOf(z.string().min(1).max(64)).optional(),
     /** Runs whose unique_ids contain this series. */
     unique_id: z.string().min(1).max(64).optional(),
-    h: z.coerce.number().int().min(1).optional(),
+    h: z.coerce.number().int().min(1).max(INT4_MAX).optional(),
     loss: z.string().min(1).max(64).optional(),
     sweep_id: uuidSchema.optional(),
     parent_run_id: uuidSchema.optional(),
     /** Runs created at or after this instant (ISO date or date-time). */
-    from: z.iso
-      .date()
-      .or(z.iso.datetime({ offset: true }))
-      .optional(),
+    from: instantFilterSchema.optional(),
     /** Runs created before this instant; a bare date includes that whole day. */
-    to: z.iso
-      .date()
-      .or(z.iso.datetime({ offset: true }))
-      .optional(),
+    to: instantFilterSchema.optional(),
     /** Which metric `metricValue`, `metric_min/max` and `sort=metric` use. @default 'mae' */
     metric: metricNameSchema.default('mae'),
     metric_min: finite.optional(),

@@ -2,8 +2,11 @@
  * Save / load of a fitted NeuralForecast: `manifest.json` (format_version, models with their
  * configs and variable shapes, local scaler parameters), `dataset.json` (the fitted panel, so
  * predict works without data) and one little-endian float32 file of weights per model.
+ * A save is written to a staging folder inside the target and moved into place only once every
+ * file is complete, manifest last: a failed write (full disk, file-size limit) leaves no partial
+ * file behind, and a folder with a manifest always holds a whole save.
  */
-import { mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rename, rm, rmdir, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { ConfigError, ConflictError, NotFoundError } from '@nflab/contracts';
@@ -67,15 +70,16 @@ const exists = async (file: string): Promise<boolean> =>
     () => false,
   );
 
-/** Writes `core` under `dir`; an existing save is a ConflictError unless `overwrite`. */
-export const saveCore = async (core: Saveable, dir: string, options: SaveOptions): Promise<void> => {
-  if (!core.state || core.models.some((m) => !m.network))
-    throw new ConfigError('only a fitted NeuralForecast can be saved; call fit first');
-  if ((await exists(path.join(dir, MANIFEST))) && !options.overwrite) {
-    throw new ConflictError(`'${dir}' already holds a saved model; pass { overwrite: true } to replace it`);
-  }
-  if (options.overwrite) await rm(path.join(dir, 'weights'), { recursive: true, force: true });
-  await mkdir(path.join(dir, 'weights'), { recursive: true });
+/** The entries of a save, in the order they are moved into place (manifest last). */
+const SAVE_ENTRIES = ['weights', DATASET, MANIFEST] as const;
+
+/** Writes every file of a save into `dir` (the staging folder). */
+const writeSave = async (
+  core: Saveable,
+  state: NonNullable<Saveable['state']>,
+  dir: string,
+): Promise<void> => {
+  await mkdir(path.join(dir, 'weights'));
   const models: Manifest['models'][number][] = [];
   for (const [i, model] of core.models.entries()) {
     const variables = modelVariables(model);
@@ -105,9 +109,9 @@ export const saveCore = async (core: Saveable, dir: string, options: SaveOptions
     missing: core.missing,
     calendar: core.calendar ? [...core.calendar] : null,
     models,
-    local_scalers: core.state.scalers,
+    local_scalers: state.scalers,
   };
-  const panel = core.state.panel;
+  const panel = state.panel;
   const dataset = {
     exog_columns: panel.exogColumns,
     static: panel.static,
@@ -122,6 +126,52 @@ export const saveCore = async (core: Saveable, dir: string, options: SaveOptions
   };
   await writeFile(path.join(dir, DATASET), JSON.stringify(dataset));
   await writeFile(path.join(dir, MANIFEST), `${JSON.stringify(manifest, null, 2)}\n`);
+};
+
+/** Moves a complete save from `staging` into `dir`, replacing the entries of an older save there. */
+const commitSave = async (staging: string, dir: string): Promise<void> => {
+  try {
+    // The old manifest goes first, so a crash between the moves never leaves a mixed save that looks whole.
+    for (const entry of [...SAVE_ENTRIES].reverse())
+      await rm(path.join(dir, entry), { recursive: true, force: true });
+    for (const entry of SAVE_ENTRIES) await rename(path.join(staging, entry), path.join(dir, entry));
+  } catch (error) {
+    for (const entry of SAVE_ENTRIES) await rm(path.join(dir, entry), { recursive: true, force: true });
+    throw error;
+  }
+};
+
+/** Removes `dir` and its parents up to `created` (the first folder mkdir made), as long as they are empty. */
+const removeCreatedFolders = async (dir: string, created: string): Promise<void> => {
+  for (let folder = path.resolve(dir); ; folder = path.dirname(folder)) {
+    const removed = await rmdir(folder).then(
+      () => true,
+      () => false,
+    );
+    if (!removed || folder === path.resolve(created) || folder === path.dirname(folder)) return;
+  }
+};
+
+/** Writes `core` under `dir`; an existing save is a ConflictError unless `overwrite`. */
+export const saveCore = async (core: Saveable, dir: string, options: SaveOptions): Promise<void> => {
+  const { state } = core;
+  if (!state || core.models.some((m) => !m.network))
+    throw new ConfigError('only a fitted NeuralForecast can be saved; call fit first');
+  if ((await exists(path.join(dir, MANIFEST))) && !options.overwrite) {
+    throw new ConflictError(`'${dir}' already holds a saved model; pass { overwrite: true } to replace it`);
+  }
+  const created = await mkdir(dir, { recursive: true });
+  // Inside `dir`, so the final moves are renames on one file system.
+  const staging = await mkdtemp(path.join(dir, '.saving-'));
+  try {
+    await writeSave(core, state, staging);
+    await commitSave(staging, dir);
+  } catch (error) {
+    await rm(staging, { recursive: true, force: true });
+    if (created !== undefined) await removeCreatedFolders(dir, created);
+    throw error;
+  }
+  await rm(staging, { recursive: true, force: true });
 };
 
 /** Reads a save written by {@link saveCore}; `create` builds the NeuralForecast from its options. */

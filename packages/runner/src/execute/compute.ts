@@ -5,7 +5,6 @@
  * compute-thread.ts) so concurrent runs use all cores and the main thread stays free for
  * heartbeats, and it can run in-thread for tests.
  */
-import { mkdir } from 'node:fs/promises';
 import { isMainThread } from 'node:worker_threads';
 import { baseModelId, ConfigError, isAutoModel } from '@nflab/contracts';
 import {
@@ -196,8 +195,8 @@ const describeModel = async (
   };
 };
 
+// save creates the folder itself, so a save that fails (full disk) removes the folder with its partial files.
 const saveModel = async (nf: NeuralForecast, job: ComputeJob): Promise<WrittenFile[]> => {
-  await mkdir(job.modelDir, { recursive: true });
   await nf.save(job.modelDir);
   return describeFiles(job.modelDir);
 };

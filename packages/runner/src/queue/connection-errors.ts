@@ -13,8 +13,9 @@ const SOCKET_CODES = new Set([
 ]);
 
 // SQLSTATEs: 57P01 admin_shutdown (pg_terminate_backend, fast shutdown), 57P02 crash_shutdown,
-// 57P03 cannot_connect_now (starting up), and class 08 (connection exceptions).
-const SERVER_CODES = new Set(['57P01', '57P02', '57P03']);
+// 57P03 cannot_connect_now (starting up), 53300 too_many_connections (every slot taken for now),
+// and class 08 (connection exceptions).
+const SERVER_CODES = new Set(['57P01', '57P02', '57P03', '53300']);
 
 // node-postgres raises these as plain Errors without a code.
 const MESSAGES = [
@@ -23,6 +24,9 @@ const MESSAGES = [
   'Client has encountered a connection error',
   'Connection is closed',
   'timeout exceeded when trying to connect',
+  // A database closed for maintenance (ALLOW_CONNECTIONS false) refuses new connections with the
+  // broad SQLSTATE 55000, so only its message says so.
+  'is not currently accepting connections',
 ];
 
 /** True when `error` (or its cause, through a StoreError) is a lost or refused database connection. */

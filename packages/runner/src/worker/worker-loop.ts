@@ -8,6 +8,7 @@ import type { ClaimedRun, RunOutcome, RunQueue, SettledStatus } from '../queue/i
 import { isConnectionError } from '../queue/connection-errors.js';
 import { retryOnConnectionLoss } from './db-retry.js';
 import { startHeartbeat } from './heartbeat.js';
+import { runReaper } from './reaper.js';
 import { RunAbortedError, type AbortCause } from './run-aborted.js';
 import { sleep } from './sleep.js';
 
@@ -41,6 +42,11 @@ export interface WorkerLoopOptions {
   readonly exitWhenIdle?: boolean;
   /** Wait between claims when the queue is empty, and between reaps. @default 500 */
   readonly pollMs?: number;
+  /**
+   * Reap dead workers' runs every pollMs too. Off when the process runs its own reaper beside the
+   * loop (the server does, so it reaps with no worker slots as well). @default true
+   */
+  readonly reapLost?: boolean;
   /** Heartbeat period of a running attempt; below the queue's staleAfterMs. @default 2000 */
   readonly heartbeatMs?: number;
   /** Graceful stop: no new claims; running attempts finish. */
@@ -173,21 +179,18 @@ export async function runWorkerLoop(options: WorkerLoopOptions): Promise<{ execu
     }
   };
 
-  const reaper = async (): Promise<void> => {
-    while (!stop.signal.aborted) {
-      try {
-        const runIds = await queue.reapLost();
-        if (runIds.length > 0) emit({ type: 'reaped', runIds });
-      } catch (error) {
-        // Reaping is best-effort and repeats every cycle (two reapers may even deadlock once).
-        onDbError(asError(error), pollMs);
-      }
-      await sleep(pollMs, stop.signal);
-    }
-  };
+  const reaper = (): Promise<void> =>
+    runReaper({
+      queue,
+      intervalMs: pollMs,
+      signal: stop.signal,
+      onReaped: (runIds) => emit({ type: 'reaped', runIds }),
+      onError: (error) => onDbError(error, pollMs),
+    });
+  const slots = Array.from({ length: concurrency }, () => guarded(slot));
 
   try {
-    await Promise.all([guarded(reaper), ...Array.from({ length: concurrency }, () => guarded(slot))]);
+    await Promise.all(options.reapLost === false ? slots : [guarded(reaper), ...slots]);
   } finally {
     options.signal?.removeEventListener('abort', stopGracefully);
     options.abortRunning?.removeEventListener('abort', hardStop);
