@@ -12,7 +12,7 @@ import { openTestDb, testDbKinds, testPgUrl, type TestDb } from '@nflab/store/te
 import pg from 'pg';
 import { buildServer } from '../../src/app.js';
 import { seedRuns, type SeededRuns } from '../seed-runs.js';
-import { signIn } from '../sign-in.js';
+import { SAME_ORIGIN, signIn } from '../sign-in.js';
 import { startTcpProxy, type TcpProxy } from './tcp-proxy.js';
 
 const kinds = await testDbKinds();
@@ -39,7 +39,8 @@ describe.each(kinds)('bad input on %s', (kind) => {
     seeded = await seedRuns(db);
     app = await buildServer({ db, artifactRoot: root });
     ({ cookie } = await signIn(db, 'editor'));
-    send = (options) => app.inject({ ...options, headers: { cookie, ...options.headers } });
+    send = (options) =>
+      app.inject({ ...options, headers: { cookie, origin: SAME_ORIGIN, ...options.headers } });
     get = (url) => send({ url });
   });
   afterAll(async () => {

@@ -7,7 +7,7 @@ import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { importFile } from '@nflab/store';
 import { openTestDb, testDbKinds, type TestDb } from '@nflab/store/testing';
 import { buildServer } from '../../src/app.js';
-import { signIn } from '../sign-in.js';
+import { SAME_ORIGIN, signIn } from '../sign-in.js';
 
 const LOTO6 = new URL('../../../../data/samples/loto6_2000-2020.cp932.csv', import.meta.url).pathname;
 const seq = (n: number, from = 1): number[] => Array.from({ length: n }, (_, i) => i + from);
@@ -40,7 +40,11 @@ describe.each(await testDbKinds())('bounded work per request on %s', (kind) => {
     server.inject({
       method: 'POST',
       url,
-      headers: { 'content-type': 'application/json', ...(cookie === undefined ? {} : { cookie }) },
+      headers: {
+        'content-type': 'application/json',
+        origin: SAME_ORIGIN,
+        ...(cookie === undefined ? {} : { cookie }),
+      },
       payload: typeof payload === 'string' ? payload : JSON.stringify(payload),
     });
   const counts = async () =>

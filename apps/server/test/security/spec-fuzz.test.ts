@@ -12,7 +12,7 @@ import { RUN_FIELD_NAMES } from '@nflab/contracts';
 import { importFile } from '@nflab/store';
 import { openTestDb, type TestDb } from '@nflab/store/testing';
 import { buildServer } from '../../src/app.js';
-import { signIn } from '../sign-in.js';
+import { SAME_ORIGIN, signIn } from '../sign-in.js';
 
 const LOTO6 = new URL('../../../../data/samples/loto6_2000-2020.cp932.csv', import.meta.url).pathname;
 const EXAMPLES = new URL('../../../../docs/examples/', import.meta.url).pathname;
@@ -246,7 +246,7 @@ describe('spec fuzz on pglite', () => {
         const response = await app.inject({
           method: 'POST',
           url,
-          headers: { cookie, 'content-type': 'application/json' },
+          headers: { cookie, origin: SAME_ORIGIN, 'content-type': 'application/json' },
           payload: JSON.stringify(body),
         });
         statuses.set(response.statusCode, (statuses.get(response.statusCode) ?? 0) + 1);
