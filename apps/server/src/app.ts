@@ -1,6 +1,6 @@
 import cookie from '@fastify/cookie';
 import Fastify, { type FastifyInstance } from 'fastify';
-import type { Db } from '@nflab/store';
+import { dataScopeFromEnv, type DataScope, type Db, type Queryable } from '@nflab/store';
 import { defaultArtifactRoot } from './artifact-files.js';
 import { authenticate } from './auth/plugin.js';
 import { errorHandler } from './errors.js';
@@ -38,6 +38,12 @@ export interface ServerOptions {
   readonly workers?: number;
   /** How long running runs may take to finish when the server stops, before they are requeued. @default 30_000 */
   readonly shutdownGraceMs?: number;
+  /**
+   * Where the data routes read data tables from: on a PostgreSQL server, a connection as a role
+   * that may only SELECT the data tables (see `openDataReader`), so a flaw in a data route cannot
+   * reach the lab's own tables. The server does not close it. @default db
+   */
+  readonly dataDb?: Queryable;
 }
 
 /** Settings the routes read. */
@@ -45,12 +51,16 @@ export interface LabSettings {
   readonly artifactRoot: string;
   /** Worker slots of this server (0 = none). */
   readonly workers: number;
+  /** Which relations the data routes serve (NFLAB_DATA_SCHEMA, NFLAB_DATA_TABLES). */
+  readonly dataScope: DataScope;
 }
 
 declare module 'fastify' {
   interface FastifyInstance {
     /** The lab database every route reads and writes. */
     readonly db: Db;
+    /** Where data routes read data tables: the read-only data connection when set, else `db`. */
+    readonly dataDb: Queryable;
     readonly lab: LabSettings;
     /** The live-event reader shared by every SSE client. */
     readonly events: EventHub;
@@ -61,9 +71,10 @@ declare module 'fastify' {
 export const buildServer = async (options: ServerOptions): Promise<FastifyInstance> => {
   const app = Fastify({ logger: options.logger ?? false });
   app.decorate('db', options.db);
+  app.decorate('dataDb', options.dataDb ?? options.db);
   const artifactRoot = options.artifactRoot ?? defaultArtifactRoot();
   const workerCount = options.workers ?? 0;
-  app.decorate('lab', { artifactRoot, workers: workerCount });
+  app.decorate('lab', { artifactRoot, workers: workerCount, dataScope: dataScopeFromEnv() });
   app.decorateRequest('user', null);
   const events = new EventHub(options.db, { pollMs: options.eventPollMs });
   app.decorate('events', events);

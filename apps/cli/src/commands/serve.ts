@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { buildServer, ensureInitialAdmin } from '@nflab/server';
+import { openDataReader } from '@nflab/store';
 import { contextFrom, type GlobalOptions } from '../context.js';
 
 const integer = (value: string): number => Number.parseInt(value, 10);
@@ -38,12 +39,14 @@ export const serveCommand = (program: Command): void => {
             );
           }
           const url = databaseUrl ?? (db.kind === 'postgres' ? process.env.DATABASE_URL : undefined);
+          const dataDb = await openDataReader();
           const app = await buildServer({
             db,
             artifactRoot: join(ctx.home, 'artifacts'),
             workers: options.workers,
             shutdownGraceMs: options.grace * 1000,
             ...(url ? { databaseUrl: url } : {}),
+            ...(dataDb === undefined ? {} : { dataDb }),
           });
           const address = await app.listen({ port: options.port, host: options.host });
           ctx.out.info(
@@ -59,6 +62,7 @@ export const serveCommand = (program: Command): void => {
             process.once('SIGINT', stop);
             process.once('SIGTERM', stop);
           });
+          await dataDb?.close();
         });
       },
     );

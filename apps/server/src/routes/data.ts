@@ -8,38 +8,46 @@ import {
   profileQuery,
   tableParams,
 } from '@nflab/contracts';
-import { listGames, listSeries, listTables, previewRows } from '@nflab/store';
+import { listGames, listSeries, listTables, previewRows, validateLikePattern } from '@nflab/store';
 import { panelSeries } from '../data/panel.js';
 import { profileTable } from '../data/profile.js';
 
-/** Browse the lottery tables: tables → games → series, and a preview of rows. */
+/**
+ * Browse the lottery tables: tables → games → series, and a preview of rows. Only data tables of
+ * the lab's data scope answer (never the lab's own tables or system catalogs), read through
+ * `app.dataDb` (the read-only data connection when one is configured).
+ */
 export const dataRoutes: FastifyPluginAsync = async (app) => {
+  const scope = app.lab.dataScope;
   app.get('/data/tables', async (request) => {
-    const { pattern } = parseInput(listTablesQuery, request.query, 'query');
-    return { tables: await listTables(app.db, { pattern }) };
+    const query = parseInput(listTablesQuery, request.query, 'query');
+    const pattern =
+      query.pattern === undefined ? undefined : validateLikePattern(query.pattern, 'query.pattern');
+    return { tables: await listTables(app.dataDb, { pattern, scope }) };
   });
 
   app.get('/data/tables/:table/games', async (request) => {
     const { table } = parseInput(tableParams, request.params, 'path');
-    return { table, games: await listGames(app.db, table) };
+    return { table, games: await listGames(app.dataDb, table, scope) };
   });
 
   app.get('/data/tables/:table/games/:loto/series', async (request) => {
     const { table, loto } = parseInput(gameParams, request.params, 'path');
-    return { table, loto, series: await listSeries(app.db, table, loto) };
+    return { table, loto, series: await listSeries(app.dataDb, table, loto, scope) };
   });
 
   app.get('/data/tables/:table/preview', async (request) => {
     const { table } = parseInput(tableParams, request.params, 'path');
     const { loto, limit } = parseInput(previewQuery, request.query, 'query');
-    return { table, ...(await previewRows(app.db, { table, loto, limit })) };
+    return { table, ...(await previewRows(app.dataDb, { table, loto, limit, scope })) };
   });
 
   app.get('/data/tables/:table/panel', async (request) => {
     const { table } = parseInput(tableParams, request.params, 'path');
     const query = parseInput(panelQuery, request.query, 'query');
-    return panelSeries(app.db, {
+    return panelSeries(app.dataDb, {
       table,
+      scope,
       loto: query.loto,
       uniqueIds: query.unique_ids,
       columns: query.columns,
@@ -49,6 +57,6 @@ export const dataRoutes: FastifyPluginAsync = async (app) => {
   app.get('/data/tables/:table/profile', async (request) => {
     const { table } = parseInput(tableParams, request.params, 'path');
     const { loto } = parseInput(profileQuery, request.query, 'query');
-    return profileTable(app.db, table, loto);
+    return profileTable(app.dataDb, table, loto, scope);
   });
 };
