@@ -40,6 +40,7 @@ export * from './loto/csv.js';
 export * from './loto/official-layout.js';
 export * from './loto/validate-draw.js';
 export * from './loto/parse-draws.js';
+export { checkDrawOrder, type DrawOrderResult, type StoredDates } from './loto/draw-order.js';
 export * from './loto/long-format.js';
 export * from './loto/writer.js';
 export * from './features/build-features.js';
