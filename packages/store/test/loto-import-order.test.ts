@@ -2,7 +2,8 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { importFile, parseDrawsCsv, RejectedRowsError } from '@nflab/store';
+import { GAMES } from '@nflab/contracts';
+import { drawProblems, importFile, parseDrawsCsv, RejectedRowsError } from '@nflab/store';
 import { openTestDb, testDbKinds, type TestDb } from '@nflab/store/testing';
 
 const HEADER =
@@ -96,6 +97,17 @@ describe('numbers with thousands separators, per column', () => {
     expect(reasons[7]).toContain('draw number "4,3" has misplaced thousands separators');
     expect(reasons[8]).toBe('draw number "99999999999" is larger than 2,147,483,647');
     expect(reasons[9]).toContain('N6 "3 0" is ambiguous');
+  });
+});
+
+describe('draws made in code', () => {
+  test('draw numbers and winners beyond the INTEGER columns are problems, not insert failures', () => {
+    const draw = parse(line(1, '2000/10/5')).draws[0]!;
+    const tiers = draw.tiers.map((tier, i) => (i === 0 ? { ...tier, winners: 3_000_000_000 } : tier));
+    expect(drawProblems(GAMES.loto6, { ...draw, num: 2 ** 31, tiers })).toEqual([
+      'draw number 2147483648 is larger than 2147483647',
+      'tier 1 winners = 3000000000 is larger than 2147483647',
+    ]);
   });
 });
 
