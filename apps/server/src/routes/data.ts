@@ -1,4 +1,4 @@
-import type { FastifyPluginAsync } from 'fastify';
+import type { FastifyError, FastifyPluginAsync } from 'fastify';
 import {
   gameParams,
   listTablesQuery,
@@ -8,7 +8,9 @@ import {
   profileQuery,
   tableParams,
 } from '@nflab/contracts';
+import { LabError } from '@nflab/contracts';
 import { listGames, listSeries, listTables, previewRows, validateLikePattern } from '@nflab/store';
+import { errorHandler } from '../errors.js';
 import { panelSeries } from '../data/panel.js';
 import { profileTable } from '../data/profile.js';
 
@@ -19,6 +21,19 @@ import { profileTable } from '../data/profile.js';
  */
 export const dataRoutes: FastifyPluginAsync = async (app) => {
   const scope = app.lab.dataScope;
+  // A read-only data role without SELECT on a table (SQLSTATE 42501, the StoreError's cause) is a setup gap,
+  // not a server fault: 403 naming the table and the grant, then the lab's one error handler.
+  app.setErrorHandler((error: FastifyError | Error, request, reply) => {
+    const sqlState = (error.cause as { code?: unknown } | undefined)?.code;
+    if (sqlState !== '42501') return errorHandler(error, request, reply);
+    const table = (request.params as { table?: unknown }).table;
+    const denied = new LabError(
+      'forbidden',
+      `the data connection (NFLAB_DATA_DATABASE_URL) may not read table ${JSON.stringify(table)}: ` +
+        'GRANT SELECT on it to the data role',
+    );
+    return errorHandler(denied, request, reply);
+  });
   app.get('/data/tables', async (request) => {
     const query = parseInput(listTablesQuery, request.query, 'query');
     const pattern =

@@ -119,6 +119,16 @@ describe.each(await testDbKinds())('data routes serve only data tables on %s', (
     expect(bad.json().error.message).toContain('escape character');
   });
 
+  test('without credentials every data route is 401, data table or not', async () => {
+    for (const name of ['nf_loto_final', 'nf_users', 'pg_authid']) {
+      for (const route of ROUTES) {
+        const response = await app.inject({ url: route(name) });
+        expect(response.statusCode, route(name)).toBe(401);
+        expect(response.json().rows).toBeUndefined();
+      }
+    }
+  });
+
   test('data tables still answer', async () => {
     expect((await get('/api/data/tables/nf_loto_final/games')).json().games).toEqual(['miniloto']);
     expect((await get('/api/data/tables/nf_loto_final/preview?limit=1')).json().rows).toHaveLength(1);
@@ -159,5 +169,13 @@ describe.runIf((await testDbKinds()).includes('postgres'))('a read-only data rol
     });
     expect(games.json().games).toEqual(['miniloto']);
     await expect(reader.query('SELECT * FROM nf_users')).rejects.toThrow(/permission denied/);
+    // A data table the role was not granted is a 403 naming the grant, not a 500.
+    await db.exec('CREATE TABLE nf_loto_ungranted AS SELECT * FROM nf_loto_final');
+    const denied = await app.inject({
+      url: '/api/data/tables/nf_loto_ungranted/preview',
+      headers: { cookie: viewer.cookie },
+    });
+    expect(denied.statusCode).toBe(403);
+    expect(denied.json().error.message).toContain('GRANT SELECT');
   });
 });
