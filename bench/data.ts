@@ -10,7 +10,8 @@ import type { DbKind, Queryable } from '../packages/store/src/db.js';
 import { importFile } from '../packages/store/src/loto/writer.js';
 import { loadPanel } from '../packages/store/src/panel/load-panel.js';
 import { panelQuery } from '../packages/store/src/panel/panel-query.js';
-import { requireTable } from '../packages/store/src/sql/identifiers.js';
+import { requireDataTable } from '../packages/store/src/sql/data-tables.js';
+import { quoteRelation } from '../packages/store/src/sql/identifiers.js';
 import { openTestDb, testDbKinds } from '../packages/store/src/testing.js';
 
 const SAMPLE = fileURLToPath(new URL('../data/samples/loto6_2000-2020.cp932.csv', import.meta.url));
@@ -35,13 +36,19 @@ const round = (value: number, digits = 2): number => Number(value.toFixed(digits
 // The server's own time for the panel statement as a warm load runs it (guarded by the catalog
 // check, see packages/store/src/panel/catalog-guard.ts): EXPLAIN ANALYZE, no per-node timing, median of 15.
 const serverExecutionMs = async (db: Queryable): Promise<number> => {
-  const info = await requireTable(db, 'nf_loto_final');
+  const info = await requireDataTable(db, 'nf_loto_final');
   const ds = info.columns.find((c) => c.name === 'ds');
   if (ds === undefined) throw new Error('nf_loto_final has no ds column');
   const columns = info.columns
     .filter((c) => !['loto', 'unique_id', 'ds'].includes(c.name))
     .map((column) => ({ column, encoding: 'number' as const }));
-  const { sql, params } = panelQuery({ table: 'nf_loto_final', ds, columns, loto: 'loto6', guardedBy: info });
+  const { sql, params } = panelQuery({
+    from: quoteRelation(info),
+    ds,
+    columns,
+    loto: 'loto6',
+    guardedBy: info,
+  });
   const times: number[] = [];
   for (let i = 0; i < 15; i++) {
     const { rows } = await db.query<{ 'QUERY PLAN': string }>(`EXPLAIN (ANALYZE, TIMING OFF) ${sql}`, params);

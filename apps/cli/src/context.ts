@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import { DEFAULT_NFLAB_HOME, openDb, type OpenedDb } from '@nflab/store';
+import { DEFAULT_NFLAB_HOME, openDataReader, openDb, type OpenedDb, type Queryable } from '@nflab/store';
 import { createOutput, type Output } from './output.js';
 
 /** Global options every command accepts (declared once on the root program). */
@@ -20,13 +20,18 @@ export interface CommandContext {
    * closes it.
    */
   withDb<T>(fn: (db: OpenedDb) => Promise<T>, options?: { readonly migrate?: boolean }): Promise<T>;
+  /**
+   * Runs `fn` with the connection data tables are read through: the read-only role of
+   * NFLAB_DATA_DATABASE_URL when set, else the lab database (opened and migrated as by withDb).
+   */
+  withDataDb<T>(fn: (db: Queryable) => Promise<T>): Promise<T>;
 }
 
 /** Builds the context from the root program's parsed global options. */
 export const contextFrom = (command: Command): CommandContext => {
   const options = command.optsWithGlobals<GlobalOptions>();
   const fromEnv = process.env.NFLAB_HOME;
-  return {
+  const context: CommandContext = {
     out: createOutput(options.json === true),
     home: options.home ?? (fromEnv !== undefined && fromEnv !== '' ? fromEnv : DEFAULT_NFLAB_HOME),
     async withDb(fn, { migrate = true } = {}) {
@@ -41,5 +46,15 @@ export const contextFrom = (command: Command): CommandContext => {
         await db.close();
       }
     },
+    async withDataDb(fn) {
+      const reader = await openDataReader();
+      if (reader === undefined) return context.withDb(fn);
+      try {
+        return await fn(reader);
+      } finally {
+        await reader.close();
+      }
+    },
   };
+  return context;
 };

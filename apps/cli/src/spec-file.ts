@@ -2,7 +2,14 @@
 import { readFile } from 'node:fs/promises';
 import { ConfigError } from '@nflab/contracts';
 
-/** The parsed JSON of `file`; a ConfigError naming the file when it cannot be read or parsed. */
+// Windows editors (Notepad, PowerShell's Out-File) start UTF-8 files with a byte order mark,
+// which JSON.parse rejects; it carries no meaning, so it is dropped.
+const BOM = '\uFEFF';
+
+/**
+ * The parsed JSON of `file` (UTF-8, with or without a BOM); a ConfigError naming the file when it
+ * cannot be read or parsed.
+ */
 export const readSpecFile = async (file: string): Promise<unknown> => {
   let text: string;
   try {
@@ -13,7 +20,7 @@ export const readSpecFile = async (file: string): Promise<unknown> => {
     });
   }
   try {
-    return JSON.parse(text) as unknown;
+    return JSON.parse(text.startsWith(BOM) ? text.slice(BOM.length) : text) as unknown;
   } catch (error) {
     throw new ConfigError(
       `spec file ${JSON.stringify(file)} is not valid JSON: ${(error as Error).message}`,

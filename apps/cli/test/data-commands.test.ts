@@ -139,4 +139,35 @@ describe.each(await testDbKinds())('nflab db/data on %s', (kind) => {
     expect(missing.exitCode).toBe(1);
     expect(JSON.parse(missing.stdout).error.code).toBe('not_found');
   });
+
+  test('preview and ls read only data tables: lab tables and system catalogs are refused, no rows printed', async () => {
+    for (const table of [
+      'nf_users',
+      'nf_sessions',
+      'nf_api_tokens',
+      'nf_model_runs',
+      'pg_authid',
+      'pg_settings',
+    ]) {
+      const result = await runCli([...target, '--json', 'data', 'preview', '--table', table]);
+      expect(result.exitCode, table).toBe(1);
+      const body = JSON.parse(result.stdout);
+      expect(body.error.code, table).toBe('not_found');
+      expect(body.rows, table).toBeUndefined();
+    }
+    for (const table of ['public.nf_users', '"nf_users"', 'information_schema.tables', 'NF_USERS']) {
+      const result = await runCli([...target, '--json', 'data', 'preview', '--table', table]);
+      expect(result.exitCode, table).toBe(2);
+      expect(JSON.parse(result.stdout).error.code, table).toBe('config');
+    }
+    const ls = await runCli([...target, '--json', 'data', 'ls', '--table', 'nf_users']);
+    expect(ls.exitCode).toBe(1);
+    const wide = JSON.parse((await runCli([...target, '--json', 'data', 'ls', '--pattern', '%'])).stdout);
+    expect(
+      wide.tables.map((t: { name: string }) => t.name).every((name: string) => name.startsWith('nf_loto')),
+    ).toBe(true);
+    const bad = await runCli([...target, '--json', 'data', 'ls', '--pattern', 'nf\\']);
+    expect(bad.exitCode).toBe(2);
+    expect(JSON.parse(bad.stdout).error.message).toContain('--pattern');
+  });
 });

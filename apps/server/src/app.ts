@@ -1,7 +1,7 @@
 import cookie from '@fastify/cookie';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { resolveMaxCombinations } from '@nflab/contracts';
-import type { Db } from '@nflab/store';
+import { dataScopeFromEnv, type DataScope, type Db, type Queryable } from '@nflab/store';
 import { defaultArtifactRoot } from './artifact-files.js';
 import { requireAccess, type DeclaredRoute } from './auth/access.js';
 import { LoginThrottle, type LoginThrottleOptions } from './auth/login-throttle.js';
@@ -70,6 +70,12 @@ export interface ServerOptions {
    * with the queue's 25 s heartbeat limit a killed worker's run is marked within 30 s
    */
   readonly reapIntervalMs?: number;
+  /**
+   * Where the data routes read data tables from: on a PostgreSQL server, a connection as a role
+   * that may only SELECT the data tables (see `openDataReader`), so a flaw in a data route cannot
+   * reach the lab's own tables. The server does not close it. @default db
+   */
+  readonly dataDb?: Queryable;
 }
 
 /** Settings the routes read. */
@@ -79,12 +85,16 @@ export interface LabSettings {
   readonly workers: number;
   /** Most combinations one sweep plan or sweep may form. */
   readonly maxCombinations: number;
+  /** Which relations the data routes serve (NFLAB_DATA_SCHEMA, NFLAB_DATA_TABLES). */
+  readonly dataScope: DataScope;
 }
 
 declare module 'fastify' {
   interface FastifyInstance {
     /** The lab database every route reads and writes. */
     readonly db: Db;
+    /** Where data routes read data tables: the read-only data connection when set, else `db`. */
+    readonly dataDb: Queryable;
     readonly lab: LabSettings;
     /** The live-event reader shared by every SSE client. */
     readonly events: EventHub;
@@ -112,9 +122,15 @@ export const buildServer = async (options: ServerOptions): Promise<FastifyInstan
   app.decorate('routeAccess', routeAccess);
   app.decorate('loginThrottle', new LoginThrottle(options.loginThrottle));
   app.decorate('db', options.db);
+  app.decorate('dataDb', options.dataDb ?? options.db);
   const artifactRoot = options.artifactRoot ?? defaultArtifactRoot();
   const workerCount = options.workers ?? 0;
-  app.decorate('lab', { artifactRoot, workers: workerCount, maxCombinations });
+  app.decorate('lab', {
+    artifactRoot,
+    workers: workerCount,
+    maxCombinations,
+    dataScope: dataScopeFromEnv(),
+  });
   app.decorateRequest('user', null);
   const events = new EventHub(options.db, { pollMs: options.eventPollMs });
   app.decorate('events', events);

@@ -73,6 +73,27 @@ describe('planSweep against the data', () => {
     expect(reasons[2]).toMatch(/^unique_ids: N9 not in loto6 of nf_loto_final; series: B1, N1, N2/);
     expect(reasons[3]).toBe('exogenous: nf_loto_final has no column(s) hist_nope');
   });
+
+  it("refuses runs on the lab's own tables and system catalogs, as the panel loader would", async () => {
+    const names = ['nf_users', 'nf_api_tokens', 'nf_model_runs', 'pg_authid', 'public.nf_users', 'NF_USERS'];
+    const plan = await planSweep(
+      {
+        mode: 'list',
+        model: 'auto_nhits',
+        unique_ids: ['N1'],
+        runs: names.map((table_name) => ({ table_name, loto: 'loto6' })),
+      },
+      { db },
+    );
+    expect(plan.count).toBe(0);
+    const reasons = plan.invalid.map((i) => i.reasons.join(' | '));
+    expect(reasons).toHaveLength(names.length);
+    reasons.slice(0, 4).forEach((reason, i) => {
+      expect(reason).toMatch(new RegExp(`^table_name: table "${names[i]}" is not a data table`));
+    });
+    expect(reasons[4]).toMatch(/^table_name: .*schema-qualified/);
+    expect(reasons[5]).toMatch(/^table_name: .*not allowed/);
+  });
 });
 
 describe('rows a run needs', () => {

@@ -1,18 +1,21 @@
 /**
- * What the lab can model from: tables and views, the games in a table, the series of a game and a
- * preview of its rows. Every name is validated and checked against the catalog before use.
+ * What the lab can model from: data tables and views, the games in a table, the series of a game
+ * and a preview of its rows. Every name is confined to the data scope (see sql/data-tables.ts) and
+ * checked against the catalog, with the schema fixed, before use.
  */
 import { ConfigError, NotFoundError } from '@nflab/contracts';
 import type { Queryable } from './db.js';
 import {
-  quoteIdentifier,
-  requireColumn,
-  requireTable,
-  type RelationKind,
-  type TableInfo,
-} from './sql/identifiers.js';
+  DEFAULT_DATA_SCOPE,
+  isLabTable,
+  relationKind,
+  requireDataTable,
+  type DataScope,
+} from './sql/data-tables.js';
+import { quoteRelation, requireColumn, type RelationKind, type TableInfo } from './sql/identifiers.js';
+import { validateLikePattern } from './sql/like-pattern.js';
 
-/** A table or view on the search path. */
+/** A data table or view. */
 export interface TableEntry {
   readonly name: string;
   readonly kind: RelationKind;
@@ -20,43 +23,53 @@ export interface TableEntry {
 
 /** Options of {@link listTables}. */
 export interface ListTablesOptions {
-  /** SQL LIKE pattern on the name (sent as a parameter). @default 'nf_loto%' */
+  /** SQL LIKE pattern on the name, applied within the data pattern (sent as a parameter). @default '%' */
   readonly pattern?: string;
+  /** Which relations are data. @default DEFAULT_DATA_SCOPE */
+  readonly scope?: DataScope;
 }
 
-/** Tables and views on the search path whose name matches `pattern`, sorted by name. */
+/**
+ * Data tables and views whose name also matches `pattern`, sorted by name; a malformed pattern is
+ * an InputError naming the `pattern` field.
+ */
 export const listTables = async (db: Queryable, options: ListTablesOptions = {}): Promise<TableEntry[]> => {
-  const { pattern = 'nf_loto%' } = options;
+  const { scope = DEFAULT_DATA_SCOPE } = options;
+  const pattern = validateLikePattern(options.pattern ?? '%', 'pattern');
   const { rows } = await db.query<{ name: string; relkind: string }>(
     `SELECT c.relname::text AS name, c.relkind::text AS relkind
      FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-     WHERE c.relkind IN ('r', 'p', 'f', 'v', 'm') AND n.nspname = ANY(current_schemas(false))
-       AND c.relname LIKE $1 AND pg_table_is_visible(c.oid)
+     WHERE c.relkind IN ('r', 'p', 'f', 'v', 'm') AND n.nspname = $1
+       AND c.relname LIKE $2 AND c.relname LIKE $3
      ORDER BY c.relname COLLATE "C"`,
-    [pattern],
+    [scope.schema, scope.pattern, pattern],
   );
-  return rows.map((row) => ({
-    name: row.name,
-    kind: row.relkind === 'v' || row.relkind === 'm' ? 'view' : 'table',
-  }));
+  return rows
+    .filter((row) => !isLabTable(row.name))
+    .map((row) => ({ name: row.name, kind: relationKind(row.relkind) }));
 };
 
-/** Resolves `table` and checks it has the columns a long panel table needs. */
+/** Resolves the data table `table` and checks it has the columns a long panel table needs. */
 export const requirePanelTable = async (
   db: Queryable,
   table: string,
   needs: readonly string[],
+  scope: DataScope = DEFAULT_DATA_SCOPE,
 ): Promise<TableInfo> => {
-  const info = await requireTable(db, table);
+  const info = await requireDataTable(db, table, scope);
   for (const column of needs) requireColumn(info, column);
   return info;
 };
 
-/** The distinct `loto` values (games) of `table`, sorted. */
-export const listGames = async (db: Queryable, table: string): Promise<string[]> => {
-  await requirePanelTable(db, table, ['loto']);
+/** The distinct `loto` values (games) of the data table `table`, sorted. */
+export const listGames = async (
+  db: Queryable,
+  table: string,
+  scope: DataScope = DEFAULT_DATA_SCOPE,
+): Promise<string[]> => {
+  const info = await requirePanelTable(db, table, ['loto'], scope);
   const { rows } = await db.query<{ loto: string }>(
-    `SELECT DISTINCT loto::text AS loto FROM ${quoteIdentifier(table)} WHERE loto IS NOT NULL ORDER BY 1`,
+    `SELECT DISTINCT loto::text AS loto FROM ${quoteRelation(info)} WHERE loto IS NOT NULL ORDER BY 1`,
   );
   return rows.map((row) => row.loto);
 };
@@ -71,11 +84,16 @@ export interface SeriesSummary {
 }
 
 /** The series (`unique_id`s) of `loto` in `table`, sorted by id; an unknown game is a NotFoundError. */
-export const listSeries = async (db: Queryable, table: string, loto: string): Promise<SeriesSummary[]> => {
-  await requirePanelTable(db, table, ['loto', 'unique_id', 'ds']);
+export const listSeries = async (
+  db: Queryable,
+  table: string,
+  loto: string,
+  scope: DataScope = DEFAULT_DATA_SCOPE,
+): Promise<SeriesSummary[]> => {
+  const info = await requirePanelTable(db, table, ['loto', 'unique_id', 'ds'], scope);
   const { rows } = await db.query<{ unique_id: string; rows: number; start: string; end: string }>(
     `SELECT unique_id::text AS unique_id, count(*)::int AS rows, min(ds)::text AS start, max(ds)::text AS "end"
-     FROM ${quoteIdentifier(table)} WHERE loto = $1
+     FROM ${quoteRelation(info)} WHERE loto = $1
      GROUP BY unique_id ORDER BY unique_id::text COLLATE "C"`,
     [loto],
   );
@@ -91,6 +109,8 @@ export interface PreviewOptions {
   readonly loto?: string;
   /** @default 20 */
   readonly limit?: number;
+  /** Which relations are data. @default DEFAULT_DATA_SCOPE */
+  readonly scope?: DataScope;
 }
 
 /** The first rows of a table, for a quick look. */
@@ -104,17 +124,17 @@ export interface Preview {
 export const MAX_PREVIEW_ROWS = 1000;
 
 /**
- * The first `limit` rows of `table` (optionally of one game), ordered by the long-table key
- * when the table has it, so a preview is stable between calls.
+ * The first `limit` rows of the data table `table` (optionally of one game), ordered by the
+ * long-table key when the table has it, so a preview is stable between calls.
  */
 export const previewRows = async (db: Queryable, options: PreviewOptions): Promise<Preview> => {
-  const { table, loto, limit = 20 } = options;
+  const { table, loto, limit = 20, scope = DEFAULT_DATA_SCOPE } = options;
   if (!Number.isInteger(limit) || limit < 1 || limit > MAX_PREVIEW_ROWS) {
     throw new ConfigError(
       `preview limit ${limit} is not allowed: use a whole number from 1 to ${MAX_PREVIEW_ROWS}`,
     );
   }
-  const info = await requireTable(db, table);
+  const info = await requireDataTable(db, table, scope);
   const has = (name: string): boolean => info.columns.some((c) => c.name === name);
   if (loto !== undefined) requireColumn(info, 'loto');
   const keys = ['loto', 'unique_id', 'ds']
@@ -123,7 +143,7 @@ export const previewRows = async (db: Queryable, options: PreviewOptions): Promi
   const where = loto === undefined ? '' : 'WHERE loto = $2';
   const orderBy = keys.length > 0 ? `ORDER BY ${keys.join(', ')}` : '';
   const { rows } = await db.query<Record<string, unknown>>(
-    `SELECT * FROM ${quoteIdentifier(table)} ${where} ${orderBy} LIMIT $1`,
+    `SELECT * FROM ${quoteRelation(info)} ${where} ${orderBy} LIMIT $1`,
     loto === undefined ? [limit] : [limit, loto],
   );
   if (loto !== undefined && rows.length === 0) {

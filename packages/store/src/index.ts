@@ -15,7 +15,16 @@ export {
   type MigrationStatus,
   type MigrateOptions,
 } from './migrate.js';
-export { openDb, resolveDbTarget, DEFAULT_NFLAB_HOME, type OpenDbOptions, type OpenedDb, type DbTarget } from './open.js';
+export {
+  openDb,
+  openDataReader,
+  resolveDbTarget,
+  DEFAULT_NFLAB_HOME,
+  type OpenDbOptions,
+  type OpenDataReaderOptions,
+  type OpenedDb,
+  type DbTarget,
+} from './open.js';
 export { createRng, type Rng } from './loto/rng.js';
 export { choose, distinctPermutations, tierProbabilities } from './loto/odds.js';
 export { SALES_MODELS, type SalesModel } from './loto/sales.js';
@@ -23,12 +32,15 @@ export { drawPrizes, type DrawPrizes, type DrawPrizesOptions } from './loto/priz
 export { synthesizeDraws, drawDays, MAX_SYNTH_DRAWS, type SynthesizeOptions } from './loto/synth.js';
 export * from './calendar/jp-holidays.js';
 export * from './sql/identifiers.js';
+export * from './sql/data-tables.js';
+export * from './sql/like-pattern.js';
 export type { Draw, PrizeTier } from './loto/draw.js';
 export * from './loto/decode.js';
 export * from './loto/csv.js';
 export * from './loto/official-layout.js';
 export * from './loto/validate-draw.js';
 export * from './loto/parse-draws.js';
+export { checkDrawOrder, type DrawOrderResult, type StoredDates } from './loto/draw-order.js';
 export * from './loto/long-format.js';
 export * from './loto/writer.js';
 export * from './features/build-features.js';

@@ -69,3 +69,26 @@ export const openDb = async (options: OpenDbOptions = {}): Promise<OpenedDb> => 
     throw error;
   }
 };
+
+/** Options of {@link openDataReader}. */
+export interface OpenDataReaderOptions {
+  /** Connection string of the data-reading role; wins over the environment. @default env.NFLAB_DATA_DATABASE_URL */
+  readonly url?: string;
+  /** Pool size: data reads are short. @default 4 */
+  readonly maxConnections?: number;
+  /** Environment to read `NFLAB_DATA_DATABASE_URL` from. @default process.env */
+  readonly env?: Readonly<Record<string, string | undefined>>;
+}
+
+/**
+ * The connection data routes and `nflab data ls|preview` read data tables through, when
+ * `NFLAB_DATA_DATABASE_URL` (or `url`) names one: on a PostgreSQL server, a role granted SELECT on
+ * the data tables alone (README, "Security"), so even a flaw in a data read cannot reach the
+ * lab's own tables. Undefined when unset: data is then read through the lab's own connection,
+ * confined by name only (sql/data-tables.ts). Migrations never run on it.
+ */
+export const openDataReader = async (options: OpenDataReaderOptions = {}): Promise<Db | undefined> => {
+  const url = nonEmpty(options.url) ?? nonEmpty((options.env ?? process.env).NFLAB_DATA_DATABASE_URL);
+  if (url === undefined) return undefined;
+  return openPostgres({ url, maxConnections: options.maxConnections ?? 4 });
+};

@@ -13,20 +13,25 @@ describe.each(await testDbKinds())('catalog on %s', (kind) => {
     await importFile(db, { file: fixture('loto7.csv'), game: 'loto7' });
     await importFile(db, { file: fixture('miniloto.csv'), game: 'miniloto' });
     await db.exec(`CREATE VIEW nf_loto_recent AS SELECT * FROM nf_loto_final WHERE num > 1;
-                   CREATE TABLE other_table (x INT)`);
+                   CREATE TABLE other_table (x INT); CREATE TABLE nf_loto_plain (x INT)`);
   });
   afterAll(async () => {
     await db.close();
   });
 
-  test('listTables finds tables and views by LIKE pattern', async () => {
+  test('listTables finds data tables and views by LIKE pattern, never outside the data pattern', async () => {
     expect(await listTables(db)).toEqual([
       { name: 'nf_loto_final', kind: 'table' },
+      { name: 'nf_loto_plain', kind: 'table' },
       { name: 'nf_loto_recent', kind: 'view' },
     ]);
-    expect(await listTables(db, { pattern: 'other%' })).toEqual([{ name: 'other_table', kind: 'table' }]);
+    expect(await listTables(db, { pattern: '%recent' })).toEqual([{ name: 'nf_loto_recent', kind: 'view' }]);
+    // Outside the data pattern (nf_loto%), a user pattern finds nothing, even where a table matches it.
+    expect(await listTables(db, { pattern: 'other%' })).toEqual([]);
     expect(await listTables(db, { pattern: "x'; DROP TABLE other_table; --" })).toEqual([]);
-    expect(await listTables(db, { pattern: 'other%' })).toHaveLength(1);
+    expect(await listTables(db, { pattern: '%', scope: { schema: 'public', pattern: 'other%' } })).toEqual([
+      { name: 'other_table', kind: 'table' },
+    ]);
   });
 
   test('listGames lists distinct loto values; views work too', async () => {
@@ -59,9 +64,14 @@ describe.each(await testDbKinds())('catalog on %s', (kind) => {
 
   test('unknown tables are NotFound; tables without the needed columns and hostile names are ConfigErrors', async () => {
     await expect(listGames(db, 'nf_missing')).rejects.toThrow(NotFoundError);
-    await expect(listGames(db, 'other_table')).rejects.toThrow('table "other_table" has no column "loto"');
+    await expect(listGames(db, 'nf_loto_plain')).rejects.toThrow(
+      'table "nf_loto_plain" has no column "loto"',
+    );
+    await expect(listGames(db, 'other_table')).rejects.toThrow('table "other_table" is not a data table');
     await expect(listSeries(db, 'nf_loto; DROP TABLE other_table', 'loto7')).rejects.toThrow(ConfigError);
     await expect(previewRows(db, { table: '"other_table"' })).rejects.toThrow(ConfigError);
-    expect(await listTables(db, { pattern: 'other%' })).toHaveLength(1);
+    expect(
+      await listTables(db, { pattern: '%', scope: { schema: 'public', pattern: 'other%' } }),
+    ).toHaveLength(1);
   });
 });

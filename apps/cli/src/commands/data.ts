@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { ConfigError, isLabError, NotFoundError, type GameId } from '@nflab/contracts';
 import {
   buildFeatures,
+  dataScopeFromEnv,
   importFile,
   listGames,
   listSeries,
@@ -10,10 +11,12 @@ import {
   requireGame,
   saveDraws,
   synthesizeDraws,
+  type DataScope,
   type ImportReport,
   type Queryable,
   type SeriesSummary,
   type TableEntry,
+  validateLikePattern,
 } from '@nflab/store';
 import { contextFrom } from '../context.js';
 import { formatTable } from '../output.js';
@@ -53,13 +56,14 @@ const describeTable = async (
   db: Queryable,
   table: TableEntry,
   loto: string | undefined,
+  scope: DataScope,
 ): Promise<TableListing> => {
   try {
-    const games = loto === undefined ? await listGames(db, table.name) : [loto];
+    const games = loto === undefined ? await listGames(db, table.name, scope) : [loto];
     return {
       ...table,
       games: await Promise.all(
-        games.map(async (game) => ({ loto: game, series: await listSeries(db, table.name, game) })),
+        games.map(async (game) => ({ loto: game, series: await listSeries(db, table.name, game, scope) })),
       ),
     };
   } catch (error) {
@@ -124,6 +128,7 @@ export const dataCommand = (program: Command): void => {
             game: options.game,
             table: options.table,
             skipBadRows: options.skipBadRows === true,
+            scope: dataScopeFromEnv(),
             onProgress: (done, total) => progress.update(done, total),
           }),
         ).finally(() => progress.finish());
@@ -158,7 +163,9 @@ export const dataCommand = (program: Command): void => {
           seed: options.seed,
           start: options.start,
         });
-        const report = await withDb((db) => saveDraws(db, { table: options.table, draws }));
+        const report = await withDb((db) =>
+          saveDraws(db, { table: options.table, draws, scope: dataScopeFromEnv() }),
+        );
         out.result({ table: options.table, game: options.game, seed: options.seed, ...report }, () =>
           describeReport(report, options.table),
         );
@@ -178,7 +185,12 @@ export const dataCommand = (program: Command): void => {
     .action(async (options: { table: string; view?: string; rolling?: number[] }, command: Command) => {
       const { out, withDb } = contextFrom(command);
       const result = await withDb((db) =>
-        buildFeatures(db, { table: options.table, view: options.view, rollingWindows: options.rolling }),
+        buildFeatures(db, {
+          table: options.table,
+          view: options.view,
+          rollingWindows: options.rolling,
+          scope: dataScopeFromEnv(),
+        }),
       );
       out.result(result, () =>
         [
@@ -192,33 +204,39 @@ export const dataCommand = (program: Command): void => {
 
   data
     .command('ls')
-    .description('list tables matching the pattern, their games (loto) and series (unique_id)')
-    .option('--pattern <pattern>', 'SQL LIKE pattern on table/view names', 'nf_loto%')
+    .description(
+      'list data tables (NFLAB_DATA_TABLES in NFLAB_DATA_SCHEMA, default nf_loto% in public), their games (loto) and series (unique_id)',
+    )
+    .option('--pattern <pattern>', 'SQL LIKE pattern on table/view names, within the data tables')
     .option('--table <table>', 'only this table')
     .option('--loto <loto>', 'only this game')
-    .action(async (options: { pattern: string; table?: string; loto?: string }, command: Command) => {
-      const { out, withDb } = contextFrom(command);
-      const tables = await withDb(async (db) => {
+    .action(async (options: { pattern?: string; table?: string; loto?: string }, command: Command) => {
+      const { out, withDataDb } = contextFrom(command);
+      const scope = dataScopeFromEnv();
+      const pattern =
+        options.pattern === undefined ? undefined : validateLikePattern(options.pattern, '--pattern');
+      const tables = await withDataDb(async (db) => {
         const matching = (
-          await listTables(db, { pattern: options.table === undefined ? options.pattern : '%' })
+          await listTables(db, { pattern: options.table === undefined ? pattern : '%', scope })
         ).filter((table) => options.table === undefined || table.name === options.table);
         if (options.table !== undefined && matching.length === 0) {
-          throw new NotFoundError(`table ${JSON.stringify(options.table)} does not exist`);
+          throw new NotFoundError(`table ${JSON.stringify(options.table)} is not a data table that exists`);
         }
-        return Promise.all(matching.map((table) => describeTable(db, table, options.loto)));
+        return Promise.all(matching.map((table) => describeTable(db, table, options.loto, scope)));
       });
       out.result({ tables }, () => renderListing(tables));
     });
 
   data
     .command('preview')
-    .description('the first rows of a table, ordered by loto, unique_id, ds')
-    .option('--table <table>', 'table or view', DEFAULT_TABLE)
+    .description('the first rows of a data table, ordered by loto, unique_id, ds')
+    .option('--table <table>', 'data table or view', DEFAULT_TABLE)
     .option('--loto <loto>', 'only this game')
     .option('--limit <n>', 'rows to show (1–1000)', integerOption('limit', 1), 20)
     .action(async (options: { table: string; loto?: string; limit: number }, command: Command) => {
-      const { out, withDb } = contextFrom(command);
-      const preview = await withDb((db) => previewRows(db, options));
+      const { out, withDataDb } = contextFrom(command);
+      const scope = dataScopeFromEnv();
+      const preview = await withDataDb((db) => previewRows(db, { ...options, scope }));
       out.result(preview, () => formatTable(preview.rows, preview.columns));
     });
 };

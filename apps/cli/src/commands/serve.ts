@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import type { Command } from 'commander';
 import { resolveMaxCombinations } from '@nflab/contracts';
 import { buildServer, ensureInitialAdmin } from '@nflab/server';
+import { openDataReader } from '@nflab/store';
 import { contextFrom, type GlobalOptions } from '../context.js';
 import { trustProxySetting } from '../trust-proxy.js';
 
@@ -61,6 +62,7 @@ export const serveCommand = (program: Command): void => {
             );
           }
           const url = databaseUrl ?? (db.kind === 'postgres' ? process.env.DATABASE_URL : undefined);
+          const dataDb = await openDataReader();
           const app = await buildServer({
             db,
             artifactRoot: join(ctx.home, 'artifacts'),
@@ -69,6 +71,7 @@ export const serveCommand = (program: Command): void => {
             maxCombinations,
             trustProxy,
             ...(url ? { databaseUrl: url } : {}),
+            ...(dataDb === undefined ? {} : { dataDb }),
           });
           const address = await app.listen({ port: options.port, host: options.host });
           ctx.out.info(
@@ -84,6 +87,7 @@ export const serveCommand = (program: Command): void => {
             process.once('SIGINT', stop);
             process.once('SIGTERM', stop);
           });
+          await dataDb?.close();
         });
       },
     );

@@ -1,6 +1,6 @@
 /** `GET …/panel`: series of one game as chart-ready arrays, with the asked exogenous columns. */
 import { ConfigError } from '@nflab/contracts';
-import { loadPanel, type Queryable } from '@nflab/store';
+import { loadPanel, type DataScope, type Queryable } from '@nflab/store';
 
 /** What {@link panelSeries} reads. */
 export interface PanelRequest {
@@ -9,6 +9,8 @@ export interface PanelRequest {
   readonly uniqueIds?: readonly string[];
   /** Exogenous (or other numeric) columns to include; none when absent. */
   readonly columns?: readonly string[];
+  /** Which relations are data. @default DEFAULT_DATA_SCOPE */
+  readonly scope?: DataScope;
 }
 
 // JSON has no NaN: a missing value is null.
@@ -25,6 +27,7 @@ export const panelSeries = async (db: Queryable, request: PanelRequest) => {
     loto: request.loto,
     uniqueIds: request.uniqueIds,
     columns: request.columns ?? [],
+    ...(request.scope === undefined ? {} : { scope: request.scope }),
   });
   const rowColumns: Record<string, Float64Array> = { ...panel.futr, ...panel.hist };
   for (const [name, values] of Object.entries(panel.other)) {

@@ -1,6 +1,13 @@
 /** `GET …/profile`: a data-quality profile of one game of a long table. */
 import { GAMES, NotFoundError, drawWeekdaysOn, type GameRules, type ProfileDto } from '@nflab/contracts';
-import { quoteIdentifier, requirePanelTable, type Queryable } from '@nflab/store';
+import {
+  DEFAULT_DATA_SCOPE,
+  quoteIdentifier,
+  quoteRelation,
+  requirePanelTable,
+  type DataScope,
+  type Queryable,
+} from '@nflab/store';
 
 const DAY_MS = 86_400_000;
 // Enough to see a pattern; the count says how many there are in all.
@@ -26,9 +33,14 @@ export const missingDrawDays = (
  * Rows, series, date range, NULLs and distinct values per column, draws per weekday, and draw days
  * the game's schedule has but the table lacks (only for games the lab knows and a DATE ds).
  */
-export const profileTable = async (db: Queryable, table: string, loto: string): Promise<ProfileDto> => {
-  const info = await requirePanelTable(db, table, ['loto', 'unique_id', 'ds']);
-  const from = quoteIdentifier(table);
+export const profileTable = async (
+  db: Queryable,
+  table: string,
+  loto: string,
+  scope: DataScope = DEFAULT_DATA_SCOPE,
+): Promise<ProfileDto> => {
+  const info = await requirePanelTable(db, table, ['loto', 'unique_id', 'ds'], scope);
+  const from = quoteRelation(info);
   const columns = info.columns.filter((column) => column.name !== 'loto');
   const perColumn = columns
     .map((column, i) => {

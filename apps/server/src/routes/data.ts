@@ -1,4 +1,4 @@
-import type { FastifyPluginAsync } from 'fastify';
+import type { FastifyError, FastifyPluginAsync } from 'fastify';
 import {
   gameParams,
   listTablesQuery,
@@ -8,40 +8,62 @@ import {
   profileQuery,
   tableParams,
 } from '@nflab/contracts';
-import { listGames, listSeries, listTables, previewRows } from '@nflab/store';
+import { LabError } from '@nflab/contracts';
+import { listGames, listSeries, listTables, previewRows, validateLikePattern } from '@nflab/store';
+import { errorHandler } from '../errors.js';
 import { panelSeries } from '../data/panel.js';
 import { profileTable } from '../data/profile.js';
 
-/** Browse the lottery tables: tables → games → series, and a preview of rows. */
+/**
+ * Browse the lottery tables: tables → games → series, and a preview of rows. Only data tables of
+ * the lab's data scope answer (never the lab's own tables or system catalogs), read through
+ * `app.dataDb` (the read-only data connection when one is configured).
+ */
 export const dataRoutes: FastifyPluginAsync = async (app) => {
   const viewer = { config: { access: 'viewer' as const } };
-
+  const scope = app.lab.dataScope;
+  // A read-only data role without SELECT on a table (SQLSTATE 42501, the StoreError's cause) is a setup gap,
+  // not a server fault: 403 naming the table and the grant, then the lab's one error handler.
+  app.setErrorHandler((error: FastifyError | Error, request, reply) => {
+    const sqlState = (error.cause as { code?: unknown } | undefined)?.code;
+    if (sqlState !== '42501') return errorHandler(error, request, reply);
+    const table = (request.params as { table?: unknown }).table;
+    const denied = new LabError(
+      'forbidden',
+      `the data connection (NFLAB_DATA_DATABASE_URL) may not read table ${JSON.stringify(table)}: ` +
+        'GRANT SELECT on it to the data role',
+    );
+    return errorHandler(denied, request, reply);
+  });
   app.get('/data/tables', viewer, async (request) => {
-    const { pattern } = parseInput(listTablesQuery, request.query, 'query');
-    return { tables: await listTables(app.db, { pattern }) };
+    const query = parseInput(listTablesQuery, request.query, 'query');
+    const pattern =
+      query.pattern === undefined ? undefined : validateLikePattern(query.pattern, 'query.pattern');
+    return { tables: await listTables(app.dataDb, { pattern, scope }) };
   });
 
   app.get('/data/tables/:table/games', viewer, async (request) => {
     const { table } = parseInput(tableParams, request.params, 'path');
-    return { table, games: await listGames(app.db, table) };
+    return { table, games: await listGames(app.dataDb, table, scope) };
   });
 
   app.get('/data/tables/:table/games/:loto/series', viewer, async (request) => {
     const { table, loto } = parseInput(gameParams, request.params, 'path');
-    return { table, loto, series: await listSeries(app.db, table, loto) };
+    return { table, loto, series: await listSeries(app.dataDb, table, loto, scope) };
   });
 
   app.get('/data/tables/:table/preview', viewer, async (request) => {
     const { table } = parseInput(tableParams, request.params, 'path');
     const { loto, limit } = parseInput(previewQuery, request.query, 'query');
-    return { table, ...(await previewRows(app.db, { table, loto, limit })) };
+    return { table, ...(await previewRows(app.dataDb, { table, loto, limit, scope })) };
   });
 
   app.get('/data/tables/:table/panel', viewer, async (request) => {
     const { table } = parseInput(tableParams, request.params, 'path');
     const query = parseInput(panelQuery, request.query, 'query');
-    return panelSeries(app.db, {
+    return panelSeries(app.dataDb, {
       table,
+      scope,
       loto: query.loto,
       uniqueIds: query.unique_ids,
       columns: query.columns,
@@ -51,6 +73,6 @@ export const dataRoutes: FastifyPluginAsync = async (app) => {
   app.get('/data/tables/:table/profile', viewer, async (request) => {
     const { table } = parseInput(tableParams, request.params, 'path');
     const { loto } = parseInput(profileQuery, request.query, 'query');
-    return profileTable(app.db, table, loto);
+    return profileTable(app.dataDb, table, loto, scope);
   });
 };

@@ -4,9 +4,9 @@ import { z } from 'zod';
 /** A user-supplied table or view name; the store re-validates it against the catalog. */
 const tableName = z.string().min(1).max(63);
 
-/** `GET /api/data/tables?pattern=` */
+/** `GET /api/data/tables?pattern=`: a LIKE pattern applied within the lab's data tables (all of them when absent). */
 export const listTablesQuery = z.object({
-  pattern: z.string().min(1).max(200).default('nf_loto%'),
+  pattern: z.string().min(1).max(200).optional(),
 });
 
 /** Path of the routes under one table. */

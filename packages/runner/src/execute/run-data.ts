@@ -7,7 +7,13 @@
 import { createHash } from 'node:crypto';
 import { baseModelId, ConfigError, EXOG_KINDS, type ExogKind, type RunSpec } from '@nflab/contracts';
 import { getModelSpec, type Freq, type PanelColumns, type StaticRow } from '@nflab/engine';
-import { loadPanel, type ExogenousMap, type LoadedPanel, type Queryable } from '@nflab/store';
+import {
+  dataScopeFromEnv,
+  loadPanel,
+  type ExogenousMap,
+  type LoadedPanel,
+  type Queryable,
+} from '@nflab/store';
 import { futureFrame, type FutureFrame } from './future-frame.js';
 
 /** Exogenous column names by role, as NeuralForecast's `*_exog_list`. */
@@ -80,13 +86,17 @@ const freqOf = (spec: RunSpec, ds: readonly string[]): Freq => {
   return ds.length > 0 && ds.every((value) => INTEGER.test(value)) ? 1 : 'irregular';
 };
 
-/** Reads the run's panel and resolves its exogenous columns; NotFound/Config errors name what is missing. */
+/**
+ * Reads the run's panel (from a data table of the scope NFLAB_DATA_SCHEMA/NFLAB_DATA_TABLES set,
+ * as the planner checked) and resolves its exogenous columns; NotFound/Config errors name what is missing.
+ */
 export const loadRunData = async (db: Queryable, spec: RunSpec): Promise<RunData> => {
   const panel = await loadPanel(db, {
     table: spec.table_name,
     loto: spec.loto,
     uniqueIds: spec.unique_ids,
     ...selection(spec),
+    scope: dataScopeFromEnv(),
   });
   const missing = spec.unique_ids.filter((id) => !panel.series.some((s) => s.uniqueId === id));
   if (missing.length > 0) {

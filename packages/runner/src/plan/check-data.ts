@@ -4,7 +4,15 @@
  * the horizon, the validation and test parts and the shortest input window the run can use.
  */
 import { isAutoModel, isLabError, resolveSize, type RunSpec } from '@nflab/contracts';
-import { listGames, listSeries, requireTable, type Queryable, type TableInfo } from '@nflab/store';
+import {
+  dataScopeFromEnv,
+  listGames,
+  listSeries,
+  requireDataTable,
+  type DataScope,
+  type Queryable,
+  type TableInfo,
+} from '@nflab/store';
 import { explicitExogenous } from './check-run.js';
 
 /** Rows a run needs per series, and how they add up (for the message). */
@@ -57,8 +65,15 @@ export const rowsNeeded = (spec: RunSpec): RowsNeeded => {
 
 type Series = ReadonlyMap<string, number>;
 
-/** A checker that reads each table, game and series list once, however many runs share them. */
-export const createDataChecker = (db: Queryable): ((spec: RunSpec) => Promise<string[]>) => {
+/**
+ * A checker that reads each table, game and series list once, however many runs share them. A
+ * `table_name` outside the data scope (a lab table, a system catalog) is a problem like a missing
+ * one: runs train on data tables only, as loadRunData reads them.
+ */
+export const createDataChecker = (
+  db: Queryable,
+  scope: DataScope = dataScopeFromEnv(),
+): ((spec: RunSpec) => Promise<string[]>) => {
   const tables = new Map<string, Promise<{ info: TableInfo; games: string[] } | string>>();
   const series = new Map<string, Promise<Series>>();
   const tableOf = (name: string) => {
@@ -66,7 +81,7 @@ export const createDataChecker = (db: Queryable): ((spec: RunSpec) => Promise<st
     if (entry === undefined) {
       entry = (async () => {
         try {
-          return { info: await requireTable(db, name), games: await listGames(db, name) };
+          return { info: await requireDataTable(db, name, scope), games: await listGames(db, name, scope) };
         } catch (error) {
           if (isLabError(error)) return error.message;
           throw error;
@@ -80,7 +95,9 @@ export const createDataChecker = (db: Queryable): ((spec: RunSpec) => Promise<st
     const key = JSON.stringify([table, loto]);
     let entry = series.get(key);
     if (entry === undefined) {
-      entry = listSeries(db, table, loto).then((list) => new Map(list.map((s) => [s.uniqueId, s.rows])));
+      entry = listSeries(db, table, loto, scope).then(
+        (list) => new Map(list.map((s) => [s.uniqueId, s.rows])),
+      );
       series.set(key, entry);
     }
     return entry;

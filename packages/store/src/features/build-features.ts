@@ -5,7 +5,16 @@
 import { ConfigError, ConflictError } from '@nflab/contracts';
 import { isoToUtcMs } from '../calendar/iso-date.js';
 import type { Db } from '../db.js';
-import { findTable, quoteIdentifier, requireTable, validateIdentifier } from '../sql/identifiers.js';
+import {
+  DEFAULT_DATA_SCOPE,
+  findDataTable,
+  quoteDataTable,
+  requireDataTable,
+  validateDataTableName,
+  type DataScope,
+} from '../sql/data-tables.js';
+import { quoteRelation, validateIdentifier } from '../sql/identifiers.js';
+import { likeMatches } from '../sql/like-pattern.js';
 import {
   DEFAULT_ROLLING_WINDOWS,
   featureColumns,
@@ -34,6 +43,8 @@ export interface BuildFeaturesOptions {
    * @default the current UTC date
    */
   readonly today?: string;
+  /** Which relations are data: the table and the view must both be data tables. @default DEFAULT_DATA_SCOPE */
+  readonly scope?: DataScope;
 }
 
 /** What {@link buildFeatures} made. */
@@ -61,21 +72,18 @@ const HELPER_PREFIX = 'nflab_';
 // created with: quote them with embedded quotes doubled rather than rejecting the table.
 const quoteCatalogName = (name: string): string => `"${name.replaceAll('"', '""')}"`;
 
-// LIKE 'nf_loto%': `_` matches any one character, mirrored exactly so both sides agree.
-const matchesNfLoto = (name: string): boolean => /^nf.loto/.test(name);
-
-const resolveView = (table: string, view: string | undefined): string => {
+const resolveView = (table: string, view: string | undefined, scope: DataScope): string => {
   const name = validateIdentifier(view ?? `${table}_features`, 'table');
   if (name === table)
     throw new ConfigError(`view must differ from the table it reads, got ${JSON.stringify(name)}`);
   if (name === JP_HOLIDAYS_TABLE)
     throw new ConfigError(`view must not be named ${JP_HOLIDAYS_TABLE}, which the lab keeps`);
-  if (matchesNfLoto(table) && !matchesNfLoto(name)) {
+  if (!likeMatches(scope.pattern, name)) {
     throw new ConfigError(
-      `view ${JSON.stringify(name)} must match nf_loto% like its table ${JSON.stringify(table)}, so data pickers list it`,
+      `view ${JSON.stringify(name)} must match ${scope.pattern} like its table ${JSON.stringify(table)}, so data pickers list it`,
     );
   }
-  return name;
+  return validateDataTableName(name, scope);
 };
 
 const resolveWindows = (windows: readonly number[] | undefined): number[] => {
@@ -98,15 +106,16 @@ const resolveWindows = (windows: readonly number[] | undefined): number[] => {
  * Japanese holidays from `nflab_jp_holidays`, refreshed here), all INTEGER or DOUBLE PRECISION.
  */
 export const buildFeatures = async (db: Db, options: BuildFeaturesOptions): Promise<BuildFeaturesResult> => {
-  const table = validateIdentifier(options.table, 'table');
-  const view = resolveView(table, options.view);
+  const scope = options.scope ?? DEFAULT_DATA_SCOPE;
+  const table = validateDataTableName(options.table, scope);
+  const view = resolveView(table, options.view, scope);
   const windows = resolveWindows(options.rollingWindows);
   const columns = featureColumns(windows);
   const today = options.today ?? new Date().toISOString().slice(0, 10);
   isoToUtcMs(today, 'today');
 
   return db.transaction(async (tx) => {
-    const info = await requireTable(tx, table);
+    const info = await requireDataTable(tx, table, scope);
     for (const name of FEATURE_SOURCE_COLUMNS) {
       if (!info.columns.some((c) => c.name === name)) {
         throw new ConfigError(
@@ -130,12 +139,12 @@ export const buildFeatures = async (db: Db, options: BuildFeaturesOptions): Prom
         `table ${JSON.stringify(table)} has a column ${reserved.name}; names starting ${HELPER_PREFIX} are reserved for the feature view's internals`,
       );
     }
-    const existing = await findTable(tx, view);
+    const existing = await findDataTable(tx, view, scope);
     if (existing?.kind === 'table')
       throw new ConflictError(`${JSON.stringify(view)} is a table; the feature view would replace it`);
 
     const { rows } = await tx.query<{ min_ds: string | null; max_ds: string | null }>(
-      `SELECT MIN(ds)::date::text AS min_ds, MAX(ds)::date::text AS max_ds FROM ${quoteIdentifier(table)}`,
+      `SELECT MIN(ds)::date::text AS min_ds, MAX(ds)::date::text AS max_ds FROM ${quoteRelation(info)}`,
     );
     const span = rows[0];
     const holidays = await refreshHolidayTable(
@@ -144,13 +153,13 @@ export const buildFeatures = async (db: Db, options: BuildFeaturesOptions): Prom
     );
     // DROP + CREATE rather than CREATE OR REPLACE: the latter cannot drop or reorder columns when
     // the base table or the rolling windows changed since the last build.
-    await tx.exec(`DROP VIEW IF EXISTS ${quoteIdentifier(view)}`);
+    await tx.exec(`DROP VIEW IF EXISTS ${quoteDataTable(view, scope)}`);
     const sql = featureViewSql({
-      quotedTable: quoteIdentifier(table),
+      quotedTable: quoteRelation(info),
       quotedBaseColumns: info.columns.map((c) => quoteCatalogName(c.name)),
       rollingWindows: windows,
     });
-    await tx.exec(`CREATE VIEW ${quoteIdentifier(view)} AS ${sql}`);
+    await tx.exec(`CREATE VIEW ${quoteDataTable(view, scope)} AS ${sql}`);
     return { table, view, columns, descriptions: featureDescriptions(windows), holidays };
   });
 };

@@ -63,12 +63,15 @@ const indexName = (table: string): string => {
 };
 
 /**
- * DDL that creates the long table `table` and its series index when they do not exist. The index
+ * DDL that creates the long table `table` (in `schema` when given) and its series index when they do not exist. The index
  * sorts `unique_id` bytewise (COLLATE "C"), the order panels are read in on every server whatever
  * its locale, so reading a whole game is an index scan with no sort.
  */
-export const createLongTableSql = (table: string): string => {
-  const name = quoteIdentifier(table);
+export const createLongTableSql = (table: string, schema?: string): string => {
+  // Schema-qualified when given, so the table lands in the data schema whatever the search path;
+  // an index always lives in its table's schema.
+  const name =
+    schema === undefined ? quoteIdentifier(table) : `${quoteIdentifier(schema)}.${quoteIdentifier(table)}`;
   const columns = LONG_COLUMNS.map(([column, type]) => `${column} ${type}`).join(', ');
   return (
     `CREATE TABLE IF NOT EXISTS ${name} (${columns}, PRIMARY KEY (loto, num, unique_id));\n` +

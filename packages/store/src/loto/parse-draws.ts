@@ -2,15 +2,11 @@
 import { ConfigError, type GameId, type GameRules } from '@nflab/contracts';
 import { parseCsv } from './csv.js';
 import type { Draw, PrizeTier } from './draw.js';
+import { checkDrawOrder, type Rejection } from './draw-order.js';
 import { mapHeaders, type ColumnRole } from './official-layout.js';
 import { drawProblems } from './validate-draw.js';
 
-/** A line that could not become a draw. */
-export interface Rejection {
-  /** 1-based line number in the file (the header is line 1). */
-  readonly line: number;
-  readonly reason: string;
-}
+export type { Rejection } from './draw-order.js';
 
 /** The result of parsing a results file. */
 export interface ParsedDraws {
@@ -22,29 +18,65 @@ export interface ParsedDraws {
   readonly rejected: Rejection[];
 }
 
-// Thousands separators, currency and count suffixes appear in hand-edited files.
-const cleanNumber = (raw: string): string =>
-  raw
-    .normalize('NFKC')
-    .replace(/[,\s円口]/g, '')
-    .trim();
+// Per column, what a number may look like (a quoted "4,3" used to lose its comma and read as 43):
+// - winning numbers (N*, B*) and the digits of numbers3/4 never have separators: "4,3" could be
+//   two numbers in one field, so it is rejected, not guessed;
+// - winners (口数), prizes (賞金) and the carry-over are counts and yen, which spreadsheets write
+//   with thousands separators: "1,234,567" is read as 1234567 when every group after the first has
+//   exactly three digits, and anything else ("4,3", "1,23,456") is rejected;
+// - the draw number (開催回) is a count too, read the same way.
+// Full-width digits and commas are folded first (NFKC); 円 and 口 suffixes are dropped.
+const PLAIN = /^\d+$/;
+const GROUPED = /^\d{1,3}(,\d{3})+$/;
 
+const normalised = (raw: string): string => raw.normalize('NFKC').trim();
+
+// Column values are stored as INTEGER (draw numbers, winners) or BIGINT read into a JS number.
+const INT4_MAX = 2_147_483_647;
+
+const toNumber = (digits: string, raw: string, what: string, max: number): number => {
+  const value = Number(digits);
+  if (!Number.isSafeInteger(value) || value > max) {
+    throw new ConfigError(`${what} ${JSON.stringify(raw)} is larger than ${max.toLocaleString('en-US')}`);
+  }
+  return value;
+};
+
+/** A winning number: digits only, no separators. */
 const parseInteger = (raw: string, what: string): number => {
-  const text = cleanNumber(raw);
-  if (!/^\d+$/.test(text)) throw new ConfigError(`${what} ${JSON.stringify(raw)} is not a whole number`);
-  return Number(text);
+  const text = normalised(raw);
+  if (PLAIN.test(text)) return toNumber(text, raw, what, INT4_MAX);
+  if (/^[\d,.\s]+$/.test(text) && /\d[,.\s]+\d/.test(text)) {
+    throw new ConfigError(
+      `${what} ${JSON.stringify(raw)} is ambiguous: a winning number has no separators (two numbers in one field?)`,
+    );
+  }
+  throw new ConfigError(`${what} ${JSON.stringify(raw)} is not a whole number`);
+};
+
+/** A count or amount: digits, optionally grouped by thousands with commas, optionally 円/口 after. */
+const parseAmount = (raw: string, what: string, max: number): number => {
+  const text = normalised(raw).replace(/\s*[円口]$/, '');
+  if (PLAIN.test(text)) return toNumber(text, raw, what, max);
+  if (GROUPED.test(text)) return toNumber(text.replaceAll(',', ''), raw, what, max);
+  if (/^[\d,]+$/.test(text)) {
+    throw new ConfigError(
+      `${what} ${JSON.stringify(raw)} has misplaced thousands separators: write 1234567 or 1,234,567`,
+    );
+  }
+  throw new ConfigError(`${what} ${JSON.stringify(raw)} is not a whole number`);
 };
 
 // Prize cells are blank or a dash when nothing was published (e.g. no winner).
-const parseOptional = (raw: string, what: string): number | null => {
-  const text = cleanNumber(raw);
-  return text === '' || /^[-−ー―]+$/.test(text) || text === '該当なし' ? null : parseInteger(raw, what);
+const parseOptional = (raw: string, what: string, max: number): number | null => {
+  const text = normalised(raw);
+  return text === '' || /^[-−ー―]+$/.test(text) || text === '該当なし' ? null : parseAmount(raw, what, max);
 };
 
 const parseDrawNumber = (raw: string): number => {
-  const match = /^第?(\d+)回?$/.exec(cleanNumber(raw));
+  const match = /^第?\s*([\d,]+)\s*回?$/.exec(normalised(raw));
   if (match === null) throw new ConfigError(`draw number ${JSON.stringify(raw)} is not a whole number`);
-  return Number(match[1]);
+  return parseAmount(match[1] as string, 'draw number', INT4_MAX);
 };
 
 /** Reads `2000/10/5`, `2000-10-05`, `2000年10月5日`, optionally followed by a weekday like `(木)`. */
@@ -106,13 +138,13 @@ const parseRecord = (
         bonus[role.index] = parseInteger(raw, `B${role.index + 1}`);
         break;
       case 'winners':
-        tiers[role.tier - 1]!.winners = parseOptional(raw, `tier ${role.tier} winners`);
+        tiers[role.tier - 1]!.winners = parseOptional(raw, `tier ${role.tier} winners`, INT4_MAX);
         break;
       case 'prize':
-        tiers[role.tier - 1]!.prize = parseOptional(raw, `tier ${role.tier} prize`);
+        tiers[role.tier - 1]!.prize = parseOptional(raw, `tier ${role.tier} prize`, Number.MAX_SAFE_INTEGER);
         break;
       case 'carryOver':
-        carryOver = parseOptional(raw, 'carry-over');
+        carryOver = parseOptional(raw, 'carry-over', Number.MAX_SAFE_INTEGER);
         break;
     }
   });
@@ -122,7 +154,8 @@ const parseRecord = (
 /**
  * Parses the text of an official results CSV of `game`. The header is mapped by name (a header
  * that does not fit is a ConfigError); each later line becomes a validated draw or a rejection
- * with its line number. A draw number seen twice rejects the later line.
+ * with its line number. A draw number seen twice rejects the later line, and so does a later
+ * draw number with an earlier or equal date (numbers and dates increase together).
  */
 export const parseDrawsCsv = (text: string, game: GameId): ParsedDraws => {
   const [header, ...records] = parseCsv(text);
@@ -156,5 +189,8 @@ export const parseDrawsCsv = (text: string, game: GameId): ParsedDraws => {
     draws.push(draw);
     lines.push(line);
   }
-  return { game: map.game, draws, lines, rejected };
+  const ordered = checkDrawOrder(draws, lines);
+  rejected.push(...ordered.rejected);
+  rejected.sort((a, b) => a.line - b.line);
+  return { game: map.game, draws: ordered.draws, lines: ordered.lines, rejected };
 };

@@ -13,8 +13,11 @@ export const isIsoDay = (iso: string): boolean => {
   return date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
 };
 
-const isCount = (value: number | null): boolean =>
-  value === null || (Number.isSafeInteger(value) && value >= 0);
+// The long table stores draw numbers and winners as INTEGER, yen as BIGINT (read as safe integers).
+const INT4_MAX = 2_147_483_647;
+
+const isCount = (value: number | null, max = Number.MAX_SAFE_INTEGER): boolean =>
+  value === null || (Number.isSafeInteger(value) && value >= 0 && value <= max);
 
 const checkNumbers = (
   game: GameRules,
@@ -60,6 +63,9 @@ const checkTiers = (game: GameRules, tiers: readonly PrizeTier[]): string[] => {
   if (tiers.length !== game.tiers) return [`expected ${game.tiers} prize tiers, got ${tiers.length}`];
   return tiers.flatMap((tier, i) => [
     ...(isCount(tier.winners) ? [] : [`tier ${i + 1} winners = ${tier.winners} is not a count`]),
+    ...(isCount(tier.winners) && !isCount(tier.winners, INT4_MAX)
+      ? [`tier ${i + 1} winners = ${tier.winners} is larger than ${INT4_MAX}`]
+      : []),
     ...(isCount(tier.prize) ? [] : [`tier ${i + 1} prize = ${tier.prize} is not a whole yen amount`]),
   ]);
 };
@@ -75,6 +81,7 @@ export const drawProblems = (game: GameRules, draw: Draw): string[] => {
   if (draw.game !== game.id) reasons.push(`draw is for game ${draw.game}, expected ${game.id}`);
   if (!Number.isSafeInteger(draw.num) || draw.num < 1)
     reasons.push(`draw number ${draw.num} is not a positive integer`);
+  else if (draw.num > INT4_MAX) reasons.push(`draw number ${draw.num} is larger than ${INT4_MAX}`);
   if (!isIsoDay(draw.ds)) reasons.push(`date ${JSON.stringify(draw.ds)} is not a valid YYYY-MM-DD day`);
   reasons.push(...checkNumbers(game, 'N', draw.main, game.mainCount));
   reasons.push(...checkNumbers(game, 'B', draw.bonus, game.bonusCount));

@@ -6,7 +6,13 @@
 import { readFile } from 'node:fs/promises';
 import { ConfigError, ConflictError, NotFoundError, type GameId } from '@nflab/contracts';
 import type { Db, Queryable } from '../db.js';
-import { findTable, quoteIdentifier, validateIdentifier } from '../sql/identifiers.js';
+import {
+  DEFAULT_DATA_SCOPE,
+  findDataTable,
+  quoteDataTable,
+  validateDataTableName,
+  type DataScope,
+} from '../sql/data-tables.js';
 import { decodeText } from './decode.js';
 import type { Draw } from './draw.js';
 import {
@@ -19,7 +25,8 @@ import {
   type LongRow,
 } from './long-format.js';
 import { requireGame } from './official-layout.js';
-import { parseDrawsCsv, type Rejection } from './parse-draws.js';
+import { checkDrawOrder, type Rejection } from './draw-order.js';
+import { parseDrawsCsv } from './parse-draws.js';
 import { drawProblems } from './validate-draw.js';
 
 /** Called as rows are written: `done` of `total` draws stored so far (0 first), for progress bars. */
@@ -57,10 +64,10 @@ const DRAWS_PER_BATCH = 500;
 
 const INSERT_TYPES = LONG_COLUMNS.map(([, type]) => `${type.toLowerCase()}[]`);
 
-const ensureTable = async (tx: Queryable, table: string): Promise<void> => {
-  const info = await findTable(tx, table);
+const ensureTable = async (tx: Queryable, table: string, scope: DataScope): Promise<void> => {
+  const info = await findDataTable(tx, table, scope);
   if (info === undefined) {
-    await tx.exec(createLongTableSql(table));
+    await tx.exec(createLongTableSql(table, scope.schema));
     return;
   }
   // An existing table may have another shape (a seed table with extra columns is fine).
@@ -99,10 +106,9 @@ const KEY_MATCH = 't.loto = u.loto AND t.num = u.num AND t.unique_id = u.unique_
  */
 const upsertBatch = async (
   tx: Queryable,
-  table: string,
+  name: string,
   rows: readonly LongRow[],
 ): Promise<{ added: number; clash: { old: JsonRow; new: JsonRow } | null }> => {
-  const name = quoteIdentifier(table);
   const arrays = LONG_COLUMN_NAMES.map((_, c) => rows.map((row) => row[c] ?? null));
   const params = INSERT_TYPES.map((type, i) => `$${i + 1}::${type}`).join(', ');
   const columns = LONG_COLUMN_NAMES.join(', ');
@@ -123,15 +129,16 @@ const upsertBatch = async (
 
 const writeGame = async (
   tx: Queryable,
-  options: { table: string; draws: readonly Draw[]; onProgress: (draws: number) => void },
+  options: { table: string; scope: DataScope; draws: readonly Draw[]; onProgress: (draws: number) => void },
 ): Promise<{ added: number; skipped: number }> => {
   const { table, draws } = options;
+  const name = quoteDataTable(table, options.scope);
   let added = 0;
   let skipped = 0;
   for (let start = 0; start < draws.length; start += DRAWS_PER_BATCH) {
     const batch = draws.slice(start, start + DRAWS_PER_BATCH);
     const rows = batch.flatMap(drawToRows);
-    const result = await upsertBatch(tx, table, rows);
+    const result = await upsertBatch(tx, name, rows);
     if (result.clash !== null) throw conflictError(table, result.clash);
     added += result.added;
     skipped += rows.length - result.added;
@@ -150,26 +157,77 @@ const groupByGame = (draws: readonly Draw[]): Map<GameId, Draw[]> => {
   return groups;
 };
 
-const writeDraws = async (
-  db: Db,
-  options: { table: string; draws: readonly Draw[]; rejected: Rejection[]; onProgress?: ProgressCallback },
-): Promise<ImportReport> => {
-  const { table, draws, rejected, onProgress } = options;
-  validateIdentifier(table, 'table');
-  const byGame = groupByGame(draws);
+// Draw number → date of the draws of `loto` already stored, for the order check.
+const storedDates = async (tx: Queryable, name: string, loto: string): Promise<Map<number, string>> => {
+  const { rows } = await tx.query<{ num: number; ds: string }>(
+    `SELECT DISTINCT num, ds::text AS ds FROM ${name} WHERE loto = $1 AND ds IS NOT NULL`,
+    [loto],
+  );
+  return new Map(rows.map((row) => [Number(row.num), row.ds]));
+};
+
+/** What writeDraws stores and how it treats a draw out of order with the table. */
+interface WriteOptions {
+  readonly table: string;
+  readonly scope: DataScope;
+  readonly draws: readonly Draw[];
+  /** Line (or position) of each draw, for rejections. */
+  readonly lines: readonly number[];
+  /** Rejections made before writing; reported with the order check's. */
+  readonly rejected: readonly Rejection[];
+  /** Store the draws in order and report the others instead of failing. */
+  readonly skipBadRows: boolean;
+  /** Names the input in a RejectedRowsError. */
+  readonly source: string;
+  readonly onProgress?: ProgressCallback;
+}
+
+// Inside the transaction: the table's draws cannot change between the order check and the write.
+const keepInOrder = async (
+  tx: Queryable,
+  options: WriteOptions,
+  byGame: ReadonlyMap<GameId, { draws: Draw[]; lines: number[] }>,
+): Promise<{ draws: Draw[]; rejected: Rejection[] }> => {
+  const name = quoteDataTable(options.table, options.scope);
+  const kept: Draw[] = [];
+  const rejected: Rejection[] = [];
+  for (const [game, group] of byGame) {
+    const stored = await storedDates(tx, name, game);
+    const result = checkDrawOrder(group.draws, group.lines, stored, JSON.stringify(options.table));
+    kept.push(...result.draws);
+    rejected.push(...result.rejected);
+  }
+  if (rejected.length > 0 && !options.skipBadRows) throw new RejectedRowsError(options.source, rejected);
+  return { draws: kept, rejected };
+};
+
+const writeDraws = async (db: Db, options: WriteOptions): Promise<ImportReport> => {
+  const { table, scope, onProgress } = options;
+  validateDataTableName(table, scope);
+  const byGame = new Map<GameId, { draws: Draw[]; lines: number[] }>();
+  options.draws.forEach((draw, i) => {
+    const group = byGame.get(draw.game) ?? { draws: [], lines: [] };
+    group.draws.push(draw);
+    group.lines.push(options.lines[i] ?? i + 1);
+    byGame.set(draw.game, group);
+  });
   let done = 0;
-  onProgress?.(0, draws.length);
+  let total = options.draws.length;
+  onProgress?.(0, total);
   const totals = await db.transaction(async (tx) => {
-    await ensureTable(tx, table);
+    await ensureTable(tx, table, scope);
+    const ordered = await keepInOrder(tx, options, byGame);
+    total = ordered.draws.length;
     let added = 0;
     let skipped = 0;
-    for (const gameDraws of byGame.values()) {
+    for (const gameDraws of groupByGame(ordered.draws).values()) {
       const result = await writeGame(tx, {
         table,
+        scope,
         draws: gameDraws,
         onProgress: (count) => {
           done += count;
-          onProgress?.(done, draws.length);
+          onProgress?.(done, total);
         },
       });
       added += result.added;
@@ -177,16 +235,19 @@ const writeDraws = async (
     }
     // PGlite has no autovacuum, and a server's may run minutes later: without fresh statistics
     // the planner guesses a few dozen rows per game and sorts a panel instead of scanning the index.
-    if (added > 0) await tx.exec(`ANALYZE ${quoteIdentifier(table)}`);
-    return { added, skipped };
+    if (added > 0) await tx.exec(`ANALYZE ${quoteDataTable(table, scope)}`);
+    return { added, skipped, draws: ordered.draws.length, rejected: ordered.rejected };
   });
-  return { draws: draws.length, rowsAdded: totals.added, rowsSkipped: totals.skipped, rejected };
+  const rejected = [...options.rejected, ...totals.rejected].sort((a, b) => a.line - b.line);
+  return { draws: totals.draws, rowsAdded: totals.added, rowsSkipped: totals.skipped, rejected };
 };
 
 /** Options of {@link importDraws}. */
 export interface ImportDrawsOptions {
-  /** Long table to write; created when missing. @default 'nf_loto_final' */
+  /** Long table to write (a data table of `scope`); created when missing. @default 'nf_loto_final' */
   readonly table?: string;
+  /** Which relations are data: the table must be one. @default DEFAULT_DATA_SCOPE */
+  readonly scope?: DataScope;
   /** Every draw must be of this game. */
   readonly game: GameId;
   readonly draws: readonly Draw[];
@@ -196,7 +257,8 @@ export interface ImportDrawsOptions {
 }
 
 /**
- * Validates `draws` against `game`'s rules and stores them in one transaction. An invalid draw
+ * Validates `draws` against `game`'s rules and stores them in one transaction. An invalid draw,
+ * or one whose date does not increase with its number (among the draws and against the table),
  * fails the whole call (RejectedRowsError, nothing written; positions are 1-based) unless
  * `skipBadRows`; a draw stored earlier with different values is a ConflictError.
  */
@@ -204,6 +266,7 @@ export const importDraws = async (db: Db, options: ImportDrawsOptions): Promise<
   const { table = DEFAULT_LONG_TABLE, skipBadRows = false } = options;
   const game = requireGame(options.game);
   const valid: Draw[] = [];
+  const validLines: number[] = [];
   const rejected: Rejection[] = [];
   const seen = new Set<number>();
   options.draws.forEach((draw, i) => {
@@ -213,16 +276,28 @@ export const importDraws = async (db: Db, options: ImportDrawsOptions): Promise<
     else {
       seen.add(draw.num);
       valid.push(draw);
+      validLines.push(i + 1);
     }
   });
   if (rejected.length > 0 && !skipBadRows) throw new RejectedRowsError(`${game.id} draws`, rejected);
-  return writeDraws(db, { table, draws: valid, rejected, onProgress: options.onProgress });
+  return writeDraws(db, {
+    table,
+    scope: options.scope ?? DEFAULT_DATA_SCOPE,
+    draws: valid,
+    lines: validLines,
+    rejected,
+    skipBadRows,
+    source: `${game.id} draws`,
+    onProgress: options.onProgress,
+  });
 };
 
 /** Options of {@link saveDraws}. */
 export interface SaveDrawsOptions {
-  /** Long table to write; created when missing. @default 'nf_loto_final' */
+  /** Long table to write (a data table of `scope`); created when missing. @default 'nf_loto_final' */
   readonly table?: string;
+  /** Which relations are data: the table must be one. @default DEFAULT_DATA_SCOPE */
+  readonly scope?: DataScope;
   /** Draws of any games; each must satisfy its own game's rules. */
   readonly draws: readonly Draw[];
   readonly onProgress?: ProgressCallback;
@@ -245,8 +320,12 @@ export const saveDraws = async (db: Db, options: SaveDrawsOptions): Promise<Impo
   }
   return writeDraws(db, {
     table: options.table ?? DEFAULT_LONG_TABLE,
+    scope: options.scope ?? DEFAULT_DATA_SCOPE,
     draws: options.draws,
+    lines: [],
     rejected: [],
+    skipBadRows: false,
+    source: 'draws',
     onProgress: options.onProgress,
   });
 };
@@ -256,21 +335,25 @@ export interface ImportFileOptions {
   /** Path of an official results CSV (Shift_JIS or UTF-8). */
   readonly file: string;
   readonly game: GameId;
-  /** @default 'nf_loto_final' */
+  /** Long table to write (a data table of `scope`); created when missing. @default 'nf_loto_final' */
   readonly table?: string;
+  /** Which relations are data: the table must be one. @default DEFAULT_DATA_SCOPE */
+  readonly scope?: DataScope;
   /** Import the good lines and report the bad ones instead of rejecting the file. @default false */
   readonly skipBadRows?: boolean;
   readonly onProgress?: ProgressCallback;
 }
 
 /**
- * Imports an official results CSV into the long table in one transaction. A bad line rejects the
- * whole file (RejectedRowsError with every line number and reason, nothing written) unless
- * `skipBadRows`; re-importing adds nothing, a longer file adds only its new draws.
+ * Imports an official results CSV into the long table in one transaction. A bad line — including
+ * a draw whose date does not increase with its number, within the file or against the draws the
+ * table holds — rejects the whole file (RejectedRowsError with every line number and reason,
+ * nothing written) unless `skipBadRows`; re-importing adds nothing, a longer file adds only its
+ * new draws.
  */
 export const importFile = async (db: Db, options: ImportFileOptions): Promise<ImportReport> => {
-  const { file, table = DEFAULT_LONG_TABLE, skipBadRows = false } = options;
-  validateIdentifier(table, 'table');
+  const { file, table = DEFAULT_LONG_TABLE, skipBadRows = false, scope = DEFAULT_DATA_SCOPE } = options;
+  validateDataTableName(table, scope);
   const bytes = await readFile(file).catch((error: unknown) => {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
       throw new NotFoundError(`results file ${JSON.stringify(file)} does not exist`, { cause: error });
@@ -282,8 +365,12 @@ export const importFile = async (db: Db, options: ImportFileOptions): Promise<Im
   if (parsed.rejected.length > 0 && !skipBadRows) throw new RejectedRowsError(file, parsed.rejected);
   return writeDraws(db, {
     table,
+    scope,
     draws: parsed.draws,
+    lines: parsed.lines,
     rejected: parsed.rejected,
+    skipBadRows,
+    source: file,
     onProgress: options.onProgress,
   });
 };

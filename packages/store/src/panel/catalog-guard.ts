@@ -5,13 +5,14 @@
  * every column's name, printed type and whether it is a number, in order.
  */
 import type { TableInfo } from '../sql/identifiers.js';
-import { quoteIdentifier } from '../sql/identifiers.js';
+import { quoteRelation } from '../sql/identifiers.js';
 
 /** The table's columns as one text; the guard's SQL builds the same text from the live catalog. */
 export const columnSignature = (info: TableInfo): string =>
   info.columns.map((c) => `${c.name}\t${c.dataType}\t${c.numeric}`).join('\n');
 
 /** A guard over `info`'s table: SQL taking the parameters `$first` and `$first+1`, and their values. */
+// to_regclass of a schema-qualified name (data tables) does not consult the search path.
 export const catalogGuard = (info: TableInfo, first: number): { sql: string; params: string[] } => ({
   // An uncommon-but-legal tab or newline in a column name can at worst make a changed table look
   // unchanged to this check; the statement then reads it as before, as an unguarded load would.
@@ -20,5 +21,5 @@ export const catalogGuard = (info: TableInfo, first: number): { sql: string; par
             (t.typcategory IN ('N', 'B'))::text, E'\\n' ORDER BY a.attnum), '')
           FROM pg_attribute a JOIN pg_type t ON t.oid = a.atttypid
           WHERE a.attrelid = to_regclass($${first}) AND a.attnum > 0 AND NOT a.attisdropped) = $${first + 1}`,
-  params: [quoteIdentifier(info.name), columnSignature(info)],
+  params: [quoteRelation(info), columnSignature(info)],
 });

@@ -1,14 +1,8 @@
 /** Reads one game of a long table into a column-oriented panel, split by exogenous role. */
 import { ConfigError, NotFoundError } from '@nflab/contracts';
 import type { Db, Queryable } from '../db.js';
-import {
-  quoteIdentifier,
-  requireColumn,
-  requireTable,
-  validateIdentifier,
-  type ColumnInfo,
-  type TableInfo,
-} from '../sql/identifiers.js';
+import { DEFAULT_DATA_SCOPE, requireDataTable, type DataScope } from '../sql/data-tables.js';
+import { quoteRelation, requireColumn, type ColumnInfo, type TableInfo } from '../sql/identifiers.js';
 import { decodeJoinedNumbers, epochDaysToIso } from './joined-values.js';
 import { dsEncoding, panelQuery, type DsEncoding, type QueryColumn } from './panel-query.js';
 import { REQUIRED_PANEL_COLUMNS, roleOf, validateExogenousMap, type ExogenousMap } from './roles.js';
@@ -26,6 +20,8 @@ export interface LoadPanelOptions {
   readonly columns?: readonly string[];
   /** Roles for columns without a role prefix, e.g. `{ co: 'hist' }`. @default {} */
   readonly exogenousMap?: ExogenousMap;
+  /** Which relations are data: `table` must be one of them. @default DEFAULT_DATA_SCOPE */
+  readonly scope?: DataScope;
 }
 
 /** Static exogenous values: one entry per series, aligned with `uniqueId`. */
@@ -110,13 +106,14 @@ const staticValues = (values: Float64Array, series: readonly PanelSeries[]): Flo
 const checkFound = async (
   db: Queryable,
   options: LoadPanelOptions,
+  info: TableInfo,
   found: readonly string[],
 ): Promise<void> => {
   const { table, loto, uniqueIds } = options;
   if (uniqueIds !== undefined) {
     const missing = uniqueIds.filter((id) => !found.includes(id));
     if (missing.length === 0) return;
-    const any = await db.query(`SELECT 1 FROM ${quoteIdentifier(table)} WHERE loto = $1 LIMIT 1`, [loto]);
+    const any = await db.query(`SELECT 1 FROM ${quoteRelation(info)} WHERE loto = $1 LIMIT 1`, [loto]);
     if (any.rows.length > 0) {
       throw new NotFoundError(
         `table ${JSON.stringify(table)} has no series ${missing.map((id) => JSON.stringify(id)).join(', ')} ` +
@@ -182,7 +179,7 @@ const runPanelQuery = async (
 ): Promise<{ plan: Plan; rows: SeriesRow[] }> => {
   const plan = planColumns(info, options);
   const { sql, params } = panelQuery({
-    table: info.name,
+    from: quoteRelation(info),
     loto: options.loto,
     ...(options.uniqueIds === undefined ? {} : { uniqueIds: options.uniqueIds }),
     ds: plan.ds,
@@ -203,20 +200,22 @@ const canRemember = (db: Queryable): boolean => typeof (db as Partial<Db>).trans
 const readSeries = async (
   db: Queryable,
   options: LoadPanelOptions,
-): Promise<{ plan: Plan; rows: SeriesRow[] }> => {
-  const table = validateIdentifier(options.table, 'table');
-  const remembered = knownTables.get(db)?.get(table);
+): Promise<{ plan: Plan; rows: SeriesRow[]; info: TableInfo }> => {
+  const scope = options.scope ?? DEFAULT_DATA_SCOPE;
+  // Keyed by the whole scope: a name that is data under one scope may not be under another.
+  const key = JSON.stringify([scope.schema, scope.pattern, options.table]);
+  const remembered = knownTables.get(db)?.get(key);
   if (remembered !== undefined) {
     const fast = await runPanelQuery(db, options, remembered, true).catch(() => undefined);
-    if (fast !== undefined && fast.rows.length > 0) return fast;
+    if (fast !== undefined && fast.rows.length > 0) return { ...fast, info: remembered };
   }
-  const info = await requireTable(db, table);
+  const info = await requireDataTable(db, options.table, scope);
   const result = await runPanelQuery(db, options, info, false);
   if (canRemember(db)) {
     const tables = knownTables.get(db) ?? new Map<string, TableInfo>();
-    knownTables.set(db, tables.set(table, info));
+    knownTables.set(db, tables.set(key, info));
   }
-  return result;
+  return { ...result, info };
 };
 
 /**
@@ -227,12 +226,13 @@ const readSeries = async (
  */
 export const loadPanel = async (db: Queryable, options: LoadPanelOptions): Promise<LoadedPanel> => {
   const { table, loto } = options;
-  const { plan, rows } = await readSeries(db, options);
+  const { plan, rows, info } = await readSeries(db, options);
   if (rows.some((row) => row.uid === null))
     throw new ConfigError(`table ${JSON.stringify(table)} has rows with a NULL unique_id`);
   await checkFound(
     db,
     options,
+    info,
     rows.map((row) => row.uid as string),
   );
   let n = 0;

@@ -55,14 +55,15 @@ const columnAggregate = ({ column, encoding }: QueryColumn): string => {
  * the ones in that catalog snapshot.
  */
 export const panelQuery = (options: {
-  readonly table: string;
+  /** The relation as SQL text, already quoted (and schema-qualified for data tables). */
+  readonly from: string;
   readonly ds: ColumnInfo;
   readonly columns: readonly QueryColumn[];
   readonly loto: string;
   readonly uniqueIds?: readonly string[];
   readonly guardedBy?: TableInfo;
 }): { sql: string; params: unknown[] } => {
-  const { table, ds, columns, loto, uniqueIds, guardedBy } = options;
+  const { from, ds, columns, loto, uniqueIds, guardedBy } = options;
   const params: unknown[] = [loto];
   let where = 'loto = $1';
   if (uniqueIds !== undefined) {
@@ -83,7 +84,7 @@ export const panelQuery = (options: {
   // aggregates read each group in its ds order: the long table's index order, so no sort.
   const sql = `
     SELECT uid, count(*)::int AS n, ${dsAggregate(ds)} AS ds${columns.map((c, i) => `, ${columnAggregate(c)} AS c${i}`).join('')}
-    FROM (SELECT unique_id::text COLLATE "C" AS uid, ${inner} FROM ${quoteIdentifier(table)} WHERE ${where} ORDER BY 1, ds) s
+    FROM (SELECT unique_id::text COLLATE "C" AS uid, ${inner} FROM ${from} WHERE ${where} ORDER BY 1, ds) s
     GROUP BY uid ORDER BY uid`;
   return { sql, params };
 };

@@ -51,6 +51,8 @@ export type RelationKind = 'table' | 'view';
 /** A table or view the catalog knows, with its columns in ordinal order. */
 export interface TableInfo {
   readonly name: string;
+  /** The schema it was found in when looked up with the schema fixed (data tables); else unset. */
+  readonly schema?: string;
   readonly kind: RelationKind;
   readonly columns: readonly ColumnInfo[];
 }
@@ -68,7 +70,11 @@ const TABLE_SQL = `
   WHERE c.oid = to_regclass($1) AND c.relkind IN ('r', 'p', 'f', 'v', 'm')
   ORDER BY a.attnum`;
 
-/** Looks `table` up in the catalog; undefined when it does not exist (the name is validated first). */
+/**
+ * Looks `table` up in the catalog through the search path; undefined when it does not exist (the
+ * name is validated first). For the lab's own relations: names users give for data go through
+ * `findDataTable`, which fixes the schema and keeps to the data tables.
+ */
 export const findTable = async (db: Queryable, table: string): Promise<TableInfo | undefined> => {
   validateIdentifier(table, 'table');
   const { rows } = await db.query<{ relkind: string; name: string; data_type: string; category: string }>(
@@ -87,6 +93,12 @@ export const findTable = async (db: Queryable, table: string): Promise<TableInfo
     })),
   };
 };
+
+/** The relation of `info` for SQL text: `"schema"."name"` when its schema is known, else `"name"`. */
+export const quoteRelation = (info: TableInfo): string =>
+  info.schema === undefined
+    ? quoteIdentifier(info.name)
+    : `${quoteIdentifier(info.schema)}.${quoteIdentifier(info.name)}`;
 
 /** Like {@link findTable} but a missing table is a NotFoundError. */
 export const requireTable = async (db: Queryable, table: string): Promise<TableInfo> => {
