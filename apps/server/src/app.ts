@@ -2,12 +2,14 @@ import cookie from '@fastify/cookie';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { Db } from '@nflab/store';
 import { defaultArtifactRoot } from './artifact-files.js';
+import { createAuditLog, type AuditLog } from './audit/audit-log.js';
 import { authenticate } from './auth/plugin.js';
 import { errorHandler } from './errors.js';
 import { EventHub } from './events/hub.js';
 import { listenForEvents } from './events/listen.js';
 import { DEFAULT_EVENT_RETENTION_DAYS, startMaintenance } from './events/maintenance.js';
 import { ROUTES } from './routes/registry.js';
+import { serverLoggerOptions } from './server-log.js';
 import { defaultWebRoot, serveWeb } from './web.js';
 import { startServerWorkers } from './workers.js';
 
@@ -15,8 +17,17 @@ import { startServerWorkers } from './workers.js';
 export interface ServerOptions {
   /** The lab database, already migrated; the server does not close it. */
   readonly db: Db;
-  /** Log requests with pino. @default false */
+  /** Write the server log (one JSON line per request, 5xx with stacks) to stdout. @default false */
   readonly logger?: boolean;
+  /** Also append the server log to this file, e.g. `$NFLAB_HOME/server.log`. @default none */
+  readonly logFile?: string;
+  /**
+   * The audit log's JSON-lines file (entries always go to `nf_audit_log` too), or false for the
+   * table alone. `nflab serve` passes `$NFLAB_HOME/audit.jsonl`; the default is false so that a
+   * server built in a test or a script does not append to a lab home it was not given.
+   * @default false
+   */
+  readonly auditFile?: string | false;
   /** Folder artifact downloads are confined to. @default `$NFLAB_HOME/artifacts` */
   readonly artifactRoot?: string;
   /**
@@ -54,13 +65,24 @@ declare module 'fastify' {
     readonly lab: LabSettings;
     /** The live-event reader shared by every SSE client. */
     readonly events: EventHub;
+    /** Where route handlers record security-relevant events (through `audit()`). */
+    readonly audit: AuditLog;
   }
 }
 
 /** Builds the lab's HTTP server with every registered route plugin under `/api`, all behind auth. */
 export const buildServer = async (options: ServerOptions): Promise<FastifyInstance> => {
-  const app = Fastify({ logger: options.logger ?? false });
+  const app = Fastify(serverLoggerOptions({ stdout: options.logger ?? false, file: options.logFile }));
   app.decorate('db', options.db);
+  app.decorate(
+    'audit',
+    createAuditLog({
+      db: options.db,
+      file: options.auditFile ?? false,
+      onError: (err, entry, destination) =>
+        app.log.error({ err, audit: entry, destination }, 'audit entry could not be written'),
+    }),
+  );
   const artifactRoot = options.artifactRoot ?? defaultArtifactRoot();
   const workerCount = options.workers ?? 0;
   app.decorate('lab', { artifactRoot, workers: workerCount });

@@ -1,5 +1,6 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { createTokenRequestSchema, idParamsSchema, loginRequestSchema, parseInput } from '@nflab/contracts';
+import { audit } from '../audit/record.js';
 import { createApiToken, listApiTokens, revokeApiToken } from '../auth/api-tokens.js';
 import { UnauthenticatedError } from '../auth/errors.js';
 import { DUMMY_PASSWORD_HASH, verifyPassword } from '../auth/password.js';
@@ -16,7 +17,18 @@ export const authRoutes: FastifyPluginAsync = async (app) => {
     const user = await findUserByName(app.db, username);
     // Unknown users cost a hash check too, so timing does not tell which usernames exist.
     const matches = await verifyPassword(password, user?.password_hash ?? DUMMY_PASSWORD_HASH);
-    if (user === undefined || !matches || user.disabled) throw new UnauthenticatedError(BAD_CREDENTIALS);
+    if (user === undefined || !matches || user.disabled) {
+      const reason = user === undefined ? 'unknown user' : matches ? 'disabled' : 'wrong password';
+      await audit(request, {
+        action: 'auth.login',
+        entity: 'user',
+        entityId: user?.id,
+        actor: username,
+        outcome: 'failure',
+        details: { reason },
+      });
+      throw new UnauthenticatedError(BAD_CREDENTIALS);
+    }
     const token = await createSession(app.db, user.id, {
       ip: request.ip,
       userAgent: request.headers['user-agent'],
@@ -28,12 +40,14 @@ export const authRoutes: FastifyPluginAsync = async (app) => {
       secure: 'auto',
       maxAge: SESSION_TTL_MS / 1000,
     });
+    await audit(request, { action: 'auth.login', entity: 'user', entityId: user.id, actor: user.username });
     return { user: publicUser(user) };
   });
 
   app.post('/auth/logout', async (request, reply) => {
     const token = request.cookies[SESSION_COOKIE];
     if (token !== undefined) await deleteSession(app.db, token);
+    await audit(request, { action: 'auth.logout', entity: 'session' });
     void reply.clearCookie(SESSION_COOKIE, { path: '/' });
     return reply.status(204).send();
   });
@@ -46,6 +60,12 @@ export const authRoutes: FastifyPluginAsync = async (app) => {
       userId: currentUser(request).id,
       name: body.name,
       expiresInDays: body.expires_in_days,
+    });
+    await audit(request, {
+      action: 'token.create',
+      entity: 'token',
+      entityId: row.id,
+      details: { name: row.name, user_id: row.user_id },
     });
     return reply.status(201).send({ id: row.id, name: row.name, token });
   });
@@ -62,6 +82,7 @@ export const authRoutes: FastifyPluginAsync = async (app) => {
     const { id } = parseInput(idParamsSchema, request.params, 'path');
     const user = currentUser(request);
     await revokeApiToken(app.db, id, ownerScope(user.role, user.id));
+    await audit(request, { action: 'token.revoke', entity: 'token', entityId: id });
     return reply.status(204).send();
   });
 };
