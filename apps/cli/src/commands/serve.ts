@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import { buildServer, ensureInitialAdmin } from '@nflab/server';
+import { auditFileIn, buildServer, ensureInitialAdmin } from '@nflab/server';
 import { contextFrom, type GlobalOptions } from '../context.js';
 
 const integer = (value: string): number => Number.parseInt(value, 10);
@@ -18,6 +18,7 @@ export const serveCommand = (program: Command): void => {
       integer,
       1,
     )
+    .option('--log-file <file>', 'also append the server log (JSON lines) here (default: <home>/server.log)')
     .option(
       '--grace <seconds>',
       'on stop, how long running runs may take before they are requeued',
@@ -25,7 +26,10 @@ export const serveCommand = (program: Command): void => {
       30,
     )
     .action(
-      async (options: { port: number; host: string; workers: number; grace: number }, command: Command) => {
+      async (
+        options: { port: number; host: string; workers: number; grace: number; logFile?: string },
+        command: Command,
+      ) => {
         const ctx = contextFrom(command);
         const { databaseUrl } = command.optsWithGlobals<GlobalOptions>();
         await ctx.withDb(async (db) => {
@@ -41,6 +45,10 @@ export const serveCommand = (program: Command): void => {
           const app = await buildServer({
             db,
             artifactRoot: join(ctx.home, 'artifacts'),
+            // One JSON line per request and every 5xx with its stack, on stdout and in a file.
+            logger: true,
+            logFile: options.logFile ?? join(ctx.home, 'server.log'),
+            auditFile: auditFileIn(ctx.home),
             workers: options.workers,
             shutdownGraceMs: options.grace * 1000,
             ...(url ? { databaseUrl: url } : {}),
