@@ -3,6 +3,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import type { Db } from '@nflab/store';
 import { defaultArtifactRoot } from './artifact-files.js';
 import { createAuditLog, type AuditLog } from './audit/audit-log.js';
+import { auditDenied } from './audit/denied.js';
 import { authenticate } from './auth/plugin.js';
 import { errorHandler } from './errors.js';
 import { EventHub } from './events/hub.js';
@@ -111,6 +112,7 @@ export const buildServer = async (options: ServerOptions): Promise<FastifyInstan
     await workers?.stop(options.shutdownGraceMs ?? 30_000);
   });
   app.setErrorHandler(errorHandler);
+  app.addHook('onSend', auditDenied);
   await app.register(cookie);
   app.addHook('onRequest', authenticate);
   for (const route of Object.values(ROUTES)) await app.register(route, { prefix: '/api' });

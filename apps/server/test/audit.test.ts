@@ -226,9 +226,15 @@ describe.each(await testDbKinds())('audit log on %s', (kind) => {
   test('GET /api/audit: 401 anonymous, 403 below admin, 400 naming the field, filters for admins', async () => {
     expect((await send(undefined, { url: '/api/audit' })).statusCode).toBe(401);
     for (const who of [viewer, editor]) {
-      const forbidden = await send(who, { url: '/api/audit' });
+      const forbidden = await send(who, { url: '/api/audit?action=auth.login', address: '203.0.113.9' });
       expect(forbidden.statusCode).toBe(403);
       expect(forbidden.json().error.code).toBe('forbidden');
+      await expectAudited('access.denied', {
+        actor: who.username,
+        entityId: 'GET /api/audit',
+        outcome: 'denied',
+        address: '203.0.113.9',
+      });
     }
     for (const [query, field] of [
       ['since=yesterday', 'query.since'],

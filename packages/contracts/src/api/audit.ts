@@ -28,6 +28,7 @@ export const AUDIT_ACTIONS = [
   'sweep.resume',
   'artifact.download',
   'data.import',
+  'access.denied',
 ] as const;
 /** One of {@link AUDIT_ACTIONS}. */
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
