@@ -11,9 +11,4 @@ export {
 } from './auth/users.js';
 export { createApiToken, type NewApiToken } from './auth/api-tokens.js';
 export { SESSION_COOKIE, type RouteAccess } from './auth/plugin.js';
-export {
-  createAuditLog,
-  auditFileIn,
-  type AuditLog,
-  type AuditLogOptions,
-} from './audit/audit-log.js';
+export { createAuditLog, auditFileIn, type AuditLog, type AuditLogOptions } from './audit/audit-log.js';
