@@ -47,7 +47,7 @@ export const runCli = async (args: readonly string[]): Promise<CliResult> => {
 
 /** Where a CLI test points `nflab`: its global options, and a scratch folder of its own. */
 export interface CliTarget {
-  /** `--home DIR` (embedded database) or `--database-url URL` (a fresh server database). */
+  /** `--home DIR` (embedded database), or `--database-url URL --home DIR` (a fresh server database). */
   readonly args: string[];
   /** A temporary folder, removed after the suite. */
   home: string;
@@ -64,7 +64,9 @@ export const useCliTarget = (kind: DbKind, prefix: string): CliTarget => {
     target.home = await mkdtemp(join(tmpdir(), prefix));
     if (kind === 'postgres') {
       server = await openTestDb('postgres');
-      target.args.push('--database-url', server.url ?? '');
+      // --home too: the server's database is used, and files the CLI writes beside it (audit.jsonl)
+      // land in the scratch folder instead of ./.nflab.
+      target.args.push('--database-url', server.url ?? '', '--home', target.home);
     } else target.args.push('--home', target.home);
   });
   afterAll(async () => {

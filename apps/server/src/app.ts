@@ -5,6 +5,8 @@ import { dataScopeFromEnv, type DataScope, type Db, type Queryable } from '@nfla
 import { defaultArtifactRoot } from './artifact-files.js';
 import { requireAccess, type DeclaredRoute } from './auth/access.js';
 import { LoginThrottle, type LoginThrottleOptions } from './auth/login-throttle.js';
+import { createAuditLog, type AuditLog } from './audit/audit-log.js';
+import { auditDenied } from './audit/denied.js';
 import { authenticate } from './auth/plugin.js';
 import { errorHandler } from './errors.js';
 import { EventHub } from './events/hub.js';
@@ -15,6 +17,7 @@ import { startServerReaper } from './reaper.js';
 import { DEFAULT_EVENT_RETENTION_DAYS, startMaintenance } from './events/maintenance.js';
 import { ROUTES } from './routes/registry.js';
 import { registerSecurityHeaders } from './security-headers.js';
+import { serverLoggerOptions } from './server-log.js';
 import { defaultWebRoot, serveWeb } from './web.js';
 import { startServerWorkers } from './workers.js';
 
@@ -22,8 +25,17 @@ import { startServerWorkers } from './workers.js';
 export interface ServerOptions {
   /** The lab database, already migrated; the server does not close it. */
   readonly db: Db;
-  /** Log requests with pino. @default false */
+  /** Write the server log (one JSON line per request, 5xx with stacks) to stdout. @default false */
   readonly logger?: boolean;
+  /** Also append the server log to this file, e.g. `$NFLAB_HOME/server.log`. @default none */
+  readonly logFile?: string;
+  /**
+   * The audit log's JSON-lines file (entries always go to `nf_audit_log` too), or false for the
+   * table alone. `nflab serve` passes `$NFLAB_HOME/audit.jsonl`; the default is false so that a
+   * server built in a test or a script does not append to a lab home it was not given.
+   * @default false
+   */
+  readonly auditFile?: string | false;
   /** Folder artifact downloads are confined to. @default `$NFLAB_HOME/artifacts` */
   readonly artifactRoot?: string;
   /**
@@ -102,6 +114,8 @@ declare module 'fastify' {
     readonly loginThrottle: LoginThrottle;
     /** Every route and who may call it, as declared (filled while routes register). */
     readonly routeAccess: readonly DeclaredRoute[];
+    /** Where route handlers record security-relevant events (through `audit()`). */
+    readonly audit: AuditLog;
   }
 }
 
@@ -112,7 +126,7 @@ declare module 'fastify' {
 export const buildServer = async (options: ServerOptions): Promise<FastifyInstance> => {
   const maxCombinations = resolveMaxCombinations(options.maxCombinations, process.env);
   const app = Fastify({
-    logger: options.logger ?? false,
+    ...serverLoggerOptions({ stdout: options.logger ?? false, file: options.logFile }),
     bodyLimit: options.bodyLimit ?? DEFAULT_BODY_LIMIT,
     trustProxy: options.trustProxy ?? false,
   });
@@ -123,6 +137,15 @@ export const buildServer = async (options: ServerOptions): Promise<FastifyInstan
   app.decorate('loginThrottle', new LoginThrottle(options.loginThrottle));
   app.decorate('db', options.db);
   app.decorate('dataDb', options.dataDb ?? options.db);
+  app.decorate(
+    'audit',
+    createAuditLog({
+      db: options.db,
+      file: options.auditFile ?? false,
+      onError: (err, entry, destination) =>
+        app.log.error({ err, audit: entry, destination }, 'audit entry could not be written'),
+    }),
+  );
   const artifactRoot = options.artifactRoot ?? defaultArtifactRoot();
   const workerCount = options.workers ?? 0;
   app.decorate('lab', {
@@ -165,6 +188,7 @@ export const buildServer = async (options: ServerOptions): Promise<FastifyInstan
   });
   app.setErrorHandler(errorHandler);
   await registerSecurityHeaders(app);
+  app.addHook('onSend', auditDenied);
   await app.register(cookie);
   app.addHook('onRequest', authenticate);
   app.addHook('preValidation', rejectUnstorableText);

@@ -79,7 +79,9 @@ export const openArtifact = async (root: string, path: string): Promise<OpenedAr
         `artifact ${JSON.stringify(path)} is a folder, not a file: download the files under it one by one`,
       );
     if (!stats.isFile())
-      throw new ConflictError(`artifact ${JSON.stringify(path)} is not a regular file, so it cannot be downloaded`);
+      throw new ConflictError(
+        `artifact ${JSON.stringify(path)} is not a regular file, so it cannot be downloaded`,
+      );
     return {
       stream: handle.createReadStream(),
       bytes: stats.size,

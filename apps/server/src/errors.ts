@@ -22,15 +22,18 @@ const DATABASE_UNAVAILABLE: ErrorBody = {
 };
 
 /** The answer to a query the database refused for a reason other than its connection. */
-const DATABASE_FAILED: ErrorBody = {
-  error: { code: 'store', message: 'a database query failed; the server log has the details' },
-};
+const databaseFailed = (requestId: string): ErrorBody => ({
+  error: {
+    code: 'store',
+    message: `a database query failed (request id ${requestId}); the server log has the details`,
+  },
+});
 
 /**
  * The one place errors become HTTP responses: a lost or refused database connection is 503 (the
  * request may succeed later); lab errors map their code to a status; Fastify's own
- * validation/parse errors are 400; anything else is a bug, logged and answered 500 without
- * leaking internals.
+ * validation/parse errors are 400; anything else is a bug. Every 5xx is logged with its stack and
+ * cause and answered without internals (no query, host, port or driver text).
  */
 export const errorHandler = (
   error: FastifyError | Error,
@@ -39,7 +42,7 @@ export const errorHandler = (
 ): void => {
   // Only through a StoreError: an ECONNRESET of the client's own socket is no database outage.
   if (error instanceof StoreError && isConnectionError(error)) {
-    request.log.error(error);
+    request.log.error({ err: error }, 'database unavailable');
     void reply
       .status(503)
       .header('retry-after', String(DATABASE_RETRY_AFTER_SECONDS))
@@ -48,11 +51,19 @@ export const errorHandler = (
   }
   if (error instanceof StoreError) {
     // The driver's text names tables, columns and values: it belongs in the log, not the answer.
-    request.log.error(error);
-    void reply.status(error.status).send(DATABASE_FAILED);
+    request.log.error({ err: error }, 'request failed');
+    void reply.status(error.status).send(databaseFailed(request.id));
     return;
   }
   if (isLabError(error)) {
+    if (error.status >= 500) {
+      // The database failing (an outage, a bug in SQL): its message names the host, port and
+      // driver, so the cause goes to the server log and the client gets the request id to quote.
+      request.log.error({ err: error }, 'request failed');
+      const message = `the server could not complete the request (request id ${request.id}); the server log has the cause`;
+      void reply.status(error.status).send({ error: { code: error.code, message } } satisfies ErrorBody);
+      return;
+    }
     const issues = error instanceof InputError ? { issues: error.issues } : {};
     const body: ErrorBody = { error: { code: error.code, message: error.message, ...issues } };
     if (error instanceof TooManyAttemptsError)
@@ -71,7 +82,8 @@ export const errorHandler = (
     void reply.status(status).send({ error: { code: 'config', message: error.message } } satisfies ErrorBody);
     return;
   }
-  request.log.error(error);
+  // The stack and its causes (pino appends them) go to the server log, never to the client.
+  request.log.error({ err: error }, 'request failed');
   void reply
     .status(500)
     .send({ error: { code: 'internal', message: 'internal server error' } } satisfies ErrorBody);

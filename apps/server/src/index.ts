@@ -13,3 +13,4 @@ export { createApiToken, type NewApiToken } from './auth/api-tokens.js';
 export { SESSION_COOKIE, type RouteAccess } from './auth/plugin.js';
 export { ROUTE_ACCESS, type DeclaredRoute } from './auth/access.js';
 export { DEFAULT_LOGIN_THROTTLE, type LoginThrottleOptions } from './auth/login-throttle.js';
+export { createAuditLog, auditFileIn, type AuditLog, type AuditLogOptions } from './audit/audit-log.js';

@@ -103,6 +103,14 @@ const ROUTE_DOCS: readonly RouteDoc[] = [
   },
   {
     method: 'get',
+    path: '/audit',
+    summary: 'the audit log, newest first (filters: since, user, action)',
+    access: 'admin',
+    query: api.auditQuerySchema,
+    response: api.auditResponseSchema,
+  },
+  {
+    method: 'get',
     path: '/data/tables',
     summary: 'panel tables',
     access: 'viewer',

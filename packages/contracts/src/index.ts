@@ -10,3 +10,4 @@ export * from './api/runs.js';
 export * from './api/sweeps.js';
 export * from './api/models.js';
 export * from './api/events.js';
+export * from './api/audit.js';

@@ -52,3 +52,4 @@ export * from './panel/roles.js';
 export * from './panel/load-panel.js';
 export * from './schema/index.js';
 export * from './study-storage/index.js';
+export * from './audit/audit-log.js';

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { NotFoundError } from '@nflab/contracts';
+import { auditCli } from '../audit.js';
 import { contextFrom } from '../context.js';
 import { loadRunner } from '../work.js';
 
@@ -18,6 +19,11 @@ export const cancelCommand = (program: Command): void => {
         const queue = new runner.RunQueue(db);
         const isSweep = (await db.query('SELECT 1 FROM nf_sweeps WHERE id = $1', [id])).rows.length > 0;
         const result = isSweep ? await queue.cancelSweep(id) : await queue.cancelRun(id);
+        await auditCli(ctx, db, {
+          action: isSweep ? 'sweep.cancel' : 'run.cancel',
+          entity: isSweep ? 'sweep' : 'run',
+          entityId: id,
+        });
         ctx.out.result(
           { id, kind: isSweep ? 'sweep' : 'run', ...result },
           () =>

@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { ConfigError, isLabError, NotFoundError, type GameId } from '@nflab/contracts';
 import {
@@ -18,6 +19,7 @@ import {
   type TableEntry,
   validateLikePattern,
 } from '@nflab/store';
+import { auditCli } from '../audit.js';
 import { contextFrom } from '../context.js';
 import { formatTable } from '../output.js';
 import { createProgressBar } from '../progress.js';
@@ -117,21 +119,34 @@ export const dataCommand = (program: Command): void => {
         options: { game: GameId; table: string; skipBadRows?: boolean },
         command: Command,
       ) => {
-        const { out, withDb } = contextFrom(command);
+        const ctx = contextFrom(command);
+        const { out, withDb } = ctx;
         const progress = createProgressBar(
           `importing ${options.game}`,
           !out.json && process.stderr.isTTY === true,
         );
-        const report = await withDb((db) =>
-          importFile(db, {
+        const report = await withDb(async (db) => {
+          const imported = await importFile(db, {
             file,
             game: options.game,
             table: options.table,
             skipBadRows: options.skipBadRows === true,
             scope: dataScopeFromEnv(),
             onProgress: (done, total) => progress.update(done, total),
-          }),
-        ).finally(() => progress.finish());
+          });
+          await auditCli(ctx, db, {
+            action: 'data.import',
+            entity: 'table',
+            entityId: options.table,
+            details: {
+              file: resolve(file),
+              game: options.game,
+              rows_added: imported.rowsAdded,
+              rejected: imported.rejected.length,
+            },
+          });
+          return imported;
+        }).finally(() => progress.finish());
         out.result({ table: options.table, ...report }, () => describeReport(report, options.table));
       },
     );

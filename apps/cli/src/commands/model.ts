@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { TrainingError, type RunOperationInput } from '@nflab/contracts';
+import { auditCli } from '../audit.js';
 import { contextFrom } from '../context.js';
 import { renderRuns, runsById } from '../run-summary.js';
 import { loadRunner, workQueue } from '../work.js';
@@ -20,6 +21,14 @@ const operate = async (
   await ctx.withDb(async (db) => {
     const runner = await loadRunner();
     const { runId } = await runner.submitModelOperation(db, new runner.RunQueue(db), parentRunId, operation);
+    await auditCli(ctx, db, {
+      // train is refused by submitModelOperation above, so these are the three left.
+      action:
+        operation.kind === 'predict' ? 'run.predict' : operation.kind === 'refit' ? 'run.refit' : 'run.cv',
+      entity: 'run',
+      entityId: parentRunId,
+      details: { child_run_id: runId },
+    });
     ctx.out.info(`queued ${operation.kind} run ${runId} (parent ${parentRunId})`);
     if (!detach) await workQueue(ctx, db, { parallel: 1, exitWhenIdle: true });
     const runs = await runsById(db, [runId]);

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { auditCommand } from './audit.js';
 import { dbCommand } from './db.js';
 import { cancelCommand } from './cancel.js';
 import { dataCommand } from './data.js';
@@ -25,4 +26,5 @@ export const COMMANDS = {
   model: modelCommand,
   runs: runsCommand,
   user: userCommand,
+  audit: auditCommand,
 } as const satisfies Record<string, CommandModule>;

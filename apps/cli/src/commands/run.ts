@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { TrainingError } from '@nflab/contracts';
+import { auditCli } from '../audit.js';
 import { contextFrom } from '../context.js';
 import { readSpecFile } from '../spec-file.js';
 import { renderRuns, runsById } from '../run-summary.js';
@@ -22,6 +23,7 @@ export const runCommand = (program: Command): void => {
         const { runId } = await runner.submitRun(db, new runner.RunQueue(db), spec, {
           retries: options.retries,
         });
+        await auditCli(ctx, db, { action: 'run.start', entity: 'run', entityId: runId });
         ctx.out.info(`queued run ${runId}`);
         // The loop works until the queue is empty, this run included (and anything queued before it).
         if (!options.detach) await workQueue(ctx, db, { parallel: 1, exitWhenIdle: true });

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { resolveMaxCombinations } from '@nflab/contracts';
-import { buildServer, ensureInitialAdmin } from '@nflab/server';
+import { auditFileIn, buildServer, ensureInitialAdmin } from '@nflab/server';
 import { openDataReader } from '@nflab/store';
 import { contextFrom, type GlobalOptions } from '../context.js';
 import { trustProxySetting } from '../trust-proxy.js';
@@ -21,6 +21,7 @@ export const serveCommand = (program: Command): void => {
       integer,
       1,
     )
+    .option('--log-file <file>', 'also append the server log (JSON lines) here (default: <home>/server.log)')
     .option(
       '--grace <seconds>',
       'on stop, how long running runs may take before they are requeued',
@@ -45,6 +46,7 @@ export const serveCommand = (program: Command): void => {
           grace: number;
           maxCombinations?: string;
           trustProxy?: boolean | string;
+          logFile?: string;
         },
         command: Command,
       ) => {
@@ -66,6 +68,10 @@ export const serveCommand = (program: Command): void => {
           const app = await buildServer({
             db,
             artifactRoot: join(ctx.home, 'artifacts'),
+            // One JSON line per request and every 5xx with its stack, on stdout and in a file.
+            logger: true,
+            logFile: options.logFile ?? join(ctx.home, 'server.log'),
+            auditFile: auditFileIn(ctx.home),
             workers: options.workers,
             shutdownGraceMs: options.grace * 1000,
             maxCombinations,

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { canonicalJson, resolveMaxCombinations, TrainingError, type RunSpec } from '@nflab/contracts';
 import type { SweepPlan } from '@nflab/runner';
 import type { Db } from '@nflab/store';
+import { auditCli } from '../audit.js';
 import type { CommandContext } from '../context.js';
 import { contextFrom } from '../context.js';
 import { formatTable } from '../output.js';
@@ -150,6 +151,12 @@ export const sweepCommand = (program: Command): void => {
             retries: options.retries,
             ...(options.name !== undefined ? { name: options.name } : {}),
           });
+          await auditCli(ctx, db, {
+            action: 'sweep.start',
+            entity: 'sweep',
+            entityId: sweepId,
+            details: { runs: plan.count },
+          });
           ctx.out.info(
             `sweep ${sweepId}: ${plan.count} run(s) queued` +
               (plan.invalid.length > 0 ? `, ${plan.invalid.length} invalid combination(s) left out` : ''),
@@ -182,6 +189,12 @@ export const sweepCommand = (program: Command): void => {
           const { added, requeued } = await runner.resumeSweep(db, queue, sweepId, {
             ...limit,
             retryFailed: options.retryFailed === true,
+          });
+          await auditCli(ctx, db, {
+            action: 'sweep.resume',
+            entity: 'sweep',
+            entityId: sweepId,
+            details: { added, requeued },
           });
           ctx.out.info(`sweep ${sweepId}: ${added} run(s) added, ${requeued} requeued`);
           await finishSweep(ctx, db, sweepId, options);

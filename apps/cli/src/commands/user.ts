@@ -9,6 +9,7 @@ import {
   type UserRole,
 } from '@nflab/contracts';
 import { createApiToken, createUser, findUserByName, listUsers } from '@nflab/server';
+import { auditCli } from '../audit.js';
 import { contextFrom } from '../context.js';
 import { formatTable } from '../output.js';
 
@@ -69,10 +70,20 @@ export const userCommand = (program: Command): void => {
     .option('--role <role>', `one of ${USER_ROLES.join(', ')}`, 'viewer')
     .option('--password-stdin', 'read the password from stdin (for scripts)', false)
     .action(async (username: string, options: { role: string; passwordStdin: boolean }, command: Command) => {
-      const { out, withDb } = contextFrom(command);
+      const ctx = contextFrom(command);
+      const { out, withDb } = ctx;
       const role: UserRole = parseInput(userRoleSchema, options.role, '--role');
       const password = await newPassword(options.passwordStdin);
-      const created = await withDb((db) => createUser(db, { username, password, role }));
+      const created = await withDb(async (db) => {
+        const user = await createUser(db, { username, password, role });
+        await auditCli(ctx, db, {
+          action: 'user.create',
+          entity: 'user',
+          entityId: user.id,
+          details: { username: user.username, role: user.role },
+        });
+        return user;
+      });
       out.result(created, () => `created ${created.role} ${created.username}`);
     });
 
@@ -96,7 +107,8 @@ export const userCommand = (program: Command): void => {
     .requiredOption('--name <name>', 'what the token is for, e.g. "ci" or "laptop"')
     .option('--expires-days <days>', 'days until it expires (default: never)', (value) => Number(value))
     .action(async (username: string, options: { name: string; expiresDays?: number }, command: Command) => {
-      const { out, withDb } = contextFrom(command);
+      const ctx = contextFrom(command);
+      const { out, withDb } = ctx;
       const { token, row } = await withDb(async (db) => {
         const found = await findUserByName(db, username);
         if (found === undefined) throw new NotFoundError(`user ${JSON.stringify(username)} does not exist`);
@@ -108,11 +120,18 @@ export const userCommand = (program: Command): void => {
             `--expires-days must be a whole number of days ≥ 1 (got ${options.expiresDays})`,
           );
         }
-        return createApiToken(db, {
+        const created = await createApiToken(db, {
           userId: found.id,
           name: options.name,
           expiresInDays: options.expiresDays,
         });
+        await auditCli(ctx, db, {
+          action: 'token.create',
+          entity: 'token',
+          entityId: created.row.id,
+          details: { name: created.row.name, user_id: found.id, username },
+        });
+        return created;
       });
       out.result({ id: row.id, name: row.name, token }, () =>
         [`token "${row.name}" for ${username} (shown once; keep it secret):`, token].join('\n'),

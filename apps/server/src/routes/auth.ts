@@ -1,5 +1,6 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { createTokenRequestSchema, idParamsSchema, loginRequestSchema, parseInput } from '@nflab/contracts';
+import { audit } from '../audit/record.js';
 import { createApiToken, listApiTokens, revokeApiToken } from '../auth/api-tokens.js';
 import { TooManyAttemptsError, UnauthenticatedError } from '../auth/errors.js';
 import { DUMMY_PASSWORD_HASH, verifyPassword } from '../auth/password.js';
@@ -23,8 +24,28 @@ export const authRoutes: FastifyPluginAsync = async (app) => {
     // Unknown users cost a hash check too, so timing does not tell which usernames exist.
     const matches = await verifyPassword(password, user?.password_hash ?? DUMMY_PASSWORD_HASH);
     if (user === undefined || !matches || user.disabled) {
-      // Resolves to the lockout this failure started when it was the last one allowed.
-      await app.loginThrottle.recordFailure(attempt);
+      const reason = user === undefined ? 'unknown user' : matches ? 'disabled' : 'wrong password';
+      await audit(request, {
+        action: 'auth.login',
+        entity: 'user',
+        entityId: user?.id,
+        actor: username,
+        outcome: 'failure',
+        details: { reason },
+      });
+      // Resolves to the lockout this failure started when it was the last one allowed. Only the
+      // start of a lockout is audited: attempts refused during it would let a client fill the log.
+      const started = await app.loginThrottle.recordFailure(attempt);
+      if (started !== undefined) {
+        await audit(request, {
+          action: 'auth.lockout',
+          entity: 'user',
+          entityId: user?.id,
+          actor: username,
+          outcome: 'denied',
+          details: { retry_after_s: started.retryAfterSeconds },
+        });
+      }
       throw new UnauthenticatedError(BAD_CREDENTIALS);
     }
     await app.loginThrottle.recordSuccess(attempt);
@@ -39,12 +60,14 @@ export const authRoutes: FastifyPluginAsync = async (app) => {
       secure: 'auto',
       maxAge: SESSION_TTL_MS / 1000,
     });
+    await audit(request, { action: 'auth.login', entity: 'user', entityId: user.id, actor: user.username });
     return { user: publicUser(user) };
   });
 
   app.post('/auth/logout', viewer, async (request, reply) => {
     const token = request.cookies[SESSION_COOKIE];
     if (token !== undefined) await deleteSession(app.db, token);
+    await audit(request, { action: 'auth.logout', entity: 'session' });
     void reply.clearCookie(SESSION_COOKIE, { path: '/' });
     return reply.status(204).send();
   });
@@ -57,6 +80,12 @@ export const authRoutes: FastifyPluginAsync = async (app) => {
       userId: currentUser(request).id,
       name: body.name,
       expiresInDays: body.expires_in_days,
+    });
+    await audit(request, {
+      action: 'token.create',
+      entity: 'token',
+      entityId: row.id,
+      details: { name: row.name, user_id: row.user_id },
     });
     return reply.status(201).send({ id: row.id, name: row.name, token });
   });
@@ -73,6 +102,7 @@ export const authRoutes: FastifyPluginAsync = async (app) => {
     const { id } = parseInput(idParamsSchema, request.params, 'path');
     const user = currentUser(request);
     await revokeApiToken(app.db, id, ownerScope(user.role, user.id));
+    await audit(request, { action: 'token.revoke', entity: 'token', entityId: id });
     return reply.status(204).send();
   });
 };

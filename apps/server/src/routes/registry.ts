@@ -1,4 +1,5 @@
 import type { FastifyPluginAsync } from 'fastify';
+import { auditRoutes } from './audit.js';
 import { authRoutes } from './auth.js';
 import { dataRoutes } from './data.js';
 import { eventRoutes } from './events.js';
@@ -24,4 +25,5 @@ export const ROUTES = {
   sweeps: sweepRoutes,
   runActions: runActionRoutes,
   events: eventRoutes,
+  audit: auditRoutes,
 } as const satisfies Record<string, FastifyPluginAsync>;

@@ -11,6 +11,7 @@ import {
   sweepParamsSchema,
 } from '@nflab/contracts';
 import { RunQueue, resumeSweep, submitModelOperation, submitRun, submitSweep } from '@nflab/runner';
+import { audit } from '../audit/record.js';
 import { ForbiddenError } from '../auth/errors.js';
 import { currentUser } from '../auth/plugin.js';
 import { roleAllows } from '../auth/roles.js';
@@ -25,32 +26,54 @@ export const runActionRoutes: FastifyPluginAsync = async (app) => {
   app.post('/runs', editor, async (request, reply) => {
     const { spec } = parseInput(startRunRequestSchema, request.body, 'body');
     const { runId } = await submitRun(app.db, queue, spec);
+    await audit(request, { action: 'run.start', entity: 'run', entityId: runId });
     return reply.status(201).send({ runId });
   });
 
   app.post('/runs/:id/cancel', editor, async (request) => {
     const { id } = parseInput(runParamsSchema, request.params, 'path');
-    return queue.cancelRun(id);
+    const cancelled = await queue.cancelRun(id);
+    await audit(request, { action: 'run.cancel', entity: 'run', entityId: id });
+    return cancelled;
   });
 
   app.post('/runs/:id/predict', editor, async (request, reply) => {
     const { id } = parseInput(runParamsSchema, request.params, 'path');
     const body = parseInput(predictRequestSchema, request.body ?? {}, 'body');
-    return reply
-      .status(201)
-      .send(await submitModelOperation(app.db, queue, id, { kind: 'predict', ...body }));
+    const child = await submitModelOperation(app.db, queue, id, { kind: 'predict', ...body });
+    await audit(request, {
+      action: 'run.predict',
+      entity: 'run',
+      entityId: id,
+      details: { child_run_id: child.runId },
+    });
+    return reply.status(201).send(child);
   });
 
   app.post('/runs/:id/refit', editor, async (request, reply) => {
     const { id } = parseInput(runParamsSchema, request.params, 'path');
     parseInput(refitRequestSchema, request.body ?? {}, 'body');
-    return reply.status(201).send(await submitModelOperation(app.db, queue, id, { kind: 'refit' }));
+    const child = await submitModelOperation(app.db, queue, id, { kind: 'refit' });
+    await audit(request, {
+      action: 'run.refit',
+      entity: 'run',
+      entityId: id,
+      details: { child_run_id: child.runId },
+    });
+    return reply.status(201).send(child);
   });
 
   app.post('/runs/:id/cv', editor, async (request, reply) => {
     const { id } = parseInput(runParamsSchema, request.params, 'path');
     const body = parseInput(cvRequestSchema, request.body, 'body');
-    return reply.status(201).send(await submitModelOperation(app.db, queue, id, { kind: 'cv', ...body }));
+    const child = await submitModelOperation(app.db, queue, id, { kind: 'cv', ...body });
+    await audit(request, {
+      action: 'run.cv',
+      entity: 'run',
+      entityId: id,
+      details: { child_run_id: child.runId },
+    });
+    return reply.status(201).send(child);
   });
 
   app.post('/runs/:id/promote', editor, async (request) => {
@@ -60,7 +83,14 @@ export const runActionRoutes: FastifyPluginAsync = async (app) => {
     // Production is what other systems serve from; only admins put a model there.
     if (body.stage === 'prod' && !roleAllows(user.role, 'admin'))
       throw new ForbiddenError('admin', user.role);
-    return promoteRun(app.db, { runId: id, ...body });
+    const entry = await promoteRun(app.db, { runId: id, ...body });
+    await audit(request, {
+      action: 'model.promote',
+      entity: 'run',
+      entityId: id,
+      details: { stage: body.stage },
+    });
+    return entry;
   });
 
   app.post('/sweeps', editor, async (request, reply) => {
@@ -69,16 +99,26 @@ export const runActionRoutes: FastifyPluginAsync = async (app) => {
       maxCombinations: app.lab.maxCombinations,
       ...(name === undefined ? {} : { name }),
     });
+    await audit(request, {
+      action: 'sweep.start',
+      entity: 'sweep',
+      entityId: sweepId,
+      details: { runs: runIds.length },
+    });
     return reply.status(201).send({ sweepId, runIds, count: runIds.length });
   });
 
   app.post('/sweeps/:id/cancel', editor, async (request) => {
     const { id } = parseInput(sweepParamsSchema, request.params, 'path');
-    return queue.cancelSweep(id);
+    const cancelled = await queue.cancelSweep(id);
+    await audit(request, { action: 'sweep.cancel', entity: 'sweep', entityId: id });
+    return cancelled;
   });
 
   app.post('/sweeps/:id/resume', editor, async (request) => {
     const { id } = parseInput(sweepParamsSchema, request.params, 'path');
-    return resumeSweep(app.db, queue, id, { maxCombinations: app.lab.maxCombinations });
+    const resumed = await resumeSweep(app.db, queue, id, { maxCombinations: app.lab.maxCombinations });
+    await audit(request, { action: 'sweep.resume', entity: 'sweep', entityId: id });
+    return resumed;
   });
 };

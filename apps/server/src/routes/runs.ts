@@ -9,6 +9,7 @@ import {
   stepMetricsQuerySchema,
 } from '@nflab/contracts';
 import { openArtifact } from '../artifact-files.js';
+import { audit } from '../audit/record.js';
 import { listRuns } from '../runs/list-runs.js';
 import {
   getArtifact,
@@ -81,6 +82,12 @@ export const runRoutes: FastifyPluginAsync = async (app) => {
     const { id, artifactId } = parseInput(artifactParamsSchema, request.params, 'path');
     const artifact = await getArtifact(app.db, id, artifactId);
     const file = await openArtifact(app.lab.artifactRoot, artifact.path);
+    await audit(request, {
+      action: 'artifact.download',
+      entity: 'artifact',
+      entityId: String(artifactId),
+      details: { run_id: id, path: artifact.path },
+    });
     return reply
       .type('application/octet-stream')
       .header('content-length', String(file.bytes))

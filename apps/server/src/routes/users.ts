@@ -5,6 +5,7 @@ import {
   parseInput,
   updateUserRequestSchema,
 } from '@nflab/contracts';
+import { audit } from '../audit/record.js';
 import { createUser, listUsers, updateUser } from '../auth/users.js';
 
 /** Account administration (admin role). */
@@ -15,11 +16,31 @@ export const userRoutes: FastifyPluginAsync = async (app) => {
 
   app.post('/users', admin, async (request, reply) => {
     const body = parseInput(createUserRequestSchema, request.body, 'body');
-    return reply.status(201).send(await createUser(app.db, body));
+    const created = await createUser(app.db, body);
+    await audit(request, {
+      action: 'user.create',
+      entity: 'user',
+      entityId: created.id,
+      details: { username: created.username, role: created.role },
+    });
+    return reply.status(201).send(created);
   });
 
   app.patch('/users/:id', admin, async (request) => {
     const { id } = parseInput(idParamsSchema, request.params, 'path');
-    return updateUser(app.db, id, parseInput(updateUserRequestSchema, request.body, 'body'));
+    const changes = parseInput(updateUserRequestSchema, request.body, 'body');
+    const updated = await updateUser(app.db, id, changes);
+    await audit(request, {
+      action: 'user.update',
+      entity: 'user',
+      entityId: id,
+      details: {
+        username: updated.username,
+        role: changes.role,
+        disabled: changes.disabled,
+        password_changed: changes.password !== undefined,
+      },
+    });
+    return updated;
   });
 };

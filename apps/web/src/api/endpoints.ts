@@ -3,6 +3,7 @@ import type { SweepSpecInput } from '@nflab/contracts';
 import { request, type QueryValues } from './client.js';
 import type {
   Artifact,
+  AuditEntry,
   CvRow,
   DataProfile,
   ModelInfo,
@@ -86,6 +87,7 @@ export const api = {
   refit: (id: string) => request<{ runId: string }>(`${run(id)}/refit`, { method: 'POST', body: {} }),
   crossValidate: (id: string, body: { n_windows: number; step_size: number; refit: boolean }) =>
     request<{ runId: string }>(`${run(id)}/cv`, { method: 'POST', body }),
+  audit: (query: QueryValues) => request<{ items: AuditEntry[] }>('/audit', { query }),
   promote: (id: string, stage: RegistryStage, alias?: string) =>
     request<RegistryEntry>(`${run(id)}/promote`, { method: 'POST', body: { stage, alias } }),
 } as const;

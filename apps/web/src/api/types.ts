@@ -4,6 +4,7 @@
  * inferred here with `z.infer`.
  */
 import type {
+  AuditEntryDto,
   apiTokenSchema,
   artifactSchema,
   cvResultSchema,
@@ -33,6 +34,8 @@ import type {
 import type { z } from 'zod';
 
 export type { LabEventDto as LabEvent };
+/** One audit log entry. */
+export type AuditEntry = AuditEntryDto;
 /** A user's role. */
 export type Role = UserRole;
 /** The signed-in user. */

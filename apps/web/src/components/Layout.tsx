@@ -1,7 +1,7 @@
 /** The signed-in frame: header with navigation, language switch and sign-out; the page below. */
 import { AppShell, Badge, Button, Group, SegmentedControl, Text, Title } from '@mantine/core';
 import { NavLink, Outlet } from 'react-router-dom';
-import { useAuth, useUser } from '../auth/auth.js';
+import { hasRole, useAuth, useUser } from '../auth/auth.js';
 import { LANGUAGES, type Language } from '../i18n/dictionary.js';
 import { useI18n } from '../i18n/i18n.js';
 import { NAV_PAGES } from '../pages/registry.js';
@@ -11,6 +11,8 @@ export const Layout = () => {
   const { t, language, setLanguage } = useI18n();
   const { signOut } = useAuth();
   const user = useUser();
+  // Pages above the user's role stay out of the header (their API answers 403 anyway).
+  const navPages = NAV_PAGES.filter((page) => hasRole(user, 'access' in page ? page.access : 'viewer'));
   return (
     <AppShell header={{ height: 56 }} padding="md">
       <AppShell.Header>
@@ -19,7 +21,7 @@ export const Layout = () => {
             <Title order={4}>{t('app.title')}</Title>
             <nav aria-label={t('nav.label')}>
               <Group gap={4} wrap="nowrap">
-                {NAV_PAGES.map((page) => (
+                {navPages.map((page) => (
                   <Button
                     key={page.path}
                     component={NavLink}

@@ -4,6 +4,7 @@
  * draw), so the login and the first page do not wait for every page's code.
  */
 import { lazy, type ComponentType, type LazyExoticComponent } from 'react';
+import type { Role } from '../api/types.js';
 import type { MessageKey } from '../i18n/dictionary.js';
 
 /** A page module's named export as a lazily loaded component. */
@@ -19,6 +20,8 @@ export interface PageEntry {
   readonly component: LazyExoticComponent<ComponentType>;
   /** Shown in the header when set. */
   readonly label?: MessageKey;
+  /** The role the page needs; the header hides it from weaker roles (the API refuses them too). @default 'viewer' */
+  readonly access?: Role;
 }
 
 /** The routed pages (the login page lives outside the signed-in layout). */
@@ -54,6 +57,13 @@ export const PAGES = [
     component: page(() => import('./compare/ComparePage.js'), 'ComparePage'),
   },
   { id: 'run', path: '/runs/:id', component: page(() => import('./run/RunPage.js'), 'RunPage') },
+  {
+    id: 'audit',
+    path: '/audit',
+    component: page(() => import('./audit/AuditPage.js'), 'AuditPage'),
+    label: 'nav.audit',
+    access: 'admin',
+  },
 ] as const satisfies readonly PageEntry[];
 
 /** Pages listed in the header. */

@@ -4,6 +4,7 @@
  */
 import type { RowOf, TableColumns } from './column-types.js';
 import type {
+  AuditOutcomeValue,
   PredictionKind,
   RegistryStage,
   RunBackend,
@@ -303,6 +304,8 @@ export const TABLES = {
     entity: 'text',
     entity_id: 'text | null',
     details: 'jsonb',
+    client_address: 'text | null',
+    outcome: 'text',
   },
   /** A local account of the API server (password as an scrypt hash with its parameters). */
   nf_users: {
@@ -400,7 +403,7 @@ export type ReportRow = Row<'nf_reports'>;
 /** A row of `nf_drift_metrics`. */
 export type DriftMetricRow = Row<'nf_drift_metrics'>;
 /** A row of `nf_audit_log`. */
-export type AuditLogRow = Row<'nf_audit_log'>;
+export type AuditLogRow = Narrow<Row<'nf_audit_log'>, { outcome: AuditOutcomeValue }>;
 /** A row of `nf_users`. */
 export type UserRow = Row<'nf_users'>;
 /** A row of `nf_sessions`. */

@@ -1,5 +1,5 @@
 /** The closed vocabularies the schema's CHECK constraints allow, for code that writes those columns. */
-import { RUN_OPERATION_KINDS } from '@nflab/contracts';
+import { AUDIT_OUTCOMES, RUN_OPERATION_KINDS } from '@nflab/contracts';
 
 /** `nf_model_runs.status` and `nf_sweeps.status`: queued → running → finished | failed | cancelled. */
 export const RUN_STATUSES = ['queued', 'running', 'finished', 'failed', 'cancelled'] as const;
@@ -36,6 +36,11 @@ export const RUN_OPERATIONS = RUN_OPERATION_KINDS;
 /** One of {@link RUN_OPERATIONS}. */
 export type RunOperationKind = (typeof RUN_OPERATIONS)[number];
 
+/** `nf_audit_log.outcome`: the contracts' audit outcomes. */
+export const AUDIT_OUTCOME_VALUES = AUDIT_OUTCOMES;
+/** One of {@link AUDIT_OUTCOME_VALUES}. */
+export type AuditOutcomeValue = (typeof AUDIT_OUTCOME_VALUES)[number];
+
 /** Which column each vocabulary constrains; a test reads the CHECK constraints and compares. */
 export const CHECKED_COLUMNS = [
   { table: 'nf_model_runs', column: 'status', values: RUN_STATUSES },
@@ -46,4 +51,5 @@ export const CHECKED_COLUMNS = [
   { table: 'nf_model_registry', column: 'stage', values: REGISTRY_STAGES },
   { table: 'nf_predictions', column: 'kind', values: PREDICTION_KINDS },
   { table: 'nf_studies', column: 'direction', values: STUDY_DIRECTIONS },
+  { table: 'nf_audit_log', column: 'outcome', values: AUDIT_OUTCOME_VALUES },
 ] as const;
