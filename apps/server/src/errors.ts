@@ -17,9 +17,12 @@ export interface ErrorBody {
 export const DATABASE_RETRY_AFTER_SECONDS = 5;
 
 /** The answer while the database is unreachable: no host, port or driver text, which help only an attacker. */
-const DATABASE_UNAVAILABLE: ErrorBody = {
-  error: { code: 'unavailable', message: 'the lab database is unavailable right now; try again shortly' },
-};
+const databaseUnavailable = (requestId: string): ErrorBody => ({
+  error: {
+    code: 'unavailable',
+    message: `the lab database is unavailable right now; try again shortly (request id ${requestId})`,
+  },
+});
 
 /** The answer to a query the database refused for a reason other than its connection. */
 const databaseFailed = (requestId: string): ErrorBody => ({
@@ -46,7 +49,7 @@ export const errorHandler = (
     void reply
       .status(503)
       .header('retry-after', String(DATABASE_RETRY_AFTER_SECONDS))
-      .send(DATABASE_UNAVAILABLE);
+      .send(databaseUnavailable(request.id));
     return;
   }
   if (error instanceof StoreError) {

@@ -9,7 +9,7 @@ import { openTestDb, testDbKinds, type TestDb } from '@nflab/store/testing';
 import { buildServer } from '../src/app.js';
 import { createUser } from '../src/auth/users.js';
 import { seedRuns } from './seed-runs.js';
-import { signIn, type SignedIn } from './sign-in.js';
+import { SAME_ORIGIN, signIn, type SignedIn } from './sign-in.js';
 
 const LOTO6 = new URL('../../../data/samples/loto6_2000-2020.cp932.csv', import.meta.url).pathname;
 const RUN = { loto: 'loto6', unique_ids: ['N1'], model: 'nhits', config: { input_size: 8 }, max_steps: 5 };
@@ -43,7 +43,10 @@ describe.each(await testDbKinds())('audit log on %s', (kind) => {
     app.inject({
       ...options,
       remoteAddress: options.address ?? '192.0.2.10',
-      headers: { ...options.headers, ...(who === undefined ? {} : { cookie: who.cookie }) },
+      headers: {
+        ...options.headers,
+        ...(who === undefined ? {} : { cookie: who.cookie, origin: SAME_ORIGIN }),
+      },
     });
 
   const lines = async (): Promise<JsonLine[]> =>
@@ -136,7 +139,7 @@ describe.each(await testDbKinds())('audit log on %s', (kind) => {
       method: 'POST',
       url: '/api/auth/logout',
       remoteAddress: '198.51.100.3',
-      headers: { cookie: `nflab_session=${cookie?.value ?? ''}` },
+      headers: { cookie: `nflab_session=${cookie?.value ?? ''}`, origin: SAME_ORIGIN },
     });
     expect(out.statusCode).toBe(204);
     await expectAudited('auth.logout', { actor: 'dora', address: '198.51.100.3' });

@@ -238,14 +238,24 @@ describe.each(kinds)('a failing query on %s', (kind) => {
     const response = await app.inject({ url: '/api/sweeps', headers: { cookie } });
     expect(response.statusCode).toBe(500);
     expect(response.json()).toEqual({
-      error: { code: 'store', message: 'a database query failed; the server log has the details' },
+      error: {
+        code: 'store',
+        message: expect.stringMatching(
+          /^a database query failed \(request id [^)]+\); the server log has the details$/,
+        ),
+      },
     });
     expect(response.body).not.toContain('nf_sweeps');
   });
 });
 
 const UNAVAILABLE = {
-  error: { code: 'unavailable', message: 'the lab database is unavailable right now; try again shortly' },
+  error: {
+    code: 'unavailable',
+    message: expect.stringMatching(
+      /^the lab database is unavailable right now; try again shortly \(request id [^)]+\)$/,
+    ),
+  },
 };
 
 /** Runs `sql` on the test server's administrative database. */
