@@ -1,4 +1,4 @@
-import type { FastifyPluginAsync } from 'fastify';
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import {
   cvRequestSchema,
   parseInput,
@@ -6,6 +6,7 @@ import {
   promoteRequestSchema,
   refitRequestSchema,
   runParamsSchema,
+  type RunOperationInput,
   startRunRequestSchema,
   startSweepRequestSchema,
   sweepParamsSchema,
@@ -16,6 +17,9 @@ import { ForbiddenError } from '../auth/errors.js';
 import { currentUser } from '../auth/plugin.js';
 import { roleAllows } from '../auth/roles.js';
 import { promoteRun } from '../registry/promote.js';
+
+/** A model operation on a finished run: everything but training, which starts from a spec. */
+type ModelOperationRequest = Exclude<RunOperationInput, { kind: 'train' }>;
 
 /** Starting, cancelling and resuming work, and model operations (editor role; prod promotion: admin). */
 export const runActionRoutes: FastifyPluginAsync = async (app) => {
@@ -37,43 +41,36 @@ export const runActionRoutes: FastifyPluginAsync = async (app) => {
     return cancelled;
   });
 
-  app.post('/runs/:id/predict', editor, async (request, reply) => {
+  /** Queues a model operation on a finished run as a child run, audited as `run.<kind>`. */
+  const startOperation = async (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    operation: ModelOperationRequest,
+  ): Promise<FastifyReply> => {
     const { id } = parseInput(runParamsSchema, request.params, 'path');
-    const body = parseInput(predictRequestSchema, request.body ?? {}, 'body');
-    const child = await submitModelOperation(app.db, queue, id, { kind: 'predict', ...body });
+    const child = await submitModelOperation(app.db, queue, id, operation);
     await audit(request, {
-      action: 'run.predict',
+      action: `run.${operation.kind}`,
       entity: 'run',
       entityId: id,
       details: { child_run_id: child.runId },
     });
     return reply.status(201).send(child);
+  };
+
+  app.post('/runs/:id/predict', editor, async (request, reply) => {
+    const body = parseInput(predictRequestSchema, request.body ?? {}, 'body');
+    return startOperation(request, reply, { kind: 'predict', ...body });
   });
 
   app.post('/runs/:id/refit', editor, async (request, reply) => {
-    const { id } = parseInput(runParamsSchema, request.params, 'path');
     parseInput(refitRequestSchema, request.body ?? {}, 'body');
-    const child = await submitModelOperation(app.db, queue, id, { kind: 'refit' });
-    await audit(request, {
-      action: 'run.refit',
-      entity: 'run',
-      entityId: id,
-      details: { child_run_id: child.runId },
-    });
-    return reply.status(201).send(child);
+    return startOperation(request, reply, { kind: 'refit' });
   });
 
   app.post('/runs/:id/cv', editor, async (request, reply) => {
-    const { id } = parseInput(runParamsSchema, request.params, 'path');
     const body = parseInput(cvRequestSchema, request.body, 'body');
-    const child = await submitModelOperation(app.db, queue, id, { kind: 'cv', ...body });
-    await audit(request, {
-      action: 'run.cv',
-      entity: 'run',
-      entityId: id,
-      details: { child_run_id: child.runId },
-    });
-    return reply.status(201).send(child);
+    return startOperation(request, reply, { kind: 'cv', ...body });
   });
 
   app.post('/runs/:id/promote', editor, async (request) => {

@@ -3,7 +3,6 @@ import { useState, type FormEvent } from 'react';
 import {
   Alert,
   Badge,
-  Button,
   Code,
   Grid,
   Select,
@@ -20,6 +19,7 @@ import type { AuditEntry } from '../../api/types.js';
 import { useApi } from '../../api/use-api.js';
 import { hasRole, useUser } from '../../auth/auth.js';
 import { AsyncView } from '../../components/AsyncView.js';
+import { FilterButtons } from '../../components/FilterButtons.js';
 import { useI18n } from '../../i18n/i18n.js';
 import {
   AUDIT_PAGE_LIMIT,
@@ -81,20 +81,13 @@ const Filters = ({
           />
         </Grid.Col>
         <Grid.Col span={{ base: 6, md: 2 }}>
-          <Button type="submit" size="xs" data-testid="audit-filter-apply">
-            {t('history.apply')}
-          </Button>
-          <Button
-            size="xs"
-            variant="subtle"
-            ml="xs"
-            onClick={() => {
+          <FilterButtons
+            applyTestId="audit-filter-apply"
+            onClear={() => {
               setDraft({});
               onApply({});
             }}
-          >
-            {t('history.clear')}
-          </Button>
+          />
         </Grid.Col>
       </Grid>
     </form>

@@ -1,8 +1,9 @@
 /** The filter bar of the history page; changes apply when the user presses Apply or Enter. */
 import { useState, type FormEvent } from 'react';
-import { Button, Grid, MultiSelect, Select, TextInput } from '@mantine/core';
+import { Grid, MultiSelect, Select, TextInput } from '@mantine/core';
 import { BACKEND_IDS } from '@nflab/contracts';
 import { RUN_STATUSES } from '../../api/types.js';
+import { FilterButtons } from '../../components/FilterButtons.js';
 import { useI18n } from '../../i18n/i18n.js';
 import type { FilterKey, HistoryQuery } from './history-query.js';
 
@@ -69,20 +70,13 @@ export const HistoryFilters = ({
         <Grid.Col span={{ base: 6, md: 1 }}>{text('metric_min', t('history.metricMin'), 'number')}</Grid.Col>
         <Grid.Col span={{ base: 6, md: 1 }}>{text('metric_max', t('history.metricMax'), 'number')}</Grid.Col>
         <Grid.Col span={{ base: 12, md: 2 }}>
-          <Button type="submit" size="xs" data-testid="filter-apply">
-            {t('history.apply')}
-          </Button>
-          <Button
-            size="xs"
-            variant="subtle"
-            ml="xs"
-            onClick={() => {
+          <FilterButtons
+            applyTestId="filter-apply"
+            onClear={() => {
               setDraft({});
               onApply({});
             }}
-          >
-            {t('history.clear')}
-          </Button>
+          />
         </Grid.Col>
       </Grid>
     </form>
