@@ -35,4 +35,13 @@ describe('spec files', () => {
     );
     await expect(readSpecFile(join(dir, 'missing.json'))).rejects.toThrow(/cannot read spec file/);
   });
+
+  test('a file nested deeper than the JSON depth limit is a ConfigError, not a stack overflow', async () => {
+    const depth = 100_000;
+    const deep = await write('deep.json', `{"h": ${'['.repeat(depth)}${']'.repeat(depth)}}`);
+    await expect(readSpecFile(deep)).rejects.toThrow(/deep\.json" nests deeper than 64 levels/);
+    // Brackets inside strings are text, not nesting.
+    const quoted = await write('quoted.json', JSON.stringify({ name: '['.repeat(1000) }));
+    expect(await readSpecFile(quoted)).toEqual({ name: '['.repeat(1000) });
+  });
 });

@@ -1,6 +1,6 @@
 import cookie from '@fastify/cookie';
 import Fastify, { type FastifyInstance } from 'fastify';
-import { resolveMaxCombinations } from '@nflab/contracts';
+import { DEFAULT_MAX_JSON_DEPTH, resolveMaxCombinations } from '@nflab/contracts';
 import { dataScopeFromEnv, type DataScope, type Db, type Queryable } from '@nflab/store';
 import { defaultArtifactRoot } from './artifact-files.js';
 import { requireAccess, type DeclaredRoute } from './auth/access.js';
@@ -10,7 +10,7 @@ import { auditDenied } from './audit/denied.js';
 import { authenticate } from './auth/plugin.js';
 import { errorHandler } from './errors.js';
 import { EventHub } from './events/hub.js';
-import { DEFAULT_BODY_LIMIT, DEFAULT_MAX_JSON_DEPTH, limitJsonDepth } from './json-body.js';
+import { DEFAULT_BODY_LIMIT, limitJsonDepth } from './json-body.js';
 import { listenForEvents } from './events/listen.js';
 import { rejectUnstorableText } from './text-guard.js';
 import { startServerReaper } from './reaper.js';

@@ -5,35 +5,10 @@
  * parsed. Everything else is Fastify's own parser (prototype-poisoning checks included).
  */
 import type { FastifyInstance } from 'fastify';
-import { InputError } from '@nflab/contracts';
-
-/** Deepest nesting of objects and arrays a request body may have. */
-export const DEFAULT_MAX_JSON_DEPTH = 64;
+import { InputError, jsonDeeperThan } from '@nflab/contracts';
 
 /** Largest request body in bytes: a sweep spec is a few kilobytes; 1 MiB leaves room for long lists. */
 export const DEFAULT_BODY_LIMIT = 1024 * 1024;
-
-/**
- * True when the JSON text nests objects/arrays deeper than `max`. One pass over the characters with
- * a counter (brackets inside strings skipped), so it costs no stack whatever the input.
- */
-export const jsonDeeperThan = (text: string, max: number): boolean => {
-  let depth = 0;
-  let inString = false;
-  for (let i = 0; i < text.length; i += 1) {
-    const c = text.charCodeAt(i);
-    if (inString) {
-      if (c === 0x5c)
-        i += 1; // backslash: the next character is escaped
-      else if (c === 0x22) inString = false;
-    } else if (c === 0x22) inString = true;
-    else if (c === 0x7b || c === 0x5b) {
-      depth += 1;
-      if (depth > max) return true;
-    } else if (c === 0x7d || c === 0x5d) depth -= 1;
-  }
-  return false;
-};
 
 /** Replaces the `application/json` parser with one that refuses bodies nested deeper than `maxDepth`. */
 export const limitJsonDepth = (app: FastifyInstance, maxDepth: number): void => {

@@ -11,3 +11,4 @@ export * from './api/sweeps.js';
 export * from './api/models.js';
 export * from './api/events.js';
 export * from './api/audit.js';
+export * from './json-depth.js';
