@@ -34,6 +34,23 @@ export const createSampler = (gpu: GpuStream | null): Sampler => {
   let previousWallMs = 0;
   let previousCpuMicros = 0;
   let previousCpuTimes: CpuTimes | null = null;
+  let latestCpuSystem: number | null = null;
+
+  // Machine CPU % since the previous reading. /proc/stat counts in clock ticks (10 ms), so two
+  // samples inside one tick (the stop sample right after an interval one) see no time pass: the
+  // latest measured rate stands, and the next delta spans from the older reading. A source that
+  // was unreadable at the start stays null: a delta needs both ends.
+  const systemCpu = (cpuTimes: CpuTimes | null): number | null => {
+    if (cpuTimes === null || previousCpuTimes === null) {
+      previousCpuTimes = cpuTimes;
+      return null;
+    }
+    const ticks = cpuTimes.total - previousCpuTimes.total;
+    if (ticks <= 0) return latestCpuSystem;
+    latestCpuSystem = ((cpuTimes.busy - previousCpuTimes.busy) / ticks) * 100;
+    previousCpuTimes = cpuTimes;
+    return latestCpuSystem;
+  };
 
   const take = (): ResourceSample => {
     const nowMs = performance.now();
@@ -46,14 +63,7 @@ export const createSampler = (gpu: GpuStream | null): Sampler => {
     previousWallMs = nowMs;
     previousCpuMicros = cpuMicros;
 
-    // A source that was unreadable at the start stays null: a delta needs both ends.
-    const cpuTimes = cpuTimesFile.read();
-    const ticks = cpuTimes && previousCpuTimes ? cpuTimes.total - previousCpuTimes.total : 0;
-    const cpuSystem =
-      cpuTimes && previousCpuTimes && ticks > 0
-        ? ((cpuTimes.busy - previousCpuTimes.busy) / ticks) * 100
-        : null;
-    previousCpuTimes = cpuTimes;
+    const cpuSystem = systemCpu(cpuTimesFile.read());
     const io = ioStart && processIo.read();
     const net = netStart && netCounters.read();
     const gpuReading = gpu?.latest() ?? null;

@@ -10,6 +10,7 @@ import { ConfigError } from '@nflab/contracts';
 import { startResourceMonitor, summarize, type ResourceSample } from '../../src/monitor/index.js';
 import { hasNvidiaGpu, probeGpus } from '../../src/monitor/gpu.js';
 import { openCpuTimes, openProcessIo } from '../../src/monitor/proc-files.js';
+import { createSampler } from '../../src/monitor/sampler.js';
 
 const INTERVAL_MS = 50;
 const machineHasNvidiaGpu = hasNvidiaGpu(await probeGpus());
@@ -57,6 +58,27 @@ const collectWhile = async (
   const summary = await monitor.stop();
   return { samples, summary };
 };
+
+describe('createSampler', () => {
+  it.skipIf(!procStatReadable)(
+    'a sample within the same clock tick as the previous one keeps the latest machine CPU, not null',
+    async () => {
+      const sampler = createSampler(null);
+      try {
+        expect(sampler.take().cpuSystem).toBeNull();
+        await sleep(60);
+        const measured = sampler.take().cpuSystem;
+        expect(measured).not.toBeNull();
+        // Taken at once: /proc/stat counts 10 ms ticks, so usually no tick has passed.
+        const immediate = sampler.take().cpuSystem;
+        expect(immediate).not.toBeNull();
+        expect(immediate).toBeGreaterThanOrEqual(0);
+      } finally {
+        sampler.close();
+      }
+    },
+  );
+});
 
 describe('startResourceMonitor', () => {
   it('takes a before sample, samples at the interval and an after sample at stop', async () => {
