@@ -10,6 +10,29 @@ import { SAMPLE_TABLE, startLab, type Lab } from './lab.js';
 
 /** A tiny search finishes in seconds on two shared cores; the whole flow must fit the 60 s timeout. */
 const FINISH_TIMEOUT_MS = 45_000;
+/** How long a queued model operation may take to end under full-suite load (its own speed is a bench's). */
+const RUN_END_TIMEOUT_MS = 120_000;
+/** How long the open run page may take to show a status the API already reports (live events). */
+const PAGE_UPDATE_TIMEOUT_MS = 15_000;
+
+interface RunState {
+  readonly status: string;
+  readonly error_message: string | null;
+}
+
+/** Polls `GET /api/runs/:id` until the run has ended; throws with its last state when it does not. */
+const waitForRunEnd = async (page: Page, runId: string): Promise<RunState> => {
+  const deadline = Date.now() + RUN_END_TIMEOUT_MS;
+  for (;;) {
+    const run = (await (
+      await page.request.get(`${new URL(page.url()).origin}/api/runs/${runId}`)
+    ).json()) as RunState;
+    if (['finished', 'failed', 'cancelled'].includes(run.status)) return run;
+    if (Date.now() > deadline)
+      throw new Error(`run ${runId} still ${run.status} after ${RUN_END_TIMEOUT_MS / 1000} s`);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+};
 
 describe('web lab live runs in Chromium', () => {
   let lab: Lab;
@@ -79,53 +102,63 @@ describe('web lab live runs in Chromium', () => {
     await page.close();
   });
 
-  it('finds the finished runs in the history and shows their forecast, loss and resource charts', async (context) => {
-    requireWorkers(context);
-    const page = await signIn(browser.context, lab.origin, 'editor');
-    await page.goto(`${lab.origin}/runs?status=finished&model=auto_nhits&backend=optuna`);
-    const rows = page.getByTestId('history-row');
-    await rows.first().waitFor();
-    await rows.first().getByTestId('history-run-link').click();
-    await expect(page.getByTestId('run-status').getAttribute('data-status')).resolves.toBe('finished');
-    await page.getByTestId('run-tab-forecast').click();
-    expect(await canvasInk(page, 'forecast-chart')).toBeGreaterThan(200);
-    await page.getByTestId('run-tab-training').click();
-    expect(await canvasInk(page, 'loss-chart')).toBeGreaterThan(500);
-    // A run of a few seconds may end before the monitor's first sample: the UI must match the data.
-    const runId = new URL(page.url()).pathname.split('/').pop() ?? '';
-    const samples = (await (
-      await page.request.get(`${lab.origin}/api/runs/${runId}/resources`)
-    ).json()) as unknown[];
-    if (samples.length > 0) expect(await canvasInk(page, 'resource-chart-cpu')).toBeGreaterThan(100);
-    else await page.getByText('No resource samples recorded yet.').waitFor();
-    await screenshot(page, 'live-run-detail');
+  it(
+    'finds the finished runs in the history and shows their forecast, loss and resource charts',
+    { timeout: 180_000 },
+    async (context) => {
+      requireWorkers(context);
+      const page = await signIn(browser.context, lab.origin, 'editor');
+      await page.goto(`${lab.origin}/runs?status=finished&model=auto_nhits&backend=optuna`);
+      const rows = page.getByTestId('history-row');
+      await rows.first().waitFor();
+      await rows.first().getByTestId('history-run-link').click();
+      await expect(page.getByTestId('run-status').getAttribute('data-status')).resolves.toBe('finished');
+      await page.getByTestId('run-tab-forecast').click();
+      expect(await canvasInk(page, 'forecast-chart')).toBeGreaterThan(200);
+      await page.getByTestId('run-tab-training').click();
+      expect(await canvasInk(page, 'loss-chart')).toBeGreaterThan(500);
+      // A run of a few seconds may end before the monitor's first sample: the UI must match the data.
+      const runId = new URL(page.url()).pathname.split('/').pop() ?? '';
+      const samples = (await (
+        await page.request.get(`${lab.origin}/api/runs/${runId}/resources`)
+      ).json()) as unknown[];
+      if (samples.length > 0) expect(await canvasInk(page, 'resource-chart-cpu')).toBeGreaterThan(100);
+      else await page.getByText('No resource samples recorded yet.').waitFor();
+      await screenshot(page, 'live-run-detail');
 
-    // Predict from the saved model: a new run linked to this one, finished with a forecast.
-    const parentPath = new URL(page.url()).pathname;
-    await page.getByTestId('run-predict').click();
-    await page.waitForURL((url) => url.pathname.startsWith('/runs/') && url.pathname !== parentPath);
-    const childId = new URL(page.url()).pathname.split('/').pop() ?? '';
-    await page.locator(`[data-testid="run-page"][data-run-id="${childId}"]`).waitFor();
-    // Wait for any end, then say which: a failed predict shows its error instead of a timeout.
-    await page.waitForFunction(
-      () =>
-        ['finished', 'failed', 'cancelled'].includes(
-          document.querySelector('[data-testid="run-status"]')?.getAttribute('data-status') ?? '',
-        ),
-      undefined,
-      { timeout: FINISH_TIMEOUT_MS },
-    );
-    const child = (await (await page.request.get(`${lab.origin}/api/runs/${childId}`)).json()) as {
-      status: string;
-      error_message: string | null;
-    };
-    expect({ status: child.status, error: child.error_message }).toEqual({ status: 'finished', error: null });
-    await page.reload();
-    await page.getByTestId('run-tab-forecast').click();
-    expect(await canvasInk(page, 'forecast-chart')).toBeGreaterThan(200);
-    await screenshot(page, 'live-predict');
-    await page.close();
-  });
+      // Predict from the saved model: a new run linked to this one, finished with a forecast.
+      const parentPath = new URL(page.url()).pathname;
+      await page.getByTestId('run-predict').click();
+      await page.waitForURL((url) => url.pathname.startsWith('/runs/') && url.pathname !== parentPath);
+      const childId = new URL(page.url()).pathname.split('/').pop() ?? '';
+      await page.locator(`[data-testid="run-page"][data-run-id="${childId}"]`).waitFor();
+      // The API is the truth: wait for the child run to end there (a busy machine may queue it behind
+      // other suites' work), then the page must show that same end — so a slow run and a stale page
+      // fail with different messages instead of one bare timeout.
+      const child = await waitForRunEnd(page, childId);
+      const shown = await page
+        .waitForFunction(
+          (status) =>
+            document.querySelector('[data-testid="run-status"]')?.getAttribute('data-status') === status,
+          child.status,
+          { timeout: PAGE_UPDATE_TIMEOUT_MS },
+        )
+        .then(() => child.status)
+        .catch(() => page.getByTestId('run-status').getAttribute('data-status'));
+      expect({ page: shown }, `the run page did not show the API's status ${child.status}`).toEqual({
+        page: child.status,
+      });
+      expect({ status: child.status, error: child.error_message }).toEqual({
+        status: 'finished',
+        error: null,
+      });
+      await page.reload();
+      await page.getByTestId('run-tab-forecast').click();
+      expect(await canvasInk(page, 'forecast-chart')).toBeGreaterThan(200);
+      await screenshot(page, 'live-predict');
+      await page.close();
+    },
+  );
 
   it('cancels a running sweep', async (context) => {
     requireWorkers(context);
