@@ -1,16 +1,14 @@
 /**
- * Default-deny by route: every route says who may call it (`config.access`) where it is defined,
- * and a route without a declaration stops the server from starting. The guard then decides from
+ * Default-deny by route: every route says who may call it (`config.access`, which `attach` copies
+ * from the route's description in `@nflab/contracts`), and a route without a declaration stops the
+ * server from starting. The guard then decides from
  * the route the router matched, never from how the URL was spelled.
  */
 import type { FastifyInstance, HTTPMethods, RouteOptions } from 'fastify';
-import { LabError, USER_ROLES, type UserRole } from '@nflab/contracts';
+import { LabError, ROUTE_ACCESS, type RouteAccess } from '@nflab/contracts';
 
-/** Who may call a route: anyone (`public`) or a signed-in user with at least this role. */
-export type RouteAccess = 'public' | UserRole;
-
-/** Every valid {@link RouteAccess}, weakest first. */
-export const ROUTE_ACCESS = ['public', ...USER_ROLES] as const satisfies readonly RouteAccess[];
+// Who may call a route is part of each route's description in the contracts.
+export { ROUTE_ACCESS, type RouteAccess };
 
 /** One route of the server and who may call it. */
 export interface DeclaredRoute {

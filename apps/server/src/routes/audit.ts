@@ -1,11 +1,11 @@
 import type { FastifyPluginAsync } from 'fastify';
-import { auditQuerySchema, parseInput, type AuditResponseDto } from '@nflab/contracts';
+import { AUDIT_ROUTES, type AuditResponseDto } from '@nflab/contracts';
 import { auditEntryDto, listAuditEntries } from '@nflab/store';
+import { attach } from './attach.js';
 
 /** The audit log, read by admins (`GET /api/audit`). */
 export const auditRoutes: FastifyPluginAsync = async (app) => {
-  app.get('/audit', { config: { access: 'admin' } }, async (request): Promise<AuditResponseDto> => {
-    const query = parseInput(auditQuerySchema, request.query, 'query');
+  attach(app, AUDIT_ROUTES.listAudit, async ({ query }): Promise<AuditResponseDto> => {
     const rows = await listAuditEntries(app.db, {
       ...(query.since === undefined ? {} : { since: new Date(query.since) }),
       ...(query.user === undefined ? {} : { actor: query.user }),

@@ -1,5 +1,5 @@
 import type { FastifyPluginAsync } from 'fastify';
-import { createTokenRequestSchema, idParamsSchema, loginRequestSchema, parseInput } from '@nflab/contracts';
+import { AUTH_ROUTES } from '@nflab/contracts';
 import { audit } from '../audit/record.js';
 import { createApiToken, listApiTokens, revokeApiToken } from '../auth/api-tokens.js';
 import { TooManyAttemptsError, UnauthenticatedError } from '../auth/errors.js';
@@ -7,15 +7,14 @@ import { DUMMY_PASSWORD_HASH, verifyPassword } from '../auth/password.js';
 import { currentUser, SESSION_COOKIE } from '../auth/plugin.js';
 import { createSession, deleteSession, SESSION_TTL_MS } from '../auth/sessions.js';
 import { findUserByName, publicUser } from '../auth/users.js';
+import { attach } from './attach.js';
 
 const BAD_CREDENTIALS = 'wrong username or password';
 
 /** Sign in and out, who am I, and the caller's API tokens. */
 export const authRoutes: FastifyPluginAsync = async (app) => {
-  const viewer = { config: { access: 'viewer' as const } };
-
-  app.post('/auth/login', { config: { access: 'public' } }, async (request, reply) => {
-    const { username, password } = parseInput(loginRequestSchema, request.body, 'body');
+  attach(app, AUTH_ROUTES.login, async ({ body }, request, reply) => {
+    const { username, password } = body;
     const attempt = { username, address: request.ip };
     // Locked out (too many failures for this username or from this address): refused unchecked.
     const lockout = await app.loginThrottle.lockout(attempt);
@@ -64,7 +63,7 @@ export const authRoutes: FastifyPluginAsync = async (app) => {
     return { user: publicUser(user) };
   });
 
-  app.post('/auth/logout', viewer, async (request, reply) => {
+  attach(app, AUTH_ROUTES.logout, async (_values, request, reply) => {
     const token = request.cookies[SESSION_COOKIE];
     if (token !== undefined) await deleteSession(app.db, token);
     await audit(request, { action: 'auth.logout', entity: 'session' });
@@ -72,10 +71,9 @@ export const authRoutes: FastifyPluginAsync = async (app) => {
     return reply.status(204).send();
   });
 
-  app.get('/auth/me', viewer, async (request) => ({ user: currentUser(request) }));
+  attach(app, AUTH_ROUTES.me, async (_values, request) => ({ user: currentUser(request) }));
 
-  app.post('/auth/tokens', viewer, async (request, reply) => {
-    const body = parseInput(createTokenRequestSchema, request.body, 'body');
+  attach(app, AUTH_ROUTES.createToken, async ({ body }, request, reply) => {
     const { token, row } = await createApiToken(app.db, {
       userId: currentUser(request).id,
       name: body.name,
@@ -93,13 +91,13 @@ export const authRoutes: FastifyPluginAsync = async (app) => {
   // Admins see and revoke everyone's tokens; others only their own.
   const ownerScope = (role: string, id: string): string | undefined => (role === 'admin' ? undefined : id);
 
-  app.get('/auth/tokens', viewer, async (request) => {
+  attach(app, AUTH_ROUTES.listTokens, async (_values, request) => {
     const user = currentUser(request);
     return listApiTokens(app.db, ownerScope(user.role, user.id));
   });
 
-  app.delete('/auth/tokens/:id', viewer, async (request, reply) => {
-    const { id } = parseInput(idParamsSchema, request.params, 'path');
+  attach(app, AUTH_ROUTES.revokeToken, async ({ params }, request, reply) => {
+    const { id } = params;
     const user = currentUser(request);
     await revokeApiToken(app.db, id, ownerScope(user.role, user.id));
     await audit(request, { action: 'token.revoke', entity: 'token', entityId: id });

@@ -1,18 +1,10 @@
 import type { FastifyError, FastifyPluginAsync } from 'fastify';
-import {
-  gameParams,
-  listTablesQuery,
-  panelQuery,
-  parseInput,
-  previewQuery,
-  profileQuery,
-  tableParams,
-} from '@nflab/contracts';
-import { LabError } from '@nflab/contracts';
+import { DATA_ROUTES, LabError } from '@nflab/contracts';
 import { listGames, listSeries, listTables, previewRows, validateLikePattern } from '@nflab/store';
 import { errorHandler } from '../errors.js';
 import { panelSeries } from '../data/panel.js';
 import { profileTable } from '../data/profile.js';
+import { attach } from './attach.js';
 
 /**
  * Browse the lottery tables: tables → games → series, and a preview of rows. Only data tables of
@@ -20,7 +12,6 @@ import { profileTable } from '../data/profile.js';
  * `app.dataDb` (the read-only data connection when one is configured).
  */
 export const dataRoutes: FastifyPluginAsync = async (app) => {
-  const viewer = { config: { access: 'viewer' as const } };
   const scope = app.lab.dataScope;
   // A read-only data role without SELECT on a table (SQLSTATE 42501, the StoreError's cause) is a setup gap,
   // not a server fault: 403 naming the table and the grant, then the lab's one error handler.
@@ -35,32 +26,30 @@ export const dataRoutes: FastifyPluginAsync = async (app) => {
     );
     return errorHandler(denied, request, reply);
   });
-  app.get('/data/tables', viewer, async (request) => {
-    const query = parseInput(listTablesQuery, request.query, 'query');
+  attach(app, DATA_ROUTES.listTables, async ({ query }) => {
     const pattern =
       query.pattern === undefined ? undefined : validateLikePattern(query.pattern, 'query.pattern');
     return { tables: await listTables(app.dataDb, { pattern, scope }) };
   });
 
-  app.get('/data/tables/:table/games', viewer, async (request) => {
-    const { table } = parseInput(tableParams, request.params, 'path');
+  attach(app, DATA_ROUTES.listGames, async ({ params }) => {
+    const { table } = params;
     return { table, games: await listGames(app.dataDb, table, scope) };
   });
 
-  app.get('/data/tables/:table/games/:loto/series', viewer, async (request) => {
-    const { table, loto } = parseInput(gameParams, request.params, 'path');
+  attach(app, DATA_ROUTES.listSeries, async ({ params }) => {
+    const { table, loto } = params;
     return { table, loto, series: await listSeries(app.dataDb, table, loto, scope) };
   });
 
-  app.get('/data/tables/:table/preview', viewer, async (request) => {
-    const { table } = parseInput(tableParams, request.params, 'path');
-    const { loto, limit } = parseInput(previewQuery, request.query, 'query');
+  attach(app, DATA_ROUTES.previewTable, async ({ params, query }) => {
+    const { table } = params;
+    const { loto, limit } = query;
     return { table, ...(await previewRows(app.dataDb, { table, loto, limit, scope })) };
   });
 
-  app.get('/data/tables/:table/panel', viewer, async (request) => {
-    const { table } = parseInput(tableParams, request.params, 'path');
-    const query = parseInput(panelQuery, request.query, 'query');
+  attach(app, DATA_ROUTES.panel, async ({ params, query }) => {
+    const { table } = params;
     return panelSeries(app.dataDb, {
       table,
       scope,
@@ -70,9 +59,9 @@ export const dataRoutes: FastifyPluginAsync = async (app) => {
     });
   });
 
-  app.get('/data/tables/:table/profile', viewer, async (request) => {
-    const { table } = parseInput(tableParams, request.params, 'path');
-    const { loto } = parseInput(profileQuery, request.query, 'query');
+  attach(app, DATA_ROUTES.profile, async ({ params, query }) => {
+    const { table } = params;
+    const { loto } = query;
     return profileTable(app.dataDb, table, loto, scope);
   });
 };

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
-import { eventsQuerySchema, parseInput } from '@nflab/contracts';
+import { EVENT_ROUTES } from '@nflab/contracts';
 import { matches, replayEvents, type LabEvent } from '../events/hub.js';
+import { attach } from './attach.js';
 
 const HEARTBEAT_MS = 15_000;
 
@@ -23,43 +24,48 @@ export const eventRoutes: FastifyPluginAsync = async (app) => {
   });
 
   // No HEAD twin: Node sends a HEAD answer's headers only when it ends, and a stream never does.
-  app.get('/events', { config: { access: 'viewer' }, exposeHeadRoute: false }, async (request, reply) => {
-    const query = parseInput(eventsQuerySchema, request.query, 'query');
-    const filter = { runId: query.run_id, sweepId: query.sweep_id };
-    const after = resumeFrom(request, query.after);
-    await app.events.start();
+  const noHeadTwin = { exposeHeadRoute: false };
+  attach(
+    app,
+    EVENT_ROUTES.events,
+    async ({ query }, request, reply) => {
+      const filter = { runId: query.run_id, sweepId: query.sweep_id };
+      const after = resumeFrom(request, query.after);
+      await app.events.start();
 
-    reply.hijack();
-    const stream = reply.raw;
-    stream.writeHead(200, {
-      'content-type': 'text/event-stream; charset=utf-8',
-      'cache-control': 'no-cache',
-      connection: 'keep-alive',
-      // Proxies such as nginx would otherwise hold events back in a buffer.
-      'x-accel-buffering': 'no',
-    });
-    stream.write('retry: 2000\n\n');
+      reply.hijack();
+      const stream = reply.raw;
+      stream.writeHead(200, {
+        'content-type': 'text/event-stream; charset=utf-8',
+        'cache-control': 'no-cache',
+        connection: 'keep-alive',
+        // Proxies such as nginx would otherwise hold events back in a buffer.
+        'x-accel-buffering': 'no',
+      });
+      stream.write('retry: 2000\n\n');
 
-    // Subscribe before replaying: live events wait in `pending` until the replay is written, and
-    // the hub's cursor at this instant splits the two without overlap.
-    let pending: LabEvent[] | undefined = [];
-    const unsubscribe = app.events.subscribe((event) => {
-      if (!matches(event, filter)) return;
-      if (pending === undefined) stream.write(frame(event));
-      else pending.push(event);
-    });
-    const upTo = app.events.cursor;
-    const heartbeat = setInterval(() => stream.write(': heartbeat\n\n'), HEARTBEAT_MS);
-    open.add(stream);
-    request.raw.on('close', () => {
-      open.delete(stream);
-      clearInterval(heartbeat);
-      unsubscribe();
-    });
-    if (after !== undefined && after < upTo) {
-      for (const event of await replayEvents(app.db, { after, upTo, filter })) stream.write(frame(event));
-    }
-    for (const event of pending) stream.write(frame(event));
-    pending = undefined;
-  });
+      // Subscribe before replaying: live events wait in `pending` until the replay is written, and
+      // the hub's cursor at this instant splits the two without overlap.
+      let pending: LabEvent[] | undefined = [];
+      const unsubscribe = app.events.subscribe((event) => {
+        if (!matches(event, filter)) return;
+        if (pending === undefined) stream.write(frame(event));
+        else pending.push(event);
+      });
+      const upTo = app.events.cursor;
+      const heartbeat = setInterval(() => stream.write(': heartbeat\n\n'), HEARTBEAT_MS);
+      open.add(stream);
+      request.raw.on('close', () => {
+        open.delete(stream);
+        clearInterval(heartbeat);
+        unsubscribe();
+      });
+      if (after !== undefined && after < upTo) {
+        for (const event of await replayEvents(app.db, { after, upTo, filter })) stream.write(frame(event));
+      }
+      for (const event of pending) stream.write(frame(event));
+      pending = undefined;
+    },
+    noHeadTwin,
+  );
 };

@@ -1,9 +1,11 @@
 import type { FastifyPluginAsync } from 'fastify';
+import { HEALTH_ROUTES } from '@nflab/contracts';
+import { attach } from './attach.js';
 
 /** Liveness (`/api/health`: the process answers) and readiness (`/api/ready`: the database answers). */
 export const healthRoutes: FastifyPluginAsync = async (app) => {
-  app.get('/health', { config: { access: 'public' } }, async () => ({ status: 'ok' }));
-  app.get('/ready', { config: { access: 'public' } }, async (_request, reply) => {
+  attach(app, HEALTH_ROUTES.health, async () => ({ status: 'ok' }));
+  attach(app, HEALTH_ROUTES.ready, async (_values, _request, reply) => {
     try {
       await app.db.query('SELECT 1');
       return { status: 'ready', database: app.db.kind, workers: app.lab.workers };

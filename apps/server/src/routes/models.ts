@@ -1,6 +1,7 @@
 import type { FastifyPluginAsync } from 'fastify';
-import type { ModelInfoDto } from '@nflab/contracts';
+import { MODEL_ROUTES, type ModelInfoDto } from '@nflab/contracts';
 import { COMMON_KEYS, MODELS, modelConfigKeys, type ModelSpec } from '@nflab/engine';
+import { attach } from './attach.js';
 
 /** The registry entry as the API serves it; model-specific defaults come from its config schema. */
 const modelInfo = (spec: ModelSpec): ModelInfoDto => {
@@ -26,5 +27,5 @@ const MODEL_LIST: readonly ModelInfoDto[] = Object.values(MODELS).map((spec) =>
 
 /** `GET /api/models`: the engine's model registry, for the experiment wizard. */
 export const modelRoutes: FastifyPluginAsync = async (app) => {
-  app.get('/models', { config: { access: 'viewer' } }, async () => MODEL_LIST);
+  attach(app, MODEL_ROUTES.listModels, async () => MODEL_LIST);
 };

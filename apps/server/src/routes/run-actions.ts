@@ -1,22 +1,12 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
-import {
-  cvRequestSchema,
-  parseInput,
-  predictRequestSchema,
-  promoteRequestSchema,
-  refitRequestSchema,
-  runParamsSchema,
-  type RunOperationInput,
-  startRunRequestSchema,
-  startSweepRequestSchema,
-  sweepParamsSchema,
-} from '@nflab/contracts';
+import { RUN_ACTION_ROUTES as ROUTE, type RunOperationInput } from '@nflab/contracts';
 import { RunQueue, resumeSweep, submitModelOperation, submitRun, submitSweep } from '@nflab/runner';
 import { audit } from '../audit/record.js';
 import { ForbiddenError } from '../auth/errors.js';
 import { currentUser } from '../auth/plugin.js';
 import { roleAllows } from '../auth/roles.js';
 import { promoteRun } from '../registry/promote.js';
+import { attach } from './attach.js';
 
 /** A model operation on a finished run: everything but training, which starts from a spec. */
 type ModelOperationRequest = Exclude<RunOperationInput, { kind: 'train' }>;
@@ -25,17 +15,16 @@ type ModelOperationRequest = Exclude<RunOperationInput, { kind: 'train' }>;
 export const runActionRoutes: FastifyPluginAsync = async (app) => {
   // The server never claims runs, so one queue (one worker identity) serves every request.
   const queue = new RunQueue(app.db);
-  const editor = { config: { access: 'editor' as const } };
 
-  app.post('/runs', editor, async (request, reply) => {
-    const { spec } = parseInput(startRunRequestSchema, request.body, 'body');
+  attach(app, ROUTE.startRun, async ({ body }, request, reply) => {
+    const { spec } = body;
     const { runId } = await submitRun(app.db, queue, spec);
     await audit(request, { action: 'run.start', entity: 'run', entityId: runId });
     return reply.status(201).send({ runId });
   });
 
-  app.post('/runs/:id/cancel', editor, async (request) => {
-    const { id } = parseInput(runParamsSchema, request.params, 'path');
+  attach(app, ROUTE.cancelRun, async ({ params }, request) => {
+    const { id } = params;
     const cancelled = await queue.cancelRun(id);
     await audit(request, { action: 'run.cancel', entity: 'run', entityId: id });
     return cancelled;
@@ -43,11 +32,11 @@ export const runActionRoutes: FastifyPluginAsync = async (app) => {
 
   /** Queues a model operation on a finished run as a child run, audited as `run.<kind>`. */
   const startOperation = async (
+    { id }: { readonly id: string },
     request: FastifyRequest,
     reply: FastifyReply,
     operation: ModelOperationRequest,
   ): Promise<FastifyReply> => {
-    const { id } = parseInput(runParamsSchema, request.params, 'path');
     const child = await submitModelOperation(app.db, queue, id, operation);
     await audit(request, {
       action: `run.${operation.kind}`,
@@ -58,24 +47,20 @@ export const runActionRoutes: FastifyPluginAsync = async (app) => {
     return reply.status(201).send(child);
   };
 
-  app.post('/runs/:id/predict', editor, async (request, reply) => {
-    const body = parseInput(predictRequestSchema, request.body ?? {}, 'body');
-    return startOperation(request, reply, { kind: 'predict', ...body });
+  attach(app, ROUTE.predict, async ({ params, body }, request, reply) => {
+    return startOperation(params, request, reply, { kind: 'predict', ...body });
   });
 
-  app.post('/runs/:id/refit', editor, async (request, reply) => {
-    parseInput(refitRequestSchema, request.body ?? {}, 'body');
-    return startOperation(request, reply, { kind: 'refit' });
+  attach(app, ROUTE.refit, async ({ params }, request, reply) => {
+    return startOperation(params, request, reply, { kind: 'refit' });
   });
 
-  app.post('/runs/:id/cv', editor, async (request, reply) => {
-    const body = parseInput(cvRequestSchema, request.body, 'body');
-    return startOperation(request, reply, { kind: 'cv', ...body });
+  attach(app, ROUTE.crossValidate, async ({ params, body }, request, reply) => {
+    return startOperation(params, request, reply, { kind: 'cv', ...body });
   });
 
-  app.post('/runs/:id/promote', editor, async (request) => {
-    const { id } = parseInput(runParamsSchema, request.params, 'path');
-    const body = parseInput(promoteRequestSchema, request.body, 'body');
+  attach(app, ROUTE.promote, async ({ params, body }, request) => {
+    const { id } = params;
     const user = currentUser(request);
     // Production is what other systems serve from; only admins put a model there.
     if (body.stage === 'prod' && !roleAllows(user.role, 'admin'))
@@ -90,8 +75,8 @@ export const runActionRoutes: FastifyPluginAsync = async (app) => {
     return entry;
   });
 
-  app.post('/sweeps', editor, async (request, reply) => {
-    const { name, spec } = parseInput(startSweepRequestSchema, request.body, 'body');
+  attach(app, ROUTE.startSweep, async ({ body }, request, reply) => {
+    const { name, spec } = body;
     const { sweepId, runIds } = await submitSweep(app.db, queue, spec, {
       maxCombinations: app.lab.maxCombinations,
       ...(name === undefined ? {} : { name }),
@@ -105,15 +90,15 @@ export const runActionRoutes: FastifyPluginAsync = async (app) => {
     return reply.status(201).send({ sweepId, runIds, count: runIds.length });
   });
 
-  app.post('/sweeps/:id/cancel', editor, async (request) => {
-    const { id } = parseInput(sweepParamsSchema, request.params, 'path');
+  attach(app, ROUTE.cancelSweep, async ({ params }, request) => {
+    const { id } = params;
     const cancelled = await queue.cancelSweep(id);
     await audit(request, { action: 'sweep.cancel', entity: 'sweep', entityId: id });
     return cancelled;
   });
 
-  app.post('/sweeps/:id/resume', editor, async (request) => {
-    const { id } = parseInput(sweepParamsSchema, request.params, 'path');
+  attach(app, ROUTE.resumeSweep, async ({ params }, request) => {
+    const { id } = params;
     const resumed = await resumeSweep(app.db, queue, id, { maxCombinations: app.lab.maxCombinations });
     await audit(request, { action: 'sweep.resume', entity: 'sweep', entityId: id });
     return resumed;

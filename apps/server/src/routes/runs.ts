@@ -1,13 +1,5 @@
 import type { FastifyPluginAsync } from 'fastify';
-import {
-  artifactParamsSchema,
-  listRunsQuerySchema,
-  parseInput,
-  predictionsQuerySchema,
-  resourcesQuerySchema,
-  runParamsSchema,
-  stepMetricsQuerySchema,
-} from '@nflab/contracts';
+import { RUN_ROUTES } from '@nflab/contracts';
 import { openArtifact } from '../artifact-files.js';
 import { audit } from '../audit/record.js';
 import { listRuns } from '../runs/list-runs.js';
@@ -22,28 +14,22 @@ import {
   listTrials,
   requireRun,
 } from '../runs/run-children.js';
+import { attach } from './attach.js';
 
 /** Run history, run detail and everything a run owns (read-only; viewer role). */
 export const runRoutes: FastifyPluginAsync = async (app) => {
-  const viewer = { config: { access: 'viewer' as const } };
+  attach(app, RUN_ROUTES.listRuns, async ({ query }) => listRuns(app.db, query));
 
-  app.get('/runs', viewer, async (request) =>
-    listRuns(app.db, parseInput(listRunsQuerySchema, request.query, 'query')),
-  );
+  attach(app, RUN_ROUTES.getRun, async ({ params }) => getRun(app.db, params.id));
 
-  app.get('/runs/:id', viewer, async (request) =>
-    getRun(app.db, parseInput(runParamsSchema, request.params, 'path').id),
-  );
-
-  app.get('/runs/:id/trials', viewer, async (request) => {
-    const { id } = parseInput(runParamsSchema, request.params, 'path');
+  attach(app, RUN_ROUTES.listTrials, async ({ params }) => {
+    const { id } = params;
     await requireRun(app.db, id);
     return listTrials(app.db, id);
   });
 
-  app.get('/runs/:id/step-metrics', viewer, async (request) => {
-    const { id } = parseInput(runParamsSchema, request.params, 'path');
-    const query = parseInput(stepMetricsQuerySchema, request.query, 'query');
+  attach(app, RUN_ROUTES.listStepMetrics, async ({ params, query }) => {
+    const { id } = params;
     await requireRun(app.db, id);
     return listStepMetrics(app.db, id, {
       afterId: query.after_id,
@@ -52,34 +38,33 @@ export const runRoutes: FastifyPluginAsync = async (app) => {
     });
   });
 
-  app.get('/runs/:id/resources', viewer, async (request) => {
-    const { id } = parseInput(runParamsSchema, request.params, 'path');
-    const query = parseInput(resourcesQuerySchema, request.query, 'query');
+  attach(app, RUN_ROUTES.listResources, async ({ params, query }) => {
+    const { id } = params;
     await requireRun(app.db, id);
     return listResourceSamples(app.db, id, { afterId: query.after_id, limit: query.limit });
   });
 
-  app.get('/runs/:id/predictions', viewer, async (request) => {
-    const { id } = parseInput(runParamsSchema, request.params, 'path');
-    const { kind } = parseInput(predictionsQuerySchema, request.query, 'query');
+  attach(app, RUN_ROUTES.listPredictions, async ({ params, query }) => {
+    const { id } = params;
+    const { kind } = query;
     await requireRun(app.db, id);
     return listPredictions(app.db, id, kind);
   });
 
-  app.get('/runs/:id/cv', viewer, async (request) => {
-    const { id } = parseInput(runParamsSchema, request.params, 'path');
+  attach(app, RUN_ROUTES.listCv, async ({ params }) => {
+    const { id } = params;
     await requireRun(app.db, id);
     return listCvResults(app.db, id);
   });
 
-  app.get('/runs/:id/artifacts', viewer, async (request) => {
-    const { id } = parseInput(runParamsSchema, request.params, 'path');
+  attach(app, RUN_ROUTES.listArtifacts, async ({ params }) => {
+    const { id } = params;
     await requireRun(app.db, id);
     return listArtifacts(app.db, id);
   });
 
-  app.get('/runs/:id/artifacts/:artifactId/download', viewer, async (request, reply) => {
-    const { id, artifactId } = parseInput(artifactParamsSchema, request.params, 'path');
+  attach(app, RUN_ROUTES.downloadArtifact, async ({ params }, request, reply) => {
+    const { id, artifactId } = params;
     const artifact = await getArtifact(app.db, id, artifactId);
     const file = await openArtifact(app.lab.artifactRoot, artifact.path);
     await audit(request, {

@@ -1,26 +1,17 @@
 import type { FastifyPluginAsync } from 'fastify';
-import {
-  checkSweepSize,
-  parseInput,
-  parseRunSpec,
-  parseSweepSpec,
-  planSweepRequestSchema,
-  specJsonSchemas,
-  validateSpecRequestSchema,
-} from '@nflab/contracts';
+import { checkSweepSize, parseRunSpec, parseSweepSpec, SPEC_ROUTES, specJsonSchemas } from '@nflab/contracts';
 import { planSweepPage } from '@nflab/runner';
 import { runSeconds } from '../plan-estimate.js';
+import { attach } from './attach.js';
 
 /** Spec JSON Schemas, validation and the sweep plan preview (viewer: nothing is started). */
 export const specRoutes: FastifyPluginAsync = async (app) => {
-  const viewer = { config: { access: 'viewer' as const } };
-
   const schemas = specJsonSchemas();
-  app.get('/schemas/run-spec', viewer, async () => schemas['run-spec.schema.json']);
-  app.get('/schemas/sweep-spec', viewer, async () => schemas['sweep-spec.schema.json']);
+  attach(app, SPEC_ROUTES.runSpecSchema, async () => schemas['run-spec.schema.json']);
+  attach(app, SPEC_ROUTES.sweepSpecSchema, async () => schemas['sweep-spec.schema.json']);
 
-  app.post('/specs/validate', viewer, async (request) => {
-    const { kind, spec } = parseInput(validateSpecRequestSchema, request.body, 'body');
+  attach(app, SPEC_ROUTES.validateSpec, async ({ body }) => {
+    const { kind, spec } = body;
     if (kind === 'run') return { valid: true, spec: parseRunSpec(spec, 'body.spec') };
     const sweep = parseSweepSpec(spec, 'body.spec');
     // A sweep the lab would refuse to plan is not valid here either.
@@ -29,8 +20,8 @@ export const specRoutes: FastifyPluginAsync = async (app) => {
   });
 
   // Counts every combination but returns one page; planning yields the event loop as it goes.
-  app.post('/sweeps/plan', viewer, async (request) => {
-    const { spec, offset, limit } = parseInput(planSweepRequestSchema, request.body, 'body');
+  attach(app, SPEC_ROUTES.planSweep, async ({ body }) => {
+    const { spec, offset, limit } = body;
     let estimatedSeconds = 0;
     const plan = await planSweepPage(spec, {
       db: app.db,

@@ -1,12 +1,11 @@
 import type { FastifyPluginAsync } from 'fastify';
-import { listSweepsQuerySchema, NotFoundError, parseInput, sweepParamsSchema } from '@nflab/contracts';
+import { NotFoundError, SWEEP_ROUTES } from '@nflab/contracts';
+import { attach } from './attach.js';
 
 /** Sweeps with their run counts (read-only; viewer role). */
 export const sweepRoutes: FastifyPluginAsync = async (app) => {
-  const viewer = { config: { access: 'viewer' as const } };
-
-  app.get('/sweeps', viewer, async (request) => {
-    const { status, limit, offset } = parseInput(listSweepsQuerySchema, request.query, 'query');
+  attach(app, SWEEP_ROUTES.listSweeps, async ({ query }) => {
+    const { status, limit, offset } = query;
     const filter = 'WHERE $1::text IS NULL OR status = $1::text';
     const [items, count] = await Promise.all([
       app.db.query(`SELECT * FROM nf_sweeps ${filter} ORDER BY created_at DESC, id LIMIT $2 OFFSET $3`, [
@@ -21,8 +20,8 @@ export const sweepRoutes: FastifyPluginAsync = async (app) => {
     return { total: count.rows[0]?.total ?? 0, items: items.rows, limit, offset };
   });
 
-  app.get('/sweeps/:id', viewer, async (request) => {
-    const { id } = parseInput(sweepParamsSchema, request.params, 'path');
+  attach(app, SWEEP_ROUTES.getSweep, async ({ params }) => {
+    const { id } = params;
     const { rows } = await app.db.query('SELECT * FROM nf_sweeps WHERE id = $1', [id]);
     if (rows[0] === undefined) throw new NotFoundError(`sweep ${id} does not exist`);
     return rows[0];

@@ -1,21 +1,14 @@
 import type { FastifyPluginAsync } from 'fastify';
-import {
-  createUserRequestSchema,
-  idParamsSchema,
-  parseInput,
-  updateUserRequestSchema,
-} from '@nflab/contracts';
+import { USER_ROUTES } from '@nflab/contracts';
 import { audit } from '../audit/record.js';
 import { createUser, listUsers, updateUser } from '../auth/users.js';
+import { attach } from './attach.js';
 
 /** Account administration (admin role). */
 export const userRoutes: FastifyPluginAsync = async (app) => {
-  const admin = { config: { access: 'admin' as const } };
+  attach(app, USER_ROUTES.listUsers, async () => listUsers(app.db));
 
-  app.get('/users', admin, async () => listUsers(app.db));
-
-  app.post('/users', admin, async (request, reply) => {
-    const body = parseInput(createUserRequestSchema, request.body, 'body');
+  attach(app, USER_ROUTES.createUser, async ({ body }, request, reply) => {
     const created = await createUser(app.db, body);
     await audit(request, {
       action: 'user.create',
@@ -26,9 +19,8 @@ export const userRoutes: FastifyPluginAsync = async (app) => {
     return reply.status(201).send(created);
   });
 
-  app.patch('/users/:id', admin, async (request) => {
-    const { id } = parseInput(idParamsSchema, request.params, 'path');
-    const changes = parseInput(updateUserRequestSchema, request.body, 'body');
+  attach(app, USER_ROUTES.updateUser, async ({ params, body: changes }, request) => {
+    const { id } = params;
     const updated = await updateUser(app.db, id, changes);
     await audit(request, {
       action: 'user.update',

@@ -1,0 +1,21 @@
+/** Liveness and readiness. */
+import { z } from 'zod';
+import { anyJsonSchema, defineRoute } from './define.js';
+
+/** `/api/health` (the process answers) and `/api/ready` (the database answers). */
+export const HEALTH_ROUTES = {
+  health: defineRoute({
+    method: 'GET',
+    path: '/health',
+    summary: 'liveness',
+    access: 'public',
+    response: z.object({ status: z.literal('ok') }),
+  }),
+  ready: defineRoute({
+    method: 'GET',
+    path: '/ready',
+    summary: 'readiness (database answers)',
+    access: 'public',
+    response: anyJsonSchema,
+  }),
+} as const;

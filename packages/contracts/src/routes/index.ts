@@ -1,0 +1,49 @@
+/** Every API route of the lab, one description each (see define.ts); a new route is one entry in its group. */
+import { AUDIT_ROUTES } from './audit.js';
+import { AUTH_ROUTES } from './auth.js';
+import { DATA_ROUTES } from './data.js';
+import type { RouteDescription } from './define.js';
+import { EVENT_ROUTES } from './events.js';
+import { HEALTH_ROUTES } from './health.js';
+import { MODEL_ROUTES } from './models.js';
+import { OPENAPI_ROUTES } from './openapi.js';
+import { RUN_ACTION_ROUTES } from './run-actions.js';
+import { RUN_ROUTES } from './runs.js';
+import { SPEC_ROUTES } from './specs.js';
+import { SWEEP_ROUTES } from './sweeps.js';
+import { USER_ROUTES } from './users.js';
+
+export * from './define.js';
+export {
+  AUDIT_ROUTES,
+  AUTH_ROUTES,
+  DATA_ROUTES,
+  EVENT_ROUTES,
+  HEALTH_ROUTES,
+  MODEL_ROUTES,
+  OPENAPI_ROUTES,
+  RUN_ACTION_ROUTES,
+  RUN_ROUTES,
+  SPEC_ROUTES,
+  SWEEP_ROUTES,
+  USER_ROUTES,
+};
+
+/** Every API route by name, in the order the OpenAPI document lists them. */
+export const API_ROUTES = {
+  ...HEALTH_ROUTES,
+  ...OPENAPI_ROUTES,
+  ...AUTH_ROUTES,
+  ...USER_ROUTES,
+  ...AUDIT_ROUTES,
+  ...DATA_ROUTES,
+  ...MODEL_ROUTES,
+  ...SPEC_ROUTES,
+  ...RUN_ROUTES,
+  ...SWEEP_ROUTES,
+  ...RUN_ACTION_ROUTES,
+  ...EVENT_ROUTES,
+} as const satisfies Record<string, RouteDescription>;
+
+/** The name of an API route. */
+export type ApiRouteName = keyof typeof API_ROUTES;
