@@ -1,93 +1,65 @@
-/** Typed functions for every API route the UI uses, one line each over {@link request}. */
-import type { SweepSpecInput } from '@nflab/contracts';
-import { request, type QueryValues } from './client.js';
-import type {
-  Artifact,
-  AuditEntry,
-  CvRow,
-  DataProfile,
-  ModelInfo,
-  PanelSeries,
-  PredictionRow,
-  PreviewResponse,
-  RegistryStage,
-  ResourceSample,
-  RunDetail,
-  RunPage,
-  RegistryEntry,
-  SeriesSummary,
-  StepMetric,
-  Sweep,
-  SweepPage,
-  SweepCreated,
-  SweepPlan,
-  TableEntry,
-  Trial,
-  User,
-  ValidateResponse,
-} from './types.js';
+/**
+ * Typed functions for every API route the UI uses, one line each over {@link call}: method, path
+ * and types come from the route descriptions in `@nflab/contracts` (`API_ROUTES`).
+ */
+import { API_ROUTES as R, type SweepSpecInput } from '@nflab/contracts';
+import { call, routeUrl } from './call.js';
+import type { ApiQuery, PreviewResponse, RegistryStage, SeriesSummary, TableEntry } from './types.js';
 
-const enc = encodeURIComponent;
-const table = (name: string): string => `/data/tables/${enc(name)}`;
-const run = (id: string): string => `/runs/${enc(id)}`;
+// The data routes' answers are not described by a schema (`anyJson`); their shapes live in types.ts.
+const answer = <T>(promise: Promise<unknown>): Promise<T> => promise as Promise<T>;
 
 /** Every call of the lab API. */
 export const api = {
-  login: (username: string, password: string) =>
-    request<{ user: User }>('/auth/login', { method: 'POST', body: { username, password } }),
-  logout: () => request<void>('/auth/logout', { method: 'POST' }),
-  me: () => request<{ user: User }>('/auth/me'),
-  ready: () => request<Record<string, unknown>>('/ready'),
+  login: (username: string, password: string) => call(R.login, { body: { username, password } }),
+  logout: () => call(R.logout),
+  me: () => call(R.me),
+  ready: () => answer<Record<string, unknown>>(call(R.ready)),
 
-  tables: (pattern?: string) => request<{ tables: TableEntry[] }>('/data/tables', { query: { pattern } }),
-  games: (name: string) => request<{ games: string[] }>(`${table(name)}/games`),
+  tables: (pattern?: string) => answer<{ tables: TableEntry[] }>(call(R.listTables, { query: { pattern } })),
+  games: (name: string) => answer<{ games: string[] }>(call(R.listGames, { params: { table: name } })),
   series: (name: string, loto: string) =>
-    request<{ series: SeriesSummary[] }>(`${table(name)}/games/${enc(loto)}/series`),
+    answer<{ series: SeriesSummary[] }>(call(R.listSeries, { params: { table: name, loto } })),
   preview: (name: string, loto: string, limit = 20) =>
-    request<PreviewResponse>(`${table(name)}/preview`, { query: { loto, limit } }),
+    answer<PreviewResponse>(call(R.previewTable, { params: { table: name }, query: { loto, limit } })),
   panel: (name: string, query: { loto: string; uniqueIds: readonly string[]; columns: readonly string[] }) =>
-    request<{ series: PanelSeries[] }>(`${table(name)}/panel`, {
+    call(R.panel, {
+      params: { table: name },
       query: { loto: query.loto, unique_ids: query.uniqueIds.join(','), columns: query.columns.join(',') },
     }),
-  profile: (name: string, loto: string) =>
-    request<DataProfile>(`${table(name)}/profile`, { query: { loto } }),
+  profile: (name: string, loto: string) => call(R.profile, { params: { table: name }, query: { loto } }),
 
-  models: () => request<ModelInfo[]>('/models'),
+  models: () => call(R.listModels),
   validateSpec: (kind: 'run' | 'sweep', spec: unknown) =>
-    request<ValidateResponse>('/specs/validate', { method: 'POST', body: { kind, spec } }),
+    call(R.validateSpec, { body: { kind, spec: spec as Record<string, unknown> } }),
   /** One page of a sweep's plan (every count, runs and invalid combinations `offset …` of it). */
   planSweep: (spec: SweepSpecInput, page: { offset: number; limit: number } = { offset: 0, limit: 100 }) =>
-    request<SweepPlan>('/sweeps/plan', { method: 'POST', body: { spec, ...page } }),
-  startSweep: (spec: SweepSpecInput, name?: string) =>
-    request<SweepCreated>('/sweeps', { method: 'POST', body: { name, spec } }),
+    call(R.planSweep, { body: { spec, ...page } }),
+  startSweep: (spec: SweepSpecInput, name?: string) => call(R.startSweep, { body: { name, spec } }),
 
-  sweeps: (query: QueryValues = {}) => request<SweepPage>('/sweeps', { query }),
-  sweep: (id: string) => request<Sweep>(`/sweeps/${enc(id)}`),
-  cancelSweep: (id: string) =>
-    request<{ cancelled: number; requested: number }>(`/sweeps/${enc(id)}/cancel`, { method: 'POST' }),
-  resumeSweep: (id: string) => request<{ requeued: number }>(`/sweeps/${enc(id)}/resume`, { method: 'POST' }),
+  sweeps: (query: ApiQuery<'listSweeps'> = {}) => call(R.listSweeps, { query }),
+  sweep: (id: string) => call(R.getSweep, { params: { id } }),
+  cancelSweep: (id: string) => call(R.cancelSweep, { params: { id } }),
+  resumeSweep: (id: string) => call(R.resumeSweep, { params: { id } }),
 
-  runs: (query: QueryValues) => request<RunPage>('/runs', { query }),
-  run: (id: string) => request<RunDetail>(run(id)),
-  trials: (id: string) => request<Trial[]>(`${run(id)}/trials`),
+  runs: (query: ApiQuery<'listRuns'>) => call(R.listRuns, { query }),
+  run: (id: string) => call(R.getRun, { params: { id } }),
+  trials: (id: string) => call(R.listTrials, { params: { id } }),
   stepMetrics: (id: string, afterId?: string | number) =>
-    request<StepMetric[]>(`${run(id)}/step-metrics`, { query: { after_id: afterId } }),
+    call(R.listStepMetrics, { params: { id }, query: { after_id: afterId } }),
   resources: (id: string, afterId?: string | number) =>
-    request<ResourceSample[]>(`${run(id)}/resources`, { query: { after_id: afterId } }),
-  predictions: (id: string) =>
-    request<PredictionRow[]>(`${run(id)}/predictions`, { query: { kind: 'forecast' } }),
-  cv: (id: string) => request<CvRow[]>(`${run(id)}/cv`),
-  artifacts: (id: string) => request<Artifact[]>(`${run(id)}/artifacts`),
-  artifactUrl: (id: string, artifactId: string | number) =>
-    `/api${run(id)}/artifacts/${enc(String(artifactId))}/download`,
-  cancelRun: (id: string) =>
-    request<{ cancelled: number; requested: number }>(`${run(id)}/cancel`, { method: 'POST' }),
+    call(R.listResources, { params: { id }, query: { after_id: afterId } }),
+  predictions: (id: string) => call(R.listPredictions, { params: { id }, query: { kind: 'forecast' } }),
+  cv: (id: string) => call(R.listCv, { params: { id } }),
+  artifacts: (id: string) => call(R.listArtifacts, { params: { id } }),
+  artifactUrl: (id: string, artifactId: string | number) => routeUrl(R.downloadArtifact, { id, artifactId }),
+  cancelRun: (id: string) => call(R.cancelRun, { params: { id } }),
   predict: (id: string, latestData = true) =>
-    request<{ runId: string }>(`${run(id)}/predict`, { method: 'POST', body: { latest_data: latestData } }),
-  refit: (id: string) => request<{ runId: string }>(`${run(id)}/refit`, { method: 'POST', body: {} }),
+    call(R.predict, { params: { id }, body: { latest_data: latestData } }),
+  refit: (id: string) => call(R.refit, { params: { id }, body: {} }),
   crossValidate: (id: string, body: { n_windows: number; step_size: number; refit: boolean }) =>
-    request<{ runId: string }>(`${run(id)}/cv`, { method: 'POST', body }),
-  audit: (query: QueryValues) => request<{ items: AuditEntry[] }>('/audit', { query }),
+    call(R.crossValidate, { params: { id }, body }),
+  audit: (query: ApiQuery<'listAudit'>) => call(R.listAudit, { query }),
   promote: (id: string, stage: RegistryStage, alias?: string) =>
-    request<RegistryEntry>(`${run(id)}/promote`, { method: 'POST', body: { stage, alias } }),
+    call(R.promote, { params: { id }, body: { stage, alias } }),
 } as const;

@@ -1,39 +1,40 @@
 /**
- * Response shapes of the lab API, inferred from the contracts' zod schemas (type-only imports: the
- * schemas themselves stay on the server). Shapes the contracts give without a named type are
- * inferred here with `z.infer`.
+ * Types of the lab API, from the route descriptions and zod schemas of the contracts (type-only
+ * imports). Named shapes the pages use; the data routes' answers, which the contracts do not
+ * describe, are written here.
  */
 import type {
+  API_ROUTES,
   AuditEntryDto,
-  apiTokenSchema,
-  artifactSchema,
   cvResultSchema,
   inputIssueSchema,
   LabEventDto,
-  listRunsResponseSchema,
-  listSweepsResponseSchema,
   ModelInfoDto,
   panelSeriesSchema,
-  planSweepResponseSchema,
   predictionSchema,
   ProfileDto,
   REGISTRY_STAGE_IDS,
-  registryEntrySchema,
   ResourceSampleDto,
   RunDetailDto,
   RunListItemDto,
+  RouteRequest,
+  RouteResponse,
   RunStatusId,
   StepMetricDto,
-  startSweepResponseSchema,
   SweepDto,
   TrialDto,
   UserDto,
   UserRole,
-  validateSpecResponseSchema,
 } from '@nflab/contracts';
 import type { z } from 'zod';
 
 export type { LabEventDto as LabEvent };
+/** Every described route, by name. */
+export type ApiRoutes = typeof API_ROUTES;
+/** The query a route takes (`z.input` of its query schema). */
+export type ApiQuery<Name extends keyof ApiRoutes> = NonNullable<RouteRequest<ApiRoutes[Name]>['query']>;
+/** What a route answers (`z.output` of its response schema). */
+export type ApiResponse<Name extends keyof ApiRoutes> = RouteResponse<ApiRoutes[Name]>;
 /** One audit log entry. */
 export type AuditEntry = AuditEntryDto;
 /** A user's role. */
@@ -68,20 +69,16 @@ export type DataProfile = ProfileDto;
 export type ModelInfo = ModelInfoDto;
 /** One field that was wrong in a request. */
 export type InputIssue = z.infer<typeof inputIssueSchema>;
-/** `POST /api/specs/validate` (valid answer). */
-export type ValidateResponse = z.infer<typeof validateSpecResponseSchema>;
 /** `POST /api/sweeps/plan`. */
-export type SweepPlan = z.infer<typeof planSweepResponseSchema>;
-/** `POST /api/sweeps`. */
-export type SweepCreated = z.infer<typeof startSweepResponseSchema>;
+export type SweepPlan = ApiResponse<'planSweep'>;
 /** A row of nf_sweeps. */
 export type Sweep = SweepDto;
 /** A page of sweeps. */
-export type SweepPage = z.infer<typeof listSweepsResponseSchema>;
+export type SweepPage = ApiResponse<'listSweeps'>;
 /** A row of the run history. */
 export type RunListItem = RunListItemDto;
 /** A page of the run history. */
-export type RunPage = z.infer<typeof listRunsResponseSchema>;
+export type RunPage = ApiResponse<'listRuns'>;
 /** Every column of one run. */
 export type RunDetail = RunDetailDto;
 /** A trial of a run's search. */
@@ -94,14 +91,8 @@ export type ResourceSample = ResourceSampleDto;
 export type PredictionRow = z.infer<typeof predictionSchema>;
 /** A cross-validation row. */
 export type CvRow = z.infer<typeof cvResultSchema>;
-/** A file a run wrote. */
-export type Artifact = z.infer<typeof artifactSchema>;
 /** A registry stage. */
 export type RegistryStage = (typeof REGISTRY_STAGE_IDS)[number];
-/** A model-registry row. */
-export type RegistryEntry = z.infer<typeof registryEntrySchema>;
-/** An API token without its secret. */
-export type ApiToken = z.infer<typeof apiTokenSchema>;
 
 /** Run statuses, for filters (kept in the contracts' order). */
 export const RUN_STATUSES = [

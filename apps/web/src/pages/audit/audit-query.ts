@@ -1,6 +1,6 @@
 /** The audit page's filters, kept in the URL so a filtered view can be shared between admins. */
 import { AUDIT_ACTIONS, type AuditAction } from '@nflab/contracts';
-import type { QueryValues } from '../../api/client.js';
+import type { ApiQuery } from '../../api/types.js';
 
 /** Entries the page shows at most (newest first). */
 export const AUDIT_PAGE_LIMIT = 200;
@@ -39,7 +39,7 @@ export const writeAuditFilters = (filters: AuditFilters): URLSearchParams => {
 };
 
 /** The `GET /api/audit` query of `filters`. */
-export const toAuditApiQuery = (filters: AuditFilters): QueryValues => ({
+export const toAuditApiQuery = (filters: AuditFilters): ApiQuery<'listAudit'> => ({
   since: filters.since,
   user: filters.user,
   action: filters.action,

@@ -1,5 +1,5 @@
 /** The history page's filters, sort and page, kept in the URL so a filtered view can be shared. */
-import type { QueryValues } from '../../api/client.js';
+import type { ApiQuery } from '../../api/types.js';
 
 /** Filter fields, as `GET /api/runs` names them. */
 export const FILTER_KEYS = [
@@ -71,7 +71,7 @@ export const writeHistoryQuery = (query: HistoryQuery): URLSearchParams => {
 };
 
 /** The `GET /api/runs` query of the state. */
-export const toApiQuery = (query: HistoryQuery): QueryValues => ({
+export const toApiQuery = (query: HistoryQuery): ApiQuery<'listRuns'> => ({
   ...query.filters,
   sort: query.sort,
   order: query.order,
