@@ -21,13 +21,19 @@ import {
 } from '../monitor/index.js';
 import type { ClaimedRun, RunOutcome } from '../queue/index.js';
 import { retryOnConnectionLoss, type ExecuteRun } from '../worker/index.js';
-import { createComputePool } from './compute-client.js';
-import { computeRun } from './compute.js';
-import type { ComputeJob, ComputeResult, StepEvent } from './compute-types.js';
+import {
+  computeRun,
+  createComputePool,
+  evaluateRows,
+  type ComputeJob,
+  type ComputeResult,
+  type RunData,
+  type RunMetrics,
+  type StepEvent,
+} from '../compute/index.js';
+import { loadRunData } from './load-run-data.js';
 import { loadParentModel } from './parent-model.js';
 import { insertArtifacts, insertCvResults, insertPredictions } from './records.js';
-import { loadRunData, type RunData } from './run-data.js';
-import { evaluateRows, type RunMetrics } from './run-metrics.js';
 import { createStepWriter } from './step-writer.js';
 
 /** Options of {@link createRunExecutor}. */

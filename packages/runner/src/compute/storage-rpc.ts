@@ -5,7 +5,7 @@
  * async already, so the proxy changes no semantics — only where the call executes.
  */
 import type { StudyStorage } from '@nflab/tune';
-import { reviveError, serializeError, type SerializedError } from './error-transport.js';
+import { reviveError, serializeError, type SerializedError } from '@nflab/engine';
 
 /** The storage methods, in the interface's order. */
 export const STUDY_STORAGE_METHODS = [

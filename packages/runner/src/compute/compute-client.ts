@@ -10,7 +10,7 @@ import { spawnEngineWorker, workerEntryUrl } from '@nflab/engine';
 import type { StudyStorage } from '@nflab/tune';
 import type { FromCompute, ToCompute } from './compute-protocol.js';
 import type { ComputeJob, ComputeResult, StepEvent } from './compute-types.js';
-import { reviveError } from './error-transport.js';
+import { reviveError } from '@nflab/engine';
 import { serveStorageCall } from './storage-rpc.js';
 
 /** Hooks of one computation. */

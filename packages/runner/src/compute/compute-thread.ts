@@ -4,9 +4,9 @@
  * losses and logs back; the study storage is the main thread's, reached by messages.
  */
 import { parentPort } from 'node:worker_threads';
-import { computeRun } from './compute.js';
+import { computeRun } from './compute-run.js';
 import type { FromCompute, ToCompute } from './compute-protocol.js';
-import { serializeError } from './error-transport.js';
+import { serializeError } from '@nflab/engine';
 import { createStorageProxy } from './storage-rpc.js';
 
 const port = parentPort;

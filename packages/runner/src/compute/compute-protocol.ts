@@ -1,6 +1,6 @@
 /** Messages between a run's main-thread side and its compute thread. */
 import type { ComputeJob, ComputeResult, StepEvent } from './compute-types.js';
-import type { SerializedError } from './error-transport.js';
+import type { SerializedError } from '@nflab/engine';
 import type { StorageCall, StorageReply } from './storage-rpc.js';
 
 /** Main thread → compute thread. */
