@@ -1,18 +1,6 @@
-/** Messages between a run's main-thread side and its compute thread. */
-import type { ComputeJob, ComputeResult, StepEvent } from './compute-types.js';
-import type { SerializedError } from '@nflab/engine';
-import type { StorageCall, StorageReply } from './storage-rpc.js';
+/** What a compute thread sends its run's main-thread side besides the result (see the engine's WorkerChannel). */
+import type { StepEvent } from './compute-types.js';
 
-/** Main thread → compute thread. */
-export type ToCompute =
-  | { readonly type: 'start'; readonly job: ComputeJob }
-  | { readonly type: 'stop'; readonly reason: string }
-  | StorageReply;
-
-/** Compute thread → main thread. */
-export type FromCompute =
-  | { readonly type: 'step'; readonly event: StepEvent }
-  | { readonly type: 'log'; readonly message: string }
-  | { readonly type: 'result'; readonly result: ComputeResult }
-  | { readonly type: 'error'; readonly error: SerializedError }
-  | StorageCall;
+/** Compute thread → main thread, while a job runs. */
+export type ComputeEvent =
+  { readonly type: 'step'; readonly event: StepEvent } | { readonly type: 'log'; readonly message: string };
