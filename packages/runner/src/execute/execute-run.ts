@@ -25,6 +25,7 @@ import {
   computeRun,
   createComputePool,
   evaluateRows,
+  operationOf,
   type ComputeJob,
   type ComputeResult,
   type RunData,
@@ -150,8 +151,9 @@ export const createRunExecutor = (options: RunExecutorOptions): RunExecutor => {
       log(
         `attempt ${run.attempt}/${run.maxAttempts} on ${run.workerId}: ${run.operation.kind} ${run.spec.model}`,
       );
-      const parent =
-        run.operation.kind === 'train' ? undefined : await loadParentModel(db, requireParent(run));
+      const parent = operationOf(run.operation.kind).fromParent
+        ? await loadParentModel(db, requireParent(run))
+        : undefined;
       const data = await loadRunData(db, run.spec);
       log(
         `data: ${data.series.length} series, ${data.columns.unique_id.length} rows, fingerprint ${data.fingerprint.slice(0, 12)}`,
