@@ -5,6 +5,7 @@
 export * from './auto/index.js';
 export * from './backend/backend.js';
 export * from './backend/spawn-worker.js';
+export * from './threads/index.js';
 export * from './backend/runtime.js';
 export * from './config/index.js';
 export * from './core/index.js';

@@ -2,4 +2,4 @@
 export * from './auto-config.js';
 export * from './auto-model.js';
 export * from './base-space.js';
-export { TrialWorkerPool, WorkerTrialError } from './worker-pool.js';
+export { TrialWorkerPool } from './worker-pool.js';

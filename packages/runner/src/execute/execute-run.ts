@@ -21,13 +21,20 @@ import {
 } from '../monitor/index.js';
 import type { ClaimedRun, RunOutcome } from '../queue/index.js';
 import { retryOnConnectionLoss, type ExecuteRun } from '../worker/index.js';
-import { createComputePool } from './compute-client.js';
-import { computeRun } from './compute.js';
-import type { ComputeJob, ComputeResult, StepEvent } from './compute-types.js';
+import {
+  computeRun,
+  createComputePool,
+  evaluateRows,
+  operationOf,
+  type ComputeJob,
+  type ComputeResult,
+  type RunData,
+  type RunMetrics,
+  type StepEvent,
+} from '../compute/index.js';
+import { loadRunData } from './load-run-data.js';
 import { loadParentModel } from './parent-model.js';
 import { insertArtifacts, insertCvResults, insertPredictions } from './records.js';
-import { loadRunData, type RunData } from './run-data.js';
-import { evaluateRows, type RunMetrics } from './run-metrics.js';
 import { createStepWriter } from './step-writer.js';
 
 /** Options of {@link createRunExecutor}. */
@@ -144,8 +151,9 @@ export const createRunExecutor = (options: RunExecutorOptions): RunExecutor => {
       log(
         `attempt ${run.attempt}/${run.maxAttempts} on ${run.workerId}: ${run.operation.kind} ${run.spec.model}`,
       );
-      const parent =
-        run.operation.kind === 'train' ? undefined : await loadParentModel(db, requireParent(run));
+      const parent = operationOf(run.operation.kind).fromParent
+        ? await loadParentModel(db, requireParent(run))
+        : undefined;
       const data = await loadRunData(db, run.spec);
       log(
         `data: ${data.series.length} series, ${data.columns.unique_id.length} rows, fingerprint ${data.fingerprint.slice(0, 12)}`,

@@ -7,14 +7,9 @@
 import { GAMES, type GameRules, type RunSpec } from '@nflab/contracts';
 import type { PanelColumns } from '@nflab/engine';
 import { futureCalendar, nonCalendarColumns } from '@nflab/store';
-import type { ExogLists, RunSeries } from './run-data.js';
+import type { ExogLists, FutureFrame, RunSeries } from '../compute/run-data.js';
 
 const ISO_DAY = /^\d{4}-\d{2}-\d{2}$/;
-
-/** A futr_df for every series, or why none can be built. */
-export type FutureFrame =
-  | { readonly kind: 'frame'; readonly futrDf: PanelColumns; readonly description: string }
-  | { readonly kind: 'unavailable'; readonly reason: string };
 
 /** What the frame is built from: the run's spec and its loaded data. */
 export interface FutureFrameInput {

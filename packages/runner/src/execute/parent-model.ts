@@ -2,7 +2,7 @@
 import { ConfigError, NotFoundError } from '@nflab/contracts';
 import type { Queryable } from '@nflab/store';
 import type { JsonValue } from '@nflab/tune';
-import type { ParentModel } from './compute-types.js';
+import type { ParentModel } from '../compute/compute-types.js';
 
 interface ParentRow {
   status: string;

@@ -5,7 +5,7 @@
  */
 import type { CrossValidationRow, ForecastRow } from '@nflab/engine';
 import type { Queryable } from '@nflab/store';
-import type { WrittenFile } from './compute-types.js';
+import type { WrittenFile } from '../compute/compute-types.js';
 
 /** A forecast frame's time point in the table's two columns: a calendar day or an integer step. */
 const timeColumns = (value: string | number): [ds: string | null, step: number | null] =>

@@ -5,7 +5,7 @@
  * second. A trial's losses are linked to its nf_trials row by the trial's number.
  */
 import type { Queryable } from '@nflab/store';
-import type { StepEvent } from './compute-types.js';
+import type { StepEvent } from '../compute/compute-types.js';
 
 /** Options of {@link createStepWriter}. */
 export interface StepWriterOptions {

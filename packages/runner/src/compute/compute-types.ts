@@ -1,7 +1,7 @@
 /** What the compute step of a run takes and gives back; both sides are cloneable to a worker thread. */
 import type { RunOperation, RunSpec } from '@nflab/contracts';
 import type { CrossValidationRow, EngineRuntime, ForecastRow } from '@nflab/engine';
-import type { JsonValue } from '@nflab/tune';
+import type { JsonValue, StudyStorage } from '@nflab/tune';
 import type { RunData } from './run-data.js';
 
 /** The saved model a model operation starts from. */
@@ -86,4 +86,13 @@ export interface ComputeResult {
   readonly runtime: EngineRuntime;
   /** What the run decided or skipped, for the run's logs. */
   readonly notes: readonly string[];
+}
+
+/** What the compute step reports while it works. */
+export interface ComputeHooks {
+  /** Where the search's study and trials live (the run's PostgreSQL storage, proxied). */
+  readonly storage: StudyStorage;
+  readonly signal: AbortSignal;
+  readonly onStep: (event: StepEvent) => void;
+  readonly onLog: (message: string) => void;
 }

@@ -6,7 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import { baseModelId, ConfigError, EXOG_KINDS, type ExogKind, type RunSpec } from '@nflab/contracts';
-import { getModelSpec, type Freq, type PanelColumns, type StaticRow } from '@nflab/engine';
+import { getModelSpec, type Freq, type StaticRow } from '@nflab/engine';
 import {
   dataScopeFromEnv,
   loadPanel,
@@ -14,35 +14,8 @@ import {
   type LoadedPanel,
   type Queryable,
 } from '@nflab/store';
-import { futureFrame, type FutureFrame } from './future-frame.js';
-
-/** Exogenous column names by role, as NeuralForecast's `*_exog_list`. */
-export type ExogLists = Readonly<Record<ExogKind, readonly string[]>>;
-
-/** One series' rows in the frame. */
-export interface RunSeries {
-  readonly uniqueId: string;
-  readonly start: number;
-  readonly length: number;
-}
-
-/** A run's input data, cloneable to a worker thread. */
-export interface RunData {
-  /** Long frame: unique_id, ds, y and every temporal exogenous column; rows by series then ds. */
-  readonly columns: PanelColumns & {
-    readonly unique_id: readonly string[];
-    readonly ds: readonly (string | number)[];
-    readonly y: readonly (number | null)[];
-  };
-  readonly staticRows: readonly StaticRow[];
-  readonly exog: ExogLists;
-  readonly freq: Freq;
-  readonly series: readonly RunSeries[];
-  /** SHA-256 of the values above (series, ds, y, exogenous and static values). */
-  readonly fingerprint: string;
-  /** futr_df of the forecast beyond the last row; null when the model uses no futr columns. */
-  readonly future: FutureFrame | null;
-}
+import type { ExogLists, RunData } from '../compute/run-data.js';
+import { futureFrame } from './future-frame.js';
 
 const INTEGER = /^-?\d+$/;
 
@@ -133,37 +106,4 @@ export const loadRunData = async (db: Queryable, spec: RunSpec): Promise<RunData
     fingerprint: hash.digest('hex'),
     future: futureFrame({ spec, exog, series, ds, irregular: freq === 'irregular' }),
   };
-};
-
-/**
- * The rows of every series between offsets `[from, to)` of that series (0 = its first row), as a
- * frame of the same columns; `range` may differ per series. Series stay in order.
- */
-export const selectRows = (
-  data: RunData,
-  range: (series: RunSeries) => readonly [from: number, to: number],
-): RunData['columns'] => {
-  const keep: number[] = [];
-  for (const series of data.series) {
-    const [from, to] = range(series);
-    for (let i = series.start + Math.max(0, from); i < series.start + Math.min(series.length, to); i += 1)
-      keep.push(i);
-  }
-  const out: Record<string, unknown[]> = {};
-  for (const [name, values] of Object.entries(data.columns)) {
-    if (values !== undefined) out[name] = keep.map((i) => values[i]);
-  }
-  return out as unknown as RunData['columns'];
-};
-
-/** The frame without the last `rows` rows of every series (the held-out test part). */
-export const dropSeriesTail = (data: RunData, rows: number): RunData['columns'] => {
-  if (rows === 0) return data.columns;
-  const short = data.series.find((series) => series.length - rows < 1);
-  if (short) {
-    throw new ConfigError(
-      `test_size: series ${short.uniqueId} has ${short.length} rows; holding out ${rows} leaves none to train on`,
-    );
-  }
-  return selectRows(data, (series) => [0, series.length - rows]);
 };
