@@ -9,7 +9,7 @@ import { rm } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import type { Db, Queryable } from '@nflab/store';
-import { createPgStudyStorage } from '@nflab/store';
+import { createPgStudyStorage, recordRunData, recordRunResults, recordRunTracking } from '@nflab/store';
 import { describeRuntime } from '@nflab/engine';
 import {
   collectSystemInfo,
@@ -134,11 +134,10 @@ export const createRunExecutor = (options: RunExecutorOptions): RunExecutor => {
               return;
             }
             await write?.(tx);
-            await tx.query('UPDATE nf_model_runs SET resource_summary = $2, logs = $3 WHERE id = $1', [
-              run.id,
-              resourceSummary,
-              lines.join('\n'),
-            ]);
+            await recordRunTracking(tx, run.id, {
+              resource_summary: resourceSummary,
+              logs: lines.join('\n'),
+            });
           }),
         {
           onError: (error, retryInMs) =>
@@ -159,11 +158,10 @@ export const createRunExecutor = (options: RunExecutorOptions): RunExecutor => {
         `data: ${data.series.length} series, ${data.columns.unique_id.length} rows, fingerprint ${data.fingerprint.slice(0, 12)}`,
       );
       systemInfo ??= collectSystemInfo();
-      await db.query('UPDATE nf_model_runs SET data_fingerprint = $2, system_info = $3 WHERE id = $1', [
-        run.id,
-        data.fingerprint,
-        await systemInfo,
-      ]);
+      await recordRunData(db, run.id, {
+        data_fingerprint: data.fingerprint,
+        system_info: await systemInfo,
+      });
       // A retried attempt starts from a clean slate on disk too (its rows were cleared at claim).
       const runDir = path.join(options.artifactsRoot, run.id);
       await rm(runDir, { recursive: true, force: true });
@@ -193,23 +191,18 @@ export const createRunExecutor = (options: RunExecutorOptions): RunExecutor => {
       const metrics = metricsOf(run, data, result);
       log(`finished: validation loss ${result.validLoss ?? 'n/a'}`);
       await finishWith({ status: 'finished' }, async (tx) => {
-        await tx.query(
-          `UPDATE nf_model_runs SET metrics = $2, best_params = $3, model_properties = $4,
-             engine_version = $5, system_info = $6, search_space = COALESCE($7, search_space) WHERE id = $1`,
-          [
-            run.id,
-            metrics,
-            result.config,
-            result.modelProperties,
-            describeRuntime(result.runtime),
-            {
-              ...(await systemInfo),
-              tfjs: { version: result.runtime.tfjsVersion, backend: result.runtime.backend },
-              nativeMatmul: result.runtime.nativeMatmul,
-            },
-            result.searchSpace,
-          ],
-        );
+        await recordRunResults(tx, run.id, {
+          metrics,
+          best_params: result.config,
+          model_properties: result.modelProperties,
+          engine_version: describeRuntime(result.runtime),
+          system_info: {
+            ...(await systemInfo),
+            tfjs: { version: result.runtime.tfjsVersion, backend: result.runtime.backend },
+            nativeMatmul: result.runtime.nativeMatmul,
+          },
+          search_space: result.searchSpace,
+        });
         await insertPredictions(tx, run.id, 'forecast', result.forecasts, result.modelColumn);
         await insertCvResults(tx, run.id, [...result.test, ...result.cv], result.modelColumn);
         await insertArtifacts(tx, run.id, result.files);

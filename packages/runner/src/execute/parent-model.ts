@@ -1,6 +1,6 @@
 /** The saved model and configuration a model operation (predict / refit / cv) starts from. */
 import { ConfigError, NotFoundError } from '@nflab/contracts';
-import type { Queryable } from '@nflab/store';
+import { findParentModelRow, type Queryable } from '@nflab/store';
 import type { JsonValue } from '@nflab/tune';
 import type { ParentModel } from '../compute/compute-types.js';
 
@@ -12,11 +12,7 @@ interface ParentRow {
 
 /** The parent run's model; a clear error when the parent did not finish or saved no model. */
 export const loadParentModel = async (db: Queryable, parentRunId: string): Promise<ParentModel> => {
-  const { rows } = await db.query<ParentRow>(
-    'SELECT status, best_params, model_properties FROM nf_model_runs WHERE id = $1',
-    [parentRunId],
-  );
-  const row = rows[0];
+  const row = (await findParentModelRow(db, parentRunId)) as ParentRow | undefined;
   if (!row) throw new NotFoundError(`parent run ${parentRunId} does not exist`);
   if (row.status !== 'finished' || !row.best_params) {
     throw new ConfigError(

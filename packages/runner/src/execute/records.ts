@@ -1,10 +1,10 @@
 /**
- * Writes a run's results into its tables. Long tables are written with one `unnest` INSERT per
- * table (one round trip however many rows), inside the caller's transaction, so a run's results
- * and its final status commit together or not at all.
+ * Writes a run's results into its tables through the store's run-output repository: one INSERT
+ * per table (one round trip however many rows), inside the caller's transaction, so a run's
+ * results and its final status commit together or not at all.
  */
 import type { CrossValidationRow, ForecastRow } from '@nflab/engine';
-import type { Queryable } from '@nflab/store';
+import { insertArtifactRows, insertCvResultRows, insertPredictionRows, type Queryable } from '@nflab/store';
 import type { WrittenFile } from '../compute/compute-types.js';
 
 /** A forecast frame's time point in the table's two columns: a calendar day or an integer step. */
@@ -42,21 +42,14 @@ export const insertPredictions = async (
 ): Promise<number> => {
   const values = outputValues(rows, modelColumn);
   if (values.length === 0) return 0;
-  const times = values.map((v) => timeColumns(v.row.ds));
-  await tx.query(
-    `INSERT INTO nf_predictions (run_id, kind, model, unique_id, ds, step, suffix, value)
-     SELECT $1, $2, $3, * FROM unnest($4::text[], $5::date[], $6::int[], $7::text[], $8::float8[])`,
-    [
-      runId,
-      kind,
-      modelColumn,
-      values.map((v) => String(v.row.unique_id)),
-      times.map(([ds]) => ds),
-      times.map(([, step]) => step),
-      values.map((v) => v.suffix),
-      values.map((v) => v.value),
-    ],
-  );
+  await insertPredictionRows(tx, runId, {
+    kind,
+    model: modelColumn,
+    rows: values.map((v) => {
+      const [ds, step] = timeColumns(v.row.ds);
+      return { unique_id: String(v.row.unique_id), ds, step, suffix: v.suffix, value: v.value };
+    }),
+  });
   return values.length;
 };
 
@@ -69,24 +62,24 @@ export const insertCvResults = async (
 ): Promise<number> => {
   const values = outputValues(rows, modelColumn);
   if (values.length === 0) return 0;
-  const times = values.map((v) => timeColumns(v.row.ds));
-  const cutoffs = values.map((v) => timeColumns(v.row.cutoff));
-  await tx.query(
-    `INSERT INTO nf_cv_results (run_id, model, unique_id, ds, step, cutoff, cutoff_step, y, suffix, value)
-     SELECT $1, $2, * FROM unnest($3::text[], $4::date[], $5::int[], $6::date[], $7::int[], $8::float8[], $9::text[], $10::float8[])`,
-    [
-      runId,
-      modelColumn,
-      values.map((v) => String(v.row.unique_id)),
-      times.map(([ds]) => ds),
-      times.map(([, step]) => step),
-      cutoffs.map(([ds]) => ds),
-      cutoffs.map(([, step]) => step),
-      values.map((v) => v.row.y),
-      values.map((v) => v.suffix),
-      values.map((v) => v.value),
-    ],
-  );
+  await insertCvResultRows(tx, runId, {
+    model: modelColumn,
+    rows: values.map((v) => {
+      const [ds, step] = timeColumns(v.row.ds);
+      const [cutoff, cutoffStep] = timeColumns(v.row.cutoff);
+      const { unique_id, y } = v.row;
+      return {
+        unique_id: String(unique_id),
+        ds,
+        step,
+        cutoff,
+        cutoff_step: cutoffStep,
+        y,
+        suffix: v.suffix,
+        value: v.value,
+      };
+    }),
+  });
   return values.length;
 };
 
@@ -96,16 +89,5 @@ export const insertArtifacts = async (
   runId: string,
   files: readonly WrittenFile[],
 ): Promise<void> => {
-  if (files.length === 0) return;
-  await tx.query(
-    `INSERT INTO nf_artifacts (run_id, path, kind, sha256, bytes)
-     SELECT $1, * FROM unnest($2::text[], $3::text[], $4::text[], $5::bigint[])`,
-    [
-      runId,
-      files.map((f) => f.path),
-      files.map((f) => f.kind),
-      files.map((f) => f.sha256),
-      files.map((f) => f.bytes),
-    ],
-  );
+  await insertArtifactRows(tx, runId, files);
 };

@@ -2,9 +2,9 @@
  * Records every training loss of a run as it happens (runs are verbose). Losses arrive hundreds
  * per second from the compute thread; they are buffered and written in batches (one INSERT per
  * flush), so tracking costs a fraction of the run's time while the UI still sees them within a
- * second. A trial's losses are linked to its nf_trials row by the trial's number.
+ * second. A trial's losses are linked to its trial row by the trial's number.
  */
-import type { Queryable } from '@nflab/store';
+import { findTrialIds, insertStepMetricRows, type Queryable } from '@nflab/store';
 import type { StepEvent } from '../compute/compute-types.js';
 
 /** Options of {@link createStepWriter}. */
@@ -42,25 +42,21 @@ export const createStepWriter = (
   const resolveTrialIds = async (numbers: number[]): Promise<void> => {
     const missing = [...new Set(numbers)].filter((n) => !trialIds.has(n));
     if (missing.length === 0) return;
-    const { rows } = await db.query<{ number: number; id: string | number }>(
-      'SELECT number, id FROM nf_trials WHERE run_id = $1 AND number = ANY($2::int[])',
-      [runId, missing],
-    );
+    const rows = await findTrialIds(db, runId, missing);
     for (const row of rows) trialIds.set(row.number, Number(row.id));
   };
 
   const write = async (events: StepEvent[]): Promise<void> => {
     await resolveTrialIds(events.flatMap((e) => (e.trial === null ? [] : [e.trial])));
-    await db.query(
-      `INSERT INTO nf_step_metrics (run_id, trial_id, step, train_loss, valid_loss)
-       SELECT $1, * FROM unnest($2::bigint[], $3::int[], $4::float8[], $5::float8[])`,
-      [
-        runId,
-        events.map((e) => (e.trial === null ? null : (trialIds.get(e.trial) ?? null))),
-        events.map((e) => e.step),
-        events.map((e) => (e.kind === 'train' ? e.loss : null)),
-        events.map((e) => (e.kind === 'valid' ? e.loss : null)),
-      ],
+    await insertStepMetricRows(
+      db,
+      runId,
+      events.map((e) => ({
+        trial_id: e.trial === null ? null : (trialIds.get(e.trial) ?? null),
+        step: e.step,
+        train_loss: e.kind === 'train' ? e.loss : null,
+        valid_loss: e.kind === 'valid' ? e.loss : null,
+      })),
     );
     written += events.length;
   };

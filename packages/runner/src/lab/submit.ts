@@ -13,7 +13,7 @@ import {
   type RunOperationInput,
   type RunSpec,
 } from '@nflab/contracts';
-import type { Db } from '@nflab/store';
+import { findRunStatusAndSpec, findSweepSpec, type Db } from '@nflab/store';
 import { createDataChecker } from '../plan/check-data.js';
 import { checkRunAgainstRegistries } from '../plan/check-run.js';
 import { fingerprintOf } from '../plan/fingerprint.js';
@@ -104,11 +104,7 @@ export const submitModelOperation = async (
   const operation = parseInput(runOperationSchema, operationInput, 'operation');
   if (operation.kind === 'train')
     throw new ConfigError("operation: 'train' starts from a spec; use run or sweep");
-  const { rows } = await db.query<{ status: string; spec: unknown }>(
-    'SELECT status, spec FROM nf_model_runs WHERE id = $1',
-    [parentRunId],
-  );
-  const parent = rows[0];
+  const parent = await findRunStatusAndSpec(db, parentRunId);
   if (!parent) throw new NotFoundError(`run ${parentRunId} does not exist`);
   if (parent.status !== 'finished')
     throw new ConfigError(`run ${parentRunId} is ${parent.status}; model operations need a finished run`);
@@ -132,8 +128,7 @@ export const resumeSweep = async (
   sweepId: string,
   options: SizeLimit & { readonly retryFailed?: boolean } = {},
 ): Promise<{ added: number; requeued: number }> => {
-  const { rows } = await db.query<{ spec: unknown }>('SELECT spec FROM nf_sweeps WHERE id = $1', [sweepId]);
-  const sweep = rows[0];
+  const sweep = await findSweepSpec(db, sweepId);
   if (!sweep) throw new NotFoundError(`sweep ${sweepId} does not exist`);
   const plan = await planSweep(sweep.spec, { db, ...limitOf(options) });
   const added = await queue.addMissingRuns(

@@ -1,4 +1,4 @@
-/** The machine a run ran on, as stored in nf_model_runs.system_info. */
+/** The machine a run ran on, as stored in the run row's system_info. */
 import { arch, cpus, hostname, platform, release, totalmem } from 'node:os';
 import si from 'systeminformation';
 import { probeGpus, type GpuInfo } from './gpu.js';

@@ -1,4 +1,5 @@
-/** What the resource monitor measures and reports; one sample maps to one nf_resource_samples row. */
+/** What the resource monitor measures and reports; one sample maps to one resource-sample row. */
+import type { ResourceSampleColumn } from '@nflab/store';
 
 /**
  * One reading of the machine and this process. CPU is in percent of the whole machine (0-100, all
@@ -29,10 +30,10 @@ export interface ResourceSample {
 export type SampledSeries = Exclude<keyof ResourceSample, 'at'>;
 
 /**
- * The nf_resource_samples column of every series. A `Record` over {@link SampledSeries}, so a field
+ * The resource-sample column of every series. A `Record` over {@link SampledSeries}, so a field
  * added to the sample fails to compile until it has a column here.
  */
-export const SERIES_COLUMNS: Readonly<Record<SampledSeries, string>> = {
+export const SERIES_COLUMNS: Readonly<Record<SampledSeries, ResourceSampleColumn>> = {
   cpuProcess: 'cpu_process',
   cpuSystem: 'cpu_system',
   rssBytes: 'rss_bytes',
@@ -57,7 +58,7 @@ export interface SeriesStats {
   readonly mean: number | null;
 }
 
-/** What a run used, as stored in nf_model_runs.resource_summary. */
+/** What a run used, as stored in the run row's resource_summary. */
 export interface ResourceSummary {
   /** Samples taken, `before` and `after` included. */
   readonly samples: number;

@@ -1,24 +1,38 @@
 /**
- * The run queue over nf_model_runs: claim with FOR UPDATE SKIP LOCKED, heartbeats, ownership-checked
- * outcomes, retries with backoff, cancellation, reaping of dead workers and resume after a crash.
+ * The run queue: claim with SKIP LOCKED row locks, heartbeats, ownership-checked outcomes,
+ * retries with backoff, cancellation, reaping of dead workers and resume after a crash. The
+ * statements are the store's queue repository; this class keeps which attempts a worker holds.
  * The same SQL runs on PGlite (one process, several loops) and on a server (any number of processes).
  */
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
-import { ConfigError, NotFoundError } from '@nflab/contracts';
-import type { Db, Queryable } from '@nflab/store';
+import { ConfigError, NotFoundError, type RunOperation, type RunSpec } from '@nflab/contracts';
 import {
+  cancelRuns,
+  claimNextQueuedRun,
   finishAttempt,
+  hasPendingRuns as anyPendingRuns,
+  heartbeatRun,
+  insertSweep,
+  lockRunOwnership,
+  reapLostRuns,
+  refreshSweepStatus,
   requeueAttempt,
+  requeueFailedSweepRuns,
   requeueOrphans,
+  runExists,
+  runningRunIds,
+  sweepExists,
+  type AttemptEnd,
   type AttemptKey,
+  type CancelResult,
+  type ClaimedRunRow,
+  type Db,
   type EndedStatus,
-} from './attempt-end.js';
-import { cancelRunsWhere, type CancelResult } from './cancel.js';
-import { claimNextRun } from './claim.js';
+  type Queryable,
+} from '@nflab/store';
 import { insertRuns } from './insert-runs.js';
-import { reapLostRuns, WORKER_LOST_PREFIX } from './reap.js';
-import { checkUuid, readSweepProgress, refreshSweepStatus } from './sweep-status.js';
+import { checkUuid, readSweepProgress } from './sweep-status.js';
 import type {
   ClaimedRun,
   EnqueueRun,
@@ -36,6 +50,32 @@ export const defaultWorkerId = (): string => `${hostname()}:${process.pid}:${ran
 
 /** A run's status after an attempt, as {@link RunQueue.settle} reports it; 'lost' = another worker's now. */
 export type SettledStatus = EndedStatus | 'lost';
+
+/** How the run row records an outcome: failures with their stack, cancels with their reason. */
+const attemptEnd = (outcome: RunOutcome): AttemptEnd => {
+  switch (outcome.status) {
+    case 'finished':
+      return { status: 'finished', errorMessage: null, traceback: null };
+    case 'failed':
+      return { status: 'failed', errorMessage: outcome.error.message, traceback: outcome.error.stack };
+    case 'cancelled':
+      return { status: 'cancelled', errorMessage: `cancelled: ${outcome.reason}`, traceback: null };
+  }
+};
+
+/** A claimed row as its worker sees it (the operation's options and kind back in one object). */
+const claimedRun = (row: ClaimedRunRow, workerId: string): ClaimedRun => ({
+  id: row.id,
+  spec: row.spec as RunSpec,
+  fingerprint: row.spec_fingerprint as string,
+  operation: { ...(row.operation_options as Record<string, unknown>), kind: row.operation } as RunOperation,
+  attempt: row.attempt,
+  maxAttempts: row.max_attempts,
+  sweepId: row.sweep_id,
+  parentRunId: row.parent_run_id,
+  workerId,
+  startTime: row.start_time,
+});
 
 /** Input of {@link RunQueue.createSweep}. */
 export interface CreateSweepInput {
@@ -79,17 +119,17 @@ export class RunQueue {
     this.workerId = options.workerId ?? defaultWorkerId();
   }
 
-  /** One transaction: nf_sweeps row (spec as written, mode, planned_runs, status queued) + its runs. */
+  /** One transaction: the sweep row (spec as written, mode, planned runs, status queued) + its runs. */
   async createSweep(input: CreateSweepInput): Promise<{ sweepId: string; runIds: string[] }> {
     if (input.spec === undefined) throw new ConfigError('createSweep needs the sweep spec as written (spec)');
     if (input.mode.trim() === '') throw new ConfigError("createSweep needs a mode (e.g. 'grid')");
     return this.#db.transaction(async (tx) => {
-      const { rows } = await tx.query<{ id: string }>(
-        `INSERT INTO nf_sweeps (name, spec, mode, planned_runs, status) VALUES ($1, $2::jsonb, $3, $4, 'queued')
-         RETURNING id`,
-        [input.name ?? null, JSON.stringify(input.spec), input.mode, input.runs.length],
-      );
-      const sweepId = (rows[0] as { id: string }).id;
+      const sweepId = await insertSweep(tx, {
+        name: input.name ?? null,
+        spec: input.spec,
+        mode: input.mode,
+        plannedRuns: input.runs.length,
+      });
       const runIds = await insertRuns(tx, input.runs, { sweepId, skipExisting: false });
       // A sweep with no runs has nothing left to do.
       await refreshSweepStatus(tx, sweepId);
@@ -139,14 +179,16 @@ export class RunQueue {
         await this.#db.transaction((tx) => requeueOrphans(tx, this.workerId, [...this.#held.keys()]));
         this.#mayHaveOrphans = false;
       }
-      const run = await this.#db.transaction((tx) =>
-        claimNextRun(tx, {
+      const row = await this.#db.transaction((tx) =>
+        claimNextQueuedRun(tx, {
           workerId: this.workerId,
           excludeIds: [...this.#held.keys()],
           ...(sweepId !== undefined ? { sweepId } : {}),
         }),
       );
-      if (run) this.#held.set(run.id, { attempt: run.attempt, finishing: false });
+      if (row === undefined) return undefined;
+      const run = claimedRun(row, this.workerId);
+      this.#held.set(run.id, { attempt: run.attempt, finishing: false });
       return run;
     } catch (error) {
       this.#mayHaveOrphans = true;
@@ -158,11 +200,7 @@ export class RunQueue {
   async #forgetEndedAttempts(): Promise<void> {
     const finishing = [...this.#held].filter(([, held]) => held.finishing).map(([runId]) => runId);
     if (finishing.length === 0) return;
-    const { rows } = await this.#db.query<{ id: string }>(
-      `SELECT id FROM nf_model_runs WHERE id = ANY($1::uuid[]) AND status = 'running' AND worker_id = $2`,
-      [finishing, this.workerId],
-    );
-    const stillRunning = new Set(rows.map((row) => row.id));
+    const stillRunning = new Set(await runningRunIds(this.#db, finishing, this.workerId));
     for (const runId of finishing) if (!stillRunning.has(runId)) this.#held.delete(runId);
   }
 
@@ -175,13 +213,7 @@ export class RunQueue {
   async heartbeat(runId: string): Promise<HeartbeatState> {
     const key = this.#key(runId);
     if (key === undefined) return 'lost';
-    const { rows } = await this.#db.query<{ cancel: boolean }>(
-      `UPDATE nf_model_runs SET heartbeat_at = clock_timestamp()
-        WHERE id = $1 AND status = 'running' AND worker_id = $2 AND attempt = $3
-        RETURNING cancel_requested_at IS NOT NULL AS cancel`,
-      [key.runId, key.workerId, key.attempt],
-    );
-    const row = rows[0];
+    const row = await heartbeatRun(this.#db, key);
     if (row === undefined) return 'lost';
     return row.cancel ? 'cancel-requested' : 'owned';
   }
@@ -194,7 +226,7 @@ export class RunQueue {
   async finish(tx: Queryable, runId: string, outcome: RunOutcome): Promise<boolean> {
     const key = this.#key(runId);
     if (key === undefined) return false;
-    const status = await finishAttempt(tx, key, outcome);
+    const status = await finishAttempt(tx, key, attemptEnd(outcome));
     if (status === undefined) return false;
     // Not forgotten yet: should `tx` roll back, a second finish (or the loop's settle) still owns it.
     const held = this.#held.get(runId);
@@ -211,17 +243,14 @@ export class RunQueue {
   async settle(run: ClaimedRun, outcome: RunOutcome | 'requeue'): Promise<SettledStatus> {
     const key: AttemptKey = { runId: run.id, workerId: this.workerId, attempt: run.attempt };
     const status = await this.#db.transaction(async (tx): Promise<SettledStatus> => {
-      const { rows } = await tx.query<{
-        status: EndedStatus | 'running';
-        worker_id: string | null;
-        attempt: number;
-      }>('SELECT status, worker_id, attempt FROM nf_model_runs WHERE id = $1 FOR UPDATE', [run.id]);
-      const row = rows[0];
+      const row = await lockRunOwnership(tx, run.id);
       if (row === undefined) return 'lost';
       const ours = row.worker_id === key.workerId && row.attempt === key.attempt;
       if (row.status === 'running' && ours) {
         const ended =
-          outcome === 'requeue' ? await requeueAttempt(tx, key) : await finishAttempt(tx, key, outcome);
+          outcome === 'requeue'
+            ? await requeueAttempt(tx, key)
+            : await finishAttempt(tx, key, attemptEnd(outcome));
         return ended ?? 'lost';
       }
       if (row.status === 'running' || (row.status === 'queued' && !ours)) return 'lost';
@@ -243,9 +272,8 @@ export class RunQueue {
   async cancelRun(runId: string): Promise<CancelResult> {
     checkUuid(runId, 'run');
     return this.#db.transaction(async (tx) => {
-      const { rows } = await tx.query('SELECT 1 FROM nf_model_runs WHERE id = $1', [runId]);
-      if (rows.length === 0) throw new NotFoundError(`run ${runId} does not exist`);
-      return cancelRunsWhere(tx, 'id = $1', [runId]);
+      if (!(await runExists(tx, runId))) throw new NotFoundError(`run ${runId} does not exist`);
+      return cancelRuns(tx, { runId });
     });
   }
 
@@ -253,9 +281,8 @@ export class RunQueue {
   async cancelSweep(sweepId: string): Promise<CancelResult> {
     checkUuid(sweepId, 'sweep');
     return this.#db.transaction(async (tx) => {
-      const { rows } = await tx.query('SELECT 1 FROM nf_sweeps WHERE id = $1', [sweepId]);
-      if (rows.length === 0) throw new NotFoundError(`sweep ${sweepId} does not exist`);
-      return cancelRunsWhere(tx, 'sweep_id = $1', [sweepId]);
+      if (!(await sweepExists(tx, sweepId))) throw new NotFoundError(`sweep ${sweepId} does not exist`);
+      return cancelRuns(tx, { sweepId });
     });
   }
 
@@ -275,37 +302,17 @@ export class RunQueue {
     checkUuid(sweepId, 'sweep');
     await this.reapLost();
     return this.#db.transaction(async (tx) => {
-      const { rows: sweeps } = await tx.query('SELECT 1 FROM nf_sweeps WHERE id = $1', [sweepId]);
-      if (sweeps.length === 0) throw new NotFoundError(`sweep ${sweepId} does not exist`);
-      // Locked first, in id order, like every multi-run change (see cancelRunsWhere).
-      const { rows: failed } = await tx.query<{ id: string }>(
-        `SELECT id FROM nf_model_runs
-          WHERE sweep_id = $1 AND status = 'failed' AND ($2 OR starts_with(error_message, $3))
-          ORDER BY id FOR UPDATE`,
-        [sweepId, options.retryFailed ?? false, WORKER_LOST_PREFIX],
-      );
-      const { rowCount } = await tx.query(
-        `UPDATE nf_model_runs SET status = 'queued', attempt = 0, not_before = NULL, end_time = NULL,
-                duration_seconds = NULL, heartbeat_at = NULL, cancel_requested_at = NULL
-          WHERE id = ANY($1::uuid[]) AND status = 'failed'`,
-        [failed.map((row) => row.id)],
-      );
-      await refreshSweepStatus(tx, sweepId);
-      return { requeued: rowCount };
+      if (!(await sweepExists(tx, sweepId))) throw new NotFoundError(`sweep ${sweepId} does not exist`);
+      return { requeued: await requeueFailedSweepRuns(tx, sweepId, options) };
     });
   }
 
   /** True while runs are queued or running (of the sweep, or of anyone): a worker that exits when idle asks this. */
-  async hasPendingRuns(options: { sweepId?: string } = {}): Promise<boolean> {
-    const bySweep = options.sweepId !== undefined;
-    const { rows } = await this.#db.query(
-      `SELECT 1 FROM nf_model_runs WHERE status IN ('queued', 'running') ${bySweep ? 'AND sweep_id = $1' : ''} LIMIT 1`,
-      bySweep ? [options.sweepId] : [],
-    );
-    return rows.length > 0;
+  hasPendingRuns(options: { sweepId?: string } = {}): Promise<boolean> {
+    return anyPendingRuns(this.#db, options);
   }
 
-  /** Counts of the sweep (from nf_sweeps' trigger-maintained columns) and its status. */
+  /** Counts of the sweep (kept by a trigger on the sweep row) and its status. */
   sweepProgress(sweepId: string): Promise<SweepProgress> {
     return readSweepProgress(this.#db, sweepId);
   }

@@ -1,29 +1,7 @@
-/** The nf_model_runs columns a queued run gets from its spec, so listings and filters need no JSON digging. */
+/** The run-row columns a queued run gets from its spec, so listings and filters need no JSON digging. */
 import { ConfigError, TRAIN_OPERATION, type RunSpec } from '@nflab/contracts';
+import type { RunInsertRow } from '@nflab/store';
 import type { EnqueueRun } from './types.js';
-
-/** One run as the insert statement reads it (a JSON object per row). */
-export interface RunInsertRow {
-  readonly table_name: string;
-  readonly loto: string;
-  readonly unique_ids: readonly string[];
-  readonly model_name: string;
-  readonly backend: string;
-  readonly horizon: number;
-  readonly loss: string;
-  readonly metric: string;
-  readonly optimization_config: Record<string, unknown>;
-  readonly search_space: unknown;
-  readonly spec: RunSpec;
-  readonly seed: number;
-  readonly spec_fingerprint: string;
-  readonly operation: string;
-  readonly operation_options: Record<string, unknown>;
-  readonly priority: number;
-  readonly max_attempts: number;
-  readonly retry_delay_seconds: number;
-  readonly parent_run_id: string | null;
-}
 
 const lossId = (loss: RunSpec['loss']): string => (typeof loss === 'string' ? loss : loss.id);
 

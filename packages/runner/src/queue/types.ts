@@ -49,7 +49,7 @@ export type HeartbeatState = 'owned' | 'cancel-requested' | 'lost';
 /** Options of RunQueue. */
 export interface QueueOptions {
   /**
-   * Names this worker in nf_model_runs.worker_id. Unique among live queues: a new queue with the id
+   * Names this worker in the run row's worker_id. Unique among live queues: a new queue with the id
    * of a dead one takes back the runs that one left running. @default `${hostname}:${pid}:${random}`
    */
   readonly workerId?: string;

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import { ConflictError, NotFoundError } from '@nflab/contracts';
+import { INSERT_BATCH_ROWS } from '@nflab/store';
 import { testDbKinds, type TestDb } from '@nflab/store/testing';
 import { RunQueue } from '../../src/queue/index.js';
-import { INSERT_BATCH_ROWS } from '../../src/queue/insert-runs.js';
 import { ageHeartbeats, openQueueTestDb, resetQueueTables, runRow, tinyRun, tinyRuns } from './helpers.js';
 
 const kinds = await testDbKinds();
