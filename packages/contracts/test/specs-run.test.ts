@@ -182,7 +182,7 @@ describe('metric', () => {
     expect(parseRunSpec({ ...base, metric: 'mase' }).metric).toBe('mase');
     const issues = issuesOf({ ...base, metric: 'accuracy' });
     expect(issues).toHaveLength(1);
-    expect(issues[0]).toMatchObject({ path: 'metric' });
+    expect(issues[0]).toMatchObject({ path: 'run.metric' });
     expect(issues[0]?.message).toMatch(/mae.*mse.*rmse.*mape.*smape.*mase/);
   });
 });
