@@ -169,6 +169,13 @@ const ROUTE_DOCS: readonly RouteDoc[] = [
   },
   {
     method: 'get',
+    path: '/vocabulary',
+    summary: 'the loss registry and the metric ids',
+    access: 'viewer',
+    response: api.vocabularyResponseSchema,
+  },
+  {
+    method: 'get',
     path: '/schemas/run-spec',
     summary: 'run spec JSON Schema',
     access: 'viewer',

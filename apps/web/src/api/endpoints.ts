@@ -25,6 +25,7 @@ import type {
   Trial,
   User,
   ValidateResponse,
+  Vocabulary,
 } from './types.js';
 
 const enc = encodeURIComponent;
@@ -53,6 +54,7 @@ export const api = {
     request<DataProfile>(`${table(name)}/profile`, { query: { loto } }),
 
   models: () => request<ModelInfo[]>('/models'),
+  vocabulary: () => request<Vocabulary>('/vocabulary'),
   validateSpec: (kind: 'run' | 'sweep', spec: unknown) =>
     request<ValidateResponse>('/specs/validate', { method: 'POST', body: { kind, spec } }),
   /** One page of a sweep's plan (every count, runs and invalid combinations `offset …` of it). */

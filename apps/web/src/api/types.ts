@@ -30,6 +30,7 @@ import type {
   UserDto,
   UserRole,
   validateSpecResponseSchema,
+  VocabularyDto,
 } from '@nflab/contracts';
 import type { z } from 'zod';
 
@@ -103,18 +104,5 @@ export type RegistryEntry = z.infer<typeof registryEntrySchema>;
 /** An API token without its secret. */
 export type ApiToken = z.infer<typeof apiTokenSchema>;
 
-/** Run statuses, for filters (kept in the contracts' order). */
-export const RUN_STATUSES = [
-  'queued',
-  'running',
-  'finished',
-  'failed',
-  'cancelled',
-] as const satisfies readonly RunStatus[];
-/** Registry stages, for the promote menu. */
-export const REGISTRY_STAGES = [
-  'dev',
-  'staging',
-  'prod',
-  'archived',
-] as const satisfies readonly RegistryStage[];
+/** The loss registry and the metric ids (`GET /api/vocabulary`). */
+export type Vocabulary = VocabularyDto;
