@@ -44,7 +44,7 @@ const historicalMeanMae = (): number => {
   return test.reduce((sum, r) => sum + Math.abs(r.y - (means.get(r.unique_id) ?? 0)), 0) / test.length;
 };
 
-const runBackend = async (search: Record<string, unknown>) => {
+const runBackend = async (search: NonNullable<ConstructorParameters<typeof AutoModel>[0]['search']>) => {
   const started = performance.now();
   const auto = new AutoModel({
     model: 'nhits',
@@ -53,8 +53,8 @@ const runBackend = async (search: Record<string, unknown>) => {
     numSamples: 8,
     seed: 1,
     freq: 'irregular',
-    ...search,
-  } as ConstructorParameters<typeof AutoModel>[0]);
+    search,
+  });
   await auto.fit({ df: train, valSize: 2 * H });
   const trials = await auto.results();
   const forecast = await auto.predict();
@@ -79,8 +79,8 @@ const runBackend = async (search: Record<string, unknown>) => {
   return result;
 };
 
-const optuna = await runBackend({ backend: 'optuna', searchAlg: 'tpe', pruner: 'median' });
-const ray = await runBackend({ backend: 'ray', searchAlg: 'basic_variant', scheduler: 'asha' });
+const optuna = await runBackend({ backend: 'optuna', search_alg: 'tpe', pruner: 'median' });
+const ray = await runBackend({ backend: 'ray', search_alg: 'basic_variant', scheduler: 'asha' });
 console.log(
   JSON.stringify({
     panel: { series: panel.series.length, rows: rows.length },

@@ -66,6 +66,28 @@ describe('nflab sweep plan', () => {
     );
   });
 
+  test('a bad sampler option is an invalid combination naming the field, before any worker runs', async () => {
+    const file = await write('bad-option.json', {
+      loto: 'loto6',
+      unique_ids: ['N1', 'N2'],
+      model: 'auto_nhits',
+      search_alg: ['tpe', 'random'],
+      search_alg_options: { n_startup_trials: -1 },
+    });
+    const result = await runCli(['--json', 'sweep', 'plan', file, '--no-data']);
+    expect(result.exitCode, result.stderr).toBe(0);
+    const plan = JSON.parse(result.stdout);
+    expect(plan.count).toBe(0);
+    expect(plan.invalid.map((i: { reasons: string[] }) => i.reasons)).toEqual([
+      [expect.stringMatching(/^search_alg_options\.n_startup_trials: .* \(options of search_alg "tpe"\)$/)],
+      [
+        expect.stringMatching(
+          /^search_alg_options: .*"n_startup_trials".* \(options of search_alg "random"\); allowed: no options$/,
+        ),
+      ],
+    ]);
+  });
+
   test('shows the search settings as one column and valid_loss only where it differs from loss', async () => {
     const file = await write('search.json', {
       loto: 'loto6',

@@ -1,12 +1,12 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
-import { MODEL_IDS } from '@nflab/engine';
+import { LOSSES, MODEL_IDS } from '@nflab/engine';
 import { importFile } from '@nflab/store';
 import { openTestDb, testDbKinds, type TestDb } from '@nflab/store/testing';
 import { buildServer } from '../src/app.js';
 import { missingDrawDays } from '../src/data/profile.js';
 import { documentedRoutes } from '../src/openapi.js';
-import { GAMES } from '@nflab/contracts';
+import { GAMES, METRIC_IDS, vocabularyResponseSchema } from '@nflab/contracts';
 import { SAME_ORIGIN, signIn } from './sign-in.js';
 
 const LOTO6 = new URL('../../../data/samples/loto6_2000-2020.cp932.csv', import.meta.url).pathname;
@@ -100,6 +100,16 @@ describe.each(await testDbKinds())('data panel/profile, models, specs, plan and 
       expect.arrayContaining(['n_pool_kernel_size', 'input_size', 'max_steps']),
     );
     expect(Object.keys(nhits.defaultSearchSpace)).toContain('input_size');
+  });
+
+  test('vocabulary: the loss registry and the metric ids, as the wizard offers them', async () => {
+    const response = await get('/api/vocabulary');
+    expect(response.statusCode).toBe(200);
+    const vocabulary = vocabularyResponseSchema.parse(response.json());
+    expect(vocabulary.losses.map((loss) => loss.id)).toEqual(Object.keys(LOSSES));
+    expect(vocabulary.metrics).toEqual([...METRIC_IDS]);
+    const needsParams = vocabulary.losses.filter((loss) => loss.needsParams).map((loss) => loss.id);
+    expect(needsParams).toEqual(['mase', 'quantileloss', 'distributionloss']);
   });
 
   test('schemas and spec validation: parsed spec with defaults, or 400 naming the field', async () => {

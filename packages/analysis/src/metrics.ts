@@ -1,9 +1,8 @@
+import type { MetricId } from '@nflab/contracts';
 import { meanOrNull } from './checks.js';
 
-/** Forecast accuracy metrics, named as NeuralForecast/utilsforecast name them. */
-export const METRIC_IDS = ['mae', 'mse', 'rmse', 'mape', 'smape', 'mase'] as const;
-/** One of {@link METRIC_IDS}; persisted as this lowercase string. */
-export type MetricId = (typeof METRIC_IDS)[number];
+// The ids live in the contracts (the run spec's `metric` enum); `seriesMetrics` returns one value per id.
+export { METRIC_IDS, type MetricId } from '@nflab/contracts';
 /** Every metric's value; null where the metric is undefined for the data (see each function). */
 export type MetricValues = Readonly<Record<MetricId, number | null>>;
 

@@ -6,28 +6,56 @@
  */
 import { z } from 'zod';
 
+/**
+ * Optuna samplers (`search_alg` under `backend: 'optuna'`): the ids of @nflab/tune's SAMPLERS, which
+ * is typed `satisfies Record<SamplerId, …>` so a sampler missing from either side fails to compile.
+ */
+export const SAMPLER_IDS = ['tpe', 'random', 'cmaes', 'qmc', 'grid', 'bruteforce'] as const;
+/** A sampler id (a key of tune's SAMPLERS). */
+export type SamplerId = (typeof SAMPLER_IDS)[number];
+
+/** Optuna pruners: the canonical ids of tune's PRUNERS (aliases such as `nop` are tune's own). */
+export const PRUNER_IDS = [
+  'none',
+  'median',
+  'percentile',
+  'successive_halving',
+  'hyperband',
+  'patient',
+  'threshold',
+] as const;
+/** A canonical pruner id (a key of tune's PRUNERS). */
+export type PrunerId = (typeof PRUNER_IDS)[number];
+
+/** Ray Tune search algorithms (`search_alg` under `backend: 'ray'`): the keys of tune's RAY_SEARCH_ALGS. */
+export const RAY_SEARCH_ALG_IDS = ['basic_variant', 'grid', 'hyperopt', 'optuna'] as const;
+/** A Ray search algorithm id. */
+export type RaySearchAlgId = (typeof RAY_SEARCH_ALG_IDS)[number];
+
+/** Ray Tune schedulers: the keys of tune's SCHEDULERS. */
+export const SCHEDULER_IDS = ['fifo', 'asha', 'hyperband'] as const;
+/** A Ray scheduler id. */
+export type SchedulerId = (typeof SCHEDULER_IDS)[number];
+
 /** Allowed search algorithms and pruners/schedulers per backend. */
 export const BACKENDS = {
-  optuna: {
-    searchAlgs: ['tpe', 'random', 'cmaes', 'qmc', 'grid', 'bruteforce'],
-    pruners: ['none', 'median', 'percentile', 'successive_halving', 'hyperband', 'patient', 'threshold'],
-  },
-  ray: {
-    searchAlgs: ['basic_variant', 'grid', 'hyperopt', 'optuna'],
-    schedulers: ['fifo', 'asha', 'hyperband'],
-  },
+  optuna: { searchAlgs: SAMPLER_IDS, pruners: PRUNER_IDS },
+  ray: { searchAlgs: RAY_SEARCH_ALG_IDS, schedulers: SCHEDULER_IDS },
 } as const;
 
 /** A search backend. */
 export type Backend = keyof typeof BACKENDS;
 /** The backend ids, for forms and enums. */
-export const BACKEND_IDS = Object.keys(BACKENDS) as Backend[];
+export const BACKEND_IDS = Object.keys(BACKENDS) as [Backend, ...Backend[]];
 
 /** Default search algorithm and pruner/scheduler per backend (NeuralForecast's defaults). */
 export const BACKEND_DEFAULTS = {
   optuna: { search_alg: 'tpe', pruner: 'none' },
   ray: { search_alg: 'basic_variant', scheduler: 'fifo' },
-} as const;
+} as const satisfies {
+  optuna: { search_alg: SamplerId; pruner: PrunerId };
+  ray: { search_alg: RaySearchAlgId; scheduler: SchedulerId };
+};
 
 const optionsSchema = z.record(z.string(), z.unknown());
 
@@ -39,7 +67,7 @@ const list = (values: readonly string[]): string => values.join(', ');
  */
 export const searchConfigSchema = z
   .object({
-    backend: z.enum(['optuna', 'ray']),
+    backend: z.enum(BACKEND_IDS),
     search_alg: z.string().min(1).optional(),
     pruner: z.string().min(1).optional(),
     scheduler: z.string().min(1).optional(),
@@ -95,3 +123,27 @@ export const searchConfigSchema = z
 
 /** A validated search configuration. */
 export type SearchConfig = z.output<typeof searchConfigSchema>;
+
+/** The keys of a spec that make up its search configuration (a run spec carries them at its top level). */
+export const SEARCH_CONFIG_KEYS = [
+  'backend',
+  'search_alg',
+  'pruner',
+  'scheduler',
+  'search_alg_options',
+  'pruner_options',
+  'scheduler_options',
+  'seed',
+] as const satisfies readonly (keyof SearchConfig)[];
+
+/** The search configuration of a spec, its keys taken as they are (absent keys stay absent). */
+export const pickSearchConfig = <T extends { readonly backend: Backend }>(
+  spec: T,
+): Pick<SearchConfig, 'backend'> & Partial<SearchConfig> => {
+  const out: Record<string, unknown> = {};
+  for (const key of SEARCH_CONFIG_KEYS) {
+    const value = (spec as Record<string, unknown>)[key];
+    if (value !== undefined) out[key] = value;
+  }
+  return out as Pick<SearchConfig, 'backend'> & Partial<SearchConfig>;
+};

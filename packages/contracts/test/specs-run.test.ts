@@ -176,3 +176,13 @@ describe('run spec', () => {
     expect(issue?.message).toContain("only to Auto models ('auto_nhits')");
   });
 });
+
+describe('metric', () => {
+  it('is one of the metric ids (mase included) and names them when it is not', () => {
+    expect(parseRunSpec({ ...base, metric: 'mase' }).metric).toBe('mase');
+    const issues = issuesOf({ ...base, metric: 'accuracy' });
+    expect(issues).toHaveLength(1);
+    expect(issues[0]).toMatchObject({ path: 'run.metric' });
+    expect(issues[0]?.message).toMatch(/mae.*mse.*rmse.*mape.*smape.*mase/);
+  });
+});

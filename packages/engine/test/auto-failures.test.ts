@@ -21,8 +21,7 @@ describe('AutoModel failures, cancellation and concurrent trials', () => {
         val_check_steps: 5,
         input_size: 8,
       },
-      backend: 'optuna',
-      searchAlg: 'random',
+      search: { backend: 'optuna', search_alg: 'random' },
       numSamples: 6,
       seed: 4,
     });

@@ -19,10 +19,12 @@ describe('AutoModel search', () => {
       model: 'nhits',
       h: 4,
       config: PRUNABLE,
-      backend: 'optuna',
-      searchAlg: 'tpe',
-      pruner: 'median',
-      prunerOptions: { n_startup_trials: 1 },
+      search: {
+        backend: 'optuna',
+        search_alg: 'tpe',
+        pruner: 'median',
+        pruner_options: { n_startup_trials: 1 },
+      },
       numSamples: 8,
       seed: 3,
       onTrialStep: (e) => {
@@ -68,10 +70,12 @@ describe('AutoModel search', () => {
       model: 'nhits',
       h: 4,
       config: PRUNABLE,
-      backend: 'ray',
-      searchAlg: 'basic_variant',
-      scheduler: 'asha',
-      schedulerOptions: { grace_period: 5, reduction_factor: 2 },
+      search: {
+        backend: 'ray',
+        search_alg: 'basic_variant',
+        scheduler: 'asha',
+        scheduler_options: { grace_period: 5, reduction_factor: 2 },
+      },
       numSamples: 6,
       seed: 5,
     });
@@ -85,15 +89,15 @@ describe('AutoModel search', () => {
   });
 
   it('an incompatible (backend, searchAlg) or (backend, pruner) is a ConfigError naming the allowed values', () => {
-    expect(() => new AutoModel({ model: 'nhits', h: 4, backend: 'optuna', searchAlg: 'hyperopt' })).toThrow(
-      /search_alg "hyperopt" is not available with backend "optuna"; allowed: tpe, random/,
-    );
-    expect(() => new AutoModel({ model: 'nhits', h: 4, backend: 'ray', searchAlg: 'tpe' })).toThrow(
-      ConfigError,
-    );
-    expect(() => new AutoModel({ model: 'nhits', h: 4, backend: 'optuna', scheduler: 'asha' })).toThrow(
-      /takes a pruner, not a scheduler/,
-    );
+    expect(
+      () => new AutoModel({ model: 'nhits', h: 4, search: { backend: 'optuna', search_alg: 'hyperopt' } }),
+    ).toThrow(/search_alg "hyperopt" is not available with backend "optuna"; allowed: tpe, random/);
+    expect(
+      () => new AutoModel({ model: 'nhits', h: 4, search: { backend: 'ray', search_alg: 'tpe' } }),
+    ).toThrow(ConfigError);
+    expect(
+      () => new AutoModel({ model: 'nhits', h: 4, search: { backend: 'optuna', scheduler: 'asha' } }),
+    ).toThrow(/takes a pruner, not a scheduler/);
     expect(() => new AutoModel({ model: 'nhits', h: 4, gpus: 1 })).toThrow(/gpus must be 0/);
   });
 });

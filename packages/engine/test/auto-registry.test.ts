@@ -35,8 +35,7 @@ describe('every registered model searches its default space', () => {
         model: id,
         h: 4,
         config: { ...SMALL[id], max_steps: 5, val_check_steps: 5 },
-        backend: 'optuna',
-        searchAlg: 'random',
+        search: { backend: 'optuna', search_alg: 'random' },
         numSamples: 3,
         seed: 11,
       });

@@ -1,9 +1,12 @@
 import { afterAll, beforeAll, describe, expect, expectTypeOf, test } from 'vitest';
 import { BACKEND_IDS } from '@nflab/contracts';
+import { TRIAL_STATES as TUNE_TRIAL_STATES, type Direction } from '@nflab/tune';
 import {
   CHECKED_COLUMNS,
   RUN_BACKENDS,
+  STUDY_DIRECTIONS,
   TABLES,
+  TRIAL_STATES,
   UDT_NAMES,
   type ColumnType,
   type ModelRunRow,
@@ -71,6 +74,13 @@ describe.each(kinds)('TypeScript schema matches the migrated database on %s', (k
 describe('schema types', () => {
   test('backends are the contracts backends', () => {
     expect([...RUN_BACKENDS].sort()).toEqual([...BACKEND_IDS].sort());
+  });
+
+  // Kept in the CHECK constraints' order, so a copy; tied here to tune's lists.
+  test("trial states and study directions are tune's", () => {
+    expect([...TRIAL_STATES].sort()).toEqual([...TUNE_TRIAL_STATES].sort());
+    expect([...STUDY_DIRECTIONS].sort()).toEqual(['maximize', 'minimize']);
+    expectTypeOf<(typeof STUDY_DIRECTIONS)[number]>().toEqualTypeOf<Direction>();
   });
 
   test('row types follow the drivers: arrays, nullable columns, BIGINT as number, DATE as string', () => {

@@ -1,87 +1,143 @@
 /**
- * Turns NeuralForecast's vocabulary (`backend`, `search_alg`, `pruner` | `scheduler`) into a
- * sampler and a pruner. Both backends are native implementations here, modelled on Optuna and
- * Ray Tune: Ray's basic_variant is random search, hyperopt and Ray's OptunaSearch are TPE (hyperopt
- * with hyperopt's γ and 20 startup trials), ASHA is asynchronous successive halving, FIFO never stops a trial.
+ * Turns NeuralForecast's search vocabulary — the spec's snake_case keys (`backend`, `search_alg`,
+ * `pruner` | `scheduler`, their `*_options`, `seed`), taken as they are — into a sampler and a
+ * pruner. Both backends are native implementations here, modelled on Optuna and Ray Tune: each
+ * sampler, pruner and scheduler file owns the schema of its options, so a spec's options are
+ * checked before any trial runs ({@link searchProblems}).
  */
-import { ConfigError, BACKEND_DEFAULTS, searchConfigSchema } from '@nflab/contracts';
-import { createPruner } from './pruners/registry.js';
+import { BACKEND_DEFAULTS, ConfigError, searchConfigSchema, type SearchConfig } from '@nflab/contracts';
+import type { z } from 'zod';
+import { createPruner, PRUNERS } from './pruners/registry.js';
 import type { Pruner } from './pruners/types.js';
-import { createSampler } from './samplers/registry.js';
+import { RAY_SEARCH_ALGS } from './samplers/ray-search.js';
+import { createSampler, SAMPLERS } from './samplers/registry.js';
 import type { Sampler } from './samplers/types.js';
+import { SCHEDULERS } from './schedulers/registry.js';
 
-/** Input of {@link createSearch} (camelCase mirror of the spec's search keys). */
-export interface CreateSearchOptions {
-  readonly backend: 'optuna' | 'ray';
-  /** @default 'tpe' for optuna, 'basic_variant' for ray */
-  readonly searchAlg?: string;
-  /** Optuna backend only. @default 'none' */
-  readonly pruner?: string;
-  /** Ray backend only. @default 'fifo' */
-  readonly scheduler?: string;
-  readonly searchAlgOptions?: Record<string, unknown>;
-  readonly prunerOptions?: Record<string, unknown>;
-  /** Ray scheduler options: grace_period (→ min_resource), reduction_factor, max_t (→ max_resource for hyperband). */
-  readonly schedulerOptions?: Record<string, unknown>;
-  readonly seed?: number;
+/** Input of {@link createSearch}: the spec's search keys as written (defaults not yet filled). */
+export type SearchSettings = z.input<typeof searchConfigSchema>;
+
+/** What a search configuration resolves to: registry entries and their options, still unparsed. */
+interface SearchPlan {
+  readonly sampler: {
+    readonly entry: (typeof SAMPLERS)[keyof typeof SAMPLERS];
+    readonly presets: Readonly<Record<string, unknown>>;
+    readonly field: 'search_alg_options';
+    readonly name: string;
+  };
+  readonly pruner: {
+    readonly field: 'pruner_options' | 'scheduler_options';
+    readonly name: string;
+    readonly schema: z.ZodType;
+    /** Parsed options to the pruner's own options. */
+    readonly toPruner: (parsed: unknown) => { readonly id: keyof typeof PRUNERS; readonly options: unknown };
+  };
 }
 
-const RAY_SEARCH = {
-  basic_variant: { id: 'random', options: {} },
-  grid: { id: 'grid', options: {} },
-  hyperopt: { id: 'tpe', options: { gamma: 'hyperopt', n_startup_trials: 20 } },
-  optuna: { id: 'tpe', options: {} },
-} as const;
-
-const RAY_SCHEDULERS = { fifo: 'none', asha: 'successive_halving', hyperband: 'hyperband' } as const;
-
-const schedulerToPruner = (
-  scheduler: keyof typeof RAY_SCHEDULERS,
-  options: Record<string, unknown>,
-): Record<string, unknown> => {
-  if (scheduler === 'fifo') return {};
-  const { grace_period, max_t, ...rest } = options;
-  const out: Record<string, unknown> = { ...rest };
-  if (grace_period !== undefined) out.min_resource = grace_period;
-  if (max_t !== undefined) {
-    if (scheduler === 'hyperband') out.max_resource = max_t;
-    // ASHA's max_t only caps training, which the objective's own step budget already does.
-  }
-  return out;
-};
-
-/** A sampler and a pruner for a backend configuration; ConfigError on incompatible combinations. */
-export const createSearch = (options: CreateSearchOptions): { sampler: Sampler; pruner: Pruner } => {
-  const parsed = searchConfigSchema.safeParse({
-    backend: options.backend,
-    search_alg: options.searchAlg,
-    pruner: options.pruner,
-    scheduler: options.scheduler,
-    search_alg_options: options.searchAlgOptions,
-    pruner_options: options.prunerOptions,
-    scheduler_options: options.schedulerOptions,
-    seed: options.seed,
-  });
-  if (!parsed.success)
-    throw new ConfigError(parsed.error.issues.map((i) => i.message).join('; '), { cause: parsed.error });
-  const cfg = parsed.data;
+const planOf = (cfg: SearchConfig): SearchPlan => {
   if (cfg.backend === 'optuna') {
+    const samplerId = (cfg.search_alg ?? BACKEND_DEFAULTS.optuna.search_alg) as keyof typeof SAMPLERS;
+    const prunerId = (cfg.pruner ?? BACKEND_DEFAULTS.optuna.pruner) as keyof typeof PRUNERS;
     return {
-      sampler: createSampler(
-        cfg.search_alg ?? BACKEND_DEFAULTS.optuna.search_alg,
-        cfg.search_alg_options ?? {},
-        cfg.seed,
-      ),
-      pruner: createPruner(cfg.pruner ?? BACKEND_DEFAULTS.optuna.pruner, cfg.pruner_options ?? {}),
+      sampler: { entry: SAMPLERS[samplerId], presets: {}, field: 'search_alg_options', name: samplerId },
+      pruner: {
+        field: 'pruner_options',
+        name: prunerId,
+        schema: PRUNERS[prunerId].options,
+        toPruner: (options) => ({ id: prunerId, options }),
+      },
     };
   }
-  const alg = RAY_SEARCH[(cfg.search_alg ?? BACKEND_DEFAULTS.ray.search_alg) as keyof typeof RAY_SEARCH];
-  const scheduler = (cfg.scheduler ?? BACKEND_DEFAULTS.ray.scheduler) as keyof typeof RAY_SCHEDULERS;
+  const alg =
+    RAY_SEARCH_ALGS[(cfg.search_alg ?? BACKEND_DEFAULTS.ray.search_alg) as keyof typeof RAY_SEARCH_ALGS];
+  const scheduler = SCHEDULERS[(cfg.scheduler ?? BACKEND_DEFAULTS.ray.scheduler) as keyof typeof SCHEDULERS];
   return {
-    sampler: createSampler(alg.id, { ...alg.options, ...cfg.search_alg_options }, cfg.seed),
-    pruner: createPruner(
-      RAY_SCHEDULERS[scheduler],
-      schedulerToPruner(scheduler, cfg.scheduler_options ?? {}),
+    sampler: {
+      entry: SAMPLERS[alg.sampler],
+      presets: alg.presets,
+      field: 'search_alg_options',
+      name: alg.id,
+    },
+    pruner: {
+      field: 'scheduler_options',
+      name: scheduler.id,
+      schema: scheduler.options,
+      toPruner: (options) => ({
+        id: scheduler.pruner,
+        options: (scheduler.prunerOptions as (o: unknown) => Record<string, unknown>)(options),
+      }),
+    },
+  };
+};
+
+const keysOf = (schema: z.ZodType): string[] =>
+  'shape' in schema && typeof schema.shape === 'object' && schema.shape !== null
+    ? Object.keys(schema.shape)
+    : [];
+
+/** `field.path: message (options of <what> "<id>")`, with the allowed keys when a key is unknown. */
+const optionIssues = (field: string, what: string, schema: z.ZodType, error: z.ZodError): string[] =>
+  error.issues.map((issue) => {
+    const allowed = keysOf(schema);
+    const hint =
+      issue.code === 'unrecognized_keys'
+        ? `; allowed: ${allowed.length > 0 ? allowed.join(', ') : 'no options'}`
+        : '';
+    return `${[field, ...issue.path.map(String)].join('.')}: ${issue.message} (options of ${what})${hint}`;
+  });
+
+type Checked =
+  | { readonly ok: true; readonly cfg: SearchConfig; readonly plan: SearchPlan; readonly pruner: unknown }
+  | { readonly ok: false; readonly problems: string[]; readonly cause: unknown };
+
+const check = (config: unknown): Checked => {
+  const parsed = searchConfigSchema.safeParse(config);
+  if (!parsed.success)
+    return { ok: false, problems: parsed.error.issues.map((i) => i.message), cause: parsed.error };
+  const cfg = parsed.data;
+  const plan = planOf(cfg);
+  const problems: string[] = [];
+  const sampler = plan.sampler.entry.options.safeParse(cfg.search_alg_options ?? {});
+  if (!sampler.success)
+    problems.push(
+      ...optionIssues(
+        plan.sampler.field,
+        `search_alg "${plan.sampler.name}"`,
+        plan.sampler.entry.options,
+        sampler.error,
+      ),
+    );
+  const pruner = plan.pruner.schema.safeParse(cfg[plan.pruner.field] ?? {});
+  const what = plan.pruner.field === 'pruner_options' ? 'pruner' : 'scheduler';
+  if (!pruner.success)
+    problems.push(
+      ...optionIssues(plan.pruner.field, `${what} "${plan.pruner.name}"`, plan.pruner.schema, pruner.error),
+    );
+  if (problems.length > 0) return { ok: false, problems, cause: undefined };
+  return { ok: true, cfg, plan, pruner: pruner.data };
+};
+
+/**
+ * Every problem of a search configuration, each naming its field (`search_alg_options.n_startup_trials:
+ * …`); empty when {@link createSearch} would succeed. Planners call it so bad options fail before a run.
+ */
+export const searchProblems = (config: unknown): string[] => {
+  const checked = check(config);
+  return checked.ok ? [] : checked.problems;
+};
+
+/** A sampler and a pruner for a search configuration; ConfigError names each bad field. */
+export const createSearch = (config: SearchSettings): { sampler: Sampler; pruner: Pruner } => {
+  const checked = check(config);
+  if (!checked.ok) throw new ConfigError(checked.problems.join('; '), { cause: checked.cause });
+  const { cfg, plan } = checked;
+  const { id, options } = plan.pruner.toPruner(checked.pruner);
+  return {
+    sampler: createSampler(
+      plan.sampler.entry.id,
+      { ...plan.sampler.presets, ...cfg.search_alg_options },
+      cfg.seed,
     ),
+    pruner: createPruner(id, options),
   };
 };

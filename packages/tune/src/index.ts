@@ -29,6 +29,9 @@ export { createTpeSampler, defaultGamma, defaultWeights, hyperoptGamma } from '.
 export type { TpeOptions } from './samplers/tpe/tpe.js';
 export * from './pruners/types.js';
 export * from './pruners/registry.js';
+export type { PrunerFactory } from './pruners/define-pruner.js';
+export * from './schedulers/registry.js';
+export * from './samplers/ray-search.js';
 export { createNopPruner } from './pruners/nop.js';
 export { createMedianPruner, createPercentilePruner } from './pruners/percentile.js';
 export type { MedianOptions, PercentileOptions } from './pruners/percentile.js';

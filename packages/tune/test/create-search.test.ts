@@ -44,33 +44,33 @@ describe('createSearch', () => {
       pruner: { id: 'none' },
     });
     expect(
-      createSearch({ backend: 'optuna', searchAlg: 'cmaes', pruner: 'hyperband', seed: 3 }),
+      createSearch({ backend: 'optuna', search_alg: 'cmaes', pruner: 'hyperband', seed: 3 }),
     ).toMatchObject({ sampler: { id: 'cmaes' }, pruner: { id: 'hyperband' } });
     expect(createSearch({ backend: 'ray' })).toMatchObject({
       sampler: { id: 'random' },
       pruner: { id: 'none' },
     });
-    expect(createSearch({ backend: 'ray', searchAlg: 'hyperopt', scheduler: 'asha' })).toMatchObject({
+    expect(createSearch({ backend: 'ray', search_alg: 'hyperopt', scheduler: 'asha' })).toMatchObject({
       sampler: { id: 'tpe' },
       pruner: { id: 'successive_halving' },
     });
     expect(
       createSearch({
         backend: 'ray',
-        searchAlg: 'optuna',
+        search_alg: 'optuna',
         scheduler: 'hyperband',
-        schedulerOptions: { grace_period: 2, max_t: 27 },
+        scheduler_options: { grace_period: 2, max_t: 27 },
       }),
     ).toMatchObject({ sampler: { id: 'tpe' }, pruner: { id: 'hyperband' } });
-    expect(createSearch({ backend: 'ray', searchAlg: 'grid' }).sampler.id).toBe('grid');
+    expect(createSearch({ backend: 'ray', search_alg: 'grid' }).sampler.id).toBe('grid');
   });
 
   it('throws ConfigError for incompatible combinations and bad options', () => {
-    expect(() => createSearch({ backend: 'optuna', searchAlg: 'basic_variant' })).toThrow(
+    expect(() => createSearch({ backend: 'optuna', search_alg: 'basic_variant' })).toThrow(
       /allowed: tpe, random/,
     );
     expect(() =>
-      createSearch({ backend: 'optuna', pruner: 'median', prunerOptions: { n_startup_trials: -2 } }),
+      createSearch({ backend: 'optuna', pruner: 'median', pruner_options: { n_startup_trials: -2 } }),
     ).toThrow(/n_startup_trials/);
   });
 });

@@ -11,6 +11,7 @@ import { runRoutes } from './runs.js';
 import { specRoutes } from './specs.js';
 import { sweepRoutes } from './sweeps.js';
 import { userRoutes } from './users.js';
+import { vocabularyRoutes } from './vocabulary.js';
 
 /** Every route plugin, one line each; all are mounted under `/api`. */
 export const ROUTES = {
@@ -20,6 +21,7 @@ export const ROUTES = {
   users: userRoutes,
   data: dataRoutes,
   models: modelRoutes,
+  vocabulary: vocabularyRoutes,
   specs: specRoutes,
   runs: runRoutes,
   sweeps: sweepRoutes,

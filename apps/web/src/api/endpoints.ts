@@ -30,6 +30,7 @@ export const api = {
   profile: (name: string, loto: string) => call(R.profile, { params: { table: name }, query: { loto } }),
 
   models: () => call(R.listModels),
+  vocabulary: () => call(R.getVocabulary),
   validateSpec: (kind: 'run' | 'sweep', spec: unknown) =>
     call(R.validateSpec, { body: { kind, spec: spec as Record<string, unknown> } }),
   /** One page of a sweep's plan (every count, runs and invalid combinations `offset …` of it). */

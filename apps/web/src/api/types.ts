@@ -25,6 +25,7 @@ import type {
   TrialDto,
   UserDto,
   UserRole,
+  VocabularyDto,
 } from '@nflab/contracts';
 import type { z } from 'zod';
 
@@ -94,18 +95,5 @@ export type CvRow = z.infer<typeof cvResultSchema>;
 /** A registry stage. */
 export type RegistryStage = (typeof REGISTRY_STAGE_IDS)[number];
 
-/** Run statuses, for filters (kept in the contracts' order). */
-export const RUN_STATUSES = [
-  'queued',
-  'running',
-  'finished',
-  'failed',
-  'cancelled',
-] as const satisfies readonly RunStatus[];
-/** Registry stages, for the promote menu. */
-export const REGISTRY_STAGES = [
-  'dev',
-  'staging',
-  'prod',
-  'archived',
-] as const satisfies readonly RegistryStage[];
+/** The loss registry and the metric ids (`GET /api/vocabulary`). */
+export type Vocabulary = VocabularyDto;

@@ -1,13 +1,21 @@
-import { listRunsQuerySchema } from '@nflab/contracts';
+import { listRunsQuerySchema, RUN_SORT_KEYS } from '@nflab/contracts';
 import { describe, expect, it } from 'vitest';
 import {
+  FILTER_KEYS,
   PAGE_SIZE,
+  SORT_KEYS,
   readHistoryQuery,
   toApiQuery,
   writeHistoryQuery,
 } from '../../src/pages/history/history-query.js';
 
 describe('history query', () => {
+  it('sorts by the server sort keys and filters only by fields the server query has', () => {
+    expect(SORT_KEYS).toBe(RUN_SORT_KEYS);
+    const serverKeys = Object.keys(listRunsQuerySchema.shape);
+    for (const key of FILTER_KEYS) expect(serverKeys, key).toContain(key);
+  });
+
   it('round-trips through the URL and produces a query the server schema accepts', () => {
     const params = new URLSearchParams(
       'model=auto_mlp&backend=ray&from=2026-01-01&metric_min=1.5&sort=metric&order=asc&page=3',

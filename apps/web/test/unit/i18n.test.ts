@@ -1,3 +1,4 @@
+import { RUN_STATUS_IDS } from '@nflab/contracts';
 import { describe, expect, it } from 'vitest';
 import { DICTIONARY } from '../../src/i18n/dictionary.js';
 import { createFormat } from '../../src/i18n/format.js';
@@ -13,6 +14,13 @@ describe('dictionary', () => {
       expect(japanese.trim(), key).not.toBe('');
       expect(placeholders(japanese), key).toEqual(placeholders(english));
     }
+  });
+});
+
+describe('labels keyed by a contracts id list', () => {
+  it('has a status label for every run status the contracts list, and none for others', () => {
+    const statusKeys = Object.keys(DICTIONARY.en).filter((key) => key.startsWith('status.'));
+    expect(statusKeys.sort()).toEqual(RUN_STATUS_IDS.map((id) => `status.${id}`).sort());
   });
 });
 

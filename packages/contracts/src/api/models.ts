@@ -1,5 +1,6 @@
-/** Schema of `GET /api/models`: the engine's model registry as the UI needs it. */
+/** Schemas of `GET /api/models` and `GET /api/vocabulary`: the engine's registries as the UI needs them. */
 import { z } from 'zod';
+import { METRIC_IDS } from '../metrics.js';
 
 /** One registered model: ids, capabilities, its default config and Auto search space. */
 export const modelInfoSchema = z.object({
@@ -24,3 +25,31 @@ export const modelInfoSchema = z.object({
 export type ModelInfoDto = z.infer<typeof modelInfoSchema>;
 /** `GET /api/models` response, in registry order. */
 export const listModelsResponseSchema = z.array(modelInfoSchema);
+
+/** One loss of the engine registry, as `GET /api/vocabulary` lists it. */
+export const lossInfoSchema = z.object({
+  /** Persisted id (`'mqloss'`). */
+  id: z.string(),
+  /** NeuralForecast class name (`'MQLoss'`). */
+  label: z.string(),
+  description: z.string(),
+  /** True when a spec must give parameters (`{ id, ... }`); false when the id alone is a valid loss. */
+  needsParams: z.boolean(),
+  /** JSON Schema of the parameters a spec may give. */
+  paramsJsonSchema: z.record(z.string(), z.unknown()),
+});
+/** One registered loss. */
+export type LossInfoDto = z.infer<typeof lossInfoSchema>;
+
+/**
+ * `GET /api/vocabulary`: the id lists the UI offers whose registries live outside the contracts
+ * (losses in the engine), with the metric ids, so forms never keep their own copy.
+ */
+export const vocabularyResponseSchema = z.object({
+  /** The engine's losses in registry order. */
+  losses: z.array(lossInfoSchema),
+  /** The metric ids runs can be compared by (the run spec's `metric`). */
+  metrics: z.array(z.enum(METRIC_IDS)),
+});
+/** `GET /api/vocabulary` response. */
+export type VocabularyDto = z.infer<typeof vocabularyResponseSchema>;

@@ -1,5 +1,5 @@
-/** The engine's model registry. */
-import { listModelsResponseSchema } from '../api/models.js';
+/** The engine's registries the experiment wizard offers: models, losses and metrics. */
+import { listModelsResponseSchema, vocabularyResponseSchema } from '../api/models.js';
 import { defineRoute } from './define.js';
 
 /** For the experiment wizard (viewer role). */
@@ -10,5 +10,12 @@ export const MODEL_ROUTES = {
     summary: 'the model registry',
     access: 'viewer',
     response: listModelsResponseSchema,
+  }),
+  getVocabulary: defineRoute({
+    method: 'GET',
+    path: '/vocabulary',
+    summary: 'the loss registry and the metric ids',
+    access: 'viewer',
+    response: vocabularyResponseSchema,
   }),
 } as const;

@@ -4,7 +4,8 @@
  * Keys are NeuralForecast's snake_case names.
  */
 import { z } from 'zod';
-import { BACKEND_IDS } from '../backends.js';
+import { BACKEND_IDS, BACKENDS } from '../backends.js';
+import { METRIC_IDS } from '../metrics.js';
 import { searchSpaceSpecSchema } from './search-space.js';
 
 /**
@@ -123,7 +124,7 @@ export const RUN_FIELDS = {
     "'auto_<id>' runs the Auto model with a hyperparameter search (e.g. 'auto_nhits'); '<id>' trains the plain model once with config (e.g. 'nhits').",
   ),
   backend: z
-    .enum(BACKEND_IDS as ['optuna', 'ray'])
+    .enum(BACKEND_IDS)
     .describe(
       "Search vocabulary: 'optuna' (search_alg + pruner) or 'ray' (search_alg + scheduler); both native to the lab. Default 'optuna'.",
     ),
@@ -152,13 +153,13 @@ export const RUN_FIELDS = {
     .string()
     .min(1)
     .describe(
-      'Optuna sampler (tpe, random, cmaes, qmc, grid, bruteforce) or Ray search algorithm (basic_variant, grid, hyperopt, optuna). Default tpe / basic_variant.',
+      `Optuna sampler (${BACKENDS.optuna.searchAlgs.join(', ')}) or Ray search algorithm (${BACKENDS.ray.searchAlgs.join(', ')}). Default tpe / basic_variant.`,
     ),
   pruner: z.string().min(1).describe('Optuna pruner (backend optuna only). Default none.'),
   scheduler: z
     .string()
     .min(1)
-    .describe('Ray scheduler: fifo, asha, hyperband (backend ray only). Default fifo.'),
+    .describe(`Ray scheduler: ${BACKENDS.ray.schedulers.join(', ')} (backend ray only). Default fifo.`),
   search_alg_options: z.record(z.string(), z.unknown()).describe('Options of the search algorithm.'),
   pruner_options: z.record(z.string(), z.unknown()).describe('Options of the pruner.'),
   scheduler_options: z.record(z.string(), z.unknown()).describe('Options of the scheduler.'),
@@ -174,7 +175,9 @@ export const RUN_FIELDS = {
   time_budget: z.number().positive().describe('Wall-clock limit of the search in seconds. Default: none.'),
   cpus: z.number().int().min(1).describe('CPU workers for trials. Default: all cores.'),
   gpus: z.number().int().min(0).describe('GPUs per trial. Default 0.'),
-  metric: z.string().min(1).describe("Metric runs are compared by. Default 'mae'."),
+  metric: z
+    .enum(METRIC_IDS)
+    .describe(`Metric runs are compared by: ${METRIC_IDS.join(', ')}. Default 'mae'.`),
   test_size: sizeFieldSchema.describe(
     "Rows held out at the end of each series: an integer or a multiple of h such as '1h'. Default 0.",
   ),

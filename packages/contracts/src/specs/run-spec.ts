@@ -5,7 +5,7 @@
  * the same value — the sweep planner's fingerprint relies on that.
  */
 import { z } from 'zod';
-import { BACKEND_DEFAULTS, searchConfigSchema } from '../backends.js';
+import { BACKEND_DEFAULTS, pickSearchConfig, searchConfigSchema } from '../backends.js';
 import { RUN_FIELDS, type TRACKING_SINKS } from './run-fields.js';
 
 const F = RUN_FIELDS;
@@ -93,15 +93,7 @@ export const runSpecSchema = z
   .object(runSpecShape)
   .strict()
   .superRefine((spec, ctx) => {
-    const search = searchConfigSchema.safeParse({
-      backend: spec.backend,
-      search_alg: spec.search_alg,
-      pruner: spec.pruner,
-      scheduler: spec.scheduler,
-      search_alg_options: spec.search_alg_options,
-      pruner_options: spec.pruner_options,
-      scheduler_options: spec.scheduler_options,
-    });
+    const search = searchConfigSchema.safeParse(pickSearchConfig(spec));
     if (!search.success) for (const issue of search.error.issues) ctx.addIssue({ ...issue, code: 'custom' });
     const seen = new Set<string>();
     for (const [i, id] of spec.unique_ids.entries()) {

@@ -10,7 +10,7 @@ import {
   createSearch,
   Study,
   TrialPruned,
-  type CreateSearchOptions,
+  type SearchSettings,
   type FrozenTrial,
   type JsonValue,
   type Params,
@@ -39,15 +39,18 @@ export interface TrialStepEvent {
 }
 
 /** Options of {@link AutoModel}. */
-/** The search keys are tune's own (`searchAlg`, `pruner`, `scheduler` and their options). */
-export interface AutoModelOptions extends AutoSetupInput, Omit<CreateSearchOptions, 'backend' | 'seed'> {
+export interface AutoModelOptions extends AutoSetupInput {
   readonly model: ModelId;
   /** Frequency of the data. @default 1 (integer ds) */
   readonly freq?: Freq;
   /** Per-series scaler of every NeuralForecast fitted. @default null */
   readonly localScalerType?: LocalScalerType | null;
-  /** @default 'ray' (NeuralForecast's default) */
-  readonly backend?: CreateSearchOptions['backend'];
+  /**
+   * The search as a spec writes it, snake_case keys passed to tune's createSearch unchanged:
+   * `backend`, `search_alg`, `pruner` | `scheduler` and their `*_options`.
+   * @default { backend: 'ray' } (NeuralForecast's default backend)
+   */
+  readonly search?: Omit<SearchSettings, 'seed'>;
   /** Trials to run. @default 10 */
   readonly numSamples?: number;
   /** No trial starts after this many seconds (running ones finish). */
@@ -114,16 +117,7 @@ export class AutoModel {
     };
     positive('numSamples', options.numSamples);
     positive('cpus', options.cpus);
-    this.search = createSearch({
-      backend: options.backend ?? 'ray',
-      ...(options.searchAlg !== undefined ? { searchAlg: options.searchAlg } : {}),
-      ...(options.pruner !== undefined ? { pruner: options.pruner } : {}),
-      ...(options.scheduler !== undefined ? { scheduler: options.scheduler } : {}),
-      ...(options.searchAlgOptions ? { searchAlgOptions: options.searchAlgOptions } : {}),
-      ...(options.prunerOptions ? { prunerOptions: options.prunerOptions } : {}),
-      ...(options.schedulerOptions ? { schedulerOptions: options.schedulerOptions } : {}),
-      seed: options.seed ?? 1,
-    });
+    this.search = createSearch({ ...(options.search ?? { backend: 'ray' }), seed: options.seed ?? 1 });
   }
 
   /** The best trial's full config (sampled params plus h, losses, exog lists), after fit. */

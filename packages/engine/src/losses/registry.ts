@@ -112,6 +112,8 @@ export interface LossDescription {
   readonly id: LossId;
   readonly label: string;
   readonly description: string;
+  /** True when a spec must give parameters; false when the id alone is a valid loss. */
+  readonly needsParams: boolean;
   readonly paramsJsonSchema: Record<string, unknown>;
 }
 
@@ -123,6 +125,7 @@ export function describeLosses(): LossDescription[] {
       id,
       label: entry.label,
       description: entry.description,
+      needsParams: !entry.paramsSchema.safeParse({}).success,
       // 'any' for the case-folding preprocess of DistributionLoss, which JSON Schema cannot express.
       paramsJsonSchema: z.toJSONSchema(entry.paramsSchema, { io: 'input', unrepresentable: 'any' }) as Record<
         string,

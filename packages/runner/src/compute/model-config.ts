@@ -4,7 +4,7 @@
  * on the model (h, loss, valid_loss, exogenous lists, max_steps, early_stop_patience_steps,
  * random_seed) are laid over `config` here, so every other module sees one resolved config.
  */
-import { baseModelId, ConfigError, resolveSize, type RunSpec } from '@nflab/contracts';
+import { baseModelId, ConfigError, pickSearchConfig, resolveSize, type RunSpec } from '@nflab/contracts';
 import type { AutoModelOptions, ConfigValue, ModelId } from '@nflab/engine';
 import type { JsonValue } from '@nflab/tune';
 import type { ExogLists } from './run-data.js';
@@ -84,13 +84,8 @@ export const autoModelOptions = (
     ...(exog.futr.length > 0 ? { futrExogList: exog.futr } : {}),
     ...(exog.hist.length > 0 ? { histExogList: exog.hist } : {}),
     ...(exog.stat.length > 0 ? { statExogList: exog.stat } : {}),
-    backend: spec.backend,
-    ...(spec.search_alg !== undefined ? { searchAlg: spec.search_alg } : {}),
-    ...('pruner' in spec && spec.pruner !== undefined ? { pruner: spec.pruner } : {}),
-    ...('scheduler' in spec && spec.scheduler !== undefined ? { scheduler: spec.scheduler } : {}),
-    ...(spec.search_alg_options ? { searchAlgOptions: spec.search_alg_options } : {}),
-    ...(spec.pruner_options ? { prunerOptions: spec.pruner_options } : {}),
-    ...(spec.scheduler_options ? { schedulerOptions: spec.scheduler_options } : {}),
+    // The search keys travel to tune's createSearch as the spec writes them; the seed is random_seed.
+    search: pickSearchConfig(spec),
     numSamples: spec.num_samples,
     ...(spec.time_budget !== undefined ? { timeBudgetSeconds: spec.time_budget } : {}),
     cpus,

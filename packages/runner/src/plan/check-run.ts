@@ -1,11 +1,19 @@
 /**
  * Checks of a parsed run spec against the registries: the model exists, accepts the exogenous kinds
- * the spec selects and its config, the losses exist with valid parameters, and an explicit search space is one
- * @nflab/tune can build. Each problem is a sentence naming the field, the value and what is allowed.
+ * the spec selects and its config, the losses exist with valid parameters, the sampler and
+ * pruner/scheduler options fit their schemas, and an explicit search space is one @nflab/tune can
+ * build. Each problem is a sentence naming the field, the value and what is allowed.
  */
-import { baseModelId, EXOG_KINDS, isLabError, type ExogKind, type RunSpec } from '@nflab/contracts';
+import {
+  baseModelId,
+  EXOG_KINDS,
+  isLabError,
+  pickSearchConfig,
+  type ExogKind,
+  type RunSpec,
+} from '@nflab/contracts';
 import { isModelId, MODEL_IDS, MODELS, parseLossSpec } from '@nflab/engine';
-import { parseSearchSpace } from '@nflab/tune';
+import { parseSearchSpace, searchProblems } from '@nflab/tune';
 import { checkRunConfig } from './check-config.js';
 
 /** Columns a spec gives each exogenous kind explicitly (lists and `map`); `auto` picks are not counted. */
@@ -75,6 +83,8 @@ export const checkRunAgainstRegistries = (spec: RunSpec): string[] => {
     const problem = lossProblem(field, spec[field]);
     if (problem !== undefined) problems.push(problem);
   }
+  // Options fail here, at plan time, rather than inside the worker (e.g. search_alg_options.n_startup_trials).
+  problems.push(...searchProblems(pickSearchConfig(spec)));
   if (spec.search_space !== undefined) {
     try {
       parseSearchSpace(spec.search_space);

@@ -1,8 +1,14 @@
 /** The closed vocabularies the schema's CHECK constraints allow, for code that writes those columns. */
-import { AUDIT_OUTCOMES, RUN_OPERATION_KINDS } from '@nflab/contracts';
+import {
+  AUDIT_OUTCOMES,
+  BACKEND_IDS,
+  REGISTRY_STAGE_IDS,
+  RUN_OPERATION_KINDS,
+  RUN_STATUS_IDS,
+} from '@nflab/contracts';
 
-/** `nf_model_runs.status` and `nf_sweeps.status`: queued → running → finished | failed | cancelled. */
-export const RUN_STATUSES = ['queued', 'running', 'finished', 'failed', 'cancelled'] as const;
+/** `nf_model_runs.status` and `nf_sweeps.status` (the contracts' run statuses): queued → running → finished | failed | cancelled. */
+export const RUN_STATUSES = RUN_STATUS_IDS;
 /** One of {@link RUN_STATUSES}. */
 export type RunStatus = (typeof RUN_STATUSES)[number];
 
@@ -11,8 +17,8 @@ export const TRIAL_STATES = ['RUNNING', 'COMPLETE', 'PRUNED', 'FAIL', 'WAITING']
 /** One of {@link TRIAL_STATES}. */
 export type TrialStateValue = (typeof TRIAL_STATES)[number];
 
-/** `nf_model_registry.stage`. */
-export const REGISTRY_STAGES = ['dev', 'staging', 'prod', 'archived'] as const;
+/** `nf_model_registry.stage`: the contracts' registry stages. */
+export const REGISTRY_STAGES = REGISTRY_STAGE_IDS;
 /** One of {@link REGISTRY_STAGES}. */
 export type RegistryStage = (typeof REGISTRY_STAGES)[number];
 
@@ -26,8 +32,8 @@ export const STUDY_DIRECTIONS = ['minimize', 'maximize'] as const;
 /** One of {@link STUDY_DIRECTIONS}. */
 export type StudyDirection = (typeof STUDY_DIRECTIONS)[number];
 
-/** `nf_model_runs.backend` (the same ids as the contracts' BACKENDS). */
-export const RUN_BACKENDS = ['optuna', 'ray'] as const;
+/** `nf_model_runs.backend`: the contracts' backend ids. */
+export const RUN_BACKENDS = BACKEND_IDS;
 /** One of {@link RUN_BACKENDS}. */
 export type RunBackend = (typeof RUN_BACKENDS)[number];
 

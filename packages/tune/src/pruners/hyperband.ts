@@ -7,6 +7,8 @@ import { ConfigError } from '@nflab/contracts';
 import { lastStep } from '../trial.js';
 import { createSuccessiveHalvingPruner } from './successive-halving.js';
 import type { Pruner } from './types.js';
+import { z } from 'zod';
+import { defined, definePruner, int0, int1 } from './define-pruner.js';
 
 /** Options of the hyperband pruner. */
 export interface HyperbandOptions {
@@ -98,3 +100,27 @@ export const createHyperbandPruner = (options: HyperbandOptions = {}): Pruner =>
     },
   };
 };
+
+/** `pruner_options` of hyperband, Optuna's HyperbandPruner names. */
+export const hyperbandOptionsShape = {
+  min_resource: int1,
+  max_resource: z.union([z.literal('auto'), z.number().int().min(1)]).optional(),
+  reduction_factor: z.number().int().min(2).optional(),
+  bootstrap_count: int0,
+};
+
+/** The `hyperband` pruner. */
+export const hyperband = definePruner({
+  id: 'hyperband',
+  description: 'Hyperband: successive-halving brackets with different early-stopping rates.',
+  options: z.object(hyperbandOptionsShape).strict(),
+  create: (o) =>
+    createHyperbandPruner(
+      defined({
+        minResource: o.min_resource,
+        maxResource: o.max_resource,
+        reductionFactor: o.reduction_factor,
+        bootstrapCount: o.bootstrap_count,
+      }),
+    ),
+});

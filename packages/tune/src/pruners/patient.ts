@@ -1,6 +1,8 @@
 /** Waits `patience` steps without improvement before deferring to a wrapped pruner (Optuna's PatientPruner). */
 import { ConfigError } from '@nflab/contracts';
 import type { Pruner } from './types.js';
+import { z } from 'zod';
+import { defined, definePruner } from './define-pruner.js';
 
 /** Options of the patient pruner. */
 export interface PatientOptions {
@@ -40,3 +42,25 @@ export const createPatientPruner = (options: PatientOptions): Pruner => {
     },
   };
 };
+
+/** The `patient` pruner; `wrapped` names another pruner as `{ id, options }`. @default patience 3 */
+export const patient = definePruner({
+  id: 'patient',
+  description:
+    'Prunes after `patience` steps without improvement (optionally deferring to a wrapped pruner).',
+  options: z
+    .object({
+      patience: z.number().int().min(0).default(3),
+      min_delta: z.number().min(0).optional(),
+      wrapped: z.object({ id: z.string(), options: z.unknown().optional() }).optional(),
+    })
+    .strict(),
+  create: (o, createPruner) =>
+    createPatientPruner({
+      patience: o.patience,
+      ...defined({
+        minDelta: o.min_delta,
+        wrapped: o.wrapped ? createPruner(o.wrapped.id, o.wrapped.options) : undefined,
+      }),
+    }),
+});

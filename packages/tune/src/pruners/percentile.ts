@@ -3,6 +3,8 @@ import { ConfigError } from '@nflab/contracts';
 import type { Direction, FrozenTrial } from '../trial.js';
 import { lastStep } from '../trial.js';
 import type { Pruner } from './types.js';
+import { z } from 'zod';
+import { defined, definePruner, int0, int1, stepOptionsShape } from './define-pruner.js';
 
 /** Options shared by the percentile, median and threshold pruners. */
 export interface StepOptions {
@@ -100,3 +102,34 @@ export type MedianOptions = Omit<PercentileOptions, 'percentile'>;
 /** Creates a median pruner (Optuna's default pruner). */
 export const createMedianPruner = (options: MedianOptions = {}): Pruner =>
   createPercentilePruner({ ...options, percentile: 50 }, 'median');
+
+const percentileShape = { n_startup_trials: int0, ...stepOptionsShape, n_min_trials: int1 };
+const camelPercentile = (o: {
+  n_startup_trials?: number;
+  n_warmup_steps?: number;
+  interval_steps?: number;
+  n_min_trials?: number;
+}) =>
+  defined({
+    nStartupTrials: o.n_startup_trials,
+    nWarmupSteps: o.n_warmup_steps,
+    intervalSteps: o.interval_steps,
+    nMinTrials: o.n_min_trials,
+  });
+
+/** The `median` pruner; options with Optuna's MedianPruner names. */
+export const median = definePruner({
+  id: 'median',
+  description:
+    "Prunes a trial whose best value is worse than the median of completed trials at the same step (Optuna's default).",
+  options: z.object(percentileShape).strict(),
+  create: (o) => createMedianPruner(camelPercentile(o)),
+});
+
+/** The `percentile` pruner; options with Optuna's PercentilePruner names. @default percentile 25 */
+export const percentile = definePruner({
+  id: 'percentile',
+  description: 'Prunes a trial outside the given top percentile of completed trials at the same step.',
+  options: z.object({ percentile: z.number().min(0).max(100).default(25), ...percentileShape }).strict(),
+  create: (o) => createPercentilePruner({ percentile: o.percentile, ...camelPercentile(o) }),
+});

@@ -7,6 +7,8 @@ import { ConfigError } from '@nflab/contracts';
 import type { FrozenTrial } from '../trial.js';
 import { lastStep } from '../trial.js';
 import type { Pruner } from './types.js';
+import { z } from 'zod';
+import { defined, definePruner, int0 } from './define-pruner.js';
 
 /** Options of the successive-halving pruner. */
 export interface SuccessiveHalvingOptions {
@@ -89,3 +91,27 @@ export const createSuccessiveHalvingPruner = (
     },
   };
 };
+
+/** `pruner_options` of successive halving, Optuna's SuccessiveHalvingPruner names. */
+export const successiveHalvingOptionsShape = {
+  min_resource: z.union([z.literal('auto'), z.number().int().min(1)]).optional(),
+  reduction_factor: z.number().int().min(2).optional(),
+  min_early_stopping_rate: int0,
+  bootstrap_count: int0,
+};
+
+/** The `successive_halving` pruner (ASHA). */
+export const successive_halving = definePruner({
+  id: 'successive_halving',
+  description: 'Asynchronous successive halving (ASHA): keeps the top 1/reduction_factor at each rung.',
+  options: z.object(successiveHalvingOptionsShape).strict(),
+  create: (o) =>
+    createSuccessiveHalvingPruner(
+      defined({
+        minResource: o.min_resource,
+        reductionFactor: o.reduction_factor,
+        minEarlyStoppingRate: o.min_early_stopping_rate,
+        bootstrapCount: o.bootstrap_count,
+      }),
+    ),
+});

@@ -4,6 +4,8 @@ import { lastStep } from '../trial.js';
 import type { StepOptions } from './percentile.js';
 import { checkStepOptions, isFirstInInterval } from './percentile.js';
 import type { Pruner } from './types.js';
+import { z } from 'zod';
+import { defined, definePruner, stepOptionsShape } from './define-pruner.js';
 
 /** Options of the threshold pruner; at least one bound. */
 export interface ThresholdOptions extends StepOptions {
@@ -33,3 +35,24 @@ export const createThresholdPruner = (options: ThresholdOptions): Pruner => {
     },
   };
 };
+
+/** The `threshold` pruner; options with Optuna's ThresholdPruner names. */
+export const threshold = definePruner({
+  id: 'threshold',
+  description: 'Prunes when an intermediate value leaves [lower, upper] or is NaN.',
+  options: z
+    .object({ lower: z.number().optional(), upper: z.number().optional(), ...stepOptionsShape })
+    .strict()
+    .refine((o) => o.lower !== undefined || o.upper !== undefined, {
+      message: 'give lower, upper or both',
+    }),
+  create: (o) =>
+    createThresholdPruner(
+      defined({
+        lower: o.lower,
+        upper: o.upper,
+        nWarmupSteps: o.n_warmup_steps,
+        intervalSteps: o.interval_steps,
+      }),
+    ),
+});

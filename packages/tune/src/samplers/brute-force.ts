@@ -10,6 +10,8 @@ import { allTaken, claimPoint } from './grid.js';
 import { spaceKey } from './types.js';
 import type { Sampler } from './types.js';
 import { randomSeed } from './types.js';
+import { z } from 'zod';
+import { defineSampler, seedOption } from './define-sampler.js';
 
 /** Options of the brute-force sampler. */
 export interface BruteForceOptions {
@@ -44,3 +46,12 @@ export const createBruteForceSampler = (options: BruteForceOptions = {}): Sample
     },
   };
 };
+
+/** The `bruteforce` sampler: no options. */
+export const bruteforce = defineSampler({
+  id: 'bruteforce',
+  exhaustive: true,
+  description: 'Every combination of a finite space, in random order.',
+  options: z.object({}).strict(),
+  create: (_o, seed) => createBruteForceSampler(seedOption(seed)),
+});

@@ -15,6 +15,8 @@ import { cmaPoint, defaultPopsize, initCma, tellCma } from './cma-core.js';
 import { sampleUniform } from './random.js';
 import type { Sampler } from './types.js';
 import { randomSeed } from './types.js';
+import { z } from 'zod';
+import { defineSampler, seedOption } from './define-sampler.js';
 
 /** Options of the CMA-ES sampler. */
 export interface CmaEsOptions {
@@ -107,3 +109,24 @@ const drawInside = (state: CmaState, rng: Rng): number[] => {
   }
   return x.map((v) => Math.min(1, Math.max(0, v)));
 };
+
+/** The `cmaes` sampler; options `sigma0`, `popsize`, `n_startup_trials` (Optuna's names). */
+export const cmaes = defineSampler({
+  id: 'cmaes',
+  exhaustive: false,
+  description: 'CMA-ES over numeric parameters (categoricals sampled at random).',
+  options: z
+    .object({
+      sigma0: z.number().positive().optional(),
+      popsize: z.number().int().min(2).optional(),
+      n_startup_trials: z.number().int().min(0).optional(),
+    })
+    .strict(),
+  create: (o, seed) =>
+    createCmaEsSampler({
+      ...seedOption(seed),
+      ...(o.sigma0 === undefined ? {} : { sigma0: o.sigma0 }),
+      ...(o.popsize === undefined ? {} : { popsize: o.popsize }),
+      ...(o.n_startup_trials === undefined ? {} : { nStartupTrials: o.n_startup_trials }),
+    }),
+});

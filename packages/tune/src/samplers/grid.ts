@@ -12,6 +12,8 @@ import { jsonKey } from '../space.js';
 import { spaceKey } from './types.js';
 import type { Sampler, SampleContext } from './types.js';
 import { SearchExhausted } from './types.js';
+import { z } from 'zod';
+import { defineSampler, seedOption } from './define-sampler.js';
 
 /** Options of the grid sampler. */
 export interface GridSamplerOptions {
@@ -82,3 +84,13 @@ export const createGridSampler = (options: GridSamplerOptions = {}): Sampler => 
     isExhausted: (space, trials) => allTaken('grid', planFor(space).points.length, trials),
   };
 };
+
+/** The `grid` sampler; option `ordered` as GridSamplerOptions.ordered. */
+export const grid = defineSampler({
+  id: 'grid',
+  exhaustive: true,
+  description: 'Every point of a finite space exactly once, shared safely between workers.',
+  options: z.object({ ordered: z.boolean().optional() }).strict(),
+  create: (o, seed) =>
+    createGridSampler({ ...seedOption(seed), ...(o.ordered === undefined ? {} : { ordered: o.ordered }) }),
+});

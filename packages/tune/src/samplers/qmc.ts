@@ -11,6 +11,8 @@ import { halton, sobol } from './qmc-sequences.js';
 import { spaceKey } from './types.js';
 import type { Sampler } from './types.js';
 import { randomSeed } from './types.js';
+import { z } from 'zod';
+import { defineSampler, seedOption } from './define-sampler.js';
 
 /** Options of the QMC sampler. */
 export interface QmcOptions {
@@ -48,3 +50,19 @@ export const createQmcSampler = (options: QmcOptions = {}): Sampler => {
     },
   };
 };
+
+/** The `qmc` sampler; options `qmc_type` and `scramble` (Optuna's names). */
+export const qmc = defineSampler({
+  id: 'qmc',
+  exhaustive: false,
+  description: 'Quasi-Monte Carlo: scrambled Sobol or Halton points.',
+  options: z
+    .object({ qmc_type: z.enum(['sobol', 'halton']).optional(), scramble: z.boolean().optional() })
+    .strict(),
+  create: (o, seed) =>
+    createQmcSampler({
+      ...seedOption(seed),
+      ...(o.qmc_type === undefined ? {} : { qmcType: o.qmc_type }),
+      ...(o.scramble === undefined ? {} : { scramble: o.scramble }),
+    }),
+});

@@ -4,6 +4,8 @@ import { Rng } from '../rng.js';
 import type { Params, SearchSpace } from '../space.js';
 import type { Sampler, SampleContext } from './types.js';
 import { randomSeed } from './types.js';
+import { z } from 'zod';
+import { defineSampler, seedOption } from './define-sampler.js';
 
 /** Options of the random sampler. */
 export interface RandomSamplerOptions {
@@ -24,3 +26,12 @@ export const createRandomSampler = (options: RandomSamplerOptions = {}): Sampler
       sampleUniform(ctx.space, ctx.fixed, new Rng(seed, 'random', ctx.trial.number)),
   };
 };
+
+/** The `random` sampler: no options. */
+export const random = defineSampler({
+  id: 'random',
+  exhaustive: false,
+  description: 'Independent uniform sampling.',
+  options: z.object({}).strict(),
+  create: (_o, seed) => createRandomSampler(seedOption(seed)),
+});

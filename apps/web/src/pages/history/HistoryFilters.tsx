@@ -1,8 +1,7 @@
 /** The filter bar of the history page; changes apply when the user presses Apply or Enter. */
 import { useState, type FormEvent } from 'react';
 import { Grid, MultiSelect, Select, TextInput } from '@mantine/core';
-import { BACKEND_IDS } from '@nflab/contracts';
-import { RUN_STATUSES } from '../../api/types.js';
+import { BACKEND_IDS, RUN_STATUS_IDS } from '@nflab/contracts';
 import { FilterButtons } from '../../components/FilterButtons.js';
 import { useI18n } from '../../i18n/i18n.js';
 import type { FilterKey, HistoryQuery } from './history-query.js';
@@ -42,7 +41,7 @@ export const HistoryFilters = ({
           <MultiSelect
             label={t('runs.status')}
             size="xs"
-            data={RUN_STATUSES.map((status) => ({ value: status, label: t(`status.${status}`) }))}
+            data={RUN_STATUS_IDS.map((status) => ({ value: status, label: t(`status.${status}`) }))}
             value={(draft.status ?? '').split(',').filter((s) => s !== '')}
             onChange={(values) => set('status', values.join(','))}
             data-testid="filter-status"

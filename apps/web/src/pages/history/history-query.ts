@@ -1,4 +1,5 @@
 /** The history page's filters, sort and page, kept in the URL so a filtered view can be shared. */
+import { RUN_SORT_KEYS, type RunSortKey } from '@nflab/contracts';
 import type { ApiQuery } from '../../api/types.js';
 
 /** Filter fields, as `GET /api/runs` names them. */
@@ -19,17 +20,10 @@ export const FILTER_KEYS = [
 /** A filter field. */
 export type FilterKey = (typeof FILTER_KEYS)[number];
 
-/** Columns the table can sort by (the server's sort keys). */
-export const SORT_KEYS = [
-  'created_at',
-  'start_time',
-  'duration_seconds',
-  'model_name',
-  'status',
-  'metric',
-] as const;
+/** Columns the table can sort by: the server's sort keys. */
+export const SORT_KEYS = RUN_SORT_KEYS;
 /** A sort key. */
-export type SortKey = (typeof SORT_KEYS)[number];
+export type SortKey = RunSortKey;
 
 /** Rows per page. */
 export const PAGE_SIZE = 25;

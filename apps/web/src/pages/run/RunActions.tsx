@@ -2,8 +2,9 @@
 import { useState } from 'react';
 import { Button, Group, Menu, NumberInput, Popover, Stack, Switch } from '@mantine/core';
 import { useNavigate } from 'react-router-dom';
+import { REGISTRY_STAGE_IDS } from '@nflab/contracts';
 import { api } from '../../api/endpoints.js';
-import { REGISTRY_STAGES, type RegistryStage, type RunDetail } from '../../api/types.js';
+import type { RegistryStage, RunDetail } from '../../api/types.js';
 import { hasRole, useUser } from '../../auth/auth.js';
 import { ErrorState } from '../../components/AsyncView.js';
 import { useI18n } from '../../i18n/i18n.js';
@@ -123,7 +124,7 @@ export const RunActions = ({
             </Button>
           </Menu.Target>
           <Menu.Dropdown>
-            {REGISTRY_STAGES.map((stage: RegistryStage) => (
+            {REGISTRY_STAGE_IDS.map((stage: RegistryStage) => (
               <Menu.Item
                 key={stage}
                 disabled={stage === 'prod' && !hasRole(user, 'admin')}

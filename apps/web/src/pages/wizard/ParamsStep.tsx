@@ -11,16 +11,26 @@ import {
   Text,
   TextInput,
 } from '@mantine/core';
-import { BACKENDS, LOCAL_SCALER_IDS } from '@nflab/contracts';
+import { BACKENDS, LOCAL_SCALER_IDS, METRIC_IDS, type MetricId } from '@nflab/contracts';
+import { api } from '../../api/endpoints.js';
+import type { Vocabulary } from '../../api/types.js';
+import { useApi } from '../../api/use-api.js';
 import { useI18n } from '../../i18n/i18n.js';
 import { SpecEditor } from './SpecEditor.js';
 import { buildSweepSpec, parseIntList, PRESETS, type PresetId } from './wizard-state.js';
 import type { StepProps } from './WizardPage.js';
 
-/** Losses offered as alternatives (the engine registry's point and quantile losses). */
-const LOSS_IDS = ['mae', 'mse', 'rmse', 'mape', 'smape', 'mase', 'huberloss', 'tukeyloss', 'mqloss'] as const;
-/** Metrics runs are compared by. */
-const METRIC_IDS = ['mae', 'mse', 'rmse', 'mape', 'smape'] as const;
+/**
+ * Losses offered as alternatives: the engine registry's losses a spec can name by id alone (those
+ * needing parameters go through the advanced spec editor), from the API; the chosen ones stay
+ * listed while it loads.
+ */
+const lossChoices = (vocabulary: Vocabulary | undefined, chosen: readonly string[]): string[] => [
+  ...new Set([
+    ...(vocabulary?.losses ?? []).filter((loss) => !loss.needsParams).map((loss) => loss.id),
+    ...chosen,
+  ]),
+];
 const NO_SCALER = 'none';
 
 const HorizonInput = ({ state, update }: StepProps) => {
@@ -72,6 +82,7 @@ const QuickParams = (props: StepProps) => {
 const StandardParams = (props: StepProps) => {
   const { t } = useI18n();
   const { state, update } = props;
+  const vocabulary = useApi('vocabulary', () => api.vocabulary());
   const optuna = state.backends.includes('optuna');
   const ray = state.backends.includes('ray');
   const searchAlgs = [
@@ -99,7 +110,7 @@ const StandardParams = (props: StepProps) => {
       <Grid.Col span={{ base: 12, md: 4 }}>
         <MultiSelect
           label={t('wizard.field.loss')}
-          data={[...LOSS_IDS]}
+          data={lossChoices('data' in vocabulary ? vocabulary.data : undefined, state.losses)}
           value={[...state.losses]}
           onChange={(losses) => losses.length > 0 && update({ losses })}
           data-testid="wizard-loss"
@@ -110,7 +121,7 @@ const StandardParams = (props: StepProps) => {
           label={t('wizard.field.metric')}
           data={[...METRIC_IDS]}
           value={state.metric}
-          onChange={(metric) => metric !== null && update({ metric })}
+          onChange={(metric) => metric !== null && update({ metric: metric as MetricId })}
         />
       </Grid.Col>
       <Grid.Col span={{ base: 6, md: 3 }}>{numberField('numSamples', 1)}</Grid.Col>

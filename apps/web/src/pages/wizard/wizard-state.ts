@@ -2,7 +2,7 @@
  * The experiment wizard's state and how it becomes a sweep spec. The state is plain JSON so it
  * persists in localStorage (a reload or a visit to the data page loses nothing).
  */
-import type { Backend, SweepSpecInput } from '@nflab/contracts';
+import type { Backend, MetricId, SweepSpecInput } from '@nflab/contracts';
 
 /** Form depth: presets only, every common field, or the raw spec. */
 export const WIZARD_MODES = ['quick', 'standard', 'advanced'] as const;
@@ -56,7 +56,7 @@ export interface WizardState {
   readonly randomSeed: number;
   readonly timeBudget: number | null;
   readonly cvWindows: number;
-  readonly metric: string;
+  readonly metric: MetricId;
   /** The advanced editor's text; null until the user switches to advanced mode. */
   readonly specText: string | null;
 }

@@ -18,6 +18,8 @@ import type { Sampler, SampleContext } from '../types.js';
 import { randomSeed } from '../types.js';
 import type { ParzenParameters, ParzenSpec } from './parzen.js';
 import { ParzenEstimator } from './parzen.js';
+import { z } from 'zod';
+import { defineSampler, seedOption } from '../define-sampler.js';
 
 /** Options of the TPE sampler (Optuna's names in camelCase, Optuna's defaults). */
 export interface TpeOptions {
@@ -239,3 +241,35 @@ const jointSample = (
   );
   return Object.fromEntries(names.map((n, i) => [n, values[i] as JsonValue]));
 };
+
+/** The `tpe` sampler; options with Optuna's TPESampler names, `gamma: 'hyperopt'` for hyperopt's γ. */
+export const tpe = defineSampler({
+  id: 'tpe',
+  exhaustive: false,
+  description:
+    'Tree-structured Parzen Estimator (Optuna semantics), univariate or multivariate, constant liar.',
+  options: z
+    .object({
+      n_startup_trials: z.number().int().min(0).optional(),
+      n_ei_candidates: z.number().int().min(1).optional(),
+      multivariate: z.boolean().optional(),
+      constant_liar: z.boolean().optional(),
+      prior_weight: z.number().positive().optional(),
+      consider_magic_clip: z.boolean().optional(),
+      consider_endpoints: z.boolean().optional(),
+      gamma: z.enum(['default', 'hyperopt']).optional(),
+    })
+    .strict(),
+  create: (o, seed) =>
+    createTpeSampler({
+      ...seedOption(seed),
+      ...(o.n_startup_trials === undefined ? {} : { nStartupTrials: o.n_startup_trials }),
+      ...(o.n_ei_candidates === undefined ? {} : { nEiCandidates: o.n_ei_candidates }),
+      ...(o.multivariate === undefined ? {} : { multivariate: o.multivariate }),
+      ...(o.constant_liar === undefined ? {} : { constantLiar: o.constant_liar }),
+      ...(o.prior_weight === undefined ? {} : { priorWeight: o.prior_weight }),
+      ...(o.consider_magic_clip === undefined ? {} : { considerMagicClip: o.consider_magic_clip }),
+      ...(o.consider_endpoints === undefined ? {} : { considerEndpoints: o.consider_endpoints }),
+      gamma: o.gamma === 'hyperopt' ? hyperoptGamma : defaultGamma,
+    }),
+});
