@@ -15,7 +15,7 @@ import { BACKENDS, LOCAL_SCALER_IDS } from '@nflab/contracts';
 import { useI18n } from '../../i18n/i18n.js';
 import { SpecEditor } from './SpecEditor.js';
 import { buildSweepSpec, parseIntList, PRESETS, type PresetId } from './wizard-state.js';
-import type { StepProps } from './WizardPage.js';
+import type { StepProps } from './step-props.js';
 
 /** Losses offered as alternatives (the engine registry's point and quantile losses). */
 const LOSS_IDS = ['mae', 'mse', 'rmse', 'mape', 'smape', 'mase', 'huberloss', 'tukeyloss', 'mqloss'] as const;
