@@ -12,3 +12,4 @@ export * from './api/models.js';
 export * from './api/events.js';
 export * from './api/audit.js';
 export * from './json-depth.js';
+export * from './random.js';
