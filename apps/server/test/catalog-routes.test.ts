@@ -124,6 +124,11 @@ describe.each(await testDbKinds())('data panel/profile, models, specs, plan and 
       valid: true,
       spec: { table_name: 'nf_loto_final', h: 1, backend: 'optuna' },
     });
+    const aliased = await post('/api/specs/validate', {
+      kind: 'sweep',
+      spec: { loto: 'loto6', unique_ids: ['N1'], model: ['AutoNHITS', 'NHITS'] },
+    });
+    expect(aliased.json()).toMatchObject({ valid: true, spec: { model: ['auto_nhits', 'nhits'] } });
     const invalid = await post('/api/specs/validate', {
       kind: 'run',
       spec: { loto: 'loto6', unique_ids: ['N1'], model: 'auto_nhits', h: 0 },

@@ -14,3 +14,4 @@ export * from './api/events.js';
 export * from './api/audit.js';
 export * from './json-depth.js';
 export * from './routes/index.js';
+export * from './random.js';

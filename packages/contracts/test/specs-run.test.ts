@@ -5,6 +5,7 @@ import {
   resolveSize,
   baseModelId,
   isAutoModel,
+  modelIdOf,
   RUN_FIELD_NAMES,
   type InputIssue,
 } from '@nflab/contracts';
@@ -103,6 +104,28 @@ describe('run spec', () => {
     expect(baseModelId('dlinear')).toBe('dlinear');
   });
 
+  it("reads NeuralForecast's class names as model ids", () => {
+    for (const [name, id] of [
+      ['AutoNHITS', 'auto_nhits'],
+      ['NHITS', 'nhits'],
+      ['AutoNBEATSx', 'auto_nbeatsx'],
+      ['DLinear', 'dlinear'],
+      ['TiDE', 'tide'],
+      ['AutoMLP', 'auto_mlp'],
+      ['Autoformer', 'autoformer'],
+      ['AutoAutoformer', 'auto_autoformer'],
+      ['auto_nhits', 'auto_nhits'],
+      ['nhits', 'nhits'],
+    ] as const) {
+      expect(modelIdOf(name)).toBe(id);
+      expect(parseRunSpec({ ...base, model: name }).model).toBe(id);
+    }
+    // The id decides Auto-only checks, whatever name the spec used.
+    expect(
+      issuesOf({ ...base, model: 'NHITS', search_space: { x: { kind: 'fixed', value: 1 } } }),
+    ).toHaveLength(1);
+  });
+
   it('accepts every exogenous selection form', () => {
     for (const exogenous of [
       { mode: 'none' },
@@ -125,7 +148,7 @@ describe('run spec', () => {
     ['search_alg', 'hyperopt', 'run.search_alg', /not available with backend "optuna"; allowed: tpe, random/],
     ['scheduler', 'asha', 'run.scheduler', /takes a pruner, not a scheduler; allowed pruners: none/],
     ['pruner', 'magic', 'run.pruner', /allowed: none, median/],
-    ['model', 'AutoNHITS', 'run.model', /lowercase model id.*got "AutoNHITS"/],
+    ['model', 'Auto-NHITS', 'run.model', /lowercase model id.*NeuralForecast class name.*got "Auto-NHITS"/],
     ['h', 0, 'run.h', />=1.*got 0/],
     ['unique_ids', [], 'run.unique_ids', />=1 items.*got \[\]/],
     ['unique_ids', ['N1', 'N1'], 'run.unique_ids[1]', /"N1" is listed twice/],

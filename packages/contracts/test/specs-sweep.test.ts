@@ -36,6 +36,22 @@ describe('sweep spec', () => {
     expect(listedFields(sweep)).toEqual(['unique_ids', 'model', 'loss', 'h', 'val_size']);
   });
 
+  it("reads NeuralForecast's class names in a model list as ids", () => {
+    expect(
+      parseSweepSpec({ loto: 'loto6', unique_ids: ['N1'], model: ['AutoNHITS', 'NHITS', 'auto_mlp'] }).model,
+    ).toEqual(['auto_nhits', 'nhits', 'auto_mlp']);
+    expect(parseSweepSpec({ loto: 'loto6', unique_ids: ['N1'], model: 'AutoDLinear' }).model).toBe(
+      'auto_dlinear',
+    );
+    const listed = parseSweepSpec({
+      mode: 'list',
+      loto: 'loto6',
+      unique_ids: ['N1'],
+      runs: [{ model: 'AutoTiDE' }, { model: 'NBEATSx' }],
+    });
+    expect(listed.runs?.map((run) => run.model)).toEqual(['auto_tide', 'nbeatsx']);
+  });
+
   it('reads a flat unique_ids list as one panel, not alternatives', () => {
     const sweep = parseSweepSpec({ loto: 'loto6', unique_ids: ['N1', 'N2'], model: 'auto_nhits' });
     expect(listedFields(sweep)).toEqual([]);
@@ -69,7 +85,7 @@ describe('sweep spec', () => {
   });
 
   it('grid mode names missing required fields, bad list members and stray runs', () => {
-    const paths = issuesOf({ loto: 'loto6', model: ['auto_nhits', 'NHITS'], runs: [{}] }).map((i) => i.path);
+    const paths = issuesOf({ loto: 'loto6', model: ['auto_nhits', 'N-HITS'], runs: [{}] }).map((i) => i.path);
     expect(paths).toEqual(expect.arrayContaining(['sweep.model[1]', 'sweep.runs', 'sweep.unique_ids']));
   });
 });

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { ConfigError } from '@nflab/contracts';
+import { ConfigError, modelIdOf } from '@nflab/contracts';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { ModelDims } from '../src/model/types.js';
 import { MODELS, MODEL_IDS, getModelSpec, isModelId } from '../src/models/registry.js';
@@ -14,6 +14,13 @@ describe('model registry', () => {
     for (const [key, spec] of Object.entries(MODELS)) {
       expect(spec.id).toBe(key);
       expect(key).toBe(key.toLowerCase());
+    }
+  });
+
+  it("reads every model's NeuralForecast class name in a spec as its id", () => {
+    for (const [id, spec] of Object.entries(MODELS)) {
+      expect(modelIdOf(spec.label)).toBe(id);
+      expect(modelIdOf(`Auto${spec.label}`)).toBe(`auto_${id}`);
     }
   });
 

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { Rng } from '@nflab/contracts';
 import {
   ACTIVATIONS,
   countParameters,
@@ -9,49 +10,12 @@ import {
   createLinear,
   createMlp,
   createParamStore,
-  createRng,
   dropout,
   logicalName,
-  mixSeed,
 } from '../src/nn/index.js';
 import { useCpu } from './models-fixtures.js';
 
 beforeAll(useCpu);
-
-describe('createRng', () => {
-  it('repeats the same sequence for the same seed and differs across seeds', () => {
-    const a = createRng(42);
-    const b = createRng(42);
-    const c = createRng(43);
-    const seqA = Array.from({ length: 50 }, () => a.next());
-    const seqB = Array.from({ length: 50 }, () => b.next());
-    const seqC = Array.from({ length: 50 }, () => c.next());
-    expect(seqA).toEqual(seqB);
-    expect(seqA).not.toEqual(seqC);
-  });
-
-  it('draws uniformly in [0, 1)', () => {
-    const rng = createRng(1);
-    const n = 20000;
-    let sum = 0;
-    let min = 1;
-    let max = 0;
-    for (let i = 0; i < n; i += 1) {
-      const u = rng.next();
-      sum += u;
-      min = Math.min(min, u);
-      max = Math.max(max, u);
-    }
-    expect(min).toBeGreaterThanOrEqual(0);
-    expect(max).toBeLessThan(1);
-    expect(sum / n).toBeCloseTo(0.5, 1);
-  });
-
-  it('mixSeed separates salts', () => {
-    expect(mixSeed(1, 1)).not.toBe(mixSeed(1, 2));
-    expect(mixSeed(1, 1)).toBe(mixSeed(1, 1));
-  });
-});
 
 describe('createLinear', () => {
   it('initialises weight and bias within ±1/sqrt(fan_in) and computes x W + b', () => {
@@ -129,7 +93,7 @@ describe('activations', () => {
 describe('dropout', () => {
   it('is the identity outside training and a seeded inverted mask in training', () => {
     const x = tf.ones([64, 32]);
-    const rng = createRng(1);
+    const rng = new Rng(1);
     const evalOut = dropout(x, 0.5, createForwardContext({ training: false }, rng));
     expect(evalOut).toBe(x);
     const a = dropout(x, 0.5, createForwardContext({ training: true, seed: 9 }, rng));

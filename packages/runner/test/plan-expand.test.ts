@@ -29,6 +29,11 @@ describe('expandSweep', () => {
     expect(runs.every((r) => r.valid_loss === r.loss)).toBe(true);
   });
 
+  it('grid: NeuralForecast class names become ids, and one name and its id are the same run', () => {
+    const runs = expandSweep({ ...base, model: ['AutoNHITS', 'NHITS', 'auto_nhits', 'AutoDLinear'] });
+    expect(runs.map((r) => r.model)).toEqual(['auto_nhits', 'nhits', 'auto_dlinear']);
+  });
+
   it('defaults: only loto × unique_ids × model × backend vary, the rest is default', () => {
     const runs = expandSweep({
       mode: 'defaults',

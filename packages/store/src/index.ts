@@ -25,7 +25,7 @@ export {
   type OpenedDb,
   type DbTarget,
 } from './open.js';
-export { createRng, type Rng } from './loto/rng.js';
+export { poisson } from './loto/poisson.js';
 export { choose, distinctPermutations, tierProbabilities } from './loto/odds.js';
 export { SALES_MODELS, type SalesModel } from './loto/sales.js';
 export { drawPrizes, type DrawPrizes, type DrawPrizesOptions } from './loto/prizes.js';
@@ -44,9 +44,19 @@ export { checkDrawOrder, type DrawOrderResult, type StoredDates } from './loto/d
 export * from './loto/long-format.js';
 export * from './loto/writer.js';
 export * from './features/build-features.js';
-export { featureColumns, featureDescriptions, DEFAULT_ROLLING_WINDOWS, type FeatureColumns } from './features/feature-sql.js';
+export {
+  featureColumns,
+  featureDescriptions,
+  DEFAULT_ROLLING_WINDOWS,
+  type FeatureColumns,
+} from './features/feature-sql.js';
 export * from './features/future-calendar.js';
-export { JP_HOLIDAYS_TABLE, refreshHolidayTable, holidayYears, type HolidayRange } from './features/holiday-table.js';
+export {
+  JP_HOLIDAYS_TABLE,
+  refreshHolidayTable,
+  holidayYears,
+  type HolidayRange,
+} from './features/holiday-table.js';
 export * from './catalog.js';
 export * from './panel/roles.js';
 export * from './panel/load-panel.js';

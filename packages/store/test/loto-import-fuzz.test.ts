@@ -9,8 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { isLabError, type GameId } from '@nflab/contracts';
-import { createRng, importFile, PRIZE_COLUMNS, RejectedRowsError, type Rng } from '@nflab/store';
+import { isLabError, Rng, type GameId } from '@nflab/contracts';
+import { importFile, PRIZE_COLUMNS, RejectedRowsError } from '@nflab/store';
 import { openTestDb, type TestDb } from '@nflab/store/testing';
 import { mutate } from './import-fuzz/mutate.js';
 import { oracleRead, type OracleLine } from './import-fuzz/oracle.js';
@@ -58,7 +58,7 @@ const storedRows = async (table: string): Promise<string[][]> => {
 const text = (value: unknown): string => (value === null || value === undefined ? 'NULL' : String(value));
 
 test(`the importer survives ${FILES} mutated files: rejects by line or stores exactly what the file says`, async () => {
-  const rng = createRng(SEED);
+  const rng = new Rng(SEED);
   const outcomes = { accepted: 0, rejected: 0, partly: 0 };
   for (let i = 0; i < FILES; i++) {
     const [game, source] = i % 3 === 0 ? pick(FIXTURES, rng) : (['loto6', sampleWindow(rng)] as const);

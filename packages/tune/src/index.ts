@@ -5,7 +5,6 @@
 export * from './space.js';
 export * from './params.js';
 export * as ray from './ray.js';
-export * from './rng.js';
 export * from './trial.js';
 export * from './trial-handle.js';
 export * from './study.js';

@@ -1,7 +1,8 @@
 import { argsortBounded, computeSigmas, ParzenEstimator } from '../src/samplers/tpe/parzen.js';
 import { logGaussMass, ndtr, ndtri, truncnormDraw } from '../src/samplers/tpe/truncnorm.js';
 import { splitTrials } from '../src/samplers/tpe/tpe.js';
-import { defaultGamma, defaultWeights, halton, sobol, Rng } from '@nflab/tune';
+import { Rng } from '@nflab/contracts';
+import { defaultGamma, defaultWeights, halton, sobol } from '@nflab/tune';
 import type { FrozenTrial } from '@nflab/tune';
 import { cmaPoint, defaultPopsize, initCma, tellCma } from '../src/samplers/cma-core.js';
 import { describe, expect, it } from 'vitest';
@@ -43,9 +44,9 @@ describe("TPE pieces match Optuna's definitions", () => {
   it('bounded argsort is a stable argsort, clustered data and ties included', () => {
     const rng = new Rng(4);
     for (const gen of [
-      () => rng.random(),
+      () => rng.next(),
       () => 0.5 + 0.001 * rng.normal(),
-      () => Math.round(rng.random() * 5) / 5,
+      () => Math.round(rng.next() * 5) / 5,
     ]) {
       const xs = Float64Array.from({ length: 500 }, () => Math.min(1, Math.max(0, gen())));
       const expected = Array.from(xs.keys()).sort((i, j) => (xs[i] as number) - (xs[j] as number) || i - j);
@@ -56,7 +57,7 @@ describe("TPE pieces match Optuna's definitions", () => {
   it('windowed 1-D log density equals the full mixture sum', () => {
     const rng = new Rng(11);
     const obs = Array.from({ length: 600 }, () =>
-      rng.random() < 0.5 ? 0.3 + 0.01 * rng.normal() : rng.random(),
+      rng.next() < 0.5 ? 0.3 + 0.01 * rng.normal() : rng.next(),
     );
     const x = { kind: 'float', low: 0, high: 1 } as const;
     const one = { kind: 'categorical', choices: ['only'] } as const;
@@ -66,7 +67,7 @@ describe("TPE pieces match Optuna's definitions", () => {
       [obs.map((o) => Math.min(1, Math.max(0, o))), obs.map(() => 0)],
       params,
     );
-    const pts = Array.from({ length: 200 }, () => rng.random());
+    const pts = Array.from({ length: 200 }, () => rng.next());
     const a = fast.logPdf(pts.map((p) => [p]));
     const b = full.logPdf(pts.map((p) => [p, 0]));
     pts.forEach((_, i) => expect(a[i]).toBeCloseTo(b[i] as number, 10));
@@ -118,7 +119,7 @@ describe('normal helpers', () => {
 
   it('truncated draws stay inside and follow the CDF', () => {
     const rng = new Rng(1);
-    const xs = Array.from({ length: 4000 }, () => truncnormDraw(-1, 2, rng.random()));
+    const xs = Array.from({ length: 4000 }, () => truncnormDraw(-1, 2, rng.next()));
     expect(xs.every((x) => x >= -1 && x <= 2)).toBe(true);
     const belowZero = xs.filter((x) => x < 0).length / xs.length;
     const expected = (ndtr(0) - ndtr(-1)) / (ndtr(2) - ndtr(-1));

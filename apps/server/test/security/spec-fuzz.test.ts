@@ -8,7 +8,7 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { FastifyInstance } from 'fastify';
-import { RUN_FIELD_NAMES } from '@nflab/contracts';
+import { RUN_FIELD_NAMES, Rng } from '@nflab/contracts';
 import { importFile } from '@nflab/store';
 import { openTestDb, type TestDb } from '@nflab/store/testing';
 import { buildServer } from '../../src/app.js';
@@ -22,16 +22,10 @@ const SPECS = 1000;
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 type Random = () => number;
 
-/** mulberry32: a small seeded generator, so a failure replays with the same specs. */
+/** The lab's seeded generator as a function, so a failure replays with the same specs. */
 const generator = (seed: number): Random => {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const rng = new Rng(seed);
+  return () => rng.next();
 };
 
 const SEEDS: { kind: 'run' | 'sweep'; spec: Record<string, Json> }[] = [

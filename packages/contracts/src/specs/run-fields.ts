@@ -8,14 +8,36 @@ import { BACKEND_IDS, BACKENDS } from '../backends.js';
 import { METRIC_IDS } from '../metrics.js';
 import { searchSpaceSpecSchema } from './search-space.js';
 
+/** A lab model id: the engine registry's lowercase id, `auto_` first for the Auto model. */
+const MODEL_ID = /^(auto_)?[a-z][a-z0-9_]*$/;
+/** A NeuralForecast class name as its users write it: `'NHITS'`, `'AutoNHITS'`, `'DLinear'`, `'TiDE'`. */
+const NF_CLASS_NAME = /^[A-Za-z][A-Za-z0-9]*$/;
+/** `Auto` followed by a capital starts NeuralForecast's Auto class (`AutoNHITS`), unlike a model named `Autoformer`. */
+const NF_AUTO_PREFIX = /^Auto(?=[A-Z])/;
+
+/**
+ * The lab id a model name stands for. Ids pass unchanged; NeuralForecast's class names are aliases,
+ * since the lab's ids are those names in lower case: `'NHITS'` -> `'nhits'`, `'AutoNHITS'` ->
+ * `'auto_nhits'`, `'NBEATSx'` -> `'nbeatsx'`. Anything else is returned as it is, for the schema to refuse.
+ */
+export const modelIdOf = (name: string): string => {
+  if (MODEL_ID.test(name) || !NF_CLASS_NAME.test(name)) return name;
+  return NF_AUTO_PREFIX.test(name) ? `auto_${name.slice('Auto'.length).toLowerCase()}` : name.toLowerCase();
+};
+
 /**
  * A model: `'auto_<id>'` runs the Auto model (hyperparameter search over `search_space`, or the
  * model's default space), `'<id>'` trains the plain model once with `config`. Ids are the engine
- * registry's lowercase ids (`'nhits'`, `'dlinear'` …); the runner checks they exist.
+ * registry's lowercase ids (`'nhits'`, `'dlinear'` …); the runner checks they exist. NeuralForecast's
+ * class names (`'NHITS'`, `'AutoNHITS'`) are read as the ids, so parsed and stored specs carry ids.
  */
-export const modelFieldSchema = z.string().regex(/^(auto_)?[a-z][a-z0-9_]*$/, {
-  message: "model must be a lowercase model id ('nhits') or an Auto model id ('auto_nhits')",
-});
+export const modelFieldSchema = z
+  .string()
+  .regex(new RegExp(`${MODEL_ID.source}|${NF_CLASS_NAME.source}`), {
+    message:
+      "model must be a lowercase model id ('nhits'), an Auto model id ('auto_nhits') or a NeuralForecast class name ('NHITS', 'AutoNHITS')",
+  })
+  .transform(modelIdOf);
 
 /** A loss as a spec names it: a registry id or `{ id, ...params }`; the engine checks the parameters. */
 export const lossFieldSchema = z.union([z.string().min(1), z.looseObject({ id: z.string().min(1) })]);
@@ -121,7 +143,7 @@ export const RUN_FIELDS = {
       "Series modelled together as one panel, e.g. ['N1', 'N2']. In a sweep, a list of lists gives alternatives.",
     ),
   model: modelFieldSchema.describe(
-    "'auto_<id>' runs the Auto model with a hyperparameter search (e.g. 'auto_nhits'); '<id>' trains the plain model once with config (e.g. 'nhits').",
+    "'auto_<id>' runs the Auto model with a hyperparameter search (e.g. 'auto_nhits'); '<id>' trains the plain model once with config (e.g. 'nhits'). NeuralForecast class names ('AutoNHITS', 'NHITS') are read as these ids.",
   ),
   backend: z
     .enum(BACKEND_IDS)

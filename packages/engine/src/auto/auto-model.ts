@@ -19,7 +19,7 @@ import {
   type Trial,
   type TrialRow,
 } from '@nflab/tune';
-import { activeBackend, ensureBackend } from '../backend/backend.js';
+import { activeBackend, ensureDefaultBackend } from '../backend/backend.js';
 import { NeuralForecast } from '../core/neural-forecast.js';
 import { nativeMatmulStatus, withNativeThreads } from '../native/enable.js';
 import type { FitOptions, ForecastRow, PredictOptions } from '../core/types.js';
@@ -139,8 +139,8 @@ export class AutoModel {
     if (!Number.isInteger(given) || given < 0)
       throw new ConfigError(`valSize must be a non-negative integer; got ${given}`);
     const valSize = given > 0 ? given : h;
-    // Every trial runs TensorFlow.js; pick the default backend unless the caller chose one.
-    await ensureBackend();
+    // Every trial runs TensorFlow.js; bring up the default backend unless the caller chose one.
+    await ensureDefaultBackend();
     const study = await Study.create({
       space: this.space,
       sampler: this.search.sampler,

@@ -8,6 +8,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import * as tf from '@tensorflow/tfjs-core';
 import { ConfigError } from '@nflab/contracts';
+import { enableNativeMatmul } from '../native/enable.js';
 import { shareWasmStorage } from './wasm-shared-storage.js';
 
 /** Backend names the lab accepts, in the vocabulary of the run specs. */
@@ -91,4 +92,29 @@ export const ensureBackend = async (): Promise<BackendName> => {
   const current = tf.getBackend() as string | undefined;
   if (current === 'wasm' || current === 'cpu' || current === TFJS_NODE_NAME) return current;
   return setBackend('wasm');
+};
+
+let defaultBackend: Promise<BackendName> | null = null;
+
+/**
+ * What the engine's entry points (NeuralForecast's fit, predict, crossValidation, load; Auto models)
+ * await first, so the engine works as a library without setup, as NeuralForecast does: a backend
+ * the caller chose stays as it is; otherwise the default (wasm) comes up, with the native matmul
+ * path where OpenBLAS loads (`NFLAB_NATIVE_BLAS=0` keeps it off). Concurrent first calls share one
+ * start-up.
+ */
+export const ensureDefaultBackend = async (): Promise<BackendName> => {
+  const current = tf.getBackend() as string | undefined;
+  if (current === 'wasm' || current === 'cpu' || current === TFJS_NODE_NAME) return current;
+  defaultBackend ??= setBackend('wasm').then(
+    (name) => {
+      enableNativeMatmul();
+      return name;
+    },
+    (error: unknown) => {
+      defaultBackend = null;
+      throw error;
+    },
+  );
+  return defaultBackend;
 };

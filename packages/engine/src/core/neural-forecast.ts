@@ -3,6 +3,7 @@
  * crossValidation (NeuralForecast's `cutoff` semantics), predictInsample, save and load.
  */
 import { ConfigError } from '@nflab/contracts';
+import { ensureDefaultBackend } from '../backend/backend.js';
 import { formatTime, parseFreq, type Freq } from '../data/freq.js';
 import { buildPanel, headPanel, type DsValue, type MissingPolicy, type Panel } from '../data/panel.js';
 import type { LocalScalerType } from '../scalers/types.js';
@@ -73,12 +74,14 @@ export class NeuralForecast {
 
   /** Fits every model on `df` (the last `valSize` points of each series validate). */
   async fit(options: FitOptions): Promise<void> {
+    await ensureDefaultBackend();
     const panel = this.panelOf(options.df, options.staticDf);
     await this.fitPanel(panel, options);
   }
 
   /** Forecasts h steps after each series of the fitted data, or of `df` when given. */
   async predict(options: PredictOptions = {}): Promise<ForecastRow[]> {
+    await ensureDefaultBackend();
     const fitted = this.requireFitted();
     let panel = fitted.panel;
     let scalers = fitted.scalers;
@@ -114,6 +117,7 @@ export class NeuralForecast {
    * window) or n (refit every n windows). Local scalers are fitted on each training part only.
    */
   async crossValidation(options: CrossValidationOptions): Promise<CrossValidationRow[]> {
+    await ensureDefaultBackend();
     const panel = this.panelOf(options.df, options.staticDf);
     const h = this.h;
     const stepSize = options.stepSize ?? 1;
@@ -167,6 +171,7 @@ export class NeuralForecast {
 
   /** Forecasts over the fitted data itself: windows with cutoffs every `stepSize` back from T - h. */
   async predictInsample(options: PredictInsampleOptions = {}): Promise<CrossValidationRow[]> {
+    await ensureDefaultBackend();
     const { panel, scalers } = this.requireFitted();
     const stepSize = options.stepSize ?? 1;
     if (!Number.isInteger(stepSize) || stepSize < 1)
@@ -190,6 +195,7 @@ export class NeuralForecast {
 
   /** Restores a saved NeuralForecast; predictions equal the saved object's bit for bit. */
   static async load(dir: string): Promise<NeuralForecast> {
+    await ensureDefaultBackend();
     return loadCore(dir, (options) => new NeuralForecast(options));
   }
 

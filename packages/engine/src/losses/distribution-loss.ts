@@ -1,12 +1,12 @@
 /** DistributionLoss: negative log-likelihood of a parametric distribution, sampled quantiles as forecast. */
 import * as tf from '@tensorflow/tfjs-core';
 import { z } from 'zod';
+import { Rng } from '@nflab/contracts';
 import { defineLoss } from './define-loss.js';
 import type { DistributionFamily, DistributionName } from './distributions/family.js';
 import { negativeBinomial } from './distributions/negative-binomial.js';
 import { normal } from './distributions/normal.js';
 import { poisson } from './distributions/poisson.js';
-import { SampleRng } from './distributions/random.js';
 import { studentT } from './distributions/student-t.js';
 import { levelSchema, quantilesSchema } from './param-schemas.js';
 import { observedTargets } from './point-loss.js';
@@ -61,7 +61,7 @@ function sampleForecast(params: readonly tf.Tensor3D[], options: SampleOptions):
   const steps = b * h;
   const width = 1 + options.quantiles.length;
   const out = new Float32Array(steps * width);
-  const rng = new SampleRng(options.seed);
+  const rng = new Rng(options.seed, 'forecast-samples');
   const draws = new Array<number>(options.numSamples);
   const stepParams = new Array<number>(values.length);
   for (let i = 0; i < steps; i += 1) {

@@ -7,6 +7,6 @@ export * from './quantile-outputs.js';
 export * from './distribution-loss.js';
 export type { DistributionFamily, DistributionName } from './distributions/family.js';
 export { lgamma, lgammaNumber } from './distributions/lgamma.js';
-export { SampleRng } from './distributions/random.js';
+export { gammaDraw, poissonDraw } from './distributions/draws.js';
 export { seasonalNaive } from './relmse.js';
 export * from './registry.js';

@@ -1,5 +1,6 @@
 /** The models and their registry (model internals are imported from their folders, not re-exported). */
 export * from './registry.js';
+export * from './base-space.js';
 export { mlp, mlpConfigSchema, type MlpConfig } from './mlp/mlp.js';
 export { nhits, nhitsConfigSchema, type NhitsConfig } from './nhits/nhits.js';
 export { nbeats, nbeatsConfigSchema, NBEATS_STACK_TYPES, type NbeatsConfig } from './nbeats/nbeats.js';

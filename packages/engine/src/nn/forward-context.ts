@@ -1,5 +1,5 @@
 /** Per-call state of a forward pass: whether dropout is on, and a seed stream for its masks. */
-import { mixSeed, type Rng } from './rng.js';
+import { mixSeed, type Rng } from '@nflab/contracts';
 
 /** What a layer needs to know about the current forward pass. */
 export interface ForwardContext {

@@ -1,5 +1,4 @@
-/** Building blocks shared by the models: seeded RNG, variables, dense layers, activations, dropout, norms. */
-export * from './rng.js';
+/** Building blocks shared by the models: variables, dense layers, activations, dropout, norms. */
 export * from './params.js';
 export * from './linear.js';
 export * from './activations.js';

@@ -4,7 +4,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { registerGradients } from '../backend/gradients.js';
-import { createRng, type Rng } from './rng.js';
+import { Rng } from '@nflab/contracts';
 
 // tfjs-core ships without gradients registered; every network built here is meant to be trained,
 // so registering them where variables are made means no caller can forget it.
@@ -36,7 +36,7 @@ export interface ParamStore {
 export function createParamStore(modelId: string, seed: number): ParamStore {
   instanceCounter += 1;
   const prefix = `${modelId}#${instanceCounter}`;
-  const rng = createRng(seed);
+  const rng = new Rng(seed);
   const variables: tf.Variable[] = [];
   const register = (path: string, shape: readonly number[], values: Float32Array): tf.Variable => {
     const initial = tf.tensor(values, [...shape], 'float32');

@@ -2,5 +2,4 @@
 export * from './assemble.js';
 export * from './refs.js';
 export * from './sampler.js';
-export * from './sampling-rng.js';
 export * from './source.js';

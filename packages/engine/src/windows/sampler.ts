@@ -4,7 +4,7 @@
  * fewer exist).
  */
 import type { WindowRef } from './refs.js';
-import { choice, createSamplingRng, permutation, type SamplingRng } from './sampling-rng.js';
+import { Rng } from '@nflab/contracts';
 
 /** Options of {@link createTrainSampler}. */
 export interface TrainSamplerOptions {
@@ -24,14 +24,15 @@ export interface TrainSampler {
 
 /** Creates the seeded sampler; the same seed gives the same sequence of batches. */
 export const createTrainSampler = (options: TrainSamplerOptions): TrainSampler => {
-  const rng: SamplingRng = createSamplingRng(options.seed);
+  // Its own stream (salted), so changing a model's size never changes which windows a step trains on.
+  const rng = new Rng(options.seed, 'windows');
   const n = options.refs.length;
   let order: number[] = [];
   let cursor = 0;
   const nextSeries = (): number[] => {
     const remaining = order.length - cursor;
     if (remaining <= 0 || (options.dropLast && remaining < options.batchSize && n >= options.batchSize)) {
-      order = permutation(n, rng);
+      order = rng.permutation(n);
       cursor = 0;
     }
     const batch = order.slice(cursor, cursor + options.batchSize);
@@ -44,7 +45,7 @@ export const createTrainSampler = (options: TrainSamplerOptions): TrainSampler =
       for (;;) {
         const pool = nextSeries().flatMap((s) => options.refs[s] ?? []);
         if (pool.length > 0)
-          return choice(pool.length, options.windowsBatchSize, rng).map((i) => pool[i] as WindowRef);
+          return rng.choice(pool.length, options.windowsBatchSize).map((i) => pool[i] as WindowRef);
       }
     },
   };

@@ -2,10 +2,10 @@
  * Synthetic prize columns for one draw: tickets sold → winners per tier (Poisson with mean
  * tickets × the tier's exact odds) → prize per winner (tier pool / winners), plus the carry-over.
  */
-import { GAMES, type GameId } from '@nflab/contracts';
+import { GAMES, type GameId, type Rng } from '@nflab/contracts';
 import type { PrizeTier } from './draw.js';
 import { tierProbabilities } from './odds.js';
-import type { Rng } from './rng.js';
+import { poisson } from './poisson.js';
 import {
   CARRY_SALES_BOOST,
   PRIZE_UNIT,
@@ -48,7 +48,7 @@ const poolPrizes = (model: PoolSalesModel, options: DrawPrizesOptions): DrawPriz
   const hasCarry = GAMES[game].hasCarryOver;
   const boost = hasCarry ? CARRY_SALES_BOOST * Math.min(1, carryIn / model.tier1Cap) : 0;
   const tickets = ticketsSold(model.meanTickets, rng, boost);
-  const winners = tierProbabilities(game, main).map((p) => rng.poisson(tickets * p));
+  const winners = tierProbabilities(game, main).map((p) => poisson(rng, tickets * p));
   const fixedPaid = winners.reduce((sum, w, t) => sum + w * (model.fixed[t] ?? 0), 0);
   const shared = Math.max(0, tickets * model.price * model.payout - fixedPaid);
 
@@ -77,10 +77,10 @@ const digitsPrizes = (model: DigitsSalesModel, options: DrawPrizesOptions): Draw
   const tickets = ticketsSold(model.meanTickets, rng, 0);
   const [pStraight = 0, pBox = 0, pSetStraight = 0, pSetBox = 0, pMini] = tierProbabilities(game, main);
   const bets = (share: number): number => Math.round(tickets * share);
-  const straight = rng.poisson(bets(model.betShares.straight) * pStraight);
-  const box = rng.poisson(bets(model.betShares.box) * pBox);
-  const setStraight = rng.poisson(bets(model.betShares.set) * pSetStraight);
-  const setBox = rng.poisson(bets(model.betShares.set) * pSetBox);
+  const straight = poisson(rng, bets(model.betShares.straight) * pStraight);
+  const box = poisson(rng, bets(model.betShares.box) * pBox);
+  const setStraight = poisson(rng, bets(model.betShares.set) * pSetStraight);
+  const setBox = poisson(rng, bets(model.betShares.set) * pSetBox);
   const perYen = model.price * model.payout;
   const straightPool = perYen * (bets(model.betShares.straight) + bets(model.betShares.set) / 2);
   const boxPool = perYen * (bets(model.betShares.box) + bets(model.betShares.set) / 2);
@@ -93,7 +93,7 @@ const digitsPrizes = (model: DigitsSalesModel, options: DrawPrizesOptions): Draw
     { winners: setBox, prize: setBox > 0 ? roundDown(boxUnit / 2) : 0 },
   ];
   if (pMini !== undefined) {
-    const mini = rng.poisson(bets(model.betShares.mini) * pMini);
+    const mini = poisson(rng, bets(model.betShares.mini) * pMini);
     tiers.push({ winners: mini, prize: perWinner(perYen * bets(model.betShares.mini), mini) });
   }
   return { tiers, carryOver: null };

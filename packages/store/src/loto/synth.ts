@@ -2,11 +2,18 @@
  * Synthetic draw histories that obey each game's real rules (numbers, draw weekdays, prize tiers),
  * deterministic from a seed: for demos, tests and benchmarks without downloading real results.
  */
-import { ConfigError, GAMES, GAME_IDS, drawWeekdaysOn, type GameId, type GameRules } from '@nflab/contracts';
+import {
+  ConfigError,
+  GAMES,
+  GAME_IDS,
+  Rng,
+  drawWeekdaysOn,
+  type GameId,
+  type GameRules,
+} from '@nflab/contracts';
 import { addDays, isoToUtcMs, weekdayOf } from '../calendar/iso-date.js';
 import type { Draw } from './draw.js';
 import { drawPrizes } from './prizes.js';
-import { createRng, type Rng } from './rng.js';
 
 /** Options of {@link synthesizeDraws}. */
 export interface SynthesizeOptions {
@@ -113,7 +120,10 @@ const validate = (options: SynthesizeOptions): { game: GameRules; start: string;
  */
 export const synthesizeDraws = (options: SynthesizeOptions): Draw[] => {
   const { game, start, firstNum } = validate(options);
-  const rng = createRng(options.seed);
+  if (!Number.isSafeInteger(options.seed)) {
+    throw new ConfigError(`seed must be a safe integer, got ${String(options.seed)}`);
+  }
+  const rng = new Rng(options.seed);
   let carryIn = 0;
   return drawDays(game, start, options.draws).map((ds, i): Draw => {
     const { main, bonus } = drawNumbers(game, rng);

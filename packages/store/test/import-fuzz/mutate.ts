@@ -3,7 +3,7 @@
  * CR, LF, comma and quote bytes never occur inside a Shift_JIS or UTF-8 multi-byte character, so
  * splitting lines and fields this way is exact for both encodings and every byte survives.
  */
-import type { Rng } from '@nflab/store';
+import type { Rng } from '@nflab/contracts';
 
 /** One mutation: its name and what it does to the file. */
 export interface Mutation {

@@ -4,12 +4,11 @@
  * tried (claimed through storage, so parallel workers never repeat one).
  */
 import { enumerateSpace } from '../params.js';
-import { Rng } from '../rng.js';
+import { Rng, randomSeed } from '@nflab/contracts';
 import type { Params, SearchSpace } from '../space.js';
 import { allTaken, claimPoint } from './grid.js';
 import { spaceKey } from './types.js';
 import type { Sampler } from './types.js';
-import { randomSeed } from './types.js';
 import { z } from 'zod';
 import { defineSampler, seedOption } from './define-sampler.js';
 

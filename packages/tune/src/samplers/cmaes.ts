@@ -6,7 +6,7 @@
  * conditional parameters are sampled at random.
  */
 import { fromUnit, resolveParams, toUnit } from '../params.js';
-import { Rng } from '../rng.js';
+import { Rng, randomSeed } from '@nflab/contracts';
 import type { JsonValue, NumericParam } from '../space.js';
 import { jsonKey } from '../space.js';
 import type { FrozenTrial } from '../trial.js';
@@ -14,7 +14,6 @@ import type { CmaState } from './cma-core.js';
 import { cmaPoint, defaultPopsize, initCma, tellCma } from './cma-core.js';
 import { sampleUniform } from './random.js';
 import type { Sampler } from './types.js';
-import { randomSeed } from './types.js';
 import { z } from 'zod';
 import { defineSampler, seedOption } from './define-sampler.js';
 
@@ -65,7 +64,7 @@ export const createCmaEsSampler = (options: CmaEsOptions = {}): Sampler => {
         names.map((n, i) => [n, fromUnit(specs[i] as NumericParam, Math.min(x[i] as number, 1 - 1e-12))]),
       );
       return resolveParams(ctx.space, ctx.fixed, (name, spec) =>
-        joint.has(name) ? (joint.get(name) as JsonValue) : fromUnit(spec, rng.random()),
+        joint.has(name) ? (joint.get(name) as JsonValue) : fromUnit(spec, rng.next()),
       );
     },
   };

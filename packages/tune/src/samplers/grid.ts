@@ -5,7 +5,7 @@
  */
 import { ConfigError } from '@nflab/contracts';
 import { enumerateSpace } from '../params.js';
-import { Rng } from '../rng.js';
+import { Rng } from '@nflab/contracts';
 import type { JsonValue, Params, SearchSpace } from '../space.js';
 import type { FrozenTrial } from '../trial.js';
 import { jsonKey } from '../space.js';

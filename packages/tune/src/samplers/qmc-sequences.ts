@@ -4,7 +4,7 @@
  * scrambled). Point n of either sequence is computed directly, so any worker can take any index.
  */
 import { ConfigError } from '@nflab/contracts';
-import { Rng } from '../rng.js';
+import { Rng } from '@nflab/contracts';
 
 /** Joe–Kuo (new-joe-kuo-6.21201) data for dimensions 2..21: degree s, coefficient bits a, initial m. */
 const JOE_KUO: readonly (readonly [s: number, a: number, m: readonly number[]])[] = [

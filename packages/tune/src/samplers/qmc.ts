@@ -5,12 +5,11 @@
  * since the seed fixes the scrambling.
  */
 import { fromUnit, resolveParams } from '../params.js';
-import { Rng } from '../rng.js';
+import { Rng, randomSeed } from '@nflab/contracts';
 import type { QmcSequence } from './qmc-sequences.js';
 import { halton, sobol } from './qmc-sequences.js';
 import { spaceKey } from './types.js';
 import type { Sampler } from './types.js';
-import { randomSeed } from './types.js';
 import { z } from 'zod';
 import { defineSampler, seedOption } from './define-sampler.js';
 
@@ -44,9 +43,7 @@ export const createQmcSampler = (options: QmcOptions = {}): Sampler => {
       const u = plan.seq.point(ctx.trial.number);
       const dim = new Map(plan.names.map((n, i) => [n, u[i] as number]));
       const rng = new Rng(seed, 'qmc', ctx.trial.number);
-      return resolveParams(ctx.space, ctx.fixed, (name, spec) =>
-        fromUnit(spec, dim.get(name) ?? rng.random()),
-      );
+      return resolveParams(ctx.space, ctx.fixed, (name, spec) => fromUnit(spec, dim.get(name) ?? rng.next()));
     },
   };
 };

@@ -1,9 +1,8 @@
 /** Independent uniform sampling (Optuna's RandomSampler; Ray's basic variant generator). */
 import { fromUnit, resolveParams } from '../params.js';
-import { Rng } from '../rng.js';
+import { Rng, randomSeed } from '@nflab/contracts';
 import type { Params, SearchSpace } from '../space.js';
 import type { Sampler, SampleContext } from './types.js';
-import { randomSeed } from './types.js';
 import { z } from 'zod';
 import { defineSampler, seedOption } from './define-sampler.js';
 
@@ -15,7 +14,7 @@ export interface RandomSamplerOptions {
 
 /** Samples every active parameter uniformly (log-uniformly when `log`; uniformly over grid points when stepped). */
 export const sampleUniform = (space: SearchSpace, fixed: Params, rng: Rng): Params =>
-  resolveParams(space, fixed, (_name, spec) => fromUnit(spec, rng.random()));
+  resolveParams(space, fixed, (_name, spec) => fromUnit(spec, rng.next()));
 
 /** Creates a random sampler. */
 export const createRandomSampler = (options: RandomSamplerOptions = {}): Sampler => {

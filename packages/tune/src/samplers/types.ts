@@ -40,8 +40,5 @@ export class SearchExhausted extends Error {
   }
 }
 
-/** A random 32-bit seed for samplers created without one. */
-export const randomSeed = (): number => Math.floor(Math.random() * 2 ** 32);
-
 /** Cache key of a space: samplers memoise per-space plans (grids, sequences) by content, not identity. */
 export const spaceKey = (space: SearchSpace): string => jsonKey(space as unknown as JsonValue);

@@ -4,7 +4,7 @@ import { api } from '../../api/endpoints.js';
 import { useApi } from '../../api/use-api.js';
 import { AsyncView } from '../../components/AsyncView.js';
 import { useI18n } from '../../i18n/i18n.js';
-import type { StepProps } from './WizardPage.js';
+import type { StepProps } from './step-props.js';
 
 /** Table → game → unique_ids. */
 export const DataStep = ({ state, update }: StepProps) => {

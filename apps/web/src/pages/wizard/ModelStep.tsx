@@ -18,7 +18,7 @@ import { useApi } from '../../api/use-api.js';
 import { AsyncView } from '../../components/AsyncView.js';
 import { useI18n } from '../../i18n/i18n.js';
 import { modelBlocker, type ExogenousChoice } from './wizard-state.js';
-import type { StepProps } from './WizardPage.js';
+import type { StepProps } from './step-props.js';
 
 const ExogBadges = ({ model }: { readonly model: ModelInfo }) => {
   const { t } = useI18n();

@@ -18,7 +18,7 @@ import { useApi } from '../../api/use-api.js';
 import { useI18n } from '../../i18n/i18n.js';
 import { SpecEditor } from './SpecEditor.js';
 import { buildSweepSpec, parseIntList, PRESETS, type PresetId } from './wizard-state.js';
-import type { StepProps } from './WizardPage.js';
+import type { StepProps } from './step-props.js';
 
 /**
  * Losses offered as alternatives: the engine registry's losses a spec can name by id alone (those

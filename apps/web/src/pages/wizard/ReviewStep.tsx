@@ -26,7 +26,7 @@ import { useCanEdit } from '../../auth/auth.js';
 import { AsyncView, ErrorState } from '../../components/AsyncView.js';
 import { useI18n } from '../../i18n/i18n.js';
 import { currentSpec } from './wizard-state.js';
-import type { StepProps } from './WizardPage.js';
+import type { StepProps } from './step-props.js';
 
 const field = (spec: unknown, key: string): string => {
   const value =

@@ -7,7 +7,7 @@ import type { InputIssue } from '../../api/types.js';
 import { errorText } from '../../components/AsyncView.js';
 import { useI18n } from '../../i18n/i18n.js';
 import { buildSweepSpec, parseSpecText } from './wizard-state.js';
-import type { StepProps } from './WizardPage.js';
+import type { StepProps } from './step-props.js';
 
 type Validation =
   | { readonly state: 'idle' | 'checking' | 'valid' }

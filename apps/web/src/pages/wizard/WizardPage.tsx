@@ -15,12 +15,6 @@ import {
   type WizardState,
 } from './wizard-state.js';
 
-/** Props every step gets: the state and a patch function. */
-export interface StepProps {
-  readonly state: WizardState;
-  readonly update: (patch: Partial<WizardState>) => void;
-}
-
 const STEPS = [
   {
     id: 'data',

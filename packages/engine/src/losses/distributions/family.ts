@@ -1,7 +1,7 @@
 /** What the distribution loss needs from one distribution family. */
 import type * as tf from '@tensorflow/tfjs-core';
 import type { WindowScale } from '../types.js';
-import type { SampleRng } from './random.js';
+import type { Rng } from '@nflab/contracts';
 
 /** Distribution names, exactly as NeuralForecast's `DistributionLoss(distribution=...)`. */
 export type DistributionName = 'Normal' | 'StudentT' | 'Poisson' | 'NegativeBinomial';
@@ -22,7 +22,7 @@ export interface DistributionFamily {
   /** Analytic mean [B, H, 1]. */
   mean(params: readonly tf.Tensor3D[]): tf.Tensor;
   /** One draw for one step's parameters (plain numbers, `paramNames` order after decoupling). */
-  draw(rng: SampleRng, params: readonly number[]): number;
+  draw(rng: Rng, params: readonly number[]): number;
 }
 
 /** The n-th decoupled parameter; the family's layout guarantees it exists. */

@@ -1,6 +1,7 @@
 /** NegativeBinomial(total_count, probs), PyTorch's parameterisation (mean = r p / (1 - p)). */
 import * as tf from '@tensorflow/tfjs-core';
 import { at, num, type DistributionFamily } from './family.js';
+import { gammaDraw, poissonDraw } from './draws.js';
 import { lgamma } from './lgamma.js';
 
 /** PyTorch clamps probabilities to [eps, 1 - eps] (float32 eps) before taking logits. */
@@ -36,6 +37,6 @@ export const negativeBinomial: DistributionFamily = {
   // Gamma-Poisson mixture: rate ~ Gamma(r, p / (1 - p)).
   draw: (rng, p) => {
     const probs = Math.min(Math.max(num(p, 1), PROB_EPS), 1 - PROB_EPS);
-    return rng.poisson(rng.gamma(num(p, 0)) * (probs / (1 - probs)));
+    return poissonDraw(rng, gammaDraw(rng, num(p, 0)) * (probs / (1 - probs)));
   },
 };

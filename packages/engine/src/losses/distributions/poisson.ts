@@ -1,6 +1,7 @@
 /** Poisson(rate). */
 import * as tf from '@tensorflow/tfjs-core';
 import { at, num, type DistributionFamily } from './family.js';
+import { poissonDraw } from './draws.js';
 import { lgamma } from './lgamma.js';
 
 /** Poisson: rate = softplus(raw * scale + loc) + 1e-10 (NeuralForecast decouples before the softplus). */
@@ -16,5 +17,5 @@ export const poisson: DistributionFamily = {
     return tf.sub(tf.sub(tf.mul(y, tf.log(rate)), rate), lgamma(tf.add(y, 1)));
   },
   mean: (params) => tf.clone(at(params, 0)),
-  draw: (rng, p) => rng.poisson(num(p, 0)),
+  draw: (rng, p) => poissonDraw(rng, num(p, 0)),
 };

@@ -1,6 +1,7 @@
 /** Student's t(df, loc, scale). */
 import * as tf from '@tensorflow/tfjs-core';
 import { at, num, type DistributionFamily } from './family.js';
+import { gammaDraw } from './draws.js';
 import { lgamma } from './lgamma.js';
 
 const HALF_LOG_PI = 0.5 * Math.log(Math.PI);
@@ -32,7 +33,7 @@ export const studentT: DistributionFamily = {
   mean: (params) => tf.clone(at(params, 1)),
   draw: (rng, p) => {
     const df = num(p, 0);
-    const chi2 = 2 * rng.gamma(df / 2);
+    const chi2 = 2 * gammaDraw(rng, df / 2);
     return num(p, 1) + num(p, 2) * (rng.normal() / Math.sqrt(chi2 / df));
   },
 };

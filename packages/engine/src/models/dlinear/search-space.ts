@@ -1,7 +1,7 @@
 /** NeuralForecast's AutoDLinear default search space. */
 import type { SearchSpace } from '@nflab/tune';
 import { ray } from '@nflab/tune';
-import { baseSearchSpace } from '../../auto/base-space.js';
+import { baseSearchSpace } from '../base-space.js';
 
 /** AutoDLinear.default_config for horizon `h`. */
 export const dlinearSearchSpace = (h: number): SearchSpace =>

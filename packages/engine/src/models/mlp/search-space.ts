@@ -1,7 +1,7 @@
 /** NeuralForecast's AutoMLP default search space. */
 import type { SearchSpace } from '@nflab/tune';
 import { ray } from '@nflab/tune';
-import { baseSearchSpace } from '../../auto/base-space.js';
+import { baseSearchSpace } from '../base-space.js';
 
 /** AutoMLP.default_config for horizon `h` (num_layers is Ray's randint(2, 6): 2…5). */
 export const mlpSearchSpace = (h: number): SearchSpace =>

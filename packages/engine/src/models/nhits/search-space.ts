@@ -1,7 +1,7 @@
 /** NeuralForecast's AutoNHITS default search space. */
 import type { SearchSpace } from '@nflab/tune';
 import { ray } from '@nflab/tune';
-import { baseSearchSpace } from '../../auto/base-space.js';
+import { baseSearchSpace } from '../base-space.js';
 
 /** AutoNHITS.default_config for horizon `h`: pooling kernels and downsampling as list choices. */
 export const nhitsSearchSpace = (h: number): SearchSpace =>

@@ -1,7 +1,7 @@
 /** NeuralForecast's AutoTiDE default search space. */
 import type { SearchSpace } from '@nflab/tune';
 import { ray } from '@nflab/tune';
-import { baseSearchSpace } from '../../auto/base-space.js';
+import { baseSearchSpace } from '../base-space.js';
 
 /** AutoTiDE.default_config for horizon `h` (its learning rate range is 1e-5…1e-2). */
 export const tideSearchSpace = (h: number): SearchSpace =>

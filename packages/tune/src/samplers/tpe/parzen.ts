@@ -4,7 +4,7 @@
  * log params, cells of width `step` for stepped ones), categorical kernels are smoothed one-hots.
  */
 import { fromSearchCoord, searchBounds, stepOf } from '../../params.js';
-import type { Rng } from '../../rng.js';
+import type { Rng } from '@nflab/contracts';
 import type { CategoricalParam, NumericParam } from '../../space.js';
 import { LOG_SQRT_2PI, logGaussMass, truncnormDraw } from './truncnorm.js';
 
@@ -187,7 +187,7 @@ export class ParzenEstimator {
             return rng.weighted(dim.weights.subarray(k * dim.n, (k + 1) * dim.n));
           const mu = dim.mus[k] as number;
           const sigma = dim.sigmas[k] as number;
-          const z = truncnormDraw((dim.low - mu) / sigma, (dim.high - mu) / sigma, rng.random());
+          const z = truncnormDraw((dim.low - mu) / sigma, (dim.high - mu) / sigma, rng.next());
           return fromSearchCoord(dim.spec, mu + sigma * z);
         }),
       );

@@ -8,14 +8,13 @@
  */
 import { ConfigError } from '@nflab/contracts';
 import { resolveParams } from '../../params.js';
-import { Rng } from '../../rng.js';
+import { Rng, randomSeed } from '@nflab/contracts';
 import type { CategoricalParam, JsonValue, ParamSpec, SearchSpace } from '../../space.js';
 import { jsonKey } from '../../space.js';
 import type { Direction, FrozenTrial } from '../../trial.js';
 import { lastStep } from '../../trial.js';
 import { sampleUniform } from '../random.js';
 import type { Sampler, SampleContext } from '../types.js';
-import { randomSeed } from '../types.js';
 import type { ParzenParameters, ParzenSpec } from './parzen.js';
 import { ParzenEstimator } from './parzen.js';
 import { z } from 'zod';
