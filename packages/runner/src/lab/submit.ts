@@ -64,10 +64,13 @@ export const submitSweep = async (
     );
   }
   const retry = policy(options);
+  // Stored as parsed: ids instead of NeuralForecast class names ("AutoNHITS" -> "auto_nhits"), with
+  // the defaults that ran; parsing is idempotent, so resume plans the same runs from it.
+  const parsed = parseSweepSpec(sweep);
   const { sweepId, runIds } = await queue.createSweep({
     ...(options.name !== undefined ? { name: options.name } : {}),
-    spec: sweep,
-    mode: parseSweepSpec(sweep).mode,
+    spec: parsed,
+    mode: parsed.mode,
     runs: plan.runs.map((run) => ({ spec: run.spec, fingerprint: run.fingerprint, ...retry })),
   });
   return { sweepId, runIds, plan };
