@@ -53,3 +53,4 @@ export * from './panel/load-panel.js';
 export * from './schema/index.js';
 export * from './study-storage/index.js';
 export * from './audit/audit-log.js';
+export * from './repos/index.js';

@@ -10,7 +10,6 @@ import {
 } from '@nflab/contracts';
 import { openArtifact } from '../artifact-files.js';
 import { audit } from '../audit/record.js';
-import { listRuns } from '../runs/list-runs.js';
 import {
   getArtifact,
   getRun,
@@ -18,10 +17,11 @@ import {
   listCvResults,
   listPredictions,
   listResourceSamples,
+  listRuns,
   listStepMetrics,
   listTrials,
   requireRun,
-} from '../runs/run-children.js';
+} from '@nflab/store';
 
 /** Run history, run detail and everything a run owns (read-only; viewer role). */
 export const runRoutes: FastifyPluginAsync = async (app) => {

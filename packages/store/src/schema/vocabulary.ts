@@ -1,5 +1,5 @@
 /** The closed vocabularies the schema's CHECK constraints allow, for code that writes those columns. */
-import { AUDIT_OUTCOMES, RUN_OPERATION_KINDS } from '@nflab/contracts';
+import { AUDIT_OUTCOMES, RUN_OPERATION_KINDS, USER_ROLES } from '@nflab/contracts';
 
 /** `nf_model_runs.status` and `nf_sweeps.status`: queued → running → finished | failed | cancelled. */
 export const RUN_STATUSES = ['queued', 'running', 'finished', 'failed', 'cancelled'] as const;
@@ -41,6 +41,11 @@ export const AUDIT_OUTCOME_VALUES = AUDIT_OUTCOMES;
 /** One of {@link AUDIT_OUTCOME_VALUES}. */
 export type AuditOutcomeValue = (typeof AUDIT_OUTCOME_VALUES)[number];
 
+/** `nf_users.role`: the contracts' user roles, weakest first. */
+export const USER_ROLE_VALUES = USER_ROLES;
+/** One of {@link USER_ROLE_VALUES}. */
+export type UserRoleValue = (typeof USER_ROLE_VALUES)[number];
+
 /** Which column each vocabulary constrains; a test reads the CHECK constraints and compares. */
 export const CHECKED_COLUMNS = [
   { table: 'nf_model_runs', column: 'status', values: RUN_STATUSES },
@@ -52,4 +57,5 @@ export const CHECKED_COLUMNS = [
   { table: 'nf_predictions', column: 'kind', values: PREDICTION_KINDS },
   { table: 'nf_studies', column: 'direction', values: STUDY_DIRECTIONS },
   { table: 'nf_audit_log', column: 'outcome', values: AUDIT_OUTCOME_VALUES },
+  { table: 'nf_users', column: 'role', values: USER_ROLE_VALUES },
 ] as const;

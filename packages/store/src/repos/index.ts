@@ -1,0 +1,10 @@
+/** Repositories: the lab's SQL, one module per group of tables, typed with the schema's row types. */
+export * from './api-tokens.js';
+export * from './data-profile.js';
+export * from './events.js';
+export * from './health.js';
+export * from './registry.js';
+export * from './run-history.js';
+export * from './sessions.js';
+export * from './sweeps.js';
+export * from './users.js';
