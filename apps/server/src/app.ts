@@ -1,7 +1,7 @@
 import cookie from '@fastify/cookie';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { DEFAULT_MAX_JSON_DEPTH, resolveMaxCombinations } from '@nflab/contracts';
-import { dataScopeFromEnv, type DataScope, type Db, type Queryable } from '@nflab/store';
+import { dataScopeFromEnv, listenForEvents, type DataScope, type Db, type Queryable } from '@nflab/store';
 import { defaultArtifactRoot } from './artifact-files.js';
 import { requireAccess, type DeclaredRoute } from './auth/access.js';
 import { LoginThrottle, type LoginThrottleOptions } from './auth/login-throttle.js';
@@ -11,7 +11,6 @@ import { authenticate } from './auth/plugin.js';
 import { errorHandler } from './errors.js';
 import { EventHub } from './events/hub.js';
 import { DEFAULT_BODY_LIMIT, limitJsonDepth } from './json-body.js';
-import { listenForEvents } from './events/listen.js';
 import { rejectUnstorableText } from './text-guard.js';
 import { startServerReaper } from './reaper.js';
 import { DEFAULT_EVENT_RETENTION_DAYS, startMaintenance } from './events/maintenance.js';
@@ -39,7 +38,7 @@ export interface ServerOptions {
   /** Folder artifact downloads are confined to. @default `$NFLAB_HOME/artifacts` */
   readonly artifactRoot?: string;
   /**
-   * The PostgreSQL server's URL, when `db` is one: a LISTEN connection then delivers live events
+   * The PostgreSQL server's URL, when `db` is one: a listening connection then delivers live events
    * at once instead of on the next poll.
    */
   readonly databaseUrl?: string;
@@ -84,7 +83,7 @@ export interface ServerOptions {
   readonly reapIntervalMs?: number;
   /**
    * Where the data routes read data tables from: on a PostgreSQL server, a connection as a role
-   * that may only SELECT the data tables (see `openDataReader`), so a flaw in a data route cannot
+   * that may only read the data tables (see `openDataReader`), so a flaw in a data route cannot
    * reach the lab's own tables. The server does not close it. @default db
    */
   readonly dataDb?: Queryable;

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { openTestDb, testDbKinds, type TestDb } from '@nflab/store/testing';
 import { buildServer } from '../src/app.js';
-import { deleteOldEvents } from '../src/events/maintenance.js';
+import { deleteOldEvents } from '@nflab/store';
 import { openSse, type SseStream } from './sse-client.js';
 import { signIn } from './sign-in.js';
 

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { NotFoundError } from '@nflab/contracts';
+import { sweepExists } from '@nflab/store';
 import { auditCli } from '../audit.js';
 import { contextFrom } from '../context.js';
 import { loadRunner } from '../work.js';
@@ -17,7 +18,7 @@ export const cancelCommand = (program: Command): void => {
       await ctx.withDb(async (db) => {
         const runner = await loadRunner();
         const queue = new runner.RunQueue(db);
-        const isSweep = (await db.query('SELECT 1 FROM nf_sweeps WHERE id = $1', [id])).rows.length > 0;
+        const isSweep = await sweepExists(db, id);
         const result = isSweep ? await queue.cancelSweep(id) : await queue.cancelRun(id);
         await auditCli(ctx, db, {
           action: isSweep ? 'sweep.cancel' : 'run.cancel',

@@ -1,8 +1,9 @@
 import type { Command } from 'commander';
 import { TrainingError, type RunOperationInput } from '@nflab/contracts';
+import { runSummariesById } from '@nflab/store';
 import { auditCli } from '../audit.js';
 import { contextFrom } from '../context.js';
-import { renderRuns, runsById } from '../run-summary.js';
+import { renderRuns } from '../run-summary.js';
 import { loadRunner, workQueue } from '../work.js';
 
 const integer = (value: string): number => Number.parseInt(value, 10);
@@ -31,7 +32,7 @@ const operate = async (
     });
     ctx.out.info(`queued ${operation.kind} run ${runId} (parent ${parentRunId})`);
     if (!detach) await workQueue(ctx, db, { parallel: 1, exitWhenIdle: true });
-    const runs = await runsById(db, [runId]);
+    const runs = await runSummariesById(db, [runId]);
     ctx.out.result(runs[0], () => renderRuns(runs));
     if (!detach && runs[0]?.status !== 'finished')
       throw new TrainingError(

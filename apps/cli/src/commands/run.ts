@@ -1,9 +1,10 @@
 import type { Command } from 'commander';
 import { TrainingError } from '@nflab/contracts';
+import { runSummariesById } from '@nflab/store';
 import { auditCli } from '../audit.js';
 import { contextFrom } from '../context.js';
 import { readSpecFile } from '../spec-file.js';
-import { renderRuns, runsById } from '../run-summary.js';
+import { renderRuns } from '../run-summary.js';
 import { loadRunner, workQueue } from '../work.js';
 
 const integer = (value: string): number => Number.parseInt(value, 10);
@@ -27,7 +28,7 @@ export const runCommand = (program: Command): void => {
         ctx.out.info(`queued run ${runId}`);
         // The loop works until the queue is empty, this run included (and anything queued before it).
         if (!options.detach) await workQueue(ctx, db, { parallel: 1, exitWhenIdle: true });
-        const runs = await runsById(db, [runId]);
+        const runs = await runSummariesById(db, [runId]);
         ctx.out.result(runs[0], () => renderRuns(runs));
         if (!options.detach && runs[0]?.status !== 'finished')
           throw new TrainingError(

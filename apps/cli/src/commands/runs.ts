@@ -1,7 +1,8 @@
 import type { Command } from 'commander';
 import { NotFoundError } from '@nflab/contracts';
+import { findRunByIdText, latestRunSummaries } from '@nflab/store';
 import { contextFrom } from '../context.js';
-import { latestRuns, renderRuns } from '../run-summary.js';
+import { renderRuns } from '../run-summary.js';
 
 const integer = (value: string): number => Number.parseInt(value, 10);
 
@@ -16,7 +17,7 @@ export const runsCommand = (program: Command): void => {
     .action(async (options: { status?: string; limit: number }, command: Command) => {
       const ctx = contextFrom(command);
       await ctx.withDb(async (db) => {
-        const rows = await latestRuns(db, {
+        const rows = await latestRunSummaries(db, {
           limit: options.limit,
           ...(options.status ? { status: options.status } : {}),
         });
@@ -29,9 +30,9 @@ export const runsCommand = (program: Command): void => {
     .action(async (id: string, _options: unknown, command: Command) => {
       const ctx = contextFrom(command);
       await ctx.withDb(async (db) => {
-        const { rows } = await db.query('SELECT * FROM nf_model_runs WHERE id::text = $1', [id]);
-        if (rows.length === 0) throw new NotFoundError(`run ${id} does not exist`);
-        ctx.out.result(rows[0], () => JSON.stringify(rows[0], null, 2));
+        const run = await findRunByIdText(db, id);
+        if (run === undefined) throw new NotFoundError(`run ${id} does not exist`);
+        ctx.out.result(run, () => JSON.stringify(run, null, 2));
       });
     });
 };

@@ -1,13 +1,13 @@
 import type { Command } from 'commander';
 import { canonicalJson, resolveMaxCombinations, TrainingError, type RunSpec } from '@nflab/contracts';
 import type { SweepPlan } from '@nflab/runner';
-import type { Db } from '@nflab/store';
+import { sweepRunSummaries, type Db } from '@nflab/store';
 import { auditCli } from '../audit.js';
 import type { CommandContext } from '../context.js';
 import { contextFrom } from '../context.js';
 import { formatTable } from '../output.js';
 import { readSpecFile } from '../spec-file.js';
-import { renderRuns, sweepRuns } from '../run-summary.js';
+import { renderRuns } from '../run-summary.js';
 import { loadRunner, parseParallel, workQueue } from '../work.js';
 
 /** Columns every plan table shows; fields that differ between runs are added after them. */
@@ -210,7 +210,7 @@ export const sweepCommand = (program: Command): void => {
       await ctx.withDb(async (db) => {
         const runner = await loadRunner();
         const progress = await new runner.RunQueue(db).sweepProgress(sweepId);
-        const runs = await sweepRuns(db, sweepId);
+        const runs = await sweepRunSummaries(db, sweepId);
         ctx.out.result({ progress, runs }, () => `${progressLine(progress)}\n\n${renderRuns(runs)}`);
       });
     });
@@ -241,7 +241,7 @@ const finishSweep = async (
   if (!options.detach) await workQueue(ctx, db, { parallel: options.parallel, sweepId, exitWhenIdle: true });
   const runner = await loadRunner();
   const progress = await new runner.RunQueue(db).sweepProgress(sweepId);
-  const runs = await sweepRuns(db, sweepId);
+  const runs = await sweepRunSummaries(db, sweepId);
   ctx.out.result({ sweepId, progress, runs }, () => `${progressLine(progress)}\n\n${renderRuns(runs)}`);
   if (!options.detach && progress.failed > 0)
     throw new TrainingError(

@@ -7,7 +7,7 @@
  * snapshot's xmin passes that moment's xmax); then the gap is a rollback's and is skipped.
  */
 import type { EventType } from '@nflab/contracts';
-import type { Queryable } from '@nflab/store';
+import { latestEventId, listEventsBetween, readEventsAfter, type Queryable } from '@nflab/store';
 
 /** One row of nf_events as the hub hands it out. */
 export interface LabEvent {
@@ -21,15 +21,13 @@ export interface LabEvent {
 
 /** Options of {@link EventHub}. */
 export interface EventHubOptions {
-  /** How often to look for new events when no NOTIFY wakes the hub. @default 200 */
+  /** How often to look for new events when no notification wakes the hub. @default 200 */
   readonly pollMs?: number;
   /** Rows read per poll. @default 1000 */
   readonly batch?: number;
 }
 
 type Listener = (event: LabEvent) => void;
-
-const COLUMNS = 'id, type, at, run_id, sweep_id, payload';
 
 /** Reads nf_events after a cursor and calls every subscriber with each event, in id order, once. */
 export class EventHub {
@@ -59,10 +57,7 @@ export class EventHub {
   /** Starts from the newest event (earlier ones are for replay), then polls while anyone listens. */
   start(): Promise<void> {
     this.#started ??= (async () => {
-      const { rows } = await this.#db.query<{ max: number }>(
-        'SELECT coalesce(max(id), 0)::bigint AS max FROM nf_events',
-      );
-      this.#cursor = Number(rows[0]?.max ?? 0);
+      this.#cursor = await latestEventId(this.#db);
     })().catch((error: unknown) => {
       // Let the next client try again instead of failing forever on one bad moment.
       this.#started = undefined;
@@ -84,7 +79,7 @@ export class EventHub {
     };
   }
 
-  /** Looks for new events now (a NOTIFY arrived, or the poll timer fired). */
+  /** Looks for new events now (a notification arrived, or the poll timer fired). */
   wake(): void {
     if (this.#polling) {
       this.#pollAgain = true;
@@ -117,12 +112,7 @@ export class EventHub {
 
   /** Delivers what is ready; true when a full batch was read (more may be waiting). */
   async #pollOnce(): Promise<boolean> {
-    const { rows } = await this.#db.query<LabEvent & { xmin: string; xmax: string }>(
-      `SELECT ${COLUMNS}, pg_snapshot_xmin(pg_current_snapshot())::text AS xmin,
-              pg_snapshot_xmax(pg_current_snapshot())::text AS xmax
-         FROM nf_events WHERE id > $1 ORDER BY id LIMIT $2`,
-      [this.#cursor, this.#batch],
-    );
+    const rows = await readEventsAfter(this.#db, this.#cursor, this.#batch);
     for (const row of rows) {
       const id = Number(row.id);
       if (id !== this.#cursor + 1 && !this.#gapClosed(BigInt(row.xmin), BigInt(row.xmax))) return false;
@@ -167,11 +157,11 @@ export const replayEvents = async (
   db: Queryable,
   { after, upTo, filter }: { after: number; upTo: number; filter: EventFilter },
 ): Promise<LabEvent[]> => {
-  const { rows } = await db.query<LabEvent>(
-    `SELECT ${COLUMNS} FROM nf_events
-      WHERE id > $1 AND id <= $2 AND ($3::uuid IS NULL OR run_id = $3::uuid) AND ($4::uuid IS NULL OR sweep_id = $4::uuid)
-      ORDER BY id`,
-    [after, upTo, filter.runId ?? null, filter.sweepId ?? null],
-  );
+  const rows = await listEventsBetween(db, {
+    after,
+    upTo,
+    ...(filter.runId !== undefined ? { runId: filter.runId } : {}),
+    ...(filter.sweepId !== undefined ? { sweepId: filter.sweepId } : {}),
+  });
   return rows.map((row) => ({ ...row, id: Number(row.id) }));
 };

@@ -2,7 +2,6 @@ import type { FastifyPluginAsync } from 'fastify';
 import { RUN_ROUTES } from '@nflab/contracts';
 import { openArtifact } from '../artifact-files.js';
 import { audit } from '../audit/record.js';
-import { listRuns } from '../runs/list-runs.js';
 import {
   getArtifact,
   getRun,
@@ -10,10 +9,11 @@ import {
   listCvResults,
   listPredictions,
   listResourceSamples,
+  listRuns,
   listStepMetrics,
   listTrials,
   requireRun,
-} from '../runs/run-children.js';
+} from '@nflab/store';
 import { attach } from './attach.js';
 
 /** Run history, run detail and everything a run owns (read-only; viewer role). */

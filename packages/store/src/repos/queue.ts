@@ -325,12 +325,6 @@ export const runExists = async (q: Queryable, runId: string): Promise<boolean> =
   return rows.length > 0;
 };
 
-/** True when the sweep exists. */
-export const sweepExists = async (q: Queryable, sweepId: string): Promise<boolean> => {
-  const { rows } = await q.query('SELECT 1 FROM nf_sweeps WHERE id = $1', [sweepId]);
-  return rows.length > 0;
-};
-
 /**
  * Inside `tx`: requeues the sweep's runs that failed because their worker was lost (with
  * `retryFailed`, every failed run) with a fresh attempt budget, and refreshes the sweep's status;

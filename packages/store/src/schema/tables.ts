@@ -12,6 +12,7 @@ import type {
   RunStatus,
   StudyDirection,
   TrialStateValue,
+  UserRoleValue,
 } from './vocabulary.js';
 
 /** Every table the migrations create, column by column in table order. */
@@ -405,7 +406,7 @@ export type DriftMetricRow = Row<'nf_drift_metrics'>;
 /** A row of `nf_audit_log`. */
 export type AuditLogRow = Narrow<Row<'nf_audit_log'>, { outcome: AuditOutcomeValue }>;
 /** A row of `nf_users`. */
-export type UserRow = Row<'nf_users'>;
+export type UserRow = Narrow<Row<'nf_users'>, { role: UserRoleValue }>;
 /** A row of `nf_sessions`. */
 export type SessionRow = Row<'nf_sessions'>;
 /** A row of `nf_api_tokens`. */

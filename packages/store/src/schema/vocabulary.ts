@@ -5,6 +5,7 @@ import {
   REGISTRY_STAGE_IDS,
   RUN_OPERATION_KINDS,
   RUN_STATUS_IDS,
+  USER_ROLES,
 } from '@nflab/contracts';
 
 /** `nf_model_runs.status` and `nf_sweeps.status` (the contracts' run statuses): queued → running → finished | failed | cancelled. */
@@ -47,6 +48,11 @@ export const AUDIT_OUTCOME_VALUES = AUDIT_OUTCOMES;
 /** One of {@link AUDIT_OUTCOME_VALUES}. */
 export type AuditOutcomeValue = (typeof AUDIT_OUTCOME_VALUES)[number];
 
+/** `nf_users.role`: the contracts' user roles, weakest first. */
+export const USER_ROLE_VALUES = USER_ROLES;
+/** One of {@link USER_ROLE_VALUES}. */
+export type UserRoleValue = (typeof USER_ROLE_VALUES)[number];
+
 /** Which column each vocabulary constrains; a test reads the CHECK constraints and compares. */
 export const CHECKED_COLUMNS = [
   { table: 'nf_model_runs', column: 'status', values: RUN_STATUSES },
@@ -58,4 +64,5 @@ export const CHECKED_COLUMNS = [
   { table: 'nf_predictions', column: 'kind', values: PREDICTION_KINDS },
   { table: 'nf_studies', column: 'direction', values: STUDY_DIRECTIONS },
   { table: 'nf_audit_log', column: 'outcome', values: AUDIT_OUTCOME_VALUES },
+  { table: 'nf_users', column: 'role', values: USER_ROLE_VALUES },
 ] as const;
