@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
+import { DATA_ROUTES, HEALTH_ROUTES } from '@nflab/contracts';
 import { importFile } from '@nflab/store';
 import { openTestDb, testDbKinds, type TestDb } from '@nflab/store/testing';
 import { buildServer } from '../src/app.js';
@@ -26,7 +27,9 @@ describe.each(await testDbKinds())('data and health routes on %s', (kind) => {
 
   test('health and readiness', async () => {
     expect((await app.inject('/api/health')).json()).toEqual({ status: 'ok' });
-    expect((await app.inject('/api/ready')).json()).toEqual({ status: 'ready', database: kind, workers: 0 });
+    const ready = (await app.inject('/api/ready')).json();
+    expect(ready).toEqual({ status: 'ready', database: kind, workers: 0 });
+    expect(HEALTH_ROUTES.ready.response.parse(ready)).toEqual(ready);
   });
 
   test('tables → games → series → preview', async () => {
@@ -39,6 +42,20 @@ describe.each(await testDbKinds())('data and health routes on %s', (kind) => {
     const preview = (await get('/api/data/tables/nf_loto_final/preview?loto=loto6&limit=2')).json();
     expect(preview.rows).toHaveLength(2);
     expect(preview.columns.slice(0, 5)).toEqual(['loto', 'num', 'ds', 'unique_id', 'y']);
+  });
+
+  test('every answer has the shape its route description gives (the web client is typed from it)', async () => {
+    const answers = [
+      [DATA_ROUTES.listTables, '/api/data/tables'],
+      [DATA_ROUTES.listGames, '/api/data/tables/nf_loto_final/games'],
+      [DATA_ROUTES.listSeries, '/api/data/tables/nf_loto_final/games/loto6/series'],
+      [DATA_ROUTES.previewTable, '/api/data/tables/nf_loto_final/preview?loto=loto6&limit=3'],
+    ] as const;
+    for (const [route, url] of answers) {
+      const answer = (await get(url)).json();
+      const parsed = route.response.safeParse(answer);
+      expect(parsed.error?.issues, url).toBeUndefined();
+    }
   });
 
   test('invalid input is 400 with the field named; unknown names are 404; injection is refused', async () => {

@@ -4,24 +4,20 @@
  */
 import { API_ROUTES as R, type SweepSpecInput } from '@nflab/contracts';
 import { call, routeUrl } from './call.js';
-import type { ApiQuery, PreviewResponse, RegistryStage, SeriesSummary, TableEntry } from './types.js';
-
-// The data routes' answers are not described by a schema (`anyJson`); their shapes live in types.ts.
-const answer = <T>(promise: Promise<unknown>): Promise<T> => promise as Promise<T>;
+import type { ApiQuery, RegistryStage } from './types.js';
 
 /** Every call of the lab API. */
 export const api = {
   login: (username: string, password: string) => call(R.login, { body: { username, password } }),
   logout: () => call(R.logout),
   me: () => call(R.me),
-  ready: () => answer<Record<string, unknown>>(call(R.ready)),
+  ready: () => call(R.ready),
 
-  tables: (pattern?: string) => answer<{ tables: TableEntry[] }>(call(R.listTables, { query: { pattern } })),
-  games: (name: string) => answer<{ games: string[] }>(call(R.listGames, { params: { table: name } })),
-  series: (name: string, loto: string) =>
-    answer<{ series: SeriesSummary[] }>(call(R.listSeries, { params: { table: name, loto } })),
+  tables: (pattern?: string) => call(R.listTables, { query: { pattern } }),
+  games: (name: string) => call(R.listGames, { params: { table: name } }),
+  series: (name: string, loto: string) => call(R.listSeries, { params: { table: name, loto } }),
   preview: (name: string, loto: string, limit = 20) =>
-    answer<PreviewResponse>(call(R.previewTable, { params: { table: name }, query: { loto, limit } })),
+    call(R.previewTable, { params: { table: name }, query: { loto, limit } }),
   panel: (name: string, query: { loto: string; uniqueIds: readonly string[]; columns: readonly string[] }) =>
     call(R.panel, {
       params: { table: name },

@@ -1,7 +1,6 @@
 /**
  * Types of the lab API, from the route descriptions and zod schemas of the contracts (type-only
- * imports). Named shapes the pages use; the data routes' answers, which the contracts do not
- * describe, are written here.
+ * imports): the named shapes the pages use. Nothing here is written by hand.
  */
 import type {
   API_ROUTES,
@@ -12,6 +11,7 @@ import type {
   ModelInfoDto,
   panelSeriesSchema,
   predictionSchema,
+  previewResponseSchema,
   ProfileDto,
   REGISTRY_STAGE_IDS,
   ResourceSampleDto,
@@ -44,24 +44,8 @@ export type Role = UserRole;
 export type User = UserDto;
 /** A run or sweep status. */
 export type RunStatus = RunStatusId;
-/** A table or view the data routes list. */
-export interface TableEntry {
-  readonly name: string;
-  readonly kind: string;
-}
-/** One series (unique_id) of a game. */
-export interface SeriesSummary {
-  readonly uniqueId: string;
-  readonly rows: number;
-  readonly start: string;
-  readonly end: string;
-}
 /** `GET /api/data/tables/:table/preview`. */
-export interface PreviewResponse {
-  readonly table: string;
-  readonly columns: readonly string[];
-  readonly rows: readonly Record<string, unknown>[];
-}
+export type PreviewResponse = z.infer<typeof previewResponseSchema>;
 /** One series of the panel route. */
 export type PanelSeries = z.infer<typeof panelSeriesSchema>;
 /** The data-quality profile of one game. */

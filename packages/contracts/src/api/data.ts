@@ -15,10 +15,40 @@ export const tableParams = z.object({ table: tableName });
 /** Path of the routes under one game of one table. */
 export const gameParams = tableParams.extend({ loto: z.string().min(1).max(64) });
 
+/** `GET /api/data/tables` response: the data tables and views the caller may browse. */
+export const listTablesResponseSchema = z.object({
+  tables: z.array(z.object({ name: z.string(), kind: z.enum(['table', 'view']) })),
+});
+
+/** `GET …/games` response: the games (`loto` values) of a table. */
+export const listGamesResponseSchema = z.object({ table: z.string(), games: z.array(z.string()) });
+
+/** One series (`unique_id`) of a game: its row count and first and last `ds` as text. */
+export const seriesSummarySchema = z.object({
+  uniqueId: z.string(),
+  rows: z.number().int(),
+  start: z.string(),
+  end: z.string(),
+});
+
+/** `GET …/games/:loto/series` response. */
+export const listSeriesResponseSchema = z.object({
+  table: z.string(),
+  loto: z.string(),
+  series: z.array(seriesSummarySchema),
+});
+
 /** `GET /api/data/tables/:table/preview?loto=&limit=` */
 export const previewQuery = z.object({
   loto: z.string().min(1).max(64).optional(),
   limit: z.coerce.number().int().min(1).max(1000).default(20),
+});
+
+/** `GET …/preview` response: column names in table order and the first rows. */
+export const previewResponseSchema = z.object({
+  table: z.string(),
+  columns: z.array(z.string()),
+  rows: z.array(z.record(z.string(), z.unknown())),
 });
 
 const seriesIdList = z

@@ -1,15 +1,19 @@
 /** Browsing the lottery tables: tables → games → series, previews, panels and profiles. */
 import {
   gameParams,
+  listGamesResponseSchema,
+  listSeriesResponseSchema,
   listTablesQuery,
+  listTablesResponseSchema,
   panelQuery,
   panelResponseSchema,
   previewQuery,
+  previewResponseSchema,
   profileQuery,
   profileResponseSchema,
   tableParams,
 } from '../api/data.js';
-import { anyJsonSchema, defineRoute } from './define.js';
+import { defineRoute } from './define.js';
 
 /** Data routes (viewer role). */
 export const DATA_ROUTES = {
@@ -19,7 +23,7 @@ export const DATA_ROUTES = {
     summary: 'panel tables',
     access: 'viewer',
     query: listTablesQuery,
-    response: anyJsonSchema,
+    response: listTablesResponseSchema,
   }),
   listGames: defineRoute({
     method: 'GET',
@@ -27,7 +31,7 @@ export const DATA_ROUTES = {
     summary: 'games of a table',
     access: 'viewer',
     params: tableParams,
-    response: anyJsonSchema,
+    response: listGamesResponseSchema,
   }),
   listSeries: defineRoute({
     method: 'GET',
@@ -35,7 +39,7 @@ export const DATA_ROUTES = {
     summary: 'series of a game',
     access: 'viewer',
     params: gameParams,
-    response: anyJsonSchema,
+    response: listSeriesResponseSchema,
   }),
   previewTable: defineRoute({
     method: 'GET',
@@ -44,7 +48,7 @@ export const DATA_ROUTES = {
     access: 'viewer',
     params: tableParams,
     query: previewQuery,
-    response: anyJsonSchema,
+    response: previewResponseSchema,
   }),
   panel: defineRoute({
     method: 'GET',

@@ -1,6 +1,6 @@
 /** Liveness and readiness. */
 import { z } from 'zod';
-import { anyJsonSchema, defineRoute } from './define.js';
+import { defineRoute } from './define.js';
 
 /** `/api/health` (the process answers) and `/api/ready` (the database answers). */
 export const HEALTH_ROUTES = {
@@ -14,8 +14,12 @@ export const HEALTH_ROUTES = {
   ready: defineRoute({
     method: 'GET',
     path: '/ready',
-    summary: 'readiness (database answers)',
+    summary: 'readiness (database answers; 503 with status "unavailable" when it does not)',
     access: 'public',
-    response: anyJsonSchema,
+    response: z.object({
+      status: z.literal('ready'),
+      database: z.enum(['pglite', 'postgres']),
+      workers: z.number().int().min(0),
+    }),
   }),
 } as const;
