@@ -22,6 +22,7 @@ const SMALL: Record<ModelId, Record<string, ConfigValue>> = {
   dlinear: {},
   nlinear: {},
   tide: { hidden_size: 8, decoder_output_dim: 4, temporal_decoder_dim: 8 },
+  deepnpts: { hidden_size: 16 },
 };
 
 beforeAll(async () => {

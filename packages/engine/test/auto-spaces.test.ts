@@ -72,6 +72,12 @@ const EXPECTED: Record<ModelId, (h: number) => SearchSpace> = {
     dropout: { kind: 'categorical', choices: [0, 0.1, 0.2, 0.3, 0.5] },
     layernorm: { kind: 'categorical', choices: [true, false] },
   }),
+  deepnpts: (h) => ({
+    ...common(h, 'quniform'),
+    hidden_size: { kind: 'categorical', choices: [16, 32, 64] },
+    dropout: { kind: 'float', low: 0, high: 0.99 },
+    n_layers: { kind: 'categorical', choices: [1, 2, 4] },
+  }),
 };
 
 describe('default search spaces (NeuralForecast Auto*.default_config)', () => {

@@ -1,6 +1,7 @@
 /** The model registry: one line per model; tests, the API and the UI loop over it. */
 import { ConfigError } from '@nflab/contracts';
 import type { ModelSpec } from '../model/types.js';
+import { deepnpts } from './deepnpts/deepnpts.js';
 import { dlinear } from './dlinear/dlinear.js';
 import { mlp } from './mlp/mlp.js';
 import { nbeats } from './nbeats/nbeats.js';
@@ -10,10 +11,16 @@ import { nlinear } from './nlinear/nlinear.js';
 import { tide } from './tide/tide.js';
 
 /** Every model the lab can train, keyed by its persisted id. */
-export const MODELS = { mlp, nhits, nbeats, nbeatsx, dlinear, nlinear, tide } as const satisfies Record<
-  string,
-  ModelSpec
->;
+export const MODELS = {
+  mlp,
+  nhits,
+  nbeats,
+  nbeatsx,
+  dlinear,
+  nlinear,
+  tide,
+  deepnpts,
+} as const satisfies Record<string, ModelSpec>;
 
 /** A registered model id (`'nhits'`). */
 export type ModelId = keyof typeof MODELS;
