@@ -22,6 +22,7 @@ const SMALL: Record<ModelId, Record<string, ConfigValue>> = {
   dlinear: {},
   nlinear: {},
   tide: { hidden_size: 8, decoder_output_dim: 4, temporal_decoder_dim: 8 },
+  rnn: { encoder_hidden_size: 8, decoder_hidden_size: 8, input_size: 12 },
 };
 
 beforeAll(async () => {
