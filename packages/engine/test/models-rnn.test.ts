@@ -66,8 +66,8 @@ describe('Elman cell (recurrent building block)', () => {
   it('draws every weight from U(-1/sqrt(hidden), 1/sqrt(hidden)) like nn.RNN', () => {
     const store = createParamStore('test', 5);
     createElmanCell(store, { path: 'c', inputSize: 3, hiddenSize: 4 });
-    const names = store.variables.map((v) => v.name.split('/').slice(-1)[0]);
-    expect(names).toEqual(['weight_ih', 'weight_hh', 'bias_ih', 'bias_hh']);
+    const names = store.variables.map((v) => v.name.split('/').slice(-2).join('/'));
+    expect(names).toEqual(['ih/kernel', 'hh/kernel', 'ih/bias', 'hh/bias']); // PyTorch's order
     for (const v of store.variables) expect(tf.max(tf.abs(v)).dataSync()[0]).toBeLessThanOrEqual(0.5);
     store.dispose();
   });

@@ -41,17 +41,17 @@ export interface ElmanCell {
 /**
  * Creates an Elman cell. PyTorch's `RNNBase.reset_parameters` draws every weight and bias from
  * U(-1/√hidden, 1/√hidden), in the order weight_ih, weight_hh, bias_ih, bias_hh; we do the same
- * from the store's seeded stream.
+ * from the store's seeded stream (named `ih/kernel`, `hh/kernel`, `ih/bias`, `hh/bias`).
  */
 export function createElmanCell(store: ParamStore, options: ElmanCellOptions): ElmanCell {
   const { path, inputSize, hiddenSize } = options;
   const bound = 1 / Math.sqrt(hiddenSize);
   const range = { low: -bound, high: bound };
-  const weightIh = store.uniform(`${path}/weight_ih`, [inputSize, hiddenSize], range);
-  const weightHh = store.uniform(`${path}/weight_hh`, [hiddenSize, hiddenSize], range);
+  const weightIh = store.uniform(`${path}/ih/kernel`, [inputSize, hiddenSize], range);
+  const weightHh = store.uniform(`${path}/hh/kernel`, [hiddenSize, hiddenSize], range);
   const withBias = options.bias ?? true;
-  const biasIh = withBias ? store.uniform(`${path}/bias_ih`, [hiddenSize], range) : undefined;
-  const biasHh = withBias ? store.uniform(`${path}/bias_hh`, [hiddenSize], range) : undefined;
+  const biasIh = withBias ? store.uniform(`${path}/ih/bias`, [hiddenSize], range) : undefined;
+  const biasHh = withBias ? store.uniform(`${path}/hh/bias`, [hiddenSize], range) : undefined;
   const act = (options.activation ?? 'tanh') === 'tanh' ? tf.tanh : tf.relu;
   const project = <T extends tf.Tensor>(x: T): T =>
     tf.tidy(() => {
