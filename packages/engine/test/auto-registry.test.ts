@@ -23,6 +23,14 @@ const SMALL: Record<ModelId, Record<string, ConfigValue>> = {
   nlinear: {},
   tide: { hidden_size: 8, decoder_output_dim: 4, temporal_decoder_dim: 8 },
   deepnpts: { hidden_size: 16 },
+  // AutoRNN's space has no scaler_type/step_size (NeuralForecast's own); fixed here at RNN's defaults.
+  rnn: {
+    encoder_hidden_size: 8,
+    decoder_hidden_size: 8,
+    input_size: 12,
+    scaler_type: 'robust',
+    step_size: 1,
+  },
 };
 
 beforeAll(async () => {

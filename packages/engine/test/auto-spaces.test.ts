@@ -78,6 +78,18 @@ const EXPECTED: Record<ModelId, (h: number) => SearchSpace> = {
     dropout: { kind: 'float', low: 0, high: 0.99 },
     n_layers: { kind: 'categorical', choices: [1, 2, 4] },
   }),
+  rnn: (h) => ({
+    input_size: { kind: 'categorical', choices: [3 * h, 4 * h, 16 * h, 64 * h] },
+    inference_input_size: { kind: 'categorical', choices: [-h] },
+    encoder_hidden_size: { kind: 'categorical', choices: [16, 32, 64, 128] },
+    encoder_n_layers: { kind: 'int', low: 1, high: 3 },
+    context_size: { kind: 'categorical', choices: [5, 10, 50] },
+    decoder_hidden_size: { kind: 'categorical', choices: [16, 32, 64, 128] },
+    learning_rate: { kind: 'float', low: 1e-4, high: 1e-1, log: true },
+    max_steps: { kind: 'categorical', choices: [500, 1000] },
+    batch_size: { kind: 'categorical', choices: [16, 32] },
+    random_seed: { kind: 'int', low: 1, high: 19 },
+  }),
 };
 
 describe('default search spaces (NeuralForecast Auto*.default_config)', () => {

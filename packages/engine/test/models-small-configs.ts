@@ -29,4 +29,5 @@ export const SMALL_CONFIGS: Record<ModelId, Record<string, unknown>> = {
     layernorm: false,
   },
   deepnpts: { hidden_size: 8, n_layers: 2 },
+  rnn: { encoder_n_layers: 2, encoder_hidden_size: 8, decoder_hidden_size: 8, encoder_dropout: 0.1 },
 };

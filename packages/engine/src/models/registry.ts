@@ -8,6 +8,7 @@ import { nbeats } from './nbeats/nbeats.js';
 import { nbeatsx } from './nbeatsx/nbeatsx.js';
 import { nhits } from './nhits/nhits.js';
 import { nlinear } from './nlinear/nlinear.js';
+import { rnn } from './rnn/rnn.js';
 import { tide } from './tide/tide.js';
 
 /** Every model the lab can train, keyed by its persisted id. */
@@ -20,6 +21,7 @@ export const MODELS = {
   nlinear,
   tide,
   deepnpts,
+  rnn,
 } as const satisfies Record<string, ModelSpec>;
 
 /** A registered model id (`'nhits'`). */

@@ -1,0 +1,101 @@
+/**
+ * RNN: a multi-layer Elman RNN encoder over the input window with an MLP decoder, NeuralForecast
+ * 3.x's direct (`recurrent=False`) form: the last h encoder states map to the h forecasts at once.
+ * @see Elman (1990), "Finding structure in time", Cognitive Science 14(2). https://doi.org/10.1207/s15516709cog1402_1
+ */
+import { z } from 'zod';
+import { ConfigError } from '@nflab/contracts';
+import type { ModelSpec } from '../../model/types.js';
+import { createParamStore } from '../../nn/params.js';
+import { checkDims, toNetwork } from '../network.js';
+import { createDirectDecoder, encoderInput, encoderInputSize } from '../recurrent/direct.js';
+import { createElmanCell } from '../recurrent/elman-cell.js';
+import { unrollStack } from '../recurrent/unroll.js';
+import { rnnSearchSpace } from './search-space.js';
+
+/** RNN's own hyperparameters, with NeuralForecast's names and defaults. */
+export const rnnConfigSchema = z.object({
+  /** Only used when `recurrent` is true (rolled one step at a time); ignored by the direct form. @default null */
+  inference_input_size: z.number().int().nullable().default(null),
+  /** Training horizon of the recurrent form; ignored by the direct form. @default 1 */
+  h_train: z.number().int().min(1).default(1),
+  /** @default 2 */
+  encoder_n_layers: z.number().int().min(1).default(2),
+  /** @default 128 */
+  encoder_hidden_size: z.number().int().min(1).default(128),
+  /**
+   * Accepted like NeuralForecast; NeuralForecast 3.2 never passes it to `nn.RNN`, so the cell is
+   * always tanh there, and here too for parity. @default 'tanh'
+   */
+  encoder_activation: z.enum(['tanh', 'relu']).default('tanh'),
+  /** Whether the cells have b_ih and b_hh. @default true */
+  encoder_bias: z.boolean().default(true),
+  /** Dropout on every encoder layer's outputs but the last, while training. @default 0 */
+  encoder_dropout: z.number().min(0).lt(1).default(0),
+  /** Deprecated in NeuralForecast and unused; accepted so AutoRNN's space stays valid. @default null */
+  context_size: z.number().int().min(1).nullable().default(null),
+  /** @default 128 */
+  decoder_hidden_size: z.number().int().min(1).default(128),
+  /** Linear layers of the MLP decoder (1 = one projection). @default 2 */
+  decoder_layers: z.number().int().min(1).default(2),
+  /** True would roll forecasts one step at a time; only the default direct form is implemented. @default false */
+  recurrent: z.boolean().default(false),
+});
+
+/** Parsed RNN config. */
+export type RnnConfig = z.output<typeof rnnConfigSchema>;
+
+const exogenous = { futr: true, hist: true, stat: true } as const;
+const label = 'RNN';
+
+/** NeuralForecast's `RNN`. */
+export const rnn = {
+  id: 'rnn',
+  label,
+  description: 'Multi-layer Elman RNN encoder with an MLP decoder (Elman, Cognitive Science 1990).',
+  family: 'rnn',
+  kind: 'univariate',
+  forecastType: 'direct',
+  exogenous,
+  configSchema: rnnConfigSchema,
+  commonDefaults: {
+    max_steps: 1000,
+    learning_rate: 1e-3,
+    num_lr_decays: -1,
+    batch_size: 32,
+    windows_batch_size: 128,
+    inference_windows_batch_size: 1024,
+    scaler_type: 'robust',
+  },
+  defaultSearchSpace: rnnSearchSpace,
+  build(config, dims, seed) {
+    checkDims({ label, exogenous }, dims);
+    if (config.recurrent) {
+      throw new ConfigError(
+        `${label}: recurrent=true (one-step-at-a-time forecasting) is not implemented yet; use recurrent=false, NeuralForecast's default`,
+      );
+    }
+    const store = createParamStore('rnn', seed);
+    const hidden = config.encoder_hidden_size;
+    // NeuralForecast's module order: hist_encoder, then mlp_decoder (and upsample_sequence).
+    const cells = Array.from({ length: config.encoder_n_layers }, (_, i) =>
+      createElmanCell(store, {
+        path: `hist_encoder/layer_${i}`,
+        inputSize: i === 0 ? encoderInputSize(dims) : hidden,
+        hiddenSize: hidden,
+        bias: config.encoder_bias,
+        activation: 'tanh', // see encoder_activation
+      }),
+    );
+    const decoder = createDirectDecoder(store, dims, {
+      hiddenSize: hidden,
+      decoderHiddenSize: config.decoder_hidden_size,
+      decoderLayers: config.decoder_layers,
+    });
+    return toNetwork(store, (batch, ctx) => {
+      const x = encoderInput(batch, dims, label); // [B, L, 1+X+S+F]
+      const states = unrollStack(cells, x, config.encoder_dropout, ctx); // -> [B, L, hidden]
+      return decoder.apply(states, batch, ctx, label); // -> [B, H, K]
+    });
+  },
+} as const satisfies ModelSpec<RnnConfig>;
