@@ -22,6 +22,7 @@ const SMALL: Record<ModelId, Record<string, ConfigValue>> = {
   dlinear: {},
   nlinear: {},
   tide: { hidden_size: 8, decoder_output_dim: 4, temporal_decoder_dim: 8 },
+  tcn: { encoder_hidden_size: 8, decoder_hidden_size: 8, dilations: [1, 2] },
 };
 
 beforeAll(async () => {

@@ -28,4 +28,5 @@ export const SMALL_CONFIGS: Record<ModelId, Record<string, unknown>> = {
     // layernorm off: with one output NeuralForecast's layernorm hides the decoder (see tide.ts).
     layernorm: false,
   },
+  tcn: { kernel_size: 2, dilations: [1, 2], encoder_hidden_size: 8, decoder_hidden_size: 8 },
 };

@@ -7,10 +7,11 @@ import { nbeats } from './nbeats/nbeats.js';
 import { nbeatsx } from './nbeatsx/nbeatsx.js';
 import { nhits } from './nhits/nhits.js';
 import { nlinear } from './nlinear/nlinear.js';
+import { tcn } from './tcn/tcn.js';
 import { tide } from './tide/tide.js';
 
 /** Every model the lab can train, keyed by its persisted id. */
-export const MODELS = { mlp, nhits, nbeats, nbeatsx, dlinear, nlinear, tide } as const satisfies Record<
+export const MODELS = { mlp, nhits, nbeats, nbeatsx, dlinear, nlinear, tide, tcn } as const satisfies Record<
   string,
   ModelSpec
 >;
