@@ -1,6 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { ConfigError } from '@nflab/contracts';
 import { setBackend } from '../src/backend/backend.js';
+import { NeuralForecast } from '../src/core/index.js';
 import { createCausalConv1d } from '../src/models/tcn/causal-conv.js';
 import { MODELS } from '../src/models/registry.js';
 import { createParamStore } from '../src/nn/params.js';
@@ -130,5 +132,14 @@ describe('TCN', () => {
     expect(after[0]?.[2]).not.toEqual(base[0]?.[2]);
     tf.dispose([insampleY, insampleMask, futr, bumped]);
     net.dispose();
+  });
+
+  it('rejects recurrent / h_train with a ConfigError: NeuralForecast 3.2 TCN is direct and has neither', () => {
+    for (const key of ['recurrent', 'h_train']) {
+      const build = (): unknown =>
+        new NeuralForecast({ models: [{ id: 'tcn', config: { h: 4, input_size: 8, [key]: 1 } }], freq: 1 });
+      expect(build).toThrow(ConfigError);
+      expect(build).toThrow(new RegExp(`unknown config key '${key}'`));
+    }
   });
 });
