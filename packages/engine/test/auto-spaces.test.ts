@@ -90,6 +90,18 @@ const EXPECTED: Record<ModelId, (h: number) => SearchSpace> = {
     batch_size: { kind: 'categorical', choices: [16, 32] },
     random_seed: { kind: 'int', low: 1, high: 19 },
   }),
+  // AutoTCN has its own key set; input_size -h (multiplier -1) is what BaseModel turns into 3h.
+  tcn: (h) => ({
+    input_size: { kind: 'categorical', choices: [3 * h, 4 * h, 16 * h, 64 * h] },
+    inference_input_size: { kind: 'categorical', choices: [-h] },
+    encoder_hidden_size: { kind: 'categorical', choices: [16, 32, 64, 128] },
+    context_size: { kind: 'categorical', choices: [5, 10, 50] },
+    decoder_hidden_size: { kind: 'categorical', choices: [32, 64] },
+    learning_rate: { kind: 'float', low: 1e-4, high: 1e-1, log: true },
+    max_steps: { kind: 'categorical', choices: [500, 1000] },
+    batch_size: { kind: 'categorical', choices: [16, 32] },
+    random_seed: { kind: 'int', low: 1, high: 19 },
+  }),
 };
 
 describe('default search spaces (NeuralForecast Auto*.default_config)', () => {

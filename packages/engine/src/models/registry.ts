@@ -9,6 +9,7 @@ import { nbeatsx } from './nbeatsx/nbeatsx.js';
 import { nhits } from './nhits/nhits.js';
 import { nlinear } from './nlinear/nlinear.js';
 import { rnn } from './rnn/rnn.js';
+import { tcn } from './tcn/tcn.js';
 import { tide } from './tide/tide.js';
 
 /** Every model the lab can train, keyed by its persisted id. */
@@ -22,6 +23,7 @@ export const MODELS = {
   tide,
   deepnpts,
   rnn,
+  tcn,
 } as const satisfies Record<string, ModelSpec>;
 
 /** A registered model id (`'nhits'`). */

@@ -1,0 +1,112 @@
+/**
+ * TCN: a stack of dilated causal convolutions encodes the input window (target, hist, repeated
+ * static and the window's futr columns) into per-step hidden states; a linear context adapter maps
+ * the window's L steps to the H horizon steps per channel, and an MLP decoder turns each horizon
+ * step's context (plus that step's futr columns) into the outputs. NeuralForecast 3.x's direct
+ * (non-recurrent) TCN.
+ * @see Bai, Kolter & Koltun (2018), "An Empirical Evaluation of Generic Convolutional and Recurrent Networks for Sequence Modeling". https://arxiv.org/abs/1803.01271
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import { z } from 'zod';
+import type { ModelSpec } from '../../model/types.js';
+import { ACTIVATIONS, relu } from '../../nn/activations.js';
+import { createLinear } from '../../nn/linear.js';
+import { createMlp } from '../../nn/mlp.js';
+import { createParamStore } from '../../nn/params.js';
+import { checkDims, requireInput, toNetwork } from '../network.js';
+import { createCausalConv1d } from './causal-conv.js';
+import { tcnSearchSpace } from './search-space.js';
+
+/** TCN's own hyperparameters, with NeuralForecast's names and defaults. */
+export const tcnConfigSchema = z.object({
+  /**
+   * Window length at inference. NeuralForecast 3.x reads it only for recurrent models; TCN is direct
+   * and always forecasts from `input_size`, so it is accepted and ignored, as there. @default null
+   */
+  inference_input_size: z.number().int().nullable().default(null),
+  /** Size of each causal convolution's kernel. @default 2 */
+  kernel_size: z.number().int().min(1).default(2),
+  /** One causal convolution per dilation, in order. @default [1, 2, 4, 8, 16] */
+  dilations: z.array(z.number().int().min(1)).min(1).default([1, 2, 4, 8, 16]),
+  /** Channels of every convolution. @default 128 */
+  encoder_hidden_size: z.number().int().min(1).default(128),
+  /** Activation after every convolution. @default 'ReLU' */
+  encoder_activation: z.enum(ACTIVATIONS).default('ReLU'),
+  /**
+   * Stored but unused by NeuralForecast 3.x's TCN (its context adapter maps L steps to H, with no
+   * context width); accepted so configs and Auto spaces carry over. @default 10
+   */
+  context_size: z.number().int().min(1).default(10),
+  /** Hidden units of the MLP decoder. @default 128 */
+  decoder_hidden_size: z.number().int().min(1).default(128),
+  /** Layers of the MLP decoder, output layer included (1 = one linear layer). @default 2 */
+  decoder_layers: z.number().int().min(1).default(2),
+});
+
+/** Parsed TCN config. */
+export type TcnConfig = z.output<typeof tcnConfigSchema>;
+
+const exogenous = { futr: true, hist: true, stat: true } as const;
+
+/** NeuralForecast's `TCN`. */
+export const tcn = {
+  id: 'tcn',
+  label: 'TCN',
+  description:
+    'Temporal Convolution Network: dilated causal convolutions with an MLP decoder (Bai et al., 2018).',
+  family: 'cnn',
+  kind: 'univariate',
+  forecastType: 'direct',
+  exogenous,
+  configSchema: tcnConfigSchema,
+  commonDefaults: {
+    max_steps: 1000,
+    learning_rate: 1e-3,
+    num_lr_decays: -1,
+    windows_batch_size: 128,
+    inference_windows_batch_size: 1024,
+    scaler_type: 'robust',
+  },
+  defaultSearchSpace: tcnSearchSpace,
+  build(config, dims, seed) {
+    checkDims({ label: 'TCN', exogenous }, dims);
+    const { h, inputSize: L, futrExogSize: F, histExogSize: X, statExogSize: S, nOutputs: K } = dims;
+    const C = config.encoder_hidden_size;
+    const store = createParamStore('tcn', seed);
+    const encoder = config.dilations.map((dilation, i) =>
+      createCausalConv1d(store, {
+        path: `hist_encoder/layer_${i}`,
+        inChannels: i === 0 ? 1 + X + S + F : C,
+        outChannels: C,
+        kernelSize: config.kernel_size,
+        dilation,
+        activation: config.encoder_activation,
+      }),
+    );
+    const contextAdapter = createLinear(store, { path: 'context_adapter', inFeatures: L, outFeatures: h });
+    const hidden = Array<number>(config.decoder_layers - 1).fill(config.decoder_hidden_size);
+    const decoder = createMlp(store, {
+      path: 'mlp_decoder',
+      sizes: [C + F, ...hidden, K],
+      activation: relu,
+      activateLast: false,
+    });
+    return toNetwork(store, (batch, ctx) => {
+      const B = batch.insampleY.shape[0];
+      const parts: tf.Tensor3D[] = [batch.insampleY]; // [B, L, 1]
+      if (X > 0) parts.push(requireInput(batch.histExog, 'histExog', 'TCN')); // [B, L, X]
+      if (S > 0) {
+        const stat = requireInput(batch.statExog, 'statExog', 'TCN'); // [B, S]
+        parts.push(tf.tile(tf.reshape(stat, [B, 1, S]), [1, L, 1]) as tf.Tensor3D); // -> [B, L, S]
+      }
+      const futr = F > 0 ? requireInput(batch.futrExog, 'futrExog', 'TCN') : undefined; // [B, L+H, F]
+      if (futr) parts.push(tf.slice(futr, [0, 0, 0], [B, L, F])); // [B, L, F]
+      let x: tf.Tensor3D = parts.length === 1 ? batch.insampleY : tf.concat(parts, 2); // [B, L, 1+X+S+F]
+      for (const layer of encoder) x = layer.apply(x); // -> [B, L, C]
+      const perChannel = tf.transpose(x, [0, 2, 1]); // [B, L, C] -> [B, C, L]
+      let context = tf.transpose(contextAdapter.apply(perChannel), [0, 2, 1]) as tf.Tensor3D; // -> [B, C, H] -> [B, H, C]
+      if (futr) context = tf.concat([context, tf.slice(futr, [0, L, 0], [B, h, F])], 2); // -> [B, H, C+F]
+      return decoder.apply(context, ctx); // -> [B, H, K]
+    });
+  },
+} as const satisfies ModelSpec<TcnConfig>;
