@@ -68,9 +68,12 @@ export function logicalName(variable: tf.Variable): string {
   return variable.name.replace(/#\d+\//, '/');
 }
 
-/** Total number of trainable scalars, as PyTorch's `sum(p.numel() for p in model.parameters())`. */
+/**
+ * Total number of trainable scalars, as PyTorch's `sum(p.numel() for p in model.parameters())`:
+ * non-trainable variables (BatchNorm's running statistics, PyTorch's buffers) are saved but not counted.
+ */
 export function countParameters(variables: readonly tf.Variable[]): number {
-  return variables.reduce((total, variable) => total + variable.size, 0);
+  return variables.reduce((total, variable) => total + (variable.trainable ? variable.size : 0), 0);
 }
 
 function sizeOf(shape: readonly number[]): number {
