@@ -22,6 +22,7 @@ const SMALL: Record<ModelId, Record<string, ConfigValue>> = {
   dlinear: {},
   nlinear: {},
   tide: { hidden_size: 8, decoder_output_dim: 4, temporal_decoder_dim: 8 },
+  kan: { hidden_size: 8 },
 };
 
 beforeAll(async () => {

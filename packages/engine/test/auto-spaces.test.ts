@@ -72,6 +72,12 @@ const EXPECTED: Record<ModelId, (h: number) => SearchSpace> = {
     dropout: { kind: 'categorical', choices: [0, 0.1, 0.2, 0.3, 0.5] },
     layernorm: { kind: 'categorical', choices: [true, false] },
   }),
+  kan: (h) => ({
+    ...common(h, 'quniform'),
+    grid_size: { kind: 'categorical', choices: [5, 10, 15] },
+    spline_order: { kind: 'categorical', choices: [2, 3, 4] },
+    hidden_size: { kind: 'categorical', choices: [64, 128, 256, 512] },
+  }),
 };
 
 describe('default search spaces (NeuralForecast Auto*.default_config)', () => {

@@ -28,4 +28,5 @@ export const SMALL_CONFIGS: Record<ModelId, Record<string, unknown>> = {
     // layernorm off: with one output NeuralForecast's layernorm hides the decoder (see tide.ts).
     layernorm: false,
   },
+  kan: { hidden_size: 8, grid_size: 3, spline_order: 2 },
 };

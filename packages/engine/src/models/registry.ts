@@ -2,6 +2,7 @@
 import { ConfigError } from '@nflab/contracts';
 import type { ModelSpec } from '../model/types.js';
 import { dlinear } from './dlinear/dlinear.js';
+import { kan } from './kan/kan.js';
 import { mlp } from './mlp/mlp.js';
 import { nbeats } from './nbeats/nbeats.js';
 import { nbeatsx } from './nbeatsx/nbeatsx.js';
@@ -10,7 +11,7 @@ import { nlinear } from './nlinear/nlinear.js';
 import { tide } from './tide/tide.js';
 
 /** Every model the lab can train, keyed by its persisted id. */
-export const MODELS = { mlp, nhits, nbeats, nbeatsx, dlinear, nlinear, tide } as const satisfies Record<
+export const MODELS = { mlp, nhits, nbeats, nbeatsx, dlinear, nlinear, tide, kan } as const satisfies Record<
   string,
   ModelSpec
 >;
