@@ -22,7 +22,7 @@ const SMALL: Record<ModelId, Record<string, ConfigValue>> = {
   dlinear: {},
   nlinear: {},
   tide: { hidden_size: 8, decoder_output_dim: 4, temporal_decoder_dim: 8 },
-  kan: { hidden_size: 8 },
+  kan: { hidden_size: 8, grid_size: 3, spline_order: 2 },
 };
 
 beforeAll(async () => {

@@ -15,27 +15,40 @@ export function uniformKnots(gridSize: number, order: number, range: readonly [n
 }
 
 /**
- * The gridSize + order basis functions of degree `order` at x ([N, in] → [N, in, gridSize + order]).
- * Degree 0 is the indicator of [t_i, t_{i+1}), written as step(t_{i+1} − x) − step(t_i − x) so its
- * gradient is defined (zero) as in PyTorch; each degree k then mixes neighbours:
- * B_{i,k}(x) = (x − t_i)/(t_{i+k} − t_i)·B_{i,k−1}(x) + (t_{i+k+1} − x)/(t_{i+k+1} − t_{i+1})·B_{i+1,k−1}(x).
+ * The gridSize + order basis functions of degree `order` at x ([N, in] → [N, in, gridSize + order])
+ * on a uniform knot vector (NeuralForecast's grid, never updated). Degree 0 is the indicator of
+ * [t_i, t_{i+1}), written as step(t_{i+1} − x) − step(t_i − x) so its gradient is defined (zero) as
+ * in PyTorch; each degree k then mixes neighbours (Cox–de Boor, with t_{i+k} − t_i = k·step):
+ * B_{i,k}(x) = (x − t_i)/(k·step)·B_{i,k−1}(x) + (t_{i+k+1} − x)/(k·step)·B_{i+1,k−1}(x).
+ * Every op works on one [knots, N·in] matrix D = t_j − x made by a single matmul and slices whole
+ * rows of it, so no op broadcasts or slices strided columns (both slow on TensorFlow.js's CPU backend).
  */
 export function bSplineBasis(x: tf.Tensor2D, knots: readonly number[], order: number): tf.Tensor3D {
   return tf.tidy(() => {
+    const [N, I] = x.shape;
     const T = knots.length;
-    const xe = tf.expandDims(x, 2); // [N, in, 1]
-    const t = (from: number, to: number): tf.Tensor1D => tf.tensor1d(knots.slice(from, to));
-    // [N, in, T-1]: 1 where t_i <= x < t_{i+1}.
-    let bases: tf.Tensor = tf.sub(tf.step(tf.sub(t(1, T), xe)), tf.step(tf.sub(t(0, T - 1), xe)));
+    const step = (knots[1] as number) - (knots[0] as number);
+    const M = N * I;
+    // D[j, m] = t_j − x_m = [t_j, −1] · [1; x_m]  ([T, 2] x [2, M])
+    const xs = tf.concat([tf.ones([1, M]), tf.reshape(x, [1, M])], 0);
+    const lift = tf.tensor2d(
+      knots.flatMap((t) => [t, -1]),
+      [T, 2],
+    );
+    const d = tf.matMul(lift, xs);
+    const rows = (t: tf.Tensor, from: number, count: number): tf.Tensor2D =>
+      tf.slice(t as tf.Tensor2D, [from, 0], [count, M]);
+    // [T-1, M]: 1 where t_i <= x < t_{i+1}, i.e. step(D_{i+1}) − step(D_i).
+    let bases: tf.Tensor2D = tf.sub(tf.step(rows(d, 1, T - 1)), tf.step(rows(d, 0, T - 1)));
     for (let k = 1; k <= order; k += 1) {
       const n = T - 1 - k; // functions of degree k
-      const left = tf.div(tf.sub(xe, t(0, n)), tf.sub(t(k, k + n), t(0, n)));
-      const right = tf.div(tf.sub(t(k + 1, k + 1 + n), xe), tf.sub(t(k + 1, k + 1 + n), t(1, 1 + n)));
-      const lower = tf.slice(bases, [0, 0, 0], [-1, -1, n]);
-      const upper = tf.slice(bases, [0, 0, 1], [-1, -1, n]);
-      bases = tf.add(tf.mul(left, lower), tf.mul(right, upper));
+      const inv = 1 / (k * step);
+      const left = tf.mul(rows(d, 0, n), tf.scalar(-inv)); // (x − t_i)/(k·step)
+      const right = tf.mul(rows(d, k + 1, n), tf.scalar(inv)); // (t_{i+k+1} − x)/(k·step)
+      bases = tf.add(tf.mul(left, rows(bases, 0, n)), tf.mul(right, rows(bases, 1, n)));
     }
-    return bases as tf.Tensor3D;
+    // [C, M] -> [M, C] -> [N, in, C]
+    return tf.reshape(tf.transpose(bases), [N, I, T - 1 - order]);
   });
 }
 
