@@ -7,7 +7,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { ParamStore } from '../../nn/params.js';
 import { bSplineBasis, interiorPseudoInverse, uniformKnots } from './bspline.js';
 
-/** Options of {@link createKanLinear}, NeuralForecast's KANLinear arguments. */
+/** Options of {@link createKanLinear}, NeuralForecast's KANLinear arguments (variables `<path>/base/weight`, `<path>/spline/weight`, `<path>/spline_scaler/weight`: NF's base_weight, spline_weight, spline_scaler). */
 export interface KanLinearOptions {
   /** Variable path under the model, e.g. `layer_0`. */
   readonly path: string;
@@ -47,7 +47,7 @@ export function createKanLinear(store: ParamStore, o: KanLinearOptions): KanLine
   const C = G + K;
   const knots = uniformKnots(G, K, o.gridRange);
   const baseBound = kaimingBound(Math.sqrt(5) * o.scaleBase, I);
-  const baseWeight = store.uniform(`${o.path}/base_weight`, [I, O], { low: -baseBound, high: baseBound });
+  const baseWeight = store.uniform(`${o.path}/base/weight`, [I, O], { low: -baseBound, high: baseBound });
 
   // noise[j][i][o] for the G+1 interior knots, drawn in PyTorch's (G+1, in, out) order.
   const noise = new Float64Array((G + 1) * I * O);
@@ -61,11 +61,11 @@ export function createKanLinear(store: ParamStore, o: KanLinearOptions): KanLine
         for (let j = 0; j <= G; j += 1) s += pinv[c]![j]! * noise[(j * I + i) * O + out]!;
         coeffs[(i * C + c) * O + out] = s;
       }
-  const splineWeight = store.constant(`${o.path}/spline_weight`, [I, C, O], 0);
+  const splineWeight = store.constant(`${o.path}/spline/weight`, [I, C, O], 0);
   tf.tidy(() => splineWeight.assign(tf.tensor3d(coeffs, [I, C, O])));
 
   const scalerBound = kaimingBound(Math.sqrt(5) * o.scaleSpline, I);
-  const splineScaler = store.uniform(`${o.path}/spline_scaler`, [I, O], {
+  const splineScaler = store.uniform(`${o.path}/spline_scaler/weight`, [I, O], {
     low: -scalerBound,
     high: scalerBound,
   });
