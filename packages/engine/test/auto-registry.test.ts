@@ -41,6 +41,7 @@ const SMALL: Record<ModelId, Record<string, ConfigValue>> = {
     scaler_type: 'robust',
     step_size: 1,
   },
+  kan: { hidden_size: 8, grid_size: 3, spline_order: 2 },
 };
 
 beforeAll(async () => {

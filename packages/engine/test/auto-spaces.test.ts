@@ -102,6 +102,12 @@ const EXPECTED: Record<ModelId, (h: number) => SearchSpace> = {
     batch_size: { kind: 'categorical', choices: [16, 32] },
     random_seed: { kind: 'int', low: 1, high: 19 },
   }),
+  kan: (h) => ({
+    ...common(h, 'quniform'),
+    grid_size: { kind: 'categorical', choices: [5, 10, 15] },
+    spline_order: { kind: 'categorical', choices: [2, 3, 4] },
+    hidden_size: { kind: 'categorical', choices: [64, 128, 256, 512] },
+  }),
 };
 
 describe('default search spaces (NeuralForecast Auto*.default_config)', () => {

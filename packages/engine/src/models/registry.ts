@@ -3,6 +3,7 @@ import { ConfigError } from '@nflab/contracts';
 import type { ModelSpec } from '../model/types.js';
 import { deepnpts } from './deepnpts/deepnpts.js';
 import { dlinear } from './dlinear/dlinear.js';
+import { kan } from './kan/kan.js';
 import { mlp } from './mlp/mlp.js';
 import { nbeats } from './nbeats/nbeats.js';
 import { nbeatsx } from './nbeatsx/nbeatsx.js';
@@ -24,6 +25,7 @@ export const MODELS = {
   deepnpts,
   rnn,
   tcn,
+  kan,
 } as const satisfies Record<string, ModelSpec>;
 
 /** A registered model id (`'nhits'`). */
