@@ -30,13 +30,13 @@ function handCell(): { cell: ElmanCell; dispose: () => void } {
 describe('Elman cell (recurrent building block)', () => {
   it('one step: tanh(x W_ih + b_ih + h W_hh + b_hh)', () => {
     const { cell, dispose } = handCell();
-    const out = cell.step(tf.tensor2d([[1]]), tf.tensor2d([[0.5, -0.5]]));
+    const [out] = cell.step(tf.tensor2d([[1]]), [tf.tensor2d([[0.5, -0.5]])]);
     // unit 0: 1*0.5 + 0.1 + (0.5*0.1 + -0.5*0.3) + 0 = 0.5
     // unit 1: 1*-1 + 0 + (0.5*0.2 + -0.5*0.4) - 0.1 = -1.2
-    const got = Array.from(out.dataSync());
+    const got = Array.from(out!.dataSync());
     expect(got[0]).toBeCloseTo(Math.tanh(0.5), 6);
     expect(got[1]).toBeCloseTo(Math.tanh(-1.2), 6);
-    out.dispose();
+    out!.dispose();
     dispose();
   });
 

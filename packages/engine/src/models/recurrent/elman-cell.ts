@@ -1,9 +1,10 @@
 /**
  * The Elman recurrent cell of PyTorch's `nn.RNN`: h' = act(x W_ih + b_ih + h W_hh + b_hh).
- * Shared by the recurrent models (RNN now; GRU and LSTM reuse the layer stack and time loop).
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { ParamStore } from '../../nn/params.js';
+import { createGateWeights, type GateWeights } from './gate-weights.js';
+import type { RecurrentLayer, RecurrentState } from './unroll.js';
 
 /** The nonlinearities `nn.RNN` offers. */
 export type ElmanActivation = 'tanh' | 'relu';
@@ -20,63 +21,25 @@ export interface ElmanCellOptions {
   readonly activation?: ElmanActivation;
 }
 
-/** One Elman layer's weights and its step functions. */
-export interface ElmanCell {
-  readonly inputSize: number;
-  readonly hiddenSize: number;
-  /** [in, hidden] (PyTorch's weight_ih transposed). */
-  readonly weightIh: tf.Variable;
-  /** [hidden, hidden] (PyTorch's weight_hh transposed). */
-  readonly weightHh: tf.Variable;
-  readonly biasIh: tf.Variable | undefined;
-  readonly biasHh: tf.Variable | undefined;
-  /** The input part x W_ih + b_ih for [..., in] -> [..., hidden]; computed once for a whole window. */
-  project<T extends tf.Tensor>(x: T): T;
-  /** One step from a projected input [B, hidden] and the previous state [B, hidden]. */
-  stepProjected(xProjected: tf.Tensor2D, state: tf.Tensor2D): tf.Tensor2D;
-  /** One step from a raw input [B, in] and the previous state [B, hidden]. */
-  step(x: tf.Tensor2D, state: tf.Tensor2D): tf.Tensor2D;
+/** One Elman layer: its weights and its step functions. State: [h]. */
+export interface ElmanCell extends GateWeights, RecurrentLayer {
+  readonly kind: 'elman';
+  readonly activation: ElmanActivation;
 }
 
-/**
- * Creates an Elman cell. PyTorch's `RNNBase.reset_parameters` draws every weight and bias from
- * U(-1/√hidden, 1/√hidden), in the order weight_ih, weight_hh, bias_ih, bias_hh; we do the same
- * from the store's seeded stream (named `ih/kernel`, `hh/kernel`, `ih/bias`, `hh/bias`).
- */
+/** Creates an Elman cell (weights as {@link createGateWeights}, one gate block). */
 export function createElmanCell(store: ParamStore, options: ElmanCellOptions): ElmanCell {
-  const { path, inputSize, hiddenSize } = options;
-  const bound = 1 / Math.sqrt(hiddenSize);
-  const range = { low: -bound, high: bound };
-  const weightIh = store.uniform(`${path}/ih/kernel`, [inputSize, hiddenSize], range);
-  const weightHh = store.uniform(`${path}/hh/kernel`, [hiddenSize, hiddenSize], range);
-  const withBias = options.bias ?? true;
-  const biasIh = withBias ? store.uniform(`${path}/ih/bias`, [hiddenSize], range) : undefined;
-  const biasHh = withBias ? store.uniform(`${path}/hh/bias`, [hiddenSize], range) : undefined;
-  const act = (options.activation ?? 'tanh') === 'tanh' ? tf.tanh : tf.relu;
-  const project = <T extends tf.Tensor>(x: T): T =>
-    tf.tidy(() => {
-      const lead = x.shape.slice(0, -1);
-      const flat = tf.reshape(x, [-1, inputSize]) as tf.Tensor2D; // [..., in] -> [N, in]
-      const y = biasIh ? tf.fused.matMul({ a: flat, b: weightIh, bias: biasIh }) : tf.matMul(flat, weightIh);
-      return tf.reshape(y, [...lead, hiddenSize]) as T; // [N, hidden] -> [..., hidden]
-    });
-  const stepProjected = (xProjected: tf.Tensor2D, state: tf.Tensor2D): tf.Tensor2D =>
-    tf.tidy(() => {
-      // [B, hidden] W_hh [hidden, hidden] + b_hh + projected input, then the nonlinearity.
-      const recurrent = biasHh
-        ? tf.fused.matMul({ a: state, b: weightHh, bias: biasHh })
-        : tf.matMul(state, weightHh);
-      return act(tf.add(recurrent, xProjected)) as tf.Tensor2D;
-    });
+  const weights = createGateWeights(store, { ...options, gates: 1 });
+  const activation = options.activation ?? 'tanh';
+  const act = activation === 'tanh' ? tf.tanh : tf.relu;
+  const stepProjected = (xProjected: tf.Tensor2D, [h]: RecurrentState): RecurrentState =>
+    tf.tidy(() => [act(tf.add(weights.recur(h as tf.Tensor2D), xProjected)) as tf.Tensor2D]); // [B, hidden]
   return {
-    inputSize,
-    hiddenSize,
-    weightIh,
-    weightHh,
-    biasIh,
-    biasHh,
-    project,
+    ...weights,
+    kind: 'elman',
+    activation,
+    stateCount: 1,
     stepProjected,
-    step: (x, state) => tf.tidy(() => stepProjected(project(x), state)),
+    step: (x, state) => tf.tidy(() => stepProjected(weights.project(x), state)),
   };
 }

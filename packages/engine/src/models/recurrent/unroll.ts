@@ -8,32 +8,46 @@ import * as tf from '@tensorflow/tfjs-core';
 import { dropout } from '../../nn/dropout.js';
 import type { ForwardContext } from '../../nn/forward-context.js';
 
+/**
+ * A recurrent layer's state: `stateCount` tensors of [B, hidden], the first being the output h
+ * (Elman and GRU carry [h]; LSTM carries [h, c]).
+ */
+export type RecurrentState = tf.Tensor2D[];
+
 /** A recurrent layer the loop can drive: a window-wide input projection and one step over it. */
 export interface RecurrentLayer {
   readonly hiddenSize: number;
+  /** How many [B, hidden] tensors its state holds. */
+  readonly stateCount: number;
   /** [B, T, in] -> [B, T, P]: the part of every step that depends only on the input. */
   project<T extends tf.Tensor>(x: T): T;
-  /** One step: projected input [B, P] and previous state [B, hidden] -> new state [B, hidden]. */
-  stepProjected(xProjected: tf.Tensor2D, state: tf.Tensor2D): tf.Tensor2D;
+  /** One step: projected input [B, P] and the previous state -> the new state. */
+  stepProjected(xProjected: tf.Tensor2D, state: RecurrentState): RecurrentState;
+  /** One step from a raw input [B, in]. */
+  step(x: tf.Tensor2D, state: RecurrentState): RecurrentState;
 }
 
-/** Runs one layer over [B, T, in] from a zero state; returns every step's state [B, T, hidden]. */
+/** The zero state of a layer for a batch of B. */
+export const zeroState = (layer: RecurrentLayer, batchSize: number): RecurrentState =>
+  Array.from({ length: layer.stateCount }, () => tf.zeros([batchSize, layer.hiddenSize]) as tf.Tensor2D);
+
+/** Runs one layer over [B, T, in] from a zero state; returns every step's output h [B, T, hidden]. */
 export function unrollLayer(layer: RecurrentLayer, x: tf.Tensor3D): tf.Tensor3D {
   return tf.tidy(() => {
     const [B, T] = x.shape;
     const projected = layer.project(x); // [B, T, in] -> [B, T, P]
     const steps = tf.unstack(projected, 1) as tf.Tensor2D[]; // T × [B, P]
-    let state: tf.Tensor2D = tf.zeros([B, layer.hiddenSize]);
+    let state = zeroState(layer, B);
     const outputs: tf.Tensor2D[] = [];
     for (let t = 0; t < T; t += 1) {
-      state = layer.stepProjected(steps[t] as tf.Tensor2D, state); // [B, hidden]
-      outputs.push(state);
+      state = layer.stepProjected(steps[t] as tf.Tensor2D, state);
+      outputs.push(state[0] as tf.Tensor2D); // [B, hidden]
     }
     return tf.stack(outputs, 1) as tf.Tensor3D; // T × [B, hidden] -> [B, T, hidden]
   });
 }
 
-/** Runs a layer stack over [B, T, in]; returns the top layer's states [B, T, hidden]. */
+/** Runs a layer stack over [B, T, in]; returns the top layer's outputs [B, T, hidden]. */
 export function unrollStack(
   layers: readonly RecurrentLayer[],
   x: tf.Tensor3D,
