@@ -9,6 +9,12 @@ import {
 } from '../src/config/index.js';
 
 describe('parseCommonConfig', () => {
+  it("reads a non-positive input_size as 3·h, NeuralForecast's rule for its recurrent models' -1", () => {
+    expect(parseCommonConfig({ h: 4, input_size: -1 }, { modelName: 'rnn' }).input_size).toBe(12);
+    expect(parseCommonConfig({ h: 4, input_size: 0 }, { modelName: 'rnn' }).input_size).toBe(12);
+    expect(parseCommonConfig({ h: 4, input_size: 5 }, { modelName: 'rnn' }).input_size).toBe(5);
+  });
+
   it("fills NeuralForecast's BaseModel defaults", () => {
     const c = parseCommonConfig({ h: 12, input_size: 24 }, { modelName: 'mlp' });
     expect(c).toMatchObject({

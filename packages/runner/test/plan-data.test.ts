@@ -104,6 +104,8 @@ describe('rows a run needs', () => {
       smallestInputSize(spec({ search_space: { input_size: { kind: 'categorical', choices: [9, 6, 12] } } })),
     ).toBe(6);
     expect(smallestInputSize(spec({ model: 'nhits', config: { input_size: 7 } }))).toBe(7);
+    // NeuralForecast's -1 (the recurrent models' default) is 3·h.
+    expect(smallestInputSize(spec({ model: 'rnn', config: { input_size: -1 } }))).toBe(9);
     // Auto models validate on h rows when val_size is 0; plain models do not validate then.
     expect(rowsNeeded(spec({})).rows).toBe(1 + 3 + 3);
     expect(rowsNeeded(spec({ model: 'nhits' })).rows).toBe(1 + 3);

@@ -18,8 +18,12 @@ export const commonConfigSchema = z
   .object({
     /** Forecast horizon. */
     h: z.number().int().positive(),
-    /** Input window length; NeuralForecast's own default is model-specific, so it is required here. */
-    input_size: z.number().int().positive(),
+    /**
+     * Input window length; NeuralForecast's own default is model-specific, so it is required here.
+     * A value below 1 (NeuralForecast's recurrent models default to -1) means 3·h, as
+     * NeuralForecast's BaseModel sets it; the parsed config holds the effective length.
+     */
+    input_size: z.number().int(),
     /** Loss: a registry id, or `{ id, ...params }` (e.g. `{ id: 'mqloss', level: [80, 90] }`). @default 'mae' */
     loss: lossSpecSchema.default('mae'),
     /** Validation loss, same forms; null means the same as `loss`. @default null */
@@ -103,7 +107,10 @@ export const parseCommonConfig = (
       .join('; ');
     throw new ConfigError(`model '${options.modelName}': invalid training config — ${issues}`);
   }
-  return result.data;
+  const config = result.data;
+  return config.input_size < 1
+    ? { ...config, input_size: effectiveInputSize(config.input_size, config.h) }
+    : config;
 };
 
 const pick = (value: unknown, keys: readonly PropertyKey[]): unknown => {
@@ -121,6 +128,10 @@ export const splitConfig = (
   for (const [key, value] of Object.entries(raw)) (COMMON_KEYS.includes(key) ? common : model)[key] = value;
   return { common, model };
 };
+
+/** NeuralForecast's rule for a non-positive input_size: 3·h. */
+export const effectiveInputSize = (inputSize: number, h: number): number =>
+  inputSize < 1 ? 3 * h : inputSize;
 
 /** The effective validation batch size: NeuralForecast falls back to `batch_size` when unset. */
 export const validBatchSize = (config: CommonConfig): number => config.valid_batch_size ?? config.batch_size;

@@ -64,7 +64,7 @@ export const checkRunConfig = (spec: RunSpec, id: ModelId): string[] => {
   const problems: string[] = [];
   if (common.input_size === undefined) {
     problems.push(
-      `config.input_size: required for the plain model '${spec.model}' (an integer ≥ 1); use '${'auto_' + id}' to search it`,
+      `config.input_size: required for the plain model '${spec.model}' (an integer ≥ 1, or -1 for 3·h as NeuralForecast); use '${'auto_' + id}' to search it`,
     );
   } else {
     try {

@@ -13,6 +13,7 @@ import {
   type Queryable,
   type TableInfo,
 } from '@nflab/store';
+import { effectiveInputSize } from '@nflab/engine';
 import { explicitExogenous } from './check-run.js';
 
 /** Rows a run needs per series, and how they add up (for the message). */
@@ -33,7 +34,7 @@ const numbersIn = (values: readonly unknown[]): number[] =>
  */
 export const smallestInputSize = (spec: RunSpec): number => {
   const fixed = spec.config.input_size;
-  if (typeof fixed === 'number' && Number.isInteger(fixed) && fixed > 0) return fixed;
+  if (typeof fixed === 'number' && Number.isInteger(fixed)) return effectiveInputSize(fixed, spec.h);
   const param = spec.search_space?.input_size;
   if (param?.kind === 'int') return Math.max(1, param.low);
   const values =
