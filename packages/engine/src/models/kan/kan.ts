@@ -7,7 +7,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import { z } from 'zod';
 import type { ModelSpec } from '../../model/types.js';
 import { createParamStore } from '../../nn/params.js';
-import { checkDims, requireInput, toNetwork } from '../network.js';
+import { flattenWindow, flatWindowSize } from '../flat-window.js';
+import { checkDims, toNetwork } from '../network.js';
 import { createKanLinear } from './kan-linear.js';
 import { kanSearchSpace } from './search-space.js';
 
@@ -68,10 +69,9 @@ export const kan = {
   defaultSearchSpace: kanSearchSpace,
   build(config, dims, seed) {
     checkDims({ label: 'KAN', exogenous }, dims);
-    const { h, inputSize: L, futrExogSize: F, histExogSize: X, statExogSize: S, nOutputs: K } = dims;
+    const { h, nOutputs: K } = dims;
     const store = createParamStore('kan', seed);
-    // [ y_{t-L..t} | hist (L*X) | futr ((L+H)*F) | stat S ], as NeuralForecast concatenates them.
-    const inFeatures = L + X * L + F * (L + h) + S;
+    const inFeatures = flatWindowSize(dims);
     const hidden = Array.isArray(config.hidden_size)
       ? config.hidden_size
       : Array.from({ length: config.n_hidden_layers }, () => config.hidden_size as number);
@@ -91,11 +91,7 @@ export const kan = {
     );
     return toNetwork(store, (batch) => {
       const B = batch.insampleY.shape[0];
-      const parts: tf.Tensor2D[] = [tf.reshape(batch.insampleY, [B, L])]; // [B, L, 1] -> [B, L]
-      if (X > 0) parts.push(tf.reshape(requireInput(batch.histExog, 'histExog', 'KAN'), [B, L * X])); // [B, L, X] -> [B, L*X]
-      if (F > 0) parts.push(tf.reshape(requireInput(batch.futrExog, 'futrExog', 'KAN'), [B, (L + h) * F])); // [B, L+H, F] -> [B, (L+H)*F]
-      if (S > 0) parts.push(requireInput(batch.statExog, 'statExog', 'KAN')); // [B, S]
-      let y = parts.length === 1 ? (parts[0] as tf.Tensor2D) : tf.concat(parts, 1); // [B, in]
+      let y = flattenWindow(batch, dims, 'KAN'); // [B, in]
       for (const layer of layers) y = layer.apply(y); // [B, in] -> … -> [B, H*K]
       return tf.reshape(y, [B, h, K]); // [B, H*K] -> [B, H, K]
     });

@@ -10,7 +10,8 @@ import { createActivation } from '../../nn/activations.js';
 import { createLinear } from '../../nn/linear.js';
 import { createMlp } from '../../nn/mlp.js';
 import { createParamStore } from '../../nn/params.js';
-import { checkDims, requireInput, toNetwork } from '../network.js';
+import { flattenWindow, flatWindowSize } from '../flat-window.js';
+import { checkDims, toNetwork } from '../network.js';
 
 /** MLP's own hyperparameters, with NeuralForecast's names and defaults. */
 export const mlpConfigSchema = z.object({
@@ -41,10 +42,9 @@ export const mlp = {
   defaultSearchSpace: mlpSearchSpace,
   build(config, dims, seed) {
     checkDims({ label: 'MLP', exogenous }, dims);
-    const { h, inputSize: L, futrExogSize: F, histExogSize: X, statExogSize: S, nOutputs: K } = dims;
+    const { h, nOutputs: K } = dims;
     const store = createParamStore('mlp', seed);
-    // [ y_{t-L..t} | hist (L*X) | futr ((L+H)*F) | stat S ], as NeuralForecast concatenates them.
-    const inFeatures = L + X * L + F * (L + h) + S;
+    const inFeatures = flatWindowSize(dims);
     const hidden = createMlp(store, {
       path: 'mlp',
       sizes: [inFeatures, ...Array.from({ length: config.num_layers }, () => config.hidden_size)],
@@ -53,11 +53,7 @@ export const mlp = {
     const out = createLinear(store, { path: 'out', inFeatures: config.hidden_size, outFeatures: h * K });
     return toNetwork(store, (batch, ctx) => {
       const B = batch.insampleY.shape[0];
-      const parts: tf.Tensor2D[] = [tf.reshape(batch.insampleY, [B, L])]; // [B, L, 1] -> [B, L]
-      if (X > 0) parts.push(tf.reshape(requireInput(batch.histExog, 'histExog', 'MLP'), [B, L * X])); // [B, L, X] -> [B, L*X]
-      if (F > 0) parts.push(tf.reshape(requireInput(batch.futrExog, 'futrExog', 'MLP'), [B, (L + h) * F])); // [B, L+H, F] -> [B, (L+H)*F]
-      if (S > 0) parts.push(requireInput(batch.statExog, 'statExog', 'MLP')); // [B, S]
-      const x = parts.length === 1 ? (parts[0] as tf.Tensor2D) : tf.concat(parts, 1); // [B, in]
+      const x = flattenWindow(batch, dims, 'MLP'); // [B, in]
       const y = out.apply(hidden.apply(x, ctx)); // [B, in] -> [B, hidden] -> [B, H*K]
       return tf.reshape(y, [B, h, K]); // [B, H*K] -> [B, H, K]
     });

@@ -3,7 +3,6 @@
  * stack whose basis is the covariates themselves.
  * @see Olivares et al. (2023), "Neural basis expansion analysis with exogenous variables: Forecasting electricity prices with NBEATSx", IJF. https://arxiv.org/abs/2104.05522
  */
-import * as tf from '@tensorflow/tfjs-core';
 import { ConfigError } from '@nflab/contracts';
 import { z } from 'zod';
 import type { ModelSpec } from '../../model/types.js';
@@ -12,7 +11,8 @@ import { createParamStore } from '../../nn/params.js';
 import { checkBlocksPerStack, createBlockMlp, STACKED_BLOCK_FIELDS } from '../block-mlp.js';
 import { identityHead, seasonalityHead, trendHead, type BasisHead } from '../nbeats/heads.js';
 import { checkBasisHorizon } from '../nbeats/nbeats.js';
-import { checkDims, requireInput, toNetwork } from '../network.js';
+import { flattenWindow, flatWindowSize } from '../flat-window.js';
+import { checkDims, toNetwork } from '../network.js';
 import { runResidualStack, type ResidualBlock } from '../residual-stack.js';
 import { exogenousHead } from './exogenous-head.js';
 
@@ -57,8 +57,7 @@ export const nbeatsx = {
   build(config, dims, seed) {
     checkDims({ label: 'NBEATSx', exogenous }, dims);
     checkBasisHorizon('NBEATSx', dims.h, config.stack_types);
-    const { h, inputSize: L, futrExogSize: F, histExogSize: X, statExogSize: S } = dims;
-    if (config.stack_types.includes('exogenous') && F + S === 0) {
+    if (config.stack_types.includes('exogenous') && dims.futrExogSize + dims.statExogSize === 0) {
       throw new ConfigError(
         "NBEATSx: an 'exogenous' stack needs futr_exog_list or stat_exog_list columns; none were given",
       );
@@ -82,21 +81,15 @@ export const nbeatsx = {
         }
         const trunk = createBlockMlp(store, {
           path: `stack_${i}/block_${j}`,
-          inFeatures: L + X * L + F * (L + h) + S,
+          inFeatures: flatWindowSize(dims),
           mlpUnits: config.mlp_units,
           nTheta: head.nTheta,
           activation: config.activation,
           dropout: config.dropout_prob_theta,
         });
         shared = (residuals, batch, ctx) => {
-          const B = residuals.shape[0];
           // [ residuals L | hist L*X | futr (L+H)*F | stat S ], exogenous in time order as NeuralForecast passes them.
-          const parts: tf.Tensor2D[] = [residuals];
-          if (X > 0) parts.push(tf.reshape(requireInput(batch.histExog, 'histExog', 'NBEATSx'), [B, L * X]));
-          if (F > 0)
-            parts.push(tf.reshape(requireInput(batch.futrExog, 'futrExog', 'NBEATSx'), [B, (L + h) * F]));
-          if (S > 0) parts.push(requireInput(batch.statExog, 'statExog', 'NBEATSx'));
-          const x = parts.length === 1 ? residuals : tf.concat(parts, 1); // [B, in]
+          const x = flattenWindow(batch, dims, 'NBEATSx', residuals); // [B, in]
           return head.apply(trunk.apply(x, ctx), batch);
         };
         blocks.push(shared);
