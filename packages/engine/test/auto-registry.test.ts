@@ -31,6 +31,21 @@ const SMALL: Record<ModelId, Record<string, ConfigValue>> = {
     scaler_type: 'robust',
     step_size: 1,
   },
+  // AutoLSTM and AutoGRU share AutoRNN's space, so the same pins.
+  lstm: {
+    encoder_hidden_size: 8,
+    decoder_hidden_size: 8,
+    input_size: 12,
+    scaler_type: 'robust',
+    step_size: 1,
+  },
+  gru: {
+    encoder_hidden_size: 8,
+    decoder_hidden_size: 8,
+    input_size: 12,
+    scaler_type: 'robust',
+    step_size: 1,
+  },
   // AutoTCN's input_size reaches 64h = 256, longer than the 60-step panel (NeuralForecast fails there
   // too); its space has no scaler_type or step_size, so TCN's defaults are pinned for the key check.
   tcn: {

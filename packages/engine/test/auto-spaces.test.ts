@@ -90,6 +90,31 @@ const EXPECTED: Record<ModelId, (h: number) => SearchSpace> = {
     batch_size: { kind: 'categorical', choices: [16, 32] },
     random_seed: { kind: 'int', low: 1, high: 19 },
   }),
+  // AutoLSTM and AutoGRU repeat AutoRNN's default_config key for key in NeuralForecast 3.2.
+  lstm: (h) => ({
+    input_size: { kind: 'categorical', choices: [3 * h, 4 * h, 16 * h, 64 * h] },
+    inference_input_size: { kind: 'categorical', choices: [-h] },
+    encoder_hidden_size: { kind: 'categorical', choices: [16, 32, 64, 128] },
+    encoder_n_layers: { kind: 'int', low: 1, high: 3 },
+    context_size: { kind: 'categorical', choices: [5, 10, 50] },
+    decoder_hidden_size: { kind: 'categorical', choices: [16, 32, 64, 128] },
+    learning_rate: { kind: 'float', low: 1e-4, high: 1e-1, log: true },
+    max_steps: { kind: 'categorical', choices: [500, 1000] },
+    batch_size: { kind: 'categorical', choices: [16, 32] },
+    random_seed: { kind: 'int', low: 1, high: 19 },
+  }),
+  gru: (h) => ({
+    input_size: { kind: 'categorical', choices: [3 * h, 4 * h, 16 * h, 64 * h] },
+    inference_input_size: { kind: 'categorical', choices: [-h] },
+    encoder_hidden_size: { kind: 'categorical', choices: [16, 32, 64, 128] },
+    encoder_n_layers: { kind: 'int', low: 1, high: 3 },
+    context_size: { kind: 'categorical', choices: [5, 10, 50] },
+    decoder_hidden_size: { kind: 'categorical', choices: [16, 32, 64, 128] },
+    learning_rate: { kind: 'float', low: 1e-4, high: 1e-1, log: true },
+    max_steps: { kind: 'categorical', choices: [500, 1000] },
+    batch_size: { kind: 'categorical', choices: [16, 32] },
+    random_seed: { kind: 'int', low: 1, high: 19 },
+  }),
   // AutoTCN has its own key set; input_size -h (multiplier -1) is what BaseModel turns into 3h.
   tcn: (h) => ({
     input_size: { kind: 'categorical', choices: [3 * h, 4 * h, 16 * h, 64 * h] },

@@ -3,7 +3,9 @@ import { ConfigError } from '@nflab/contracts';
 import type { ModelSpec } from '../model/types.js';
 import { deepnpts } from './deepnpts/deepnpts.js';
 import { dlinear } from './dlinear/dlinear.js';
+import { gru } from './gru/gru.js';
 import { kan } from './kan/kan.js';
+import { lstm } from './lstm/lstm.js';
 import { mlp } from './mlp/mlp.js';
 import { nbeats } from './nbeats/nbeats.js';
 import { nbeatsx } from './nbeatsx/nbeatsx.js';
@@ -24,6 +26,8 @@ export const MODELS = {
   tide,
   deepnpts,
   rnn,
+  lstm,
+  gru,
   tcn,
   kan,
 } as const satisfies Record<string, ModelSpec>;

@@ -4,13 +4,8 @@
  * @see Elman (1990), "Finding structure in time", Cognitive Science 14(2). https://doi.org/10.1207/s15516709cog1402_1
  */
 import { z } from 'zod';
-import { ConfigError } from '@nflab/contracts';
-import type { ModelSpec } from '../../model/types.js';
-import { createParamStore } from '../../nn/params.js';
-import { checkDims, toNetwork } from '../network.js';
-import { createDirectDecoder, encoderInput, encoderInputSize } from '../recurrent/direct.js';
+import { createDirectRecurrentModel } from '../recurrent/direct-model.js';
 import { createElmanCell } from '../recurrent/elman-cell.js';
-import { unrollStack } from '../recurrent/unroll.js';
 import { rnnSearchSpace } from './search-space.js';
 
 /** RNN's own hyperparameters, with NeuralForecast's names and defaults. */
@@ -45,57 +40,12 @@ export const rnnConfigSchema = z.object({
 /** Parsed RNN config. */
 export type RnnConfig = z.output<typeof rnnConfigSchema>;
 
-const exogenous = { futr: true, hist: true, stat: true } as const;
-const label = 'RNN';
-
 /** NeuralForecast's `RNN`. */
-export const rnn = {
+export const rnn = createDirectRecurrentModel({
   id: 'rnn',
-  label,
+  label: 'RNN',
   description: 'Multi-layer Elman RNN encoder with an MLP decoder (Elman, Cognitive Science 1990).',
-  family: 'rnn',
-  kind: 'univariate',
-  forecastType: 'direct',
-  exogenous,
   configSchema: rnnConfigSchema,
-  commonDefaults: {
-    max_steps: 1000,
-    learning_rate: 1e-3,
-    num_lr_decays: -1,
-    batch_size: 32,
-    windows_batch_size: 128,
-    inference_windows_batch_size: 1024,
-    scaler_type: 'robust',
-  },
   defaultSearchSpace: rnnSearchSpace,
-  build(config, dims, seed) {
-    checkDims({ label, exogenous }, dims);
-    if (config.recurrent) {
-      throw new ConfigError(
-        `${label}: recurrent=true (one-step-at-a-time forecasting) is not implemented yet; use recurrent=false, NeuralForecast's default`,
-      );
-    }
-    const store = createParamStore('rnn', seed);
-    const hidden = config.encoder_hidden_size;
-    // NeuralForecast's module order: hist_encoder, then mlp_decoder (and upsample_sequence).
-    const cells = Array.from({ length: config.encoder_n_layers }, (_, i) =>
-      createElmanCell(store, {
-        path: `hist_encoder/layer_${i}`,
-        inputSize: i === 0 ? encoderInputSize(dims) : hidden,
-        hiddenSize: hidden,
-        bias: config.encoder_bias,
-        activation: 'tanh', // see encoder_activation
-      }),
-    );
-    const decoder = createDirectDecoder(store, dims, {
-      hiddenSize: hidden,
-      decoderHiddenSize: config.decoder_hidden_size,
-      decoderLayers: config.decoder_layers,
-    });
-    return toNetwork(store, (batch, ctx) => {
-      const x = encoderInput(batch, dims, label); // [B, L, 1+X+S+F]
-      const states = unrollStack(cells, x, config.encoder_dropout, ctx); // -> [B, L, hidden]
-      return decoder.apply(states, batch, ctx, label); // -> [B, H, K]
-    });
-  },
-} as const satisfies ModelSpec<RnnConfig>;
+  createCell: (store, options) => createElmanCell(store, { ...options, activation: 'tanh' }), // see encoder_activation
+});
