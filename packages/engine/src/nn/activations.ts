@@ -19,6 +19,13 @@ export const relu: Activation = Object.assign(<T extends tf.Tensor>(x: T): T => 
   fused: 'relu' as const,
 });
 
+/**
+ * GELU, exact form as PyTorch's `F.gelu` default (`approximate='none'`): x·Φ(x) = ½x(1 + erf(x/√2)).
+ * Not in {@link ACTIVATIONS}: NHITS/NBEATS do not accept it; BiTCN uses it unconditionally.
+ */
+export const gelu: Activation = <T extends tf.Tensor>(x: T): T =>
+  tf.tidy(() => tf.mul(tf.mul(x, 0.5), tf.add(tf.erf(tf.mul(x, Math.SQRT1_2)), 1)) as T);
+
 /** PyTorch's `nn.LeakyReLU` default negative slope. */
 const LEAKY_SLOPE = 0.01;
 /** PyTorch's `nn.PReLU` default initial slope (one shared parameter). */
