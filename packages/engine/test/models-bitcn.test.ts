@@ -140,7 +140,10 @@ describe('TCNCell and its stack', () => {
     const out = tf.tensor3d([1, 1, 1], [1, 3, 1]);
     const second = cell.apply({ h, out }, evalCtx);
     expectClose(values(second.out as tf.Tensor), [0.3586552539, -1.2844758367, 1.2]);
-    tf.dispose([h, out, first.h, first.out, second.h, second.out]);
+    // A stack's last cell computes the skip half alone.
+    const skipOnly = cell.applySkip({ h, out }, evalCtx);
+    expect(values(skipOnly)).toEqual(values(second.out as tf.Tensor));
+    tf.dispose([h, out, first.h, first.out, second.h, second.out, skipOnly]);
     store.dispose();
   });
 

@@ -5,10 +5,13 @@
  *   left, so output[t] = act(b + Σ_k W_k · x[t - (K-1-k)·d]) reads only the past;
  * - `forward` (anti-causal; BiTCN's future-covariate encoder): the same padding on the right, so
  *   output[t] = act(b + Σ_k W_k · x[t + k·d]) reads only the future.
- * Both are the time-reversal of each other; padding on the other side gives the anti-causal conv
+ * Both are the time-reversal of each other; shifting the other way gives the anti-causal conv
  * directly, without reversing the input and output around a causal one. TensorFlow.js's conv1d
- * has no gradient for dilation > 1, so the K shifted copies of the padded input are concatenated
- * on the channel axis and multiplied by a [K·C_in, C_out] kernel instead.
+ * has no gradient for dilation > 1, so each tap is a matMul of the whole sequence followed by a
+ * shift in time, summed over the taps. The shift runs on the sequence flattened to [B, T·C]: one
+ * slice and one pad of long rows. Unfolding the taps on the channel axis instead (im2col) costs a
+ * concat forward and a split backward over rows of C values, which made a BiTCN training step
+ * several times slower on wasm.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { createActivation, type ActivationName } from './activations.js';
@@ -59,20 +62,63 @@ export function createDilatedConv1d(store: ParamStore, options: DilatedConv1dOpt
     options.activation === undefined
       ? undefined
       : createActivation(store, `${options.path}/activation`, options.activation);
-  const pad = (K - 1) * d;
-  // [before, after] zero steps on the time axis.
-  const timePadding: [number, number] = (options.mode ?? 'backward') === 'backward' ? [pad, 0] : [0, pad];
+  const backward = (options.mode ?? 'backward') === 'backward';
+  // Tap k reads x[t - shift_k]: shift (K-1-k)·d backward, -k·d forward. Rows k·C_in… of the kernel.
+  const taps = Array.from({ length: K }, (_, k) => ({ k, shift: backward ? (K - 1 - k) * d : -k * d }));
   return {
     linear,
     apply(x) {
       return tf.tidy(() => {
         const [B, T] = x.shape;
-        const padded = pad > 0 ? tf.pad(x, [[0, 0], timePadding, [0, 0]]) : x; // [B, T+pad, C_in]
-        // Tap k of output t reads padded[t + k·d]: x[t - (K-1-k)·d] backward, x[t + k·d] forward.
-        const taps = Array.from({ length: K }, (_, k) => tf.slice(padded, [0, k * d, 0], [B, T, inChannels]));
-        const unfolded = K === 1 ? (taps[0] as tf.Tensor3D) : tf.concat(taps, 2); // [B, T, K·C_in]
-        return linear.apply(unfolded, activation); // [B, T, C_out]
+        const flat = tf.reshape(x, [B * T, inChannels]) as tf.Tensor2D; // [B·T, C_in]
+        let sum: tf.Tensor2D | undefined;
+        for (const { k, shift } of taps) {
+          // A tap reaching past the whole window reads only zeros.
+          if (Math.abs(shift) >= T) continue;
+          const weight =
+            K === 1 ? linear.kernel : tf.slice(linear.kernel, [k * inChannels, 0], [inChannels, outChannels]); // [C_in, C_out]
+          const product: tf.Tensor2D =
+            shift === 0 && linear.bias
+              ? (tf.fused.matMul({ a: flat, b: weight as tf.Tensor2D, bias: linear.bias }) as tf.Tensor2D)
+              : tf.matMul(flat, weight as tf.Tensor2D); // [B·T, C_out]
+          const shifted =
+            shift === 0 ? product : shiftTime(product, { batch: B, steps: T, channels: outChannels, shift }); // [B·T, C_out]
+          sum = sum === undefined ? shifted : tf.add<tf.Tensor2D>(sum, shifted);
+        }
+        // The offset-0 tap is always in range, so sum is set; it carries the bias.
+        const y = tf.reshape(sum as tf.Tensor2D, [B, T, outChannels]) as tf.Tensor3D; // [B, T, C_out]
+        return activation ? activation(y) : y;
       });
     },
   };
+}
+
+/**
+ * y[t] = x[t - shift] with zeros outside the sequence, for x viewed as [B·T, C]: flattened to
+ * [B, T·C], a positive shift drops the last shift·C values of each row and pads as many zeros in
+ * front; a negative one drops the first and pads at the end.
+ */
+function shiftTime(
+  x: tf.Tensor2D,
+  {
+    batch: B,
+    steps: T,
+    channels: C,
+    shift,
+  }: { batch: number; steps: number; channels: number; shift: number },
+): tf.Tensor2D {
+  const rows = tf.reshape(x, [B, T * C]); // [B·T, C] -> [B, T·C]
+  const kept = (T - Math.abs(shift)) * C;
+  const pad = Math.abs(shift) * C;
+  const moved =
+    shift > 0
+      ? tf.pad(tf.slice(rows, [0, 0], [B, kept]), [
+          [0, 0],
+          [pad, 0],
+        ])
+      : tf.pad(tf.slice(rows, [0, pad], [B, kept]), [
+          [0, 0],
+          [0, pad],
+        ]); // [B, T·C]
+  return tf.reshape(moved, [B * T, C]) as tf.Tensor2D;
 }

@@ -42,6 +42,8 @@ export interface TcnCell {
   /** The 1×1 conv C_out -> 2·C_in as a dense layer: columns 0…C_in-1 feed h, C_in…2·C_in-1 the skip. */
   readonly conv2: Linear;
   apply(state: TcnState, ctx: ForwardContext): TcnState;
+  /** The skip output alone, for the last cell of a stack, whose residual state nothing reads. */
+  applySkip(state: TcnState, ctx: ForwardContext): tf.Tensor3D;
 }
 
 /**
@@ -63,14 +65,28 @@ export function createTcnCell(store: ParamStore, options: TcnCellOptions): TcnCe
     inFeatures: options.outChannels,
     outFeatures: 2 * C,
   });
+  // One half of the 1×1 conv, [B, T, C_out] -> [B, T, C_in]. Slicing the small kernel instead of
+  // splitting the big product avoids a last-axis split forward and a concat backward.
+  const half = (hidden: tf.Tensor3D, which: 0 | 1): tf.Tensor3D => {
+    const [B, T, H] = hidden.shape;
+    const kernel = tf.slice(conv2.kernel, [0, which * C], [H, C]); // [C_out, C_in]
+    const bias = tf.slice(conv2.bias as tf.Tensor1D, [which * C], [C]); // [C_in]
+    const y = tf.fused.matMul({ a: tf.reshape(hidden, [B * T, H]), b: kernel, bias }); // [B·T, C_in]
+    return tf.reshape(y, [B, T, C]);
+  };
+  const skip = (out: tf.Tensor3D | undefined, next: tf.Tensor3D): tf.Tensor3D =>
+    out === undefined ? next : tf.add<tf.Tensor3D>(out, next);
+  const hiddenOf = (h: tf.Tensor3D, ctx: ForwardContext): tf.Tensor3D =>
+    dropout(gelu(conv1.apply(h)), options.dropout, ctx); // [B, T, C_out]
   return {
     conv1,
     conv2,
     apply({ h, out }, ctx) {
-      const hidden = dropout(gelu(conv1.apply(h)), options.dropout, ctx); // [B, T, C_out]
-      // [B, T, 2·C_in] -> 2 × [B, T, C_in]
-      const [hNext, outNext] = tf.split(conv2.apply(hidden), 2, 2) as [tf.Tensor3D, tf.Tensor3D];
-      return { h: tf.add(h, hNext), out: out === undefined ? outNext : tf.add<tf.Tensor3D>(out, outNext) };
+      const hidden = hiddenOf(h, ctx);
+      return { h: tf.add(h, half(hidden, 0)), out: skip(out, half(hidden, 1)) };
+    },
+    applySkip({ h, out }, ctx) {
+      return skip(out, half(hiddenOf(h, ctx), 1));
     },
   };
 }
@@ -123,8 +139,9 @@ export function createTcnStack(store: ParamStore, options: TcnStackOptions): Tcn
     apply(x, ctx) {
       return tf.tidy(() => {
         let state: TcnState = { h: x, out: undefined };
-        for (const cell of cells) state = cell.apply(state, ctx);
-        return state.out as tf.Tensor3D; // set by the first cell; there is at least one
+        for (const cell of cells.slice(0, -1)) state = cell.apply(state, ctx);
+        // The last cell's residual half would be computed and dropped (its weights get no gradient either way).
+        return (cells[cells.length - 1] as TcnCell).applySkip(state, ctx);
       });
     },
   };
