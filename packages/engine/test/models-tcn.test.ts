@@ -28,7 +28,7 @@ function handConv(activation?: 'ReLU') {
   return { conv, store };
 }
 
-describe('createDilatedConv1d, backward mode (dilated causal conv, im2col + matMul)', () => {
+describe('createDilatedConv1d, backward mode (dilated causal conv, a matMul per tap)', () => {
   it('computes y[t] = b + W0·x[t-d] + W1·x[t] with zeros before the window, by hand', () => {
     const { conv, store } = handConv();
     // x[t] = [t+1, -(t+1)] for t = 0..4, one window.

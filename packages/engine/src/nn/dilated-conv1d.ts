@@ -1,6 +1,6 @@
 /**
- * Dilated 1-D convolution over time that keeps the length, written as im2col + one matMul. Two
- * modes, named as NeuralForecast's BiTCN `CustomConv1d` names them:
+ * Dilated 1-D convolution over time that keeps the length, as one matMul per tap. Two modes,
+ * named as NeuralForecast's BiTCN `CustomConv1d` names them:
  * - `backward` (causal; TCN's `CausalConv1d`, BiTCN's past encoder): zero padding (K-1)·d on the
  *   left, so output[t] = act(b + Σ_k W_k · x[t - (K-1-k)·d]) reads only the past;
  * - `forward` (anti-causal; BiTCN's future-covariate encoder): the same padding on the right, so
@@ -38,7 +38,7 @@ export interface DilatedConv1dOptions {
 /** A dilated convolution over time, `[B, T, C_in] -> [B, T, C_out]`. */
 export interface DilatedConv1d {
   /**
-   * The kernel as a dense layer over the unfolded taps: rows `k·C_in … (k+1)·C_in - 1` hold tap k
+   * The kernel, stored as one [K·C_in, C_out] dense layer: rows `k·C_in … (k+1)·C_in - 1` hold tap k
    * (PyTorch's `weight[:, :, k]`, transposed), which reads `x[t - (K-1-k)·d]` in backward mode and
    * `x[t + k·d]` in forward mode.
    */
