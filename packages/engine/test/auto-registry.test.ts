@@ -57,6 +57,7 @@ const SMALL: Record<ModelId, Record<string, ConfigValue>> = {
     step_size: 1,
   },
   kan: { hidden_size: 8, grid_size: 3, spline_order: 2 },
+  bitcn: { hidden_size: 8 },
 };
 
 beforeAll(async () => {

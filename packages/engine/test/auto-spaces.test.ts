@@ -133,6 +133,13 @@ const EXPECTED: Record<ModelId, (h: number) => SearchSpace> = {
     spline_order: { kind: 'categorical', choices: [2, 3, 4] },
     hidden_size: { kind: 'categorical', choices: [64, 128, 256, 512] },
   }),
+  // AutoBiTCN: max_steps choice([500, 1000, 2000]), unlike any other model.
+  bitcn: (h) => ({
+    ...common(h, 'choice'),
+    hidden_size: { kind: 'categorical', choices: [16, 32] },
+    dropout: { kind: 'float', low: 0, high: 0.99 },
+    max_steps: { kind: 'categorical', choices: [500, 1000, 2000] },
+  }),
 };
 
 describe('default search spaces (NeuralForecast Auto*.default_config)', () => {

@@ -36,4 +36,5 @@ export const SMALL_CONFIGS: Record<ModelId, Record<string, unknown>> = {
   gru: { encoder_n_layers: 2, encoder_hidden_size: 8, decoder_hidden_size: 8, encoder_dropout: 0.1 },
   tcn: { kernel_size: 2, dilations: [1, 2], encoder_hidden_size: 8, decoder_hidden_size: 8 },
   kan: { hidden_size: 8, grid_size: 3, spline_order: 2 },
+  bitcn: { hidden_size: 8, dropout: 0.1 },
 };

@@ -3,8 +3,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError } from '@nflab/contracts';
 import { setBackend } from '../src/backend/backend.js';
 import { NeuralForecast } from '../src/core/index.js';
-import { createCausalConv1d } from '../src/models/tcn/causal-conv.js';
 import { MODELS } from '../src/models/registry.js';
+import { createDilatedConv1d } from '../src/nn/dilated-conv1d.js';
 import { createParamStore } from '../src/nn/params.js';
 
 beforeAll(async () => {
@@ -14,7 +14,7 @@ beforeAll(async () => {
 /** A causal conv with hand-set weights: C_in = 2, C_out = 1, K = 2, dilation 2. */
 function handConv(activation?: 'ReLU') {
   const store = createParamStore('tcn-test', 1);
-  const conv = createCausalConv1d(store, {
+  const conv = createDilatedConv1d(store, {
     path: 'conv',
     inChannels: 2,
     outChannels: 1,
@@ -28,7 +28,7 @@ function handConv(activation?: 'ReLU') {
   return { conv, store };
 }
 
-describe('createCausalConv1d (dilated causal conv, im2col + matMul)', () => {
+describe('createDilatedConv1d, backward mode (dilated causal conv, a matMul per tap)', () => {
   it('computes y[t] = b + W0·x[t-d] + W1·x[t] with zeros before the window, by hand', () => {
     const { conv, store } = handConv();
     // x[t] = [t+1, -(t+1)] for t = 0..4, one window.
@@ -54,7 +54,7 @@ describe('createCausalConv1d (dilated causal conv, im2col + matMul)', () => {
   it('is causal: changing inputs after t leaves outputs up to t unchanged, through a dilated stack', () => {
     const store = createParamStore('tcn-test', 7);
     const layers = [1, 2, 4].map((dilation, i) =>
-      createCausalConv1d(store, {
+      createDilatedConv1d(store, {
         path: `layer_${i}`,
         inChannels: i === 0 ? 3 : 4,
         outChannels: 4,
@@ -83,7 +83,7 @@ describe('createCausalConv1d (dilated causal conv, im2col + matMul)', () => {
 
   it('initialises like nn.Conv1d: weights and bias within ±1/√(C_in·K)', () => {
     const store = createParamStore('tcn-test', 3);
-    const conv = createCausalConv1d(store, {
+    const conv = createDilatedConv1d(store, {
       path: 'c',
       inChannels: 4,
       outChannels: 16,

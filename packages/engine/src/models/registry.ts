@@ -1,6 +1,7 @@
 /** The model registry: one line per model; tests, the API and the UI loop over it. */
 import { ConfigError } from '@nflab/contracts';
 import type { ModelSpec } from '../model/types.js';
+import { bitcn } from './bitcn/bitcn.js';
 import { deepnpts } from './deepnpts/deepnpts.js';
 import { dlinear } from './dlinear/dlinear.js';
 import { gru } from './gru/gru.js';
@@ -30,6 +31,7 @@ export const MODELS = {
   gru,
   tcn,
   kan,
+  bitcn,
 } as const satisfies Record<string, ModelSpec>;
 
 /** A registered model id (`'nhits'`). */

@@ -10,11 +10,11 @@ import * as tf from '@tensorflow/tfjs-core';
 import { z } from 'zod';
 import type { ModelSpec } from '../../model/types.js';
 import { ACTIVATIONS, relu } from '../../nn/activations.js';
+import { createDilatedConv1d } from '../../nn/dilated-conv1d.js';
 import { createLinear } from '../../nn/linear.js';
 import { createMlp } from '../../nn/mlp.js';
 import { createParamStore } from '../../nn/params.js';
 import { checkDims, requireInput, toNetwork } from '../network.js';
-import { createCausalConv1d } from './causal-conv.js';
 import { tcnSearchSpace } from './search-space.js';
 
 /** TCN's own hyperparameters, with NeuralForecast's names and defaults. */
@@ -74,7 +74,7 @@ export const tcn = {
     const C = config.encoder_hidden_size;
     const store = createParamStore('tcn', seed);
     const encoder = config.dilations.map((dilation, i) =>
-      createCausalConv1d(store, {
+      createDilatedConv1d(store, {
         path: `hist_encoder/layer_${i}`,
         inChannels: i === 0 ? 1 + X + S + F : C,
         outChannels: C,
