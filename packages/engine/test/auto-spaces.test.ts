@@ -140,6 +140,18 @@ const EXPECTED: Record<ModelId, (h: number) => SearchSpace> = {
     dropout: { kind: 'float', low: 0, high: 0.99 },
     max_steps: { kind: 'categorical', choices: [500, 1000, 2000] },
   }),
+  // AutoTimesNet has its own key set: no identity scaler, no step_size, smaller windows batches.
+  timesnet: (h) => ({
+    input_size: { kind: 'categorical', choices: [h, 2 * h, 3 * h, 4 * h, 5 * h] },
+    hidden_size: { kind: 'categorical', choices: [32, 64, 128] },
+    conv_hidden_size: { kind: 'categorical', choices: [32, 64, 128] },
+    learning_rate: { kind: 'float', low: 1e-4, high: 1e-1, log: true },
+    scaler_type: { kind: 'categorical', choices: ['robust', 'standard'] },
+    max_steps: { kind: 'categorical', choices: [500, 1000, 2000] },
+    batch_size: { kind: 'categorical', choices: [32, 64, 128] },
+    windows_batch_size: { kind: 'categorical', choices: [32, 64, 128, 256] },
+    random_seed: { kind: 'int', low: 1, high: 19 },
+  }),
 };
 
 describe('default search spaces (NeuralForecast Auto*.default_config)', () => {

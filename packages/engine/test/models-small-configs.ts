@@ -37,4 +37,5 @@ export const SMALL_CONFIGS: Record<ModelId, Record<string, unknown>> = {
   tcn: { kernel_size: 2, dilations: [1, 2], encoder_hidden_size: 8, decoder_hidden_size: 8 },
   kan: { hidden_size: 8, grid_size: 3, spline_order: 2 },
   bitcn: { hidden_size: 8, dropout: 0.1 },
+  timesnet: { hidden_size: 8, conv_hidden_size: 8, top_k: 2, num_kernels: 2, encoder_layers: 2 },
 };

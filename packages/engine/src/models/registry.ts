@@ -15,6 +15,7 @@ import { nlinear } from './nlinear/nlinear.js';
 import { rnn } from './rnn/rnn.js';
 import { tcn } from './tcn/tcn.js';
 import { tide } from './tide/tide.js';
+import { timesnet } from './timesnet/timesnet.js';
 
 /** Every model the lab can train, keyed by its persisted id. */
 export const MODELS = {
@@ -32,6 +33,7 @@ export const MODELS = {
   tcn,
   kan,
   bitcn,
+  timesnet,
 } as const satisfies Record<string, ModelSpec>;
 
 /** A registered model id (`'nhits'`). */
