@@ -11,6 +11,7 @@ import {
   topFrequencies,
 } from '../src/models/timesnet/fft-period.js';
 import { conv2dSame, createInceptionBlock } from '../src/models/timesnet/inception.js';
+import { fold, foldLoop, foldOps, unfold, unfoldLoop, unfoldOps } from '../src/models/timesnet/unfold.js';
 import { gelu } from '../src/models/timesnet/times-block.js';
 import { countParameters, createParamStore } from '../src/nn/params.js';
 import { dims, disposeBatch, randomBatch, useCpu } from './models-fixtures.js';
@@ -143,6 +144,52 @@ describe('TimesNet inception block and 2-D convolution', () => {
       tf.dispose([x, ours, reference]);
     }
     tf.dispose([kernel, bias]);
+  });
+
+  it('unfolds taps with zero ends by hand, and fold is its adjoint (each the gradient of the other)', () => {
+    // x = [1, 2, 3] on the axis (P = S = Q = 1), k = 3: rows [0,1,2], [1,2,3], [2,3,0].
+    const out = new Float32Array(9);
+    unfoldLoop(Float32Array.from([1, 2, 3]), out, { P: 1, A: 3, S: 1, Q: 1, k: 3 });
+    expect(Array.from(out)).toEqual([0, 1, 2, 1, 2, 3, 2, 3, 0]);
+    // fold(z)[a] = Σ_j z[a − j + 1, j]: z = 1..9 as [3 rows, 3 taps] -> a=0: z[1,0]+z[0,1] = 4+2;
+    // a=1: z[2,0]+z[1,1]+z[0,2] = 7+5+3; a=2: z[2,1]+z[1,2] = 8+6.
+    const folded = new Float32Array(3);
+    foldLoop(Float32Array.from([1, 2, 3, 4, 5, 6, 7, 8, 9]), folded, { P: 1, A: 3, S: 1, Q: 1, k: 3 });
+    expect(Array.from(folded)).toEqual([6, 15, 14]);
+    // <unfold(x), z> = <x, fold(z)> on a random [P, A, S, Q] = [2, 5, 3, 4] with k = 5, and the
+    // gradients of the ops agree with that.
+    const shape = { P: 2, A: 5, S: 3, Q: 4, k: 5 };
+    const x = tf.randomNormal([2, 5, 3, 4], 0, 1, 'float32', 1);
+    const z = tf.randomNormal([2, 5, 3, 5, 4], 0, 1, 'float32', 2);
+    const lhs = tf.sum(tf.mul(unfold(x, shape), z)).dataSync()[0] as number;
+    const rhs = tf.sum(tf.mul(x, fold(z, shape))).dataSync()[0] as number;
+    expect(lhs).toBeCloseTo(rhs, 3);
+    const gx = tf.grad((t: tf.Tensor) => tf.sum(tf.mul(unfold(t, shape), z)))(x);
+    const gz = tf.grad((t: tf.Tensor) => tf.sum(tf.mul(x, fold(t, shape))))(z);
+    const fz = fold(z, shape);
+    const ux = unfold(x, shape);
+    expect(Array.from(gx.dataSync())).toEqual(Array.from(fz.dataSync()));
+    expect(Array.from(gz.dataSync())).toEqual(Array.from(ux.dataSync()));
+    tf.dispose([x, z, gx, gz, fz, ux]);
+  });
+
+  it('runs the same unfold and fold, in both tap directions, through the kernels and the slice/pad ops', () => {
+    const x = tf.randomNormal([2, 5, 3, 4], 0, 1, 'float32', 3);
+    const z = tf.randomNormal([2, 5, 3, 3, 4], 0, 1, 'float32', 4);
+    for (const sign of [1, -1] as const) {
+      const shape = { P: 2, A: 5, S: 3, Q: 4, k: 3, sign };
+      expect(Array.from(unfold(x, shape).dataSync())).toEqual(
+        Array.from(unfoldOps(x as tf.Tensor4D, 3, sign).dataSync()),
+      );
+      const a = fold(z, shape).dataSync();
+      const b = foldOps(z, shape).dataSync();
+      for (let i = 0; i < a.length; i += 1) expect(a[i]).toBeCloseTo(b[i] as number, 5);
+    }
+    // σ = −1 reads the other way: unfold([1, 2, 3])[a = 0] = [x[1], x[0], 0].
+    const out = new Float32Array(9);
+    unfoldLoop(Float32Array.from([1, 2, 3]), out, { P: 1, A: 3, S: 1, Q: 1, k: 3, sign: -1 });
+    expect(Array.from(out)).toEqual([2, 1, 0, 3, 2, 1, 0, 3, 2]);
+    tf.dispose([x, z]);
   });
 
   it("GELU is PyTorch's exact erf form", () => {

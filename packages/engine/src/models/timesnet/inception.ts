@@ -9,13 +9,14 @@
  * The convolution is a row-unfolded matrix product (TensorFlow.js's wasm backend has no
  * Conv2DBackpropFilter, and the native BLAS matmul is the engine's fastest kernel): the kw
  * horizontal taps are unfolded onto channels, one product yields every kernel row's partial sum
- * at once, and kh shifted row slices add up. Kernel rows and columns that can only ever read the
+ * at once, and a fold adds the kh shifted rows (see unfold.ts). Kernel rows and columns that can only ever read the
  * zero padding (beyond ±(H−1) rows or ±(W−1) columns of a small grid) are cropped first; the result
  * is the same and a 1×36 grid costs 11 taps, not 121.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { ParamStore } from '../../nn/params.js';
 import { normalVariable } from './init.js';
+import { fold, unfold } from './unfold.js';
 
 /** Options of {@link createInceptionBlock}. */
 export interface InceptionOptions {
@@ -93,41 +94,17 @@ export function conv2dSame(x: tf.Tensor4D, conv: MergedConv): tf.Tensor4D {
     // Offsets beyond ±(H−1) rows / ±(W−1) columns read only padding.
     const kh = Math.min(K, 2 * H - 1);
     const kw = Math.min(K, 2 * W - 1);
-    const ph = (kh - 1) / 2;
-    const pw = (kw - 1) / 2;
     const kernel =
       kh === K && kw === K
         ? conv.kernel
         : tf.slice(conv.kernel, [(K - kh) / 2, (K - kw) / 2, 0, 0], [kh, kw, C, O]); // [kh, kw, C, O]
-    // Row-unfold: tap dx of output column w reads input column w + dx − pw.
-    let unfolded: tf.Tensor4D = x;
-    if (kw > 1) {
-      const padded = tf.pad(x, [
-        [0, 0],
-        [0, 0],
-        [pw, pw],
-        [0, 0],
-      ]); // [B, H, W + 2pw, C]
-      const taps = Array.from({ length: kw }, (_, dx) => tf.slice(padded, [0, 0, dx, 0], [B, H, W, C]));
-      unfolded = tf.concat(taps, 3); // [B, H, W, kw·C]
-    }
+    // Row-unfold: tap dx of output column w reads input column w + dx − (kw−1)/2.
+    const unfolded = kw === 1 ? x : unfold(x, { P: B * H, A: W, S: 1, Q: C, k: kw }); // [B·H, W, 1, kw, C]
     // [kh, kw, C, O] -> [kw, C, kh, O] -> [kw·C, kh·O]: one column block per kernel row.
     const byRow = tf.reshape(tf.transpose(kernel, [1, 2, 0, 3]), [kw * C, kh * O]);
     const partial = tf.matMul(tf.reshape(unfolded, [B * H * W, kw * C]), byRow); // [B·H·W, kh·O]
-    let out: tf.Tensor4D;
-    if (kh === 1) {
-      out = tf.reshape(partial, [B, H, W, O]) as tf.Tensor4D;
-    } else {
-      // Output row y adds kernel row dy's partial sum of input row y + dy − ph.
-      const rows = tf.pad(tf.reshape(partial, [B, H, W, kh * O]), [
-        [0, 0],
-        [ph, ph],
-        [0, 0],
-        [0, 0],
-      ]); // [B, H + 2ph, W, kh·O]
-      const shifted = Array.from({ length: kh }, (_, dy) => tf.slice(rows, [0, dy, 0, dy * O], [B, H, W, O]));
-      out = tf.addN(shifted) as tf.Tensor4D;
-    }
-    return tf.add(out, conv.bias) as tf.Tensor4D; // [B, H, W, O]
+    // Output row y adds kernel row dy's partial sum of input row y + dy − (kh−1)/2: fold with σ = −1.
+    const out = kh === 1 ? partial : fold(partial, { P: B, A: H, S: W, Q: O, k: kh, sign: -1 }); // [B, H, W, O] as flat
+    return tf.add(tf.reshape(out, [B, H, W, O]), conv.bias) as tf.Tensor4D; // [B, H, W, O]
   });
 }
