@@ -60,7 +60,14 @@ const SMALL: Record<ModelId, Record<string, ConfigValue>> = {
   bitcn: { hidden_size: 8 },
   // AutoTimesNet's space has no step_size (pinned at the default for the key check); at h = 4 an
   // input_size of 4 leaves T = 8 steps, 4 non-zero frequencies, so top_k is cut from 5 to 2.
-  timesnet: { hidden_size: 8, conv_hidden_size: 8, top_k: 2, num_kernels: 2, step_size: 1 },
+  timesnet: {
+    hidden_size: 8,
+    conv_hidden_size: 8,
+    top_k: 2,
+    num_kernels: 2,
+    encoder_layers: 1,
+    step_size: 1,
+  },
 };
 
 beforeAll(async () => {
