@@ -5,6 +5,7 @@
  * to T; the k results are mixed with the softmax of the period amplitudes, plus a residual.
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { gelu } from '../../nn/activations.js';
 import type { ParamStore } from '../../nn/params.js';
 import { selectPeriods } from './fft-period.js';
 import { conv2dSame, createInceptionBlock, type InceptionBlock, type MergedConv } from './inception.js';
@@ -25,11 +26,6 @@ export interface TimesBlock {
   readonly inceptions: readonly [InceptionBlock, InceptionBlock];
   /** `basis` is the rfft basis of length T (see fft-period). */
   apply(x: tf.Tensor3D, basis: tf.Tensor2D): tf.Tensor3D;
-}
-
-/** PyTorch's default `nn.GELU()`: the exact form x·Φ(x) = x/2·(1 + erf(x/√2)). */
-export function gelu<T extends tf.Tensor>(x: T): T {
-  return tf.tidy(() => tf.mul(tf.mul(x, 0.5), tf.add(tf.erf(tf.mul(x, Math.SQRT1_2)), 1)) as T);
 }
 
 /** Inception → GELU → inception on one period's grid, [B, T, d] -> [B, T, d]. */
