@@ -42,6 +42,7 @@ const SMALL: Record<ModelId, Record<string, ConfigValue>> = {
     step_size: 1,
   },
   kan: { hidden_size: 8, grid_size: 3, spline_order: 2 },
+  deepar: { lstm_hidden_size: 8, windows_batch_size: 64 },
 };
 
 beforeAll(async () => {

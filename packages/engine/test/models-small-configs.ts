@@ -32,4 +32,5 @@ export const SMALL_CONFIGS: Record<ModelId, Record<string, unknown>> = {
   rnn: { encoder_n_layers: 2, encoder_hidden_size: 8, decoder_hidden_size: 8, encoder_dropout: 0.1 },
   tcn: { kernel_size: 2, dilations: [1, 2], encoder_hidden_size: 8, decoder_hidden_size: 8 },
   kan: { hidden_size: 8, grid_size: 3, spline_order: 2 },
+  deepar: { lstm_n_layers: 2, lstm_hidden_size: 16, lstm_dropout: 0.1, trajectory_samples: 50 },
 };
