@@ -7,7 +7,10 @@ import type { ModelNetwork } from '../src/model/types.js';
 import { deepar } from '../src/models/deepar/deepar.js';
 import { countParameters } from '../src/nn/params.js';
 import { forecastWindows } from '../src/training/inference.js';
+import { checkValidLoss, validationLoss } from '../src/training/outputs.js';
+import type { PreparedBatch } from '../src/training/prepare-batch.js';
 import { stepFeedback, windowShapes } from '../src/training/recurrent.js';
+import type { RawWindows } from '../src/windows/assemble.js';
 import type { WindowSource } from '../src/windows/source.js';
 import { dims, useCpu } from './models-fixtures.js';
 
@@ -242,5 +245,49 @@ describe('DeepAR sampling at predict', () => {
       expect(new Set(row).size).toBe(1);
     }
     net.dispose();
+  });
+});
+
+describe("validation of a distribution loss with MQLoss (AutoDeepAR's valid_loss)", () => {
+  const studentT = createLoss({ id: 'distributionloss', distribution: 'StudentT', level: [80, 90] });
+
+  it('accepts MQLoss over the same quantiles and refuses other ones', () => {
+    expect(() => checkValidLoss(studentT, createLoss({ id: 'mqloss', level: [80, 90] }))).not.toThrow();
+    expect(() => checkValidLoss(studentT, createLoss({ id: 'mqloss', level: [80] }))).toThrow(ConfigError);
+    expect(() => checkValidLoss(studentT, createLoss({ id: 'mqloss', level: [70, 90] }))).toThrow(
+      /same level or quantiles/,
+    );
+  });
+
+  it('scores the quantiles sampled from the distribution, not its mean', () => {
+    // Every step is StudentT(df 4, loc 1, scale 1) and y = 1 = the mean, so a mean-based score is 0.
+    // On the quantiles t_q: the median scores 0, q = 0.05 and 0.1 score q·|t_q| (y above them),
+    // 0.9 and 0.95 score (1 - q)·t_q; MQLoss averages the five: (0.1·2.1318 + 0.2·1.5332) / 5.
+    const expected = (0.1 * t4Quantile(0.95) + 0.2 * t4Quantile(0.9)) / 5; // 0.10396
+    const loss = createLoss({ id: 'distributionloss', distribution: 'StudentT', num_samples: 20_000 });
+    const scale = { loc: tf.zeros([1, 1, 1]) as tf.Tensor3D, scale: tf.ones([1, 1, 1]) as tf.Tensor3D };
+    const raw = {
+      insampleY: tf.ones([1, 2, 1]),
+      insampleMask: tf.ones([1, 2, 1]),
+      outsampleY: tf.ones([1, 2, 1]),
+      outsampleMask: tf.ones([1, 2, 1]),
+    } as RawWindows;
+    const prepared = {
+      batch: { insampleY: raw.insampleY, insampleMask: raw.insampleMask },
+      scale,
+      outsampleScaled: raw.outsampleY,
+      insampleScaled: raw.insampleY,
+    } as PreparedBatch;
+    const step = [Math.log(Math.expm1(1)), 1, Math.log(Math.expm1(0.9))]; // raw df, loc, scale
+    const value = validationLoss({
+      loss,
+      validLoss: createLoss({ id: 'mqloss', level: [80, 90] }),
+      raw,
+      prepared,
+      output: tf.tensor3d([[step, step]]),
+      seed: 1,
+    });
+    // Sampling error of the tail quantiles with 20,000 draws, weighted 0.02-0.04: sd ≈ 0.0013.
+    expect(Math.abs((value.dataSync()[0] as number) - expected)).toBeLessThan(0.006);
   });
 });
