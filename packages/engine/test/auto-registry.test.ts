@@ -68,6 +68,7 @@ const SMALL: Record<ModelId, Record<string, ConfigValue>> = {
     encoder_layers: 1,
     step_size: 1,
   },
+  deepar: { lstm_hidden_size: 8, windows_batch_size: 64 },
 };
 
 beforeAll(async () => {

@@ -152,6 +152,19 @@ const EXPECTED: Record<ModelId, (h: number) => SearchSpace> = {
     windows_batch_size: { kind: 'categorical', choices: [32, 64, 128, 256] },
     random_seed: { kind: 'int', low: 1, high: 19 },
   }),
+  deepar: (h) => ({
+    input_size: { kind: 'categorical', choices: [h, 2 * h, 3 * h, 4 * h, 5 * h] },
+    lstm_hidden_size: { kind: 'categorical', choices: [32, 64, 128, 256] },
+    lstm_n_layers: { kind: 'int', low: 1, high: 3 },
+    lstm_dropout: { kind: 'float', low: 0, high: 0.5 },
+    learning_rate: { kind: 'float', low: 1e-4, high: 1e-1, log: true },
+    scaler_type: { kind: 'categorical', choices: ['robust', 'minmax1'] },
+    max_steps: { kind: 'categorical', choices: [500, 1000, 2000] },
+    batch_size: { kind: 'categorical', choices: [32, 64, 128, 256] },
+    windows_batch_size: { kind: 'categorical', choices: [128, 256, 512, 1024] },
+    random_seed: { kind: 'int', low: 1, high: 19 },
+    step_size: { kind: 'categorical', choices: [1, h] },
+  }),
 };
 
 describe('default search spaces (NeuralForecast Auto*.default_config)', () => {

@@ -38,4 +38,5 @@ export const SMALL_CONFIGS: Record<ModelId, Record<string, unknown>> = {
   kan: { hidden_size: 8, grid_size: 3, spline_order: 2 },
   bitcn: { hidden_size: 8, dropout: 0.1 },
   timesnet: { hidden_size: 8, conv_hidden_size: 8, top_k: 2, num_kernels: 2, encoder_layers: 2 },
+  deepar: { lstm_n_layers: 2, lstm_hidden_size: 16, lstm_dropout: 0.1, trajectory_samples: 50 },
 };

@@ -47,6 +47,8 @@ interface SampleOptions {
   readonly quantiles: readonly number[];
   readonly numSamples: number;
   readonly seed: number;
+  /** [B, H, 1] analytic means to report instead of the sample mean. */
+  readonly mean?: tf.Tensor3D;
 }
 
 /**
@@ -58,6 +60,7 @@ function sampleForecast(params: readonly tf.Tensor3D[], options: SampleOptions):
   const [b, h] = first.shape;
   // Forecasting is outside the training step, so a synchronous read is acceptable here.
   const values = params.map((p) => p.dataSync());
+  const means = options.mean?.dataSync();
   const steps = b * h;
   const width = 1 + options.quantiles.length;
   const out = new Float32Array(steps * width);
@@ -73,7 +76,7 @@ function sampleForecast(params: readonly tf.Tensor3D[], options: SampleOptions):
       total += d;
     }
     const sorted = sortAscending(draws);
-    out[i * width] = total / options.numSamples;
+    out[i * width] = means ? (means[i] as number) : total / options.numSamples;
     options.quantiles.forEach((q, j) => (out[i * width + 1 + j] = sortedQuantile(sorted, q)));
   }
   return tf.tensor3d(out, [b, h, width]);
@@ -121,12 +124,19 @@ export const distributionloss = defineLoss({
           // 0 lies in every family's support, so masked steps stay finite before they are weighted out.
           return weightedAverage(tf.neg(family.logProb(observedTargets(y, mask), params)), mask);
         }),
-      forecast: (yHat, scale, { seed }) => {
+      forecast: (yHat, scale, options) => {
         const params = tf.tidy(() => decoupled(family, yHat, scale));
+        const mean = options.analyticMean ? (tf.tidy(() => family.mean(params)) as tf.Tensor3D) : undefined;
         try {
-          return sampleForecast(params, { family, quantiles: outputs.quantiles, numSamples, seed });
+          return sampleForecast(params, {
+            family,
+            quantiles: outputs.quantiles,
+            numSamples: options.numSamples ?? numSamples,
+            seed: options.seed,
+            ...(mean ? { mean } : {}),
+          });
         } finally {
-          tf.dispose(params);
+          tf.dispose([...params, ...(mean ? [mean] : [])]);
         }
       },
       mean: (yHat, scale) => tf.tidy(() => family.mean(decoupled(family, yHat, scale)) as tf.Tensor3D),

@@ -38,6 +38,19 @@ export interface LossInputs {
   readonly insampleMask: tf.Tensor3D;
 }
 
+/** Options of {@link Loss.forecast}; point losses read none of them. */
+export interface ForecastOptions {
+  /** Seed of a distribution loss's draws. */
+  readonly seed: number;
+  /** Draws per step instead of the loss's `num_samples` (a recurrent model's `n_samples`). */
+  readonly numSamples?: number;
+  /**
+   * Report the analytic mean instead of the sample mean in the point column, as NeuralForecast's
+   * recurrent predict does. @default false
+   */
+  readonly analyticMean?: boolean;
+}
+
 /** A training / validation loss and the forecast it implies. */
 export interface Loss {
   /** Persisted id (`'mae'`, `'mqloss'`, `'distributionloss'` …). */
@@ -66,7 +79,7 @@ export interface Loss {
    * Forecast columns [B, H, outputNames.length] in the original (unscaled) window space.
    * Distribution losses sample with `seed` and report mean, median and the quantiles of `level`.
    */
-  forecast(yHat: tf.Tensor3D, scale: WindowScale, options: { readonly seed: number }): tf.Tensor3D;
+  forecast(yHat: tf.Tensor3D, scale: WindowScale, options: ForecastOptions): tf.Tensor3D;
   /**
    * Distribution losses only: the analytic mean [B, H, 1] in the original space, which NeuralForecast
    * feeds to a point `valid_loss` when training on a distribution.

@@ -48,15 +48,56 @@ export interface WindowBatch {
   readonly statExog?: tf.Tensor2D;
 }
 
+/**
+ * Maps one step's raw outputs [B, 1, nOutputs] to the value [B, 1, 1] (scaled space) a recurrent
+ * network feeds back as its next input: a distribution's mean, or the mean of a point loss's outputs
+ * (NeuralForecast's `_predict_step_recurrent_single`). The engine builds it from the loss and the
+ * window scale; only networks with {@link ModelNetwork.recurrent} read it.
+ */
+export type StepFeedback = (raw: tf.Tensor3D) => tf.Tensor3D;
+
+/** Options of {@link ModelNetwork.forward}. */
+export interface ForwardOptions {
+  /** Switches dropout on. */
+  readonly training: boolean;
+  /** Makes dropout masks reproducible per step. */
+  readonly seed?: number;
+  /**
+   * [B, H, 1] horizon targets in the scaled space, given while training to recurrent networks for
+   * teacher forcing (step t reads the true y of step t-1). Direct networks never receive it.
+   */
+  readonly target?: tf.Tensor3D;
+  /** Given outside training to recurrent networks, which roll the horizon out one step at a time. */
+  readonly feedback?: StepFeedback;
+}
+
+/**
+ * What makes a network recurrent in NeuralForecast's sense (`RECURRENT = True`): its windows read one
+ * extra input step (input_size + 1, the first forecast is conditioned on y shifted by one), training
+ * windows have `trainH` horizon steps (NeuralForecast's `h_train`), and a distribution loss's
+ * forecast columns come from `samples` draws per step with the analytic mean as point forecast.
+ */
+export interface RecurrentWindows {
+  /** Input steps of every window: input_size + 1. */
+  readonly inputSize: number;
+  /** Horizon steps of a training window (`h_train`); validation and predict use h. */
+  readonly trainH: number;
+  /** Draws per step for a distribution loss's quantiles (NeuralForecast's `n_samples`). */
+  readonly samples: number;
+}
+
 /** A built network: its trainable weights and a pure forward function over them. */
 export interface ModelNetwork {
   /** Every trainable variable, in a stable order (saved and loaded by name and order). */
   readonly variables: readonly tf.Variable[];
   /**
    * Maps a batch to raw outputs [B, H, nOutputs] in the scaled space; the loss maps them to its domain.
-   * `training` switches dropout on; `seed` makes dropout masks reproducible per step.
+   * `training` switches dropout on; `seed` makes dropout masks reproducible per step. A recurrent
+   * network trains on `target` (teacher forcing) and otherwise rolls out through `feedback`.
    */
-  forward(batch: WindowBatch, options: { readonly training: boolean; readonly seed?: number }): tf.Tensor3D;
+  forward(batch: WindowBatch, options: ForwardOptions): tf.Tensor3D;
+  /** Present on recurrent networks only; see {@link RecurrentWindows}. */
+  readonly recurrent?: RecurrentWindows;
   /** Frees every variable. */
   dispose(): void;
 }

@@ -2,6 +2,7 @@
 import { ConfigError } from '@nflab/contracts';
 import type { ModelSpec } from '../model/types.js';
 import { bitcn } from './bitcn/bitcn.js';
+import { deepar } from './deepar/deepar.js';
 import { deepnpts } from './deepnpts/deepnpts.js';
 import { dlinear } from './dlinear/dlinear.js';
 import { gru } from './gru/gru.js';
@@ -34,6 +35,7 @@ export const MODELS = {
   kan,
   bitcn,
   timesnet,
+  deepar,
 } as const satisfies Record<string, ModelSpec>;
 
 /** A registered model id (`'nhits'`). */

@@ -9,6 +9,7 @@ import type { WindowRef } from '../windows/refs.js';
 import { chunk } from '../windows/sampler.js';
 import type { WindowSource } from '../windows/source.js';
 import { prepareBatch } from './prepare-batch.js';
+import { stepFeedback, windowShapes } from './recurrent.js';
 
 /** Options of {@link forecastWindows}. */
 export interface ForecastWindowsOptions {
@@ -28,7 +29,7 @@ export interface ForecastWindowsOptions {
  */
 export const forecastWindows = async (options: ForecastWindowsOptions): Promise<Float32Array> => {
   const { config, network, loss, sources } = options;
-  const shape = { inputSize: config.input_size, h: config.h };
+  const shape = windowShapes(config, network).infer;
   const width = config.h * loss.outputNames.length;
   const out = new Float32Array(options.refs.length * width);
   const prep = {
@@ -41,9 +42,12 @@ export const forecastWindows = async (options: ForecastWindowsOptions): Promise<
     const raw = assembleWindows(sources, part, shape);
     const columns = tf.tidy(() => {
       const prepared = prepareBatch(raw, prep);
-      const output = network.forward(prepared.batch, { training: false }); // [B, H, K]
+      const feedback = stepFeedback(loss, prepared.scale);
+      const output = network.forward(prepared.batch, { training: false, feedback }); // [B, H, K]
       return loss.forecast(loss.domainMap(output), prepared.scale, {
         seed: options.seed ?? config.random_seed,
+        // NeuralForecast's recurrent predict: n_samples draws per step, the analytic mean as point.
+        ...(network.recurrent ? { numSamples: network.recurrent.samples, analyticMean: true } : {}),
       }); // [B, H, N]
     });
     out.set(await columns.data(), offset);

@@ -33,6 +33,16 @@ export const checkValidLoss = (loss: Loss, validLoss: Loss): void => {
       `valid_loss '${validLoss.id}' is a distribution loss; it can only validate a model trained with the same loss (loss is '${loss.id}')`,
     );
   }
+  if (loss.isDistribution && validLoss.id === 'mqloss') {
+    // NeuralForecast scores MQLoss on the distribution's sampled quantiles (its own, in order).
+    const sampled = loss.outputNames.slice(1);
+    if (validLoss.outputNames.join() !== sampled.join()) {
+      throw new ConfigError(
+        `valid_loss 'mqloss' scores the quantiles sampled from loss '${loss.id}' (${sampled.join(', ')}); give both the same level or quantiles (valid_loss has ${validLoss.outputNames.join(', ')})`,
+      );
+    }
+    return;
+  }
   if (!validLoss.isDistribution && validLoss.outputSize > 1 && validLoss.outputSize !== loss.outputSize) {
     throw new ConfigError(
       `valid_loss '${validLoss.id}' needs ${validLoss.outputSize} outputs per step; loss '${loss.id}' produces ${loss.outputSize}`,
@@ -67,6 +77,10 @@ export const validationLoss = (options: ValidationLossOptions): tf.Scalar => {
   let yHat: tf.Tensor3D;
   if (!loss.isDistribution && validLoss.outputSize === loss.outputSize) {
     yHat = invertOutputs(mapped, prepared.scale); // [B, H, K] scaled -> original
+  } else if (loss.isDistribution && validLoss.id === 'mqloss') {
+    // NeuralForecast's _compute_valid_loss: MQLoss over the quantiles sampled from the distribution.
+    const columns = loss.forecast(mapped, prepared.scale, { seed: options.seed }); // [B, H, 1 + Q]
+    yHat = tf.slice(columns, [0, 0, 1], [-1, -1, -1]); // [B, H, 1 + Q] -> [B, H, Q], original space
   } else if (loss.isDistribution && loss.mean) {
     // NeuralForecast validates a distribution with a point loss on its analytic mean.
     yHat = loss.mean(mapped, prepared.scale); // [B, H, 1] original space

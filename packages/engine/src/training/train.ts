@@ -16,6 +16,7 @@ import type { WindowSource } from '../windows/source.js';
 import { createAdam } from './adam.js';
 import { trainingLoss, validationLoss } from './outputs.js';
 import { prepareBatch } from './prepare-batch.js';
+import { stepFeedback, windowShapes } from './recurrent.js';
 import { clipByGlobalNorm, stepLearningRate } from './schedule.js';
 
 /** Progress reported to {@link TrainOptions.onProgress}: every step's train loss and every validation loss. */
@@ -58,7 +59,8 @@ const stepSeed = (seed: number, step: number): number => (Math.imul(seed | 0, 0x
 export const trainNetwork = async (options: TrainOptions): Promise<TrainResult> => {
   const { config, network, loss, sources, modelName } = options;
   const valSize = options.valSize ?? 0;
-  const shape = { inputSize: config.input_size, h: config.h };
+  const shapes = windowShapes(config, network);
+  const shape = shapes.train;
   const refs = trainWindowRefs({
     ...shape,
     sources,
@@ -74,7 +76,7 @@ export const trainNetwork = async (options: TrainOptions): Promise<TrainResult> 
     dropLast: config.drop_last_loader,
     seed: config.random_seed,
   });
-  const validRefs = validationWindowRefs({ ...shape, sources, valSize, stepSize: config.step_size });
+  const validRefs = validationWindowRefs({ ...shapes.infer, sources, valSize, stepSize: config.step_size });
   const variables = [
     ...network.variables,
     ...(options.revin ? [options.revin.weight, options.revin.bias] : []),
@@ -102,7 +104,14 @@ export const trainNetwork = async (options: TrainOptions): Promise<TrainResult> 
       const seed = stepSeed(config.random_seed, step);
       const { value, grads } = tf.variableGrads(() => {
         const prepared = prepareBatch(raw, prep);
-        return trainingLoss(loss, raw, prepared, network.forward(prepared.batch, { training: true, seed }));
+        // Recurrent networks read the scaled horizon for teacher forcing; direct ones ignore it.
+        const target = prepared.outsampleScaled;
+        return trainingLoss(
+          loss,
+          raw,
+          prepared,
+          network.forward(prepared.batch, { training: true, seed, target }),
+        );
       }, variables);
       const value0 = (await value.data())[0] as number;
       const ordered = variables.map((v) => grads[v.name] ?? tf.zerosLike(v));
@@ -147,7 +156,7 @@ const evaluateValidation = async (
   options: TrainOptions & { readonly refs: readonly WindowRef[]; readonly seed: number },
 ): Promise<number> => {
   const { config, network, sources } = options;
-  const shape = { inputSize: config.input_size, h: config.h };
+  const shape = windowShapes(config, network).infer;
   const prep = {
     scalerType: config.scaler_type,
     excludeInsampleY: config.exclude_insample_y,
@@ -166,7 +175,8 @@ const evaluateValidation = async (
       const raw = assembleWindows(sources, part, shape);
       const value = tf.tidy(() => {
         const prepared = prepareBatch(raw, prep);
-        const output = network.forward(prepared.batch, { training: false });
+        const feedback = stepFeedback(options.loss, prepared.scale);
+        const output = network.forward(prepared.batch, { training: false, feedback });
         return validationLoss({
           loss: options.loss,
           validLoss: options.validLoss,

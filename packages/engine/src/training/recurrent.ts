@@ -1,0 +1,41 @@
+/**
+ * What the shared loops do differently for a recurrent network (NeuralForecast's `RECURRENT = True`):
+ * the window geometry of each phase and the value fed back between horizon steps.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import type { CommonConfig } from '../config/common.js';
+import type { Loss, WindowScale } from '../losses/types.js';
+import type { ModelNetwork, StepFeedback } from '../model/types.js';
+import type { WindowShape } from '../windows/refs.js';
+
+/** Window shapes of training and of validation / predict. */
+export interface WindowShapes {
+  readonly train: WindowShape;
+  readonly infer: WindowShape;
+}
+
+/** Direct networks: input_size and h everywhere. Recurrent: input_size + 1, h_train while training. */
+export const windowShapes = (config: CommonConfig, network: ModelNetwork): WindowShapes => {
+  const recurrent = network.recurrent;
+  if (!recurrent) {
+    const shape = { inputSize: config.input_size, h: config.h };
+    return { train: shape, infer: shape };
+  }
+  return {
+    train: { inputSize: recurrent.inputSize, h: recurrent.trainH },
+    infer: { inputSize: recurrent.inputSize, h: config.h },
+  };
+};
+
+/**
+ * NeuralForecast's feedback: a distribution loss feeds back its analytic mean, taken to the scaled
+ * space with the window's loc / scale; a point loss feeds back the mean of its outputs (for MQLoss,
+ * the mean of the quantiles). Call inside a tidy.
+ */
+export const stepFeedback = (loss: Loss, scale: WindowScale): StepFeedback => {
+  const { mean } = loss;
+  if (loss.isDistribution && mean) {
+    return (raw) => tf.div(tf.sub(mean(loss.domainMap(raw), scale), scale.loc), scale.scale) as tf.Tensor3D; // [B, 1, 1]
+  }
+  return (raw) => tf.mean(loss.domainMap(raw), 2, true) as tf.Tensor3D; // [B, 1, K] -> [B, 1, 1]
+};
