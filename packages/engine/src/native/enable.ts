@@ -10,7 +10,7 @@ import {
   type NativeKernelStats,
   type OverrideContext,
 } from './kernels.js';
-import { loadOpenBlas, OpenBlasUnavailable, type OpenBlas } from './openblas.js';
+import { loadOpenBlas, OpenBlasUnavailable, type OpenBlas, type Sgemm } from './openblas.js';
 import { nativeSum } from './sum-kernel.js';
 
 /**
@@ -71,6 +71,7 @@ export interface NativeMatmulStatus {
 interface Installed {
   originals: KernelConfig[];
   status: NativeMatmulStatus;
+  sgemm: Sgemm;
 }
 
 let installed: Installed | null = null;
@@ -155,7 +156,7 @@ export function enableNativeMatmul(options: NativeMatmulOptions = {}): NativeMat
     threads: blas.getThreads(),
     backends: active,
   };
-  installed = { originals, status };
+  installed = { originals, status, sgemm: blas.sgemm };
   return status;
 }
 
@@ -188,6 +189,14 @@ export function disableNativeMatmul(): void {
 /** The active status, or null when `enableNativeMatmul` has not enabled the path. */
 export function nativeMatmulStatus(): NativeMatmulStatus | null {
   return installed?.status ?? null;
+}
+
+/**
+ * OpenBLAS' sgemm while the native path is enabled, else null: for kernels that run their own
+ * loops of small products on Float32Array views (the fused recurrent sequences).
+ */
+export function nativeSgemm(): Sgemm | null {
+  return installed?.sgemm ?? null;
 }
 
 /** How many matmul kernel calls ran natively and how many fell back, since process start. */
