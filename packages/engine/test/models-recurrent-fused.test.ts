@@ -12,7 +12,12 @@ import { createElmanCell } from '../src/models/recurrent/elman-cell.js';
 import { fusedSequence } from '../src/models/recurrent/fused-sequence.js';
 import { createGruCell } from '../src/models/recurrent/gru-cell.js';
 import { createLstmCell } from '../src/models/recurrent/lstm-cell.js';
-import { unrollLayer, unrollLayerStepwise, type RecurrentLayer } from '../src/models/recurrent/unroll.js';
+import {
+  unrollLayer,
+  unrollLayerStepwise,
+  zeroState,
+  type RecurrentLayer,
+} from '../src/models/recurrent/unroll.js';
 import { createParamStore, type ParamStore } from '../src/nn/params.js';
 import type { GateWeights } from '../src/models/recurrent/gate-weights.js';
 
@@ -61,7 +66,7 @@ const relativeError = (got: Float32Array, want: Float32Array): number => {
  */
 function run(
   cell: Cell,
-  path: 'fused' | 'stepwise',
+  path: 'fused' | 'stepwise' | 'one step',
   projected: tf.Tensor3D,
   lossWeights: tf.Tensor,
 ): Float32Array[] {
@@ -70,6 +75,12 @@ function run(
   return tf.tidy(() => {
     const forward = (x: tf.Tensor): tf.Tensor3D => {
       if (path === 'stepwise') return unrollLayerStepwise(identity, x as tf.Tensor3D);
+      if (path === 'one step') {
+        // T = 1 without unstack/stack (whose gradient tfjs cannot take for a single slice).
+        const [b, , width] = x.shape as [number, number, number];
+        const [h] = identity.stepProjected(tf.reshape(x, [b, width]) as tf.Tensor2D, zeroState(identity, b));
+        return tf.expandDims(h!, 1) as tf.Tensor3D; // [B, H] -> [B, 1, H]
+      }
       const y = identity.sequence?.(x as tf.Tensor3D);
       if (!y) throw new Error('the fused op is missing on this backend');
       return y;
@@ -133,6 +144,22 @@ describe.each(['cpu', 'wasm'] as const)('fused recurrent sequences on %s', (back
     ).toBeLessThan(1e-5);
     tf.dispose([x, fused!, viaUnroll, stepwise]);
     store.dispose();
+  });
+
+  it('handles a one-step window (no recurrent product at all)', async () => {
+    await setBackend(backend);
+    for (const make of Object.values(CELLS)) {
+      const store = createParamStore('fused', 4);
+      const cell = make(store, true);
+      const projected = seeded([2, 1, cell.weightHh.shape[1]!], 2) as tf.Tensor3D;
+      const lossWeights = seeded([2, 1, H], 3);
+      const fused = run(cell, 'fused', projected, lossWeights);
+      const reference = run(cell, 'one step', projected, lossWeights);
+      // d W_hh is exactly zero here (h_0 = 0), so compare absolutely.
+      fused.forEach((got, i) => got.forEach((v, j) => expect(v).toBeCloseTo(reference[i]![j]!, 6)));
+      tf.dispose([projected, lossWeights]);
+      store.dispose();
+    }
   });
 
   it('declines integer inputs (the caller falls back to the step-by-step path)', async () => {

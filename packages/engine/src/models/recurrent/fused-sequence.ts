@@ -176,6 +176,7 @@ const backwardKernel =
     const width = GATES[kind] * H;
     const mem = backendMemory(name, backend);
     const dx = mem.alloc([B, T, width]);
+    const hPrev = mem.alloc([B, T, H]);
     const dRecurrent = kind === 'gru' ? mem.alloc([B, T, width]) : dx;
     const product = createProduct(name, backend, weightHh, { rows: B, transposed: true });
     const empty = new Float32Array(0);
@@ -190,7 +191,15 @@ const backwardKernel =
     } finally {
       product.dispose();
     }
-    return dRecurrent === dx ? [dx] : [dx, dRecurrent];
+    // h_{t-1} of every step, [0, h_1, …, h_{T-1}] per window, for the caller's dW_hh product:
+    // one shifted copy here instead of zeros, slice and concat ops (slow generic loops on cpu).
+    const [ys, shifted] = [viewOf(mem, y), viewOf(mem, hPrev)];
+    for (let b = 0; b < B; b++) {
+      const row = b * T * H;
+      shifted.fill(0, row, row + H);
+      shifted.set(ys.subarray(row, row + (T - 1) * H), row + H);
+    }
+    return dRecurrent === dx ? [dx, hPrev] : [dx, hPrev, dRecurrent];
   };
 
 let registered = false;
@@ -227,17 +236,14 @@ const createOp = (kind: FusedKind, withBias: boolean): SequenceOp =>
         const [ys, w, auxs] = saved as [tf.Tensor3D, tf.Tensor2D, tf.Tensor | undefined];
         const [B, T, H] = ys.shape;
         const width = w.shape[1];
-        const [dx, dRecurrent = dx] = tf
+        const [dx, hPrev, dRecurrent = dx] = tf
           .engine()
           .runKernel(RECURRENT_BACKWARD, { dy, y: ys, weightHh: w, ...(auxs ? { aux: auxs } : {}) }, {
             kind,
           } as unknown as tf.NamedAttrMap) as tf.Tensor[];
-        // h_{t-1} of every step: [0, h_1, …, h_{T-1}]  [B, T, H]
-        const zero = tf.zeros([B, 1, H]);
-        const hPrev = T > 1 ? tf.concat([zero, tf.slice(ys, [0, 0, 0], [B, T - 1, H])], 1) : zero;
         const dRec = tf.reshape(dRecurrent!, [B * T, width]); // [B·T, G·H]
         // dW_hh = Σ_t h_{t-1}ᵀ·dRecurrent_t as one [H, B·T]·[B·T, G·H] product.
-        const dW = tf.matMul(tf.reshape(hPrev, [B * T, H]), dRec, true, false);
+        const dW = tf.matMul(tf.reshape(hPrev!, [B * T, H]), dRec, true, false);
         return withBias ? [dx!, dW, tf.sum(dRec, 0)] : [dx!, dW];
       },
     };
