@@ -21,7 +21,8 @@ import {
 import { createParamStore, type ParamStore } from '../src/nn/params.js';
 import type { GateWeights } from '../src/models/recurrent/gate-weights.js';
 
-const B = 3;
+// B = 5 runs the JS product's four-row block and its one-row remainder.
+const B = 5;
 const T = 5;
 const H = 4;
 

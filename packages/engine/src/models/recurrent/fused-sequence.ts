@@ -37,16 +37,38 @@ const viewOf = (mem: BackendMemory, info: TensorInfo): Float32Array => {
   return view;
 };
 
-/** a [rows, k] · M in JavaScript, M [k, n] copied out once; rows skip zeros (relu, h_0). */
+/**
+ * a [rows, k] · M in JavaScript, M [k, n] copied out once. Four rows at a time share each load of
+ * M's row (about twice the one-row loop's speed in V8); per element the sum runs in p order.
+ */
 const jsProduct = (m: Float32Array, rows: number, k: number, n: number): Product => ({
   run: (a, lda, out) => {
-    for (let r = 0; r < rows; r++) {
+    out.fill(0, 0, rows * n);
+    let r = 0;
+    for (; r + 4 <= rows; r += 4) {
+      const ao = r * lda;
+      const c0 = r * n;
+      const [c1, c2, c3] = [c0 + n, c0 + 2 * n, c0 + 3 * n];
+      for (let p = 0; p < k; p++) {
+        const a0 = a[ao + p]!;
+        const a1 = a[ao + lda + p]!;
+        const a2 = a[ao + 2 * lda + p]!;
+        const a3 = a[ao + 3 * lda + p]!;
+        const mo = p * n;
+        for (let j = 0; j < n; j++) {
+          const mv = m[mo + j]!;
+          out[c0 + j] = out[c0 + j]! + a0 * mv;
+          out[c1 + j] = out[c1 + j]! + a1 * mv;
+          out[c2 + j] = out[c2 + j]! + a2 * mv;
+          out[c3 + j] = out[c3 + j]! + a3 * mv;
+        }
+      }
+    }
+    for (; r < rows; r++) {
       const ao = r * lda;
       const co = r * n;
-      out.fill(0, co, co + n);
       for (let p = 0; p < k; p++) {
         const av = a[ao + p]!;
-        if (av === 0) continue;
         const mo = p * n;
         for (let j = 0; j < n; j++) out[co + j] = out[co + j]! + av * m[mo + j]!;
       }
