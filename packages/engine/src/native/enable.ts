@@ -192,11 +192,11 @@ export function nativeMatmulStatus(): NativeMatmulStatus | null {
 }
 
 /**
- * OpenBLAS' sgemm while the native path is enabled, else null: for kernels that run their own
- * loops of small products on Float32Array views (the fused recurrent sequences).
+ * OpenBLAS' sgemm while the native path is enabled for `backend`, else null: for kernels that run
+ * their own loops of small products on Float32Array views (the fused recurrent sequences).
  */
-export function nativeSgemm(): Sgemm | null {
-  return installed?.sgemm ?? null;
+export function nativeSgemm(backend: NativeBackendName): Sgemm | null {
+  return installed?.status.backends.includes(backend) ? installed.sgemm : null;
 }
 
 /** How many matmul kernel calls ran natively and how many fell back, since process start. */

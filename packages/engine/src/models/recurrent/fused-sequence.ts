@@ -7,8 +7,8 @@
  * BPTT the same way (fused-loops.ts), plus one GEMM over all steps for dW_hh and a sum for db_hh.
  *
  * Which GEMM runs the per-step products (see {@link createProduct}):
- *   - OpenBLAS' sgemm on views of the tensors, on cpu and wasm, whenever `enableNativeMatmul` has
- *     enabled the native path (the engine's default where libopenblas loads);
+ *   - OpenBLAS' sgemm on views of the tensors, on cpu and wasm, wherever `enableNativeMatmul` has
+ *     enabled the native path for that backend (the engine's default where libopenblas loads);
  *   - on wasm without it, the backend's own BatchMatMul kernel (XNNPACK, SIMD) on a staged input;
  *   - on cpu without it, a plain JavaScript loop.
  * Other backends (tfjs-node) have no such kernel and callers keep the step-by-step path.
@@ -126,7 +126,7 @@ function createProduct(
   const { rows, transposed } = options;
   const [hidden, width] = weightHh.shape as [number, number];
   const [k, n] = transposed ? [width, hidden] : [hidden, width];
-  const sgemm = nativeSgemm();
+  const sgemm = nativeSgemm(name);
   if (sgemm) {
     // Zero-copy: W_hh's own storage, transposed by BLAS; no allocation happens inside the loop.
     return {

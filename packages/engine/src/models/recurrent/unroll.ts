@@ -28,7 +28,8 @@ export interface RecurrentLayer {
   /**
    * The whole recurrence at once (fused-sequence.ts): projected input [B, T, P] -> every step's h
    * [B, T, hidden] from a zero state, or null where the backend has no fused kernel. Optional:
-   * layers without it run step by step.
+   * layers without it run step by step. It must compute what `stepProjected` computes, so a layer
+   * derived from a cell with another `stepProjected` must drop or replace it.
    */
   sequence?(projected: tf.Tensor3D): tf.Tensor3D | null;
 }
