@@ -21,7 +21,7 @@ import {
   type BackendMemory,
   type NativeBackendName,
 } from '../../native/backend-memory.js';
-import { nativeSgemm } from '../../native/enable.js';
+import { nativeSgemm, withOneNativeThread } from '../../native/enable.js';
 import { AUX_BLOCKS, backwardLoop, forwardLoop, GATES, type FusedKind, type Product } from './fused-loops.js';
 
 export const RECURRENT_FORWARD = 'NflabRecurrentForward';
@@ -174,12 +174,14 @@ const forwardKernel =
     const product = createProduct(name, backend, weightHh, { rows: B, transposed: false });
     const empty = new Float32Array(0);
     try {
-      forwardLoop(kind, { batch: B, steps: T, hidden: H }, product, () => ({
-        x: viewOf(mem, x),
-        bias: bias ? viewOf(mem, bias) : null,
-        y: viewOf(mem, y),
-        aux: aux ? viewOf(mem, aux) : empty,
-      }));
+      withOneNativeThread(() =>
+        forwardLoop(kind, { batch: B, steps: T, hidden: H }, product, () => ({
+          x: viewOf(mem, x),
+          bias: bias ? viewOf(mem, bias) : null,
+          y: viewOf(mem, y),
+          aux: aux ? viewOf(mem, aux) : empty,
+        })),
+      );
     } finally {
       product.dispose();
     }
@@ -203,13 +205,15 @@ const backwardKernel =
     const product = createProduct(name, backend, weightHh, { rows: B, transposed: true });
     const empty = new Float32Array(0);
     try {
-      backwardLoop(kind, { batch: B, steps: T, hidden: H }, product, () => ({
-        dy: viewOf(mem, dy),
-        y: viewOf(mem, y),
-        aux: aux ? viewOf(mem, aux) : empty,
-        dx: viewOf(mem, dx),
-        dRecurrent: viewOf(mem, dRecurrent),
-      }));
+      withOneNativeThread(() =>
+        backwardLoop(kind, { batch: B, steps: T, hidden: H }, product, () => ({
+          dy: viewOf(mem, dy),
+          y: viewOf(mem, y),
+          aux: aux ? viewOf(mem, aux) : empty,
+          dx: viewOf(mem, dx),
+          dRecurrent: viewOf(mem, dRecurrent),
+        })),
+      );
     } finally {
       product.dispose();
     }
