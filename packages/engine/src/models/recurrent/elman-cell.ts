@@ -3,6 +3,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { ParamStore } from '../../nn/params.js';
+import { fusedSequence } from './fused-sequence.js';
 import { createGateWeights, type GateWeights } from './gate-weights.js';
 import type { RecurrentLayer, RecurrentState } from './unroll.js';
 
@@ -41,5 +42,12 @@ export function createElmanCell(store: ParamStore, options: ElmanCellOptions): E
     stateCount: 1,
     stepProjected,
     step: (x, state) => tf.tidy(() => stepProjected(weights.project(x), state)),
+    sequence: (projected) =>
+      fusedSequence(
+        activation,
+        projected,
+        weights.weightHh as tf.Tensor2D,
+        weights.biasHh as tf.Tensor1D | undefined,
+      ),
   };
 }

@@ -6,6 +6,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { ParamStore } from '../../nn/params.js';
+import { fusedSequence } from './fused-sequence.js';
 import { createGateWeights, type GateWeights } from './gate-weights.js';
 import type { RecurrentLayer, RecurrentState } from './unroll.js';
 
@@ -42,5 +43,12 @@ export function createGruCell(store: ParamStore, options: GruCellOptions): GruCe
     stateCount: 1,
     stepProjected,
     step: (x, state) => tf.tidy(() => stepProjected(weights.project(x), state)),
+    sequence: (projected) =>
+      fusedSequence(
+        'gru',
+        projected,
+        weights.weightHh as tf.Tensor2D,
+        weights.biasHh as tf.Tensor1D | undefined,
+      ),
   };
 }

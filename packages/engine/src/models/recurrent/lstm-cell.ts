@@ -5,6 +5,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { ParamStore } from '../../nn/params.js';
+import { fusedSequence } from './fused-sequence.js';
 import { createGateWeights, type GateWeights } from './gate-weights.js';
 import type { RecurrentLayer, RecurrentState } from './unroll.js';
 
@@ -40,5 +41,12 @@ export function createLstmCell(store: ParamStore, options: LstmCellOptions): Lst
     stateCount: 2,
     stepProjected,
     step: (x, state) => tf.tidy(() => stepProjected(weights.project(x), state)),
+    sequence: (projected) =>
+      fusedSequence(
+        'lstm',
+        projected,
+        weights.weightHh as tf.Tensor2D,
+        weights.biasHh as tf.Tensor1D | undefined,
+      ),
   };
 }

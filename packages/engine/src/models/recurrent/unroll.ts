@@ -25,26 +25,51 @@ export interface RecurrentLayer {
   stepProjected(xProjected: tf.Tensor2D, state: RecurrentState): RecurrentState;
   /** One step from a raw input [B, in]. */
   step(x: tf.Tensor2D, state: RecurrentState): RecurrentState;
+  /**
+   * The whole recurrence at once (fused-sequence.ts): projected input [B, T, P] -> every step's h
+   * [B, T, hidden] from a zero state, or null where the backend has no fused kernel. Optional:
+   * layers without it run step by step. It must compute what `stepProjected` computes, so a layer
+   * derived from a cell with another `stepProjected` must drop or replace it.
+   */
+  sequence?(projected: tf.Tensor3D): tf.Tensor3D | null;
 }
 
 /** The zero state of a layer for a batch of B. */
 export const zeroState = (layer: RecurrentLayer, batchSize: number): RecurrentState =>
   Array.from({ length: layer.stateCount }, () => tf.zeros([batchSize, layer.hiddenSize]) as tf.Tensor2D);
 
-/** Runs one layer over [B, T, in] from a zero state; returns every step's output h [B, T, hidden]. */
+/**
+ * Runs one layer over [B, T, in] from a zero state; returns every step's output h [B, T, hidden].
+ * Uses the layer's fused sequence op where it has one for the active backend, else
+ * {@link unrollLayerStepwise}.
+ */
 export function unrollLayer(layer: RecurrentLayer, x: tf.Tensor3D): tf.Tensor3D {
+  if (layer.sequence === undefined) return unrollLayerStepwise(layer, x);
   return tf.tidy(() => {
-    const [B, T] = x.shape;
     const projected = layer.project(x); // [B, T, in] -> [B, T, P]
-    const steps = tf.unstack(projected, 1) as tf.Tensor2D[]; // T × [B, P]
-    let state = zeroState(layer, B);
-    const outputs: tf.Tensor2D[] = [];
-    for (let t = 0; t < T; t += 1) {
-      state = layer.stepProjected(steps[t] as tf.Tensor2D, state);
-      outputs.push(state[0] as tf.Tensor2D); // [B, hidden]
-    }
-    return tf.stack(outputs, 1) as tf.Tensor3D; // T × [B, hidden] -> [B, T, hidden]
+    return layer.sequence?.(projected) ?? stepThrough(layer, projected);
   });
+}
+
+/**
+ * The step-by-step path: one `stepProjected` per step on tf ops. The reference the fused ops are
+ * tested against, and the path of layers (or backends) without a fused op.
+ */
+export function unrollLayerStepwise(layer: RecurrentLayer, x: tf.Tensor3D): tf.Tensor3D {
+  return tf.tidy(() => stepThrough(layer, layer.project(x)));
+}
+
+/** Runs the recurrence over an already projected input [B, T, P] -> [B, T, hidden]. */
+function stepThrough(layer: RecurrentLayer, projected: tf.Tensor3D): tf.Tensor3D {
+  const [B, T] = projected.shape;
+  const steps = tf.unstack(projected, 1) as tf.Tensor2D[]; // T × [B, P]
+  let state = zeroState(layer, B);
+  const outputs: tf.Tensor2D[] = [];
+  for (let t = 0; t < T; t += 1) {
+    state = layer.stepProjected(steps[t] as tf.Tensor2D, state);
+    outputs.push(state[0] as tf.Tensor2D); // [B, hidden]
+  }
+  return tf.stack(outputs, 1) as tf.Tensor3D; // T × [B, hidden] -> [B, T, hidden]
 }
 
 /** Runs a layer stack over [B, T, in]; returns the top layer's outputs [B, T, hidden]. */

@@ -1,0 +1,219 @@
+/**
+ * The time loops of the fused recurrent sequence op (see fused-sequence.ts) on plain Float32Arrays:
+ * one pass over the gates per step, forward and backward (BPTT), with the recurrent product
+ * h_{t-1}·W_hh (forward) and dG·W_hhᵀ (backward) handed to a {@link Product} so each backend
+ * brings its fastest GEMM. The semantics are PyTorch's, as documented in elman-cell.ts,
+ * lstm-cell.ts and gru-cell.ts; the step-by-step tf path in unroll.ts is the reference.
+ *
+ * Layouts (batch-first like the tensors): projected input x and its gradient [B, T, G·H], outputs
+ * y [B, T, H], and per-step values the backward needs, `aux` [B, T, A·H]:
+ *   tanh/relu: none (A = 0; y is enough);
+ *   lstm: i f g o (after their nonlinearities), c, tanh(c) (A = 6);
+ *   gru: r z n (after their nonlinearities), hn = h_{t-1}·W_hn + b_hn (A = 4).
+ */
+
+/** The cell kinds with a fused loop. */
+export const FUSED_KINDS = ['tanh', 'relu', 'lstm', 'gru'] as const;
+/** A fused cell kind: an Elman cell by its activation, or LSTM, or GRU. */
+export type FusedKind = (typeof FUSED_KINDS)[number];
+
+/** Gate blocks of W_hh per kind (G). */
+export const GATES: Record<FusedKind, number> = { tanh: 1, relu: 1, lstm: 4, gru: 3 };
+/** Saved per-step blocks per kind (A). */
+export const AUX_BLOCKS: Record<FusedKind, number> = { tanh: 0, relu: 0, lstm: 6, gru: 4 };
+
+/**
+ * out [rows, n] = a [rows, k] · M for one M [k, n] fixed over a whole sequence (W_hh forward,
+ * W_hhᵀ backward), so an implementation may pack or stage M once.
+ */
+export interface Product {
+  /** `a` starts at the first row, rows are `lda` floats apart; `out` is [rows, n], overwritten. */
+  run(a: Float32Array, lda: number, out: Float32Array): void;
+  /** Frees what the product allocated. */
+  dispose(): void;
+}
+
+/** Sequence sizes. */
+export interface SequenceDims {
+  readonly batch: number;
+  readonly steps: number;
+  readonly hidden: number;
+}
+
+/** Views of the forward op's tensors (re-read after every product: a wasm heap may have moved). */
+export interface ForwardViews {
+  /** [B, T, G·H] */
+  readonly x: Float32Array;
+  /** [G·H] or null without b_hh. */
+  readonly bias: Float32Array | null;
+  /** [B, T, H], written. */
+  readonly y: Float32Array;
+  /** [B, T, A·H], written (empty for Elman). */
+  readonly aux: Float32Array;
+}
+
+/** Views of the backward op's tensors (re-read after every product, as {@link ForwardViews}). */
+export interface BackwardViews {
+  /** [B, T, H] */
+  readonly dy: Float32Array;
+  readonly y: Float32Array;
+  readonly aux: Float32Array;
+  /** [B, T, G·H], written: dL/d(projected input). */
+  readonly dx: Float32Array;
+  /**
+   * [B, T, G·H], written for GRU only: dL/d(h_{t-1}·W_hh + b_hh), which differs from dx in the n
+   * block (r gates the recurrent part). For the other kinds it is dx itself.
+   */
+  readonly dRecurrent: Float32Array;
+}
+
+const sigmoid = (v: number): number => 1 / (1 + Math.exp(-v));
+/**
+ * tanh through exp: V8's Math.tanh costs about twice Math.exp, and the gate pass is bound by its
+ * transcendentals. In float64 this is within ~1e-9 relative of Math.tanh down to |v| ~ 1e-7 (and
+ * exact after rounding to float32 elsewhere); it saturates to ±1 without overflow trouble.
+ */
+const tanh = (v: number): number => 1 - 2 / (Math.exp(2 * v) + 1);
+
+/** Runs the forward loop: y and aux from x, W_hh (in `product`) and b_hh, from a zero state. */
+export function forwardLoop(
+  kind: FusedKind,
+  dims: SequenceDims,
+  product: Product,
+  views: () => ForwardViews,
+): void {
+  const { batch: B, steps: T, hidden: H } = dims;
+  const GH = GATES[kind] * H;
+  const AH = AUX_BLOCKS[kind] * H;
+  const recurrent = new Float32Array(B * GH); // [B, G·H]: h_{t-1}·W_hh of this step
+  for (let t = 0; t < T; t++) {
+    // h_0 = 0, so the first step's recurrent part is b_hh alone.
+    if (t > 0) product.run(views().y.subarray((t - 1) * H), T * H, recurrent);
+    const { x, bias, y, aux } = views();
+    for (let b = 0; b < B; b++) {
+      const row = b * T + t;
+      const xo = row * GH;
+      const yo = row * H;
+      const ro = b * GH;
+      if (kind === 'tanh' || kind === 'relu') {
+        for (let j = 0; j < H; j++) {
+          const s = x[xo + j]! + recurrent[ro + j]! + (bias ? bias[j]! : 0);
+          y[yo + j] = kind === 'tanh' ? tanh(s) : s > 0 ? s : 0;
+        }
+      } else if (kind === 'lstm') {
+        const ao = row * AH;
+        const prevC = ao - AH + 4 * H; // c_{t-1} in the previous step's aux
+        for (let j = 0; j < H; j++) {
+          // The i block's offsets; f, g and o follow H apart.
+          const xi = xo + j;
+          const ri = ro + j;
+          const bi = j;
+          const i = sigmoid(x[xi]! + recurrent[ri]! + (bias ? bias[bi]! : 0));
+          const f = sigmoid(x[xi + H]! + recurrent[ri + H]! + (bias ? bias[bi + H]! : 0));
+          const g = tanh(x[xi + 2 * H]! + recurrent[ri + 2 * H]! + (bias ? bias[bi + 2 * H]! : 0));
+          const o = sigmoid(x[xi + 3 * H]! + recurrent[ri + 3 * H]! + (bias ? bias[bi + 3 * H]! : 0));
+          const c = (t > 0 ? f * aux[prevC + j]! : 0) + i * g;
+          const tc = tanh(c);
+          aux[ao + j] = i;
+          aux[ao + H + j] = f;
+          aux[ao + 2 * H + j] = g;
+          aux[ao + 3 * H + j] = o;
+          aux[ao + 4 * H + j] = c;
+          aux[ao + 5 * H + j] = tc;
+          y[yo + j] = o * tc;
+        }
+      } else {
+        const ao = row * AH;
+        for (let j = 0; j < H; j++) {
+          const hr = recurrent[ro + j]! + (bias ? bias[j]! : 0);
+          const hz = recurrent[ro + H + j]! + (bias ? bias[H + j]! : 0);
+          const hn = recurrent[ro + 2 * H + j]! + (bias ? bias[2 * H + j]! : 0);
+          const r = sigmoid(x[xo + j]! + hr);
+          const z = sigmoid(x[xo + H + j]! + hz);
+          const n = tanh(x[xo + 2 * H + j]! + r * hn);
+          const hPrev = t > 0 ? y[yo - H + j]! : 0;
+          aux[ao + j] = r;
+          aux[ao + H + j] = z;
+          aux[ao + 2 * H + j] = n;
+          aux[ao + 3 * H + j] = hn;
+          y[yo + j] = n + z * (hPrev - n); // (1 - z)·n + z·h_{t-1}
+        }
+      }
+    }
+  }
+}
+
+/**
+ * Runs backpropagation through time: dx (and dRecurrent for GRU) from dy, y and aux, with
+ * W_hhᵀ in `product`. dW_hh and db_hh are left to the caller: they are Σ_t h_{t-1}ᵀ·dRecurrent_t
+ * and Σ dRecurrent, one big product over all steps rather than T small ones.
+ */
+export function backwardLoop(
+  kind: FusedKind,
+  dims: SequenceDims,
+  product: Product,
+  views: () => BackwardViews,
+): void {
+  const { batch: B, steps: T, hidden: H } = dims;
+  const GH = GATES[kind] * H;
+  const AH = AUX_BLOCKS[kind] * H;
+  const dhRecurrent = new Float32Array(B * H); // [B, H]: dL/dh_t through step t+1's gates
+  const carry = new Float32Array(B * H); // [B, H]: LSTM's dL/dc_t through c_{t+1}; GRU's z·dh path
+  for (let t = T - 1; t >= 0; t--) {
+    const { dy, y, aux, dx, dRecurrent } = views();
+    const last = t === T - 1;
+    for (let b = 0; b < B; b++) {
+      const row = b * T + t;
+      const yo = row * H;
+      const xo = row * GH;
+      const so = b * H;
+      if (kind === 'tanh' || kind === 'relu') {
+        for (let j = 0; j < H; j++) {
+          const dh = dy[yo + j]! + (last ? 0 : dhRecurrent[so + j]!);
+          const h = y[yo + j]!;
+          dx[xo + j] = kind === 'tanh' ? dh * (1 - h * h) : h > 0 ? dh : 0;
+        }
+      } else if (kind === 'lstm') {
+        const ao = row * AH;
+        for (let j = 0; j < H; j++) {
+          const dh = dy[yo + j]! + (last ? 0 : dhRecurrent[so + j]!);
+          const i = aux[ao + j]!;
+          const f = aux[ao + H + j]!;
+          const g = aux[ao + 2 * H + j]!;
+          const o = aux[ao + 3 * H + j]!;
+          const tc = aux[ao + 5 * H + j]!;
+          const cPrev = t > 0 ? aux[ao - AH + 4 * H + j]! : 0;
+          const dc = (last ? 0 : carry[so + j]!) + dh * o * (1 - tc * tc);
+          carry[so + j] = dc * f;
+          dx[xo + j] = dc * g * i * (1 - i);
+          dx[xo + H + j] = dc * cPrev * f * (1 - f);
+          dx[xo + 2 * H + j] = dc * i * (1 - g * g);
+          dx[xo + 3 * H + j] = dh * tc * o * (1 - o);
+        }
+      } else {
+        const ao = row * AH;
+        for (let j = 0; j < H; j++) {
+          const dh = dy[yo + j]! + (last ? 0 : dhRecurrent[so + j]!);
+          const r = aux[ao + j]!;
+          const z = aux[ao + H + j]!;
+          const n = aux[ao + 2 * H + j]!;
+          const hn = aux[ao + 3 * H + j]!;
+          const hPrev = t > 0 ? y[yo - H + j]! : 0;
+          const dn = dh * (1 - z) * (1 - n * n);
+          const dr = dn * hn * r * (1 - r);
+          const dz = dh * (hPrev - n) * z * (1 - z);
+          dx[xo + j] = dr;
+          dx[xo + H + j] = dz;
+          dx[xo + 2 * H + j] = dn;
+          dRecurrent[xo + j] = dr;
+          dRecurrent[xo + H + j] = dz;
+          dRecurrent[xo + 2 * H + j] = dn * r;
+          carry[so + j] = dh * z; // h_{t-1}'s direct share of h_t
+        }
+      }
+    }
+    if (t === 0) break; // h_0 is the zero state: nothing flows further back
+    product.run(views().dRecurrent.subarray(t * GH), T * GH, dhRecurrent);
+    if (kind === 'gru') for (let k = 0; k < B * H; k++) dhRecurrent[k] = dhRecurrent[k]! + carry[k]!;
+  }
+}

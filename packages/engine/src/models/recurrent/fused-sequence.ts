@@ -1,0 +1,299 @@
+/**
+ * A recurrent layer's whole time loop as one op with its own gradient: projected input
+ * [B, T, G·H], W_hh [H, G·H] and optional b_hh [G·H] -> every step's h [B, T, H]. The step-by-step
+ * path (unroll.ts) runs ~8 small tf ops per step forward and their tape backward — hundreds of
+ * kernel calls, allocations and passes per layer; here the forward is one kernel running a loop
+ * with one GEMM and one fused pass over the gates per step, and the backward one kernel running
+ * BPTT the same way (fused-loops.ts), plus one GEMM over all steps for dW_hh and a sum for db_hh.
+ *
+ * Which GEMM runs the per-step products (see {@link createProduct}):
+ *   - OpenBLAS' sgemm on views of the tensors, on cpu and wasm, wherever `enableNativeMatmul` has
+ *     enabled the native path for that backend (the engine's default where libopenblas loads);
+ *   - on wasm without it, the backend's own BatchMatMul kernel (XNNPACK, SIMD) on a staged input;
+ *   - on cpu without it, a plain JavaScript loop.
+ * Other backends (tfjs-node) have no such kernel and callers keep the step-by-step path.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import type { KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
+import {
+  backendMemory,
+  NATIVE_BACKENDS,
+  type BackendMemory,
+  type NativeBackendName,
+} from '../../native/backend-memory.js';
+import { nativeSgemm, withOneNativeThread } from '../../native/enable.js';
+import { AUX_BLOCKS, backwardLoop, forwardLoop, GATES, type FusedKind, type Product } from './fused-loops.js';
+
+export const RECURRENT_FORWARD = 'NflabRecurrentForward';
+export const RECURRENT_BACKWARD = 'NflabRecurrentBackward';
+
+interface DisposingBackend {
+  disposeData(dataId: object): void;
+}
+
+const viewOf = (mem: BackendMemory, info: TensorInfo): Float32Array => {
+  const view = mem.view(info);
+  if (view === null) throw new Error(`${RECURRENT_FORWARD}: tensors must be float32`);
+  return view;
+};
+
+/**
+ * a [rows, k] · M in JavaScript, M [k, n] copied out once. Four rows at a time share each load of
+ * M's row (about twice the one-row loop's speed in V8); per element the sum runs in p order.
+ */
+const jsProduct = (m: Float32Array, rows: number, k: number, n: number): Product => ({
+  run: (a, lda, out) => {
+    out.fill(0, 0, rows * n);
+    let r = 0;
+    for (; r + 4 <= rows; r += 4) {
+      const ao = r * lda;
+      const c0 = r * n;
+      const [c1, c2, c3] = [c0 + n, c0 + 2 * n, c0 + 3 * n];
+      for (let p = 0; p < k; p++) {
+        const a0 = a[ao + p]!;
+        const a1 = a[ao + lda + p]!;
+        const a2 = a[ao + 2 * lda + p]!;
+        const a3 = a[ao + 3 * lda + p]!;
+        const mo = p * n;
+        for (let j = 0; j < n; j++) {
+          const mv = m[mo + j]!;
+          out[c0 + j] = out[c0 + j]! + a0 * mv;
+          out[c1 + j] = out[c1 + j]! + a1 * mv;
+          out[c2 + j] = out[c2 + j]! + a2 * mv;
+          out[c3 + j] = out[c3 + j]! + a3 * mv;
+        }
+      }
+    }
+    for (; r < rows; r++) {
+      const ao = r * lda;
+      const co = r * n;
+      for (let p = 0; p < k; p++) {
+        const av = a[ao + p]!;
+        const mo = p * n;
+        for (let j = 0; j < n; j++) out[co + j] = out[co + j]! + av * m[mo + j]!;
+      }
+    }
+  },
+  dispose: () => undefined,
+});
+
+/**
+ * a · M through a backend's BatchMatMul kernel: M staged once as a [1, k, n] tensor, the rows of
+ * a copied into one [1, rows, k] tensor reused every step, the product copied out and freed.
+ */
+const kernelProduct = (
+  options: { kernel: KernelFunc; backend: unknown; mem: BackendMemory },
+  m: Float32Array,
+  rows: number,
+  k: number,
+  n: number,
+): Product => {
+  const { kernel, backend, mem } = options;
+  const staged = mem.alloc([1, k, n]);
+  viewOf(mem, staged).set(m);
+  const input = mem.alloc([1, rows, k]);
+  const free = (info: TensorInfo): void => (backend as DisposingBackend).disposeData(info.dataId);
+  return {
+    run: (a, lda, out) => {
+      const av = viewOf(mem, input);
+      for (let r = 0; r < rows; r++) av.set(a.subarray(r * lda, r * lda + k), r * k);
+      const product = kernel({
+        inputs: { a: input, b: staged },
+        backend: backend as Parameters<KernelFunc>[0]['backend'],
+        attrs: { transposeA: false, transposeB: false },
+      }) as TensorInfo;
+      out.set(viewOf(mem, product)); // read after the kernel: its output may have grown the heap
+      free(product);
+    },
+    dispose: () => {
+      free(input);
+      free(staged);
+    },
+  };
+};
+
+/**
+ * The per-step product with W_hh [H, G·H] (forward: a · W_hh) or its transpose (backward:
+ * a · W_hhᵀ), on the fastest GEMM at hand for this backend (see the module comment).
+ */
+function createProduct(
+  name: NativeBackendName,
+  backend: unknown,
+  weightHh: TensorInfo,
+  options: { rows: number; transposed: boolean },
+): Product {
+  const mem = backendMemory(name, backend);
+  const { rows, transposed } = options;
+  const [hidden, width] = weightHh.shape as [number, number];
+  const [k, n] = transposed ? [width, hidden] : [hidden, width];
+  const sgemm = nativeSgemm(name);
+  if (sgemm) {
+    // Zero-copy: W_hh's own storage, transposed by BLAS; no allocation happens inside the loop.
+    return {
+      run: (a, lda, out) =>
+        sgemm({
+          transA: false,
+          transB: transposed,
+          m: rows,
+          n,
+          k,
+          a,
+          lda,
+          b: viewOf(mem, weightHh),
+          ldb: transposed ? k : n,
+          beta: 0,
+          c: out,
+          ldc: n,
+        }),
+      dispose: () => undefined,
+    };
+  }
+  const w = viewOf(mem, weightHh); // [H, G·H]
+  const m = new Float32Array(k * n); // [k, n]
+  if (!transposed) m.set(w);
+  else for (let i = 0; i < hidden; i++) for (let j = 0; j < width; j++) m[j * hidden + i] = w[i * width + j]!;
+  const matMul = name === 'wasm' ? tf.getKernel(tf.BatchMatMul, 'wasm') : undefined;
+  return matMul
+    ? kernelProduct({ kernel: matMul.kernelFunc, backend, mem }, m, rows, k, n)
+    : jsProduct(m, rows, k, n);
+}
+
+const forwardKernel =
+  (name: NativeBackendName): KernelFunc =>
+  ({ inputs, backend, attrs }) => {
+    const { kind } = attrs as unknown as { kind: FusedKind };
+    const x = inputs.x as TensorInfo; // [B, T, G·H]
+    const weightHh = inputs.weightHh as TensorInfo; // [H, G·H]
+    const bias = inputs.biasHh as TensorInfo | undefined; // [G·H]
+    const [B, T] = x.shape as [number, number, number];
+    const H = weightHh.shape[0]!;
+    const mem = backendMemory(name, backend);
+    // Allocate every output before any view: growing the wasm heap detaches earlier views.
+    const y = mem.alloc([B, T, H]);
+    const aux = AUX_BLOCKS[kind] > 0 ? mem.alloc([B, T, AUX_BLOCKS[kind] * H]) : null;
+    const product = createProduct(name, backend, weightHh, { rows: B, transposed: false });
+    const empty = new Float32Array(0);
+    try {
+      withOneNativeThread(() =>
+        forwardLoop(kind, { batch: B, steps: T, hidden: H }, product, () => ({
+          x: viewOf(mem, x),
+          bias: bias ? viewOf(mem, bias) : null,
+          y: viewOf(mem, y),
+          aux: aux ? viewOf(mem, aux) : empty,
+        })),
+      );
+    } finally {
+      product.dispose();
+    }
+    return aux ? [y, aux] : [y];
+  };
+
+const backwardKernel =
+  (name: NativeBackendName): KernelFunc =>
+  ({ inputs, backend, attrs }) => {
+    const { kind } = attrs as unknown as { kind: FusedKind };
+    const dy = inputs.dy as TensorInfo; // [B, T, H]
+    const y = inputs.y as TensorInfo; // [B, T, H]
+    const aux = inputs.aux as TensorInfo | undefined; // [B, T, A·H]
+    const weightHh = inputs.weightHh as TensorInfo; // [H, G·H]
+    const [B, T, H] = y.shape as [number, number, number];
+    const width = GATES[kind] * H;
+    const mem = backendMemory(name, backend);
+    const dx = mem.alloc([B, T, width]);
+    const hPrev = mem.alloc([B, T, H]);
+    const dRecurrent = kind === 'gru' ? mem.alloc([B, T, width]) : dx;
+    const product = createProduct(name, backend, weightHh, { rows: B, transposed: true });
+    const empty = new Float32Array(0);
+    try {
+      withOneNativeThread(() =>
+        backwardLoop(kind, { batch: B, steps: T, hidden: H }, product, () => ({
+          dy: viewOf(mem, dy),
+          y: viewOf(mem, y),
+          aux: aux ? viewOf(mem, aux) : empty,
+          dx: viewOf(mem, dx),
+          dRecurrent: viewOf(mem, dRecurrent),
+        })),
+      );
+    } finally {
+      product.dispose();
+    }
+    // h_{t-1} of every step, [0, h_1, …, h_{T-1}] per window, for the caller's dW_hh product:
+    // one shifted copy here instead of zeros, slice and concat ops (slow generic loops on cpu).
+    const [ys, shifted] = [viewOf(mem, y), viewOf(mem, hPrev)];
+    for (let b = 0; b < B; b++) {
+      const row = b * T * H;
+      shifted.fill(0, row, row + H);
+      shifted.set(ys.subarray(row, row + (T - 1) * H), row + H);
+    }
+    return dRecurrent === dx ? [dx, hPrev] : [dx, hPrev, dRecurrent];
+  };
+
+let registered = false;
+
+/** Registers both kernels for cpu and wasm (idempotent; registration does not load the backends). */
+export const registerFusedSequenceKernels = (): void => {
+  if (registered) return;
+  for (const backendName of NATIVE_BACKENDS) {
+    tf.registerKernel({ kernelName: RECURRENT_FORWARD, backendName, kernelFunc: forwardKernel(backendName) });
+    tf.registerKernel({
+      kernelName: RECURRENT_BACKWARD,
+      backendName,
+      kernelFunc: backwardKernel(backendName),
+    });
+  }
+  registered = true;
+};
+
+type SequenceOp = (...args: tf.Tensor[]) => tf.Tensor3D;
+
+/** The op for one kind, with or without b_hh (customGrad ops take a fixed list of tensors). */
+const createOp = (kind: FusedKind, withBias: boolean): SequenceOp =>
+  tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+    const save = args.pop() as tf.GradSaveFunc;
+    const [x, weightHh, biasHh] = args as [tf.Tensor3D, tf.Tensor2D, tf.Tensor1D | undefined];
+    const inputs: tf.NamedTensorMap = biasHh ? { x, weightHh, biasHh } : { x, weightHh };
+    const [y, aux] = tf
+      .engine()
+      .runKernel(RECURRENT_FORWARD, inputs, { kind } as unknown as tf.NamedAttrMap) as tf.Tensor[];
+    save(aux ? [y!, weightHh, aux] : [y!, weightHh]);
+    return {
+      value: y as tf.Tensor3D,
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+        const [ys, w, auxs] = saved as [tf.Tensor3D, tf.Tensor2D, tf.Tensor | undefined];
+        const [B, T, H] = ys.shape;
+        const width = w.shape[1];
+        const [dx, hPrev, dRecurrent = dx] = tf
+          .engine()
+          .runKernel(RECURRENT_BACKWARD, { dy, y: ys, weightHh: w, ...(auxs ? { aux: auxs } : {}) }, {
+            kind,
+          } as unknown as tf.NamedAttrMap) as tf.Tensor[];
+        const dRec = tf.reshape(dRecurrent!, [B * T, width]); // [B·T, G·H]
+        // dW_hh = Σ_t h_{t-1}ᵀ·dRecurrent_t as one [H, B·T]·[B·T, G·H] product.
+        const dW = tf.matMul(tf.reshape(hPrev!, [B * T, H]), dRec, true, false);
+        return withBias ? [dx!, dW, tf.sum(dRec, 0)] : [dx!, dW];
+      },
+    };
+  }) as SequenceOp;
+
+const ops = new Map<string, SequenceOp>();
+
+/**
+ * Every step's h [B, T, H] of a recurrent layer run from a zero state, given its projected input
+ * x W_ih + b_ih [B, T, G·H], W_hh [H, G·H] and b_hh [G·H]; null where the active backend has no
+ * fused kernel (the caller then runs the step-by-step path).
+ */
+export function fusedSequence(
+  kind: FusedKind,
+  projected: tf.Tensor3D,
+  weightHh: tf.Tensor2D,
+  biasHh?: tf.Tensor1D,
+): tf.Tensor3D | null {
+  registerFusedSequenceKernels();
+  if (tf.getKernel(RECURRENT_FORWARD, tf.getBackend()) === undefined) return null;
+  if ([projected, weightHh, biasHh].some((t) => t !== undefined && t.dtype !== 'float32')) return null;
+  if (projected.size === 0) return null;
+  const key = `${kind}/${biasHh ? 'bias' : 'none'}`;
+  let op = ops.get(key);
+  if (!op) ops.set(key, (op = createOp(kind, biasHh !== undefined)));
+  return biasHh ? op(projected, weightHh, biasHh) : op(projected, weightHh);
+}
