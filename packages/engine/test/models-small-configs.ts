@@ -32,4 +32,6 @@ export const SMALL_CONFIGS: Record<ModelId, Record<string, unknown>> = {
   rnn: { encoder_n_layers: 2, encoder_hidden_size: 8, decoder_hidden_size: 8, encoder_dropout: 0.1 },
   tcn: { kernel_size: 2, dilations: [1, 2], encoder_hidden_size: 8, decoder_hidden_size: 8 },
   kan: { hidden_size: 8, grid_size: 3, spline_order: 2 },
+  // Two groups so the residual path is exercised; 8 units learn too little in 80 steps with NF's LR decays.
+  dilatedrnn: { dilations: [[1, 2], [4]], encoder_hidden_size: 16, decoder_hidden_size: 16 },
 };

@@ -1,6 +1,7 @@
 /** The model registry: one line per model; tests, the API and the UI loop over it. */
 import { ConfigError } from '@nflab/contracts';
 import type { ModelSpec } from '../model/types.js';
+import { dilatedrnn } from './dilatedrnn/dilatedrnn.js';
 import { deepnpts } from './deepnpts/deepnpts.js';
 import { dlinear } from './dlinear/dlinear.js';
 import { kan } from './kan/kan.js';
@@ -26,6 +27,7 @@ export const MODELS = {
   rnn,
   tcn,
   kan,
+  dilatedrnn,
 } as const satisfies Record<string, ModelSpec>;
 
 /** A registered model id (`'nhits'`). */
