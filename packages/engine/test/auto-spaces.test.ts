@@ -165,6 +165,28 @@ const EXPECTED: Record<ModelId, (h: number) => SearchSpace> = {
     random_seed: { kind: 'int', low: 1, high: 19 },
     step_size: { kind: 'categorical', choices: [1, h] },
   }),
+  dilatedrnn: (h) => ({
+    input_size: { kind: 'categorical', choices: [3 * h, 4 * h, 16 * h, 64 * h] },
+    inference_input_size: { kind: 'categorical', choices: [-h] },
+    cell_type: { kind: 'categorical', choices: ['LSTM', 'GRU'] },
+    encoder_hidden_size: { kind: 'categorical', choices: [16, 32, 64, 128] },
+    dilations: {
+      kind: 'categorical',
+      choices: [
+        [
+          [1, 2],
+          [4, 8],
+        ],
+        [[1, 2, 4, 8]],
+      ],
+    },
+    context_size: { kind: 'categorical', choices: [5, 10, 50] },
+    decoder_hidden_size: { kind: 'categorical', choices: [16, 32, 64, 128] },
+    learning_rate: { kind: 'float', low: 1e-4, high: 1e-1, log: true },
+    max_steps: { kind: 'categorical', choices: [500, 1000] },
+    batch_size: { kind: 'categorical', choices: [16, 32] },
+    random_seed: { kind: 'int', low: 1, high: 19 },
+  }),
 };
 
 describe('default search spaces (NeuralForecast Auto*.default_config)', () => {

@@ -39,4 +39,6 @@ export const SMALL_CONFIGS: Record<ModelId, Record<string, unknown>> = {
   bitcn: { hidden_size: 8, dropout: 0.1 },
   timesnet: { hidden_size: 8, conv_hidden_size: 8, top_k: 2, num_kernels: 2, encoder_layers: 2 },
   deepar: { lstm_n_layers: 2, lstm_hidden_size: 16, lstm_dropout: 0.1, trajectory_samples: 50 },
+  // Two groups so the residual path is exercised; 8 units learn too little in 80 steps with NF's LR decays.
+  dilatedrnn: { dilations: [[1, 2], [4]], encoder_hidden_size: 16, decoder_hidden_size: 16 },
 };

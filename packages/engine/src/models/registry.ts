@@ -3,6 +3,7 @@ import { ConfigError } from '@nflab/contracts';
 import type { ModelSpec } from '../model/types.js';
 import { bitcn } from './bitcn/bitcn.js';
 import { deepar } from './deepar/deepar.js';
+import { dilatedrnn } from './dilatedrnn/dilatedrnn.js';
 import { deepnpts } from './deepnpts/deepnpts.js';
 import { dlinear } from './dlinear/dlinear.js';
 import { gru } from './gru/gru.js';
@@ -36,6 +37,7 @@ export const MODELS = {
   bitcn,
   timesnet,
   deepar,
+  dilatedrnn,
 } as const satisfies Record<string, ModelSpec>;
 
 /** A registered model id (`'nhits'`). */
