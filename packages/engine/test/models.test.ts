@@ -10,6 +10,28 @@ import { SMALL_CONFIGS } from './models-small-configs.js';
 beforeAll(useCpu);
 
 describe('model registry', () => {
+  it('holds the 17 NeuralForecast 3.2 models the lab ships, each under its NeuralForecast class name', () => {
+    expect(Object.fromEntries(MODEL_IDS.map((id) => [id, MODELS[id].label]))).toEqual({
+      mlp: 'MLP',
+      nhits: 'NHITS',
+      nbeats: 'NBEATS',
+      nbeatsx: 'NBEATSx',
+      dlinear: 'DLinear',
+      nlinear: 'NLinear',
+      tide: 'TiDE',
+      deepnpts: 'DeepNPTS',
+      rnn: 'RNN',
+      lstm: 'LSTM',
+      gru: 'GRU',
+      tcn: 'TCN',
+      kan: 'KAN',
+      bitcn: 'BiTCN',
+      timesnet: 'TimesNet',
+      deepar: 'DeepAR',
+      dilatedrnn: 'DilatedRNN',
+    });
+  });
+
   it('keys every model by its own id, lowercase', () => {
     for (const [key, spec] of Object.entries(MODELS)) {
       expect(spec.id).toBe(key);
