@@ -13,11 +13,15 @@
  * - `--protocol B`: scaler_type standard and max_steps 500 (for models NeuralForecast did not learn).
  * - `--data loto6`: the loto6 panel (7 series; h=4, input_size=16, 3 windows of 4), each model's cv
  *   MAE next to the historical mean; no speed fit.
+ * - `--jobs N`: the models in N child processes (throughput on a shared machine; each uses one BLAS
+ *   thread unless `--blas-threads` says otherwise, so ms/step is per job, not the whole machine's).
  * Non-default settings need `--out NAME` (e.g. `--out zoo-loto6`) so bench/results/zoo.json keeps
  * the protocol-A results. Prints ONE JSON object on stdout; progress and a table on stderr.
  */
 import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs-core';
 import {
   activeBackend,
@@ -282,7 +286,11 @@ const printTable = (results: readonly ModelResult[]): void => {
 // As users run the engine: wasm with the native matmul path where OpenBLAS loads (both cores, as
 // NeuralForecast's torch had 2 threads).
 await setBackend('wasm');
-const native = enableNativeMatmul();
+// With several jobs on the 2 cores, one BLAS thread each: idle-spinning BLAS threads of one job
+// would wait on threads the other jobs hold.
+const blasThreads =
+  flag('blas-threads') ?? (argv.includes('--child') || Number(flag('jobs') ?? 1) > 1 ? '1' : undefined);
+const native = enableNativeMatmul(blasThreads === undefined ? {} : { threads: Number(blasThreads) });
 const panel = data === 'air' ? airPassengersPanel() : await loto6Panel();
 const targets = windowTargets(panel.series, setting);
 const baselines = baselineMae(panel.series, targets, setting.season);
@@ -305,25 +313,72 @@ log(
   `${data} protocol ${protocol}: ${selected.length} models, max_steps ${maxSteps}, baselines ${JSON.stringify(roundedBaselines)}`,
 );
 
-const results: ModelResult[] = [];
-for (const id of selected) {
-  log(`== ${id}`);
-  try {
-    const result = await runModel(id, panel, targets, baselines);
-    log(`   ${JSON.stringify(result)}`);
-    results.push(result);
-  } catch (error) {
-    // One failing model is recorded and the rest still run; the record says which and why.
-    log(`   ${id} failed: ${String(error)}`);
-    results.push({ id, error: error instanceof Error ? (error.stack ?? error.message) : String(error) });
+/** The models of `ids`, one after another in this process. */
+const runModels = async (ids: readonly string[]): Promise<ModelResult[]> => {
+  const results: ModelResult[] = [];
+  for (const id of ids) {
+    log(`== ${id}`);
+    try {
+      const result = await runModel(id, panel, targets, baselines);
+      log(`   ${JSON.stringify(result)}`);
+      results.push(result);
+    } catch (error) {
+      // One failing model is recorded and the rest still run; the record says which and why.
+      log(`   ${id} failed: ${String(error)}`);
+      results.push({ id, error: error instanceof Error ? (error.stack ?? error.message) : String(error) });
+    }
   }
-}
-printTable(results);
+  return results;
+};
+
+/**
+ * `--jobs N`: the models split round-robin over N child processes (each `--child --models …`),
+ * for throughput when the machine is shared anyway; their results come back in registry order.
+ */
+const runJobs = async (n: number): Promise<ModelResult[]> => {
+  const groups = Array.from({ length: n }, (_, j) => selected.filter((_, i) => i % n === j)).filter(
+    (g) => g.length > 0,
+  );
+  const rest = argv.filter(
+    (a, i) => !['--models', '--jobs'].includes(a) && !['--models', '--jobs'].includes(argv[i - 1] ?? ''),
+  );
+  const outputs = await Promise.all(
+    groups.map(
+      (group) =>
+        new Promise<ModelResult[]>((resolve, reject) => {
+          const args = [
+            ...process.execArgv,
+            fileURLToPath(import.meta.url),
+            ...rest,
+            '--models',
+            group.join(','),
+            '--child',
+          ];
+          const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
+          let out = '';
+          child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString('utf8')));
+          child.on('error', reject);
+          child.on('close', (code) =>
+            code === 0
+              ? resolve((JSON.parse(out) as { models: ModelResult[] }).models)
+              : reject(new Error(`zoo child for ${group.join(',')} exited with ${code}`)),
+          );
+        }),
+    ),
+  );
+  const byId = new Map(outputs.flat().map((r) => [r.id, r]));
+  return selected.map((id) => byId.get(id) as ModelResult);
+};
+
+const jobs = argv.includes('--child') ? 1 : Number(flag('jobs') ?? 1);
+const results = jobs > 1 ? await runJobs(jobs) : await runModels(selected);
+// Children report to the parent, which prints the one table.
+if (!argv.includes('--child')) printTable(results);
 process.stdout.write(
   `${JSON.stringify({
     data,
     protocol,
-    setting: { ...setting, max_steps: maxSteps, ...protocolConfig, seeds },
+    setting: { ...setting, max_steps: maxSteps, ...protocolConfig, seeds, jobs },
     speed:
       data === 'air'
         ? 'fit over the full data; ms_per_step = mean of steps 2..max_steps (first_step_ms includes set-up)'
