@@ -383,6 +383,7 @@ process.stdout.write(
       data === 'air'
         ? 'fit over the full data; ms_per_step = mean of steps 2..max_steps (first_step_ms includes set-up)'
         : 'none (cv_ms_per_step from the cross-validation fit)',
+    ...(jobs > 1 ? { speed_caveat: `${jobs} jobs ran at once, each with one BLAS thread` } : {}),
     backend: activeBackend(),
     native_matmul: native,
     baselines_same_windows: roundedBaselines,
