@@ -144,12 +144,18 @@ const fitFull = async (id: string, config: Record<string, unknown>, panel: Bench
   const nf = new NeuralForecast({ models: [{ id, config }], freq: setting.freq });
   const timer = stepTimer();
   const t0 = performance.now();
+  const cpu0 = process.cpuUsage();
   await nf.fit({ df: panel.rows, onProgress: timer.onProgress });
   const fit_s = (performance.now() - t0) / 1000;
+  // CPU time of this process (all its threads) per step: less swayed than wall time when other
+  // jobs share the cores, though idle-spinning BLAS threads count too.
+  const cpu = process.cpuUsage(cpu0);
+  const cpuMsPerStep = (cpu.user + cpu.system) / 1000 / maxSteps;
   const model = nf.models[0] as NeuralForecast['models'][number];
   const result = {
     fit_s: round(fit_s, 2),
     ...timer.summary(),
+    cpu_ms_per_step: round(cpuMsPerStep, 2),
     parameters: countParameters(model.network?.variables ?? []),
     effective: {
       windows_batch_size: model.common.windows_batch_size,
