@@ -7,7 +7,7 @@
  * `npx tsx bench/auto-loto6.ts [--max-steps N]` prints ONE JSON object; progress on stderr.
  */
 import { AutoModel, enableNativeMatmul, setBackend } from '../packages/engine/src/index.js';
-import { importFile, loadPanel, openPglite } from '../packages/store/src/index.js';
+import { loto6Panel } from './lib/datasets.js';
 
 const flag = (name: string, fallback: number): number => {
   const i = process.argv.indexOf(`--${name}`);
@@ -15,19 +15,11 @@ const flag = (name: string, fallback: number): number => {
 };
 const MAX_STEPS = flag('max-steps', 100);
 const H = 4;
-const SAMPLE = new URL('../data/samples/loto6_2000-2020.cp932.csv', import.meta.url).pathname;
 
-const db = await openPglite();
-await importFile(db, { file: SAMPLE, game: 'loto6' });
-const panel = await loadPanel(db, { table: 'nf_loto_final', loto: 'loto6', columns: [] });
-await db.close();
-const rows = panel.uniqueId.map((id, i) => ({
-  unique_id: id,
-  ds: panel.ds[i] as string,
-  y: panel.y[i] as number,
-}));
+const panel = await loto6Panel();
+const rows = panel.rows;
 // The last H draws of every series are held out to score the refit against the historical mean.
-const lastDs = [...new Set(panel.ds)].sort().slice(-H);
+const lastDs = [...new Set(rows.map((r) => r.ds))].sort().slice(-H);
 const train = rows.filter((r) => !lastDs.includes(r.ds));
 const test = rows.filter((r) => lastDs.includes(r.ds));
 

@@ -10,6 +10,7 @@ import { readFileSync } from 'node:fs';
 import { setBackend } from '../packages/engine/src/backend/backend.js';
 import { NeuralForecast } from '../packages/engine/src/core/neural-forecast.js';
 import { enableNativeMatmul } from '../packages/engine/src/native/index.js';
+import { AIR_PASSENGERS } from '../packages/engine/test/fixtures/air-passengers.js';
 type Row = { unique_id: string; ds: string; y: number };
 type CvRow = {
   unique_id: string;
@@ -22,19 +23,9 @@ type CvRow = {
 const LOTO6_PATH =
   process.env.LOTO6_CSV ?? new URL('../data/samples/loto6_2000-2020.cp932.csv', import.meta.url).pathname;
 
-/** AirPassengers (R datasets), 1949-01..1960-12. */
-const AIR = [
-  112, 118, 132, 129, 121, 135, 148, 148, 136, 119, 104, 118, 115, 126, 141, 135, 125, 149, 170, 170, 158,
-  133, 114, 140, 145, 150, 178, 163, 172, 178, 199, 199, 184, 162, 146, 166, 171, 180, 193, 181, 183, 218,
-  230, 242, 209, 191, 172, 194, 196, 196, 236, 235, 229, 243, 264, 272, 237, 211, 180, 201, 204, 188, 235,
-  227, 234, 264, 302, 293, 259, 229, 203, 229, 242, 233, 267, 269, 270, 315, 364, 347, 312, 274, 237, 278,
-  284, 277, 317, 313, 318, 374, 413, 405, 355, 306, 271, 306, 315, 301, 356, 348, 355, 422, 465, 467, 404,
-  347, 305, 336, 340, 318, 362, 348, 363, 435, 491, 505, 404, 359, 310, 337, 360, 342, 406, 396, 420, 472,
-  548, 559, 463, 407, 362, 405, 417, 391, 419, 461, 472, 535, 622, 606, 508, 461, 390, 432,
-];
-
+/** AirPassengers (R datasets), 1949-01..1960-12, from the engine's test fixture. */
 const airRows = (): Row[] =>
-  AIR.map((y, i) => ({
+  AIR_PASSENGERS.map((y, i) => ({
     unique_id: 'Airline1',
     ds: new Date(Date.UTC(1949, i + 1, 0)).toISOString().slice(0, 10),
     y,

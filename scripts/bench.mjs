@@ -1,6 +1,8 @@
 // `npm run bench [-- NAME ... [--flag value ...]]`: runs bench/NAME.ts (every bench when no name is
 // given), each printing one JSON object on stdout, and writes it with the machine it ran on to
-// bench/results/NAME.json.
+// bench/results/NAME.json. `--out OUT` (one bench only) writes bench/results/OUT.json instead, so
+// one bench can keep results of several settings (`zoo --data loto6 --out zoo-loto6`); the bench
+// sees the flag too.
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
@@ -17,6 +19,12 @@ const flags = firstFlag < 0 ? [] : args.slice(firstFlag);
 const available = readdirSync(`${ROOT}bench`)
   .filter((file) => file.endsWith('.ts') && !file.startsWith('.'))
   .map((file) => file.slice(0, -3));
+const outIndex = flags.indexOf('--out');
+const out = outIndex < 0 ? undefined : flags[outIndex + 1];
+if (outIndex >= 0 && (!/^[a-z0-9][a-z0-9-]*$/.test(out ?? '') || names.length !== 1)) {
+  console.error('--out needs one bench name and a lowercase results name (letters, digits, -)');
+  process.exit(2);
+}
 const unknown = names.filter((name) => !available.includes(name));
 if (unknown.length > 0) {
   console.error(`unknown bench ${unknown.join(', ')}; available: ${available.join(', ')}`);
@@ -52,7 +60,7 @@ for (const name of names.length > 0 ? names : available) {
     },
     results,
   };
-  const file = `${ROOT}bench/results/${name}.json`;
+  const file = `${ROOT}bench/results/${out ?? name}.json`;
   writeFileSync(file, `${JSON.stringify(record, null, 2)}\n`);
   console.error(`wrote ${file}`);
 }
