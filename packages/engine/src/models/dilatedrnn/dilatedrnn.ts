@@ -10,11 +10,9 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { z } from 'zod';
 import type { ModelDims, ModelSpec } from '../../model/types.js';
-import { relu } from '../../nn/activations.js';
-import { createLinear } from '../../nn/linear.js';
-import { createMlp } from '../../nn/mlp.js';
 import { createParamStore, type ParamStore } from '../../nn/params.js';
-import { checkDims, requireInput, toNetwork } from '../network.js';
+import { createContextDecoder } from '../context-decoder.js';
+import { checkDims, toNetwork } from '../network.js';
 import { encoderInput, encoderInputSize } from '../recurrent/direct.js';
 import { createElmanCell } from '../recurrent/elman-cell.js';
 import { createGruCell } from '../recurrent/gru-cell.js';
@@ -139,33 +137,22 @@ export const dilatedrnn = {
   defaultSearchSpace: dilatedRnnSearchSpace,
   build(config, dims, seed) {
     checkDims({ label, exogenous }, dims);
-    const { h, inputSize: L, futrExogSize: F, nOutputs: K } = dims;
     const C = config.encoder_hidden_size;
     const store = createParamStore('dilatedrnn', seed);
     // NeuralForecast's module order: rnn_stack, context_adapter, mlp_decoder.
     const groups = createRnnStack(store, config, dims);
-    const contextAdapter = createLinear(store, { path: 'context_adapter', inFeatures: L, outFeatures: h });
-    const hidden = Array<number>(config.decoder_layers - 1).fill(config.decoder_hidden_size);
-    const decoder = createMlp(store, {
-      path: 'mlp_decoder',
-      sizes: [C + F, ...hidden, K],
-      activation: relu,
-      activateLast: false,
+    const head = createContextDecoder(store, dims, {
+      channels: C,
+      decoderHiddenSize: config.decoder_hidden_size,
+      decoderLayers: config.decoder_layers,
     });
     return toNetwork(store, (batch, ctx) => {
-      const B = batch.insampleY.shape[0];
       let x = encoderInput(batch, dims, label); // [B, L, 1+X+S+F]
       groups.forEach((group, g) => {
         const y = runDrnn(group, x); // -> [B, L, C]
         x = g > 0 ? tf.add(y, x) : y; // residual from the second group on, as NeuralForecast
       });
-      const perUnit = tf.transpose(x, [0, 2, 1]); // [B, L, C] -> [B, C, L]
-      let context = tf.transpose(contextAdapter.apply(perUnit), [0, 2, 1]) as tf.Tensor3D; // -> [B, C, H] -> [B, H, C]
-      if (F > 0) {
-        const futr = requireInput(batch.futrExog, 'futrExog', label); // [B, L+H, F]
-        context = tf.concat([context, tf.slice(futr, [0, L, 0], [B, h, F])], 2); // -> [B, H, C+F]
-      }
-      return decoder.apply(context, ctx); // -> [B, H, K]
+      return head.apply(x, batch, ctx, label); // [B, L, C] -> [B, H, K]
     });
   },
 } as const satisfies ModelSpec<DilatedRnnConfig>;

@@ -6,15 +6,14 @@
  * (non-recurrent) TCN.
  * @see Bai, Kolter & Koltun (2018), "An Empirical Evaluation of Generic Convolutional and Recurrent Networks for Sequence Modeling". https://arxiv.org/abs/1803.01271
  */
-import * as tf from '@tensorflow/tfjs-core';
 import { z } from 'zod';
 import type { ModelSpec } from '../../model/types.js';
-import { ACTIVATIONS, relu } from '../../nn/activations.js';
+import { ACTIVATIONS } from '../../nn/activations.js';
 import { createDilatedConv1d } from '../../nn/dilated-conv1d.js';
-import { createLinear } from '../../nn/linear.js';
-import { createMlp } from '../../nn/mlp.js';
 import { createParamStore } from '../../nn/params.js';
-import { checkDims, requireInput, toNetwork } from '../network.js';
+import { createContextDecoder } from '../context-decoder.js';
+import { checkDims, toNetwork } from '../network.js';
+import { encoderInput, encoderInputSize } from '../recurrent/direct.js';
 import { tcnSearchSpace } from './search-space.js';
 
 /** TCN's own hyperparameters, with NeuralForecast's names and defaults. */
@@ -70,43 +69,27 @@ export const tcn = {
   defaultSearchSpace: tcnSearchSpace,
   build(config, dims, seed) {
     checkDims({ label: 'TCN', exogenous }, dims);
-    const { h, inputSize: L, futrExogSize: F, histExogSize: X, statExogSize: S, nOutputs: K } = dims;
     const C = config.encoder_hidden_size;
     const store = createParamStore('tcn', seed);
     const encoder = config.dilations.map((dilation, i) =>
       createDilatedConv1d(store, {
         path: `hist_encoder/layer_${i}`,
-        inChannels: i === 0 ? 1 + X + S + F : C,
+        inChannels: i === 0 ? encoderInputSize(dims) : C,
         outChannels: C,
         kernelSize: config.kernel_size,
         dilation,
         activation: config.encoder_activation,
       }),
     );
-    const contextAdapter = createLinear(store, { path: 'context_adapter', inFeatures: L, outFeatures: h });
-    const hidden = Array<number>(config.decoder_layers - 1).fill(config.decoder_hidden_size);
-    const decoder = createMlp(store, {
-      path: 'mlp_decoder',
-      sizes: [C + F, ...hidden, K],
-      activation: relu,
-      activateLast: false,
+    const head = createContextDecoder(store, dims, {
+      channels: C,
+      decoderHiddenSize: config.decoder_hidden_size,
+      decoderLayers: config.decoder_layers,
     });
     return toNetwork(store, (batch, ctx) => {
-      const B = batch.insampleY.shape[0];
-      const parts: tf.Tensor3D[] = [batch.insampleY]; // [B, L, 1]
-      if (X > 0) parts.push(requireInput(batch.histExog, 'histExog', 'TCN')); // [B, L, X]
-      if (S > 0) {
-        const stat = requireInput(batch.statExog, 'statExog', 'TCN'); // [B, S]
-        parts.push(tf.tile(tf.reshape(stat, [B, 1, S]), [1, L, 1]) as tf.Tensor3D); // -> [B, L, S]
-      }
-      const futr = F > 0 ? requireInput(batch.futrExog, 'futrExog', 'TCN') : undefined; // [B, L+H, F]
-      if (futr) parts.push(tf.slice(futr, [0, 0, 0], [B, L, F])); // [B, L, F]
-      let x: tf.Tensor3D = parts.length === 1 ? batch.insampleY : tf.concat(parts, 2); // [B, L, 1+X+S+F]
+      let x = encoderInput(batch, dims, 'TCN'); // [B, L, 1+X+S+F]
       for (const layer of encoder) x = layer.apply(x); // -> [B, L, C]
-      const perChannel = tf.transpose(x, [0, 2, 1]); // [B, L, C] -> [B, C, L]
-      let context = tf.transpose(contextAdapter.apply(perChannel), [0, 2, 1]) as tf.Tensor3D; // -> [B, C, H] -> [B, H, C]
-      if (futr) context = tf.concat([context, tf.slice(futr, [0, L, 0], [B, h, F])], 2); // -> [B, H, C+F]
-      return decoder.apply(context, ctx); // -> [B, H, K]
+      return head.apply(x, batch, ctx, 'TCN'); // -> [B, H, K]
     });
   },
 } as const satisfies ModelSpec<TcnConfig>;
