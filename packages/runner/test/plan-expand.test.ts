@@ -223,7 +223,7 @@ describe('planSweep without a database', () => {
     expect(plan.runs.map((r) => r.spec.config)).toEqual([{ input_size: 4 }]);
     const reasons = plan.invalid.map((i) => i.reasons.join(' | '));
     expect(reasons[0]).toBe(
-      "config.input_size: required for the plain model 'nhits' (an integer ≥ 1); use 'auto_nhits' to search it",
+      "config.input_size: required for the plain model 'nhits' (an integer ≥ 1, or -1 for 3·h as NeuralForecast); use 'auto_nhits' to search it",
     );
     expect(reasons[1]).toMatch(
       /^config: .*unknown config key 'input_sise' — did you mean 'input_size'\? Valid keys: .*stack_types/,
