@@ -47,7 +47,7 @@ export function unrollLayer(layer: RecurrentLayer, x: tf.Tensor3D): tf.Tensor3D 
   if (layer.sequence === undefined) return unrollLayerStepwise(layer, x);
   return tf.tidy(() => {
     const projected = layer.project(x); // [B, T, in] -> [B, T, P]
-    return layer.sequence?.(projected) ?? stepThrough(layer, projected);
+    return layer.sequence?.(projected) ?? stepThrough(layer, projected).outputs;
   });
 }
 
@@ -56,20 +56,41 @@ export function unrollLayer(layer: RecurrentLayer, x: tf.Tensor3D): tf.Tensor3D 
  * tested against, and the path of layers (or backends) without a fused op.
  */
 export function unrollLayerStepwise(layer: RecurrentLayer, x: tf.Tensor3D): tf.Tensor3D {
-  return tf.tidy(() => stepThrough(layer, layer.project(x)));
+  return tf.tidy(() => stepThrough(layer, layer.project(x)).outputs);
 }
 
-/** Runs the recurrence over an already projected input [B, T, P] -> [B, T, hidden]. */
-function stepThrough(layer: RecurrentLayer, projected: tf.Tensor3D): tf.Tensor3D {
+/** Every step's output h and the state after the last step. */
+export interface LayerRun {
+  /** [B, T, hidden] */
+  readonly outputs: tf.Tensor3D;
+  readonly final: RecurrentState;
+}
+
+/**
+ * Steps a layer over [B, T, in] from `initial` (zero when absent) and returns its final state too:
+ * the path of inference rollouts that carry the state from one call to the next (NeuralForecast's
+ * `maintain_state`). Call inside a tidy.
+ */
+export const stepLayer = (layer: RecurrentLayer, x: tf.Tensor3D, initial?: RecurrentState): LayerRun =>
+  stepThrough(layer, layer.project(x), initial);
+
+/** Runs the recurrence over an already projected input [B, T, P] from `initial` (zero when absent). */
+function stepThrough(layer: RecurrentLayer, projected: tf.Tensor3D, initial?: RecurrentState): LayerRun {
   const [B, T] = projected.shape;
-  const steps = tf.unstack(projected, 1) as tf.Tensor2D[]; // T × [B, P]
-  let state = zeroState(layer, B);
+  // One step is a reshape: tfjs's stack/unstack gradient fails for a single slice.
+  const steps =
+    T === 1 ? [tf.reshape(projected, [B, -1]) as tf.Tensor2D] : (tf.unstack(projected, 1) as tf.Tensor2D[]); // T × [B, P]
+  let state = initial ?? zeroState(layer, B);
   const outputs: tf.Tensor2D[] = [];
   for (let t = 0; t < T; t += 1) {
     state = layer.stepProjected(steps[t] as tf.Tensor2D, state);
     outputs.push(state[0] as tf.Tensor2D); // [B, hidden]
   }
-  return tf.stack(outputs, 1) as tf.Tensor3D; // T × [B, hidden] -> [B, T, hidden]
+  const stacked =
+    T === 1
+      ? (tf.expandDims(outputs[0] as tf.Tensor2D, 1) as tf.Tensor3D)
+      : (tf.stack(outputs, 1) as tf.Tensor3D); // -> [B, T, hidden]
+  return { outputs: stacked, final: state };
 }
 
 /** Runs a layer stack over [B, T, in]; returns the top layer's outputs [B, T, hidden]. */
