@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { ConfigError } from '@nflab/contracts';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { commonConfigSchema } from '../src/config/common.js';
+import { resolveModel } from '../src/core/fitted-model.js';
 import { createLoss } from '../src/losses/index.js';
 import type { ModelNetwork } from '../src/model/types.js';
 import { deepar } from '../src/models/deepar/deepar.js';
@@ -86,6 +87,20 @@ describe('DeepAR parameters', () => {
   });
 });
 
+describe('models that forecast from the insample y', () => {
+  it('DeepAR and DeepNPTS refuse exclude_insample_y, as NeuralForecast, with a ConfigError naming the fix', () => {
+    for (const id of ['deepar', 'deepnpts']) {
+      const resolve = (): unknown =>
+        resolveModel({ id, config: { h: 2, input_size: 4, exclude_insample_y: true } }, id);
+      expect(resolve).toThrow(ConfigError);
+      expect(resolve).toThrow(/cannot exclude the insample y.*set exclude_insample_y to false/);
+    }
+    expect(resolveModel({ id: 'mlp', config: { h: 2, input_size: 4, exclude_insample_y: true } }, 'mlp').name).toBe(
+      'mlp',
+    );
+  });
+});
+
 describe('DeepAR windows and teacher forcing', () => {
   it('declares input_size + 1 inputs, h_train training steps and trajectory_samples draws', () => {
     const net = deepar.build(
@@ -93,11 +108,12 @@ describe('DeepAR windows and teacher forcing', () => {
       dims({ h: 5, inputSize: 10 }),
       1,
     );
-    expect(net.recurrent).toEqual({ inputSize: 11, trainH: 2, samples: 7 });
+    expect(net.recurrent).toEqual({ inputSize: 11, predictInputSize: 11, trainH: 2, samples: 7 });
     const config = commonConfigSchema.parse({ h: 5, input_size: 10 });
     expect(windowShapes(config, net)).toEqual({
       train: { inputSize: 11, h: 2 },
-      infer: { inputSize: 11, h: 5 },
+      validate: { inputSize: 11, h: 5 },
+      predict: { inputSize: 11, h: 5 },
     });
     net.dispose();
   });

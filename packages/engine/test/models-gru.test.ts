@@ -1,5 +1,4 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { ConfigError } from '@nflab/contracts';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { MODELS } from '../src/models/registry.js';
 import { countParameters } from '../src/nn/params.js';
@@ -51,12 +50,6 @@ describe('GRU model', () => {
     });
   });
 
-  it('rejects recurrent=true with a ConfigError naming the field', () => {
-    const config = MODELS.gru.configSchema.parse({ recurrent: true });
-    const build = (): unknown => MODELS.gru.build(config, dims({ h: 2, inputSize: 4 }), 1);
-    expect(build).toThrow(ConfigError);
-    expect(build).toThrow(/^GRU: recurrent=true/);
-  });
 
   it('hand-set network: two stacked units, time upsampling for h > input_size, ReLU decoder', () => {
     // L = 2, h = 3: upsample_sequence = Linear(2, 3) over the time axis of the top layer's states.

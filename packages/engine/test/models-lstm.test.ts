@@ -1,5 +1,4 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { ConfigError } from '@nflab/contracts';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { MODELS } from '../src/models/registry.js';
 import { countParameters } from '../src/nn/params.js';
@@ -38,12 +37,6 @@ describe('LSTM model', () => {
     expect(MODELS.lstm.exogenous).toEqual({ futr: true, hist: true, stat: true });
   });
 
-  it('rejects recurrent=true with a ConfigError naming the field', () => {
-    const config = MODELS.lstm.configSchema.parse({ recurrent: true });
-    const build = (): unknown => MODELS.lstm.build(config, dims({ h: 2, inputSize: 4 }), 1);
-    expect(build).toThrow(ConfigError);
-    expect(build).toThrow(/^LSTM: recurrent=true/);
-  });
 
   it('hand-set network: encoder input [y, hist, stat, futr], last state + horizon futr into the decoder', () => {
     // L = 2, h = 1, one column of each exogenous kind, one LSTM unit, a one-layer decoder.

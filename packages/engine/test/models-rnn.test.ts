@@ -1,5 +1,4 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { ConfigError } from '@nflab/contracts';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createElmanCell, type ElmanCell } from '../src/models/recurrent/elman-cell.js';
 import { unrollLayer, unrollStack } from '../src/models/recurrent/unroll.js';
@@ -95,9 +94,4 @@ describe('RNN model', () => {
     net.dispose();
   });
 
-  it('rejects recurrent=true with a ConfigError naming the field', () => {
-    const config = MODELS.rnn.configSchema.parse({ recurrent: true });
-    expect(() => MODELS.rnn.build(config, dims({ h: 2, inputSize: 4 }), 1)).toThrow(ConfigError);
-    expect(() => MODELS.rnn.build(config, dims({ h: 2, inputSize: 4 }), 1)).toThrow(/recurrent=true/);
-  });
 });

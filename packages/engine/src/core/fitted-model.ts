@@ -53,6 +53,11 @@ export const resolveModel = (entry: ModelEntry, name: string): CoreModel => {
   checkValidLoss(loss, validLoss);
   const exog = { futr: common.futr_exog_list, hist: common.hist_exog_list, stat: common.stat_exog_list };
   checkExogSupport(spec, exog, name);
+  if (spec.requiresInsampleY && common.exclude_insample_y) {
+    throw new ConfigError(
+      `model '${name}' (${spec.label}) cannot exclude the insample y: it forecasts from it; set exclude_insample_y to false`,
+    );
+  }
   return { entry, name, spec, common, modelConfig: parsed.data, loss, validLoss, exog };
 };
 

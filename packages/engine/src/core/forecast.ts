@@ -44,8 +44,8 @@ export const forecastCutoffs = async (options: ForecastCutoffsOptions): Promise<
       extend,
     }),
   );
-  // A recurrent network reads input_size + 1 steps before the cutoff (NeuralForecast's RECURRENT shift).
-  const inputSize = network.recurrent?.inputSize ?? L;
+  // A recurrent network reads inference_input_size + 1 steps before the cutoff (NeuralForecast's RECURRENT shift).
+  const inputSize = network.recurrent?.predictInputSize ?? L;
   const refs = cutoffs.map((c) =>
     refAtCutoff(c.series, c.position, inputSize, (sources[c.series]?.y.length ?? 0) + 0),
   );

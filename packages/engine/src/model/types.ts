@@ -78,8 +78,10 @@ export interface ForwardOptions {
  * forecast columns come from `samples` draws per step with the analytic mean as point forecast.
  */
 export interface RecurrentWindows {
-  /** Input steps of every window: input_size + 1. */
+  /** Input steps of training and validation windows: input_size + 1. */
   readonly inputSize: number;
+  /** Input steps of predict windows: inference_input_size + 1 (NeuralForecast's default: input_size + 1). */
+  readonly predictInputSize: number;
   /** Horizon steps of a training window (`h_train`); validation and predict use h. */
   readonly trainH: number;
   /** Draws per step for a distribution loss's quantiles (NeuralForecast's `n_samples`). */
@@ -124,6 +126,8 @@ export interface ModelSpec<Config extends Record<string, unknown> = Record<strin
   /** `direct` emits all H steps at once; `recurrent` rolls one step at a time. */
   readonly forecastType: 'direct' | 'recurrent';
   readonly exogenous: ExogenousSupport;
+  /** Set when the model cannot forecast without the insample y (NeuralForecast raises on `exclude_insample_y`). */
+  readonly requiresInsampleY?: true;
   /** Zod schema of the model-specific config, with NeuralForecast's defaults applied by `.parse`. */
   readonly configSchema: z.ZodType<Config>;
   /** Overrides of the common training defaults this model has in NeuralForecast (e.g. NHITS `windows_batch_size`). */

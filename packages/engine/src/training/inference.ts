@@ -29,7 +29,7 @@ export interface ForecastWindowsOptions {
  */
 export const forecastWindows = async (options: ForecastWindowsOptions): Promise<Float32Array> => {
   const { config, network, loss, sources } = options;
-  const shape = windowShapes(config, network).infer;
+  const shape = windowShapes(config, network).predict;
   const width = config.h * loss.outputNames.length;
   const out = new Float32Array(options.refs.length * width);
   const prep = {

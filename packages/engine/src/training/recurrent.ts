@@ -8,22 +8,27 @@ import type { Loss, WindowScale } from '../losses/types.js';
 import type { ModelNetwork, StepFeedback } from '../model/types.js';
 import type { WindowShape } from '../windows/refs.js';
 
-/** Window shapes of training and of validation / predict. */
+/** Window shapes of training, validation and predict. */
 export interface WindowShapes {
   readonly train: WindowShape;
-  readonly infer: WindowShape;
+  readonly validate: WindowShape;
+  readonly predict: WindowShape;
 }
 
-/** Direct networks: input_size and h everywhere. Recurrent: input_size + 1, h_train while training. */
+/**
+ * Direct networks: input_size and h everywhere. Recurrent: input_size + 1, h_train while training;
+ * predict reads inference_input_size + 1 (NeuralForecast switches `input_size` only in predict).
+ */
 export const windowShapes = (config: CommonConfig, network: ModelNetwork): WindowShapes => {
   const recurrent = network.recurrent;
   if (!recurrent) {
     const shape = { inputSize: config.input_size, h: config.h };
-    return { train: shape, infer: shape };
+    return { train: shape, validate: shape, predict: shape };
   }
   return {
     train: { inputSize: recurrent.inputSize, h: recurrent.trainH },
-    infer: { inputSize: recurrent.inputSize, h: config.h },
+    validate: { inputSize: recurrent.inputSize, h: config.h },
+    predict: { inputSize: recurrent.predictInputSize, h: config.h },
   };
 };
 

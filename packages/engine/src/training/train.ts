@@ -76,7 +76,7 @@ export const trainNetwork = async (options: TrainOptions): Promise<TrainResult> 
     dropLast: config.drop_last_loader,
     seed: config.random_seed,
   });
-  const validRefs = validationWindowRefs({ ...shapes.infer, sources, valSize, stepSize: config.step_size });
+  const validRefs = validationWindowRefs({ ...shapes.validate, sources, valSize, stepSize: config.step_size });
   const variables = [
     ...network.variables,
     ...(options.revin ? [options.revin.weight, options.revin.bias] : []),
@@ -156,7 +156,7 @@ const evaluateValidation = async (
   options: TrainOptions & { readonly refs: readonly WindowRef[]; readonly seed: number },
 ): Promise<number> => {
   const { config, network, sources } = options;
-  const shape = windowShapes(config, network).infer;
+  const shape = windowShapes(config, network).validate;
   const prep = {
     scalerType: config.scaler_type,
     excludeInsampleY: config.exclude_insample_y,

@@ -11,15 +11,14 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { z } from 'zod';
 import { ConfigError } from '@nflab/contracts';
-import type { ModelDims, ModelNetwork, ModelSpec, StepFeedback, WindowBatch } from '../../model/types.js';
+import type { ModelDims, ModelNetwork, ModelSpec, WindowBatch } from '../../model/types.js';
 import { relu } from '../../nn/activations.js';
-import { createForwardContext, type ForwardContext } from '../../nn/forward-context.js';
-import { createMlp, type Mlp } from '../../nn/mlp.js';
+import { createForwardContext } from '../../nn/forward-context.js';
+import { createMlp } from '../../nn/mlp.js';
 import { createParamStore } from '../../nn/params.js';
 import { checkDims, requireInput } from '../network.js';
-import { createLstmCell, type LstmCell } from '../recurrent/lstm-cell.js';
-import { unrollStack } from '../recurrent/unroll.js';
-import { runStack } from './lstm-stack.js';
+import { meanFeedback, rollout, teacherForced, type AutoregressiveParts } from '../recurrent/autoregressive.js';
+import { createLstmCell } from '../recurrent/lstm-cell.js';
 import { deeparSearchSpace } from './search-space.js';
 
 /** DeepAR's own hyperparameters, with NeuralForecast's names and defaults. */
@@ -65,61 +64,6 @@ function stepInputs(y: tf.Tensor3D, batch: WindowBatch, dims: ModelDims, futrSta
   return parts.length === 1 ? y : (tf.concat(parts, 2) as tf.Tensor3D);
 }
 
-/** The network's parts, shared by its two forward modes. */
-interface Parts {
-  readonly cells: readonly LstmCell[];
-  readonly decoder: Mlp;
-  readonly dims: ModelDims;
-  readonly dropout: number;
-}
-
-/**
- * Training: the LSTM reads the window's y followed by the true horizon shifted by one (teacher
- * forcing) and the last H' states give the H' = target length outputs. [B, H', K]
- */
-function teacherForced(
-  parts: Parts,
-  batch: WindowBatch,
-  target: tf.Tensor3D,
-  ctx: ForwardContext,
-): tf.Tensor3D {
-  const [B, L] = batch.insampleY.shape;
-  const ht = target.shape[1];
-  const y =
-    ht === 1
-      ? batch.insampleY
-      : (tf.concat([batch.insampleY, tf.slice(target, [0, 0, 0], [B, ht - 1, 1])], 1) as tf.Tensor3D); // [B, L+H'-1, 1]
-  const x = stepInputs(y, batch, parts.dims, 1); // [B, T, 1+F+S]
-  const states = unrollStack(parts.cells, x, parts.dropout, ctx); // [B, T, hidden]
-  const T = L + ht - 1;
-  const last = tf.slice(states, [0, T - ht, 0], [B, ht, -1]); // [B, H', hidden]
-  return parts.decoder.apply(last, ctx); // [B, H', K]
-}
-
-/**
- * Inference: the window is encoded once; each next step reads `feedback` of the previous step's
- * outputs and the carried LSTM state (no dropout). [B, H, K]
- */
-function rollout(parts: Parts, batch: WindowBatch, feedback: StepFeedback, ctx: ForwardContext): tf.Tensor3D {
-  const [B, L] = batch.insampleY.shape;
-  const { cells, decoder, dims } = parts;
-  const first = runStack(cells, stepInputs(batch.insampleY, batch, dims, 1), undefined);
-  let states = first.states;
-  let raw = decoder.apply(tf.slice(first.outputs, [0, L - 1, 0], [B, 1, -1]), ctx); // [B, 1, K]
-  const outputs = [raw];
-  for (let tau = 1; tau < dims.h; tau += 1) {
-    const x = stepInputs(feedback(raw), batch, dims, L + tau); // [B, 1, 1+F+S]
-    const next = runStack(cells, x, states);
-    states = next.states;
-    raw = decoder.apply(next.outputs, ctx); // [B, 1, hidden] -> [B, 1, K]
-    outputs.push(raw);
-  }
-  return outputs.length === 1 ? raw : (tf.concat(outputs, 1) as tf.Tensor3D); // [B, H, K]
-}
-
-/** Without a feedback from the engine, the mean of the raw outputs (NeuralForecast's rule for point losses). */
-const meanFeedback: StepFeedback = (raw) => tf.mean(raw, 2, true) as tf.Tensor3D; // [B, 1, K] -> [B, 1, 1]
-
 /** NeuralForecast's `DeepAR`. */
 export const deepar = {
   id: 'deepar',
@@ -130,6 +74,7 @@ export const deepar = {
   kind: 'univariate',
   forecastType: 'recurrent',
   exogenous,
+  requiresInsampleY: true,
   configSchema: deeparConfigSchema,
   commonDefaults: {
     max_steps: 1000,
@@ -170,11 +115,17 @@ export const deepar = {
       activation: relu,
       activateLast: false,
     });
-    const parts: Parts = { cells, decoder, dims, dropout: config.lstm_dropout };
+    const parts: AutoregressiveParts = {
+      layers: cells,
+      dropout: config.lstm_dropout,
+      stepInputs: (y, batch, exogStart) => stepInputs(y, batch, dims, exogStart),
+      head: (outputs, ctx) => decoder.apply(outputs, ctx), // [B, T, hidden] -> [B, T, K]
+    };
     return {
       variables: store.variables,
       recurrent: {
         inputSize: dims.inputSize + 1,
+        predictInputSize: dims.inputSize + 1,
         trainH: config.h_train,
         samples: config.trajectory_samples,
       },
@@ -183,7 +134,7 @@ export const deepar = {
         return tf.tidy(() =>
           options.target
             ? teacherForced(parts, batch, options.target, ctx)
-            : rollout(parts, batch, options.feedback ?? meanFeedback, ctx),
+            : rollout(parts, batch, { h: dims.h, feedback: options.feedback ?? meanFeedback, ctx }),
         );
       },
       dispose() {

@@ -44,6 +44,7 @@ export const deepnpts = {
   kind: 'univariate',
   forecastType: 'direct',
   exogenous,
+  requiresInsampleY: true,
   configSchema: deepnptsConfigSchema,
   commonDefaults: {
     max_steps: 1000,

@@ -64,7 +64,7 @@ export function createResLstmCell(store: ParamStore, options: ResLstmCellOptions
     kind: 'reslstm',
     inputSize,
     hiddenSize: H,
-    stateCount: 2,
+    stateSizes: [H, H],
     project,
     stepProjected,
     step: (x, state) => tf.tidy(() => stepProjected(project(x), state)),

@@ -1,12 +1,15 @@
 /**
- * LSTM: a multi-layer LSTM encoder over the input window with an MLP decoder, NeuralForecast 3.x's
- * direct (`recurrent=False`) form: the last h encoder states map to the h forecasts at once.
+ * LSTM: a multi-layer LSTM encoder over the input window. NeuralForecast 3.x's direct form
+ * (`recurrent=False`, the default) maps the last h states to the h forecasts at once through an MLP
+ * decoder; the recurrent form (`recurrent=True`) rolls one step at a time, the LSTM projecting its
+ * output to the loss's outputs itself (PyTorch's `proj_size`).
  * @see Hochreiter & Schmidhuber (1997), "Long Short-Term Memory", Neural Computation 9(8). https://doi.org/10.1162/neco.1997.9.8.1735
  */
 import { z } from 'zod';
 import { recurrentConfigFields } from '../recurrent/config-fields.js';
-import { createDirectRecurrentModel } from '../recurrent/direct-model.js';
+import { createRecurrentModel } from '../recurrent/recurrent-model.js';
 import { createLstmCell } from '../recurrent/lstm-cell.js';
+import { createProjectedLstmCell } from '../recurrent/projected-lstm-cell.js';
 import { lstmSearchSpace } from './search-space.js';
 
 /** LSTM's own hyperparameters, with NeuralForecast's names and defaults (it has no encoder_activation). */
@@ -20,7 +23,7 @@ export const lstmConfigSchema = z.object({
 export type LstmConfig = z.output<typeof lstmConfigSchema>;
 
 /** NeuralForecast's `LSTM`. */
-export const lstm = createDirectRecurrentModel({
+export const lstm = createRecurrentModel({
   id: 'lstm',
   label: 'LSTM',
   description:
@@ -28,4 +31,5 @@ export const lstm = createDirectRecurrentModel({
   configSchema: lstmConfigSchema,
   defaultSearchSpace: lstmSearchSpace,
   createCell: createLstmCell,
+  createProjectedCell: (store, { outputSize, ...cell }) => createProjectedLstmCell(store, { ...cell, projSize: outputSize }),
 });

@@ -6,7 +6,7 @@
 import { z } from 'zod';
 
 export const recurrentConfigFields = {
-  /** Only used when `recurrent` is true (rolled one step at a time); ignored by the direct form. @default null */
+  /** Input steps of predict windows when `recurrent` is true (null or < 1: input_size); ignored by the direct form. @default null */
   inference_input_size: z.number().int().nullable().default(null),
   /** Training horizon of the recurrent form; ignored by the direct form. @default 1 */
   h_train: z.number().int().min(1).default(1),
@@ -22,6 +22,9 @@ export const recurrentConfigFields = {
   decoder_hidden_size: z.number().int().min(1).default(128),
   /** Linear layers of the MLP decoder (1 = one projection). @default 2 */
   decoder_layers: z.number().int().min(1).default(2),
-  /** True would roll forecasts one step at a time; only the default direct form is implemented. @default false */
+  /**
+   * False: all h steps at once through the MLP decoder. True: one step at a time, each forecast fed
+   * back as the next input, with a linear projection per step instead of the decoder. @default false
+   */
   recurrent: z.boolean().default(false),
 };

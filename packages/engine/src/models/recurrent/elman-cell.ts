@@ -39,7 +39,7 @@ export function createElmanCell(store: ParamStore, options: ElmanCellOptions): E
     ...weights,
     kind: 'elman',
     activation,
-    stateCount: 1,
+    stateSizes: [options.hiddenSize],
     stepProjected,
     step: (x, state) => tf.tidy(() => stepProjected(weights.project(x), state)),
     sequence: (projected) =>

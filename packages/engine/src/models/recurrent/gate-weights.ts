@@ -16,6 +16,8 @@ export interface GateWeightsOptions {
   readonly gates: number;
   /** Whether the layer has b_ih and b_hh. @default true */
   readonly bias?: boolean;
+  /** Width of the state W_hh reads: the projection size of a projected LSTM. @default hiddenSize */
+  readonly recurrentInputSize?: number;
 }
 
 /** One recurrent layer's weights, stored transposed ([in, gates·hidden]) for x·W products. */
@@ -25,13 +27,13 @@ export interface GateWeights {
   readonly gates: number;
   /** [in, gates·hidden] (PyTorch's weight_ih transposed). */
   readonly weightIh: tf.Variable;
-  /** [hidden, gates·hidden] (PyTorch's weight_hh transposed). */
+  /** [hidden (or proj), gates·hidden] (PyTorch's weight_hh transposed). */
   readonly weightHh: tf.Variable;
   readonly biasIh: tf.Variable | undefined;
   readonly biasHh: tf.Variable | undefined;
   /** x W_ih + b_ih for [..., in] -> [..., gates·hidden]; computed once for a whole window. */
   project<T extends tf.Tensor>(x: T): T;
-  /** h W_hh + b_hh for [B, hidden] -> [B, gates·hidden]. */
+  /** h W_hh + b_hh for [B, hidden (or proj)] -> [B, gates·hidden]. */
   recur(state: tf.Tensor2D): tf.Tensor2D;
 }
 
@@ -46,7 +48,7 @@ export function createGateWeights(store: ParamStore, options: GateWeightsOptions
   const bound = 1 / Math.sqrt(hiddenSize);
   const range = { low: -bound, high: bound };
   const weightIh = store.uniform(`${path}/ih/kernel`, [inputSize, width], range);
-  const weightHh = store.uniform(`${path}/hh/kernel`, [hiddenSize, width], range);
+  const weightHh = store.uniform(`${path}/hh/kernel`, [options.recurrentInputSize ?? hiddenSize, width], range);
   const withBias = options.bias ?? true;
   const biasIh = withBias ? store.uniform(`${path}/ih/bias`, [width], range) : undefined;
   const biasHh = withBias ? store.uniform(`${path}/hh/bias`, [width], range) : undefined;

@@ -40,7 +40,7 @@ export function createGruCell(store: ParamStore, options: GruCellOptions): GruCe
   return {
     ...weights,
     kind: 'gru',
-    stateCount: 1,
+    stateSizes: [options.hiddenSize],
     stepProjected,
     step: (x, state) => tf.tidy(() => stepProjected(weights.project(x), state)),
     sequence: (projected) =>

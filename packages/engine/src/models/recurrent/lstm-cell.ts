@@ -38,7 +38,7 @@ export function createLstmCell(store: ParamStore, options: LstmCellOptions): Lst
   return {
     ...weights,
     kind: 'lstm',
-    stateCount: 2,
+    stateSizes: [options.hiddenSize, options.hiddenSize],
     stepProjected,
     step: (x, state) => tf.tidy(() => stepProjected(weights.project(x), state)),
     sequence: (projected) =>

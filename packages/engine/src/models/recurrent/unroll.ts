@@ -9,16 +9,17 @@ import { dropout } from '../../nn/dropout.js';
 import type { ForwardContext } from '../../nn/forward-context.js';
 
 /**
- * A recurrent layer's state: `stateCount` tensors of [B, hidden], the first being the output h
- * (Elman and GRU carry [h]; LSTM carries [h, c]).
+ * A recurrent layer's state: one [B, width] tensor per entry of `stateSizes`, the first being the
+ * output h (Elman and GRU carry [h]; LSTM carries [h, c]; a projected LSTM's h is narrower than c).
  */
 export type RecurrentState = tf.Tensor2D[];
 
 /** A recurrent layer the loop can drive: a window-wide input projection and one step over it. */
 export interface RecurrentLayer {
+  /** Width of the gates' hidden units. */
   readonly hiddenSize: number;
-  /** How many [B, hidden] tensors its state holds. */
-  readonly stateCount: number;
+  /** Width of each tensor of its state; the first is the width of its output h. */
+  readonly stateSizes: readonly number[];
   /** [B, T, in] -> [B, T, P]: the part of every step that depends only on the input. */
   project<T extends tf.Tensor>(x: T): T;
   /** One step: projected input [B, P] and the previous state -> the new state. */
@@ -36,7 +37,7 @@ export interface RecurrentLayer {
 
 /** The zero state of a layer for a batch of B. */
 export const zeroState = (layer: RecurrentLayer, batchSize: number): RecurrentState =>
-  Array.from({ length: layer.stateCount }, () => tf.zeros([batchSize, layer.hiddenSize]) as tf.Tensor2D);
+  layer.stateSizes.map((width) => tf.zeros([batchSize, width]) as tf.Tensor2D);
 
 /**
  * Runs one layer over [B, T, in] from a zero state; returns every step's output h [B, T, hidden].
@@ -84,12 +85,12 @@ function stepThrough(layer: RecurrentLayer, projected: tf.Tensor3D, initial?: Re
   const outputs: tf.Tensor2D[] = [];
   for (let t = 0; t < T; t += 1) {
     state = layer.stepProjected(steps[t] as tf.Tensor2D, state);
-    outputs.push(state[0] as tf.Tensor2D); // [B, hidden]
+    outputs.push(state[0] as tf.Tensor2D); // [B, out]
   }
   const stacked =
     T === 1
       ? (tf.expandDims(outputs[0] as tf.Tensor2D, 1) as tf.Tensor3D)
-      : (tf.stack(outputs, 1) as tf.Tensor3D); // -> [B, T, hidden]
+      : (tf.stack(outputs, 1) as tf.Tensor3D); // -> [B, T, out]
   return { outputs: stacked, final: state };
 }
 

@@ -1,11 +1,12 @@
 /**
- * RNN: a multi-layer Elman RNN encoder over the input window with an MLP decoder, NeuralForecast
- * 3.x's direct (`recurrent=False`) form: the last h encoder states map to the h forecasts at once.
+ * RNN: a multi-layer Elman RNN encoder over the input window. NeuralForecast 3.x's direct form
+ * (`recurrent=False`, the default) maps the last h states to the h forecasts at once through an MLP
+ * decoder; the recurrent form (`recurrent=True`) rolls one step at a time through a linear `proj`.
  * @see Elman (1990), "Finding structure in time", Cognitive Science 14(2). https://doi.org/10.1207/s15516709cog1402_1
  */
 import { z } from 'zod';
 import { recurrentConfigFields } from '../recurrent/config-fields.js';
-import { createDirectRecurrentModel } from '../recurrent/direct-model.js';
+import { createRecurrentModel } from '../recurrent/recurrent-model.js';
 import { createElmanCell } from '../recurrent/elman-cell.js';
 import { rnnSearchSpace } from './search-space.js';
 
@@ -25,7 +26,7 @@ export const rnnConfigSchema = z.object({
 export type RnnConfig = z.output<typeof rnnConfigSchema>;
 
 /** NeuralForecast's `RNN`. */
-export const rnn = createDirectRecurrentModel({
+export const rnn = createRecurrentModel({
   id: 'rnn',
   label: 'RNN',
   description: 'Multi-layer Elman RNN encoder with an MLP decoder (Elman, Cognitive Science 1990).',
