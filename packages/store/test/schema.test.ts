@@ -31,6 +31,7 @@ const TABLES = [
   'nf_sessions',
   'nf_api_tokens',
   'nf_events',
+  'nf_analyses',
 ];
 
 // Every column of the seed design's run table, then the reproduction/link/queue columns.

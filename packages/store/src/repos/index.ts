@@ -1,4 +1,5 @@
 /** Repositories: the lab's SQL, one module per group of tables, typed with the schema's row types. */
+export * from './analyses.js';
 export * from './api-tokens.js';
 export * from './data-profile.js';
 export * from './events.js';

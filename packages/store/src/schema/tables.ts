@@ -349,6 +349,17 @@ export const TABLES = {
     payload: 'jsonb',
     tx: 'bigint',
   },
+  /** Stored analysis results, keyed by kind and a fingerprint of their inputs. */
+  nf_analyses: {
+    id: 'bigint',
+    kind: 'text',
+    fingerprint: 'text',
+    inputs: 'jsonb',
+    result: 'jsonb',
+    run_ids: 'uuid[]',
+    created_by: 'text | null',
+    created_at: 'timestamptz',
+  },
 } as const satisfies Record<string, TableColumns>;
 
 /** A table of the lab schema. */
@@ -413,3 +424,5 @@ export type SessionRow = Row<'nf_sessions'>;
 export type ApiTokenRow = Row<'nf_api_tokens'>;
 /** A row of `nf_events`. */
 export type EventRow = Row<'nf_events'>;
+/** A row of `nf_analyses`. */
+export type AnalysisRow = Row<'nf_analyses'>;
