@@ -13,6 +13,9 @@
  * - `--protocol B`: scaler_type standard and max_steps 500 (for models NeuralForecast did not learn).
  * - `--data loto6`: the loto6 panel (7 series; h=4, input_size=16, 3 windows of 4), each model's cv
  *   MAE next to the historical mean; no speed fit.
+ * - `--set key=value[,key=value]`: hyperparameters set on every model (JSON values, e.g.
+ *   `--set recurrent=true,h_train=2` for the recurrent form of RNN/GRU/LSTM); NeuralForecast's
+ *   figures beside them are still those of its defaults.
  * - `--jobs N`: the models in N child processes (throughput on a shared machine; each uses one BLAS
  *   thread unless `--blas-threads` says otherwise, so ms/step is per job, not the whole machine's).
  * Non-default settings need `--out NAME` (e.g. `--out zoo-loto6`) so bench/results/zoo.json keeps
@@ -88,8 +91,27 @@ const data = flag('data') ?? 'air';
 const protocol = flag('protocol') ?? 'A';
 if (data !== 'air' && data !== 'loto6') throw new Error(`--data must be air or loto6, got ${data}`);
 if (protocol !== 'A' && protocol !== 'B') throw new Error(`--protocol must be A or B, got ${protocol}`);
-if ((data !== 'air' || protocol !== 'A') && (flag('out') ?? 'zoo') === 'zoo') {
-  throw new Error(`--data ${data} --protocol ${protocol}: pass --out (e.g. zoo-loto6) to keep zoo.json`);
+/** `a=1,b=true` -> { a: 1, b: true }; a value that is not JSON stays a string. */
+const parseOverrides = (text: string | undefined): Record<string, unknown> =>
+  Object.fromEntries(
+    (text ?? '')
+      .split(',')
+      .filter((pair) => pair.length > 0)
+      .map((pair) => {
+        const eq = pair.indexOf('=');
+        if (eq < 1) throw new Error(`--set: expected key=value, got '${pair}'`);
+        const raw = pair.slice(eq + 1);
+        try {
+          return [pair.slice(0, eq), JSON.parse(raw) as unknown];
+        } catch {
+          return [pair.slice(0, eq), raw];
+        }
+      }),
+  );
+const overrides = parseOverrides(flag('set'));
+const nonDefault = data !== 'air' || protocol !== 'A' || Object.keys(overrides).length > 0;
+if (nonDefault && (flag('out') ?? 'zoo') === 'zoo') {
+  throw new Error(`--data ${data} --protocol ${protocol} --set: pass --out (e.g. zoo-loto6) to keep zoo.json`);
 }
 const seeds = parseSeeds(flag('seeds') ?? '1');
 const selected = flag('models')?.split(',') ?? Object.keys(MODELS);
@@ -115,6 +137,7 @@ const configFor = (spec: ModelSpec, seed: number, nSeries: number): Record<strin
   max_steps: maxSteps,
   random_seed: seed,
   ...protocolConfig,
+  ...overrides,
   // Multivariate models are built for the panel's width, as NeuralForecast's n_series.
   ...(spec.kind === 'multivariate' ? { n_series: nSeries } : {}),
 });
@@ -385,6 +408,7 @@ process.stdout.write(
     data,
     protocol,
     setting: { ...setting, max_steps: maxSteps, ...protocolConfig, seeds, jobs },
+    ...(Object.keys(overrides).length > 0 ? { overrides } : {}),
     speed:
       data === 'air'
         ? 'fit over the full data; ms_per_step = mean of steps 2..max_steps (first_step_ms includes set-up)'
