@@ -9,7 +9,6 @@ import { ConfigError, Rng } from '@nflab/contracts';
 import { maxCoalitions, planCoalitions } from './coalitions.js';
 import type { CoalitionPlan } from './coalitions.js';
 import { solveKernelShap } from './kernel-shap-solve.js';
-import type { KernelShapL1Reg } from './kernel-shap-solve.js';
 import { readOptions } from './kernel-shap-options.js';
 import type { KernelShapOptions, ReadOptions } from './kernel-shap-options.js';
 
