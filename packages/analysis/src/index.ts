@@ -20,3 +20,26 @@ export type {
   KernelShapResult,
 } from './attribution/kernel-shap.js';
 export type { KernelShapL1Reg } from './attribution/kernel-shap-solve.js';
+export {
+  PERMUTATION_IMPORTANCE_LIMITS,
+  permutationImportance,
+  permuteWithinGroups,
+} from './attribution/permutation-importance.js';
+export type {
+  ColumnImportance,
+  PermutationImportanceInput,
+  PermutationImportanceOptions,
+  PermutationImportanceResult,
+} from './attribution/permutation-importance.js';
+export {
+  INTEGRATED_GRADIENTS_LIMITS,
+  INTEGRATED_GRADIENTS_RULES,
+  integratedGradients,
+  quadrature,
+} from './attribution/integrated-gradients.js';
+export type {
+  GradientFn,
+  IntegratedGradientsOptions,
+  IntegratedGradientsResult,
+  IntegratedGradientsRule,
+} from './attribution/integrated-gradients.js';
