@@ -51,7 +51,8 @@ function maskKey(mask: Uint8Array): string {
   let key = '';
   for (let start = 0; start < mask.length; start += 16) {
     let code = 0;
-    for (let bit = 0; bit < 16 && start + bit < mask.length; bit++) code |= (mask[start + bit] as number) << bit;
+    for (let bit = 0; bit < 16 && start + bit < mask.length; bit++)
+      code |= (mask[start + bit] as number) << bit;
     key += String.fromCharCode(code);
   }
   return key;
@@ -88,7 +89,8 @@ export function planCoalitions(m: number, nsamples: number, rng: Rng): Coalition
     numFull += 1;
     budget -= count;
     const share = remaining[size - 1] as number;
-    if (share < 1) for (let i = 0; i < remaining.length; i++) remaining[i] = (remaining[i] as number) / (1 - share);
+    if (share < 1)
+      for (let i = 0; i < remaining.length; i++) remaining[i] = (remaining[i] as number) / (1 - share);
     const weight = (weightVector[size - 1] as number) / binomial(m, size) / (paired ? 2 : 1);
     forEachCombination(m, size, (subset) => {
       const mask = new Uint8Array(m);
@@ -131,7 +133,8 @@ export function planCoalitions(m: number, nsamples: number, rng: Rng): Coalition
     // Sampled coalitions share the kernel mass the enumerated sizes did not take, in proportion to their counts.
     const weightLeft = weightVector.slice(numFull).reduce((sum, w) => sum + w, 0);
     const drawn = weights.slice(enumerated).reduce((sum, w) => sum + w, 0);
-    for (let i = enumerated; i < weights.length; i++) weights[i] = ((weights[i] as number) * weightLeft) / drawn;
+    for (let i = enumerated; i < weights.length; i++)
+      weights[i] = ((weights[i] as number) * weightLeft) / drawn;
   }
   return {
     masks,

@@ -14,7 +14,12 @@ export const INTEGRATED_GRADIENTS_LIMITS = {
 } as const;
 
 /** The quadrature over α ∈ [0, 1], named as Captum names them; `steps` = n gradient evaluations. */
-export const INTEGRATED_GRADIENTS_RULES = ['riemann_trapezoid', 'riemann_left', 'riemann_right', 'riemann_middle'] as const;
+export const INTEGRATED_GRADIENTS_RULES = [
+  'riemann_trapezoid',
+  'riemann_left',
+  'riemann_right',
+  'riemann_middle',
+] as const;
 /** One of {@link INTEGRATED_GRADIENTS_RULES}. */
 export type IntegratedGradientsRule = (typeof INTEGRATED_GRADIENTS_RULES)[number];
 
@@ -51,7 +56,10 @@ export interface IntegratedGradientsResult {
  * with the two ends halved (exact for g linear in α). Left, right, middle: n intervals of 1/n,
  * α at the left end, right end or middle of each, as Captum.
  */
-export function quadrature(rule: IntegratedGradientsRule, n: number): { alphas: number[]; weights: number[] } {
+export function quadrature(
+  rule: IntegratedGradientsRule,
+  n: number,
+): { alphas: number[]; weights: number[] } {
   const index = Array.from({ length: n }, (_, k) => k);
   switch (rule) {
     case 'riemann_trapezoid':
@@ -72,17 +80,24 @@ function readOptions(input: ArrayLike<number>, options: IntegratedGradientsOptio
   const x = Float64Array.from(input);
   if (x.length === 0) throw new ConfigError('input needs at least 1 value');
   requireFiniteNumbers(Array.from(x), 'input');
-  const baseline = options.baseline === undefined ? new Float64Array(x.length) : Float64Array.from(options.baseline);
-  if (baseline.length !== x.length) throw new ConfigError(`baseline has ${baseline.length} values; input has ${x.length}`);
+  const baseline =
+    options.baseline === undefined ? new Float64Array(x.length) : Float64Array.from(options.baseline);
+  if (baseline.length !== x.length)
+    throw new ConfigError(`baseline has ${baseline.length} values; input has ${x.length}`);
   requireFiniteNumbers(Array.from(baseline), 'baseline');
   const rule = options.rule ?? 'riemann_trapezoid';
   if (!(INTEGRATED_GRADIENTS_RULES as readonly string[]).includes(rule)) {
-    throw new ConfigError(`rule must be one of ${INTEGRATED_GRADIENTS_RULES.join(', ')}, got '${String(rule)}'`);
+    throw new ConfigError(
+      `rule must be one of ${INTEGRATED_GRADIENTS_RULES.join(', ')}, got '${String(rule)}'`,
+    );
   }
   const steps = requirePositiveInteger(options.steps ?? 50, 'steps');
-  if (rule === 'riemann_trapezoid' && steps < 2) throw new ConfigError(`steps must be >= 2 for the trapezoid rule, got ${steps}`);
+  if (rule === 'riemann_trapezoid' && steps < 2)
+    throw new ConfigError(`steps must be >= 2 for the trapezoid rule, got ${steps}`);
   if (steps > INTEGRATED_GRADIENTS_LIMITS.maxSteps) {
-    throw new ConfigError(`steps = ${steps}; the limit is INTEGRATED_GRADIENTS_LIMITS.maxSteps = ${INTEGRATED_GRADIENTS_LIMITS.maxSteps}`);
+    throw new ConfigError(
+      `steps = ${steps}; the limit is INTEGRATED_GRADIENTS_LIMITS.maxSteps = ${INTEGRATED_GRADIENTS_LIMITS.maxSteps}`,
+    );
   }
   return { x, baseline, rule, steps };
 }
@@ -104,11 +119,13 @@ export async function integratedGradients(
   for (const [k, alpha] of alphas.entries()) {
     const point = baseline.map((value, i) => value + alpha * (delta[i] as number));
     const g = await gradient(point);
-    if (g.length !== x.length) throw new ConfigError(`gradient returned ${g.length} values; input has ${x.length}`);
+    if (g.length !== x.length)
+      throw new ConfigError(`gradient returned ${g.length} values; input has ${x.length}`);
     const weight = weights[k] as number;
     for (let i = 0; i < x.length; i++) {
       const value = g[i] as number;
-      if (!Number.isFinite(value)) throw new ConfigError(`gradient returned ${String(value)} at α = ${alpha}, element ${i}`);
+      if (!Number.isFinite(value))
+        throw new ConfigError(`gradient returned ${String(value)} at α = ${alpha}, element ${i}`);
       averaged[i] = (averaged[i] as number) + weight * value;
     }
   }

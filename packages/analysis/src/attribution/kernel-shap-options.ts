@@ -59,17 +59,24 @@ function readGroups(groups: KernelShapOptions['groups'], columns: number): numbe
   if (groups === undefined) return Array.from({ length: columns }, (_, i) => [i]);
   const owner = new Array<number>(columns).fill(-1);
   groups.forEach((group, j) => {
-    if (group.length === 0) throw new ConfigError(`groups[${j}] is empty; every group needs at least one column`);
+    if (group.length === 0)
+      throw new ConfigError(`groups[${j}] is empty; every group needs at least one column`);
     for (const column of group) {
       if (!Number.isInteger(column) || column < 0 || column >= columns) {
-        throw new ConfigError(`groups[${j}] has column ${String(column)}; columns are integers in [0, ${columns - 1}]`);
+        throw new ConfigError(
+          `groups[${j}] has column ${String(column)}; columns are integers in [0, ${columns - 1}]`,
+        );
       }
-      if (owner[column] !== -1) throw new ConfigError(`column ${column} is in groups[${owner[column]}] and groups[${j}]; each column belongs to one group`);
+      if (owner[column] !== -1)
+        throw new ConfigError(
+          `column ${column} is in groups[${owner[column]}] and groups[${j}]; each column belongs to one group`,
+        );
       owner[column] = j;
     }
   });
   const missing = owner.indexOf(-1);
-  if (missing !== -1) throw new ConfigError(`column ${missing} is in no group; groups must cover every column`);
+  if (missing !== -1)
+    throw new ConfigError(`column ${missing} is in no group; groups must cover every column`);
   return groups.map((group) => group.slice());
 }
 
@@ -95,7 +102,8 @@ export function readOptions(
   const columns = query.length;
   if (columns === 0) throw new ConfigError('query needs at least 1 column');
   const rows = background.map((row, i) => {
-    if (row.length !== columns) throw new ConfigError(`background[${i}] has ${row.length} columns; query has ${columns}`);
+    if (row.length !== columns)
+      throw new ConfigError(`background[${i}] has ${row.length} columns; query has ${columns}`);
     const copy = Float64Array.from(row);
     requireFiniteNumbers(Array.from(copy), `background[${i}]`);
     return copy;
@@ -112,12 +120,16 @@ export function readOptions(
   if (nsamples !== 'auto') {
     requirePositiveInteger(nsamples, 'nsamples');
     if (nsamples > limits.maxNsamples) {
-      throw new ConfigError(`nsamples = ${nsamples}; the limit is KERNEL_SHAP_LIMITS.maxNsamples = ${limits.maxNsamples}`);
+      throw new ConfigError(
+        `nsamples = ${nsamples}; the limit is KERNEL_SHAP_LIMITS.maxNsamples = ${limits.maxNsamples}`,
+      );
     }
   }
   const batchSize = requirePositiveInteger(options.batchSize ?? 1000, 'batchSize');
   if (batchSize > limits.maxBatchSize) {
-    throw new ConfigError(`batchSize = ${batchSize}; the limit is KERNEL_SHAP_LIMITS.maxBatchSize = ${limits.maxBatchSize}`);
+    throw new ConfigError(
+      `batchSize = ${batchSize}; the limit is KERNEL_SHAP_LIMITS.maxBatchSize = ${limits.maxBatchSize}`,
+    );
   }
   return {
     background: rows,

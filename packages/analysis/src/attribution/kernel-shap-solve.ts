@@ -53,7 +53,10 @@ function selectFeatures(problem: KernelShapProblem, m: number, numFeatures: numb
  * get the constrained weighted least-squares fit, the others 0; |φ| < 1e-10 is set to 0 as shap does.
  * Also returns the selected players (in LARS order when selection ran).
  */
-export function solveKernelShap(problem: KernelShapProblem, m: number): { values: number[]; selected: number[] } {
+export function solveKernelShap(
+  problem: KernelShapProblem,
+  m: number,
+): { values: number[]; selected: number[] } {
   const { masks, weights, coalitionMeans, difference, expectedValue, l1Reg } = problem;
   const selected =
     l1Reg === false ? Array.from({ length: m }, (_, j) => j) : selectFeatures(problem, m, l1Reg.numFeatures);

@@ -128,7 +128,8 @@ export function larsActiveSet(
     for (let j = 0; j < nActive; j++) {
       const column = cols[j] as Float64Array;
       const weight = leastSquares[j] as number;
-      for (let r = 0; r < rows; r++) equiangular[r] = (equiangular[r] as number) + (column[r] as number) * weight;
+      for (let r = 0; r < rows; r++)
+        equiangular[r] = (equiangular[r] as number) + (column[r] as number) * weight;
     }
     const corrEqDir = cov.map((_, j) => around15(dot(cols[nActive + j] as Float64Array, equiangular)));
     const g1 = minPositive(cov.map((value, j) => (c - value) / (aa - (corrEqDir[j] as number) + TINY32)));

@@ -64,7 +64,8 @@ export interface PermutationImportanceResult {
 }
 
 function requireFiniteError(value: number, label: string): number {
-  if (!Number.isFinite(value)) throw new ConfigError(`${label} must return a finite error, got ${String(value)}`);
+  if (!Number.isFinite(value))
+    throw new ConfigError(`${label} must return a finite error, got ${String(value)}`);
   return value;
 }
 
@@ -72,13 +73,17 @@ function readOptions(input: PermutationImportanceInput, options: PermutationImpo
   const { columns } = input;
   if (columns.length === 0) throw new ConfigError('columns needs at least 1 column name');
   if (columns.length > PERMUTATION_IMPORTANCE_LIMITS.maxColumns) {
-    throw new ConfigError(`${columns.length} columns; the limit is PERMUTATION_IMPORTANCE_LIMITS.maxColumns = ${PERMUTATION_IMPORTANCE_LIMITS.maxColumns}`);
+    throw new ConfigError(
+      `${columns.length} columns; the limit is PERMUTATION_IMPORTANCE_LIMITS.maxColumns = ${PERMUTATION_IMPORTANCE_LIMITS.maxColumns}`,
+    );
   }
   const duplicate = columns.find((column, i) => columns.indexOf(column) !== i);
   if (duplicate !== undefined) throw new ConfigError(`column '${duplicate}' is listed twice`);
   const repeats = requirePositiveInteger(options.repeats ?? 10, 'repeats');
   if (repeats > PERMUTATION_IMPORTANCE_LIMITS.maxRepeats) {
-    throw new ConfigError(`repeats = ${repeats}; the limit is PERMUTATION_IMPORTANCE_LIMITS.maxRepeats = ${PERMUTATION_IMPORTANCE_LIMITS.maxRepeats}`);
+    throw new ConfigError(
+      `repeats = ${repeats}; the limit is PERMUTATION_IMPORTANCE_LIMITS.maxRepeats = ${PERMUTATION_IMPORTANCE_LIMITS.maxRepeats}`,
+    );
   }
   const level = options.level ?? 0.95;
   if (!(level > 0 && level < 1)) throw new ConfigError(`level must be in (0, 1), got ${level}`);
@@ -123,7 +128,10 @@ export async function permutationImportance(
     const increases: number[] = [];
     for (let repeat = 0; repeat < repeats; repeat++) {
       const rng = new Rng(seed, 'permutation-importance', column, repeat);
-      const error = requireFiniteError(await input.errorWithColumnPermuted(column, rng), 'errorWithColumnPermuted');
+      const error = requireFiniteError(
+        await input.errorWithColumnPermuted(column, rng),
+        'errorWithColumnPermuted',
+      );
       increases.push(error - baseline);
     }
     columns.push(summarise(column, increases, baseline, level));
@@ -136,9 +144,15 @@ export async function permutationImportance(
  * no value moves to another series): Fisher–Yates over each group's positions with `rng`, groups
  * in order of first appearance.
  */
-export function permuteWithinGroups<T>(values: readonly T[], groupIds: readonly (string | number)[], rng: Rng): T[] {
+export function permuteWithinGroups<T>(
+  values: readonly T[],
+  groupIds: readonly (string | number)[],
+  rng: Rng,
+): T[] {
   if (values.length !== groupIds.length) {
-    throw new ConfigError(`values and groupIds must pair up: got lengths ${values.length} and ${groupIds.length}`);
+    throw new ConfigError(
+      `values and groupIds must pair up: got lengths ${values.length} and ${groupIds.length}`,
+    );
   }
   const positions = new Map<string | number, number[]>();
   groupIds.forEach((id, i) => {

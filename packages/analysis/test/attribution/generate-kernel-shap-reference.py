@@ -8,6 +8,7 @@ scikit-learn (for lars_path), tqdm and packaging. The kernel_shap_* cases of sta
 identical through this stub, which is the check that it is faithful.
 
     python3 generate-kernel-shap-reference.py /path/to/shap-checkout kernel-shap-reference.json
+    npx prettier --write kernel-shap-reference.json
 """
 import os
 import subprocess

@@ -1,6 +1,11 @@
 import { ConfigError } from '@nflab/contracts';
 import { describe, expect, it } from 'vitest';
-import { INTEGRATED_GRADIENTS_LIMITS, INTEGRATED_GRADIENTS_RULES, integratedGradients, quadrature } from '@nflab/analysis';
+import {
+  INTEGRATED_GRADIENTS_LIMITS,
+  INTEGRATED_GRADIENTS_RULES,
+  integratedGradients,
+  quadrature,
+} from '@nflab/analysis';
 
 const w = [1.5, -2, 0.25, 3];
 const x = [0.8, -1.1, 2.4, 0.3];
@@ -29,7 +34,9 @@ describe('integratedGradients', () => {
     // Left sums miss Σ w_i (x_i − b_i)² / n: the gradient is linear in α.
     const left = await integratedGradients(gradient, x, { baseline: b, rule: 'riemann_left', steps: 50, f });
     const bias = w.map((wi, i) => -(wi * (at(x, i) - at(b, i)) ** 2) / 50);
-    left.attributions.forEach((a, i) => expect(a - (analytic[i] as number)).toBeCloseTo(bias[i] as number, 12));
+    left.attributions.forEach((a, i) =>
+      expect(a - (analytic[i] as number)).toBeCloseTo(bias[i] as number, 12),
+    );
   });
 
   it('converges at O(1/n²) with the trapezoid for a cubic f', async () => {
@@ -46,7 +53,10 @@ describe('integratedGradients', () => {
   });
 
   it('defaults to a zero baseline, accepts an async gradient and reports no gap without f', async () => {
-    const result = await integratedGradients(async (v) => Promise.resolve(Float64Array.from(v, () => 2)), [1, 2]);
+    const result = await integratedGradients(
+      async (v) => Promise.resolve(Float64Array.from(v, () => 2)),
+      [1, 2],
+    );
     expect(result.baseline).toEqual([0, 0]);
     expect(result.attributions[0]).toBeCloseTo(2, 12);
     expect(result.attributions[1]).toBeCloseTo(4, 12);
@@ -67,7 +77,9 @@ describe('integratedGradients', () => {
     const g = () => [1, 1];
     await expect(integratedGradients(g, [1, 2], { baseline: [0] })).rejects.toThrow(/baseline/);
     await expect(integratedGradients(g, [1, 2], { steps: 1 })).rejects.toThrow(/steps must be >= 2/);
-    await expect(integratedGradients(g, [1, 2], { steps: INTEGRATED_GRADIENTS_LIMITS.maxSteps + 1 })).rejects.toThrow(/maxSteps/);
+    await expect(
+      integratedGradients(g, [1, 2], { steps: INTEGRATED_GRADIENTS_LIMITS.maxSteps + 1 }),
+    ).rejects.toThrow(/maxSteps/);
     await expect(integratedGradients(() => [1], [1, 2])).rejects.toThrow(/gradient returned 1 values/);
     await expect(integratedGradients(() => [1, Number.NaN], [1, 2])).rejects.toThrow(ConfigError);
     await expect(integratedGradients(g, [], {})).rejects.toThrow(/at least 1/);

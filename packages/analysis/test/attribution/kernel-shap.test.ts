@@ -11,14 +11,18 @@ interface KernelShapCase {
   expected_value: number;
   shap_values: number[][];
 }
-const fixture = JSON.parse(readFileSync(new URL('../fixtures/stats-reference.json', import.meta.url), 'utf8')) as {
+const fixture = JSON.parse(
+  readFileSync(new URL('../fixtures/stats-reference.json', import.meta.url), 'utf8'),
+) as {
   cases: Record<string, KernelShapCase>;
 };
 
 /** |actual − expected| ≤ 1e-6 · |expected| (values shap rounds to exactly 0 must be within 1e-12 of 0). */
 function expectRelativelyClose(actual: readonly number[], expected: readonly number[]): void {
   expect(actual).toHaveLength(expected.length);
-  expected.forEach((e, i) => expect(Math.abs((actual[i] as number) - e)).toBeLessThanOrEqual(1e-6 * Math.abs(e) + 1e-12));
+  expected.forEach((e, i) =>
+    expect(Math.abs((actual[i] as number) - e)).toBeLessThanOrEqual(1e-6 * Math.abs(e) + 1e-12),
+  );
 }
 
 const rowwise = (f: (x: Float64Array) => number) => (rows: Float64Array[]) => rows.map(f);
@@ -60,7 +64,9 @@ describe('kernelShap against shap 0.51', () => {
       const f = FUNCTIONS[reference.function] as (x: Float64Array) => number;
       for (const [q, query] of reference.queries.entries()) {
         const result = await kernelShap(rowwise(f), reference.background, query);
-        expect(Math.abs(result.expectedValue - reference.expected_value)).toBeLessThanOrEqual(1e-6 * Math.abs(reference.expected_value));
+        expect(Math.abs(result.expectedValue - reference.expected_value)).toBeLessThanOrEqual(
+          1e-6 * Math.abs(reference.expected_value),
+        );
         expectRelativelyClose(result.shapValues, reference.shap_values[q] as number[]);
         expect(result.exact).toBe(true);
         expect(result.coalitions).toBe(14);
@@ -113,7 +119,11 @@ describe('kernelShap properties', () => {
 
   it('gives 0 to a feature equal to the background in every row, without evaluating it', async () => {
     const constant = background.map((row) => [...row.slice(0, 3), 0.5]);
-    const result = await kernelShap((rows) => rows.map((x) => (x[3] as number) * 10 + (x[0] as number)), constant, [1, 2, 3, 0.5]);
+    const result = await kernelShap(
+      (rows) => rows.map((x) => (x[3] as number) * 10 + (x[0] as number)),
+      constant,
+      [1, 2, 3, 0.5],
+    );
     expect(result.varying).toEqual([0, 1, 2]);
     expect(result.shapValues[3]).toBe(0);
     expect(result.coalitions).toBe(6);
@@ -145,9 +155,13 @@ describe('kernelShap with sampled coalitions (M = 15)', () => {
   const m = 15;
   const weights = Array.from({ length: m }, (_, j) => ((j % 5) - 2) * 0.7 + 0.1 * j);
   const linear = (rows: Float64Array[]) => rows.map((x) => weights.reduce((s, w, j) => s + w * at(x, j), 1));
-  const background = Array.from({ length: 6 }, (_, i) => Array.from({ length: m }, (_, j) => Math.sin(3 * i + 7 * j)));
+  const background = Array.from({ length: 6 }, (_, i) =>
+    Array.from({ length: m }, (_, j) => Math.sin(3 * i + 7 * j)),
+  );
   const query = Array.from({ length: m }, (_, j) => Math.cos(j) * 2);
-  const exact = weights.map((w, j) => w * (at(query, j) - background.reduce((s, row) => s + at(row, j), 0) / background.length));
+  const exact = weights.map(
+    (w, j) => w * (at(query, j) - background.reduce((s, row) => s + at(row, j), 0) / background.length),
+  );
 
   it('is deterministic for a seed and recovers w_j (x_j − mean_j) for a linear f', async () => {
     const options = { nsamples: 400, seed: 11, l1Reg: false } as const;
@@ -161,11 +175,13 @@ describe('kernelShap with sampled coalitions (M = 15)', () => {
   });
 
   it('draws other coalitions for another seed', async () => {
-    const quadratic = (rows: Float64Array[]) => linear(rows).map((y, i) => y + at(rows[i] as Float64Array, 0) * at(rows[i] as Float64Array, 1));
+    const quadratic = (rows: Float64Array[]) =>
+      linear(rows).map((y, i) => y + at(rows[i] as Float64Array, 0) * at(rows[i] as Float64Array, 1));
     const a = await kernelShap(quadratic, background, query, { nsamples: 400, seed: 1, l1Reg: false });
     const b = await kernelShap(quadratic, background, query, { nsamples: 400, seed: 2, l1Reg: false });
     expect(a.shapValues).not.toEqual(b.shapValues);
-    for (const r of [a, b]) expect(r.shapValues.reduce((s, v) => s + v, 0)).toBeCloseTo(r.fx - r.expectedValue, 10);
+    for (const r of [a, b])
+      expect(r.shapValues.reduce((s, v) => s + v, 0)).toBeCloseTo(r.fx - r.expectedValue, 10);
   });
 
   it("keeps at most 10 features under shap's default l1Reg, still summing to f(x) − E[f]", async () => {
@@ -181,12 +197,18 @@ describe('kernelShap input checks', () => {
   it('names the limit a request exceeds', async () => {
     const big = Array.from({ length: KERNEL_SHAP_LIMITS.maxBackgroundRows + 1 }, () => [0, 1]);
     await expect(kernelShap(f, big, [1, 1])).rejects.toThrow(/maxBackgroundRows/);
-    await expect(kernelShap(f, [[0, 0]], [1, 1], { nsamples: KERNEL_SHAP_LIMITS.maxNsamples + 1 })).rejects.toThrow(/maxNsamples/);
-    await expect(kernelShap(f, [[0, 0]], [1, 1], { batchSize: KERNEL_SHAP_LIMITS.maxBatchSize + 1 })).rejects.toThrow(/maxBatchSize/);
+    await expect(
+      kernelShap(f, [[0, 0]], [1, 1], { nsamples: KERNEL_SHAP_LIMITS.maxNsamples + 1 }),
+    ).rejects.toThrow(/maxNsamples/);
+    await expect(
+      kernelShap(f, [[0, 0]], [1, 1], { batchSize: KERNEL_SHAP_LIMITS.maxBatchSize + 1 }),
+    ).rejects.toThrow(/maxBatchSize/);
     const wide = Array.from({ length: KERNEL_SHAP_LIMITS.maxPlayers + 1 }, () => 0);
     await expect(kernelShap(f, [wide], wide)).rejects.toThrow(/maxPlayers/);
     const rows = Array.from({ length: 1000 }, (_, i) => Array.from({ length: 20 }, (_, j) => i + j));
-    await expect(kernelShap(f, rows, rows[0] as number[], { nsamples: 6000 })).rejects.toThrow(/maxPredictRows/);
+    await expect(kernelShap(f, rows, rows[0] as number[], { nsamples: 6000 })).rejects.toThrow(
+      /maxPredictRows/,
+    );
   });
 
   it('rejects ragged, non-finite or mismatched input and bad options with a ConfigError', async () => {
@@ -194,10 +216,27 @@ describe('kernelShap input checks', () => {
     await expect(kernelShap(f, [[0, 1], [0]], [1, 1])).rejects.toThrow(/background\[1\]/);
     await expect(kernelShap(f, [[0, Number.NaN]], [1, 1])).rejects.toThrow(/background\[0\]\[1\]/);
     await expect(kernelShap(f, [[0, 1]], [1, 1], { nsamples: 0 })).rejects.toThrow(/nsamples/);
-    await expect(kernelShap(f, [[0, 1]], [1, 1], { l1Reg: { numFeatures: 0 } })).rejects.toThrow(/l1Reg.numFeatures/);
-    await expect(kernelShap(f, [[0, 1, 2]], [1, 1, 1], { groups: [[0], [0, 1, 2]] })).rejects.toThrow(/groups/);
-    await expect(kernelShap(f, [[0, 1, 2]], [1, 1, 1], { groups: [[0], [1]] })).rejects.toThrow(/column 2 is in no group/);
-    await expect(kernelShap(() => [1], [[0, 1], [1, 0]], [1, 1])).rejects.toThrow(/one number per row/);
-    await expect(kernelShap((rows) => rows.map(() => Number.NaN), [[0, 1]], [1, 1])).rejects.toThrow(/finite/);
+    await expect(kernelShap(f, [[0, 1]], [1, 1], { l1Reg: { numFeatures: 0 } })).rejects.toThrow(
+      /l1Reg.numFeatures/,
+    );
+    await expect(kernelShap(f, [[0, 1, 2]], [1, 1, 1], { groups: [[0], [0, 1, 2]] })).rejects.toThrow(
+      /groups/,
+    );
+    await expect(kernelShap(f, [[0, 1, 2]], [1, 1, 1], { groups: [[0], [1]] })).rejects.toThrow(
+      /column 2 is in no group/,
+    );
+    await expect(
+      kernelShap(
+        () => [1],
+        [
+          [0, 1],
+          [1, 0],
+        ],
+        [1, 1],
+      ),
+    ).rejects.toThrow(/one number per row/);
+    await expect(kernelShap((rows) => rows.map(() => Number.NaN), [[0, 1]], [1, 1])).rejects.toThrow(
+      /finite/,
+    );
   });
 });

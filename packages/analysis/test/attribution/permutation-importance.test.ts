@@ -11,7 +11,8 @@ const data: Record<string, number[]> = {
 };
 const predict = (a: readonly number[]): number[] => a.map((v) => 2 * v + 0.5);
 const target = predict(data['a'] as number[]);
-const mae = (yhat: readonly number[]): number => yhat.reduce((s, v, i) => s + Math.abs(v - (target[i] as number)), 0) / yhat.length;
+const mae = (yhat: readonly number[]): number =>
+  yhat.reduce((s, v, i) => s + Math.abs(v - (target[i] as number)), 0) / yhat.length;
 
 function toyInput(calls: string[] = []): PermutationImportanceInput {
   return {
@@ -75,11 +76,17 @@ describe('permutationImportance', () => {
 
   it('rejects bad input with a ConfigError naming the field or limit', async () => {
     await expect(permutationImportance({ ...toyInput(), columns: [] })).rejects.toThrow(ConfigError);
-    await expect(permutationImportance({ ...toyInput(), columns: ['a', 'a'] })).rejects.toThrow(/listed twice/);
-    await expect(permutationImportance(toyInput(), { repeats: PERMUTATION_IMPORTANCE_LIMITS.maxRepeats + 1 })).rejects.toThrow(/maxRepeats/);
+    await expect(permutationImportance({ ...toyInput(), columns: ['a', 'a'] })).rejects.toThrow(
+      /listed twice/,
+    );
+    await expect(
+      permutationImportance(toyInput(), { repeats: PERMUTATION_IMPORTANCE_LIMITS.maxRepeats + 1 }),
+    ).rejects.toThrow(/maxRepeats/);
     await expect(permutationImportance(toyInput(), { repeats: 0 })).rejects.toThrow(/repeats/);
     await expect(permutationImportance(toyInput(), { level: 1 })).rejects.toThrow(/level/);
-    await expect(permutationImportance({ ...toyInput(), baselineError: () => Number.NaN })).rejects.toThrow(/baselineError/);
+    await expect(permutationImportance({ ...toyInput(), baselineError: () => Number.NaN })).rejects.toThrow(
+      /baselineError/,
+    );
   });
 });
 
@@ -100,7 +107,9 @@ describe('permuteWithinGroups', () => {
 
   it('is deterministic for a seed and leaves its input alone', () => {
     const copy = values.slice();
-    expect(permuteWithinGroups(values, groups, new Rng(4))).toEqual(permuteWithinGroups(values, groups, new Rng(4)));
+    expect(permuteWithinGroups(values, groups, new Rng(4))).toEqual(
+      permuteWithinGroups(values, groups, new Rng(4)),
+    );
     expect(values).toEqual(copy);
   });
 
