@@ -35,7 +35,7 @@ export {
   INTEGRATED_GRADIENTS_LIMITS,
   INTEGRATED_GRADIENTS_RULES,
   integratedGradients,
-  quadrature,
+  integratedGradientsQuadrature,
 } from './attribution/integrated-gradients.js';
 export type {
   GradientFn,

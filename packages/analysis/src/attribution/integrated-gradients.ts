@@ -56,7 +56,7 @@ export interface IntegratedGradientsResult {
  * with the two ends halved (exact for g linear in α). Left, right, middle: n intervals of 1/n,
  * α at the left end, right end or middle of each, as Captum.
  */
-export function quadrature(
+export function integratedGradientsQuadrature(
   rule: IntegratedGradientsRule,
   n: number,
 ): { alphas: number[]; weights: number[] } {
@@ -113,7 +113,7 @@ export async function integratedGradients(
   options: IntegratedGradientsOptions = {},
 ): Promise<IntegratedGradientsResult> {
   const { x, baseline, rule, steps } = readOptions(input, options);
-  const { alphas, weights } = quadrature(rule, steps);
+  const { alphas, weights } = integratedGradientsQuadrature(rule, steps);
   const delta = x.map((value, i) => value - (baseline[i] as number));
   const averaged = new Float64Array(x.length);
   for (const [k, alpha] of alphas.entries()) {

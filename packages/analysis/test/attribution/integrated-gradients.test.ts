@@ -4,7 +4,7 @@ import {
   INTEGRATED_GRADIENTS_LIMITS,
   INTEGRATED_GRADIENTS_RULES,
   integratedGradients,
-  quadrature,
+  integratedGradientsQuadrature,
 } from '@nflab/analysis';
 
 const w = [1.5, -2, 0.25, 3];
@@ -66,11 +66,14 @@ describe('integratedGradients', () => {
 
   it('uses quadrature weights that sum to 1', () => {
     for (const rule of INTEGRATED_GRADIENTS_RULES) {
-      const { alphas, weights } = quadrature(rule, 9);
+      const { alphas, weights } = integratedGradientsQuadrature(rule, 9);
       expect(weights.reduce((s, v) => s + v, 0)).toBeCloseTo(1, 14);
       expect(alphas).toHaveLength(9);
     }
-    expect(quadrature('riemann_trapezoid', 3)).toEqual({ alphas: [0, 0.5, 1], weights: [0.25, 0.5, 0.25] });
+    expect(integratedGradientsQuadrature('riemann_trapezoid', 3)).toEqual({
+      alphas: [0, 0.5, 1],
+      weights: [0.25, 0.5, 0.25],
+    });
   });
 
   it('rejects bad input with a ConfigError', async () => {
