@@ -9,4 +9,3 @@ export { dieboldMariano } from './diebold-mariano.js';
 export type { DieboldMarianoLoss, DieboldMarianoOptions, DieboldMarianoResult } from './diebold-mariano.js';
 export { compareWithBaselines } from './compare-with-baselines.js';
 export type { BaselineComparison, BaselineComparisonInput, WindowedPoint } from './compare-with-baselines.js';
-export { logGamma, regularizedIncompleteBeta, studentTTwoSidedPValue } from './special-functions.js';
