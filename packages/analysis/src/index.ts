@@ -9,3 +9,9 @@ export { dieboldMariano } from './diebold-mariano.js';
 export type { DieboldMarianoLoss, DieboldMarianoOptions, DieboldMarianoResult } from './diebold-mariano.js';
 export { compareWithBaselines } from './compare-with-baselines.js';
 export type { BaselineComparison, BaselineComparisonInput, WindowedPoint } from './compare-with-baselines.js';
+
+// Comparing runs (issue 14): paired and k-run tests, post-hoc tests, p-value adjustment, effect sizes, bootstrap.
+export { pairedTTest } from './comparison/paired-t-test.js';
+export type { Alternative, PairedTestOptions, PairedTTestResult } from './comparison/paired-t-test.js';
+export { WILCOXON_EXACT_MAX_PAIRS, wilcoxonSignedRank } from './comparison/wilcoxon.js';
+export type { WilcoxonMethod, WilcoxonOptions, WilcoxonResult, ZeroMethod } from './comparison/wilcoxon.js';
