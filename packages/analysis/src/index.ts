@@ -15,3 +15,22 @@ export { pairedTTest } from './comparison/paired-t-test.js';
 export type { Alternative, PairedTestOptions, PairedTTestResult } from './comparison/paired-t-test.js';
 export { WILCOXON_EXACT_MAX_PAIRS, wilcoxonSignedRank } from './comparison/wilcoxon.js';
 export type { WilcoxonMethod, WilcoxonOptions, WilcoxonResult, ZeroMethod } from './comparison/wilcoxon.js';
+export { friedmanTest, rankWithinBlocks } from './comparison/friedman.js';
+export type { BlockRanks, FriedmanResult } from './comparison/friedman.js';
+export { nemenyiCriticalDifference, nemenyiTest } from './comparison/nemenyi.js';
+export type { NemenyiOptions, NemenyiResult } from './comparison/nemenyi.js';
+export { adjustPairwise, conoverFriedmanTest } from './comparison/conover-friedman.js';
+export type { ConoverFriedmanOptions, ConoverFriedmanResult } from './comparison/conover-friedman.js';
+export { P_ADJUST_METHODS, adjustPValues } from './comparison/p-adjust.js';
+export type { PAdjustMethod } from './comparison/p-adjust.js';
+export { criticalDifferenceDiagram } from './comparison/critical-difference.js';
+export type {
+  CriticalDifferenceClique,
+  CriticalDifferenceDiagram,
+  CriticalDifferenceModel,
+  CriticalDifferenceOptions,
+} from './comparison/critical-difference.js';
+export { oneWayAnova } from './comparison/one-way-anova.js';
+export type { OneWayAnovaResult } from './comparison/one-way-anova.js';
+export { kruskalWallis } from './comparison/kruskal-wallis.js';
+export type { KruskalWallisResult } from './comparison/kruskal-wallis.js';
