@@ -34,3 +34,15 @@ export { oneWayAnova } from './comparison/one-way-anova.js';
 export type { OneWayAnovaResult } from './comparison/one-way-anova.js';
 export { kruskalWallis } from './comparison/kruskal-wallis.js';
 export type { KruskalWallisResult } from './comparison/kruskal-wallis.js';
+export { EFFECT_SIZE_THRESHOLDS, effectMagnitude } from './comparison/effect-magnitude.js';
+export type { EffectMagnitude, EffectSizeScale } from './comparison/effect-magnitude.js';
+export {
+  cliffsDelta,
+  cohensD,
+  cohensDz,
+  effectSizes,
+  hedgesG,
+  kendallsW,
+  rankBiserial,
+} from './comparison/effect-sizes.js';
+export type { EffectSize, EffectSizes } from './comparison/effect-sizes.js';
