@@ -46,3 +46,9 @@ export {
   rankBiserial,
 } from './comparison/effect-sizes.js';
 export type { EffectSize, EffectSizes } from './comparison/effect-sizes.js';
+export {
+  BOOTSTRAP_MAX_JACKKNIFE_POINTS,
+  BOOTSTRAP_MAX_RESAMPLES,
+  pairedBootstrapDifference,
+} from './comparison/bootstrap.js';
+export type { LossMetric, PairedBootstrapOptions, PairedBootstrapResult } from './comparison/bootstrap.js';
