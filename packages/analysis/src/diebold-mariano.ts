@@ -1,6 +1,6 @@
 import { ConfigError } from '@nflab/contracts';
+import tCdf from '@stdlib/stats-base-dists-t-cdf';
 import { requireFiniteNumbers, requirePositiveInteger } from './checks.js';
-import { studentTTwoSidedPValue } from './special-functions.js';
 
 /** How a forecast error becomes a loss: e² or |e|. */
 export type DieboldMarianoLoss = 'squared' | 'absolute';
@@ -103,7 +103,8 @@ export function dieboldMariano(
   if (!(variance * n > roundingNoise * roundingNoise)) return null;
   const correction = Math.sqrt((n + 1 - 2 * h + (h * (h - 1)) / n) / n);
   const statistic = (meanDifferential / Math.sqrt(variance)) * correction;
-  const pValue = studentTTwoSidedPValue(statistic, n - 1);
+  // Two-sided: 2·P(T ≤ -|t|), taken from the lower tail so small p-values keep their digits.
+  const pValue = Math.min(1, 2 * tCdf(-Math.abs(statistic), n - 1));
   const better = pValue >= alpha ? 'neither' : statistic < 0 ? 'model' : 'baseline';
   return { statistic, pValue, n, h, lossFn: loss, better };
 }

@@ -43,3 +43,46 @@ export type {
   IntegratedGradientsResult,
   IntegratedGradientsRule,
 } from './attribution/integrated-gradients.js';
+
+// Comparing runs (issue 14): paired and k-run tests, post-hoc tests, p-value adjustment, effect sizes, bootstrap.
+export { pairedTTest } from './comparison/paired-t-test.js';
+export type { Alternative, PairedTestOptions, PairedTTestResult } from './comparison/paired-t-test.js';
+export { WILCOXON_EXACT_MAX_PAIRS, wilcoxonSignedRank } from './comparison/wilcoxon.js';
+export type { WilcoxonMethod, WilcoxonOptions, WilcoxonResult, ZeroMethod } from './comparison/wilcoxon.js';
+export { friedmanTest, rankWithinBlocks } from './comparison/friedman.js';
+export type { BlockRanks, FriedmanResult } from './comparison/friedman.js';
+export { nemenyiCriticalDifference, nemenyiTest } from './comparison/nemenyi.js';
+export type { NemenyiOptions, NemenyiResult } from './comparison/nemenyi.js';
+export { adjustPairwise, conoverFriedmanTest } from './comparison/conover-friedman.js';
+export type { ConoverFriedmanOptions, ConoverFriedmanResult } from './comparison/conover-friedman.js';
+export { P_ADJUST_METHODS, adjustPValues } from './comparison/p-adjust.js';
+export type { PAdjustMethod } from './comparison/p-adjust.js';
+export { criticalDifferenceDiagram } from './comparison/critical-difference.js';
+export type {
+  CriticalDifferenceClique,
+  CriticalDifferenceDiagram,
+  CriticalDifferenceModel,
+  CriticalDifferenceOptions,
+} from './comparison/critical-difference.js';
+export { oneWayAnova } from './comparison/one-way-anova.js';
+export type { OneWayAnovaResult } from './comparison/one-way-anova.js';
+export { kruskalWallis } from './comparison/kruskal-wallis.js';
+export type { KruskalWallisResult } from './comparison/kruskal-wallis.js';
+export { EFFECT_SIZE_THRESHOLDS, effectMagnitude } from './comparison/effect-magnitude.js';
+export type { EffectMagnitude, EffectSizeScale } from './comparison/effect-magnitude.js';
+export {
+  cliffsDelta,
+  cohensD,
+  cohensDz,
+  effectSizes,
+  hedgesG,
+  kendallsW,
+  rankBiserial,
+} from './comparison/effect-sizes.js';
+export type { EffectSize, EffectSizes } from './comparison/effect-sizes.js';
+export {
+  BOOTSTRAP_MAX_JACKKNIFE_POINTS,
+  BOOTSTRAP_MAX_RESAMPLES,
+  pairedBootstrapDifference,
+} from './comparison/bootstrap.js';
+export type { LossMetric, PairedBootstrapOptions, PairedBootstrapResult } from './comparison/bootstrap.js';
