@@ -9,7 +9,6 @@ export { dieboldMariano } from './diebold-mariano.js';
 export type { DieboldMarianoLoss, DieboldMarianoOptions, DieboldMarianoResult } from './diebold-mariano.js';
 export { compareWithBaselines } from './compare-with-baselines.js';
 export type { BaselineComparison, BaselineComparisonInput, WindowedPoint } from './compare-with-baselines.js';
-export { logGamma, regularizedIncompleteBeta, studentTTwoSidedPValue } from './special-functions.js';
 export { KERNEL_SHAP_LIMITS } from './attribution/kernel-shap-options.js';
 export type { KernelShapOptions } from './attribution/kernel-shap-options.js';
 export { kernelShap, kernelShapMulti } from './attribution/kernel-shap.js';
