@@ -85,3 +85,22 @@ export {
   pairedBootstrapDifference,
 } from './comparison/bootstrap.js';
 export type { LossMetric, PairedBootstrapOptions, PairedBootstrapResult } from './comparison/bootstrap.js';
+// Comparing and ranking runs
+export { MIN_RUNS, alignRuns } from './runs/align.js';
+export type { AlignedRuns, DroppedPoints, PointKey, RunPoint, RunPoints } from './runs/align.js';
+export { MAX_COMPARED_RUNS, compareRuns } from './runs/compare-runs.js';
+export type {
+  CompareRunsOptions,
+  ComparedRun,
+  ManyRunTests,
+  PairComparison,
+  RunComparison,
+} from './runs/compare-runs.js';
+export { leaderboard } from './runs/leaderboard.js';
+export type {
+  Leaderboard,
+  LeaderboardBaselineRow,
+  LeaderboardOptions,
+  LeaderboardRun,
+  LeaderboardRunRow,
+} from './runs/leaderboard.js';
