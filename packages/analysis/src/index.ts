@@ -10,3 +10,46 @@ export type { DieboldMarianoLoss, DieboldMarianoOptions, DieboldMarianoResult } 
 export { compareWithBaselines } from './compare-with-baselines.js';
 export type { BaselineComparison, BaselineComparisonInput, WindowedPoint } from './compare-with-baselines.js';
 export { logGamma, regularizedIncompleteBeta, studentTTwoSidedPValue } from './special-functions.js';
+// Exogenous analysis (issue 14): correlations, cross-correlation, mutual information, Granger, per table.
+export {
+  averageRanks,
+  pearsonCoefficient,
+  pearsonCorrelation,
+  spearmanCorrelation,
+} from './exogenous/correlation.js';
+export type {
+  CorrelationMethod,
+  CorrelationPValueMethod,
+  CorrelationResult,
+} from './exogenous/correlation.js';
+export { countDiscordantPairs, kendallExactPValue, kendallTauB } from './exogenous/kendall.js';
+export { crossCorrelation, maxCrossCorrelationLag } from './exogenous/cross-correlation.js';
+export type {
+  CrossCorrelationLag,
+  CrossCorrelationOptions,
+  CrossCorrelationResult,
+} from './exogenous/cross-correlation.js';
+export { mutualInformation } from './exogenous/mutual-information.js';
+export type { MutualInformationOptions, MutualInformationResult } from './exogenous/mutual-information.js';
+export { leastSquares } from './exogenous/least-squares.js';
+export type { LeastSquaresFit } from './exogenous/least-squares.js';
+export { grangerCausality, minGrangerPoints } from './exogenous/granger.js';
+export type {
+  GrangerChiSquareTest,
+  GrangerCriterion,
+  GrangerFTest,
+  GrangerLagCriterion,
+  GrangerLagResult,
+  GrangerOptions,
+  GrangerResult,
+} from './exogenous/granger.js';
+export { EXOGENOUS_SUMMARY_LIMITS, tableExogenousSummary } from './exogenous/summary.js';
+export type {
+  AdjustedPValues,
+  ExogenousPairSummary,
+  ExogenousSeriesInput,
+  ExogenousSummary,
+  ExogenousSummaryOptions,
+  ExogenousTestId,
+} from './exogenous/summary.js';
+export { chiSquareSurvival, digamma, fSurvival, regularizedUpperGamma } from './exogenous/special.js';
