@@ -53,3 +53,10 @@ export type {
   ExogenousTestId,
 } from './exogenous/summary.js';
 export { chiSquareSurvival, digamma, fSurvival, regularizedUpperGamma } from './exogenous/special.js';
+// Drift (issue 16): reference vs current distributions.
+export { KS_EXACT_MAX_N, kolmogorovSurvival, ksTwoSample } from './drift/kolmogorov-smirnov.js';
+export type { KolmogorovSmirnovResult } from './drift/kolmogorov-smirnov.js';
+export { FRACTION_FLOOR, binnedDrift, linearQuantile, wassersteinDistance } from './drift/distances.js';
+export type { BinnedDriftOptions, BinnedDriftResult } from './drift/distances.js';
+export { chiSquareContingency } from './drift/chi-square-contingency.js';
+export type { ChiSquareContingencyResult } from './drift/chi-square-contingency.js';
