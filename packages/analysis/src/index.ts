@@ -43,7 +43,7 @@ export type {
   GrangerOptions,
   GrangerResult,
 } from './exogenous/granger.js';
-export { EXOGENOUS_SUMMARY_LIMITS, tableExogenousSummary } from './exogenous/summary.js';
+export { EXOGENOUS_SUMMARY_LIMITS, grangerWork, tableExogenousSummary } from './exogenous/summary.js';
 export type {
   AdjustedPValues,
   ExogenousPairSummary,

@@ -81,20 +81,9 @@ export function minGrangerPoints(maxLag: number): number {
   return 3 * maxLag + 2;
 }
 
-/** Design columns for rows t = start … n−1: y lags 1…p, then (when `withX`) x lags 1…p, then the constant. */
-function design(
-  y: readonly number[],
-  x: readonly number[],
-  start: number,
-  p: number,
-  withX: boolean,
-): number[][] {
-  const rows = y.length - start;
-  const columns: number[][] = [];
-  for (let lag = 1; lag <= p; lag++) columns.push(y.slice(start - lag, start - lag + rows));
-  if (withX) for (let lag = 1; lag <= p; lag++) columns.push(x.slice(start - lag, start - lag + rows));
-  columns.push(new Array<number>(rows).fill(1));
-  return columns;
+/** Lag columns for rows t = start … n−1: values[t − lag]. */
+function lagColumn(values: readonly number[], start: number, lag: number): number[] {
+  return values.slice(start - lag, values.length - lag);
 }
 
 function centredSumOfSquares(values: readonly number[]): number {
@@ -110,24 +99,25 @@ function centredSumOfSquares(values: readonly number[]): number {
 function lagTests(y: readonly number[], x: readonly number[], p: number): GrangerLagResult {
   const nobs = y.length - p;
   const none = { lag: p, nobs, ssrFTest: null, ssrChi2Test: null, likelihoodRatioTest: null };
-  const unrestricted = design(y, x, p, p, true);
+  const yLags = Array.from({ length: p }, (_, i) => lagColumn(y, p, i + 1));
+  const xLags = Array.from({ length: p }, (_, i) => lagColumn(x, p, i + 1));
   // statsmodels refuses a constant lag column (InfeasibleTestError): it duplicates the constant.
-  if (unrestricted.slice(p, 2 * p).some(isConstant))
-    return { ...none, reason: `x is constant over the lag-${p} sample` };
-  if (unrestricted.slice(0, p).some(isConstant))
-    return { ...none, reason: `y is constant over the lag-${p} sample` };
+  if (xLags.some(isConstant)) return { ...none, reason: `x is constant over the lag-${p} sample` };
+  if (yLags.some(isConstant)) return { ...none, reason: `y is constant over the lag-${p} sample` };
   const target = y.slice(p);
-  const full = leastSquares(unrestricted, target);
-  if (!full.fullRank) return { ...none, reason: `the lag-${p} regressors are collinear` };
+  // Columns [1, y lags, x lags]: the restricted model is the first p + 1 of them.
+  const fit = leastSquares([new Array<number>(nobs).fill(1), ...yLags, ...xLags], target);
+  if (!fit.fullRank) return { ...none, reason: `the lag-${p} regressors are collinear` };
   const tss = centredSumOfSquares(target);
-  if (tss === 0 || full.ssr / tss < Number.EPSILON)
+  if (tss === 0 || fit.ssr / tss < Number.EPSILON) {
     return { ...none, reason: `the lag-${p} model fits y perfectly` };
-  const restricted = leastSquares(design(y, x, p, p, false), target);
+  }
+  const restrictedSsr = fit.ssrByColumns[p] ?? Number.NaN;
   const dfDenom = nobs - 2 * p - 1;
-  const ratio = (restricted.ssr - full.ssr) / full.ssr;
+  const ratio = (restrictedSsr - fit.ssr) / fit.ssr;
   const f = (ratio / p) * dfDenom;
   const chi2 = nobs * ratio;
-  const lr = nobs * Math.log(restricted.ssr / full.ssr);
+  const lr = nobs * Math.log(restrictedSsr / fit.ssr);
   return {
     lag: p,
     nobs,
@@ -138,20 +128,25 @@ function lagTests(y: readonly number[], x: readonly number[], p: number): Grange
   };
 }
 
-/** AIC/BIC (statsmodels OLS: −2·llf + 2k and −2·llf + ln(nobs)·k, k = 2p + 1 with the constant) on rows maxLag … n−1. */
-function lagCriterion(
-  y: readonly number[],
-  x: readonly number[],
-  p: number,
-  maxLag: number,
-): GrangerLagCriterion {
+/**
+ * AIC/BIC of the unrestricted model for every p ≤ maxLag on rows maxLag … n−1 (statsmodels OLS:
+ * −2·llf + 2k and −2·llf + ln(nobs)·k, k = 2p + 1 with the constant). One QR of the interleaved
+ * columns [1, y₁, x₁, y₂, x₂, …] gives each p's SSR as the prefix of 2p + 1 columns.
+ */
+function lagCriteria(y: readonly number[], x: readonly number[], maxLag: number): GrangerLagCriterion[] {
   const nobs = y.length - maxLag;
-  const fit = leastSquares(design(y, x, maxLag, p, true), y.slice(maxLag));
-  if (!fit.fullRank || !(fit.ssr > 0)) return { lag: p, aic: null, bic: null };
-  // Gaussian log-likelihood at the ML variance SSR/nobs.
-  const llf = (-nobs / 2) * (Math.log(2 * Math.PI) + Math.log(fit.ssr / nobs) + 1);
-  const k = 2 * p + 1;
-  return { lag: p, aic: -2 * llf + 2 * k, bic: -2 * llf + Math.log(nobs) * k };
+  const columns = [new Array<number>(nobs).fill(1)];
+  for (let lag = 1; lag <= maxLag; lag++) columns.push(lagColumn(y, maxLag, lag), lagColumn(x, maxLag, lag));
+  const fit = leastSquares(columns, y.slice(maxLag));
+  return Array.from({ length: maxLag }, (_, i) => {
+    const p = i + 1;
+    const k = 2 * p + 1;
+    const ssr = fit.ssrByColumns[k - 1] ?? 0;
+    if (k > fit.independentColumns || !(ssr > 0)) return { lag: p, aic: null, bic: null };
+    // Gaussian log-likelihood at the ML variance SSR/nobs.
+    const llf = (-nobs / 2) * (Math.log(2 * Math.PI) + Math.log(ssr / nobs) + 1);
+    return { lag: p, aic: -2 * llf + 2 * k, bic: -2 * llf + Math.log(nobs) * k };
+  });
 }
 
 /**
@@ -177,18 +172,15 @@ export function grangerCausality(
   const criterion = options.criterion ?? 'aic';
   if (criterion !== 'aic' && criterion !== 'bic')
     throw new ConfigError(`criterion must be 'aic' or 'bic', got ${String(criterion)}`);
-  const byLag: GrangerLagResult[] = [];
-  const criteria: GrangerLagCriterion[] = [];
+  const byLag = Array.from({ length: maxLag }, (_, i) => lagTests(y, x, i + 1));
+  const criteria = lagCriteria(y, x, maxLag);
   let selectedLag: number | null = null;
   let bestValue = Infinity;
-  for (let p = 1; p <= maxLag; p++) {
-    byLag.push(lagTests(y, x, p));
-    const entry = lagCriterion(y, x, p, maxLag);
-    criteria.push(entry);
+  for (const entry of criteria) {
     const value = entry[criterion];
     if (value !== null && value < bestValue) {
       bestValue = value;
-      selectedLag = p;
+      selectedLag = entry.lag;
     }
   }
   const selected = selectedLag === null ? null : (byLag[selectedLag - 1] ?? null);

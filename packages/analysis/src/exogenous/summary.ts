@@ -13,7 +13,20 @@ export const EXOGENOUS_SUMMARY_LIMITS = {
   maxLag: 52,
   /** Largest number of (series, column) pairs in one request. */
   maxPairs: 200,
+  /**
+   * Largest Granger least-squares work, Σ over pairs of Σ_{p=1..P} (n − p)(2p + 1)² + (n − P)(2P + 1)²
+   * (QR costs rows × columns²); 4e9 is about 10 s here. It binds only for long lags: 21 pairs of
+   * 1000 points at P = 52, while P = 12 fits the 200-pair limit.
+   */
+  maxGrangerWork: 4e9,
 } as const;
+
+/** The least-squares work of Granger tests up to lag P on n points (see EXOGENOUS_SUMMARY_LIMITS.maxGrangerWork). */
+export function grangerWork(n: number, maxLag: number): number {
+  let work = (n - maxLag) * (2 * maxLag + 1) ** 2; // the common-sample fit for the lag choice
+  for (let p = 1; p <= maxLag; p++) work += (n - p) * (2 * p + 1) ** 2;
+  return work;
+}
 
 /** One series of a table: its target values and exogenous columns, all aligned by time, oldest first. */
 export interface ExogenousSeriesInput {
@@ -100,9 +113,11 @@ function validateTable(
 ): number {
   const minimum = Math.max(crossMaxLag + 3, minGrangerPoints(grangerMaxLag));
   let pairs = 0;
+  let work = 0;
   for (const { uniqueId, y, columns } of series) {
     for (const [name, x] of Object.entries(columns)) {
       pairs++;
+      work += grangerWork(y.length, grangerMaxLag);
       requireAlignedSeries(y, x, minimum, {
         y: `series '${uniqueId}' y`,
         x: `series '${uniqueId}' column '${name}'`,
@@ -113,6 +128,12 @@ function validateTable(
   if (pairs > EXOGENOUS_SUMMARY_LIMITS.maxPairs) {
     throw new ConfigError(
       `an exogenous summary covers at most ${EXOGENOUS_SUMMARY_LIMITS.maxPairs} (series, column) pairs (EXOGENOUS_SUMMARY_LIMITS.maxPairs), got ${pairs}; request fewer series or columns`,
+    );
+  }
+  const { maxGrangerWork } = EXOGENOUS_SUMMARY_LIMITS;
+  if (work > maxGrangerWork) {
+    throw new ConfigError(
+      `Granger tests up to grangerMaxLag ${grangerMaxLag} on ${pairs} pairs need ${work.toExponential(2)} units of least-squares work, above the limit ${maxGrangerWork.toExponential(0)} (EXOGENOUS_SUMMARY_LIMITS.maxGrangerWork); lower grangerMaxLag or request fewer series or columns`,
     );
   }
   return pairs;

@@ -86,3 +86,19 @@ describe('leastSquares (Householder QR)', () => {
     expect(() => leastSquares([[1], [2]], [1])).toThrow(ConfigError);
   });
 });
+
+describe('leastSquares nested models', () => {
+  it('gives the SSR of every column prefix, equal to fitting that prefix alone', () => {
+    const t = [0, 1, 2, 3, 4, 5, 6, 7];
+    const columns = [t.map(() => 1), t, t.map((v) => Math.cos(v)), t.map((v) => v * v)];
+    const y = [1.2, 0.7, 3.1, 2.2, 4.9, 4.1, 7.3, 6.0];
+    const full = leastSquares(columns, y);
+    expect(full.independentColumns).toBe(4);
+    for (let k = 1; k <= 4; k++) {
+      expect(full.ssrByColumns[k - 1]).toBeCloseTo(leastSquares(columns.slice(0, k), y).ssr, 12);
+    }
+    const collinear = leastSquares([t.map(() => 1), t, t.map((v) => 3 * v - 2), t.map((v) => v * v)], y);
+    expect(collinear).toMatchObject({ fullRank: false, independentColumns: 2, coefficients: [] });
+    expect(collinear.ssrByColumns).toHaveLength(2);
+  });
+});

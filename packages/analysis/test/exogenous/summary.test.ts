@@ -3,6 +3,7 @@ import padjust from '@stdlib/stats-padjust';
 import { describe, expect, it } from 'vitest';
 import {
   EXOGENOUS_SUMMARY_LIMITS,
+  grangerWork,
   crossCorrelation,
   grangerCausality,
   kendallTauB,
@@ -89,7 +90,7 @@ describe('tableExogenousSummary', () => {
   });
 
   it('enforces the lag and pair limits, naming them', () => {
-    expect(EXOGENOUS_SUMMARY_LIMITS).toEqual({ maxLag: 52, maxPairs: 200 });
+    expect(EXOGENOUS_SUMMARY_LIMITS).toEqual({ maxLag: 52, maxPairs: 200, maxGrangerWork: 4e9 });
     expect(() => tableExogenousSummary(table(), { grangerMaxLag: 53 })).toThrow(ConfigError);
     expect(() => tableExogenousSummary(table(), { grangerMaxLag: 53 })).toThrow(
       /grangerMaxLag must be an integer from 1 to 52/,
@@ -106,6 +107,19 @@ describe('tableExogenousSummary', () => {
     ];
     expect(() => tableExogenousSummary(wide, { crossCorrelationMaxLag: 2 })).toThrow(
       /at most 200 \(series, column\) pairs .*got 202/,
+    );
+  });
+
+  it('caps the Granger least-squares work, which grows with n·P³', () => {
+    // P = 1 on n = 10: the lag-1 fit (9 rows × 3²) plus the common-sample fit (9 × 3²).
+    expect(grangerWork(10, 1)).toBe(162);
+    const y = Array.from({ length: 1000 }, (_, t) => Math.sin(t) + (t % 7));
+    const columns = Object.fromEntries(
+      Array.from({ length: 22 }, (_, i) => [`hist_${i}`, y.map((v, t) => v * ((t + i) % 5))]),
+    );
+    expect(22 * grangerWork(1000, 52)).toBeGreaterThan(4e9);
+    expect(() => tableExogenousSummary([{ uniqueId: 'a', y, columns }], { grangerMaxLag: 52 })).toThrow(
+      /above the limit 4e\+9 \(EXOGENOUS_SUMMARY_LIMITS.maxGrangerWork\); lower grangerMaxLag/,
     );
   });
 
