@@ -104,7 +104,6 @@ export type {
   LeaderboardRun,
   LeaderboardRunRow,
 } from './runs/leaderboard.js';
-export { logGamma, regularizedIncompleteBeta, studentTTwoSidedPValue } from './special-functions.js';
 // Exogenous analysis (issue 14): correlations, cross-correlation, mutual information, Granger, per table.
 export {
   averageRanks,

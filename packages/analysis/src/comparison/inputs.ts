@@ -25,7 +25,9 @@ export function requirePairs(
   requireFiniteNumbers(x, xName);
   requireFiniteNumbers(y, yName);
   if (x.length < minimum) {
-    throw new ConfigError(`${test} needs at least ${minimum} pair${minimum === 1 ? '' : 's'}, got ${x.length}`);
+    throw new ConfigError(
+      `${test} needs at least ${minimum} pair${minimum === 1 ? '' : 's'}, got ${x.length}`,
+    );
   }
 }
 

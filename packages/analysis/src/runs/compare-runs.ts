@@ -9,7 +9,10 @@
 import { ConfigError } from '@nflab/contracts';
 import { pairedBootstrapDifference, type PairedBootstrapResult } from '../comparison/bootstrap.js';
 import { conoverFriedmanTest, type ConoverFriedmanResult } from '../comparison/conover-friedman.js';
-import { criticalDifferenceDiagram, type CriticalDifferenceDiagram } from '../comparison/critical-difference.js';
+import {
+  criticalDifferenceDiagram,
+  type CriticalDifferenceDiagram,
+} from '../comparison/critical-difference.js';
 import { effectSizes, type EffectSizes } from '../comparison/effect-sizes.js';
 import { friedmanTest, type FriedmanResult } from '../comparison/friedman.js';
 import { kruskalWallis, type KruskalWallisResult } from '../comparison/kruskal-wallis.js';
@@ -96,7 +99,8 @@ export interface RunComparison {
   readonly many: ManyRunTests | null;
 }
 
-const lossOf = (loss: DieboldMarianoLoss) => (error: number) => (loss === 'absolute' ? Math.abs(error) : error * error);
+const lossOf = (loss: DieboldMarianoLoss) => (error: number) =>
+  loss === 'absolute' ? Math.abs(error) : error * error;
 
 const mean = (values: readonly number[]): number => values.reduce((sum, v) => sum + v, 0) / values.length;
 
@@ -113,7 +117,9 @@ const windowHorizon = (aligned: AlignedRuns): number => {
 /** Compares the runs; see the module comment. ConfigErrors name what is wrong with the selection. */
 export function compareRuns(runs: readonly RunPoints[], options: CompareRunsOptions = {}): RunComparison {
   if (runs.length > MAX_COMPARED_RUNS) {
-    throw new ConfigError(`a comparison takes at most ${MAX_COMPARED_RUNS} runs, got ${runs.length}; select fewer`);
+    throw new ConfigError(
+      `a comparison takes at most ${MAX_COMPARED_RUNS} runs, got ${runs.length}; select fewer`,
+    );
   }
   const loss = options.loss ?? 'absolute';
   const correction = options.correction ?? 'holm';
@@ -132,11 +138,17 @@ export function compareRuns(runs: readonly RunPoints[], options: CompareRunsOpti
   const k = runs.length;
   const matrix = aligned.keys.map((_, i) => losses.map((column) => column[i] as number)); // points × runs
   const many = k >= 3 ? manyRunTests(aligned, matrix, losses, { alpha, correction }) : null;
-  const partners = k === 2 ? [[0, 1] as const] : losses.flatMap((_, j) => (j === bestIndex ? [] : [[j, bestIndex] as const]));
+  const partners =
+    k === 2
+      ? [[0, 1] as const]
+      : losses.flatMap((_, j) => (j === bestIndex ? [] : [[j, bestIndex] as const]));
   const raw = partners.map(([a, b]) => comparePair(aligned, losses, { a, b, h, loss, options }));
   const adjust = (pick: (pair: Omit<PairComparison, 'adjusted'>) => number | null): (number | null)[] => {
     const pValues = raw.map(pick);
-    const adjusted = adjustPValues(pValues.map((p) => p ?? 1), correction);
+    const adjusted = adjustPValues(
+      pValues.map((p) => p ?? 1),
+      correction,
+    );
     return pValues.map((p, i) => (p === null ? null : (adjusted[i] as number)));
   };
   const dm = adjust((pair) => pair.dieboldMariano?.pValue ?? null);

@@ -90,7 +90,9 @@ export interface Leaderboard {
 }
 
 const asRecord = (value: unknown): Record<string, unknown> | undefined =>
-  typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+  typeof value === 'object' && value !== null && !Array.isArray(value)
+    ? (value as Record<string, unknown>)
+    : undefined;
 
 /** The test part when the run has one, else cross-validation: what its summary reports too. */
 const evaluatedSet = (metrics: unknown): { set: EvaluatedSet; source: 'test' | 'cv' } | undefined => {
@@ -171,7 +173,8 @@ export function leaderboard(runs: readonly LeaderboardRun[], options: Leaderboar
       bestBaselineValue: bestValue,
       pValue: pValues[i] ?? null,
       adjustedPValue,
-      beatsChance: adjustedPValue !== null && adjustedPValue < alpha && bestValue !== null && value < bestValue,
+      beatsChance:
+        adjustedPValue !== null && adjustedPValue < alpha && bestValue !== null && value < bestValue,
     };
   });
   const baselineRows: LeaderboardBaselineRow[] = scored[0]

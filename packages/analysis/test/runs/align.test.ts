@@ -49,11 +49,16 @@ describe('alignRuns', () => {
     expect(() => alignRuns([a])).toThrow(/at least 2 runs, got 1/);
     expect(() => alignRuns([a, a])).toThrow(/listed twice/);
     expect(() =>
-      alignRuns([{ runId: 'a', label: 'A', points: [point('N1', 1, 2, 2), point('N1', 1, 2, 3)] }, { ...a, runId: 'b' }]),
+      alignRuns([
+        { runId: 'a', label: 'A', points: [point('N1', 1, 2, 2), point('N1', 1, 2, 3)] },
+        { ...a, runId: 'b' },
+      ]),
     ).toThrow(/two forecasts for series 'N1'/);
     expect(() => alignRuns([a, { runId: 'b', label: 'B', points: [point('N1', 1, 7, 2)] }])).toThrow(
       /different actuals.*different data/,
     );
-    expect(() => alignRuns([a, { runId: 'b', label: 'B', points: [point('N9', 1, 2, 2)] }])).toThrow(ConfigError);
+    expect(() => alignRuns([a, { runId: 'b', label: 'B', points: [point('N9', 1, 2, 2)] }])).toThrow(
+      ConfigError,
+    );
   });
 });

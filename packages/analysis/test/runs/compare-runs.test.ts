@@ -13,7 +13,9 @@ const keyOf = (i: number) => ({ uniqueId: i < 4 ? 'N1' : 'N2', ds: i % 4, cutoff
 const run = (runId: string, errors: readonly number[], series = 2): RunPoints => ({
   runId,
   label: runId.toUpperCase(),
-  points: errors.slice(0, series * 4).map((e, i) => ({ ...keyOf(i), y: Y[i] as number, yhat: (Y[i] as number) - e })),
+  points: errors
+    .slice(0, series * 4)
+    .map((e, i) => ({ ...keyOf(i), y: Y[i] as number, yhat: (Y[i] as number) - e })),
 });
 
 const A = [0.5, -1, 0.2, 1.5, -0.3, 0.8, -0.6, 0.1];
@@ -34,7 +36,10 @@ describe('compareRuns: two runs', () => {
     expect(pair?.tTest.statistic).toBeCloseTo(pairedTTest(abs(A), abs(B)).statistic as number, 9);
     // One pair: the correction leaves its p-values as they are.
     expect(pair?.adjusted.tTest).toBeCloseTo(pair?.tTest.pValue as number, 12);
-    expect(pair?.difference.estimate).toBeCloseTo((abs(A).reduce((s, v) => s + v) - abs(B).reduce((s, v) => s + v)) / 8, 12);
+    expect(pair?.difference.estimate).toBeCloseTo(
+      (abs(A).reduce((s, v) => s + v) - abs(B).reduce((s, v) => s + v)) / 8,
+      12,
+    );
     expect(pair?.difference.lower).toBeLessThan(pair?.difference.estimate as number);
     expect(pair?.effectSizes.cohensDz.value).toBeLessThan(0); // a's losses are lower
   });
@@ -77,7 +82,9 @@ describe('compareRuns: k runs', () => {
 
   it('says why the per-series tests are missing when the runs share one series', () => {
     const single = compareRuns([run('a', A, 1), run('b', B, 1), run('c', C, 1)], { resamples: 50 });
-    expect(single.many?.anova).toEqual({ reason: 'the runs share 1 series; per-series tests need at least 2' });
+    expect(single.many?.anova).toEqual({
+      reason: 'the runs share 1 series; per-series tests need at least 2',
+    });
   });
 });
 
@@ -85,7 +92,11 @@ describe('compareRuns: bad selections', () => {
   it('names the limits', () => {
     const many = Array.from({ length: MAX_COMPARED_RUNS + 1 }, (_, i) => run(`r${i}`, A));
     expect(() => compareRuns(many)).toThrow(/at most 200 runs, got 201/);
-    const one = (id: string): RunPoints => ({ runId: id, label: id, points: [{ uniqueId: 'N1', ds: 0, cutoff: 'c', y: 1, yhat: 0 }] });
+    const one = (id: string): RunPoints => ({
+      runId: id,
+      label: id,
+      points: [{ uniqueId: 'N1', ds: 0, cutoff: 'c', y: 1, yhat: 0 }],
+    });
     expect(() => compareRuns([one('a'), one('b')])).toThrow(/share 1 forecast point.*at least 2/);
     expect(() => compareRuns([run('a', A), run('b', B)], { alpha: 1 })).toThrow(/alpha must be in \(0, 1\)/);
   });

@@ -40,9 +40,17 @@ describe('leaderboard', () => {
     const runs = board.rows.filter((row) => row.kind === 'run');
     expect(runs.map((row) => row.pValue)).toEqual([0.002, 0.01, 0.88]);
     expect(runs.map((row) => row.adjustedPValue)).toEqual(holm.slice(0, 3));
-    expect(runs.map((row) => row.bestBaseline)).toEqual(['historic_average', 'historic_average', 'historic_average']);
+    expect(runs.map((row) => row.bestBaseline)).toEqual([
+      'historic_average',
+      'historic_average',
+      'historic_average',
+    ]);
     expect(runs.map((row) => row.beatsChance)).toEqual([true, true, false]);
-    expect(board).toMatchObject({ configurations: 4, ranked: 3, unranked: [{ runId: 'd', reason: 'run failed' }] });
+    expect(board).toMatchObject({
+      configurations: 4,
+      ranked: 3,
+      unranked: [{ runId: 'd', reason: 'run failed' }],
+    });
     expect(board.verdict.text).toBe(
       'beats chance after correcting for 4 configurations: yes — 2 runs beat the best naive baseline at holm-adjusted p < 0.05',
     );
@@ -53,7 +61,12 @@ describe('leaderboard', () => {
       finished(`r${i}`, 6.25 + i / 1000, { statistic: -1.9, pValue: i === 0 ? 0.03 : 0.5 }),
     );
     const board = leaderboard(runs, { correction: 'bonferroni' });
-    expect(board.rows[0]).toMatchObject({ runId: 'r0', pValue: 0.015, adjustedPValue: 0.72, beatsChance: false });
+    expect(board.rows[0]).toMatchObject({
+      runId: 'r0',
+      pValue: 0.015,
+      adjustedPValue: 0.72,
+      beatsChance: false,
+    });
     expect(board.verdict).toEqual({
       beatsChance: false,
       text: 'beats chance after correcting for 48 configurations: no — no run beats the best naive baseline at bonferroni-adjusted p < 0.05',
@@ -69,6 +82,8 @@ describe('leaderboard', () => {
     ]);
     expect(() => leaderboard([], {})).toThrow(/at least one run/);
     expect(() => leaderboard([noEval], { metric: 'r2' as never })).toThrow(/metric must be one of/);
-    expect(leaderboard([noEval]).verdict.text).toBe('no run of the 1 configuration has an evaluation to rank');
+    expect(leaderboard([noEval]).verdict.text).toBe(
+      'no run of the 1 configuration has an evaluation to rank',
+    );
   });
 });
