@@ -39,7 +39,11 @@ describe('recurrent form: parameters', () => {
     const layer = 512 * 1 + 512 * 1 + 1_024 + 128;
     expect(countParameters(net.variables)).toBe(2 * layer);
     // A distribution loss with 3 outputs widens the projection (and layer 1's input) to 3.
-    const wide = MODELS.lstm.build(MODELS.lstm.configSchema.parse({ recurrent: true }), { ...d, nOutputs: 3 }, 1);
+    const wide = MODELS.lstm.build(
+      MODELS.lstm.configSchema.parse({ recurrent: true }),
+      { ...d, nOutputs: 3 },
+      1,
+    );
     expect(countParameters(wide.variables)).toBe(
       512 * 1 + 512 * 3 + 1_024 + 128 * 3 + (512 * 3 + 512 * 3 + 1_024 + 128 * 3),
     );
@@ -52,7 +56,12 @@ describe('recurrent form: window geometry', () => {
   it('trains on input_size + 1 and h_train, predicts on inference_input_size + 1', () => {
     const common = commonConfigSchema.parse({ h: 4, input_size: 8 });
     const net = MODELS.rnn.build(
-      MODELS.rnn.configSchema.parse({ recurrent: true, h_train: 2, inference_input_size: 5, encoder_hidden_size: 2 }),
+      MODELS.rnn.configSchema.parse({
+        recurrent: true,
+        h_train: 2,
+        inference_input_size: 5,
+        encoder_hidden_size: 2,
+      }),
       dims({ h: 4, inputSize: 8 }),
       1,
     );
@@ -62,7 +71,11 @@ describe('recurrent form: window geometry', () => {
       predict: { inputSize: 6, h: 4 },
     });
     net.dispose();
-    const unset = MODELS.rnn.build(MODELS.rnn.configSchema.parse({ recurrent: true, encoder_hidden_size: 2 }), dims({ h: 4, inputSize: 8 }), 1);
+    const unset = MODELS.rnn.build(
+      MODELS.rnn.configSchema.parse({ recurrent: true, encoder_hidden_size: 2 }),
+      dims({ h: 4, inputSize: 8 }),
+      1,
+    );
     expect(unset.recurrent?.predictInputSize).toBe(9); // null means input_size, as NeuralForecast
     unset.dispose();
   });

@@ -19,7 +19,9 @@ describe.each(await testDbKinds())('analyses repository on %s', (kind) => {
   let runB: string;
   beforeAll(async () => {
     db = await openTestDb(kind, { migrate: true });
-    sweepId = (await db.query<{ id: string }>(`INSERT INTO nf_sweeps (name, spec) VALUES ('s', '{}') RETURNING id`)).rows[0]!.id;
+    sweepId = (
+      await db.query<{ id: string }>(`INSERT INTO nf_sweeps (name, spec) VALUES ('s', '{}') RETURNING id`)
+    ).rows[0]!.id;
     const insertRun = async (model: string): Promise<string> =>
       (
         await db.query<{ id: string }>(
@@ -80,12 +82,17 @@ describe.each(await testDbKinds())('analyses repository on %s', (kind) => {
 
   test('a kind outside the vocabulary pattern or a malformed fingerprint is refused by the schema', async () => {
     const base = { inputs: {}, result: {}, run_ids: [], created_by: null };
-    await expect(saveAnalysis(db, { ...base, kind: 'Drop Table', fingerprint: FINGERPRINT })).rejects.toThrow();
+    await expect(
+      saveAnalysis(db, { ...base, kind: 'Drop Table', fingerprint: FINGERPRINT }),
+    ).rejects.toThrow();
     await expect(saveAnalysis(db, { ...base, kind: 'compare', fingerprint: 'xyz' })).rejects.toThrow();
   });
 
   test('runs and their point forecasts are read for analysis (suffix rows left out, stepped series as text)', async () => {
-    expect((await findAnalysedRuns(db, [runB, runA])).map((r) => r.model_name)).toEqual(['AutoMLP', 'AutoNHITS']);
+    expect((await findAnalysedRuns(db, [runB, runA])).map((r) => r.model_name)).toEqual([
+      'AutoMLP',
+      'AutoNHITS',
+    ]);
     expect((await findSweepAnalysedRuns(db, sweepId)).map((r) => r.id)).toEqual([runA, runB]);
     const points = await listRunPoints(db, [runA, runB], 100);
     expect(points.filter((p) => p.run_id === runA).map((p) => [p.ds, p.value])).toEqual([

@@ -104,9 +104,13 @@ describe('pairedBootstrapDifference', () => {
     expect(() => pairedBootstrapDifference([1], [2])).toThrow(
       'paired bootstrap needs at least 2 pairs, got 1',
     );
-    expect(() => pairedBootstrapDifference(a, b.slice(1))).toThrow(/a and b must have the same length, got 12 and 11/);
+    expect(() => pairedBootstrapDifference(a, b.slice(1))).toThrow(
+      /a and b must have the same length, got 12 and 11/,
+    );
     expect(() => pairedBootstrapDifference([1, Number.NaN], [1, 2])).toThrow(ConfigError);
-    expect(() => pairedBootstrapDifference([1, 2], [1, Number.NaN])).toThrow('b[1] must be a finite number, got NaN');
+    expect(() => pairedBootstrapDifference([1, 2], [1, Number.NaN])).toThrow(
+      'b[1] must be a finite number, got NaN',
+    );
     const many = Array.from({ length: 20_001 }, (_, i) => i % 7);
     expect(() => pairedBootstrapDifference(many, many, { metric: mean })).toThrow(
       /up to 20000 points \(its jackknife is O\(n²\)\)/,

@@ -6,7 +6,10 @@ import type { Queryable } from '../db.js';
 import type { AnalysisRow } from '../schema/tables.js';
 
 /** An analysis to store. */
-export type NewAnalysis = Pick<AnalysisRow, 'kind' | 'fingerprint' | 'inputs' | 'result' | 'run_ids' | 'created_by'>;
+export type NewAnalysis = Pick<
+  AnalysisRow,
+  'kind' | 'fingerprint' | 'inputs' | 'result' | 'run_ids' | 'created_by'
+>;
 
 const COLUMNS = 'id, kind, fingerprint, inputs, result, run_ids, created_by, created_at';
 

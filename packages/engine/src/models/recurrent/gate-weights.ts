@@ -48,7 +48,11 @@ export function createGateWeights(store: ParamStore, options: GateWeightsOptions
   const bound = 1 / Math.sqrt(hiddenSize);
   const range = { low: -bound, high: bound };
   const weightIh = store.uniform(`${path}/ih/kernel`, [inputSize, width], range);
-  const weightHh = store.uniform(`${path}/hh/kernel`, [options.recurrentInputSize ?? hiddenSize, width], range);
+  const weightHh = store.uniform(
+    `${path}/hh/kernel`,
+    [options.recurrentInputSize ?? hiddenSize, width],
+    range,
+  );
   const withBias = options.bias ?? true;
   const biasIh = withBias ? store.uniform(`${path}/ih/bias`, [width], range) : undefined;
   const biasHh = withBias ? store.uniform(`${path}/hh/bias`, [width], range) : undefined;

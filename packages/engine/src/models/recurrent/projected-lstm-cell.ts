@@ -35,7 +35,10 @@ export interface ProjectedLstmCell extends GateWeights, RecurrentLayer {
  * Creates the cell. PyTorch draws weight_ih, weight_hh, bias_ih, bias_hh and then weight_hr, all
  * from U(-1/√hidden, 1/√hidden); the store's seeded stream draws them in that order.
  */
-export function createProjectedLstmCell(store: ParamStore, options: ProjectedLstmCellOptions): ProjectedLstmCell {
+export function createProjectedLstmCell(
+  store: ParamStore,
+  options: ProjectedLstmCellOptions,
+): ProjectedLstmCell {
   const { path, hiddenSize, projSize } = options;
   const weights = createGateWeights(store, { ...options, gates: 4, recurrentInputSize: projSize });
   const bound = 1 / Math.sqrt(hiddenSize);

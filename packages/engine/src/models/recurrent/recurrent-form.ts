@@ -27,7 +27,8 @@ export function recurrentStepInputs(
   const { dims, exogStart, label } = options;
   const [B, T] = y.shape;
   const parts: tf.Tensor3D[] = [y]; // [B, T, 1]
-  if (dims.histExogSize > 0) parts.push(histRows(requireInput(batch.histExog, 'histExog', label), exogStart, T));
+  if (dims.histExogSize > 0)
+    parts.push(histRows(requireInput(batch.histExog, 'histExog', label), exogStart, T));
   if (dims.statExogSize > 0) {
     const stat = requireInput(batch.statExog, 'statExog', label); // [B, S]
     parts.push(tf.tile(tf.expandDims(stat, 1), [1, T, 1]) as tf.Tensor3D); // -> [B, T, S]

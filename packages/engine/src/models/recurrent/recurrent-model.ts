@@ -59,7 +59,10 @@ export interface RecurrentModelOptions<Id extends string, Config extends Recurre
    * Creates layer i of the recurrent form when the cell itself projects its output to the
    * `outputSize` raw outputs (LSTM's `proj_size`); without it, the form adds a linear `proj` head.
    */
-  createProjectedCell?(store: ParamStore, options: RecurrentCellOptions & { readonly outputSize: number }): RecurrentLayer;
+  createProjectedCell?(
+    store: ParamStore,
+    options: RecurrentCellOptions & { readonly outputSize: number },
+  ): RecurrentLayer;
 }
 
 /**
@@ -160,11 +163,14 @@ function buildRecurrentForm<Config extends RecurrentFamilyConfig>(
     };
     return project ? project(store, { ...cell, outputSize: K }) : options.createCell(store, cell);
   });
-  const proj = project ? undefined : createLinear(store, { path: 'proj', inFeatures: hidden, outFeatures: K });
+  const proj = project
+    ? undefined
+    : createLinear(store, { path: 'proj', inFeatures: hidden, outFeatures: K });
   const parts: AutoregressiveParts = {
     layers,
     dropout: config.encoder_dropout,
-    stepInputs: (y, batch, exogStart) => recurrentStepInputs(y, batch, { dims, exogStart, label: options.label }),
+    stepInputs: (y, batch, exogStart) =>
+      recurrentStepInputs(y, batch, { dims, exogStart, label: options.label }),
     head: (outputs) => (proj ? proj.apply(outputs) : outputs), // [B, T, hidden] -> [B, T, K]
   };
   return {
