@@ -5,3 +5,4 @@ export * from './monitor/index.js';
 export * from './compute/index.js';
 export * from './execute/index.js';
 export * from './lab/index.js';
+export * from './analyses/index.js';

@@ -1,4 +1,5 @@
 import type { FastifyPluginAsync } from 'fastify';
+import { analysisRoutes } from './analysis.js';
 import { auditRoutes } from './audit.js';
 import { authRoutes } from './auth.js';
 import { dataRoutes } from './data.js';
@@ -25,6 +26,7 @@ export const ROUTES = {
   specs: specRoutes,
   runs: runRoutes,
   sweeps: sweepRoutes,
+  analysis: analysisRoutes,
   runActions: runActionRoutes,
   events: eventRoutes,
   audit: auditRoutes,

@@ -1,12 +1,13 @@
-import { ConfigError } from '@nflab/contracts';
+import { ConfigError, P_ADJUST_METHODS, type PAdjustMethod } from '@nflab/contracts';
 import padjust from '@stdlib/stats-padjust';
 import { requireOneOf } from './inputs.js';
 
-/** Multiple-testing corrections, by statsmodels' multipletests names: holm, bonferroni, fdr_bh, fdr_by. */
-export const P_ADJUST_METHODS = ['holm', 'bonferroni', 'bh', 'by'] as const;
-
-/** 'bh' = Benjamini–Hochberg (statsmodels 'fdr_bh'), 'by' = Benjamini–Yekutieli ('fdr_by'). */
-export type PAdjustMethod = (typeof P_ADJUST_METHODS)[number];
+/**
+ * Multiple-testing corrections (statsmodels' holm, bonferroni, fdr_bh, fdr_by): 'bh' =
+ * Benjamini–Hochberg, 'by' = Benjamini–Yekutieli. The list lives in @nflab/contracts, so API
+ * requests and these functions accept the same names.
+ */
+export { P_ADJUST_METHODS, type PAdjustMethod };
 
 /**
  * Adjusted p-values in the input order, capped at 1, with statsmodels' multipletests semantics:

@@ -1,4 +1,5 @@
 /** Every API route of the lab, one description each (see define.ts); a new route is one entry in its group. */
+import { ANALYSIS_ROUTES } from './analysis.js';
 import { AUDIT_ROUTES } from './audit.js';
 import { AUTH_ROUTES } from './auth.js';
 import { DATA_ROUTES } from './data.js';
@@ -15,6 +16,7 @@ import { USER_ROUTES } from './users.js';
 
 export * from './define.js';
 export {
+  ANALYSIS_ROUTES,
   AUDIT_ROUTES,
   AUTH_ROUTES,
   DATA_ROUTES,
@@ -41,6 +43,7 @@ export const API_ROUTES = {
   ...SPEC_ROUTES,
   ...RUN_ROUTES,
   ...SWEEP_ROUTES,
+  ...ANALYSIS_ROUTES,
   ...RUN_ACTION_ROUTES,
   ...EVENT_ROUTES,
 } as const satisfies Record<string, RouteDescription>;

@@ -1,0 +1,20 @@
+import type { FastifyPluginAsync } from 'fastify';
+import { ANALYSIS_ROUTES as ROUTE } from '@nflab/contracts';
+import { compareStoredRuns, sweepLeaderboard } from '@nflab/runner';
+import { currentUser } from '../auth/plugin.js';
+import { attach } from './attach.js';
+
+/**
+ * Leaderboards and run comparisons (viewer role). A comparison is computed here, in the request:
+ * its size is bounded by the request schema (runs, resamples) and the point-row limit, and an
+ * unchanged question is answered from nf_analyses.
+ */
+export const analysisRoutes: FastifyPluginAsync = async (app) => {
+  attach(app, ROUTE.sweepLeaderboard, async ({ params, query }) =>
+    sweepLeaderboard(app.db, params.id, query),
+  );
+
+  attach(app, ROUTE.compareRuns, async ({ body }, request) =>
+    compareStoredRuns(app.db, body, { createdBy: currentUser(request).username }),
+  );
+};

@@ -1,0 +1,209 @@
+/**
+ * The analysis routes over real databases: a sweep's leaderboard with its corrected verdict, and the
+ * statistical comparison of runs — computed once, stored, read back — with their unauthenticated and
+ * bad-input answers.
+ */
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
+import { insertCvResultRows, type Queryable } from '@nflab/store';
+import { openTestDb, testDbKinds, type TestDb } from '@nflab/store/testing';
+import { buildServer } from '../src/app.js';
+import { SAME_ORIGIN, signIn } from './sign-in.js';
+
+const MISSING = '00000000-0000-4000-8000-000000000000';
+const Y = [3, 5, 2, 8, 6, 1, 4, 7];
+
+/** A finished run of the sweep with cv rows (errors `errors` on Y) and metrics beside the historical mean. */
+const seedRun = async (
+  db: Queryable,
+  sweepId: string,
+  model: string,
+  errors: readonly number[],
+  dm: { statistic: number; pValue: number },
+): Promise<string> => {
+  const mae = errors.reduce((sum, e) => sum + Math.abs(e), 0) / errors.length;
+  const metrics = {
+    metric: 'mae',
+    cv: {
+      points: 8,
+      overall: { mae },
+      baselines: { historic_average: { mae: 1.6 } },
+      significance: { historic_average: dm },
+    },
+  };
+  const { rows } = await db.query<{ id: string }>(
+    `INSERT INTO nf_model_runs (model_name, status, sweep_id, metrics) VALUES ($1, 'finished', $2, $3) RETURNING id`,
+    [model, sweepId, JSON.stringify(metrics)],
+  );
+  const id = rows[0]?.id as string;
+  await insertCvResultRows(db, id, {
+    model,
+    rows: errors.map((e, i) => ({
+      unique_id: i < 4 ? 'N1' : 'N2',
+      ds: `2024-01-0${(i % 4) + 2}`,
+      step: null,
+      cutoff: '2024-01-01',
+      cutoff_step: null,
+      y: Y[i] as number,
+      suffix: '',
+      value: (Y[i] as number) - e,
+    })),
+  });
+  return id;
+};
+
+describe.each(await testDbKinds())('analysis routes on %s', (kind) => {
+  let db: TestDb;
+  let app: FastifyInstance;
+  let sweepId: string;
+  let runs: string[];
+  let pending: string;
+  let cookie: string;
+  let get: (url: string) => Promise<LightMyRequestResponse>;
+  let compare: (body: unknown) => Promise<LightMyRequestResponse>;
+
+  beforeAll(async () => {
+    db = await openTestDb(kind, { migrate: true });
+    const sweep = await db.query<{ id: string }>(
+      `INSERT INTO nf_sweeps (name, spec) VALUES ('grid', '{}') RETURNING id`,
+    );
+    sweepId = sweep.rows[0]?.id as string;
+    runs = [
+      await seedRun(db, sweepId, 'AutoMLP', [0.5, -1, 0.2, 1.5, -0.3, 0.8, -0.6, 0.1], {
+        statistic: -2.9,
+        pValue: 0.004,
+      }),
+      await seedRun(db, sweepId, 'AutoNHITS', [1.2, -2, 0.9, 2.5, -1.1, 1.6, -1.4, 0.7], {
+        statistic: 0.5,
+        pValue: 0.6,
+      }),
+      await seedRun(db, sweepId, 'AutoTiDE', [2, -0.4, 1.8, -3, 2.2, -0.5, 2.4, -1.9], {
+        statistic: 1.5,
+        pValue: 0.2,
+      }),
+    ];
+    pending = (
+      await db.query<{ id: string }>(
+        `INSERT INTO nf_model_runs (model_name, status, sweep_id) VALUES ('AutoKAN', 'queued', $1) RETURNING id`,
+        [sweepId],
+      )
+    ).rows[0]?.id as string;
+    app = await buildServer({ db });
+    ({ cookie } = await signIn(db, 'viewer'));
+    get = (url) => app.inject({ url, headers: { cookie } });
+    compare = (body) =>
+      app.inject({
+        method: 'POST',
+        url: '/api/analysis/compare',
+        headers: { cookie, origin: SAME_ORIGIN },
+        payload: body as Record<string, unknown>,
+      });
+  });
+  afterAll(async () => {
+    await app.close();
+    await db.close();
+  });
+
+  test('both routes answer 401 without a session', async () => {
+    expect((await app.inject(`/api/sweeps/${sweepId}/leaderboard`)).statusCode).toBe(401);
+    const response = await app.inject({
+      method: 'POST',
+      url: '/api/analysis/compare',
+      headers: { origin: SAME_ORIGIN },
+      payload: { run_ids: runs },
+    });
+    expect(response.statusCode).toBe(401);
+  });
+
+  test('the leaderboard ranks runs with the baseline and corrects for all four configurations', async () => {
+    const response = await get(`/api/sweeps/${sweepId}/leaderboard`);
+    expect(response.statusCode).toBe(200);
+    const board = response.json();
+    expect(
+      board.rows.map((row: { kind: string; label?: string; baseline?: string }) => row.label ?? row.baseline),
+    ).toEqual([
+      `AutoMLP · ${runs[0]?.slice(0, 8)}`,
+      `AutoNHITS · ${runs[1]?.slice(0, 8)}`,
+      'historic_average',
+      `AutoTiDE · ${runs[2]?.slice(0, 8)}`,
+    ]);
+    expect(board).toMatchObject({
+      configurations: 4,
+      ranked: 3,
+      unranked: [{ runId: pending, reason: 'run queued' }],
+    });
+    // Holm over 4 hypotheses: the best run's one-sided 0.002 becomes 0.008 — still below 0.05.
+    expect(board.rows[0]).toMatchObject({ pValue: 0.002, adjustedPValue: 0.008, beatsChance: true });
+    expect(board.verdict.text).toMatch(/^beats chance after correcting for 4 configurations: yes/);
+    const bonferroni = (
+      await get(`/api/sweeps/${sweepId}/leaderboard?correction=bonferroni&alpha=0.005`)
+    ).json();
+    expect(bonferroni.verdict.beatsChance).toBe(false);
+  });
+
+  test('leaderboard: unknown sweep is 404, bad query fields are 400 naming them', async () => {
+    expect((await get(`/api/sweeps/${MISSING}/leaderboard`)).statusCode).toBe(404);
+    for (const [query, path] of [
+      ['metric=r2', 'query.metric'],
+      ['alpha=2', 'query.alpha'],
+      ['correction=fdr', 'query.correction'],
+      ['extra=1', 'query'],
+    ] as const) {
+      const response = await get(`/api/sweeps/${sweepId}/leaderboard?${query}`);
+      expect(response.statusCode, query).toBe(400);
+      expect(
+        response.json().error.issues.map((i: { path: string }) => i.path),
+        query,
+      ).toContain(path);
+    }
+  });
+
+  test('a comparison of three runs is computed, stored and read back unchanged', async () => {
+    const first = await compare({ run_ids: runs, resamples: 200 });
+    expect(first.statusCode).toBe(200);
+    const body = first.json();
+    expect(body.cached).toBe(false);
+    expect(body.comparison).toMatchObject({ points: 8, series: 2, h: 4, best: runs[0] });
+    expect(body.comparison.pairs).toHaveLength(2);
+    expect(body.comparison.many.criticalDifference.models).toHaveLength(3);
+    const again = (await compare({ resamples: 200, run_ids: runs })).json();
+    expect(again).toMatchObject({ cached: true, analysisId: body.analysisId });
+    expect(again.comparison).toEqual(body.comparison);
+    const other = (await compare({ run_ids: runs, resamples: 201 })).json();
+    expect(other.cached).toBe(false);
+  });
+
+  test('a sweep is compared by its id; a run without evaluated forecasts is named in a 400', async () => {
+    const response = await compare({ sweep_id: sweepId });
+    expect(response.statusCode).toBe(400);
+    expect(response.json().error.message).toContain(
+      `run ${pending} (queued) has no cross-validation or test forecasts`,
+    );
+    await db.query('DELETE FROM nf_model_runs WHERE id = $1', [pending]);
+    const bySweep = await compare({ sweep_id: sweepId, resamples: 50 });
+    expect(bySweep.statusCode).toBe(200);
+    expect(bySweep.json().comparison.runs).toHaveLength(3);
+  });
+
+  test('bad comparison requests are 400 naming the field; unknown runs are 404', async () => {
+    for (const [body, path] of [
+      [{ run_ids: [runs[0]] }, 'body.run_ids'],
+      [{ run_ids: [runs[0], runs[0]] }, 'body.run_ids'],
+      [{ run_ids: runs, sweep_id: sweepId }, 'body.run_ids'],
+      [{}, 'body.run_ids'],
+      [{ run_ids: runs, resamples: 1_000_000 }, 'body.resamples'],
+      [{ run_ids: runs, loss: 'huber' }, 'body.loss'],
+      [{ run_ids: ['not-a-uuid', runs[1]] }, 'body.run_ids[0]'],
+    ] as const) {
+      const response = await compare(body);
+      expect(response.statusCode, JSON.stringify(body)).toBe(400);
+      expect(
+        response.json().error.issues.map((i: { path: string }) => i.path),
+        JSON.stringify(body),
+      ).toContain(path);
+    }
+    const missing = await compare({ run_ids: [runs[0], MISSING] });
+    expect(missing.statusCode).toBe(404);
+    expect(missing.json().error.message).toBe(`no run ${MISSING}`);
+  });
+});

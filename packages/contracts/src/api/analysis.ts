@@ -1,0 +1,169 @@
+/**
+ * Schemas of the analysis routes: a sweep's leaderboard (`GET /api/sweeps/:id/leaderboard`) and the
+ * statistical comparison of runs (`POST /api/analysis/compare`). The results are computed by
+ * @nflab/analysis; these schemas describe what the web app reads of them (other fields pass through).
+ */
+import { z } from 'zod';
+import { METRIC_IDS } from '../metrics.js';
+import { uuidSchema } from './common.js';
+
+/** Multiple-testing corrections, by their short names: Holm, Bonferroni, Benjamini–Hochberg, Benjamini–Yekutieli. */
+export const P_ADJUST_METHODS = ['holm', 'bonferroni', 'bh', 'by'] as const;
+/** One of {@link P_ADJUST_METHODS}. */
+export type PAdjustMethod = (typeof P_ADJUST_METHODS)[number];
+
+/** The most runs one comparison reads. */
+export const COMPARE_MAX_RUNS = 200;
+/** The most bootstrap resamples a comparison request may ask for (each is a pass over all points, per pair). */
+export const COMPARE_MAX_RESAMPLES = 20_000;
+
+const alphaSchema = z.coerce.number().gt(0).lt(1).default(0.05);
+
+/** `GET /api/sweeps/:id/leaderboard` query. */
+export const leaderboardQuerySchema = z
+  .object({
+    metric: z.enum(METRIC_IDS).default('mae'),
+    correction: z.enum(P_ADJUST_METHODS).default('holm'),
+    alpha: alphaSchema,
+  })
+  .strict();
+
+const nullableNumber = z.number().nullable();
+
+/** A ranked run or baseline. */
+export const leaderboardRowSchema = z.discriminatedUnion('kind', [
+  z
+    .object({
+      kind: z.literal('run'),
+      runId: uuidSchema,
+      label: z.string(),
+      rank: z.number().int(),
+      value: z.number(),
+      source: z.enum(['test', 'cv']),
+      points: nullableNumber,
+      bestBaseline: z.string().nullable(),
+      bestBaselineValue: nullableNumber,
+      pValue: nullableNumber,
+      adjustedPValue: nullableNumber,
+      beatsChance: z.boolean(),
+    })
+    .passthrough(),
+  z.object({ kind: z.literal('baseline'), baseline: z.string(), rank: z.number().int(), value: z.number() }),
+]);
+
+/** `GET /api/sweeps/:id/leaderboard` response. */
+export const leaderboardResponseSchema = z
+  .object({
+    metric: z.enum(METRIC_IDS),
+    correction: z.enum(P_ADJUST_METHODS),
+    alpha: z.number(),
+    configurations: z.number().int(),
+    ranked: z.number().int(),
+    rows: z.array(leaderboardRowSchema),
+    unranked: z.array(z.object({ runId: uuidSchema, label: z.string(), reason: z.string() })),
+    verdict: z.object({ beatsChance: z.boolean(), text: z.string() }),
+  })
+  .passthrough();
+/** A sweep's leaderboard. */
+export type LeaderboardDto = z.infer<typeof leaderboardResponseSchema>;
+
+/** `POST /api/analysis/compare` body: the runs (listed, or a sweep's) and the test settings. */
+export const compareRunsRequestSchema = z
+  .object({
+    run_ids: z
+      .array(uuidSchema)
+      .min(2)
+      .max(COMPARE_MAX_RUNS)
+      .refine((ids) => new Set(ids).size === ids.length, { message: 'list each run once' })
+      .optional(),
+    sweep_id: uuidSchema.optional(),
+    loss: z.enum(['absolute', 'squared']).default('absolute'),
+    correction: z.enum(P_ADJUST_METHODS).default('holm'),
+    alpha: alphaSchema,
+    resamples: z.number().int().min(1).max(COMPARE_MAX_RESAMPLES).default(2000),
+    seed: z
+      .number()
+      .int()
+      .min(0)
+      .max(2 ** 32 - 1)
+      .default(0),
+  })
+  .strict()
+  .refine((body) => (body.run_ids === undefined) !== (body.sweep_id === undefined), {
+    message: 'give either run_ids (2 or more runs) or sweep_id, not both',
+    path: ['run_ids'],
+  });
+/** A comparison request as written. */
+export type CompareRunsRequest = z.input<typeof compareRunsRequestSchema>;
+/** A parsed comparison request (defaults filled). */
+export type CompareRunsSettings = z.output<typeof compareRunsRequestSchema>;
+
+const testSchema = z.object({ statistic: nullableNumber, pValue: nullableNumber }).passthrough();
+const effectSchema = z.object({ value: nullableNumber, magnitude: z.string().nullable() });
+
+/** The part of a comparison the web app shows (the full result passes through). */
+export const runComparisonSchema = z
+  .object({
+    loss: z.enum(['absolute', 'squared']),
+    correction: z.enum(P_ADJUST_METHODS),
+    alpha: z.number(),
+    points: z.number().int(),
+    series: z.number().int(),
+    h: z.number().int(),
+    dropped: z.array(
+      z.object({ runId: z.string(), notShared: z.number().int(), missingValues: z.number().int() }),
+    ),
+    runs: z.array(
+      z.object({ runId: z.string(), label: z.string(), meanLoss: z.number(), meanRank: nullableNumber }),
+    ),
+    best: z.string(),
+    pairs: z.array(
+      z
+        .object({
+          a: z.string(),
+          b: z.string(),
+          dieboldMariano: testSchema.nullable(),
+          tTest: testSchema,
+          wilcoxon: testSchema,
+          effectSizes: z.object({ cohensDz: effectSchema, cliffsDelta: effectSchema }).passthrough(),
+          difference: z
+            .object({ estimate: z.number(), lower: nullableNumber, upper: nullableNumber })
+            .passthrough(),
+          adjusted: z.object({
+            dieboldMariano: nullableNumber,
+            tTest: nullableNumber,
+            wilcoxon: nullableNumber,
+          }),
+        })
+        .passthrough(),
+    ),
+    many: z
+      .object({
+        friedman: testSchema.extend({ kendallsW: nullableNumber }),
+        criticalDifference: z
+          .object({
+            criticalDifference: z.number(),
+            models: z.array(z.object({ label: z.string(), meanRank: z.number() })),
+            cliques: z.array(z.object({ members: z.array(z.string()), from: z.number(), to: z.number() })),
+          })
+          .passthrough(),
+        anova: z
+          .object({ statistic: nullableNumber.optional(), pValue: nullableNumber.optional() })
+          .passthrough(),
+        kruskalWallis: z
+          .object({ statistic: nullableNumber.optional(), pValue: nullableNumber.optional() })
+          .passthrough(),
+      })
+      .passthrough()
+      .nullable(),
+  })
+  .passthrough();
+
+/** `POST /api/analysis/compare` response: the stored analysis and whether it was read back. */
+export const compareRunsResponseSchema = z.object({
+  analysisId: z.number().int(),
+  cached: z.boolean(),
+  comparison: runComparisonSchema,
+});
+/** A comparison as the API returns it. */
+export type CompareRunsDto = z.infer<typeof compareRunsResponseSchema>;

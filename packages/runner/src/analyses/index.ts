@@ -1,0 +1,4 @@
+/** Analyses over stored runs: database reads, @nflab/analysis, and the stored results. */
+export * from './compare-stored-runs.js';
+export * from './fingerprint.js';
+export * from './sweep-leaderboard.js';
