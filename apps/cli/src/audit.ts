@@ -15,7 +15,8 @@ export interface CliAuditEvent {
 
 // No sign-in on the CLI: whoever can run it on this machine with the database's credentials acts,
 // so the operating-system account is the honest "who".
-const osUser = (): string => {
+/** The operating-system user running the CLI (the actor of its audit entries). */
+export const osUser = (): string => {
   try {
     return userInfo().username;
   } catch {

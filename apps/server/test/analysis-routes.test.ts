@@ -5,53 +5,11 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
-import { insertCvResultRows, type Queryable } from '@nflab/store';
-import { openTestDb, testDbKinds, type TestDb } from '@nflab/store/testing';
+import { openTestDb, seedComparableRuns, testDbKinds, type TestDb } from '@nflab/store/testing';
 import { buildServer } from '../src/app.js';
 import { SAME_ORIGIN, signIn } from './sign-in.js';
 
 const MISSING = '00000000-0000-4000-8000-000000000000';
-const Y = [3, 5, 2, 8, 6, 1, 4, 7];
-
-/** A finished run of the sweep with cv rows (errors `errors` on Y) and metrics beside the historical mean. */
-const seedRun = async (
-  db: Queryable,
-  sweepId: string,
-  model: string,
-  errors: readonly number[],
-  dm: { statistic: number; pValue: number },
-): Promise<string> => {
-  const mae = errors.reduce((sum, e) => sum + Math.abs(e), 0) / errors.length;
-  const metrics = {
-    metric: 'mae',
-    cv: {
-      points: 8,
-      overall: { mae },
-      baselines: { historic_average: { mae: 1.6 } },
-      significance: { historic_average: dm },
-    },
-  };
-  const { rows } = await db.query<{ id: string }>(
-    `INSERT INTO nf_model_runs (model_name, status, sweep_id, metrics) VALUES ($1, 'finished', $2, $3) RETURNING id`,
-    [model, sweepId, JSON.stringify(metrics)],
-  );
-  const id = rows[0]?.id as string;
-  await insertCvResultRows(db, id, {
-    model,
-    rows: errors.map((e, i) => ({
-      unique_id: i < 4 ? 'N1' : 'N2',
-      ds: `2024-01-0${(i % 4) + 2}`,
-      step: null,
-      cutoff: '2024-01-01',
-      cutoff_step: null,
-      y: Y[i] as number,
-      suffix: '',
-      value: (Y[i] as number) - e,
-    })),
-  });
-  return id;
-};
-
 describe.each(await testDbKinds())('analysis routes on %s', (kind) => {
   let db: TestDb;
   let app: FastifyInstance;
@@ -64,30 +22,9 @@ describe.each(await testDbKinds())('analysis routes on %s', (kind) => {
 
   beforeAll(async () => {
     db = await openTestDb(kind, { migrate: true });
-    const sweep = await db.query<{ id: string }>(
-      `INSERT INTO nf_sweeps (name, spec) VALUES ('grid', '{}') RETURNING id`,
-    );
-    sweepId = sweep.rows[0]?.id as string;
-    runs = [
-      await seedRun(db, sweepId, 'AutoMLP', [0.5, -1, 0.2, 1.5, -0.3, 0.8, -0.6, 0.1], {
-        statistic: -2.9,
-        pValue: 0.004,
-      }),
-      await seedRun(db, sweepId, 'AutoNHITS', [1.2, -2, 0.9, 2.5, -1.1, 1.6, -1.4, 0.7], {
-        statistic: 0.5,
-        pValue: 0.6,
-      }),
-      await seedRun(db, sweepId, 'AutoTiDE', [2, -0.4, 1.8, -3, 2.2, -0.5, 2.4, -1.9], {
-        statistic: 1.5,
-        pValue: 0.2,
-      }),
-    ];
-    pending = (
-      await db.query<{ id: string }>(
-        `INSERT INTO nf_model_runs (model_name, status, sweep_id) VALUES ('AutoKAN', 'queued', $1) RETURNING id`,
-        [sweepId],
-      )
-    ).rows[0]?.id as string;
+    const seeded = await seedComparableRuns(db);
+    ({ sweepId, queuedId: pending } = seeded);
+    runs = [...seeded.runIds];
     app = await buildServer({ db });
     ({ cookie } = await signIn(db, 'viewer'));
     get = (url) => app.inject({ url, headers: { cookie } });

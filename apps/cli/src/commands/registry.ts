@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { analyzeCommand } from './analyze.js';
 import { auditCommand } from './audit.js';
 import { dbCommand } from './db.js';
 import { cancelCommand } from './cancel.js';
@@ -25,6 +26,7 @@ export const COMMANDS = {
   cancel: cancelCommand,
   model: modelCommand,
   runs: runsCommand,
+  analyze: analyzeCommand,
   user: userCommand,
   audit: auditCommand,
 } as const satisfies Record<string, CommandModule>;

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { canonicalJson, resolveMaxCombinations, TrainingError, type RunSpec } from '@nflab/contracts';
 import type { SweepPlan } from '@nflab/runner';
 import { sweepRunSummaries, type Db } from '@nflab/store';
+import { printLeaderboard } from './analyze.js';
 import { auditCli } from '../audit.js';
 import type { CommandContext } from '../context.js';
 import { contextFrom } from '../context.js';
@@ -200,6 +201,18 @@ export const sweepCommand = (program: Command): void => {
           await finishSweep(ctx, db, sweepId, options);
         });
       },
+    );
+
+  sweep
+    .command('leaderboard <sweep>')
+    .description(
+      "the sweep's runs ranked with the naive baselines, corrected for the number of configurations",
+    )
+    .option('--metric <id>', 'mae, mse, rmse, mape, smape or mase', 'mae')
+    .option('--correction <method>', 'holm, bonferroni, bh or by', 'holm')
+    .option('--alpha <level>', 'significance level', Number, 0.05)
+    .action(async (sweepId: string, options: Record<string, unknown>, command: Command) =>
+      printLeaderboard(command, sweepId, options),
     );
 
   sweep

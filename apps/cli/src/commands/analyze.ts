@@ -1,0 +1,157 @@
+/**
+ * `nflab analyze leaderboard|compare`: a sweep's runs ranked with the naive baselines and a verdict
+ * corrected for the number of configurations, and the statistical comparison of runs. Options are
+ * parsed with the API's own schemas, so the CLI and the API accept and refuse the same input.
+ */
+import type { Command } from 'commander';
+import {
+  compareRunsRequestSchema,
+  leaderboardQuerySchema,
+  parseInput,
+  sweepParamsSchema,
+} from '@nflab/contracts';
+import type { StoredComparison, sweepLeaderboard } from '@nflab/runner';
+import { contextFrom } from '../context.js';
+import { formatTable } from '../output.js';
+import { osUser } from '../audit.js';
+import { loadRunner } from '../work.js';
+
+type LeaderboardResult = Awaited<ReturnType<typeof sweepLeaderboard>>;
+
+const fixed = (value: number | null | undefined, digits = 4): string =>
+  value === null || value === undefined ? '' : value.toFixed(digits);
+
+const pValue = (value: number | null | undefined): string =>
+  value === null || value === undefined ? '' : value < 1e-4 ? value.toExponential(1) : value.toFixed(4);
+
+/** The leaderboard as a table, its verdict underneath. */
+export const renderLeaderboard = (board: LeaderboardResult): string => {
+  const rows = board.rows.map((row) =>
+    row.kind === 'run'
+      ? {
+          rank: row.rank,
+          run: row.label,
+          [board.metric]: fixed(row.value),
+          'best baseline': row.bestBaseline ?? '',
+          'its value': fixed(row.bestBaselineValue),
+          p: pValue(row.pValue),
+          [`${board.correction} p`]: pValue(row.adjustedPValue),
+          'beats chance': row.beatsChance ? 'yes' : 'no',
+        }
+      : { rank: row.rank, run: `(baseline) ${row.baseline}`, [board.metric]: fixed(row.value) },
+  );
+  const unranked = board.unranked.map((run) => `  ${run.label}: ${run.reason}`).join('\n');
+  return [
+    formatTable(rows, [
+      'rank',
+      'run',
+      board.metric,
+      'best baseline',
+      'its value',
+      'p',
+      `${board.correction} p`,
+      'beats chance',
+    ]),
+    ...(unranked ? [`not ranked:\n${unranked}`] : []),
+    board.verdict.text,
+  ].join('\n\n');
+};
+
+/** The comparison's runs and pairwise tests as tables, with the k-run tests' summary. */
+export const renderComparison = ({ comparison: c, cached }: StoredComparison): string => {
+  const label = new Map(c.runs.map((run) => [run.runId, run.label]));
+  const runs = formatTable(
+    c.runs.map((run) => ({
+      run: run.label,
+      [`mean ${c.loss} loss`]: fixed(run.meanLoss),
+      'mean rank': fixed(run.meanRank, 2),
+      best: run.runId === c.best ? '*' : '',
+    })),
+  );
+  const pairs = formatTable(
+    c.pairs.map((pair) => ({
+      run: label.get(pair.a) ?? pair.a,
+      vs: label.get(pair.b) ?? pair.b,
+      difference: fixed(pair.difference.estimate),
+      '95% interval': `[${fixed(pair.difference.lower)}, ${fixed(pair.difference.upper)}]`,
+      [`DM p (${c.correction})`]: pValue(pair.adjusted.dieboldMariano),
+      [`t p (${c.correction})`]: pValue(pair.adjusted.tTest),
+      [`Wilcoxon p (${c.correction})`]: pValue(pair.adjusted.wilcoxon),
+      "Cliff's delta": fixed(pair.effectSizes.cliffsDelta.value, 3),
+    })),
+  );
+  const dropped = c.dropped.filter((d) => d.notShared + d.missingValues > 0);
+  const lines = [
+    `${c.points} shared points over ${c.series} series (h = ${c.h})${cached ? ', read back from an earlier identical comparison' : ''}`,
+    ...dropped.map(
+      (d) =>
+        `  ${label.get(d.runId) ?? d.runId}: ${d.notShared} points not shared, ${d.missingValues} without values`,
+    ),
+    runs,
+    pairs,
+  ];
+  if (c.many !== null) {
+    lines.push(
+      `Friedman p = ${pValue(c.many.friedman.pValue)} (Kendall's W ${fixed(c.many.friedman.kendallsW, 3)}); ` +
+        `Nemenyi critical difference ${fixed(c.many.criticalDifference.criticalDifference, 3)} in mean rank`,
+    );
+  }
+  return lines.join('\n\n');
+};
+
+const number = (value: string): number => Number(value);
+
+/** Registers `nflab analyze …`. */
+export const analyzeCommand = (program: Command): void => {
+  const analyze = program
+    .command('analyze')
+    .description('compare runs and rank sweeps with statistical tests');
+  analyze
+    .command('leaderboard <sweep>')
+    .description("a sweep's runs ranked with the naive baselines, corrected for the number of configurations")
+    .option('--metric <id>', 'mae, mse, rmse, mape, smape or mase', 'mae')
+    .option('--correction <method>', 'holm, bonferroni, bh or by', 'holm')
+    .option('--alpha <level>', 'significance level', number, 0.05)
+    .action(async (sweep: string, options: Record<string, unknown>, command: Command) =>
+      printLeaderboard(command, sweep, options),
+    );
+  analyze
+    .command('compare [runs...]')
+    .description('statistical comparison of runs (or of a sweep) on the forecast points they share')
+    .option('--sweep <id>', "compare a sweep's runs instead of listed ones")
+    .option('--loss <loss>', 'absolute or squared', 'absolute')
+    .option('--correction <method>', 'holm, bonferroni, bh or by', 'holm')
+    .option('--alpha <level>', 'significance level', number, 0.05)
+    .option('--resamples <n>', 'bootstrap resamples per pair', number, 2000)
+    .option('--seed <n>', 'bootstrap seed', number, 0)
+    .action(async (runs: string[], options: Record<string, unknown>, command: Command) => {
+      const { sweep, ...settings } = options;
+      const request = parseInput(
+        compareRunsRequestSchema,
+        { ...settings, ...(sweep === undefined ? { run_ids: runs } : { sweep_id: sweep }) },
+        'option',
+      );
+      const ctx = contextFrom(command);
+      await ctx.withDb(async (db) => {
+        const runner = await loadRunner();
+        const result = await runner.compareStoredRuns(db, request, { createdBy: `cli:${osUser()}` });
+        ctx.out.result(result, () => renderComparison(result));
+      });
+    });
+};
+
+/** Prints a sweep's leaderboard (shared by `analyze leaderboard` and `sweep leaderboard`). */
+export const printLeaderboard = async (
+  command: Command,
+  sweep: string,
+  options: Record<string, unknown>,
+): Promise<void> => {
+  const { id } = parseInput(sweepParamsSchema, { id: sweep }, 'argument');
+  const query = parseInput(leaderboardQuerySchema, options, 'option');
+  const ctx = contextFrom(command);
+  await ctx.withDb(async (db) => {
+    const runner = await loadRunner();
+    const board = await runner.sweepLeaderboard(db, id, query);
+    ctx.out.result(board, () => renderLeaderboard(board));
+  });
+};
