@@ -2,7 +2,7 @@
  * Typed functions for every API route the UI uses, one line each over {@link call}: method, path
  * and types come from the route descriptions in `@nflab/contracts` (`API_ROUTES`).
  */
-import { API_ROUTES as R, type SweepSpecInput } from '@nflab/contracts';
+import { API_ROUTES as R, type CompareRunsRequest, type SweepSpecInput } from '@nflab/contracts';
 import { call, routeUrl } from './call.js';
 import type { ApiQuery, RegistryStage } from './types.js';
 
@@ -38,6 +38,9 @@ export const api = {
   sweep: (id: string) => call(R.getSweep, { params: { id } }),
   cancelSweep: (id: string) => call(R.cancelSweep, { params: { id } }),
   resumeSweep: (id: string) => call(R.resumeSweep, { params: { id } }),
+  leaderboard: (id: string, query: ApiQuery<'sweepLeaderboard'> = {}) =>
+    call(R.sweepLeaderboard, { params: { id }, query }),
+  compareRuns: (body: CompareRunsRequest) => call(R.compareRuns, { body }),
 
   runs: (query: ApiQuery<'listRuns'>) => call(R.listRuns, { query }),
   run: (id: string) => call(R.getRun, { params: { id } }),

@@ -4,6 +4,8 @@
  */
 import type {
   API_ROUTES,
+  CompareRunsDto,
+  LeaderboardDto,
   AuditEntryDto,
   cvResultSchema,
   inputIssueSchema,
@@ -81,3 +83,7 @@ export type RegistryStage = (typeof REGISTRY_STAGE_IDS)[number];
 
 /** The loss registry and the metric ids (`GET /api/vocabulary`). */
 export type Vocabulary = VocabularyDto;
+/** A sweep's leaderboard. */
+export type Leaderboard = LeaderboardDto;
+/** A stored comparison of runs. */
+export type RunComparisonResult = CompareRunsDto;

@@ -1,6 +1,6 @@
 /** Loss curves, resource charts and the trials table of one run (live or finished). */
-import { useMemo } from 'react';
-import { Paper, SimpleGrid, Stack, Text, Title } from '@mantine/core';
+import { useMemo, useState } from 'react';
+import { Group, Paper, SimpleGrid, Stack, Switch, Text, Title } from '@mantine/core';
 import type { ResourceSample, StepMetric, Trial } from '../api/types.js';
 import { lossChart } from '../charts/losses.js';
 import { cpuChart, ioChart, memoryChart, type ResourceLabels } from '../charts/resources.js';
@@ -17,19 +17,33 @@ export const LossChart = ({
   readonly trials?: readonly Trial[];
 }) => {
   const { t } = useI18n();
+  const [logY, setLogY] = useState(false);
   const option = useMemo(() => {
     // Steps name their trial by database id; people know trials by their number in the search.
     const numbers = new Map(trials.map((trial) => [trial.id, trial.number]));
-    return lossChart(steps, {
-      train: t('live.train'),
-      valid: t('live.valid'),
-      trial: (id) => t('live.trial', { id: numbers.get(id) ?? `#${id}` }),
-      final: t('live.finalFit'),
-    });
-  }, [steps, trials, t]);
+    return lossChart(
+      steps,
+      {
+        train: t('live.train'),
+        valid: t('live.valid'),
+        trial: (id) => t('live.trial', { id: numbers.get(id) ?? `#${id}` }),
+        final: t('live.finalFit'),
+      },
+      { logY },
+    );
+  }, [steps, trials, t, logY]);
   return (
     <Paper withBorder p="xs">
-      <Title order={5}>{t('live.losses')}</Title>
+      <Group justify="space-between">
+        <Title order={5}>{t('live.losses')}</Title>
+        <Switch
+          size="xs"
+          label={t('live.logScale')}
+          checked={logY}
+          onChange={(event) => setLogY(event.currentTarget.checked)}
+          data-testid="loss-log-toggle"
+        />
+      </Group>
       {steps.length === 0 ? (
         <EmptyState>{t('live.noSteps')}</EmptyState>
       ) : (

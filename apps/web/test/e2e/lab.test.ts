@@ -5,6 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { canvasInk, launchBrowser, screenshot, signIn, type TestBrowser } from './browser.js';
+import { seedComparableRuns } from '@nflab/store/testing';
 import { SAMPLE_TABLE, startLab, type Lab } from './lab.js';
 
 describe('web lab in Chromium', () => {
@@ -279,6 +280,44 @@ describe('web lab in Chromium', () => {
     expect(rows.some((row) => row.includes('auth.login') && row.includes('wrong password'))).toBe(true);
     expect(rows.some((row) => row.includes('auth.logout'))).toBe(true);
     await screenshot(page, 'audit-log');
+    await page.close();
+  });
+
+  it('a sweep page ranks its runs with the baselines, says whether any beats chance after correction, and draws the CD diagram', async () => {
+    // Seeded here, not at lab start: the history test above counts exactly the recorded runs.
+    const seeded = await seedComparableRuns(lab.db);
+    const page = await signIn(browser.context, lab.origin, 'viewer');
+    await page.goto(`${lab.origin}/sweeps/${seeded.sweepId}`);
+    const verdict = page.getByTestId('leaderboard-verdict');
+    await expect(verdict.textContent()).resolves.toContain(
+      'beats chance after correcting for 4 configurations: yes',
+    );
+    await expect.poll(() => page.getByTestId('leaderboard-run').count()).toBe(3);
+    await expect(page.getByTestId('leaderboard-baseline').textContent()).resolves.toContain(
+      'historic_average',
+    );
+    await expect(page.getByTestId('leaderboard-unranked').textContent()).resolves.toContain('AutoKAN');
+    // The comparison of the three ranked runs: Friedman and the critical-difference diagram.
+    await expect(page.getByTestId('comparison-points').textContent()).resolves.toContain(
+      '8 shared points over 2 series',
+    );
+    await expect.poll(() => page.getByTestId('cd-model').count()).toBe(3);
+    await expect(page.getByTestId('cd-diagram').textContent()).resolves.toContain('CD =');
+    await expect(page.getByTestId('comparison-friedman').textContent()).resolves.toContain('Friedman p =');
+    await screenshot(page, 'sweep-leaderboard');
+
+    // Bonferroni at the same level: the verdict is recomputed for the chosen correction.
+    await page.getByTestId('leaderboard-correction').click();
+    await page.getByRole('option', { name: 'bonferroni' }).click();
+    await expect.poll(() => verdict.textContent()).toContain('bonferroni-adjusted');
+
+    // A recorded run's loss curves on a log axis.
+    const run = lab.runs.find((r) => r.status === 'finished') as Lab['runs'][number];
+    await page.goto(`${lab.origin}/runs/${run.id}`);
+    await page.getByTestId('run-tab-training').click();
+    await page.getByTestId('loss-log-toggle').click();
+    expect(await canvasInk(page, 'loss-chart')).toBeGreaterThan(500);
+    await screenshot(page, 'run-training-log');
     await page.close();
   });
 

@@ -126,4 +126,28 @@ describe('loss chart', () => {
       ['trial 2 · train', [[0, 2]]],
     ]);
   });
+
+  it('log scale: a log y axis, with losses at or below zero left out as gaps', () => {
+    const option = lossChart(
+      [
+        { trial_id: 1, step: 0, train_loss: 1e6, valid_loss: -0.5 },
+        { trial_id: 1, step: 1, train_loss: 0.5, valid_loss: 0.25 },
+        { trial_id: 1, step: 2, train_loss: 0, valid_loss: null },
+      ],
+      { train: 'train', valid: 'valid', trial: (id) => `trial ${id}`, final: 'final' },
+      { logY: true },
+    ) as { yAxis: { type: string }[]; series: { data: unknown[] }[] };
+    expect(option.yAxis[0]?.type).toBe('log');
+    expect(option.series.map((series) => series.data)).toEqual([
+      [
+        [0, 1e6],
+        [1, 0.5],
+        [2, null],
+      ],
+      [
+        [0, null],
+        [1, 0.25],
+      ],
+    ]);
+  });
 });

@@ -2,6 +2,7 @@
 import { useMemo, useState } from 'react';
 import { Anchor, Checkbox, Paper, ScrollArea, Stack, Table, Title } from '@mantine/core';
 import { Link, useSearchParams } from 'react-router-dom';
+import { ComparisonPanel } from '../../analysis/ComparisonPanel.js';
 import { api } from '../../api/endpoints.js';
 import type { PredictionRow, RunDetail } from '../../api/types.js';
 import { useApi } from '../../api/use-api.js';
@@ -144,6 +145,7 @@ export const ComparePage = () => {
             <Title order={4}>{t('compare.metrics')}</Title>
             <DiffTable runs={runs} pick={(run) => run.metrics} testId="compare-metrics" onlyDiff={false} />
             <OverlaidForecasts runs={runs} />
+            {ids.length >= 2 && <ComparisonPanel runIds={ids} />}
           </>
         )}
       </AsyncView>

@@ -14,6 +14,8 @@ import {
   Title,
 } from '@mantine/core';
 import { Link, useParams } from 'react-router-dom';
+import { ComparisonPanel } from '../../analysis/ComparisonPanel.js';
+import { LeaderboardPanel } from '../../analysis/LeaderboardPanel.js';
 import { api } from '../../api/endpoints.js';
 import type { Sweep } from '../../api/types.js';
 import { useApi } from '../../api/use-api.js';
@@ -231,6 +233,12 @@ export const SweepPage = () => {
                 </Table>
               )}
             </AsyncView>
+            <LeaderboardPanel sweepId={id} version={`${current.runs_finished}:${current.runs_failed}`}>
+              {(board) => {
+                const ranked = board.rows.flatMap((row) => (row.kind === 'run' ? [row.runId] : []));
+                return ranked.length >= 2 ? <ComparisonPanel runIds={ranked} /> : null;
+              }}
+            </LeaderboardPanel>
             {focus !== undefined && (
               <RunLivePanel
                 key={focus}
