@@ -22,6 +22,22 @@ describe.each(await testDbKinds())('analysis routes on %s', (kind) => {
 
   beforeAll(async () => {
     db = await openTestDb(kind, { migrate: true });
+    // A small data table: in series A, y follows hist_lead one draw later (x Granger-causes y); futr_noise is noise.
+    await db.exec(`CREATE TABLE nf_loto_exog_test (loto TEXT, unique_id TEXT, ds DATE, y DOUBLE PRECISION,
+      hist_lead DOUBLE PRECISION, futr_noise DOUBLE PRECISION)`);
+    const rows: string[] = [];
+    for (const id of ['A', 'B']) {
+      let lead = 0;
+      for (let t = 0; t < 60; t += 1) {
+        const previous = lead;
+        lead = Math.sin(t * 1.7 + (id === 'A' ? 0 : 2)) * 5;
+        const y = id === 'A' ? 2 * previous + Math.cos(t * 3.1) : Math.cos(t * 2.3) * 3;
+        const noise = Math.sin(t * 12.9898) * 4;
+        const ds = new Date(Date.UTC(2020, 0, 1 + 7 * t)).toISOString().slice(0, 10);
+        rows.push(`('g', '${id}', '${ds}', ${y}, ${lead}, ${t === 5 && id === 'B' ? 'NULL' : noise})`);
+      }
+    }
+    await db.exec(`INSERT INTO nf_loto_exog_test VALUES ${rows.join(',')}`);
     const seeded = await seedComparableRuns(db);
     ({ sweepId, queuedId: pending } = seeded);
     runs = [...seeded.runIds];
@@ -142,5 +158,70 @@ describe.each(await testDbKinds())('analysis routes on %s', (kind) => {
     const missing = await compare({ run_ids: [runs[0], MISSING] });
     expect(missing.statusCode).toBe(404);
     expect(missing.json().error.message).toBe(`no run ${MISSING}`);
+  });
+
+  const exogenous = (table: string, body: unknown) =>
+    app.inject({
+      method: 'POST',
+      url: `/api/data/tables/${table}/exogenous`,
+      headers: { cookie, origin: SAME_ORIGIN },
+      payload: body as Record<string, unknown>,
+    });
+
+  test('exogenous analysis: Granger finds the leading column after correction, NULL rows are dropped, a repeat is read back', async () => {
+    const response = await exogenous('nf_loto_exog_test', {
+      loto: 'g',
+      granger_max_lag: 2,
+      cross_correlation_max_lag: 3,
+    });
+    expect(response.statusCode, response.body).toBe(200);
+    const { analysis, cached } = response.json();
+    expect(cached).toBe(false);
+    expect(analysis).toMatchObject({
+      series: ['A', 'B'],
+      columns: ['futr_noise', 'hist_lead'],
+      droppedRows: { A: 0, B: 1 },
+      testCounts: { granger: 4 },
+    });
+    const pair = (id: string, column: string) =>
+      analysis.pairs.find(
+        (p: { uniqueId: string; column: string }) => p.uniqueId === id && p.column === column,
+      );
+    expect(pair('A', 'hist_lead').adjusted.granger.holm).toBeLessThan(1e-6);
+    expect(pair('B', 'hist_lead').adjusted.granger.holm).toBeGreaterThan(0.05);
+    const again = await exogenous('nf_loto_exog_test', {
+      loto: 'g',
+      cross_correlation_max_lag: 3,
+      granger_max_lag: 2,
+    });
+    expect(again.json()).toMatchObject({ cached: true, analysisId: response.json().analysisId });
+  });
+
+  test('exogenous analysis: 401 without a session; bad fields are 400 naming them; lab tables and unknown columns are refused', async () => {
+    const anonymous = await app.inject({
+      method: 'POST',
+      url: '/api/data/tables/nf_loto_exog_test/exogenous',
+      headers: { origin: SAME_ORIGIN },
+      payload: { loto: 'g' },
+    });
+    expect(anonymous.statusCode).toBe(401);
+    for (const [body, path] of [
+      [{}, 'body.loto'],
+      [{ loto: 'g', granger_max_lag: 53 }, 'body.granger_max_lag'],
+      [{ loto: 'g', columns: ['y; DROP TABLE x'] }, 'body.columns[0]'],
+      [{ loto: 'g', granger_criterion: 'hqic' }, 'body.granger_criterion'],
+    ] as const) {
+      const response = await exogenous('nf_loto_exog_test', body);
+      expect(response.statusCode, JSON.stringify(body)).toBe(400);
+      expect(response.json().error.issues.map((i: { path: string }) => i.path)).toContain(path);
+    }
+    const unknown = await exogenous('nf_loto_exog_test', { loto: 'g', columns: ['hist_missing'] });
+    expect(unknown.statusCode).toBe(400);
+    expect(unknown.json().error.message).toContain('hist_missing are not hist_ or futr_ columns');
+    const lab = await exogenous('nf_model_runs', { loto: 'g' });
+    expect([400, 404]).toContain(lab.statusCode);
+    const short = await exogenous('nf_loto_exog_test', { loto: 'g', granger_max_lag: 30 });
+    expect(short.statusCode).toBe(400);
+    expect(short.json().error.message).toContain('grangerMaxLag 30 needs 3p + 2');
   });
 });

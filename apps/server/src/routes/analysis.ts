@@ -1,6 +1,6 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { ANALYSIS_ROUTES as ROUTE } from '@nflab/contracts';
-import { compareStoredRuns, sweepLeaderboard } from '@nflab/runner';
+import { analyzeExogenousTable, compareStoredRuns, sweepLeaderboard } from '@nflab/runner';
 import { currentUser } from '../auth/plugin.js';
 import { attach } from './attach.js';
 
@@ -16,5 +16,14 @@ export const analysisRoutes: FastifyPluginAsync = async (app) => {
 
   attach(app, ROUTE.compareRuns, async ({ body }, request) =>
     compareStoredRuns(app.db, body, { createdBy: currentUser(request).username }),
+  );
+
+  // Data is read through the data connection and scope, as the data routes read it.
+  attach(app, ROUTE.exogenousAnalysis, async ({ params, body }, request) =>
+    analyzeExogenousTable(
+      { lab: app.db, data: app.dataDb, scope: app.lab.dataScope },
+      { table: params.table, ...body },
+      { createdBy: currentUser(request).username },
+    ),
   );
 };

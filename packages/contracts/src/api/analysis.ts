@@ -167,3 +167,79 @@ export const compareRunsResponseSchema = z.object({
 });
 /** A comparison as the API returns it. */
 export type CompareRunsDto = z.infer<typeof compareRunsResponseSchema>;
+
+/** Largest lag an exogenous analysis accepts (a year of weekly draws), as @nflab/analysis's limit. */
+export const EXOGENOUS_MAX_LAG = 52;
+
+const columnName = z.string().regex(/^(hist|futr)_[a-z0-9_]{1,60}$/, {
+  message: 'use a hist_ or futr_ column name (lowercase letters, digits and _)',
+});
+
+/** `POST /api/data/tables/:table/exogenous` body: the game, optionally series and columns, and the lags. */
+export const exogenousAnalysisRequestSchema = z
+  .object({
+    loto: z.string().min(1).max(64),
+    unique_ids: z.array(z.string().min(1).max(64)).min(1).max(200).optional(),
+    columns: z.array(columnName).min(1).max(200).optional(),
+    cross_correlation_max_lag: z.number().int().min(0).max(EXOGENOUS_MAX_LAG).default(10),
+    granger_max_lag: z.number().int().min(1).max(EXOGENOUS_MAX_LAG).default(4),
+    granger_criterion: z.enum(['aic', 'bic']).default('aic'),
+  })
+  .strict();
+/** An exogenous analysis request as written. */
+export type ExogenousAnalysisRequest = z.input<typeof exogenousAnalysisRequestSchema>;
+
+const adjustedSchema = z.object({ holm: nullableNumber, bh: nullableNumber });
+const correlationSchema = z
+  .object({ coefficient: nullableNumber, pValue: nullableNumber, reason: z.string().nullable() })
+  .passthrough();
+
+/** One (series, column) pair as the web app reads it (the full result passes through). */
+export const exogenousPairSchema = z
+  .object({
+    uniqueId: z.string(),
+    column: z.string(),
+    n: z.number().int(),
+    pearson: correlationSchema,
+    spearman: correlationSchema,
+    kendall: correlationSchema,
+    mutualInformation: z.object({ value: nullableNumber }).passthrough(),
+    granger: z
+      .object({
+        selected: z
+          .object({
+            lag: z.number().int(),
+            ssrFTest: z.object({ statistic: nullableNumber, pValue: nullableNumber }).passthrough().nullable(),
+          })
+          .passthrough()
+          .nullable(),
+      })
+      .passthrough(),
+    adjusted: z.object({
+      pearson: adjustedSchema,
+      spearman: adjustedSchema,
+      kendall: adjustedSchema,
+      crossCorrelation: adjustedSchema,
+      granger: adjustedSchema,
+    }),
+  })
+  .passthrough();
+
+/** `POST /api/data/tables/:table/exogenous` response. */
+export const exogenousAnalysisResponseSchema = z.object({
+  analysisId: z.number().int(),
+  cached: z.boolean(),
+  analysis: z
+    .object({
+      table: z.string(),
+      loto: z.string(),
+      series: z.array(z.string()),
+      columns: z.array(z.string()),
+      droppedRows: z.record(z.string(), z.number().int()),
+      pairs: z.array(exogenousPairSchema),
+      testCounts: z.record(z.string(), z.number().int()),
+    })
+    .passthrough(),
+});
+/** An exogenous analysis as the API returns it. */
+export type ExogenousAnalysisDto = z.infer<typeof exogenousAnalysisResponseSchema>;

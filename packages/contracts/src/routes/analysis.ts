@@ -2,9 +2,12 @@
 import {
   compareRunsRequestSchema,
   compareRunsResponseSchema,
+  exogenousAnalysisRequestSchema,
+  exogenousAnalysisResponseSchema,
   leaderboardQuerySchema,
   leaderboardResponseSchema,
 } from '../api/analysis.js';
+import { tableParams } from '../api/data.js';
 import { sweepParamsSchema } from '../api/sweeps.js';
 import { defineRoute } from './define.js';
 
@@ -27,5 +30,15 @@ export const ANALYSIS_ROUTES = {
     access: 'viewer',
     body: compareRunsRequestSchema,
     response: compareRunsResponseSchema,
+  }),
+  exogenousAnalysis: defineRoute({
+    method: 'POST',
+    path: '/data/tables/:table/exogenous',
+    summary:
+      "a game's exogenous columns against each series: correlations, cross-correlation, mutual information, Granger causality, corrected across pairs",
+    access: 'viewer',
+    params: tableParams,
+    body: exogenousAnalysisRequestSchema,
+    response: exogenousAnalysisResponseSchema,
   }),
 } as const;

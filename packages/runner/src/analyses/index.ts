@@ -2,3 +2,4 @@
 export * from './compare-stored-runs.js';
 export * from './fingerprint.js';
 export * from './sweep-leaderboard.js';
+export * from './exogenous-table.js';
