@@ -6,7 +6,12 @@
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { openDb, type OpenedDb } from '@nflab/store';
-import { seedComparableRuns, testDbKinds, type ComparableRuns } from '@nflab/store/testing';
+import {
+  createExogenousTestTable,
+  seedComparableRuns,
+  testDbKinds,
+  type ComparableRuns,
+} from '@nflab/store/testing';
 import { runCli, useCliTarget } from './run-cli.js';
 
 describe.each(await testDbKinds())('nflab analyze on %s', (kind) => {
@@ -60,5 +65,21 @@ describe.each(await testDbKinds())('nflab analyze on %s', (kind) => {
     expect(metric.stderr).toContain('option.metric');
     const sweep = await run('analyze', 'leaderboard', 'not-a-sweep');
     expect(sweep.stderr).toContain('argument.id');
+  });
+
+  test('exog: every (series, column) pair with Holm- and BH-corrected Granger p-values and the count that survive', async () => {
+    await withLabDb(createExogenousTestTable);
+    const text = await run('analyze', 'exog', 'nf_loto_exog_test', '--loto', 'g', '--granger-max-lag', '2');
+    expect(text.exitCode, text.stderr).toBe(0);
+    expect(text.stdout).toContain('nf_loto_exog_test g: 2 series × 2 columns');
+    expect(text.stdout).toContain('rows left out for NULLs: B 1');
+    expect(text.stdout).toContain("Granger-causes its series after Holm's correction over 4 tests: 1 pair");
+    const json = JSON.parse(
+      (await run('--json', 'analyze', 'exog', 'nf_loto_exog_test', '--loto', 'g', '--granger-max-lag', '2'))
+        .stdout,
+    );
+    expect(json.cached).toBe(true);
+    const bad = await run('analyze', 'exog', 'nf_loto_exog_test', '--loto', 'g', '--criterion', 'hqic');
+    expect(bad.stderr).toContain('option.granger_criterion');
   });
 });

@@ -5,7 +5,13 @@
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
-import { openTestDb, seedComparableRuns, testDbKinds, type TestDb } from '@nflab/store/testing';
+import {
+  createExogenousTestTable,
+  openTestDb,
+  seedComparableRuns,
+  testDbKinds,
+  type TestDb,
+} from '@nflab/store/testing';
 import { buildServer } from '../src/app.js';
 import { SAME_ORIGIN, signIn } from './sign-in.js';
 
@@ -22,22 +28,7 @@ describe.each(await testDbKinds())('analysis routes on %s', (kind) => {
 
   beforeAll(async () => {
     db = await openTestDb(kind, { migrate: true });
-    // A small data table: in series A, y follows hist_lead one draw later (x Granger-causes y); futr_noise is noise.
-    await db.exec(`CREATE TABLE nf_loto_exog_test (loto TEXT, unique_id TEXT, ds DATE, y DOUBLE PRECISION,
-      hist_lead DOUBLE PRECISION, futr_noise DOUBLE PRECISION)`);
-    const rows: string[] = [];
-    for (const id of ['A', 'B']) {
-      let lead = 0;
-      for (let t = 0; t < 60; t += 1) {
-        const previous = lead;
-        lead = Math.sin(t * 1.7 + (id === 'A' ? 0 : 2)) * 5;
-        const y = id === 'A' ? 2 * previous + Math.cos(t * 3.1) : Math.cos(t * 2.3) * 3;
-        const noise = Math.sin(t * 12.9898) * 4;
-        const ds = new Date(Date.UTC(2020, 0, 1 + 7 * t)).toISOString().slice(0, 10);
-        rows.push(`('g', '${id}', '${ds}', ${y}, ${lead}, ${t === 5 && id === 'B' ? 'NULL' : noise})`);
-      }
-    }
-    await db.exec(`INSERT INTO nf_loto_exog_test VALUES ${rows.join(',')}`);
+    await createExogenousTestTable(db);
     const seeded = await seedComparableRuns(db);
     ({ sweepId, queuedId: pending } = seeded);
     runs = [...seeded.runIds];

@@ -77,3 +77,26 @@ export const seedComparableRuns = async (db: Queryable): Promise<ComparableRuns>
   );
   return { sweepId, runIds: runIds as [string, string, string], queuedId: queued.rows[0]?.id as string };
 };
+
+/**
+ * A small data table `nf_loto_exog_test` (game 'g', series A and B, 60 weekly draws): in A, y follows
+ * hist_lead one draw later (hist_lead Granger-causes y); in B it does not; futr_noise is noise and
+ * has one NULL in B.
+ */
+export const createExogenousTestTable = async (db: Queryable): Promise<void> => {
+  await db.query(`CREATE TABLE nf_loto_exog_test (loto TEXT, unique_id TEXT, ds DATE, y DOUBLE PRECISION,
+    hist_lead DOUBLE PRECISION, futr_noise DOUBLE PRECISION)`);
+  const rows: string[] = [];
+  for (const id of ['A', 'B']) {
+    let lead = 0;
+    for (let t = 0; t < 60; t += 1) {
+      const previous = lead;
+      lead = Math.sin(t * 1.7 + (id === 'A' ? 0 : 2)) * 5;
+      const y = id === 'A' ? 2 * previous + Math.cos(t * 3.1) : Math.cos(t * 2.3) * 3;
+      const noise = Math.sin(t * 12.9898) * 4;
+      const ds = new Date(Date.UTC(2020, 0, 1 + 7 * t)).toISOString().slice(0, 10);
+      rows.push(`('g', '${id}', '${ds}', ${y}, ${lead}, ${t === 5 && id === 'B' ? 'NULL' : noise})`);
+    }
+  }
+  await db.query(`INSERT INTO nf_loto_exog_test VALUES ${rows.join(',')}`);
+};

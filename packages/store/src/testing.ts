@@ -125,4 +125,10 @@ export const truncateLabTables = async (db: Db): Promise<void> => {
   const tables = Object.keys(TABLES).filter((table) => table !== SCHEMA_VERSION_TABLE);
   await db.exec(`TRUNCATE ${tables.join(', ')} RESTART IDENTITY CASCADE`);
 };
-export { COMPARABLE_ERRORS, COMPARABLE_Y, seedComparableRuns, type ComparableRuns } from './testing-comparable-runs.js';
+export {
+  COMPARABLE_ERRORS,
+  COMPARABLE_Y,
+  createExogenousTestTable,
+  seedComparableRuns,
+  type ComparableRuns,
+} from './testing-comparable-runs.js';

@@ -6,11 +6,14 @@
 import type { Command } from 'commander';
 import {
   compareRunsRequestSchema,
+  exogenousAnalysisRequestSchema,
+  tableParams,
   leaderboardQuerySchema,
   parseInput,
   sweepParamsSchema,
 } from '@nflab/contracts';
-import type { StoredComparison, sweepLeaderboard } from '@nflab/runner';
+import { dataScopeFromEnv, openDataReader } from '@nflab/store';
+import type { StoredComparison, StoredExogenousAnalysis, sweepLeaderboard } from '@nflab/runner';
 import { contextFrom } from '../context.js';
 import { formatTable } from '../output.js';
 import { osUser } from '../audit.js';
@@ -99,7 +102,42 @@ export const renderComparison = ({ comparison: c, cached }: StoredComparison): s
   return lines.join('\n\n');
 };
 
+/** The exogenous analysis: one row per (series, column) with the strongest evidence first. */
+export const renderExogenous = ({ analysis, cached }: StoredExogenousAnalysis): string => {
+  const pairs = [...analysis.pairs].sort(
+    (a, b) =>
+      (a.adjusted.granger.holm ?? 2) - (b.adjusted.granger.holm ?? 2) ||
+      (a.granger.selected?.ssrFTest?.pValue ?? 2) - (b.granger.selected?.ssrFTest?.pValue ?? 2),
+  );
+  const table = formatTable(
+    pairs.map((pair) => ({
+      series: pair.uniqueId,
+      column: pair.column,
+      n: pair.n,
+      pearson: fixed(pair.pearson.coefficient, 3),
+      'pearson p (holm)': pValue(pair.adjusted.pearson.holm),
+      spearman: fixed(pair.spearman.coefficient, 3),
+      'MI (nats)': fixed(pair.mutualInformation.value, 3),
+      'granger lag': pair.granger.selected?.lag ?? '',
+      'granger p': pValue(pair.granger.selected?.ssrFTest?.pValue),
+      'granger p (holm)': pValue(pair.adjusted.granger.holm),
+      'granger p (bh)': pValue(pair.adjusted.granger.bh),
+    })),
+  );
+  const significant = pairs.filter((pair) => (pair.adjusted.granger.holm ?? 1) < 0.05).length;
+  const dropped = Object.entries(analysis.droppedRows).filter(([, count]) => count > 0);
+  return [
+    `${analysis.table} ${analysis.loto}: ${analysis.series.length} series × ${analysis.columns.length} columns${cached ? ' (read back from an earlier identical analysis)' : ''}`,
+    ...(dropped.length > 0
+      ? [`rows left out for NULLs: ${dropped.map(([id, n]) => `${id} ${n}`).join(', ')}`]
+      : []),
+    table,
+    `Granger-causes its series after Holm's correction over ${analysis.testCounts.granger ?? 0} tests: ${significant} pair${significant === 1 ? '' : 's'}`,
+  ].join('\n\n');
+};
+
 const number = (value: string): number => Number(value);
+const list = (value: string): string[] => value.split(',').filter((item) => item !== '');
 
 /** Registers `nflab analyze …`. */
 export const analyzeCommand = (program: Command): void => {
@@ -115,6 +153,7 @@ export const analyzeCommand = (program: Command): void => {
     .action(async (sweep: string, options: Record<string, unknown>, command: Command) =>
       printLeaderboard(command, sweep, options),
     );
+  exogenousCommand(analyze);
   analyze
     .command('compare [runs...]')
     .description('statistical comparison of runs (or of a sweep) on the forecast points they share')
@@ -136,6 +175,52 @@ export const analyzeCommand = (program: Command): void => {
         const runner = await loadRunner();
         const result = await runner.compareStoredRuns(db, request, { createdBy: `cli:${osUser()}` });
         ctx.out.result(result, () => renderComparison(result));
+      });
+    });
+};
+
+/** Registers `nflab analyze exog`. */
+const exogenousCommand = (analyze: Command): void => {
+  analyze
+    .command('exog <table>')
+    .description(
+      "a game's hist_/futr_ columns against each series: correlation, mutual information, Granger causality",
+    )
+    .requiredOption('--loto <game>', 'the game (loto value)')
+    .option('--series <ids>', 'comma list of series (default: all of the game)', list)
+    .option('--columns <names>', 'comma list of hist_/futr_ columns (default: all)', list)
+    .option('--cc-max-lag <k>', 'cross-correlation lags 0..k', number, 10)
+    .option('--granger-max-lag <p>', 'Granger lags 1..p', number, 4)
+    .option('--criterion <ic>', 'aic or bic: the Granger lag reported', 'aic')
+    .action(async (table: string, options: Record<string, unknown>, command: Command) => {
+      const params = parseInput(tableParams, { table }, 'argument');
+      const body = parseInput(
+        exogenousAnalysisRequestSchema,
+        {
+          loto: options.loto,
+          ...(options.series === undefined ? {} : { unique_ids: options.series }),
+          ...(options.columns === undefined ? {} : { columns: options.columns }),
+          cross_correlation_max_lag: options.ccMaxLag,
+          granger_max_lag: options.grangerMaxLag,
+          granger_criterion: options.criterion,
+        },
+        'option',
+      );
+      const ctx = contextFrom(command);
+      // The data reader (NFLAB_DATA_DATABASE_URL) when one is set; else the lab database serves both.
+      await ctx.withDb(async (db) => {
+        const reader = await openDataReader();
+        try {
+          const runner = await loadRunner();
+          const result = await runner.analyzeExogenousTable(
+            { lab: db, data: reader ?? db, scope: dataScopeFromEnv() },
+            { table: params.table, ...body },
+            { createdBy: `cli:${osUser()}` },
+          );
+          ctx.out.result(result, () => renderExogenous(result));
+        } finally {
+          await reader?.close();
+        }
       });
     });
 };
