@@ -2,7 +2,12 @@
  * Typed functions for every API route the UI uses, one line each over {@link call}: method, path
  * and types come from the route descriptions in `@nflab/contracts` (`API_ROUTES`).
  */
-import { API_ROUTES as R, type CompareRunsRequest, type SweepSpecInput } from '@nflab/contracts';
+import {
+  API_ROUTES as R,
+  type CompareRunsRequest,
+  type ExogenousAnalysisRequest,
+  type SweepSpecInput,
+} from '@nflab/contracts';
 import { call, routeUrl } from './call.js';
 import type { ApiQuery, RegistryStage } from './types.js';
 
@@ -41,6 +46,8 @@ export const api = {
   leaderboard: (id: string, query: ApiQuery<'sweepLeaderboard'> = {}) =>
     call(R.sweepLeaderboard, { params: { id }, query }),
   compareRuns: (body: CompareRunsRequest) => call(R.compareRuns, { body }),
+  exogenous: (table: string, body: ExogenousAnalysisRequest) =>
+    call(R.exogenousAnalysis, { params: { table }, body }),
 
   runs: (query: ApiQuery<'listRuns'>) => call(R.listRuns, { query }),
   run: (id: string) => call(R.getRun, { params: { id } }),

@@ -5,6 +5,7 @@
 import type {
   API_ROUTES,
   CompareRunsDto,
+  ExogenousAnalysisDto,
   LeaderboardDto,
   AuditEntryDto,
   cvResultSchema,
@@ -87,3 +88,5 @@ export type Vocabulary = VocabularyDto;
 export type Leaderboard = LeaderboardDto;
 /** A stored comparison of runs. */
 export type RunComparisonResult = CompareRunsDto;
+/** A stored exogenous analysis of a table. */
+export type ExogenousAnalysis = ExogenousAnalysisDto['analysis'];

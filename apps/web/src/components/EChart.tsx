@@ -3,7 +3,7 @@
  * loss curves). Only the chart types the lab draws are registered, to keep the bundle small.
  */
 import { useEffect, useRef } from 'react';
-import { BarChart, LineChart, ParallelChart, ScatterChart } from 'echarts/charts';
+import { BarChart, HeatmapChart, LineChart, ParallelChart, ScatterChart } from 'echarts/charts';
 import {
   DataZoomComponent,
   GridComponent,
@@ -12,6 +12,7 @@ import {
   ParallelComponent,
   TitleComponent,
   TooltipComponent,
+  VisualMapComponent,
 } from 'echarts/components';
 import * as echarts from 'echarts/core';
 import { CanvasRenderer } from 'echarts/renderers';
@@ -22,6 +23,8 @@ echarts.use([
   BarChart,
   ScatterChart,
   ParallelChart,
+  HeatmapChart,
+  VisualMapComponent,
   GridComponent,
   TooltipComponent,
   LegendComponent,

@@ -321,6 +321,26 @@ describe('web lab in Chromium', () => {
     await page.close();
   });
 
+  it('runs an exogenous analysis of the feature view: a correlation heatmap and the Granger table, corrected across pairs', async () => {
+    const page = await signIn(browser.context, lab.origin, 'viewer');
+    await page.goto(`${lab.origin}/data`);
+    await page.evaluate(() => localStorage.removeItem('nflab.data.selection'));
+    await page.reload();
+    await page.getByTestId('data-table-select').click();
+    await page.getByRole('option', { name: new RegExp(`^${SAMPLE_TABLE}_features `) }).click();
+    await page.getByTestId('data-game-select').click();
+    await page.getByRole('option', { name: 'loto6' }).click();
+    await page.getByTestId('data-tab-exogenous').click();
+    await page.getByTestId('exog-run').click();
+    await expect(page.getByTestId('exog-verdict').textContent()).resolves.toMatch(
+      /of \d+ \(series, column\) pairs Granger-cause their series after Holm's correction/,
+    );
+    expect(await page.getByTestId('exog-granger-row').count()).toBeGreaterThanOrEqual(7 * 10);
+    expect(await canvasInk(page, 'exog-heatmap')).toBeGreaterThan(1000);
+    await screenshot(page, 'data-exogenous');
+    await page.close();
+  });
+
   it("ran every page above under the server's Content-Security-Policy without a violation", async () => {
     const page = await browser.context.newPage();
     const shell = await page.goto(`${lab.origin}/`);

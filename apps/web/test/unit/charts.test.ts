@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { intervalBands, suffixRole, type ForecastPoint } from '../../src/charts/forecast.js';
+import { correlationHeatmap } from '../../src/charts/exogenous.js';
 import { lossChart } from '../../src/charts/losses.js';
 import { counterRate, type Sample } from '../../src/charts/resources.js';
 import { optimisationHistory, parameterImportance, pearson } from '../../src/charts/trials.js';
@@ -148,6 +149,28 @@ describe('loss chart', () => {
         [0, null],
         [1, 0.25],
       ],
+    ]);
+  });
+});
+
+describe('exogenous correlation heatmap', () => {
+  it('places each pair at its (column, series) cell on a fixed −1…1 scale and leaves undefined ones out', () => {
+    const pair = (uniqueId: string, column: string, r: number | null) => ({
+      uniqueId,
+      column,
+      pearson: { coefficient: r },
+      spearman: { coefficient: r === null ? null : -r },
+      kendall: { coefficient: null },
+    });
+    const option = correlationHeatmap(
+      [pair('N1', 'hist_a', 0.12345), pair('N2', 'futr_b', -0.5), pair('N2', 'hist_a', null)],
+      { series: ['N1', 'N2'], columns: ['futr_b', 'hist_a'] },
+      'spearman',
+    ) as { visualMap: { min: number; max: number }; series: { data: unknown[] }[] };
+    expect(option.visualMap).toMatchObject({ min: -1, max: 1 });
+    expect(option.series[0]?.data).toEqual([
+      [1, 0, -0.123],
+      [0, 1, 0.5],
     ]);
   });
 });

@@ -6,6 +6,7 @@ import { useApi } from '../../api/use-api.js';
 import { AsyncView } from '../../components/AsyncView.js';
 import { useI18n } from '../../i18n/i18n.js';
 import { usePersistentState } from '../../lib/persistent-state.js';
+import { ExogenousPanel } from './ExogenousPanel.js';
 import { PreviewGrid } from './PreviewGrid.js';
 import { ProfilePanel } from './ProfilePanel.js';
 import { SeriesCharts } from './SeriesCharts.js';
@@ -128,6 +129,9 @@ export const DataPage = () => {
             <Tabs.Tab value="profile" data-testid="data-tab-profile">
               {t('data.tab.profile')}
             </Tabs.Tab>
+            <Tabs.Tab value="exogenous" data-testid="data-tab-exogenous">
+              {t('data.tab.exogenous')}
+            </Tabs.Tab>
           </Tabs.List>
           <Tabs.Panel value="chart" pt="md">
             <SeriesCharts
@@ -142,6 +146,13 @@ export const DataPage = () => {
           </Tabs.Panel>
           <Tabs.Panel value="profile" pt="md">
             <ProfilePanel table={selection.table as string} loto={selection.loto as string} />
+          </Tabs.Panel>
+          <Tabs.Panel value="exogenous" pt="md">
+            <ExogenousPanel
+              table={selection.table as string}
+              loto={selection.loto as string}
+              uniqueIds={selection.uniqueIds}
+            />
           </Tabs.Panel>
         </Tabs>
       )}
