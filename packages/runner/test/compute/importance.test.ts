@@ -149,4 +149,17 @@ describe('importance of a model whose y rests on futr_signal only', () => {
     for (const { fx, f_baseline, completeness_gap } of summary.window_values)
       expect(Math.abs(completeness_gap)).toBeLessThan(0.05 * Math.max(1, Math.abs(fx - f_baseline)));
   });
+
+  it('stops at the next model call once the run is cancelled', async () => {
+    const controller = new AbortController();
+    controller.abort(new Error('cancelled by request'));
+    for (const options of [
+      { method: 'permutation', repeats: 2, seed: 0, max_windows: 12 },
+      { method: 'kernel_shap', nsamples: 'auto', seed: 0, max_windows: 12 },
+      { method: 'integrated_gradients', steps: 4, seed: 0, max_windows: 12 },
+    ] as const)
+      await expect(computeImportance(explainer, options, controller.signal)).rejects.toThrow(
+        'cancelled by request',
+      );
+  });
 });

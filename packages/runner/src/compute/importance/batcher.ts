@@ -8,13 +8,17 @@
 /** Answers a list of requests in order. */
 export type BatchFn<Req, Res> = (requests: readonly Req[]) => Promise<readonly Res[]>;
 
-/** A function with the batch function's signature that shares calls with every concurrent caller. */
-export const createBatcher = <Req, Res>(run: BatchFn<Req, Res>): BatchFn<Req, Res> => {
+/**
+ * A function with the batch function's signature that shares calls with every concurrent caller;
+ * once `signal` is aborted, every call fails with its reason instead of running the model.
+ */
+export const createBatcher = <Req, Res>(run: BatchFn<Req, Res>, signal?: AbortSignal): BatchFn<Req, Res> => {
   let pending: { requests: readonly Req[]; resolve: (r: Res[]) => void; reject: (e: unknown) => void }[] = [];
   const flush = async (): Promise<void> => {
     const callers = pending;
     pending = [];
     try {
+      signal?.throwIfAborted();
       const answers = await run(callers.flatMap((c) => c.requests));
       let offset = 0;
       for (const caller of callers) {

@@ -8,17 +8,18 @@ import type { FeatureImportance } from './types.js';
 
 export type * from './types.js';
 
-/** Computes the importance the options ask for. */
+/** Computes the importance the options ask for; `signal` stops it between model calls (a cancelled run). */
 export const computeImportance = (
   explainer: WindowExplainer,
   options: ImportanceOptions,
+  signal?: AbortSignal,
 ): Promise<FeatureImportance> => {
   switch (options.method) {
     case 'permutation':
-      return permutationRun(explainer, options);
+      return permutationRun(explainer, options, signal);
     case 'kernel_shap':
-      return kernelShapRun(explainer, options);
+      return kernelShapRun(explainer, options, signal);
     case 'integrated_gradients':
-      return integratedGradientsRun(explainer, options);
+      return integratedGradientsRun(explainer, options, signal);
   }
 };

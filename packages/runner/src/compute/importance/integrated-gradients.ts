@@ -20,10 +20,17 @@ export interface IntegratedGradientsRunOptions {
 export const integratedGradientsRun = async (
   explainer: WindowExplainer,
   options: IntegratedGradientsRunOptions,
+  signal?: AbortSignal,
 ): Promise<FeatureImportance> => {
   const { windows, features, inputs } = explainer;
-  const gradient = createBatcher((requests: readonly ExplainRequest[]) => explainer.gradient(requests));
-  const forecast = createBatcher((requests: readonly ExplainRequest[]) => explainer.forecast(requests));
+  const gradient = createBatcher(
+    (requests: readonly ExplainRequest[]) => explainer.gradient(requests),
+    signal,
+  );
+  const forecast = createBatcher(
+    (requests: readonly ExplainRequest[]) => explainer.forecast(requests),
+    signal,
+  );
   const explained = await inGroups(inputs, CONCURRENT_WINDOWS, (input, window) =>
     integratedGradients(
       async (x) => ((await gradient([{ window, input: x }]))[0] as ExplainGradient).gradient,

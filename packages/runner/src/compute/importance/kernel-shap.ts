@@ -39,11 +39,15 @@ const meanForecasts = async (
 export const kernelShapRun = async (
   explainer: WindowExplainer,
   options: KernelShapRunOptions,
+  signal?: AbortSignal,
 ): Promise<FeatureImportance> => {
   const { windows, features, inputs } = explainer;
   const background = [meanRow(inputs)];
   const groups = features.map((f) => [...f.indices]);
-  const predict = createBatcher((requests: readonly ExplainRequest[]) => meanForecasts(explainer, requests));
+  const predict = createBatcher(
+    (requests: readonly ExplainRequest[]) => meanForecasts(explainer, requests),
+    signal,
+  );
   const explained = await inGroups(inputs, CONCURRENT_WINDOWS, (query, window) =>
     kernelShap((rows) => predict(rows.map((input) => ({ window, input }))), background, query, {
       nsamples: options.nsamples,

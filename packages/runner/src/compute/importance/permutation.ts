@@ -70,6 +70,7 @@ const withColumnFrom = (
 export const permutationRun = async (
   explainer: WindowExplainer,
   options: PermutationOptions,
+  signal?: AbortSignal,
 ): Promise<FeatureImportance> => {
   const { windows, features, inputs } = explainer;
   const seriesIds = [...new Set(windows.map((w) => w.uniqueId))];
@@ -81,6 +82,7 @@ export const permutationRun = async (
       columns: features.map((f) => f.name),
       baselineError: () => mae(base, () => true),
       errorWithColumnPermuted: async (column, rng) => {
+        signal?.throwIfAborted();
         const feature = features.find((f) => f.name === column) as ExplainFeature;
         const groups = windows.map((w) => (feature.kind === 'stat' ? '' : w.uniqueId));
         const source = permuteWithinGroups(

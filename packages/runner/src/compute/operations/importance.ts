@@ -9,7 +9,7 @@ import type { ComputeOperation } from './types.js';
 export const importance: ComputeOperation<'importance'> = {
   kind: 'importance',
   fromParent: true,
-  run: async (operation, { job, alone, notes }) => {
+  run: async (operation, { job, hooks, alone, notes }) => {
     if (!job.parent) throw new ConfigError('importance needs the parent run’s saved model');
     const nf = await NeuralForecast.load(job.parent.modelDir);
     try {
@@ -23,7 +23,7 @@ export const importance: ComputeOperation<'importance'> = {
         `importance (${operation.method}) of ${explainer.features.map((f) => f.name).join(', ')} ` +
           `over ${explainer.windows.length} window(s) of ${series} series, the last before the end of the table’s rows`,
       );
-      const result = await alone(() => computeImportance(explainer, operation));
+      const result = await alone(() => computeImportance(explainer, operation, hooks.signal));
       const modelProperties = await describeModel(job, nf, []);
       return {
         modelColumn: modelProperties.label,
