@@ -109,7 +109,7 @@ export const insertImportance = async (
     tx,
     runId,
     importance.rows.map((row) => ({
-      method: importance.method,
+      method: importance.summary.method,
       feature: row.feature,
       unique_id: row.uniqueId,
       importance: row.importance,

@@ -60,5 +60,5 @@ export const integratedGradientsRun = async (
       completeness_gap: e.completenessGap as number,
     })),
   };
-  return { method: 'integrated_gradients', rows, summary };
+  return { rows, summary };
 };

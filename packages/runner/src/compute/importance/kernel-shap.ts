@@ -71,5 +71,5 @@ export const kernelShapRun = async (
     seed: options.seed,
     window_values: explained.map((e) => ({ fx: e.fx, expected_value: e.expectedValue, exact: e.exact })),
   };
-  return { method: 'kernel_shap', rows, summary };
+  return { rows, summary };
 };

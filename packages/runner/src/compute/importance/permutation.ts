@@ -135,7 +135,6 @@ export const permutationRun = async (
   }
   const ranked = rankRows(rows);
   return {
-    method: 'permutation',
     rows: ranked,
     summary: {
       method: 'permutation',

@@ -1,5 +1,5 @@
 /** What an importance run computes: ranked rows per column and series, and the run's summary. */
-import type { ExogKind, ImportanceMethod } from '@nflab/contracts';
+import type { ExogKind } from '@nflab/contracts';
 import type { JsonValue } from '@nflab/tune';
 
 /** One column's importance over every series (`uniqueId` null) or over one series' windows. */
@@ -77,9 +77,8 @@ export interface IntegratedGradientsSummary extends SummaryBase {
 /** The run's `metrics.importance`. */
 export type ImportanceSummary = PermutationSummary | KernelShapSummary | IntegratedGradientsSummary;
 
-/** What the importance operation returns for the run's records. */
+/** What the importance operation returns for the run's records (the method is the summary's). */
 export interface FeatureImportance {
-  readonly method: ImportanceMethod;
   readonly rows: readonly ImportanceRow[];
   readonly summary: ImportanceSummary;
 }
