@@ -121,8 +121,13 @@ describe.each(await testDbKinds())('nflab audit on %s', (kind) => {
         parent,
       ]);
     });
-    for (const operation of ['predict', 'refit', 'cv'] as const) {
-      const done = await run('--json', 'model', operation, parent, '--detach');
+    for (const [operation, ...flags] of [
+      ['predict'],
+      ['refit'],
+      ['cv'],
+      ['importance', '--method', 'permutation'],
+    ]) {
+      const done = await run('--json', 'model', operation as string, parent, ...flags, '--detach');
       expect(done.exitCode, done.stderr).toBe(0);
       const child = JSON.parse(done.stdout) as { id: string };
       expect((await expectAudited(`run.${operation}`, parent)).details).toMatchObject({

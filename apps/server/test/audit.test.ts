@@ -202,6 +202,7 @@ describe.each(await testDbKinds())('audit log on %s', (kind) => {
       ['predict', {}],
       ['refit', {}],
       ['cv', { n_windows: 2, step_size: 1, refit: false }],
+      ['importance', { method: 'permutation' }],
     ] as const) {
       const response = await post(`/api/runs/${parent}/${operation}`, body);
       expect(response.statusCode, response.body).toBe(201);

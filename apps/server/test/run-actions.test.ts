@@ -46,6 +46,7 @@ describe.each(await testDbKinds())('write routes on %s', (kind) => {
       `/api/runs/${MISSING}/predict`,
       `/api/runs/${MISSING}/refit`,
       `/api/runs/${MISSING}/cv`,
+      `/api/runs/${MISSING}/importance`,
       `/api/runs/${MISSING}/promote`,
       '/api/sweeps',
       `/api/sweeps/${MISSING}/cancel`,
@@ -116,6 +117,7 @@ describe.each(await testDbKinds())('write routes on %s', (kind) => {
       ['predict', {}],
       ['refit', {}],
       ['cv', { n_windows: 2, step_size: 1, refit: false }],
+      ['importance', { method: 'kernel_shap', nsamples: 64, max_windows: 10 }],
     ] as const;
     for (const [operation, body] of operations) {
       const response = await asEditor(`/api/runs/${parent}/${operation}`, body);
@@ -127,6 +129,16 @@ describe.each(await testDbKinds())('write routes on %s', (kind) => {
       expect(child.rows[0]).toEqual({ parent_run_id: parent, operation });
     }
     expect((await asEditor(`/api/runs/${parent}/cv`, { n_windows: 0 })).statusCode).toBe(400);
+    for (const [body, field] of [
+      [{ method: 'lime' }, 'body.method'],
+      [{ method: 'permutation', repeats: 101 }, 'body.repeats'],
+      [{ method: 'permutation', steps: 10 }, 'body'],
+      [{}, 'body.method'],
+    ] as const) {
+      const bad = await asEditor(`/api/runs/${parent}/importance`, body);
+      expect(bad.statusCode, JSON.stringify(body)).toBe(400);
+      expect(bad.json().error.issues[0].path, JSON.stringify(body)).toBe(field);
+    }
     const dev = await asEditor(`/api/runs/${parent}/promote`, { stage: 'dev' });
     expect(dev.statusCode, dev.body).toBe(200);
     expect(dev.json()).toMatchObject({

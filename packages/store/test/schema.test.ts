@@ -32,6 +32,7 @@ const TABLES = [
   'nf_api_tokens',
   'nf_events',
   'nf_analyses',
+  'nf_feature_importance',
 ];
 
 // Every column of the seed design's run table, then the reproduction/link/queue columns.
@@ -231,9 +232,14 @@ describe.each(kinds)('schema on %s', (kind) => {
         [id],
       );
       await tx.query(`INSERT INTO nf_reports (run_id, title, html) VALUES ($1, 'r', '<p>')`, [id]);
+      await tx.query(
+        `INSERT INTO nf_feature_importance (run_id, method, feature, importance, rank) VALUES ($1, 'permutation', 'futr_x', 0.1, 1)`,
+        [id],
+      );
     });
     const byRun = ['nf_trials', 'nf_step_metrics', 'nf_resource_samples', 'nf_predictions', 'nf_cv_results'];
     byRun.push('nf_artifacts', 'nf_residual_anomalies', 'nf_drift_metrics', 'nf_reports');
+    byRun.push('nf_feature_importance');
     const byTrial = ['nf_trial_params', 'nf_trial_values', 'nf_trial_intermediate_values'];
     const counts = async () => [
       ...(await Promise.all(byRun.map((table) => count(db, table, 'run_id = $1', [id])))),

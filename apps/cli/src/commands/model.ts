@@ -1,47 +1,13 @@
 import type { Command } from 'commander';
-import { TrainingError, type RunOperationInput } from '@nflab/contracts';
-import { runSummariesById } from '@nflab/store';
-import { auditCli } from '../audit.js';
-import { contextFrom } from '../context.js';
-import { renderRuns } from '../run-summary.js';
-import { loadRunner, workQueue } from '../work.js';
+import { operate } from '../model-operation.js';
+import { importanceCommand } from './model-importance.js';
 
 const integer = (value: string): number => Number.parseInt(value, 10);
 
 const refitOption = (value: string): boolean | number =>
   value === 'true' ? true : value === 'false' ? false : Number.parseInt(value, 10);
 
-/** Queues one model operation on a finished run and, unless detached, works the queue until it is done. */
-const operate = async (
-  command: Command,
-  parentRunId: string,
-  operation: RunOperationInput,
-  detach: boolean,
-) => {
-  const ctx = contextFrom(command);
-  await ctx.withDb(async (db) => {
-    const runner = await loadRunner();
-    const { runId } = await runner.submitModelOperation(db, new runner.RunQueue(db), parentRunId, operation);
-    await auditCli(ctx, db, {
-      // train is refused by submitModelOperation above, so these are the three left.
-      action:
-        operation.kind === 'predict' ? 'run.predict' : operation.kind === 'refit' ? 'run.refit' : 'run.cv',
-      entity: 'run',
-      entityId: parentRunId,
-      details: { child_run_id: runId },
-    });
-    ctx.out.info(`queued ${operation.kind} run ${runId} (parent ${parentRunId})`);
-    if (!detach) await workQueue(ctx, db, { parallel: 1, exitWhenIdle: true });
-    const runs = await runSummariesById(db, [runId]);
-    ctx.out.result(runs[0], () => renderRuns(runs));
-    if (!detach && runs[0]?.status !== 'finished')
-      throw new TrainingError(
-        `run ${runId} ${runs[0]?.status ?? 'is missing'}: ${runs[0]?.error_message ?? ''}`,
-      );
-  });
-};
-
-/** `nflab model predict|refit|cv RUN`: model operations, each recorded as a run linked to its parent. */
+/** `nflab model predict|refit|cv|importance RUN`: model operations, each recorded as a run linked to its parent. */
 export const modelCommand = (program: Command): void => {
   const model = program.command('model').description('use the saved model of a finished run');
   model
@@ -57,7 +23,7 @@ export const modelCommand = (program: Command): void => {
         command,
         run,
         { kind: 'predict', latest_data: options.parentData !== true },
-        options.detach === true,
+        { detach: options.detach === true },
       ),
     );
   model
@@ -65,7 +31,7 @@ export const modelCommand = (program: Command): void => {
     .description("refit the run's configuration on the table's current rows, then forecast")
     .option('--detach', 'only queue it')
     .action(async (run: string, options: { detach?: boolean }, command: Command) =>
-      operate(command, run, { kind: 'refit' }, options.detach === true),
+      operate(command, run, { kind: 'refit' }, { detach: options.detach === true }),
     );
   model
     .command('cv <run>')
@@ -84,7 +50,8 @@ export const modelCommand = (program: Command): void => {
           command,
           run,
           { kind: 'cv', n_windows: options.nWindows, step_size: options.stepSize, refit: options.refit },
-          options.detach === true,
+          { detach: options.detach === true },
         ),
     );
+  importanceCommand(model);
 };

@@ -59,6 +59,10 @@ export const runActionRoutes: FastifyPluginAsync = async (app) => {
     return startOperation(params, request, reply, { kind: 'cv', ...body });
   });
 
+  attach(app, ROUTE.importance, async ({ params, body }, request, reply) => {
+    return startOperation(params, request, reply, { kind: 'importance', ...body });
+  });
+
   attach(app, ROUTE.promote, async ({ params, body }, request) => {
     const { id } = params;
     const user = currentUser(request);

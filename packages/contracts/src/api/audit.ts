@@ -29,6 +29,7 @@ export const AUDIT_ACTIONS = [
   'artifact.download',
   'data.import',
   'access.denied',
+  'run.importance',
 ] as const;
 /** One of {@link AUDIT_ACTIONS}. */
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];

@@ -1,6 +1,7 @@
 /** Schemas of the run routes (`/api/runs/...`): history list, detail, children and model operations. */
 import { z } from 'zod';
 import { BACKEND_IDS, type Backend } from '../backends.js';
+import { importanceOptionsSchema } from '../specs/importance-operation.js';
 import { crossValidationFieldSchema } from '../specs/run-fields.js';
 import {
   commaList,
@@ -84,7 +85,7 @@ export const runListItemSchema = z.object({
   duration_seconds: z.number().nullable(),
   sweep_id: uuidSchema.nullable(),
   parent_run_id: uuidSchema.nullable(),
-  /** train, predict, refit or cv (null on databases from before run operations). */
+  /** train, predict, refit, cv or importance (null on databases from before run operations). */
   operation: z.string().nullable(),
   error_message: z.string().nullable(),
   created_at: isoDateTime,
@@ -271,6 +272,8 @@ export const cvRequestSchema = z
     refit: crossValidationFieldSchema.shape.refit,
   })
   .strict();
+/** `POST /api/runs/:id/importance` body: the method and its options (see {@link importanceOptionsSchema}). */
+export const importanceRequestSchema = importanceOptionsSchema;
 
 /** Registry stages, from development to retirement. */
 export const REGISTRY_STAGE_IDS = ['dev', 'staging', 'prod', 'archived'] as const;

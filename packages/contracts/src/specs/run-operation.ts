@@ -4,10 +4,11 @@
  * their predictions, metrics and resources are kept like any other run's.
  */
 import { z } from 'zod';
+import { importanceOperationSchema } from './importance-operation.js';
 import { crossValidationFieldSchema } from './run-fields.js';
 
 /** The operation kinds, in the vocabulary of `nflab model <kind>` and the run's `operation` column. */
-export const RUN_OPERATION_KINDS = ['train', 'predict', 'refit', 'cv'] as const;
+export const RUN_OPERATION_KINDS = ['train', 'predict', 'refit', 'cv', 'importance'] as const;
 /** One of {@link RUN_OPERATION_KINDS}. */
 export type RunOperationKind = (typeof RUN_OPERATION_KINDS)[number];
 
@@ -31,6 +32,8 @@ export const runOperationSchema = z.discriminatedUnion('kind', [
       refit: crossValidationFieldSchema.shape.refit,
     })
     .strict(),
+  /** Exogenous-column importance of the parent's saved model over the last windows of the table's rows. */
+  importanceOperationSchema,
 ]);
 
 /** A run's operation as written. */

@@ -2,3 +2,5 @@
 export * from './neural-forecast.js';
 export * from './types.js';
 export { FORMAT_VERSION, type SaveOptions } from './persistence.js';
+export { evaluationCutoffs, explainWindows, type ExplainWindowsOptions } from './explain.js';
+export type * from './explain-model.js';

@@ -5,3 +5,4 @@ export * from './outputs.js';
 export * from './prepare-batch.js';
 export * from './schedule.js';
 export * from './train.js';
+export * from './exog-forward.js';

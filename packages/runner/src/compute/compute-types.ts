@@ -2,6 +2,7 @@
 import type { RunOperation, RunSpec } from '@nflab/contracts';
 import type { CrossValidationRow, EngineRuntime, ForecastRow } from '@nflab/engine';
 import type { JsonValue, StudyStorage } from '@nflab/tune';
+import type { FeatureImportance } from './importance/types.js';
 import type { RunData } from './run-data.js';
 
 /** The saved model a model operation starts from. */
@@ -83,6 +84,8 @@ export interface ComputeResult {
   readonly cv: EvaluatedRows;
   readonly modelProperties: ModelProperties | null;
   readonly files: readonly WrittenFile[];
+  /** Exogenous-column importance; set by the importance operation only. */
+  readonly importance?: FeatureImportance;
   readonly runtime: EngineRuntime;
   /** What the run decided or skipped, for the run's logs. */
   readonly notes: readonly string[];

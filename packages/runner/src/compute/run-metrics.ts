@@ -13,6 +13,7 @@ import {
 } from '@nflab/analysis';
 import { isLabError } from '@nflab/contracts';
 import type { CrossValidationRow } from '@nflab/engine';
+import type { ImportanceSummary } from './importance/types.js';
 import type { RunData } from './run-data.js';
 
 /** Metrics of one set of evaluated forecasts. */
@@ -34,6 +35,8 @@ export interface RunMetrics {
   readonly valid_loss: number | null;
   readonly test?: EvaluatedMetrics;
   readonly cv?: EvaluatedMetrics;
+  /** An importance run's ranking and method settings (rows in nf_feature_importance). */
+  readonly importance?: ImportanceSummary;
 }
 
 interface SeriesValues {

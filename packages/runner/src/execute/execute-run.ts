@@ -34,7 +34,7 @@ import {
 } from '../compute/index.js';
 import { loadRunData } from './load-run-data.js';
 import { loadParentModel } from './parent-model.js';
-import { insertArtifacts, insertCvResults, insertPredictions } from './records.js';
+import { insertArtifacts, insertCvResults, insertImportance, insertPredictions } from './records.js';
 import { createStepWriter } from './step-writer.js';
 
 /** Options of {@link createRunExecutor}. */
@@ -86,6 +86,7 @@ const metricsOf = (run: ClaimedRun, data: RunData, result: ComputeResult): RunMe
     valid_loss: result.validLoss,
     ...(test ? { test } : {}),
     ...(cv ? { cv } : {}),
+    ...(result.importance ? { importance: result.importance.summary } : {}),
   };
 };
 
@@ -206,6 +207,7 @@ export const createRunExecutor = (options: RunExecutorOptions): RunExecutor => {
         await insertPredictions(tx, run.id, 'forecast', result.forecasts, result.modelColumn);
         await insertCvResults(tx, run.id, [...result.test, ...result.cv], result.modelColumn);
         await insertArtifacts(tx, run.id, result.files);
+        if (result.importance) await insertImportance(tx, run.id, result.importance);
       });
     } catch (error) {
       if (signal.aborted) {

@@ -4,8 +4,15 @@
  * results and its final status commit together or not at all.
  */
 import type { CrossValidationRow, ForecastRow } from '@nflab/engine';
-import { insertArtifactRows, insertCvResultRows, insertPredictionRows, type Queryable } from '@nflab/store';
+import {
+  insertArtifactRows,
+  insertCvResultRows,
+  insertFeatureImportanceRows,
+  insertPredictionRows,
+  type Queryable,
+} from '@nflab/store';
 import type { WrittenFile } from '../compute/compute-types.js';
+import type { FeatureImportance } from '../compute/importance/types.js';
 
 /** A forecast frame's time point in the table's two columns: a calendar day or an integer step. */
 const timeColumns = (value: string | number): [ds: string | null, step: number | null] =>
@@ -90,4 +97,27 @@ export const insertArtifacts = async (
   files: readonly WrittenFile[],
 ): Promise<void> => {
   await insertArtifactRows(tx, runId, files);
+};
+
+/** An importance run's rows, one per column over all series and per series, ranked. */
+export const insertImportance = async (
+  tx: Queryable,
+  runId: string,
+  importance: FeatureImportance,
+): Promise<void> => {
+  await insertFeatureImportanceRows(
+    tx,
+    runId,
+    importance.rows.map((row) => ({
+      method: importance.summary.method,
+      feature: row.feature,
+      unique_id: row.uniqueId,
+      importance: row.importance,
+      std: row.std,
+      ci_low: row.ciLow,
+      ci_high: row.ciHigh,
+      rank: row.rank,
+      details: row.details,
+    })),
+  );
 };

@@ -5,6 +5,7 @@
 import type { RowOf, TableColumns } from './column-types.js';
 import type {
   AuditOutcomeValue,
+  ImportanceMethodValue,
   PredictionKind,
   RegistryStage,
   RunBackend,
@@ -360,6 +361,20 @@ export const TABLES = {
     created_by: 'text | null',
     created_at: 'timestamptz',
   },
+  /** Exogenous-column importance computed by an `importance` run, per column and series. */
+  nf_feature_importance: {
+    id: 'bigint',
+    run_id: 'uuid',
+    method: 'text',
+    feature: 'text',
+    unique_id: 'text | null',
+    importance: 'double precision',
+    std: 'double precision | null',
+    ci_low: 'double precision | null',
+    ci_high: 'double precision | null',
+    rank: 'integer',
+    details: 'jsonb',
+  },
 } as const satisfies Record<string, TableColumns>;
 
 /** A table of the lab schema. */
@@ -426,3 +441,5 @@ export type ApiTokenRow = Row<'nf_api_tokens'>;
 export type EventRow = Row<'nf_events'>;
 /** A row of `nf_analyses`. */
 export type AnalysisRow = Row<'nf_analyses'>;
+/** A row of `nf_feature_importance`. */
+export type FeatureImportanceRow = Narrow<Row<'nf_feature_importance'>, { method: ImportanceMethodValue }>;

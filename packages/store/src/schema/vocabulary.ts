@@ -2,6 +2,7 @@
 import {
   AUDIT_OUTCOMES,
   BACKEND_IDS,
+  IMPORTANCE_METHODS,
   REGISTRY_STAGE_IDS,
   RUN_OPERATION_KINDS,
   RUN_STATUS_IDS,
@@ -38,7 +39,7 @@ export const RUN_BACKENDS = BACKEND_IDS;
 /** One of {@link RUN_BACKENDS}. */
 export type RunBackend = (typeof RUN_BACKENDS)[number];
 
-/** `nf_model_runs.operation`: the contracts' run operation kinds (train, predict, refit, cv). */
+/** `nf_model_runs.operation`: the contracts' run operation kinds (train, predict, refit, cv, importance). */
 export const RUN_OPERATIONS = RUN_OPERATION_KINDS;
 /** One of {@link RUN_OPERATIONS}. */
 export type RunOperationKind = (typeof RUN_OPERATIONS)[number];
@@ -53,6 +54,11 @@ export const USER_ROLE_VALUES = USER_ROLES;
 /** One of {@link USER_ROLE_VALUES}. */
 export type UserRoleValue = (typeof USER_ROLE_VALUES)[number];
 
+/** `nf_feature_importance.method`: the contracts' importance methods. */
+export const IMPORTANCE_METHOD_VALUES = IMPORTANCE_METHODS;
+/** One of {@link IMPORTANCE_METHOD_VALUES}. */
+export type ImportanceMethodValue = (typeof IMPORTANCE_METHOD_VALUES)[number];
+
 /** Which column each vocabulary constrains; a test reads the CHECK constraints and compares. */
 export const CHECKED_COLUMNS = [
   { table: 'nf_model_runs', column: 'status', values: RUN_STATUSES },
@@ -65,4 +71,5 @@ export const CHECKED_COLUMNS = [
   { table: 'nf_studies', column: 'direction', values: STUDY_DIRECTIONS },
   { table: 'nf_audit_log', column: 'outcome', values: AUDIT_OUTCOME_VALUES },
   { table: 'nf_users', column: 'role', values: USER_ROLE_VALUES },
+  { table: 'nf_feature_importance', column: 'method', values: IMPORTANCE_METHOD_VALUES },
 ] as const;

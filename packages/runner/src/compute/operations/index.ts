@@ -5,6 +5,7 @@
  */
 import type { RunOperationKind } from '@nflab/contracts';
 import { crossValidate } from './cross-validate.js';
+import { importance } from './importance.js';
 import { predict } from './predict.js';
 import { refit } from './refit.js';
 import { train } from './train.js';
@@ -21,6 +22,7 @@ export const OPERATIONS = {
   predict,
   refit,
   cv: crossValidate,
+  importance,
 } as const satisfies OperationRegistry;
 
 /** The member of `kind`. */
