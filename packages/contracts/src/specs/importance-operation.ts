@@ -30,8 +30,17 @@ export const IMPORTANCE_LIMITS = {
 const shared = {
   /** Seed of the permutations and of KernelSHAP's sampled coalitions. @default 0 */
   seed: z.number().int().min(0).default(0),
-  /** Evaluation windows: the last ones before the end of the data, newest first across series. @default 50 */
-  max_windows: z.number().int().min(1).max(IMPORTANCE_LIMITS.maxWindows).default(50),
+  /**
+   * Evaluation windows: the last ones before the end of the data, newest first across series. At
+   * least 2: permutation shuffles a column among the windows and KernelSHAP's background is their
+   * mean, so with one window every importance would be 0 by construction. @default 50
+   */
+  max_windows: z
+    .number()
+    .int()
+    .min(2, { message: 'use at least 2 windows: importance compares a window with the others' })
+    .max(IMPORTANCE_LIMITS.maxWindows)
+    .default(50),
 };
 
 /** Permutation importance: the MAE increase when a column is shuffled among the windows. */

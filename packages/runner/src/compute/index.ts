@@ -2,6 +2,7 @@ export * from './compute-types.js';
 export * from './compute-run.js';
 export * from './compute-client.js';
 export type * from './importance/types.js';
+export { computeImportance } from './importance/index.js';
 export * from './model-config.js';
 export * from './operations/index.js';
 export * from './run-data.js';
