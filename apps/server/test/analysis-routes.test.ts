@@ -9,6 +9,7 @@ import {
   createExogenousTestTable,
   openTestDb,
   seedComparableRuns,
+  seedImportanceRun,
   testDbKinds,
   type TestDb,
 } from '@nflab/store/testing';
@@ -214,5 +215,31 @@ describe.each(await testDbKinds())('analysis routes on %s', (kind) => {
     const short = await exogenous('nf_loto_exog_test', { loto: 'g', granger_max_lag: 30 });
     expect(short.statusCode).toBe(400);
     expect(short.json().error.message).toContain('grangerMaxLag 30 needs 3p + 2');
+  });
+
+  test("an importance run's rows: all-series first by rank, then each series; 401, 404 and 400 as for every run route", async () => {
+    const id = await seedImportanceRun(db);
+    const response = await get(`/api/runs/${id}/importance`);
+    expect(response.statusCode).toBe(200);
+    const { items } = response.json();
+    expect(
+      items
+        .slice(0, 3)
+        .map((row: { feature: string; unique_id: string | null; rank: number }) => [
+          row.feature,
+          row.unique_id,
+          row.rank,
+        ]),
+    ).toEqual([
+      ['futr_signal', null, 1],
+      ['hist_noise', null, 2],
+      ['futr_month', null, 3],
+    ]);
+    expect(items).toHaveLength(9);
+    expect(items[0].details.values).toEqual([2.5, -1.5]);
+    expect(items[0]).not.toHaveProperty('run_id');
+    expect((await app.inject(`/api/runs/${id}/importance`)).statusCode).toBe(401);
+    expect((await get(`/api/runs/${MISSING}/importance`)).statusCode).toBe(404);
+    expect((await get('/api/runs/12345/importance')).statusCode).toBe(400);
   });
 });

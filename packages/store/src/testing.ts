@@ -129,6 +129,8 @@ export {
   COMPARABLE_ERRORS,
   COMPARABLE_Y,
   createExogenousTestTable,
+  IMPORTANCE_FIXTURE,
   seedComparableRuns,
+  seedImportanceRun,
   type ComparableRuns,
-} from './testing-comparable-runs.js';
+} from './testing-analysis-fixtures.js';

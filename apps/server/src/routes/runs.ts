@@ -7,6 +7,7 @@ import {
   getRun,
   listArtifacts,
   listCvResults,
+  listFeatureImportance,
   listPredictions,
   listResourceSamples,
   listRuns,
@@ -55,6 +56,13 @@ export const runRoutes: FastifyPluginAsync = async (app) => {
     const { id } = params;
     await requireRun(app.db, id);
     return listCvResults(app.db, id);
+  });
+
+  attach(app, RUN_ROUTES.listImportance, async ({ params }) => {
+    const { id } = params;
+    await requireRun(app.db, id);
+    const rows = await listFeatureImportance(app.db, id);
+    return { items: rows.map(({ id: _rowId, run_id: _runId, ...row }) => row) };
   });
 
   attach(app, RUN_ROUTES.listArtifacts, async ({ params }) => {

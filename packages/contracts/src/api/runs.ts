@@ -1,7 +1,7 @@
 /** Schemas of the run routes (`/api/runs/...`): history list, detail, children and model operations. */
 import { z } from 'zod';
 import { BACKEND_IDS, type Backend } from '../backends.js';
-import { importanceOptionsSchema } from '../specs/importance-operation.js';
+import { IMPORTANCE_METHODS, importanceOptionsSchema } from '../specs/importance-operation.js';
 import { crossValidationFieldSchema } from '../specs/run-fields.js';
 import {
   commaList,
@@ -305,3 +305,21 @@ export const registryEntrySchema = z.object({
 });
 /** A row of the model registry. */
 export type RegistryEntryDto = z.infer<typeof registryEntrySchema>;
+
+/** One importance value of an importance run: a column over every series (`unique_id` null) or one series. */
+export const featureImportanceSchema = z.object({
+  feature: z.string(),
+  unique_id: z.string().nullable(),
+  method: z.enum(IMPORTANCE_METHODS),
+  importance: z.number(),
+  std: z.number().nullable(),
+  ci_low: z.number().nullable(),
+  ci_high: z.number().nullable(),
+  rank: z.number().int(),
+  /** kind, mean_value, windows; the all-series rows of SHAP and IG hold every window's value. */
+  details: z.record(z.string(), z.unknown()),
+});
+/** One importance value. */
+export type FeatureImportanceDto = z.infer<typeof featureImportanceSchema>;
+/** `GET /api/runs/:id/importance` response: the all-series rows first, then each series', by rank. */
+export const listImportanceResponseSchema = z.object({ items: z.array(featureImportanceSchema) });

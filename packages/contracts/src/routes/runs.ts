@@ -3,6 +3,7 @@ import {
   artifactParamsSchema,
   listArtifactsResponseSchema,
   listCvResponseSchema,
+  listImportanceResponseSchema,
   listPredictionsResponseSchema,
   listResourcesResponseSchema,
   listRunsQuerySchema,
@@ -77,6 +78,14 @@ export const RUN_ROUTES = {
     access: 'viewer',
     params: runParamsSchema,
     response: listCvResponseSchema,
+  }),
+  listImportance: defineRoute({
+    method: 'GET',
+    path: '/runs/:id/importance',
+    summary: "an importance run's ranked exogenous-column importance (all series, then per series)",
+    access: 'viewer',
+    params: runParamsSchema,
+    response: listImportanceResponseSchema,
   }),
   listArtifacts: defineRoute({
     method: 'GET',

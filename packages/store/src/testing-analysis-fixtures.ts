@@ -1,9 +1,11 @@
 /**
- * Test fixture shared by the server and CLI tests of the analysis routes and commands: a sweep of
- * three finished runs with cross-validation rows on the same eight points (two series, one window of
- * four) and stored metrics beside the historical mean, plus one queued run.
+ * Fixtures shared by the server, CLI and browser tests of the analyses: a sweep of three finished
+ * runs with cross-validation rows on the same eight points (two series, one window of four) and
+ * stored metrics beside the historical mean, plus one queued run; a small data table with one
+ * Granger-causing column; and a KernelSHAP importance run as the runner records it.
  */
 import type { Queryable } from './db.js';
+import { insertFeatureImportanceRows } from './repos/feature-importance.js';
 import { insertCvResultRows } from './repos/run-outputs.js';
 
 /** Actual values of the eight shared points (N1 then N2). */
@@ -99,4 +101,75 @@ export const createExogenousTestTable = async (db: Queryable): Promise<void> => 
     }
   }
   await db.query(`INSERT INTO nf_loto_exog_test VALUES ${rows.join(',')}`);
+};
+
+/** SHAP values of the fixture's two windows (N1, N2) for its three columns, and each window's E[f] and f(x). */
+export const IMPORTANCE_FIXTURE = {
+  features: ['futr_signal', 'hist_noise', 'futr_month'],
+  values: [
+    [2.5, -0.25, 0.5],
+    [-1.5, 0.75, 0.25],
+  ],
+  windows: [
+    { unique_id: 'N1', cutoff: '2024-03-01', expected_value: 20, fx: 22.75 },
+    { unique_id: 'N2', cutoff: '2024-03-01', expected_value: 20, fx: 19.5 },
+  ],
+} as const;
+
+/**
+ * A finished KernelSHAP importance run (operation 'importance', linked to a finished parent) with
+ * its all-series and per-series rows and its summary in metrics.importance; returns its id.
+ */
+export const seedImportanceRun = async (db: Queryable): Promise<string> => {
+  const parent = await db.query<{ id: string }>(
+    `INSERT INTO nf_model_runs (model_name, status) VALUES ('auto_nhits', 'finished') RETURNING id`,
+  );
+  const { features, values, windows } = IMPORTANCE_FIXTURE;
+  const importance = (j: number, picked: readonly (readonly number[])[]) =>
+    picked.reduce((sum, row) => sum + Math.abs(row[j] as number), 0) / picked.length;
+  const rank = (scores: number[]) => scores.map((v) => 1 + scores.filter((w) => w > v).length);
+  const overall = features.map((_, j) => importance(j, values));
+  const summary = {
+    method: 'kernel_shap',
+    windows: windows.map(({ unique_id, cutoff }) => ({ unique_id, cutoff })),
+    series: 2,
+    ranking: features
+      .map((feature, j) => ({
+        feature,
+        kind: feature.slice(0, 4),
+        importance: overall[j],
+        rank: rank(overall)[j],
+      }))
+      .sort((a, b) => (a.rank as number) - (b.rank as number)),
+    nsamples: 'auto',
+    seed: 0,
+    window_values: windows.map(({ fx, expected_value }) => ({ fx, expected_value, exact: true })),
+  };
+  const run = await db.query<{ id: string }>(
+    `INSERT INTO nf_model_runs (model_name, status, operation, parent_run_id, metrics)
+     VALUES ('auto_nhits', 'finished', 'importance', $1, $2) RETURNING id`,
+    [parent.rows[0]?.id, JSON.stringify({ importance: summary })],
+  );
+  const id = run.rows[0]?.id as string;
+  const rows = [null, 'N1', 'N2'].flatMap((uniqueId, scope) => {
+    const picked = scope === 0 ? values : [values[scope - 1] as readonly number[]];
+    const scores = features.map((_, j) => importance(j, picked));
+    return features.map((feature, j) => ({
+      method: 'kernel_shap' as const,
+      feature,
+      unique_id: uniqueId,
+      importance: scores[j] as number,
+      std: null,
+      ci_low: null,
+      ci_high: null,
+      rank: rank(scores)[j] as number,
+      details: {
+        kind: feature.slice(0, 4),
+        windows: picked.length,
+        ...(uniqueId === null ? { values: values.map((row) => row[j]) } : {}),
+      },
+    }));
+  });
+  await insertFeatureImportanceRows(db, id, rows);
+  return id;
 };
