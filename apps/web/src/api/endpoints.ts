@@ -58,6 +58,7 @@ export const api = {
     call(R.listResources, { params: { id }, query: { after_id: afterId } }),
   predictions: (id: string) => call(R.listPredictions, { params: { id }, query: { kind: 'forecast' } }),
   cv: (id: string) => call(R.listCv, { params: { id } }),
+  importance: (id: string) => call(R.listImportance, { params: { id } }),
   artifacts: (id: string) => call(R.listArtifacts, { params: { id } }),
   artifactUrl: (id: string, artifactId: string | number) => routeUrl(R.downloadArtifact, { id, artifactId }),
   cancelRun: (id: string) => call(R.cancelRun, { params: { id } }),

@@ -6,6 +6,7 @@ import type {
   API_ROUTES,
   CompareRunsDto,
   ExogenousAnalysisDto,
+  FeatureImportanceDto,
   LeaderboardDto,
   AuditEntryDto,
   cvResultSchema,
@@ -90,3 +91,5 @@ export type Leaderboard = LeaderboardDto;
 export type RunComparisonResult = CompareRunsDto;
 /** A stored exogenous analysis of a table. */
 export type ExogenousAnalysis = ExogenousAnalysisDto['analysis'];
+/** One importance value of an importance run. */
+export type FeatureImportance = FeatureImportanceDto;

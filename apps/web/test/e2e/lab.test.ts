@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { canvasInk, launchBrowser, screenshot, signIn, type TestBrowser } from './browser.js';
-import { seedComparableRuns } from '@nflab/store/testing';
+import { seedComparableRuns, seedImportanceRun } from '@nflab/store/testing';
 import { SAMPLE_TABLE, startLab, type Lab } from './lab.js';
 
 describe('web lab in Chromium', () => {
@@ -338,6 +338,23 @@ describe('web lab in Chromium', () => {
     expect(await page.getByTestId('exog-granger-row').count()).toBeGreaterThanOrEqual(7 * 10);
     expect(await canvasInk(page, 'exog-heatmap')).toBeGreaterThan(1000);
     await screenshot(page, 'data-exogenous');
+    await page.close();
+  });
+
+  it("opens an importance run's SHAP view: ranked bars and one forecast's attribution from E[f] to f(x)", async () => {
+    const runId = await seedImportanceRun(lab.db);
+    const page = await signIn(browser.context, lab.origin, 'viewer');
+    await page.goto(`${lab.origin}/runs/${runId}`);
+    await page.getByTestId('run-tab-importance').click();
+    await expect.poll(() => page.getByTestId('importance-bar').count()).toBe(3);
+    await expect(page.getByTestId('importance-bars').textContent()).resolves.toContain('futr_signal');
+    const force = page.getByTestId('importance-force');
+    await expect(force.textContent()).resolves.toContain('E[f] = 20.000');
+    await expect(force.textContent()).resolves.toContain('f(x) = 22.750');
+    await page.getByTestId('importance-window').click();
+    await page.getByRole('option', { name: /^N2 / }).click();
+    await expect.poll(() => force.textContent()).toContain('f(x) = 19.500');
+    await screenshot(page, 'run-importance');
     await page.close();
   });
 

@@ -14,6 +14,7 @@ import {
   Title,
 } from '@mantine/core';
 import { Link, useParams } from 'react-router-dom';
+import { ImportancePanel } from '../../analysis/ImportancePanel.js';
 import { api } from '../../api/endpoints.js';
 import type { RunDetail } from '../../api/types.js';
 import { useApi } from '../../api/use-api.js';
@@ -97,13 +98,22 @@ const RunView = ({ run, reload }: { readonly run: RunDetail; readonly reload: ()
       )}
       <Tabs defaultValue="overview" keepMounted={false}>
         <Tabs.List>
-          {(['overview', 'trials', 'forecast', 'cv', 'training', 'error', 'artifacts'] as const).map(
-            (tab) => (
-              <Tabs.Tab key={tab} value={tab} data-testid={`run-tab-${tab}`}>
-                {t(`run.tab.${tab}`)}
-              </Tabs.Tab>
-            ),
-          )}
+          {(
+            [
+              'overview',
+              ...(run.operation === 'importance' ? (['importance'] as const) : []),
+              'trials',
+              'forecast',
+              'cv',
+              'training',
+              'error',
+              'artifacts',
+            ] as const
+          ).map((tab) => (
+            <Tabs.Tab key={tab} value={tab} data-testid={`run-tab-${tab}`}>
+              {t(`run.tab.${tab}`)}
+            </Tabs.Tab>
+          ))}
         </Tabs.List>
         <Tabs.Panel value="overview" pt="md">
           <SimpleGrid cols={{ base: 1, md: 2 }}>
@@ -166,6 +176,16 @@ const RunView = ({ run, reload }: { readonly run: RunDetail; readonly reload: ()
             </>
           )}
         </Tabs.Panel>
+        {run.operation === 'importance' && (
+          <Tabs.Panel value="importance" pt="md">
+            <ImportancePanel
+              runId={run.id}
+              summary={
+                (run.metrics as { importance?: Parameters<typeof ImportancePanel>[0]['summary'] }).importance
+              }
+            />
+          </Tabs.Panel>
+        )}
         <Tabs.Panel value="artifacts" pt="md">
           <ArtifactsPanel key={run.status} runId={run.id} />
         </Tabs.Panel>
