@@ -100,20 +100,27 @@ export function createRecurrentModel<Id extends string, Config extends Recurrent
     defaultSearchSpace: options.defaultSearchSpace,
     build(config, dims, seed) {
       checkDims({ label, exogenous }, dims);
-      return config.recurrent
-        ? buildRecurrentForm(options, config, dims, seed)
-        : buildDirectForm(options, config, dims, seed);
+      const form = { options, config, dims, seed };
+      return config.recurrent ? buildRecurrentForm(form) : buildDirectForm(form);
     },
   };
 }
 
+/** What either form is built from. */
+interface FormInputs<Config extends RecurrentFamilyConfig> {
+  readonly options: RecurrentModelOptions<string, Config>;
+  readonly config: Config;
+  readonly dims: ModelDims;
+  readonly seed: number;
+}
+
 /** The direct form: encoder over the window, MLP decoder over the last h states. */
-function buildDirectForm<Config extends RecurrentFamilyConfig>(
-  options: RecurrentModelOptions<string, Config>,
-  config: Config,
-  dims: ModelDims,
-  seed: number,
-): ModelNetwork {
+function buildDirectForm<Config extends RecurrentFamilyConfig>({
+  options,
+  config,
+  dims,
+  seed,
+}: FormInputs<Config>): ModelNetwork {
   const store = createParamStore(options.id, seed);
   const hidden = config.encoder_hidden_size;
   // NeuralForecast's module order: hist_encoder, then mlp_decoder (and upsample_sequence).
@@ -142,12 +149,12 @@ function buildDirectForm<Config extends RecurrentFamilyConfig>(
  * forcing, rolled out one step at a time at inference (NeuralForecast's `n_samples` = 100 draws per
  * step for a distribution loss). `decoder_*` are unused, as in NeuralForecast.
  */
-function buildRecurrentForm<Config extends RecurrentFamilyConfig>(
-  options: RecurrentModelOptions<string, Config>,
-  config: Config,
-  dims: ModelDims,
-  seed: number,
-): ModelNetwork {
+function buildRecurrentForm<Config extends RecurrentFamilyConfig>({
+  options,
+  config,
+  dims,
+  seed,
+}: FormInputs<Config>): ModelNetwork {
   const store = createParamStore(options.id, seed);
   const hidden = config.encoder_hidden_size;
   const K = dims.nOutputs;
