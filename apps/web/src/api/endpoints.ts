@@ -6,6 +6,7 @@ import {
   API_ROUTES as R,
   type CompareRunsRequest,
   type ExogenousAnalysisRequest,
+  type ImportanceMethod,
   type SweepSpecInput,
 } from '@nflab/contracts';
 import { call, routeUrl } from './call.js';
@@ -67,6 +68,8 @@ export const api = {
   refit: (id: string) => call(R.refit, { params: { id }, body: {} }),
   crossValidate: (id: string, body: { n_windows: number; step_size: number; refit: boolean }) =>
     call(R.crossValidate, { params: { id }, body }),
+  startImportance: (id: string, method: ImportanceMethod) =>
+    call(R.importance, { params: { id }, body: { method } }),
   audit: (query: ApiQuery<'listAudit'>) => call(R.listAudit, { query }),
   promote: (id: string, stage: RegistryStage, alias?: string) =>
     call(R.promote, { params: { id }, body: { stage, alias } }),

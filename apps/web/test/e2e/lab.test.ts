@@ -358,6 +358,29 @@ describe('web lab in Chromium', () => {
     await page.close();
   });
 
+  it("a training run's Exogenous tab analyses the columns its model read against its series", async () => {
+    const { rows } = await lab.db.query<{ id: string }>(
+      `INSERT INTO nf_model_runs (table_name, loto, unique_ids, model_name, status, operation, model_properties)
+       VALUES ('${SAMPLE_TABLE}_features', 'loto6', '{N1,N2}', 'auto_nhits', 'finished', 'train', $1) RETURNING id`,
+      [
+        JSON.stringify({
+          exogenous: { futr: ['futr_weekday'], hist: ['hist_draw_sum'], stat: ['stat_position'] },
+        }),
+      ],
+    );
+    const page = await signIn(browser.context, lab.origin, 'editor');
+    await page.goto(`${lab.origin}/runs/${rows[0]?.id}`);
+    await page.getByTestId('run-tab-exogenous').click();
+    await expect(page.getByTestId('run-exogenous').textContent()).resolves.toContain('hist: hist_draw_sum');
+    await page.getByTestId('exog-run').click();
+    await expect(page.getByTestId('exog-verdict').textContent()).resolves.toContain(
+      'of 4 (series, column) pairs',
+    );
+    await expect.poll(() => page.getByTestId('exog-granger-row').count()).toBe(4);
+    await expect(page.getByTestId('run-importance-kernel_shap').isVisible()).resolves.toBe(true);
+    await page.close();
+  });
+
   it("ran every page above under the server's Content-Security-Policy without a violation", async () => {
     const page = await browser.context.newPage();
     const shell = await page.goto(`${lab.origin}/`);

@@ -99,10 +99,13 @@ export const ExogenousPanel = ({
   table,
   loto,
   uniqueIds,
+  columns,
 }: {
   readonly table: string;
   readonly loto: string;
   readonly uniqueIds: readonly string[];
+  /** hist_/futr_ columns to test. @default every one of the table */
+  readonly columns?: readonly string[];
 }) => {
   const { t } = useI18n();
   const [grangerLag, setGrangerLag] = useState<number>(4);
@@ -116,6 +119,7 @@ export const ExogenousPanel = ({
       const { analysis } = await api.exogenous(table, {
         loto,
         ...(uniqueIds.length > 0 ? { unique_ids: [...uniqueIds] } : {}),
+        ...(columns !== undefined && columns.length > 0 ? { columns: [...columns] } : {}),
         granger_max_lag: grangerLag,
         cross_correlation_max_lag: ccLag,
       });

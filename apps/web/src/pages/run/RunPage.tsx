@@ -16,6 +16,7 @@ import {
 import { Link, useParams } from 'react-router-dom';
 import { ImportancePanel } from '../../analysis/ImportancePanel.js';
 import { api } from '../../api/endpoints.js';
+import { ExogenousTab, hasExogenous } from './ExogenousTab.js';
 import type { RunDetail } from '../../api/types.js';
 import { useApi } from '../../api/use-api.js';
 import { useRunLive } from '../../api/use-run-live.js';
@@ -102,6 +103,7 @@ const RunView = ({ run, reload }: { readonly run: RunDetail; readonly reload: ()
             [
               'overview',
               ...(run.operation === 'importance' ? (['importance'] as const) : []),
+              ...(hasExogenous(run) ? (['exogenous'] as const) : []),
               'trials',
               'forecast',
               'cv',
@@ -176,6 +178,11 @@ const RunView = ({ run, reload }: { readonly run: RunDetail; readonly reload: ()
             </>
           )}
         </Tabs.Panel>
+        {hasExogenous(run) && (
+          <Tabs.Panel value="exogenous" pt="md">
+            <ExogenousTab run={run} />
+          </Tabs.Panel>
+        )}
         {run.operation === 'importance' && (
           <Tabs.Panel value="importance" pt="md">
             <ImportancePanel
