@@ -275,7 +275,13 @@ describe('web lab in Chromium', () => {
     await page.getByTestId('audit-row').first().waitFor();
     // The first test's wrong password, then its sign-in and sign-out; the labels may be Japanese
     // by now (an earlier test switched them), so match on the action codes and recorded details.
-    const rows = await page.getByTestId('audit-row').allTextContents();
+    // The filtered page replaces the unfiltered one after the URL changes: wait until the rows on
+    // screen are the filtered answer (under a loaded machine the first read can see the old table).
+    const filtered = async (): Promise<string[]> => page.getByTestId('audit-row').allTextContents();
+    await expect
+      .poll(async () => (await filtered()).some((row) => row.includes('wrong password')), { timeout: 15_000 })
+      .toBe(true);
+    const rows = await filtered();
     expect(rows.every((row) => row.includes('eddie'))).toBe(true);
     expect(rows.some((row) => row.includes('auth.login') && row.includes('wrong password'))).toBe(true);
     expect(rows.some((row) => row.includes('auth.logout'))).toBe(true);
