@@ -16,6 +16,7 @@ import {
   type RunPointRow,
 } from '@nflab/store';
 import { analysisFingerprint } from './fingerprint.js';
+import { analysedRunLabel } from './run-label.js';
 
 /** A parsed comparison request. */
 export type CompareStoredRunsRequest = CompareRunsSettings;
@@ -30,9 +31,6 @@ export interface StoredComparison {
   readonly cached: boolean;
   readonly comparison: RunComparison;
 }
-
-const runLabel = (run: Pick<AnalysedRunRow, 'id' | 'model_name'>): string =>
-  `${run.model_name ?? 'run'} · ${run.id.slice(0, 8)}`;
 
 /** The runs of the request, in the order asked; NotFoundError naming any missing id or sweep. */
 const selectedRuns = async (db: Queryable, request: CompareStoredRunsRequest): Promise<AnalysedRunRow[]> => {
@@ -51,7 +49,11 @@ const selectedRuns = async (db: Queryable, request: CompareStoredRunsRequest): P
 /** Groups point rows by run; a run with forecasts of several model columns cannot be one side of a pair. */
 const pointsByRun = (runs: readonly AnalysedRunRow[], rows: readonly RunPointRow[]): RunPoints[] => {
   const byRun = new Map<string, RunPointRow[]>();
-  for (const row of rows) byRun.set(row.run_id, [...(byRun.get(row.run_id) ?? []), row]);
+  for (const row of rows) {
+    const own = byRun.get(row.run_id);
+    if (own === undefined) byRun.set(row.run_id, [row]);
+    else own.push(row);
+  }
   return runs.map((run) => {
     const own = byRun.get(run.id) ?? [];
     const models = [...new Set(own.map((row) => row.model))];
@@ -67,7 +69,7 @@ const pointsByRun = (runs: readonly AnalysedRunRow[], rows: readonly RunPointRow
     }
     return {
       runId: run.id,
-      label: runLabel(run),
+      label: analysedRunLabel(run),
       points: own.map((row) => ({
         uniqueId: row.unique_id,
         ds: row.ds,

@@ -2,6 +2,7 @@
 import { leaderboard, type Leaderboard, type LeaderboardOptions } from '@nflab/analysis';
 import { NotFoundError } from '@nflab/contracts';
 import { findSweepAnalysedRuns, sweepExists, type Queryable } from '@nflab/store';
+import { analysedRunLabel } from './run-label.js';
 
 /** Ranks a sweep's runs; NotFoundError when there is no such sweep. */
 export const sweepLeaderboard = async (
@@ -15,7 +16,7 @@ export const sweepLeaderboard = async (
   return leaderboard(
     runs.map((run) => ({
       runId: run.id,
-      label: `${run.model_name ?? 'run'} · ${run.id.slice(0, 8)}`,
+      label: analysedRunLabel(run),
       status: run.status,
       metrics: run.metrics,
     })),
