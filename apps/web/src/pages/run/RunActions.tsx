@@ -8,6 +8,7 @@ import type { RegistryStage, RunDetail } from '../../api/types.js';
 import { hasRole, useUser } from '../../auth/auth.js';
 import { ErrorState } from '../../components/AsyncView.js';
 import { useI18n } from '../../i18n/i18n.js';
+import { isActiveStatus } from '../../runs/shown-status.js';
 
 const CvForm = ({
   onRun,
@@ -61,7 +62,7 @@ export const RunActions = ({
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>();
   if (!hasRole(user, 'editor')) return null;
-  const active = run.status === 'running' || run.status === 'queued';
+  const active = isActiveStatus(run.status);
   const finished = run.status === 'finished';
 
   const perform = async (action: () => Promise<{ runId: string } | unknown>) => {

@@ -25,6 +25,7 @@ import { useI18n } from '../../i18n/i18n.js';
 import { KeyValueTable } from '../../runs/KeyValueTable.js';
 import { LossChart, ResourceCharts } from '../../runs/LiveCharts.js';
 import { StatusBadge } from '../../runs/StatusBadge.js';
+import { isActiveStatus, rowIsStale, shownRunStatus } from '../../runs/shown-status.js';
 import { ArtifactsPanel } from './ArtifactsPanel.js';
 import { CvPanel } from './CvPanel.js';
 import { ForecastPanel } from './ForecastPanel.js';
@@ -43,13 +44,13 @@ const Fact = ({ label, children }: { readonly label: string; readonly children: 
 
 const RunView = ({ run, reload }: { readonly run: RunDetail; readonly reload: () => void }) => {
   const { t, format } = useI18n();
-  const active = run.status === 'running' || run.status === 'queued';
-  const live = useRunLive(run.id, active);
-  const status = live.status ?? run.status;
+  const live = useRunLive(run.id, isActiveStatus(run.status));
+  const status = shownRunStatus(run.status, live.status);
   // A live status change means the row moved on (started, or ended with its outputs): load it again.
+  const stale = rowIsStale(run.status, live.status);
   useEffect(() => {
-    if (live.status !== undefined && live.status !== run.status) reload();
-  }, [live.status, run.status, reload]);
+    if (stale) reload();
+  }, [stale, live.status, reload]);
   return (
     <Stack data-testid="run-page" data-run-id={run.id}>
       <Group justify="space-between">

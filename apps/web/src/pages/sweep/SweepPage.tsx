@@ -27,6 +27,7 @@ import { useI18n } from '../../i18n/i18n.js';
 import { LiveCharts } from '../../runs/LiveCharts.js';
 import { StatusBadge } from '../../runs/StatusBadge.js';
 import { TrialsTable } from '../../runs/TrialsTable.js';
+import { isActiveStatus } from '../../runs/shown-status.js';
 
 const COUNTS = ['runs_finished', 'runs_running', 'runs_failed', 'runs_cancelled', 'runs_queued'] as const;
 const COUNT_COLORS = {
@@ -243,7 +244,7 @@ export const SweepPage = () => {
               <RunLivePanel
                 key={focus}
                 runId={focus}
-                live={focusRun?.status === 'running' || focusRun?.status === 'queued'}
+                live={focusRun !== undefined && isActiveStatus(focusRun.status)}
               />
             )}
           </Stack>
