@@ -1,14 +1,11 @@
 /** Queuing a model operation on a finished run from the CLI, working it, and printing its run. */
 import type { Command } from 'commander';
-import { TrainingError, type RunOperationInput } from '@nflab/contracts';
+import { TrainingError, type ModelOperationInput } from '@nflab/contracts';
 import { runSummariesById, type Queryable } from '@nflab/store';
 import { auditCli } from './audit.js';
 import { contextFrom } from './context.js';
 import { renderRuns } from './run-summary.js';
 import { loadRunner, workQueue } from './work.js';
-
-/** A model operation: everything but training, which starts from a spec. */
-export type ModelOperationInput = Exclude<RunOperationInput, { kind: 'train' }>;
 
 /** What a finished operation prints besides its run: JSON fields to add and text to append. */
 export type OperationReport = (db: Queryable, runId: string) => Promise<{ data: object; text: string }>;

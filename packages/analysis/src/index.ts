@@ -154,3 +154,4 @@ export { FRACTION_FLOOR, binnedDrift, linearQuantile, wassersteinDistance } from
 export type { BinnedDriftOptions, BinnedDriftResult } from './drift/distances.js';
 export { chiSquareContingency } from './drift/chi-square-contingency.js';
 export type { ChiSquareContingencyResult } from './drift/chi-square-contingency.js';
+export * from './ensemble/index.js';

@@ -13,6 +13,7 @@ export * from './api/models.js';
 export * from './api/events.js';
 export * from './api/audit.js';
 export * from './api/analysis.js';
+export * from './api/ensembles.js';
 export * from './json-depth.js';
 export * from './routes/index.js';
 export * from './random.js';

@@ -134,3 +134,11 @@ export {
   seedImportanceRun,
   type ComparableRuns,
 } from './testing-analysis-fixtures.js';
+export {
+  ENSEMBLE_MEMBER_OFFSETS,
+  ENSEMBLE_TEST_TABLE,
+  ensembleTestDay,
+  ensembleTestY,
+  seedEnsembleMembers,
+  type EnsembleFixture,
+} from './testing-ensemble-fixtures.js';

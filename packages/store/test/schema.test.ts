@@ -33,6 +33,7 @@ const TABLES = [
   'nf_events',
   'nf_analyses',
   'nf_feature_importance',
+  'nf_ensemble_members',
 ];
 
 // Every column of the seed design's run table, then the reproduction/link/queue columns.

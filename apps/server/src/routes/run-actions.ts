@@ -1,5 +1,5 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
-import { RUN_ACTION_ROUTES as ROUTE, type RunOperationInput } from '@nflab/contracts';
+import { RUN_ACTION_ROUTES as ROUTE, type ModelOperationInput } from '@nflab/contracts';
 import { RunQueue, resumeSweep, submitModelOperation, submitRun, submitSweep } from '@nflab/runner';
 import { audit } from '../audit/record.js';
 import { ForbiddenError } from '../auth/errors.js';
@@ -7,9 +7,6 @@ import { currentUser } from '../auth/plugin.js';
 import { roleAllows } from '../auth/roles.js';
 import { promoteRun } from '../registry/promote.js';
 import { attach } from './attach.js';
-
-/** A model operation on a finished run: everything but training, which starts from a spec. */
-type ModelOperationRequest = Exclude<RunOperationInput, { kind: 'train' }>;
 
 /** Starting, cancelling and resuming work, and model operations (editor role; prod promotion: admin). */
 export const runActionRoutes: FastifyPluginAsync = async (app) => {
@@ -35,7 +32,7 @@ export const runActionRoutes: FastifyPluginAsync = async (app) => {
     { id }: { readonly id: string },
     request: FastifyRequest,
     reply: FastifyReply,
-    operation: ModelOperationRequest,
+    operation: ModelOperationInput,
   ): Promise<FastifyReply> => {
     const child = await submitModelOperation(app.db, queue, id, operation);
     await audit(request, {

@@ -30,6 +30,7 @@ export const AUDIT_ACTIONS = [
   'data.import',
   'access.denied',
   'run.importance',
+  'run.ensemble',
 ] as const;
 /** One of {@link AUDIT_ACTIONS}. */
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];

@@ -8,6 +8,14 @@ import {
   leaderboardResponseSchema,
 } from '../api/analysis.js';
 import { tableParams } from '../api/data.js';
+import {
+  analysisParamsSchema,
+  runAnalysesQuerySchema,
+  runAnalysesResponseSchema,
+  runEnsembleResponseSchema,
+  storedAnalysisSchema,
+} from '../api/ensembles.js';
+import { runParamsSchema } from '../api/runs.js';
 import { sweepParamsSchema } from '../api/sweeps.js';
 import { defineRoute } from './define.js';
 
@@ -40,5 +48,30 @@ export const ANALYSIS_ROUTES = {
     params: tableParams,
     body: exogenousAnalysisRequestSchema,
     response: exogenousAnalysisResponseSchema,
+  }),
+  runAnalyses: defineRoute({
+    method: 'GET',
+    path: '/runs/:id/analyses',
+    summary: 'the stored analyses (comparisons, leaderboards) that read this run, newest first',
+    access: 'viewer',
+    params: runParamsSchema,
+    query: runAnalysesQuerySchema,
+    response: runAnalysesResponseSchema,
+  }),
+  storedAnalysis: defineRoute({
+    method: 'GET',
+    path: '/analyses/:id',
+    summary: 'one stored analysis with its inputs and result',
+    access: 'viewer',
+    params: analysisParamsSchema,
+    response: storedAnalysisSchema,
+  }),
+  runEnsemble: defineRoute({
+    method: 'GET',
+    path: '/runs/:id/ensemble',
+    summary: "an ensemble run's members and weights, and the ensembles a run is in",
+    access: 'viewer',
+    params: runParamsSchema,
+    response: runEnsembleResponseSchema,
   }),
 } as const;

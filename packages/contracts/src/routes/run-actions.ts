@@ -11,6 +11,7 @@ import {
   startRunRequestSchema,
   startRunResponseSchema,
 } from '../api/runs.js';
+import { startEnsembleRequestSchema } from '../api/ensembles.js';
 import {
   resumeSweepResponseSchema,
   startSweepRequestSchema,
@@ -77,6 +78,15 @@ export const RUN_ACTION_ROUTES = {
     access: 'editor',
     params: runParamsSchema,
     body: importanceRequestSchema,
+    status: 201,
+    response: startRunResponseSchema,
+  }),
+  startEnsemble: defineRoute({
+    method: 'POST',
+    path: '/ensembles',
+    summary: 'combine finished runs’ forecasts (mean, median, inverse-error) as a new run linked to them',
+    access: 'editor',
+    body: startEnsembleRequestSchema,
     status: 201,
     response: startRunResponseSchema,
   }),

@@ -5,6 +5,7 @@ export * from './sweep-spec.js';
 export * from './parse.js';
 export * from './json-schema.js';
 export * from './canonical-json.js';
+export * from './ensemble-operation.js';
 export * from './importance-operation.js';
 export * from './run-operation.js';
 export * from './sweep-size.js';

@@ -1,14 +1,16 @@
 /**
  * What a run does. Most runs train (`train`, from their spec); the model operations start from a
  * finished run's saved model and are recorded as runs of their own, linked to that parent run, so
- * their predictions, metrics and resources are kept like any other run's.
+ * their predictions, metrics and resources are kept like any other run's. An `ensemble` combines
+ * several finished runs' stored forecasts and is linked to each of them.
  */
 import { z } from 'zod';
+import { ensembleOperationSchema } from './ensemble-operation.js';
 import { importanceOperationSchema } from './importance-operation.js';
 import { crossValidationFieldSchema } from './run-fields.js';
 
 /** The operation kinds, in the vocabulary of `nflab model <kind>` and the run's `operation` column. */
-export const RUN_OPERATION_KINDS = ['train', 'predict', 'refit', 'cv', 'importance'] as const;
+export const RUN_OPERATION_KINDS = ['train', 'predict', 'refit', 'cv', 'importance', 'ensemble'] as const;
 /** One of {@link RUN_OPERATION_KINDS}. */
 export type RunOperationKind = (typeof RUN_OPERATION_KINDS)[number];
 
@@ -34,10 +36,14 @@ export const runOperationSchema = z.discriminatedUnion('kind', [
     .strict(),
   /** Exogenous-column importance of the parent's saved model over the last windows of the table's rows. */
   importanceOperationSchema,
+  /** Combine finished runs' stored forecasts (no model is loaded or fitted). */
+  ensembleOperationSchema,
 ]);
 
 /** A run's operation as written. */
 export type RunOperationInput = z.input<typeof runOperationSchema>;
+/** A model operation as written: one on a finished run's saved model (not training, not an ensemble). */
+export type ModelOperationInput = Exclude<RunOperationInput, { kind: 'train' | 'ensemble' }>;
 /** A parsed run operation (defaults filled). */
 export type RunOperation = z.output<typeof runOperationSchema>;
 

@@ -2,6 +2,8 @@
 import type { RunOperation, RunSpec } from '@nflab/contracts';
 import type { CrossValidationRow, EngineRuntime, ForecastRow } from '@nflab/engine';
 import type { JsonValue, StudyStorage } from '@nflab/tune';
+import type { EnsembleMemberPoints } from '@nflab/analysis';
+import type { EnsembleSummary } from './ensemble-summary.js';
 import type { FeatureImportance } from './importance/types.js';
 import type { RunData } from './run-data.js';
 
@@ -22,8 +24,10 @@ export interface ComputeJob {
   readonly data: RunData;
   /** Where the run saves its model (created; must be empty). */
   readonly modelDir: string;
-  /** Set for predict / refit / cv. */
+  /** Set for predict / refit / cv / importance. */
   readonly parent?: ParentModel;
+  /** Set for an ensemble: each member's stored evaluated points and forecasts, in request order. */
+  readonly members?: readonly EnsembleMemberPoints[];
   /** Trials fitted at once (worker threads of their own when > 1). */
   readonly cpus: number;
   /** Route matrix products to OpenBLAS where it loads (wasm stays the fallback). */
@@ -86,6 +90,8 @@ export interface ComputeResult {
   readonly files: readonly WrittenFile[];
   /** Exogenous-column importance; set by the importance operation only. */
   readonly importance?: FeatureImportance;
+  /** How an ensemble combined its members; set by the ensemble operation only. */
+  readonly ensemble?: EnsembleSummary;
   readonly runtime: EngineRuntime;
   /** What the run decided or skipped, for the run's logs. */
   readonly notes: readonly string[];

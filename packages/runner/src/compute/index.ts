@@ -1,5 +1,6 @@
 export * from './compute-types.js';
 export * from './compute-run.js';
+export type * from './ensemble-summary.js';
 export * from './compute-client.js';
 export type * from './importance/types.js';
 export { computeImportance } from './importance/index.js';

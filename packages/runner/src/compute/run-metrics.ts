@@ -13,6 +13,7 @@ import {
 } from '@nflab/analysis';
 import { isLabError } from '@nflab/contracts';
 import type { CrossValidationRow } from '@nflab/engine';
+import type { EnsembleSummary } from './ensemble-summary.js';
 import type { ImportanceSummary } from './importance/types.js';
 import type { RunData } from './run-data.js';
 
@@ -37,6 +38,8 @@ export interface RunMetrics {
   readonly cv?: EvaluatedMetrics;
   /** An importance run's ranking and method settings (rows in nf_feature_importance). */
   readonly importance?: ImportanceSummary;
+  /** An ensemble run's method, members, weights and errors (also in nf_ensemble_members). */
+  readonly ensemble?: EnsembleSummary;
 }
 
 interface SeriesValues {

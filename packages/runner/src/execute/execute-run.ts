@@ -9,7 +9,13 @@ import { rm } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import type { Db, Queryable } from '@nflab/store';
-import { createPgStudyStorage, recordRunData, recordRunResults, recordRunTracking } from '@nflab/store';
+import {
+  createPgStudyStorage,
+  recordEnsembleWeights,
+  recordRunData,
+  recordRunResults,
+  recordRunTracking,
+} from '@nflab/store';
 import { describeRuntime } from '@nflab/engine';
 import {
   collectSystemInfo,
@@ -32,6 +38,7 @@ import {
   type RunMetrics,
   type StepEvent,
 } from '../compute/index.js';
+import { loadEnsembleMembers } from './ensemble-members.js';
 import { loadRunData } from './load-run-data.js';
 import { loadParentModel } from './parent-model.js';
 import { insertArtifacts, insertCvResults, insertImportance, insertPredictions } from './records.js';
@@ -87,7 +94,20 @@ const metricsOf = (run: ClaimedRun, data: RunData, result: ComputeResult): RunMe
     ...(test ? { test } : {}),
     ...(cv ? { cv } : {}),
     ...(result.importance ? { importance: result.importance.summary } : {}),
+    ...(result.ensemble ? { ensemble: result.ensemble } : {}),
   };
+};
+
+/** What the run's operation starts from besides the table's rows: a parent's model, or members' forecasts. */
+const loadSources = async (
+  db: Queryable,
+  run: ClaimedRun,
+): Promise<Pick<ComputeJob, 'parent' | 'members'>> => {
+  const { source } = operationOf(run.operation.kind);
+  if (source === 'parent') return { parent: await loadParentModel(db, requireParent(run)) };
+  if (source === 'members' && run.operation.kind === 'ensemble')
+    return { members: await loadEnsembleMembers(db, run.operation.members) };
+  return {};
 };
 
 /** A worker loop's execute function, plus `close` for the compute threads it keeps between runs. */
@@ -151,9 +171,7 @@ export const createRunExecutor = (options: RunExecutorOptions): RunExecutor => {
       log(
         `attempt ${run.attempt}/${run.maxAttempts} on ${run.workerId}: ${run.operation.kind} ${run.spec.model}`,
       );
-      const parent = operationOf(run.operation.kind).fromParent
-        ? await loadParentModel(db, requireParent(run))
-        : undefined;
+      const sources = await loadSources(db, run);
       const data = await loadRunData(db, run.spec);
       log(
         `data: ${data.series.length} series, ${data.columns.unique_id.length} rows, fingerprint ${data.fingerprint.slice(0, 12)}`,
@@ -172,7 +190,7 @@ export const createRunExecutor = (options: RunExecutorOptions): RunExecutor => {
         operation: run.operation,
         data,
         modelDir: path.join(runDir, 'model'),
-        ...(parent ? { parent } : {}),
+        ...sources,
         cpus: run.spec.cpus ?? options.cpusPerRun ?? availableParallelism(),
         nativeMatmul: (options.nativeMatmul ?? true) && process.env.NFLAB_NATIVE_BLAS !== '0',
         studyName: `run-${run.id}`,
@@ -208,6 +226,14 @@ export const createRunExecutor = (options: RunExecutorOptions): RunExecutor => {
         await insertCvResults(tx, run.id, [...result.test, ...result.cv], result.modelColumn);
         await insertArtifacts(tx, run.id, result.files);
         if (result.importance) await insertImportance(tx, run.id, result.importance);
+        if (result.ensemble) {
+          const weights = result.ensemble.members.map((m) => ({
+            member_run_id: m.run_id,
+            weight: m.weight,
+            error: m.error,
+          }));
+          await recordEnsembleWeights(tx, run.id, weights);
+        }
       });
     } catch (error) {
       if (signal.aborted) {

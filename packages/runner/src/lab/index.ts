@@ -1,1 +1,2 @@
 export * from './submit.js';
+export * from './submit-ensemble.js';

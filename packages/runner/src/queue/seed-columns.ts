@@ -3,6 +3,9 @@ import { ConfigError, TRAIN_OPERATION, type RunSpec } from '@nflab/contracts';
 import type { RunInsertRow } from '@nflab/store';
 import type { EnqueueRun } from './types.js';
 
+/** `model_name` of ensemble runs (their method is in `operation_options`). */
+export const ENSEMBLE_MODEL_NAME = 'ensemble';
+
 const lossId = (loss: RunSpec['loss']): string => (typeof loss === 'string' ? loss : loss.id);
 
 /** How the search and the fit are set up: everything of the spec that is neither data nor model. */
@@ -53,7 +56,8 @@ export const runInsertRow = (run: EnqueueRun, index: number): RunInsertRow => {
     table_name: spec.table_name,
     loto: spec.loto,
     unique_ids: spec.unique_ids,
-    model_name: spec.model,
+    // An ensemble's spec is its first member's (the data it is scored on); its model is the combination.
+    model_name: kind === 'ensemble' ? ENSEMBLE_MODEL_NAME : spec.model,
     backend: spec.backend,
     horizon: spec.h,
     loss: lossId(spec.loss),

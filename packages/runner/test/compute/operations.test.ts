@@ -13,8 +13,10 @@ describe('compute operations', () => {
     for (const kind of RUN_OPERATION_KINDS) expect(operationOf(kind).kind).toBe(kind);
   });
 
-  it('starts every operation but train from a parent run', () => {
-    for (const kind of RUN_OPERATION_KINDS) expect(operationOf(kind).fromParent).toBe(kind !== 'train');
+  it('starts train from its spec, an ensemble from its members, every other operation from a parent run', () => {
+    const expected = (kind: string) =>
+      kind === 'train' ? 'spec' : kind === 'ensemble' ? 'members' : 'parent';
+    for (const kind of RUN_OPERATION_KINDS) expect(operationOf(kind).source).toBe(expected(kind));
   });
 });
 

@@ -3,6 +3,7 @@ export * from './analyses.js';
 export * from './api-tokens.js';
 export * from './data-profile.js';
 export * from './events.js';
+export * from './ensembles.js';
 export * from './feature-importance.js';
 export * from './health.js';
 export * from './queue-insert.js';

@@ -375,6 +375,14 @@ export const TABLES = {
     rank: 'integer',
     details: 'jsonb',
   },
+  /** The members of an `ensemble` run, with their weights and errors. */
+  nf_ensemble_members: {
+    run_id: 'uuid',
+    member_run_id: 'uuid',
+    position: 'integer',
+    weight: 'double precision | null',
+    error: 'double precision | null',
+  },
 } as const satisfies Record<string, TableColumns>;
 
 /** A table of the lab schema. */
@@ -441,5 +449,7 @@ export type ApiTokenRow = Row<'nf_api_tokens'>;
 export type EventRow = Row<'nf_events'>;
 /** A row of `nf_analyses`. */
 export type AnalysisRow = Row<'nf_analyses'>;
+/** A row of `nf_ensemble_members`. */
+export type EnsembleMemberRow = Row<'nf_ensemble_members'>;
 /** A row of `nf_feature_importance`. */
 export type FeatureImportanceRow = Narrow<Row<'nf_feature_importance'>, { method: ImportanceMethodValue }>;

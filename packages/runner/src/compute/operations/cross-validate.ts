@@ -6,7 +6,7 @@ import type { ComputeOperation } from './types.js';
 /** Rolling-origin cross-validation of the parent's configuration (no model is kept). */
 export const crossValidate: ComputeOperation<'cv'> = {
   kind: 'cv',
-  fromParent: true,
+  source: 'parent',
   run: async (operation, { job, hooks, sizes, alone }) => {
     if (!job.parent) throw new ConfigError('cv needs the parent run’s configuration');
     const parentConfig = job.parent.config;

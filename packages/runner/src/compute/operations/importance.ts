@@ -8,7 +8,7 @@ import type { ComputeOperation } from './types.js';
 /** Loads the parent's model and measures how much its forecasts rest on each exogenous column (nothing is fitted). */
 export const importance: ComputeOperation<'importance'> = {
   kind: 'importance',
-  fromParent: true,
+  source: 'parent',
   run: async (operation, { job, hooks, alone, notes }) => {
     if (!job.parent) throw new ConfigError('importance needs the parent run’s saved model');
     const nf = await NeuralForecast.load(job.parent.modelDir);

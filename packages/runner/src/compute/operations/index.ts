@@ -5,6 +5,7 @@
  */
 import type { RunOperationKind } from '@nflab/contracts';
 import { crossValidate } from './cross-validate.js';
+import { ensemble } from './ensemble.js';
 import { importance } from './importance.js';
 import { predict } from './predict.js';
 import { refit } from './refit.js';
@@ -12,6 +13,7 @@ import { train } from './train.js';
 import type { ComputeOperation, OperationContext, OperationOf, OperationResult } from './types.js';
 
 export type * from './types.js';
+export { ENSEMBLE_COLUMN } from './ensemble.js';
 
 /** Every operation kind's member. */
 export type OperationRegistry = { readonly [K in RunOperationKind]: ComputeOperation<K> };
@@ -23,6 +25,7 @@ export const OPERATIONS = {
   refit,
   cv: crossValidate,
   importance,
+  ensemble,
 } as const satisfies OperationRegistry;
 
 /** The member of `kind`. */

@@ -7,7 +7,7 @@ import type { ComputeOperation } from './types.js';
 /** Loads the parent's model and forecasts with it (nothing is fitted or saved). */
 export const predict: ComputeOperation<'predict'> = {
   kind: 'predict',
-  fromParent: true,
+  source: 'parent',
   run: async (operation, { job, notes }) => {
     if (!job.parent) throw new ConfigError('predict needs the parent run’s saved model');
     const nf = await NeuralForecast.load(job.parent.modelDir);

@@ -8,7 +8,7 @@ import type { ComputeOperation } from './types.js';
 /** Refits the parent's configuration (no search). */
 export const refit: ComputeOperation<'refit'> = {
   kind: 'refit',
-  fromParent: true,
+  source: 'parent',
   run: async (_operation, context) => {
     const { job, hooks, sizes } = context;
     const df = dropSeriesTail(job.data, sizes.testSize);

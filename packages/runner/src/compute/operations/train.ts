@@ -9,7 +9,7 @@ import type { ComputeOperation } from './types.js';
 /** Fits the spec's model from scratch. */
 export const train: ComputeOperation<'train'> = {
   kind: 'train',
-  fromParent: false,
+  source: 'spec',
   run: async (_operation, context) => {
     const { job, hooks, sizes } = context;
     const df = dropSeriesTail(job.data, sizes.testSize);

@@ -24,10 +24,15 @@ export interface OperationContext {
   readonly notes: string[];
 }
 
+/**
+ * What an operation starts from besides the table's rows: nothing more (`spec`), a parent run's
+ * saved model and config (the job's `parent`), or other runs' stored forecasts (the job's `members`).
+ */
+export type OperationSource = 'spec' | 'parent' | 'members';
+
 /** One operation a run can do. */
 export interface ComputeOperation<K extends RunOperationKind> {
   readonly kind: K;
-  /** True when it starts from a parent run's saved model and config (the job's `parent`). */
-  readonly fromParent: boolean;
+  readonly source: OperationSource;
   readonly run: (operation: OperationOf<K>, context: OperationContext) => Promise<OperationResult>;
 }
