@@ -160,10 +160,28 @@ export const runComparisonSchema = z
   .passthrough();
 
 /** `POST /api/analysis/compare` response: the stored analysis and whether it was read back. */
+const exogenousColumnsSchema = z.object({
+  futr: z.array(z.string()),
+  hist: z.array(z.string()),
+  stat: z.array(z.string()),
+});
+
+/**
+ * Two compared runs whose models read different exogenous columns: the columns each read that the
+ * other did not, and the other spec fields in which they differ (none: the pair's tests are the
+ * effect of those columns).
+ */
+export const exogenousDifferenceSchema = z.object({
+  runs: z.array(z.object({ runId: z.string(), label: z.string(), only: exogenousColumnsSchema })),
+  otherDifferences: z.array(z.string()),
+});
+
 export const compareRunsResponseSchema = z.object({
   analysisId: z.number().int(),
   cached: z.boolean(),
   comparison: runComparisonSchema,
+  /** Set for two runs that read different exogenous columns (see {@link exogenousDifferenceSchema}). */
+  exogenous: exogenousDifferenceSchema.nullable(),
 });
 /** A comparison as the API returns it. */
 export type CompareRunsDto = z.infer<typeof compareRunsResponseSchema>;
@@ -209,7 +227,10 @@ export const exogenousPairSchema = z
         selected: z
           .object({
             lag: z.number().int(),
-            ssrFTest: z.object({ statistic: nullableNumber, pValue: nullableNumber }).passthrough().nullable(),
+            ssrFTest: z
+              .object({ statistic: nullableNumber, pValue: nullableNumber })
+              .passthrough()
+              .nullable(),
           })
           .passthrough()
           .nullable(),

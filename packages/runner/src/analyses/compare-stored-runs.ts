@@ -15,6 +15,7 @@ import {
   type Queryable,
   type RunPointRow,
 } from '@nflab/store';
+import { exogenousDifference, type ExogenousDifference } from './exogenous-difference.js';
 import { analysisFingerprint } from './fingerprint.js';
 import { analysedRunLabel } from './run-label.js';
 
@@ -30,6 +31,11 @@ export interface StoredComparison {
   /** True when the result was read back rather than computed. */
   readonly cached: boolean;
   readonly comparison: RunComparison;
+  /**
+   * For two runs whose models read different exogenous columns: which, and what else differs (the
+   * pair's tests are that group's effect when nothing else does); null otherwise.
+   */
+  readonly exogenous: ExogenousDifference | null;
 }
 
 /** The runs of the request, in the order asked; NotFoundError naming any missing id or sweep. */
@@ -96,9 +102,16 @@ export const compareStoredRuns = async (
     seed: request.seed,
   };
   const fingerprint = analysisFingerprint('compare', settings, runs);
+  // Read from the runs' specs on every request (cheap), so it is never stale in a stored result.
+  const exogenous = runs.length === 2 ? exogenousDifference(runs[0]!, runs[1]!) : null;
   const stored = await findAnalysis(db, 'compare', fingerprint);
   if (stored !== undefined) {
-    return { analysisId: Number(stored.id), cached: true, comparison: stored.result as RunComparison };
+    return {
+      analysisId: Number(stored.id),
+      cached: true,
+      comparison: stored.result as RunComparison,
+      exogenous,
+    };
   }
   const rows = await listRunPoints(
     db,
@@ -123,5 +136,5 @@ export const compareStoredRuns = async (
     run_ids: runs.map((run) => run.id),
     created_by: options.createdBy,
   });
-  return { analysisId: Number(saved.id), cached: false, comparison };
+  return { analysisId: Number(saved.id), cached: false, comparison, exogenous };
 };

@@ -3,3 +3,4 @@ export * from './compare-stored-runs.js';
 export * from './fingerprint.js';
 export * from './sweep-leaderboard.js';
 export * from './exogenous-table.js';
+export * from './exogenous-difference.js';

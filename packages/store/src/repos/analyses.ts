@@ -71,13 +71,17 @@ export interface AnalysedRunRow {
   readonly updated_at: Date;
   /** The run's `metrics` JSON (baselines and significance included). */
   readonly metrics: Record<string, unknown>;
+  /** The run's parsed spec (null on rows written without one). */
+  readonly spec: Record<string, unknown> | null;
+  /** What the fitted model was (its exogenous columns among it); null before it finished. */
+  readonly model_properties: Record<string, unknown> | null;
 }
 
 /** The runs with these ids (unknown ids are left out; the caller says which). */
 export const findAnalysedRuns = async (db: Queryable, ids: readonly string[]): Promise<AnalysedRunRow[]> =>
   (
     await db.query<AnalysedRunRow>(
-      `SELECT id, model_name, status, sweep_id, updated_at, metrics FROM nf_model_runs
+      `SELECT id, model_name, status, sweep_id, updated_at, metrics, spec, model_properties FROM nf_model_runs
         WHERE id = ANY($1::uuid[]) ORDER BY created_at, id`,
       [ids],
     )
@@ -87,7 +91,7 @@ export const findAnalysedRuns = async (db: Queryable, ids: readonly string[]): P
 export const findSweepAnalysedRuns = async (db: Queryable, sweepId: string): Promise<AnalysedRunRow[]> =>
   (
     await db.query<AnalysedRunRow>(
-      `SELECT id, model_name, status, sweep_id, updated_at, metrics FROM nf_model_runs
+      `SELECT id, model_name, status, sweep_id, updated_at, metrics, spec, model_properties FROM nf_model_runs
         WHERE sweep_id = $1 ORDER BY created_at, id`,
       [sweepId],
     )
