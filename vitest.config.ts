@@ -5,18 +5,43 @@ const root = fileURLToPath(new URL('.', import.meta.url));
 
 // Tests import workspace packages from source, so `npm test` needs no build first:
 // `@nflab/server` -> apps/server/src/index.ts, `@nflab/x` -> packages/x/src/index.ts, `@nflab/x/sub` -> packages/x/src/sub.ts.
+const alias = [
+  { find: /^@nflab\/server$/, replacement: `${root}apps/server/src/index.ts` },
+  { find: /^@nflab\/([a-z-]+)$/, replacement: `${root}packages/$1/src/index.ts` },
+  { find: /^@nflab\/([a-z-]+)\/(.+)$/, replacement: `${root}packages/$1/src/$2.ts` },
+];
+
+const ALL = ['packages/*/test/**/*.test.ts', 'apps/*/test/**/*.test.ts', 'bench/test/**/*.test.ts'];
+/**
+ * Files that wait on wall-clock deadlines while a browser or a sweep works (page updates within
+ * 15 s, runs finishing within minutes): they run after the rest, one at a time, so a second test
+ * file competing for these two cores cannot push them past a deadline.
+ */
+const ALONE = ['apps/web/test/e2e/**/*.test.ts', 'packages/runner/test/execute/**/*.test.ts'];
+
+const shared = { testTimeout: 60_000, hookTimeout: 120_000, pool: 'forks' as const };
+
 export default defineConfig({
-  resolve: {
-    alias: [
-      { find: /^@nflab\/server$/, replacement: `${root}apps/server/src/index.ts` },
-      { find: /^@nflab\/([a-z-]+)$/, replacement: `${root}packages/$1/src/index.ts` },
-      { find: /^@nflab\/([a-z-]+)\/(.+)$/, replacement: `${root}packages/$1/src/$2.ts` },
-    ],
-  },
+  resolve: { alias },
   test: {
-    include: ['packages/*/test/**/*.test.ts', 'apps/*/test/**/*.test.ts', 'bench/test/**/*.test.ts'],
-    testTimeout: 60_000,
-    hookTimeout: 120_000,
-    pool: 'forks',
+    projects: [
+      {
+        resolve: { alias },
+        // Most files spend their time waiting — PGlite compiling, the PostgreSQL server, child
+        // processes of the CLI — so two at once on two cores nearly halves the wall time.
+        test: {
+          ...shared,
+          name: 'shared',
+          include: ALL,
+          exclude: ALONE,
+          maxWorkers: 2,
+          sequence: { groupOrder: 0 },
+        },
+      },
+      {
+        resolve: { alias },
+        test: { ...shared, name: 'alone', include: ALONE, maxWorkers: 1, sequence: { groupOrder: 1 } },
+      },
+    ],
   },
 });
