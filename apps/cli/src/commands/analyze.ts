@@ -1,5 +1,6 @@
 /**
- * `nflab analyze leaderboard|compare`: a sweep's runs ranked with the naive baselines and a verdict
+ * `nflab analyze leaderboard|compare|exog` (and `importance|shap|list|show`, registered from their
+ * own files): a sweep's runs ranked with the naive baselines and a verdict
  * corrected for the number of configurations, and the statistical comparison of runs. Options are
  * parsed with the API's own schemas, so the CLI and the API accept and refuse the same input.
  */
@@ -18,6 +19,8 @@ import { contextFrom } from '../context.js';
 import { formatTable } from '../output.js';
 import { osUser } from '../audit.js';
 import { loadRunner } from '../work.js';
+import { storedAnalysisCommands } from './analyze-stored.js';
+import { analyzeImportanceCommands } from './model-importance.js';
 
 type LeaderboardResult = Awaited<ReturnType<typeof sweepLeaderboard>>;
 
@@ -143,7 +146,9 @@ const list = (value: string): string[] => value.split(',').filter((item) => item
 export const analyzeCommand = (program: Command): void => {
   const analyze = program
     .command('analyze')
-    .description('compare runs and rank sweeps with statistical tests');
+    .description(
+      'compare runs and rank sweeps with statistical tests, rank exogenous columns, read stored analyses',
+    );
   analyze
     .command('leaderboard <sweep>')
     .description("a sweep's runs ranked with the naive baselines, corrected for the number of configurations")
@@ -177,6 +182,21 @@ export const analyzeCommand = (program: Command): void => {
         ctx.out.result(result, () => renderComparison(result));
       });
     });
+  analyzeImportanceCommands(analyze);
+  storedAnalysisCommands(analyze, {
+    compare: (row) =>
+      renderComparison({
+        analysisId: row.id,
+        cached: false,
+        comparison: row.result as StoredComparison['comparison'],
+      }),
+    exogenous: (row) =>
+      renderExogenous({
+        analysisId: row.id,
+        cached: false,
+        analysis: row.result as StoredExogenousAnalysis['analysis'],
+      }),
+  });
 };
 
 /** Registers `nflab analyze exog`. */
