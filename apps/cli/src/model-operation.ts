@@ -1,8 +1,8 @@
-/** Queuing a model operation on a finished run from the CLI, working it, and printing its run. */
+/** Queuing a run from the CLI (a model operation on a finished run, an ensemble), working it, and printing it. */
 import type { Command } from 'commander';
 import { TrainingError, type ModelOperationInput } from '@nflab/contracts';
-import { runSummariesById, type Queryable } from '@nflab/store';
-import { auditCli } from './audit.js';
+import { runSummariesById, type Db, type Queryable } from '@nflab/store';
+import { auditCli, type CliAuditEvent } from './audit.js';
 import { contextFrom } from './context.js';
 import { renderRuns } from './run-summary.js';
 import { loadRunner, workQueue } from './work.js';
@@ -10,27 +10,34 @@ import { loadRunner, workQueue } from './work.js';
 /** What a finished operation prints besides its run: JSON fields to add and text to append. */
 export type OperationReport = (db: Queryable, runId: string) => Promise<{ data: object; text: string }>;
 
+/** The runner module, loaded once a command queues or works runs. */
+export type Runner = Awaited<ReturnType<typeof loadRunner>>;
+
+/** How a command queues its one run, and what it records and says once the run is queued. */
+export interface Submission {
+  /** Queues the run; throws the runner's ConfigError/NotFoundError for input it refuses. */
+  readonly submit: (runner: Runner, db: Db) => Promise<{ readonly runId: string }>;
+  /** The audit entry of the queued run. */
+  readonly audit: (runId: string) => CliAuditEvent;
+  /** The line printed once the run is queued. */
+  readonly queued: (runId: string) => string;
+}
+
 /**
- * Queues one model operation on a finished run and, unless detached, works the queue until it is
- * done; then prints the run (and what `report` adds once it finished).
+ * Queues one run and, unless detached, works the queue until it is done; then prints the run (and
+ * what `report` adds once it finished). A worked run that did not finish fails the command.
  */
-export const operate = async (
+export const submitAndWork = async (
   command: Command,
-  parentRunId: string,
-  operation: ModelOperationInput,
+  submission: Submission,
   options: { readonly detach: boolean; readonly report?: OperationReport },
-) => {
+): Promise<void> => {
   const ctx = contextFrom(command);
   await ctx.withDb(async (db) => {
     const runner = await loadRunner();
-    const { runId } = await runner.submitModelOperation(db, new runner.RunQueue(db), parentRunId, operation);
-    await auditCli(ctx, db, {
-      action: `run.${operation.kind}`,
-      entity: 'run',
-      entityId: parentRunId,
-      details: { child_run_id: runId },
-    });
-    ctx.out.info(`queued ${operation.kind} run ${runId} (parent ${parentRunId})`);
+    const { runId } = await submission.submit(runner, db);
+    await auditCli(ctx, db, submission.audit(runId));
+    ctx.out.info(submission.queued(runId));
     if (!options.detach) await workQueue(ctx, db, { parallel: 1, exitWhenIdle: true });
     const runs = await runSummariesById(db, [runId]);
     const run = runs[0];
@@ -42,3 +49,29 @@ export const operate = async (
       throw new TrainingError(`run ${runId} ${run?.status ?? 'is missing'}: ${run?.error_message ?? ''}`);
   });
 };
+
+/**
+ * Queues one model operation on a finished run as a linked run and, unless detached, works the
+ * queue until it is done; then prints the run (and what `report` adds once it finished).
+ */
+export const operate = (
+  command: Command,
+  parentRunId: string,
+  operation: ModelOperationInput,
+  options: { readonly detach: boolean; readonly report?: OperationReport },
+): Promise<void> =>
+  submitAndWork(
+    command,
+    {
+      submit: (runner, db) =>
+        runner.submitModelOperation(db, new runner.RunQueue(db), parentRunId, operation),
+      audit: (runId) => ({
+        action: `run.${operation.kind}`,
+        entity: 'run',
+        entityId: parentRunId,
+        details: { child_run_id: runId },
+      }),
+      queued: (runId) => `queued ${operation.kind} run ${runId} (parent ${parentRunId})`,
+    },
+    options,
+  );

@@ -1,5 +1,6 @@
 /**
- * `nflab analyze leaderboard|compare`: a sweep's runs ranked with the naive baselines and a verdict
+ * `nflab analyze leaderboard|compare|exog` (and `importance|shap|list|show`, registered from their
+ * own files): a sweep's runs ranked with the naive baselines and a verdict
  * corrected for the number of configurations, and the statistical comparison of runs. Options are
  * parsed with the API's own schemas, so the CLI and the API accept and refuse the same input.
  */
@@ -18,6 +19,8 @@ import { contextFrom } from '../context.js';
 import { formatTable } from '../output.js';
 import { osUser } from '../audit.js';
 import { loadRunner } from '../work.js';
+import { storedAnalysisCommands } from './analyze-stored.js';
+import { analyzeImportanceCommands } from './model-importance.js';
 
 type LeaderboardResult = Awaited<ReturnType<typeof sweepLeaderboard>>;
 
@@ -61,7 +64,19 @@ export const renderLeaderboard = (board: LeaderboardResult): string => {
 };
 
 /** The comparison's runs and pairwise tests as tables, with the k-run tests' summary. */
-export const renderComparison = ({ comparison: c, cached }: StoredComparison): string => {
+/** Which exogenous columns each of two compared runs read alone, and whether that is all that differs. */
+const renderExogenousDifference = (difference: NonNullable<StoredComparison['exogenous']>): string => {
+  const columns = (only: Record<'futr' | 'hist' | 'stat', readonly string[]>): string =>
+    [...only.futr, ...only.hist, ...only.stat].join(', ') || 'none';
+  const reads = difference.runs.map((run) => `  ${run.label} alone reads: ${columns(run.only)}`);
+  const verdict =
+    difference.otherDifferences.length === 0
+      ? 'The runs are otherwise identical: the pair’s tests above are the effect of these columns.'
+      : `The runs also differ in ${difference.otherDifferences.join(', ')}: the pair’s tests are not these columns’ effect alone.`;
+  return ['Exogenous columns:', ...reads, verdict].join('\n');
+};
+
+export const renderComparison = ({ comparison: c, cached, exogenous }: StoredComparison): string => {
   const label = new Map(c.runs.map((run) => [run.runId, run.label]));
   const runs = formatTable(
     c.runs.map((run) => ({
@@ -99,6 +114,7 @@ export const renderComparison = ({ comparison: c, cached }: StoredComparison): s
         `Nemenyi critical difference ${fixed(c.many.criticalDifference.criticalDifference, 3)} in mean rank`,
     );
   }
+  if (exogenous !== null) lines.push(renderExogenousDifference(exogenous));
   return lines.join('\n\n');
 };
 
@@ -143,7 +159,9 @@ const list = (value: string): string[] => value.split(',').filter((item) => item
 export const analyzeCommand = (program: Command): void => {
   const analyze = program
     .command('analyze')
-    .description('compare runs and rank sweeps with statistical tests');
+    .description(
+      'compare runs and rank sweeps with statistical tests, rank exogenous columns, read stored analyses',
+    );
   analyze
     .command('leaderboard <sweep>')
     .description("a sweep's runs ranked with the naive baselines, corrected for the number of configurations")
@@ -177,6 +195,23 @@ export const analyzeCommand = (program: Command): void => {
         ctx.out.result(result, () => renderComparison(result));
       });
     });
+  analyzeImportanceCommands(analyze);
+  storedAnalysisCommands(analyze, {
+    compare: (row) =>
+      renderComparison({
+        analysisId: row.id,
+        cached: false,
+        comparison: row.result as StoredComparison['comparison'],
+        // Read from the runs' specs when compared, not stored: `analyze compare` shows it again.
+        exogenous: null,
+      }),
+    exogenous: (row) =>
+      renderExogenous({
+        analysisId: row.id,
+        cached: false,
+        analysis: row.result as StoredExogenousAnalysis['analysis'],
+      }),
+  });
 };
 
 /** Registers `nflab analyze exog`. */

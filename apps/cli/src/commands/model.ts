@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { operate } from '../model-operation.js';
+import { ensembleCommand } from './model-ensemble.js';
 import { importanceCommand } from './model-importance.js';
 
 const integer = (value: string): number => Number.parseInt(value, 10);
@@ -7,7 +8,10 @@ const integer = (value: string): number => Number.parseInt(value, 10);
 const refitOption = (value: string): boolean | number =>
   value === 'true' ? true : value === 'false' ? false : Number.parseInt(value, 10);
 
-/** `nflab model predict|refit|cv|importance RUN`: model operations, each recorded as a run linked to its parent. */
+/**
+ * `nflab model predict|refit|cv|importance RUN`: model operations, each recorded as a run linked to its
+ * parent; `nflab model ensemble RUN RUN …`: a combination of finished runs, linked to each.
+ */
 export const modelCommand = (program: Command): void => {
   const model = program.command('model').description('use the saved model of a finished run');
   model
@@ -54,4 +58,5 @@ export const modelCommand = (program: Command): void => {
         ),
     );
   importanceCommand(model);
+  ensembleCommand(model);
 };
