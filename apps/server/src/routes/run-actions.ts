@@ -1,6 +1,13 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { RUN_ACTION_ROUTES as ROUTE, type ModelOperationInput } from '@nflab/contracts';
-import { RunQueue, resumeSweep, submitModelOperation, submitRun, submitSweep } from '@nflab/runner';
+import {
+  RunQueue,
+  resumeSweep,
+  submitEnsemble,
+  submitModelOperation,
+  submitRun,
+  submitSweep,
+} from '@nflab/runner';
 import { audit } from '../audit/record.js';
 import { ForbiddenError } from '../auth/errors.js';
 import { currentUser } from '../auth/plugin.js';
@@ -58,6 +65,18 @@ export const runActionRoutes: FastifyPluginAsync = async (app) => {
 
   attach(app, ROUTE.importance, async ({ params, body }, request, reply) => {
     return startOperation(params, request, reply, { kind: 'importance', ...body });
+  });
+
+  // An ensemble has no one parent: its entry names the new run and lists the members it combines.
+  attach(app, ROUTE.startEnsemble, async ({ body }, request, reply) => {
+    const { runId } = await submitEnsemble(app.db, queue, body);
+    await audit(request, {
+      action: 'run.ensemble',
+      entity: 'run',
+      entityId: runId,
+      details: { members: body.members.map((id) => id.toLowerCase()), method: body.method },
+    });
+    return reply.status(201).send({ runId });
   });
 
   attach(app, ROUTE.promote, async ({ params, body }, request) => {

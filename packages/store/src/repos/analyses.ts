@@ -26,6 +26,10 @@ export const findAnalysis = async (
     ])
   ).rows[0];
 
+/** The stored analysis with this id, if there is one. */
+export const findAnalysisById = async (db: Queryable, id: number): Promise<AnalysisRow | undefined> =>
+  (await db.query<AnalysisRow>(`SELECT ${COLUMNS} FROM nf_analyses WHERE id = $1`, [id])).rows[0];
+
 /**
  * Stores an analysis and returns the stored row. Two requests computing the same analysis at once
  * both succeed: the second keeps the first's row (same inputs give the same result).

@@ -143,6 +143,20 @@ export const getRun = async (db: Queryable, id: string): Promise<ModelRunRow> =>
   return run;
 };
 
+/** What run `id` (a UUID) does: its operation and that operation's options; NotFoundError when there is none. */
+export const getRunOperation = async (
+  db: Queryable,
+  id: string,
+): Promise<Pick<ModelRunRow, 'operation' | 'operation_options'>> => {
+  const { rows } = await db.query<Pick<ModelRunRow, 'operation' | 'operation_options'>>(
+    'SELECT operation, operation_options FROM nf_model_runs WHERE id = $1',
+    [id],
+  );
+  const run = rows[0];
+  if (run === undefined) throw new NotFoundError(`run ${id} does not exist`);
+  return run;
+};
+
 /** Every column of the run whose id reads as `id`, or undefined; any text is a valid key (no UUID cast). */
 export const findRunByIdText = async (db: Queryable, id: string): Promise<ModelRunRow | undefined> => {
   const { rows } = await db.query<ModelRunRow>('SELECT * FROM nf_model_runs WHERE id::text = $1', [id]);
