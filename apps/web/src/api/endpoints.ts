@@ -5,6 +5,7 @@
 import {
   API_ROUTES as R,
   type CompareRunsRequest,
+  type EnsembleOptionsInput,
   type ExogenousAnalysisRequest,
   type ImportanceMethod,
   type SweepSpecInput,
@@ -49,6 +50,9 @@ export const api = {
   compareRuns: (body: CompareRunsRequest) => call(R.compareRuns, { body }),
   exogenous: (table: string, body: ExogenousAnalysisRequest) =>
     call(R.exogenousAnalysis, { params: { table }, body }),
+  /** The stored analyses (comparisons …) that read run `id`, newest first. */
+  runAnalyses: (id: string, limit?: number) => call(R.runAnalyses, { params: { id }, query: { limit } }),
+  storedAnalysis: (id: number) => call(R.storedAnalysis, { params: { id } }),
 
   runs: (query: ApiQuery<'listRuns'>) => call(R.listRuns, { query }),
   run: (id: string) => call(R.getRun, { params: { id } }),
@@ -70,6 +74,10 @@ export const api = {
     call(R.crossValidate, { params: { id }, body }),
   startImportance: (id: string, method: ImportanceMethod) =>
     call(R.importance, { params: { id }, body: { method } }),
+  /** Queues an ensemble of finished runs; answers the new run's id. */
+  startEnsemble: (body: EnsembleOptionsInput) => call(R.startEnsemble, { body }),
+  /** An ensemble run's members and weights, and the ensembles run `id` is a member of. */
+  runEnsemble: (id: string) => call(R.runEnsemble, { params: { id } }),
   audit: (query: ApiQuery<'listAudit'>) => call(R.listAudit, { query }),
   promote: (id: string, stage: RegistryStage, alias?: string) =>
     call(R.promote, { params: { id }, body: { stage, alias } }),

@@ -20,11 +20,13 @@ import type {
   REGISTRY_STAGE_IDS,
   ResourceSampleDto,
   RunDetailDto,
+  RunEnsembleDto,
   RunListItemDto,
   RouteRequest,
   RouteResponse,
   RunStatusId,
   StepMetricDto,
+  storedAnalysisItemSchema,
   SweepDto,
   TrialDto,
   UserDto,
@@ -93,3 +95,7 @@ export type RunComparisonResult = CompareRunsDto;
 export type ExogenousAnalysis = ExogenousAnalysisDto['analysis'];
 /** One importance value of an importance run. */
 export type FeatureImportance = FeatureImportanceDto;
+/** An ensemble run's members and the ensembles a run is in (`GET /api/runs/:id/ensemble`). */
+export type RunEnsemble = RunEnsembleDto;
+/** A stored analysis that read a run, listed without its result. */
+export type StoredAnalysisItem = z.infer<typeof storedAnalysisItemSchema>;

@@ -1,11 +1,17 @@
 /**
  * The UI in Chromium against the real server and a PGlite lab: sign-in, data browsing with charts,
  * the wizard's plan of a 2-run sweep, history filters and run detail charts from recorded runs,
- * and a viewer's limits. Tests that need the runner are in live.test.ts.
+ * ensembles made from the compare page, and a viewer's limits. Tests that train models are in
+ * live.test.ts (this lab's server runs no workers; an ensemble trains nothing, so its test runs
+ * the queued ensemble with a worker loop of its own).
  */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createRunExecutor, RunQueue, runWorkerLoop } from '@nflab/runner';
 import { canvasInk, launchBrowser, screenshot, signIn, type TestBrowser } from './browser.js';
-import { seedComparableRuns, seedImportanceRun } from '@nflab/store/testing';
+import { seedComparableRuns, seedEnsembleMembers, seedImportanceRun } from '@nflab/store/testing';
 import { SAMPLE_TABLE, startLab, type Lab } from './lab.js';
 
 describe('web lab in Chromium', () => {
@@ -392,6 +398,94 @@ describe('web lab in Chromium', () => {
     await expect.poll(() => page.getByTestId('exog-granger-row').count()).toBe(4);
     await expect(page.getByTestId('run-importance-kernel_shap').isVisible()).resolves.toBe(true);
     await page.close();
+  });
+
+  it('an editor makes an inverse-error ensemble of three runs on the compare page; its run page lists the members, then their weights and the cv metrics with baselines; a viewer cannot make one', async () => {
+    const fixture = await seedEnsembleMembers(lab.db);
+    const members = [...fixture.memberIds];
+    const page = await signIn(browser.context, lab.origin, 'editor');
+
+    // A refusal shows the server's message where the button is.
+    await page.goto(`${lab.origin}/compare?ids=${members[0]},${fixture.cancelledId}`);
+    await page.getByTestId('ensemble-submit').click();
+    await expect(page.getByTestId('ensemble-error').textContent()).resolves.toContain(
+      `run ${fixture.cancelledId} is cancelled`,
+    );
+
+    await page.goto(`${lab.origin}/compare?ids=${members.join(',')}`);
+    expect(await page.getByTestId('ensemble-weight-metric').count()).toBe(0);
+    await page.getByTestId('ensemble-method').click();
+    await page.getByRole('option', { name: 'Inverse error' }).click();
+    await page.getByTestId('ensemble-weight-metric').waitFor();
+    await page.getByTestId('ensemble-submit').click();
+    await page.waitForURL(/\/runs\/[0-9a-f-]{36}$/);
+    const ensembleId = new URL(page.url()).pathname.split('/').pop() as string;
+    await page.getByTestId('run-tab-ensemble').click();
+    const rows = page.getByTestId('ensemble-member');
+    await expect.poll(() => rows.count()).toBe(3);
+    expect(await rows.evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-run-id')))).toEqual(members);
+    await expect(page.getByTestId('ensemble-settings').textContent()).resolves.toContain('Inverse error');
+
+    // This lab's server runs no workers: run the queued ensemble here (it trains nothing). The sweep
+    // test's queued AutoKAN stays queued: the ensemble goes first and the loop claims nothing after it.
+    await lab.db.query('UPDATE nf_model_runs SET priority = 1 WHERE id = $1', [ensembleId]);
+    const claimed: string[] = [];
+    const noMoreClaims = new AbortController();
+    const artifactsRoot = mkdtempSync(join(tmpdir(), 'nflab-e2e-ensemble-'));
+    const execute = createRunExecutor({ db: lab.db, artifactsRoot, cpusPerRun: 1, computeThread: false });
+    try {
+      await runWorkerLoop({
+        queue: new RunQueue(lab.db),
+        execute,
+        exitWhenIdle: true,
+        pollMs: 20,
+        signal: noMoreClaims.signal,
+        onEvent: (event) => {
+          if (event.type !== 'claimed') return;
+          claimed.push(event.run.id);
+          noMoreClaims.abort();
+        },
+      });
+    } finally {
+      await execute.close();
+      rmSync(artifactsRoot, { recursive: true, force: true });
+    }
+    expect(claimed).toEqual([ensembleId]);
+
+    await page.reload();
+    await expect(page.getByTestId('run-status').getAttribute('data-status')).resolves.toBe('finished');
+    // Weights ∝ 1 / MAE of offsets 1, −2 and 0.5: 1, 0.5 and 2 of 3.5.
+    await expect(page.getByTestId('run-metrics-table').textContent()).resolves.toContain('cv.overall.mae');
+    await expect(page.getByTestId('run-metrics-table').textContent()).resolves.toContain('cv.baselines.');
+    await page.getByTestId('run-tab-ensemble').click();
+    await expect
+      .poll(() => page.getByTestId('ensemble-member-weight').allTextContents())
+      .toEqual(['28.6%', '14.3%', '57.1%']);
+    await expect(page.getByTestId('ensemble-points').textContent()).resolves.toBe(
+      'Combined 8 evaluated points and 4 forecast points.',
+    );
+    await expect(page.getByTestId('ensemble-equal-windows').textContent()).resolves.toContain(
+      '1 window(s) weighted equally',
+    );
+    await screenshot(page, 'run-ensemble');
+
+    // Against its members on the compare page (the link preselects all four).
+    await page.getByTestId('ensemble-compare-members').click();
+    await expect.poll(() => page.getByTestId('compare-runs').locator('tr').count()).toBe(4);
+    await page.close();
+
+    // A member's page links the ensemble it is in and the stored comparisons that read it; the
+    // comparison's link opens the compare page, where a viewer has no ensemble control.
+    const viewer = await signIn(browser.context, lab.origin, 'viewer');
+    await viewer.goto(`${lab.origin}/runs/${members[0]}`);
+    await viewer.getByTestId('run-tab-ensemble').click();
+    await expect(viewer.getByTestId('ensemble-member-of').textContent()).resolves.toContain(
+      ensembleId.slice(0, 8),
+    );
+    await viewer.locator('[data-testid="run-analysis"][data-kind="compare"] a').first().click();
+    await viewer.getByTestId('compare-runs').waitFor();
+    expect(await viewer.getByTestId('ensemble-make').count()).toBe(0);
+    await viewer.close();
   });
 
   it("ran every page above under the server's Content-Security-Policy without a violation", async () => {

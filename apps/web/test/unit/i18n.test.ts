@@ -1,4 +1,4 @@
-import { RUN_STATUS_IDS } from '@nflab/contracts';
+import { ENSEMBLE_METHODS, RUN_STATUS_IDS } from '@nflab/contracts';
 import { describe, expect, it } from 'vitest';
 import { DICTIONARY } from '../../src/i18n/dictionary.js';
 import { createFormat } from '../../src/i18n/format.js';
@@ -21,6 +21,11 @@ describe('labels keyed by a contracts id list', () => {
   it('has a status label for every run status the contracts list, and none for others', () => {
     const statusKeys = Object.keys(DICTIONARY.en).filter((key) => key.startsWith('status.'));
     expect(statusKeys.sort()).toEqual(RUN_STATUS_IDS.map((id) => `status.${id}`).sort());
+  });
+
+  it('has a method label for every ensemble method the contracts list, and none for others', () => {
+    const methodKeys = Object.keys(DICTIONARY.en).filter((key) => key.startsWith('ensemble.method.'));
+    expect(methodKeys.sort()).toEqual(ENSEMBLE_METHODS.map((id) => `ensemble.method.${id}`).sort());
   });
 });
 

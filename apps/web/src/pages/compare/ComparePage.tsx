@@ -1,4 +1,7 @@
-/** Runs side by side: parameter differences, metrics and their forecasts overlaid. */
+/**
+ * Runs side by side: parameter differences, metrics, their forecasts overlaid and the statistical
+ * comparison; editors can combine them into an ensemble.
+ */
 import { useMemo, useState } from 'react';
 import { Anchor, Checkbox, Paper, ScrollArea, Stack, Table, Title } from '@mantine/core';
 import { Link, useSearchParams } from 'react-router-dom';
@@ -11,6 +14,7 @@ import { AsyncView, EmptyState } from '../../components/AsyncView.js';
 import { EChart } from '../../components/EChart.js';
 import { useI18n } from '../../i18n/i18n.js';
 import { differingKeys, flatten, leafText } from '../../lib/flatten.js';
+import { MakeEnsemble } from './MakeEnsemble.js';
 
 interface Compared {
   readonly run: RunDetail;
@@ -130,6 +134,7 @@ export const ComparePage = () => {
                 ))}
               </Table.Tbody>
             </Table>
+            {ids.length >= 2 && <MakeEnsemble runIds={ids} />}
             <Title order={4}>{t('compare.params')}</Title>
             <Checkbox
               label={t('compare.onlyDiff')}

@@ -6,7 +6,8 @@ import { KeyValueTable } from '../../runs/KeyValueTable.js';
 /** The metrics, split into the run's own, `baselines` and `significance`. */
 export const MetricsPanel = ({ metrics }: { readonly metrics: Readonly<Record<string, unknown>> }) => {
   const { t } = useI18n();
-  const { baselines, significance, ...own } = metrics;
+  // An ensemble's members and weights have their own tab; as one JSON cell they only clutter this table.
+  const { baselines, significance, ensemble: _ensemble, ...own } = metrics;
   return (
     <Stack data-testid="run-metrics">
       <Title order={5}>{t('run.metrics')}</Title>

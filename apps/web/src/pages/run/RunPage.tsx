@@ -1,4 +1,7 @@
-/** One run: parameters, metrics, trials, forecast, cv, resources, error and artifacts, plus actions. */
+/**
+ * One run: parameters, metrics, trials, forecast, cv, resources, error and artifacts, its ensemble
+ * links and the analyses that read it, plus actions.
+ */
 import { useEffect } from 'react';
 import {
   Alert,
@@ -28,6 +31,7 @@ import { StatusBadge } from '../../runs/StatusBadge.js';
 import { isActiveStatus, rowIsStale, shownRunStatus } from '../../runs/shown-status.js';
 import { ArtifactsPanel } from './ArtifactsPanel.js';
 import { CvPanel } from './CvPanel.js';
+import { EnsembleTab, hasRunLinks, useRunLinks } from './EnsembleTab.js';
 import { ForecastPanel } from './ForecastPanel.js';
 import { MetricsPanel } from './MetricsPanel.js';
 import { RunActions } from './RunActions.js';
@@ -48,6 +52,7 @@ const RunView = ({ run, reload }: { readonly run: RunDetail; readonly reload: ()
   const status = shownRunStatus(run.status, live.status);
   // A live status change means the row moved on (started, or ended with its outputs): load it again.
   const stale = rowIsStale(run.status, live.status);
+  const links = useRunLinks(run);
   useEffect(() => {
     if (stale) reload();
   }, [stale, live.status, reload]);
@@ -105,6 +110,7 @@ const RunView = ({ run, reload }: { readonly run: RunDetail; readonly reload: ()
               'overview',
               ...(run.operation === 'importance' ? (['importance'] as const) : []),
               ...(hasExogenous(run) ? (['exogenous'] as const) : []),
+              ...(hasRunLinks(run, links) ? (['ensemble'] as const) : []),
               'trials',
               'forecast',
               'cv',
@@ -182,6 +188,11 @@ const RunView = ({ run, reload }: { readonly run: RunDetail; readonly reload: ()
         {hasExogenous(run) && (
           <Tabs.Panel value="exogenous" pt="md">
             <ExogenousTab run={run} />
+          </Tabs.Panel>
+        )}
+        {hasRunLinks(run, links) && (
+          <Tabs.Panel value="ensemble" pt="md">
+            <EnsembleTab run={run} links={links} />
           </Tabs.Panel>
         )}
         {run.operation === 'importance' && (
