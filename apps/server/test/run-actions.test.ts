@@ -113,6 +113,14 @@ describe.each(await testDbKinds())('write routes on %s', (kind) => {
     expect(early.json().error.message).toContain('model operations need a finished run');
     await db.query(`UPDATE nf_model_runs SET status = 'running', start_time = now() WHERE id = $1`, [parent]);
     await db.query(`UPDATE nf_model_runs SET status = 'finished', end_time = now() WHERE id = $1`, [parent]);
+    // Finished without a saved model (as predict, cv, importance and ensemble runs end): refused up front.
+    const modelless = await asEditor(`/api/runs/${parent}/predict`, {});
+    expect(modelless.statusCode).toBe(400);
+    expect(modelless.json().error.message).toContain('saved no model to load');
+    await db.query(
+      `UPDATE nf_model_runs SET best_params = '{"input_size": 4}', model_properties = '{"modelDir": "/nowhere/model"}' WHERE id = $1`,
+      [parent],
+    );
     const operations = [
       ['predict', {}],
       ['refit', {}],

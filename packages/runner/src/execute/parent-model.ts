@@ -14,13 +14,14 @@ interface ParentRow {
 export const loadParentModel = async (db: Queryable, parentRunId: string): Promise<ParentModel> => {
   const row = (await findParentModelRow(db, parentRunId)) as ParentRow | undefined;
   if (!row) throw new NotFoundError(`parent run ${parentRunId} does not exist`);
-  if (row.status !== 'finished' || !row.best_params) {
+  if (row.status !== 'finished')
     throw new ConfigError(
-      `parent run ${parentRunId} is ${row.status}${row.best_params ? '' : ' without a fitted configuration'}; ` +
-        'model operations start from a finished run',
+      `parent run ${parentRunId} is ${row.status}; model operations start from a finished run`,
     );
-  }
   const modelDir = row.model_properties?.modelDir;
-  if (!modelDir) throw new ConfigError(`parent run ${parentRunId} saved no model to load`);
+  if (!modelDir || !row.best_params)
+    throw new ConfigError(
+      `parent run ${parentRunId} saved no model to load (predict, cv, importance and ensemble runs save none); start model operations from the run that trained the model`,
+    );
   return { runId: parentRunId, modelDir, config: row.best_params };
 };

@@ -14,6 +14,7 @@ import {
   type RunSpec,
 } from '@nflab/contracts';
 import { findRunStatusAndSpec, findSweepSpec, type Db } from '@nflab/store';
+import { loadParentModel } from '../execute/parent-model.js';
 import { createDataChecker } from '../plan/check-data.js';
 import { checkRunAgainstRegistries } from '../plan/check-run.js';
 import { fingerprintOf } from '../plan/fingerprint.js';
@@ -111,6 +112,8 @@ export const submitModelOperation = async (
   if (!parent) throw new NotFoundError(`run ${parentRunId} does not exist`);
   if (parent.status !== 'finished')
     throw new ConfigError(`run ${parentRunId} is ${parent.status}; model operations need a finished run`);
+  // Refused now rather than failing on a worker: the parent must have saved a model to start from.
+  await loadParentModel(db, parentRunId);
   const spec = parseRunSpec(parent.spec);
   // A predict/refit/cv run is the parent's model on (possibly newer) data; its own options are the operation's.
   const own: RunSpec = { ...spec, cross_validation: null };

@@ -49,6 +49,19 @@ const CvForm = ({
 };
 
 /** The action buttons; nothing for viewers. */
+/**
+ * Predict, refit, cross-validate and promote start from a saved model: enabled once the run saved
+ * one, shown disabled while a training or refit run may still save one, hidden otherwise (predict,
+ * cv, importance and ensemble runs save none — the server refuses them too).
+ */
+const modelActionsOf = (run: RunDetail): 'enabled' | 'disabled' | 'hidden' => {
+  const saved = Boolean((run.model_properties as { modelDir?: string | null } | null)?.modelDir);
+  if (run.status === 'finished') return saved ? 'enabled' : 'hidden';
+  return run.operation === 'train' || run.operation === 'refit' || run.operation === null
+    ? 'disabled'
+    : 'hidden';
+};
+
 export const RunActions = ({
   run,
   onChanged,
@@ -63,7 +76,7 @@ export const RunActions = ({
   const [error, setError] = useState<unknown>();
   if (!hasRole(user, 'editor')) return null;
   const active = isActiveStatus(run.status);
-  const finished = run.status === 'finished';
+  const modelActions = modelActionsOf(run);
 
   const perform = async (action: () => Promise<{ runId: string } | unknown>) => {
     setBusy(true);
@@ -95,49 +108,60 @@ export const RunActions = ({
             {t('action.cancel')}
           </Button>
         )}
-        {(['predict', 'refit'] as const).map((kind) => (
-          <Button
-            key={kind}
-            size="xs"
-            variant="light"
-            disabled={!finished}
-            loading={busy}
-            onClick={() => void perform(() => api[kind](run.id))}
-            data-testid={`run-${kind}`}
-          >
-            {t(`run.action.${kind}`)}
-          </Button>
-        ))}
-        <Popover withArrow trapFocus>
-          <Popover.Target>
-            <Button size="xs" variant="light" disabled={!finished} data-testid="run-cv">
-              {t('run.action.cv')}
-            </Button>
-          </Popover.Target>
-          <Popover.Dropdown>
-            <CvForm busy={busy} onRun={(body) => void perform(() => api.crossValidate(run.id, body))} />
-          </Popover.Dropdown>
-        </Popover>
-        <Menu>
-          <Menu.Target>
-            <Button size="xs" variant="light" disabled={!finished} data-testid="run-promote">
-              {t('run.action.promote')}
-            </Button>
-          </Menu.Target>
-          <Menu.Dropdown>
-            {REGISTRY_STAGE_IDS.map((stage: RegistryStage) => (
-              <Menu.Item
-                key={stage}
-                disabled={stage === 'prod' && !hasRole(user, 'admin')}
-                title={stage === 'prod' && !hasRole(user, 'admin') ? t('run.promote.adminOnly') : undefined}
-                onClick={() => void perform(() => api.promote(run.id, stage))}
-                data-testid={`run-promote-${stage}`}
+        {modelActions !== 'hidden' && (
+          <>
+            {(['predict', 'refit'] as const).map((kind) => (
+              <Button
+                key={kind}
+                size="xs"
+                variant="light"
+                disabled={modelActions !== 'enabled'}
+                loading={busy}
+                onClick={() => void perform(() => api[kind](run.id))}
+                data-testid={`run-${kind}`}
               >
-                {stage}
-              </Menu.Item>
+                {t(`run.action.${kind}`)}
+              </Button>
             ))}
-          </Menu.Dropdown>
-        </Menu>
+            <Popover withArrow trapFocus>
+              <Popover.Target>
+                <Button size="xs" variant="light" disabled={modelActions !== 'enabled'} data-testid="run-cv">
+                  {t('run.action.cv')}
+                </Button>
+              </Popover.Target>
+              <Popover.Dropdown>
+                <CvForm busy={busy} onRun={(body) => void perform(() => api.crossValidate(run.id, body))} />
+              </Popover.Dropdown>
+            </Popover>
+            <Menu>
+              <Menu.Target>
+                <Button
+                  size="xs"
+                  variant="light"
+                  disabled={modelActions !== 'enabled'}
+                  data-testid="run-promote"
+                >
+                  {t('run.action.promote')}
+                </Button>
+              </Menu.Target>
+              <Menu.Dropdown>
+                {REGISTRY_STAGE_IDS.map((stage: RegistryStage) => (
+                  <Menu.Item
+                    key={stage}
+                    disabled={stage === 'prod' && !hasRole(user, 'admin')}
+                    title={
+                      stage === 'prod' && !hasRole(user, 'admin') ? t('run.promote.adminOnly') : undefined
+                    }
+                    onClick={() => void perform(() => api.promote(run.id, stage))}
+                    data-testid={`run-promote-${stage}`}
+                  >
+                    {stage}
+                  </Menu.Item>
+                ))}
+              </Menu.Dropdown>
+            </Menu>
+          </>
+        )}
       </Group>
       {error !== undefined && <ErrorState error={error} />}
     </Stack>
