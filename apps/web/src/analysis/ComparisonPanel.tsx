@@ -2,10 +2,12 @@
  * The statistical comparison of selected runs on their shared forecast points: mean loss and rank
  * per run, every run against the best with corrected Diebold–Mariano, t and Wilcoxon p-values, the
  * difference's bootstrap interval and Cliff's delta, and for three or more runs Friedman's test and
- * the critical-difference diagram.
+ * the critical-difference diagram; for two runs whose models read different exogenous columns,
+ * which columns and whether the pair's tests are their effect.
  */
-import { Stack, Table, Text, Title } from '@mantine/core';
+import { Alert, Stack, Table, Text, Title } from '@mantine/core';
 import { api } from '../api/endpoints.js';
+import type { RunComparisonResult } from '../api/types.js';
 import { useApi } from '../api/use-api.js';
 import { AsyncView } from '../components/AsyncView.js';
 import { useI18n } from '../i18n/i18n.js';
@@ -22,7 +24,7 @@ export const ComparisonPanel = ({ runIds }: { readonly runIds: readonly string[]
     <Stack data-testid="comparison">
       <Title order={4}>{t('comparison.title')}</Title>
       <AsyncView resource={comparison}>
-        {({ comparison: c }) => {
+        {({ comparison: c, exogenous }) => {
           const label = new Map(c.runs.map((run) => [run.runId, run.label]));
           return (
             <Stack>
@@ -92,10 +94,41 @@ export const ComparisonPanel = ({ runIds }: { readonly runIds: readonly string[]
                   <CriticalDifferenceDiagram diagram={c.many.criticalDifference} />
                 </Stack>
               )}
+              {exogenous !== null && <ExogenousDifferenceNote difference={exogenous} />}
             </Stack>
           );
         }}
       </AsyncView>
     </Stack>
+  );
+};
+
+/** Two runs that read different exogenous columns: which, and whether the pair's tests are their effect. */
+type ExogenousDifference = NonNullable<RunComparisonResult['exogenous']>;
+
+const ExogenousDifferenceNote = ({ difference }: { readonly difference: ExogenousDifference }) => {
+  const { t } = useI18n();
+  const columns = (only: ExogenousDifference['runs'][number]['only']) =>
+    [...only.futr, ...only.hist, ...only.stat].join(', ') || t('comparison.exogenous.none');
+  const isolated = difference.otherDifferences.length === 0;
+  return (
+    <Alert
+      color={isolated ? 'blue' : 'yellow'}
+      title={t('comparison.exogenous.title')}
+      data-testid="comparison-exogenous"
+    >
+      <Stack gap={4}>
+        {difference.runs.map((run) => (
+          <Text size="sm" key={run.runId}>
+            {t('comparison.exogenous.reads', { run: run.label, columns: columns(run.only) })}
+          </Text>
+        ))}
+        <Text size="sm" fw={500}>
+          {isolated
+            ? t('comparison.exogenous.isolated')
+            : t('comparison.exogenous.confounded', { fields: difference.otherDifferences.join(', ') })}
+        </Text>
+      </Stack>
+    </Alert>
   );
 };

@@ -330,6 +330,24 @@ describe('web lab in Chromium', () => {
     await page.getByRole('option', { name: 'bonferroni' }).click();
     await expect.poll(() => verdict.textContent()).toContain('bonferroni-adjusted');
 
+    // Two of them made identical but for one exogenous group: the compare page names it as the pair's effect.
+    const [withGroup, without] = seeded.runIds;
+    const spec = JSON.stringify({ table_name: 'nf_loto_final', loto: 'loto6', model: 'nhits', h: 4 });
+    for (const [id, hist] of [
+      [withGroup, ['hist_sum', 'hist_odd']],
+      [without, []],
+    ] as const) {
+      await lab.db.query(`UPDATE nf_model_runs SET spec = $2, model_properties = $3 WHERE id = $1`, [
+        id,
+        spec,
+        JSON.stringify({ exogenous: { futr: ['futr_month'], hist, stat: [] } }),
+      ]);
+    }
+    await page.goto(`${lab.origin}/compare?ids=${withGroup},${without}`);
+    const exogenous = page.getByTestId('comparison-exogenous');
+    await expect(exogenous.textContent()).resolves.toContain('alone reads: hist_sum, hist_odd');
+    await expect(exogenous.textContent()).resolves.toContain('otherwise identical');
+
     // A recorded run's loss curves on a log axis.
     const run = lab.runs.find((r) => r.status === 'finished') as Lab['runs'][number];
     await page.goto(`${lab.origin}/runs/${run.id}`);
