@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
 import { AUDIT_ACTIONS, type AuditEntryDto } from '@nflab/contracts';
 import { importFile } from '@nflab/store';
-import { openTestDb, testDbKinds, type TestDb } from '@nflab/store/testing';
+import { openTestDb, seedEnsembleMembers, testDbKinds, type TestDb } from '@nflab/store/testing';
 import { buildServer } from '../src/app.js';
 import { createUser } from '../src/auth/users.js';
 import { seedRuns } from './seed-runs.js';
@@ -197,7 +197,11 @@ describe.each(await testDbKinds())('audit log on %s', (kind) => {
 
     const { runId: parent } = (await post('/api/runs', { spec: RUN })).json();
     await db.query(`UPDATE nf_model_runs SET status = 'running', start_time = now() WHERE id = $1`, [parent]);
-    await db.query(`UPDATE nf_model_runs SET status = 'finished', end_time = now() WHERE id = $1`, [parent]);
+    await db.query(
+      `UPDATE nf_model_runs SET status = 'finished', end_time = now(), best_params = '{}',
+         model_properties = '{"modelDir": "/nowhere/model"}' WHERE id = $1`,
+      [parent],
+    );
     for (const [operation, body] of [
       ['predict', {}],
       ['refit', {}],
@@ -212,6 +216,15 @@ describe.each(await testDbKinds())('audit log on %s', (kind) => {
     expect((await post(`/api/runs/${parent}/promote`, { stage: 'staging' })).statusCode).toBe(200);
     const promoted = await expectAudited('model.promote', { actor: editor.username, entityId: parent });
     expect(promoted.line.details).toMatchObject({ stage: 'staging' });
+
+    const { memberIds } = await seedEnsembleMembers(db);
+    const ensemble = await post('/api/ensembles', { members: memberIds.slice(0, 2), method: 'median' });
+    expect(ensemble.statusCode, ensemble.body).toBe(201);
+    const combined = await expectAudited('run.ensemble', {
+      actor: editor.username,
+      entityId: ensemble.json().runId,
+    });
+    expect(combined.line.details).toMatchObject({ members: memberIds.slice(0, 2), method: 'median' });
   });
 
   test('an artifact download is audited with its run and path', async () => {
