@@ -108,7 +108,7 @@ describe.each(await testDbKinds())('nflab audit on %s', (kind) => {
     expect((await run('sweep', 'resume', sweepId, '--detach')).exitCode).toBe(0);
     await expectAudited('sweep.resume', sweepId);
 
-    // Model operations need a finished parent: a second run, marked finished as a worker would.
+    // Model operations need a finished parent with a saved model: a second run, marked so as a worker would.
     const parentSpec = join(cli.home, 'parent.json');
     await writeFile(parentSpec, JSON.stringify({ ...RUN, max_steps: 5 }));
     const parent = (JSON.parse((await run('--json', 'run', parentSpec, '--detach')).stdout) as { id: string })
@@ -117,9 +117,11 @@ describe.each(await testDbKinds())('nflab audit on %s', (kind) => {
       await db.query(`UPDATE nf_model_runs SET status = 'running', start_time = now() WHERE id = $1`, [
         parent,
       ]);
-      await db.query(`UPDATE nf_model_runs SET status = 'finished', end_time = now() WHERE id = $1`, [
-        parent,
-      ]);
+      await db.query(
+        `UPDATE nf_model_runs SET status = 'finished', end_time = now(), best_params = '{}',
+           model_properties = '{"modelDir": "/nowhere/model"}' WHERE id = $1`,
+        [parent],
+      );
     });
     for (const [operation, ...flags] of [
       ['predict'],
