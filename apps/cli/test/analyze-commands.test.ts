@@ -3,32 +3,20 @@
  * table with its corrected verdict, the comparison (stored, then read back), and bad input refused
  * with the field named.
  */
-import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { openDb, type OpenedDb } from '@nflab/store';
+import type { OpenedDb } from '@nflab/store';
 import {
   createExogenousTestTable,
   seedComparableRuns,
   testDbKinds,
   type ComparableRuns,
 } from '@nflab/store/testing';
-import { runCli, useCliTarget } from './run-cli.js';
+import { runCli, useCliTarget, withTargetDb } from './run-cli.js';
 
 describe.each(await testDbKinds())('nflab analyze on %s', (kind) => {
   const cli = useCliTarget(kind, 'nflab-cli-analyze-');
   const run = (...rest: string[]) => runCli([...cli.args, ...rest]);
-  const withLabDb = async <T>(fn: (db: OpenedDb) => Promise<T>): Promise<T> => {
-    const url = cli.args[cli.args.indexOf('--database-url') + 1];
-    const db = await openDb({
-      ...(kind === 'postgres' ? { url } : { dataDir: join(cli.home, 'db') }),
-      migrate: true,
-    });
-    try {
-      return await fn(db);
-    } finally {
-      await db.close();
-    }
-  };
+  const withLabDb = <T>(fn: (db: OpenedDb) => Promise<T>): Promise<T> => withTargetDb(kind, cli, fn);
   let seeded: ComparableRuns;
 
   test('leaderboard: a table with the baseline, the corrected p-values and the verdict (also as nflab sweep leaderboard)', async () => {

@@ -9,9 +9,9 @@ import { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, test, vi } from 'vitest';
 import type { AuditEntryDto } from '@nflab/contracts';
-import { openDb, type OpenedDb } from '@nflab/store';
+import type { OpenedDb } from '@nflab/store';
 import { testDbKinds } from '@nflab/store/testing';
-import { runCli, useCliTarget } from './run-cli.js';
+import { runCli, useCliTarget, withTargetDb } from './run-cli.js';
 
 const SAMPLE = fileURLToPath(new URL('../../../data/samples/loto6_2000-2020.cp932.csv', import.meta.url));
 const RUN = {
@@ -27,15 +27,7 @@ const ACTOR = `cli:${userInfo().username}`;
 describe.each(await testDbKinds())('nflab audit on %s', (kind) => {
   const cli = useCliTarget(kind, 'nflab-cli-audit-');
   const run = (...rest: string[]) => runCli([...cli.args, ...rest]);
-  const withLabDb = async <T>(fn: (db: OpenedDb) => Promise<T>): Promise<T> => {
-    const url = cli.args[cli.args.indexOf('--database-url') + 1];
-    const db = await openDb(kind === 'postgres' ? { url } : { dataDir: join(cli.home, 'db') });
-    try {
-      return await fn(db);
-    } finally {
-      await db.close();
-    }
-  };
+  const withLabDb = <T>(fn: (db: OpenedDb) => Promise<T>): Promise<T> => withTargetDb(kind, cli, fn);
   const listed = async (...filters: string[]): Promise<AuditEntryDto[]> => {
     const result = await run('--json', 'audit', 'ls', ...filters);
     expect(result.exitCode, result.stderr + result.stdout).toBe(0);
@@ -83,60 +75,66 @@ describe.each(await testDbKinds())('nflab audit on %s', (kind) => {
     expect(await readFile(join(cli.home, 'audit.jsonl'), 'utf8')).not.toContain(secret);
   });
 
-  test('data import, run, sweep, cancel, resume and model operations are audited', async () => {
-    expect((await run('data', 'import', SAMPLE, '--game', 'loto6')).exitCode).toBe(0);
-    const imported = await expectAudited('data.import', 'nf_loto_final');
-    expect(imported.details).toMatchObject({ game: 'loto6', file: SAMPLE });
+  // About 25 CLI calls, each opening the database anew: PGlite takes tens of seconds on a busy machine.
+  test(
+    'data import, run, sweep, cancel, resume and model operations are audited',
+    { timeout: 180_000 },
+    async () => {
+      expect((await run('data', 'import', SAMPLE, '--game', 'loto6')).exitCode).toBe(0);
+      const imported = await expectAudited('data.import', 'nf_loto_final');
+      expect(imported.details).toMatchObject({ game: 'loto6', file: SAMPLE });
 
-    const spec = join(cli.home, 'run.json');
-    await writeFile(spec, JSON.stringify(RUN));
-    const started = await run('--json', 'run', spec, '--detach');
-    expect(started.exitCode, started.stderr).toBe(0);
-    const runId = (JSON.parse(started.stdout) as { id: string }).id;
-    await expectAudited('run.start', runId);
-    expect((await run('cancel', runId)).exitCode).toBe(0);
-    await expectAudited('run.cancel', runId);
+      const spec = join(cli.home, 'run.json');
+      await writeFile(spec, JSON.stringify(RUN));
+      const started = await run('--json', 'run', spec, '--detach');
+      expect(started.exitCode, started.stderr).toBe(0);
+      const runId = (JSON.parse(started.stdout) as { id: string }).id;
+      await expectAudited('run.start', runId);
+      expect((await run('cancel', runId)).exitCode).toBe(0);
+      await expectAudited('run.cancel', runId);
 
-    const sweepSpec = join(cli.home, 'sweep.json');
-    await writeFile(sweepSpec, JSON.stringify({ ...RUN, h: [1, 2] }));
-    const swept = await run('--json', 'sweep', 'run', sweepSpec, '--detach');
-    expect(swept.exitCode, swept.stderr).toBe(0);
-    const { sweepId } = JSON.parse(swept.stdout) as { sweepId: string };
-    expect((await expectAudited('sweep.start', sweepId)).details).toMatchObject({ runs: 2 });
-    expect((await run('cancel', sweepId)).exitCode).toBe(0);
-    await expectAudited('sweep.cancel', sweepId);
-    expect((await run('sweep', 'resume', sweepId, '--detach')).exitCode).toBe(0);
-    await expectAudited('sweep.resume', sweepId);
+      const sweepSpec = join(cli.home, 'sweep.json');
+      await writeFile(sweepSpec, JSON.stringify({ ...RUN, h: [1, 2] }));
+      const swept = await run('--json', 'sweep', 'run', sweepSpec, '--detach');
+      expect(swept.exitCode, swept.stderr).toBe(0);
+      const { sweepId } = JSON.parse(swept.stdout) as { sweepId: string };
+      expect((await expectAudited('sweep.start', sweepId)).details).toMatchObject({ runs: 2 });
+      expect((await run('cancel', sweepId)).exitCode).toBe(0);
+      await expectAudited('sweep.cancel', sweepId);
+      expect((await run('sweep', 'resume', sweepId, '--detach')).exitCode).toBe(0);
+      await expectAudited('sweep.resume', sweepId);
 
-    // Model operations need a finished parent with a saved model: a second run, marked so as a worker would.
-    const parentSpec = join(cli.home, 'parent.json');
-    await writeFile(parentSpec, JSON.stringify({ ...RUN, max_steps: 5 }));
-    const parent = (JSON.parse((await run('--json', 'run', parentSpec, '--detach')).stdout) as { id: string })
-      .id;
-    await withLabDb(async (db) => {
-      await db.query(`UPDATE nf_model_runs SET status = 'running', start_time = now() WHERE id = $1`, [
-        parent,
-      ]);
-      await db.query(
-        `UPDATE nf_model_runs SET status = 'finished', end_time = now(), best_params = '{}',
+      // Model operations need a finished parent with a saved model: a second run, marked so as a worker would.
+      const parentSpec = join(cli.home, 'parent.json');
+      await writeFile(parentSpec, JSON.stringify({ ...RUN, max_steps: 5 }));
+      const parent = (
+        JSON.parse((await run('--json', 'run', parentSpec, '--detach')).stdout) as { id: string }
+      ).id;
+      await withLabDb(async (db) => {
+        await db.query(`UPDATE nf_model_runs SET status = 'running', start_time = now() WHERE id = $1`, [
+          parent,
+        ]);
+        await db.query(
+          `UPDATE nf_model_runs SET status = 'finished', end_time = now(), best_params = '{}',
            model_properties = '{"modelDir": "/nowhere/model"}' WHERE id = $1`,
-        [parent],
-      );
-    });
-    for (const [operation, ...flags] of [
-      ['predict'],
-      ['refit'],
-      ['cv'],
-      ['importance', '--method', 'permutation'],
-    ]) {
-      const done = await run('--json', 'model', operation as string, parent, ...flags, '--detach');
-      expect(done.exitCode, done.stderr).toBe(0);
-      const child = JSON.parse(done.stdout) as { id: string };
-      expect((await expectAudited(`run.${operation}`, parent)).details).toMatchObject({
-        child_run_id: child.id,
+          [parent],
+        );
       });
-    }
-  });
+      for (const [operation, ...flags] of [
+        ['predict'],
+        ['refit'],
+        ['cv'],
+        ['importance', '--method', 'permutation'],
+      ]) {
+        const done = await run('--json', 'model', operation as string, parent, ...flags, '--detach');
+        expect(done.exitCode, done.stderr).toBe(0);
+        const child = JSON.parse(done.stdout) as { id: string };
+        expect((await expectAudited(`run.${operation}`, parent)).details).toMatchObject({
+          child_run_id: child.id,
+        });
+      }
+    },
+  );
 
   test('audit ls filters by action, user, since and limit, newest first, and prints a table', async () => {
     const all = await listed();

@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, vi } from 'vitest';
-import type { DbKind } from '@nflab/store';
+import { openDb, type DbKind, type OpenedDb } from '@nflab/store';
 import { openTestDb, type TestDb } from '@nflab/store/testing';
 import { CommanderError } from 'commander';
 import { buildProgram } from '../src/program.js';
@@ -74,4 +74,22 @@ export const useCliTarget = (kind: DbKind, prefix: string): CliTarget => {
     await rm(target.home, { recursive: true, force: true });
   });
   return target;
+};
+
+/** Opens the lab database `target` points `nflab` at (migrated), runs `fn` with it, and closes it. */
+export const withTargetDb = async <T>(
+  kind: DbKind,
+  target: CliTarget,
+  fn: (db: OpenedDb) => Promise<T>,
+): Promise<T> => {
+  const url = target.args[target.args.indexOf('--database-url') + 1];
+  const db = await openDb({
+    ...(kind === 'postgres' ? { url } : { dataDir: join(target.home, 'db') }),
+    migrate: true,
+  });
+  try {
+    return await fn(db);
+  } finally {
+    await db.close();
+  }
 };
