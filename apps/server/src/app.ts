@@ -8,6 +8,7 @@ import { LoginThrottle, type LoginThrottleOptions } from './auth/login-throttle.
 import { createAuditLog, type AuditLog } from './audit/audit-log.js';
 import { auditDenied } from './audit/denied.js';
 import { authenticate } from './auth/plugin.js';
+import { refuseWhileDraining } from './drain.js';
 import { errorHandler } from './errors.js';
 import { EventHub } from './events/hub.js';
 import { DEFAULT_BODY_LIMIT, limitJsonDepth } from './json-body.js';
@@ -146,7 +147,10 @@ export const buildServer = async (options: ServerOptions): Promise<FastifyInstan
     ...serverLoggerOptions({ stdout: options.logger ?? false, file: options.logFile }),
     bodyLimit: options.bodyLimit ?? DEFAULT_BODY_LIMIT,
     trustProxy: options.trustProxy ?? false,
+    // refuseWhileDraining answers while the server closes: the probes say why, the rest is 503.
+    return503OnClosing: false,
   });
+  refuseWhileDraining(app);
   limitJsonDepth(app, options.maxJsonDepth ?? DEFAULT_MAX_JSON_DEPTH);
   const routeAccess: DeclaredRoute[] = [];
   app.addHook('onRoute', requireAccess(routeAccess));

@@ -2,12 +2,13 @@
  * `GET /metrics`: off (404 naming the setting) without a scrape token, 401 and audited without the
  * token — whatever other credential is sent — and with it the Prometheus text of the server's own
  * registry: process defaults, requests by matched route pattern, live-event clients, the database
- * pool, and queue and training metrics counted from the database rows.
+ * pool, and queue and training metrics counted from the database rows. And readiness while
+ * draining: `/api/ready` turns 503 the moment the server begins to close.
  */
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { ConfigError, StoreError } from '@nflab/contracts';
 import { readLabMetrics, type Db, type LabMetricsSnapshot } from '@nflab/store';
@@ -385,5 +386,46 @@ describe.each(await testDbKinds())('/metrics on %s', (kind) => {
       if (clients !== 0) await new Promise((resolve) => setTimeout(resolve, 50));
     }
     expect(clients).toBe(0);
+  });
+
+  test('once the server begins to close, /api/ready is 503 "draining" while /api/health still answers', async () => {
+    const draining = await buildServer({ db, webRoot: false, metricsToken: TOKEN });
+    // Holds the close where the worker grace period would: runs finishing, the server still listening.
+    let release = (): void => undefined;
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    draining.addHook('preClose', () => held);
+    const origin = await draining.listen({ port: 0, host: '127.0.0.1' });
+    let closed: Promise<void> | undefined;
+    try {
+      const ready = await fetch(`${origin}/api/ready`);
+      expect(ready.status).toBe(200);
+      expect(await ready.json()).toMatchObject({ status: 'ready' });
+      expect(draining.draining).toBe(false);
+
+      closed = draining.close();
+      await vi.waitFor(() => expect(draining.draining).toBe(true));
+      const notReady = await fetch(`${origin}/api/ready`);
+      expect(notReady.status).toBe(503);
+      expect(notReady.headers.get('connection')).toBe('close');
+      expect(await notReady.json()).toEqual({ status: 'draining', database: db.kind });
+      const health = await fetch(`${origin}/api/health`);
+      expect(health.status).toBe(200);
+      expect(await health.json()).toEqual({ status: 'ok' });
+      const metrics = await fetch(`${origin}/metrics`, { headers: { authorization: `Bearer ${TOKEN}` } });
+      expect(metrics.status).toBe(200);
+      // Work is refused in the lab's error shape, and the client told to go elsewhere.
+      const work = await fetch(`${origin}/api/runs`, { headers: { cookie: viewer.cookie } });
+      expect(work.status).toBe(503);
+      expect(work.headers.get('retry-after')).toBe('5');
+      expect(((await work.json()) as { error: unknown }).error).toMatchObject({
+        code: 'unavailable',
+        message: expect.stringMatching(/shutting down/),
+      });
+    } finally {
+      release();
+      await (closed ?? draining.close());
+    }
   });
 });
