@@ -8,12 +8,16 @@ import { LoginThrottle, type LoginThrottleOptions } from './auth/login-throttle.
 import { createAuditLog, type AuditLog } from './audit/audit-log.js';
 import { auditDenied } from './audit/denied.js';
 import { authenticate } from './auth/plugin.js';
+import { refuseWhileDraining } from './drain.js';
 import { errorHandler } from './errors.js';
 import { EventHub } from './events/hub.js';
 import { DEFAULT_BODY_LIMIT, limitJsonDepth } from './json-body.js';
+import { createLabMetrics, type LabMetrics } from './metrics/lab-metrics.js';
+import { resolveMetricsToken } from './metrics/scrape-token.js';
 import { rejectUnstorableText } from './text-guard.js';
 import { startServerReaper } from './reaper.js';
 import { DEFAULT_EVENT_RETENTION_DAYS, startMaintenance } from './events/maintenance.js';
+import { metricsRoutes } from './routes/metrics.js';
 import { ROUTES } from './routes/registry.js';
 import { registerSecurityHeaders } from './security-headers.js';
 import { serverLoggerOptions } from './server-log.js';
@@ -87,6 +91,18 @@ export interface ServerOptions {
    * reach the lab's own tables. The server does not close it. @default db
    */
   readonly dataDb?: Queryable;
+  /**
+   * The token Prometheus sends (`Authorization: Bearer <token>`) to scrape `GET /metrics`, at
+   * least 16 characters; false or unset serves no metrics (`/metrics` answers 404).
+   * @default $NFLAB_METRICS_TOKEN
+   */
+  readonly metricsToken?: string | false;
+}
+
+/** What `GET /metrics` serves and the token it asks for, when metrics are on. */
+export interface ScrapeEndpoint {
+  readonly token: string;
+  readonly metrics: LabMetrics;
 }
 
 /** Settings the routes read. */
@@ -115,6 +131,8 @@ declare module 'fastify' {
     readonly routeAccess: readonly DeclaredRoute[];
     /** Where route handlers record security-relevant events (through `audit()`). */
     readonly audit: AuditLog;
+    /** `/metrics` when a scrape token is configured; undefined while metrics are off. */
+    readonly scrape: ScrapeEndpoint | undefined;
   }
 }
 
@@ -124,11 +142,15 @@ declare module 'fastify' {
  */
 export const buildServer = async (options: ServerOptions): Promise<FastifyInstance> => {
   const maxCombinations = resolveMaxCombinations(options.maxCombinations, process.env);
+  const metricsToken = resolveMetricsToken(options.metricsToken, process.env);
   const app = Fastify({
     ...serverLoggerOptions({ stdout: options.logger ?? false, file: options.logFile }),
     bodyLimit: options.bodyLimit ?? DEFAULT_BODY_LIMIT,
     trustProxy: options.trustProxy ?? false,
+    // refuseWhileDraining answers while the server closes: the probes say why, the rest is 503.
+    return503OnClosing: false,
   });
+  refuseWhileDraining(app);
   limitJsonDepth(app, options.maxJsonDepth ?? DEFAULT_MAX_JSON_DEPTH);
   const routeAccess: DeclaredRoute[] = [];
   app.addHook('onRoute', requireAccess(routeAccess));
@@ -157,6 +179,19 @@ export const buildServer = async (options: ServerOptions): Promise<FastifyInstan
   const events = new EventHub(options.db, { pollMs: options.eventPollMs });
   app.decorate('events', events);
   const logError = (error: unknown): void => app.log.error(error);
+  const scrape: ScrapeEndpoint | undefined =
+    metricsToken === undefined
+      ? undefined
+      : {
+          token: metricsToken,
+          metrics: createLabMetrics({
+            db: options.db,
+            sseClients: () => events.subscribers,
+            onDatabaseError: (err) => app.log.error({ err }, 'metrics: the database could not be read'),
+          }),
+        };
+  app.decorate('scrape', scrape);
+  if (scrape !== undefined) app.addHook('onResponse', scrape.metrics.observeResponse);
   const retentionDays = options.eventRetentionDays ?? DEFAULT_EVENT_RETENTION_DAYS;
   let stopMaintenance: (() => void) | undefined;
   let stopReaper: (() => Promise<void>) | undefined;
@@ -192,6 +227,9 @@ export const buildServer = async (options: ServerOptions): Promise<FastifyInstan
   app.addHook('onRequest', authenticate);
   app.addHook('preValidation', rejectUnstorableText);
   for (const route of Object.values(ROUTES)) await app.register(route, { prefix: '/api' });
+  // Outside /api, where Prometheus looks; registered whether or not metrics are on, so that
+  // /metrics is never the web app's page.
+  await app.register(metricsRoutes);
   await serveWeb(app, options.webRoot ?? defaultWebRoot());
   return app;
 };

@@ -31,9 +31,23 @@ export interface Queryable {
 /** Which engine is behind a {@link Db}. */
 export type DbKind = 'pglite' | 'postgres';
 
+/** A connection pool's state at one instant. */
+export interface PoolStats {
+  /** Open connections not lent out. */
+  readonly idle: number;
+  /** Open connections lent to a query or a transaction. */
+  readonly inUse: number;
+  /** Queries and transactions waiting for a connection. */
+  readonly waiting: number;
+  /** Most connections the pool opens. */
+  readonly max: number;
+}
+
 /** A database handle: the embedded PGlite or a PostgreSQL server. */
 export interface Db extends Queryable {
   readonly kind: DbKind;
+  /** The connection pool's state, where there is a pool (a server); PGlite has one connection and none. */
+  readonly poolStats?: () => PoolStats;
   /** Runs `fn` in one transaction: committed when it resolves, rolled back when it throws. */
   transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
   /** Releases the connection(s) / closes the embedded database. */

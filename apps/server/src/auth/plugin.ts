@@ -1,12 +1,14 @@
 /**
  * The guard in front of every route: a session cookie or a bearer token identifies the user, and
- * the matched route's declared `access` (see access.ts) says which role it needs. Whatever the URL
+ * the matched route's declared `access` (see access.ts) says which role it needs — or, for a
+ * `scrape` route, that only the metrics scrape token opens it. Whatever the URL
  * looks like, the decision follows the route the router picked.
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { UserDto } from '@nflab/contracts';
 import { tokenUser } from './api-tokens.js';
 import { bearerOf, SESSION_COOKIE, sessionCookieOf } from './credentials.js';
+import { requireScrapeToken } from '../metrics/scrape-token.js';
 import { ForbiddenError, UnauthenticatedError } from './errors.js';
 import { roleAllows } from './roles.js';
 import { requireSameOrigin } from './same-origin.js';
@@ -39,6 +41,8 @@ export const authenticate = async (request: FastifyRequest, _reply: FastifyReply
   if (access === undefined) throw new Error(`route ${request.routeOptions.url} has no access declaration`);
   requireSameOrigin(request);
   if (access === 'public') return;
+  // Only the scrape token opens a scrape route: no session or API token, whatever its role.
+  if (access === 'scrape') return requireScrapeToken(request, request.server.scrape?.token);
   const user = await userOf(request);
   if (user === undefined) throw new UnauthenticatedError();
   request.user = user;

@@ -54,6 +54,11 @@ export class EventHub {
     return this.#cursor;
   }
 
+  /** Listeners subscribed now: one per connected live-event (SSE) client. */
+  get subscribers(): number {
+    return this.#listeners.size;
+  }
+
   /** Starts from the newest event (earlier ones are for replay), then polls while anyone listens. */
   start(): Promise<void> {
     this.#started ??= (async () => {

@@ -31,6 +31,8 @@ export const AUDIT_ACTIONS = [
   'access.denied',
   'run.importance',
   'run.ensemble',
+  // A request to /metrics without the scrape token (recorded only when refused).
+  'metrics.scrape',
 ] as const;
 /** One of {@link AUDIT_ACTIONS}. */
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];

@@ -6,11 +6,15 @@
 import { z } from 'zod';
 import { USER_ROLES, type UserRole } from '../api/auth.js';
 
-/** Who may call a route: anyone (`public`) or a signed-in user with at least this role. */
-export type RouteAccess = 'public' | UserRole;
+/**
+ * Who may call a route: anyone (`public`), a signed-in user with at least this role, or only a
+ * scraper sending the server's metrics scrape token (`scrape`: no user, no session, and the route
+ * is not served at all while no token is configured).
+ */
+export type RouteAccess = 'public' | UserRole | 'scrape';
 
-/** Every valid {@link RouteAccess}, weakest first. */
-export const ROUTE_ACCESS = ['public', ...USER_ROLES] as const satisfies readonly RouteAccess[];
+/** Every valid {@link RouteAccess}: `public`, the roles weakest first, then `scrape`. */
+export const ROUTE_ACCESS = ['public', ...USER_ROLES, 'scrape'] as const satisfies readonly RouteAccess[];
 
 /** HTTP methods the API uses. */
 export type RouteMethod = 'GET' | 'POST' | 'PATCH' | 'DELETE';
@@ -18,7 +22,10 @@ export type RouteMethod = 'GET' | 'POST' | 'PATCH' | 'DELETE';
 /** One API route. */
 export interface RouteDescription {
   readonly method: RouteMethod;
-  /** Fastify-style path under `/api`, e.g. `/runs/:id`. */
+  /**
+   * Fastify-style path under `/api`, e.g. `/runs/:id`; the whole path for a route outside `/api`
+   * (see `ROOT_ROUTES`).
+   */
   readonly path: string;
   /** One line for the OpenAPI document. */
   readonly summary: string;

@@ -6,6 +6,7 @@ import { DATA_ROUTES } from './data.js';
 import type { RouteDescription } from './define.js';
 import { EVENT_ROUTES } from './events.js';
 import { HEALTH_ROUTES } from './health.js';
+import { METRICS_ROUTES } from './metrics.js';
 import { MODEL_ROUTES } from './models.js';
 import { OPENAPI_ROUTES } from './openapi.js';
 import { RUN_ACTION_ROUTES } from './run-actions.js';
@@ -22,6 +23,7 @@ export {
   DATA_ROUTES,
   EVENT_ROUTES,
   HEALTH_ROUTES,
+  METRICS_ROUTES,
   MODEL_ROUTES,
   OPENAPI_ROUTES,
   RUN_ACTION_ROUTES,
@@ -50,3 +52,11 @@ export const API_ROUTES = {
 
 /** The name of an API route. */
 export type ApiRouteName = keyof typeof API_ROUTES;
+
+/**
+ * Routes served outside `/api`, by name; their `path` is the whole path. Not in {@link API_ROUTES}
+ * (nor the OpenAPI document): they are for other programs, not the lab's clients.
+ */
+export const ROOT_ROUTES = {
+  ...METRICS_ROUTES,
+} as const satisfies Record<string, RouteDescription>;

@@ -78,6 +78,12 @@ export const openPostgres = async ({ url, maxConnections = 10 }: PostgresOptions
         client.release();
       }
     },
+    poolStats: () => ({
+      idle: pool.idleCount,
+      inUse: pool.totalCount - pool.idleCount,
+      waiting: pool.waitingCount,
+      max: maxConnections,
+    }),
     close: () => pool.end(),
   };
   // Fail fast on a bad URL or a down server, and end the pool so the failed attempt holds nothing open.

@@ -1,0 +1,135 @@
+/**
+ * The metrics one lab server exposes at `/metrics`, in a prom-client Registry of its own (never the
+ * global default one, so several servers in one process — tests — keep apart): the process and
+ * Node.js defaults (CPU, memory, event-loop lag, GC), HTTP requests by matched route, live-event
+ * clients, the database pool, and the queue and training metrics read from the database.
+ */
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { StoreError } from '@nflab/contracts';
+import { readLabMetrics, type Db } from '@nflab/store';
+import { createQueueMetrics, QUEUE_METRICS_BUCKETS } from './queue-metrics.js';
+
+/** Options of {@link createLabMetrics}. */
+export interface LabMetricsOptions {
+  readonly db: Db;
+  /** Live-event (SSE) clients connected now. */
+  readonly sseClients: () => number;
+  /** Told when a scrape could not read the database (the scrape still answers, without those metrics). */
+  readonly onDatabaseError: (error: unknown) => void;
+}
+
+/** A server's metrics. */
+export interface LabMetrics {
+  readonly registry: Registry;
+  /** The Content-Type of {@link LabMetrics.render}'s text. */
+  readonly contentType: string;
+  /** onResponse hook: counts the request and its duration under its matched route's pattern. */
+  readonly observeResponse: (request: FastifyRequest, reply: FastifyReply) => Promise<void>;
+  /** Reads the database and renders every metric in Prometheus's text format. */
+  readonly render: () => Promise<string>;
+}
+
+/** The route label of a request: its matched route's pattern, never the URL (unbounded). */
+const routeLabel = (request: FastifyRequest): string =>
+  request.is404 ? 'unmatched' : (request.routeOptions.url ?? 'unmatched');
+
+const httpMetrics = (registry: Registry): LabMetrics['observeResponse'] => {
+  const requests = new Counter({
+    name: 'nflab_http_requests_total',
+    help: 'HTTP requests answered, by method, matched route pattern (or "unmatched") and status code.',
+    labelNames: ['method', 'route', 'status_code'] as const,
+    registers: [registry],
+  });
+  const duration = new Histogram({
+    name: 'nflab_http_request_duration_seconds',
+    help: 'Time from receiving an HTTP request to the end of its answer, by method and matched route pattern.',
+    labelNames: ['method', 'route'] as const,
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+    registers: [registry],
+  });
+  return async (request, reply) => {
+    const route = routeLabel(request);
+    requests.inc({ method: request.method, route, status_code: String(reply.statusCode) });
+    duration.observe({ method: request.method, route }, reply.elapsedTime / 1000);
+  };
+};
+
+const poolMetrics = (registry: Registry, db: Db): void => {
+  const stats = db.poolStats;
+  // PGlite is one embedded connection: no pool to report.
+  if (stats === undefined) return;
+  const registers = [registry];
+  new Gauge({
+    name: 'nflab_db_pool_connections',
+    help: 'Open connections of the database pool, idle or in use.',
+    labelNames: ['state'] as const,
+    registers,
+    collect() {
+      const now = stats();
+      this.set({ state: 'idle' }, now.idle);
+      this.set({ state: 'in_use' }, now.inUse);
+    },
+  });
+  new Gauge({
+    name: 'nflab_db_pool_waiting_queries',
+    help: 'Queries and transactions waiting for a connection of the database pool.',
+    registers,
+    collect() {
+      this.set(stats().waiting);
+    },
+  });
+  new Gauge({
+    name: 'nflab_db_pool_max_connections',
+    help: 'Most connections the database pool opens.',
+    registers,
+    collect() {
+      this.set(stats().max);
+    },
+  });
+};
+
+/** Creates the registry and every metric of one server. */
+export const createLabMetrics = (options: LabMetricsOptions): LabMetrics => {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry });
+  const observeResponse = httpMetrics(registry);
+  new Gauge({
+    name: 'nflab_sse_clients',
+    help: 'Live-event (Server-Sent Events) clients connected.',
+    registers: [registry],
+    collect() {
+      this.set(options.sseClients());
+    },
+  });
+  poolMetrics(registry, options.db);
+  const queue = createQueueMetrics(registry);
+  const databaseUp = new Gauge({
+    name: 'nflab_database_up',
+    help: '1 when the last scrape read the queue and training metrics from the database, else 0.',
+    registers: [registry],
+  });
+
+  const renderOnce = async (): Promise<string> => {
+    try {
+      queue.update(await readLabMetrics(options.db, QUEUE_METRICS_BUCKETS));
+      databaseUp.set(1);
+    } catch (error) {
+      // A database outage must not hide the process metrics; anything else is a bug.
+      if (!(error instanceof StoreError)) throw error;
+      queue.clear();
+      databaseUp.set(0);
+      options.onDatabaseError(error);
+    }
+    return registry.metrics();
+  };
+  // Scrapes arriving together share one database read (and one consistent set of values).
+  let rendering: Promise<string> | undefined;
+  const render = (): Promise<string> => {
+    rendering ??= renderOnce().finally(() => {
+      rendering = undefined;
+    });
+    return rendering;
+  };
+  return { registry, contentType: registry.contentType, observeResponse, render };
+};
