@@ -158,6 +158,13 @@ describe('recurrent form: h_train and the training windows', () => {
     });
   });
 
+  it('exclude_insample_y zeroes the teacher-forced horizon with the window, as NeuralForecast', async () => {
+    const { targets, insample } = await trainedWindows(3, { exclude_insample_y: true });
+    expect(targets.length).toBeGreaterThan(0);
+    expect(targets.flat().every((v) => v === 0)).toBe(true);
+    expect(insample.flat().every((v) => v === 0)).toBe(true);
+  });
+
   it('raises a ConfigError, as NeuralForecast does, when the padded series is shorter than one window', async () => {
     const df = Array.from({ length: 6 }, (_, t) => ({
       unique_id: 'a',
