@@ -16,7 +16,7 @@ import { checkModel } from '../src/testing/check-model.js';
 import { windowShapes } from '../src/training/recurrent.js';
 import { trainNetwork } from '../src/training/train.js';
 import type { WindowSource } from '../src/windows/source.js';
-import { dims, disposeBatch, useCpu } from './models-fixtures.js';
+import { dims, disposeBatch, randomBatch, useCpu } from './models-fixtures.js';
 import { assignWeights, sigmoid } from './models-recurrent-fixtures.js';
 import { SMALL_CONFIGS } from './models-small-configs.js';
 
@@ -277,6 +277,46 @@ describe('recurrent form: hand-computed RNN', () => {
     disposeBatch(batch);
     net.dispose();
   });
+});
+
+describe('recurrent form: rollout against a manual loop', () => {
+  // With every exogenous kind, two layers and three outputs (fed back as their mean), the rollout's
+  // step t must be what a teacher-forced pass computes when it is handed the rollout's own earlier
+  // forecasts as the horizon: each step's forecast is the next step's input, with the exogenous row
+  // of the step it predicts, and the state carried across steps.
+  const d = dims({ h: 4, inputSize: 6, futrExogSize: 2, histExogSize: 1, statExogSize: 2, nOutputs: 3 });
+  for (const id of ['rnn', 'gru', 'lstm'] as const) {
+    it(`${id}: each rolled-out step equals a teacher-forced pass fed the earlier forecasts`, () => {
+      const net = MODELS[id].build(
+        MODELS[id].configSchema.parse({ recurrent: true, encoder_n_layers: 2, encoder_hidden_size: 5 }),
+        d,
+        11,
+      );
+      const batch = randomBatch({ ...d, inputSize: d.inputSize + 1 }, 3);
+      const rolled = net.forward(batch, { training: false }); // [3, 4, 3]
+      const fed = tf.mean(rolled, 2, true) as tf.Tensor3D; // [3, 4, 1], the values fed back
+      for (let tau = 0; tau < d.h; tau += 1) {
+        const target = tf.slice(fed, [0, 0, 0], [-1, tau + 1, -1]); // step tau reads fed[0 .. tau-1]
+        const forced = net.forward(batch, { training: false, target }); // [3, tau+1, 3]
+        const last = tf.slice(forced, [0, tau, 0], [-1, 1, -1]);
+        const want = tf.slice(rolled, [0, tau, 0], [-1, 1, -1]);
+        const got = Array.from(last.dataSync());
+        expect(got).toEqual(Array.from(want.dataSync()).map((v) => expect.closeTo(v, 5)));
+        tf.dispose([target, forced, last, want]);
+      }
+      // Feeding back anything else (the forecasts + 3) changes the steps after the first.
+      const shifted = tf.add(fed, 3) as tf.Tensor3D;
+      const otherFed = net.forward(batch, { training: false, target: shifted });
+      const diff = tf.sub(
+        tf.slice(otherFed, [0, 1, 0], [-1, 3, -1]),
+        tf.slice(rolled, [0, 1, 0], [-1, 3, -1]),
+      );
+      expect(tf.max(tf.abs(diff)).dataSync()[0]).toBeGreaterThan(1e-4);
+      tf.dispose([rolled, fed, shifted, otherFed, diff]);
+      disposeBatch(batch);
+      net.dispose();
+    });
+  }
 });
 
 describe('recurrent form: projected LSTM', () => {
