@@ -95,9 +95,9 @@ describe('models that forecast from the insample y', () => {
       expect(resolve).toThrow(ConfigError);
       expect(resolve).toThrow(/cannot exclude the insample y.*set exclude_insample_y to false/);
     }
-    expect(resolveModel({ id: 'mlp', config: { h: 2, input_size: 4, exclude_insample_y: true } }, 'mlp').name).toBe(
-      'mlp',
-    );
+    expect(
+      resolveModel({ id: 'mlp', config: { h: 2, input_size: 4, exclude_insample_y: true } }, 'mlp').name,
+    ).toBe('mlp');
   });
 });
 
@@ -111,7 +111,12 @@ describe('DeepAR windows and teacher forcing', () => {
     expect(net.recurrent).toEqual({ inputSize: 11, predictInputSize: 11, trainH: 2, samples: 7 });
     const config = commonConfigSchema.parse({ h: 5, input_size: 10 });
     expect(windowShapes(config, net)).toEqual({
-      train: { inputSize: 11, h: 2 },
+      train: {
+        inputSize: 11,
+        h: 2,
+        rightPadding: 5,
+        sizes: 'input_size 10 + 1 + h_train 2 (recurrent windows)',
+      },
       validate: { inputSize: 11, h: 5 },
       predict: { inputSize: 11, h: 5 },
     });

@@ -5,13 +5,18 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { commonConfigSchema } from '../src/config/common.js';
+import { ConfigError } from '@nflab/contracts';
+import { commonConfigSchema, parseCommonConfig } from '../src/config/common.js';
+import { NeuralForecast } from '../src/core/neural-forecast.js';
+import { createLoss } from '../src/losses/registry.js';
 import type { ModelNetwork, WindowBatch } from '../src/model/types.js';
-import { MODELS } from '../src/models/registry.js';
+import { getModelSpec, MODELS } from '../src/models/registry.js';
 import { countParameters } from '../src/nn/params.js';
 import { checkModel } from '../src/testing/check-model.js';
 import { windowShapes } from '../src/training/recurrent.js';
-import { dims, disposeBatch, useCpu } from './models-fixtures.js';
+import { trainNetwork } from '../src/training/train.js';
+import type { WindowSource } from '../src/windows/source.js';
+import { dims, disposeBatch, randomBatch, useCpu } from './models-fixtures.js';
 import { assignWeights, sigmoid } from './models-recurrent-fixtures.js';
 import { SMALL_CONFIGS } from './models-small-configs.js';
 
@@ -66,7 +71,12 @@ describe('recurrent form: window geometry', () => {
       1,
     );
     expect(windowShapes(common, net)).toEqual({
-      train: { inputSize: 9, h: 2 },
+      train: {
+        inputSize: 9,
+        h: 2,
+        rightPadding: 4,
+        sizes: 'input_size 8 + 1 + h_train 2 (recurrent windows)',
+      },
       validate: { inputSize: 9, h: 4 },
       predict: { inputSize: 6, h: 4 },
     });
@@ -78,6 +88,103 @@ describe('recurrent form: window geometry', () => {
     );
     expect(unset.recurrent?.predictInputSize).toBe(9); // null means input_size, as NeuralForecast
     unset.dispose();
+  });
+});
+
+/**
+ * What one training run fed a recurrent RNN: the first input value of each window (the series is
+ * 100 + t and unscaled, so it names the window's start) and each step's teacher-forced horizon.
+ */
+async function trainedWindows(hTrain: number, extra: Record<string, unknown> = {}) {
+  const y = Float64Array.from({ length: 12 }, (_, t) => 100 + t);
+  const source: WindowSource = { y, mask: new Float64Array(12).fill(1), futr: [], hist: [], stat: [] };
+  const config = parseCommonConfig(
+    { h: 2, input_size: 4, max_steps: 3, windows_batch_size: 64, scaler_type: 'identity', ...extra },
+    { modelName: 'rnn' },
+  );
+  const net = MODELS.rnn.build(
+    MODELS.rnn.configSchema.parse({
+      recurrent: true,
+      h_train: hTrain,
+      encoder_n_layers: 1,
+      encoder_hidden_size: 2,
+    }),
+    dims({ h: 2, inputSize: 4 }),
+    1,
+  );
+  const starts = new Set<number>();
+  const targets: number[][] = [];
+  const insample: number[][] = [];
+  const spy: ModelNetwork = {
+    ...net,
+    forward(batch, options) {
+      if (options.training && options.target) {
+        const x = batch.insampleY.arraySync();
+        x.forEach((w) => starts.add((w[0]?.[0] ?? NaN) - 100));
+        insample.push(...x.map((w) => w.map((v) => v[0] ?? NaN)));
+        targets.push(...options.target.arraySync().map((w) => w.map((v) => v[0] ?? NaN)));
+      }
+      return net.forward(batch, options);
+    },
+  };
+  const loss = createLoss(config.loss);
+  try {
+    await trainNetwork({ modelName: 'rnn', network: spy, config, loss, validLoss: loss, sources: [source] });
+  } finally {
+    net.dispose();
+  }
+  return { starts: [...starts].sort((a, b) => a - b), targets, insample };
+}
+
+describe('recurrent form: h_train and the training windows', () => {
+  // Series of 12, input_size 4, h 2. NeuralForecast unfolds windows of input_size + 1 + h_train over
+  // the series right-padded with h (not h_train) zeros, and keeps those with an observed horizon point.
+  it('h_train 1: windows of 5 + 1, starts 0..6, each teacher-forced on its one next value', async () => {
+    const { starts, targets, insample } = await trainedWindows(1);
+    expect(starts).toEqual([0, 1, 2, 3, 4, 5, 6]);
+    expect(insample.every((w) => w.length === 5)).toBe(true);
+    insample.forEach((w, i) => expect(targets[i]).toEqual([w[4]! + 1]));
+  });
+
+  it('h_train 5: windows of 5 + 5 over 12 + 2 padded points start at 0..4 only', async () => {
+    const { starts, targets, insample } = await trainedWindows(5);
+    // Padding with h_train would also give starts 5 and 6 (horizons running 3 and 4 points past the end).
+    expect(starts).toEqual([0, 1, 2, 3, 4]);
+    insample.forEach((w, i) => {
+      const next = w[4]! + 1;
+      expect(targets[i]).toEqual(
+        [next, next + 1, next + 2, next + 3, next + 4].map((v) => (v <= 111 ? v : 0)),
+      );
+    });
+  });
+
+  it('exclude_insample_y zeroes the teacher-forced horizon with the window, as NeuralForecast', async () => {
+    const { targets, insample } = await trainedWindows(3, { exclude_insample_y: true });
+    expect(targets.length).toBeGreaterThan(0);
+    expect(targets.flat().every((v) => v === 0)).toBe(true);
+    expect(insample.flat().every((v) => v === 0)).toBe(true);
+  });
+
+  it('raises a ConfigError, as NeuralForecast does, when the padded series is shorter than one window', async () => {
+    const df = Array.from({ length: 6 }, (_, t) => ({
+      unique_id: 'a',
+      ds: new Date(Date.UTC(2020, 0, 1 + t)).toISOString().slice(0, 10),
+      y: t,
+    }));
+    const model = (recurrent: boolean) => ({
+      id: 'rnn',
+      config: { h: 2, input_size: 4, max_steps: 1, recurrent, h_train: 5, encoder_hidden_size: 2 },
+    });
+    // 6 points + 2 of padding: NeuralForecast's "Time series is too short for training" (window 5 + 5).
+    const recurrentNf = new NeuralForecast({ models: [model(true)], freq: 'D' });
+    const error = await recurrentNf.fit({ df }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ConfigError);
+    expect(String(error)).toMatch(/too short for input_size 4 \+ 1 \+ h_train 5 \(recurrent windows\)/);
+    recurrentNf.dispose();
+    // The direct form's windows of 4 + 2 fit in the same series.
+    const direct = new NeuralForecast({ models: [model(false)], freq: 'D' });
+    await direct.fit({ df });
+    direct.dispose();
   });
 });
 
@@ -170,6 +277,47 @@ describe('recurrent form: hand-computed RNN', () => {
     disposeBatch(batch);
     net.dispose();
   });
+});
+
+describe('recurrent form: rollout against a manual loop', () => {
+  // With every exogenous kind, two layers and three outputs (fed back as their mean), the rollout's
+  // step t must be what a teacher-forced pass computes when it is handed the rollout's own earlier
+  // forecasts as the horizon: each step's forecast is the next step's input, with the exogenous row
+  // of the step it predicts, and the state carried across steps.
+  const d = dims({ h: 4, inputSize: 6, futrExogSize: 2, histExogSize: 1, statExogSize: 2, nOutputs: 3 });
+  for (const id of ['rnn', 'gru', 'lstm'] as const) {
+    it(`${id}: each rolled-out step equals a teacher-forced pass fed the earlier forecasts`, () => {
+      const spec = getModelSpec(id);
+      const net = spec.build(
+        spec.configSchema.parse({ recurrent: true, encoder_n_layers: 2, encoder_hidden_size: 5 }),
+        d,
+        11,
+      );
+      const batch = randomBatch({ ...d, inputSize: d.inputSize + 1 }, 3);
+      const rolled = net.forward(batch, { training: false }); // [3, 4, 3]
+      const fed = tf.mean(rolled, 2, true) as tf.Tensor3D; // [3, 4, 1], the values fed back
+      for (let tau = 0; tau < d.h; tau += 1) {
+        const target = tf.slice(fed, [0, 0, 0], [-1, tau + 1, -1]); // step tau reads fed[0 .. tau-1]
+        const forced = net.forward(batch, { training: false, target }); // [3, tau+1, 3]
+        const last = tf.slice(forced, [0, tau, 0], [-1, 1, -1]);
+        const want = tf.slice(rolled, [0, tau, 0], [-1, 1, -1]);
+        const got = Array.from(last.dataSync());
+        expect(got).toEqual(Array.from(want.dataSync()).map((v) => expect.closeTo(v, 5)));
+        tf.dispose([target, forced, last, want]);
+      }
+      // Feeding back anything else (the forecasts + 3) changes the steps after the first.
+      const shifted = tf.add(fed, 3) as tf.Tensor3D;
+      const otherFed = net.forward(batch, { training: false, target: shifted });
+      const diff = tf.sub(
+        tf.slice(otherFed, [0, 1, 0], [-1, 3, -1]),
+        tf.slice(rolled, [0, 1, 0], [-1, 3, -1]),
+      );
+      expect(tf.max(tf.abs(diff)).dataSync()[0]).toBeGreaterThan(1e-4);
+      tf.dispose([rolled, fed, shifted, otherFed, diff]);
+      disposeBatch(batch);
+      net.dispose();
+    });
+  }
 });
 
 describe('recurrent form: projected LSTM', () => {

@@ -72,6 +72,25 @@ describe('trainWindowRefs', () => {
     expect(trainWindowRefs({ ...base, sources: [s] })[0]!.map((r) => r.start)).toEqual([2, 3]);
   });
 
+  it('pads with rightPadding zeros instead of H when given (a recurrent model training on h_train)', () => {
+    const s = source([1, 2, 3, 4, 5, 6, 7, 8]);
+    // L = 2, H = 4, 1 zero of padding: padded length 9, windows of 6 start at 0..3, all with an
+    // observed horizon point. Padding with H would add starts 4 and 5 (horizons [7, 8, pad, pad], [8, pad …]).
+    expect(trainWindowRefs({ ...base, h: 4, rightPadding: 1, sources: [s] })[0]!.map((r) => r.start)).toEqual(
+      [0, 1, 2, 3],
+    );
+    expect(trainWindowRefs({ ...base, h: 4, sources: [s] })[0]!.map((r) => r.start)).toEqual([
+      0, 1, 2, 3, 4, 5,
+    ]);
+    // More padding than H adds only windows whose horizon is all padding, which are dropped.
+    expect(trainWindowRefs({ ...base, h: 1, rightPadding: 3, sources: [s] })[0]!.map((r) => r.start)).toEqual(
+      [0, 1, 2, 3, 4, 5],
+    );
+    expect(() =>
+      trainWindowRefs({ ...base, h: 8, rightPadding: 1, sources: [s], sizes: 'the sizes' }),
+    ).toThrow(/too short for the sizes after/);
+  });
+
   it('raises a ConfigError when no series yields a window', () => {
     expect(() => trainWindowRefs({ ...base, inputSize: 5, sources: [source([1, 2, 3])] })).toThrow(
       ConfigError,

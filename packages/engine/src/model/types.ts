@@ -64,7 +64,8 @@ export interface ForwardOptions {
   readonly seed?: number;
   /**
    * [B, H, 1] horizon targets in the scaled space, given while training to recurrent networks for
-   * teacher forcing (step t reads the true y of step t-1). Direct networks never receive it.
+   * teacher forcing (step t reads the true y of step t-1); zeros under exclude_insample_y, as
+   * NeuralForecast zeroes them with the window. Direct networks never receive it.
    */
   readonly target?: tf.Tensor3D;
   /** Given outside training to recurrent networks, which roll the horizon out one step at a time. */

@@ -15,7 +15,7 @@ import { chunk, createTrainSampler } from '../windows/sampler.js';
 import type { WindowSource } from '../windows/source.js';
 import { createAdam } from './adam.js';
 import { trainingLoss, validationLoss } from './outputs.js';
-import { prepareBatch } from './prepare-batch.js';
+import { prepareBatch, type PreparedBatch } from './prepare-batch.js';
 import { stepFeedback, windowShapes } from './recurrent.js';
 import { clipByGlobalNorm, stepLearningRate } from './schedule.js';
 
@@ -76,7 +76,12 @@ export const trainNetwork = async (options: TrainOptions): Promise<TrainResult> 
     dropLast: config.drop_last_loader,
     seed: config.random_seed,
   });
-  const validRefs = validationWindowRefs({ ...shapes.validate, sources, valSize, stepSize: config.step_size });
+  const validRefs = validationWindowRefs({
+    ...shapes.validate,
+    sources,
+    valSize,
+    stepSize: config.step_size,
+  });
   const variables = [
     ...network.variables,
     ...(options.revin ? [options.revin.weight, options.revin.bias] : []),
@@ -104,13 +109,15 @@ export const trainNetwork = async (options: TrainOptions): Promise<TrainResult> 
       const seed = stepSeed(config.random_seed, step);
       const { value, grads } = tf.variableGrads(() => {
         const prepared = prepareBatch(raw, prep);
-        // Recurrent networks read the scaled horizon for teacher forcing; direct ones ignore it.
-        const target = prepared.outsampleScaled;
         return trainingLoss(
           loss,
           raw,
           prepared,
-          network.forward(prepared.batch, { training: true, seed, target }),
+          network.forward(prepared.batch, {
+            training: true,
+            seed,
+            ...teacherForcing(network, prepared, prep),
+          }),
         );
       }, variables);
       const value0 = (await value.data())[0] as number;
@@ -149,6 +156,21 @@ export const trainNetwork = async (options: TrainOptions): Promise<TrainResult> 
     adam.dispose();
   }
   return { steps: trainLosses.length, trainLosses, validLosses, stoppedEarly };
+};
+
+/**
+ * The horizon a recurrent network reads as inputs while training (teacher forcing): the scaled
+ * targets, or zeros under exclude_insample_y — NeuralForecast zeroes its whole shifted insample_y,
+ * the teacher-forced horizon included. Direct networks get nothing. Call inside a tidy.
+ */
+const teacherForcing = (
+  network: ModelNetwork,
+  prepared: PreparedBatch,
+  prep: { readonly excludeInsampleY: boolean },
+): { target?: tf.Tensor3D } => {
+  if (!network.recurrent) return {};
+  const target = prepared.outsampleScaled; // [B, h_train, 1]
+  return { target: prep.excludeInsampleY ? tf.zerosLike(target) : target };
 };
 
 /** Mean validation loss over every validation window, batches weighted by their window count. */

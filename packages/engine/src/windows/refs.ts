@@ -30,6 +30,13 @@ export interface TrainRefsOptions extends WindowShape {
   readonly startPaddingEnabled: boolean;
   /** Minimum observed fraction of the input part and of the horizon part. */
   readonly availability: readonly [number, number];
+  /**
+   * Zeros appended after each series before unfolding. NeuralForecast pads with the model's h,
+   * which differs from H only while a recurrent model trains on h_train steps. @default h
+   */
+  readonly rightPadding?: number;
+  /** How the too-short error names the window sizes. @default `input_size ${inputSize} + h ${h}` */
+  readonly sizes?: string;
 }
 
 const countObserved = (source: WindowSource, from: number, to: number, limit: number): number => {
@@ -40,20 +47,21 @@ const countObserved = (source: WindowSource, from: number, to: number, limit: nu
 
 /**
  * Training windows per series: the series up to `length - holdout`, left-padded with L-1 zeros when
- * `startPaddingEnabled`, right-padded with H zeros, unfolded every `stepSize`; a window is kept when
- * its input part has at least max(1, floor(L·f_in)) observed points and its horizon at least
- * max(1, floor(H·f_out)).
+ * `startPaddingEnabled`, right-padded with `rightPadding` (H) zeros, unfolded every `stepSize`; a
+ * window is kept when its input part has at least max(1, floor(L·f_in)) observed points and its
+ * horizon at least max(1, floor(H·f_out)).
  */
 export const trainWindowRefs = (options: TrainRefsOptions): WindowRef[][] => {
   const { inputSize: L, h: H, stepSize, availability } = options;
   const minIn = Math.max(1, Math.floor(L * availability[0]));
   const minOut = Math.max(1, Math.floor(H * availability[1]));
   const padLeft = options.startPaddingEnabled ? L - 1 : 0;
+  const padRight = options.rightPadding ?? H;
   const perSeries = options.sources.map((source, series) => {
     const limit = source.y.length - options.holdout;
     const refs: WindowRef[] = [];
-    // Padded length is padLeft + limit + H; unfold starts at padded offsets 0, step, … <= padded - (L + H).
-    for (let p = 0; p <= padLeft + limit - L; p += stepSize) {
+    // Padded length is padLeft + limit + padRight; unfold starts at padded offsets 0, step, … <= padded - (L + H).
+    for (let p = 0; p <= padLeft + limit + padRight - L - H; p += stepSize) {
       const start = p - padLeft;
       if (countObserved(source, start, start + L, limit) < minIn) continue;
       if (countObserved(source, start + L, start + L + H, limit) < minOut) continue;
@@ -63,7 +71,7 @@ export const trainWindowRefs = (options: TrainRefsOptions): WindowRef[][] => {
   });
   if (perSeries.every((refs) => refs.length === 0)) {
     throw new ConfigError(
-      `no training windows: every series is too short for input_size ${L} + h ${H} after holding out ${options.holdout} points (or too sparse for training_data_availability_threshold); use a smaller input_size, less validation data or start_padding_enabled`,
+      `no training windows: every series is too short for ${options.sizes ?? `input_size ${L} + h ${H}`} after holding out ${options.holdout} points (or too sparse for training_data_availability_threshold); use a smaller input_size, less validation data or start_padding_enabled`,
     );
   }
   return perSeries;
