@@ -155,3 +155,20 @@ export type { BinnedDriftOptions, BinnedDriftResult } from './drift/distances.js
 export { chiSquareContingency } from './drift/chi-square-contingency.js';
 export type { ChiSquareContingencyResult } from './drift/chi-square-contingency.js';
 export * from './ensemble/index.js';
+// Residual anomalies (issue 16): one detector per file, scored against a reference segment.
+export { ANOMALY_METHODS } from './anomalies/baseline.js';
+export type {
+  AnomalyBaseOptions,
+  AnomalyBaseline,
+  AnomalyMethod,
+  AnomalyResult,
+} from './anomalies/baseline.js';
+export { zScoreAnomalies } from './anomalies/z-score.js';
+export type { ZScoreOptions } from './anomalies/z-score.js';
+export { MAD_NORMAL_SCALE, robustZAnomalies } from './anomalies/robust-z.js';
+export type { RobustZOptions } from './anomalies/robust-z.js';
+export { cusumAnomalies } from './anomalies/cusum.js';
+export type { CusumOptions, CusumResult } from './anomalies/cusum.js';
+export { iqrAnomalies } from './anomalies/iqr.js';
+export type { IqrOptions, IqrResult } from './anomalies/iqr.js';
+export { ANOMALY_DETECTORS } from './anomalies/registry.js';
