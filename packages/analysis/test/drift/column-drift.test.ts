@@ -80,7 +80,7 @@ describe('numberFrequencyUniformity', () => {
 
   it('a biased generator (1, 2, 3 half again as likely) gives p < 1e-6', () => {
     const rng = new Rng('biased-loto6');
-    const weights = Array.from({ length: 43 }, (_, i) => (i < 3 ? 1.5 : 1));
+    const weights = Array.from({ length: 43 }, (_, i): number => (i < 3 ? 1.5 : 1));
     const draws = Array.from({ length: 3000 }, () => {
       const w = [...weights];
       return Array.from({ length: 6 }, () => {
