@@ -150,8 +150,47 @@ export { chiSquareSurvival, digamma, fSurvival, regularizedUpperGamma } from './
 // Drift (issue 16): reference vs current distributions.
 export { KS_EXACT_MAX_N, kolmogorovSurvival, ksTwoSample } from './drift/kolmogorov-smirnov.js';
 export type { KolmogorovSmirnovResult } from './drift/kolmogorov-smirnov.js';
-export { FRACTION_FLOOR, binnedDrift, linearQuantile, wassersteinDistance } from './drift/distances.js';
-export type { BinnedDriftOptions, BinnedDriftResult } from './drift/distances.js';
+export {
+  FRACTION_FLOOR,
+  binnedDrift,
+  fractionDrift,
+  linearQuantile,
+  wassersteinDistance,
+} from './drift/distances.js';
+export type { BinnedDriftOptions, BinnedDriftResult, FractionDrift } from './drift/distances.js';
+export { numberFrequencyUniformity, uniformityDesignOf } from './drift/number-frequency.js';
+export type { DrawSampling, NumberFrequencyUniformity, UniformityDesign } from './drift/number-frequency.js';
+export {
+  MAX_DISCRETE_CATEGORIES,
+  columnDrift,
+  columnDriftPValue,
+  inferColumnKind,
+} from './drift/column-drift.js';
+export type {
+  ColumnDrift,
+  ColumnKind,
+  ContinuousColumnDrift,
+  DiscreteColumnDrift,
+} from './drift/column-drift.js';
+export { errorDrift } from './drift/error-drift.js';
+export type { ErrorDrift } from './drift/error-drift.js';
 export { chiSquareContingency } from './drift/chi-square-contingency.js';
 export type { ChiSquareContingencyResult } from './drift/chi-square-contingency.js';
 export * from './ensemble/index.js';
+// Residual anomalies (issue 16): one detector per file, scored against a reference segment.
+export { ANOMALY_METHODS } from './anomalies/baseline.js';
+export type {
+  AnomalyBaseOptions,
+  AnomalyBaseline,
+  AnomalyMethod,
+  AnomalyResult,
+} from './anomalies/baseline.js';
+export { zScoreAnomalies } from './anomalies/z-score.js';
+export type { ZScoreOptions } from './anomalies/z-score.js';
+export { MAD_NORMAL_SCALE, robustZAnomalies } from './anomalies/robust-z.js';
+export type { RobustZOptions } from './anomalies/robust-z.js';
+export { cusumAnomalies } from './anomalies/cusum.js';
+export type { CusumOptions, CusumResult } from './anomalies/cusum.js';
+export { iqrAnomalies } from './anomalies/iqr.js';
+export type { IqrOptions, IqrResult } from './anomalies/iqr.js';
+export { ANOMALY_DETECTORS } from './anomalies/registry.js';

@@ -299,12 +299,27 @@ describe.each(kinds)('schema on %s', (kind) => {
         [id],
         /nf_artifacts_sha256_check/,
       ],
+      // A drift row describes a run, a registered model or a data table (0016).
+      [
+        `INSERT INTO nf_drift_metrics (feature, metric, value, loto) VALUES ('y', 'psi', 0.1, 'loto6')`,
+        [],
+        /nf_drift_metrics_subject_check/,
+      ],
     ];
     for (const [sql, params, constraint] of rejected) {
       const error = await db.query(sql, params).catch((caught: unknown) => caught);
       expect(error, sql).toBeInstanceOf(StoreError);
       expect((error as Error).message, sql).toMatch(constraint);
     }
+  });
+
+  test('a drift row may name a data table instead of a run, with its decision and details', async () => {
+    const { rows } = await db.query(
+      `INSERT INTO nf_drift_metrics (table_name, loto, feature, metric, value, p_value, threshold, drifted)
+       VALUES ('nf_loto_final', 'loto6', 'y', 'ks', 0.2, 0.001, 0.01, true)
+       RETURNING run_id, registry_id, check_id, drifted, details`,
+    );
+    expect(rows).toEqual([{ run_id: null, registry_id: null, check_id: null, drifted: true, details: {} }]);
   });
 
   test('updated_at is set by the database on every update of the tables that have it', async () => {

@@ -4,6 +4,7 @@ import { auditCommand } from './audit.js';
 import { dbCommand } from './db.js';
 import { cancelCommand } from './cancel.js';
 import { dataCommand } from './data.js';
+import { driftCommand } from './drift.js';
 import { modelCommand } from './model.js';
 import { runCommand } from './run.js';
 import { runsCommand } from './runs.js';
@@ -27,6 +28,7 @@ export const COMMANDS = {
   model: modelCommand,
   runs: runsCommand,
   analyze: analyzeCommand,
+  drift: driftCommand,
   user: userCommand,
   audit: auditCommand,
 } as const satisfies Record<string, CommandModule>;

@@ -75,6 +75,37 @@ function relativeEntropy(p: readonly number[], q: readonly number[]): number {
   return sum;
 }
 
+/** PSI, KL(current ‖ reference) and Jensen–Shannon distance of two fraction vectors over the same bins. */
+export interface FractionDrift {
+  readonly psi: number;
+  readonly klCurrentVsReference: number;
+  readonly jensenShannonDistance: number;
+}
+
+/**
+ * The divergences {@link binnedDrift} reports, for fractions already binned or counted by category:
+ * PSI and KL on fractions floored at {@link FRACTION_FLOOR}, JS distance (base 2) on the unfloored ones.
+ */
+export function fractionDrift(
+  referenceFractions: readonly number[],
+  currentFractions: readonly number[],
+): FractionDrift {
+  const r = referenceFractions.map((f) => Math.max(f, FRACTION_FLOOR));
+  const c = currentFractions.map((f) => Math.max(f, FRACTION_FLOOR));
+  let psi = 0;
+  c.forEach((ci, i) => {
+    psi += (ci - (r[i] ?? 0)) * Math.log(ci / (r[i] ?? 1));
+  });
+  const middle = referenceFractions.map((ri, i) => (ri + (currentFractions[i] ?? 0)) / 2);
+  const divergence =
+    (relativeEntropy(currentFractions, middle) + relativeEntropy(referenceFractions, middle)) / 2 / Math.LN2;
+  return {
+    psi,
+    klCurrentVsReference: relativeEntropy(c, r),
+    jensenShannonDistance: Math.sqrt(Math.max(0, divergence)),
+  };
+}
+
 /**
  * PSI, KL and Jensen–Shannon distance of `current` against `reference`, binned at the reference's
  * quantiles (deciles by default). Bins may be empty or repeat edges when the reference has ties.
@@ -91,21 +122,10 @@ export function binnedDrift(
   const edges = Array.from({ length: bins - 1 }, (_, i) => linearQuantile(ascending, (i + 1) / bins));
   const referenceFractions = fractions(reference, edges);
   const currentFractions = fractions(current, edges);
-  const r = referenceFractions.map((f) => Math.max(f, FRACTION_FLOOR));
-  const c = currentFractions.map((f) => Math.max(f, FRACTION_FLOOR));
-  let psi = 0;
-  c.forEach((ci, i) => {
-    psi += (ci - (r[i] ?? 0)) * Math.log(ci / (r[i] ?? 1));
-  });
-  const middle = referenceFractions.map((ri, i) => (ri + (currentFractions[i] ?? 0)) / 2);
-  const divergence =
-    (relativeEntropy(currentFractions, middle) + relativeEntropy(referenceFractions, middle)) / 2 / Math.LN2;
   return {
     edges,
     referenceFractions,
     currentFractions,
-    psi,
-    klCurrentVsReference: relativeEntropy(c, r),
-    jensenShannonDistance: Math.sqrt(Math.max(0, divergence)),
+    ...fractionDrift(referenceFractions, currentFractions),
   };
 }

@@ -4,3 +4,4 @@ export * from './fingerprint.js';
 export * from './sweep-leaderboard.js';
 export * from './exogenous-table.js';
 export * from './exogenous-difference.js';
+export * from './table-drift.js';

@@ -2,6 +2,7 @@
 export * from './analyses.js';
 export * from './api-tokens.js';
 export * from './data-profile.js';
+export * from './drift.js';
 export * from './events.js';
 export * from './ensembles.js';
 export * from './feature-importance.js';

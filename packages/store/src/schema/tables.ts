@@ -281,7 +281,7 @@ export const TABLES = {
     params: 'jsonb',
     created_at: 'timestamptz',
   },
-  /** Drift statistics of a feature between a reference and a current window. */
+  /** Drift statistics of a feature between a reference and a current window, for a run, a registered model or a data table. */
   nf_drift_metrics: {
     id: 'bigint',
     run_id: 'uuid | null',
@@ -296,6 +296,12 @@ export const TABLES = {
     window_start: 'date | null',
     window_end: 'date | null',
     at: 'timestamptz',
+    table_name: 'text | null',
+    loto: 'text | null',
+    check_id: 'uuid | null',
+    threshold: 'double precision | null',
+    drifted: 'boolean | null',
+    details: 'jsonb',
   },
   /** Who did what (no foreign keys, so it outlives what it names). */
   nf_audit_log: {
