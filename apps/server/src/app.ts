@@ -186,6 +186,7 @@ export const buildServer = async (options: ServerOptions): Promise<FastifyInstan
           token: metricsToken,
           metrics: createLabMetrics({
             db: options.db,
+            artifactRoot,
             sseClients: () => events.subscribers,
             onDatabaseError: (err) => app.log.error({ err }, 'metrics: the database could not be read'),
           }),
@@ -199,7 +200,10 @@ export const buildServer = async (options: ServerOptions): Promise<FastifyInstan
     stopMaintenance = startMaintenance(options.db, retentionDays, logError);
     stopReaper = startServerReaper(options.db, {
       ...(options.reapIntervalMs !== undefined ? { intervalMs: options.reapIntervalMs } : {}),
-      onReaped: (runIds) => app.log.warn({ runIds }, 'worker lost: runs marked failed or requeued'),
+      onReaped: (runIds) => {
+        scrape?.metrics.countReaped(runIds.length);
+        app.log.warn({ runIds }, 'worker lost: runs marked failed or requeued');
+      },
       onError: logError,
     });
   });
