@@ -10,8 +10,11 @@ const DEBIAN_PACKAGES = {
   ...OPENBLAS_PACKAGE,
   // Chromium for the web app's end-to-end tests (playwright-core drives Debian's build).
   '/usr/bin/chromium': 'chromium',
-  // A real Prometheus scrapes a running lab server in apps/server/test/prometheus.test.ts.
+  // A real Prometheus scrapes a running lab server in apps/server/test/prometheus.test.ts; its
+  // promtool checks and unit-tests deploy/prometheus in apps/server/test/deploy/alert-rules.test.ts.
   '/usr/bin/prometheus': 'prometheus',
+  // `docker-compose config` validates deploy/compose.yaml in apps/server/test/deploy/compose.test.ts.
+  '/usr/bin/docker-compose': 'docker-compose',
 };
 
 ensureDebianPackages(DEBIAN_PACKAGES);

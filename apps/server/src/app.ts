@@ -10,6 +10,7 @@ import { auditDenied } from './audit/denied.js';
 import { authenticate } from './auth/plugin.js';
 import { refuseWhileDraining } from './drain.js';
 import { errorHandler } from './errors.js';
+import { resolveGrafanaUrl } from './grafana-link.js';
 import { EventHub } from './events/hub.js';
 import { DEFAULT_BODY_LIMIT, limitJsonDepth } from './json-body.js';
 import { createLabMetrics, type LabMetrics } from './metrics/lab-metrics.js';
@@ -97,6 +98,12 @@ export interface ServerOptions {
    * @default $NFLAB_METRICS_TOKEN
    */
   readonly metricsToken?: string | false;
+  /**
+   * Grafana's address as the lab's users reach it (`https://grafana.example.org`): each run's detail
+   * then links to the provisioned training dashboard filtered to that run. False or unset: no link.
+   * @default $NFLAB_GRAFANA_URL
+   */
+  readonly grafanaUrl?: string | false;
 }
 
 /** What `GET /metrics` serves and the token it asks for, when metrics are on. */
@@ -114,6 +121,8 @@ export interface LabSettings {
   readonly maxCombinations: number;
   /** Which relations the data routes serve (NFLAB_DATA_SCHEMA, NFLAB_DATA_TABLES). */
   readonly dataScope: DataScope;
+  /** Grafana's base URL for run pages' dashboard links (NFLAB_GRAFANA_URL); undefined: no links. */
+  readonly grafanaUrl: string | undefined;
 }
 
 declare module 'fastify' {
@@ -143,6 +152,7 @@ declare module 'fastify' {
 export const buildServer = async (options: ServerOptions): Promise<FastifyInstance> => {
   const maxCombinations = resolveMaxCombinations(options.maxCombinations, process.env);
   const metricsToken = resolveMetricsToken(options.metricsToken, process.env);
+  const grafanaUrl = resolveGrafanaUrl(options.grafanaUrl, process.env);
   const app = Fastify({
     ...serverLoggerOptions({ stdout: options.logger ?? false, file: options.logFile }),
     bodyLimit: options.bodyLimit ?? DEFAULT_BODY_LIMIT,
@@ -174,6 +184,7 @@ export const buildServer = async (options: ServerOptions): Promise<FastifyInstan
     workers: workerCount,
     maxCombinations,
     dataScope: dataScopeFromEnv(),
+    grafanaUrl,
   });
   app.decorateRequest('user', null);
   const events = new EventHub(options.db, { pollMs: options.eventPollMs });
@@ -186,6 +197,7 @@ export const buildServer = async (options: ServerOptions): Promise<FastifyInstan
           token: metricsToken,
           metrics: createLabMetrics({
             db: options.db,
+            artifactRoot,
             sseClients: () => events.subscribers,
             onDatabaseError: (err) => app.log.error({ err }, 'metrics: the database could not be read'),
           }),
@@ -199,7 +211,10 @@ export const buildServer = async (options: ServerOptions): Promise<FastifyInstan
     stopMaintenance = startMaintenance(options.db, retentionDays, logError);
     stopReaper = startServerReaper(options.db, {
       ...(options.reapIntervalMs !== undefined ? { intervalMs: options.reapIntervalMs } : {}),
-      onReaped: (runIds) => app.log.warn({ runIds }, 'worker lost: runs marked failed or requeued'),
+      onReaped: (runIds) => {
+        scrape?.metrics.countReaped(runIds.length);
+        app.log.warn({ runIds }, 'worker lost: runs marked failed or requeued');
+      },
       onError: logError,
     });
   });

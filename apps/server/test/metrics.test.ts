@@ -5,7 +5,7 @@
  * pool, and queue and training metrics counted from the database rows. And readiness while
  * draining: `/api/ready` turns 503 the moment the server begins to close.
  */
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, statfs, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest';
@@ -27,9 +27,12 @@ const MISSING_RUN = '00000000-0000-4000-8000-000000000000';
 
 /** Every metric family the lab adds to the process defaults; the pool's only on a PostgreSQL server. */
 const LAB_FAMILIES = [
+  'nflab_artifact_filesystem_avail_bytes',
+  'nflab_artifact_filesystem_size_bytes',
   'nflab_database_up',
   'nflab_http_request_duration_seconds',
   'nflab_http_requests_total',
+  'nflab_lost_worker_runs_total',
   'nflab_queue_wait_seconds',
   'nflab_run_duration_seconds',
   'nflab_run_retries_total',
@@ -366,6 +369,40 @@ describe.each(await testDbKinds())('/metrics on %s', (kind) => {
     }
   });
 
+  test('free and total bytes of the artifact folder’s filesystem, measured at its nearest existing folder', async () => {
+    const artifacts = join(root, 'artifacts');
+    const measured = await buildServer({ db, webRoot: false, metricsToken: TOKEN, artifactRoot: artifacts });
+    try {
+      const filesystem = async (): Promise<[number, number]> => {
+        const response = await measured.inject({
+          url: '/metrics',
+          headers: { authorization: `Bearer ${TOKEN}` },
+        });
+        const samples = parseSamples(response.body);
+        return [
+          sampleValue(samples, 'nflab_artifact_filesystem_avail_bytes'),
+          sampleValue(samples, 'nflab_artifact_filesystem_size_bytes'),
+        ];
+      };
+      const expected = async (path: string): Promise<[number, number]> => {
+        const fs = await statfs(path);
+        return [fs.bavail * fs.bsize, fs.blocks * fs.bsize];
+      };
+      // The folder does not exist yet: its parent's filesystem is the one it will be made on.
+      const [avail, size] = await filesystem();
+      const [availNow, sizeNow] = await expected(root);
+      expect(size).toBe(sizeNow);
+      expect(size).toBeGreaterThan(0);
+      // Other processes write to the same disk between the two reads.
+      expect(Math.abs(avail - availNow)).toBeLessThan(256 * 1024 * 1024);
+      expect(avail).toBeLessThanOrEqual(size);
+      await mkdir(artifacts);
+      expect((await filesystem())[1]).toBe((await expected(artifacts))[1]);
+    } finally {
+      await measured.close();
+    }
+  });
+
   test('live-event clients are counted while connected', async () => {
     const address = await app.listen({ port: 0, host: '127.0.0.1' });
     const stream = new AbortController();
@@ -427,5 +464,41 @@ describe.each(await testDbKinds())('/metrics on %s', (kind) => {
       release();
       await (closed ?? draining.close());
     }
+  });
+});
+
+describe.each(await testDbKinds())('lost workers on %s', (kind) => {
+  let db: TestDb;
+  let app: FastifyInstance;
+
+  beforeAll(async () => {
+    db = await openTestDb(kind, { migrate: true });
+  });
+  afterAll(async () => {
+    await app?.close();
+    await db?.close();
+  });
+
+  test('nflab_lost_worker_runs_total counts the runs the server’s reaper marks lost', async () => {
+    app = await buildServer({ db, webRoot: false, metricsToken: TOKEN, reapIntervalMs: 100 });
+    const lost = async (): Promise<number> => {
+      const response = await app.inject({ url: '/metrics', headers: { authorization: `Bearer ${TOKEN}` } });
+      return sampleValue(parseSamples(response.body), 'nflab_lost_worker_runs_total');
+    };
+    expect(await lost()).toBe(0);
+    // Two runs as `nflab worker` leaves them when killed with -9, and one whose worker is alive.
+    await db.query(
+      `INSERT INTO nf_model_runs (loto, unique_ids, model_name, status, worker_id, attempt, max_attempts,
+                                  start_time, heartbeat_at)
+       VALUES ('loto6', '{N1}', 'mlp', 'running', 'dead-host:1:0000', 1, 1, now() - interval '1 hour',
+               now() - interval '5 minutes'),
+              ('loto6', '{N1}', 'mlp', 'running', 'dead-host:2:0000', 1, 3, now() - interval '1 hour',
+               now() - interval '5 minutes'),
+              ('loto6', '{N1}', 'mlp', 'running', 'live-host:1:0000', 1, 1, now(), now() + interval '1 hour')`,
+    );
+    await vi.waitFor(async () => expect(await lost()).toBe(2), { timeout: 20_000, interval: 100 });
+    // Reaped once: later reaps find nothing more.
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(await lost()).toBe(2);
   });
 });

@@ -2,17 +2,21 @@
  * The metrics one lab server exposes at `/metrics`, in a prom-client Registry of its own (never the
  * global default one, so several servers in one process — tests — keep apart): the process and
  * Node.js defaults (CPU, memory, event-loop lag, GC), HTTP requests by matched route, live-event
- * clients, the database pool, and the queue and training metrics read from the database.
+ * clients, the database pool, runs the reaper marked lost, free space for artifacts, and the queue
+ * and training metrics read from the database.
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { StoreError } from '@nflab/contracts';
 import { readLabMetrics, type Db } from '@nflab/store';
+import { createProcessMetrics } from './process-metrics.js';
 import { createQueueMetrics, QUEUE_METRICS_BUCKETS } from './queue-metrics.js';
 
 /** Options of {@link createLabMetrics}. */
 export interface LabMetricsOptions {
   readonly db: Db;
+  /** The artifact folder, whose filesystem's free space is reported. */
+  readonly artifactRoot: string;
   /** Live-event (SSE) clients connected now. */
   readonly sseClients: () => number;
   /** Told when a scrape could not read the database (the scrape still answers, without those metrics). */
@@ -26,6 +30,8 @@ export interface LabMetrics {
   readonly contentType: string;
   /** onResponse hook: counts the request and its duration under its matched route's pattern. */
   readonly observeResponse: (request: FastifyRequest, reply: FastifyReply) => Promise<void>;
+  /** Counts runs the server's reaper just marked lost. */
+  readonly countReaped: (runs: number) => void;
   /** Reads the database and renders every metric in Prometheus's text format. */
   readonly render: () => Promise<string>;
 }
@@ -103,6 +109,7 @@ export const createLabMetrics = (options: LabMetricsOptions): LabMetrics => {
     },
   });
   poolMetrics(registry, options.db);
+  const { countReaped } = createProcessMetrics(registry, { artifactRoot: options.artifactRoot });
   const queue = createQueueMetrics(registry);
   const databaseUp = new Gauge({
     name: 'nflab_database_up',
@@ -131,5 +138,5 @@ export const createLabMetrics = (options: LabMetricsOptions): LabMetrics => {
     });
     return rendering;
   };
-  return { registry, contentType: registry.contentType, observeResponse, render };
+  return { registry, contentType: registry.contentType, observeResponse, countReaped, render };
 };

@@ -15,13 +15,18 @@ import {
   listTrials,
   requireRun,
 } from '@nflab/store';
+import { runDashboardUrl } from '../grafana-link.js';
 import { attach } from './attach.js';
 
 /** Run history, run detail and everything a run owns (read-only; viewer role). */
 export const runRoutes: FastifyPluginAsync = async (app) => {
   attach(app, RUN_ROUTES.listRuns, async ({ query }) => listRuns(app.db, query));
 
-  attach(app, RUN_ROUTES.getRun, async ({ params }) => getRun(app.db, params.id));
+  attach(app, RUN_ROUTES.getRun, async ({ params }) => {
+    const run = await getRun(app.db, params.id);
+    const grafana = app.lab.grafanaUrl;
+    return { ...run, grafana_url: grafana === undefined ? null : runDashboardUrl(grafana, run) };
+  });
 
   attach(app, RUN_ROUTES.listTrials, async ({ params }) => {
     const { id } = params;

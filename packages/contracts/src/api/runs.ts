@@ -119,6 +119,8 @@ export const runDetailSchema = runListItemSchema
     worker_id: z.string().nullable(),
     heartbeat_at: isoDateTime.nullable(),
     updated_at: isoDateTime,
+    /** The Grafana training dashboard filtered to this run, when the server is told where Grafana is. */
+    grafana_url: z.url().nullable(),
   })
   .loose();
 /** `GET /api/runs/:id` response. */

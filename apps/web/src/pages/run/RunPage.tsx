@@ -33,6 +33,7 @@ import { ArtifactsPanel } from './ArtifactsPanel.js';
 import { CvPanel } from './CvPanel.js';
 import { EnsembleTab, hasRunLinks, useRunLinks } from './EnsembleTab.js';
 import { ForecastPanel } from './ForecastPanel.js';
+import { GrafanaLink } from './GrafanaLink.js';
 import { MetricsPanel } from './MetricsPanel.js';
 import { RunActions } from './RunActions.js';
 import { TrialsPanel } from './TrialsPanel.js';
@@ -63,6 +64,7 @@ const RunView = ({ run, reload }: { readonly run: RunDetail; readonly reload: ()
           <Title order={2}>{run.model_name ?? t('run.title')}</Title>
           <StatusBadge status={status} testId="run-status" />
           {run.operation !== null && <Badge variant="outline">{run.operation}</Badge>}
+          <GrafanaLink url={run.grafana_url} />
         </Group>
         <RunActions run={{ ...run, status }} onChanged={reload} />
       </Group>
