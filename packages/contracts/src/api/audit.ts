@@ -33,6 +33,7 @@ export const AUDIT_ACTIONS = [
   'run.ensemble',
   // A request to /metrics without the scrape token (recorded only when refused).
   'metrics.scrape',
+  'data.drift_check',
 ] as const;
 /** One of {@link AUDIT_ACTIONS}. */
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
