@@ -1,12 +1,21 @@
 /**
- * The drift routes over real databases: a table's drift check computed, stored, audited and read
- * back, and the lab's answers to anonymous callers, weak roles, bad input and unknown tables.
+ * The drift routes over real databases: a table's drift check and a run's residual anomalies
+ * computed, stored, audited and read back, and the lab's answers to anonymous callers, weak roles,
+ * bad input and unknown tables or runs.
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { Rng, TABLE_DRIFT_LIMITS } from '@nflab/contracts';
 import { saveDraws, synthesizeDraws } from '@nflab/store';
-import { openTestDb, testDbKinds, type TestDb } from '@nflab/store/testing';
+import {
+  openTestDb,
+  RESIDUAL_SPIKE,
+  RESIDUAL_SPIKE_INDEX,
+  residualRunDay,
+  seedResidualRun,
+  testDbKinds,
+  type TestDb,
+} from '@nflab/store/testing';
 import { buildServer } from '../src/app.js';
 import { SAME_ORIGIN, signIn, type SignedIn } from './sign-in.js';
 
@@ -166,5 +175,107 @@ describe.each(await testDbKinds())('drift routes on %s', (kind) => {
       const read = await get(viewer, `/api/data/tables/${table}/drift`);
       expect(read.statusCode, `${table}: ${read.body}`).toBe(404);
     }
+  });
+});
+
+const MISSING = '00000000-0000-4000-8000-000000000000';
+
+describe.each(await testDbKinds())('run anomaly routes on %s', (kind) => {
+  let db: TestDb;
+  let app: FastifyInstance;
+  let viewer: SignedIn;
+  let editor: SignedIn;
+  let runId: string;
+
+  const post = (who: SignedIn | undefined, id: string, body: unknown): Promise<LightMyRequestResponse> =>
+    app.inject({
+      method: 'POST',
+      url: `/api/runs/${id}/anomalies`,
+      headers: { origin: SAME_ORIGIN, ...(who ? { cookie: who.cookie } : {}) },
+      payload: body as Record<string, unknown>,
+    });
+  const get = (who: SignedIn | undefined, url: string): Promise<LightMyRequestResponse> =>
+    app.inject({ url, headers: who ? { cookie: who.cookie } : {} });
+
+  beforeAll(async () => {
+    db = await openTestDb(kind, { migrate: true });
+    runId = await seedResidualRun(db);
+    app = await buildServer({ db });
+    viewer = await signIn(db, 'viewer');
+    editor = await signIn(db, 'editor');
+  });
+  afterAll(async () => {
+    await app?.close();
+    await db?.close();
+  });
+
+  test('an editor detects the spike; it is stored, audited and listed for a viewer', async () => {
+    const response = await post(editor, runId, { method: 'mad' });
+    expect(response.statusCode, response.body).toBe(200);
+    const result = response.json();
+    expect(result).toMatchObject({ runId, method: 'mad', reference: 'first_half' });
+    expect(result.anomalies).toEqual([
+      expect.objectContaining({
+        unique_id: 'N1',
+        ds: residualRunDay(RESIDUAL_SPIKE_INDEX),
+        residual: RESIDUAL_SPIKE,
+      }),
+    ]);
+    expect(result.skipped.map((s: { uniqueId: string }) => s.uniqueId)).toEqual(['N3']);
+
+    const { rows } = await db.query<{ actor: string; entity_id: string; details: Record<string, unknown> }>(
+      `SELECT actor, entity_id, details FROM nf_audit_log WHERE action = 'run.anomalies' ORDER BY id DESC LIMIT 1`,
+    );
+    expect(rows[0]).toMatchObject({
+      actor: editor.username,
+      entity_id: runId,
+      details: { method: 'mad', reference: 'first_half', flagged: 1 },
+    });
+
+    const listed = await get(viewer, `/api/runs/${runId}/anomalies?method=mad`);
+    expect(listed.statusCode, listed.body).toBe(200);
+    expect(listed.json().items).toEqual([
+      expect.objectContaining({
+        unique_id: 'N1',
+        ds: residualRunDay(RESIDUAL_SPIKE_INDEX),
+        method: 'mad',
+        threshold: 3.5,
+      }),
+    ]);
+    expect((await get(viewer, `/api/runs/${runId}/anomalies?method=iqr`)).json()).toEqual({ items: [] });
+  });
+
+  test('401 without a session on both routes; a viewer may list but not detect (403)', async () => {
+    expect((await post(undefined, runId, { method: 'zscore' })).statusCode).toBe(401);
+    expect((await get(undefined, `/api/runs/${runId}/anomalies`)).statusCode).toBe(401);
+    const forbidden = await post(viewer, runId, { method: 'zscore' });
+    expect(forbidden.statusCode).toBe(403);
+    expect(forbidden.json().error.code).toBe('forbidden');
+  });
+
+  test('bad input is 400 naming the field; an unfinished run is 409', async () => {
+    for (const [id, body, path] of [
+      [runId, {}, 'body.method'],
+      [runId, { method: 'dbscan' }, 'body.method'],
+      [runId, { method: 'zscore', h: 4 }, 'body.h'],
+      [runId, { method: 'iqr', k: -1 }, 'body.k'],
+      [runId, { method: 'mad', reference: 'last_half' }, 'body.reference'],
+      [runId, { method: 'mad', window: 3 }, 'body'],
+      ['not-a-run', { method: 'mad' }, 'path.id'],
+    ] as const) {
+      const response = await post(editor, id, body);
+      expect(response.statusCode, JSON.stringify(body)).toBe(400);
+      expect(response.json().error.issues.map((i: { path: string }) => i.path)).toContain(path);
+    }
+    const bad = await get(viewer, `/api/runs/${runId}/anomalies?method=dbscan`);
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().error.issues[0].path).toBe('query.method');
+    const running = await seedResidualRun(db, 'running');
+    expect((await post(editor, running, { method: 'mad' })).statusCode).toBe(409);
+  });
+
+  test('an unknown run is 404 on both routes', async () => {
+    expect((await post(editor, MISSING, { method: 'mad' })).statusCode).toBe(404);
+    expect((await get(viewer, `/api/runs/${MISSING}/anomalies`)).statusCode).toBe(404);
   });
 });

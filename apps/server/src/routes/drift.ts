@@ -1,7 +1,13 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { DRIFT_ROUTES as ROUTE, type TableDriftChecksDto } from '@nflab/contracts';
-import { checkTableDrift } from '@nflab/runner';
-import { latestTableDriftChecks, requirePanelTable, type DriftMetricRow } from '@nflab/store';
+import { checkTableDrift, detectRunAnomalies } from '@nflab/runner';
+import {
+  latestTableDriftChecks,
+  listResidualAnomalies,
+  requirePanelTable,
+  requireRun,
+  type DriftMetricRow,
+} from '@nflab/store';
 import { audit } from '../audit/record.js';
 import { attach } from './attach.js';
 
@@ -42,9 +48,11 @@ const groupChecks = (rows: readonly DriftMetricRow[]): StoredCheck[] => {
 };
 
 /**
- * A data table's drift checks. A check reads the table through the data connection and scope, as
+ * A data table's drift checks and a run's residual anomalies. A check reads the table through the data connection and scope, as
  * the data routes do (so the read-only data role bounds it), is computed in the request — its size
- * bounded by TABLE_DRIFT_LIMITS — and is stored and audited as `data.drift_check`.
+ * bounded by TABLE_DRIFT_LIMITS — and is stored and audited as `data.drift_check`. A detection
+ * reads one finished run's evaluated points (at most RUN_ANOMALY_LIMITS.maxPoints), replaces its
+ * method's stored anomalies and is audited as `run.anomalies`.
  */
 export const driftRoutes: FastifyPluginAsync = async (app) => {
   attach(app, ROUTE.tableDriftCheck, async ({ params, body }, request) => {
@@ -81,5 +89,34 @@ export const driftRoutes: FastifyPluginAsync = async (app) => {
       ...(query.loto === undefined ? {} : { loto: query.loto }),
     });
     return { checks: groupChecks(rows) };
+  });
+
+  attach(app, ROUTE.runAnomalies, async ({ params, body }, request) => {
+    const { method, ...options } = body;
+    const result = await detectRunAnomalies({ db: app.db, runId: params.id, method, options });
+    await audit(request, {
+      action: 'run.anomalies',
+      entity: 'run',
+      entityId: params.id,
+      details: { method, reference: body.reference, flagged: result.anomalies.length },
+    });
+    return result;
+  });
+
+  attach(app, ROUTE.runAnomalyList, async ({ params, query }) => {
+    await requireRun(app.db, params.id);
+    const rows = await listResidualAnomalies(app.db, params.id, query.method);
+    return {
+      items: rows.map((row) => ({
+        unique_id: row.unique_id,
+        ds: row.ds,
+        model: row.model,
+        residual: row.residual,
+        score: row.score,
+        method: row.method,
+        threshold: row.threshold,
+        created_at: row.created_at.toISOString(),
+      })),
+    };
   });
 };

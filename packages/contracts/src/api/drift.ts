@@ -156,3 +156,101 @@ export const storedDriftCheckSchema = z.object({
 export const tableDriftChecksResponseSchema = z.object({ checks: z.array(storedDriftCheckSchema) });
 /** Stored drift checks as the API returns them. */
 export type TableDriftChecksDto = z.infer<typeof tableDriftChecksResponseSchema>;
+
+/**
+ * The residual-anomaly detectors' ids, as stored in nf_residual_anomalies.method (@nflab/analysis's
+ * ANOMALY_DETECTORS is keyed by these).
+ */
+export const ANOMALY_METHODS = ['zscore', 'mad', 'cusum', 'iqr'] as const;
+/** One of {@link ANOMALY_METHODS}. */
+export type AnomalyMethod = (typeof ANOMALY_METHODS)[number];
+
+/** Where the detectors' location and scale come from: each series' first half of residuals, or all of them. */
+export const ANOMALY_REFERENCES = ['first_half', 'self'] as const;
+/** One of {@link ANOMALY_REFERENCES}. */
+export type AnomalyReference = (typeof ANOMALY_REFERENCES)[number];
+
+/** What one anomaly detection may read: a run's evaluated points (cross-validation or test rows). */
+export const RUN_ANOMALY_LIMITS = {
+  /** Most evaluated points (series × cutoffs × horizon steps) one detection reads. */
+  maxPoints: 200_000,
+} as const;
+
+// Which detector reads which option: a number given to a detector that ignores it is refused, so a
+// caller never believes a setting took effect when it did not.
+const OPTION_METHODS = {
+  threshold: ['zscore', 'mad'],
+  k: ['cusum', 'iqr'],
+  h: ['cusum'],
+} as const satisfies Record<string, readonly AnomalyMethod[]>;
+
+/** `POST /api/runs/:id/anomalies` body, also `nflab model anomalies`'s options. */
+export const runAnomaliesRequestSchema = z
+  .object({
+    method: z.enum(ANOMALY_METHODS),
+    /** @default 'first_half' */
+    reference: z.enum(ANOMALY_REFERENCES).default('first_half'),
+    /** zscore (default 3) and mad (default 3.5): |z| above this is flagged. */
+    threshold: z.number().positive().finite().optional(),
+    /** cusum: slack in σ (default 0.5); iqr: fence distance in IQRs (default 1.5). */
+    k: z.number().nonnegative().finite().optional(),
+    /** cusum: decision interval in σ (default 5). */
+    h: z.number().positive().finite().optional(),
+  })
+  .strict()
+  .superRefine((body, ctx) => {
+    for (const [key, methods] of Object.entries(OPTION_METHODS)) {
+      if (body[key as keyof typeof OPTION_METHODS] === undefined) continue;
+      if (!(methods as readonly string[]).includes(body.method)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: [key],
+          message: `${key} applies to ${methods.join(' and ')}, not to ${body.method}`,
+        });
+      }
+    }
+  });
+/** An anomaly detection request as written. */
+export type RunAnomaliesRequest = z.input<typeof runAnomaliesRequestSchema>;
+
+/** One stored flagged residual (residual = actual − forecast). */
+export const residualAnomalySchema = z.object({
+  unique_id: z.string(),
+  ds: z.string(),
+  model: z.string().nullable(),
+  residual: z.number(),
+  score: z.number(),
+  method: z.string(),
+  threshold: z.number().nullable(),
+});
+
+/** `POST /api/runs/:id/anomalies` response: each scored series, the flagged points, what was skipped. */
+export const runAnomaliesResponseSchema = z.object({
+  runId: z.string(),
+  method: z.enum(ANOMALY_METHODS),
+  reference: z.enum(ANOMALY_REFERENCES),
+  series: z.array(
+    z.object({
+      uniqueId: z.string(),
+      model: z.string(),
+      points: z.number().int(),
+      referencePoints: z.number().int(),
+      center: z.number(),
+      scale: z.number(),
+      threshold: z.number(),
+      flagged: z.number().int(),
+    }),
+  ),
+  anomalies: z.array(residualAnomalySchema),
+  skipped: z.array(z.object({ uniqueId: z.string(), model: z.string(), reason: z.string() })),
+});
+/** An anomaly detection as the API returns it. */
+export type RunAnomaliesDto = z.infer<typeof runAnomaliesResponseSchema>;
+
+/** `GET /api/runs/:id/anomalies` query. */
+export const runAnomalyListQuerySchema = z.object({ method: z.enum(ANOMALY_METHODS).optional() }).strict();
+
+/** `GET /api/runs/:id/anomalies` response: by series, day and method. */
+export const runAnomalyListResponseSchema = z.object({
+  items: z.array(residualAnomalySchema.extend({ created_at: z.string() })),
+});
