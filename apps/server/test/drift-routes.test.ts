@@ -168,6 +168,28 @@ describe.each(await testDbKinds())('drift routes on %s', (kind) => {
     expect(tooMany.json().error.issues.map((i: { path: string }) => i.path)).toContain('body.columns');
   });
 
+  test('a table with more series than TABLE_DRIFT_LIMITS.maxTests allows is refused before any test runs', async () => {
+    // One more series than the limit, each with one row in each window: cheap to read, too many to test.
+    const series = TABLE_DRIFT_LIMITS.maxTests + 1;
+    await db.query(`CREATE TABLE nf_loto_wide (loto text, unique_id text, ds date, y double precision)`);
+    await db.query(
+      `INSERT INTO nf_loto_wide SELECT 'wide', 'S' || i, d::date, i
+         FROM generate_series(1, $1::int) AS i, unnest(ARRAY['2020-01-01', '2021-01-01']) AS d`,
+      [series],
+    );
+    const window = {
+      reference: { from: '2020-01-01', to: '2020-12-31' },
+      current: { from: '2021-01-01', to: '2021-12-31' },
+    };
+    const response = await post(editor, 'nf_loto_wide', { loto: 'wide', ...window });
+    expect(response.statusCode, response.body).toBe(400);
+    expect(response.json().error.message).toContain(
+      `${series} series × 1 columns = ${series}; request fewer series or columns`,
+    );
+    const fewer = await post(editor, 'nf_loto_wide', { loto: 'wide', unique_ids: ['S1', 'S2'], ...window });
+    expect(fewer.statusCode, fewer.body).toBe(200);
+  });
+
   test('an unknown table, or a lab table, is 404 on both routes', async () => {
     for (const table of ['nf_loto_missing', 'nf_model_runs', 'nf_users']) {
       const checked = await post(editor, table, { loto: 'loto6', reference, current });
