@@ -1,6 +1,6 @@
 /**
  * `nflab drift check` on both databases: a synthetic loto6 table whose generator turns biased
- * halfway is reported as drifted (text and JSON, and stored), an unknown table and bad windows are
+ * halfway is reported as drifted (text and JSON, stored and audited), an unknown table and bad windows are
  * refused with the table or flag named.
  */
 import { describe, expect, test } from 'vitest';
@@ -80,6 +80,18 @@ describe.each(await testDbKinds())('nflab drift check on %s', (kind) => {
       latestTableDriftChecks(db, { table: 'nf_loto_cli_drift' }),
     );
     expect(new Set(stored.map((row) => row.check_id))).toEqual(new Set([summary.checkId]));
+    const audited = await withTargetDb(kind, cli, async (db) => {
+      const { rows } = await db.query<{ actor: string; entity_id: string; details: Record<string, unknown> }>(
+        `SELECT actor, entity_id, details FROM nf_audit_log WHERE action = 'data.drift_check' ORDER BY id`,
+      );
+      return rows;
+    });
+    expect(audited).toHaveLength(2);
+    expect(audited[1]?.actor).toMatch(/^cli:/);
+    expect(audited[1]).toMatchObject({
+      entity_id: 'nf_loto_cli_drift',
+      details: { loto: 'loto6', check_id: summary.checkId, via: 'cli' },
+    });
   });
 
   test('an unknown table is refused with its name', async () => {

@@ -14,6 +14,7 @@ export * from './api/events.js';
 export * from './api/audit.js';
 export * from './api/analysis.js';
 export * from './api/ensembles.js';
+export * from './api/drift.js';
 export * from './json-depth.js';
 export * from './routes/index.js';
 export * from './random.js';

@@ -126,6 +126,13 @@ export const truncateLabTables = async (db: Db): Promise<void> => {
   await db.exec(`TRUNCATE ${tables.join(', ')} RESTART IDENTITY CASCADE`);
 };
 export {
+  RESIDUAL_RUN_DAYS,
+  RESIDUAL_SPIKE,
+  RESIDUAL_SPIKE_INDEX,
+  residualRunDay,
+  seedResidualRun,
+} from './testing-anomaly-fixtures.js';
+export {
   COMPARABLE_ERRORS,
   COMPARABLE_Y,
   createExogenousTestTable,

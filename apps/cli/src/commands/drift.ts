@@ -7,6 +7,7 @@ import type { Command } from 'commander';
 import { ConfigError, P_ADJUST_METHODS, type PAdjustMethod } from '@nflab/contracts';
 import { dataScopeFromEnv, listGames, openDataReader, type Queryable } from '@nflab/store';
 import type { DriftWindow, TableDriftSummary } from '@nflab/runner';
+import { auditCli } from '../audit.js';
 import { contextFrom } from '../context.js';
 import { formatTable } from '../output.js';
 import { loadRunner } from '../work.js';
@@ -153,6 +154,13 @@ export const driftCommand = (program: Command): void => {
               pAdjust: options.correction as PAdjustMethod,
               ...(options.psi === undefined ? {} : { psi: options.psi as number }),
             },
+          });
+          // Recorded as the server records POST /api/data/tables/:table/drift.
+          await auditCli(ctx, db, {
+            action: 'data.drift_check',
+            entity: 'table',
+            entityId: table,
+            details: { loto, check_id: summary.checkId, drifted: summary.drifted.length },
           });
           ctx.out.result(summary, () => renderDrift(summary));
         } finally {

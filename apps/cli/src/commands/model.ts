@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { operate } from '../model-operation.js';
+import { anomaliesCommand } from './model-anomalies.js';
 import { ensembleCommand } from './model-ensemble.js';
 import { importanceCommand } from './model-importance.js';
 
@@ -10,7 +11,8 @@ const refitOption = (value: string): boolean | number =>
 
 /**
  * `nflab model predict|refit|cv|importance RUN`: model operations, each recorded as a run linked to its
- * parent; `nflab model ensemble RUN RUN …`: a combination of finished runs, linked to each.
+ * parent; `nflab model ensemble RUN RUN …`: a combination of finished runs, linked to each;
+ * `nflab model anomalies RUN --method M`: a finished run's residual anomalies.
  */
 export const modelCommand = (program: Command): void => {
   const model = program.command('model').description('use the saved model of a finished run');
@@ -59,4 +61,5 @@ export const modelCommand = (program: Command): void => {
     );
   importanceCommand(model);
   ensembleCommand(model);
+  anomaliesCommand(model);
 };

@@ -3,6 +3,7 @@ import { analysisRoutes } from './analysis.js';
 import { auditRoutes } from './audit.js';
 import { authRoutes } from './auth.js';
 import { dataRoutes } from './data.js';
+import { driftRoutes } from './drift.js';
 import { eventRoutes } from './events.js';
 import { healthRoutes } from './health.js';
 import { modelRoutes } from './models.js';
@@ -27,6 +28,7 @@ export const ROUTES = {
   runs: runRoutes,
   sweeps: sweepRoutes,
   analysis: analysisRoutes,
+  drift: driftRoutes,
   runActions: runActionRoutes,
   events: eventRoutes,
   audit: auditRoutes,

@@ -39,6 +39,7 @@ const ROUTES = [
   (t: string) => `/api/data/tables/${t}/games/x/series`,
   (t: string) => `/api/data/tables/${t}/panel?loto=x`,
   (t: string) => `/api/data/tables/${t}/profile?loto=x`,
+  (t: string) => `/api/data/tables/${t}/drift?loto=x`,
 ];
 
 describe.each(await testDbKinds())('data routes serve only data tables on %s', (kind) => {

@@ -1,4 +1,4 @@
-import { ConfigError } from '@nflab/contracts';
+import { ConfigError, type AnomalyMethod } from '@nflab/contracts';
 import { requireFiniteNumbers } from '../checks.js';
 
 // Every detector scores residuals against a location and a scale. With a `reference` segment (the
@@ -9,10 +9,9 @@ import { requireFiniteNumbers } from '../checks.js';
 // themselves (scipy.stats.zscore's retrospective convention), which is fine for screening a history
 // but lets large anomalies hide each other.
 
+// The ids live in @nflab/contracts, so the API's schemas and the web app read the same list.
 /** The residual-anomaly detectors' ids, as stored in nf_residual_anomalies.method. */
-export const ANOMALY_METHODS = ['zscore', 'mad', 'cusum', 'iqr'] as const;
-/** One of {@link ANOMALY_METHODS}. */
-export type AnomalyMethod = (typeof ANOMALY_METHODS)[number];
+export { ANOMALY_METHODS, type AnomalyMethod } from '@nflab/contracts';
 
 /** Where a detector's location and scale came from. */
 export type AnomalyBaseline = 'reference' | 'self';

@@ -33,6 +33,8 @@ export const AUDIT_ACTIONS = [
   'run.ensemble',
   // A request to /metrics without the scrape token (recorded only when refused).
   'metrics.scrape',
+  'data.drift_check',
+  'run.anomalies',
 ] as const;
 /** One of {@link AUDIT_ACTIONS}. */
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];

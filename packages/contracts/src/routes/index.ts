@@ -3,6 +3,7 @@ import { ANALYSIS_ROUTES } from './analysis.js';
 import { AUDIT_ROUTES } from './audit.js';
 import { AUTH_ROUTES } from './auth.js';
 import { DATA_ROUTES } from './data.js';
+import { DRIFT_ROUTES } from './drift.js';
 import type { RouteDescription } from './define.js';
 import { EVENT_ROUTES } from './events.js';
 import { HEALTH_ROUTES } from './health.js';
@@ -21,6 +22,7 @@ export {
   AUDIT_ROUTES,
   AUTH_ROUTES,
   DATA_ROUTES,
+  DRIFT_ROUTES,
   EVENT_ROUTES,
   HEALTH_ROUTES,
   METRICS_ROUTES,
@@ -46,6 +48,7 @@ export const API_ROUTES = {
   ...RUN_ROUTES,
   ...SWEEP_ROUTES,
   ...ANALYSIS_ROUTES,
+  ...DRIFT_ROUTES,
   ...RUN_ACTION_ROUTES,
   ...EVENT_ROUTES,
 } as const satisfies Record<string, RouteDescription>;

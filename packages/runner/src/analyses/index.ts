@@ -5,3 +5,4 @@ export * from './sweep-leaderboard.js';
 export * from './exogenous-table.js';
 export * from './exogenous-difference.js';
 export * from './table-drift.js';
+export * from './run-anomalies.js';

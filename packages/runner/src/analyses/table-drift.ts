@@ -21,6 +21,7 @@ import {
   GAMES,
   P_ADJUST_METHODS,
   seriesIds,
+  TABLE_DRIFT_LIMITS,
   type GameId,
   type PAdjustMethod,
 } from '@nflab/contracts';
@@ -227,6 +228,16 @@ const requireRows = (panel: LoadedPanel, windows: { reference: DriftWindow; curr
   }
 };
 
+// Each (series, column) test sorts and bins both windows' values: their number is what a check costs.
+const requireTestCount = (panel: LoadedPanel, columns: readonly string[]): void => {
+  const tests = panel.series.length * columns.length;
+  if (tests > TABLE_DRIFT_LIMITS.maxTests) {
+    throw new ConfigError(
+      `a drift check runs at most ${TABLE_DRIFT_LIMITS.maxTests} (series, column) tests (TABLE_DRIFT_LIMITS.maxTests), got ${panel.series.length} series × ${columns.length} columns = ${tests}; request fewer series or columns`,
+    );
+  }
+};
+
 /** Checks a table's drift between two windows, stores the check and returns its summary. */
 export const checkTableDrift = async (options: CheckTableDriftOptions): Promise<TableDriftSummary> => {
   const windows = requireWindows(options.reference, options.current);
@@ -240,6 +251,7 @@ export const checkTableDrift = async (options: CheckTableDriftOptions): Promise<
     ...(options.db.scope === undefined ? {} : { scope: options.db.scope }),
   });
   const columns = checkedColumns(panel, options.columns);
+  requireTestCount(panel, columns);
   requireRows(panel, windows);
   const skipped: SkippedCheck[] = [];
   const measured: { uniqueId: string; column: string; kind: ColumnKind; drift: ColumnDrift }[] = [];

@@ -127,3 +127,24 @@ export const listResidualAnomalies = async (
   );
   return rows;
 };
+
+/**
+ * Replaces a run's residual anomalies of one method with `rows`, in one statement (the old rows
+ * go and the new ones land together), so detecting again with other settings does not pile up
+ * duplicates. An empty list just clears the method's rows.
+ */
+export const replaceResidualAnomalies = async (
+  db: Queryable,
+  runId: string,
+  method: string,
+  rows: readonly NewResidualAnomaly[],
+): Promise<void> => {
+  await db.query(
+    `WITH cleared AS (DELETE FROM nf_residual_anomalies WHERE run_id = $1::uuid AND method = $3)
+     INSERT INTO nf_residual_anomalies (run_id, unique_id, ds, model, residual, score, method, threshold)
+     SELECT $1::uuid, r->>'unique_id', (r->>'ds')::date, r->>'model', (r->>'residual')::float8,
+            (r->>'score')::float8, r->>'method', (r->>'threshold')::float8
+       FROM jsonb_array_elements($2::jsonb) AS batch(r)`,
+    [runId, JSON.stringify(rows), method],
+  );
+};
