@@ -17,6 +17,20 @@ describe('Rng (xoshiro128** seeded by splitmix32)', () => {
     expect(rng.permutation(5)).toEqual([4, 1, 2, 3, 0]);
   });
 
+  it('fills a bulk draw with the stream nextUint32 gives, and carries on from where it stopped', () => {
+    const one = new Rng(42);
+    const bulk = new Rng(42);
+    const want = Array.from({ length: 1003 }, () => one.nextUint32());
+    const got = new Uint32Array(1000);
+    bulk.fillUint32(got);
+    expect(Array.from(got)).toEqual(want.slice(0, 1000));
+    expect(got.slice(0, 3)).toEqual(Uint32Array.from([2540213161, 89980957, 1510108507]));
+    const rest = new Uint32Array(3);
+    bulk.fillUint32(rest);
+    expect(Array.from(rest)).toEqual(want.slice(1000));
+    expect(bulk.next()).toBe(one.next());
+  });
+
   it('repeats the same sequence for the same seed and differs across seeds', () => {
     const a = new Rng(42);
     const b = new Rng(42);

@@ -35,3 +35,71 @@ describe('wasm Slice reading the heap in place', () => {
     tf.dispose([x, grad]);
   });
 });
+
+type SplitCase = { shape: number[]; splits: number | number[]; axis: number; dtype: 'float32' | 'int32' };
+
+const SPLITS: SplitCase[] = [
+  { shape: [5, 16], splits: 4, axis: 1, dtype: 'float32' }, // a recurrent step's gate blocks
+  { shape: [5, 16], splits: [3, -1, 6], axis: 1, dtype: 'float32' },
+  { shape: [6, 3, 4], splits: [1, 5], axis: 0, dtype: 'int32' },
+  { shape: [2, 6, 5], splits: 3, axis: -2, dtype: 'float32' },
+];
+
+const UNSTACKS: { shape: number[]; axis: number; dtype: 'float32' | 'int32' }[] = [
+  { shape: [4, 5, 3], axis: 1, dtype: 'float32' }, // a window into its steps
+  { shape: [4, 5, 3], axis: -1, dtype: 'int32' },
+  { shape: [3, 7], axis: 0, dtype: 'float32' },
+  { shape: [2, 1, 4], axis: 1, dtype: 'float32' },
+];
+
+/** Every piece's shape and values, on one backend. */
+const piecesOn = async (
+  backend: 'cpu' | 'wasm',
+  input: { shape: number[]; dtype: 'float32' | 'int32' },
+  op: (x: tf.Tensor) => tf.Tensor[],
+): Promise<OpResult[]> => {
+  await setBackend(backend);
+  const n = input.shape.reduce((a, b) => a * b, 1);
+  const values = Array.from({ length: n }, (_, k) => (input.dtype === 'int32' ? k : k * 0.25 - 2));
+  const x = tf.tensor(values, input.shape, input.dtype);
+  const pieces = op(x);
+  const results = pieces.map((p) => ({ shape: p.shape, values: Array.from(p.dataSync()) }));
+  tf.dispose([x, ...pieces]);
+  return results;
+};
+
+describe('wasm SplitV and Unpack reading the heap in place', () => {
+  it.each(SPLITS)('splits $shape by $splits on axis $axis like the cpu backend', async (c) => {
+    const op = (x: tf.Tensor): tf.Tensor[] => tf.split(x, c.splits, c.axis);
+    const expected = await piecesOn('cpu', c, op);
+    expect(expected.length).toBeGreaterThan(1);
+    expect(await piecesOn('wasm', c, op)).toEqual(expected);
+  });
+
+  it.each(UNSTACKS)('unstacks $shape on axis $axis like the cpu backend', async (c) => {
+    const op = (x: tf.Tensor): tf.Tensor[] => tf.unstack(x, c.axis);
+    const expected = await piecesOn('cpu', c, op);
+    expect(await piecesOn('wasm', c, op)).toEqual(expected);
+  });
+
+  it('runs as the registered kernels, and their gradients land in the right place', async () => {
+    await setBackend('wasm');
+    const { viewSplitV, viewUnpack } = await import('../src/backend/wasm-slice.js');
+    expect(tf.getKernel(tf.SplitV, 'wasm')?.kernelFunc.toString()).toBe(
+      viewSplitV(tf.getKernel(tf.SplitV, 'wasm')!).toString(),
+    );
+    expect(tf.getKernel(tf.Unpack, 'wasm')?.kernelFunc.toString()).toBe(
+      viewUnpack(tf.getKernel(tf.Unpack, 'wasm')!).toString(),
+    );
+    await import('../src/backend/gradients.js').then((m) => m.registerGradients());
+    const x = tf.tensor2d([1, 2, 3, 4, 5, 6], [2, 3]);
+    const weighted = (t: tf.Tensor): tf.Scalar => {
+      const [a, b] = tf.split(t, [1, 2], 1);
+      const rows = tf.unstack(b!, 0);
+      return tf.sum(tf.addN([tf.mul(tf.sum(a!), 2), tf.mul(tf.sum(rows[1]!), 5)]));
+    };
+    const grad = tf.grad(weighted)(x);
+    expect(Array.from(grad.dataSync())).toEqual([2, 0, 0, 2, 5, 5]);
+    tf.dispose([x, grad]);
+  });
+});

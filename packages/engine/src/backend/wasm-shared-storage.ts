@@ -11,7 +11,7 @@ import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core
 import { nativeMatmulStatus } from '../native/enable.js';
 import { untransposedMatMul } from './wasm-matmul.js';
 import { lastAxisReverse } from './wasm-reverse.js';
-import { viewSlice } from './wasm-slice.js';
+import { viewSlice, viewSplitV, viewUnpack } from './wasm-slice.js';
 
 /** The wasm backend's storage bookkeeping, read structurally (not in tfjs' public types). */
 interface RefCountingBackend {
@@ -45,13 +45,15 @@ const replace = (name: string, make: (original: KernelConfig) => KernelFunc): vo
 };
 
 /**
- * Installs the shared-storage kernels, the in-place Slice, the last-axis Reverse and the
- * untransposed BatchMatMul; call after the wasm backend module loaded (idempotent).
+ * Installs the shared-storage kernels, the in-place Slice, SplitV and Unpack, the last-axis Reverse
+ * and the untransposed BatchMatMul; call after the wasm backend module loaded (idempotent).
  */
 export const shareWasmStorage = (): void => {
   replace(tf.Identity, () => sharedIdentity);
   replace(tf.Cast, sharedCast);
   replace(tf.Slice, viewSlice);
+  replace(tf.SplitV, viewSplitV);
+  replace(tf.Unpack, viewUnpack);
   replace(tf.Reverse, lastAxisReverse);
   // Never over the native kernel (it handles transposes itself); it falls back to this one.
   if (!nativeMatmulStatus()?.backends.includes('wasm')) replace(tf.BatchMatMul, untransposedMatMul);

@@ -1,7 +1,10 @@
 /**
- * A wasm `Slice` kernel that reads its input in place. The backend's own kernel first copies the
- * whole input out of the wasm heap (`readSync`) on every call, and copies a last-axis column one
- * element at a time through a new subarray each; NHITS slices on every block, forward and backward.
+ * wasm `Slice`, `SplitV` and `Unpack` kernels that read their input in place. The backend's own
+ * Slice first copies the whole input out of the wasm heap (`readSync`) on every call, and copies a
+ * last-axis column one element at a time through a new subarray each; NHITS slices on every block,
+ * forward and backward. Its SplitV and Unpack call that Slice once per piece, so each copies the
+ * whole input k times: a recurrent step's gate split of [1024, 512] took ~40 ms, and unstacking a
+ * [1024, 25, 512] window into steps copied it 25 times (the step-by-step recurrent path).
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
@@ -50,4 +53,62 @@ export const viewSlice =
     const out = backend.makeOutput(size, x.dtype);
     copyBox(backend.typedArrayFromHeap(x), x.shape, backend.typedArrayFromHeap(out), { begin, size });
     return out;
+  };
+
+/** Copies each box of `x` into a new output, all allocated before any view is taken. */
+const copyBoxes = (
+  backend: WasmHeapBackend,
+  x: TensorInfo,
+  pieces: readonly {
+    readonly begin: readonly number[];
+    readonly size: readonly number[];
+    readonly shape: number[];
+  }[],
+): TensorInfo[] => {
+  const outs = pieces.map((piece) => backend.makeOutput(piece.shape, x.dtype)); // may grow the heap
+  const xs = backend.typedArrayFromHeap(x);
+  outs.forEach((out, i) => copyBox(xs, x.shape, backend.typedArrayFromHeap(out), pieces[i]!));
+  return outs;
+};
+
+const inPlace = (x: TensorInfo): boolean =>
+  (x.dtype === 'float32' || x.dtype === 'int32') && x.shape.length > 0 && x.shape.every((d) => d > 0);
+
+/** Wraps wasm's SplitV: every piece copied from the heap in place; anything else runs the original. */
+export const viewSplitV =
+  (original: KernelConfig): KernelFunc =>
+  (args) => {
+    const x = args.inputs.x as TensorInfo;
+    if (!inPlace(x)) return original.kernelFunc(args);
+    const attrs = args.attrs as { numOrSizeSplits: number | number[]; axis: number | number[] };
+    const axis = tf.util.parseAxisParam(attrs.axis, x.shape)[0]!;
+    const sizes = tf.backend_util.prepareSplitSize(x as unknown as tf.Tensor, attrs.numOrSizeSplits, axis);
+    if (sizes.some((s) => s <= 0)) return original.kernelFunc(args);
+    let start = 0;
+    const pieces = sizes.map((s) => {
+      const begin = x.shape.map((_, d) => (d === axis ? start : 0));
+      const shape = x.shape.map((n, d) => (d === axis ? s : n));
+      start += s;
+      return { begin, size: shape, shape };
+    });
+    return copyBoxes(args.backend as unknown as WasmHeapBackend, x, pieces);
+  };
+
+/** Wraps wasm's Unpack (unstack): every slice copied from the heap in place; anything else runs the original. */
+export const viewUnpack =
+  (original: KernelConfig): KernelFunc =>
+  (args) => {
+    const x = args.inputs.value as TensorInfo;
+    if (!inPlace(x)) return original.kernelFunc(args);
+    const rank = x.shape.length;
+    const attrs = args.attrs as { axis: number };
+    const axis = attrs.axis < 0 ? attrs.axis + rank : attrs.axis;
+    const size = x.shape.map((n, d) => (d === axis ? 1 : n));
+    const shape = x.shape.filter((_, d) => d !== axis); // the unstacked axis dropped
+    const pieces = Array.from({ length: x.shape[axis]! }, (_, i) => ({
+      begin: x.shape.map((_, d) => (d === axis ? i : 0)),
+      size,
+      shape,
+    }));
+    return copyBoxes(args.backend as unknown as WasmHeapBackend, x, pieces);
   };

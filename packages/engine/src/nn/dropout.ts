@@ -1,14 +1,15 @@
 /** Inverted dropout with seeded masks, active only while training (PyTorch's `nn.Dropout`). */
 import * as tf from '@tensorflow/tfjs-core';
+import { dropoutMask } from './dropout-mask.js';
 import type { ForwardContext } from './forward-context.js';
 
-/** Applies dropout of probability `rate` during training; the identity otherwise or when `rate` is 0. */
+/**
+ * Applies dropout of probability `rate` during training, scaling what is kept by 1/(1-rate) so
+ * expectations match eval (the mask: dropout-mask.ts); the identity otherwise or when `rate` is 0,
+ * zeros when it is 1 (as PyTorch).
+ */
 export function dropout<T extends tf.Tensor>(x: T, rate: number, ctx: ForwardContext): T {
   if (!ctx.training || rate === 0) return x;
-  return tf.tidy(() => {
-    // Same shape as x: keep where u >= rate, then scale by 1/(1-rate) so expectations match eval.
-    const u = tf.randomUniform(x.shape, 0, 1, 'float32', ctx.nextSeed());
-    const keep = tf.cast(tf.greaterEqual(u, rate), 'float32');
-    return tf.mul(x, tf.mul(keep, 1 / (1 - rate))) as T;
-  });
+  if (rate >= 1) return tf.zerosLike(x);
+  return tf.tidy(() => tf.mul(x, dropoutMask(x.shape, rate, ctx.nextSeed())) as T);
 }

@@ -42,12 +42,6 @@ export function createElmanCell(store: ParamStore, options: ElmanCellOptions): E
     stateSizes: [options.hiddenSize],
     stepProjected,
     step: (x, state) => tf.tidy(() => stepProjected(weights.project(x), state)),
-    sequence: (projected) =>
-      fusedSequence(
-        activation,
-        projected,
-        weights.weightHh as tf.Tensor2D,
-        weights.biasHh as tf.Tensor1D | undefined,
-      ),
+    sequence: (projected) => fusedSequence(activation, projected, weights),
   };
 }

@@ -3,10 +3,15 @@
  * one pass over the gates per step, forward and backward (BPTT), with the recurrent product
  * h_{t-1}·W_hh (forward) and dG·W_hhᵀ (backward) handed to a {@link Product} so each backend
  * brings its fastest GEMM. The semantics are PyTorch's, as documented in elman-cell.ts,
- * lstm-cell.ts and gru-cell.ts; the step-by-step tf path in unroll.ts is the reference.
+ * lstm-cell.ts, projected-lstm-cell.ts and gru-cell.ts; the step-by-step tf path in unroll.ts is
+ * the reference.
+ *
+ * LSTM optionally projects its output (PyTorch's `proj_size` P): h_t = (σ(o)·tanh(c_t))·W_hr is both
+ * the output and the state W_hh reads, so each step runs a second product, with W_hr [H, P]
+ * (forward) or W_hrᵀ (backward), in its own {@link Product}.
  *
  * Layouts (batch-first like the tensors): projected input x and its gradient [B, T, G·H], outputs
- * y [B, T, H], and per-step values the backward needs, `aux` [B, T, A·H]:
+ * y [B, T, P] (P = H without a projection), and per-step values the backward needs, `aux` [B, T, A·H]:
  *   tanh/relu: none (A = 0; y is enough);
  *   lstm: i f g o (after their nonlinearities), c, tanh(c) (A = 6);
  *   gru: r z n (after their nonlinearities), hn = h_{t-1}·W_hn + b_hn (A = 4).
@@ -37,7 +42,17 @@ export interface Product {
 export interface SequenceDims {
   readonly batch: number;
   readonly steps: number;
+  /** Width of each gate block and of c. */
   readonly hidden: number;
+  /** Width of h, the output and the state W_hh reads (P of a projected LSTM). @default hidden */
+  readonly output?: number;
+}
+
+/** The products of one loop: with W_hh (or W_hhᵀ), and with W_hr (or W_hrᵀ) for a projected LSTM. */
+export interface LoopProducts {
+  readonly recurrent: Product;
+  /** Only for an LSTM with a projection (P = W_hr's columns). */
+  readonly projection?: Product;
 }
 
 /** Views of the forward op's tensors (re-read after every product: a wasm heap may have moved). */
@@ -46,15 +61,17 @@ export interface ForwardViews {
   readonly x: Float32Array;
   /** [G·H] or null without b_hh. */
   readonly bias: Float32Array | null;
-  /** [B, T, H], written. */
+  /** [B, T, P], written. */
   readonly y: Float32Array;
   /** [B, T, A·H], written (empty for Elman). */
   readonly aux: Float32Array;
+  /** [B, T, H], written: LSTM's σ(o)·tanh(c) before its projection; `y` itself without one. */
+  readonly hFull: Float32Array;
 }
 
 /** Views of the backward op's tensors (re-read after every product, as {@link ForwardViews}). */
 export interface BackwardViews {
-  /** [B, T, H] */
+  /** [B, T, P] */
   readonly dy: Float32Array;
   readonly y: Float32Array;
   readonly aux: Float32Array;
@@ -65,6 +82,11 @@ export interface BackwardViews {
    * block (r gates the recurrent part). For the other kinds it is dx itself.
    */
   readonly dRecurrent: Float32Array;
+  /**
+   * [B, T, P], written for a projected LSTM only (empty otherwise): dL/dh_t in total, through the
+   * output and through step t+1, for the caller's dW_hr = Σ_t (σ(o)·tanh(c_t))ᵀ·dh_t.
+   */
+  readonly dh: Float32Array;
 }
 
 const sigmoid = (v: number): number => 1 / (1 + Math.exp(-v));
@@ -75,21 +97,36 @@ const sigmoid = (v: number): number => 1 / (1 + Math.exp(-v));
  */
 const tanh = (v: number): number => 1 - 2 / (Math.exp(2 * v) + 1);
 
-/** Runs the forward loop: y and aux from x, W_hh (in `product`) and b_hh, from a zero state. */
+/** The output width P, after checking that only an LSTM brings a projection. */
+function outputWidth(kind: FusedKind, dims: SequenceDims, products: LoopProducts): number {
+  if (products.projection && kind !== 'lstm') throw new Error(`a ${kind} loop has no projection`);
+  const P = dims.output ?? dims.hidden;
+  if (!products.projection && P !== dims.hidden)
+    throw new Error('output differs from hidden without a projection');
+  return P;
+}
+
+/**
+ * Runs the forward loop: y and aux (and hFull) from x, W_hh (and W_hr) in `products` and b_hh, from
+ * a zero state.
+ */
 export function forwardLoop(
   kind: FusedKind,
   dims: SequenceDims,
-  product: Product,
+  products: LoopProducts,
   views: () => ForwardViews,
 ): void {
   const { batch: B, steps: T, hidden: H } = dims;
+  const P = outputWidth(kind, dims, products);
+  const { projection } = products;
   const GH = GATES[kind] * H;
   const AH = AUX_BLOCKS[kind] * H;
   const recurrent = new Float32Array(B * GH); // [B, G·H]: h_{t-1}·W_hh of this step
+  const projected = new Float32Array(projection ? B * P : 0); // [B, P]: this step's h
   for (let t = 0; t < T; t++) {
     // h_0 = 0, so the first step's recurrent part is b_hh alone.
-    if (t > 0) product.run(views().y.subarray((t - 1) * H), T * H, recurrent);
-    const { x, bias, y, aux } = views();
+    if (t > 0) products.recurrent.run(views().y.subarray((t - 1) * P), T * P, recurrent);
+    const { x, bias, y, aux, hFull } = views();
     for (let b = 0; b < B; b++) {
       const row = b * T + t;
       const xo = row * GH;
@@ -120,7 +157,7 @@ export function forwardLoop(
           aux[ao + 3 * H + j] = o;
           aux[ao + 4 * H + j] = c;
           aux[ao + 5 * H + j] = tc;
-          y[yo + j] = o * tc;
+          hFull[yo + j] = o * tc; // y itself unless projected
         }
       } else {
         const ao = row * AH;
@@ -140,28 +177,47 @@ export function forwardLoop(
         }
       }
     }
+    if (projection) {
+      // h_t = hFull_t·W_hr [B, H] -> [B, P], into the step's rows of y.
+      projection.run(views().hFull.subarray(t * H), T * H, projected);
+      const { y: out } = views();
+      for (let b = 0; b < B; b++) out.set(projected.subarray(b * P, (b + 1) * P), (b * T + t) * P);
+    }
   }
 }
 
 /**
- * Runs backpropagation through time: dx (and dRecurrent for GRU) from dy, y and aux, with
- * W_hhᵀ in `product`. dW_hh and db_hh are left to the caller: they are Σ_t h_{t-1}ᵀ·dRecurrent_t
- * and Σ dRecurrent, one big product over all steps rather than T small ones.
+ * Runs backpropagation through time: dx (and dRecurrent for GRU, dh for a projected LSTM) from dy,
+ * y and aux, with W_hhᵀ (and W_hrᵀ) in `products`. dW_hh, db_hh and dW_hr are left to the caller:
+ * they are Σ_t h_{t-1}ᵀ·dRecurrent_t, Σ dRecurrent and Σ_t hFull_tᵀ·dh_t, one big product over all
+ * steps rather than T small ones.
  */
 export function backwardLoop(
   kind: FusedKind,
   dims: SequenceDims,
-  product: Product,
+  products: LoopProducts,
   views: () => BackwardViews,
 ): void {
   const { batch: B, steps: T, hidden: H } = dims;
+  const P = outputWidth(kind, dims, products);
+  const { projection } = products;
   const GH = GATES[kind] * H;
   const AH = AUX_BLOCKS[kind] * H;
-  const dhRecurrent = new Float32Array(B * H); // [B, H]: dL/dh_t through step t+1's gates
+  const dhRecurrent = new Float32Array(B * P); // [B, P]: dL/dh_t through step t+1's gates
   const carry = new Float32Array(B * H); // [B, H]: LSTM's dL/dc_t through c_{t+1}; GRU's z·dh path
+  const dhFull = projection ? new Float32Array(B * H) : null; // [B, H]: dL/d(σ(o)·tanh(c_t))
   for (let t = T - 1; t >= 0; t--) {
-    const { dy, y, aux, dx, dRecurrent } = views();
     const last = t === T - 1;
+    if (projection && dhFull) {
+      // dh_t [B, P] = dy_t + the recurrent share, kept for dW_hr; then dh_t·W_hrᵀ -> [B, H].
+      const { dy, dh } = views();
+      for (let b = 0; b < B; b++) {
+        const o = (b * T + t) * P;
+        for (let p = 0; p < P; p++) dh[o + p] = dy[o + p]! + (last ? 0 : dhRecurrent[b * P + p]!);
+      }
+      projection.run(views().dh.subarray(t * P), T * P, dhFull);
+    }
+    const { dy, y, aux, dx, dRecurrent } = views();
     for (let b = 0; b < B; b++) {
       const row = b * T + t;
       const yo = row * H;
@@ -176,7 +232,7 @@ export function backwardLoop(
       } else if (kind === 'lstm') {
         const ao = row * AH;
         for (let j = 0; j < H; j++) {
-          const dh = dy[yo + j]! + (last ? 0 : dhRecurrent[so + j]!);
+          const dh = dhFull ? dhFull[so + j]! : dy[yo + j]! + (last ? 0 : dhRecurrent[so + j]!);
           const i = aux[ao + j]!;
           const f = aux[ao + H + j]!;
           const g = aux[ao + 2 * H + j]!;
@@ -213,7 +269,7 @@ export function backwardLoop(
       }
     }
     if (t === 0) break; // h_0 is the zero state: nothing flows further back
-    product.run(views().dRecurrent.subarray(t * GH), T * GH, dhRecurrent);
+    products.recurrent.run(views().dRecurrent.subarray(t * GH), T * GH, dhRecurrent);
     if (kind === 'gru') for (let k = 0; k < B * H; k++) dhRecurrent[k] = dhRecurrent[k]! + carry[k]!;
   }
 }

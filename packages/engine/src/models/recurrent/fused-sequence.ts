@@ -1,10 +1,13 @@
 /**
  * A recurrent layer's whole time loop as one op with its own gradient: projected input
- * [B, T, G·H], W_hh [H, G·H] and optional b_hh [G·H] -> every step's h [B, T, H]. The step-by-step
+ * [B, T, G·H], W_hh [H, G·H] and optional b_hh [G·H] -> every step's h [B, T, H]; an LSTM may also
+ * take W_hr [H, P] (PyTorch's `proj_size`), its h [B, T, P] then being the projected output that
+ * W_hh [P, G·H] reads back. The step-by-step
  * path (unroll.ts) runs ~8 small tf ops per step forward and their tape backward — hundreds of
  * kernel calls, allocations and passes per layer; here the forward is one kernel running a loop
  * with one GEMM and one fused pass over the gates per step, and the backward one kernel running
- * BPTT the same way (fused-loops.ts), plus one GEMM over all steps for dW_hh and a sum for db_hh.
+ * BPTT the same way (fused-loops.ts), plus one GEMM over all steps for dW_hh (and dW_hr) and a sum
+ * for db_hh.
  *
  * Which GEMM runs the per-step products (see {@link createProduct}):
  *   - OpenBLAS' sgemm on views of the tensors, on cpu and wasm, wherever `enableNativeMatmul` has
@@ -22,7 +25,15 @@ import {
   type NativeBackendName,
 } from '../../native/backend-memory.js';
 import { nativeSgemm, withOneNativeThread } from '../../native/enable.js';
-import { AUX_BLOCKS, backwardLoop, forwardLoop, GATES, type FusedKind, type Product } from './fused-loops.js';
+import {
+  AUX_BLOCKS,
+  backwardLoop,
+  forwardLoop,
+  GATES,
+  type FusedKind,
+  type LoopProducts,
+  type Product,
+} from './fused-loops.js';
 
 export const RECURRENT_FORWARD = 'NflabRecurrentForward';
 export const RECURRENT_BACKWARD = 'NflabRecurrentBackward';
@@ -113,22 +124,23 @@ const kernelProduct = (
 };
 
 /**
- * The per-step product with W_hh [H, G·H] (forward: a · W_hh) or its transpose (backward:
- * a · W_hhᵀ), on the fastest GEMM at hand for this backend (see the module comment).
+ * The per-step product with a weight W [r, c] fixed over the sequence — W_hh [H, G·H] or W_hr
+ * [H, P] — (forward: a · W) or its transpose (backward: a · Wᵀ), on the fastest GEMM at hand for
+ * this backend (see the module comment).
  */
 function createProduct(
   name: NativeBackendName,
   backend: unknown,
-  weightHh: TensorInfo,
+  weight: TensorInfo,
   options: { rows: number; transposed: boolean },
 ): Product {
   const mem = backendMemory(name, backend);
   const { rows, transposed } = options;
-  const [hidden, width] = weightHh.shape as [number, number];
-  const [k, n] = transposed ? [width, hidden] : [hidden, width];
+  const [height, width] = weight.shape as [number, number];
+  const [k, n] = transposed ? [width, height] : [height, width];
   const sgemm = nativeSgemm(name);
   if (sgemm) {
-    // Zero-copy: W_hh's own storage, transposed by BLAS; no allocation happens inside the loop.
+    // Zero-copy: the weight's own storage, transposed by BLAS; no allocation inside the loop.
     return {
       run: (a, lda, out) =>
         sgemm({
@@ -139,7 +151,7 @@ function createProduct(
           k,
           a,
           lda,
-          b: viewOf(mem, weightHh),
+          b: viewOf(mem, weight),
           ldb: transposed ? k : n,
           beta: 0,
           c: out,
@@ -148,14 +160,33 @@ function createProduct(
       dispose: () => undefined,
     };
   }
-  const w = viewOf(mem, weightHh); // [H, G·H]
+  const w = viewOf(mem, weight); // [r, c]
   const m = new Float32Array(k * n); // [k, n]
   if (!transposed) m.set(w);
-  else for (let i = 0; i < hidden; i++) for (let j = 0; j < width; j++) m[j * hidden + i] = w[i * width + j]!;
+  else for (let i = 0; i < height; i++) for (let j = 0; j < width; j++) m[j * height + i] = w[i * width + j]!;
   const matMul = name === 'wasm' ? tf.getKernel(tf.BatchMatMul, 'wasm') : undefined;
   return matMul
     ? kernelProduct({ kernel: matMul.kernelFunc, backend, mem }, m, rows, k, n)
     : jsProduct(m, rows, k, n);
+}
+
+/** W_hh's product, and W_hr's for a projected LSTM, for a batch of B (transposed: backward). */
+function createProducts(
+  name: NativeBackendName,
+  backend: unknown,
+  weights: { weightHh: TensorInfo; weightHr: TensorInfo | undefined },
+  options: { rows: number; transposed: boolean },
+): LoopProducts & { dispose(): void } {
+  const recurrent = createProduct(name, backend, weights.weightHh, options);
+  const projection = weights.weightHr ? createProduct(name, backend, weights.weightHr, options) : undefined;
+  return {
+    recurrent,
+    ...(projection ? { projection } : {}),
+    dispose: () => {
+      recurrent.dispose();
+      projection?.dispose();
+    },
+  };
 }
 
 const forwardKernel =
@@ -163,69 +194,81 @@ const forwardKernel =
   ({ inputs, backend, attrs }) => {
     const { kind } = attrs as unknown as { kind: FusedKind };
     const x = inputs.x as TensorInfo; // [B, T, G·H]
-    const weightHh = inputs.weightHh as TensorInfo; // [H, G·H]
+    const weightHh = inputs.weightHh as TensorInfo; // [P, G·H]
     const bias = inputs.biasHh as TensorInfo | undefined; // [G·H]
+    const weightHr = inputs.weightHr as TensorInfo | undefined; // [H, P], projected LSTM only
     const [B, T] = x.shape as [number, number, number];
-    const H = weightHh.shape[0]!;
+    const H = weightHh.shape[1]! / GATES[kind];
+    const P = weightHr ? weightHr.shape[1]! : H;
     const mem = backendMemory(name, backend);
     // Allocate every output before any view: growing the wasm heap detaches earlier views.
-    const y = mem.alloc([B, T, H]);
+    const y = mem.alloc([B, T, P]);
     const aux = AUX_BLOCKS[kind] > 0 ? mem.alloc([B, T, AUX_BLOCKS[kind] * H]) : null;
-    const product = createProduct(name, backend, weightHh, { rows: B, transposed: false });
+    const hFull = weightHr ? mem.alloc([B, T, H]) : null;
+    const products = createProducts(name, backend, { weightHh, weightHr }, { rows: B, transposed: false });
     const empty = new Float32Array(0);
     try {
       withOneNativeThread(() =>
-        forwardLoop(kind, { batch: B, steps: T, hidden: H }, product, () => ({
-          x: viewOf(mem, x),
-          bias: bias ? viewOf(mem, bias) : null,
-          y: viewOf(mem, y),
-          aux: aux ? viewOf(mem, aux) : empty,
-        })),
+        forwardLoop(kind, { batch: B, steps: T, hidden: H, output: P }, products, () => {
+          const ys = viewOf(mem, y);
+          return {
+            x: viewOf(mem, x),
+            bias: bias ? viewOf(mem, bias) : null,
+            y: ys,
+            aux: aux ? viewOf(mem, aux) : empty,
+            hFull: hFull ? viewOf(mem, hFull) : ys,
+          };
+        }),
       );
     } finally {
-      product.dispose();
+      products.dispose();
     }
-    return aux ? [y, aux] : [y];
+    return [y, ...(aux ? [aux] : []), ...(hFull ? [hFull] : [])];
   };
 
 const backwardKernel =
   (name: NativeBackendName): KernelFunc =>
   ({ inputs, backend, attrs }) => {
     const { kind } = attrs as unknown as { kind: FusedKind };
-    const dy = inputs.dy as TensorInfo; // [B, T, H]
-    const y = inputs.y as TensorInfo; // [B, T, H]
+    const dy = inputs.dy as TensorInfo; // [B, T, P]
+    const y = inputs.y as TensorInfo; // [B, T, P]
     const aux = inputs.aux as TensorInfo | undefined; // [B, T, A·H]
-    const weightHh = inputs.weightHh as TensorInfo; // [H, G·H]
-    const [B, T, H] = y.shape as [number, number, number];
-    const width = GATES[kind] * H;
+    const weightHh = inputs.weightHh as TensorInfo; // [P, G·H]
+    const weightHr = inputs.weightHr as TensorInfo | undefined; // [H, P], projected LSTM only
+    const [B, T, P] = y.shape as [number, number, number];
+    const width = weightHh.shape[1]!;
+    const H = width / GATES[kind];
     const mem = backendMemory(name, backend);
     const dx = mem.alloc([B, T, width]);
-    const hPrev = mem.alloc([B, T, H]);
+    const hPrev = mem.alloc([B, T, P]);
     const dRecurrent = kind === 'gru' ? mem.alloc([B, T, width]) : dx;
-    const product = createProduct(name, backend, weightHh, { rows: B, transposed: true });
+    const dh = weightHr ? mem.alloc([B, T, P]) : null;
+    const products = createProducts(name, backend, { weightHh, weightHr }, { rows: B, transposed: true });
     const empty = new Float32Array(0);
     try {
       withOneNativeThread(() =>
-        backwardLoop(kind, { batch: B, steps: T, hidden: H }, product, () => ({
+        backwardLoop(kind, { batch: B, steps: T, hidden: H, output: P }, products, () => ({
           dy: viewOf(mem, dy),
           y: viewOf(mem, y),
           aux: aux ? viewOf(mem, aux) : empty,
           dx: viewOf(mem, dx),
           dRecurrent: viewOf(mem, dRecurrent),
+          dh: dh ? viewOf(mem, dh) : empty,
         })),
       );
     } finally {
-      product.dispose();
+      products.dispose();
     }
     // h_{t-1} of every step, [0, h_1, …, h_{T-1}] per window, for the caller's dW_hh product:
     // one shifted copy here instead of zeros, slice and concat ops (slow generic loops on cpu).
     const [ys, shifted] = [viewOf(mem, y), viewOf(mem, hPrev)];
     for (let b = 0; b < B; b++) {
-      const row = b * T * H;
-      shifted.fill(0, row, row + H);
-      shifted.set(ys.subarray(row, row + (T - 1) * H), row + H);
+      const row = b * T * P;
+      shifted.fill(0, row, row + P);
+      shifted.set(ys.subarray(row, row + (T - 1) * P), row + P);
     }
-    return dRecurrent === dx ? [dx, hPrev] : [dx, hPrev, dRecurrent];
+    // [dx, h_{t-1}], then GRU's dRecurrent or a projected LSTM's dh.
+    return [dx, hPrev, ...(dRecurrent === dx ? [] : [dRecurrent]), ...(dh ? [dh] : [])];
   };
 
 let registered = false;
@@ -246,54 +289,92 @@ export const registerFusedSequenceKernels = (): void => {
 
 type SequenceOp = (...args: tf.Tensor[]) => tf.Tensor3D;
 
-/** The op for one kind, with or without b_hh (customGrad ops take a fixed list of tensors). */
-const createOp = (kind: FusedKind, withBias: boolean): SequenceOp =>
+/** Which optional weights an op takes (customGrad ops take a fixed list of tensors). */
+interface OpShape {
+  readonly bias: boolean;
+  readonly projection: boolean;
+}
+
+/** The op for one kind and shape: inputs x, W_hh, then b_hh and W_hr where the shape has them. */
+const createOp = (kind: FusedKind, shape: OpShape): SequenceOp =>
   tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
     const save = args.pop() as tf.GradSaveFunc;
-    const [x, weightHh, biasHh] = args as [tf.Tensor3D, tf.Tensor2D, tf.Tensor1D | undefined];
-    const inputs: tf.NamedTensorMap = biasHh ? { x, weightHh, biasHh } : { x, weightHh };
-    const [y, aux] = tf
-      .engine()
-      .runKernel(RECURRENT_FORWARD, inputs, { kind } as unknown as tf.NamedAttrMap) as tf.Tensor[];
-    save(aux ? [y!, weightHh, aux] : [y!, weightHh]);
+    const [x, weightHh, ...rest] = args as tf.Tensor[];
+    const biasHh = shape.bias ? rest.shift() : undefined;
+    const weightHr = shape.projection ? rest.shift() : undefined;
+    const inputs: tf.NamedTensorMap = {
+      x: x!,
+      weightHh: weightHh!,
+      ...(biasHh ? { biasHh } : {}),
+      ...(weightHr ? { weightHr } : {}),
+    };
+    const attrs = { kind } as unknown as tf.NamedAttrMap;
+    const [y, ...saved] = tf.engine().runKernel(RECURRENT_FORWARD, inputs, attrs) as tf.Tensor[];
+    // Saved: y, W_hh, then aux (LSTM, GRU), then hFull and W_hr (projected LSTM).
+    save([y!, weightHh!, ...saved, ...(weightHr ? [weightHr] : [])]);
     return {
       value: y as tf.Tensor3D,
-      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
-        const [ys, w, auxs] = saved as [tf.Tensor3D, tf.Tensor2D, tf.Tensor | undefined];
-        const [B, T, H] = ys.shape;
+      gradFunc: (dy: tf.Tensor, kept: tf.Tensor[]) => {
+        const [ys, w, ...more] = kept as [tf.Tensor3D, tf.Tensor2D, ...tf.Tensor[]];
+        const aux = AUX_BLOCKS[kind] > 0 ? more.shift() : undefined;
+        const [hFull, wHr] = more; // projected LSTM only
+        const [B, T, P] = ys.shape;
         const width = w.shape[1];
-        const [dx, hPrev, dRecurrent = dx] = tf
+        const [dx, hPrev, ...extra] = tf
           .engine()
-          .runKernel(RECURRENT_BACKWARD, { dy, y: ys, weightHh: w, ...(auxs ? { aux: auxs } : {}) }, {
-            kind,
-          } as unknown as tf.NamedAttrMap) as tf.Tensor[];
-        const dRec = tf.reshape(dRecurrent!, [B * T, width]); // [B·T, G·H]
-        // dW_hh = Σ_t h_{t-1}ᵀ·dRecurrent_t as one [H, B·T]·[B·T, G·H] product.
-        const dW = tf.matMul(tf.reshape(hPrev!, [B * T, H]), dRec, true, false);
-        return withBias ? [dx!, dW, tf.sum(dRec, 0)] : [dx!, dW];
+          .runKernel(
+            RECURRENT_BACKWARD,
+            { dy, y: ys, weightHh: w, ...(aux ? { aux } : {}), ...(wHr ? { weightHr: wHr } : {}) },
+            attrs,
+          ) as tf.Tensor[];
+        const dRecurrent = kind === 'gru' ? extra.shift()! : dx!;
+        const dRec = tf.reshape(dRecurrent, [B * T, width]); // [B·T, G·H]
+        // dW_hh = Σ_t h_{t-1}ᵀ·dRecurrent_t as one [P, B·T]·[B·T, G·H] product.
+        const grads = [dx!, tf.matMul(tf.reshape(hPrev!, [B * T, P]), dRec, true, false)];
+        if (shape.bias) grads.push(tf.sum(dRec, 0));
+        if (hFull && wHr) {
+          // dW_hr = Σ_t hFull_tᵀ·dh_t as one [H, B·T]·[B·T, P] product.
+          const H = hFull.shape[2]!;
+          const dh = tf.reshape(extra[0]!, [B * T, P]); // [B·T, P]
+          grads.push(tf.matMul(tf.reshape(hFull, [B * T, H]), dh, true, false));
+        }
+        return grads;
       },
     };
   }) as SequenceOp;
 
 const ops = new Map<string, SequenceOp>();
 
+/** A layer's recurrent weights as the fused op reads them. */
+export interface SequenceWeights {
+  /** [P, G·H] (P = H without a projection). */
+  readonly weightHh: tf.Tensor;
+  /** [G·H] */
+  readonly biasHh?: tf.Tensor | undefined;
+  /** [H, P]: a projected LSTM's W_hr (PyTorch's `weight_hr` transposed). */
+  readonly weightHr?: tf.Tensor | undefined;
+}
+
 /**
- * Every step's h [B, T, H] of a recurrent layer run from a zero state, given its projected input
- * x W_ih + b_ih [B, T, G·H], W_hh [H, G·H] and b_hh [G·H]; null where the active backend has no
- * fused kernel (the caller then runs the step-by-step path).
+ * Every step's h [B, T, P] of a recurrent layer run from a zero state, given its projected input
+ * x W_ih + b_ih [B, T, G·H] and its recurrent weights; null where the active backend has no fused
+ * kernel (the caller then runs the step-by-step path).
  */
 export function fusedSequence(
   kind: FusedKind,
   projected: tf.Tensor3D,
-  weightHh: tf.Tensor2D,
-  biasHh?: tf.Tensor1D,
+  weights: SequenceWeights,
 ): tf.Tensor3D | null {
+  const { weightHh, biasHh, weightHr } = weights;
+  if (weightHr && kind !== 'lstm') throw new Error(`${RECURRENT_FORWARD}: only an LSTM takes W_hr`);
   registerFusedSequenceKernels();
   if (tf.getKernel(RECURRENT_FORWARD, tf.getBackend()) === undefined) return null;
-  if ([projected, weightHh, biasHh].some((t) => t !== undefined && t.dtype !== 'float32')) return null;
+  if ([projected, weightHh, biasHh, weightHr].some((t) => t !== undefined && t.dtype !== 'float32'))
+    return null;
   if (projected.size === 0) return null;
-  const key = `${kind}/${biasHh ? 'bias' : 'none'}`;
+  const shape: OpShape = { bias: biasHh !== undefined, projection: weightHr !== undefined };
+  const key = `${kind}/${shape.bias ? 'bias' : 'none'}/${shape.projection ? 'proj' : 'full'}`;
   let op = ops.get(key);
-  if (!op) ops.set(key, (op = createOp(kind, biasHh !== undefined)));
-  return biasHh ? op(projected, weightHh, biasHh) : op(projected, weightHh);
+  if (!op) ops.set(key, (op = createOp(kind, shape)));
+  return op(projected, weightHh, ...(biasHh ? [biasHh] : []), ...(weightHr ? [weightHr] : []));
 }

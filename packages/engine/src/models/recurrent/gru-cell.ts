@@ -43,12 +43,6 @@ export function createGruCell(store: ParamStore, options: GruCellOptions): GruCe
     stateSizes: [options.hiddenSize],
     stepProjected,
     step: (x, state) => tf.tidy(() => stepProjected(weights.project(x), state)),
-    sequence: (projected) =>
-      fusedSequence(
-        'gru',
-        projected,
-        weights.weightHh as tf.Tensor2D,
-        weights.biasHh as tf.Tensor1D | undefined,
-      ),
+    sequence: (projected) => fusedSequence('gru', projected, weights),
   };
 }

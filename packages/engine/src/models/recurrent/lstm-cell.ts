@@ -41,12 +41,6 @@ export function createLstmCell(store: ParamStore, options: LstmCellOptions): Lst
     stateSizes: [options.hiddenSize, options.hiddenSize],
     stepProjected,
     step: (x, state) => tf.tidy(() => stepProjected(weights.project(x), state)),
-    sequence: (projected) =>
-      fusedSequence(
-        'lstm',
-        projected,
-        weights.weightHh as tf.Tensor2D,
-        weights.biasHh as tf.Tensor1D | undefined,
-      ),
+    sequence: (projected) => fusedSequence('lstm', projected, weights),
   };
 }

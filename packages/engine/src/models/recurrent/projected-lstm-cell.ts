@@ -3,11 +3,12 @@
  * uses in its recurrent form with P = the loss's output count: the cell state keeps `hidden` units
  * but the output, and the state fed back, is projected down to P:
  *   [i f g o] = x W_ih + b_ih + h W_hh + b_hh;  c' = σ(f)·c + σ(i)·tanh(g);  h' = (σ(o)·tanh(c')) W_hr.
- * No fused kernel: this form is not NeuralForecast's default, and its step is a handful of tf ops.
+ * Over a known sequence it runs the fused LSTM op with W_hr as its projection (fused-sequence.ts).
  * @see Sak, Senior & Beaufays (2014), "Long Short-Term Memory Based Recurrent Neural Network Architectures for Large Vocabulary Speech Recognition". https://arxiv.org/abs/1402.1128
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { ParamStore } from '../../nn/params.js';
+import { fusedSequence } from './fused-sequence.js';
 import { createGateWeights, type GateWeights } from './gate-weights.js';
 import type { RecurrentLayer, RecurrentState } from './unroll.js';
 
@@ -58,5 +59,6 @@ export function createProjectedLstmCell(
     stateSizes: [projSize, hiddenSize],
     stepProjected,
     step: (x, state) => tf.tidy(() => stepProjected(weights.project(x), state)),
+    sequence: (projected) => fusedSequence('lstm', projected, { ...weights, weightHr }),
   };
 }
