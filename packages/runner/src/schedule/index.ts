@@ -1,3 +1,6 @@
-/** Scheduled monitors: one execution of a monitor and the windows it compares. */
+/** Scheduled monitors: cron schedules, the scheduler, one execution and its windows, the webhook. */
 export * from './monitor-windows.js';
 export * from './run-monitor.js';
+export * from './cron.js';
+export * from './scheduler.js';
+export * from './webhook.js';
