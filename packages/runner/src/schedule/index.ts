@@ -4,3 +4,4 @@ export * from './run-monitor.js';
 export * from './cron.js';
 export * from './scheduler.js';
 export * from './webhook.js';
+export * from './define-monitor.js';

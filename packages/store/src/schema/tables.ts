@@ -498,4 +498,7 @@ export type FeatureImportanceRow = Narrow<Row<'nf_feature_importance'>, { method
 /** A row of `nf_monitors`. */
 export type MonitorRow = Narrow<Row<'nf_monitors'>, { p_adjust: PAdjustMethod }>;
 /** A row of `nf_monitor_runs`. */
-export type MonitorRunRow = Narrow<Row<'nf_monitor_runs'>, { status: MonitorRunStatus }>;
+export type MonitorRunRow = Narrow<
+  Row<'nf_monitor_runs'>,
+  { status: MonitorRunStatus; drifted: { unique_id: string | null; column: string }[] }
+>;
