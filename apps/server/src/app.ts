@@ -219,6 +219,8 @@ export const buildServer = async (options: ServerOptions): Promise<FastifyInstan
     if (monitorIntervalMs !== false)
       stopMonitors = startServerMonitors({
         db: options.db,
+        data: app.dataDb,
+        scope: app.lab.dataScope,
         intervalMs: monitorIntervalMs,
         audit: app.audit,
         log: app.log,

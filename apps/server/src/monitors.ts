@@ -5,13 +5,16 @@
  * logged; the live event and the webhook come from the runner.
  */
 import { MonitorScheduler } from '@nflab/runner';
-import type { Db } from '@nflab/store';
+import type { DataScope, Db, Queryable } from '@nflab/store';
 import type { FastifyBaseLogger } from 'fastify';
 import type { AuditLog } from './audit/audit-log.js';
 
 /** What the scheduler reports to. */
 export interface ServerMonitorOptions {
   readonly db: Db;
+  /** Where data tables are read, and which relations are data (the data routes' settings). */
+  readonly data: Queryable;
+  readonly scope: DataScope;
   readonly intervalMs: number;
   readonly audit: AuditLog;
   readonly log: FastifyBaseLogger;
@@ -24,6 +27,8 @@ export const startServerMonitors = (options: ServerMonitorOptions): (() => Promi
   const { log } = options;
   const scheduler = new MonitorScheduler({
     db: options.db,
+    data: options.data,
+    scope: options.scope,
     intervalMs: options.intervalMs,
     onExecution: (monitor, { run }) => {
       if (run.status === 'error')

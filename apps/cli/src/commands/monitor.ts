@@ -179,7 +179,18 @@ export const monitorCommand = (program: Command): void => {
         const row = await findMonitorByName(db, name);
         if (row === undefined)
           throw new NotFoundError(`monitor ${JSON.stringify(name)} does not exist (see nflab monitor ls)`);
-        return runner.runMonitor({ db, monitor: row, now: new Date() });
+        const reader = await openDataReader();
+        try {
+          return await runner.runMonitor({
+            db,
+            monitor: row,
+            now: new Date(),
+            scope: dataScopeFromEnv(),
+            ...(reader === undefined ? {} : { data: reader }),
+          });
+        } finally {
+          await reader?.close();
+        }
       });
       const { run } = execution;
       ctx.out.result(run, () => {

@@ -9,9 +9,11 @@ import {
   finishMonitorRun,
   insertMonitorAlertEvent,
   startMonitorRun,
+  type DataScope,
   type Db,
   type MonitorRow,
   type MonitorRunRow,
+  type Queryable,
 } from '@nflab/store';
 import { checkTableDrift, type TableDriftSummary } from '../analyses/table-drift.js';
 import { submitModelOperation } from '../lab/submit.js';
@@ -26,6 +28,10 @@ export interface RunMonitorOptions {
   readonly now: Date;
   /** The queue a refit joins. @default a RunQueue on `db` */
   readonly queue?: RunQueue;
+  /** Where data tables are read (a read-only connection). @default db */
+  readonly data?: Queryable;
+  /** Which relations are data tables. @default the store's DEFAULT_DATA_SCOPE */
+  readonly scope?: DataScope;
 }
 
 /** The recorded execution, the drift check when one ran, and the alert event when one was raised. */
@@ -61,9 +67,10 @@ export const runMonitor = async (options: RunMonitorOptions): Promise<MonitorExe
   const runId = await startMonitorRun(db, monitor.id);
   let summary: TableDriftSummary;
   try {
-    const windows = await monitorWindows(db, monitor, now);
+    const data = options.data ?? db;
+    const windows = await monitorWindows(data, monitor, now, options.scope);
     summary = await checkTableDrift({
-      db: { lab: db, data: db },
+      db: { lab: db, data, ...(options.scope === undefined ? {} : { scope: options.scope }) },
       table: monitor.table_name,
       loto: monitor.loto,
       ...(monitor.unique_ids === null ? {} : { uniqueIds: monitor.unique_ids }),

@@ -4,7 +4,14 @@
  * `next_run_at` (the store's `claimMonitor`), so a firing runs in exactly one process, whichever
  * claims it first. A missed stretch (every process down) runs once, not once per missed firing.
  */
-import { claimMonitor, listDueMonitors, type Db, type MonitorRow } from '@nflab/store';
+import {
+  claimMonitor,
+  listDueMonitors,
+  type DataScope,
+  type Db,
+  type MonitorRow,
+  type Queryable,
+} from '@nflab/store';
 import type { RunQueue } from '../queue/run-queue.js';
 import { nextCronRun } from './cron.js';
 import { runMonitor, type MonitorExecution } from './run-monitor.js';
@@ -19,6 +26,10 @@ export interface MonitorSchedulerOptions {
   readonly now?: () => Date;
   /** The queue refits join. @default a RunQueue on `db` */
   readonly queue?: RunQueue;
+  /** Where data tables are read. @default db */
+  readonly data?: Queryable;
+  /** Which relations are data tables. @default the store's DEFAULT_DATA_SCOPE */
+  readonly scope?: DataScope;
   /** Webhook deliveries give up after this. @default 5000 */
   readonly webhookTimeoutMs?: number;
   /** Called after every execution this process ran (alerts included). */
@@ -100,6 +111,8 @@ export class MonitorScheduler {
         monitor,
         now,
         ...(this.options.queue === undefined ? {} : { queue: this.options.queue }),
+        ...(this.options.data === undefined ? {} : { data: this.options.data }),
+        ...(this.options.scope === undefined ? {} : { scope: this.options.scope }),
       });
     } catch (error) {
       this.options.onError?.(error, monitor);
