@@ -16,6 +16,7 @@ import { DEFAULT_BODY_LIMIT, limitJsonDepth } from './json-body.js';
 import { createLabMetrics, type LabMetrics } from './metrics/lab-metrics.js';
 import { resolveMetricsToken } from './metrics/scrape-token.js';
 import { rejectUnstorableText } from './text-guard.js';
+import { startServerMonitors } from './monitors.js';
 import { startServerReaper } from './reaper.js';
 import { DEFAULT_EVENT_RETENTION_DAYS, startMaintenance } from './events/maintenance.js';
 import { metricsRoutes } from './routes/metrics.js';
@@ -104,6 +105,11 @@ export interface ServerOptions {
    * @default $NFLAB_GRAFANA_URL
    */
   readonly grafanaUrl?: string | false;
+  /**
+   * How often this server looks for due scheduled monitors (the database elects which server runs
+   * each firing), or false for none. @default 15_000
+   */
+  readonly monitorIntervalMs?: number | false;
 }
 
 /** What `GET /metrics` serves and the token it asks for, when metrics are on. */
@@ -207,7 +213,19 @@ export const buildServer = async (options: ServerOptions): Promise<FastifyInstan
   const retentionDays = options.eventRetentionDays ?? DEFAULT_EVENT_RETENTION_DAYS;
   let stopMaintenance: (() => void) | undefined;
   let stopReaper: (() => Promise<void>) | undefined;
+  let stopMonitors: (() => Promise<void>) | undefined;
+  const monitorIntervalMs = options.monitorIntervalMs ?? 15_000;
   app.addHook('onReady', async () => {
+    if (monitorIntervalMs !== false)
+      stopMonitors = startServerMonitors({
+        db: options.db,
+        data: app.dataDb,
+        scope: app.lab.dataScope,
+        intervalMs: monitorIntervalMs,
+        audit: app.audit,
+        log: app.log,
+        ...(scrape === undefined ? {} : { countAlert: scrape.metrics.countMonitorAlert }),
+      });
     stopMaintenance = startMaintenance(options.db, retentionDays, logError);
     stopReaper = startServerReaper(options.db, {
       ...(options.reapIntervalMs !== undefined ? { intervalMs: options.reapIntervalMs } : {}),
@@ -231,6 +249,7 @@ export const buildServer = async (options: ServerOptions): Promise<FastifyInstan
   app.addHook('preClose', async () => {
     stopMaintenance?.();
     await stopReaper?.();
+    await stopMonitors?.();
     events.stop();
     await stopListening?.();
     await workers?.stop(options.shutdownGraceMs ?? 30_000);

@@ -33,6 +33,7 @@ const LAB_FAMILIES = [
   'nflab_http_request_duration_seconds',
   'nflab_http_requests_total',
   'nflab_lost_worker_runs_total',
+  'nflab_monitor_alerts_total',
   'nflab_queue_wait_seconds',
   'nflab_run_duration_seconds',
   'nflab_run_retries_total',

@@ -6,3 +6,4 @@ export * from './compute/index.js';
 export * from './execute/index.js';
 export * from './lab/index.js';
 export * from './analyses/index.js';
+export * from './schedule/index.js';

@@ -34,6 +34,8 @@ const TABLES = [
   'nf_analyses',
   'nf_feature_importance',
   'nf_ensemble_members',
+  'nf_monitors',
+  'nf_monitor_runs',
 ];
 
 // Every column of the seed design's run table, then the reproduction/link/queue columns.
@@ -299,6 +301,14 @@ describe.each(kinds)('schema on %s', (kind) => {
         [id],
         /nf_artifacts_sha256_check/,
       ],
+      // A monitor's windows hold at least two draws, and its executions one of four statuses (0017).
+      [
+        `INSERT INTO nf_monitors (name, table_name, loto, current_draws, reference_draws, cron)
+         VALUES ('m', 'nf_loto_final', 'loto6', 1, 10, '* * * * *')`,
+        [],
+        /nf_monitors_current_draws_check/,
+      ],
+      [`INSERT INTO nf_events (type, payload) VALUES ('monitor-alarm', '{}')`, [], /nf_events_type_check/],
       // A drift row describes a run, a registered model or a data table (0016).
       [
         `INSERT INTO nf_drift_metrics (feature, metric, value, loto) VALUES ('y', 'psi', 0.1, 'loto6')`,

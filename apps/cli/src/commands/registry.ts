@@ -6,6 +6,7 @@ import { cancelCommand } from './cancel.js';
 import { dataCommand } from './data.js';
 import { driftCommand } from './drift.js';
 import { modelCommand } from './model.js';
+import { monitorCommand } from './monitor.js';
 import { runCommand } from './run.js';
 import { runsCommand } from './runs.js';
 import { serveCommand } from './serve.js';
@@ -29,6 +30,7 @@ export const COMMANDS = {
   runs: runsCommand,
   analyze: analyzeCommand,
   drift: driftCommand,
+  monitor: monitorCommand,
   user: userCommand,
   audit: auditCommand,
 } as const satisfies Record<string, CommandModule>;

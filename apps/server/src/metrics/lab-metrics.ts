@@ -32,6 +32,8 @@ export interface LabMetrics {
   readonly observeResponse: (request: FastifyRequest, reply: FastifyReply) => Promise<void>;
   /** Counts runs the server's reaper just marked lost. */
   readonly countReaped: (runs: number) => void;
+  /** Counts an alert raised by a scheduled monitor of this server (monitor names are admin-made, so bounded). */
+  readonly countMonitorAlert: (monitor: string) => void;
   /** Reads the database and renders every metric in Prometheus's text format. */
   readonly render: () => Promise<string>;
 }
@@ -111,6 +113,13 @@ export const createLabMetrics = (options: LabMetricsOptions): LabMetrics => {
   poolMetrics(registry, options.db);
   const { countReaped } = createProcessMetrics(registry, { artifactRoot: options.artifactRoot });
   const queue = createQueueMetrics(registry);
+  const monitorAlerts = new Counter({
+    name: 'nflab_monitor_alerts_total',
+    help: 'Alerts raised by scheduled monitors this server ran (a drift check that crossed its thresholds), by monitor.',
+    labelNames: ['monitor'] as const,
+    registers: [registry],
+  });
+  const countMonitorAlert = (monitor: string): void => monitorAlerts.inc({ monitor });
   const databaseUp = new Gauge({
     name: 'nflab_database_up',
     help: '1 when the last scrape read the queue and training metrics from the database, else 0.',
@@ -138,5 +147,12 @@ export const createLabMetrics = (options: LabMetricsOptions): LabMetrics => {
     });
     return rendering;
   };
-  return { registry, contentType: registry.contentType, observeResponse, countReaped, render };
+  return {
+    registry,
+    contentType: registry.contentType,
+    observeResponse,
+    countReaped,
+    countMonitorAlert,
+    render,
+  };
 };

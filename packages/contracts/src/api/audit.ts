@@ -35,6 +35,10 @@ export const AUDIT_ACTIONS = [
   'metrics.scrape',
   'data.drift_check',
   'run.anomalies',
+  // Scheduled monitors: defined, removed, and a check that crossed its thresholds (actor `scheduler`).
+  'monitor.create',
+  'monitor.delete',
+  'monitor.alert',
 ] as const;
 /** One of {@link AUDIT_ACTIONS}. */
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
@@ -56,7 +60,7 @@ export const auditEntrySchema = z.object({
   /** Username of whoever acted (for a failed sign-in: the name that was tried; `cli:<os user>` for CLI commands). */
   actor: z.string(),
   action: z.string(),
-  /** Kind of thing acted on: `user`, `token`, `run`, `sweep`, `artifact`, `table`, `session`. */
+  /** Kind of thing acted on: `user`, `token`, `run`, `sweep`, `artifact`, `table`, `session`, `monitor`. */
   entity: z.string(),
   entity_id: z.string().nullable(),
   /** The client's IP address; null for CLI commands. */

@@ -3,7 +3,14 @@ import { z } from 'zod';
 import { isoDateTime, runStatusSchema, uuidSchema } from './common.js';
 
 /** Event names sent as the SSE `event:` field. */
-export const EVENT_TYPES = ['run-status', 'sweep-progress', 'step', 'trial', 'resource'] as const;
+export const EVENT_TYPES = [
+  'run-status',
+  'sweep-progress',
+  'step',
+  'trial',
+  'resource',
+  'monitor-alert',
+] as const;
 /** One of {@link EVENT_TYPES}. */
 export type EventType = (typeof EVENT_TYPES)[number];
 
@@ -61,6 +68,19 @@ export const resourceEventSchema = z
   .object({ id: z.number().int(), run_id: uuidSchema, at: isoDateTime })
   .loose();
 
+/** `monitor-alert`: a scheduled monitor's drift check crossed its thresholds. */
+export const monitorAlertEventSchema = z.object({
+  monitor_id: z.number().int(),
+  monitor: z.string(),
+  monitor_run_id: z.number().int(),
+  table_name: z.string(),
+  loto: z.string(),
+  check_id: uuidSchema,
+  /** Series (null for the drawn numbers' uniformity test) and column of every drifted test. */
+  drifted: z.array(z.object({ unique_id: z.string().nullable(), column: z.string() })),
+  refit_run_id: uuidSchema.nullable(),
+});
+
 /** Payload schema of each event type. */
 export const EVENT_PAYLOADS = {
   'run-status': runStatusEventSchema,
@@ -68,6 +88,7 @@ export const EVENT_PAYLOADS = {
   step: stepEventSchema,
   trial: trialEventSchema,
   resource: resourceEventSchema,
+  'monitor-alert': monitorAlertEventSchema,
 } as const satisfies Record<EventType, z.ZodType>;
 
 /**

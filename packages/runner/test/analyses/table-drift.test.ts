@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { ConfigError, NotFoundError, Rng } from '@nflab/contracts';
-import { latestTableDriftChecks, saveDraws, synthesizeDraws, type Draw } from '@nflab/store';
+import { latestTableDriftChecks, saveDraws, synthesizeDraws } from '@nflab/store';
 import { openTestDb, testDbKinds, type TestDb } from '@nflab/store/testing';
 import { checkTableDrift } from '../../src/analyses/table-drift.js';
+import { biased } from './drifting-draws.js';
 
 // 400 synthetic loto6 draws (Mondays and Thursdays from 2015): the steady table keeps the fair
 // generator throughout; the shifted one switches after draw 200 to a generator that favours 1–8
@@ -11,18 +12,6 @@ const DRAWS = synthesizeDraws({ game: 'loto6', draws: 400, seed: 16, start: '201
 const HALF = 200;
 const reference = { from: DRAWS[0]!.ds, to: DRAWS[HALF - 1]!.ds };
 const current = { from: DRAWS[HALF]!.ds, to: DRAWS[DRAWS.length - 1]!.ds };
-
-const biased = (draw: Draw, rng: Rng): Draw => {
-  const weights = Array.from({ length: 43 }, (_, i): number =>
-    draw.bonus.includes(i + 1) ? 0 : i < 8 ? 4 : 1,
-  );
-  const main = Array.from({ length: 6 }, () => {
-    const i = rng.weighted(weights);
-    weights[i] = 0;
-    return i + 1;
-  }).sort((a, b) => a - b);
-  return { ...draw, main };
-};
 
 const withNoise = async (db: TestDb, table: string, shift: number): Promise<void> => {
   const rng = new Rng('noise', table);

@@ -8,6 +8,7 @@ export * from './ensembles.js';
 export * from './feature-importance.js';
 export * from './health.js';
 export * from './lab-metrics.js';
+export * from './monitors.js';
 export * from './queue-insert.js';
 export * from './queue-sweep-status.js';
 export * from './queue.js';

@@ -3,8 +3,10 @@
  * rows. The SQL in migrations/ is the source; test/schema-types.test.ts fails when the two differ.
  */
 import type { RowOf, TableColumns } from './column-types.js';
+import type { PAdjustMethod } from '@nflab/contracts';
 import type {
   AuditOutcomeValue,
+  MonitorRunStatus,
   ImportanceMethodValue,
   PredictionKind,
   RegistryStage,
@@ -389,6 +391,40 @@ export const TABLES = {
     weight: 'double precision | null',
     error: 'double precision | null',
   },
+  /** A scheduled drift check of a data table: windows in draws, thresholds, cron, retraining. */
+  nf_monitors: {
+    id: 'bigint',
+    name: 'text',
+    table_name: 'text',
+    loto: 'text',
+    unique_ids: 'text[] | null',
+    columns: 'text[] | null',
+    current_draws: 'integer',
+    reference_draws: 'integer',
+    p_value: 'double precision',
+    psi: 'double precision | null',
+    p_adjust: 'text',
+    cron: 'text',
+    retrain_run_id: 'uuid | null',
+    webhook_url: 'text | null',
+    enabled: 'boolean',
+    created_by: 'text | null',
+    created_at: 'timestamptz',
+    last_run_at: 'timestamptz | null',
+    next_run_at: 'timestamptz | null',
+  },
+  /** One execution of a monitor: outcome, drift check, drifted tests, queued refit. */
+  nf_monitor_runs: {
+    id: 'bigint',
+    monitor_id: 'bigint',
+    started_at: 'timestamptz',
+    finished_at: 'timestamptz | null',
+    status: 'text',
+    check_id: 'uuid | null',
+    drifted: 'jsonb',
+    error: 'text | null',
+    refit_run_id: 'uuid | null',
+  },
 } as const satisfies Record<string, TableColumns>;
 
 /** A table of the lab schema. */
@@ -459,3 +495,10 @@ export type AnalysisRow = Row<'nf_analyses'>;
 export type EnsembleMemberRow = Row<'nf_ensemble_members'>;
 /** A row of `nf_feature_importance`. */
 export type FeatureImportanceRow = Narrow<Row<'nf_feature_importance'>, { method: ImportanceMethodValue }>;
+/** A row of `nf_monitors`. */
+export type MonitorRow = Narrow<Row<'nf_monitors'>, { p_adjust: PAdjustMethod }>;
+/** A row of `nf_monitor_runs`. */
+export type MonitorRunRow = Narrow<
+  Row<'nf_monitor_runs'>,
+  { status: MonitorRunStatus; drifted: { unique_id: string | null; column: string }[] }
+>;

@@ -2,7 +2,9 @@
 import {
   AUDIT_OUTCOMES,
   BACKEND_IDS,
+  EVENT_TYPES,
   IMPORTANCE_METHODS,
+  P_ADJUST_METHODS,
   REGISTRY_STAGE_IDS,
   RUN_OPERATION_KINDS,
   RUN_STATUS_IDS,
@@ -59,6 +61,11 @@ export const IMPORTANCE_METHOD_VALUES = IMPORTANCE_METHODS;
 /** One of {@link IMPORTANCE_METHOD_VALUES}. */
 export type ImportanceMethodValue = (typeof IMPORTANCE_METHOD_VALUES)[number];
 
+/** `nf_monitor_runs.status`: running, then ok (no drift), alert (drift) or error. */
+export const MONITOR_RUN_STATUSES = ['running', 'ok', 'alert', 'error'] as const;
+/** One of {@link MONITOR_RUN_STATUSES}. */
+export type MonitorRunStatus = (typeof MONITOR_RUN_STATUSES)[number];
+
 /** Which column each vocabulary constrains; a test reads the CHECK constraints and compares. */
 export const CHECKED_COLUMNS = [
   { table: 'nf_model_runs', column: 'status', values: RUN_STATUSES },
@@ -72,4 +79,7 @@ export const CHECKED_COLUMNS = [
   { table: 'nf_audit_log', column: 'outcome', values: AUDIT_OUTCOME_VALUES },
   { table: 'nf_users', column: 'role', values: USER_ROLE_VALUES },
   { table: 'nf_feature_importance', column: 'method', values: IMPORTANCE_METHOD_VALUES },
+  { table: 'nf_events', column: 'type', values: EVENT_TYPES },
+  { table: 'nf_monitors', column: 'p_adjust', values: P_ADJUST_METHODS },
+  { table: 'nf_monitor_runs', column: 'status', values: MONITOR_RUN_STATUSES },
 ] as const;
