@@ -11,6 +11,7 @@ import { auditCli } from '../audit.js';
 import { contextFrom } from '../context.js';
 import { formatTable } from '../output.js';
 import { loadRunner } from '../work.js';
+import { correction, list, positive, probability } from './drift-flags.js';
 
 const ISO_DAY = /^(\d{4})-(\d{2})-(\d{2})$/;
 
@@ -35,35 +36,6 @@ export const parseWindow = (flag: string, value: string): DriftWindow => {
   }
   if (from > to) throw new ConfigError(`${flag}: ${from} is after ${to}`);
   return { from, to };
-};
-
-const list = (value: string): string[] =>
-  value
-    .split(',')
-    .map((item) => item.trim())
-    .filter((item) => item !== '');
-
-const probability = (value: string): number => {
-  const p = Number(value);
-  if (!(p > 0 && p < 1))
-    throw new ConfigError(`--p-value must be a number in (0, 1), got ${JSON.stringify(value)}`);
-  return p;
-};
-
-const positive = (value: string): number => {
-  const x = Number(value);
-  if (!(Number.isFinite(x) && x > 0))
-    throw new ConfigError(`--psi must be a number > 0, got ${JSON.stringify(value)}`);
-  return x;
-};
-
-const correction = (value: string): PAdjustMethod => {
-  if (!(P_ADJUST_METHODS as readonly string[]).includes(value)) {
-    throw new ConfigError(
-      `--correction must be one of ${P_ADJUST_METHODS.join(', ')}, got ${JSON.stringify(value)}`,
-    );
-  }
-  return value as PAdjustMethod;
 };
 
 const pText = (p: number): string => (p < 1e-4 ? p.toExponential(1) : p.toFixed(4));

@@ -16,12 +16,7 @@ import { auditCli, osUser } from '../audit.js';
 import { contextFrom } from '../context.js';
 import { formatTable } from '../output.js';
 import { loadRunner } from '../work.js';
-
-const list = (value: string): string[] =>
-  value
-    .split(',')
-    .map((item) => item.trim())
-    .filter((item) => item !== '');
+import { correction, list, positive, probability } from './drift-flags.js';
 
 const count =
   (flag: string) =>
@@ -31,28 +26,6 @@ const count =
       throw new ConfigError(`${flag} must be a whole number ≥ 2, got ${JSON.stringify(value)}`);
     return n;
   };
-
-const probability = (value: string): number => {
-  const p = Number(value);
-  if (!(p > 0 && p < 1))
-    throw new ConfigError(`--p-value must be a number in (0, 1), got ${JSON.stringify(value)}`);
-  return p;
-};
-
-const positive = (value: string): number => {
-  const x = Number(value);
-  if (!(Number.isFinite(x) && x > 0))
-    throw new ConfigError(`--psi must be a number > 0, got ${JSON.stringify(value)}`);
-  return x;
-};
-
-const correction = (value: string): PAdjustMethod => {
-  if (!(P_ADJUST_METHODS as readonly string[]).includes(value))
-    throw new ConfigError(
-      `--correction must be one of ${P_ADJUST_METHODS.join(', ')}, got ${JSON.stringify(value)}`,
-    );
-  return value as PAdjustMethod;
-};
 
 const when = (date: Date | null): string => (date === null ? '-' : date.toISOString().replace('.000Z', 'Z'));
 
