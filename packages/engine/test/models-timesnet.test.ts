@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError } from '@nflab/contracts';
 import type { ModelDims } from '../src/model/types.js';
 import { MODELS } from '../src/models/registry.js';
-import { createDataEmbedding, positionalTable } from '../src/models/timesnet/data-embedding.js';
+import { createDataEmbedding, positionalTable } from '../src/nn/data-embedding.js';
 import {
   channelMeanAmplitudes,
   rfftBasis,

@@ -1,4 +1,4 @@
-/** Building blocks shared by the models: variables, dense layers, activations, dropout, norms. */
+/** Building blocks shared by the models: variables, dense layers, activations, dropout, norms, attention, embeddings. */
 export * from './params.js';
 export * from './linear.js';
 export * from './activations.js';
@@ -6,3 +6,6 @@ export * from './forward-context.js';
 export * from './dropout.js';
 export * from './layer-norm.js';
 export * from './mlp.js';
+export * from './attention.js';
+export * from './data-embedding.js';
+export * from './normal-init.js';

@@ -15,7 +15,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { ParamStore } from '../../nn/params.js';
-import { normalVariable } from './init.js';
+import { normalVariable } from '../../nn/normal-init.js';
 import { fold, unfold } from './unfold.js';
 
 /** Options of {@link createInceptionBlock}. */

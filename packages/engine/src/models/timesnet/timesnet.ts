@@ -13,7 +13,7 @@ import { createLayerNorm } from '../../nn/layer-norm.js';
 import { createLinear } from '../../nn/linear.js';
 import { createParamStore } from '../../nn/params.js';
 import { checkDims, requireInput, toNetwork } from '../network.js';
-import { createDataEmbedding } from './data-embedding.js';
+import { createDataEmbedding } from '../../nn/data-embedding.js';
 import { rfftBasis } from './fft-period.js';
 import { timesnetSearchSpace } from './search-space.js';
 import { createTimesBlock } from './times-block.js';

@@ -1,15 +1,16 @@
 /**
- * NeuralForecast's `DataEmbedding` as TimesNet builds it (`pos_embedding=True`): a value embedding
- * (`TokenEmbedding`: kernel-3 Conv1d with circular padding, no bias), plus the fixed sinusoidal
- * `PositionalEmbedding`, plus a bias-free linear `TimeFeatureEmbedding` of the future exogenous
- * columns over the input window when there are any, then dropout.
+ * NeuralForecast's `DataEmbedding` (common/_modules.py), shared by TimesNet and the transformer
+ * models: a value embedding (`TokenEmbedding`: kernel-3 Conv1d with circular padding, no bias),
+ * plus the fixed sinusoidal `PositionalEmbedding` when `pos_embedding=True` (TimesNet,
+ * VanillaTransformer, Informer; Autoformer and FEDformer leave it out), plus a bias-free linear
+ * `TimeFeatureEmbedding` of the future exogenous columns when there are any, then dropout.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import type { ForwardContext } from '../../nn/forward-context.js';
-import { dropout } from '../../nn/dropout.js';
-import { createLinear, type Linear } from '../../nn/linear.js';
-import type { ParamStore } from '../../nn/params.js';
-import { normalVariable } from './init.js';
+import type { ForwardContext } from './forward-context.js';
+import { dropout } from './dropout.js';
+import { createLinear, type Linear } from './linear.js';
+import type { ParamStore } from './params.js';
+import { normalVariable } from './normal-init.js';
 
 /** Options of {@link createDataEmbedding}. */
 export interface DataEmbeddingOptions {
@@ -22,6 +23,8 @@ export interface DataEmbeddingOptions {
   /** Embedding width; even, as the sine/cosine pairs of the positional embedding need. */
   readonly hiddenSize: number;
   readonly dropout: number;
+  /** NeuralForecast's `pos_embedding`: add the sinusoidal positional table. @default true */
+  readonly positional?: boolean;
 }
 
 /** The embedding `[B, L, C_in] (+ [B, L, F]) -> [B, L, hidden]`. */
@@ -85,7 +88,7 @@ export function createDataEmbedding(store: ParamStore, options: DataEmbeddingOpt
         const taps = [0, 1, 2].map((j) => tf.slice(wrapped, [0, j, 0], [B, L, C]));
         const unfolded = tf.reshape(tf.concat(taps, 2), [B * L, 3 * C]); // [B·L, 3C]
         let out = tf.reshape(tf.matMul(unfolded, tokenKernel), [B, L, d]) as tf.Tensor3D; // [B, L, d]
-        out = tf.add(out, tf.tensor3d(table.values, [1, L, d]));
+        if (options.positional !== false) out = tf.add(out, tf.tensor3d(table.values, [1, L, d]));
         if (temporal && mark) out = tf.add(out, temporal.apply(mark));
         return dropout(out, options.dropout, ctx);
       });

@@ -1,6 +1,6 @@
-/** Normal (Kaiming) initialisation for TimesNet's convolutions, drawn from the store's seeded stream. */
+/** Normal (Kaiming) initialisation for convolutions and embeddings, drawn from the store's seeded stream. */
 import * as tf from '@tensorflow/tfjs-core';
-import type { ParamStore } from '../../nn/params.js';
+import type { ParamStore } from './params.js';
 
 /**
  * Creates variable `<path>` of `shape` with N(0, std²) values. The store only offers uniform and
