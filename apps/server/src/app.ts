@@ -16,6 +16,7 @@ import { DEFAULT_BODY_LIMIT, limitJsonDepth } from './json-body.js';
 import { createLabMetrics, type LabMetrics } from './metrics/lab-metrics.js';
 import { resolveMetricsToken } from './metrics/scrape-token.js';
 import { rejectUnstorableText } from './text-guard.js';
+import { startServerExports } from './exports.js';
 import { startServerMonitors } from './monitors.js';
 import { startServerReaper } from './reaper.js';
 import { DEFAULT_EVENT_RETENTION_DAYS, startMaintenance } from './events/maintenance.js';
@@ -110,6 +111,11 @@ export interface ServerOptions {
    * each firing), or false for none. @default 15_000
    */
   readonly monitorIntervalMs?: number | false;
+  /**
+   * How often this server exports ended runs to their W&B sinks (when WANDB_API_KEY is set; the
+   * database decides which process sends each), or false for none. @default 30_000
+   */
+  readonly exportIntervalMs?: number | false;
 }
 
 /** What `GET /metrics` serves and the token it asks for, when metrics are on. */
@@ -214,7 +220,9 @@ export const buildServer = async (options: ServerOptions): Promise<FastifyInstan
   let stopMaintenance: (() => void) | undefined;
   let stopReaper: (() => Promise<void>) | undefined;
   let stopMonitors: (() => Promise<void>) | undefined;
+  let stopExports: (() => Promise<void>) | undefined;
   const monitorIntervalMs = options.monitorIntervalMs ?? 15_000;
+  const exportIntervalMs = options.exportIntervalMs ?? 30_000;
   app.addHook('onReady', async () => {
     if (monitorIntervalMs !== false)
       stopMonitors = startServerMonitors({
@@ -225,6 +233,13 @@ export const buildServer = async (options: ServerOptions): Promise<FastifyInstan
         audit: app.audit,
         log: app.log,
         ...(scrape === undefined ? {} : { countAlert: scrape.metrics.countMonitorAlert }),
+      });
+    if (exportIntervalMs !== false)
+      stopExports = startServerExports({
+        db: options.db,
+        intervalMs: exportIntervalMs,
+        log: app.log,
+        ...(scrape === undefined ? {} : { countExport: scrape.metrics.countRunExport }),
       });
     stopMaintenance = startMaintenance(options.db, retentionDays, logError);
     stopReaper = startServerReaper(options.db, {
@@ -250,6 +265,7 @@ export const buildServer = async (options: ServerOptions): Promise<FastifyInstan
     stopMaintenance?.();
     await stopReaper?.();
     await stopMonitors?.();
+    await stopExports?.();
     events.stop();
     await stopListening?.();
     await workers?.stop(options.shutdownGraceMs ?? 30_000);

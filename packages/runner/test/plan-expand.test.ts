@@ -249,8 +249,18 @@ describe('planSweep without a database', () => {
     const plan = await planSweep({ ...base, model: 'auto_nhits', tracking: ['postgres', 'mlflow'] });
     expect(plan.count).toBe(0);
     expect(plan.invalid[0]?.reasons).toEqual([
-      "tracking: sink 'mlflow' has no writer in this version of the lab; use 'postgres' (the lab database records every run)",
+      "tracking: sink 'mlflow' has no writer in this version of the lab; use 'postgres', 'wandb' (the lab database records every run)",
     ]);
+  });
+
+  it('accepts the wandb sink, which the export outbox writes once the run ends', async () => {
+    const plan = await planSweep({
+      ...base,
+      model: 'auto_nhits',
+      tracking: ['postgres', { sink: 'wandb', project: 'loto', entity: 'lab' }],
+    });
+    expect(plan.invalid).toEqual([]);
+    expect(plan.count).toBe(1);
   });
 
   it('refuses an Auto run whose trials would end before their first validation', async () => {

@@ -36,6 +36,7 @@ const TABLES = [
   'nf_ensemble_members',
   'nf_monitors',
   'nf_monitor_runs',
+  'nf_run_exports',
 ];
 
 // Every column of the seed design's run table, then the reproduction/link/queue columns.

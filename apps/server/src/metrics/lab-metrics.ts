@@ -34,6 +34,8 @@ export interface LabMetrics {
   readonly countReaped: (runs: number) => void;
   /** Counts an alert raised by a scheduled monitor of this server (monitor names are admin-made, so bounded). */
   readonly countMonitorAlert: (monitor: string) => void;
+  /** Counts one export attempt of a run to a tracker: exported, retry (due again later) or failed (given up). */
+  readonly countRunExport: (sink: string, outcome: 'exported' | 'retry' | 'failed') => void;
   /** Reads the database and renders every metric in Prometheus's text format. */
   readonly render: () => Promise<string>;
 }
@@ -120,6 +122,14 @@ export const createLabMetrics = (options: LabMetricsOptions): LabMetrics => {
     registers: [registry],
   });
   const countMonitorAlert = (monitor: string): void => monitorAlerts.inc({ monitor });
+  const runExports = new Counter({
+    name: 'nflab_run_exports_total',
+    help: 'Export attempts of ended runs to external trackers by this server, by sink and outcome (exported, retry, failed).',
+    labelNames: ['sink', 'outcome'] as const,
+    registers: [registry],
+  });
+  const countRunExport = (sink: string, outcome: 'exported' | 'retry' | 'failed'): void =>
+    runExports.inc({ sink, outcome });
   const databaseUp = new Gauge({
     name: 'nflab_database_up',
     help: '1 when the last scrape read the queue and training metrics from the database, else 0.',
@@ -153,6 +163,7 @@ export const createLabMetrics = (options: LabMetricsOptions): LabMetrics => {
     observeResponse,
     countReaped,
     countMonitorAlert,
+    countRunExport,
     render,
   };
 };

@@ -56,11 +56,11 @@ const exogenousProblems = (spec: RunSpec, modelId: keyof typeof MODELS): string[
 };
 
 /**
- * Sinks this runner records to. The lab database always records everything; the external sinks
- * (Prometheus, MLflow, W&B) are part of the spec's vocabulary but have no writer yet, and a run
- * must not look tracked where it is not.
+ * Sinks this runner records to. The lab database always records everything; W&B receives the run
+ * once it ends, from the export outbox (export/). The other sinks of the spec's vocabulary are
+ * refused until they have a writer, so a run never looks tracked where it is not.
  */
-export const RECORDING_SINKS: readonly string[] = ['postgres'];
+export const RECORDING_SINKS: readonly string[] = ['postgres', 'wandb'];
 
 const trackingProblems = (spec: RunSpec): string[] =>
   spec.tracking

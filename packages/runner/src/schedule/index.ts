@@ -5,3 +5,4 @@ export * from './cron.js';
 export * from './scheduler.js';
 export * from './webhook.js';
 export * from './define-monitor.js';
+export * from './tick-loop.js';

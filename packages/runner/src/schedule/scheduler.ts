@@ -15,6 +15,7 @@ import {
 import type { RunQueue } from '../queue/run-queue.js';
 import { nextCronRun } from './cron.js';
 import { runMonitor, type MonitorExecution } from './run-monitor.js';
+import { TickLoop } from './tick-loop.js';
 import { postWebhook, type WebhookResult } from './webhook.js';
 
 /** What a scheduler runs on and whom it tells. */
@@ -57,27 +58,19 @@ const alertBody = (monitor: MonitorRow, execution: MonitorExecution): Record<str
 
 /** A tick loop over the database's monitors; {@link MonitorScheduler.close} waits for the running tick. */
 export class MonitorScheduler {
-  private timer: NodeJS.Timeout | null = null;
-  private running: Promise<number> | null = null;
-  private closed = false;
+  private readonly loop: TickLoop;
 
-  constructor(private readonly options: MonitorSchedulerOptions) {}
+  constructor(private readonly options: MonitorSchedulerOptions) {
+    this.loop = new TickLoop(
+      () => this.tick(),
+      options.intervalMs ?? 15_000,
+      (error) => options.onError?.(error),
+    );
+  }
 
   /** Starts ticking (the first tick at once). */
   start(): void {
-    if (this.closed || this.timer !== null || this.running !== null) return;
-    const loop = (): void => {
-      this.running = this.tick()
-        .catch((error: unknown) => {
-          this.options.onError?.(error);
-          return 0;
-        })
-        .finally(() => {
-          this.running = null;
-          if (!this.closed) this.timer = setTimeout(loop, this.options.intervalMs ?? 15_000);
-        });
-    };
-    loop();
+    this.loop.start();
   }
 
   /** One pass: claims and runs every due firing; returns how many executions this process ran. */
@@ -86,7 +79,7 @@ export class MonitorScheduler {
     const now = (this.options.now ?? (() => new Date()))();
     let ran = 0;
     for (const due of await listDueMonitors(db, now)) {
-      if (this.closed) break;
+      if (this.loop.isClosed) break;
       let next: Date | null;
       try {
         next = nextCronRun(due.cron, now);
@@ -131,9 +124,6 @@ export class MonitorScheduler {
 
   /** Stops ticking and waits for a tick in progress (its current execution finishes; the rest wait for the next process). */
   async close(): Promise<void> {
-    this.closed = true;
-    if (this.timer !== null) clearTimeout(this.timer);
-    this.timer = null;
-    await this.running;
+    await this.loop.close();
   }
 }

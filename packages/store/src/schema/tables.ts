@@ -7,6 +7,8 @@ import type { PAdjustMethod } from '@nflab/contracts';
 import type {
   AuditOutcomeValue,
   MonitorRunStatus,
+  ExportSink,
+  RunExportStatus,
   ImportanceMethodValue,
   PredictionKind,
   RegistryStage,
@@ -425,6 +427,21 @@ export const TABLES = {
     error: 'text | null',
     refit_run_id: 'uuid | null',
   },
+  /** Exports of terminal runs to external trackers (an outbox the run's status trigger fills). */
+  nf_run_exports: {
+    id: 'bigint',
+    run_id: 'uuid',
+    sink: 'text',
+    options: 'jsonb',
+    status: 'text',
+    attempts: 'integer',
+    next_attempt_at: 'timestamptz',
+    last_error: 'text | null',
+    external_id: 'text | null',
+    external_url: 'text | null',
+    created_at: 'timestamptz',
+    exported_at: 'timestamptz | null',
+  },
 } as const satisfies Record<string, TableColumns>;
 
 /** A table of the lab schema. */
@@ -497,6 +514,11 @@ export type EnsembleMemberRow = Row<'nf_ensemble_members'>;
 export type FeatureImportanceRow = Narrow<Row<'nf_feature_importance'>, { method: ImportanceMethodValue }>;
 /** A row of `nf_monitors`. */
 export type MonitorRow = Narrow<Row<'nf_monitors'>, { p_adjust: PAdjustMethod }>;
+/** A row of `nf_run_exports`. */
+export type RunExportRow = Narrow<
+  Row<'nf_run_exports'>,
+  { sink: ExportSink; status: RunExportStatus; options: Record<string, unknown> }
+>;
 /** A row of `nf_monitor_runs`. */
 export type MonitorRunRow = Narrow<
   Row<'nf_monitor_runs'>,

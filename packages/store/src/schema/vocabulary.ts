@@ -66,6 +66,16 @@ export const MONITOR_RUN_STATUSES = ['running', 'ok', 'alert', 'error'] as const
 /** One of {@link MONITOR_RUN_STATUSES}. */
 export type MonitorRunStatus = (typeof MONITOR_RUN_STATUSES)[number];
 
+/** `nf_run_exports.sink`: the external trackers a run is exported to after it ends. */
+export const EXPORT_SINKS = ['mlflow', 'wandb'] as const;
+/** One of {@link EXPORT_SINKS}. */
+export type ExportSink = (typeof EXPORT_SINKS)[number];
+
+/** `nf_run_exports.status`: waiting (first try or a retry), done, or given up after its attempts. */
+export const RUN_EXPORT_STATUSES = ['pending', 'exported', 'failed'] as const;
+/** One of {@link RUN_EXPORT_STATUSES}. */
+export type RunExportStatus = (typeof RUN_EXPORT_STATUSES)[number];
+
 /** Which column each vocabulary constrains; a test reads the CHECK constraints and compares. */
 export const CHECKED_COLUMNS = [
   { table: 'nf_model_runs', column: 'status', values: RUN_STATUSES },
@@ -82,4 +92,6 @@ export const CHECKED_COLUMNS = [
   { table: 'nf_events', column: 'type', values: EVENT_TYPES },
   { table: 'nf_monitors', column: 'p_adjust', values: P_ADJUST_METHODS },
   { table: 'nf_monitor_runs', column: 'status', values: MONITOR_RUN_STATUSES },
+  { table: 'nf_run_exports', column: 'sink', values: EXPORT_SINKS },
+  { table: 'nf_run_exports', column: 'status', values: RUN_EXPORT_STATUSES },
 ] as const;
