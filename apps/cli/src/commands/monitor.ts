@@ -120,7 +120,7 @@ export const monitorCommand = (program: Command): void => {
         Promise.all(
           (await listMonitors(db)).map(async (m) => ({
             ...m,
-            last: (await listMonitorRuns(db, m.id, 1))[0] ?? null,
+            last: (await listMonitorRuns(db, m.id, { limit: 1 }))[0] ?? null,
           })),
         ),
       );

@@ -7,6 +7,7 @@ import { driftRoutes } from './drift.js';
 import { eventRoutes } from './events.js';
 import { healthRoutes } from './health.js';
 import { modelRoutes } from './models.js';
+import { monitorRoutes } from './monitors.js';
 import { openApiRoutes } from './openapi.js';
 import { runActionRoutes } from './run-actions.js';
 import { runRoutes } from './runs.js';
@@ -29,6 +30,7 @@ export const ROUTES = {
   sweeps: sweepRoutes,
   analysis: analysisRoutes,
   drift: driftRoutes,
+  monitors: monitorRoutes,
   runActions: runActionRoutes,
   events: eventRoutes,
   audit: auditRoutes,

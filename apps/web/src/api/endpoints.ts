@@ -5,10 +5,13 @@
 import {
   API_ROUTES as R,
   type CompareRunsRequest,
+  type CreateMonitorRequest,
   type EnsembleOptionsInput,
   type ExogenousAnalysisRequest,
   type ImportanceMethod,
+  type RunAnomaliesRequest,
   type SweepSpecInput,
+  type TableDriftRequest,
 } from '@nflab/contracts';
 import { call, routeUrl } from './call.js';
 import type { ApiQuery, RegistryStage } from './types.js';
@@ -79,6 +82,23 @@ export const api = {
   /** An ensemble run's members and weights, and the ensembles run `id` is a member of. */
   runEnsemble: (id: string) => call(R.runEnsemble, { params: { id } }),
   audit: (query: ApiQuery<'listAudit'>) => call(R.listAudit, { query }),
+
+  /** Runs a drift check of one game of `table` between two windows (stored and audited). */
+  checkTableDrift: (table: string, body: TableDriftRequest) =>
+    call(R.tableDriftCheck, { params: { table }, body }),
+  /** The newest stored drift check of one game of `table`. */
+  tableDriftChecks: (table: string, loto: string) =>
+    call(R.tableDriftChecks, { params: { table }, query: { loto } }),
+  /** Scores run `id`'s residuals with one detector (replacing that detector's stored anomalies). */
+  detectRunAnomalies: (id: string, body: RunAnomaliesRequest) =>
+    call(R.runAnomalies, { params: { id }, body }),
+  runAnomalies: (id: string) => call(R.runAnomalyList, { params: { id } }),
+
+  monitors: () => call(R.listMonitors),
+  monitor: (name: string) => call(R.getMonitor, { params: { name } }),
+  createMonitor: (body: CreateMonitorRequest) => call(R.createMonitor, { body }),
+  runMonitorNow: (name: string) => call(R.runMonitorNow, { params: { name } }),
+  deleteMonitor: (name: string) => call(R.deleteMonitor, { params: { name } }),
   promote: (id: string, stage: RegistryStage, alias?: string) =>
     call(R.promote, { params: { id }, body: { stage, alias } }),
 } as const;

@@ -8,6 +8,12 @@ import type {
   ExogenousAnalysisDto,
   FeatureImportanceDto,
   LeaderboardDto,
+  MonitorDetailDto,
+  MonitorDto,
+  MonitorRunDto,
+  RunAnomaliesDto,
+  TableDriftDto,
+  TableDriftChecksDto,
   AuditEntryDto,
   cvResultSchema,
   inputIssueSchema,
@@ -99,3 +105,15 @@ export type FeatureImportance = FeatureImportanceDto;
 export type RunEnsemble = RunEnsembleDto;
 /** A stored analysis that read a run, listed without its result. */
 export type StoredAnalysisItem = z.infer<typeof storedAnalysisItemSchema>;
+/** A scheduled monitor with its newest execution. */
+export type Monitor = MonitorDto;
+/** One execution of a monitor. */
+export type MonitorRun = MonitorRunDto;
+/** A monitor with its recent executions and alerts. */
+export type MonitorDetail = MonitorDetailDto;
+/** A drift check just run. */
+export type TableDrift = TableDriftDto;
+/** A stored drift check with its statistics. */
+export type StoredDriftCheck = TableDriftChecksDto['checks'][number];
+/** A residual-anomaly detection just run. */
+export type RunAnomalies = RunAnomaliesDto;

@@ -58,6 +58,17 @@ export const PAGES = [
   },
   { id: 'run', path: '/runs/:id', component: page(() => import('./run/RunPage.js'), 'RunPage') },
   {
+    id: 'monitors',
+    path: '/monitors',
+    component: page(() => import('./monitors/MonitorsPage.js'), 'MonitorsPage'),
+    label: 'nav.monitors',
+  },
+  {
+    id: 'monitor',
+    path: '/monitors/:name',
+    component: page(() => import('./monitors/MonitorPage.js'), 'MonitorPage'),
+  },
+  {
     id: 'audit',
     path: '/audit',
     component: page(() => import('./audit/AuditPage.js'), 'AuditPage'),

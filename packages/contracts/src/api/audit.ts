@@ -39,6 +39,8 @@ export const AUDIT_ACTIONS = [
   'monitor.create',
   'monitor.delete',
   'monitor.alert',
+  // A monitor checked now on request (the API's run-now; its alert, if any, is the check's outcome).
+  'monitor.run',
 ] as const;
 /** One of {@link AUDIT_ACTIONS}. */
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];

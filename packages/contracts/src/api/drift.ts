@@ -36,6 +36,18 @@ const columnName = z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/, {
 
 const windowDays = (w: DriftWindowDto): number => (Date.parse(w.to) - Date.parse(w.from)) / DAY_MS + 1;
 
+/** When a test counts as drifted (a drift check's and a monitor's thresholds). */
+export const driftThresholdsSchema = z
+  .object({
+    /** A test drifts below this corrected p-value. @default 0.01 */
+    p_value: z.number().gt(0).lt(1).optional(),
+    /** And only when its PSI is at least this. @default no PSI condition */
+    psi: z.number().positive().finite().optional(),
+    /** @default 'holm' */
+    p_adjust: z.enum(P_ADJUST_METHODS).optional(),
+  })
+  .strict();
+
 /** `POST /api/data/tables/:table/drift` body: the game, optionally series and columns, both windows, thresholds. */
 export const tableDriftRequestSchema = z
   .object({
@@ -45,17 +57,7 @@ export const tableDriftRequestSchema = z
     current: driftWindowSchema,
     /** `y` and numeric columns; default: y and every hist_ and futr_ column. */
     columns: z.array(columnName).min(1).max(TABLE_DRIFT_LIMITS.maxColumns).optional(),
-    thresholds: z
-      .object({
-        /** A test drifts below this corrected p-value. @default 0.01 */
-        p_value: z.number().gt(0).lt(1).optional(),
-        /** And only when its PSI is at least this. @default no PSI condition */
-        psi: z.number().positive().finite().optional(),
-        /** @default 'holm' */
-        p_adjust: z.enum(P_ADJUST_METHODS).optional(),
-      })
-      .strict()
-      .optional(),
+    thresholds: driftThresholdsSchema.optional(),
   })
   .strict()
   .superRefine((body, ctx) => {

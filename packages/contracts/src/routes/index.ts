@@ -9,6 +9,7 @@ import { EVENT_ROUTES } from './events.js';
 import { HEALTH_ROUTES } from './health.js';
 import { METRICS_ROUTES } from './metrics.js';
 import { MODEL_ROUTES } from './models.js';
+import { MONITOR_ROUTES } from './monitors.js';
 import { OPENAPI_ROUTES } from './openapi.js';
 import { RUN_ACTION_ROUTES } from './run-actions.js';
 import { RUN_ROUTES } from './runs.js';
@@ -27,6 +28,7 @@ export {
   HEALTH_ROUTES,
   METRICS_ROUTES,
   MODEL_ROUTES,
+  MONITOR_ROUTES,
   OPENAPI_ROUTES,
   RUN_ACTION_ROUTES,
   RUN_ROUTES,
@@ -49,6 +51,7 @@ export const API_ROUTES = {
   ...SWEEP_ROUTES,
   ...ANALYSIS_ROUTES,
   ...DRIFT_ROUTES,
+  ...MONITOR_ROUTES,
   ...RUN_ACTION_ROUTES,
   ...EVENT_ROUTES,
 } as const satisfies Record<string, RouteDescription>;

@@ -20,3 +20,19 @@ export const nextCronRun = (cron: string, after: Date, field = 'cron'): Date | n
   }
   return job.nextRun(after);
 };
+
+/**
+ * The shortest gap, in seconds, between the next `firings` firings of `cron` after `after` (Infinity
+ * when it fires at most once more): how often a schedule can make the server work. Reads the text
+ * as {@link nextCronRun} does, with the same error.
+ */
+export const shortestCronGapSeconds = (cron: string, after: Date, field = 'cron', firings = 12): number => {
+  let at = nextCronRun(cron, after, field);
+  let shortest = Infinity;
+  for (let i = 1; at !== null && i < firings; i += 1) {
+    const next = nextCronRun(cron, at, field);
+    if (next !== null) shortest = Math.min(shortest, (next.getTime() - at.getTime()) / 1000);
+    at = next;
+  }
+  return shortest;
+};

@@ -177,18 +177,32 @@ export const finishMonitorRun = async (
     )
   ).rows[0] as MonitorRunRow;
 
-/** A monitor's executions, newest first. @default limit 50 */
+/** Which executions {@link listMonitorRuns} reads. */
+export interface MonitorRunFilter {
+  /** @default 50 */
+  readonly limit?: number;
+  /** Only executions that ended so (or are running). */
+  readonly status?: MonitorRunStatus;
+}
+
+/** A monitor's executions, newest first. */
 export const listMonitorRuns = async (
   db: Queryable,
   monitorId: number,
-  limit = 50,
+  filter: MonitorRunFilter = {},
 ): Promise<MonitorRunRow[]> =>
   (
     await db.query<MonitorRunRow>(
-      `SELECT ${RUN_COLUMNS} FROM nf_monitor_runs WHERE monitor_id = $1 ORDER BY id DESC LIMIT $2`,
-      [monitorId, limit],
+      `SELECT ${RUN_COLUMNS} FROM nf_monitor_runs
+        WHERE monitor_id = $1 AND ($3::text IS NULL OR status = $3)
+        ORDER BY id DESC LIMIT $2`,
+      [monitorId, filter.limit ?? 50, filter.status ?? null],
     )
   ).rows;
+
+/** How many monitors are defined. */
+export const countMonitors = async (db: Queryable): Promise<number> =>
+  Number((await db.query<{ n: string }>('SELECT count(*) AS n FROM nf_monitors')).rows[0]?.n ?? 0);
 
 /**
  * Appends a `monitor-alert` event (the payload as the contracts describe it) and wakes listening

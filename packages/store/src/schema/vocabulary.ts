@@ -4,6 +4,7 @@ import {
   BACKEND_IDS,
   EVENT_TYPES,
   IMPORTANCE_METHODS,
+  MONITOR_RUN_STATUS_IDS,
   P_ADJUST_METHODS,
   REGISTRY_STAGE_IDS,
   RUN_OPERATION_KINDS,
@@ -62,7 +63,7 @@ export const IMPORTANCE_METHOD_VALUES = IMPORTANCE_METHODS;
 export type ImportanceMethodValue = (typeof IMPORTANCE_METHOD_VALUES)[number];
 
 /** `nf_monitor_runs.status`: running, then ok (no drift), alert (drift) or error. */
-export const MONITOR_RUN_STATUSES = ['running', 'ok', 'alert', 'error'] as const;
+export const MONITOR_RUN_STATUSES = MONITOR_RUN_STATUS_IDS;
 /** One of {@link MONITOR_RUN_STATUSES}. */
 export type MonitorRunStatus = (typeof MONITOR_RUN_STATUSES)[number];
 

@@ -1,4 +1,4 @@
-/** Browse the data: tables → games → series, then preview, series charts and the quality profile. */
+/** Browse the data: tables → games → series, then preview, series charts, the quality profile and drift checks. */
 import { useMemo } from 'react';
 import { Grid, MultiSelect, Select, Stack, Tabs, Title } from '@mantine/core';
 import { api } from '../../api/endpoints.js';
@@ -6,6 +6,7 @@ import { useApi } from '../../api/use-api.js';
 import { AsyncView } from '../../components/AsyncView.js';
 import { useI18n } from '../../i18n/i18n.js';
 import { usePersistentState } from '../../lib/persistent-state.js';
+import { DriftPanel } from './DriftPanel.js';
 import { ExogenousPanel } from './ExogenousPanel.js';
 import { PreviewGrid } from './PreviewGrid.js';
 import { ProfilePanel } from './ProfilePanel.js';
@@ -132,6 +133,9 @@ export const DataPage = () => {
             <Tabs.Tab value="exogenous" data-testid="data-tab-exogenous">
               {t('data.tab.exogenous')}
             </Tabs.Tab>
+            <Tabs.Tab value="drift" data-testid="data-tab-drift">
+              {t('data.tab.drift')}
+            </Tabs.Tab>
           </Tabs.List>
           <Tabs.Panel value="chart" pt="md">
             <SeriesCharts
@@ -153,6 +157,9 @@ export const DataPage = () => {
               loto={selection.loto as string}
               uniqueIds={selection.uniqueIds}
             />
+          </Tabs.Panel>
+          <Tabs.Panel value="drift" pt="md">
+            <DriftPanel table={selection.table as string} loto={selection.loto as string} />
           </Tabs.Panel>
         </Tabs>
       )}

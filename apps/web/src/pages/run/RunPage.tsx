@@ -19,6 +19,7 @@ import {
 import { Link, useParams } from 'react-router-dom';
 import { ImportancePanel } from '../../analysis/ImportancePanel.js';
 import { api } from '../../api/endpoints.js';
+import { AnomaliesTab } from './AnomaliesTab.js';
 import { ExogenousTab, hasExogenous } from './ExogenousTab.js';
 import type { RunDetail } from '../../api/types.js';
 import { useApi } from '../../api/use-api.js';
@@ -116,6 +117,7 @@ const RunView = ({ run, reload }: { readonly run: RunDetail; readonly reload: ()
               'trials',
               'forecast',
               'cv',
+              ...(run.status === 'finished' ? (['anomalies'] as const) : []),
               'training',
               'error',
               'artifacts',
@@ -161,6 +163,11 @@ const RunView = ({ run, reload }: { readonly run: RunDetail; readonly reload: ()
         <Tabs.Panel value="cv" pt="md">
           <CvPanel key={run.status} runId={run.id} />
         </Tabs.Panel>
+        {run.status === 'finished' && (
+          <Tabs.Panel value="anomalies" pt="md">
+            <AnomaliesTab runId={run.id} />
+          </Tabs.Panel>
+        )}
         <Tabs.Panel value="training" pt="md">
           <Stack>
             <LossChart steps={live.steps} trials={live.trials} />
