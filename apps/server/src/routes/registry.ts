@@ -10,6 +10,7 @@ import { modelRoutes } from './models.js';
 import { monitorRoutes } from './monitors.js';
 import { openApiRoutes } from './openapi.js';
 import { runActionRoutes } from './run-actions.js';
+import { runExportRoutes } from './run-exports.js';
 import { runRoutes } from './runs.js';
 import { specRoutes } from './specs.js';
 import { sweepRoutes } from './sweeps.js';
@@ -32,6 +33,7 @@ export const ROUTES = {
   drift: driftRoutes,
   monitors: monitorRoutes,
   runActions: runActionRoutes,
+  runExports: runExportRoutes,
   events: eventRoutes,
   audit: auditRoutes,
 } as const satisfies Record<string, FastifyPluginAsync>;

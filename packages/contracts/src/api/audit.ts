@@ -41,6 +41,8 @@ export const AUDIT_ACTIONS = [
   'monitor.alert',
   // A monitor checked now on request (the API's run-now; its alert, if any, is the check's outcome).
   'monitor.run',
+  // A run's failed or pending exports to external trackers made due again (W&B, MLflow).
+  'run.export_retry',
 ] as const;
 /** One of {@link AUDIT_ACTIONS}. */
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];

@@ -12,6 +12,7 @@ import { MODEL_ROUTES } from './models.js';
 import { MONITOR_ROUTES } from './monitors.js';
 import { OPENAPI_ROUTES } from './openapi.js';
 import { RUN_ACTION_ROUTES } from './run-actions.js';
+import { RUN_EXPORT_ROUTES } from './run-exports.js';
 import { RUN_ROUTES } from './runs.js';
 import { SPEC_ROUTES } from './specs.js';
 import { SWEEP_ROUTES } from './sweeps.js';
@@ -31,6 +32,7 @@ export {
   MONITOR_ROUTES,
   OPENAPI_ROUTES,
   RUN_ACTION_ROUTES,
+  RUN_EXPORT_ROUTES,
   RUN_ROUTES,
   SPEC_ROUTES,
   SWEEP_ROUTES,
@@ -53,6 +55,7 @@ export const API_ROUTES = {
   ...DRIFT_ROUTES,
   ...MONITOR_ROUTES,
   ...RUN_ACTION_ROUTES,
+  ...RUN_EXPORT_ROUTES,
   ...EVENT_ROUTES,
 } as const satisfies Record<string, RouteDescription>;
 
