@@ -39,6 +39,15 @@ export const AUDIT_ACTIONS = [
   'monitor.create',
   'monitor.delete',
   'monitor.alert',
+  // The MLflow-compatible API: experiments and external runs MLflow clients create, delete or
+  // restore, and artifact files they upload.
+  'experiment.create',
+  'experiment.delete',
+  'experiment.restore',
+  'run.create',
+  'run.delete',
+  'run.restore',
+  'artifact.upload',
 ] as const;
 /** One of {@link AUDIT_ACTIONS}. */
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];

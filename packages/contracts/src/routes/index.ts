@@ -8,6 +8,7 @@ import type { RouteDescription } from './define.js';
 import { EVENT_ROUTES } from './events.js';
 import { HEALTH_ROUTES } from './health.js';
 import { METRICS_ROUTES } from './metrics.js';
+import { MLFLOW_ARTIFACT_ROUTES, MLFLOW_ROUTES, MLFLOW_TRACKING_ROUTES } from './mlflow.js';
 import { MODEL_ROUTES } from './models.js';
 import { OPENAPI_ROUTES } from './openapi.js';
 import { RUN_ACTION_ROUTES } from './run-actions.js';
@@ -26,6 +27,9 @@ export {
   EVENT_ROUTES,
   HEALTH_ROUTES,
   METRICS_ROUTES,
+  MLFLOW_ARTIFACT_ROUTES,
+  MLFLOW_ROUTES,
+  MLFLOW_TRACKING_ROUTES,
   MODEL_ROUTES,
   OPENAPI_ROUTES,
   RUN_ACTION_ROUTES,
