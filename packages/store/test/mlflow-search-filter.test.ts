@@ -51,15 +51,21 @@ describe('parseSearchFilter', () => {
   });
 
   test.each([
-    ["metrics.loss = 'low'", "metrics.loss is compared with a number, got \"'low'\" at position 15"],
-    ["metrics.loss LIKE '1%'", 'metrics.loss is compared as a number, with one of =, !=, >, >=, <, <=, not LIKE'],
-    ['params.solver > 3', 'params.solver is compared as a string, with one of =, !=, LIKE, ILIKE, IN, NOT IN, not >'],
+    ["metrics.loss = 'low'", 'metrics.loss is compared with a number, got "\'low\'" at position 15'],
+    [
+      "metrics.loss LIKE '1%'",
+      'metrics.loss is compared as a number, with one of =, !=, >, >=, <, <=, not LIKE',
+    ],
+    [
+      'params.solver > 3',
+      'params.solver is compared as a string, with one of =, !=, LIKE, ILIKE, IN, NOT IN, not >',
+    ],
     ['params.solver = 3', 'params.solver is compared with a quoted string, got 3 at position 16'],
     ["solver = 'saga'", '"solver" must start with metrics., params., tags. or attributes.'],
     ["attributes.color = 'red'", 'attribute "color" is not one of run_id, run_name, status'],
     ["params.a = 'x' or params.b = 'y'", 'OR is not supported'],
     ["params.a = 'x' params.b = 'y'", 'expected AND between clauses'],
-    ["params.a = 'x", 'the quote \' at position 11 is never closed'],
+    ["params.a = 'x", "the quote ' at position 11 is never closed"],
     ["params.a ~ 'x'", 'unexpected character "~" at position 9'],
     ["params.a IN 'x'", "IN must be followed by a list ('a', 'b')"],
     ["params.a IN ('x'", "the IN list is not closed with ')'"],
@@ -88,6 +94,8 @@ describe('parseOrderBy', () => {
     expect(refusal(() => parseOrderBy('metrics.loss DESC extra')).message).toContain(
       'expected ASC or DESC after the key, then nothing',
     );
-    expect(refusal(() => parseOrderBy('attributes.colour')).message).toContain('attribute "colour" is not one of');
+    expect(refusal(() => parseOrderBy('attributes.colour')).message).toContain(
+      'attribute "colour" is not one of',
+    );
   });
 });
