@@ -390,6 +390,11 @@ describe.each(await testDbKinds())('MLflow API on %s', (kind) => {
       [external],
     );
     expect(row.rows).toEqual([{ status: 'cancelled', mlflow_run_id: external, spec: null }]);
+    // The lab's own history API lists it beside the lab's runs.
+    const uuid = external.replace(/^(.{8})(.{4})(.{4})(.{4})(.{12})$/, '$1-$2-$3-$4-$5');
+    const historyPage = await asViewer({ method: 'GET', url: '/api/runs?status=cancelled' });
+    expect(historyPage.statusCode, historyPage.body).toBe(200);
+    expect(historyPage.body).toContain(uuid);
   });
 
   test('artifact paths that leave the store are refused; files round-trip; uploads are audited', async () => {
