@@ -169,6 +169,54 @@ describe.each(await testDbKinds())('MLflow API on %s', (kind) => {
     });
   });
 
+  test('experiments are created, deleted and restored (audited); a deleted one takes no runs; 0 stays', async () => {
+    const created = await asEditor({
+      method: 'POST',
+      url: `${API}/experiments/create`,
+      json: { name: 'lifecycle' },
+    });
+    const id = (created.json() as { experiment_id: string }).experiment_id;
+    expect(
+      (await asEditor({ method: 'POST', url: `${API}/experiments/delete`, json: { experiment_id: id } }))
+        .statusCode,
+    ).toBe(200);
+    const refused = await asEditor({
+      method: 'POST',
+      url: `${API}/runs/create`,
+      json: { experiment_id: id },
+    });
+    expect(refused.statusCode).toBe(400);
+    expect(refused.json()).toMatchObject({ error_code: 'INVALID_STATE' });
+    const deleted = await asViewer({
+      method: 'POST',
+      url: `${API}/experiments/search`,
+      json: { view_type: 'DELETED_ONLY' },
+    });
+    expect((deleted.json() as { experiments: { name: string }[] }).experiments.map((e) => e.name)).toEqual([
+      'lifecycle',
+    ]);
+    expect(
+      (await asEditor({ method: 'POST', url: `${API}/experiments/restore`, json: { experiment_id: id } }))
+        .statusCode,
+    ).toBe(200);
+    const audited = await db.query<{ action: string }>(
+      "SELECT action FROM nf_audit_log WHERE entity = 'experiment' AND entity_id = $1 ORDER BY id",
+      [id],
+    );
+    expect(audited.rows.map((row) => row.action)).toEqual([
+      'experiment.create',
+      'experiment.delete',
+      'experiment.restore',
+    ]);
+    const keep = await asEditor({
+      method: 'POST',
+      url: `${API}/experiments/delete`,
+      json: { experiment_id: '0' },
+    });
+    expect(keep.statusCode).toBe(400);
+    expect(keep.json()).toMatchObject({ error_code: 'INVALID_PARAMETER_VALUE' });
+  });
+
   test("log-batch keeps MLflow's limits and writes nothing from a refused batch", async () => {
     const runId = await createRun();
     const metric = (i: number) => ({ key: `m${i}`, value: i, timestamp: 1, step: 0 });
