@@ -1,7 +1,7 @@
 /**
  * MLflow conformance: replays a recording of the real MLflow Python client (3.11) talking to a real
- * MLflow tracking server (../shared/fixtures/mlflow-client-session.jsonl) against the lab, request
- * by request in order, on PGlite and on the PostgreSQL server. Recorded experiment and run ids are
+ * MLflow tracking server (fixtures/mlflow/mlflow-client-session.jsonl, with its README) against
+ * the lab, request by request in order, on PGlite and on the PostgreSQL server. Recorded experiment and run ids are
  * rewritten to the ids the lab returned earlier in the session; each answer must have the recorded
  * status and the recorded body once ids are mapped — same fields, types, nesting, list lengths
  * and values — except the server clock's creation/update times, compared by type only.
@@ -21,7 +21,7 @@ import { openTestDb, testDbKinds, type TestDb } from '@nflab/store/testing';
 import { buildServer } from '../src/app.js';
 import { mlflowCaller, type MlflowCall, type MlflowRequest } from './mlflow-client.js';
 
-const FIXTURE = '/work/shared/fixtures/mlflow-client-session.jsonl';
+const FIXTURE = new URL('fixtures/mlflow/mlflow-client-session.jsonl', import.meta.url).pathname;
 
 interface Exchange {
   readonly seq: number;
