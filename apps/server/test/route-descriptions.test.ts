@@ -1,19 +1,21 @@
 /**
- * One description per route (`API_ROUTES` under /api, `ROOT_ROUTES` outside it, in
- * @nflab/contracts): every route the real server registers has one (same method, path and access),
- * every description has its route, and the OpenAPI document lists exactly the API routes.
+ * One description per route (`API_ROUTES` under /api, `MLFLOW_ROUTES` under /api but in MLflow's
+ * protocol, `ROOT_ROUTES` outside it, in @nflab/contracts): every route the real server registers
+ * has one (same method, path and access), every description has its route, and the OpenAPI
+ * document lists exactly the API routes.
  */
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { FastifyInstance } from 'fastify';
-import { API_ROUTES, ROOT_ROUTES, type RouteDescription } from '@nflab/contracts';
+import { API_ROUTES, MLFLOW_ROUTES, ROOT_ROUTES, type RouteDescription } from '@nflab/contracts';
 import { openTestDb, type TestDb } from '@nflab/store/testing';
 import { buildServer } from '../src/app.js';
 
 const DESCRIPTIONS: readonly RouteDescription[] = Object.values<RouteDescription>(API_ROUTES);
 const ROOT_DESCRIPTIONS: readonly RouteDescription[] = Object.values<RouteDescription>(ROOT_ROUTES);
+const MLFLOW_DESCRIPTIONS: readonly RouteDescription[] = Object.values<RouteDescription>(MLFLOW_ROUTES);
 /** Undescribed routes outside /api: the web build's static files (a public scope, not an API route). */
 const WEB_ROUTES = ['GET /*', 'HEAD /*'];
 
@@ -43,7 +45,10 @@ describe('route descriptions', () => {
     expect(new Set(keys).size).toBe(keys.length);
     for (const route of [...DESCRIPTIONS, ...ROOT_DESCRIPTIONS])
       expect(route.path, key(route.method, route.path)).toMatch(/^\/[a-z]/);
-    const names = [...Object.keys(API_ROUTES), ...Object.keys(ROOT_ROUTES)];
+    // MLflow's paths start with its API version, as its clients send them.
+    for (const route of MLFLOW_DESCRIPTIONS)
+      expect(route.path, key(route.method, route.path)).toMatch(/^\/2\.0\/mlflow(-artifacts)?\//);
+    const names = [...Object.keys(API_ROUTES), ...Object.keys(MLFLOW_ROUTES), ...Object.keys(ROOT_ROUTES)];
     expect(new Set(names).size).toBe(names.length);
     // A root route lives outside /api, or it would collide with the API's own.
     for (const route of ROOT_DESCRIPTIONS) expect(route.path, route.path).not.toMatch(/^\/api(\/|$)/);
@@ -52,6 +57,7 @@ describe('route descriptions', () => {
   test('every registered route has a description with its access, and every description a route', () => {
     const described = new Map([
       ...DESCRIPTIONS.map((route) => [key(route.method, `/api${route.path}`), route] as const),
+      ...MLFLOW_DESCRIPTIONS.map((route) => [key(route.method, `/api${route.path}`), route] as const),
       ...ROOT_DESCRIPTIONS.map((route) => [key(route.method, route.path), route] as const),
     ]);
     const registered = new Map(app.routeAccess.map((route) => [key(route.method, route.url), route]));

@@ -64,3 +64,5 @@ export * from './schema/index.js';
 export * from './study-storage/index.js';
 export * from './audit/audit-log.js';
 export * from './repos/index.js';
+export * from './mlflow/errors.js';
+export * from './mlflow/search-filter.js';

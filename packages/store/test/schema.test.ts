@@ -36,6 +36,12 @@ const TABLES = [
   'nf_ensemble_members',
   'nf_monitors',
   'nf_monitor_runs',
+  'nf_mlflow_experiments',
+  'nf_mlflow_experiment_tags',
+  'nf_mlflow_runs',
+  'nf_mlflow_params',
+  'nf_mlflow_tags',
+  'nf_mlflow_metrics',
   'nf_run_exports',
 ];
 

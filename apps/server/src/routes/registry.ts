@@ -6,6 +6,8 @@ import { dataRoutes } from './data.js';
 import { driftRoutes } from './drift.js';
 import { eventRoutes } from './events.js';
 import { healthRoutes } from './health.js';
+import { mlflowArtifactRoutes } from './mlflow-artifacts.js';
+import { mlflowTrackingRoutes } from './mlflow-tracking.js';
 import { modelRoutes } from './models.js';
 import { monitorRoutes } from './monitors.js';
 import { openApiRoutes } from './openapi.js';
@@ -36,4 +38,6 @@ export const ROUTES = {
   runExports: runExportRoutes,
   events: eventRoutes,
   audit: auditRoutes,
+  mlflowTracking: mlflowTrackingRoutes,
+  mlflowArtifacts: mlflowArtifactRoutes,
 } as const satisfies Record<string, FastifyPluginAsync>;

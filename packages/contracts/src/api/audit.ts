@@ -43,6 +43,15 @@ export const AUDIT_ACTIONS = [
   'monitor.run',
   // A run's failed or pending exports to external trackers made due again (W&B, MLflow).
   'run.export_retry',
+  // The MLflow-compatible API: experiments and external runs MLflow clients create, delete or
+  // restore, and artifact files they upload.
+  'experiment.create',
+  'experiment.delete',
+  'experiment.restore',
+  'run.create',
+  'run.delete',
+  'run.restore',
+  'artifact.upload',
 ] as const;
 /** One of {@link AUDIT_ACTIONS}. */
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];

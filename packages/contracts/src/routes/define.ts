@@ -17,7 +17,7 @@ export type RouteAccess = 'public' | UserRole | 'scrape';
 export const ROUTE_ACCESS = ['public', ...USER_ROLES, 'scrape'] as const satisfies readonly RouteAccess[];
 
 /** HTTP methods the API uses. */
-export type RouteMethod = 'GET' | 'POST' | 'PATCH' | 'DELETE';
+export type RouteMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 /** One API route. */
 export interface RouteDescription {

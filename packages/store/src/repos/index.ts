@@ -20,3 +20,6 @@ export * from './run-outputs.js';
 export * from './sessions.js';
 export * from './sweeps.js';
 export * from './users.js';
+export * from './mlflow-experiments.js';
+export * from './mlflow-runs.js';
+export * from './mlflow-search.js';

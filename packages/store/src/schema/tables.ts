@@ -6,6 +6,8 @@ import type { RowOf, TableColumns } from './column-types.js';
 import type { PAdjustMethod } from '@nflab/contracts';
 import type {
   AuditOutcomeValue,
+  MlflowLifecycleStage,
+  MlflowRunStatus,
   MonitorRunStatus,
   ExportSink,
   RunExportStatus,
@@ -427,6 +429,57 @@ export const TABLES = {
     error: 'text | null',
     refit_run_id: 'uuid | null',
   },
+  /** An MLflow experiment (0 is Default); lab runs are in experiment 0. */
+  nf_mlflow_experiments: {
+    id: 'bigint',
+    name: 'text',
+    artifact_location: 'text',
+    lifecycle_stage: 'text',
+    creation_time: 'bigint',
+    last_update_time: 'bigint',
+  },
+  /** An MLflow experiment's tags. */
+  nf_mlflow_experiment_tags: {
+    experiment_id: 'bigint',
+    key: 'text',
+    value: 'text',
+  },
+  /** What only MLflow has of a run an MLflow client created (an external run). */
+  nf_mlflow_runs: {
+    run_id: 'uuid',
+    experiment_id: 'bigint',
+    run_name: 'text',
+    user_id: 'text',
+    status: 'text',
+    start_time: 'bigint | null',
+    end_time: 'bigint | null',
+    lifecycle_stage: 'text',
+    deleted_time: 'bigint | null',
+    artifact_uri: 'text',
+  },
+  /** An external run's params, in logging order. */
+  nf_mlflow_params: {
+    id: 'bigint',
+    run_id: 'uuid',
+    key: 'text',
+    value: 'text',
+  },
+  /** An external run's tags, in logging order. */
+  nf_mlflow_tags: {
+    id: 'bigint',
+    run_id: 'uuid',
+    key: 'text',
+    value: 'text',
+  },
+  /** Every metric point of an external run. */
+  nf_mlflow_metrics: {
+    id: 'bigint',
+    run_id: 'uuid',
+    key: 'text',
+    value: 'double precision',
+    timestamp_ms: 'bigint',
+    step: 'bigint',
+  },
   /** Exports of terminal runs to external trackers (an outbox the run's status trigger fills). */
   nf_run_exports: {
     id: 'bigint',
@@ -523,4 +576,14 @@ export type RunExportRow = Narrow<
 export type MonitorRunRow = Narrow<
   Row<'nf_monitor_runs'>,
   { status: MonitorRunStatus; drifted: { unique_id: string | null; column: string }[] }
+>;
+/** A row of `nf_mlflow_experiments`. */
+export type MlflowExperimentRow = Narrow<
+  Row<'nf_mlflow_experiments'>,
+  { lifecycle_stage: MlflowLifecycleStage }
+>;
+/** A row of `nf_mlflow_runs`. */
+export type MlflowRunRow = Narrow<
+  Row<'nf_mlflow_runs'>,
+  { status: MlflowRunStatus; lifecycle_stage: MlflowLifecycleStage }
 >;

@@ -67,6 +67,16 @@ export const MONITOR_RUN_STATUSES = MONITOR_RUN_STATUS_IDS;
 /** One of {@link MONITOR_RUN_STATUSES}. */
 export type MonitorRunStatus = (typeof MONITOR_RUN_STATUSES)[number];
 
+/** MLflow's run statuses (`nf_mlflow_runs.status`). */
+export const MLFLOW_RUN_STATUSES = ['RUNNING', 'SCHEDULED', 'FINISHED', 'FAILED', 'KILLED'] as const;
+/** One of {@link MLFLOW_RUN_STATUSES}. */
+export type MlflowRunStatus = (typeof MLFLOW_RUN_STATUSES)[number];
+
+/** MLflow's lifecycle stages of experiments and runs: deleted ones can be restored. */
+export const MLFLOW_LIFECYCLE_STAGES = ['active', 'deleted'] as const;
+/** One of {@link MLFLOW_LIFECYCLE_STAGES}. */
+export type MlflowLifecycleStage = (typeof MLFLOW_LIFECYCLE_STAGES)[number];
+
 /** `nf_run_exports.sink`: the external trackers a run is exported to after it ends. */
 export const EXPORT_SINKS = ['mlflow', 'wandb'] as const;
 /** One of {@link EXPORT_SINKS}. */
@@ -93,6 +103,9 @@ export const CHECKED_COLUMNS = [
   { table: 'nf_events', column: 'type', values: EVENT_TYPES },
   { table: 'nf_monitors', column: 'p_adjust', values: P_ADJUST_METHODS },
   { table: 'nf_monitor_runs', column: 'status', values: MONITOR_RUN_STATUSES },
+  { table: 'nf_mlflow_experiments', column: 'lifecycle_stage', values: MLFLOW_LIFECYCLE_STAGES },
+  { table: 'nf_mlflow_runs', column: 'status', values: MLFLOW_RUN_STATUSES },
+  { table: 'nf_mlflow_runs', column: 'lifecycle_stage', values: MLFLOW_LIFECYCLE_STAGES },
   { table: 'nf_run_exports', column: 'sink', values: EXPORT_SINKS },
   { table: 'nf_run_exports', column: 'status', values: RUN_EXPORT_STATUSES },
 ] as const;

@@ -1,0 +1,94 @@
+/**
+ * MLflow's REST API as the lab serves it (under `/api`: `/api/2.0/mlflow/...` and the artifact proxy
+ * `/api/2.0/mlflow-artifacts/...`), so MLflow clients log into the lab with
+ * `MLFLOW_TRACKING_URI=<lab>` and `MLFLOW_TRACKING_TOKEN=<lab API token>`. Requests and answers are
+ * MLflow's messages (documented by MLflow, read by the server in MLflow's own terms, errors as
+ * `{ error_code, message }`), so these descriptions carry no schemas and stay out of the lab's
+ * OpenAPI document and web client. Reading needs the viewer role, writing the editor role.
+ */
+import { defineRoute, type RouteAccess, type RouteMethod } from './define.js';
+
+const mlflow = <
+  const Method extends RouteMethod,
+  const Path extends string,
+  const Access extends RouteAccess,
+>(
+  method: Method,
+  path: Path,
+  access: Access,
+  summary: string,
+) => defineRoute({ method, path: `/2.0/mlflow/${path}` as `/2.0/mlflow/${Path}`, access, summary });
+
+/** The MLflow tracking API routes. */
+export const MLFLOW_TRACKING_ROUTES = {
+  mlflowGetExperimentByName: mlflow(
+    'GET',
+    'experiments/get-by-name',
+    'viewer',
+    'MLflow: an experiment by name',
+  ),
+  mlflowGetExperiment: mlflow('GET', 'experiments/get', 'viewer', 'MLflow: an experiment by id'),
+  mlflowCreateExperiment: mlflow('POST', 'experiments/create', 'editor', 'MLflow: create an experiment'),
+  mlflowSearchExperiments: mlflow('POST', 'experiments/search', 'viewer', 'MLflow: search experiments'),
+  mlflowUpdateExperiment: mlflow('POST', 'experiments/update', 'editor', 'MLflow: rename an experiment'),
+  mlflowDeleteExperiment: mlflow('POST', 'experiments/delete', 'editor', 'MLflow: delete an experiment'),
+  mlflowRestoreExperiment: mlflow('POST', 'experiments/restore', 'editor', 'MLflow: restore an experiment'),
+  mlflowSetExperimentTag: mlflow(
+    'POST',
+    'experiments/set-experiment-tag',
+    'editor',
+    'MLflow: tag an experiment',
+  ),
+  mlflowCreateRun: mlflow('POST', 'runs/create', 'editor', 'MLflow: create an external run'),
+  mlflowGetRun: mlflow('GET', 'runs/get', 'viewer', 'MLflow: a run with its params, latest metrics and tags'),
+  mlflowUpdateRun: mlflow('POST', 'runs/update', 'editor', "MLflow: set a run's status, end time or name"),
+  mlflowDeleteRun: mlflow('POST', 'runs/delete', 'editor', 'MLflow: delete a run (restorable)'),
+  mlflowRestoreRun: mlflow('POST', 'runs/restore', 'editor', 'MLflow: restore a deleted run'),
+  mlflowLogParameter: mlflow('POST', 'runs/log-parameter', 'editor', 'MLflow: log one param'),
+  mlflowLogMetric: mlflow('POST', 'runs/log-metric', 'editor', 'MLflow: log one metric point'),
+  mlflowSetTag: mlflow('POST', 'runs/set-tag', 'editor', 'MLflow: set one run tag'),
+  mlflowDeleteTag: mlflow('POST', 'runs/delete-tag', 'editor', 'MLflow: delete one run tag'),
+  mlflowLogBatch: mlflow(
+    'POST',
+    'runs/log-batch',
+    'editor',
+    "MLflow: log metrics, params and tags within MLflow's limits",
+  ),
+  mlflowSearchRuns: mlflow(
+    'POST',
+    'runs/search',
+    'viewer',
+    "MLflow: search runs with MLflow's filter and order_by",
+  ),
+  mlflowMetricHistory: mlflow(
+    'GET',
+    'metrics/get-history',
+    'viewer',
+    "MLflow: every point of one run's metric",
+  ),
+} as const;
+
+/** The MLflow artifact proxy routes (`mlflow-artifacts:/` URIs): list, download, upload. */
+export const MLFLOW_ARTIFACT_ROUTES = {
+  mlflowListArtifacts: defineRoute({
+    method: 'GET',
+    path: '/2.0/mlflow-artifacts/artifacts',
+    access: 'viewer',
+    summary: 'MLflow: list the artifacts under a path',
+  }),
+  mlflowDownloadArtifact: defineRoute({
+    method: 'GET',
+    path: '/2.0/mlflow-artifacts/artifacts/*',
+    access: 'viewer',
+    summary: 'MLflow: download one artifact file',
+  }),
+  mlflowUploadArtifact: defineRoute({
+    method: 'PUT',
+    path: '/2.0/mlflow-artifacts/artifacts/*',
+    access: 'editor',
+    summary: 'MLflow: upload one artifact file',
+  }),
+} as const;
+
+/** Every MLflow route, by name; paths are under `/api` like the lab's own routes. */
+export const MLFLOW_ROUTES = { ...MLFLOW_TRACKING_ROUTES, ...MLFLOW_ARTIFACT_ROUTES } as const;
