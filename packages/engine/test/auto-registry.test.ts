@@ -80,6 +80,10 @@ const SMALL: Record<ModelId, Record<string, ConfigValue>> = {
     scaler_type: 'robust',
     step_size: 1,
   },
+  // hidden_size 8 splits into either of the space's n_head choices (4 or 8 heads); one encoder
+  // layer (Informer: two, for one distilling conv) and 64 windows keep the trials inside the limit.
+  vanillatransformer: { hidden_size: 8, conv_hidden_size: 8, encoder_layers: 1, windows_batch_size: 64 },
+  informer: { hidden_size: 8, conv_hidden_size: 8, windows_batch_size: 64 },
 };
 
 beforeAll(async () => {

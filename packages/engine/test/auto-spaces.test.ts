@@ -187,6 +187,19 @@ const EXPECTED: Record<ModelId, (h: number) => SearchSpace> = {
     batch_size: { kind: 'categorical', choices: [16, 32] },
     random_seed: { kind: 'int', low: 1, high: 19 },
   }),
+  // AutoVanillaTransformer and AutoInformer: the same dict in auto.py, max_steps choice([500, 1000, 2000]).
+  vanillatransformer: (h) => ({
+    ...common(h, 'choice'),
+    hidden_size: { kind: 'categorical', choices: [64, 128, 256] },
+    n_head: { kind: 'categorical', choices: [4, 8] },
+    max_steps: { kind: 'categorical', choices: [500, 1000, 2000] },
+  }),
+  informer: (h) => ({
+    ...common(h, 'choice'),
+    hidden_size: { kind: 'categorical', choices: [64, 128, 256] },
+    n_head: { kind: 'categorical', choices: [4, 8] },
+    max_steps: { kind: 'categorical', choices: [500, 1000, 2000] },
+  }),
 };
 
 describe('default search spaces (NeuralForecast Auto*.default_config)', () => {

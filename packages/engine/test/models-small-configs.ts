@@ -41,4 +41,8 @@ export const SMALL_CONFIGS: Record<ModelId, Record<string, unknown>> = {
   deepar: { lstm_n_layers: 2, lstm_hidden_size: 16, lstm_dropout: 0.1, trajectory_samples: 50 },
   // Two groups so the residual path is exercised; 8 units learn too little in 80 steps with NF's LR decays.
   dilatedrnn: { dilations: [[1, 2], [4]], encoder_hidden_size: 16, decoder_hidden_size: 16 },
+  // One encoder layer keeps the op count (the CPU backend's cost) near the other models'.
+  vanillatransformer: { hidden_size: 16, n_head: 2, conv_hidden_size: 16, encoder_layers: 1 },
+  // Two encoder layers so one distilling conv (and its batch norm) is exercised.
+  informer: { hidden_size: 16, n_head: 2, conv_hidden_size: 16, factor: 2 },
 };

@@ -183,6 +183,10 @@ describe('createAttentionLayer', () => {
     expect(weights?.shape).toEqual([2, 2, 5, 5]);
     tf.dispose([output, weights]);
     expect(tf.memory().numTensors).toBe(before);
+    // Inside a caller's tidy (a network forward), the weights it does not return are freed with it.
+    const kept = tf.tidy(() => layer.apply(x, x, x, evalCtx).output);
+    expect(tf.memory().numTensors).toBe(before + 1);
+    kept.dispose();
     x.dispose();
     store.dispose();
   });

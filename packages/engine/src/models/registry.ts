@@ -7,6 +7,7 @@ import { dilatedrnn } from './dilatedrnn/dilatedrnn.js';
 import { deepnpts } from './deepnpts/deepnpts.js';
 import { dlinear } from './dlinear/dlinear.js';
 import { gru } from './gru/gru.js';
+import { informer } from './informer/informer.js';
 import { kan } from './kan/kan.js';
 import { lstm } from './lstm/lstm.js';
 import { mlp } from './mlp/mlp.js';
@@ -18,6 +19,7 @@ import { rnn } from './rnn/rnn.js';
 import { tcn } from './tcn/tcn.js';
 import { tide } from './tide/tide.js';
 import { timesnet } from './timesnet/timesnet.js';
+import { vanillatransformer } from './vanillatransformer/vanillatransformer.js';
 
 /** Every model the lab can train, keyed by its persisted id. */
 export const MODELS = {
@@ -38,6 +40,8 @@ export const MODELS = {
   timesnet,
   deepar,
   dilatedrnn,
+  vanillatransformer,
+  informer,
 } as const satisfies Record<string, ModelSpec>;
 
 /** A registered model id (`'nhits'`). */

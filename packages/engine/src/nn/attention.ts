@@ -159,18 +159,18 @@ export function createAttentionLayer(
     apply(queries, keys, values, ctx) {
       const [B, L] = queries.shape;
       const S = keys.shape[1];
-      let weights: tf.Tensor4D | undefined;
-      const output = tf.tidy((): tf.Tensor3D => {
+      // The weights leave the tidy as part of its result: tf.keep would exempt them from every
+      // enclosing tidy too (a network forward, a gradient step), leaking one tensor per call.
+      return tf.tidy(() => {
         const mixed = inner(
           tf.reshape(query.apply(queries), [B, L, H, E]),
           tf.reshape(key.apply(keys), [B, S, H, E]),
           tf.reshape(value.apply(values), [B, S, H, D]),
           ctx,
         );
-        if (mixed.weights) weights = tf.keep(mixed.weights);
-        return out.apply(tf.reshape(mixed.values, [B, L, H * D]) as tf.Tensor3D);
+        const output = out.apply(tf.reshape(mixed.values, [B, L, H * D]) as tf.Tensor3D);
+        return mixed.weights ? { output, weights: mixed.weights } : { output };
       });
-      return weights ? { output, weights } : { output };
     },
   };
 }
