@@ -62,7 +62,7 @@ export const apiUrl = (path: string, query: QueryValues = {}): string => {
 };
 
 interface RequestOptions {
-  readonly method?: 'GET' | 'POST' | 'PATCH' | 'DELETE';
+  readonly method?: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   readonly query?: QueryValues;
   readonly body?: unknown;
   readonly signal?: AbortSignal;

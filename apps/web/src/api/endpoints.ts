@@ -93,6 +93,10 @@ export const api = {
   detectRunAnomalies: (id: string, body: RunAnomaliesRequest) =>
     call(R.runAnomalies, { params: { id }, body }),
   runAnomalies: (id: string) => call(R.runAnomalyList, { params: { id } }),
+  /** Where run `id`'s exports to W&B (and MLflow) stand. */
+  runExports: (id: string) => call(R.listRunExports, { params: { id } }),
+  /** Makes run `id`'s failed or waiting exports due again. */
+  retryRunExports: (id: string) => call(R.retryRunExports, { params: { id } }),
 
   monitors: () => call(R.listMonitors),
   monitor: (name: string) => call(R.getMonitor, { params: { name } }),

@@ -1,17 +1,6 @@
 /** The audit log for admins: who did what, when, from where and how it ended, filterable. */
 import { useState, type FormEvent } from 'react';
-import {
-  Alert,
-  Badge,
-  Code,
-  Grid,
-  Select,
-  Stack,
-  Table,
-  Text,
-  TextInput,
-  Title,
-} from '@mantine/core';
+import { Alert, Badge, Code, Grid, Select, Stack, Table, Text, TextInput, Title } from '@mantine/core';
 import { AUDIT_ACTIONS, type AuditAction } from '@nflab/contracts';
 import { useSearchParams } from 'react-router-dom';
 import { api } from '../../api/endpoints.js';

@@ -35,6 +35,7 @@ import { CvPanel } from './CvPanel.js';
 import { EnsembleTab, hasRunLinks, useRunLinks } from './EnsembleTab.js';
 import { ForecastPanel } from './ForecastPanel.js';
 import { GrafanaLink } from './GrafanaLink.js';
+import { RunExports } from './RunExports.js';
 import { MetricsPanel } from './MetricsPanel.js';
 import { RunActions } from './RunActions.js';
 import { TrialsPanel } from './TrialsPanel.js';
@@ -66,6 +67,7 @@ const RunView = ({ run, reload }: { readonly run: RunDetail; readonly reload: ()
           <StatusBadge status={status} testId="run-status" />
           {run.operation !== null && <Badge variant="outline">{run.operation}</Badge>}
           <GrafanaLink url={run.grafana_url} />
+          <RunExports runId={run.id} />
         </Group>
         <RunActions run={{ ...run, status }} onChanged={reload} />
       </Group>
