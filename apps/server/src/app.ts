@@ -158,6 +158,7 @@ declare module 'fastify' {
 export const buildServer = async (options: ServerOptions): Promise<FastifyInstance> => {
   const maxCombinations = resolveMaxCombinations(options.maxCombinations, process.env);
   const metricsToken = resolveMetricsToken(options.metricsToken, process.env);
+  const artifactRoot = options.artifactRoot ?? defaultArtifactRoot();
   const grafanaUrl = resolveGrafanaUrl(options.grafanaUrl, process.env);
   const app = Fastify({
     ...serverLoggerOptions({ stdout: options.logger ?? false, file: options.logFile }),
@@ -167,23 +168,37 @@ export const buildServer = async (options: ServerOptions): Promise<FastifyInstan
     return503OnClosing: false,
   });
   refuseWhileDraining(app);
+  const scrape: ScrapeEndpoint | undefined =
+    metricsToken === undefined
+      ? undefined
+      : {
+          token: metricsToken,
+          metrics: createLabMetrics({
+            db: options.db,
+            artifactRoot,
+            // The hub is made below, from the timed database; the gauge reads it only when scraped.
+            sseClients: (): number => events.subscribers,
+            onDatabaseError: (err) => app.log.error({ err }, 'metrics: the database could not be read'),
+          }),
+        };
+  // With metrics on, every statement the server sends (routes, workers, background jobs) is timed.
+  const db: Db = scrape?.metrics.db ?? options.db;
   limitJsonDepth(app, options.maxJsonDepth ?? DEFAULT_MAX_JSON_DEPTH);
   const routeAccess: DeclaredRoute[] = [];
   app.addHook('onRoute', requireAccess(routeAccess));
   app.decorate('routeAccess', routeAccess);
   app.decorate('loginThrottle', new LoginThrottle(options.loginThrottle));
-  app.decorate('db', options.db);
-  app.decorate('dataDb', options.dataDb ?? options.db);
+  app.decorate('db', db);
+  app.decorate('dataDb', options.dataDb ?? db);
   app.decorate(
     'audit',
     createAuditLog({
-      db: options.db,
+      db,
       file: options.auditFile ?? false,
       onError: (err, entry, destination) =>
         app.log.error({ err, audit: entry, destination }, 'audit entry could not be written'),
     }),
   );
-  const artifactRoot = options.artifactRoot ?? defaultArtifactRoot();
   const workerCount = options.workers ?? 0;
   app.decorate('lab', {
     artifactRoot,
@@ -193,21 +208,9 @@ export const buildServer = async (options: ServerOptions): Promise<FastifyInstan
     grafanaUrl,
   });
   app.decorateRequest('user', null);
-  const events = new EventHub(options.db, { pollMs: options.eventPollMs });
+  const events = new EventHub(db, { pollMs: options.eventPollMs });
   app.decorate('events', events);
   const logError = (error: unknown): void => app.log.error(error);
-  const scrape: ScrapeEndpoint | undefined =
-    metricsToken === undefined
-      ? undefined
-      : {
-          token: metricsToken,
-          metrics: createLabMetrics({
-            db: options.db,
-            artifactRoot,
-            sseClients: () => events.subscribers,
-            onDatabaseError: (err) => app.log.error({ err }, 'metrics: the database could not be read'),
-          }),
-        };
   app.decorate('scrape', scrape);
   if (scrape !== undefined) app.addHook('onResponse', scrape.metrics.observeResponse);
   const retentionDays = options.eventRetentionDays ?? DEFAULT_EVENT_RETENTION_DAYS;
@@ -218,7 +221,7 @@ export const buildServer = async (options: ServerOptions): Promise<FastifyInstan
   app.addHook('onReady', async () => {
     if (monitorIntervalMs !== false)
       stopMonitors = startServerMonitors({
-        db: options.db,
+        db,
         data: app.dataDb,
         scope: app.lab.dataScope,
         intervalMs: monitorIntervalMs,
@@ -226,8 +229,8 @@ export const buildServer = async (options: ServerOptions): Promise<FastifyInstan
         log: app.log,
         ...(scrape === undefined ? {} : { countAlert: scrape.metrics.countMonitorAlert }),
       });
-    stopMaintenance = startMaintenance(options.db, retentionDays, logError);
-    stopReaper = startServerReaper(options.db, {
+    stopMaintenance = startMaintenance(db, retentionDays, logError);
+    stopReaper = startServerReaper(db, {
       ...(options.reapIntervalMs !== undefined ? { intervalMs: options.reapIntervalMs } : {}),
       onReaped: (runIds) => {
         scrape?.metrics.countReaped(runIds.length);
@@ -243,7 +246,7 @@ export const buildServer = async (options: ServerOptions): Promise<FastifyInstan
   // The server's own reaper (above) covers every worker count, so the slots do not reap too.
   const workers =
     workerCount > 0
-      ? startServerWorkers(options.db, { concurrency: workerCount, artifactRoot, onError: logError })
+      ? startServerWorkers(db, { concurrency: workerCount, artifactRoot, onError: logError })
       : undefined;
   // preClose, not onClose: open event streams must end before Fastify waits for connections to drain.
   app.addHook('preClose', async () => {
