@@ -1,6 +1,7 @@
 import cookie from '@fastify/cookie';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { DEFAULT_MAX_JSON_DEPTH, resolveMaxCombinations } from '@nflab/contracts';
+import { createPrometheusSink } from '@nflab/runner';
 import { dataScopeFromEnv, listenForEvents, type DataScope, type Db, type Queryable } from '@nflab/store';
 import { defaultArtifactRoot } from './artifact-files.js';
 import { requireAccess, type DeclaredRoute } from './auth/access.js';
@@ -183,6 +184,10 @@ export const buildServer = async (options: ServerOptions): Promise<FastifyInstan
         };
   // With metrics on, every statement the server sends (routes, workers, background jobs) is timed.
   const db: Db = scrape?.metrics.db ?? options.db;
+  // Runs with the `prometheus` tracking sink that this server's workers execute show on /metrics
+  // (the families are registered whether or not this server executes runs).
+  const trackedRuns =
+    scrape === undefined ? undefined : createPrometheusSink({ registry: scrape.metrics.registry });
   limitJsonDepth(app, options.maxJsonDepth ?? DEFAULT_MAX_JSON_DEPTH);
   const routeAccess: DeclaredRoute[] = [];
   app.addHook('onRoute', requireAccess(routeAccess));
@@ -246,7 +251,12 @@ export const buildServer = async (options: ServerOptions): Promise<FastifyInstan
   // The server's own reaper (above) covers every worker count, so the slots do not reap too.
   const workers =
     workerCount > 0
-      ? startServerWorkers(db, { concurrency: workerCount, artifactRoot, onError: logError })
+      ? startServerWorkers(db, {
+          concurrency: workerCount,
+          artifactRoot,
+          onError: logError,
+          ...(trackedRuns === undefined ? {} : { prometheus: trackedRuns }),
+        })
       : undefined;
   // preClose, not onClose: open event streams must end before Fastify waits for connections to drain.
   app.addHook('preClose', async () => {

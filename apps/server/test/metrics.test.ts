@@ -44,6 +44,14 @@ const LAB_FAMILIES = [
   'nflab_running_run_rss_bytes',
   'nflab_runs',
   'nflab_sse_clients',
+  'nflab_tracked_run_duration_seconds',
+  'nflab_tracked_run_end_timestamp_seconds',
+  'nflab_tracked_run_start_timestamp_seconds',
+  'nflab_tracked_run_status',
+  'nflab_tracked_run_step',
+  'nflab_tracked_run_train_loss',
+  'nflab_tracked_run_trials',
+  'nflab_tracked_run_valid_loss',
   'nflab_trials',
 ];
 const POOL_FAMILIES = [

@@ -7,3 +7,4 @@ export * from './execute/index.js';
 export * from './lab/index.js';
 export * from './analyses/index.js';
 export * from './schedule/index.js';
+export * from './tracking/index.js';

@@ -56,11 +56,12 @@ const exogenousProblems = (spec: RunSpec, modelId: keyof typeof MODELS): string[
 };
 
 /**
- * Sinks this runner records to. The lab database always records everything; the external sinks
- * (Prometheus, MLflow, W&B) are part of the spec's vocabulary but have no writer yet, and a run
- * must not look tracked where it is not.
+ * Sinks this runner records to: the lab database (which records every run) and Prometheus (live
+ * gauges while the run executes, pushed to a Pushgateway when one is configured). MLflow and W&B
+ * are part of the spec's vocabulary but have no writer yet, and a run must not look tracked where
+ * it is not.
  */
-export const RECORDING_SINKS: readonly string[] = ['postgres'];
+export const RECORDING_SINKS: readonly string[] = ['postgres', 'prometheus'];
 
 const trackingProblems = (spec: RunSpec): string[] =>
   spec.tracking
