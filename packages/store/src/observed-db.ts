@@ -52,42 +52,43 @@ const KEYWORD_KIND: Readonly<Record<string, StatementKind>> = {
 
 const DML = new Set(['select', 'insert', 'update', 'delete', 'merge', 'values']);
 
+const WORD = /[A-Za-z_][A-Za-z0-9_$]*/y;
+const OPEN = 40; // (
+const CLOSE = 41; // )
+
 /**
  * Words of `sql` outside comments and quotes, each with its parenthesis depth — enough to find the
  * statement a `WITH` list leads to: the first data keyword at depth 0 (CTE bodies sit in parentheses).
  */
 function* words(sql: string): Generator<{ word: string; depth: number }> {
-  // Where each kind of skipped text ends: a line comment, a block comment, a string, a quoted name.
-  const skipTo = (i: number): number | undefined => {
-    const pair = sql.slice(i, i + 2);
-    const after = (closing: string, from: number): number => {
-      const at = sql.indexOf(closing, from);
-      return at === -1 ? sql.length : at + closing.length;
-    };
-    if (pair === '--') return after('\n', i);
-    if (pair === '/*') return after('*/', i + 2);
-    if (pair[0] === "'" || pair[0] === '"') return after(pair[0], i + 1);
-    return undefined;
+  const after = (closing: string, from: number): number => {
+    const at = sql.indexOf(closing, from);
+    return at === -1 ? sql.length : at + closing.length;
   };
   let depth = 0;
   let i = 0;
   while (i < sql.length) {
-    const skipped = skipTo(i);
-    const word = skipped === undefined ? /^[A-Za-z_][A-Za-z0-9_$]*/.exec(sql.slice(i, i + 64)) : null;
-    if (skipped !== undefined) i = skipped;
-    else if (word !== null) {
-      yield { word: word[0].toLowerCase(), depth };
-      i += word[0].length;
-    } else {
-      if (sql[i] === '(') depth += 1;
-      else if (sql[i] === ')') depth -= 1;
-      i += 1;
+    const c = sql[i];
+    if (c === '-' && sql[i + 1] === '-') i = after('\n', i);
+    else if (c === '/' && sql[i + 1] === '*') i = after('*/', i + 2);
+    else if (c === "'" || c === '"') i = after(c, i + 1);
+    else {
+      WORD.lastIndex = i;
+      const word = WORD.exec(sql);
+      if (word !== null) {
+        yield { word: word[0].toLowerCase(), depth };
+        i += word[0].length;
+      } else {
+        const code = sql.charCodeAt(i);
+        if (code === OPEN) depth += 1;
+        else if (code === CLOSE) depth -= 1;
+        i += 1;
+      }
     }
   }
 }
 
-/** The kind of the (first) statement of `sql`: its leading keyword, or for `WITH …` the statement it leads to. */
-export const statementKind = (sql: string): StatementKind => {
+const classify = (sql: string): StatementKind => {
   let leading: string | undefined;
   for (const { word, depth } of words(sql)) {
     if (leading === undefined) {
@@ -96,6 +97,24 @@ export const statementKind = (sql: string): StatementKind => {
     } else if (depth === 0 && DML.has(word)) return KEYWORD_KIND[word] ?? 'other';
   }
   return 'other';
+};
+
+// Most statements are constant texts: their kinds are remembered (a WITH takes a scan of its whole
+// text). Bounded in count and in text length, because generated statements (placeholder lists of
+// bulk inserts) differ by row count and can be long; those start with their keyword anyway.
+const KIND_CACHE_SIZE = 1024;
+const KIND_CACHE_MAX_TEXT = 4096;
+const kinds = new Map<string, StatementKind>();
+
+/** The kind of the (first) statement of `sql`: its leading keyword, or for `WITH …` the statement it leads to. */
+export const statementKind = (sql: string): StatementKind => {
+  const known = kinds.get(sql);
+  if (known !== undefined) return known;
+  const kind = classify(sql);
+  if (sql.length > KIND_CACHE_MAX_TEXT) return kind;
+  if (kinds.size >= KIND_CACHE_SIZE) kinds.clear();
+  kinds.set(sql, kind);
+  return kind;
 };
 
 const timed = async <T>(sql: string, observe: (sample: QuerySample) => void, run: () => Promise<T>) => {
