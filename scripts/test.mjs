@@ -13,6 +13,8 @@ const DEBIAN_PACKAGES = {
   // A real Prometheus scrapes a running lab server in apps/server/test/prometheus.test.ts; its
   // promtool checks and unit-tests deploy/prometheus in apps/server/test/deploy/alert-rules.test.ts.
   '/usr/bin/prometheus': 'prometheus',
+  // The `prometheus` tracking sink pushes to a real Pushgateway in packages/runner/test/tracking.
+  '/usr/bin/prometheus-pushgateway': 'prometheus-pushgateway',
   // `docker-compose config` validates deploy/compose.yaml in apps/server/test/deploy/compose.test.ts.
   '/usr/bin/docker-compose': 'docker-compose',
 };

@@ -1,6 +1,7 @@
 import cookie from '@fastify/cookie';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { DEFAULT_MAX_JSON_DEPTH, resolveMaxCombinations } from '@nflab/contracts';
+import { createPrometheusSink } from '@nflab/runner';
 import { dataScopeFromEnv, listenForEvents, type DataScope, type Db, type Queryable } from '@nflab/store';
 import { defaultArtifactRoot } from './artifact-files.js';
 import { requireAccess, type DeclaredRoute } from './auth/access.js';
@@ -164,6 +165,7 @@ declare module 'fastify' {
 export const buildServer = async (options: ServerOptions): Promise<FastifyInstance> => {
   const maxCombinations = resolveMaxCombinations(options.maxCombinations, process.env);
   const metricsToken = resolveMetricsToken(options.metricsToken, process.env);
+  const artifactRoot = options.artifactRoot ?? defaultArtifactRoot();
   const grafanaUrl = resolveGrafanaUrl(options.grafanaUrl, process.env);
   const app = Fastify({
     ...serverLoggerOptions({ stdout: options.logger ?? false, file: options.logFile }),
@@ -173,23 +175,41 @@ export const buildServer = async (options: ServerOptions): Promise<FastifyInstan
     return503OnClosing: false,
   });
   refuseWhileDraining(app);
+  const scrape: ScrapeEndpoint | undefined =
+    metricsToken === undefined
+      ? undefined
+      : {
+          token: metricsToken,
+          metrics: createLabMetrics({
+            db: options.db,
+            artifactRoot,
+            // The hub is made below, from the timed database; the gauge reads it only when scraped.
+            sseClients: (): number => events.subscribers,
+            onDatabaseError: (err) => app.log.error({ err }, 'metrics: the database could not be read'),
+          }),
+        };
+  // With metrics on, every statement the server sends (routes, workers, background jobs) is timed.
+  const db: Db = scrape?.metrics.db ?? options.db;
+  // Runs with the `prometheus` tracking sink that this server's workers execute show on /metrics
+  // (the families are registered whether or not this server executes runs).
+  const trackedRuns =
+    scrape === undefined ? undefined : createPrometheusSink({ registry: scrape.metrics.registry });
   limitJsonDepth(app, options.maxJsonDepth ?? DEFAULT_MAX_JSON_DEPTH);
   const routeAccess: DeclaredRoute[] = [];
   app.addHook('onRoute', requireAccess(routeAccess));
   app.decorate('routeAccess', routeAccess);
   app.decorate('loginThrottle', new LoginThrottle(options.loginThrottle));
-  app.decorate('db', options.db);
-  app.decorate('dataDb', options.dataDb ?? options.db);
+  app.decorate('db', db);
+  app.decorate('dataDb', options.dataDb ?? db);
   app.decorate(
     'audit',
     createAuditLog({
-      db: options.db,
+      db,
       file: options.auditFile ?? false,
       onError: (err, entry, destination) =>
         app.log.error({ err, audit: entry, destination }, 'audit entry could not be written'),
     }),
   );
-  const artifactRoot = options.artifactRoot ?? defaultArtifactRoot();
   const workerCount = options.workers ?? 0;
   app.decorate('lab', {
     artifactRoot,
@@ -199,21 +219,9 @@ export const buildServer = async (options: ServerOptions): Promise<FastifyInstan
     grafanaUrl,
   });
   app.decorateRequest('user', null);
-  const events = new EventHub(options.db, { pollMs: options.eventPollMs });
+  const events = new EventHub(db, { pollMs: options.eventPollMs });
   app.decorate('events', events);
   const logError = (error: unknown): void => app.log.error(error);
-  const scrape: ScrapeEndpoint | undefined =
-    metricsToken === undefined
-      ? undefined
-      : {
-          token: metricsToken,
-          metrics: createLabMetrics({
-            db: options.db,
-            artifactRoot,
-            sseClients: () => events.subscribers,
-            onDatabaseError: (err) => app.log.error({ err }, 'metrics: the database could not be read'),
-          }),
-        };
   app.decorate('scrape', scrape);
   if (scrape !== undefined) app.addHook('onResponse', scrape.metrics.observeResponse);
   const retentionDays = options.eventRetentionDays ?? DEFAULT_EVENT_RETENTION_DAYS;
@@ -226,7 +234,7 @@ export const buildServer = async (options: ServerOptions): Promise<FastifyInstan
   app.addHook('onReady', async () => {
     if (monitorIntervalMs !== false)
       stopMonitors = startServerMonitors({
-        db: options.db,
+        db,
         data: app.dataDb,
         scope: app.lab.dataScope,
         intervalMs: monitorIntervalMs,
@@ -236,13 +244,13 @@ export const buildServer = async (options: ServerOptions): Promise<FastifyInstan
       });
     if (exportIntervalMs !== false)
       stopExports = startServerExports({
-        db: options.db,
+        db,
         intervalMs: exportIntervalMs,
         log: app.log,
         ...(scrape === undefined ? {} : { countExport: scrape.metrics.countRunExport }),
       });
-    stopMaintenance = startMaintenance(options.db, retentionDays, logError);
-    stopReaper = startServerReaper(options.db, {
+    stopMaintenance = startMaintenance(db, retentionDays, logError);
+    stopReaper = startServerReaper(db, {
       ...(options.reapIntervalMs !== undefined ? { intervalMs: options.reapIntervalMs } : {}),
       onReaped: (runIds) => {
         scrape?.metrics.countReaped(runIds.length);
@@ -258,7 +266,12 @@ export const buildServer = async (options: ServerOptions): Promise<FastifyInstan
   // The server's own reaper (above) covers every worker count, so the slots do not reap too.
   const workers =
     workerCount > 0
-      ? startServerWorkers(options.db, { concurrency: workerCount, artifactRoot, onError: logError })
+      ? startServerWorkers(db, {
+          concurrency: workerCount,
+          artifactRoot,
+          onError: logError,
+          ...(trackedRuns === undefined ? {} : { prometheus: trackedRuns }),
+        })
       : undefined;
   // preClose, not onClose: open event streams must end before Fastify waits for connections to drain.
   app.addHook('preClose', async () => {

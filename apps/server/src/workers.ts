@@ -5,7 +5,13 @@
  * period to finish, then they are stopped and put back in the queue for the next start.
  */
 import { availableParallelism } from 'node:os';
-import { createRunExecutor, RunQueue, runWorkerLoop, type WorkerEvent } from '@nflab/runner';
+import {
+  createRunExecutor,
+  RunQueue,
+  runWorkerLoop,
+  type PrometheusSink,
+  type WorkerEvent,
+} from '@nflab/runner';
 import type { Db } from '@nflab/store';
 
 /** The server's worker loop. */
@@ -24,6 +30,8 @@ export const startServerWorkers = (
     readonly artifactRoot: string;
     readonly onEvent?: (event: WorkerEvent) => void;
     readonly onError: (error: unknown) => void;
+    /** The `prometheus` tracking sink over the `/metrics` registry, where its runs show while they execute. */
+    readonly prometheus?: PrometheusSink;
   },
 ): ServerWorkers => {
   const graceful = new AbortController();
@@ -32,6 +40,7 @@ export const startServerWorkers = (
     db,
     artifactsRoot: options.artifactRoot,
     cpusPerRun: Math.max(1, Math.floor(availableParallelism() / options.concurrency)),
+    ...(options.prometheus ? { prometheus: options.prometheus } : {}),
   });
   const loop = runWorkerLoop({
     queue: new RunQueue(db),

@@ -2,7 +2,7 @@
  * `GET /metrics`: off (404 naming the setting) without a scrape token, 401 and audited without the
  * token — whatever other credential is sent — and with it the Prometheus text of the server's own
  * registry: process defaults, requests by matched route pattern, live-event clients, the database
- * pool, and queue and training metrics counted from the database rows. And readiness while
+ * pool and statement latency, and queue and training metrics counted from the database rows. And readiness while
  * draining: `/api/ready` turns 503 the moment the server begins to close.
  */
 import { mkdir, mkdtemp, rm, statfs, writeFile } from 'node:fs/promises';
@@ -30,6 +30,7 @@ const LAB_FAMILIES = [
   'nflab_artifact_filesystem_avail_bytes',
   'nflab_artifact_filesystem_size_bytes',
   'nflab_database_up',
+  'nflab_db_query_duration_seconds',
   'nflab_http_request_duration_seconds',
   'nflab_http_requests_total',
   'nflab_lost_worker_runs_total',
@@ -43,6 +44,14 @@ const LAB_FAMILIES = [
   'nflab_running_run_rss_bytes',
   'nflab_runs',
   'nflab_sse_clients',
+  'nflab_tracked_run_duration_seconds',
+  'nflab_tracked_run_end_timestamp_seconds',
+  'nflab_tracked_run_start_timestamp_seconds',
+  'nflab_tracked_run_status',
+  'nflab_tracked_run_step',
+  'nflab_tracked_run_train_loss',
+  'nflab_tracked_run_trials',
+  'nflab_tracked_run_valid_loss',
   'nflab_trials',
 ];
 const POOL_FAMILIES = [
@@ -233,6 +242,36 @@ describe.each(await testDbKinds())('/metrics on %s', (kind) => {
     }
   });
 
+  test('statements to the lab database are timed by kind and outcome, never by their text', async () => {
+    const before = await samplesOf();
+    const count = (samples: Sample[], operation: string): number =>
+      sampleValue(samples, 'nflab_db_query_duration_seconds_count', { operation, outcome: 'ok' });
+    const asViewer = { cookie: viewer.cookie };
+    expect((await app.inject({ url: `/api/runs/${seeded.runningId}`, headers: asViewer })).statusCode).toBe(
+      200,
+    );
+    const after = await samplesOf();
+    // The request's own reads, and the previous scrape's read of the queue metrics.
+    expect(count(after, 'select')).toBeGreaterThanOrEqual(count(before, 'select') + 2);
+    const timed = after.filter((sample) => sample.name.startsWith('nflab_db_query_duration_seconds'));
+    for (const sample of timed) {
+      const labels = Object.keys(sample.labels).sort();
+      expect(labels).toEqual(
+        sample.name.endsWith('_bucket') ? ['le', 'operation', 'outcome'] : ['operation', 'outcome'],
+      );
+      expect(['select', 'insert', 'update', 'delete', 'ddl', 'transaction', 'other']).toContain(
+        sample.labels.operation,
+      );
+    }
+    // Every kind is exported from the start, at zero when none ran.
+    expect(count(after, 'transaction')).toBe(0);
+    const select = { operation: 'select', outcome: 'ok' };
+    expect(sampleValue(after, 'nflab_db_query_duration_seconds_bucket', { ...select, le: '+Inf' })).toBe(
+      count(after, 'select'),
+    );
+    expect(sampleValue(after, 'nflab_db_query_duration_seconds_sum', select)).toBeGreaterThan(0);
+  });
+
   test('queue and training metrics are counted from the database rows', async () => {
     const samples = await samplesOf();
     const runs = (status: string, model: string, backend: string, operation: string): number =>
@@ -365,6 +404,10 @@ describe.each(await testDbKinds())('/metrics on %s', (kind) => {
       const up = await scrapeOutage();
       expect(sampleValue(up, 'nflab_database_up')).toBe(1);
       expect(sampleValue(up, 'nflab_runs', { status: 'failed' })).toBe(1);
+      // The failed read is timed as a failed select.
+      expect(
+        sampleValue(up, 'nflab_db_query_duration_seconds_count', { operation: 'select', outcome: 'error' }),
+      ).toBe(1);
     } finally {
       await outage.close();
     }

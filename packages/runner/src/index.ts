@@ -8,3 +8,4 @@ export * from './lab/index.js';
 export * from './analyses/index.js';
 export * from './schedule/index.js';
 export * from './export/index.js';
+export * from './tracking/index.js';

@@ -249,7 +249,7 @@ describe('planSweep without a database', () => {
     const plan = await planSweep({ ...base, model: 'auto_nhits', tracking: ['postgres', 'mlflow'] });
     expect(plan.count).toBe(0);
     expect(plan.invalid[0]?.reasons).toEqual([
-      "tracking: sink 'mlflow' has no writer in this version of the lab; use 'postgres', 'wandb' (the lab database records every run)",
+      "tracking: sink 'mlflow' has no writer in this version of the lab; use 'postgres', 'prometheus', 'wandb' (the lab database records every run)",
     ]);
   });
 
@@ -261,6 +261,17 @@ describe('planSweep without a database', () => {
     });
     expect(plan.invalid).toEqual([]);
     expect(plan.count).toBe(1);
+  });
+
+  it('accepts the prometheus sink, bare or with a Pushgateway and job', async () => {
+    for (const tracking of [
+      ['postgres', 'prometheus'],
+      [{ sink: 'prometheus', push_gateway: 'http://pushgateway:9091', job: 'nightly' }],
+    ]) {
+      const plan = await planSweep({ ...base, model: 'auto_nhits', tracking });
+      expect(plan.invalid, JSON.stringify(tracking)).toEqual([]);
+      expect(plan.count).toBe(1);
+    }
   });
 
   it('refuses an Auto run whose trials would end before their first validation', async () => {

@@ -1,4 +1,5 @@
 export * from './db.js';
+export * from './observed-db.js';
 export { openPglite } from './drivers/pglite.js';
 export { openPostgres, type PostgresOptions } from './drivers/postgres.js';
 export {

@@ -2,13 +2,13 @@
  * The metrics one lab server exposes at `/metrics`, in a prom-client Registry of its own (never the
  * global default one, so several servers in one process — tests — keep apart): the process and
  * Node.js defaults (CPU, memory, event-loop lag, GC), HTTP requests by matched route, live-event
- * clients, the database pool, runs the reaper marked lost, free space for artifacts, and the queue
+ * clients, the database pool and the latency of every statement the lab sends it, runs the reaper marked lost, free space for artifacts, and the queue
  * and training metrics read from the database.
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { StoreError } from '@nflab/contracts';
-import { readLabMetrics, type Db } from '@nflab/store';
+import { observeQueries, readLabMetrics, STATEMENT_KINDS, type Db } from '@nflab/store';
 import { createProcessMetrics } from './process-metrics.js';
 import { createQueueMetrics, QUEUE_METRICS_BUCKETS } from './queue-metrics.js';
 
@@ -26,6 +26,11 @@ export interface LabMetricsOptions {
 /** A server's metrics. */
 export interface LabMetrics {
   readonly registry: Registry;
+  /**
+   * The options' database with every statement timed in `nflab_db_query_duration_seconds`: the
+   * server hands this one to its routes, workers and background jobs.
+   */
+  readonly db: Db;
   /** The Content-Type of {@link LabMetrics.render}'s text. */
   readonly contentType: string;
   /** onResponse hook: counts the request and its duration under its matched route's pattern. */
@@ -99,6 +104,27 @@ const poolMetrics = (registry: Registry, db: Db): void => {
   });
 };
 
+/** Statement latency bounds in seconds: an indexed read takes well under a millisecond, a results transaction's insert of many rows seconds. */
+const QUERY_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+
+/** The database whose statements are timed, by statement kind (never SQL text) and outcome. */
+const timedDb = (registry: Registry, db: Db): Db => {
+  const duration = new Histogram({
+    name: 'nflab_db_query_duration_seconds',
+    help:
+      'Time from sending a statement to the lab database to its answer (waiting for a pool connection ' +
+      'included), by statement kind (select, insert, update, delete, ddl, transaction, other) and outcome (ok, error).',
+    labelNames: ['operation', 'outcome'] as const,
+    buckets: QUERY_BUCKETS,
+    registers: [registry],
+  });
+  // Every kind starts at zero, so rate() and histogram_quantile() see a series before its first statement.
+  for (const operation of STATEMENT_KINDS) duration.zero({ operation, outcome: 'ok' });
+  return observeQueries(db, ({ kind, seconds, ok }) =>
+    duration.observe({ operation: kind, outcome: ok ? 'ok' : 'error' }, seconds),
+  );
+};
+
 /** Creates the registry and every metric of one server. */
 export const createLabMetrics = (options: LabMetricsOptions): LabMetrics => {
   const registry = new Registry();
@@ -113,6 +139,7 @@ export const createLabMetrics = (options: LabMetricsOptions): LabMetrics => {
     },
   });
   poolMetrics(registry, options.db);
+  const db = timedDb(registry, options.db);
   const { countReaped } = createProcessMetrics(registry, { artifactRoot: options.artifactRoot });
   const queue = createQueueMetrics(registry);
   const monitorAlerts = new Counter({
@@ -138,7 +165,7 @@ export const createLabMetrics = (options: LabMetricsOptions): LabMetrics => {
 
   const renderOnce = async (): Promise<string> => {
     try {
-      queue.update(await readLabMetrics(options.db, QUEUE_METRICS_BUCKETS));
+      queue.update(await readLabMetrics(db, QUEUE_METRICS_BUCKETS));
       databaseUp.set(1);
     } catch (error) {
       // A database outage must not hide the process metrics; anything else is a bug.
@@ -159,6 +186,7 @@ export const createLabMetrics = (options: LabMetricsOptions): LabMetrics => {
   };
   return {
     registry,
+    db,
     contentType: registry.contentType,
     observeResponse,
     countReaped,

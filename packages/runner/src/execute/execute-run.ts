@@ -43,6 +43,7 @@ import { loadRunData } from './load-run-data.js';
 import { loadParentModel } from './parent-model.js';
 import { insertArtifacts, insertCvResults, insertImportance, insertPredictions } from './records.js';
 import { createStepWriter } from './step-writer.js';
+import { createPrometheusSink, type PrometheusSink } from '../tracking/prometheus-sink.js';
 
 /** Options of {@link createRunExecutor}. */
 export interface RunExecutorOptions {
@@ -61,6 +62,11 @@ export interface RunExecutorOptions {
   readonly onLog?: (runId: string, line: string) => void;
   /** Every training loss, as it arrives. */
   readonly onStep?: (runId: string, event: StepEvent) => void;
+  /**
+   * The `prometheus` tracking sink of runs that list it: the lab server passes one over its
+   * `/metrics` registry. @default a sink of the executor's own (pushes to $NFLAB_PUSHGATEWAY_URL)
+   */
+  readonly prometheus?: PrometheusSink;
 }
 
 let systemInfo: Promise<SystemInfo> | undefined;
@@ -117,6 +123,7 @@ export type RunExecutor = ExecuteRun & { readonly close: () => Promise<void> };
 export const createRunExecutor = (options: RunExecutorOptions): RunExecutor => {
   const { db } = options;
   const pool = createComputePool();
+  const prometheus = options.prometheus ?? createPrometheusSink();
   const execute: ExecuteRun = async (run, { signal, queue }) => {
     const lines: string[] = [];
     const log = (message: string): void => {
@@ -129,6 +136,7 @@ export const createRunExecutor = (options: RunExecutorOptions): RunExecutor => {
       intervalMs: options.monitorIntervalMs ?? 1000,
       onSample: (sample) => samples.add(sample),
     });
+    const tracked = prometheus.track(run.id, run.spec);
     const steps = createStepWriter(db, run.id, {
       onError: (error) => log(`step metrics write failed, retrying: ${(error as Error).message}`),
     });
@@ -146,6 +154,8 @@ export const createRunExecutor = (options: RunExecutorOptions): RunExecutor => {
       write?: (tx: Queryable) => Promise<void>,
     ): Promise<void> => {
       const resourceSummary = await stopTracking();
+      const pushed = await tracked?.end(outcome.status);
+      if (pushed !== undefined) log(pushed);
       // Results are expensive to recompute: a database restarting now is waited for, not given up on.
       await retryOnConnectionLoss(
         () =>
@@ -195,11 +205,13 @@ export const createRunExecutor = (options: RunExecutorOptions): RunExecutor => {
         nativeMatmul: (options.nativeMatmul ?? true) && process.env.NFLAB_NATIVE_BLAS !== '0',
         studyName: `run-${run.id}`,
       };
+      const storage = createPgStudyStorage(db, { runId: run.id, workerId: run.workerId });
       const hooks = {
-        storage: createPgStudyStorage(db, { runId: run.id, workerId: run.workerId }),
+        storage: tracked?.run.observeTrials(storage) ?? storage,
         signal,
         onStep: (event: StepEvent) => {
           steps.add(event);
+          tracked?.run.observeStep(event);
           options.onStep?.(run.id, event);
         },
         onLog: log,
@@ -244,6 +256,7 @@ export const createRunExecutor = (options: RunExecutorOptions): RunExecutor => {
           return;
         }
         await stopTracking();
+        tracked?.abandon();
         // Lost (another worker may own it now) or shutting down (the loop requeues it): write nothing.
         throw error;
       }

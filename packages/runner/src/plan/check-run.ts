@@ -56,11 +56,12 @@ const exogenousProblems = (spec: RunSpec, modelId: keyof typeof MODELS): string[
 };
 
 /**
- * Sinks this runner records to. The lab database always records everything; W&B receives the run
- * once it ends, from the export outbox (export/). The other sinks of the spec's vocabulary are
- * refused until they have a writer, so a run never looks tracked where it is not.
+ * Sinks this runner records to: the lab database (which records every run), Prometheus (live
+ * gauges while the run executes, pushed to a Pushgateway when one is configured) and W&B (sent
+ * once the run ends, from the export outbox in export/). MLflow is part of the spec's vocabulary
+ * but has no writer yet, and a run must not look tracked where it is not.
  */
-export const RECORDING_SINKS: readonly string[] = ['postgres', 'wandb'];
+export const RECORDING_SINKS: readonly string[] = ['postgres', 'prometheus', 'wandb'];
 
 const trackingProblems = (spec: RunSpec): string[] =>
   spec.tracking

@@ -1,0 +1,2 @@
+export * from './tracked-run.js';
+export * from './prometheus-sink.js';

@@ -1,0 +1,88 @@
+/**
+ * A real Pushgateway for tests (Debian's `prometheus-pushgateway`, which `npm test` installs) on a
+ * free local port, in memory (no persistence file), and its exposition read back as samples.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { createServer } from 'node:net';
+
+/** The Pushgateway binary of Debian's package. */
+export const PUSHGATEWAY = '/usr/bin/prometheus-pushgateway';
+
+/** True when the binary is installed. */
+export const pushgatewayInstalled = (): boolean => existsSync(PUSHGATEWAY);
+
+/** One sample line of the exposition: name, labels, value. */
+export interface PushedSample {
+  readonly name: string;
+  readonly labels: Readonly<Record<string, string>>;
+  readonly value: number;
+}
+
+/** A running Pushgateway. */
+export interface TestPushgateway {
+  readonly url: string;
+  /** Every `nflab_*` sample it serves now. */
+  readonly samples: () => Promise<PushedSample[]>;
+  readonly stop: () => Promise<void>;
+}
+
+const freePort = (): Promise<number> =>
+  new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => resolve(typeof address === 'object' && address !== null ? address.port : 0));
+    });
+  });
+
+const SAMPLE = /^(nflab_\w+)(?:\{(.*)\})? (\S+)$/;
+const LABEL = /(\w+)="((?:[^"\\]|\\.)*)"/g;
+
+const parse = (text: string): PushedSample[] =>
+  text.split('\n').flatMap((line) => {
+    const match = SAMPLE.exec(line);
+    if (match === null) return [];
+    const labels: Record<string, string> = {};
+    for (const [, name, value] of (match[2] ?? '').matchAll(LABEL)) labels[name as string] = value as string;
+    return [{ name: match[1] as string, labels, value: Number(match[3]) }];
+  });
+
+/** Starts a Pushgateway and waits until it is ready. */
+export const startPushgateway = async (): Promise<TestPushgateway> => {
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  let log = '';
+  const child: ChildProcess = spawn(
+    PUSHGATEWAY,
+    [`--web.listen-address=127.0.0.1:${port}`, '--log.level=warn'],
+    {
+      stdio: ['ignore', 'ignore', 'pipe'],
+    },
+  );
+  child.stderr?.on('data', (chunk: Buffer) => {
+    log += chunk.toString();
+  });
+  const deadline = Date.now() + 15_000;
+  while (
+    !(await fetch(`${url}/-/ready`).then(
+      (r) => r.ok,
+      () => false,
+    ))
+  ) {
+    if (child.exitCode !== null || Date.now() > deadline)
+      throw new Error(`the Pushgateway did not become ready (exit ${child.exitCode}):\n${log}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  return {
+    url,
+    samples: async () => parse(await (await fetch(`${url}/metrics`)).text()),
+    stop: async () => {
+      if (child.exitCode !== null) return;
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGTERM');
+      await exited;
+    },
+  };
+};
