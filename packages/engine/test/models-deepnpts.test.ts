@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError, Rng } from '@nflab/contracts';
-import { createBatchNorm } from '../src/models/deepnpts/batch-norm.js';
+import { createBatchNorm } from '../src/nn/batch-norm.js';
 import { deepnpts } from '../src/models/deepnpts/deepnpts.js';
 import { weightedMixture } from '../src/models/deepnpts/mixture.js';
 import { createForwardContext } from '../src/nn/forward-context.js';

@@ -13,7 +13,7 @@ import { dropout } from '../../nn/dropout.js';
 import { createLinear } from '../../nn/linear.js';
 import { createParamStore } from '../../nn/params.js';
 import { checkDims, requireInput, toNetwork } from '../network.js';
-import { createBatchNorm } from './batch-norm.js';
+import { createBatchNorm } from '../../nn/batch-norm.js';
 import { weightedMixture } from './mixture.js';
 import { deepnptsSearchSpace } from './search-space.js';
 
