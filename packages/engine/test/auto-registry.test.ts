@@ -80,6 +80,9 @@ const SMALL: Record<ModelId, Record<string, ConfigValue>> = {
     scaler_type: 'robust',
     step_size: 1,
   },
+  // AutoPatchTST's space has no step_size (pinned at the default for the key check); its widths are
+  // pinned small, its n_heads (4 or 16) still divide hidden_size 16.
+  patchtst: { hidden_size: 16, linear_hidden_size: 16, encoder_layers: 1, step_size: 1 },
 };
 
 beforeAll(async () => {

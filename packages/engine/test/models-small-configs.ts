@@ -41,4 +41,13 @@ export const SMALL_CONFIGS: Record<ModelId, Record<string, unknown>> = {
   deepar: { lstm_n_layers: 2, lstm_hidden_size: 16, lstm_dropout: 0.1, trajectory_samples: 50 },
   // Two groups so the residual path is exercised; 8 units learn too little in 80 steps with NF's LR decays.
   dilatedrnn: { dilations: [[1, 2], [4]], encoder_hidden_size: 16, decoder_hidden_size: 16 },
+  // Short patches so the 16-step window makes eight tokens for the attention to mix.
+  patchtst: {
+    hidden_size: 16,
+    n_heads: 4,
+    linear_hidden_size: 16,
+    encoder_layers: 2,
+    patch_len: 4,
+    stride: 2,
+  },
 };

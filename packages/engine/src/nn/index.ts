@@ -9,3 +9,5 @@ export * from './mlp.js';
 export * from './attention.js';
 export * from './data-embedding.js';
 export * from './normal-init.js';
+export * from './batch-norm.js';
+export * from './revin.js';
