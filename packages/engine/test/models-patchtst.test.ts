@@ -154,8 +154,8 @@ describe('batch norm over every axis but the channels (PyTorch BatchNorm1d)', ()
 });
 
 describe('PatchTST residual attention', () => {
-  /** One head of width 2, identity projections: scores = x·xᵀ/√2 (+ previous), output = softmax·x. */
-  function identityAttention(nHeads = 1) {
+  /** Identity projections, so scores = x·xᵀ/√E per head (+ previous) and output = softmax·x. */
+  function identityAttention(nHeads: number, mixing: 'elementwise' | 'batched') {
     const store = createParamStore('attn-test', 1);
     const attention = createResidualAttention(store, {
       path: 'attn',
@@ -163,41 +163,71 @@ describe('PatchTST residual attention', () => {
       nHeads,
       attnDropout: 0,
       projDropout: 0,
+      mixing,
     });
-    for (const v of store.variables) {
-      const name = logicalName(v);
-      v.assign(name.endsWith('kernel') ? tf.eye(2) : tf.zerosLike(v));
-    }
+    for (const v of store.variables)
+      v.assign(logicalName(v).endsWith('kernel') ? tf.eye(2) : tf.zerosLike(v));
     return { store, attention };
   }
 
-  it('adds the previous layer scores before the softmax and returns the sum for the next layer', () => {
-    const { store, attention } = identityAttention();
-    const x = tf.tensor3d([1, 0, 0, 1], [1, 2, 2]); // two positions, orthogonal
-    const own = attention.apply(x, undefined, evalCtx);
-    const r = 1 / Math.sqrt(2);
-    expect(values(own.scores)).toEqual([expect.closeTo(r, 5), 0, 0, expect.closeTo(r, 5)]);
-    const previous = tf.tensor3d([0, Math.log(3) - r, r, r], [1, 2, 2]);
-    const res = attention.apply(x, previous, evalCtx);
-    // own [[r, 0], [0, r]] + previous [[0, ln 3 − r], [r, r]]:
-    const scores = [r, Math.log(3) - r, r, r + r];
-    values(res.scores).forEach((v, i) => expect(v).toBeCloseTo(scores[i]!, 5));
-    // row 0: softmax([r, ln 3 − r]) ∝ [e^r, 3e^−r]; row 1: softmax([r, 2r]).
-    const w0 = [Math.exp(r), 3 * Math.exp(-r)].map((e, _, all) => e / (all[0]! + all[1]!));
-    const w1 = [Math.exp(r), Math.exp(2 * r)].map((e, _, all) => e / (all[0]! + all[1]!));
-    // output = weights · x with x = I.
-    values(res.output).forEach((v, i) => expect(v).toBeCloseTo([...w0, ...w1][i]!, 5));
-    tf.dispose([x, previous, own.output, own.scores, res.output, res.scores]);
-    store.dispose();
-  });
+  for (const mixing of ['elementwise', 'batched'] as const) {
+    it(`${mixing}: adds the previous layer's scores before the softmax and hands the sum on`, () => {
+      const { store, attention } = identityAttention(1, mixing); // one head of width 2: scale 1/√2
+      const x = tf.tensor3d([1, 0, 0, 1], [1, 2, 2]); // two orthogonal patches
+      const own = attention.apply(x, undefined, evalCtx);
+      const r = 1 / Math.sqrt(2);
+      expect(own.scores.shape).toEqual([1, 2, 1, 2]); // [N, P, H, P]
+      expect(values(own.scores)).toEqual([expect.closeTo(r, 5), 0, 0, expect.closeTo(r, 5)]);
+      const previous = tf.tensor4d([0, Math.log(3) - r, r, r], [1, 2, 1, 2]);
+      const res = attention.apply(x, previous, evalCtx);
+      // own [[r, 0], [0, r]] + previous [[0, ln 3 − r], [r, r]]:
+      const scores = [r, Math.log(3) - r, r, r + r];
+      values(res.scores).forEach((v, i) => expect(v).toBeCloseTo(scores[i]!, 5));
+      // row 0: softmax([r, ln 3 − r]) ∝ [e^r, 3e^−r]; row 1: softmax([r, 2r]); output = weights · I.
+      const w0 = [Math.exp(r), 3 * Math.exp(-r)].map((e, _, all) => e / (all[0]! + all[1]!));
+      const w1 = [Math.exp(r), Math.exp(2 * r)].map((e, _, all) => e / (all[0]! + all[1]!));
+      values(res.output).forEach((v, i) => expect(v).toBeCloseTo([...w0, ...w1][i]!, 5));
+      tf.dispose([x, previous, own.output, own.scores, res.output, res.scores]);
+      store.dispose();
+    });
 
-  it('lays heads out sequence-major with scale 1/√head_dim per head', () => {
-    const { store, attention } = identityAttention(2); // two heads of width 1: scale 1
-    const x = tf.tensor3d([1, 2, 3, 4], [1, 2, 2]); // head 0 reads 1, 3; head 1 reads 2, 4
-    const { output, scores } = attention.apply(x, undefined, evalCtx);
-    expect(scores.shape).toEqual([2, 2, 2]);
-    expect(values(scores)).toEqual([1, 3, 3, 9, 4, 8, 8, 16]);
-    tf.dispose([x, output, scores]);
+    it(`${mixing}: keeps heads apart with scale 1/√head_dim, scores as [N, P, H, P]`, () => {
+      const { store, attention } = identityAttention(2, mixing); // two heads of width 1: scale 1
+      const x = tf.tensor3d([1, 2, 3, 4], [1, 2, 2]); // head 0 reads 1, 3; head 1 reads 2, 4
+      const { output, scores } = attention.apply(x, undefined, evalCtx);
+      // patch 0: head 0 [1·1, 1·3], head 1 [2·2, 2·4]; patch 1: head 0 [3·1, 3·3], head 1 [4·2, 4·4]
+      expect(values(scores)).toEqual([1, 3, 4, 8, 3, 9, 8, 16]);
+      // patch 0, head 0 mixes 1 and 3 by softmax([1, 3]).
+      const w = Math.exp(3) / (Math.exp(1) + Math.exp(3));
+      expect(values(output)[0]).toBeCloseTo((1 - w) * 1 + w * 3, 5);
+      tf.dispose([x, output, scores]);
+      store.dispose();
+    });
+  }
+
+  it('mixes elementwise and by batched products to the same values and gradients', () => {
+    const store = createParamStore('attn-test', 3);
+    const options = { path: 'attn', hiddenSize: 8, nHeads: 2, attnDropout: 0, projDropout: 0 };
+    const elementwise = createResidualAttention(store, { ...options, path: 'a', mixing: 'elementwise' });
+    const batched = createResidualAttention(store, { ...options, path: 'b', mixing: 'batched' });
+    // Same weights in both.
+    const half = store.variables.length / 2;
+    store.variables.slice(half).forEach((v, i) => v.assign(store.variables[i]!));
+    const x = tf.randomNormal([3, 5, 8], 0, 1, 'float32', 5) as tf.Tensor3D;
+    const previous = tf.randomNormal([3, 5, 2, 5], 0, 1, 'float32', 6) as tf.Tensor4D;
+    const a = elementwise.apply(x, previous, evalCtx);
+    const b = batched.apply(x, previous, evalCtx);
+    values(a.output).forEach((v, i) => expect(v).toBeCloseTo(values(b.output)[i]!, 4));
+    values(a.scores).forEach((v, i) => expect(v).toBeCloseTo(values(b.scores)[i]!, 4));
+    const grad = (attention: typeof batched) =>
+      tf.grad((input: tf.Tensor) => {
+        const out = attention.apply(input as tf.Tensor3D, previous, evalCtx);
+        return tf.add(tf.sum(tf.square(out.output)), tf.sum(out.scores));
+      })(x);
+    const ga = grad(elementwise);
+    const gb = grad(batched);
+    values(ga).forEach((v, i) => expect(v).toBeCloseTo(values(gb)[i]!, 3));
+    tf.dispose([x, previous, a.output, a.scores, b.output, b.scores, ga, gb]);
     store.dispose();
   });
 });

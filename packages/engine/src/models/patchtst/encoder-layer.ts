@@ -33,14 +33,14 @@ export interface EncoderLayerOptions {
 /** A TST encoder layer. */
 export interface EncoderLayer {
   /**
-   * x [N, P, hidden] -> [N, P, hidden], and the layer's pre-softmax scores [N·H, P, P]
+   * x [N, P, hidden] -> [N, P, hidden], and the layer's pre-softmax scores [N, P, H, P]
    * (`previousScores` added in, for residual attention).
    */
   apply(
     x: tf.Tensor3D,
-    previousScores: tf.Tensor3D | undefined,
+    previousScores: tf.Tensor4D | undefined,
     ctx: ForwardContext,
-  ): { readonly output: tf.Tensor3D; readonly scores: tf.Tensor3D };
+  ): { readonly output: tf.Tensor3D; readonly scores: tf.Tensor4D };
 }
 
 /** Creates the layer's modules in NeuralForecast's order: self_attn, norm_attn, ff, norm_ffn. */

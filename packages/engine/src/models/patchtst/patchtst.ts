@@ -149,7 +149,7 @@ export const patchtst = {
       if (normalized) y = normalized.normalized;
       const patches = toPatches(tf.reshape(y, [B, L]), patching); // [B, P, patch_len]
       let x = dropout(tf.add(patchProjection.apply(patches), positional), config.dropout, ctx) as tf.Tensor3D; // [B, P, d]
-      let scores: tf.Tensor3D | undefined;
+      let scores: tf.Tensor4D | undefined;
       for (const layer of layers) {
         const out = layer.apply(x, scores, ctx);
         x = out.output;
