@@ -84,6 +84,9 @@ const SMALL: Record<ModelId, Record<string, ConfigValue>> = {
   // layer (Informer: two, for one distilling conv) and 64 windows keep the trials inside the limit.
   vanillatransformer: { hidden_size: 8, conv_hidden_size: 8, encoder_layers: 1, windows_batch_size: 64 },
   informer: { hidden_size: 8, conv_hidden_size: 8, windows_batch_size: 64 },
+  // AutoPatchTST's space has no step_size (pinned at the default for the key check); its widths are
+  // pinned small, its n_heads (4 or 16) still divide hidden_size 16.
+  patchtst: { hidden_size: 16, linear_hidden_size: 16, encoder_layers: 1, step_size: 1 },
 };
 
 beforeAll(async () => {

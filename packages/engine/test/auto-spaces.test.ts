@@ -200,6 +200,20 @@ const EXPECTED: Record<ModelId, (h: number) => SearchSpace> = {
     n_head: { kind: 'categorical', choices: [4, 8] },
     max_steps: { kind: 'categorical', choices: [500, 1000, 2000] },
   }),
+  // AutoPatchTST: input_size only up to 3h, revin searched, max_steps up to 5000, no step_size.
+  patchtst: (h) => ({
+    input_size: { kind: 'categorical', choices: [h, 2 * h, 3 * h] },
+    hidden_size: { kind: 'categorical', choices: [16, 128, 256] },
+    n_heads: { kind: 'categorical', choices: [4, 16] },
+    patch_len: { kind: 'categorical', choices: [16, 24] },
+    learning_rate: { kind: 'float', low: 1e-4, high: 1e-1, log: true },
+    scaler_type: { kind: 'categorical', choices: ['identity', 'robust', 'standard'] },
+    revin: { kind: 'categorical', choices: [false, true] },
+    max_steps: { kind: 'categorical', choices: [500, 1000, 5000] },
+    batch_size: { kind: 'categorical', choices: [32, 64, 128, 256] },
+    windows_batch_size: { kind: 'categorical', choices: [128, 256, 512, 1024] },
+    random_seed: { kind: 'int', low: 1, high: 19 },
+  }),
 };
 
 describe('default search spaces (NeuralForecast Auto*.default_config)', () => {

@@ -45,4 +45,13 @@ export const SMALL_CONFIGS: Record<ModelId, Record<string, unknown>> = {
   vanillatransformer: { hidden_size: 16, n_head: 2, conv_hidden_size: 16, encoder_layers: 1 },
   // Two encoder layers so one distilling conv (and its batch norm) is exercised.
   informer: { hidden_size: 16, n_head: 2, conv_hidden_size: 16, factor: 2 },
+  // Short patches so the 16-step window makes eight tokens for the attention to mix.
+  patchtst: {
+    hidden_size: 16,
+    n_heads: 4,
+    linear_hidden_size: 16,
+    encoder_layers: 2,
+    patch_len: 4,
+    stride: 2,
+  },
 };

@@ -15,6 +15,7 @@ import { nbeats } from './nbeats/nbeats.js';
 import { nbeatsx } from './nbeatsx/nbeatsx.js';
 import { nhits } from './nhits/nhits.js';
 import { nlinear } from './nlinear/nlinear.js';
+import { patchtst } from './patchtst/patchtst.js';
 import { rnn } from './rnn/rnn.js';
 import { tcn } from './tcn/tcn.js';
 import { tide } from './tide/tide.js';
@@ -42,6 +43,7 @@ export const MODELS = {
   dilatedrnn,
   vanillatransformer,
   informer,
+  patchtst,
 } as const satisfies Record<string, ModelSpec>;
 
 /** A registered model id (`'nhits'`). */

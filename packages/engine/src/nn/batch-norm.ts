@@ -1,32 +1,45 @@
 /**
- * Batch normalisation over the last (feature) axis, as PyTorch's `nn.BatchNorm1d(D)` (eps 1e-5,
- * momentum 0.1, affine, running statistics). On [B, D] it is DeepNPTS's per-feature norm; on
- * channels-last sequences [B, L, D] it is BatchNorm1d over [B, D, L] (Informer's distilling
- * ConvLayer), statistics pooled over every batch entry and step. Training normalises with the
- * batch's biased variance and moves the running mean / unbiased variance; inference normalises with
- * the running ones.
+ * Batch normalisation as PyTorch's `nn.BatchNorm1d(C)` / `BatchNorm2d(C)` (eps 1e-5, momentum 0.1,
+ * affine, running statistics), over a tensor of any rank: every axis but the channel axis is
+ * reduced. Training normalises with the batch's biased variance and moves the running mean /
+ * unbiased variance; inference normalises with the running ones.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { ForwardContext } from './forward-context.js';
 import type { ParamStore } from './params.js';
 
-/** PyTorch's `nn.BatchNorm1d` defaults. */
+/** PyTorch's `nn.BatchNorm*` defaults. */
 const EPS = 1e-5;
 const MOMENTUM = 0.1;
 
-/** A batch norm layer `[..., D] -> [..., D]`. */
+/** A batch norm layer; the output has the input's shape. */
 export interface BatchNorm {
-  /** Running statistics, saved with the weights but never trained (PyTorch buffers). */
+  /** Running statistics [C], saved with the weights but never trained (PyTorch buffers). */
   readonly runningMean: tf.Variable;
   readonly runningVar: tf.Variable;
   apply<T extends tf.Tensor>(x: T, ctx: ForwardContext): T;
 }
 
+/** Options of {@link createBatchNorm}. */
+export interface BatchNormOptions {
+  /**
+   * The channel axis (negative counts from the end). PyTorch's BatchNorm1d reads [B, C] or
+   * [B, C, L] (axis 1); a model holding [B, L, C] (PatchTST's `Transpose → BatchNorm1d → Transpose`)
+   * normalises over its last axis without the two transposes. @default -1
+   */
+  readonly channelAxis?: number;
+}
+
 /**
- * Creates a batch norm over `dim` features: gain `<path>/weight` = 1, shift `<path>/bias` = 0, and
+ * Creates a batch norm over `dim` channels: gain `<path>/weight` = 1, shift `<path>/bias` = 0, and
  * non-trainable `<path>/running_mean` = 0, `<path>/running_var` = 1 (so they persist by name).
  */
-export function createBatchNorm(store: ParamStore, path: string, dim: number): BatchNorm {
+export function createBatchNorm(
+  store: ParamStore,
+  path: string,
+  dim: number,
+  options: BatchNormOptions = {},
+): BatchNorm {
   const weight = store.constant(`${path}/weight`, [dim], 1);
   const bias = store.constant(`${path}/bias`, [dim], 0);
   const runningMean = store.constant(`${path}/running_mean`, [dim], 0);
@@ -38,12 +51,23 @@ export function createBatchNorm(store: ParamStore, path: string, dim: number): B
     runningMean,
     runningVar,
     apply<T extends tf.Tensor>(x: T, ctx: ForwardContext): T {
+      const rank = x.rank;
+      const requested = options.channelAxis ?? -1;
+      const axis = requested < 0 ? rank + requested : requested;
+      if (axis < 0 || axis >= rank || x.shape[axis] !== dim) {
+        throw new Error(
+          `batch norm over ${dim} channels got shape [${x.shape.join(', ')}] (channel axis ${axis})`,
+        );
+      }
+      const reduced = x.shape.map((_, i) => i).filter((i) => i !== axis);
+      // [C] -> [1, …, C, …, 1]: per-channel values broadcast along every reduced axis.
+      const perChannel = x.shape.map((size, i) => (i === axis ? size : 1));
+      const broadcast = (t: tf.Tensor): tf.Tensor => (axis === rank - 1 ? t : tf.reshape(t, perChannel));
       return tf.tidy(() => {
         let mean: tf.Tensor;
         let variance: tf.Tensor;
         if (ctx.training) {
-          const pooled = Array.from({ length: x.rank - 1 }, (_, axis) => axis); // every axis but D
-          const moments = tf.moments(x, pooled); // [..., D] -> [D], biased variance
+          const moments = batchMoments(x, axis, reduced); // -> [C], biased variance
           mean = moments.mean;
           variance = moments.variance;
           const n = x.size / dim;
@@ -55,9 +79,31 @@ export function createBatchNorm(store: ParamStore, path: string, dim: number): B
           mean = runningMean;
           variance = runningVar;
         }
-        const normed = tf.div(tf.sub(x, mean), tf.sqrt(tf.add(variance, EPS))); // [..., D]
-        return tf.add(tf.mul(normed, weight), bias) as T;
+        // Folded into one scale and one shift per channel: x·(γ/σ) + (β − μ·γ/σ).
+        const scale = tf.mul(weight, tf.rsqrt(tf.add(variance, EPS)));
+        const shift = tf.sub(bias, tf.mul(mean, scale));
+        return tf.add(tf.mul(x, broadcast(scale)), broadcast(shift)) as T;
       });
     },
   };
+}
+
+/**
+ * Mean and biased variance [C] over every axis but `axis`. With channels last they are two
+ * products ones[1, M] · X[M, C] on the BLAS path: the backends reduce non-innermost axes by
+ * transposing first, which made the reductions (and their gradients) a batch norm's main cost.
+ */
+function batchMoments(
+  x: tf.Tensor,
+  axis: number,
+  reduced: number[],
+): { mean: tf.Tensor; variance: tf.Tensor } {
+  if (axis !== x.rank - 1) return tf.moments(x, reduced);
+  const C = x.shape[axis] as number;
+  const M = x.size / C;
+  const rows = tf.reshape(x, [M, C]);
+  const average = tf.fill([1, M], 1 / M);
+  const mean = tf.matMul(average, rows); // [1, C]
+  const variance = tf.matMul(average, tf.square(tf.sub(rows, mean))); // [1, C]
+  return { mean: tf.reshape(mean, [C]), variance: tf.reshape(variance, [C]) };
 }

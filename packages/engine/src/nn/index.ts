@@ -12,3 +12,4 @@ export * from './normal-init.js';
 export * from './batch-norm.js';
 export * from './transformer-layers.js';
 export * from './prob-attention.js';
+export * from './revin.js';
