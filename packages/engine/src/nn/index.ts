@@ -9,3 +9,8 @@ export * from './mlp.js';
 export * from './attention.js';
 export * from './data-embedding.js';
 export * from './normal-init.js';
+export * from './dft.js';
+export * from './series-decomp.js';
+export * from './seasonal-layer-norm.js';
+export * from './circular-conv1d.js';
+export * from './auto-correlation.js';
