@@ -80,6 +80,9 @@ const SMALL: Record<ModelId, Record<string, ConfigValue>> = {
     scaler_type: 'robust',
     step_size: 1,
   },
+  // AutoAutoformer/AutoFEDformer have no step_size (pinned at the default for the key check).
+  autoformer: { hidden_size: 16, conv_hidden_size: 8, step_size: 1 },
+  fedformer: { hidden_size: 16, conv_hidden_size: 8, step_size: 1 },
 };
 
 beforeAll(async () => {

@@ -10,7 +10,7 @@ import { SMALL_CONFIGS } from './models-small-configs.js';
 beforeAll(useCpu);
 
 describe('model registry', () => {
-  it('holds the 17 NeuralForecast 3.2 models the lab ships, each under its NeuralForecast class name', () => {
+  it('holds the 19 NeuralForecast 3.2 models the lab ships, each under its NeuralForecast class name', () => {
     expect(Object.fromEntries(MODEL_IDS.map((id) => [id, MODELS[id].label]))).toEqual({
       mlp: 'MLP',
       nhits: 'NHITS',
@@ -29,6 +29,8 @@ describe('model registry', () => {
       timesnet: 'TimesNet',
       deepar: 'DeepAR',
       dilatedrnn: 'DilatedRNN',
+      autoformer: 'Autoformer',
+      fedformer: 'FEDformer',
     });
   });
 
