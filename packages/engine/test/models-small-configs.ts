@@ -41,7 +41,8 @@ export const SMALL_CONFIGS: Record<ModelId, Record<string, unknown>> = {
   deepar: { lstm_n_layers: 2, lstm_hidden_size: 16, lstm_dropout: 0.1, trajectory_samples: 50 },
   // Two groups so the residual path is exercised; 8 units learn too little in 80 steps with NF's LR decays.
   dilatedrnn: { dilations: [[1, 2], [4]], encoder_hidden_size: 16, decoder_hidden_size: 16 },
-  autoformer: { hidden_size: 16, n_head: 2, conv_hidden_size: 8, MovingAvg_window: 5 },
+  // One encoder layer: a decomposition transformer step is many small ops, and one layer learns the sine.
+  autoformer: { hidden_size: 16, n_head: 2, conv_hidden_size: 8, MovingAvg_window: 5, encoder_layers: 1 },
   // hidden_size a multiple of 8: FEDformer's Fourier weights are laid out for its fixed 8 heads.
-  fedformer: { hidden_size: 16, conv_hidden_size: 8, MovingAvg_window: 5, modes: 4 },
+  fedformer: { hidden_size: 16, conv_hidden_size: 8, MovingAvg_window: 5, modes: 4, encoder_layers: 1 },
 };
