@@ -82,34 +82,37 @@ export function meanCorrelation(
 
 /**
  * The [B, L] delay weights: softmax over the k chosen delays of each window, zero elsewhere.
- * Training picks delays from the batch mean and keeps the gradient through the correlations;
- * inference picks each window's own (no gradient is taken there).
+ * Training picks delays from the batch mean, inference each window's own; both keep the gradient
+ * through the correlations at the chosen delays.
  */
 export function delayWeights(corr: tf.Tensor2D, k: number, training: boolean): tf.Tensor2D {
   return tf.tidy(() => {
     const [B, L] = corr.shape;
     if (k === 0) return tf.zeros([B, L]) as tf.Tensor2D; // torch.topk(…, 0): no delay, zero output
+    // The choice is data-dependent control flow, read back as PyTorch's `index`/`delay` from topk;
+    // the weights stay differentiable (torch.topk's values are) through one-hot products.
+    const values = corr.dataSync();
     if (training) {
-      // The choice is data-dependent control flow, as PyTorch's `index` read back from topk.
-      const delays = topIndices(tf.mean(corr, 0).dataSync(), k);
-      const pick = new Float32Array(L * k); // [L, k] one-hot columns: corr·pick gathers the k delays
-      delays.forEach((tau, i) => (pick[tau * k + i] = 1));
+      const mean = new Float32Array(L);
+      for (let i = 0; i < values.length; i += 1)
+        mean[i % L] = (mean[i % L] as number) + (values[i] as number) / B;
+      const pick = oneHotColumns([topIndices(mean, k)], L, k); // [L, k]: corr·pick gathers the k delays
       const pickTensor = tf.tensor2d(pick, [L, k]);
       const weights = tf.softmax(tf.matMul(corr, pickTensor)); // [B, k]
       return tf.matMul(weights, pickTensor, false, true) as tf.Tensor2D; // [B, k] x [k, L] -> [B, L]
     }
-    const values = corr.dataSync();
-    const spread = new Float32Array(B * L);
-    for (let b = 0; b < B; b += 1) {
-      const row = values.subarray(b * L, (b + 1) * L);
-      const delays = topIndices(row, k);
-      const top = Math.max(...delays.map((tau) => row[tau] as number));
-      const exps = delays.map((tau) => Math.exp((row[tau] as number) - top));
-      const total = exps.reduce((a, e) => a + e, 0);
-      delays.forEach((tau, i) => (spread[b * L + tau] = (exps[i] as number) / total));
-    }
-    return tf.tensor2d(spread, [B, L]);
+    const perWindow = Array.from({ length: B }, (_, b) => topIndices(values.subarray(b * L, (b + 1) * L), k));
+    const pick = tf.tensor3d(oneHotColumns(perWindow, L, k), [B, L, k]);
+    const weights = tf.softmax(tf.matMul(tf.reshape(corr, [B, 1, L]), pick)); // [B, 1, k]
+    return tf.reshape(tf.matMul(weights, pick, false, true), [B, L]) as tf.Tensor2D; // [B, 1, L] -> [B, L]
   });
+}
+
+/** [n, L, k] row-major 0/1: entry (j, τ, i) is 1 iff delays[j][i] = τ. */
+function oneHotColumns(delays: readonly number[][], L: number, k: number): Float32Array {
+  const out = new Float32Array(delays.length * L * k);
+  delays.forEach((row, j) => row.forEach((tau, i) => (out[j * L * k + tau * k + i] = 1)));
+  return out;
 }
 
 /**
