@@ -87,6 +87,10 @@ const SMALL: Record<ModelId, Record<string, ConfigValue>> = {
   // AutoPatchTST's space has no step_size (pinned at the default for the key check); its widths are
   // pinned small, its n_heads (4 or 16) still divide hidden_size 16.
   patchtst: { hidden_size: 16, linear_hidden_size: 16, encoder_layers: 1, step_size: 1 },
+  // AutoAutoformer/AutoFEDformer have no step_size (pinned at the default for the key check); the
+  // windows batch is pinned small as DeepAR's: each step is many small ops on the CPU backend.
+  autoformer: { hidden_size: 16, conv_hidden_size: 8, windows_batch_size: 64, step_size: 1 },
+  fedformer: { hidden_size: 8, conv_hidden_size: 8, windows_batch_size: 64, step_size: 1 },
 };
 
 beforeAll(async () => {

@@ -54,4 +54,8 @@ export const SMALL_CONFIGS: Record<ModelId, Record<string, unknown>> = {
     patch_len: 4,
     stride: 2,
   },
+  // One encoder layer: a decomposition transformer step is many small ops, and one layer learns the sine.
+  autoformer: { hidden_size: 16, n_head: 2, conv_hidden_size: 8, MovingAvg_window: 5, encoder_layers: 1 },
+  // hidden_size a multiple of 8: FEDformer's Fourier weights are laid out for its fixed 8 heads.
+  fedformer: { hidden_size: 16, conv_hidden_size: 8, MovingAvg_window: 5, modes: 4, encoder_layers: 1 },
 };

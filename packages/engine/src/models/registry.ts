@@ -1,11 +1,13 @@
 /** The model registry: one line per model; tests, the API and the UI loop over it. */
 import { ConfigError } from '@nflab/contracts';
 import type { ModelSpec } from '../model/types.js';
+import { autoformer } from './autoformer/autoformer.js';
 import { bitcn } from './bitcn/bitcn.js';
 import { deepar } from './deepar/deepar.js';
 import { dilatedrnn } from './dilatedrnn/dilatedrnn.js';
 import { deepnpts } from './deepnpts/deepnpts.js';
 import { dlinear } from './dlinear/dlinear.js';
+import { fedformer } from './fedformer/fedformer.js';
 import { gru } from './gru/gru.js';
 import { informer } from './informer/informer.js';
 import { kan } from './kan/kan.js';
@@ -44,6 +46,8 @@ export const MODELS = {
   vanillatransformer,
   informer,
   patchtst,
+  autoformer,
+  fedformer,
 } as const satisfies Record<string, ModelSpec>;
 
 /** A registered model id (`'nhits'`). */

@@ -13,3 +13,8 @@ export * from './batch-norm.js';
 export * from './transformer-layers.js';
 export * from './prob-attention.js';
 export * from './revin.js';
+export * from './dft.js';
+export * from './series-decomp.js';
+export * from './seasonal-layer-norm.js';
+export * from './circular-conv1d.js';
+export * from './auto-correlation.js';

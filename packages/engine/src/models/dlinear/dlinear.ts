@@ -9,6 +9,7 @@ import type { ModelSpec } from '../../model/types.js';
 import { dlinearSearchSpace } from './search-space.js';
 import { createLinear } from '../../nn/linear.js';
 import { createParamStore } from '../../nn/params.js';
+import { movingAverageMatrix } from '../../nn/series-decomp.js';
 import { checkDims, toNetwork } from '../network.js';
 
 /** DLinear's own hyperparameters, with NeuralForecast's names and defaults. */
@@ -27,21 +28,8 @@ export const dlinearConfigSchema = z.object({
 /** Parsed DLinear config. */
 export type DlinearConfig = z.output<typeof dlinearConfigSchema>;
 
-/**
- * Row-major [L, L] matrix M with `trend = y · M`: a centred moving average of width k over the
- * window with its first and last values repeated (k-1)/2 times at the edges, as DLinear pads.
- */
-export function movingAverageMatrix(length: number, window: number): Float32Array {
-  const m = new Float32Array(length * length);
-  const half = (window - 1) / 2;
-  for (let t = 0; t < length; t += 1) {
-    for (let p = t - half; p <= t + half; p += 1) {
-      const s = Math.min(Math.max(p, 0), length - 1);
-      m[s * length + t] = (m[s * length + t] as number) + 1 / window;
-    }
-  }
-  return m;
-}
+/** DLinear's trend matrix, shared with Autoformer/FEDformer's series decomposition. */
+export { movingAverageMatrix };
 
 const exogenous = { futr: false, hist: false, stat: false } as const;
 

@@ -12,26 +12,18 @@
  * the same (native BLAS) matmul, with gradients from the matmul's own.
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { rfftMatrix } from '../../nn/dft.js';
 
 /** Below this power an amplitude counts as zero; keeps sqrt's gradient finite where PyTorch's |z| has 0. */
 const TINY_POWER = 1e-30;
 
 /**
  * The [T, 2F] real DFT basis, F = ⌊T/2⌋ + 1: column f is cos(2πft/T), column F + f is −sin(2πft/T),
- * so x·basis gives the real and imaginary parts of `torch.fft.rfft(x)` at frequency f.
+ * so x·basis gives the real and imaginary parts of `torch.fft.rfft(x)` at frequency f
+ * (nn/dft.ts's {@link rfftMatrix} over every bin).
  */
 export function rfftBasis(T: number): Float32Array {
-  const F = Math.floor(T / 2) + 1;
-  const basis = new Float32Array(T * 2 * F);
-  for (let t = 0; t < T; t += 1) {
-    for (let f = 0; f < F; f += 1) {
-      // (f·t) mod T keeps the angle in [0, 2π) so float64 rounding stays at the last bit.
-      const angle = (2 * Math.PI * ((f * t) % T)) / T;
-      basis[t * 2 * F + f] = Math.cos(angle);
-      basis[t * 2 * F + F + f] = -Math.sin(angle);
-    }
-  }
-  return basis;
+  return rfftMatrix(T);
 }
 
 /**

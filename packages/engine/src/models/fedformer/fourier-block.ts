@@ -1,0 +1,189 @@
+/**
+ * FEDformer's frequency-enhanced blocks as inner attentions (NeuralForecast's `FourierBlock` and
+ * `FourierCrossAttention`). Both read a few rfft modes of the projected queries (and keys), mix
+ * each head's channels per mode with a learned complex [E, E] matrix and return to time with an
+ * irfft. The DFTs are matmuls with bases restricted to the chosen modes (nn/dft.ts); every mode of
+ * every head is one entry of a single batched product.
+ *
+ * Two NeuralForecast details are kept as they are because trained models depend on them:
+ * - FourierBlock writes the i-th chosen mode's output to bin i (not to the mode's own bin);
+ * - both return [B, H, E, L] which the attention layer reads as [B, L, H·E] by a plain view, a
+ *   reshuffle of time and channels that the next layers learn around. The reshape of the
+ *   [B, H, E, L] product to [B, L, H, E] below is that view.
+ * @see Zhou et al. (2022), "FEDformer: Frequency Enhanced Decomposed Transformer for Long-term Series Forecasting", ICML. https://arxiv.org/abs/2201.12740
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import type { InnerAttention } from '../../nn/attention.js';
+import { irfftMatrix, rfftMatrix } from '../../nn/dft.js';
+import type { ParamStore } from '../../nn/params.js';
+import { complexTanh, createComplexWeight, realBlockMatrix, type ComplexWeight } from './complex.js';
+
+/** Heads FEDformer's weights are laid out for (NeuralForecast requires n_head = 8). */
+export const FOURIER_HEADS = 8;
+
+/** Options of the two Fourier blocks. */
+export interface FourierBlockOptions {
+  /** Variable path (`encoder/fourier_block`). */
+  readonly path: string;
+  /** hidden_size: E = hidden_size / 8 channels per head. */
+  readonly hiddenSize: number;
+}
+
+/** Per sequence length, the fixed bases of the forward and inverse transforms. */
+function basesCache(build: (L: number) => { forward: Float32Array; inverse: Float32Array }) {
+  const cache = new Map<number, { forward: Float32Array; inverse: Float32Array }>();
+  return (L: number) => {
+    let found = cache.get(L);
+    if (!found) {
+      found = build(L);
+      cache.set(L, found);
+    }
+    return found;
+  };
+}
+
+/**
+ * The chosen modes of x [B, L, C] arranged per (head, mode): [B, L, C] -> [H·M, B, 2E], each row
+ * [Re | Im] of one window's head channels at one mode. `forward` is rfftMatrix(L, modes).
+ */
+function modesPerHead(x: tf.Tensor3D, forward: tf.Tensor2D, H: number): tf.Tensor3D {
+  const [B, , C] = x.shape;
+  const M = forward.shape[1] / 2;
+  const E = C / H;
+  const spectrum = tf.matMul(forward, x, true, false); // [L, 2M]ᵀ x [B, L, C] -> [B, 2M, C]
+  const split = tf.reshape(spectrum, [B, 2, M, H, E]);
+  return tf.reshape(tf.transpose(split, [3, 2, 0, 1, 4]), [H * M, B, 2 * E]) as tf.Tensor3D;
+}
+
+/**
+ * Back to time from per-(head, mode) spectra [H·M, B, 2E]: [B, H, E, L] in memory (the irfft over
+ * `inverse`, an [2M, L] irfftMatrix), returned as NeuralForecast's view [B, L, H, E] of it.
+ */
+function toTime(spectra: tf.Tensor3D, inverse: tf.Tensor2D, H: number): tf.Tensor4D {
+  const [HM, B, twoE] = spectra.shape;
+  const M = HM / H;
+  const E = twoE / 2;
+  const L = inverse.shape[1];
+  const perChannel = tf.transpose(tf.reshape(spectra, [H, M, B, 2, E]), [2, 0, 4, 3, 1]); // [B, H, E, 2, M]
+  const series = tf.matMul(tf.reshape(perChannel, [B * H * E, 2 * M]), inverse); // [B·H·E, L]
+  return tf.reshape(series, [B, L, H, E]) as tf.Tensor4D;
+}
+
+/** The real block form of a complex [H, M, E, E] weight as [H·M, 2E, 2E]. */
+function perModeMatrices(weight: ComplexWeight): tf.Tensor3D {
+  const [H, M, E] = weight.real.shape as [number, number, number, number];
+  return tf.reshape(realBlockMatrix(weight), [H * M, 2 * E, 2 * E]) as tf.Tensor3D;
+}
+
+/** A Fourier inner attention with its weight, for parameter checks and tests. */
+export interface FourierAttention {
+  readonly attention: InnerAttention;
+  /** Complex [8, M, E, E]: NeuralForecast's `weights1` [8, E, E, M] with the mode axis second. */
+  readonly weight: ComplexWeight;
+  /** The modes read, increasing. */
+  readonly modes: readonly number[];
+}
+
+/**
+ * NeuralForecast's `FourierBlock` over the bins `modes` (see frequency-modes.ts): self-attention
+ * from the queries alone (keys and values are ignored, as there).
+ */
+export function createFourierBlock(
+  store: ParamStore,
+  options: FourierBlockOptions & { readonly modes: readonly number[] },
+): FourierAttention {
+  const { hiddenSize: d, modes } = options;
+  const H = FOURIER_HEADS;
+  const E = Math.floor(d / H);
+  const M = modes.length;
+  const weight = createComplexWeight(store, `${options.path}/weights1`, [H, M, E, E], 1 / (d * d));
+  // Output bin i holds the i-th chosen mode (NeuralForecast's out_ft[..., wi]).
+  const bases = basesCache((L) => ({
+    forward: rfftMatrix(L, modes),
+    inverse: irfftMatrix(
+      L,
+      Array.from({ length: M }, (_, i) => i),
+    ),
+  }));
+  const attention: InnerAttention = (queries) => {
+    const [B, L] = queries.shape;
+    const { forward, inverse } = bases(L);
+    const values = tf.tidy(() => {
+      const x = modesPerHead(tf.reshape(queries, [B, L, H * E]), tf.tensor2d(forward, [L, 2 * M]), H);
+      const mixed = tf.matMul(x, perModeMatrices(weight)) as tf.Tensor3D; // [H·M, B, 2E] x [H·M, 2E, 2E]
+      return toTime(mixed, tf.tensor2d(inverse, [2 * M, L]), H);
+    });
+    return { values };
+  };
+  return { attention, weight, modes };
+}
+
+/**
+ * NeuralForecast's `FourierCrossAttention` (tanh activation): per head, the complex product of the
+ * query and key modes, tanh, times the key modes again, mixed per query mode by the weight, placed
+ * at the query modes' own bins and divided by hidden_size² before the irfft. Values are ignored.
+ */
+export function createFourierCrossAttention(
+  store: ParamStore,
+  options: FourierBlockOptions & {
+    readonly queryModes: readonly number[];
+    readonly keyModes: readonly number[];
+  },
+): FourierAttention {
+  const { hiddenSize: d, queryModes, keyModes } = options;
+  const H = FOURIER_HEADS;
+  const E = Math.floor(d / H);
+  const Mq = queryModes.length;
+  const Mk = keyModes.length;
+  const weight = createComplexWeight(store, `${options.path}/weights1`, [H, Mq, E, E], 1 / (d * d));
+  const queryBases = basesCache((L) => ({
+    forward: rfftMatrix(L, queryModes),
+    inverse: irfftMatrix(L, queryModes, 1 / (d * d)),
+  }));
+  const keyBases = basesCache((L) => ({ forward: rfftMatrix(L, keyModes), inverse: new Float32Array(0) }));
+  const attention: InnerAttention = (queries, keys) => {
+    const [B, Lq] = queries.shape;
+    const Lk = keys.shape[1];
+    const q = queryBases(Lq);
+    const k = keyBases(Lk);
+    const values = tf.tidy(() => {
+      // [H·M, B, 2E] -> per window and head [B·H, M, E] real and imaginary parts.
+      const perWindow = (x: tf.Tensor3D, M: number): [tf.Tensor3D, tf.Tensor3D] => {
+        const byHead = tf.reshape(tf.transpose(tf.reshape(x, [H, M, B, 2, E]), [2, 0, 3, 1, 4]), [
+          B * H,
+          2 * M,
+          E,
+        ]);
+        return [
+          tf.slice(byHead, [0, 0, 0], [B * H, M, E]) as tf.Tensor3D,
+          tf.slice(byHead, [0, M, 0], [B * H, M, E]) as tf.Tensor3D,
+        ];
+      };
+      const [qr, qi] = perWindow(
+        modesPerHead(tf.reshape(queries, [B, Lq, H * E]), tf.tensor2d(q.forward, [Lq, 2 * Mq]), H),
+        Mq,
+      );
+      const [kr, ki] = perWindow(
+        modesPerHead(tf.reshape(keys, [B, Lk, H * E]), tf.tensor2d(k.forward, [Lk, 2 * Mk]), H),
+        Mk,
+      );
+      // scores = Q·Kᵀ over channels, complex without conjugation: [B·H, Mq, Mk].
+      const qStack = tf.concat([qr, qi], 2); // [B·H, Mq, 2E]
+      const scoresRe = tf.matMul(qStack, tf.concat([kr, tf.neg(ki)], 2), false, true);
+      const scoresIm = tf.matMul(qStack, tf.concat([ki, kr], 2), false, true);
+      const [tr, ti] = complexTanh(scoresRe, scoresIm);
+      // tanh(scores)·K: [B·H, Mq, 2Mk] x [[Kr, Ki], [−Ki, Kr]] -> [B·H, Mq, 2E] = [Re | Im].
+      const keyBlock = tf.concat([tf.concat([kr, ki], 2), tf.concat([tf.neg(ki), kr], 2)], 1);
+      const attended = tf.matMul(tf.concat([tr, ti], 2), keyBlock); // [B·H, Mq, 2E]
+      const perMode = tf.reshape(tf.transpose(tf.reshape(attended, [B, H, Mq, 2 * E]), [1, 2, 0, 3]), [
+        H * Mq,
+        B,
+        2 * E,
+      ]) as tf.Tensor3D;
+      const mixed = tf.matMul(perMode, perModeMatrices(weight)) as tf.Tensor3D; // [H·Mq, B, 2E]
+      return toTime(mixed, tf.tensor2d(q.inverse, [2 * Mq, Lq]), H);
+    });
+    return { values };
+  };
+  return { attention, weight, modes: queryModes };
+}
