@@ -1,11 +1,14 @@
 /**
  * Working the queue from a command: a worker loop in this process (N runs at once, each on its own
  * compute thread), a live progress line, and Ctrl+C handled the way long jobs should be — the first
- * lets running runs finish, the second stops them and puts them back in the queue.
+ * lets running runs finish, the second stops them and puts them back in the queue. Ended runs
+ * with a W&B sink are exported from here too when this process has WANDB_API_KEY: on a timer while
+ * the loop works, and once more before the command returns, so a short `nflab run` reaches W&B.
  */
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { ConfigError } from '@nflab/contracts';
+import type { ExportOutcome } from '@nflab/runner';
 import type { Db } from '@nflab/store';
 import type { CommandContext } from './context.js';
 
@@ -64,6 +67,19 @@ export const workQueue = async (ctx: CommandContext, db: Db, options: WorkOption
   const clearLine = (): void => {
     if (tty) process.stderr.write('\r\u001b[K');
   };
+  const reportExport = (outcome: ExportOutcome): void => {
+    clearLine();
+    const run = outcome.export.run_id.slice(0, 8);
+    if (outcome.ok) ctx.out.info(`run ${run} exported to ${outcome.export.sink}: ${outcome.externalUrl}`);
+    else
+      ctx.out.info(
+        `run ${run} not exported to ${outcome.export.sink} (${outcome.error}); ${
+          outcome.retryInSeconds === null ? 'given up' : `retrying in ${outcome.retryInSeconds} s`
+        }`,
+      );
+  };
+  const exporter = new runner.RunExporter({ db, onOutcome: reportExport });
+  exporter.start();
   const execute = runner.createRunExecutor({
     db,
     artifactsRoot: join(ctx.home, 'artifacts'),
@@ -93,8 +109,16 @@ export const workQueue = async (ctx: CommandContext, db: Db, options: WorkOption
         if (event.type === 'done' && !tty) void drawProgress().catch(() => undefined);
       },
     });
+    await exporter.close();
+    // A full batch means more are due: the last pass sends what the loop's runs left behind.
+    for (;;) {
+      const outcomes = await runner.exportDueRuns({ db });
+      outcomes.forEach(reportExport);
+      if (outcomes.length < runner.EXPORT_BATCH) break;
+    }
     return executed;
   } finally {
+    await exporter.close();
     await execute.close();
     if (timer) clearInterval(timer);
     clearLine();

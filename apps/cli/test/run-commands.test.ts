@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FakeWandb } from '../../../packages/runner/test/export/fake-wandb.js';
 import { runCli } from './run-cli.js';
 
 const SAMPLE = fileURLToPath(new URL('../../../data/samples/loto6_2000-2020.cp932.csv', import.meta.url));
@@ -55,6 +56,40 @@ describe('nflab run, model, sweep, cancel, runs', () => {
     expect(JSON.parse(predicted.stdout)).toMatchObject({ status: 'finished', operation: 'predict' });
     const listed = await cli('--json', 'runs', 'ls');
     expect((JSON.parse(listed.stdout) as unknown[]).length).toBe(2);
+  });
+
+  it('sends a run with a W&B sink to W&B before the command returns, when WANDB_API_KEY is set', async () => {
+    const wandb = new FakeWandb();
+    await wandb.start();
+    process.env.WANDB_API_KEY = 'cli-key';
+    process.env.WANDB_BASE_URL = wandb.url;
+    try {
+      const spec = {
+        ...TINY_MLP,
+        tracking: ['postgres', { sink: 'wandb', project: 'cli-lab', entity: 'me' }],
+      };
+      const ran = await cli('--json', 'run', await specFile('run-wandb.json', spec));
+      expect(ran.exitCode).toBe(0);
+      const run = JSON.parse(ran.stdout) as { id: string; status: string };
+      expect(ran.stderr).toContain(
+        `run ${run.id.slice(0, 8)} exported to wandb: ${wandb.url}/me/cli-lab/runs/${run.id}`,
+      );
+      const upsert = wandb.received.find((r) => r.path === '/graphql');
+      expect((upsert?.body as { variables: { name: string } }).variables.name).toBe(run.id);
+      const steps = wandb
+        .streams()
+        .flatMap(
+          (body) =>
+            (body.files as Record<string, { content: string[] }> | undefined)?.['wandb-history.jsonl']
+              ?.content ?? [],
+        );
+      expect(steps.length).toBeGreaterThan(0);
+      expect(wandb.streams().at(-1)).toEqual({ complete: true, exitcode: 0 });
+    } finally {
+      delete process.env.WANDB_API_KEY;
+      delete process.env.WANDB_BASE_URL;
+      await wandb.stop();
+    }
   });
 
   it('records a failing combination as failed with its stack while the sweep goes on', async () => {

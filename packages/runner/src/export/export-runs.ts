@@ -30,6 +30,9 @@ export function exportCredentialsFrom(env: NodeJS.ProcessEnv): ExportCredentials
   return apiKey ? { wandb: { apiKey, baseUrl: env.WANDB_BASE_URL?.trim() || 'https://api.wandb.ai' } } : {};
 }
 
+/** Exports one call claims at most, unless told otherwise. */
+export const EXPORT_BATCH = 20;
+
 /** Options of {@link exportDueRuns}. */
 export interface ExportRunsOptions {
   readonly db: Queryable;
@@ -37,7 +40,7 @@ export interface ExportRunsOptions {
   readonly credentials?: ExportCredentials;
   /** Only this run's exports, offline ones included. */
   readonly runId?: string;
-  /** Exports per call. @default 20 */
+  /** Exports per call. @default EXPORT_BATCH */
   readonly limit?: number;
   /** A claimed export is hidden from other processes this long. @default 600 */
   readonly leaseSeconds?: number;
@@ -75,7 +78,7 @@ export async function exportDueRuns(options: ExportRunsOptions): Promise<ExportO
   const sinks: ExportSink[] = credentials.wandb === undefined ? [] : ['wandb'];
   if (sinks.length === 0) return [];
   const claimed = await claimDueExports(options.db, {
-    limit: options.limit ?? 20,
+    limit: options.limit ?? EXPORT_BATCH,
     leaseSeconds: options.leaseSeconds ?? 600,
     sinks,
     ...(options.runId === undefined ? {} : { runId: options.runId }),

@@ -3,7 +3,7 @@
  * until closed. Without tracker credentials a tick claims nothing and costs nothing.
  */
 import { TickLoop } from '../schedule/tick-loop.js';
-import { exportDueRuns, type ExportOutcome, type ExportRunsOptions } from './export-runs.js';
+import { EXPORT_BATCH, exportDueRuns, type ExportOutcome, type ExportRunsOptions } from './export-runs.js';
 
 /** Options of {@link RunExporter}. */
 export interface RunExporterOptions extends Omit<ExportRunsOptions, 'runId'> {
@@ -26,7 +26,7 @@ export class RunExporter {
         for (;;) {
           const outcomes = await exportDueRuns(options);
           for (const outcome of outcomes) options.onOutcome?.(outcome);
-          if (outcomes.length < (options.limit ?? 20) || this.loop.isClosed) return;
+          if (outcomes.length < (options.limit ?? EXPORT_BATCH) || this.loop.isClosed) return;
         }
       },
       options.intervalMs ?? 30_000,
