@@ -28,13 +28,3 @@ export const decompositionFormerFields = {
     .refine((k) => k % 2 === 1, { message: 'MovingAvg_window must be odd (the average is centred), e.g. 25' })
     .default(25),
 };
-
-/** NeuralForecast's training defaults of both models. */
-export const decompositionFormerDefaults = {
-  max_steps: 5000,
-  learning_rate: 1e-4,
-  num_lr_decays: -1,
-  windows_batch_size: 1024,
-  inference_windows_batch_size: 1024,
-  scaler_type: 'identity',
-} as const;

@@ -9,7 +9,8 @@ import { autoCorrelation } from '../../nn/auto-correlation.js';
 import { createParamStore } from '../../nn/params.js';
 import { buildDecompositionFormer } from '../decomposition-former.js';
 import { checkDims, toNetwork } from '../network.js';
-import { decompositionFormerDefaults, decompositionFormerFields } from '../decomposition-former-config.js';
+import { decompositionFormerFields } from '../decomposition-former-config.js';
+import { TRANSFORMER_COMMON_DEFAULTS } from '../transformer-defaults.js';
 import { autoformerSearchSpace } from './search-space.js';
 
 /** Autoformer's own hyperparameters, with NeuralForecast's names and defaults. */
@@ -38,7 +39,7 @@ export const autoformer = {
   forecastType: 'direct',
   exogenous,
   configSchema: autoformerConfigSchema,
-  commonDefaults: decompositionFormerDefaults,
+  commonDefaults: TRANSFORMER_COMMON_DEFAULTS,
   defaultSearchSpace: autoformerSearchSpace,
   build(config, dims, seed) {
     checkDims({ label: 'Autoformer', exogenous }, dims);

@@ -8,7 +8,8 @@ import { z } from 'zod';
 import { ConfigError, Rng } from '@nflab/contracts';
 import type { ModelSpec } from '../../model/types.js';
 import { createParamStore } from '../../nn/params.js';
-import { decompositionFormerDefaults, decompositionFormerFields } from '../decomposition-former-config.js';
+import { decompositionFormerFields } from '../decomposition-former-config.js';
+import { TRANSFORMER_COMMON_DEFAULTS } from '../transformer-defaults.js';
 import { buildDecompositionFormer } from '../decomposition-former.js';
 import { checkDims, toNetwork } from '../network.js';
 import { createFourierBlock, createFourierCrossAttention, FOURIER_HEADS } from './fourier-block.js';
@@ -65,7 +66,7 @@ export const fedformer = {
   forecastType: 'direct',
   exogenous,
   configSchema: fedformerConfigSchema,
-  commonDefaults: decompositionFormerDefaults,
+  commonDefaults: TRANSFORMER_COMMON_DEFAULTS,
   defaultSearchSpace: fedformerSearchSpace,
   build(config, dims, seed) {
     checkDims({ label: 'FEDformer', exogenous }, dims);

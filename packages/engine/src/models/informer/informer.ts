@@ -6,6 +6,7 @@
  * @see Zhou et al. (2021), "Informer: Beyond Efficient Transformer for Long Sequence Time-Series Forecasting", AAAI. https://arxiv.org/abs/2012.07436
  */
 import { z } from 'zod';
+import { TRANSFORMER_COMMON_DEFAULTS } from '../transformer-defaults.js';
 import type { ModelSpec } from '../../model/types.js';
 import { createParamStore } from '../../nn/params.js';
 import { probAttention } from '../../nn/prob-attention.js';
@@ -40,14 +41,7 @@ export const informer = {
   forecastType: 'direct',
   exogenous,
   configSchema: informerConfigSchema,
-  commonDefaults: {
-    max_steps: 5000,
-    learning_rate: 1e-4,
-    num_lr_decays: -1,
-    windows_batch_size: 1024,
-    inference_windows_batch_size: 1024,
-    scaler_type: 'identity',
-  },
+  commonDefaults: TRANSFORMER_COMMON_DEFAULTS,
   defaultSearchSpace: informerSearchSpace,
   build(config, dims, seed) {
     checkDims({ label: 'Informer', exogenous }, dims);

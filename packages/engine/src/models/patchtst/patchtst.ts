@@ -7,6 +7,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { z } from 'zod';
+import { TRANSFORMER_COMMON_DEFAULTS } from '../transformer-defaults.js';
 import { ConfigError } from '@nflab/contracts';
 import type { ModelSpec } from '../../model/types.js';
 import { gelu, relu } from '../../nn/activations.js';
@@ -87,14 +88,7 @@ export const patchtst = {
   forecastType: 'direct',
   exogenous,
   configSchema: patchtstConfigSchema,
-  commonDefaults: {
-    max_steps: 5000,
-    learning_rate: 1e-4,
-    num_lr_decays: -1,
-    windows_batch_size: 1024,
-    inference_windows_batch_size: 1024,
-    scaler_type: 'identity',
-  },
+  commonDefaults: TRANSFORMER_COMMON_DEFAULTS,
   defaultSearchSpace: patchtstSearchSpace,
   build(config, dims, seed) {
     checkDims({ label: 'PatchTST', exogenous }, dims);
