@@ -138,8 +138,11 @@ describe.each(MODEL_IDS)('%s', (id) => {
     const names = a.variables.map(logicalName);
     expect(names).toEqual(b.variables.map(logicalName));
     expect(new Set(names).size).toBe(names.length);
+    // real/imag: the two halves of a complex weight (FEDformer's Fourier blocks).
     for (const name of names)
-      expect(name).toMatch(new RegExp(`^${id}/[a-z0-9_/]+/(kernel|bias|weight|running_mean|running_var)$`));
+      expect(name).toMatch(
+        new RegExp(`^${id}/[a-z0-9_/]+/(kernel|bias|weight|running_mean|running_var|real|imag)$`),
+      );
     a.dispose();
     b.dispose();
   });
