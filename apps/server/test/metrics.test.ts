@@ -37,6 +37,7 @@ const LAB_FAMILIES = [
   'nflab_monitor_alerts_total',
   'nflab_queue_wait_seconds',
   'nflab_run_duration_seconds',
+  'nflab_run_exports_total',
   'nflab_run_retries_total',
   'nflab_running_run_cpu_ratio',
   'nflab_running_run_last_train_loss',
