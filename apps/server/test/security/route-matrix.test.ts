@@ -287,6 +287,11 @@ describe.each(await testDbKinds())('route × spelling × role on %s', (kind) => 
             const response = await rawRequest(apiPort, { method: route.method, target, headers });
             const label = `${route.method} ${target} (${spelling.name})`;
             const hit = seen.get(String(probe));
+            // A wildcard route (the MLflow artifact proxy's `…/artifacts/*`) takes any tail by
+            // design, so a spelling that only changes the tail (a trailing slash) is still its
+            // own: its declared check answered, as the matrix above asserts for every caller.
+            const wildcardPrefix = route.url.endsWith('*') ? concretePath(route.url.slice(0, -1)) : undefined;
+            if (wildcardPrefix !== undefined && target.startsWith(wildcardPrefix)) continue;
             // Never its own route; another route it may reach (`/api/runs/` is `/api/runs/:id` with
             // an empty id), and then that route's check answers, as the matrix above asserts.
             expect(hit, label).not.toBe(routeKey(route.method, route.url));
