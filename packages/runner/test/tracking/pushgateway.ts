@@ -56,7 +56,9 @@ export const startPushgateway = async (): Promise<TestPushgateway> => {
   let log = '';
   const child: ChildProcess = spawn(
     PUSHGATEWAY,
-    [`--web.listen-address=127.0.0.1:${port}`, '--log.level=warn'],
+    // Debian's build persists to /var/lib/prometheus/pushgateway.data unless told otherwise, which
+    // would carry groups from one test run into the next.
+    [`--web.listen-address=127.0.0.1:${port}`, '--persistence.file=', '--log.level=warn'],
     {
       stdio: ['ignore', 'ignore', 'pipe'],
     },
