@@ -4,16 +4,15 @@
  * change state in the database; the series and values are read back through Prometheus's HTTP
  * query API. Skipped with the reason when the binary is missing, unless CI=true: then it fails.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { openTestDb, testDbKinds, type TestDb } from '@nflab/store/testing';
 import { buildServer } from '../src/app.js';
+import { freePort, startDaemon, type TestDaemon } from '../../../test-support/daemon.js';
 import { seedMetricsRuns, type SeededMetricsRuns } from './seed-metrics-runs.js';
 
 const PROMETHEUS = '/usr/bin/prometheus';
@@ -21,17 +20,6 @@ const TOKEN = 'prometheus-test-scrape-token-0123456789';
 const REQUIRED = process.env.CI === 'true';
 const MISSING = !existsSync(PROMETHEUS);
 const SKIP_REASON = `${PROMETHEUS} is missing (Debian package prometheus; npm test installs it)`;
-
-/** A TCP port free a moment ago, for Prometheus's own listener. */
-const freePort = (): Promise<number> =>
-  new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address !== null ? address.port : 0));
-    });
-  });
 
 /** One instant-vector sample of the query API. */
 interface VectorSample {
@@ -48,10 +36,9 @@ describe.skipIf(MISSING && !REQUIRED)(
     let db: TestDb;
     let app: FastifyInstance;
     let dir: string;
-    let prometheus: ChildProcess | undefined;
+    let prometheus: TestDaemon | undefined;
     let api = '';
     let seeded: SeededMetricsRuns;
-    let log = '';
 
     /** The samples of `promql` now, from Prometheus's HTTP API. */
     const query = async (promql: string): Promise<VectorSample[]> => {
@@ -77,7 +64,7 @@ describe.skipIf(MISSING && !REQUIRED)(
         await new Promise((resolve) => setTimeout(resolve, 200));
       }
       throw new Error(
-        `${promql} stayed ${JSON.stringify(last)}, expected ${JSON.stringify(expected)}; prometheus log:\n${log}`,
+        `${promql} stayed ${JSON.stringify(last)}, expected ${JSON.stringify(expected)}; prometheus log:\n${prometheus?.log()}`,
       );
     };
 
@@ -110,7 +97,7 @@ describe.skipIf(MISSING && !REQUIRED)(
       );
       const port = await freePort();
       api = `http://127.0.0.1:${port}`;
-      prometheus = spawn(
+      prometheus = await startDaemon(
         PROMETHEUS,
         [
           `--config.file=${join(dir, 'prometheus.yml')}`,
@@ -118,29 +105,11 @@ describe.skipIf(MISSING && !REQUIRED)(
           `--web.listen-address=127.0.0.1:${port}`,
           '--log.level=warn',
         ],
-        { stdio: ['ignore', 'ignore', 'pipe'] },
+        { readyUrl: `${api}/-/ready` },
       );
-      prometheus.stderr?.on('data', (chunk: Buffer) => {
-        log += chunk.toString();
-      });
-      const deadline = Date.now() + 15_000;
-      while (
-        !(await fetch(`${api}/-/ready`).then(
-          (r) => r.ok,
-          () => false,
-        ))
-      ) {
-        if (prometheus.exitCode !== null || Date.now() > deadline)
-          throw new Error(`prometheus did not become ready (exit ${prometheus.exitCode}):\n${log}`);
-        await new Promise((resolve) => setTimeout(resolve, 100));
-      }
     });
     afterAll(async () => {
-      if (prometheus !== undefined && prometheus.exitCode === null) {
-        const exited = new Promise((resolve) => prometheus?.once('exit', resolve));
-        prometheus.kill('SIGTERM');
-        await exited;
-      }
+      await prometheus?.stop();
       await app?.close();
       await db?.close();
       if (dir !== undefined) await rm(dir, { recursive: true, force: true });

@@ -2,9 +2,8 @@
  * A real Pushgateway for tests (Debian's `prometheus-pushgateway`, which `npm test` installs) on a
  * free local port, in memory (no persistence file), and its exposition read back as samples.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { freePort, startDaemon } from '../../../../test-support/daemon.js';
 
 /** The Pushgateway binary of Debian's package. */
 export const PUSHGATEWAY = '/usr/bin/prometheus-pushgateway';
@@ -27,16 +26,6 @@ export interface TestPushgateway {
   readonly stop: () => Promise<void>;
 }
 
-const freePort = (): Promise<number> =>
-  new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address !== null ? address.port : 0));
-    });
-  });
-
 const SAMPLE = /^(nflab_\w+)(?:\{(.*)\})? (\S+)$/;
 const LABEL = /(\w+)="((?:[^"\\]|\\.)*)"/g;
 
@@ -53,38 +42,16 @@ const parse = (text: string): PushedSample[] =>
 export const startPushgateway = async (): Promise<TestPushgateway> => {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  let log = '';
-  const child: ChildProcess = spawn(
+  const daemon = await startDaemon(
     PUSHGATEWAY,
     // Debian's build persists to /var/lib/prometheus/pushgateway.data unless told otherwise, which
     // would carry groups from one test run into the next.
     [`--web.listen-address=127.0.0.1:${port}`, '--persistence.file=', '--log.level=warn'],
-    {
-      stdio: ['ignore', 'ignore', 'pipe'],
-    },
+    { readyUrl: `${url}/-/ready` },
   );
-  child.stderr?.on('data', (chunk: Buffer) => {
-    log += chunk.toString();
-  });
-  const deadline = Date.now() + 15_000;
-  while (
-    !(await fetch(`${url}/-/ready`).then(
-      (r) => r.ok,
-      () => false,
-    ))
-  ) {
-    if (child.exitCode !== null || Date.now() > deadline)
-      throw new Error(`the Pushgateway did not become ready (exit ${child.exitCode}):\n${log}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
   return {
     url,
     samples: async () => parse(await (await fetch(`${url}/metrics`)).text()),
-    stop: async () => {
-      if (child.exitCode !== null) return;
-      const exited = new Promise((resolve) => child.once('exit', resolve));
-      child.kill('SIGTERM');
-      await exited;
-    },
+    stop: daemon.stop,
   };
 };
