@@ -17,7 +17,7 @@ import {
   type TestDb,
 } from '@nflab/store/testing';
 import { buildServer } from '../src/app.js';
-import { SAME_ORIGIN, signIn, type SignedIn } from './sign-in.js';
+import { injectAs, signIn, type SignedIn } from './sign-in.js';
 
 // 300 synthetic loto6 draws; hist_level moves up by 3 (≈ 3 standard deviations) after draw 150,
 // so that column drifts in every series by construction.
@@ -49,14 +49,9 @@ describe.each(await testDbKinds())('drift routes on %s', (kind) => {
   let editor: SignedIn;
 
   const post = (who: SignedIn | undefined, table: string, body: unknown): Promise<LightMyRequestResponse> =>
-    app.inject({
-      method: 'POST',
-      url: `/api/data/tables/${table}/drift`,
-      headers: { origin: SAME_ORIGIN, ...(who ? { cookie: who.cookie } : {}) },
-      payload: body as Record<string, unknown>,
-    });
+    injectAs(app, who, { method: 'POST', url: `/api/data/tables/${table}/drift`, payload: body });
   const get = (who: SignedIn | undefined, url: string): Promise<LightMyRequestResponse> =>
-    app.inject({ url, headers: who ? { cookie: who.cookie } : {} });
+    injectAs(app, who, { url });
 
   beforeAll(async () => {
     db = await openTestDb(kind, { migrate: true });
@@ -210,14 +205,9 @@ describe.each(await testDbKinds())('run anomaly routes on %s', (kind) => {
   let runId: string;
 
   const post = (who: SignedIn | undefined, id: string, body: unknown): Promise<LightMyRequestResponse> =>
-    app.inject({
-      method: 'POST',
-      url: `/api/runs/${id}/anomalies`,
-      headers: { origin: SAME_ORIGIN, ...(who ? { cookie: who.cookie } : {}) },
-      payload: body as Record<string, unknown>,
-    });
+    injectAs(app, who, { method: 'POST', url: `/api/runs/${id}/anomalies`, payload: body });
   const get = (who: SignedIn | undefined, url: string): Promise<LightMyRequestResponse> =>
-    app.inject({ url, headers: who ? { cookie: who.cookie } : {} });
+    injectAs(app, who, { url });
 
   beforeAll(async () => {
     db = await openTestDb(kind, { migrate: true });

@@ -21,7 +21,7 @@ import {
   type TestDb,
 } from '@nflab/store/testing';
 import { buildServer } from '../src/app.js';
-import { SAME_ORIGIN, signIn } from './sign-in.js';
+import { injectAs, signIn, type SignedIn } from './sign-in.js';
 
 const MISSING = '00000000-0000-4000-8000-000000000000';
 const ISO = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$/;
@@ -41,19 +41,13 @@ describe.each(await testDbKinds())('ensemble and stored-analysis routes on %s', 
   let app: FastifyInstance;
   let artifacts: string;
   let fixture: EnsembleFixture;
-  let viewer: { username: string; cookie: string };
-  let editor: { username: string; cookie: string };
+  let viewer: SignedIn;
+  let editor: SignedIn;
   let ensembleId: string;
-  const get = (url: string): Promise<LightMyRequestResponse> =>
-    app.inject({ url, headers: { cookie: viewer.cookie } });
-  const post = (url: string, cookie: string | undefined, payload: unknown) =>
-    app.inject({
-      method: 'POST',
-      url,
-      headers: { origin: SAME_ORIGIN, ...(cookie === undefined ? {} : { cookie }) },
-      payload: payload as Record<string, unknown>,
-    });
-  const startEnsemble = (payload: unknown) => post('/api/ensembles', editor.cookie, payload);
+  const get = (url: string): Promise<LightMyRequestResponse> => injectAs(app, viewer, { url });
+  const post = (url: string, who: SignedIn | undefined, payload: unknown) =>
+    injectAs(app, who, { method: 'POST', url, payload });
+  const startEnsemble = (payload: unknown) => post('/api/ensembles', editor, payload);
   const runCount = async (): Promise<number> =>
     (await db.query<{ n: number }>('SELECT count(*)::int AS n FROM nf_model_runs')).rows[0]?.n ?? -1;
 
@@ -76,7 +70,7 @@ describe.each(await testDbKinds())('ensemble and stored-analysis routes on %s', 
     expect((await post('/api/ensembles', undefined, { members: [a, b] })).statusCode).toBe(401);
     for (const url of [`/api/runs/${a}/ensemble`, `/api/runs/${a}/analyses`, '/api/analyses/1'])
       expect((await app.inject(url)).statusCode, url).toBe(401);
-    const forbidden = await post('/api/ensembles', viewer.cookie, { members: [a, b] });
+    const forbidden = await post('/api/ensembles', viewer, { members: [a, b] });
     expect(forbidden.statusCode).toBe(403);
     expect(forbidden.json().error.message).toBe('this needs the editor role; you are signed in as viewer');
   });
@@ -210,13 +204,13 @@ describe.each(await testDbKinds())('ensemble and stored-analysis routes on %s', 
 
   test('stored analyses: a comparison is listed for each run it read, newest first, and read back whole', async () => {
     const { runIds } = await seedComparableRuns(db);
-    const compared = await post('/api/analysis/compare', viewer.cookie, {
+    const compared = await post('/api/analysis/compare', viewer, {
       run_ids: [...runIds],
       resamples: 50,
     });
     expect(compared.statusCode, compared.body).toBe(200);
     const { analysisId, comparison } = compared.json();
-    const pair = await post('/api/analysis/compare', viewer.cookie, {
+    const pair = await post('/api/analysis/compare', viewer, {
       run_ids: [runIds[0], runIds[1]],
       resamples: 50,
     });

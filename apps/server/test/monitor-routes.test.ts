@@ -6,27 +6,15 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { MONITOR_LIMITS } from '@nflab/contracts';
-import { listAuditEntries, saveDraws, synthesizeDraws, type Draw } from '@nflab/store';
+import { listAuditEntries, saveDraws, synthesizeDraws } from '@nflab/store';
 import { openTestDb, testDbKinds, type TestDb } from '@nflab/store/testing';
 import { buildServer } from '../src/app.js';
+import { drifting } from './drifting-draws.js';
 import { parseSamples, sampleValue } from './prom-text.js';
-import { SAME_ORIGIN, signIn, type SignedIn } from './sign-in.js';
+import { injectAs, signIn, type SignedIn } from './sign-in.js';
 
 const TOKEN = 'test-scrape-token-monitor-routes-01';
 const TABLE = 'nf_loto_monitor_api';
-
-/** From draw 200 on, the six smallest numbers that are not the bonus: the numbers drift by construction. */
-const drifting = (draws: Draw[]): Draw[] =>
-  draws.map((draw, i) =>
-    i < 200
-      ? draw
-      : {
-          ...draw,
-          main: Array.from({ length: 12 }, (_, k) => k + 1)
-            .filter((n) => !draw.bonus.includes(n))
-            .slice(0, 6),
-        },
-  );
 
 const DEFINITION = {
   name: 'api-watch',
@@ -50,16 +38,7 @@ describe.each(await testDbKinds())('monitor routes on %s', (kind) => {
     url: string,
     who: SignedIn | undefined,
     body?: unknown,
-  ): Promise<LightMyRequestResponse> =>
-    app.inject({
-      method,
-      url,
-      headers: {
-        ...(method === 'GET' ? {} : { origin: SAME_ORIGIN }),
-        ...(who ? { cookie: who.cookie } : {}),
-      },
-      ...(body === undefined ? {} : { payload: body as Record<string, unknown> }),
-    });
+  ): Promise<LightMyRequestResponse> => injectAs(app, who, { method, url, payload: body });
 
   beforeAll(async () => {
     db = await openTestDb(kind, { migrate: true });

@@ -11,27 +11,14 @@ import {
   listMonitorRuns,
   saveDraws,
   synthesizeDraws,
-  type Draw,
   type MonitorRow,
 } from '@nflab/store';
 import { openTestDb, testDbKinds, type TestDb } from '@nflab/store/testing';
 import { buildServer } from '../src/app.js';
+import { drifting } from './drifting-draws.js';
 import { parseSamples, sampleValue } from './prom-text.js';
 
 const TOKEN = 'test-scrape-token-monitors-0123456';
-
-/** From draw 200 on, the six smallest numbers that are not the bonus: drift by construction. */
-const drifting = (draws: Draw[]): Draw[] =>
-  draws.map((draw, i) =>
-    i < 200
-      ? draw
-      : {
-          ...draw,
-          main: Array.from({ length: 12 }, (_, k) => k + 1)
-            .filter((n) => !draw.bonus.includes(n))
-            .slice(0, 6),
-        },
-  );
 
 const until = async (condition: () => Promise<boolean>, timeoutMs = 20_000): Promise<void> => {
   const end = Date.now() + timeoutMs;

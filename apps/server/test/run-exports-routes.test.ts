@@ -7,7 +7,7 @@ import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { claimDueExports, markExportAttemptFailed, markExported } from '@nflab/store';
 import { openTestDb, testDbKinds, type TestDb } from '@nflab/store/testing';
 import { buildServer } from '../src/app.js';
-import { SAME_ORIGIN, signIn, type SignedIn } from './sign-in.js';
+import { injectAs, signIn, type SignedIn } from './sign-in.js';
 
 const UNKNOWN = '00000000-0000-4000-8000-000000000000';
 
@@ -36,13 +36,9 @@ describe.each(await testDbKinds())('run export routes on %s', (kind) => {
   let editor: SignedIn;
 
   const get = (who: SignedIn | undefined, url: string): Promise<LightMyRequestResponse> =>
-    app.inject({ url, headers: who ? { cookie: who.cookie } : {} });
+    injectAs(app, who, { url });
   const retry = (who: SignedIn | undefined, id: string): Promise<LightMyRequestResponse> =>
-    app.inject({
-      method: 'POST',
-      url: `/api/runs/${id}/exports/retry`,
-      headers: { origin: SAME_ORIGIN, ...(who ? { cookie: who.cookie } : {}) },
-    });
+    injectAs(app, who, { method: 'POST', url: `/api/runs/${id}/exports/retry` });
 
   beforeAll(async () => {
     db = await openTestDb(kind, { migrate: true });

@@ -1,4 +1,5 @@
 /** Test helper: a user of a given role and the Cookie header of a session of theirs. */
+import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import type { UserRole } from '@nflab/contracts';
 import type { Queryable } from '@nflab/store';
 import { SESSION_COOKIE } from '../src/auth/plugin.js';
@@ -28,3 +29,26 @@ export const signIn = async (db: Queryable, role: UserRole): Promise<SignedIn> =
   const token = await createSession(db, user.id, {});
   return { userId: user.id, username, cookie: `${SESSION_COOKIE}=${token}` };
 };
+
+/** A request of a route test: GET unless told otherwise. */
+export interface RequestAs {
+  readonly method?: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
+  readonly url: string;
+  readonly payload?: unknown;
+}
+
+/**
+ * Sends `request` as `who` (anonymous when undefined) with what a browser page of the lab sends:
+ * the session cookie, and the same-origin header on writes.
+ */
+export const injectAs = (
+  app: FastifyInstance,
+  who: SignedIn | undefined,
+  { method = 'GET', url, payload }: RequestAs,
+): Promise<LightMyRequestResponse> =>
+  app.inject({
+    method,
+    url,
+    headers: { ...(method === 'GET' ? {} : { origin: SAME_ORIGIN }), ...(who ? { cookie: who.cookie } : {}) },
+    ...(payload === undefined ? {} : { payload: payload as Record<string, unknown> }),
+  });
