@@ -3,24 +3,13 @@
  * statistics and the drawn numbers' uniformity verdict) and, for editors, a form that runs a new one.
  */
 import { useState, type FormEvent } from 'react';
-import {
-  Alert,
-  Badge,
-  Button,
-  Grid,
-  NumberInput,
-  Paper,
-  ScrollArea,
-  Stack,
-  Table,
-  Text,
-  TextInput,
-} from '@mantine/core';
+import { Alert, Badge, Button, Grid, NumberInput, Stack, Text, TextInput } from '@mantine/core';
 import { api } from '../../api/endpoints.js';
 import type { StoredDriftCheck } from '../../api/types.js';
 import { useApi } from '../../api/use-api.js';
 import { useCanEdit } from '../../auth/auth.js';
 import { AsyncView, ErrorState } from '../../components/AsyncView.js';
+import { ScrollTable } from '../../components/ScrollTable.js';
 import { useI18n } from '../../i18n/i18n.js';
 import { driftView, halfWindows } from './drift-view.js';
 
@@ -121,46 +110,31 @@ export const DriftCheckView = ({ check }: { readonly check: StoredDriftCheck }) 
           })}
         </Alert>
       )}
-      <Paper withBorder>
-        <ScrollArea h={360}>
-          <Table fz="xs" striped stickyHeader data-testid="drift-columns">
-            <Table.Thead>
-              <Table.Tr>
-                <Table.Th>{t('drift.series')}</Table.Th>
-                <Table.Th>{t('drift.column')}</Table.Th>
-                <Table.Th>{t('drift.test')}</Table.Th>
-                <Table.Th>{t('drift.statistic')}</Table.Th>
-                <Table.Th>{t('drift.adjustedP')}</Table.Th>
-                <Table.Th>PSI</Table.Th>
-                <Table.Th>JS</Table.Th>
-                <Table.Th>KL</Table.Th>
-                <Table.Th>{t('drift.wasserstein')}</Table.Th>
-                <Table.Th>{t('drift.verdict')}</Table.Th>
-              </Table.Tr>
-            </Table.Thead>
-            <Table.Tbody>
-              {columns.map((line) => (
-                <Table.Tr key={`${line.uniqueId}:${line.column}`} data-testid="drift-column-row">
-                  <Table.Td>{line.uniqueId}</Table.Td>
-                  <Table.Td>{line.column}</Table.Td>
-                  <Table.Td>{line.test === 'ks' ? 'KS' : 'χ²'}</Table.Td>
-                  <Table.Td>{format.number(line.statistic, 4)}</Table.Td>
-                  <Table.Td>{p(line.adjustedPValue)}</Table.Td>
-                  <Table.Td>{p(line.psi)}</Table.Td>
-                  <Table.Td>{p(line.js)}</Table.Td>
-                  <Table.Td>{p(line.kl)}</Table.Td>
-                  <Table.Td>{p(line.wasserstein)}</Table.Td>
-                  <Table.Td>
-                    <Badge color={line.drifted ? 'red' : 'gray'} variant="light">
-                      {t(line.drifted ? 'drift.drifted' : 'drift.stable')}
-                    </Badge>
-                  </Table.Td>
-                </Table.Tr>
-              ))}
-            </Table.Tbody>
-          </Table>
-        </ScrollArea>
-      </Paper>
+      <ScrollTable
+        rows={columns}
+        rowKey={(line) => `${line.uniqueId}:${line.column}`}
+        testId="drift-columns"
+        rowTestId="drift-column-row"
+        columns={[
+          { header: t('drift.series'), cell: (line) => line.uniqueId },
+          { header: t('drift.column'), cell: (line) => line.column },
+          { header: t('drift.test'), cell: (line) => (line.test === 'ks' ? 'KS' : 'χ²') },
+          { header: t('drift.statistic'), cell: (line) => format.number(line.statistic, 4) },
+          { header: t('drift.adjustedP'), cell: (line) => p(line.adjustedPValue) },
+          { header: 'PSI', cell: (line) => p(line.psi) },
+          { header: 'JS', cell: (line) => p(line.js) },
+          { header: 'KL', cell: (line) => p(line.kl) },
+          { header: t('drift.wasserstein'), cell: (line) => p(line.wasserstein) },
+          {
+            header: t('drift.verdict'),
+            cell: (line) => (
+              <Badge color={line.drifted ? 'red' : 'gray'} variant="light">
+                {t(line.drifted ? 'drift.drifted' : 'drift.stable')}
+              </Badge>
+            ),
+          },
+        ]}
+      />
     </Stack>
   );
 };

@@ -4,7 +4,7 @@
  * series, day and detector.
  */
 import { useState } from 'react';
-import { Badge, Button, Group, Paper, ScrollArea, Select, Stack, Table, Text } from '@mantine/core';
+import { Badge, Button, Group, Select, Stack, Text } from '@mantine/core';
 import {
   ANOMALY_METHODS,
   ANOMALY_REFERENCES,
@@ -16,6 +16,7 @@ import type { RunAnomalies } from '../../api/types.js';
 import { useApi } from '../../api/use-api.js';
 import { useCanEdit } from '../../auth/auth.js';
 import { AsyncView, ErrorState } from '../../components/AsyncView.js';
+import { ScrollTable } from '../../components/ScrollTable.js';
 import { useI18n } from '../../i18n/i18n.js';
 
 /** The detector picker and the detect button (editors). */
@@ -105,39 +106,20 @@ export const AnomaliesTab = ({ runId }: { readonly runId: string }) => {
       {last !== null && <DetectionSummary result={last} />}
       <AsyncView resource={stored} isEmpty={(data) => data.items.length === 0} empty={t('anomalies.none')}>
         {(data) => (
-          <Paper withBorder>
-            <ScrollArea h={360}>
-              <Table fz="xs" striped stickyHeader data-testid="anomalies-table">
-                <Table.Thead>
-                  <Table.Tr>
-                    <Table.Th>{t('drift.series')}</Table.Th>
-                    <Table.Th>{t('anomalies.day')}</Table.Th>
-                    <Table.Th>{t('anomalies.model')}</Table.Th>
-                    <Table.Th>{t('anomalies.residual')}</Table.Th>
-                    <Table.Th>{t('anomalies.score')}</Table.Th>
-                    <Table.Th>{t('anomalies.method')}</Table.Th>
-                  </Table.Tr>
-                </Table.Thead>
-                <Table.Tbody>
-                  {data.items.map((item) => (
-                    <Table.Tr
-                      key={`${item.method}:${item.unique_id}:${item.ds}:${item.model ?? ''}`}
-                      data-testid="anomaly-row"
-                    >
-                      <Table.Td>{item.unique_id}</Table.Td>
-                      <Table.Td>{format.date(item.ds)}</Table.Td>
-                      <Table.Td>{item.model ?? '—'}</Table.Td>
-                      <Table.Td>{format.number(item.residual, 3)}</Table.Td>
-                      <Table.Td>{format.number(item.score, 2)}</Table.Td>
-                      <Table.Td>
-                        <Badge variant="light">{item.method}</Badge>
-                      </Table.Td>
-                    </Table.Tr>
-                  ))}
-                </Table.Tbody>
-              </Table>
-            </ScrollArea>
-          </Paper>
+          <ScrollTable
+            rows={data.items}
+            rowKey={(item) => `${item.method}:${item.unique_id}:${item.ds}:${item.model ?? ''}`}
+            testId="anomalies-table"
+            rowTestId="anomaly-row"
+            columns={[
+              { header: t('drift.series'), cell: (item) => item.unique_id },
+              { header: t('anomalies.day'), cell: (item) => format.date(item.ds) },
+              { header: t('anomalies.model'), cell: (item) => item.model ?? '—' },
+              { header: t('anomalies.residual'), cell: (item) => format.number(item.residual, 3) },
+              { header: t('anomalies.score'), cell: (item) => format.number(item.score, 2) },
+              { header: t('anomalies.method'), cell: (item) => <Badge variant="light">{item.method}</Badge> },
+            ]}
+          />
         )}
       </AsyncView>
     </Stack>
