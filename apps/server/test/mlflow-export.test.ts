@@ -403,7 +403,7 @@ describe.each(await testDbKinds())('MLflow export on %s', (kind) => {
     );
   }, 120_000);
 
-  test('an artifact row naming a file outside the artifact folder is not uploaded, and the export is given up', async () => {
+  test('an artifact row naming a file outside the artifact folder is not uploaded', async () => {
     const { runIds } = await insertSweepRuns(dbA, rootA, ['mlflow']);
     const id = runIds[0]!;
     await dbA.query(`INSERT INTO nf_artifacts (run_id, path, kind) VALUES ($1, '/etc/passwd', 'model')`, [
@@ -418,9 +418,9 @@ describe.each(await testDbKinds())('MLflow export on %s', (kind) => {
     expect(outcome!.ok || outcome!.error).toMatch(
       /artifact file "\/etc\/passwd" is outside the lab's artifact folder/,
     );
-    // No retry can move the file: the export is given up at once.
-    expect(outcome).toMatchObject({ ok: false, retryInSeconds: null });
-    expect(await listRunExports(dbA, id)).toMatchObject([{ status: 'failed' }]);
+    // Retried like an unreachable server: a lab process whose artifact folder holds the run's files
+    // (a worker on another machine) may claim it next; after the attempts run out it is given up.
+    expect(outcome).toMatchObject({ ok: false, retryInSeconds: 30 });
   }, 120_000);
 
   test('the server exports on its timer and counts nflab_run_exports_total{sink="mlflow"}', async () => {

@@ -20,7 +20,7 @@ import {
 } from '@nflab/store';
 import { exportToMlflow } from './mlflow/export-to-mlflow.js';
 import { MlflowRequestError, type MlflowConnection } from './mlflow/mlflow-api.js';
-import { loadMlflowExportRecord, UnexportableRunError } from './mlflow/mlflow-record.js';
+import { loadMlflowExportRecord } from './mlflow/mlflow-record.js';
 import { loadRunExportRecord } from './run-record.js';
 import { exportToWandb } from './wandb/export-to-wandb.js';
 import { WandbRequestError, type WandbConnection } from './wandb/wandb-api.js';
@@ -182,10 +182,9 @@ const sendToMlflow = async (
   );
 };
 
-/** A refusal no retry can fix: the tracker said no to the request itself, or the run's files are not there to send. */
+/** A refusal no retry can fix: the tracker said no to the request itself. */
 const isRefusal = (error: unknown): boolean =>
-  error instanceof UnexportableRunError ||
-  ((error instanceof WandbRequestError || error instanceof MlflowRequestError) && !error.retryable);
+  (error instanceof WandbRequestError || error instanceof MlflowRequestError) && !error.retryable;
 
 async function exportOne(
   row: RunExportRow,

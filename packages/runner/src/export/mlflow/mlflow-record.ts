@@ -43,25 +43,22 @@ export interface MlflowExportRecord {
   readonly previousMlflowRunId: string | null;
 }
 
-/** A run that cannot be exported as its rows stand (a file missing or outside the artifact folder): retrying does not help. */
-export class UnexportableRunError extends Error {
-  override readonly name = 'UnexportableRunError';
-}
-
-/** A file a run row names, resolved under the lab's artifact folder; refused when it leads outside. */
+/**
+ * A file a run row names, resolved under the lab's artifact folder; refused when it leads outside.
+ * Either failure is retried like an unreachable server, not given up at once: the row may be from a
+ * worker on another machine, whose own exporter, claiming it next, has the file under its folder.
+ */
 const fileInside = async (root: string, file: string): Promise<string> => {
   const realRoot = await realpath(root).catch(() => path.resolve(root));
   let real: string;
   try {
     real = await realpath(path.isAbsolute(file) ? file : path.join(realRoot, file));
   } catch {
-    throw new UnexportableRunError(`artifact file ${JSON.stringify(file)} is missing`);
+    throw new Error(`artifact file ${JSON.stringify(file)} is missing`);
   }
   // A row's path is data anyone with database access could write: never upload a file outside.
   if (!real.startsWith(realRoot + path.sep))
-    throw new UnexportableRunError(
-      `artifact file ${JSON.stringify(file)} is outside the lab's artifact folder ${root}`,
-    );
+    throw new Error(`artifact file ${JSON.stringify(file)} is outside the lab's artifact folder ${root}`);
   return real;
 };
 
