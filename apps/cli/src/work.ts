@@ -2,8 +2,9 @@
  * Working the queue from a command: a worker loop in this process (N runs at once, each on its own
  * compute thread), a live progress line, and Ctrl+C handled the way long jobs should be — the first
  * lets running runs finish, the second stops them and puts them back in the queue. Ended runs
- * with a W&B sink are exported from here too when this process has WANDB_API_KEY: on a timer while
- * the loop works, and once more before the command returns, so a short `nflab run` reaches W&B.
+ * with a W&B or MLflow sink are exported from here too when this process has WANDB_API_KEY or
+ * MLFLOW_TRACKING_URI: on a timer while the loop works, and once more before the command returns,
+ * so a short `nflab run` reaches its trackers.
  */
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
@@ -78,11 +79,12 @@ export const workQueue = async (ctx: CommandContext, db: Db, options: WorkOption
         }`,
       );
   };
-  const exporter = new runner.RunExporter({ db, onOutcome: reportExport });
+  const artifactRoot = join(ctx.home, 'artifacts');
+  const exporter = new runner.RunExporter({ db, artifactRoot, onOutcome: reportExport });
   exporter.start();
   const execute = runner.createRunExecutor({
     db,
-    artifactsRoot: join(ctx.home, 'artifacts'),
+    artifactsRoot: artifactRoot,
     cpusPerRun: Math.max(1, Math.floor(availableParallelism() / options.parallel)),
   });
   try {
@@ -112,7 +114,7 @@ export const workQueue = async (ctx: CommandContext, db: Db, options: WorkOption
     await exporter.close();
     // A full batch means more are due: the last pass sends what the loop's runs left behind.
     for (;;) {
-      const outcomes = await runner.exportDueRuns({ db });
+      const outcomes = await runner.exportDueRuns({ db, artifactRoot });
       outcomes.forEach(reportExport);
       if (outcomes.length < runner.EXPORT_BATCH) break;
     }

@@ -3,12 +3,16 @@
  * failing combination is recorded with its stack while the rest finish, cancel and status — the
  * way a user drives them, with exit codes and JSON output.
  */
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildServer, createApiToken } from '@nflab/server';
+import { openTestDb } from '@nflab/store/testing';
 import { FakeWandb } from '../../../packages/runner/test/export/fake-wandb.js';
+import { signIn } from '../../server/test/sign-in.js';
 import { runCli } from './run-cli.js';
 
 const SAMPLE = fileURLToPath(new URL('../../../data/samples/loto6_2000-2020.cp932.csv', import.meta.url));
@@ -89,6 +93,68 @@ describe('nflab run, model, sweep, cancel, runs', () => {
       delete process.env.WANDB_API_KEY;
       delete process.env.WANDB_BASE_URL;
       await wandb.stop();
+    }
+  });
+
+  it('sends a run with an mlflow sink, its saved model included, to MLFLOW_TRACKING_URI before the command returns', async () => {
+    // The user's MLflow server is a second lab, listening on a port.
+    const dbB = await openTestDb('pglite', { migrate: true });
+    const rootB = await mkdtemp(path.join(tmpdir(), 'nflab-cli-mlflow-'));
+    const labB = await buildServer({
+      db: dbB,
+      artifactRoot: rootB,
+      exportIntervalMs: false,
+      monitorIntervalMs: false,
+    });
+    await labB.listen({ host: '127.0.0.1', port: 0 });
+    const { port } = labB.server.address() as AddressInfo;
+    const { token } = await createApiToken(dbB, {
+      userId: (await signIn(dbB, 'editor')).userId,
+      name: 'cli',
+    });
+    process.env.MLFLOW_TRACKING_URI = `http://127.0.0.1:${port}`;
+    process.env.MLFLOW_TRACKING_TOKEN = token;
+    const getB = (url: string) => labB.inject({ url, headers: { authorization: `Bearer ${token}` } });
+    try {
+      const spec = { ...TINY_MLP, tracking: ['postgres', 'mlflow'] };
+      const ran = await cli('--json', 'run', await specFile('run-mlflow.json', spec));
+      expect(ran.exitCode).toBe(0);
+      const run = JSON.parse(ran.stdout) as { id: string };
+      const exported = new RegExp(
+        `run ${run.id.slice(0, 8)} exported to mlflow: http://127\\.0\\.0\\.1:${port}/#/experiments/0/runs/([0-9a-f]{32})`,
+      ).exec(ran.stderr);
+      expect(exported, ran.stderr).not.toBeNull();
+      const remoteId = exported![1]!;
+      const remote = (await getB(`/api/2.0/mlflow/runs/get?run_id=${remoteId}`)).json() as {
+        run: { info: { status: string }; data: { tags: { key: string; value: string }[] } };
+      };
+      expect(remote.run.info.status).toBe('FINISHED');
+      expect(remote.run.data.tags).toContainEqual({ key: 'nflab.run_id', value: run.id });
+      const losses = (
+        await getB(`/api/2.0/mlflow/metrics/get-history?run_id=${remoteId}&metric_key=train_loss`)
+      ).json() as { metrics: unknown[] };
+      expect(losses.metrics).toHaveLength(TINY_MLP.max_steps);
+      // The saved model's files, byte for byte.
+      const modelDir = path.join(home, 'artifacts', run.id, 'model');
+      const listed = (
+        await getB(`/api/2.0/mlflow-artifacts/artifacts?path=0/${remoteId}/artifacts/model`)
+      ).json() as { files: { path: string; is_dir: boolean }[] };
+      const local = (await readdir(modelDir, { withFileTypes: true }))
+        .filter((e) => e.isFile())
+        .map((e) => e.name);
+      expect(listed.files.filter((f) => !f.is_dir).map((f) => f.path)).toEqual(local.sort());
+      for (const name of local) {
+        const download = await getB(
+          `/api/2.0/mlflow-artifacts/artifacts/0/${remoteId}/artifacts/model/${name}`,
+        );
+        expect(download.rawPayload.equals(await readFile(path.join(modelDir, name))), name).toBe(true);
+      }
+    } finally {
+      delete process.env.MLFLOW_TRACKING_URI;
+      delete process.env.MLFLOW_TRACKING_TOKEN;
+      await labB.close();
+      await dbB.close();
+      await rm(rootB, { recursive: true, force: true });
     }
   });
 

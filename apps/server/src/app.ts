@@ -1,7 +1,7 @@
 import cookie from '@fastify/cookie';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { DEFAULT_MAX_JSON_DEPTH, resolveMaxCombinations } from '@nflab/contracts';
-import { createPrometheusSink } from '@nflab/runner';
+import { createPrometheusSink, type ExportCredentials } from '@nflab/runner';
 import { dataScopeFromEnv, listenForEvents, type DataScope, type Db, type Queryable } from '@nflab/store';
 import { defaultArtifactRoot } from './artifact-files.js';
 import { requireAccess, type DeclaredRoute } from './auth/access.js';
@@ -113,10 +113,13 @@ export interface ServerOptions {
    */
   readonly monitorIntervalMs?: number | false;
   /**
-   * How often this server exports ended runs to their W&B sinks (when WANDB_API_KEY is set; the
-   * database decides which process sends each), or false for none. @default 30_000
+   * How often this server exports ended runs to their W&B and MLflow sinks (when WANDB_API_KEY or
+   * MLFLOW_TRACKING_URI is set; the database decides which process sends each), or false for none.
+   * @default 30_000
    */
   readonly exportIntervalMs?: number | false;
+  /** The trackers' credentials the exporter uses. @default from the environment (exportCredentialsFrom) */
+  readonly exportCredentials?: ExportCredentials;
 }
 
 /** What `GET /metrics` serves and the token it asks for, when metrics are on. */
@@ -247,6 +250,8 @@ export const buildServer = async (options: ServerOptions): Promise<FastifyInstan
         db,
         intervalMs: exportIntervalMs,
         log: app.log,
+        artifactRoot: app.lab.artifactRoot,
+        ...(options.exportCredentials === undefined ? {} : { credentials: options.exportCredentials }),
         ...(scrape === undefined ? {} : { countExport: scrape.metrics.countRunExport }),
       });
     stopMaintenance = startMaintenance(db, retentionDays, logError);

@@ -1,6 +1,6 @@
 /**
- * The server's run exporter (issue 17): ends of runs with a W&B sink are sent from the outbox by
- * whichever process claims them (see the runner's export/). Each attempt is counted in
+ * The server's run exporter (issue 17): ends of runs with a W&B or MLflow sink are sent from the
+ * outbox by whichever process claims them (see the runner's export/). Each attempt is counted in
  * `nflab_run_exports_total` and logged; a given-up export is a warning naming the run and why.
  */
 import { exportCredentialsFrom, RunExporter, type ExportCredentials } from '@nflab/runner';
@@ -12,7 +12,9 @@ export interface ServerExportOptions {
   readonly db: Db;
   readonly intervalMs: number;
   readonly log: FastifyBaseLogger;
-  /** @default the server's environment (WANDB_API_KEY, WANDB_BASE_URL) */
+  /** The lab's artifact folder, where saved models and reports are uploaded from. */
+  readonly artifactRoot: string;
+  /** @default the server's environment (WANDB_API_KEY, WANDB_BASE_URL, MLFLOW_TRACKING_URI, …) */
   readonly credentials?: ExportCredentials;
   /** Counts an attempt (the metric), when metrics are on. */
   readonly countExport?: (sink: string, outcome: 'exported' | 'retry' | 'failed') => void;
@@ -23,6 +25,7 @@ export const startServerExports = (options: ServerExportOptions): (() => Promise
   const { log } = options;
   const exporter = new RunExporter({
     db: options.db,
+    artifactRoot: options.artifactRoot,
     credentials: options.credentials ?? exportCredentialsFrom(process.env),
     intervalMs: options.intervalMs,
     onOutcome: (outcome) => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { InputError, parseRunSpec } from '@nflab/contracts';
-import { canonicalJson, expandSweep, fingerprintOf, planSweep } from '@nflab/runner';
+import { InputError, parseRunSpec, TRACKING_SINKS } from '@nflab/contracts';
+import { canonicalJson, expandSweep, fingerprintOf, planSweep, RECORDING_SINKS } from '@nflab/runner';
 
 const base = { loto: 'loto6', unique_ids: ['N1', 'N2'] } as const;
 
@@ -245,12 +245,19 @@ describe('planSweep without a database', () => {
     );
   });
 
-  it('refuses tracking sinks that have no writer instead of pretending to track', async () => {
-    const plan = await planSweep({ ...base, model: 'auto_nhits', tracking: ['postgres', 'mlflow'] });
-    expect(plan.count).toBe(0);
-    expect(plan.invalid[0]?.reasons).toEqual([
-      "tracking: sink 'mlflow' has no writer in this version of the lab; use 'postgres', 'prometheus', 'wandb' (the lab database records every run)",
-    ]);
+  it('every sink of the spec vocabulary has a writer, so none is refused at plan time', () => {
+    expect([...RECORDING_SINKS].sort()).toEqual([...TRACKING_SINKS].sort());
+  });
+
+  it('accepts the mlflow sink, bare or with an experiment and tracking URI', async () => {
+    for (const tracking of [
+      ['postgres', 'mlflow'],
+      [{ sink: 'mlflow', experiment_name: 'loto6 nightly', tracking_uri: 'http://mlflow.internal:5000' }],
+    ]) {
+      const plan = await planSweep({ ...base, model: 'auto_nhits', tracking });
+      expect(plan.invalid, JSON.stringify(tracking)).toEqual([]);
+      expect(plan.count).toBe(1);
+    }
   });
 
   it('accepts the wandb sink, which the export outbox writes once the run ends', async () => {

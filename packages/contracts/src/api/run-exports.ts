@@ -1,4 +1,4 @@
-/** Exports of a run to external trackers (W&B; the user's MLflow next): `GET/POST /api/runs/:id/exports…`. */
+/** Exports of a run to external trackers (W&B, the user's MLflow server): `GET/POST /api/runs/:id/exports…`. */
 import { z } from 'zod';
 import { isoDateTime } from './common.js';
 
@@ -10,10 +10,10 @@ export const runExportSchema = z.object({
   attempts: z.number().int(),
   next_attempt_at: isoDateTime.nullable(),
   last_error: z.string().nullable(),
-  /** The run's id in the tracker (`entity/project/run` on W&B) and its page there. */
+  /** The run's id in the tracker (`entity/project/run` on W&B, the MLflow run id on MLflow) and its page there. */
   external_id: z.string().nullable(),
   external_url: z.string().nullable(),
-  /** The sink's options from the run spec (project, entity, mode). */
+  /** The sink's options from the run spec (W&B: project, entity, mode; MLflow: experiment_name, tracking_uri). */
   options: z.record(z.string(), z.unknown()),
   exported_at: isoDateTime.nullable(),
 });

@@ -57,11 +57,11 @@ const exogenousProblems = (spec: RunSpec, modelId: keyof typeof MODELS): string[
 
 /**
  * Sinks this runner records to: the lab database (which records every run), Prometheus (live
- * gauges while the run executes, pushed to a Pushgateway when one is configured) and W&B (sent
- * once the run ends, from the export outbox in export/). MLflow is part of the spec's vocabulary
- * but has no writer yet, and a run must not look tracked where it is not.
+ * gauges while the run executes, pushed to a Pushgateway when one is configured), and W&B and the
+ * user's MLflow server (sent once the run ends, from the export outbox in export/). A sink with no
+ * writer is refused here, so a run never looks tracked where it is not.
  */
-export const RECORDING_SINKS: readonly string[] = ['postgres', 'prometheus', 'wandb'];
+export const RECORDING_SINKS: readonly string[] = ['postgres', 'prometheus', 'mlflow', 'wandb'];
 
 const trackingProblems = (spec: RunSpec): string[] =>
   spec.tracking

@@ -467,3 +467,22 @@ export const mlflowMetricHistory = async (
     nextOffset: more ? options.offset + options.maxResults : undefined,
   };
 };
+
+/**
+ * Every metric point of run `uuid` (a lab uuid), by key in the order MLflow lists keys, then step
+ * and time: what an exporter sends so another MLflow server answers the same metric histories.
+ */
+export const mlflowRunMetricPoints = async (db: Queryable, uuid: string): Promise<MlflowMetric[]> => {
+  const { rows } = await db.query<{ key: string; value: number; timestamp_ms: string; step: string }>(
+    `SELECT key, value, timestamp_ms, step FROM (${MLFLOW_METRIC_POINTS}) points
+      WHERE run_id = $1
+      ORDER BY min(ord) OVER (PARTITION BY key), key, step, timestamp_ms, ord`,
+    [uuid],
+  );
+  return rows.map(({ key, value, timestamp_ms, step }) => ({
+    key,
+    value: Number(value),
+    timestamp: Number(timestamp_ms),
+    step: Number(step),
+  }));
+};

@@ -108,3 +108,20 @@ export const listRunExports = async (db: Queryable, runId: string): Promise<RunE
       [runId],
     )
   ).rows;
+
+/**
+ * Records where run `runId` lives on the user's MLflow server (nf_model_runs.mlflow_run_id and
+ * mlflow_experiment), as soon as the exporter has created it there, so a retry after a partial
+ * export logs into that MLflow run instead of creating a second one.
+ */
+export const recordMlflowDestination = async (
+  db: Queryable,
+  runId: string,
+  destination: { readonly mlflowRunId: string; readonly experimentId: string },
+): Promise<void> => {
+  await db.query('UPDATE nf_model_runs SET mlflow_run_id = $2, mlflow_experiment = $3 WHERE id = $1', [
+    runId,
+    destination.mlflowRunId,
+    destination.experimentId,
+  ]);
+};

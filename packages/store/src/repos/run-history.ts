@@ -9,6 +9,7 @@ import type {
   CvResultRow,
   ModelRunRow,
   PredictionRow,
+  ReportRow,
   ResourceSampleRow,
   StepMetricRow,
   TrialRow,
@@ -266,6 +267,18 @@ export const listArtifacts = async (db: Queryable, runId: string): Promise<Artif
   (
     await db.query<ArtifactRow>(
       'SELECT id, run_id, path, kind, sha256, bytes, created_at FROM nf_artifacts WHERE run_id = $1 ORDER BY id',
+      [runId],
+    )
+  ).rows;
+
+/** The reports written for one run (not sweep or comparison reports), oldest first. */
+export const listRunReports = async (
+  db: Queryable,
+  runId: string,
+): Promise<Pick<ReportRow, 'id' | 'title' | 'html' | 'path'>[]> =>
+  (
+    await db.query<Pick<ReportRow, 'id' | 'title' | 'html' | 'path'>>(
+      'SELECT id, title, html, path FROM nf_reports WHERE run_id = $1 ORDER BY id',
       [runId],
     )
   ).rows;
