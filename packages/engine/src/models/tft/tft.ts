@@ -9,6 +9,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { z } from 'zod';
 import type { ModelNetwork, ModelSpec, WindowBatch } from '../../model/types.js';
+import { checkpoint } from '../../nn/checkpoint.js';
 import type { ForwardContext } from '../../nn/forward-context.js';
 import { createForwardContext } from '../../nn/forward-context.js';
 import { createGlu } from '../../nn/glu.js';
@@ -16,7 +17,7 @@ import { GRN_ACTIVATIONS, TFT_LAYER_NORM_EPS, createGrn, createStackedGrn } from
 import { createLayerNorm } from '../../nn/layer-norm.js';
 import { createLinear } from '../../nn/linear.js';
 import { normalVariable } from '../../nn/normal-init.js';
-import { createParamStore, type ParamStore } from '../../nn/params.js';
+import { createParamStore, logicalName, type ParamStore } from '../../nn/params.js';
 import { createVariableSelection } from '../../nn/variable-selection.js';
 import type { SequenceState } from '../recurrent/fused-sequence.js';
 import { checkDims, requireInput } from '../network.js';
@@ -188,15 +189,84 @@ export const tft = {
     const gateAdd = (g: ReturnType<typeof gated>, x: tf.Tensor, skip: tf.Tensor): tf.Tensor =>
       g.norm.apply(tf.add(g.gate.apply(x), skip));
 
-    /** The forecast [B, H, K] and what it weighed; attention rows from `queryStart` (L, or 0 for all). */
-    const run = (batch: WindowBatch, ctx: ForwardContext, queryStart: number) => {
+    /** The variables under each of `prefixes` (a checkpointed block's weights). */
+    const weightsOf = (...prefixes: string[]): tf.Variable[] =>
+      store.variables.filter((v) => prefixes.some((p) => logicalName(v).startsWith(`tft/${p}/`)));
+    const weights = {
+      history: weightsOf(
+        'embedding/futr_exog',
+        'embedding/hist_exog',
+        'embedding/tgt',
+        'temporal_encoder/history_vsn',
+      ),
+      future: weightsOf('embedding/futr_exog', 'temporal_encoder/future_vsn'),
+      enrichment: weightsOf(
+        'temporal_encoder/input_gate',
+        'temporal_encoder/input_ln',
+        'temporal_fusion_decoder/enrichment_grn',
+      ),
+      decoder: weightsOf(
+        'temporal_fusion_decoder/attention',
+        'temporal_fusion_decoder/attention_gate',
+        'temporal_fusion_decoder/attention_ln',
+        'temporal_fusion_decoder/positionwise_grn',
+        'temporal_fusion_decoder/decoder_gate',
+        'temporal_fusion_decoder/decoder_ln',
+        'output_adapter',
+      ),
+    };
+
+    // The blocks between the recurrences, each a function of tensors only so a training pass can
+    // checkpoint it (nn/checkpoint.ts): their GRNs over every window step are what fills the heap.
+    /** y [B, L, 1], futr [B, L, F], cs [B, d] (, hist [B, L, X]) -> selected [B, L, d] and weights [B, L, n]. */
+    const historyBlock = ([y, futr, cs, hist]: tf.Tensor[], ctx: ForwardContext) => {
+      const inputs = tf.concat(
+        [...(embedHist && hist ? [embedHist(hist)] : []), embedFutr(futr!), embedTarget(y!)],
+        2,
+      ); // [B, L, X + F + 1, d]
+      return historyVsn.apply(inputs, ctx, cs as tf.Tensor2D);
+    };
+    /** futr [B, H, F], cs [B, d] -> selected [B, H, d] and weights [B, H, F]. */
+    const futureBlock = ([futr, cs]: tf.Tensor[], ctx: ForwardContext) =>
+      futureVsn.apply(embedFutr(futr!), ctx, cs as tf.Tensor2D);
+    /** Recurrence outputs and selected inputs [B, L+H, d] each, ce [B, d] -> [temporal, enriched] [B, L+H, 2d]. */
+    const enrichmentBlock = (
+      [history, future, historyInput, futureInput, ce]: tf.Tensor[],
+      ctx: ForwardContext,
+    ) => {
+      const temporal = gateAdd(
+        inputGate,
+        tf.concat([history!, future!], 1),
+        tf.concat([historyInput!, futureInput!], 1),
+      ) as tf.Tensor3D; // [B, L+H, d]
+      return tf.concat([temporal, enrichment.apply(temporal, ctx, ce as tf.Tensor2D)], 2);
+    };
+    /** [temporal, enriched] [B, L+H, 2d] -> the forecast [B, H, K] and the attention weights. */
+    const decoderBlock = (both: tf.Tensor3D, ctx: ForwardContext, queryStart: number) => {
+      const B = both.shape[0];
+      const temporal = tf.slice(both, [0, 0, 0], [B, T, d]);
+      const enriched = tf.slice(both, [0, 0, d], [B, T, d]) as tf.Tensor3D;
+      const attended = attention.apply(enriched, queryStart, ctx); // [B, T - queryStart, d]
+      const rows = (x: tf.Tensor) => tf.slice(x, [0, L, 0], [B, h, d]); // the horizon steps
+      const horizon = queryStart === L ? attended.output : rows(attended.output);
+      let x = gateAdd(attentionGate, horizon, rows(enriched));
+      x = positionwise.apply(x, ctx);
+      x = gateAdd(decoderGate, x, rows(temporal));
+      return { forecast: adapter.apply(x) as tf.Tensor3D, attention: attended.weights }; // [B, H, d] -> [B, H, K]
+    };
+
+    /**
+     * The forecast [B, H, K] and, when `interpret`, what it weighed (all attention rows then, not
+     * only the horizon's; no checkpoints, as nothing is differentiated).
+     */
+    const run = (batch: WindowBatch, ctx: ForwardContext, interpret: boolean) => {
       const y = batch.insampleY; // [B, L, 1]
       const B = y.shape[0];
       const futr =
         dims.futrExogSize > 0
           ? requireInput(batch.futrExog, 'futrExog', 'TFT')
           : tf.tile(tf.slice(y, [0, L - 1, 0], [B, 1, 1]), [1, T, 1]); // [B, L+H, 1]
-      const futrEmbedded = embedFutr(futr); // [B, L+H, F, d]
+      const hist = embedHist ? requireInput(batch.histExog, 'histExog', 'TFT') : undefined;
       // Static context: selection cs, enrichment ce and the recurrences' initial states.
       let cs: tf.Tensor2D;
       let ce: tf.Tensor2D;
@@ -223,47 +293,59 @@ export const tft = {
         cs = tf.zeros([B, d]);
         ce = tf.zeros([B, d]);
       }
-      const historical = tf.concat(
-        [
-          ...(embedHist ? [embedHist(requireInput(batch.histExog, 'histExog', 'TFT'))] : []),
-          tf.slice(futrEmbedded, [0, 0, 0, 0], [B, L, F, d]),
-          embedTarget(y),
-        ],
-        2,
-      ); // [B, L, X + F + 1, d]
-      const history = historyVsn.apply(historical, ctx, cs); // [B, L, d]
-      const encoded = historyEncoder.run(history.features as tf.Tensor3D, initial);
-      const future = futureVsn.apply(tf.slice(futrEmbedded, [0, L, 0, 0], [B, h, F, d]), ctx, cs); // [B, H, d]
-      const decoded = futureEncoder.run(future.features as tf.Tensor3D, encoded.final);
-      const temporal = gateAdd(
-        inputGate,
-        tf.concat([encoded.outputs, decoded.outputs], 1),
-        tf.concat([history.features, future.features], 1),
-      ) as tf.Tensor3D; // [B, L+H, d]
-      const enriched = enrichment.apply(temporal, ctx, ce);
-      const attended = attention.apply(enriched, queryStart, ctx); // [B, T - queryStart, d]
-      const rows = (x: tf.Tensor) => tf.slice(x, [0, L, 0], [B, h, d]); // the horizon steps
-      const horizon = queryStart === L ? attended.output : rows(attended.output);
-      let x = gateAdd(attentionGate, horizon, rows(enriched));
-      x = positionwise.apply(x, ctx);
-      x = gateAdd(decoderGate, x, rows(temporal));
-      return {
-        forecast: adapter.apply(x) as tf.Tensor3D, // [B, H, d] -> [B, H, K]
-        history: history.weights as tf.Tensor3D,
-        future: future.weights as tf.Tensor3D,
-        ...(staticWeights ? { static: staticWeights } : {}),
-        attention: attended.weights,
-      };
+      const historyInputs = [y, tf.slice(futr, [0, 0, 0], [B, L, F]), cs, ...(hist ? [hist] : [])];
+      const futureInputs = [tf.slice(futr, [0, L, 0], [B, h, F]), cs];
+      let history: tf.Tensor3D;
+      let future: tf.Tensor3D;
+      let selection: { history: tf.Tensor3D; future: tf.Tensor3D } | undefined;
+      if (interpret) {
+        const [past, ahead] = [historyBlock(historyInputs, ctx), futureBlock(futureInputs, ctx)];
+        [history, future] = [past.features as tf.Tensor3D, ahead.features as tf.Tensor3D];
+        selection = { history: past.weights as tf.Tensor3D, future: ahead.weights as tf.Tensor3D };
+      } else {
+        history = checkpoint(
+          (xs, c) => historyBlock(xs, c).features,
+          historyInputs,
+          weights.history,
+          ctx,
+        ) as tf.Tensor3D;
+        future = checkpoint(
+          (xs, c) => futureBlock(xs, c).features,
+          futureInputs,
+          weights.future,
+          ctx,
+        ) as tf.Tensor3D;
+      }
+      const encoded = historyEncoder.run(history, initial); // [B, L, d]
+      const decoded = futureEncoder.run(future, encoded.final); // [B, H, d]
+      const enrichmentInputs = [encoded.outputs, decoded.outputs, history, future, ce];
+      if (interpret) {
+        const decoded = decoderBlock(enrichmentBlock(enrichmentInputs, ctx) as tf.Tensor3D, ctx, 0);
+        return {
+          forecast: decoded.forecast,
+          ...selection!,
+          ...(staticWeights ? { static: staticWeights } : {}),
+          attention: decoded.attention,
+        };
+      }
+      const both = checkpoint(enrichmentBlock, enrichmentInputs, weights.enrichment, ctx) as tf.Tensor3D;
+      const forecast = checkpoint(
+        ([x], c) => decoderBlock(x as tf.Tensor3D, c, L).forecast,
+        [both],
+        weights.decoder,
+        ctx,
+      );
+      return { forecast: forecast as tf.Tensor3D };
     };
     return {
       variables: store.variables,
       forward(batch, options) {
         const ctx = createForwardContext(options, store.rng);
-        return tf.tidy(() => run(batch, ctx, L).forecast);
+        return tf.tidy(() => run(batch, ctx, false).forecast);
       },
       interpret(batch) {
         const ctx = createForwardContext({ training: false }, store.rng);
-        return tf.tidy(() => run(batch, ctx, 0) as unknown as tf.TensorContainer) as unknown as ReturnType<
+        return tf.tidy(() => run(batch, ctx, true) as unknown as tf.TensorContainer) as unknown as ReturnType<
           TftNetwork['interpret']
         >;
       },
