@@ -320,6 +320,30 @@ describe('TFT network', () => {
     net.dispose();
   });
 
+  it('its checkpointed forward has the gradients of the plain path (interpret, nothing checkpointed)', () => {
+    const d = dims({ h: 3, inputSize: 5, futrExogSize: 1, histExogSize: 1, statExogSize: 2 });
+    const net = spec.build(spec.configSchema.parse({ hidden_size: 8, n_head: 2 }), d, 1) as TftNetwork;
+    const batch = randomBatch(d, 3);
+    const gradients = (f: () => tf.Tensor) =>
+      tf.tidy(() => {
+        const { grads } = tf.variableGrads(
+          () => tf.sum(tf.square(f())) as tf.Scalar,
+          net.variables as tf.Variable[],
+        );
+        return net.variables.map((v) => Array.from(grads[v.name]?.dataSync() ?? []));
+      });
+    const checkpointed = gradients(() => net.forward(batch, { training: false }));
+    const plain = gradients(() => net.interpret(batch).forecast);
+    checkpointed.forEach((g, i) => {
+      const name = logicalName(net.variables[i]!);
+      expect(g.length, name).toBe(plain[i]!.length);
+      const scale = Math.max(1e-6, ...plain[i]!.map(Math.abs));
+      g.forEach((v, j) => expect(Math.abs(v - plain[i]![j]!) / scale, name).toBeLessThan(1e-4));
+    });
+    disposeBatch(batch);
+    net.dispose();
+  });
+
   it('seeds the encoder from the static context: static covariates change the forecast through the state', () => {
     for (const rnn_type of ['lstm', 'GRU']) {
       for (const one_rnn_initial_state of [false, true]) {
