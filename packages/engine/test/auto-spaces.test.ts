@@ -236,6 +236,18 @@ const EXPECTED: Record<ModelId, (h: number) => SearchSpace> = {
     windows_batch_size: { kind: 'categorical', choices: [128, 256, 512, 1024] },
     random_seed: { kind: 'int', low: 1, high: 19 },
   }),
+  // AutoTFT: its own keys (no step_size, max_steps up to 2000).
+  tft: (h) => ({
+    input_size: { kind: 'categorical', choices: [h, 2 * h, 3 * h, 4 * h, 5 * h] },
+    hidden_size: { kind: 'categorical', choices: [64, 128, 256] },
+    n_head: { kind: 'categorical', choices: [4, 8] },
+    learning_rate: { kind: 'float', low: 1e-4, high: 1e-1, log: true },
+    scaler_type: { kind: 'categorical', choices: ['identity', 'robust', 'standard'] },
+    max_steps: { kind: 'categorical', choices: [500, 1000, 2000] },
+    batch_size: { kind: 'categorical', choices: [32, 64, 128, 256] },
+    windows_batch_size: { kind: 'categorical', choices: [128, 256, 512, 1024] },
+    random_seed: { kind: 'int', low: 1, high: 19 },
+  }),
 };
 
 describe('default search spaces (NeuralForecast Auto*.default_config)', () => {

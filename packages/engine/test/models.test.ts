@@ -12,15 +12,17 @@ beforeAll(useCpu);
 /**
  * Variables NeuralForecast itself never uses yet creates and counts: FEDformer wraps its Fourier
  * blocks in the attention layer's projections, and the blocks read only the queries (self) or the
- * queries and keys (cross).
+ * queries and keys (cross); TFT gives every variable selection network's joint GRN a context layer,
+ * and calls the static one without a context.
  */
 const DEAD_BY_DESIGN: Partial<Record<string, RegExp>> = {
   fedformer:
     /\/(attn_layers_\d+\/attention|self_attention)\/(key|value)_projection\/|\/cross_attention\/value_projection\//,
+  tft: /\/static_encoder\/vsn\/joint_grn\/lin_c\//,
 };
 
 describe('model registry', () => {
-  it('holds the 22 NeuralForecast 3.2 models the lab ships, each under its NeuralForecast class name', () => {
+  it('holds the 23 NeuralForecast 3.2 models the lab ships, each under its NeuralForecast class name', () => {
     expect(Object.fromEntries(MODEL_IDS.map((id) => [id, MODELS[id].label]))).toEqual({
       mlp: 'MLP',
       nhits: 'NHITS',
@@ -44,6 +46,7 @@ describe('model registry', () => {
       patchtst: 'PatchTST',
       autoformer: 'Autoformer',
       fedformer: 'FEDformer',
+      tft: 'TFT',
     });
   });
 

@@ -21,6 +21,7 @@ import { patchtst } from './patchtst/patchtst.js';
 import { rnn } from './rnn/rnn.js';
 import { tcn } from './tcn/tcn.js';
 import { tide } from './tide/tide.js';
+import { tft } from './tft/tft.js';
 import { timesnet } from './timesnet/timesnet.js';
 import { vanillatransformer } from './vanillatransformer/vanillatransformer.js';
 
@@ -48,6 +49,7 @@ export const MODELS = {
   patchtst,
   autoformer,
   fedformer,
+  tft,
 } as const satisfies Record<string, ModelSpec>;
 
 /** A registered model id (`'nhits'`). */

@@ -18,3 +18,7 @@ export * from './series-decomp.js';
 export * from './seasonal-layer-norm.js';
 export * from './circular-conv1d.js';
 export * from './auto-correlation.js';
+export * from './glu.js';
+export * from './grn.js';
+export * from './variable-selection.js';
+export * from './checkpoint.js';

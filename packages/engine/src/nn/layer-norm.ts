@@ -10,8 +10,11 @@ export interface LayerNorm {
   apply<T extends tf.Tensor>(x: T): T;
 }
 
-/** Creates a layer norm over a last axis of size `dim` (gain `<path>/weight` = 1, shift `<path>/bias` = 0). */
-export function createLayerNorm(store: ParamStore, path: string, dim: number): LayerNorm {
+/**
+ * Creates a layer norm over a last axis of size `dim` (gain `<path>/weight` = 1, shift `<path>/bias` = 0);
+ * `eps` as PyTorch's argument (TFT's norms use 1e-3). @default eps 1e-5
+ */
+export function createLayerNorm(store: ParamStore, path: string, dim: number, eps = EPS): LayerNorm {
   const weight = store.constant(`${path}/weight`, [dim], 1);
   const bias = store.constant(`${path}/bias`, [dim], 0);
   return {
@@ -20,7 +23,7 @@ export function createLayerNorm(store: ParamStore, path: string, dim: number): L
         const axis = x.rank - 1;
         // [..., D] -> mean/var [..., 1]; biased variance as PyTorch uses.
         const { mean, variance } = tf.moments(x, axis, true);
-        const normed = tf.div(tf.sub(x, mean), tf.sqrt(tf.add(variance, EPS)));
+        const normed = tf.div(tf.sub(x, mean), tf.sqrt(tf.add(variance, eps)));
         return tf.add(tf.mul(normed, weight), bias) as T;
       });
     },

@@ -15,6 +15,12 @@
  *   tanh/relu: none (A = 0; y is enough);
  *   lstm: i f g o (after their nonlinearities), c, tanh(c) (A = 6);
  *   gru: r z n (after their nonlinearities), hn = h_{t-1}·W_hn + b_hn (A = 4).
+ *
+ * The state starts at zero unless an initial state is given (h_0 [B, H], and c_0 [B, H] for an
+ * LSTM): TFT seeds its encoder from static covariates and its decoder from the encoder's final
+ * state. The backward then also returns dL/dh_0 and dL/dc_0, and takes dL/dc_T, the gradient
+ * reaching an LSTM's final cell state from whatever read it (dL/dh_T arrives with dy's last step).
+ * A projected LSTM takes no initial state.
  */
 
 /** The cell kinds with a fused loop. */
@@ -67,6 +73,10 @@ export interface ForwardViews {
   readonly aux: Float32Array;
   /** [B, T, H], written: LSTM's σ(o)·tanh(c) before its projection; `y` itself without one. */
   readonly hFull: Float32Array;
+  /** [B, H]: the initial h, or null for the zero state. */
+  readonly h0?: Float32Array | null;
+  /** [B, H]: an LSTM's initial c, or null for the zero state. */
+  readonly c0?: Float32Array | null;
 }
 
 /** Views of the backward op's tensors (re-read after every product, as {@link ForwardViews}). */
@@ -87,6 +97,16 @@ export interface BackwardViews {
    * output and through step t+1, for the caller's dW_hr = Σ_t (σ(o)·tanh(c_t))ᵀ·dh_t.
    */
   readonly dh: Float32Array;
+  /** [B, H]: the forward's initial h, or null for the zero state. */
+  readonly h0?: Float32Array | null;
+  /** [B, H]: the forward's initial c (LSTM), or null for the zero state. */
+  readonly c0?: Float32Array | null;
+  /** [B, H]: dL/dc_T (LSTM), or null when nothing read the final cell state. */
+  readonly dcT?: Float32Array | null;
+  /** [B, H], written when given: dL/dh_0. */
+  readonly dh0?: Float32Array | null;
+  /** [B, H], written when given (LSTM): dL/dc_0. */
+  readonly dc0?: Float32Array | null;
 }
 
 const sigmoid = (v: number): number => 1 / (1 + Math.exp(-v));
@@ -108,7 +128,7 @@ function outputWidth(kind: FusedKind, dims: SequenceDims, products: LoopProducts
 
 /**
  * Runs the forward loop: y and aux (and hFull) from x, W_hh (and W_hr) in `products` and b_hh, from
- * a zero state.
+ * the views' h_0 and c_0 (zero when absent).
  */
 export function forwardLoop(
   kind: FusedKind,
@@ -123,10 +143,13 @@ export function forwardLoop(
   const AH = AUX_BLOCKS[kind] * H;
   const recurrent = new Float32Array(B * GH); // [B, G·H]: h_{t-1}·W_hh of this step
   const projected = new Float32Array(projection ? B * P : 0); // [B, P]: this step's h
+  const first = views();
+  if ((first.h0 || first.c0) && projection) throw new Error('a projected LSTM takes no initial state');
   for (let t = 0; t < T; t++) {
-    // h_0 = 0, so the first step's recurrent part is b_hh alone.
+    // From a zero state the first step's recurrent part is b_hh alone.
     if (t > 0) products.recurrent.run(views().y.subarray((t - 1) * P), T * P, recurrent);
-    const { x, bias, y, aux, hFull } = views();
+    else if (first.h0) products.recurrent.run(first.h0, P, recurrent);
+    const { x, bias, y, aux, hFull, h0, c0 } = views();
     for (let b = 0; b < B; b++) {
       const row = b * T + t;
       const xo = row * GH;
@@ -149,7 +172,7 @@ export function forwardLoop(
           const f = sigmoid(x[xi + H]! + recurrent[ri + H]! + (bias ? bias[bi + H]! : 0));
           const g = tanh(x[xi + 2 * H]! + recurrent[ri + 2 * H]! + (bias ? bias[bi + 2 * H]! : 0));
           const o = sigmoid(x[xi + 3 * H]! + recurrent[ri + 3 * H]! + (bias ? bias[bi + 3 * H]! : 0));
-          const c = (t > 0 ? f * aux[prevC + j]! : 0) + i * g;
+          const c = (t > 0 ? f * aux[prevC + j]! : c0 ? f * c0[b * H + j]! : 0) + i * g;
           const tc = tanh(c);
           aux[ao + j] = i;
           aux[ao + H + j] = f;
@@ -168,7 +191,7 @@ export function forwardLoop(
           const r = sigmoid(x[xo + j]! + hr);
           const z = sigmoid(x[xo + H + j]! + hz);
           const n = tanh(x[xo + 2 * H + j]! + r * hn);
-          const hPrev = t > 0 ? y[yo - H + j]! : 0;
+          const hPrev = t > 0 ? y[yo - H + j]! : h0 ? h0[b * H + j]! : 0;
           aux[ao + j] = r;
           aux[ao + H + j] = z;
           aux[ao + 2 * H + j] = n;
@@ -217,7 +240,7 @@ export function backwardLoop(
       }
       projection.run(views().dh.subarray(t * P), T * P, dhFull);
     }
-    const { dy, y, aux, dx, dRecurrent } = views();
+    const { dy, y, aux, dx, dRecurrent, h0, c0, dcT } = views();
     for (let b = 0; b < B; b++) {
       const row = b * T + t;
       const yo = row * H;
@@ -238,8 +261,8 @@ export function backwardLoop(
           const g = aux[ao + 2 * H + j]!;
           const o = aux[ao + 3 * H + j]!;
           const tc = aux[ao + 5 * H + j]!;
-          const cPrev = t > 0 ? aux[ao - AH + 4 * H + j]! : 0;
-          const dc = (last ? 0 : carry[so + j]!) + dh * o * (1 - tc * tc);
+          const cPrev = t > 0 ? aux[ao - AH + 4 * H + j]! : c0 ? c0[so + j]! : 0;
+          const dc = (last ? (dcT ? dcT[so + j]! : 0) : carry[so + j]!) + dh * o * (1 - tc * tc);
           carry[so + j] = dc * f;
           dx[xo + j] = dc * g * i * (1 - i);
           dx[xo + H + j] = dc * cPrev * f * (1 - f);
@@ -254,7 +277,7 @@ export function backwardLoop(
           const z = aux[ao + H + j]!;
           const n = aux[ao + 2 * H + j]!;
           const hn = aux[ao + 3 * H + j]!;
-          const hPrev = t > 0 ? y[yo - H + j]! : 0;
+          const hPrev = t > 0 ? y[yo - H + j]! : h0 ? h0[so + j]! : 0;
           const dn = dh * (1 - z) * (1 - n * n);
           const dr = dn * hn * r * (1 - r);
           const dz = dh * (hPrev - n) * z * (1 - z);
@@ -268,8 +291,12 @@ export function backwardLoop(
         }
       }
     }
-    if (t === 0) break; // h_0 is the zero state: nothing flows further back
+    // Without an initial state to differentiate, nothing flows further back than step 0.
+    if (t === 0 && !views().dh0) break;
     products.recurrent.run(views().dRecurrent.subarray(t * GH), T * GH, dhRecurrent);
     if (kind === 'gru') for (let k = 0; k < B * H; k++) dhRecurrent[k] = dhRecurrent[k]! + carry[k]!;
   }
+  const { dh0, dc0 } = views();
+  if (dh0) dh0.set(dhRecurrent.subarray(0, B * H)); // dL/dh_0: step 0's recurrent share (GRU: plus z·dh)
+  if (dc0) dc0.set(carry.subarray(0, B * H)); // dL/dc_0 = dc_0·f_0, left in carry by step 0
 }

@@ -15,6 +15,11 @@
  *   - on wasm without it, the backend's own BatchMatMul kernel (XNNPACK, SIMD) on a staged input;
  *   - on cpu without it, a plain JavaScript loop.
  * Other backends (tfjs-node) have no such kernel and callers keep the step-by-step path.
+ *
+ * An LSTM or GRU may also start from a given state h_0 (and c_0) and hand its final state on
+ * ({@link fusedSequenceWithState}), as TFT's encoder and decoder do; the op then differentiates the
+ * initial state too, and an LSTM's final c leaves the op as one extra step of its output so a
+ * single-output custom gradient can receive dL/dc_T.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
@@ -197,6 +202,8 @@ const forwardKernel =
     const weightHh = inputs.weightHh as TensorInfo; // [P, G·H]
     const bias = inputs.biasHh as TensorInfo | undefined; // [G·H]
     const weightHr = inputs.weightHr as TensorInfo | undefined; // [H, P], projected LSTM only
+    const h0 = inputs.h0 as TensorInfo | undefined; // [B, H], initial state (zero when absent)
+    const c0 = inputs.c0 as TensorInfo | undefined; // [B, H], LSTM only
     const [B, T] = x.shape as [number, number, number];
     const H = weightHh.shape[1]! / GATES[kind];
     const P = weightHr ? weightHr.shape[1]! : H;
@@ -217,6 +224,8 @@ const forwardKernel =
             y: ys,
             aux: aux ? viewOf(mem, aux) : empty,
             hFull: hFull ? viewOf(mem, hFull) : ys,
+            h0: h0 ? viewOf(mem, h0) : null,
+            c0: c0 ? viewOf(mem, c0) : null,
           };
         }),
       );
@@ -235,6 +244,10 @@ const backwardKernel =
     const aux = inputs.aux as TensorInfo | undefined; // [B, T, A·H]
     const weightHh = inputs.weightHh as TensorInfo; // [P, G·H]
     const weightHr = inputs.weightHr as TensorInfo | undefined; // [H, P], projected LSTM only
+    const h0 = inputs.h0 as TensorInfo | undefined; // [B, H]
+    const c0 = inputs.c0 as TensorInfo | undefined; // [B, H]
+    const dcT = inputs.dcT as TensorInfo | undefined; // [B, H]
+    const { initial } = attrs as unknown as { initial?: boolean };
     const [B, T, P] = y.shape as [number, number, number];
     const width = weightHh.shape[1]!;
     const H = width / GATES[kind];
@@ -243,6 +256,8 @@ const backwardKernel =
     const hPrev = mem.alloc([B, T, P]);
     const dRecurrent = kind === 'gru' ? mem.alloc([B, T, width]) : dx;
     const dh = weightHr ? mem.alloc([B, T, P]) : null;
+    const dh0 = initial ? mem.alloc([B, P]) : null;
+    const dc0 = initial && kind === 'lstm' ? mem.alloc([B, H]) : null;
     const products = createProducts(name, backend, { weightHh, weightHr }, { rows: B, transposed: true });
     const empty = new Float32Array(0);
     try {
@@ -254,21 +269,36 @@ const backwardKernel =
           dx: viewOf(mem, dx),
           dRecurrent: viewOf(mem, dRecurrent),
           dh: dh ? viewOf(mem, dh) : empty,
+          h0: h0 ? viewOf(mem, h0) : null,
+          c0: c0 ? viewOf(mem, c0) : null,
+          dcT: dcT ? viewOf(mem, dcT) : null,
+          dh0: dh0 ? viewOf(mem, dh0) : null,
+          dc0: dc0 ? viewOf(mem, dc0) : null,
         })),
       );
     } finally {
       products.dispose();
     }
-    // h_{t-1} of every step, [0, h_1, …, h_{T-1}] per window, for the caller's dW_hh product:
-    // one shifted copy here instead of zeros, slice and concat ops (slow generic loops on cpu).
+    // h_{t-1} of every step, [h_0, h_1, …, h_{T-1}] per window (h_0 zero unless given), for the
+    // caller's dW_hh product: one shifted copy here instead of zeros, slice and concat ops (slow
+    // generic loops on cpu).
     const [ys, shifted] = [viewOf(mem, y), viewOf(mem, hPrev)];
+    const start = h0 ? viewOf(mem, h0) : null;
     for (let b = 0; b < B; b++) {
       const row = b * T * P;
-      shifted.fill(0, row, row + P);
+      if (start) shifted.set(start.subarray(b * P, (b + 1) * P), row);
+      else shifted.fill(0, row, row + P);
       shifted.set(ys.subarray(row, row + (T - 1) * P), row + P);
     }
-    // [dx, h_{t-1}], then GRU's dRecurrent or a projected LSTM's dh.
-    return [dx, hPrev, ...(dRecurrent === dx ? [] : [dRecurrent]), ...(dh ? [dh] : [])];
+    // [dx, h_{t-1}], then GRU's dRecurrent or a projected LSTM's dh, then dh_0 and dc_0.
+    return [
+      dx,
+      hPrev,
+      ...(dRecurrent === dx ? [] : [dRecurrent]),
+      ...(dh ? [dh] : []),
+      ...(dh0 ? [dh0] : []),
+      ...(dc0 ? [dc0] : []),
+    ];
   };
 
 let registered = false;
@@ -377,4 +407,131 @@ export function fusedSequence(
   let op = ops.get(key);
   if (!op) ops.set(key, (op = createOp(kind, shape)));
   return op(projected, weightHh, ...(biasHh ? [biasHh] : []), ...(weightHr ? [weightHr] : []));
+}
+
+/** A recurrent layer's state between sequences: h, and c for an LSTM, each [B, H]. */
+export interface SequenceState {
+  readonly h: tf.Tensor2D;
+  /** LSTM only. */
+  readonly c?: tf.Tensor2D | undefined;
+}
+
+/** Every step's h and the state after the last step. */
+export interface StatefulSequence {
+  /** [B, T, H] */
+  readonly outputs: tf.Tensor3D;
+  readonly final: SequenceState;
+}
+
+/** Which optional tensors a stateful op takes and returns. */
+interface StateShape {
+  readonly bias: boolean;
+  /** Takes h_0 (and c_0 for an LSTM). */
+  readonly initial: boolean;
+}
+
+/**
+ * The stateful op: inputs x, W_hh, then b_hh, h_0 and c_0 where the shape has them. An LSTM's value
+ * is [B, T + 1, H], every step's h then c_T; a GRU's is [B, T, H] (its final state is h_T).
+ */
+const createStateOp = (kind: 'lstm' | 'gru', shape: StateShape): SequenceOp =>
+  tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+    const save = args.pop() as tf.GradSaveFunc;
+    const [x, weightHh, ...rest] = args as tf.Tensor[];
+    const biasHh = shape.bias ? rest.shift() : undefined;
+    const h0 = shape.initial ? rest.shift() : undefined;
+    const c0 = shape.initial && kind === 'lstm' ? rest.shift() : undefined;
+    const inputs: tf.NamedTensorMap = {
+      x: x!,
+      weightHh: weightHh!,
+      ...(biasHh ? { biasHh } : {}),
+      ...(h0 ? { h0 } : {}),
+      ...(c0 ? { c0 } : {}),
+    };
+    const attrs = { kind, initial: shape.initial } as unknown as tf.NamedAttrMap;
+    const [y, aux] = tf.engine().runKernel(RECURRENT_FORWARD, inputs, attrs) as [tf.Tensor3D, tf.Tensor3D];
+    const [B, T, H] = y.shape;
+    save([y, weightHh!, aux, ...(h0 ? [h0] : []), ...(c0 ? [c0] : [])]);
+    // c_T is the c block (the fifth of six) of the last step's aux.
+    const value =
+      kind === 'lstm' ? tf.concat([y, tf.slice(aux, [0, T - 1, 4 * H], [B, 1, H])], 1) : tf.clone(y);
+    return {
+      value: value as tf.Tensor3D,
+      gradFunc: (dValue: tf.Tensor, kept: tf.Tensor[]) => {
+        const [ys, w, auxSaved, ...initial] = kept as [tf.Tensor3D, tf.Tensor2D, tf.Tensor3D, ...tf.Tensor[]];
+        const dy = kind === 'lstm' ? tf.slice(dValue, [0, 0, 0], [B, T, H]) : dValue;
+        const dcT = kind === 'lstm' ? tf.reshape(tf.slice(dValue, [0, T, 0], [B, 1, H]), [B, H]) : undefined;
+        const [h0Saved, c0Saved] = initial;
+        const outputs = tf.engine().runKernel(
+          RECURRENT_BACKWARD,
+          {
+            dy,
+            y: ys,
+            weightHh: w,
+            aux: auxSaved,
+            ...(h0Saved ? { h0: h0Saved } : {}),
+            ...(c0Saved ? { c0: c0Saved } : {}),
+            ...(dcT ? { dcT } : {}),
+          },
+          attrs,
+        ) as tf.Tensor[];
+        const [dx, hPrev] = outputs as [tf.Tensor, tf.Tensor];
+        const dRecurrent = kind === 'gru' ? outputs[2]! : dx;
+        const width = w.shape[1];
+        const dRec = tf.reshape(dRecurrent, [B * T, width]); // [B·T, G·H]
+        // dW_hh = Σ_t h_{t-1}ᵀ·dRecurrent_t, h_{-1} being h_0, as one [H, B·T]·[B·T, G·H] product.
+        const grads = [dx, tf.matMul(tf.reshape(hPrev, [B * T, H]), dRec, true, false)];
+        if (shape.bias) grads.push(tf.sum(dRec, 0));
+        if (shape.initial) grads.push(...outputs.slice(kind === 'gru' ? 3 : 2)); // dh_0 (, dc_0)
+        return grads;
+      },
+    };
+  }) as SequenceOp;
+
+const stateOps = new Map<string, SequenceOp>();
+
+/**
+ * An LSTM or GRU layer run over its projected input x W_ih + b_ih [B, T, G·H] from `initial` (zero
+ * when absent): every step's h [B, T, H] and the final state, differentiable w.r.t. the input, the
+ * weights and the initial state. Null where the active backend has no fused kernel (the caller then
+ * steps through with unroll.ts's `stepLayer`).
+ */
+export function fusedSequenceWithState(
+  kind: 'lstm' | 'gru',
+  projected: tf.Tensor3D,
+  weights: SequenceWeights,
+  initial?: SequenceState,
+): StatefulSequence | null {
+  const { weightHh, biasHh } = weights;
+  if (weights.weightHr) throw new Error(`${RECURRENT_FORWARD}: a projected LSTM takes no initial state`);
+  if (initial && kind === 'lstm' && !initial.c)
+    throw new Error(`${RECURRENT_FORWARD}: an LSTM's state needs c`);
+  registerFusedSequenceKernels();
+  if (tf.getKernel(RECURRENT_FORWARD, tf.getBackend()) === undefined) return null;
+  const tensors = [projected, weightHh, biasHh, initial?.h, initial?.c];
+  if (tensors.some((t) => t !== undefined && t.dtype !== 'float32')) return null;
+  if (projected.size === 0) return null;
+  const shape: StateShape = { bias: biasHh !== undefined, initial: initial !== undefined };
+  const key = `${kind}/${shape.bias ? 'bias' : 'none'}/${shape.initial ? 'initial' : 'zero'}`;
+  let op = stateOps.get(key);
+  if (!op) stateOps.set(key, (op = createStateOp(kind, shape)));
+  const args = [
+    projected,
+    weightHh,
+    ...(biasHh ? [biasHh] : []),
+    ...(initial ? [initial.h, ...(kind === 'lstm' ? [initial.c!] : [])] : []),
+  ];
+  return tf.tidy(() => {
+    const value = op(...args);
+    const [B, , H] = value.shape;
+    const T = projected.shape[1];
+    const outputs = tf.slice(value, [0, 0, 0], [B, T, H]);
+    const h = tf.reshape(tf.slice(value, [0, T - 1, 0], [B, 1, H]), [B, H]) as tf.Tensor2D;
+    const c =
+      kind === 'lstm'
+        ? (tf.reshape(tf.slice(value, [0, T, 0], [B, 1, H]), [B, H]) as tf.Tensor2D)
+        : undefined;
+    // tidy keeps the tensors nested in the returned object.
+    return { outputs, final: { h, ...(c ? { c } : {}) } } as unknown as tf.TensorContainer;
+  }) as unknown as StatefulSequence;
 }

@@ -1,0 +1,189 @@
+/**
+ * TFT's gated residual network (Lim et al. 2021, eqs. 2–4), as NeuralForecast's `GRN`:
+ *   η₂ = act(a W_a + b_a [+ c W_c]),  η₁ = dropout(η₂ W_i + b_i),
+ *   out = LayerNorm(GLU(η₁) + skip),  skip = a, or a W_o + b_o when the output width differs.
+ * The layer norm (eps 1e-3) is left out for a one-wide output, as NeuralForecast's `MaybeLayerNorm`.
+ *
+ * {@link createStackedGrn} holds n GRNs of one shape as [n, …] weights and runs them as one batched
+ * product per layer over [n, N, d] — TFT's per-variable GRNs and static context GRNs — instead of n
+ * chains of small ops.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import { ConfigError } from '@nflab/contracts';
+import { gelu, type Activation } from './activations.js';
+import { dropout } from './dropout.js';
+import type { ForwardContext } from './forward-context.js';
+import { glu, createGlu } from './glu.js';
+import { createLayerNorm } from './layer-norm.js';
+import { createLinear } from './linear.js';
+import type { ParamStore } from './params.js';
+
+/**
+ * The activations NeuralForecast's TFT names in `grn_activation` and can run: its map also lists
+ * 'GLU', which halves the width the next layer expects, so NeuralForecast fails on it at the first
+ * forward; here it is rejected when the config is parsed.
+ */
+export const GRN_ACTIVATIONS = [
+  'ReLU',
+  'Softplus',
+  'Tanh',
+  'SELU',
+  'LeakyReLU',
+  'Sigmoid',
+  'ELU',
+  'GELU',
+] as const;
+
+/** One of {@link GRN_ACTIVATIONS}. */
+export type GrnActivationName = (typeof GRN_ACTIVATIONS)[number];
+
+/** TFT's layer-norm epsilon. */
+export const TFT_LAYER_NORM_EPS = 1e-3;
+
+/** The activation function of `name`, as PyTorch's functional forms (LeakyReLU slope 0.01, ELU α 1). */
+export function grnActivation(name: GrnActivationName): Activation {
+  switch (name) {
+    case 'ReLU':
+      return (x) => tf.relu(x);
+    case 'Softplus':
+      return (x) => tf.softplus(x);
+    case 'Tanh':
+      return (x) => tf.tanh(x);
+    case 'SELU':
+      return (x) => tf.selu(x);
+    case 'LeakyReLU':
+      return (x) => tf.leakyRelu(x, 0.01);
+    case 'Sigmoid':
+      return (x) => tf.sigmoid(x);
+    case 'ELU':
+      return (x) => tf.elu(x);
+    case 'GELU':
+      return gelu;
+    default:
+      throw new ConfigError(`unknown grn_activation '${String(name)}'`);
+  }
+}
+
+/** Options of {@link createGrn}. */
+export interface GrnOptions {
+  /** Variable path; layers are `lin_a`, `lin_c`, `lin_i`, `glu/lin`, `out_proj`, `layer_norm`. */
+  readonly path: string;
+  readonly inputSize: number;
+  readonly hiddenSize: number;
+  /** Output width; the hidden size when absent (then the skip is the input itself). */
+  readonly outputSize?: number;
+  /** Width of the context vector; no context layer when absent. */
+  readonly contextSize?: number;
+  /** Dropout after `lin_i`. @default 0 */
+  readonly dropout?: number;
+  /** @default 'ELU' */
+  readonly activation?: GrnActivationName;
+}
+
+/** A gated residual network over the last axis. */
+export interface Grn {
+  /**
+   * a [B, in] or [B, T, in] -> [B, out] or [B, T, out]; the context c [B, ctx] is added to every
+   * step (NeuralForecast's `lin_c(c).unsqueeze(1)`).
+   */
+  apply<T extends tf.Tensor>(a: T, ctx: ForwardContext, context?: tf.Tensor2D): T;
+}
+
+/** Creates a GRN with NeuralForecast's module order (layer_norm, lin_a, lin_c, lin_i, glu, out_proj). */
+export function createGrn(store: ParamStore, options: GrnOptions): Grn {
+  const { path, inputSize, hiddenSize, outputSize } = options;
+  const width = outputSize ?? hiddenSize;
+  const norm =
+    width === 1 ? undefined : createLayerNorm(store, `${path}/layer_norm`, width, TFT_LAYER_NORM_EPS);
+  const linA = createLinear(store, { path: `${path}/lin_a`, inFeatures: inputSize, outFeatures: hiddenSize });
+  const linC =
+    options.contextSize === undefined
+      ? undefined
+      : createLinear(store, {
+          path: `${path}/lin_c`,
+          inFeatures: options.contextSize,
+          outFeatures: hiddenSize,
+          bias: false,
+        });
+  const linI = createLinear(store, {
+    path: `${path}/lin_i`,
+    inFeatures: hiddenSize,
+    outFeatures: hiddenSize,
+  });
+  const gate = createGlu(store, { path: `${path}/glu`, inFeatures: hiddenSize, outFeatures: width });
+  const outProj =
+    outputSize === undefined
+      ? undefined
+      : createLinear(store, { path: `${path}/out_proj`, inFeatures: inputSize, outFeatures: outputSize });
+  const act = grnActivation(options.activation ?? 'ELU');
+  const rate = options.dropout ?? 0;
+  return {
+    apply: (a, ctx, context) =>
+      tf.tidy(() => {
+        let x: tf.Tensor = linA.apply(a);
+        if (linC && context) {
+          const c = linC.apply(context); // [B, hidden]
+          x = tf.add(x, a.rank === 3 ? tf.expandDims(c, 1) : c); // [B, 1, hidden] over every step
+        }
+        x = dropout(linI.apply(act(x)), rate, ctx);
+        const y = tf.add(gate.apply(x), outProj ? outProj.apply(a) : a);
+        return (norm ? norm.apply(y) : y) as typeof a;
+      }),
+  };
+}
+
+/** Options of {@link createStackedGrn}. */
+export interface StackedGrnOptions {
+  /** Variable path; each weight carries a leading axis of n. */
+  readonly path: string;
+  /** Number of GRNs (n). */
+  readonly count: number;
+  /** Input, hidden and output width (d): the stacked GRNs have no context and skip their input. */
+  readonly hiddenSize: number;
+  /** @default 0 */
+  readonly dropout?: number;
+  /** @default 'ELU' */
+  readonly activation?: GrnActivationName;
+}
+
+/** n GRNs of width d without context, applied each to its own slice of the input. */
+export interface StackedGrn {
+  readonly count: number;
+  /** x [n, N, d]: GRN i reads x[i] -> [n, N, d]. */
+  apply(x: tf.Tensor3D, ctx: ForwardContext): tf.Tensor3D;
+}
+
+/**
+ * Creates n GRNs as stacked weights ([n, d, d] kernels, [n, 1, d] biases and norm gains), each
+ * initialised as PyTorch initialises one `nn.Linear(d, ·)`: parameter count and distribution equal
+ * n separate GRNs'.
+ */
+export function createStackedGrn(store: ParamStore, options: StackedGrnOptions): StackedGrn {
+  const { path, count: n, hiddenSize: d } = options;
+  const bound = { low: -1 / Math.sqrt(d), high: 1 / Math.sqrt(d) };
+  const normWeight = store.constant(`${path}/layer_norm/weight`, [n, 1, d], 1);
+  const normBias = store.constant(`${path}/layer_norm/bias`, [n, 1, d], 0);
+  const dense = (name: string, out: number) => ({
+    kernel: store.uniform(`${path}/${name}/kernel`, [n, d, out], bound),
+    bias: store.uniform(`${path}/${name}/bias`, [n, 1, out], bound),
+  });
+  const linA = dense('lin_a', d);
+  const linI = dense('lin_i', d);
+  const gate = dense('glu/lin', 2 * d);
+  const act = grnActivation(options.activation ?? 'ELU');
+  const rate = options.dropout ?? 0;
+  // [n, N, d]·[n, d, out] + [n, 1, out]: one batched product for all n GRNs.
+  const affine = (x: tf.Tensor3D, w: { kernel: tf.Variable; bias: tf.Variable }): tf.Tensor3D =>
+    tf.add(tf.matMul(x, w.kernel as tf.Tensor3D), w.bias);
+  return {
+    count: n,
+    apply: (x, ctx) =>
+      tf.tidy(() => {
+        const hidden = dropout(affine(act(affine(x, linA)), linI), rate, ctx);
+        const y = tf.add(glu(affine(hidden, gate)), x); // [n, N, d]
+        const { mean, variance } = tf.moments(y, 2, true);
+        const normed = tf.div(tf.sub(y, mean), tf.sqrt(tf.add(variance, TFT_LAYER_NORM_EPS)));
+        return tf.add(tf.mul(normed, normWeight), normBias) as tf.Tensor3D;
+      }),
+  };
+}

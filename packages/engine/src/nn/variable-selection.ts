@@ -1,0 +1,78 @@
+/**
+ * TFT's variable selection network (Lim et al. 2021, eqs. 6–8), as NeuralForecast's
+ * `VariableSelectionNetwork`: a joint GRN over all n embedded variables (with an optional context)
+ * gives softmax weights v [.., n]; each variable's embedding passes its own GRN; the output is their
+ * v-weighted sum. The n per-variable GRNs run as one stacked GRN (grn.ts), one batched product per
+ * layer over all variables.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import type { ForwardContext } from './forward-context.js';
+import { createGrn, createStackedGrn, type GrnActivationName } from './grn.js';
+import type { ParamStore } from './params.js';
+
+/** Options of {@link createVariableSelection}. */
+export interface VariableSelectionOptions {
+  /** Variable path; the GRNs are `joint_grn` and `var_grns`. */
+  readonly path: string;
+  /** Embedding width d (also the context width). */
+  readonly hiddenSize: number;
+  /** Number of variables n. */
+  readonly numInputs: number;
+  /** Dropout of the per-variable GRNs (the joint GRN has none, as in NeuralForecast). */
+  readonly dropout: number;
+  readonly activation: GrnActivationName;
+}
+
+/** Selected features and the selection weights. */
+export interface VariableSelectionOutput {
+  /** [B, d] or [B, T, d] */
+  readonly features: tf.Tensor;
+  /** [B, n] or [B, T, n], summing to 1 over n. */
+  readonly weights: tf.Tensor;
+}
+
+/** A variable selection network over n embedded variables. */
+export interface VariableSelection {
+  /** x [B, n, d] (static) or [B, T, n, d] (temporal); context [B, d]. */
+  apply(x: tf.Tensor, ctx: ForwardContext, context?: tf.Tensor2D): VariableSelectionOutput;
+}
+
+/** Creates a variable selection network (joint GRN first, then the per-variable GRNs, as NeuralForecast). */
+export function createVariableSelection(
+  store: ParamStore,
+  options: VariableSelectionOptions,
+): VariableSelection {
+  const { path, hiddenSize: d, numInputs: n } = options;
+  const joint = createGrn(store, {
+    path: `${path}/joint_grn`,
+    inputSize: d * n,
+    hiddenSize: d,
+    outputSize: n,
+    contextSize: d,
+    activation: options.activation,
+  });
+  const perVariable = createStackedGrn(store, {
+    path: `${path}/var_grns`,
+    count: n,
+    hiddenSize: d,
+    dropout: options.dropout,
+    activation: options.activation,
+  });
+  return {
+    apply: (x, ctx, context) => {
+      const lead = x.shape.slice(0, -2); // [B] or [B, T]
+      const rows = lead.reduce((a, b) => a * b, 1);
+      return tf.tidy(() => {
+        const flat = tf.reshape(x, [...lead, n * d]); // [.., n, d] -> [.., n·d]
+        const weights = tf.softmax(joint.apply(flat, ctx, context)); // [.., n]
+        // [.., n, d] -> [N, n, d] -> [n, N, d]: variable i's rows for GRN i.
+        const byVariable = tf.transpose(tf.reshape(x, [rows, n, d]), [1, 0, 2]) as tf.Tensor3D;
+        const transformed = perVariable.apply(byVariable, ctx); // [n, N, d]
+        // Σ_i v_i · GRN_i(x_i): [n, N, 1] weights over [n, N, d], summed over n.
+        const v = tf.reshape(tf.transpose(tf.reshape(weights, [rows, n])), [n, rows, 1]);
+        const features = tf.reshape(tf.sum(tf.mul(transformed, v), 0), [...lead, d]);
+        return { features, weights };
+      });
+    },
+  };
+}
