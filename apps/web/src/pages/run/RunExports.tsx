@@ -1,5 +1,5 @@
 /**
- * Where the run's exports to external trackers stand (its W&B sink): a link to the run's page in
+ * Where the run's exports to external trackers stand (its W&B and MLflow sinks): a link to the run's page in
  * the tracker once exported; otherwise the attempt count and the tracker's last answer, and for
  * editors a button that makes a given-up export due again.
  */
