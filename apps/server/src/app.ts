@@ -27,6 +27,7 @@ import { registerSecurityHeaders } from './security-headers.js';
 import { serverLoggerOptions } from './server-log.js';
 import { defaultWebRoot, serveWeb } from './web.js';
 import { startServerWorkers } from './workers.js';
+import { PdfRenderer, type PdfOptions } from './reports/pdf.js';
 
 /** Options of {@link buildServer}. */
 export interface ServerOptions {
@@ -117,6 +118,8 @@ export interface ServerOptions {
    * database decides which process sends each), or false for none. @default 30_000
    */
   readonly exportIntervalMs?: number | false;
+  /** How PDF reports are rendered (Chromium path, concurrency, timeout). @default Debian's Chromium, one at a time, 60 s */
+  readonly pdf?: PdfOptions;
 }
 
 /** What `GET /metrics` serves and the token it asks for, when metrics are on. */
@@ -136,6 +139,8 @@ export interface LabSettings {
   readonly dataScope: DataScope;
   /** Grafana's base URL for run pages' dashboard links (NFLAB_GRAFANA_URL); undefined: no links. */
   readonly grafanaUrl: string | undefined;
+  /** Renders PDF reports, one bounded Chromium queue per server. */
+  readonly pdf: PdfRenderer;
 }
 
 declare module 'fastify' {
@@ -217,6 +222,7 @@ export const buildServer = async (options: ServerOptions): Promise<FastifyInstan
     maxCombinations,
     dataScope: dataScopeFromEnv(),
     grafanaUrl,
+    pdf: new PdfRenderer(options.pdf),
   });
   app.decorateRequest('user', null);
   const events = new EventHub(db, { pollMs: options.eventPollMs });
