@@ -5,9 +5,11 @@
  * input 400, unknown subject 404, no Chromium 503.
  */
 import { createHash } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
+import { REPORTS_KEPT_PER_SUBJECT } from '@nflab/contracts';
 import { openTestDb, seedComparableRuns, testDbKinds, type TestDb } from '@nflab/store/testing';
 import { buildServer } from '../src/app.js';
 import { esc } from '../src/reports/html.js';
@@ -16,6 +18,7 @@ import { seedRuns } from './seed-runs.js';
 
 const UNKNOWN = '00000000-0000-4000-8000-000000000000';
 const CHROMIUM = '/usr/bin/chromium';
+const RESULTS = fileURLToPath(new URL('../../../test-results/', import.meta.url));
 
 describe.each(await testDbKinds())('report routes on %s', (kind) => {
   let db: TestDb;
@@ -151,6 +154,21 @@ describe.each(await testDbKinds())('report routes on %s', (kind) => {
     expect((await get(viewer, `/api/reports/${item.id}/download`)).body).toContain('Pairs');
   });
 
+  test(`a run keeps its newest ${REPORTS_KEPT_PER_SUBJECT} reports: making more drops the oldest`, async () => {
+    const [, failed] = (await seedRuns(db)).runIds;
+    const ids: number[] = [];
+    for (let i = 0; i <= REPORTS_KEPT_PER_SUBJECT; i += 1) {
+      const made = await post(editor, `/api/runs/${failed}/reports`);
+      expect(made.statusCode).toBe(201);
+      ids.push((made.json() as { id: number }).id);
+    }
+    const listed = (await get(viewer, `/api/reports?run_id=${failed}&limit=200`)).json() as {
+      items: { id: number }[];
+    };
+    expect(listed.items.map((i) => i.id)).toEqual(ids.slice(1).reverse());
+    expect((await get(viewer, `/api/reports/${ids[0]}/download`)).statusCode).toBe(404);
+  }, 120_000);
+
   test('no Chromium: a PDF is refused 503 saying what is missing, and nothing is archived', async () => {
     const before = (await get(viewer, `/api/reports?run_id=${runId}`)).json() as { items: unknown[] };
     const refused = await post(editor, `/api/runs/${runId}/reports`, { format: 'pdf' }, noChromium);
@@ -172,6 +190,12 @@ describe.each(await testDbKinds())('report routes on %s', (kind) => {
       expect(file.headers['content-type']).toBe('application/pdf');
       expect(file.rawPayload.subarray(0, 5).toString('latin1')).toBe('%PDF-');
       expect(createHash('sha256').update(file.rawPayload).digest('hex')).toBe(item.sha256);
+      // What the PDF's first page shows, to look at: the run's report as printed.
+      const html = (await post(editor, `/api/runs/${runId}/reports`)).json() as { id: number };
+      const page = await get(viewer, `/api/reports/${html.id}/download`);
+      mkdirSync(RESULTS, { recursive: true });
+      writeFileSync(`${RESULTS}run-report-${kind}.png`, await app.lab.pdf.png(page.body));
+      writeFileSync(`${RESULTS}run-report-${kind}.pdf`, file.rawPayload);
     },
     120_000,
   );

@@ -125,7 +125,8 @@ const forecastSection = (points: readonly ForecastPoint[]): string => {
     return '<section><h2>Forecast vs actual</h2><p>No stored forecasts with actuals.</p></section>';
   const charts = ids.slice(0, CHART_SERIES).map((id) => {
     const mine = points.filter((p) => p.unique_id === id);
-    const x = [...new Set(mine.map((p) => p.at))].sort();
+    // Numeric order keeps 'step 10' after 'step 9'; ISO dates sort the same either way.
+    const x = [...new Set(mine.map((p) => p.at))].sort((a, b) => a.localeCompare(b, 'en', { numeric: true }));
     const index = new Map(x.map((at, i) => [at, i]));
     const actual: (number | null)[] = x.map(() => null);
     const forecast: (number | null)[] = x.map(() => null);
