@@ -27,6 +27,7 @@ import { registerSecurityHeaders } from './security-headers.js';
 import { serverLoggerOptions } from './server-log.js';
 import { defaultWebRoot, serveWeb } from './web.js';
 import { startServerWorkers } from './workers.js';
+import { PdfRenderer, type PdfOptions } from './reports/pdf.js';
 
 /** Options of {@link buildServer}. */
 export interface ServerOptions {
@@ -120,6 +121,8 @@ export interface ServerOptions {
   readonly exportIntervalMs?: number | false;
   /** The trackers' credentials the exporter uses. @default from the environment (exportCredentialsFrom) */
   readonly exportCredentials?: ExportCredentials;
+  /** How PDF reports are rendered (Chromium path, concurrency, timeout). @default Debian's Chromium, one at a time, 60 s */
+  readonly pdf?: PdfOptions;
 }
 
 /** What `GET /metrics` serves and the token it asks for, when metrics are on. */
@@ -139,6 +142,8 @@ export interface LabSettings {
   readonly dataScope: DataScope;
   /** Grafana's base URL for run pages' dashboard links (NFLAB_GRAFANA_URL); undefined: no links. */
   readonly grafanaUrl: string | undefined;
+  /** Renders PDF reports, one bounded Chromium queue per server. */
+  readonly pdf: PdfRenderer;
 }
 
 declare module 'fastify' {
@@ -220,6 +225,7 @@ export const buildServer = async (options: ServerOptions): Promise<FastifyInstan
     maxCombinations,
     dataScope: dataScopeFromEnv(),
     grafanaUrl,
+    pdf: new PdfRenderer(options.pdf),
   });
   app.decorateRequest('user', null);
   const events = new EventHub(db, { pollMs: options.eventPollMs });

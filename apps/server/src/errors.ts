@@ -1,5 +1,5 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
-import { InputError, isLabError, StoreError, type InputIssue } from '@nflab/contracts';
+import { InputError, isLabError, StoreError, UnavailableError, type InputIssue } from '@nflab/contracts';
 import { isConnectionError } from '@nflab/runner';
 import { TooManyAttemptsError } from './auth/errors.js';
 
@@ -56,6 +56,16 @@ export const errorHandler = (
     // The driver's text names tables, columns and values: it belongs in the log, not the answer.
     request.log.error({ err: error }, 'request failed');
     void reply.status(error.status).send(databaseFailed(request.id));
+    return;
+  }
+  if (error instanceof UnavailableError) {
+    // A missing or busy helper (the PDF renderer's Chromium): its message names no internals and
+    // tells the caller what to do, so it is sent as it is.
+    if (error.retryAfterSeconds !== undefined)
+      void reply.header('retry-after', String(error.retryAfterSeconds));
+    void reply
+      .status(error.status)
+      .send({ error: { code: error.code, message: error.message } } satisfies ErrorBody);
     return;
   }
   if (isLabError(error)) {

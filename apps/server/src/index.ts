@@ -14,3 +14,5 @@ export { SESSION_COOKIE, type RouteAccess } from './auth/plugin.js';
 export { ROUTE_ACCESS, type DeclaredRoute } from './auth/access.js';
 export { DEFAULT_LOGIN_THROTTLE, type LoginThrottleOptions } from './auth/login-throttle.js';
 export { createAuditLog, auditFileIn, type AuditLog, type AuditLogOptions } from './audit/audit-log.js';
+export { makeReport, reportDownload, REPORT_MAX_BYTES, type ReportTarget } from './reports/make.js';
+export { PdfRenderer, defaultChromium, type PdfOptions } from './reports/pdf.js';

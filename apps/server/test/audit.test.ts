@@ -289,7 +289,8 @@ describe.each(await testDbKinds())('audit log on %s', (kind) => {
     // and run.anomalies (with the table and run they need) in drift-routes.test.ts; monitor.alert
     // (written by the scheduler) in monitors.test.ts; monitor.create/run/delete (with the table a
     // monitor needs) in monitor-routes.test.ts; the MLflow API's experiment, external-run and
-    // artifact-upload entries in mlflow-routes.test.ts; run.export_retry in run-exports-routes.test.ts.
+    // artifact-upload entries in mlflow-routes.test.ts; run.export_retry in run-exports-routes.test.ts;
+    // report.create and report.download (with the runs a report needs) in report-routes.test.ts.
     const elsewhere = [
       'auth.lockout',
       'data.import',
@@ -301,6 +302,8 @@ describe.each(await testDbKinds())('audit log on %s', (kind) => {
       'monitor.alert',
       'monitor.run',
       'run.export_retry',
+      'report.create',
+      'report.download',
       'experiment.create',
       'experiment.delete',
       'experiment.restore',

@@ -7,6 +7,7 @@ export const ERROR_CODES = {
   forbidden: 403,
   cross_origin: 403,
   rate_limited: 429,
+  unavailable: 503,
   training: 422,
   store: 500,
   internal: 500,
@@ -68,6 +69,20 @@ export class StoreError extends LabError {
     options?: { cause?: unknown },
   ) {
     super('store', message, options);
+  }
+}
+
+/**
+ * A service the request needs is missing or busy (the PDF renderer's Chromium); the message says
+ * which and what to do, and `retryAfterSeconds` is set when trying again later may succeed.
+ */
+export class UnavailableError extends LabError {
+  constructor(
+    message: string,
+    readonly retryAfterSeconds?: number,
+    options?: { cause?: unknown },
+  ) {
+    super('unavailable', message, options);
   }
 }
 

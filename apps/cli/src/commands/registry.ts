@@ -7,6 +7,7 @@ import { dataCommand } from './data.js';
 import { driftCommand } from './drift.js';
 import { modelCommand } from './model.js';
 import { monitorCommand } from './monitor.js';
+import { reportCommand } from './report.js';
 import { runCommand } from './run.js';
 import { runsCommand } from './runs.js';
 import { serveCommand } from './serve.js';
@@ -29,6 +30,7 @@ export const COMMANDS = {
   model: modelCommand,
   runs: runsCommand,
   analyze: analyzeCommand,
+  report: reportCommand,
   drift: driftCommand,
   monitor: monitorCommand,
   user: userCommand,

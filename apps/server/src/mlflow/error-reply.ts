@@ -26,6 +26,7 @@ const FROM_LAB: Record<ErrorCode, MlflowErrorCode> = {
   forbidden: 'PERMISSION_DENIED',
   cross_origin: 'PERMISSION_DENIED',
   rate_limited: 'REQUEST_LIMIT_EXCEEDED',
+  unavailable: 'TEMPORARILY_UNAVAILABLE',
   training: 'INVALID_STATE',
   store: 'INTERNAL_ERROR',
   internal: 'INTERNAL_ERROR',

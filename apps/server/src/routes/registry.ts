@@ -12,6 +12,7 @@ import { modelRoutes } from './models.js';
 import { monitorRoutes } from './monitors.js';
 import { openApiRoutes } from './openapi.js';
 import { runActionRoutes } from './run-actions.js';
+import { reportRoutes } from './reports.js';
 import { runExportRoutes } from './run-exports.js';
 import { runRoutes } from './runs.js';
 import { specRoutes } from './specs.js';
@@ -36,6 +37,7 @@ export const ROUTES = {
   monitors: monitorRoutes,
   runActions: runActionRoutes,
   runExports: runExportRoutes,
+  reports: reportRoutes,
   events: eventRoutes,
   audit: auditRoutes,
   mlflowTracking: mlflowTrackingRoutes,

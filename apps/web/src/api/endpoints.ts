@@ -97,6 +97,16 @@ export const api = {
   runExports: (id: string) => call(R.listRunExports, { params: { id } }),
   /** Makes run `id`'s failed or waiting exports due again. */
   retryRunExports: (id: string) => call(R.retryRunExports, { params: { id } }),
+  /** Archived reports of a run or a sweep, newest first. */
+  reports: (query: ApiQuery<'listReports'>) => call(R.listReports, { query }),
+  /** Makes and archives run `id`'s report. */
+  createRunReport: (id: string, format: 'html' | 'pdf') =>
+    call(R.createRunReport, { params: { id }, body: { format } }),
+  /** Makes and archives sweep `id`'s report (its leaderboard with the default settings). */
+  createSweepReport: (id: string, format: 'html' | 'pdf') =>
+    call(R.createSweepReport, { params: { id }, body: { format } }),
+  /** Where report `id` downloads from. */
+  reportUrl: (id: number) => routeUrl(R.downloadReport, { id }),
 
   monitors: () => call(R.listMonitors),
   monitor: (name: string) => call(R.getMonitor, { params: { name } }),

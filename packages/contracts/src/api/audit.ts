@@ -43,6 +43,8 @@ export const AUDIT_ACTIONS = [
   'monitor.run',
   // A run's failed or pending exports to external trackers made due again (W&B, MLflow).
   'run.export_retry',
+  'report.create',
+  'report.download',
   // The MLflow-compatible API: experiments and external runs MLflow clients create, delete or
   // restore, and artifact files they upload.
   'experiment.create',

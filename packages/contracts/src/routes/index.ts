@@ -11,6 +11,7 @@ import { METRICS_ROUTES } from './metrics.js';
 import { MLFLOW_ARTIFACT_ROUTES, MLFLOW_ROUTES, MLFLOW_TRACKING_ROUTES } from './mlflow.js';
 import { MODEL_ROUTES } from './models.js';
 import { MONITOR_ROUTES } from './monitors.js';
+import { REPORT_ROUTES } from './reports.js';
 import { OPENAPI_ROUTES } from './openapi.js';
 import { RUN_ACTION_ROUTES } from './run-actions.js';
 import { RUN_EXPORT_ROUTES } from './run-exports.js';
@@ -35,6 +36,7 @@ export {
   MODEL_ROUTES,
   MONITOR_ROUTES,
   OPENAPI_ROUTES,
+  REPORT_ROUTES,
   RUN_ACTION_ROUTES,
   RUN_EXPORT_ROUTES,
   RUN_ROUTES,
@@ -60,6 +62,7 @@ export const API_ROUTES = {
   ...MONITOR_ROUTES,
   ...RUN_ACTION_ROUTES,
   ...RUN_EXPORT_ROUTES,
+  ...REPORT_ROUTES,
   ...EVENT_ROUTES,
 } as const satisfies Record<string, RouteDescription>;
 

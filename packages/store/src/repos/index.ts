@@ -14,6 +14,7 @@ export * from './queue-sweep-status.js';
 export * from './queue.js';
 export * from './registry.js';
 export * from './resource-samples.js';
+export * from './reports.js';
 export * from './run-exports.js';
 export * from './run-history.js';
 export * from './run-outputs.js';

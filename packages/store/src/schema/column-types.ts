@@ -13,7 +13,8 @@ export type SqlType =
   | 'timestamptz'
   | 'date'
   | 'text[]'
-  | 'uuid[]';
+  | 'uuid[]'
+  | 'bytea';
 
 /** A column's declaration: its SQL type, suffixed `| null` when the column is nullable. */
 export type ColumnType = SqlType | `${SqlType} | null`;
@@ -36,6 +37,8 @@ interface JsTypes {
   date: string;
   'text[]': string[];
   'uuid[]': string[];
+  // node-postgres answers a Buffer, PGlite a plain Uint8Array: read both as bytes.
+  bytea: Uint8Array;
 }
 
 /** The JavaScript value a column of type `C` reads as. */
@@ -62,4 +65,5 @@ export const UDT_NAMES = {
   date: 'date',
   'text[]': '_text',
   'uuid[]': '_uuid',
+  bytea: 'bytea',
 } as const satisfies Record<SqlType, string>;

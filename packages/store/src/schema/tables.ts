@@ -275,7 +275,7 @@ export const TABLES = {
     created_at: 'timestamptz',
     updated_at: 'timestamptz',
   },
-  /** Shareable HTML reports. */
+  /** Run, sweep and comparison reports as archived files (HTML or PDF, with their SHA-256). */
   nf_reports: {
     id: 'bigint',
     run_id: 'uuid | null',
@@ -286,6 +286,13 @@ export const TABLES = {
     path: 'text | null',
     params: 'jsonb',
     created_at: 'timestamptz',
+    kind: 'text',
+    format: 'text',
+    content: 'bytea | null',
+    sha256: 'text | null',
+    bytes: 'integer | null',
+    analysis_id: 'bigint | null',
+    created_by: 'text | null',
   },
   /** Drift statistics of a feature between a reference and a current window, for a run, a registered model or a data table. */
   nf_drift_metrics: {

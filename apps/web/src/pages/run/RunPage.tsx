@@ -36,6 +36,7 @@ import { EnsembleTab, hasRunLinks, useRunLinks } from './EnsembleTab.js';
 import { ForecastPanel } from './ForecastPanel.js';
 import { GrafanaLink } from './GrafanaLink.js';
 import { RunExports } from './RunExports.js';
+import { ReportsPanel } from '../../reports/ReportsPanel.js';
 import { MetricsPanel } from './MetricsPanel.js';
 import { RunActions } from './RunActions.js';
 import { TrialsPanel } from './TrialsPanel.js';
@@ -155,6 +156,7 @@ const RunView = ({ run, reload }: { readonly run: RunDetail; readonly reload: ()
               />
             </Stack>
           </SimpleGrid>
+          <ReportsPanel subject={{ kind: 'run', id: run.id }} />
         </Tabs.Panel>
         <Tabs.Panel value="trials" pt="md">
           <TrialsPanel trials={live.trials} />

@@ -23,6 +23,7 @@ import { useLiveEvents, type LiveEvent } from '../../api/use-events.js';
 import { useRunLive } from '../../api/use-run-live.js';
 import { useCanEdit } from '../../auth/auth.js';
 import { AsyncView, ErrorState } from '../../components/AsyncView.js';
+import { ReportsPanel } from '../../reports/ReportsPanel.js';
 import { useI18n } from '../../i18n/i18n.js';
 import { LiveCharts } from '../../runs/LiveCharts.js';
 import { StatusBadge } from '../../runs/StatusBadge.js';
@@ -185,6 +186,7 @@ export const SweepPage = () => {
             </Text>
             {action.error !== undefined && <ErrorState error={action.error} />}
             <Progressbar sweep={current} />
+            <ReportsPanel subject={{ kind: 'sweep', id }} />
             <AsyncView resource={runs} isEmpty={(data) => data.items.length === 0} empty={t('sweep.noRuns')}>
               {(data) => (
                 <Table fz="sm" striped highlightOnHover data-testid="sweep-runs">
