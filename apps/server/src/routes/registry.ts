@@ -7,6 +7,7 @@ import { driftRoutes } from './drift.js';
 import { eventRoutes } from './events.js';
 import { healthRoutes } from './health.js';
 import { mlflowArtifactRoutes } from './mlflow-artifacts.js';
+import { mlflowRegistryRoutes } from './mlflow-registry.js';
 import { mlflowTrackingRoutes } from './mlflow-tracking.js';
 import { modelRoutes } from './models.js';
 import { monitorRoutes } from './monitors.js';
@@ -39,5 +40,6 @@ export const ROUTES = {
   events: eventRoutes,
   audit: auditRoutes,
   mlflowTracking: mlflowTrackingRoutes,
+  mlflowRegistry: mlflowRegistryRoutes,
   mlflowArtifacts: mlflowArtifactRoutes,
 } as const satisfies Record<string, FastifyPluginAsync>;

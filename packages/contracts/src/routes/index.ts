@@ -8,7 +8,12 @@ import type { RouteDescription } from './define.js';
 import { EVENT_ROUTES } from './events.js';
 import { HEALTH_ROUTES } from './health.js';
 import { METRICS_ROUTES } from './metrics.js';
-import { MLFLOW_ARTIFACT_ROUTES, MLFLOW_ROUTES, MLFLOW_TRACKING_ROUTES } from './mlflow.js';
+import {
+  MLFLOW_ARTIFACT_ROUTES,
+  MLFLOW_REGISTRY_ROUTES,
+  MLFLOW_ROUTES,
+  MLFLOW_TRACKING_ROUTES,
+} from './mlflow.js';
 import { MODEL_ROUTES } from './models.js';
 import { MONITOR_ROUTES } from './monitors.js';
 import { OPENAPI_ROUTES } from './openapi.js';
@@ -30,6 +35,7 @@ export {
   HEALTH_ROUTES,
   METRICS_ROUTES,
   MLFLOW_ARTIFACT_ROUTES,
+  MLFLOW_REGISTRY_ROUTES,
   MLFLOW_ROUTES,
   MLFLOW_TRACKING_ROUTES,
   MODEL_ROUTES,
