@@ -17,6 +17,7 @@ export * from './api/ensembles.js';
 export * from './api/drift.js';
 export * from './api/monitors.js';
 export * from './api/run-exports.js';
+export * from './api/model-registry.js';
 export * from './json-depth.js';
 export * from './routes/index.js';
 export * from './random.js';

@@ -17,6 +17,7 @@ export const requireAdminForProd = async (
     readonly from?: RegistryEntryDto['stage'];
     readonly to?: RegistryEntryDto['stage'];
     readonly name: string;
+    readonly version?: number;
   },
 ): Promise<void> => {
   if (change.from !== 'prod' && change.to !== 'prod') return;
@@ -27,7 +28,12 @@ export const requireAdminForProd = async (
     entity: 'registered_model',
     entityId: change.name,
     outcome: 'denied',
-    details: { from: change.from ?? null, to: change.to ?? null, needs: 'admin' },
+    details: {
+      ...(change.version === undefined ? {} : { version: change.version }),
+      from: change.from ?? null,
+      to: change.to ?? null,
+      needs: 'admin',
+    },
   });
   throw new ForbiddenError('admin', user.role);
 };

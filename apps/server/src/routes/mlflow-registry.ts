@@ -267,7 +267,7 @@ export const mlflowRegistryRoutes: FastifyPluginAsync = async (app) => {
   attach(app, ROUTE.mlflowDeleteModelVersion, async (_values, request) => {
     const { name, version } = nameAndVersion(messageOf(request));
     const row = await requireModelVersion(app.db, name, version);
-    await requireAdminForProd(request, { name, from: row.stage });
+    await requireAdminForProd(request, { name, version: row.version, from: row.stage });
     await deleteMlflowModelVersion(app.db, row);
     await auditModel(request, 'model.version_delete', name, { version: row.version, stage: row.stage });
     return {};
@@ -290,7 +290,7 @@ export const mlflowRegistryRoutes: FastifyPluginAsync = async (app) => {
     const stage = labStageOf(requiredString(message, 'stage'));
     const archiveExisting = booleanOf(message, 'archive_existing_versions');
     const row = await requireModelVersion(app.db, name, version);
-    await requireAdminForProd(request, { name, from: row.stage, to: stage });
+    await requireAdminForProd(request, { name, version: row.version, from: row.stage, to: stage });
     const moved = await app.db.transaction((tx) =>
       transitionMlflowModelVersion(tx, row, { stage, archiveExisting }),
     );

@@ -9,6 +9,7 @@ import { healthRoutes } from './health.js';
 import { mlflowArtifactRoutes } from './mlflow-artifacts.js';
 import { mlflowRegistryRoutes } from './mlflow-registry.js';
 import { mlflowTrackingRoutes } from './mlflow-tracking.js';
+import { modelRegistryRoutes } from './model-registry.js';
 import { modelRoutes } from './models.js';
 import { monitorRoutes } from './monitors.js';
 import { openApiRoutes } from './openapi.js';
@@ -37,6 +38,7 @@ export const ROUTES = {
   monitors: monitorRoutes,
   runActions: runActionRoutes,
   runExports: runExportRoutes,
+  modelRegistry: modelRegistryRoutes,
   events: eventRoutes,
   audit: auditRoutes,
   mlflowTracking: mlflowTrackingRoutes,

@@ -90,7 +90,13 @@ export const runActionRoutes: FastifyPluginAsync = async (app) => {
       action: 'model.promote',
       entity: 'run',
       entityId: id,
-      details: { stage: body.stage },
+      // name and version let the registry's history find the promotion (GET /api/registry/:name).
+      details: {
+        stage: body.stage,
+        name: entry.name,
+        version: entry.version,
+        ...(body.alias === undefined ? {} : { alias: body.alias }),
+      },
     });
     return entry;
   });

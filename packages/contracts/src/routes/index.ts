@@ -14,6 +14,7 @@ import {
   MLFLOW_ROUTES,
   MLFLOW_TRACKING_ROUTES,
 } from './mlflow.js';
+import { MODEL_REGISTRY_ROUTES } from './model-registry.js';
 import { MODEL_ROUTES } from './models.js';
 import { MONITOR_ROUTES } from './monitors.js';
 import { OPENAPI_ROUTES } from './openapi.js';
@@ -38,6 +39,7 @@ export {
   MLFLOW_REGISTRY_ROUTES,
   MLFLOW_ROUTES,
   MLFLOW_TRACKING_ROUTES,
+  MODEL_REGISTRY_ROUTES,
   MODEL_ROUTES,
   MONITOR_ROUTES,
   OPENAPI_ROUTES,
@@ -66,6 +68,7 @@ export const API_ROUTES = {
   ...MONITOR_ROUTES,
   ...RUN_ACTION_ROUTES,
   ...RUN_EXPORT_ROUTES,
+  ...MODEL_REGISTRY_ROUTES,
   ...EVENT_ROUTES,
 } as const satisfies Record<string, RouteDescription>;
 
