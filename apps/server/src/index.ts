@@ -14,3 +14,15 @@ export { SESSION_COOKIE, type RouteAccess } from './auth/plugin.js';
 export { ROUTE_ACCESS, type DeclaredRoute } from './auth/access.js';
 export { DEFAULT_LOGIN_THROTTLE, type LoginThrottleOptions } from './auth/login-throttle.js';
 export { createAuditLog, auditFileIn, type AuditLog, type AuditLogOptions } from './audit/audit-log.js';
+export { promoteRun, type Promotion } from './registry/promote.js';
+export {
+  moveRegistryStage,
+  parseRegistryReference,
+  pointRegistryAlias,
+  requireRegistryAlias,
+  requireRegistryVersion,
+  resolveRegistryReference,
+  runOfVersion,
+  type RegistryReference,
+} from './registry/moves.js';
+export { registeredModelDto } from './registry/summary.js';

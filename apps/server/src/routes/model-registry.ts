@@ -11,7 +11,6 @@ import {
   NotFoundError,
   REGISTRY_HISTORY_LIMIT,
   type AuditAction,
-  type RegisteredModelDto,
 } from '@nflab/contracts';
 import { RunQueue, submitModelOperation } from '@nflab/runner';
 import {
@@ -22,7 +21,6 @@ import {
   listRegisteredModelRows,
   listRegistryVersions,
   registryHistory,
-  type ModelRegistryRow,
   type Queryable,
   type RegisteredModelRow,
 } from '@nflab/store';
@@ -35,31 +33,8 @@ import {
   runOfVersion,
 } from '../registry/moves.js';
 import { requireAdminForProd } from '../registry/prod-guard.js';
+import { registeredModelDto } from '../registry/summary.js';
 import { attach } from './attach.js';
-
-/** A registered model with a summary of its versions, as the list shows it. */
-export const registeredModelDto = (
-  model: RegisteredModelRow,
-  versions: readonly ModelRegistryRow[],
-): RegisteredModelDto => {
-  const stages: RegisteredModelDto['stages'] = {};
-  const aliases: Record<string, number> = {};
-  for (const version of versions) {
-    stages[version.stage] = Math.max(stages[version.stage] ?? 0, version.version);
-    for (const name of version.aliases) aliases[name] = version.version;
-  }
-  return {
-    name: model.name,
-    description: model.description,
-    tags: (model.tags ?? {}) as Record<string, unknown>,
-    created_at: model.created_at.toISOString(),
-    updated_at: model.updated_at.toISOString(),
-    versions: versions.length,
-    latest_version: versions.length === 0 ? null : Math.max(...versions.map((version) => version.version)),
-    stages,
-    aliases,
-  };
-};
 
 const requireModel = async (db: Queryable, name: string): Promise<RegisteredModelRow> => {
   const model = await getRegisteredModelRow(db, name);
