@@ -157,7 +157,10 @@ describe.each(await testDbKinds())('model registry routes on %s', (kind) => {
     const adminProd = await asAdmin('POST', '/api/registry/nhits/versions/2/stage', { stage: 'prod' });
     expect(adminProd.statusCode, adminProd.body).toBe(200);
     expect(adminProd.json()).toMatchObject({ version: 2, stage: 'prod' });
-    // Taking what production serves out of prod is a prod transition too.
+    // Taking what production serves out of prod is a prod transition too, through promote as well.
+    expect((await asEditor('POST', `/api/runs/${runs[1]}/promote`, { stage: 'staging' })).statusCode).toBe(
+      403,
+    );
     expect(
       (await asEditor('POST', '/api/registry/nhits/versions/2/stage', { stage: 'archived' })).statusCode,
     ).toBe(403);
@@ -199,6 +202,7 @@ describe.each(await testDbKinds())('model registry routes on %s', (kind) => {
       [admin.username, 'model.stage', 'success', 2, 'archived'],
       [editor.username, 'model.stage', 'success', 1, 'staging'],
       [editor.username, 'access.denied', 'denied', 2, 'archived'],
+      [editor.username, 'access.denied', 'denied', 2, 'staging'],
       [admin.username, 'model.stage', 'success', 2, 'prod'],
       [editor.username, 'access.denied', 'denied', 2, 'prod'],
       [editor.username, 'model.alias', 'success', 2, 'champion'],

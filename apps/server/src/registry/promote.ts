@@ -47,3 +47,16 @@ export const promoteRun = async (db: Db, promotion: Promotion): Promise<ModelReg
     if (promotion.alias !== undefined) await moveRegistryAlias(tx, { name, alias: promotion.alias, id });
     return (await getRegistryEntry(tx, id)) as ModelRegistryRow;
   });
+
+/** The version registering run `runId` under `name` (default: the run's model name), if there is one. */
+export const registeredStageOfRun = async (
+  db: Db,
+  runId: string,
+  name: string | undefined,
+): Promise<ModelRegistryRow | undefined> => {
+  const run = await findRunToRegister(db, runId);
+  const registered = name ?? run?.model_name ?? undefined;
+  if (registered === undefined || registered === null) return undefined;
+  const id = await findRegistryEntryId(db, registered, runId);
+  return id === undefined ? undefined : getRegistryEntry(db, id);
+};
