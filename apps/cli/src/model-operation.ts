@@ -2,6 +2,7 @@
 import type { Command } from 'commander';
 import { TrainingError, type ModelOperationInput } from '@nflab/contracts';
 import { runSummariesById, type Db, type Queryable } from '@nflab/store';
+import { parseRegistryReference, resolveRegistryReference, runOfVersion } from '@nflab/server';
 import { auditCli, type CliAuditEvent } from './audit.js';
 import { contextFrom } from './context.js';
 import { renderRuns } from './run-summary.js';
@@ -59,19 +60,29 @@ export const operate = (
   parentRunId: string,
   operation: ModelOperationInput,
   options: { readonly detach: boolean; readonly report?: OperationReport },
-): Promise<void> =>
-  submitAndWork(
+): Promise<void> => {
+  // A registered version (`nhits-loto6@champion`, `nhits-loto6/3`) stands for the run it serves.
+  const reference = parseRegistryReference(parentRunId);
+  let parent = parentRunId;
+  return submitAndWork(
     command,
     {
-      submit: (runner, db) =>
-        runner.submitModelOperation(db, new runner.RunQueue(db), parentRunId, operation),
+      submit: async (runner, db) => {
+        if (reference !== undefined) parent = runOfVersion(await resolveRegistryReference(db, reference));
+        return runner.submitModelOperation(db, new runner.RunQueue(db), parent, operation);
+      },
       audit: (runId) => ({
         action: `run.${operation.kind}`,
         entity: 'run',
-        entityId: parentRunId,
-        details: { child_run_id: runId },
+        entityId: parent,
+        details: {
+          child_run_id: runId,
+          ...(reference === undefined ? {} : { registered_model: parentRunId }),
+        },
       }),
-      queued: (runId) => `queued ${operation.kind} run ${runId} (parent ${parentRunId})`,
+      queued: (runId) =>
+        `queued ${operation.kind} run ${runId} (parent ${parent}${reference === undefined ? '' : `, ${parentRunId}`})`,
     },
     options,
   );
+};

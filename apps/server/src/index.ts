@@ -16,3 +16,15 @@ export { DEFAULT_LOGIN_THROTTLE, type LoginThrottleOptions } from './auth/login-
 export { createAuditLog, auditFileIn, type AuditLog, type AuditLogOptions } from './audit/audit-log.js';
 export { makeReport, reportDownload, REPORT_MAX_BYTES, type ReportTarget } from './reports/make.js';
 export { PdfRenderer, defaultChromium, type PdfOptions } from './reports/pdf.js';
+export { promoteRun, type Promotion } from './registry/promote.js';
+export {
+  moveRegistryStage,
+  parseRegistryReference,
+  pointRegistryAlias,
+  requireRegistryAlias,
+  requireRegistryVersion,
+  resolveRegistryReference,
+  runOfVersion,
+  type RegistryReference,
+} from './registry/moves.js';
+export { registeredModelDto } from './registry/summary.js';

@@ -1,15 +1,13 @@
 /**
  * MLflow conformance: replays a recording of the real MLflow Python client (3.11) talking to a real
  * MLflow tracking server (fixtures/mlflow/mlflow-client-session.jsonl, with its README) against
- * the lab, request by request in order, on PGlite and on the PostgreSQL server. Recorded experiment and run ids are
- * rewritten to the ids the lab returned earlier in the session; each answer must have the recorded
- * status and the recorded body once ids are mapped — same fields, types, nesting, list lengths
- * and values — except the server clock's creation/update times, compared by type only.
- *
- * Not replayed, because the lab does not serve them yet (issue 17 part 1, what is left): the
- * logged-model API (`logged-models/*`, `runs/outputs`) and the model registry
- * (`registered-models/*`, `model-versions/*`). The run outputs those would have produced
- * (`outputs.model_outputs`) are therefore absent from the expected answers.
+ * the lab, request by request in order, on PGlite and on the PostgreSQL server: all 85 exchanges —
+ * experiments, runs, logging, search, artifacts, MLflow 3's logged models and run outputs, and the
+ * model registry (registered models, versions, tags, aliases, stage transitions, searches).
+ * Recorded experiment, run and logged-model ids are rewritten to the ids the lab returned earlier
+ * in the session; each answer must have the recorded status and the recorded body once ids are
+ * mapped — same fields, types, nesting, list lengths and values — except the server clock's
+ * creation/update times, compared by type only.
  */
 import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -38,23 +36,28 @@ interface Exchange {
   readonly response_body_base64?: string;
 }
 
-/** Route families the lab does not serve yet; their requests are left out of the replay. */
-const UNBUILT = [/\/logged-models(\/|$)/, /\/runs\/outputs$/, /\/registered-models\//, /\/model-versions\//];
 /** Fields the server fills from its own clock. */
-const CLOCK_FIELDS = new Set(['creation_time', 'last_update_time']);
+const CLOCK_FIELDS = new Set([
+  'creation_time',
+  'last_update_time',
+  'creation_timestamp',
+  'last_updated_timestamp',
+  'creation_timestamp_ms',
+  'last_updated_timestamp_ms',
+]);
 
 const EXCHANGES: Exchange[] = readFileSync(FIXTURE, 'utf8')
   .split('\n')
   .filter((line) => line.trim() !== '')
   .map((line) => JSON.parse(line) as Exchange);
-const REPLAYED = EXCHANGES.filter((exchange) => !UNBUILT.some((pattern) => pattern.test(exchange.path)));
 
-/** Recorded ids to the lab's, learned from the answers to experiments/create and runs/create. */
+/** Recorded ids to the lab's, learned from the answers to experiments/create, runs/create and logged-models. */
 class IdMap {
   readonly experiments = new Map<string, string>();
+  /** Run ids, and logged-model ids (`m-` and 32 hex digits) by their hex digits. */
   readonly runs = new Map<string, string>();
 
-  /** `text` with every recorded run id (32 hex digits) replaced by the lab's. */
+  /** `text` with every recorded run or logged-model id (32 hex digits) replaced by the lab's. */
   runIds(text: string): string {
     return text.replace(/[0-9a-f]{32}/g, (id) => this.runs.get(id) ?? id);
   }
@@ -72,7 +75,8 @@ class IdMap {
   message(value: unknown, key?: string): unknown {
     if (typeof value === 'string') {
       if (key === 'experiment_id' || key === 'experiment_ids') return this.experiments.get(value) ?? value;
-      if (key === 'artifact_uri' || key === 'artifact_location') return this.artifactPath(value);
+      if (key === 'artifact_uri' || key === 'artifact_location' || key === 'source')
+        return this.artifactPath(value);
       return this.runIds(value);
     }
     if (Array.isArray(value)) return value.map((item) => this.message(item, key));
@@ -91,9 +95,11 @@ const requestOf = (exchange: Exchange, ids: IdMap): MlflowRequest => {
     else params.set(name, ids.runIds(value));
   }
   const query = params.toString();
-  const path = exchange.path.replace(
-    /(\/mlflow-artifacts\/artifacts\/)(.*)$/,
-    (_all, prefix: string, rest: string) => `${prefix}${ids.artifactPath(rest)}`,
+  const path = ids.runIds(
+    exchange.path.replace(
+      /(\/mlflow-artifacts\/artifacts\/)(.*)$/,
+      (_all, prefix: string, rest: string) => `${prefix}${ids.artifactPath(rest)}`,
+    ),
   );
   const contentType = exchange.request_headers['content-type'];
   return {
@@ -109,18 +115,8 @@ const requestOf = (exchange: Exchange, ids: IdMap): MlflowRequest => {
   };
 };
 
-/** The recorded answer as the lab should give it: ids mapped, unbuilt outputs dropped. */
-const expectedOf = (exchange: Exchange, ids: IdMap): unknown => {
-  const mapped = ids.message(exchange.response_json);
-  const dropOutputs = (value: unknown): unknown => {
-    if (Array.isArray(value)) return value.map(dropOutputs);
-    if (value === null || typeof value !== 'object') return value;
-    return Object.fromEntries(
-      Object.entries(value).map(([k, v]) => [k, k === 'outputs' ? {} : dropOutputs(v)]),
-    );
-  };
-  return dropOutputs(mapped);
-};
+/** The recorded answer as the lab should give it: ids mapped. */
+const expectedOf = (exchange: Exchange, ids: IdMap): unknown => ids.message(exchange.response_json);
 
 /** Every difference between an answer and the expected one, as `path: what` lines. */
 const differences = (actual: unknown, expected: unknown, path = '$'): string[] => {
@@ -165,75 +161,55 @@ const learnIds = (exchange: Exchange, answer: unknown, ids: IdMap): void => {
       String(((body?.run as Record<string, unknown>).info as Record<string, unknown>).run_id);
     ids.runs.set(runId(recorded), runId(lab));
   }
+  if (exchange.path.endsWith('/logged-models')) {
+    const hexOf = (body: Record<string, unknown> | undefined): string =>
+      String(((body?.model as Record<string, unknown>).info as Record<string, unknown>).model_id).slice(2);
+    ids.runs.set(hexOf(recorded), hexOf(lab));
+  }
 };
 
-describe.each(await testDbKinds())(
-  'MLflow client session replay on %s (all but logged-model and model-registry routes)',
-  (kind) => {
-    let db: TestDb;
-    let app: FastifyInstance;
-    let artifactRoot: string;
-    let call: MlflowCall;
+describe.each(await testDbKinds())('MLflow client session replay on %s (all 85 exchanges)', (kind) => {
+  let db: TestDb;
+  let app: FastifyInstance;
+  let artifactRoot: string;
+  let call: MlflowCall;
 
-    beforeAll(async () => {
-      db = await openTestDb(kind, { migrate: true });
-      artifactRoot = await mkdtemp(join(tmpdir(), 'nflab-mlflow-conformance-'));
-      app = await buildServer({ db, artifactRoot });
-      call = await mlflowCaller(app, db, 'editor');
-    });
-    afterAll(async () => {
-      await app.close();
-      await db.close();
-      await rm(artifactRoot, { recursive: true, force: true });
-    });
+  beforeAll(async () => {
+    db = await openTestDb(kind, { migrate: true });
+    artifactRoot = await mkdtemp(join(tmpdir(), 'nflab-mlflow-conformance-'));
+    app = await buildServer({ db, artifactRoot });
+    call = await mlflowCaller(app, db, 'editor');
+  });
+  afterAll(async () => {
+    await app.close();
+    await db.close();
+    await rm(artifactRoot, { recursive: true, force: true });
+  });
 
-    test('the fixture is the full session and the replay leaves out only the unbuilt route families', () => {
-      expect(EXCHANGES.map((exchange) => exchange.seq)).toEqual(
-        EXCHANGES.map((_exchange, index) => index + 1),
-      );
-      const left = EXCHANGES.filter((exchange) => !REPLAYED.includes(exchange)).map(
-        (exchange) => exchange.path,
-      );
-      expect(new Set(left.map((path) => path.replace(/\/m-[0-9a-f]+/, '/<model>')))).toEqual(
-        new Set([
-          '/api/2.0/mlflow/logged-models/search',
-          '/api/2.0/mlflow/logged-models',
-          '/api/2.0/mlflow/runs/outputs',
-          '/api/2.0/mlflow/logged-models/<model>',
-          '/api/2.0/mlflow/logged-models/<model>/tags',
-          '/api/2.0/mlflow/registered-models/create',
-          '/api/2.0/mlflow/model-versions/create',
-          '/api/2.0/mlflow/registered-models/get',
-          '/api/2.0/mlflow/model-versions/set-tag',
-          '/api/2.0/mlflow/registered-models/alias',
-          '/api/2.0/mlflow/model-versions/transition-stage',
-          '/api/2.0/mlflow/model-versions/search',
-          '/api/2.0/mlflow/registered-models/search',
-        ]),
-      );
-      expect(REPLAYED.length).toBe(60);
-    });
+  test('the fixture is the full session of 85 exchanges, in order', () => {
+    expect(EXCHANGES.map((exchange) => exchange.seq)).toEqual(EXCHANGES.map((_exchange, index) => index + 1));
+    expect(EXCHANGES.length).toBe(85);
+  });
 
-    test("every replayed request gets MLflow's status and answer", async () => {
-      const ids = new IdMap();
-      for (const exchange of REPLAYED) {
-        const label = `#${exchange.seq} ${exchange.method} ${exchange.path} (${exchange.step})`;
-        const response = await call(requestOf(exchange, ids));
-        expect(response.statusCode, `${label}: ${response.body}`).toBe(exchange.status);
-        if (exchange.response_json !== undefined) {
-          expect(response.headers['content-type'], label).toMatch(/^application\/json/);
-          const answer: unknown = response.json();
-          // First: a create call's answer is where the lab's id comes from.
-          if (exchange.status === 200) learnIds(exchange, answer, ids);
-          expect(differences(answer, expectedOf(exchange, ids)), label).toEqual([]);
-        } else {
-          expect(
-            response.rawPayload.equals(Buffer.from(exchange.response_body_base64 ?? '', 'base64')),
-            label,
-          ).toBe(true);
-          expect(response.headers['content-type'], label).toMatch(/^text\/plain/);
-        }
+  test("every replayed request gets MLflow's status and answer", async () => {
+    const ids = new IdMap();
+    for (const exchange of EXCHANGES) {
+      const label = `#${exchange.seq} ${exchange.method} ${exchange.path} (${exchange.step})`;
+      const response = await call(requestOf(exchange, ids));
+      expect(response.statusCode, `${label}: ${response.body}`).toBe(exchange.status);
+      if (exchange.response_json !== undefined) {
+        expect(response.headers['content-type'], label).toMatch(/^application\/json/);
+        const answer: unknown = response.json();
+        // First: a create call's answer is where the lab's id comes from.
+        if (exchange.status === 200) learnIds(exchange, answer, ids);
+        expect(differences(answer, expectedOf(exchange, ids)), label).toEqual([]);
+      } else {
+        expect(
+          response.rawPayload.equals(Buffer.from(exchange.response_body_base64 ?? '', 'base64')),
+          label,
+        ).toBe(true);
+        expect(response.headers['content-type'], label).toMatch(/^text\/plain/);
       }
-    });
-  },
-);
+    }
+  });
+});

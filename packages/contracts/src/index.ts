@@ -18,6 +18,7 @@ export * from './api/drift.js';
 export * from './api/monitors.js';
 export * from './api/run-exports.js';
 export * from './api/reports.js';
+export * from './api/model-registry.js';
 export * from './json-depth.js';
 export * from './routes/index.js';
 export * from './random.js';

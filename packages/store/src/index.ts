@@ -67,3 +67,4 @@ export * from './audit/audit-log.js';
 export * from './repos/index.js';
 export * from './mlflow/errors.js';
 export * from './mlflow/search-filter.js';
+export * from './mlflow/registry-filter.js';

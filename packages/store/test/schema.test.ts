@@ -43,6 +43,11 @@ const TABLES = [
   'nf_mlflow_tags',
   'nf_mlflow_metrics',
   'nf_run_exports',
+  'nf_registered_models',
+  'nf_mlflow_logged_models',
+  'nf_mlflow_logged_model_tags',
+  'nf_mlflow_logged_model_metrics',
+  'nf_mlflow_run_outputs',
 ];
 
 // Every column of the seed design's run table, then the reproduction/link/queue columns.
@@ -266,6 +271,8 @@ describe.each(kinds)('schema on %s', (kind) => {
 
   test('a run in the model registry cannot be deleted until its entry is', async () => {
     const id = await insertRun(db);
+    // A version belongs to a registered model (migration 0020).
+    await db.query(`INSERT INTO nf_registered_models (name) VALUES ('nhits-loto6')`);
     await db.query(`INSERT INTO nf_model_registry (name, version, run_id) VALUES ('nhits-loto6', 1, $1)`, [
       id,
     ]);
@@ -346,6 +353,7 @@ describe.each(kinds)('schema on %s', (kind) => {
       'INSERT INTO nf_trials (run_id, number) VALUES ($1, 7) RETURNING id',
       [run],
     );
+    await db.query(`INSERT INTO nf_registered_models (name) VALUES ('touch')`);
     const entry = await db.query<{ id: number }>(
       `INSERT INTO nf_model_registry (name, version, run_id) VALUES ('touch', 1, $1) RETURNING id`,
       [run],

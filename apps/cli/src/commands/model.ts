@@ -18,7 +18,9 @@ export const modelCommand = (program: Command): void => {
   const model = program.command('model').description('use the saved model of a finished run');
   model
     .command('predict <run>')
-    .description("forecast h steps with the run's saved model")
+    .description(
+      "forecast h steps with the run's saved model; <run> may be a registered version: name@alias or name/version",
+    )
     .option(
       '--parent-data',
       "forecast from the data the run was fitted on (default: the table's current rows)",

@@ -6,6 +6,7 @@ import { cancelCommand } from './cancel.js';
 import { dataCommand } from './data.js';
 import { driftCommand } from './drift.js';
 import { modelCommand } from './model.js';
+import { modelRegistryCommand } from './model-registry.js';
 import { monitorCommand } from './monitor.js';
 import { reportCommand } from './report.js';
 import { runCommand } from './run.js';
@@ -28,6 +29,7 @@ export const COMMANDS = {
   worker: workerCommand,
   cancel: cancelCommand,
   model: modelCommand,
+  registry: modelRegistryCommand,
   runs: runsCommand,
   analyze: analyzeCommand,
   report: reportCommand,

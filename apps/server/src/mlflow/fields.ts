@@ -123,6 +123,17 @@ export const metricOf = (message: MlflowMessage): MlflowMetric => ({
   step: optionalInt(message, 'step') ?? 0,
 });
 
+/** The points of a log-batch metrics field (or one log-metric message) that name a logged model. */
+export const modelMetricsOf = (items: readonly MlflowMessage[]): (MlflowMetric & { modelId: string })[] =>
+  items.flatMap((item) => {
+    const modelId = optionalString(item, 'model_id');
+    return modelId === undefined || modelId === '' ? [] : [{ ...metricOf(item), modelId }];
+  });
+
+/** The repeated objects of a message field (log-batch's metrics). */
+export const messageList = (message: MlflowMessage, name: string): MlflowMessage[] =>
+  objectList(message, name);
+
 /** The repeated metrics field of a log-batch message. */
 export const metricList = (message: MlflowMessage, name: string): MlflowMetric[] =>
   objectList(message, name).map(metricOf);

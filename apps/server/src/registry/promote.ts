@@ -1,6 +1,7 @@
 /** Registering a finished run's model in nf_model_registry at a stage, optionally under an alias. */
 import { ConfigError, NotFoundError, type RegistryEntryDto } from '@nflab/contracts';
 import {
+  ensureRegisteredModel,
   findRegistryEntryId,
   findRunToRegister,
   getRegistryEntry,
@@ -37,6 +38,7 @@ export const promoteRun = async (db: Db, promotion: Promotion): Promise<ModelReg
     if (name === null) throw new ConfigError('the run has no model_name; give body.name');
     // Versions of one name are numbered in order; the lock keeps two promotions from taking the same one.
     await lockRegistryName(tx, name);
+    await ensureRegisteredModel(tx, name);
     const existing = await findRegistryEntryId(tx, name, promotion.runId);
     const id =
       existing === undefined
@@ -45,3 +47,16 @@ export const promoteRun = async (db: Db, promotion: Promotion): Promise<ModelReg
     if (promotion.alias !== undefined) await moveRegistryAlias(tx, { name, alias: promotion.alias, id });
     return (await getRegistryEntry(tx, id)) as ModelRegistryRow;
   });
+
+/** The version registering run `runId` under `name` (default: the run's model name), if there is one. */
+export const registeredStageOfRun = async (
+  db: Db,
+  runId: string,
+  name: string | undefined,
+): Promise<ModelRegistryRow | undefined> => {
+  const run = await findRunToRegister(db, runId);
+  const registered = name ?? run?.model_name ?? undefined;
+  if (registered === undefined || registered === null) return undefined;
+  const id = await findRegistryEntryId(db, registered, runId);
+  return id === undefined ? undefined : getRegistryEntry(db, id);
+};

@@ -18,6 +18,8 @@ import {
   getMlflowRun,
   invalidParameter,
   logMlflowBatch,
+  logMlflowModelMetrics,
+  mlflowRunOutputs,
   mlflowMetricHistory,
   renameMlflowExperiment,
   searchMlflowExperiments,
@@ -33,8 +35,10 @@ import { mlflowErrorHandler } from '../mlflow/error-reply.js';
 import {
   keyValueList,
   maxResultsOf,
+  messageList,
   messageOf,
   metricList,
+  modelMetricsOf,
   metricOf,
   nextPageToken,
   offsetOf,
@@ -171,9 +175,11 @@ export const mlflowTrackingRoutes: FastifyPluginAsync = async (app) => {
     return { run };
   });
 
-  attach(app, ROUTE.mlflowGetRun, async (_values, request) => ({
-    run: { ...(await getMlflowRun(app.db, runIdOf(messageOf(request)))), outputs: {} },
-  }));
+  attach(app, ROUTE.mlflowGetRun, async (_values, request) => {
+    const run = await getMlflowRun(app.db, runIdOf(messageOf(request)));
+    const outputs = await mlflowRunOutputs(app.db, [run.info.run_id]);
+    return { run: { ...run, outputs: outputs.get(run.info.run_id) ?? {} } };
+  });
 
   attach(app, ROUTE.mlflowUpdateRun, async (_values, request) => {
     const message = messageOf(request);
@@ -213,7 +219,11 @@ export const mlflowTrackingRoutes: FastifyPluginAsync = async (app) => {
 
   attach(app, ROUTE.mlflowLogMetric, async (_values, request) => {
     const message = messageOf(request);
-    await inTransaction((tx) => logMlflowBatch(tx, runIdOf(message), { metrics: [metricOf(message)] }));
+    const runId = runIdOf(message);
+    await inTransaction(async (tx) => {
+      await logMlflowBatch(tx, runId, { metrics: [metricOf(message)] });
+      await logMlflowModelMetrics(tx, runId, modelMetricsOf([message]));
+    });
     return {};
   });
 
@@ -237,7 +247,13 @@ export const mlflowTrackingRoutes: FastifyPluginAsync = async (app) => {
       params: keyValueList(message, 'params'),
       tags: keyValueList(message, 'tags'),
     };
-    await inTransaction((tx) => logMlflowBatch(tx, runIdOf(message), batch));
+    const runId = runIdOf(message);
+    // Points that name a logged model are also that model's metrics (MLflow 3's log_model).
+    const modelMetrics = modelMetricsOf(messageList(message, 'metrics'));
+    await inTransaction(async (tx) => {
+      await logMlflowBatch(tx, runId, batch);
+      await logMlflowModelMetrics(tx, runId, modelMetrics);
+    });
     return {};
   });
 
@@ -252,8 +268,14 @@ export const mlflowTrackingRoutes: FastifyPluginAsync = async (app) => {
       orderBy: stringList(message, 'order_by'),
       offset: offsetOf(message),
     });
+    const outputs = await mlflowRunOutputs(
+      app.db,
+      runs.map((run) => run.info.run_id),
+    );
     return {
-      ...(runs.length > 0 ? { runs: runs.map((run) => ({ ...run, outputs: {} })) } : {}),
+      ...(runs.length > 0
+        ? { runs: runs.map((run) => ({ ...run, outputs: outputs.get(run.info.run_id) ?? {} })) }
+        : {}),
       ...nextPageToken(nextOffset),
     };
   });

@@ -7,7 +7,9 @@ import { driftRoutes } from './drift.js';
 import { eventRoutes } from './events.js';
 import { healthRoutes } from './health.js';
 import { mlflowArtifactRoutes } from './mlflow-artifacts.js';
+import { mlflowRegistryRoutes } from './mlflow-registry.js';
 import { mlflowTrackingRoutes } from './mlflow-tracking.js';
+import { modelRegistryRoutes } from './model-registry.js';
 import { modelRoutes } from './models.js';
 import { monitorRoutes } from './monitors.js';
 import { openApiRoutes } from './openapi.js';
@@ -38,8 +40,10 @@ export const ROUTES = {
   runActions: runActionRoutes,
   runExports: runExportRoutes,
   reports: reportRoutes,
+  modelRegistry: modelRegistryRoutes,
   events: eventRoutes,
   audit: auditRoutes,
   mlflowTracking: mlflowTrackingRoutes,
+  mlflowRegistry: mlflowRegistryRoutes,
   mlflowArtifacts: mlflowArtifactRoutes,
 } as const satisfies Record<string, FastifyPluginAsync>;

@@ -12,7 +12,8 @@ import { audit } from '../audit/record.js';
 import { ForbiddenError } from '../auth/errors.js';
 import { currentUser } from '../auth/plugin.js';
 import { roleAllows } from '../auth/roles.js';
-import { promoteRun } from '../registry/promote.js';
+import { promoteRun, registeredStageOfRun } from '../registry/promote.js';
+import { requireAdminForProd } from '../registry/prod-guard.js';
 import { attach } from './attach.js';
 
 /** Starting, cancelling and resuming work, and model operations (editor role; prod promotion: admin). */
@@ -85,12 +86,27 @@ export const runActionRoutes: FastifyPluginAsync = async (app) => {
     // Production is what other systems serve from; only admins put a model there.
     if (body.stage === 'prod' && !roleAllows(user.role, 'admin'))
       throw new ForbiddenError('admin', user.role);
+    // Nor take one out of it: promoting a run whose version is in prod to another stage moves it.
+    const current = await registeredStageOfRun(app.db, id, body.name);
+    if (current !== undefined)
+      await requireAdminForProd(request, {
+        name: current.name,
+        version: current.version,
+        from: current.stage,
+        to: body.stage,
+      });
     const entry = await promoteRun(app.db, { runId: id, ...body });
     await audit(request, {
       action: 'model.promote',
       entity: 'run',
       entityId: id,
-      details: { stage: body.stage },
+      // name and version let the registry's history find the promotion (GET /api/registry/:name).
+      details: {
+        stage: body.stage,
+        name: entry.name,
+        version: entry.version,
+        ...(body.alias === undefined ? {} : { alias: body.alias }),
+      },
     });
     return entry;
   });

@@ -54,6 +54,17 @@ export const AUDIT_ACTIONS = [
   'run.delete',
   'run.restore',
   'artifact.upload',
+  // The model registry (entity `registered_model`, id = the model's name; details name the version):
+  // a name created, renamed or deleted, a version registered or deleted, a version moved to a
+  // stage (details: from, to), an alias pointed at a version or removed.
+  'model.create',
+  'model.rename',
+  'model.delete',
+  'model.version_create',
+  'model.version_delete',
+  'model.stage',
+  'model.alias',
+  'model.alias_delete',
 ] as const;
 /** One of {@link AUDIT_ACTIONS}. */
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];

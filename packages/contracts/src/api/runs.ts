@@ -297,7 +297,8 @@ export const registryEntrySchema = z.object({
   id: z.number().int(),
   name: z.string(),
   version: z.number().int(),
-  run_id: uuidSchema,
+  /** Null for a version an MLflow client registered without a run. */
+  run_id: uuidSchema.nullable(),
   stage: z.enum(REGISTRY_STAGE_IDS),
   aliases: z.array(z.string()),
   description: z.string().nullable(),

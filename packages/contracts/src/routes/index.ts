@@ -8,7 +8,13 @@ import type { RouteDescription } from './define.js';
 import { EVENT_ROUTES } from './events.js';
 import { HEALTH_ROUTES } from './health.js';
 import { METRICS_ROUTES } from './metrics.js';
-import { MLFLOW_ARTIFACT_ROUTES, MLFLOW_ROUTES, MLFLOW_TRACKING_ROUTES } from './mlflow.js';
+import {
+  MLFLOW_ARTIFACT_ROUTES,
+  MLFLOW_REGISTRY_ROUTES,
+  MLFLOW_ROUTES,
+  MLFLOW_TRACKING_ROUTES,
+} from './mlflow.js';
+import { MODEL_REGISTRY_ROUTES } from './model-registry.js';
 import { MODEL_ROUTES } from './models.js';
 import { MONITOR_ROUTES } from './monitors.js';
 import { REPORT_ROUTES } from './reports.js';
@@ -31,8 +37,10 @@ export {
   HEALTH_ROUTES,
   METRICS_ROUTES,
   MLFLOW_ARTIFACT_ROUTES,
+  MLFLOW_REGISTRY_ROUTES,
   MLFLOW_ROUTES,
   MLFLOW_TRACKING_ROUTES,
+  MODEL_REGISTRY_ROUTES,
   MODEL_ROUTES,
   MONITOR_ROUTES,
   OPENAPI_ROUTES,
@@ -63,6 +71,7 @@ export const API_ROUTES = {
   ...RUN_ACTION_ROUTES,
   ...RUN_EXPORT_ROUTES,
   ...REPORT_ROUTES,
+  ...MODEL_REGISTRY_ROUTES,
   ...EVENT_ROUTES,
 } as const satisfies Record<string, RouteDescription>;
 

@@ -68,6 +68,154 @@ export const MLFLOW_TRACKING_ROUTES = {
   ),
 } as const;
 
+/**
+ * MLflow's model registry over the lab's registry (the same versions, stages and aliases the lab's
+ * `/api/registry` routes serve), and MLflow 3's logged models. Moving a version into or out of
+ * Production needs the admin role, checked by the handler as for the lab's promote.
+ */
+export const MLFLOW_REGISTRY_ROUTES = {
+  mlflowCreateRegisteredModel: mlflow(
+    'POST',
+    'registered-models/create',
+    'editor',
+    'MLflow: create a registered model',
+  ),
+  mlflowGetRegisteredModel: mlflow(
+    'GET',
+    'registered-models/get',
+    'viewer',
+    'MLflow: a registered model with its latest versions and aliases',
+  ),
+  mlflowUpdateRegisteredModel: mlflow(
+    'PATCH',
+    'registered-models/update',
+    'editor',
+    "MLflow: set a registered model's description",
+  ),
+  mlflowRenameRegisteredModel: mlflow(
+    'POST',
+    'registered-models/rename',
+    'editor',
+    'MLflow: rename a registered model (its versions follow)',
+  ),
+  mlflowDeleteRegisteredModel: mlflow(
+    'DELETE',
+    'registered-models/delete',
+    'editor',
+    'MLflow: delete a registered model and its versions (one in Production: admin)',
+  ),
+  mlflowSearchRegisteredModels: mlflow(
+    'GET',
+    'registered-models/search',
+    'viewer',
+    'MLflow: search registered models by name and tags',
+  ),
+  mlflowGetLatestVersions: mlflow(
+    'POST',
+    'registered-models/get-latest-versions',
+    'viewer',
+    'MLflow: the newest version at each stage',
+  ),
+  mlflowGetLatestVersionsGet: mlflow(
+    'GET',
+    'registered-models/get-latest-versions',
+    'viewer',
+    'MLflow: the newest version at each stage',
+  ),
+  mlflowSetRegisteredModelTag: mlflow(
+    'POST',
+    'registered-models/set-tag',
+    'editor',
+    'MLflow: tag a registered model',
+  ),
+  mlflowDeleteRegisteredModelTag: mlflow(
+    'DELETE',
+    'registered-models/delete-tag',
+    'editor',
+    "MLflow: delete a registered model's tag",
+  ),
+  mlflowSetAlias: mlflow('POST', 'registered-models/alias', 'editor', 'MLflow: point an alias at a version'),
+  mlflowDeleteAlias: mlflow('DELETE', 'registered-models/alias', 'editor', 'MLflow: delete an alias'),
+  mlflowGetVersionByAlias: mlflow(
+    'GET',
+    'registered-models/alias',
+    'viewer',
+    'MLflow: the version an alias points at',
+  ),
+  mlflowCreateModelVersion: mlflow(
+    'POST',
+    'model-versions/create',
+    'editor',
+    'MLflow: register a new version',
+  ),
+  mlflowGetModelVersion: mlflow('GET', 'model-versions/get', 'viewer', 'MLflow: one model version'),
+  mlflowUpdateModelVersion: mlflow(
+    'PATCH',
+    'model-versions/update',
+    'editor',
+    "MLflow: set a version's description",
+  ),
+  mlflowDeleteModelVersion: mlflow(
+    'DELETE',
+    'model-versions/delete',
+    'editor',
+    'MLflow: delete a version (in Production: admin)',
+  ),
+  mlflowSearchModelVersions: mlflow(
+    'GET',
+    'model-versions/search',
+    'viewer',
+    'MLflow: search versions by name, run, source and tags',
+  ),
+  mlflowTransitionStage: mlflow(
+    'POST',
+    'model-versions/transition-stage',
+    'editor',
+    'MLflow: move a version to a stage (Production: admin)',
+  ),
+  mlflowSetModelVersionTag: mlflow('POST', 'model-versions/set-tag', 'editor', 'MLflow: tag a version'),
+  mlflowDeleteModelVersionTag: mlflow(
+    'DELETE',
+    'model-versions/delete-tag',
+    'editor',
+    "MLflow: delete a version's tag",
+  ),
+  mlflowGetDownloadUri: mlflow(
+    'GET',
+    'model-versions/get-download-uri',
+    'viewer',
+    "MLflow: where a version's files are",
+  ),
+  mlflowCreateLoggedModel: mlflow('POST', 'logged-models', 'editor', 'MLflow: create a logged model'),
+  mlflowSearchLoggedModels: mlflow('POST', 'logged-models/search', 'viewer', 'MLflow: search logged models'),
+  mlflowGetLoggedModel: mlflow('GET', 'logged-models/:model_id', 'viewer', 'MLflow: one logged model'),
+  mlflowFinalizeLoggedModel: mlflow(
+    'PATCH',
+    'logged-models/:model_id',
+    'editor',
+    "MLflow: set a logged model's status",
+  ),
+  mlflowDeleteLoggedModel: mlflow(
+    'DELETE',
+    'logged-models/:model_id',
+    'editor',
+    'MLflow: delete a logged model',
+  ),
+  mlflowSetLoggedModelTags: mlflow(
+    'PATCH',
+    'logged-models/:model_id/tags',
+    'editor',
+    'MLflow: tag a logged model',
+  ),
+  mlflowDeleteLoggedModelTag: mlflow(
+    'DELETE',
+    'logged-models/:model_id/tags/:tag_key',
+    'editor',
+    "MLflow: delete a logged model's tag",
+  ),
+  mlflowLogOutputs: mlflow('POST', 'runs/outputs', 'editor', "MLflow: record a run's model outputs"),
+} as const;
+
 /** The MLflow artifact proxy routes (`mlflow-artifacts:/` URIs): list, download, upload. */
 export const MLFLOW_ARTIFACT_ROUTES = {
   mlflowListArtifacts: defineRoute({
@@ -91,4 +239,8 @@ export const MLFLOW_ARTIFACT_ROUTES = {
 } as const;
 
 /** Every MLflow route, by name; paths are under `/api` like the lab's own routes. */
-export const MLFLOW_ROUTES = { ...MLFLOW_TRACKING_ROUTES, ...MLFLOW_ARTIFACT_ROUTES } as const;
+export const MLFLOW_ROUTES = {
+  ...MLFLOW_TRACKING_ROUTES,
+  ...MLFLOW_REGISTRY_ROUTES,
+  ...MLFLOW_ARTIFACT_ROUTES,
+} as const;

@@ -24,3 +24,5 @@ export * from './users.js';
 export * from './mlflow-experiments.js';
 export * from './mlflow-runs.js';
 export * from './mlflow-search.js';
+export * from './mlflow-registry.js';
+export * from './mlflow-logged-models.js';

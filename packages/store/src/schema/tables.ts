@@ -240,9 +240,20 @@ export const TABLES = {
     id: 'bigint',
     name: 'text',
     version: 'integer',
-    run_id: 'uuid',
+    run_id: 'uuid | null',
     stage: 'text',
     aliases: 'text[]',
+    description: 'text | null',
+    tags: 'jsonb',
+    created_at: 'timestamptz',
+    updated_at: 'timestamptz',
+    source: 'text | null',
+    model_id: 'text | null',
+    run_link: 'text',
+  },
+  /** Registered model names, with their description and tags; versions are nf_model_registry rows. */
+  nf_registered_models: {
+    name: 'text',
     description: 'text | null',
     tags: 'jsonb',
     created_at: 'timestamptz',
@@ -502,6 +513,43 @@ export const TABLES = {
     created_at: 'timestamptz',
     exported_at: 'timestamptz | null',
   },
+  /** MLflow 3 logged models (a model's params, status and artifact location). */
+  nf_mlflow_logged_models: {
+    model_id: 'text',
+    experiment_id: 'bigint',
+    name: 'text',
+    source_run_id: 'uuid | null',
+    status: 'text',
+    model_type: 'text',
+    artifact_uri: 'text',
+    params: 'jsonb',
+    lifecycle_stage: 'text',
+    creation_time: 'bigint',
+    last_update_time: 'bigint',
+  },
+  /** A logged model's tags. */
+  nf_mlflow_logged_model_tags: {
+    model_id: 'text',
+    key: 'text',
+    value: 'text',
+  },
+  /** Metric points logged with a model id. */
+  nf_mlflow_logged_model_metrics: {
+    id: 'bigint',
+    model_id: 'text',
+    run_id: 'uuid | null',
+    key: 'text',
+    value: 'double precision',
+    timestamp_ms: 'bigint',
+    step: 'bigint',
+  },
+  /** A run's model outputs, in logging order. */
+  nf_mlflow_run_outputs: {
+    id: 'bigint',
+    run_id: 'uuid',
+    model_id: 'text',
+    step: 'bigint',
+  },
 } as const satisfies Record<string, TableColumns>;
 
 /** A table of the lab schema. */
@@ -548,6 +596,10 @@ export type ArtifactRow = Row<'nf_artifacts'>;
 export type ResidualAnomalyRow = Row<'nf_residual_anomalies'>;
 /** A row of `nf_model_registry`. */
 export type ModelRegistryRow = Narrow<Row<'nf_model_registry'>, { stage: RegistryStage }>;
+/** A row of `nf_registered_models`. */
+export type RegisteredModelRow = Row<'nf_registered_models'>;
+/** A row of `nf_mlflow_logged_models`. */
+export type MlflowLoggedModelRow = Row<'nf_mlflow_logged_models'>;
 /** A row of `nf_datasets`. */
 export type DatasetRow = Row<'nf_datasets'>;
 /** A row of `nf_feature_sets`. */

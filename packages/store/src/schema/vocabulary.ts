@@ -77,6 +77,15 @@ export const MLFLOW_LIFECYCLE_STAGES = ['active', 'deleted'] as const;
 /** One of {@link MLFLOW_LIFECYCLE_STAGES}. */
 export type MlflowLifecycleStage = (typeof MLFLOW_LIFECYCLE_STAGES)[number];
 
+/** `nf_mlflow_logged_models.status`: MLflow's LoggedModelStatus values. */
+export const MLFLOW_LOGGED_MODEL_STATUSES = [
+  'LOGGED_MODEL_PENDING',
+  'LOGGED_MODEL_READY',
+  'LOGGED_MODEL_UPLOAD_FAILED',
+] as const;
+/** One of {@link MLFLOW_LOGGED_MODEL_STATUSES}. */
+export type MlflowLoggedModelStatus = (typeof MLFLOW_LOGGED_MODEL_STATUSES)[number];
+
 /** `nf_run_exports.sink`: the external trackers a run is exported to after it ends. */
 export const EXPORT_SINKS = ['mlflow', 'wandb'] as const;
 /** One of {@link EXPORT_SINKS}. */
@@ -107,5 +116,7 @@ export const CHECKED_COLUMNS = [
   { table: 'nf_mlflow_runs', column: 'status', values: MLFLOW_RUN_STATUSES },
   { table: 'nf_mlflow_runs', column: 'lifecycle_stage', values: MLFLOW_LIFECYCLE_STAGES },
   { table: 'nf_run_exports', column: 'sink', values: EXPORT_SINKS },
+  { table: 'nf_mlflow_logged_models', column: 'status', values: MLFLOW_LOGGED_MODEL_STATUSES },
+  { table: 'nf_mlflow_logged_models', column: 'lifecycle_stage', values: MLFLOW_LIFECYCLE_STAGES },
   { table: 'nf_run_exports', column: 'status', values: RUN_EXPORT_STATUSES },
 ] as const;

@@ -103,7 +103,10 @@ export class MlflowApi {
             ? {}
             : { 'content-type': 'json' in body ? 'application/json' : 'application/octet-stream' }),
         },
-        ...(body === undefined ? {} : { body: 'json' in body ? JSON.stringify(body.json) : body.bytes }),
+        // fetch's BodyInit wants bytes over a plain ArrayBuffer; a Buffer may sit on a shared one.
+        ...(body === undefined
+          ? {}
+          : { body: 'json' in body ? JSON.stringify(body.json) : new Uint8Array(body.bytes) }),
         signal: AbortSignal.timeout(this.connection.timeoutMs),
       });
     } catch (error) {

@@ -1,0 +1,250 @@
+/**
+ * The lab's model registry routes on both databases: list and detail, stage moves (into or out of
+ * prod: admin only, refusals audited), aliases, predict by alias, who moved what when from the
+ * audit log, 401/403/400/404 — and that MLflow clients see and change the same registry.
+ */
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
+import { importFile } from '@nflab/store';
+import { openTestDb, testDbKinds, type TestDb } from '@nflab/store/testing';
+import { buildServer } from '../src/app.js';
+import { mlflowCaller, type MlflowCall } from './mlflow-client.js';
+import { SAME_ORIGIN, signIn, type SignedIn } from './sign-in.js';
+
+const LOTO6 = new URL('../../../data/samples/loto6_2000-2020.cp932.csv', import.meta.url).pathname;
+const RUN = { loto: 'loto6', unique_ids: ['N1'], model: 'nhits', config: { input_size: 8 }, max_steps: 5 };
+const MLFLOW = '/api/2.0/mlflow';
+
+type Method = 'GET' | 'POST' | 'PUT' | 'DELETE';
+type Call = (method: Method, url: string, payload?: unknown) => Promise<LightMyRequestResponse>;
+
+describe.each(await testDbKinds())('model registry routes on %s', (kind) => {
+  let db: TestDb;
+  let app: FastifyInstance;
+  let anonymous: Call;
+  let asViewer: Call;
+  let asEditor: Call;
+  let asAdmin: Call;
+  let editor: SignedIn;
+  let admin: SignedIn;
+  let mlflow: MlflowCall;
+  let runs: string[];
+
+  const caller =
+    (cookie: string | undefined): Call =>
+    (method, url, payload) =>
+      app.inject({
+        method,
+        url,
+        headers: { ...(cookie === undefined ? {} : { cookie }), origin: SAME_ORIGIN },
+        ...(payload === undefined ? {} : { payload: payload as object }),
+      });
+
+  /** A finished run with a saved model, as a worker leaves it. */
+  const finishedRun = async (): Promise<string> => {
+    const { runId } = (await asEditor('POST', '/api/runs', { spec: RUN })).json() as { runId: string };
+    await db.query(`UPDATE nf_model_runs SET status = 'running', start_time = now() WHERE id = $1`, [runId]);
+    await db.query(
+      `UPDATE nf_model_runs SET status = 'finished', end_time = now(), best_params = '{"input_size": 4}',
+              model_properties = '{"modelDir": "/nowhere/model"}' WHERE id = $1`,
+      [runId],
+    );
+    return runId;
+  };
+
+  beforeAll(async () => {
+    db = await openTestDb(kind, { migrate: true });
+    await importFile(db, { file: LOTO6, game: 'loto6' });
+    app = await buildServer({ db });
+    editor = await signIn(db, 'editor');
+    admin = await signIn(db, 'admin');
+    anonymous = caller(undefined);
+    asViewer = caller((await signIn(db, 'viewer')).cookie);
+    asEditor = caller(editor.cookie);
+    asAdmin = caller(admin.cookie);
+    mlflow = await mlflowCaller(app, db, 'editor');
+    runs = [await finishedRun(), await finishedRun()];
+    expect((await asEditor('POST', `/api/runs/${runs[0]}/promote`, { stage: 'dev' })).statusCode).toBe(200);
+    const second = await asEditor('POST', `/api/runs/${runs[1]}/promote`, {
+      stage: 'staging',
+      alias: 'challenger',
+    });
+    expect(second.statusCode, second.body).toBe(200);
+  });
+  afterAll(async () => {
+    await app.close();
+    await db.close();
+  });
+
+  test('anonymous callers get 401 and viewers 403 on writes; viewers read', async () => {
+    const writes: [Method, string, unknown][] = [
+      ['POST', '/api/registry/nhits/versions/1/stage', { stage: 'staging' }],
+      ['PUT', '/api/registry/nhits/aliases/champion', { version: 1 }],
+      ['DELETE', '/api/registry/nhits/aliases/challenger', undefined],
+      ['POST', '/api/registry/nhits/predict', { alias: 'challenger' }],
+    ];
+    for (const [method, url, payload] of [
+      ['GET', '/api/registry', undefined] as const,
+      ['GET', '/api/registry/nhits', undefined] as const,
+      ['GET', '/api/registry/nhits/aliases/challenger', undefined] as const,
+      ...writes,
+    ])
+      expect((await anonymous(method, url, payload)).statusCode, `${method} ${url}`).toBe(401);
+    for (const [method, url, payload] of writes)
+      expect((await asViewer(method, url, payload)).statusCode, `${method} ${url}`).toBe(403);
+    expect((await asViewer('GET', '/api/registry')).statusCode).toBe(200);
+    // Nothing changed.
+    const alias = await asViewer('GET', '/api/registry/nhits/aliases/challenger');
+    expect(alias.json()).toMatchObject({ version: 2, stage: 'staging', run_id: runs[1] });
+  });
+
+  test('bad input is 400 naming the field; unknown models, versions and aliases are 404', async () => {
+    const bad: [Method, string, unknown, string][] = [
+      ['POST', '/api/registry/nhits/versions/1/stage', { stage: 'gold' }, 'body.stage'],
+      ['POST', '/api/registry/nhits/versions/one/stage', { stage: 'dev' }, 'path.version'],
+      ['POST', '/api/registry/nhits/versions/1/stage', { stage: 'dev', extra: 1 }, 'body'],
+      ['PUT', '/api/registry/nhits/aliases/Champion!', { version: 1 }, 'path.alias'],
+      ['PUT', '/api/registry/nhits/aliases/champion', { version: 0 }, 'body.version'],
+      ['POST', '/api/registry/nhits/predict', {}, 'body'],
+      ['POST', '/api/registry/nhits/predict', { alias: 'champion', version: 1 }, 'body'],
+    ];
+    for (const [method, url, payload, path] of bad) {
+      const response = await asEditor(method, url, payload);
+      expect(response.statusCode, `${url} ${JSON.stringify(payload)}`).toBe(400);
+      expect(response.json().error.issues[0].path, url).toBe(path);
+    }
+    const archiveOthers = await asEditor('POST', '/api/registry/nhits/versions/1/stage', {
+      stage: 'dev',
+      archive_others: true,
+    });
+    expect(archiveOthers.statusCode).toBe(400);
+    expect(archiveOthers.json().error.message).toContain('only a move to staging or prod');
+    for (const [method, url, payload] of [
+      ['GET', '/api/registry/nope', undefined],
+      ['POST', '/api/registry/nhits/versions/9/stage', { stage: 'dev' }],
+      ['PUT', '/api/registry/nhits/aliases/champion', { version: 9 }],
+      ['GET', '/api/registry/nhits/aliases/nobody'],
+      ['DELETE', '/api/registry/nhits/aliases/nobody'],
+      ['POST', '/api/registry/nhits/predict', { alias: 'nobody' }],
+    ] as const) {
+      const response = await asEditor(method, url, payload);
+      expect(response.statusCode, `${method} ${url}`).toBe(404);
+    }
+  });
+
+  test('stages and aliases move; prod both ways is for admins; predict by alias; history says who did what', async () => {
+    const listed = await asViewer('GET', '/api/registry');
+    expect(listed.json().items).toEqual([
+      expect.objectContaining({
+        name: 'nhits',
+        versions: 2,
+        latest_version: 2,
+        stages: { dev: 1, staging: 2 },
+        aliases: { challenger: 2 },
+      }),
+    ]);
+
+    const champion = await asEditor('PUT', '/api/registry/nhits/aliases/champion', { version: 1 });
+    expect(champion.statusCode, champion.body).toBe(200);
+    expect(champion.json()).toMatchObject({ version: 1, aliases: ['champion'] });
+    // An alias names one version: moving it takes it from version 1.
+    const moved = await asEditor('PUT', '/api/registry/nhits/aliases/champion', { version: 2 });
+    expect(moved.json()).toMatchObject({ version: 2, aliases: ['challenger', 'champion'] });
+
+    const toProd = await asEditor('POST', '/api/registry/nhits/versions/2/stage', { stage: 'prod' });
+    expect(toProd.statusCode).toBe(403);
+    expect(toProd.json().error.message).toBe('this needs the admin role; you are signed in as editor');
+    const adminProd = await asAdmin('POST', '/api/registry/nhits/versions/2/stage', { stage: 'prod' });
+    expect(adminProd.statusCode, adminProd.body).toBe(200);
+    expect(adminProd.json()).toMatchObject({ version: 2, stage: 'prod' });
+    // Taking what production serves out of prod is a prod transition too, through promote as well.
+    expect((await asEditor('POST', `/api/runs/${runs[1]}/promote`, { stage: 'staging' })).statusCode).toBe(
+      403,
+    );
+    expect(
+      (await asEditor('POST', '/api/registry/nhits/versions/2/stage', { stage: 'archived' })).statusCode,
+    ).toBe(403);
+    const staging = await asEditor('POST', '/api/registry/nhits/versions/1/stage', { stage: 'staging' });
+    expect(staging.json()).toMatchObject({ version: 1, stage: 'staging' });
+
+    const predicted = await asEditor('POST', '/api/registry/nhits/predict', { alias: 'champion' });
+    expect(predicted.statusCode, predicted.body).toBe(201);
+    const child = await db.query<{ parent_run_id: string; operation: string }>(
+      'SELECT parent_run_id, operation FROM nf_model_runs WHERE id = $1',
+      [predicted.json().runId],
+    );
+    expect(child.rows[0]).toEqual({ parent_run_id: runs[1], operation: 'predict' });
+    const byVersion = await asEditor('POST', '/api/registry/nhits/predict', {
+      version: 1,
+      latest_data: false,
+    });
+    expect(byVersion.statusCode, byVersion.body).toBe(201);
+
+    const archived = await asAdmin('POST', '/api/registry/nhits/versions/2/stage', { stage: 'archived' });
+    expect(archived.json()).toMatchObject({ stage: 'archived' });
+    expect((await asEditor('DELETE', '/api/registry/nhits/aliases/challenger')).statusCode).toBe(204);
+    expect((await asEditor('DELETE', '/api/registry/nhits/aliases/challenger')).statusCode).toBe(404);
+
+    const detail = (await asViewer('GET', '/api/registry/nhits')).json();
+    expect(detail.model).toMatchObject({ stages: { staging: 1, archived: 2 }, aliases: { champion: 2 } });
+    expect(detail.entries.map((entry: { version: number }) => entry.version)).toEqual([2, 1]);
+    const history = detail.history.map(
+      (entry: { actor: string; action: string; outcome: string; details: Record<string, unknown> }) => [
+        entry.actor,
+        entry.action,
+        entry.outcome,
+        entry.details.version ?? null,
+        entry.details.to ?? entry.details.alias ?? entry.details.stage ?? null,
+      ],
+    );
+    expect(history).toEqual([
+      [editor.username, 'model.alias_delete', 'success', 2, 'challenger'],
+      [admin.username, 'model.stage', 'success', 2, 'archived'],
+      [editor.username, 'model.stage', 'success', 1, 'staging'],
+      [editor.username, 'access.denied', 'denied', 2, 'archived'],
+      [editor.username, 'access.denied', 'denied', 2, 'staging'],
+      [admin.username, 'model.stage', 'success', 2, 'prod'],
+      [editor.username, 'access.denied', 'denied', 2, 'prod'],
+      [editor.username, 'model.alias', 'success', 2, 'champion'],
+      [editor.username, 'model.alias', 'success', 1, 'champion'],
+      [editor.username, 'model.promote', 'success', 2, 'challenger'],
+      [editor.username, 'model.promote', 'success', 1, 'dev'],
+    ]);
+  });
+
+  test('MLflow clients read and change the same registry', async () => {
+    const got = await mlflow({ method: 'GET', url: `${MLFLOW}/registered-models/get?name=nhits` });
+    expect(got.statusCode, got.body).toBe(200);
+    const model = got.json().registered_model;
+    expect(model.aliases).toEqual([{ alias: 'champion', version: '2' }]);
+    expect(
+      model.latest_versions.map((version: { version: string; current_stage: string }) => [
+        version.version,
+        version.current_stage,
+      ]),
+    ).toEqual([
+      ['1', 'Staging'],
+      ['2', 'Archived'],
+    ]);
+    // A version an MLflow client registers is a lab version; the lab cannot predict with it.
+    const created = await mlflow({
+      method: 'POST',
+      url: `${MLFLOW}/model-versions/create`,
+      json: { name: 'nhits', source: 's3://bucket/model' },
+    });
+    expect(created.json().model_version).toMatchObject({ version: '3', current_stage: 'None' });
+    const lab = (await asViewer('GET', '/api/registry/nhits')).json();
+    expect(lab.entries[0]).toMatchObject({ version: 3, stage: 'dev', run_id: null });
+    const refused = await asEditor('POST', '/api/registry/nhits/predict', { version: 3 });
+    expect(refused.statusCode).toBe(400);
+    expect(refused.json().error.message).toContain('s3://bucket/model');
+    // Production through MLflow needs an admin too.
+    const production = await mlflow({
+      method: 'POST',
+      url: `${MLFLOW}/model-versions/transition-stage`,
+      json: { name: 'nhits', version: '3', stage: 'Production', archive_existing_versions: false },
+    });
+    expect(production.statusCode).toBe(403);
+    expect(production.json().error_code).toBe('PERMISSION_DENIED');
+  });
+});
