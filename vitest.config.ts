@@ -29,9 +29,14 @@ export default defineConfig({
         resolve: { alias },
         // Most files spend their time waiting — PGlite compiling, the PostgreSQL server, child
         // processes of the CLI — so two at once on two cores nearly halves the wall time.
+        // Not isolated: each of the two workers keeps its module cache from file to file, so the
+        // workspace (TensorFlow.js, its wasm backend, PGlite, Fastify) is loaded twice per run
+        // instead of once per file. Every file closes what it opens and restores what it patches
+        // (process.env, the tfjs backend it selects itself).
         test: {
           ...shared,
           name: 'shared',
+          isolate: false,
           include: ALL,
           exclude: ALONE,
           maxWorkers: 2,
