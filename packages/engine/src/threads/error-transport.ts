@@ -14,6 +14,7 @@ import {
   NotFoundError,
   StoreError,
   TrainingError,
+  UnavailableError,
 } from '@nflab/contracts';
 
 /** An error class that can be rebuilt; its constructor is never called (fields are restored as they were). */
@@ -32,6 +33,7 @@ export const LAB_ERROR_CLASSES = {
   ConflictError,
   TrainingError,
   StoreError,
+  UnavailableError,
 } as const satisfies Readonly<Record<string, ErrorClass>>;
 
 /** The classes {@link reviveError} rebuilds by default, by name. */
