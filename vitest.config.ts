@@ -17,7 +17,12 @@ const ALL = ['packages/*/test/**/*.test.ts', 'apps/*/test/**/*.test.ts', 'bench/
  * 15 s, runs finishing within minutes): they run after the rest, one at a time, so a second test
  * file competing for these two cores cannot push them past a deadline.
  */
-const ALONE = ['apps/web/test/e2e/**/*.test.ts', 'packages/runner/test/execute/**/*.test.ts'];
+const ALONE = [
+  'apps/web/test/e2e/**/*.test.ts',
+  'packages/runner/test/execute/**/*.test.ts',
+  // Needs a process where nothing has loaded OpenBLAS yet: isolated, like every file of this project.
+  'packages/engine/test/native-unavailable.test.ts',
+];
 
 const shared = { testTimeout: 60_000, hookTimeout: 120_000, pool: 'forks' as const };
 
