@@ -41,3 +41,24 @@ export const baseSearchSpace = (h: number, options: BaseSpaceOptions): SearchSpa
     step_size: ray.choice(h === 1 ? [1] : [1, h]),
   };
 };
+
+/**
+ * The default space of NeuralForecast's AutoAutoformer, AutoFEDformer and AutoTFT: the shared keys
+ * around the model's own, `max_steps` ∈ {500, 1000, 2000} and no `step_size` at all.
+ */
+export const longTrainingSearchSpace = (
+  h: number,
+  model: Readonly<Record<string, ParamSpec>>,
+): SearchSpace => {
+  checkH(h);
+  return {
+    input_size: ray.choice(INPUT_SIZE_MULTIPLIERS.map((m) => h * m)),
+    ...model,
+    learning_rate: ray.loguniform(1e-4, 1e-1),
+    scaler_type: ray.choice(['identity', 'robust', 'standard']),
+    max_steps: ray.choice([500, 1000, 2000]),
+    batch_size: ray.choice([32, 64, 128, 256]),
+    windows_batch_size: ray.choice([128, 256, 512, 1024]),
+    random_seed: ray.randint(1, 20),
+  };
+};

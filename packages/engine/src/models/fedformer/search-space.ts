@@ -1,23 +1,8 @@
 /** NeuralForecast's AutoFEDformer default search space. */
-import { ConfigError } from '@nflab/contracts';
 import type { SearchSpace } from '@nflab/tune';
 import { ray } from '@nflab/tune';
-import { INPUT_SIZE_MULTIPLIERS } from '../base-space.js';
+import { longTrainingSearchSpace } from '../base-space.js';
 
-/**
- * AutoFEDformer.default_config for horizon `h`: AutoAutoformer's keys without n_head (FEDformer
- * requires 8). No step_size, max_steps up to 2000; `scaler_type: None` is `'identity'`.
- */
-export const fedformerSearchSpace = (h: number): SearchSpace => {
-  if (!Number.isInteger(h) || h < 1) throw new ConfigError(`h must be a positive integer, got ${h}`);
-  return {
-    input_size: ray.choice(INPUT_SIZE_MULTIPLIERS.map((m) => h * m)),
-    hidden_size: ray.choice([64, 128, 256]),
-    learning_rate: ray.loguniform(1e-4, 1e-1),
-    scaler_type: ray.choice(['identity', 'robust', 'standard']),
-    max_steps: ray.choice([500, 1000, 2000]),
-    batch_size: ray.choice([32, 64, 128, 256]),
-    windows_batch_size: ray.choice([128, 256, 512, 1024]),
-    random_seed: ray.randint(1, 20),
-  };
-};
+/** AutoFEDformer.default_config for horizon `h`: AutoAutoformer's keys without n_head (FEDformer requires 8). */
+export const fedformerSearchSpace = (h: number): SearchSpace =>
+  longTrainingSearchSpace(h, { hidden_size: ray.choice([64, 128, 256]) });
