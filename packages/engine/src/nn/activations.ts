@@ -51,28 +51,29 @@ const LEAKY_SLOPE = 0.01;
 const PRELU_INIT = 0.25;
 
 /**
+ * The activations that own no parameter, by PyTorch's class names in their functional forms
+ * (LeakyReLU slope 0.01, ELU α 1, exact GELU): NHITS/NBEATS's list and TFT's `grn_activation` read
+ * from here.
+ */
+export const PLAIN_ACTIVATIONS = {
+  ReLU: relu,
+  Softplus: (x) => tf.softplus(x),
+  Tanh: (x) => tf.tanh(x),
+  SELU: (x) => tf.selu(x),
+  LeakyReLU: (x) => tf.leakyRelu(x, LEAKY_SLOPE),
+  Sigmoid: (x) => tf.sigmoid(x),
+  ELU: (x) => tf.elu(x),
+  GELU: gelu,
+} as const satisfies Readonly<Record<string, Activation>>;
+
+/**
  * Creates an activation. PReLU owns one learnable slope (`<path>/weight`, init 0.25) like
  * `nn.PReLU()`; NeuralForecast builds one activation module per block and reuses it in every layer
  * of that block, so callers create one per block to keep the parameter count equal.
  */
 export function createActivation(store: ParamStore, path: string, name: ActivationName): Activation {
-  switch (name) {
-    case 'ReLU':
-      return relu;
-    case 'Softplus':
-      return (x) => tf.softplus(x);
-    case 'Tanh':
-      return (x) => tf.tanh(x);
-    case 'SELU':
-      return (x) => tf.selu(x);
-    case 'LeakyReLU':
-      return (x) => tf.leakyRelu(x, LEAKY_SLOPE);
-    case 'Sigmoid':
-      return (x) => tf.sigmoid(x);
-    case 'PReLU': {
-      const weight = store.constant(`${path}/weight`, [1], PRELU_INIT);
-      // relu(x) - w * relu(-x): PReLU written with ops whose gradients reach the shared slope.
-      return (x) => tf.sub(tf.relu(x), tf.mul(weight, tf.relu(tf.neg(x)))) as typeof x;
-    }
-  }
+  if (name !== 'PReLU') return PLAIN_ACTIVATIONS[name];
+  const weight = store.constant(`${path}/weight`, [1], PRELU_INIT);
+  // relu(x) - w * relu(-x): PReLU written with ops whose gradients reach the shared slope.
+  return (x) => tf.sub(tf.relu(x), tf.mul(weight, tf.relu(tf.neg(x)))) as typeof x;
 }

@@ -10,7 +10,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { ConfigError } from '@nflab/contracts';
-import { gelu, type Activation } from './activations.js';
+import { PLAIN_ACTIVATIONS, type Activation } from './activations.js';
 import { dropout } from './dropout.js';
 import type { ForwardContext } from './forward-context.js';
 import { glu, createGlu } from './glu.js';
@@ -42,26 +42,9 @@ export const TFT_LAYER_NORM_EPS = 1e-3;
 
 /** The activation function of `name`, as PyTorch's functional forms (LeakyReLU slope 0.01, ELU α 1). */
 export function grnActivation(name: GrnActivationName): Activation {
-  switch (name) {
-    case 'ReLU':
-      return (x) => tf.relu(x);
-    case 'Softplus':
-      return (x) => tf.softplus(x);
-    case 'Tanh':
-      return (x) => tf.tanh(x);
-    case 'SELU':
-      return (x) => tf.selu(x);
-    case 'LeakyReLU':
-      return (x) => tf.leakyRelu(x, 0.01);
-    case 'Sigmoid':
-      return (x) => tf.sigmoid(x);
-    case 'ELU':
-      return (x) => tf.elu(x);
-    case 'GELU':
-      return gelu;
-    default:
-      throw new ConfigError(`unknown grn_activation '${String(name)}'`);
-  }
+  if (!(GRN_ACTIVATIONS as readonly string[]).includes(name))
+    throw new ConfigError(`unknown grn_activation '${String(name)}'`);
+  return PLAIN_ACTIVATIONS[name];
 }
 
 /** Options of {@link createGrn}. */
