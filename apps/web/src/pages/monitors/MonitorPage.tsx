@@ -1,7 +1,7 @@
 /** One monitor: its definition, recent executions (with the drift each found) and its alerts. */
 import type { ReactNode } from 'react';
-import { Anchor, Code, Paper, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core';
-import { Link, useNavigate, useParams } from 'react-router-dom';
+import { Code, Paper, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core';
+import { useNavigate, useParams } from 'react-router-dom';
 import { api } from '../../api/endpoints.js';
 import type { MonitorRun } from '../../api/types.js';
 import { useApi } from '../../api/use-api.js';
@@ -11,6 +11,7 @@ import { useI18n } from '../../i18n/i18n.js';
 import { MonitorActions } from './MonitorActions.js';
 import { MonitorRunBadge } from './MonitorRunBadge.js';
 import { thresholdText } from './MonitorsPage.js';
+import { IdLink } from '../../components/IdLink.js';
 
 const driftedText = (run: MonitorRun): string =>
   run.drifted.map((d) => (d.unique_id === null ? d.column : `${d.unique_id}:${d.column}`)).join(', ');
@@ -39,13 +40,7 @@ const RunsTable = ({ runs, testId }: { readonly runs: readonly MonitorRun[]; rea
             </Table.Td>
             <Table.Td>{driftedText(run) || '—'}</Table.Td>
             <Table.Td>
-              {run.refit_run_id === null ? (
-                '—'
-              ) : (
-                <Anchor component={Link} to={`/runs/${run.refit_run_id}`}>
-                  {run.refit_run_id.slice(0, 8)}
-                </Anchor>
-              )}
+              <IdLink kind="runs" id={run.refit_run_id} />
             </Table.Td>
             <Table.Td>{run.error ?? '—'}</Table.Td>
           </Table.Tr>
@@ -96,13 +91,7 @@ export const MonitorPage = () => {
                 <MonitorRunBadge run={monitor.last_run} />
               </Fact>
               <Fact label={t('monitors.field.retrainRunId')}>
-                {monitor.retrain_run_id === null ? (
-                  '—'
-                ) : (
-                  <Anchor component={Link} to={`/runs/${monitor.retrain_run_id}`}>
-                    {monitor.retrain_run_id.slice(0, 8)}
-                  </Anchor>
-                )}
+                <IdLink kind="runs" id={monitor.retrain_run_id} />
               </Fact>
               <Fact label={t('monitors.webhook')}>{monitor.webhook_host ?? '—'}</Fact>
             </SimpleGrid>

@@ -11,6 +11,7 @@ import { useApi, type ApiResource } from '../../api/use-api.js';
 import { AsyncView, EmptyState } from '../../components/AsyncView.js';
 import { useI18n } from '../../i18n/i18n.js';
 import { StatusBadge } from '../../runs/StatusBadge.js';
+import { IdLink } from '../../components/IdLink.js';
 
 /** `metrics.ensemble` of a finished ensemble run, as far as the tab reads it. */
 interface EnsembleSummary {
@@ -52,9 +53,9 @@ export const hasRunLinks = (run: RunDetail, { ensemble, analyses }: RunLinks): b
 const compareUrl = (ids: readonly string[]): string => `/compare?ids=${ids.join(',')}`;
 
 const RunLink = ({ id, children }: { readonly id: string; readonly children?: ReactNode }) => (
-  <Anchor component={Link} to={`/runs/${id}`}>
-    {children ?? id.slice(0, 8)}
-  </Anchor>
+  <IdLink kind="runs" id={id}>
+    {children}
+  </IdLink>
 );
 
 const Members = ({

@@ -3,20 +3,8 @@
  * links and the analyses that read it, plus actions.
  */
 import { useEffect } from 'react';
-import {
-  Alert,
-  Anchor,
-  Badge,
-  Code,
-  Group,
-  Paper,
-  SimpleGrid,
-  Stack,
-  Tabs,
-  Text,
-  Title,
-} from '@mantine/core';
-import { Link, useParams } from 'react-router-dom';
+import { Alert, Badge, Code, Group, Paper, SimpleGrid, Stack, Tabs, Text, Title } from '@mantine/core';
+import { useParams } from 'react-router-dom';
 import { ImportancePanel } from '../../analysis/ImportancePanel.js';
 import { api } from '../../api/endpoints.js';
 import { AnomaliesTab } from './AnomaliesTab.js';
@@ -40,6 +28,7 @@ import { ReportsPanel } from '../../reports/ReportsPanel.js';
 import { MetricsPanel } from './MetricsPanel.js';
 import { RunActions } from './RunActions.js';
 import { TrialsPanel } from './TrialsPanel.js';
+import { IdLink } from '../../components/IdLink.js';
 
 const Fact = ({ label, children }: { readonly label: string; readonly children: React.ReactNode }) => (
   <div>
@@ -84,22 +73,10 @@ const RunView = ({ run, reload }: { readonly run: RunDetail; readonly reload: ()
           <Fact label={t('runs.ended')}>{format.dateTime(run.end_time)}</Fact>
           <Fact label={t('runs.duration')}>{format.duration(run.duration_seconds)}</Fact>
           <Fact label={t('run.sweep')}>
-            {run.sweep_id === null ? (
-              '—'
-            ) : (
-              <Anchor component={Link} to={`/sweeps/${run.sweep_id}`}>
-                {run.sweep_id.slice(0, 8)}
-              </Anchor>
-            )}
+            <IdLink kind="sweeps" id={run.sweep_id} />
           </Fact>
           <Fact label={t('run.parent')}>
-            {run.parent_run_id === null ? (
-              '—'
-            ) : (
-              <Anchor component={Link} to={`/runs/${run.parent_run_id}`}>
-                {run.parent_run_id.slice(0, 8)}
-              </Anchor>
-            )}
+            <IdLink kind="runs" id={run.parent_run_id} />
           </Fact>
           <Fact label={t('run.seed')}>{run.seed ?? '—'}</Fact>
         </SimpleGrid>
