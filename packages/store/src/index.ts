@@ -1,6 +1,6 @@
 export * from './db.js';
 export * from './observed-db.js';
-export { openPglite } from './drivers/pglite.js';
+export { openPglite, type PgliteDb, type PgliteOptions, type PgliteSnapshot } from './drivers/pglite.js';
 export { openPostgres, type PostgresOptions } from './drivers/postgres.js';
 export {
   migrate,

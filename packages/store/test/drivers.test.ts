@@ -20,4 +20,22 @@ describe('pglite driver', () => {
     expect((failure as StoreError).query).toBe('SELECT * FROM missing');
     await db.close();
   });
+
+  test('a cluster opened from a snapshot holds what was committed and lives apart from its source', async () => {
+    const source = await openPglite();
+    await source.exec('CREATE TABLE t (n INT); INSERT INTO t VALUES (1), (2)');
+    const snapshot = await source.snapshot();
+    const copy = await openPglite(undefined, { from: snapshot });
+    try {
+      await copy.exec('INSERT INTO t VALUES (3)');
+      await source.exec('DELETE FROM t WHERE n = 1');
+      const sum = async (db: typeof source) =>
+        (await db.query<{ s: number }>('SELECT sum(n)::int AS s FROM t')).rows[0]?.s;
+      expect(await sum(copy)).toBe(6);
+      expect(await sum(source)).toBe(2);
+    } finally {
+      await copy.close();
+      await source.close();
+    }
+  });
 });
