@@ -15,7 +15,7 @@ import { runCli, useCliTarget, withTargetDb } from './run-cli.js';
 
 describe.each(await testDbKinds())('nflab analyze on %s', (kind) => {
   const cli = useCliTarget(kind, 'nflab-cli-analyze-');
-  const run = (...rest: string[]) => runCli([...cli.args, ...rest]);
+  const run = (...rest: string[]) => runCli([...cli.args, ...rest], cli.dbs);
   const withLabDb = <T>(fn: (db: OpenedDb) => Promise<T>): Promise<T> => withTargetDb(kind, cli, fn);
   let seeded: ComparableRuns;
 

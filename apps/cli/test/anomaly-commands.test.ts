@@ -11,7 +11,7 @@ const SPIKE_DAY = residualRunDay(RESIDUAL_SPIKE_INDEX);
 
 describe.each(await testDbKinds())('nflab model anomalies on %s', (kind) => {
   const cli = useCliTarget(kind, 'nflab-cli-anomalies-');
-  const run = (...rest: string[]) => runCli([...cli.args, ...rest]);
+  const run = (...rest: string[]) => runCli([...cli.args, ...rest], cli.dbs);
 
   test('flags the spike as text and as JSON, stores it and audits the detection', async () => {
     const runId = await withTargetDb(kind, cli, (db) => seedResidualRun(db));

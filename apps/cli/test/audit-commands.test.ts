@@ -26,7 +26,7 @@ const ACTOR = `cli:${userInfo().username}`;
 
 describe.each(await testDbKinds())('nflab audit on %s', (kind) => {
   const cli = useCliTarget(kind, 'nflab-cli-audit-');
-  const run = (...rest: string[]) => runCli([...cli.args, ...rest]);
+  const run = (...rest: string[]) => runCli([...cli.args, ...rest], cli.dbs);
   const withLabDb = <T>(fn: (db: OpenedDb) => Promise<T>): Promise<T> => withTargetDb(kind, cli, fn);
   const listed = async (...filters: string[]): Promise<AuditEntryDto[]> => {
     const result = await run('--json', 'audit', 'ls', ...filters);

@@ -34,7 +34,7 @@ const seedTable = async (db: Parameters<typeof saveDraws>[0]): Promise<void> => 
 
 describe.each(await testDbKinds())('nflab drift check on %s', (kind) => {
   const cli = useCliTarget(kind, 'nflab-cli-drift-');
-  const run = (...rest: string[]) => runCli([...cli.args, ...rest]);
+  const run = (...rest: string[]) => runCli([...cli.args, ...rest], cli.dbs);
 
   test('reports the drifted numbers and columns, as text and as JSON, and stores the check', async () => {
     await withTargetDb(kind, cli, seedTable);

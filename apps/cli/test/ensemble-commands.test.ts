@@ -46,7 +46,7 @@ const kinds = (await testDbKinds()).slice(-1);
 
 describe.each(kinds)('nflab model ensemble and analyze list|show|importance|shap on %s', (kind) => {
   const cli = useCliTarget(kind, 'nflab-cli-ensemble-');
-  const run = (...rest: string[]) => runCli([...cli.args, ...rest]);
+  const run = (...rest: string[]) => runCli([...cli.args, ...rest], cli.dbs);
   const withLabDb = <T>(fn: (db: OpenedDb) => Promise<T>): Promise<T> => withTargetDb(kind, cli, fn);
   const runCount = () =>
     withLabDb(

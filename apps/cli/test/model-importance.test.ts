@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from './run-cli.js';
+import { holdDbs, runCli } from './run-cli.js';
 
 const SAMPLE = fileURLToPath(new URL('../../../data/samples/loto6_2000-2020.cp932.csv', import.meta.url));
 
@@ -26,7 +26,8 @@ const RUN = {
 describe('nflab model importance', () => {
   let home: string;
   let parent: string;
-  const cli = (...args: string[]) => runCli(['--home', home, ...args]);
+  const dbs = holdDbs();
+  const cli = (...args: string[]) => runCli(['--home', home, ...args], dbs);
 
   beforeAll(async () => {
     home = await mkdtemp(path.join(tmpdir(), 'nflab-cli-importance-'));
@@ -39,6 +40,7 @@ describe('nflab model importance', () => {
     parent = (JSON.parse(ran.stdout) as { id: string }).id;
   });
   afterAll(async () => {
+    await dbs.release();
     await rm(home, { recursive: true, force: true });
   });
 

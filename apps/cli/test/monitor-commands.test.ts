@@ -23,7 +23,7 @@ const DRAWS: Draw[] = synthesizeDraws({ game: 'loto6', draws: 300, seed: 5, star
 
 describe.each(await testDbKinds())('nflab monitor on %s', (kind) => {
   const cli = useCliTarget(kind, 'nflab-cli-monitor-');
-  const run = (...rest: string[]) => runCli([...cli.args, ...rest]);
+  const run = (...rest: string[]) => runCli([...cli.args, ...rest], cli.dbs);
   const add = (name: string, ...rest: string[]) =>
     run('monitor', 'add', name, '--table', 'nf_loto_cli_monitor', '--cron', '0 6 * * 1', ...rest);
 

@@ -18,7 +18,7 @@ const ACTOR = `cli:${userInfo().username}`;
 
 describe.each(await testDbKinds())('nflab registry on %s', (kind) => {
   const cli = useCliTarget(kind, 'nflab-cli-registry-');
-  const run = (...rest: string[]) => runCli([...cli.args, ...rest]);
+  const run = (...rest: string[]) => runCli([...cli.args, ...rest], cli.dbs);
   const withLabDb = <T>(fn: (db: OpenedDb) => Promise<T>): Promise<T> => withTargetDb(kind, cli, fn);
   const json = async (...args: string[]): Promise<Record<string, unknown>> => {
     const result = await run('--json', ...args);

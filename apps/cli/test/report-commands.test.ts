@@ -15,7 +15,7 @@ const sha256 = (path: string): string => createHash('sha256').update(readFileSyn
 
 describe.each(await testDbKinds())('nflab report on %s', (kind) => {
   const cli = useCliTarget(kind, 'nflab-cli-report-');
-  const run = (...rest: string[]) => runCli([...cli.args, ...rest]);
+  const run = (...rest: string[]) => runCli([...cli.args, ...rest], cli.dbs);
   const withLabDb = <T>(fn: (db: OpenedDb) => Promise<T>): Promise<T> => withTargetDb(kind, cli, fn);
   let seeded: ComparableRuns;
 

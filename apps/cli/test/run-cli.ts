@@ -2,9 +2,10 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, vi } from 'vitest';
-import { openDb, type DbKind, type OpenedDb } from '@nflab/store';
+import { migrate, openDb, resolveDbTarget, type DbKind, type OpenedDb } from '@nflab/store';
 import { openTestDb, type TestDb } from '@nflab/store/testing';
 import { CommanderError } from 'commander';
+import type { DbOpener } from '../src/context.js';
 import { buildProgram } from '../src/program.js';
 import { exitCodeFor, reportError } from '../src/output.js';
 
@@ -15,8 +16,45 @@ export interface CliResult {
   readonly exitCode: number;
 }
 
-/** Runs `nflab ...args` in this process (as main.ts does) and captures its output. */
-export const runCli = async (args: readonly string[]): Promise<CliResult> => {
+/**
+ * The databases a suite's commands share: each location opened once and held until `release`,
+ * where the `nflab` binary opens and closes it per command. Opening PGlite costs a quarter second
+ * on an existing folder and seconds on a new one, and a suite runs dozens of commands. Every open
+ * that asks for migrations still runs them (and reports what it applied), as openDb does.
+ */
+export interface HeldDbs {
+  readonly open: DbOpener;
+  release(): Promise<void>;
+}
+
+export const holdDbs = (): HeldDbs => {
+  const held = new Map<string, Promise<OpenedDb>>();
+  return {
+    async open(options) {
+      const key = JSON.stringify(resolveDbTarget(options));
+      let opening = held.get(key);
+      if (opening === undefined) {
+        opening = openDb({ ...options, migrate: false });
+        held.set(key, opening);
+        opening.catch(() => held.delete(key));
+      }
+      const db = await opening;
+      const migrated = options.migrate === true ? await migrate(db) : [];
+      return { ...db, migrated, close: async () => undefined };
+    },
+    async release() {
+      const opened = [...held.values()];
+      held.clear();
+      await Promise.all(opened.map((opening) => opening.then((db) => db.close()).catch(() => undefined)));
+    },
+  };
+};
+
+/**
+ * Runs `nflab ...args` in this process (as main.ts does) and captures its output; with `dbs`, its
+ * commands borrow the suite's held databases instead of opening their own.
+ */
+export const runCli = async (args: readonly string[], dbs?: HeldDbs): Promise<CliResult> => {
   let stdout = '';
   let stderr = '';
   const out = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
@@ -28,7 +66,7 @@ export const runCli = async (args: readonly string[]): Promise<CliResult> => {
     return true;
   });
   let exitCode = 0;
-  const program = buildProgram();
+  const program = buildProgram(dbs === undefined ? {} : { openDb: dbs.open });
   program.configureOutput({ writeOut: (s) => (stdout += s), writeErr: (s) => (stderr += s) });
   try {
     await program.parseAsync(['node', 'nflab', ...args]);
@@ -51,6 +89,8 @@ export interface CliTarget {
   readonly args: string[];
   /** A temporary folder, removed after the suite. */
   home: string;
+  /** The target's database, held open for the suite: pass to runCli. */
+  readonly dbs: HeldDbs;
 }
 
 /**
@@ -58,7 +98,7 @@ export interface CliTarget {
  * database on the server; the returned target is filled in before the first test runs.
  */
 export const useCliTarget = (kind: DbKind, prefix: string): CliTarget => {
-  const target: CliTarget = { args: [], home: '' };
+  const target: CliTarget = { args: [], home: '', dbs: holdDbs() };
   let server: TestDb | undefined;
   beforeAll(async () => {
     target.home = await mkdtemp(join(tmpdir(), prefix));
@@ -70,20 +110,21 @@ export const useCliTarget = (kind: DbKind, prefix: string): CliTarget => {
     } else target.args.push('--home', target.home);
   });
   afterAll(async () => {
+    await target.dbs.release();
     await server?.close();
     await rm(target.home, { recursive: true, force: true });
   });
   return target;
 };
 
-/** Opens the lab database `target` points `nflab` at (migrated), runs `fn` with it, and closes it. */
+/** Borrows the lab database `target` points `nflab` at (migrated), as its commands do, for `fn`. */
 export const withTargetDb = async <T>(
   kind: DbKind,
   target: CliTarget,
   fn: (db: OpenedDb) => Promise<T>,
 ): Promise<T> => {
   const url = target.args[target.args.indexOf('--database-url') + 1];
-  const db = await openDb({
+  const db = await target.dbs.open({
     ...(kind === 'postgres' ? { url } : { dataDir: join(target.home, 'db') }),
     migrate: true,
   });

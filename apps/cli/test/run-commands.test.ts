@@ -13,7 +13,7 @@ import { buildServer, createApiToken } from '@nflab/server';
 import { openTestDb } from '@nflab/store/testing';
 import { FakeWandb } from '../../../packages/runner/test/export/fake-wandb.js';
 import { signIn } from '../../server/test/sign-in.js';
-import { runCli } from './run-cli.js';
+import { holdDbs, runCli } from './run-cli.js';
 
 const SAMPLE = fileURLToPath(new URL('../../../data/samples/loto6_2000-2020.cp932.csv', import.meta.url));
 
@@ -30,7 +30,8 @@ const TINY_MLP = {
 
 describe('nflab run, model, sweep, cancel, runs', () => {
   let home: string;
-  const cli = (...args: string[]) => runCli(['--home', home, ...args]);
+  const dbs = holdDbs();
+  const cli = (...args: string[]) => runCli(['--home', home, ...args], dbs);
   const specFile = async (name: string, spec: unknown): Promise<string> => {
     const file = path.join(home, name);
     await writeFile(file, JSON.stringify(spec));
@@ -43,6 +44,7 @@ describe('nflab run, model, sweep, cancel, runs', () => {
     expect(imported.exitCode).toBe(0);
   });
   afterAll(async () => {
+    await dbs.release();
     await rm(home, { recursive: true, force: true });
   });
 
