@@ -18,6 +18,7 @@ import {
   resolveModel,
   type CoreModel,
 } from './fitted-model.js';
+import { drawingView } from './draws.js';
 import { columnsForLevel, forecastCutoffs, type Cutoff } from './forecast.js';
 import { futurePart } from './future.js';
 import { applyLocalScalers, fitLocalScalers, type LocalScalerState } from './local-scaling.js';
@@ -104,7 +105,7 @@ export class NeuralForecast {
     const rows: Record<string, string | number | null>[] = panel.series.flatMap((s) =>
       (future.times[s.id] as number[]).map((t) => ({ unique_id: s.id, ds: formatTime(this.freq, t) })),
     );
-    for (const model of this.models) {
+    for (const model of this.forecastViews(options)) {
       const forecasts = await forecastCutoffs({ model, scaled, scalers, cutoffs, future: future.values });
       this.writeColumns({ rows, model, forecasts, level: options.level });
     }
@@ -164,6 +165,7 @@ export class NeuralForecast {
         scalers,
         cutoffs,
         level: options.level,
+        models: this.forecastViews(options),
       });
     }
     return sortRows(rows) as CrossValidationRow[];
@@ -184,7 +186,7 @@ export class NeuralForecast {
     });
     const scaled = scalers ? applyLocalScalers(panel, scalers) : panel;
     const rows = this.windowRows(panel, cutoffs);
-    await this.fillModelColumns({ rows, scaled, scalers, cutoffs, level: undefined });
+    await this.fillModelColumns({ rows, scaled, scalers, cutoffs, level: undefined, models: this.models });
     return rows as CrossValidationRow[];
   }
 
@@ -203,6 +205,15 @@ export class NeuralForecast {
   dispose(): void {
     for (const model of this.models) disposeNetwork(model);
     this.state = null;
+  }
+
+  /** The models as a forecast reports them: their loss's summaries, or `samples` draws per step. */
+  private forecastViews(options: Pick<PredictOptions, 'samples' | 'level'>): readonly CoreModel[] {
+    const { samples } = options;
+    if (samples === undefined) return this.models;
+    if (options.level !== undefined)
+      throw new ConfigError('level and samples exclude each other: draws carry every interval');
+    return this.models.map((model) => drawingView(model, samples));
   }
 
   private panelOf(df: PredictOptions['df'], staticDf: FitOptions['staticDf']): Panel {
@@ -290,8 +301,9 @@ export class NeuralForecast {
     scalers: LocalScalerState | null;
     cutoffs: readonly Cutoff[];
     level: readonly number[] | undefined;
+    models: readonly CoreModel[];
   }): Promise<void> {
-    for (const model of this.models) {
+    for (const model of args.models) {
       const forecasts = await forecastCutoffs({
         model,
         scaled: args.scaled,

@@ -51,6 +51,11 @@ export interface PredictOptions {
   readonly futrDf?: FrameInput;
   /** Prediction-interval levels to keep; the models' losses must produce them. */
   readonly level?: readonly number[];
+  /**
+   * Report this many draws per step (columns `<model>-sample-0` …) instead of the loss's mean and
+   * quantiles; distribution losses only, not with `level`.
+   */
+  readonly samples?: number;
 }
 
 /** Options of `crossValidation`. */
@@ -68,6 +73,8 @@ export interface CrossValidationOptions {
   /** false = fit once; true = refit at every window; n = refit every n windows. @default false */
   readonly refit?: boolean | number;
   readonly level?: readonly number[];
+  /** As {@link PredictOptions.samples}. */
+  readonly samples?: number;
   readonly onProgress?: FitOptions['onProgress'];
   readonly signal?: AbortSignal;
 }

@@ -52,31 +52,44 @@ interface SampleOptions {
 }
 
 /**
+ * `numSamples` draws for each of the B·H steps, step after step from one seeded stream, as
+ * [steps × numSamples] (row-major).
+ */
+function drawSamples(
+  family: DistributionFamily,
+  params: readonly tf.Tensor3D[],
+  numSamples: number,
+  seed: number,
+): Float64Array {
+  const first = params[0] as tf.Tensor3D;
+  const steps = first.shape[0] * first.shape[1];
+  // Forecasting is outside the training step, so a synchronous read is acceptable here.
+  const values = params.map((p) => p.dataSync());
+  const draws = new Float64Array(steps * numSamples);
+  const rng = new Rng(seed, 'forecast-samples');
+  const stepParams = new Array<number>(values.length);
+  for (let i = 0; i < steps; i += 1) {
+    values.forEach((v, k) => (stepParams[k] = v[i] as number));
+    for (let s = 0; s < numSamples; s += 1) draws[i * numSamples + s] = family.draw(rng, stepParams);
+  }
+  return draws;
+}
+
+/**
  * Draws `numSamples` per step and returns [B, H, 1 + Q]: the sample mean, then the empirical
  * quantiles with linear interpolation (torch.quantile's default), as NeuralForecast's `sample`.
  */
 function sampleForecast(params: readonly tf.Tensor3D[], options: SampleOptions): tf.Tensor3D {
-  const first = params[0] as tf.Tensor3D;
-  const [b, h] = first.shape;
-  // Forecasting is outside the training step, so a synchronous read is acceptable here.
-  const values = params.map((p) => p.dataSync());
+  const [b, h] = (params[0] as tf.Tensor3D).shape;
+  const { numSamples } = options;
+  const draws = drawSamples(options.family, params, numSamples, options.seed);
   const means = options.mean?.dataSync();
-  const steps = b * h;
   const width = 1 + options.quantiles.length;
-  const out = new Float32Array(steps * width);
-  const rng = new Rng(options.seed, 'forecast-samples');
-  const draws = new Array<number>(options.numSamples);
-  const stepParams = new Array<number>(values.length);
-  for (let i = 0; i < steps; i += 1) {
-    values.forEach((v, k) => (stepParams[k] = v[i] as number));
-    let total = 0;
-    for (let s = 0; s < options.numSamples; s += 1) {
-      const d = options.family.draw(rng, stepParams);
-      draws[s] = d;
-      total += d;
-    }
-    const sorted = sortAscending(draws);
-    out[i * width] = means ? (means[i] as number) : total / options.numSamples;
+  const out = new Float32Array(b * h * width);
+  for (let i = 0; i < b * h; i += 1) {
+    const stepDraws = Array.from(draws.subarray(i * numSamples, (i + 1) * numSamples));
+    const sorted = sortAscending(stepDraws);
+    out[i * width] = means ? (means[i] as number) : stepDraws.reduce((a, d) => a + d, 0) / numSamples;
     options.quantiles.forEach((q, j) => (out[i * width + 1 + j] = sortedQuantile(sorted, q)));
   }
   return tf.tensor3d(out, [b, h, width]);
@@ -140,6 +153,18 @@ export const distributionloss = defineLoss({
         }
       },
       mean: (yHat, scale) => tf.tidy(() => family.mean(decoupled(family, yHat, scale)) as tf.Tensor3D),
+      quantiles: outputs.quantiles,
+      numSamples,
+      sample: (yHat, scale, options) => {
+        const params = tf.tidy(() => decoupled(family, yHat, scale));
+        try {
+          const [b, h] = (params[0] as tf.Tensor3D).shape;
+          const draws = drawSamples(family, params, options.numSamples, options.seed);
+          return tf.tensor3d(Float32Array.from(draws), [b, h, options.numSamples]);
+        } finally {
+          tf.dispose(params);
+        }
+      },
     };
   },
 });

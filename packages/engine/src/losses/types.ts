@@ -85,4 +85,19 @@ export interface Loss {
    * feeds to a point `valid_loss` when training on a distribution.
    */
   mean?(yHat: tf.Tensor3D, scale: WindowScale): tf.Tensor3D;
+  /** Distribution losses only: the quantile each column after the mean reports (`outputNames[1..]`). */
+  readonly quantiles?: readonly number[];
+  /** Distribution losses only: draws per step behind its summaries (`num_samples`). */
+  readonly numSamples?: number;
+  /**
+   * Distribution losses only: `numSamples` draws per step, [B, H, numSamples] in the original window
+   * space, from the distribution `forecast` summarises — what HINT reconciles before summarising.
+   */
+  sample?(yHat: tf.Tensor3D, scale: WindowScale, options: SampleDrawOptions): tf.Tensor3D;
+}
+
+/** Options of {@link Loss.sample}. */
+export interface SampleDrawOptions {
+  readonly seed: number;
+  readonly numSamples: number;
 }
