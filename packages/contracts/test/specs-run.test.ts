@@ -209,3 +209,41 @@ describe('metric', () => {
     expect(issues[0]?.message).toMatch(/mae.*mse.*rmse.*mape.*smape.*mase/);
   });
 });
+
+describe('hierarchy (HINT)', () => {
+  const hint = {
+    loto: 'loto6',
+    unique_ids: ['N1', 'N2'],
+    model: 'mlp',
+    loss: { id: 'distributionloss', distribution: 'Normal' },
+    hierarchy: { aggregates: [{ id: 'total', members: ['N1', 'N2'] }], reconciliation: 'MinTraceOLS' },
+  };
+
+  it('accepts aggregates of the run’s series over a plain distribution-loss model', () => {
+    expect(parseRunSpec(hint).hierarchy).toEqual(hint.hierarchy);
+  });
+
+  it('names each broken requirement with its field', () => {
+    const issues = issuesOf({
+      ...hint,
+      model: 'auto_mlp',
+      loss: 'mae',
+      exogenous: { mode: 'auto' },
+      hierarchy: {
+        aggregates: [{ id: 'N1', members: ['N1', 'N7'] }],
+        reconciliation: 'MinTraceOLS',
+      },
+    });
+    const byPath = Object.fromEntries(issues.map((i) => [i.path, i.message]));
+    expect(byPath['run.hierarchy.aggregates[0].id']).toContain('already a series of the run');
+    expect(byPath['run.hierarchy.aggregates[0].members[1]']).toContain(
+      '"N7" is not among unique_ids (N1, N2)',
+    );
+    expect(byPath['run.model']).toContain("use 'mlp'");
+    expect(byPath['run.loss']).toContain('distributionloss');
+    expect(byPath['run.exogenous']).toContain("mode: 'none'");
+    expect(issuesOf({ ...hint, hierarchy: { ...hint.hierarchy, reconciliation: 'TopDown' } })[0]?.path).toBe(
+      'run.hierarchy.reconciliation',
+    );
+  });
+});

@@ -126,6 +126,38 @@ export const trackingSinkSchema = z.union([
   ]),
 ]);
 
+/** NeuralForecast's HINT reconciliation methods; `Identity` keeps the base forecasts. */
+export const RECONCILIATION_METHODS = ['BottomUp', 'MinTraceOLS', 'MinTraceWLS', 'Identity'] as const;
+/** A HINT reconciliation method. */
+export type ReconciliationMethod = (typeof RECONCILIATION_METHODS)[number];
+
+/** Most aggregate series one hierarchy may define (each is a series the model fits and forecasts). */
+export const MAX_HIERARCHY_AGGREGATES = 16;
+
+/**
+ * HINT's hierarchy: aggregate series summed from the run's `unique_ids`, fitted and forecast with
+ * them by one distribution-loss model whose draws are then reconciled.
+ */
+export const hierarchyFieldSchema = z
+  .object({
+    aggregates: z
+      .array(
+        z
+          .object({
+            id: z
+              .string()
+              .regex(/^[A-Za-z0-9_.-]{1,64}$/, { error: 'letters, digits, _ . - only (at most 64)' })
+              .describe("Name of the aggregate series, e.g. 'total'."),
+            members: z.array(z.string().min(1)).min(1).describe('unique_ids it sums.'),
+          })
+          .strict(),
+      )
+      .min(1)
+      .max(MAX_HIERARCHY_AGGREGATES),
+    reconciliation: z.enum(RECONCILIATION_METHODS),
+  })
+  .strict();
+
 /** Every run-spec field with its schema (no defaults); order is the sweep's expansion order. */
 export const RUN_FIELDS = {
   table_name: z
@@ -216,6 +248,9 @@ export const RUN_FIELDS = {
   cross_validation: crossValidationFieldSchema
     .nullable()
     .describe('Cross-validation after fitting: { n_windows, step_size, refit }; null = none. Default null.'),
+  hierarchy: hierarchyFieldSchema.describe(
+    "HINT: { aggregates: [{ id: 'total', members: ['N1', …] }], reconciliation: 'BottomUp' | 'MinTraceOLS' | 'MinTraceWLS' | 'Identity' }; needs a plain model with loss distributionloss. Default: none.",
+  ),
   tracking: z
     .array(trackingSinkSchema)
     .describe(

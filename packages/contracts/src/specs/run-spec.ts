@@ -79,12 +79,66 @@ export const runSpecShape = {
   exogenous: F.exogenous.default({ mode: 'none' }),
   /** Cross-validation after fitting; null = none. @default null */
   cross_validation: F.cross_validation.default(null),
+  /** HINT over aggregates of `unique_ids`; absent = no hierarchy. */
+  hierarchy: F.hierarchy.optional(),
   /** Tracking sinks. @default ['postgres'] */
   tracking: F.tracking.default(['postgres']),
 } as const;
 
 /** Default patience when `early_stop` is on and no patience is given. */
 export const DEFAULT_EARLY_STOP_PATIENCE = 3;
+
+const lossId = (loss: RunSpecLoss): string => (typeof loss === 'string' ? loss : loss.id).toLowerCase();
+
+/** HINT's requirements: members among the run's series, new aggregate ids, a plain distribution model. */
+const checkHierarchy = (
+  spec: { unique_ids: readonly string[]; model: string; loss: RunSpecLoss; exogenous: { mode: string } },
+  hierarchy: z.output<typeof F.hierarchy>,
+  ctx: z.RefinementCtx,
+): void => {
+  const series = new Set(spec.unique_ids);
+  const ids = new Set<string>();
+  hierarchy.aggregates.forEach((aggregate, i) => {
+    const path = ['hierarchy', 'aggregates', i];
+    if (series.has(aggregate.id) || ids.has(aggregate.id))
+      ctx.addIssue({
+        code: 'custom',
+        path: [...path, 'id'],
+        message: `"${aggregate.id}" is already a series of the run; name each aggregate anew`,
+      });
+    ids.add(aggregate.id);
+    aggregate.members.forEach((member, j) => {
+      if (!series.has(member))
+        ctx.addIssue({
+          code: 'custom',
+          path: [...path, 'members', j],
+          message: `"${member}" is not among unique_ids (${spec.unique_ids.join(', ')}); aggregates sum the run's series`,
+        });
+    });
+  });
+  if (spec.model.startsWith('auto_'))
+    ctx.addIssue({
+      code: 'custom',
+      path: ['model'],
+      message: `HINT wraps a plain model with a fixed config; use '${spec.model.slice('auto_'.length)}' (as NeuralForecast, there is no Auto search over HINT)`,
+    });
+  if (lossId(spec.loss) !== 'distributionloss')
+    ctx.addIssue({
+      code: 'custom',
+      path: ['loss'],
+      message:
+        "HINT reconciles forecast draws: use { id: 'distributionloss', distribution: 'Normal' } (or StudentT, Poisson, NegativeBinomial)",
+    });
+  if (spec.exogenous.mode !== 'none')
+    ctx.addIssue({
+      code: 'custom',
+      path: ['exogenous'],
+      message:
+        "HINT runs take no exogenous columns yet: aggregate series have no values of their own; use { mode: 'none' }",
+    });
+};
+
+type RunSpecLoss = string | { readonly id: string };
 
 const naturalOrder = (a: string, b: string): number => a.localeCompare(b, 'en', { numeric: true });
 
@@ -101,6 +155,7 @@ export const runSpecSchema = z
         ctx.addIssue({ code: 'custom', path: ['unique_ids', i], message: `"${id}" is listed twice` });
       seen.add(id);
     }
+    if (spec.hierarchy !== undefined) checkHierarchy(spec, spec.hierarchy, ctx);
     if (spec.search_space !== undefined && !spec.model.startsWith('auto_')) {
       ctx.addIssue({
         code: 'custom',

@@ -7,7 +7,7 @@
  * break the ordering between series; here the loss's own independent draws are reconciled, which
  * is the distribution that shuffle approximates, without its quantile-grid discreteness.
  */
-import { readFile, rename, writeFile } from 'node:fs/promises';
+import { access, readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { ConfigError, NotFoundError } from '@nflab/contracts';
 import { sampleSuffix } from '../core/draws.js';
@@ -122,6 +122,14 @@ export class Hint {
     const file = path.join(dir, HINT_FILE);
     await writeFile(`${file}.tmp`, JSON.stringify(saved));
     await rename(`${file}.tmp`, file);
+  }
+
+  /** Whether `dir` holds a HINT save (rather than a NeuralForecast's). */
+  static async isSaved(dir: string): Promise<boolean> {
+    return access(path.join(dir, HINT_FILE)).then(
+      () => true,
+      () => false,
+    );
   }
 
   /** Restores a saved HINT; its forecasts equal the saved object's. */

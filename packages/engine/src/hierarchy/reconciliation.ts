@@ -4,12 +4,12 @@
  * reconciled forecasts add up exactly. MinTrace follows Wickramasuriya, Athanasopoulos & Hyndman
  * (2019), eq. 10: P = J − J·W·U·(Uᵀ·W·U)⁻¹·Uᵀ with U = [I | −A]ᵀ and J = [0 | I].
  */
-import { ConfigError } from '@nflab/contracts';
+import { ConfigError, RECONCILIATION_METHODS, type ReconciliationMethod } from '@nflab/contracts';
 import { bottomCount, checkHierarchy, type Hierarchy } from './hierarchy.js';
 
 /** NeuralForecast's reconciliation names; `Identity` leaves the base forecasts as they are. */
-export const RECONCILIATIONS = ['BottomUp', 'MinTraceOLS', 'MinTraceWLS', 'Identity'] as const;
-export type Reconciliation = (typeof RECONCILIATIONS)[number];
+export const RECONCILIATIONS = RECONCILIATION_METHODS;
+export type Reconciliation = ReconciliationMethod;
 
 type Matrix = number[][];
 

@@ -4,15 +4,19 @@
  */
 import { isMainThread } from 'node:worker_threads';
 import { baseModelId } from '@nflab/contracts';
-import { AutoModel, NeuralForecast, TrialWorkerPool, type TrainingEvent } from '@nflab/engine';
+import { AutoModel, Hint, NeuralForecast, TrialWorkerPool, type TrainingEvent } from '@nflab/engine';
 import type { JsonValue } from '@nflab/tune';
 import type { ComputeHooks, ComputeJob } from './compute-types.js';
+import { runHierarchy } from './hierarchy.js';
 import { autoModelOptions, runSizes } from './model-config.js';
 import type { RunData } from './run-data.js';
 
+/** What a run fits and forecasts with: its one model, or HINT around it over the run's hierarchy. */
+export type Forecaster = NeuralForecast | Hint;
+
 /** A fitted (or loaded) forecaster with the config it was fitted with. */
 export interface Fitted {
-  readonly nf: NeuralForecast;
+  readonly nf: Forecaster;
   readonly searchSpace?: Readonly<Record<string, JsonValue>>;
   readonly config: Record<string, JsonValue>;
   readonly validLoss: number | null;
@@ -28,13 +32,19 @@ const lastValid = (): { record: (event: TrainingEvent) => void; value: () => num
   };
 };
 
-/** A NeuralForecast of the run's model with `config`. */
-export const newForecaster = (job: ComputeJob, config: Readonly<Record<string, JsonValue>>): NeuralForecast =>
-  new NeuralForecast({
-    models: [{ id: baseModelId(job.spec.model), config }],
-    freq: job.data.freq,
-    localScalerType: job.spec.local_scaler_type,
+/** A forecaster of the run's model with `config` (wrapped in HINT when the spec has a hierarchy). */
+export const newForecaster = (job: ComputeJob, config: Readonly<Record<string, JsonValue>>): Forecaster => {
+  const model = { id: baseModelId(job.spec.model), config };
+  const options = { freq: job.data.freq, localScalerType: job.spec.local_scaler_type };
+  const { hierarchy } = job.spec;
+  if (hierarchy === undefined) return new NeuralForecast({ ...options, models: [model] });
+  return new Hint({
+    ...options,
+    model,
+    hierarchy: runHierarchy(hierarchy, job.spec.unique_ids),
+    reconciliation: hierarchy.reconciliation,
   });
+};
 
 /**
  * Trial workers of this compute thread by size, kept for the next run (each worker loads the

@@ -1,21 +1,23 @@
 /** What a fitted run leaves: its saved files and the description of its model. */
 import { ConfigError } from '@nflab/contracts';
-import type { NeuralForecast } from '@nflab/engine';
+import { Hint, NeuralForecast } from '@nflab/engine';
 import type { ComputeJob, ModelProperties, WrittenFile } from './compute-types.js';
+import type { Forecaster } from './fit.js';
 import { describeFiles, digestOf } from './model-files.js';
 
 /** What the fitted model is (its files' size and digest when it was saved). */
 export const describeModel = async (
   job: ComputeJob,
-  nf: NeuralForecast,
+  forecaster: Forecaster,
   files: readonly WrittenFile[],
 ): Promise<ModelProperties> => {
-  const model = nf.models[0];
+  // HINT's network is its base model's; its forecast column is HINT's own.
+  const model = (forecaster instanceof Hint ? forecaster.base : forecaster).models[0];
   if (!model?.network) throw new ConfigError('the fitted forecaster has no trained network');
   const variables = model.network.variables.map((v) => ({ name: v.name, shape: [...v.shape] }));
   return {
     model: model.entry.id,
-    label: model.name,
+    label: forecaster instanceof Hint ? forecaster.name : model.name,
     parameterCount: model.network.variables.reduce((sum, v) => sum + v.size, 0),
     variables,
     inputSize: model.common.input_size,
@@ -33,7 +35,11 @@ export const describeModel = async (
 
 /** Saves the model to the job's model folder and lists the files written. */
 // save creates the folder itself, so a save that fails (full disk) removes the folder with its partial files.
-export const saveModel = async (nf: NeuralForecast, job: ComputeJob): Promise<WrittenFile[]> => {
-  await nf.save(job.modelDir);
+export const saveModel = async (forecaster: Forecaster, job: ComputeJob): Promise<WrittenFile[]> => {
+  await forecaster.save(job.modelDir);
   return describeFiles(job.modelDir);
 };
+
+/** The forecaster a run saved in `dir`: a HINT save or a NeuralForecast's. */
+export const loadForecaster = async (dir: string): Promise<Forecaster> =>
+  (await Hint.isSaved(dir)) ? Hint.load(dir) : NeuralForecast.load(dir);

@@ -2,10 +2,10 @@
  * Forecasts a fitted run makes: rolling forecasts over the held-out test part, the forecast
  * beyond the data, and cross-validation of a config.
  */
-import type { CrossValidationRow, ForecastRow, NeuralForecast } from '@nflab/engine';
+import type { CrossValidationRow, ForecastRow } from '@nflab/engine';
 import type { JsonValue } from '@nflab/tune';
 import type { ComputeHooks, ComputeJob } from './compute-types.js';
-import { newForecaster } from './fit.js';
+import { newForecaster, type Forecaster } from './fit.js';
 import { selectRows, type RunData } from './run-data.js';
 
 const futureColumns = (data: RunData, columns: RunData['columns']): RunData['columns'] | undefined => {
@@ -21,7 +21,7 @@ const futureColumns = (data: RunData, columns: RunData['columns']): RunData['col
  * from the history ending w·h rows into the test part; a last window shorter than h is skipped.
  */
 export const forecastTestPart = async (
-  nf: NeuralForecast,
+  nf: Forecaster,
   job: ComputeJob,
   testSize: number,
 ): Promise<{ rows: CrossValidationRow[]; first: ForecastRow[] }> => {
@@ -57,7 +57,7 @@ export const forecastTestPart = async (
 
 /** A forecast beyond the data, or why there is none. */
 export const forecastBeyond = async (
-  nf: NeuralForecast,
+  nf: Forecaster,
   job: ComputeJob,
   notes: string[],
 ): Promise<ForecastRow[]> => {

@@ -16,6 +16,7 @@ import {
 } from '@nflab/store';
 import type { ExogLists, RunData } from '../compute/run-data.js';
 import { futureFrame } from './future-frame.js';
+import { withHierarchy } from './hierarchy-data.js';
 
 const INTEGER = /^-?\d+$/;
 
@@ -88,17 +89,28 @@ export const loadRunData = async (db: Queryable, spec: RunSpec): Promise<RunData
   for (const kind of ['futr', 'hist'] as const) {
     for (const name of exog[kind]) columns[name] = Array.from(panel[kind][name] ?? [], finiteOrNull);
   }
-  const staticRows: StaticRow[] = panel.stat.uniqueId.map((uniqueId, i) => {
+  let staticRows: StaticRow[] = panel.stat.uniqueId.map((uniqueId, i) => {
     const row: Record<string, unknown> = { unique_id: uniqueId };
     for (const name of exog.stat) row[name] = panel.stat.columns[name]?.[i] ?? null;
     return row as StaticRow;
   });
+  let series = panel.series.map(({ uniqueId, start, length }) => ({ uniqueId, start, length }));
+  let frame = columns as RunData['columns'];
+  // HINT fits and forecasts the aggregates too; exogenous columns are refused with a hierarchy.
+  if (spec.hierarchy !== undefined) {
+    ({ columns: frame, series } = withHierarchy(frame, series, spec.hierarchy));
+    // Every series of a panel has a static row; an aggregate's has no values (no exogenous columns).
+    staticRows = [
+      ...spec.hierarchy.aggregates.map((aggregate) => ({ unique_id: aggregate.id })),
+      ...staticRows,
+    ];
+  }
   const hash = createHash('sha256');
-  for (const name of Object.keys(columns).sort()) hash.update(`${name}\0${JSON.stringify(columns[name])}\0`);
+  for (const name of Object.keys(frame).sort())
+    hash.update(`${name}\0${JSON.stringify(frame[name as keyof typeof frame])}\0`);
   hash.update(JSON.stringify(staticRows));
-  const series = panel.series.map(({ uniqueId, start, length }) => ({ uniqueId, start, length }));
   return {
-    columns: columns as RunData['columns'],
+    columns: frame,
     staticRows,
     exog,
     freq,

@@ -164,6 +164,52 @@ describe.each(kinds)('a plain run on %s', (kind) => {
     expect(cvRows.rows.length).toBe(8);
   });
 
+  // Runner logic alone (the records are the same tables as above): on one database.
+  it.runIf(kind === kinds.at(-1))(
+    'a HINT run forecasts its series and their total coherently, and predicts again from its save',
+    async () => {
+      const { runId } = await submitRun(db, queue, {
+        loto: 'loto6',
+        unique_ids: ['N1', 'N2'],
+        model: 'mlp',
+        config: { input_size: 8, hidden_size: 16, num_layers: 1 },
+        loss: { id: 'distributionloss', distribution: 'Normal', level: [80], num_samples: 100 },
+        valid_loss: 'mae',
+        h: 2,
+        max_steps: 6,
+        test_size: '1h',
+        hierarchy: {
+          aggregates: [{ id: 'total', members: ['N1', 'N2'] }],
+          reconciliation: 'MinTraceWLS',
+        },
+      });
+      const predict = async (id: string) => {
+        const { rows } = await db.query<{ unique_id: string; ds: string; value: number }>(
+          "SELECT unique_id, ds::text AS ds, value FROM nf_predictions WHERE run_id = $1 AND suffix = ''",
+          [id],
+        );
+        return rows;
+      };
+      const expectCoherent = (rows: { unique_id: string; ds: string; value: number }[]) => {
+        expect(rows).toHaveLength(6);
+        for (const total of rows.filter((r) => r.unique_id === 'total')) {
+          const parts = rows.filter((r) => r.unique_id !== 'total' && r.ds === total.ds);
+          expect(parts).toHaveLength(2);
+          expect(total.value).toBeCloseTo(parts[0]!.value + parts[1]!.value, 6);
+        }
+      };
+      await drain();
+      const run = (await db.query<RunRecord>('SELECT * FROM nf_model_runs WHERE id = $1', [runId]))
+        .rows[0] as RunRecord;
+      expect(run.error_message).toBeNull();
+      expect(Object.keys(run.metrics.test.per_series).sort()).toEqual(['N1', 'N2', 'total']);
+      expectCoherent(await predict(runId));
+      const again = await submitModelOperation(db, queue, runId, { kind: 'predict' });
+      await drain();
+      expectCoherent(await predict(again.runId));
+    },
+  );
+
   it('forecasts beyond the data with futr calendar columns computed for the next draws', async () => {
     await buildFeatures(db, { table: 'nf_loto_final' });
     const futr = ['futr_weekday', 'futr_is_holiday', 'futr_days_since_prev_draw'];

@@ -1,7 +1,7 @@
 /** `importance`: exogenous-column importance of the parent run's saved model over the last windows of the table's rows. */
 import { ConfigError } from '@nflab/contracts';
-import { explainWindows, NeuralForecast } from '@nflab/engine';
-import { describeModel } from '../fitted-model.js';
+import { explainWindows, Hint } from '@nflab/engine';
+import { describeModel, loadForecaster } from '../fitted-model.js';
 import { computeImportance } from '../importance/index.js';
 import type { ComputeOperation } from './types.js';
 
@@ -11,8 +11,12 @@ export const importance: ComputeOperation<'importance'> = {
   source: 'parent',
   run: async (operation, { job, hooks, alone, notes }) => {
     if (!job.parent) throw new ConfigError('importance needs the parent run’s saved model');
-    const nf = await NeuralForecast.load(job.parent.modelDir);
+    const nf = await loadForecaster(job.parent.modelDir);
     try {
+      if (nf instanceof Hint)
+        throw new ConfigError(
+          'importance measures exogenous columns; a HINT run has none (its aggregates have no values of their own)',
+        );
       const explainer = await explainWindows(nf, {
         df: job.data.columns,
         staticDf: job.data.staticRows,

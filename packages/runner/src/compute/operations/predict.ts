@@ -1,7 +1,6 @@
 /** `predict`: forecast h steps with the parent run's saved model, from the table's current rows or the parent's data. */
 import { ConfigError } from '@nflab/contracts';
-import { NeuralForecast } from '@nflab/engine';
-import { describeModel } from '../fitted-model.js';
+import { describeModel, loadForecaster } from '../fitted-model.js';
 import type { ComputeOperation } from './types.js';
 
 /** Loads the parent's model and forecasts with it (nothing is fitted or saved). */
@@ -10,7 +9,7 @@ export const predict: ComputeOperation<'predict'> = {
   source: 'parent',
   run: async (operation, { job, notes }) => {
     if (!job.parent) throw new ConfigError('predict needs the parent run’s saved model');
-    const nf = await NeuralForecast.load(job.parent.modelDir);
+    const nf = await loadForecaster(job.parent.modelDir);
     try {
       // Models with futr columns need the next draws' calendar values (see execute/future-frame.ts).
       const futrDf = job.data.future?.kind === 'frame' ? { futrDf: job.data.future.futrDf } : {};
