@@ -107,7 +107,8 @@ export interface OpenTestDbOptions {
 // initdb and every migration again — about a second instead of three or more.
 const pgliteSnapshots = new Map<boolean, Promise<PgliteSnapshot>>();
 
-const pgliteSnapshot = (migrated: boolean): Promise<PgliteSnapshot> => {
+/** The process's snapshot of a new cluster (`migrated` false) or a migrated one; seeds PGlite folders too. */
+export const pgliteSnapshot = (migrated: boolean): Promise<PgliteSnapshot> => {
   let taking = pgliteSnapshots.get(migrated);
   if (taking === undefined) {
     taking = (async () => {
