@@ -2,7 +2,14 @@ import * as tf from '@tensorflow/tfjs-core';
 import { ConfigError, modelIdOf } from '@nflab/contracts';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { ModelDims } from '../src/model/types.js';
-import { MODELS, MODEL_IDS, getModelSpec, isModelId } from '../src/models/registry.js';
+import {
+  MODELS,
+  MODEL_IDS,
+  UNIVARIATE_MODEL_IDS,
+  getModelSpec,
+  getUnivariateModelSpec,
+  isModelId,
+} from '../src/models/registry.js';
 import { logicalName } from '../src/nn/params.js';
 import { dims, disposeBatch, randomBatch, snapshot, useCpu } from './models-fixtures.js';
 import { SMALL_CONFIGS } from './models-small-configs.js';
@@ -74,7 +81,7 @@ describe('model registry', () => {
 
 /** Builds model `id` with its small config. */
 function build(id: (typeof MODEL_IDS)[number], d: ModelDims, seed = 1) {
-  const spec = getModelSpec(id);
+  const spec = getUnivariateModelSpec(id);
   return spec.build(spec.configSchema.parse(SMALL_CONFIGS[id]), d, seed);
 }
 
@@ -91,7 +98,8 @@ function exogVariants(id: (typeof MODEL_IDS)[number]): Partial<ModelDims>[] {
 /** Models NeuralForecast builds for point losses only (one output per step); more outputs are a ConfigError. */
 const POINT_LOSS_ONLY: ReadonlySet<string> = new Set(['deepnpts']);
 
-describe.each(MODEL_IDS)('%s', (id) => {
+// Univariate networks: multivariate ones ([B, L, N] windows, n_series) have models-multivariate.test.ts.
+describe.each(UNIVARIATE_MODEL_IDS)('%s', (id) => {
   it('parses its default config', () => {
     expect(() => MODELS[id].configSchema.parse({})).not.toThrow();
   });
