@@ -97,6 +97,7 @@ const SMALL: Record<ModelId, Record<string, ConfigValue>> = {
   // Multivariate: n_series is fixed by the caller (NeuralForecast fills it from the data); the panel has two series.
   mlpmultivariate: { n_series: 2, hidden_size: 8, num_layers: 2 },
   tsmixer: { n_series: 2, n_block: 1, ff_dim: 8 },
+  tsmixerx: { n_series: 2, n_block: 1, ff_dim: 8 },
 };
 
 // The backend users train on (wasm, native matmul where OpenBLAS loads): the attention and

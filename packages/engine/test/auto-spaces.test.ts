@@ -269,6 +269,7 @@ const EXPECTED: Record<ModelId, (h: number) => SearchSpace> = {
     random_seed: { kind: 'int', low: 1, high: 19 },
     step_size: { kind: 'categorical', choices: [1, h] },
   }),
+  tsmixerx: (h) => EXPECTED.tsmixer(h),
 };
 
 describe('default search spaces (NeuralForecast Auto*.default_config)', () => {

@@ -25,6 +25,7 @@ import { tide } from './tide/tide.js';
 import { tft } from './tft/tft.js';
 import { timesnet } from './timesnet/timesnet.js';
 import { tsmixer } from './tsmixer/tsmixer.js';
+import { tsmixerx } from './tsmixerx/tsmixerx.js';
 import { vanillatransformer } from './vanillatransformer/vanillatransformer.js';
 
 /** Every model the lab can train, keyed by its persisted id. */
@@ -54,6 +55,7 @@ export const MODELS = {
   tft,
   mlpmultivariate,
   tsmixer,
+  tsmixerx,
 } as const satisfies Record<string, ModelSpec>;
 
 /** A registered model id (`'nhits'`). */
