@@ -5,6 +5,7 @@ import type { ModelDims } from '../src/model/types.js';
 import {
   MODELS,
   MODEL_IDS,
+  MULTIVARIATE_MODEL_IDS,
   UNIVARIATE_MODEL_IDS,
   getModelSpec,
   getUnivariateModelSpec,
@@ -29,7 +30,7 @@ const DEAD_BY_DESIGN: Partial<Record<string, RegExp>> = {
 };
 
 describe('model registry', () => {
-  it('holds the 23 NeuralForecast 3.2 models the lab ships, each under its NeuralForecast class name', () => {
+  it('holds the 26 NeuralForecast 3.2 models the lab ships, each under its NeuralForecast class name', () => {
     expect(Object.fromEntries(MODEL_IDS.map((id) => [id, MODELS[id].label]))).toEqual({
       mlp: 'MLP',
       nhits: 'NHITS',
@@ -54,7 +55,12 @@ describe('model registry', () => {
       autoformer: 'Autoformer',
       fedformer: 'FEDformer',
       tft: 'TFT',
+      mlpmultivariate: 'MLPMultivariate',
+      tsmixer: 'TSMixer',
+      tsmixerx: 'TSMixerx',
     });
+    expect(MULTIVARIATE_MODEL_IDS).toEqual(['mlpmultivariate', 'tsmixer', 'tsmixerx']);
+    expect(UNIVARIATE_MODEL_IDS).toHaveLength(23);
   });
 
   it('keys every model by its own id, lowercase', () => {
