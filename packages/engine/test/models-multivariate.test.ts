@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { ConfigError } from '@nflab/contracts';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { ModelNetwork, MultivariateDims, MultivariateNetwork } from '../src/model/types.js';
+import { explainWindows, NeuralForecast } from '../src/core/index.js';
 import { toSeriesRowsNetwork } from '../src/models/multivariate.js';
 import { MULTIVARIATE_MODEL_IDS, getMultivariateModelSpec, MODELS } from '../src/models/registry.js';
 import { createMixingLayer, createTemporalMixing } from '../src/models/tsmixer/mixing.js';
@@ -280,6 +281,51 @@ describe.each(MULTIVARIATE_MODEL_IDS)('%s', (id) => {
       again.dispose();
       expect(tf.memory().numTensors).toBe(before);
       tf.dispose(Object.values(input));
+    }
+  });
+});
+
+describe('a multivariate model in the NeuralForecast core', () => {
+  /** Three daily series of `length` points with a hist_a column. */
+  const panel = (ids: readonly string[], length = 30) =>
+    ids.flatMap((id, k) =>
+      Array.from({ length }, (_, t) => ({
+        unique_id: id,
+        ds: new Date(Date.UTC(2021, 0, 1 + t)).toISOString().slice(0, 10),
+        y: k + Math.sin(t / 3),
+        hist_a: t % 2,
+      })),
+    );
+  const config = { n_series: 2, hidden_size: 8, num_layers: 1, h: 2, input_size: 4, max_steps: 2 };
+
+  it('gives quantile columns, insample forecasts of every series, and refuses another panel width and explanations', async () => {
+    const nf = new NeuralForecast({
+      models: [
+        {
+          id: 'mlpmultivariate',
+          config: { ...config, loss: { id: 'mqloss', level: [80] }, hist_exog_list: ['hist_a'] },
+        },
+      ],
+      freq: 'D',
+    });
+    try {
+      await nf.fit({ df: panel(['a', 'b']) });
+      const forecast = await nf.predict({ level: [80] });
+      expect(forecast).toHaveLength(4);
+      expect(Object.keys(forecast[0] ?? {})).toEqual(
+        expect.arrayContaining(['MLPMultivariate-median', 'MLPMultivariate-lo-80', 'MLPMultivariate-hi-80']),
+      );
+      const insample = await nf.predictInsample({ stepSize: 2 });
+      expect(new Set(insample.map((r) => r.unique_id))).toEqual(new Set(['a', 'b']));
+      expect(insample.every((r) => Number.isFinite(r['MLPMultivariate-median'] as number))).toBe(true);
+      await expect(nf.predict({ df: panel(['a', 'b', 'c']) })).rejects.toThrow(
+        /built for n_series 2, but the data has 3 series; set n_series to 3/,
+      );
+      await expect(explainWindows(nf, { maxWindows: 2 })).rejects.toThrow(
+        /is multivariate; exogenous explanations are available for univariate models only/,
+      );
+    } finally {
+      nf.dispose();
     }
   });
 });
