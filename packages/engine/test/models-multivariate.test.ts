@@ -45,6 +45,21 @@ describe('multivariate windows (NeuralForecast MULTIVARIATE paths)', () => {
     expect(groups[0]?.map((r) => r.limit)).toEqual([5, 3]);
   });
 
+  it('pad every series by input_size - 1 on the left with start_padding_enabled', () => {
+    const groups = jointTrainWindowRefs({
+      ...trainOptions,
+      startPaddingEnabled: true,
+      sources: [source(3), source(2)],
+      availability: [0, 0],
+    });
+    // Shared axis -1..3 (+1 right padding): the first window reads one padded step of series 0 and
+    // two of series 1; the window starting at 1 is dropped, its horizon is all padding.
+    expect(groups.map((g) => g.map((r) => r.start))).toEqual([
+      [-1, -2],
+      [0, -1],
+    ]);
+  });
+
   it('count availability over all series at once (thresholds times n_series)', () => {
     // Series 1 is missing at t=0: with f = 1 a window needs 2·2 observed inputs and 1·2 horizon points in total.
     const sources = [source(4), source(4, [0, 1, 1, 1])];
