@@ -10,7 +10,7 @@ import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import type * as TF from '@tensorflow/tfjs-core';
-import type { ModelSpec, WindowBatch } from '../packages/engine/src/model/types.js';
+import type { UnivariateModelSpec as ModelSpec, WindowBatch } from '../packages/engine/src/model/types.js';
 import type { NativeMatmulStatus } from '../packages/engine/src/native/index.js';
 
 // The engine registers tfjs-core's gradients (and the resolve hook plain Node needs) on load.

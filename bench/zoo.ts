@@ -5,7 +5,8 @@
  * input_size=24, max_steps=100, random_seed=1, every other hyperparameter at the model's default;
  * speed from a fit over the full data, accuracy from a fresh model's crossValidation(3 windows of 12)
  * pooled over both series, next to the historical mean, seasonal naive and naive last value on the
- * same windows. Targets: MAE ≤ 1.15 × NeuralForecast's, ms/step ≤ NeuralForecast's.
+ * same windows. Targets: MAE ≤ 1.15 × NeuralForecast's, ms/step ≤ NeuralForecast's. Multivariate
+ * models (`kind: 'multivariate'`) take the whole panel at once, with `n_series` set to its width.
  *
  * `npm run bench -- zoo [--models a,b] [--max-steps N] [--seeds 1-5] [--protocol B] [--data loto6]`
  * - `--seeds 1-5` (or `1,3`): for a model missing the MAE target at the first seed, the median MAE
@@ -111,7 +112,9 @@ const parseOverrides = (text: string | undefined): Record<string, unknown> =>
 const overrides = parseOverrides(flag('set'));
 const nonDefault = data !== 'air' || protocol !== 'A' || Object.keys(overrides).length > 0;
 if (nonDefault && (flag('out') ?? 'zoo') === 'zoo') {
-  throw new Error(`--data ${data} --protocol ${protocol} --set: pass --out (e.g. zoo-loto6) to keep zoo.json`);
+  throw new Error(
+    `--data ${data} --protocol ${protocol} --set: pass --out (e.g. zoo-loto6) to keep zoo.json`,
+  );
 }
 const seeds = parseSeeds(flag('seeds') ?? '1');
 const selected = flag('models')?.split(',') ?? Object.keys(MODELS);

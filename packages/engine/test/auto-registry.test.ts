@@ -94,6 +94,10 @@ const SMALL: Record<ModelId, Record<string, ConfigValue>> = {
   // AutoTFT has no step_size (pinned at the default for the key check); hidden_size 8 splits into
   // either of the space's n_head choices (4 or 8 heads).
   tft: { hidden_size: 8, windows_batch_size: 64, step_size: 1 },
+  // Multivariate: n_series is fixed by the caller (NeuralForecast fills it from the data); the panel has two series.
+  mlpmultivariate: { n_series: 2, hidden_size: 8, num_layers: 2 },
+  tsmixer: { n_series: 2, n_block: 1, ff_dim: 8 },
+  tsmixerx: { n_series: 2, n_block: 1, ff_dim: 8 },
 };
 
 // The backend users train on (wasm, native matmul where OpenBLAS loads): the attention and

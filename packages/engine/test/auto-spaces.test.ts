@@ -248,6 +248,28 @@ const EXPECTED: Record<ModelId, (h: number) => SearchSpace> = {
     windows_batch_size: { kind: 'categorical', choices: [128, 256, 512, 1024] },
     random_seed: { kind: 'int', low: 1, high: 19 },
   }),
+  // AutoMLPMultivariate / AutoTSMixer: no windows_batch_size; n_series is the caller's, not searched.
+  mlpmultivariate: (h) => {
+    const { windows_batch_size: _unused, ...rest } = common(h, 'choice');
+    return {
+      ...rest,
+      hidden_size: { kind: 'categorical', choices: [256, 512, 1024] },
+      num_layers: { kind: 'int', low: 2, high: 5 },
+    };
+  },
+  tsmixer: (h) => ({
+    input_size: { kind: 'categorical', choices: [h, 2 * h, 3 * h, 4 * h] },
+    n_block: { kind: 'categorical', choices: [1, 2, 4, 6, 8] },
+    learning_rate: { kind: 'float', low: 1e-4, high: 1e-2, log: true },
+    ff_dim: { kind: 'categorical', choices: [32, 64, 128] },
+    scaler_type: { kind: 'categorical', choices: ['identity', 'robust', 'standard'] },
+    max_steps: { kind: 'categorical', choices: [500, 1000, 2000] },
+    batch_size: { kind: 'categorical', choices: [32, 64, 128, 256] },
+    dropout: { kind: 'float', low: 0, high: 0.99 },
+    random_seed: { kind: 'int', low: 1, high: 19 },
+    step_size: { kind: 'categorical', choices: [1, h] },
+  }),
+  tsmixerx: (h) => EXPECTED.tsmixer(h),
 };
 
 describe('default search spaces (NeuralForecast Auto*.default_config)', () => {

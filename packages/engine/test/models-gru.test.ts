@@ -50,7 +50,6 @@ describe('GRU model', () => {
     });
   });
 
-
   it('hand-set network: two stacked units, time upsampling for h > input_size, ReLU decoder', () => {
     // L = 2, h = 3: upsample_sequence = Linear(2, 3) over the time axis of the top layer's states.
     const d = dims({ h: 3, inputSize: 2 });

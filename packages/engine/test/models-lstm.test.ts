@@ -37,7 +37,6 @@ describe('LSTM model', () => {
     expect(MODELS.lstm.exogenous).toEqual({ futr: true, hist: true, stat: true });
   });
 
-
   it('hand-set network: encoder input [y, hist, stat, futr], last state + horizon futr into the decoder', () => {
     // L = 2, h = 1, one column of each exogenous kind, one LSTM unit, a one-layer decoder.
     const d = dims({ h: 1, inputSize: 2, futrExogSize: 1, histExogSize: 1, statExogSize: 1 });

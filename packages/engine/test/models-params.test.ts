@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { ModelDims } from '../src/model/types.js';
-import { MODELS, type ModelId } from '../src/models/registry.js';
+import type { ModelDims, MultivariateDims } from '../src/model/types.js';
+import { MODELS, getMultivariateModelSpec, type ModelId } from '../src/models/registry.js';
 import { countParameters } from '../src/nn/params.js';
 import { dims, useCpu } from './models-fixtures.js';
 
@@ -85,5 +85,47 @@ describe('parameter counts equal NeuralForecast at h=12, input_size=24', () => {
     // decoder (512, 512, 32*12=384): 768 + 262_656 + 196_992 + 196_992 = 657_408.
     // temporal decoder (32, 128, 1): 2 + 4_224 + 129 + 33 = 4_388. global skip Linear(24, 12) = 300.
     expect(parameterCount('tide', reference)).toBe(289_280 + 657_408 + 4_388 + 300); // 951_376
+  });
+});
+
+/** Parameters of multivariate model `id` built with its NeuralForecast defaults for `d`. */
+function multivariateCount(
+  id: ModelId,
+  d: MultivariateDims,
+  overrides: Record<string, unknown> = {},
+): number {
+  const spec = getMultivariateModelSpec(id);
+  const net = spec.build(spec.configSchema.parse({ n_series: d.nSeries, ...overrides }), d, 1);
+  const count = countParameters(net.variables);
+  net.dispose();
+  return count;
+}
+
+// The yardstick's multivariate protocol: AirPassengersPanel's 2 series, h = 12, input_size = 24.
+const panel: MultivariateDims = { ...reference, nSeries: 2 };
+
+describe('multivariate parameter counts equal NeuralForecast (n_series=2, h=12, input_size=24)', () => {
+  it('MLPMultivariate (num_layers=2, hidden_size=1024): 1,124,376', () => {
+    // Linear(2*24, 1024) = 50_176; Linear(1024, 1024) = 1_049_600; out Linear(1024, 12*2) = 24_600.
+    expect(multivariateCount('mlpmultivariate', panel)).toBe(50_176 + 1_049_600 + 24_600);
+    // futr 1, hist 1, stat 1: 2*(24 + 24 + 36 + 1) = 170 inputs -> Linear(170, 1024) = 175_104.
+    expect(
+      multivariateCount('mlpmultivariate', { ...panel, futrExogSize: 1, histExogSize: 1, statExogSize: 1 }),
+    ).toBe(175_104 + 1_049_600 + 24_600);
+  });
+
+  it('TSMixer (n_block=2, ff_dim=64, revin): 2,532', () => {
+    // Per block: temporal BN(48) 96 + Linear(24,24) 600; feature BN(48) 96 + Linear(2,64) 192 + Linear(64,2) 130.
+    // Two blocks 2*1_114 + out Linear(24,12) 300 + RevIN 2*2; the BN running statistics are buffers.
+    expect(multivariateCount('tsmixer', panel)).toBe(2 * 1_114 + 300 + 4); // 2_532
+    expect(multivariateCount('tsmixer', panel, { revin: false })).toBe(2 * 1_114 + 300);
+  });
+
+  it('TSMixerx (n_block=2, ff_dim=64, revin): 41,158', () => {
+    // temporal_projection Linear(24,12) 300; feature_mixer_hist: Linear(2,64) 192 + Linear(64,64) 4_160
+    // + project_residual Linear(2,64) 192 + LayerNorm((12,64)) 1_536 = 6_080; each MixingLayer(64 -> 64):
+    // LayerNorm 1_536 + Linear(12,12) 156 + 2 Linear(64,64) 8_320 + LayerNorm 1_536 = 11_548, three of
+    // them (first_mixing and n_block); out Linear(64, 2) 130; RevIN 4.
+    expect(multivariateCount('tsmixerx', panel)).toBe(300 + 6_080 + 3 * 11_548 + 130 + 4); // 41_158
   });
 });

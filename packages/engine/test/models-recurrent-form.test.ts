@@ -10,7 +10,7 @@ import { commonConfigSchema, parseCommonConfig } from '../src/config/common.js';
 import { NeuralForecast } from '../src/core/neural-forecast.js';
 import { createLoss } from '../src/losses/registry.js';
 import type { ModelNetwork, WindowBatch } from '../src/model/types.js';
-import { getModelSpec, MODELS } from '../src/models/registry.js';
+import { getUnivariateModelSpec, MODELS } from '../src/models/registry.js';
 import { countParameters } from '../src/nn/params.js';
 import { checkModel } from '../src/testing/check-model.js';
 import { windowShapes } from '../src/training/recurrent.js';
@@ -287,7 +287,7 @@ describe('recurrent form: rollout against a manual loop', () => {
   const d = dims({ h: 4, inputSize: 6, futrExogSize: 2, histExogSize: 1, statExogSize: 2, nOutputs: 3 });
   for (const id of ['rnn', 'gru', 'lstm'] as const) {
     it(`${id}: each rolled-out step equals a teacher-forced pass fed the earlier forecasts`, () => {
-      const spec = getModelSpec(id);
+      const spec = getUnivariateModelSpec(id);
       const net = spec.build(
         spec.configSchema.parse({ recurrent: true, encoder_n_layers: 2, encoder_hidden_size: 5 }),
         d,

@@ -93,5 +93,4 @@ describe('RNN model', () => {
     disposeBatch(batch);
     net.dispose();
   });
-
 });

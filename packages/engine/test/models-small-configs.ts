@@ -61,4 +61,8 @@ export const SMALL_CONFIGS: Record<ModelId, Record<string, unknown>> = {
   // Two recurrent layers so each layer's initial state (and the decoder's hand-over) is exercised;
   // 8 units stall near the historical mean on the sine fixture in 80 steps, 16 learn it.
   tft: { hidden_size: 16, n_head: 4, n_rnn_layers: 2 },
+  // Multivariate: the shared fixtures hold two series.
+  mlpmultivariate: { n_series: 2, num_layers: 1, hidden_size: 32 },
+  tsmixer: { n_series: 2, n_block: 1, ff_dim: 8, dropout: 0.1 },
+  tsmixerx: { n_series: 2, n_block: 1, ff_dim: 8 },
 };

@@ -2,7 +2,15 @@ import * as tf from '@tensorflow/tfjs-core';
 import { ConfigError, modelIdOf } from '@nflab/contracts';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { ModelDims } from '../src/model/types.js';
-import { MODELS, MODEL_IDS, getModelSpec, isModelId } from '../src/models/registry.js';
+import {
+  MODELS,
+  MODEL_IDS,
+  MULTIVARIATE_MODEL_IDS,
+  UNIVARIATE_MODEL_IDS,
+  getModelSpec,
+  getUnivariateModelSpec,
+  isModelId,
+} from '../src/models/registry.js';
 import { logicalName } from '../src/nn/params.js';
 import { dims, disposeBatch, randomBatch, snapshot, useCpu } from './models-fixtures.js';
 import { SMALL_CONFIGS } from './models-small-configs.js';
@@ -22,7 +30,7 @@ const DEAD_BY_DESIGN: Partial<Record<string, RegExp>> = {
 };
 
 describe('model registry', () => {
-  it('holds the 23 NeuralForecast 3.2 models the lab ships, each under its NeuralForecast class name', () => {
+  it('holds the 26 NeuralForecast 3.2 models the lab ships, each under its NeuralForecast class name', () => {
     expect(Object.fromEntries(MODEL_IDS.map((id) => [id, MODELS[id].label]))).toEqual({
       mlp: 'MLP',
       nhits: 'NHITS',
@@ -47,7 +55,12 @@ describe('model registry', () => {
       autoformer: 'Autoformer',
       fedformer: 'FEDformer',
       tft: 'TFT',
+      mlpmultivariate: 'MLPMultivariate',
+      tsmixer: 'TSMixer',
+      tsmixerx: 'TSMixerx',
     });
+    expect(MULTIVARIATE_MODEL_IDS).toEqual(['mlpmultivariate', 'tsmixer', 'tsmixerx']);
+    expect(UNIVARIATE_MODEL_IDS).toHaveLength(23);
   });
 
   it('keys every model by its own id, lowercase', () => {
@@ -74,7 +87,7 @@ describe('model registry', () => {
 
 /** Builds model `id` with its small config. */
 function build(id: (typeof MODEL_IDS)[number], d: ModelDims, seed = 1) {
-  const spec = getModelSpec(id);
+  const spec = getUnivariateModelSpec(id);
   return spec.build(spec.configSchema.parse(SMALL_CONFIGS[id]), d, seed);
 }
 
@@ -91,7 +104,8 @@ function exogVariants(id: (typeof MODEL_IDS)[number]): Partial<ModelDims>[] {
 /** Models NeuralForecast builds for point losses only (one output per step); more outputs are a ConfigError. */
 const POINT_LOSS_ONLY: ReadonlySet<string> = new Set(['deepnpts']);
 
-describe.each(MODEL_IDS)('%s', (id) => {
+// Univariate networks: multivariate ones ([B, L, N] windows, n_series) have models-multivariate.test.ts.
+describe.each(UNIVARIATE_MODEL_IDS)('%s', (id) => {
   it('parses its default config', () => {
     expect(() => MODELS[id].configSchema.parse({})).not.toThrow();
   });

@@ -186,6 +186,12 @@ export const explainWindows = async (
   }
   const network = model.network;
   if (!network) throw new ConfigError(`model '${model.name}' is not fitted; call fit first`);
+  if (network.nSeries !== undefined) {
+    // Its windows perturb one series' exogenous row at a time; a multivariate forward needs all series together.
+    throw new ConfigError(
+      `model '${model.name}' (${model.spec.label}) is multivariate; exogenous explanations are available for univariate models only`,
+    );
+  }
   const { exog } = model;
   if (exog.futr.length + exog.hist.length + exog.stat.length === 0) {
     throw new ConfigError(

@@ -10,6 +10,7 @@ import type { Panel } from '../data/panel.js';
 import { createLoss } from '../losses/registry.js';
 import type { Loss } from '../losses/types.js';
 import type { ModelDims, ModelNetwork, ModelSpec } from '../model/types.js';
+import { toSeriesRowsNetwork } from '../models/multivariate.js';
 import { getModelSpec } from '../models/registry.js';
 import { createRevinParams, type RevinParams } from '../scalers/window-scalers.js';
 import { checkValidLoss } from '../training/outputs.js';
@@ -106,7 +107,14 @@ export const modelDims = (model: CoreModel): ModelDims => ({
 /** Builds fresh weights (and RevIN's parameters when `scaler_type` is `revin`), freeing any previous ones. */
 export const buildNetwork = (model: CoreModel): void => {
   disposeNetwork(model);
-  model.network = model.spec.build(model.modelConfig, modelDims(model), model.common.random_seed);
+  const { spec } = model;
+  if (spec.kind === 'multivariate') {
+    const config = model.modelConfig as Parameters<typeof spec.build>[0];
+    const dims = { ...modelDims(model), nSeries: config.n_series };
+    model.network = toSeriesRowsNetwork(spec.build(config, dims, model.common.random_seed), dims.nSeries);
+  } else {
+    model.network = spec.build(model.modelConfig, modelDims(model), model.common.random_seed);
+  }
   if (model.common.scaler_type === 'revin') {
     revinCounter += 1;
     model.revin = createRevinParams(1, `revin#${revinCounter}`);

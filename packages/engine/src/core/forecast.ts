@@ -5,8 +5,9 @@
 import { ConfigError } from '@nflab/contracts';
 import type { Panel } from '../data/panel.js';
 import { forecastWindows } from '../training/inference.js';
-import { refAtCutoff } from '../windows/refs.js';
-import { toWindowSource } from '../windows/source.js';
+import { cutoffGroups } from '../windows/multivariate.js';
+import { refAtCutoff, type WindowRef } from '../windows/refs.js';
+import { toWindowSource, type WindowSource } from '../windows/source.js';
 import { outputColumns, type CoreModel } from './fitted-model.js';
 import { invertTarget, type LocalScalerState } from './local-scaling.js';
 
@@ -46,9 +47,13 @@ export const forecastCutoffs = async (options: ForecastCutoffsOptions): Promise<
   );
   // A recurrent network reads inference_input_size + 1 steps before the cutoff (NeuralForecast's RECURRENT shift).
   const inputSize = network.recurrent?.predictInputSize ?? L;
-  const refs = cutoffs.map((c) =>
-    refAtCutoff(c.series, c.position, inputSize, (sources[c.series]?.y.length ?? 0) + 0),
-  );
+  const { refs, rowOf } = windowRefs({
+    model,
+    cutoffs,
+    sources,
+    inputSize,
+    lengths: scaled.series.map((s) => s.y.length),
+  });
   const flat = await forecastWindows({
     network,
     config: model.common,
@@ -60,7 +65,8 @@ export const forecastCutoffs = async (options: ForecastCutoffsOptions): Promise<
   const n = model.loss.outputNames.length;
   return cutoffs.map((cutoff, w) => {
     const id = (scaled.series[cutoff.series] as { id: string }).id;
-    const block = flat.subarray(w * h * n, (w + 1) * h * n);
+    const row = rowOf(w);
+    const block = flat.subarray(row * h * n, (row + 1) * h * n);
     const out = new Float64Array(h * n);
     for (let k = 0; k < n; k += 1) {
       const column = Array.from({ length: h }, (_, j) => block[j * n + k] as number);
@@ -69,6 +75,40 @@ export const forecastCutoffs = async (options: ForecastCutoffsOptions): Promise<
     }
     return out;
   });
+};
+
+/**
+ * The refs to forecast and, for each cutoff, its row among them. A univariate model reads one ref
+ * per cutoff. A multivariate model forecasts whole windows: cutoffs at the same shared position
+ * (series right-aligned) are one window of every series.
+ */
+const windowRefs = (options: {
+  readonly model: CoreModel;
+  readonly cutoffs: readonly Cutoff[];
+  readonly sources: readonly WindowSource[];
+  readonly inputSize: number;
+  readonly lengths: readonly number[];
+}): { refs: WindowRef[]; rowOf: (cutoff: number) => number } => {
+  const { model, cutoffs, sources, inputSize } = options;
+  const limits = sources.map((source) => source.y.length);
+  const nSeries = model.network?.nSeries;
+  if (nSeries === undefined) {
+    const refs = cutoffs.map((c) => refAtCutoff(c.series, c.position, inputSize, limits[c.series] ?? 0));
+    return { refs, rowOf: (w) => w };
+  }
+  checkPanelWidth(model, sources.length);
+  const { groups, index } = cutoffGroups({ cutoffs, lengths: options.lengths, limits, inputSize });
+  return { refs: groups.flat(), rowOf: (w) => index[w] as number };
+};
+
+/** A multivariate model forecasts exactly the n_series series it was built for. */
+export const checkPanelWidth = (model: CoreModel, series: number): void => {
+  const nSeries = model.modelConfig.n_series;
+  if (model.spec.kind === 'multivariate' && nSeries !== series) {
+    throw new ConfigError(
+      `model '${model.name}' (${model.spec.label}) is multivariate and was built for n_series ${String(nSeries)}, but the data has ${series} series; set n_series to ${series} (multivariate models forecast all series of the panel together)`,
+    );
+  }
 };
 
 /** Indices of the output columns to report for `level` (all when undefined); a missing level is a ConfigError. */

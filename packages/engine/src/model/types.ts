@@ -101,7 +101,45 @@ export interface ModelNetwork {
   forward(batch: WindowBatch, options: ForwardOptions): tf.Tensor3D;
   /** Present on recurrent networks only; see {@link RecurrentWindows}. */
   readonly recurrent?: RecurrentWindows;
+  /**
+   * Present on networks that forecast all series at once (a wrapped {@link MultivariateNetwork}):
+   * every batch holds `nSeries` consecutive rows per window, one per series in panel order, so the
+   * shared scalers and losses read it as nSeries univariate windows.
+   */
+  readonly nSeries?: number;
   /** Frees every variable. */
+  dispose(): void;
+}
+
+/** Sizes a multivariate network is built for: the univariate ones plus the panel's width. */
+export interface MultivariateDims extends ModelDims {
+  /** Number of series N seen together (NeuralForecast's `n_series`). */
+  readonly nSeries: number;
+}
+
+/**
+ * One batch of windows as a multivariate model sees it (NeuralForecast's layouts), every series of
+ * the panel at once. B = windows, L = input_size, H = h, N = n_series.
+ */
+export interface MultivariateBatch {
+  /** [B, L, N] target values of the input window, each series scaled by its own window statistics. */
+  readonly insampleY: tf.Tensor3D;
+  /** [B, L, N] 1 where observed, 0 for padding (shorter series) or missing values. */
+  readonly insampleMask: tf.Tensor3D;
+  /** [B, F, L+H, N] future exogenous over the input window and the horizon. */
+  readonly futrExog?: tf.Tensor4D;
+  /** [B, X, L, N] historical exogenous over the input window. */
+  readonly histExog?: tf.Tensor4D;
+  /** [N, S] static exogenous, one row per series. */
+  readonly statExog?: tf.Tensor2D;
+}
+
+/** A built multivariate network: its weights and a forward over all series at once. */
+export interface MultivariateNetwork {
+  /** Every trainable variable (and saved buffer), in a stable order. */
+  readonly variables: readonly tf.Variable[];
+  /** Maps a batch to raw outputs [B, H, N, nOutputs] in the scaled space. */
+  forward(batch: MultivariateBatch, options: Pick<ForwardOptions, 'training' | 'seed'>): tf.Tensor4D;
   dispose(): void;
 }
 
@@ -109,12 +147,12 @@ export interface ModelNetwork {
 export type ModelFamily = 'mlp' | 'rnn' | 'transformer' | 'linear' | 'cnn' | 'other';
 
 /**
- * Everything the lab knows about one model. `Config` holds the model's own hyperparameters
+ * What every model declares, whatever its kind. `Config` holds the model's own hyperparameters
  * (NeuralForecast's names, snake_case, with NeuralForecast's defaults); the training settings
  * shared by every model (learning_rate, max_steps, batch sizes, scaler_type …) live in the engine's
  * common config and are not repeated here.
  */
-export interface ModelSpec<Config extends Record<string, unknown> = Record<string, unknown>> {
+interface ModelSpecBase<Config extends Record<string, unknown>> {
   /** Persisted id, lowercase (`'nhits'`); equals its key in the registry. */
   readonly id: string;
   /** NeuralForecast class name, for display (`'NHITS'`). */
@@ -122,10 +160,6 @@ export interface ModelSpec<Config extends Record<string, unknown> = Record<strin
   /** One-line description with the paper. */
   readonly description: string;
   readonly family: ModelFamily;
-  /** Univariate models map each series alone; multivariate ones see all series at once. */
-  readonly kind: 'univariate' | 'multivariate';
-  /** `direct` emits all H steps at once; `recurrent` rolls one step at a time. */
-  readonly forecastType: 'direct' | 'recurrent';
   readonly exogenous: ExogenousSupport;
   /** Set when the model cannot forecast without the insample y (NeuralForecast raises on `exclude_insample_y`). */
   readonly requiresInsampleY?: true;
@@ -138,6 +172,42 @@ export interface ModelSpec<Config extends Record<string, unknown> = Record<strin
    * flat config keys (model and common); the Auto wrapper searches it.
    */
   defaultSearchSpace(h: number): SearchSpace;
+}
+
+/** A model that maps each series alone (NeuralForecast's `MULTIVARIATE = False`). */
+export interface UnivariateModelSpec<
+  Config extends Record<string, unknown> = Record<string, unknown>,
+> extends ModelSpecBase<Config> {
+  readonly kind: 'univariate';
+  /** `direct` emits all H steps at once; `recurrent` rolls one step at a time. */
+  readonly forecastType: 'direct' | 'recurrent';
   /** Builds fresh weights from `seed`; the same seed gives the same initial weights. */
   build(config: Config, dims: ModelDims, seed: number): ModelNetwork;
 }
+
+/**
+ * A model that sees every series at once (NeuralForecast's `MULTIVARIATE = True`): its config has
+ * `n_series`, it is built for that many series and trains and forecasts them together.
+ */
+export interface MultivariateModelSpec<
+  Config extends MultivariateConfig = MultivariateConfig,
+> extends ModelSpecBase<Config> {
+  readonly kind: 'multivariate';
+  /** Every NeuralForecast 3.2 multivariate model is direct. */
+  readonly forecastType: 'direct';
+  /** Builds fresh weights for `dims.nSeries` series from `seed`. */
+  build(config: Config, dims: MultivariateDims, seed: number): MultivariateNetwork;
+}
+
+/** The part of every multivariate model's config the engine reads. */
+export interface MultivariateConfig extends Record<string, unknown> {
+  /** Number of series the model is built for (NeuralForecast's `n_series`, required). */
+  readonly n_series: number;
+}
+
+/**
+ * Everything the lab knows about one model; `kind` tells univariate from multivariate models (the
+ * runner, the API and the UI read it), and narrows `build`.
+ */
+export type ModelSpec<Config extends Record<string, unknown> = Record<string, unknown>> =
+  UnivariateModelSpec<Config> | MultivariateModelSpec<Config & MultivariateConfig>;

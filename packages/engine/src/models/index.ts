@@ -11,3 +11,11 @@ export { nlinear, nlinearConfigSchema, type NlinearConfig } from './nlinear/nlin
 export { tide, tideConfigSchema, type TideConfig } from './tide/tide.js';
 export { POOLING_MODES, type PoolingMode } from './nhits/pooling.js';
 export { INTERPOLATION_MODES, type InterpolationMode } from './nhits/interpolation.js';
+export { nSeriesSchema, toSeriesRowsNetwork } from './multivariate.js';
+export {
+  mlpmultivariate,
+  mlpMultivariateConfigSchema,
+  type MlpMultivariateConfig,
+} from './mlpmultivariate/mlpmultivariate.js';
+export { tsmixer, tsmixerConfigSchema, type TsmixerConfig } from './tsmixer/tsmixer.js';
+export { tsmixerx, tsmixerxConfigSchema, type TsmixerxConfig } from './tsmixerx/tsmixerx.js';

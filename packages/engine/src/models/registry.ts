@@ -1,6 +1,6 @@
 /** The model registry: one line per model; tests, the API and the UI loop over it. */
 import { ConfigError } from '@nflab/contracts';
-import type { ModelSpec } from '../model/types.js';
+import type { ModelSpec, MultivariateModelSpec, UnivariateModelSpec } from '../model/types.js';
 import { autoformer } from './autoformer/autoformer.js';
 import { bitcn } from './bitcn/bitcn.js';
 import { deepar } from './deepar/deepar.js';
@@ -13,6 +13,7 @@ import { informer } from './informer/informer.js';
 import { kan } from './kan/kan.js';
 import { lstm } from './lstm/lstm.js';
 import { mlp } from './mlp/mlp.js';
+import { mlpmultivariate } from './mlpmultivariate/mlpmultivariate.js';
 import { nbeats } from './nbeats/nbeats.js';
 import { nbeatsx } from './nbeatsx/nbeatsx.js';
 import { nhits } from './nhits/nhits.js';
@@ -23,6 +24,8 @@ import { tcn } from './tcn/tcn.js';
 import { tide } from './tide/tide.js';
 import { tft } from './tft/tft.js';
 import { timesnet } from './timesnet/timesnet.js';
+import { tsmixer } from './tsmixer/tsmixer.js';
+import { tsmixerx } from './tsmixerx/tsmixerx.js';
 import { vanillatransformer } from './vanillatransformer/vanillatransformer.js';
 
 /** Every model the lab can train, keyed by its persisted id. */
@@ -50,6 +53,9 @@ export const MODELS = {
   autoformer,
   fedformer,
   tft,
+  mlpmultivariate,
+  tsmixer,
+  tsmixerx,
 } as const satisfies Record<string, ModelSpec>;
 
 /** A registered model id (`'nhits'`). */
@@ -63,6 +69,17 @@ export function isModelId(id: string): id is ModelId {
   return Object.hasOwn(MODELS, id);
 }
 
+/** Ids of the models that map each series alone (`kind: 'univariate'`). */
+export const UNIVARIATE_MODEL_IDS = MODEL_IDS.filter((id) => MODELS[id].kind === 'univariate');
+
+/** Ids of the models that see every series at once (`kind: 'multivariate'`; they need `n_series`). */
+export const MULTIVARIATE_MODEL_IDS = MODEL_IDS.filter((id) => MODELS[id].kind === 'multivariate');
+
+/** True when registered model `id` is multivariate. */
+export function isMultivariateModel(id: string): boolean {
+  return isModelId(id) && MODELS[id].kind === 'multivariate';
+}
+
 /** The spec of model `id`; an unknown id is a ConfigError listing the registered ids. */
 export function getModelSpec(id: string): ModelSpec {
   if (!isModelId(id)) {
@@ -70,4 +87,22 @@ export function getModelSpec(id: string): ModelSpec {
   }
   // Widened to the untyped contract: callers pass configs parsed by this spec's own schema.
   return MODELS[id] as unknown as ModelSpec;
+}
+
+/** The spec of univariate model `id`; a multivariate or unknown id is a ConfigError. */
+export function getUnivariateModelSpec(id: string): UnivariateModelSpec {
+  const spec = getModelSpec(id);
+  if (spec.kind !== 'univariate') {
+    throw new ConfigError(`model '${id}' (${spec.label}) is multivariate; it takes all series at once`);
+  }
+  return spec;
+}
+
+/** The spec of multivariate model `id`; a univariate or unknown id is a ConfigError. */
+export function getMultivariateModelSpec(id: string): MultivariateModelSpec {
+  const spec = getModelSpec(id);
+  if (spec.kind !== 'multivariate') {
+    throw new ConfigError(`model '${id}' (${spec.label}) is univariate; it has no n_series`);
+  }
+  return spec;
 }

@@ -28,6 +28,10 @@ export interface BatchNormOptions {
    * normalises over its last axis without the two transposes. @default -1
    */
   readonly channelAxis?: number;
+  /** Added to the variance (PyTorch's `eps`). @default 1e-5 */
+  readonly eps?: number;
+  /** Weight of the batch statistics in the running ones (PyTorch's `momentum`). @default 0.1 */
+  readonly momentum?: number;
 }
 
 /**
@@ -44,6 +48,8 @@ export function createBatchNorm(
   const bias = store.constant(`${path}/bias`, [dim], 0);
   const runningMean = store.constant(`${path}/running_mean`, [dim], 0);
   const runningVar = store.constant(`${path}/running_var`, [dim], 1);
+  const eps = options.eps ?? EPS;
+  const momentum = options.momentum ?? MOMENTUM;
   // Buffers, not parameters: variableGrads skips them, so Adam sees zero gradients and leaves them.
   runningMean.trainable = false;
   runningVar.trainable = false;
@@ -73,14 +79,14 @@ export function createBatchNorm(
           const n = x.size / dim;
           // PyTorch moves running_var with the unbiased variance (n / (n - 1)); one value has none to correct.
           const unbiased = n > 1 ? tf.mul(variance, n / (n - 1)) : variance;
-          runningMean.assign(tf.add(tf.mul(runningMean, 1 - MOMENTUM), tf.mul(mean, MOMENTUM)));
-          runningVar.assign(tf.add(tf.mul(runningVar, 1 - MOMENTUM), tf.mul(unbiased, MOMENTUM)));
+          runningMean.assign(tf.add(tf.mul(runningMean, 1 - momentum), tf.mul(mean, momentum)));
+          runningVar.assign(tf.add(tf.mul(runningVar, 1 - momentum), tf.mul(unbiased, momentum)));
         } else {
           mean = runningMean;
           variance = runningVar;
         }
         // Folded into one scale and one shift per channel: x·(γ/σ) + (β − μ·γ/σ).
-        const scale = tf.mul(weight, tf.rsqrt(tf.add(variance, EPS)));
+        const scale = tf.mul(weight, tf.rsqrt(tf.add(variance, eps)));
         const shift = tf.sub(bias, tf.mul(mean, scale));
         return tf.add(tf.mul(x, broadcast(scale)), broadcast(shift)) as T;
       });

@@ -29,3 +29,29 @@ export function createLayerNorm(store: ParamStore, path: string, dim: number, ep
     },
   };
 }
+
+/**
+ * A layer norm over the trailing `shape.length` axes jointly, as PyTorch's
+ * `nn.LayerNorm(normalized_shape=shape)` (TSMixerx's `LayerNorm((h, C))`): one mean and variance
+ * per leading index, an elementwise gain `<path>/weight` and shift `<path>/bias` of `shape`.
+ */
+export function createLayerNormOver(
+  store: ParamStore,
+  path: string,
+  shape: readonly number[],
+  eps = EPS,
+): LayerNorm {
+  const weight = store.constant(`${path}/weight`, shape, 1);
+  const bias = store.constant(`${path}/bias`, shape, 0);
+  return {
+    apply<T extends tf.Tensor>(x: T): T {
+      return tf.tidy(() => {
+        const axes = shape.map((_, i) => x.rank - shape.length + i);
+        // [..., *shape] -> mean/var [..., 1, …, 1]; biased variance as PyTorch uses.
+        const { mean, variance } = tf.moments(x, axes, true);
+        const normed = tf.div(tf.sub(x, mean), tf.sqrt(tf.add(variance, eps)));
+        return tf.add(tf.mul(normed, weight), bias) as T;
+      });
+    },
+  };
+}

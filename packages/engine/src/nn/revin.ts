@@ -21,6 +21,11 @@ export interface RevinOptions {
   readonly affine?: boolean;
   /** Centre each window on its last value instead of its mean. @default false */
   readonly subtractLast?: boolean;
+  /**
+   * Undo the affine map by dividing by the gain itself, as NeuralForecast's `RevINMultivariate`
+   * (TSMixer, TSMixerx, RMoK), instead of by gain + eps² as its `RevIN`. @default false
+   */
+  readonly exactAffineInverse?: boolean;
 }
 
 /** One window batch's statistics, [B, 1, C] each, to undo the normalisation with. */
@@ -71,7 +76,10 @@ export function createRevin(store: ParamStore, options: RevinOptions): Revin {
     denormalize(y, { center, stdev }) {
       let out = y;
       // NeuralForecast divides by weight + eps² so a gain driven to 0 cannot divide by zero.
-      if (weight && bias) out = tf.div(tf.sub(out, bias), tf.add(weight, EPS * EPS)) as tf.Tensor3D;
+      if (weight && bias) {
+        const gain = options.exactAffineInverse ? weight : tf.add(weight, EPS * EPS);
+        out = tf.div(tf.sub(out, bias), gain) as tf.Tensor3D;
+      }
       return tf.add(tf.mul(out, stdev), center) as tf.Tensor3D;
     },
   };

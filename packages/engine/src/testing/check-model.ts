@@ -1,7 +1,9 @@
 /**
  * The shared conformance suite of a registered model (NeuralForecast's `check_model`): it learns a
  * noiseless sine + trend panel, round-trips through save/load to identical forecasts, leaks no
- * tensors, and reports unsupported or missing exogenous columns as ConfigErrors. A new model is
+ * tensors, and reports unsupported or missing exogenous columns as ConfigErrors; a multivariate
+ * model also must require n_series, refuse a panel of another width and handle series of different
+ * lengths (NeuralForecast's left padding) through predict and crossValidation. A new model is
  * covered by one line in the test that loops over the registry.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -119,7 +121,46 @@ export const checkModel = async (id: string, options: CheckModelOptions = {}): P
   if (tf.memory().numTensors !== start)
     fail(id, `${tf.memory().numTensors - start} tensors remain after dispose`);
   await checkExogenous(id, config, { rows, staticRows });
+  if (spec.kind === 'multivariate') await checkMultivariate(id, config, rows);
   return report;
+};
+
+/**
+ * A multivariate model's own rules: n_series is required and must equal the panel's width (a
+ * ConfigError naming it otherwise), and series of different lengths are right-aligned with the
+ * shorter one padded (NeuralForecast's rule) through fit, predict and crossValidation.
+ */
+const checkMultivariate = async (
+  id: string,
+  base: Record<string, unknown>,
+  rows: PanelRow[],
+): Promise<void> => {
+  const small: Record<string, unknown> = { ...base, max_steps: 1 };
+  const { n_series: _given, ...withoutSeries } = small;
+  await expectConfigError(
+    id,
+    'missing n_series',
+    () => new NeuralForecast({ models: [{ id, config: withoutSeries }], freq: 'D' }),
+    /n_series/,
+  );
+  const wide = new NeuralForecast({ models: [{ id, config: { ...small, n_series: 3 } }], freq: 'D' });
+  await expectConfigError(id, 'n_series 3 on 2 series', () => wide.fit({ df: rows }), /n_series 3.*2 series/);
+  // s2 starts 8 steps late: its first windows are padded on the left, as NeuralForecast pads.
+  const ragged = rows.filter((r, i) => r.unique_id === 's1' || i % LENGTH >= 8);
+  const nf = new NeuralForecast({ models: [{ id, config: small }], freq: 'D' });
+  try {
+    await nf.fit({ df: ragged });
+    const forecast = await nf.predict();
+    if (
+      forecast.length !== 2 * H ||
+      forecast.some((r) => !Number.isFinite(r[getModelSpec(id).label] as number))
+    )
+      fail(id, 'predict on series of different lengths did not give finite forecasts for both series');
+    const cv = await nf.crossValidation({ df: ragged, nWindows: 2, stepSize: H });
+    if (cv.length !== 2 * 2 * H) fail(id, `crossValidation gave ${cv.length} rows, expected ${2 * 2 * H}`);
+  } finally {
+    nf.dispose();
+  }
 };
 
 const accuracy = (

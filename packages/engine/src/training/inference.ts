@@ -38,7 +38,9 @@ export const forecastWindows = async (options: ForecastWindowsOptions): Promise<
     ...(options.revin ? { revin: options.revin } : {}),
   };
   let offset = 0;
-  for (const part of chunk(options.refs, config.inference_windows_batch_size)) {
+  // A multivariate window is nSeries consecutive refs: batches hold whole windows.
+  const perBatch = config.inference_windows_batch_size * (network.nSeries ?? 1);
+  for (const part of chunk(options.refs, perBatch)) {
     const raw = assembleWindows(sources, part, shape);
     const columns = tf.tidy(() => {
       const prepared = prepareBatch(raw, prep);

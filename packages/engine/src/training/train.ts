@@ -4,19 +4,20 @@
  * validation checks. Final weights are kept (NeuralForecast restores no checkpoint).
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { TrainingError } from '@nflab/contracts';
+import { ConfigError, TrainingError } from '@nflab/contracts';
 import { availabilityFractions, validBatchSize, type CommonConfig } from '../config/common.js';
 import type { Loss } from '../losses/types.js';
 import type { ModelNetwork } from '../model/types.js';
 import type { RevinParams } from '../scalers/window-scalers.js';
 import { assembleWindows, disposeWindows } from '../windows/assemble.js';
-import { trainWindowRefs, validationWindowRefs, type WindowRef } from '../windows/refs.js';
+import { jointTrainWindowRefs, jointValidationRefs } from '../windows/multivariate.js';
+import { trainWindowRefs, validationWindowRefs, type WindowRef, type WindowShape } from '../windows/refs.js';
 import { chunk, createTrainSampler } from '../windows/sampler.js';
 import type { WindowSource } from '../windows/source.js';
 import { createAdam } from './adam.js';
 import { trainingLoss, validationLoss } from './outputs.js';
 import { prepareBatch, type PreparedBatch } from './prepare-batch.js';
-import { stepFeedback, windowShapes } from './recurrent.js';
+import { stepFeedback, windowShapes, type TrainShape } from './recurrent.js';
 import { clipByGlobalNorm, stepLearningRate } from './schedule.js';
 
 /** Progress reported to {@link TrainOptions.onProgress}: every step's train loss and every validation loss. */
@@ -58,30 +59,11 @@ const stepSeed = (seed: number, step: number): number => (Math.imul(seed | 0, 0x
 /** Trains `network` in place; see the module comment. */
 export const trainNetwork = async (options: TrainOptions): Promise<TrainResult> => {
   const { config, network, loss, sources, modelName } = options;
-  const valSize = options.valSize ?? 0;
   const shapes = windowShapes(config, network);
   const shape = shapes.train;
-  const refs = trainWindowRefs({
-    ...shape,
-    sources,
-    holdout: valSize,
-    stepSize: config.step_size,
-    startPaddingEnabled: config.start_padding_enabled,
-    availability: availabilityFractions(config),
-  });
-  const sampler = createTrainSampler({
-    refs,
-    batchSize: config.batch_size,
-    windowsBatchSize: config.windows_batch_size,
-    dropLast: config.drop_last_loader,
-    seed: config.random_seed,
-  });
-  const validRefs = validationWindowRefs({
-    ...shapes.validate,
-    sources,
-    valSize,
-    stepSize: config.step_size,
-  });
+  checkSeriesCount(network, sources.length, modelName);
+  const nextRefs = trainingSampler(options, shapes.train);
+  const validBatches = validationBatches(options, shapes.validate);
   const variables = [
     ...network.variables,
     ...(options.revin ? [options.revin.weight, options.revin.bias] : []),
@@ -100,7 +82,7 @@ export const trainNetwork = async (options: TrainOptions): Promise<TrainResult> 
   try {
     for (let step = 0; step < config.max_steps; step += 1) {
       options.signal?.throwIfAborted();
-      const raw = assembleWindows(sources, sampler.next(), shape);
+      const raw = assembleWindows(sources, nextRefs(), shape);
       const learningRate = stepLearningRate(step, {
         learningRate: config.learning_rate,
         maxSteps: config.max_steps,
@@ -134,8 +116,8 @@ export const trainNetwork = async (options: TrainOptions): Promise<TrainResult> 
       }
       trainLosses.push(value0);
       options.onProgress?.({ kind: 'train', step: step + 1, loss: value0, learningRate });
-      if (validRefs.length === 0 || (step + 1) % config.val_check_steps !== 0) continue;
-      const validValue = await evaluateValidation({ ...options, refs: validRefs, seed });
+      if (validBatches.length === 0 || (step + 1) % config.val_check_steps !== 0) continue;
+      const validValue = await evaluateValidation({ ...options, batches: validBatches, seed });
       if (!Number.isFinite(validValue)) {
         throw new TrainingError(`model '${modelName}': validation loss is ${validValue} at step ${step + 1}`);
       }
@@ -175,7 +157,7 @@ const teacherForcing = (
 
 /** Mean validation loss over every validation window, batches weighted by their window count. */
 const evaluateValidation = async (
-  options: TrainOptions & { readonly refs: readonly WindowRef[]; readonly seed: number },
+  options: TrainOptions & { readonly batches: readonly (readonly WindowRef[])[]; readonly seed: number },
 ): Promise<number> => {
   const { config, network, sources } = options;
   const shape = windowShapes(config, network).validate;
@@ -184,35 +166,97 @@ const evaluateValidation = async (
     excludeInsampleY: config.exclude_insample_y,
     ...(options.revin ? { revin: options.revin } : {}),
   };
-  // valid_batch_size series per batch, then inference_windows_batch_size windows per forward pass.
-  const seriesGroups = chunk([...new Set(options.refs.map((r) => r.series))], validBatchSize(config));
   let total = 0;
   let count = 0;
-  for (const group of seriesGroups) {
-    const members = new Set(group);
-    for (const part of chunk(
-      options.refs.filter((r) => members.has(r.series)),
-      config.inference_windows_batch_size,
-    )) {
-      const raw = assembleWindows(sources, part, shape);
-      const value = tf.tidy(() => {
-        const prepared = prepareBatch(raw, prep);
-        const feedback = stepFeedback(options.loss, prepared.scale);
-        const output = network.forward(prepared.batch, { training: false, feedback });
-        return validationLoss({
-          loss: options.loss,
-          validLoss: options.validLoss,
-          raw,
-          prepared,
-          output,
-          seed: options.seed,
-        });
+  for (const part of options.batches) {
+    const raw = assembleWindows(sources, part, shape);
+    const value = tf.tidy(() => {
+      const prepared = prepareBatch(raw, prep);
+      const feedback = stepFeedback(options.loss, prepared.scale);
+      const output = network.forward(prepared.batch, { training: false, feedback });
+      return validationLoss({
+        loss: options.loss,
+        validLoss: options.validLoss,
+        raw,
+        prepared,
+        output,
+        seed: options.seed,
       });
-      total += ((await value.data())[0] as number) * part.length;
-      count += part.length;
-      value.dispose();
-      disposeWindows(raw);
-    }
+    });
+    total += ((await value.data())[0] as number) * part.length;
+    count += part.length;
+    value.dispose();
+    disposeWindows(raw);
   }
   return total / count;
+};
+
+/** A multivariate network's n_series must equal the number of series it is trained on. */
+const checkSeriesCount = (network: ModelNetwork, series: number, modelName: string): void => {
+  if (network.nSeries !== undefined && network.nSeries !== series) {
+    throw new ConfigError(
+      `model '${modelName}' is multivariate and was built for n_series ${network.nSeries}, but the data has ${series} series; set n_series to ${series}`,
+    );
+  }
+};
+
+/**
+ * The refs of each training step. Univariate: NeuralForecast's series batches, then windows.
+ * Multivariate: every series is in every batch (NeuralForecast raises batch_size to n_series), so
+ * one pool of window groups is sampled and each group becomes N consecutive rows.
+ */
+const trainingSampler = (options: TrainOptions, shape: TrainShape): (() => WindowRef[]) => {
+  const { config, sources } = options;
+  const refsOptions = {
+    ...shape,
+    sources,
+    holdout: options.valSize ?? 0,
+    stepSize: config.step_size,
+    startPaddingEnabled: config.start_padding_enabled,
+    availability: availabilityFractions(config),
+  };
+  const common = {
+    windowsBatchSize: config.windows_batch_size,
+    dropLast: config.drop_last_loader,
+    seed: config.random_seed,
+  };
+  if (options.network.nSeries !== undefined) {
+    const sampler = createTrainSampler({
+      ...common,
+      refs: [jointTrainWindowRefs(refsOptions)],
+      batchSize: 1,
+    });
+    return () => sampler.next().flat();
+  }
+  const sampler = createTrainSampler({
+    ...common,
+    refs: trainWindowRefs(refsOptions),
+    batchSize: config.batch_size,
+  });
+  return () => sampler.next();
+};
+
+/**
+ * Validation windows in forward batches. Univariate: valid_batch_size series at a time, then
+ * inference_windows_batch_size windows. Multivariate: inference_windows_batch_size window groups
+ * (all series) at a time.
+ */
+const validationBatches = (options: TrainOptions, shape: WindowShape): WindowRef[][] => {
+  const { config, sources } = options;
+  const refsOptions = { ...shape, sources, valSize: options.valSize ?? 0, stepSize: config.step_size };
+  if (options.network.nSeries !== undefined) {
+    const groups = jointValidationRefs(refsOptions);
+    if (groups.length === 0) return [];
+    return chunk(groups, config.inference_windows_batch_size).map((part) => part.flat());
+  }
+  const refs = validationWindowRefs(refsOptions);
+  if (refs.length === 0) return [];
+  const seriesGroups = chunk([...new Set(refs.map((r) => r.series))], validBatchSize(config));
+  return seriesGroups.flatMap((group) => {
+    const members = new Set(group);
+    return chunk(
+      refs.filter((r) => members.has(r.series)),
+      config.inference_windows_batch_size,
+    );
+  });
 };

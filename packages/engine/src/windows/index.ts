@@ -3,3 +3,4 @@ export * from './assemble.js';
 export * from './refs.js';
 export * from './sampler.js';
 export * from './source.js';
+export * from './multivariate.js';

@@ -39,7 +39,8 @@ export interface TrainRefsOptions extends WindowShape {
   readonly sizes?: string;
 }
 
-const countObserved = (source: WindowSource, from: number, to: number, limit: number): number => {
+/** Observed points of `source` in positions [from, to) below `limit`. */
+export const countObserved = (source: WindowSource, from: number, to: number, limit: number): number => {
   let total = 0;
   for (let t = Math.max(0, from); t < Math.min(to, limit); t += 1) total += source.mask[t] as number;
   return total;

@@ -7,9 +7,12 @@ import type { WindowRef } from './refs.js';
 import { Rng } from '@nflab/contracts';
 
 /** Options of {@link createTrainSampler}. */
-export interface TrainSamplerOptions {
-  /** Training windows of each series (from `trainWindowRefs`). */
-  readonly refs: readonly (readonly WindowRef[])[];
+export interface TrainSamplerOptions<T = WindowRef> {
+  /**
+   * Training windows of each series (from `trainWindowRefs`); a multivariate model passes one pool
+   * of window groups (from `jointTrainWindowRefs`), as NeuralForecast loads every series at once.
+   */
+  readonly refs: readonly (readonly T[])[];
   readonly batchSize: number;
   readonly windowsBatchSize: number;
   /** Skip an epoch's last batch when it has fewer than `batchSize` series. */
@@ -18,12 +21,12 @@ export interface TrainSamplerOptions {
 }
 
 /** Draws the windows of one training step. */
-export interface TrainSampler {
-  next(): WindowRef[];
+export interface TrainSampler<T = WindowRef> {
+  next(): T[];
 }
 
 /** Creates the seeded sampler; the same seed gives the same sequence of batches. */
-export const createTrainSampler = (options: TrainSamplerOptions): TrainSampler => {
+export const createTrainSampler = <T = WindowRef>(options: TrainSamplerOptions<T>): TrainSampler<T> => {
   // Its own stream (salted), so changing a model's size never changes which windows a step trains on.
   const rng = new Rng(options.seed, 'windows');
   const n = options.refs.length;
@@ -45,7 +48,7 @@ export const createTrainSampler = (options: TrainSamplerOptions): TrainSampler =
       for (;;) {
         const pool = nextSeries().flatMap((s) => options.refs[s] ?? []);
         if (pool.length > 0)
-          return rng.choice(pool.length, options.windowsBatchSize).map((i) => pool[i] as WindowRef);
+          return rng.choice(pool.length, options.windowsBatchSize).map((i) => pool[i] as T);
       }
     },
   };

@@ -11,7 +11,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { z } from 'zod';
 import type { SearchSpace } from '@nflab/tune';
-import type { ModelDims, ModelNetwork, ModelSpec } from '../../model/types.js';
+import type { ModelDims, ModelNetwork, UnivariateModelSpec } from '../../model/types.js';
 import { createForwardContext } from '../../nn/forward-context.js';
 import { createLinear } from '../../nn/linear.js';
 import { createParamStore, type ParamStore } from '../../nn/params.js';
@@ -85,7 +85,7 @@ const exogenous = { futr: true, hist: true, stat: true } as const;
 /** Builds the ModelSpec of a recurrent-family model around its cell. */
 export function createRecurrentModel<Id extends string, Config extends RecurrentFamilyConfig>(
   options: RecurrentModelOptions<Id, Config>,
-): ModelSpec<Config> & { readonly id: Id } {
+): UnivariateModelSpec<Config> & { readonly id: Id } {
   const { id, label } = options;
   return {
     id,
