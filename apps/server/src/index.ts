@@ -28,3 +28,9 @@ export {
   type RegistryReference,
 } from './registry/moves.js';
 export { registeredModelDto } from './registry/summary.js';
+export {
+  buildModelCard,
+  modelCardFile,
+  type ModelCardFile,
+  type ModelCardSources,
+} from './registry/model-card.js';

@@ -75,5 +75,14 @@ export const registryPredictRequestSchema = predictRequestSchema
     message: 'name the version with exactly one of alias or version',
   });
 
+/** Formats a model card is served in. */
+export const MODEL_CARD_FORMATS = ['md', 'html'] as const;
+/** One of {@link MODEL_CARD_FORMATS}. */
+export type ModelCardFormat = (typeof MODEL_CARD_FORMATS)[number];
+/** `GET /api/registry/:name/versions/:version/card` query. */
+export const registryCardQuerySchema = z
+  .object({ format: z.enum(MODEL_CARD_FORMATS).default('md') })
+  .strict();
+
 /** How many history entries a detail shows. */
 export const REGISTRY_HISTORY_LIMIT = 200;

@@ -3,6 +3,7 @@ import {
   listRegistryResponseSchema,
   registryAliasParamsSchema,
   registryAliasRequestSchema,
+  registryCardQuerySchema,
   registryModelDetailSchema,
   registryModelParamsSchema,
   registryPredictRequestSchema,
@@ -62,6 +63,15 @@ export const MODEL_REGISTRY_ROUTES = {
     access: 'editor',
     params: registryAliasParamsSchema,
     status: 204,
+  }),
+  getRegistryCard: defineRoute({
+    method: 'GET',
+    path: '/registry/:name/versions/:version/card',
+    summary:
+      "a version's model card (Markdown or self-contained HTML): data, training, metrics against the naive baselines, whether it beats chance",
+    access: 'viewer',
+    params: registryVersionParamsSchema,
+    query: registryCardQuerySchema,
   }),
   predictRegistered: defineRoute({
     method: 'POST',
