@@ -1,10 +1,12 @@
 /**
- * `nflab registry ls|show|promote|stage|alias|archive` and `nflab model predict name@alias`, on the
+ * `nflab registry ls|show|promote|stage|alias|archive|card` and `nflab model predict name@alias`, on the
  * embedded database and on the PostgreSQL server when one is reachable: versions, stages and
  * aliases move, bad input names the argument, and `show` lists who moved what when (the CLI's own
  * audit entries, as `cli:<os user>`).
  */
+import { readFile } from 'node:fs/promises';
 import { userInfo } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, test } from 'vitest';
 import { RunQueue, submitRun } from '@nflab/runner';
@@ -115,6 +117,16 @@ describe.each(await testDbKinds())('nflab registry on %s', (kind) => {
       return rows[0]?.parent_run_id;
     });
     expect(parent).toBe(second);
+
+    const card = await run('registry', 'card', 'nhits-loto6@champion');
+    expect(card.exitCode, card.stderr).toBe(0);
+    expect(card.stdout).toContain('# Model card: nhits-loto6 version 2');
+    expect(card.stdout).toContain('**Beats chance: not established.**');
+    const out = join(cli.home, 'card.html');
+    expect(await json('registry', 'card', 'nhits-loto6/1', '--format', 'html', '--out', out)).toMatchObject({
+      file: out,
+    });
+    expect(await readFile(out, 'utf8')).toContain('Model card: nhits-loto6 version 1');
   });
 
   test('bad input names the argument; unknown models, versions and aliases are not found', async () => {
@@ -124,6 +136,12 @@ describe.each(await testDbKinds())('nflab registry on %s', (kind) => {
     const badAlias = await run('registry', 'alias', 'nhits-loto6', 'Champion!', '1');
     expect(badAlias.exitCode).not.toBe(0);
     expect(badAlias.stderr).toContain('arguments.alias');
+    const badFormat = await run('registry', 'card', 'nhits-loto6/1', '--format', 'pdf');
+    expect(badFormat.exitCode).not.toBe(0);
+    expect(badFormat.stderr).toContain('options.format');
+    const badReference = await run('registry', 'card', 'nhits-loto6');
+    expect(badReference.exitCode).not.toBe(0);
+    expect(badReference.stderr).toContain('arguments.version');
     const badVersion = await run('registry', 'archive', 'nhits-loto6', 'one');
     expect(badVersion.exitCode).not.toBe(0);
     expect(badVersion.stderr).toContain('arguments.version');
@@ -132,6 +150,8 @@ describe.each(await testDbKinds())('nflab registry on %s', (kind) => {
       ['registry', 'archive', 'nhits-loto6', '9'],
       ['registry', 'alias', 'nhits-loto6', 'nobody', '--delete'],
       ['model', 'predict', 'nhits-loto6@nobody', '--detach'],
+      ['registry', 'card', 'nhits-loto6@nobody'],
+      ['registry', 'card', 'nope/1'],
     ]) {
       const result = await run(...args);
       expect(result.exitCode, args.join(' ')).not.toBe(0);

@@ -1,30 +1,37 @@
 /**
- * `nflab registry ls|show|promote|stage|alias|archive`: the model registry the API and MLflow
+ * `nflab registry ls|show|promote|stage|alias|archive|card`: the model registry the API and MLflow
  * clients share. Like `nflab user`, the CLI acts with the database's own credentials (there is no
  * sign-in to check a role against), so the API's admin-only rule for prod does not apply here;
  * every change is audited as `cli:<os user>`, and `show` lists who moved what when.
  */
+import { writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import {
+  ConfigError,
   NotFoundError,
   REGISTRY_HISTORY_LIMIT,
   REGISTRY_STAGE_IDS,
   parseInput,
   promoteRequestSchema,
   registryAliasParamsSchema,
+  registryCardQuerySchema,
   registryStageRequestSchema,
   registryVersionParamsSchema,
 } from '@nflab/contracts';
 import {
+  modelCardFile,
   moveRegistryStage,
+  parseRegistryReference,
   pointRegistryAlias,
   promoteRun,
   registeredModelDto,
   requireRegistryAlias,
   requireRegistryVersion,
+  resolveRegistryReference,
 } from '@nflab/server';
 import {
   auditEntryDto,
+  dataScopeFromEnv,
   deleteRegistryAlias,
   findRegistryVersionByAlias,
   getRegisteredModelRow,
@@ -240,4 +247,33 @@ export const modelRegistryCommand = (program: Command): void => {
         ctx.out.result(entry, () => `${name}@${alias} is version ${entry.version}`);
       },
     );
+
+  registry
+    .command('card <version>')
+    .description(
+      "a version's model card (name@alias or name/version): data, training, metrics against the naive baselines, whether it beats chance",
+    )
+    .option('--format <format>', 'md or html', 'md')
+    .option('--out <file>', 'write it to this file instead of printing it')
+    .action(async (reference: string, options: { format: string; out?: string }, command: Command) => {
+      const ctx = contextFrom(command);
+      const { format } = parseInput(registryCardQuerySchema, { format: options.format }, 'options');
+      const target = parseRegistryReference(reference);
+      if (target === undefined)
+        throw new ConfigError(
+          `arguments.version: ${JSON.stringify(reference)} is not name@alias or name/version (e.g. nhits-loto6@champion, nhits-loto6/3)`,
+        );
+      const card = await ctx.withDb(async (db) =>
+        modelCardFile(db, await resolveRegistryReference(db, target), format, { scope: dataScopeFromEnv() }),
+      );
+      if (options.out === undefined) {
+        ctx.out.result({ reference, format, card: card.body }, () => card.body.trimEnd());
+        return;
+      }
+      await writeFile(options.out, card.body);
+      ctx.out.result(
+        { reference, format, file: options.out, bytes: Buffer.byteLength(card.body) },
+        () => `model card of ${reference} written to ${options.out}`,
+      );
+    });
 };
