@@ -93,7 +93,16 @@ const VersionsTable = ({
   );
 };
 
-const ModelCardPanel = ({ name, version }: { readonly name: string; readonly version: number }) => {
+const ModelCardPanel = ({
+  name,
+  version,
+  revision,
+}: {
+  readonly name: string;
+  readonly version: number;
+  /** Changes whenever the version's stage or aliases move, so the frame reloads the card. */
+  readonly revision: string;
+}) => {
   const { t } = useI18n();
   return (
     <Card withBorder data-testid="registry-model-card" data-version={version}>
@@ -110,7 +119,7 @@ const ModelCardPanel = ({ name, version }: { readonly name: string; readonly ver
       </Group>
       {/* The card is served with a sandboxing CSP as well: it runs nothing and loads nothing. */}
       <iframe
-        key={version}
+        key={`${version} ${revision}`}
         title={t('registry.cardOf', { version })}
         src={api.registryCardUrl(name, version, 'html')}
         sandbox=""
@@ -163,6 +172,12 @@ const HistoryTable = ({ history }: { readonly history: readonly AuditEntry[] }) 
 const defaultShown = (detail: RegisteredModelDetail): number | null =>
   detail.model.aliases.champion ?? detail.entries[0]?.version ?? null;
 
+/** What the card of `version` shows that moves: its stage, aliases and last move. */
+const revisionOf = (detail: RegisteredModelDetail, version: number): string => {
+  const entry = detail.entries.find((candidate) => candidate.version === version);
+  return entry === undefined ? '' : `${entry.stage} ${entry.aliases.join(',')} ${entry.updated_at}`;
+};
+
 /** A registered model's page. */
 export const RegisteredModelPage = () => {
   const { t } = useI18n();
@@ -188,7 +203,9 @@ export const RegisteredModelPage = () => {
                 versions={data.entries}
                 onChanged={detail.reload}
               />
-              {version !== null && <ModelCardPanel name={name} version={version} />}
+              {version !== null && (
+                <ModelCardPanel name={name} version={version} revision={revisionOf(data, version)} />
+              )}
               <Title order={4}>{t('registry.history')}</Title>
               <HistoryTable history={data.history} />
             </Stack>
