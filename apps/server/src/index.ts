@@ -34,3 +34,4 @@ export {
   type ModelCardFile,
   type ModelCardSources,
 } from './registry/model-card.js';
+export { compareAliases, type AliasComparison } from './registry/champion-challenger.js';

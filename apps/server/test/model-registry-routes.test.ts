@@ -88,6 +88,7 @@ describe.each(await testDbKinds())('model registry routes on %s', (kind) => {
       ['GET', '/api/registry/nhits', undefined] as const,
       ['GET', '/api/registry/nhits/aliases/challenger', undefined] as const,
       ['GET', '/api/registry/nhits/versions/1/card?format=html', undefined] as const,
+      ['GET', '/api/registry/nhits/compare', undefined] as const,
       ...writes,
     ])
       expect((await anonymous(method, url, payload)).statusCode, `${method} ${url}`).toBe(401);
@@ -302,5 +303,50 @@ describe.each(await testDbKinds())('model registry routes on %s', (kind) => {
     expect(external.statusCode, external.body).toBe(200);
     expect(external.body).toContain('s3://bucket/model');
     expect(external.body).toContain('**Beats chance: not established.**');
+  });
+
+  test('champion vs challenger: paired tests on the same recent points and the A/B power analysis', async () => {
+    // champion is version 2 (runs[1]); challenger now names version 1 (runs[0]).
+    expect((await asEditor('PUT', '/api/registry/nhits/aliases/challenger', { version: 1 })).statusCode).toBe(
+      200,
+    );
+    for (const [runId, miss] of [
+      [runs[1], (i: number) => (i % 2 === 0 ? 1 : -1)],
+      [runs[0], (i: number) => (i % 3 === 0 ? 4 : -2)],
+    ] as const)
+      await db.query(
+        `INSERT INTO nf_cv_results (run_id, unique_id, ds, cutoff, y, model, suffix, value)
+         SELECT $1, 'N1', DATE '2020-01-01' + i, DATE '2020-01-01' + i - 1, 10, 'NHITS', '', 10 + v
+           FROM unnest($2::int[], $3::float8[]) AS t(i, v)`,
+        [runId, [...Array(30).keys()], [...Array(30).keys()].map(miss)],
+      );
+    const compared = await asViewer('GET', '/api/registry/nhits/compare?recent=20&power=0.9');
+    expect(compared.statusCode, compared.body).toBe(200);
+    const body = compared.json();
+    expect(body).toMatchObject({
+      champion: { alias: 'champion', version: 2, run_id: runs[1], mae: 1 },
+      challenger: { alias: 'challenger', version: 1, run_id: runs[0] },
+      points: 20,
+      from: '2020-01-11',
+      to: '2020-01-30',
+      power: { alpha: 0.05, power: 0.9 },
+    });
+    expect(body.comparison.pairs[0].dieboldMariano.better).toBe('model');
+    expect(body.power.pointsNeeded).toBeGreaterThanOrEqual(2);
+    expect(body.verdict).toContain('the champion is better');
+
+    for (const [query, path] of [
+      ['recent=2', 'query.recent'],
+      ['challenger=champion', 'query.challenger'],
+      ['power=1', 'query.power'],
+      ['mae_difference=-1', 'query.mae_difference'],
+      ['extra=1', 'query'],
+    ]) {
+      const response = await asViewer('GET', `/api/registry/nhits/compare?${query}`);
+      expect(response.statusCode, query).toBe(400);
+      expect(response.json().error.issues[0].path, query).toBe(path);
+    }
+    expect((await asViewer('GET', '/api/registry/nhits/compare?challenger=nobody')).statusCode).toBe(404);
+    expect((await asViewer('GET', '/api/registry/nope/compare')).statusCode).toBe(404);
   });
 });

@@ -4,6 +4,8 @@ import {
   registryAliasParamsSchema,
   registryAliasRequestSchema,
   registryCardQuerySchema,
+  registryCompareQuerySchema,
+  registryCompareResponseSchema,
   registryModelDetailSchema,
   registryModelParamsSchema,
   registryPredictRequestSchema,
@@ -72,6 +74,16 @@ export const MODEL_REGISTRY_ROUTES = {
     access: 'viewer',
     params: registryVersionParamsSchema,
     query: registryCardQuerySchema,
+  }),
+  compareRegistryAliases: defineRoute({
+    method: 'GET',
+    path: '/registry/:name/compare',
+    summary:
+      'champion vs challenger: two aliases on their most recent shared forecast points, with paired tests and an A/B power analysis',
+    access: 'viewer',
+    params: registryModelParamsSchema,
+    query: registryCompareQuerySchema,
+    response: registryCompareResponseSchema,
   }),
   predictRegistered: defineRoute({
     method: 'POST',
