@@ -1,5 +1,5 @@
 /**
- * `nflab registry ls|show|promote|stage|alias|archive|card`: the model registry the API and MLflow
+ * `nflab registry ls|show|promote|stage|alias|archive|card|compare`: the model registry the API and MLflow
  * clients share. Like `nflab user`, the CLI acts with the database's own credentials (there is no
  * sign-in to check a role against), so the API's admin-only rule for prod does not apply here;
  * every change is audited as `cli:<os user>`, and `show` lists who moved what when.
@@ -15,10 +15,12 @@ import {
   promoteRequestSchema,
   registryAliasParamsSchema,
   registryCardQuerySchema,
+  registryCompareQuerySchema,
   registryStageRequestSchema,
   registryVersionParamsSchema,
 } from '@nflab/contracts';
 import {
+  compareAliases,
   modelCardFile,
   moveRegistryStage,
   parseRegistryReference,
@@ -276,4 +278,65 @@ export const modelRegistryCommand = (program: Command): void => {
         () => `model card of ${reference} written to ${options.out}`,
       );
     });
+
+  registry
+    .command('compare <name>')
+    .description(
+      'champion vs challenger: two aliases on their most recent shared forecast points, with paired tests and an A/B power analysis',
+    )
+    .option('--champion <alias>', 'the incumbent alias', 'champion')
+    .option('--challenger <alias>', 'the alias compared with it', 'challenger')
+    .option('--recent <points>', 'the most recent shared points compared', '100')
+    .option('--alpha <alpha>', 'significance level', '0.05')
+    .option('--power <power>', 'wanted power of the A/B test', '0.8')
+    .option('--mae-difference <mae>', 'MAE difference the power analysis is for (default: the observed one)')
+    .action(
+      async (
+        name: string,
+        options: {
+          champion: string;
+          challenger: string;
+          recent: string;
+          alpha: string;
+          power: string;
+          maeDifference?: string;
+        },
+        command: Command,
+      ) => {
+        const ctx = contextFrom(command);
+        const { maeDifference, ...rest } = options;
+        const query = parseInput(
+          registryCompareQuerySchema,
+          { ...rest, ...(maeDifference === undefined ? {} : { mae_difference: maeDifference }) },
+          'options',
+        );
+        const result = await ctx.withDb((db) =>
+          compareAliases(db, {
+            name,
+            champion: query.champion,
+            challenger: query.challenger,
+            recent: query.recent,
+            alpha: query.alpha,
+            power: query.power,
+            ...(query.mae_difference === undefined ? {} : { maeDifference: query.mae_difference }),
+          }),
+        );
+        const pair = result.comparison.pairs[0];
+        ctx.out.result(result, () =>
+          [
+            formatTable(
+              [result.champion, result.challenger].map((side) => ({
+                alias: side.alias,
+                version: side.version,
+                run: side.run_id,
+                mae: side.mae,
+              })),
+            ),
+            `points ${result.points} (${result.from} – ${result.to}); Diebold–Mariano p ${String(pair?.dieboldMariano?.pValue ?? '—')}, paired t p ${String(pair?.tTest.pValue ?? '—')}, Wilcoxon p ${String(pair?.wilcoxon.pValue ?? '—')}`,
+            `power: ${String(result.power.pointsNeeded ?? '—')} points needed to detect an MAE difference of ${result.power.maeDifference} at power ${result.power.power} and α ${result.power.alpha}; these ${result.points} points have power ${String(result.power.achievedPower ?? '—')}`,
+            result.verdict,
+          ].join('\n'),
+        );
+      },
+    );
 };
