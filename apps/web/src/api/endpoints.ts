@@ -131,6 +131,9 @@ export const api = {
   /** Forecasts with the version `alias` names (a new run). */
   predictRegistered: (name: string, alias: string) =>
     call(R.predictRegistered, { params: { name }, body: { alias } }),
+  /** Champion vs challenger: two aliases on their most recent shared points, with the A/B power analysis. */
+  compareRegistry: (name: string, query: ApiQuery<'compareRegistryAliases'>) =>
+    call(R.compareRegistryAliases, { params: { name }, query }),
   /** Where a version's model card is served (`format` html for the frame, md to download). */
   registryCardUrl: (name: string, version: number, format: 'md' | 'html') =>
     `${routeUrl(R.getRegistryCard, { name, version })}?format=${format}`,

@@ -449,6 +449,21 @@ const en = {
   'registry.what': 'What',
   'registry.outcome': 'Outcome',
   'registry.details': 'Details',
+  'registry.compare.title': 'Champion vs challenger',
+  'registry.compare.intro':
+    'Both versions on the most recent draws both forecast (stored cross-validation or test points), with paired tests and an A/B power analysis.',
+  'registry.compare.champion': 'Champion',
+  'registry.compare.challenger': 'Challenger',
+  'registry.compare.recent': 'Recent points',
+  'registry.compare.powerLabel': 'Power',
+  'registry.compare.difference': 'MAE difference to detect',
+  'registry.compare.observed': 'observed',
+  'registry.compare.run': 'Compare',
+  'registry.compare.tests':
+    '{points} points ({from} – {to}). p-values: Diebold–Mariano {dm}, paired t {t}, Wilcoxon {wilcoxon}.',
+  'registry.compare.power':
+    'Detecting an MAE difference of {difference} with power {power} at α = {alpha} needs {needed} points; the {have} points compared have power {achieved}.',
+  'registry.compare.noPower': 'The paired errors do not vary, so no sample size follows.',
   'monitors.intro':
     "Scheduled drift checks: on each firing (cron, UTC) a monitor compares a table's last draws with the ones before them; a drift raises an alert and, when set, queues a refit of a run.",
   'monitors.none': 'No monitors yet.',
@@ -930,6 +945,21 @@ const ja: Record<MessageKey, string> = {
   'registry.what': '操作',
   'registry.outcome': '結果',
   'registry.details': '詳細',
+  'registry.compare.title': 'チャンピオン対チャレンジャー',
+  'registry.compare.intro':
+    '両バージョンが共に予測した直近の抽選 (保存済みの交差検証・テスト点) で比較します。対応のある検定と A/B 検出力分析付き。',
+  'registry.compare.champion': 'チャンピオン',
+  'registry.compare.challenger': 'チャレンジャー',
+  'registry.compare.recent': '直近の点数',
+  'registry.compare.powerLabel': '検出力',
+  'registry.compare.difference': '検出したい MAE の差',
+  'registry.compare.observed': '観測値',
+  'registry.compare.run': '比較',
+  'registry.compare.tests':
+    '{points} 点 ({from} – {to})。p 値: Diebold–Mariano {dm}、対応のある t {t}、Wilcoxon {wilcoxon}。',
+  'registry.compare.power':
+    'MAE の差 {difference} を検出力 {power}、α = {alpha} で検出するには {needed} 点が必要です。比較した {have} 点の検出力は {achieved} です。',
+  'registry.compare.noPower': '対応する誤差にばらつきがないため、必要な点数は求まりません。',
   'monitors.intro':
     'スケジュールされたドリフト検査です。発火のたびに(cron、UTC)表の直近の抽選をその前の抽選と比べ、ドリフトがあればアラートを出し、設定されていれば実行の再学習をキューに入れます。',
   'monitors.none': 'モニターはまだありません。',

@@ -2,10 +2,11 @@
  * Reports in Chromium against the real server: an editor clicks Report on a run's page and on a
  * sweep's page, the archived report appears in the list, and its download link serves the
  * self-contained HTML as an attachment; a viewer sees the list but no Report button. And the
- * registry, reusing this lab's finished run: promote it, point `champion` at it, open its model
- * card, predict by alias.
+ * registry, reusing this lab's finished runs: promote one, point `champion` at it, open its model
+ * card, compare it with a challenger, predict by alias.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { promoteRun } from '@nflab/server';
 import { seedComparableRuns } from '@nflab/store/testing';
 import { launchBrowser, screenshot, signIn, type TestBrowser } from './browser.js';
 import { startLab, type Lab } from './lab.js';
@@ -62,7 +63,7 @@ describe('reports in Chromium', () => {
     await viewer.close();
   });
 
-  it('promotes a run, sets the champion alias, shows its model card and predicts by alias', async () => {
+  it('promotes a run, sets champion, shows its model card, compares a challenger and predicts by alias', async () => {
     const run = lab.runs[0]!;
     // A saved model and evaluated forecasts, as a worker leaves a finished training run.
     await lab.db.query(
@@ -102,6 +103,33 @@ describe('reports in Chromium', () => {
     expect(text).toContain('e2e-fingerprint');
     expect(text).toContain('naive');
     await screenshot(page, 'registry-model');
+
+    // A challenger with forecasts of the same draws: champion vs challenger on the page.
+    await promoteRun(lab.db, {
+      runId: lab.runs[1]!.id,
+      name: run.model,
+      stage: 'staging',
+      alias: 'challenger',
+    });
+    for (const [runId, miss] of [
+      [run.id, 1],
+      [lab.runs[1]!.id, 2],
+    ] as const)
+      await lab.db.query(
+        `INSERT INTO nf_cv_results (run_id, unique_id, ds, cutoff, y, model, suffix, value)
+         SELECT $1, 'N1', DATE '2020-01-01' + i, DATE '2020-01-01' + i - 1, 10, 'M', '', 10 + $2 * (i % 3 - 1)
+           FROM generate_series(0, 29) AS i`,
+        [runId, miss],
+      );
+    await page.reload();
+    await page.getByTestId('registry-compare-run').click();
+    await expect(page.getByTestId('registry-compare-verdict').textContent()).resolves.toContain(
+      'the champion has the lower MAE',
+    );
+    await expect(page.getByTestId('registry-compare-power').textContent()).resolves.toMatch(
+      /needs \d+ points/,
+    );
+    await screenshot(page, 'registry-compare');
 
     await page.getByTestId('registry-predict-champion').click();
     await page.waitForURL(

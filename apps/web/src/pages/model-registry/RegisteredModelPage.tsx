@@ -1,7 +1,7 @@
 /**
  * One registered model: its versions with stage, aliases and run; stage and alias actions for
- * editors (prod for admins); predict by alias; the chosen version's model card; and who moved what
- * when, from the audit log.
+ * editors (prod for admins); predict by alias; champion vs challenger; the chosen version's model
+ * card; and who moved what when, from the audit log.
  */
 import { useState } from 'react';
 import { Anchor, Badge, Card, Group, Stack, Table, Text, Title } from '@mantine/core';
@@ -13,6 +13,7 @@ import { useCanEdit } from '../../auth/auth.js';
 import { AsyncView } from '../../components/AsyncView.js';
 import { IdLink } from '../../components/IdLink.js';
 import { useI18n } from '../../i18n/i18n.js';
+import { ChampionChallenger } from './ChampionChallenger.js';
 import { AliasPanel, StageMenu } from './RegistryActions.js';
 import { STAGE_COLOR } from './stage-color.js';
 
@@ -203,6 +204,13 @@ export const RegisteredModelPage = () => {
                 versions={data.entries}
                 onChanged={detail.reload}
               />
+              {Object.keys(data.model.aliases).length >= 2 && (
+                <ChampionChallenger
+                  key={Object.keys(data.model.aliases).join(',')}
+                  name={name}
+                  aliases={Object.keys(data.model.aliases)}
+                />
+              )}
               {version !== null && (
                 <ModelCardPanel name={name} version={version} revision={revisionOf(data, version)} />
               )}
