@@ -30,6 +30,7 @@ export {
 export { registeredModelDto } from './registry/summary.js';
 export {
   buildModelCard,
+  modelCardArtifacts,
   modelCardFile,
   type ModelCardFile,
   type ModelCardSources,

@@ -10,6 +10,7 @@ import {
   getRegisteredModelRow,
   getRun,
   listArtifacts,
+  listRegistryVersions,
   listSeries,
   listTrials,
   type ArtifactRow,
@@ -389,4 +390,23 @@ export const modelCardFile = async (
         contentType: 'text/markdown; charset=utf-8',
         fileName: `model-card-${safeName}-v${entry.version}.md`,
       };
+};
+
+/**
+ * The model cards of every registered version of run `runId`, Markdown and HTML, as files exported
+ * with the run's model (`model-card/<name>-v<version>.md|html` beside `model/`).
+ */
+export const modelCardArtifacts = async (
+  db: Queryable,
+  runId: string,
+  sources: ModelCardSources = {},
+): Promise<{ path: string; text: string }[]> => {
+  const versions = (await listRegistryVersions(db)).filter((version) => version.run_id === runId);
+  const files: { path: string; text: string }[] = [];
+  for (const version of versions)
+    for (const format of ['md', 'html'] as const) {
+      const card = await modelCardFile(db, version, format, sources);
+      files.push({ path: `model-card/${card.fileName.replace(/^model-card-/, '')}`, text: card.body });
+    }
+  return files;
 };
