@@ -162,12 +162,14 @@ const trainingSection = ({ run, trials }: CardInputs): CardSection | undefined =
   const best = trials
     .filter((t) => t.state === 'COMPLETE' && t.value !== null)
     .sort((a, b) => (a.value as number) - (b.value as number))[0];
+  // A plain model fits once with its configuration: no backend or sampler was involved.
+  const searched = trials.length > 0 || run.search_space !== null;
   const blocks: CardBlock[] = [
     {
       kind: 'fields',
       fields: {
         model: run.model_name,
-        'search backend': run.backend,
+        ...(searched ? { 'search backend': run.backend } : {}),
         horizon: run.horizon,
         loss: run.loss,
         metric: run.metric,
@@ -176,9 +178,13 @@ const trainingSection = ({ run, trials }: CardInputs): CardSection | undefined =
         val_size: spec.val_size,
         test_size: spec.test_size,
         local_scaler_type: spec.local_scaler_type,
-        trials: trials.length === 0 ? 'no search' : `${trials.length} (${complete} complete)`,
-        'best trial': best === undefined ? null : `#${best.number}, value ${num(best.value)}`,
-        'search algorithm': asRecord(run.optimization_config).search_alg,
+        trials: searched ? `${trials.length} (${complete} complete)` : 'no search: one fit',
+        ...(searched
+          ? {
+              'best trial': best === undefined ? null : `#${best.number}, value ${num(best.value)}`,
+              'search algorithm': asRecord(run.optimization_config).search_alg,
+            }
+          : {}),
       },
     },
     {
