@@ -1,10 +1,12 @@
 /**
- * `nflab registry ls|show|promote|stage|alias|archive` and `nflab model predict name@alias`, on the
+ * `nflab registry ls|show|promote|stage|alias|archive|card|compare` and `nflab model predict name@alias`, on the
  * embedded database and on the PostgreSQL server when one is reachable: versions, stages and
  * aliases move, bad input names the argument, and `show` lists who moved what when (the CLI's own
  * audit entries, as `cli:<os user>`).
  */
+import { readFile } from 'node:fs/promises';
 import { userInfo } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, test } from 'vitest';
 import { RunQueue, submitRun } from '@nflab/runner';
@@ -115,6 +117,38 @@ describe.each(await testDbKinds())('nflab registry on %s', (kind) => {
       return rows[0]?.parent_run_id;
     });
     expect(parent).toBe(second);
+
+    const card = await run('registry', 'card', 'nhits-loto6@champion');
+    expect(card.exitCode, card.stderr).toBe(0);
+    expect(card.stdout).toContain('# Model card: nhits-loto6 version 2');
+    expect(card.stdout).toContain('**Beats chance: not established.**');
+    const out = join(cli.home, 'card.html');
+    expect(await json('registry', 'card', 'nhits-loto6/1', '--format', 'html', '--out', out)).toMatchObject({
+      file: out,
+    });
+    expect(await readFile(out, 'utf8')).toContain('Model card: nhits-loto6 version 1');
+
+    // Champion (version 2) vs challenger (version 1) on stored forecasts of the same draws.
+    await json('registry', 'alias', 'nhits-loto6', 'challenger', '1');
+    await withLabDb(async (db) => {
+      for (const [runId, miss] of [
+        [second, 1],
+        [first, 3],
+      ] as const)
+        await db.query(
+          `INSERT INTO nf_cv_results (run_id, unique_id, ds, cutoff, y, model, suffix, value)
+           SELECT $1, 'N1', DATE '2020-01-01' + i, DATE '2020-01-01' + i - 1, 10, 'NHITS', '', 10 + $2 * (i % 3 - 1)
+             FROM generate_series(0, 11) AS i`,
+          [runId, miss],
+        );
+    });
+    const compared = await json('registry', 'compare', 'nhits-loto6', '--recent', '10');
+    expect(compared).toMatchObject({
+      points: 10,
+      champion: { alias: 'champion', version: 2 },
+      challenger: { alias: 'challenger', version: 1 },
+    });
+    expect(compared.verdict).toContain('the champion has the lower MAE');
   });
 
   test('bad input names the argument; unknown models, versions and aliases are not found', async () => {
@@ -124,6 +158,15 @@ describe.each(await testDbKinds())('nflab registry on %s', (kind) => {
     const badAlias = await run('registry', 'alias', 'nhits-loto6', 'Champion!', '1');
     expect(badAlias.exitCode).not.toBe(0);
     expect(badAlias.stderr).toContain('arguments.alias');
+    const badFormat = await run('registry', 'card', 'nhits-loto6/1', '--format', 'pdf');
+    expect(badFormat.exitCode).not.toBe(0);
+    expect(badFormat.stderr).toContain('options.format');
+    const badRecent = await run('registry', 'compare', 'nhits-loto6', '--recent', '2');
+    expect(badRecent.exitCode).not.toBe(0);
+    expect(badRecent.stderr).toContain('options.recent');
+    const badReference = await run('registry', 'card', 'nhits-loto6');
+    expect(badReference.exitCode).not.toBe(0);
+    expect(badReference.stderr).toContain('arguments.version');
     const badVersion = await run('registry', 'archive', 'nhits-loto6', 'one');
     expect(badVersion.exitCode).not.toBe(0);
     expect(badVersion.stderr).toContain('arguments.version');
@@ -132,6 +175,8 @@ describe.each(await testDbKinds())('nflab registry on %s', (kind) => {
       ['registry', 'archive', 'nhits-loto6', '9'],
       ['registry', 'alias', 'nhits-loto6', 'nobody', '--delete'],
       ['model', 'predict', 'nhits-loto6@nobody', '--detach'],
+      ['registry', 'card', 'nhits-loto6@nobody'],
+      ['registry', 'card', 'nope/1'],
     ]) {
       const result = await run(...args);
       expect(result.exitCode, args.join(' ')).not.toBe(0);

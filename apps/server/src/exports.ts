@@ -6,6 +6,7 @@
 import { exportCredentialsFrom, RunExporter, type ExportCredentials } from '@nflab/runner';
 import type { Db } from '@nflab/store';
 import type { FastifyBaseLogger } from 'fastify';
+import { modelCardArtifacts } from './registry/model-card.js';
 
 /** What the exporter runs on and reports to. */
 export interface ServerExportOptions {
@@ -28,6 +29,8 @@ export const startServerExports = (options: ServerExportOptions): (() => Promise
     artifactRoot: options.artifactRoot,
     credentials: options.credentials ?? exportCredentialsFrom(process.env),
     intervalMs: options.intervalMs,
+    // A registered run's model goes out with its model cards.
+    extraArtifacts: (db, runId) => modelCardArtifacts(db, runId),
     onOutcome: (outcome) => {
       const { run_id: runId, sink } = outcome.export;
       if (outcome.ok) {

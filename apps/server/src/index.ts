@@ -28,3 +28,11 @@ export {
   type RegistryReference,
 } from './registry/moves.js';
 export { registeredModelDto } from './registry/summary.js';
+export {
+  buildModelCard,
+  modelCardArtifacts,
+  modelCardFile,
+  type ModelCardFile,
+  type ModelCardSources,
+} from './registry/model-card.js';
+export { compareAliases, type AliasComparison } from './registry/champion-challenger.js';

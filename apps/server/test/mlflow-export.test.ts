@@ -16,6 +16,8 @@ import { exportDueRuns, type ExportCredentials } from '@nflab/runner';
 import { listRunExports, mlflowRunId, type Db } from '@nflab/store';
 import { openTestDb, testDbKinds, truncateLabTables, type TestDb } from '@nflab/store/testing';
 import { buildServer } from '../src/app.js';
+import { modelCardArtifacts } from '../src/registry/model-card.js';
+import { promoteRun } from '../src/registry/promote.js';
 import { createApiToken } from '../src/auth/api-tokens.js';
 import { mlflowCaller, type MlflowCall } from './mlflow-client.js';
 import { SAME_ORIGIN, signIn } from './sign-in.js';
@@ -187,7 +189,14 @@ describe.each(await testDbKinds())('MLflow export on %s', (kind) => {
 
   test('a sweep exported to lab B reads back from B’s MLflow API as lab A’s MLflow API shows it', async () => {
     const { sweepId, runIds } = await insertSweepRuns(dbA, rootA, ['postgres', 'mlflow']);
-    const outcomes = await exportDueRuns({ db: dbA, artifactRoot: rootA, credentials: credentials() });
+    // The finished run is registered: its model goes out with its model cards, as the server exports.
+    await promoteRun(dbA, { runId: runIds[0]!, name: 'nhits-export', stage: 'staging' });
+    const outcomes = await exportDueRuns({
+      db: dbA,
+      artifactRoot: rootA,
+      credentials: credentials(),
+      extraArtifacts: (db, runId) => modelCardArtifacts(db, runId),
+    });
     expect(outcomes.map((o) => o.ok)).toEqual([true, true]);
 
     for (const id of runIds) {
@@ -246,7 +255,18 @@ describe.each(await testDbKinds())('MLflow export on %s', (kind) => {
       const listed = (await getB(b, `/api/2.0/mlflow-artifacts/artifacts?path=${artifactPath}`)) as {
         files: { path: string; is_dir: boolean }[];
       };
-      expect(listed.files.map((f) => f.path)).toEqual(['model', 'reports']);
+      expect(listed.files.map((f) => f.path)).toEqual(
+        id === runIds[0] ? ['model', 'model-card', 'reports'] : ['model', 'reports'],
+      );
+      if (id === runIds[0])
+        expect(
+          (
+            (await getB(
+              b,
+              `/api/2.0/mlflow-artifacts/artifacts/${artifactPath}/model-card/nhits-export-v1.md`,
+            )) as Buffer
+          ).toString(),
+        ).toContain('# Model card: nhits-export version 1');
       expect(await getB(b, `/api/2.0/mlflow-artifacts/artifacts/${artifactPath}/model/weights.bin`)).toEqual(
         MODEL_BYTES,
       );

@@ -87,12 +87,15 @@ describe.each(await testDbKinds())('model registry routes on %s', (kind) => {
       ['GET', '/api/registry', undefined] as const,
       ['GET', '/api/registry/nhits', undefined] as const,
       ['GET', '/api/registry/nhits/aliases/challenger', undefined] as const,
+      ['GET', '/api/registry/nhits/versions/1/card?format=html', undefined] as const,
+      ['GET', '/api/registry/nhits/compare', undefined] as const,
       ...writes,
     ])
       expect((await anonymous(method, url, payload)).statusCode, `${method} ${url}`).toBe(401);
     for (const [method, url, payload] of writes)
       expect((await asViewer(method, url, payload)).statusCode, `${method} ${url}`).toBe(403);
     expect((await asViewer('GET', '/api/registry')).statusCode).toBe(200);
+    expect((await asViewer('GET', '/api/registry/nhits/versions/1/card')).statusCode).toBe(200);
     // Nothing changed.
     const alias = await asViewer('GET', '/api/registry/nhits/aliases/challenger');
     expect(alias.json()).toMatchObject({ version: 2, stage: 'staging', run_id: runs[1] });
@@ -107,6 +110,8 @@ describe.each(await testDbKinds())('model registry routes on %s', (kind) => {
       ['PUT', '/api/registry/nhits/aliases/champion', { version: 0 }, 'body.version'],
       ['POST', '/api/registry/nhits/predict', {}, 'body'],
       ['POST', '/api/registry/nhits/predict', { alias: 'champion', version: 1 }, 'body'],
+      ['GET', '/api/registry/nhits/versions/1/card?format=pdf', undefined, 'query.format'],
+      ['GET', '/api/registry/nhits/versions/0/card', undefined, 'path.version'],
     ];
     for (const [method, url, payload, path] of bad) {
       const response = await asEditor(method, url, payload);
@@ -126,6 +131,8 @@ describe.each(await testDbKinds())('model registry routes on %s', (kind) => {
       ['GET', '/api/registry/nhits/aliases/nobody'],
       ['DELETE', '/api/registry/nhits/aliases/nobody'],
       ['POST', '/api/registry/nhits/predict', { alias: 'nobody' }],
+      ['GET', '/api/registry/nope/versions/1/card'],
+      ['GET', '/api/registry/nhits/versions/9/card'],
     ] as const) {
       const response = await asEditor(method, url, payload);
       expect(response.statusCode, `${method} ${url}`).toBe(404);
@@ -246,5 +253,100 @@ describe.each(await testDbKinds())('model registry routes on %s', (kind) => {
     });
     expect(production.statusCode).toBe(403);
     expect(production.json().error_code).toBe('PERMISSION_DENIED');
+  });
+
+  test('a version has a model card in Markdown and HTML: data fingerprint, baselines, the verdict on chance', async () => {
+    const cv = {
+      points: 40,
+      windows: 20,
+      overall: { mae: 9.5, rmse: 11.2 },
+      baselines: { naive: { mae: 9.1, rmse: 10.8 }, historic_average: { mae: 9.3, rmse: 11 } },
+      significance: {
+        naive: { statistic: 0.8, pValue: 0.42, better: 'neither' },
+        historic_average: { statistic: 0.3, pValue: 0.77, better: 'neither' },
+      },
+      beats_all_baselines: false,
+    };
+    await db.query(
+      `UPDATE nf_model_runs SET metrics = $2, data_fingerprint = 'f1ngerpr1nt-0123abcd',
+              engine_version = '@nflab/engine 0.1.0; tfjs 4.22.0 wasm; no native blas',
+              model_properties = '{"modelDir": "/nowhere/model", "sha256": "5ha256-of-the-model"}' WHERE id = $1`,
+      [runs[0], JSON.stringify({ metric: 'mae', valid_loss: 0.9, cv })],
+    );
+    const md = await asViewer('GET', '/api/registry/nhits/versions/1/card');
+    expect(md.statusCode, md.body).toBe(200);
+    expect(md.headers['content-type']).toBe('text/markdown; charset=utf-8');
+    expect(md.headers['content-disposition']).toBe('inline; filename="model-card-nhits-v1.md"');
+    const text = md.body;
+    expect(text).toContain('# Model card: nhits version 1');
+    expect(text).toContain('f1ngerpr1nt-0123abcd');
+    expect(text).toContain('5ha256-of-the-model');
+    expect(text).toMatch(/\| naive \| 9\.1 \| 10\.8 \|/);
+    expect(text).toMatch(/\| historic_average \| 0\.3 \| 0\.77 \| neither \|/);
+    expect(text).toContain('**Beats chance: no.**');
+    expect(text).toContain('not shown to be better than chance');
+    expect(text).toContain(`${runs[0]}`);
+    // The data's date range: the sample's draws of N1.
+    expect(text).toMatch(/date range \(the table today\) \| 2000-\d\d-\d\d – 2020-\d\d-\d\d/);
+    expect(text).toContain('## Known limitations');
+
+    const html = await asViewer('GET', '/api/registry/nhits/versions/1/card?format=html');
+    expect(html.statusCode).toBe(200);
+    expect(html.headers['content-type']).toBe('text/html; charset=utf-8');
+    expect(html.headers['content-security-policy']).toContain('sandbox');
+    expect(html.body).toContain('data-verdict="no"');
+    expect(html.body).toContain('f1ngerpr1nt-0123abcd');
+    expect(html.body).toContain('<td>historic_average</td>');
+
+    // A version an MLflow client registered has a card too, saying what is not known.
+    const external = await asViewer('GET', '/api/registry/nhits/versions/3/card');
+    expect(external.statusCode, external.body).toBe(200);
+    expect(external.body).toContain('s3://bucket/model');
+    expect(external.body).toContain('**Beats chance: not established.**');
+  });
+
+  test('champion vs challenger: paired tests on the same recent points and the A/B power analysis', async () => {
+    // champion is version 2 (runs[1]); challenger now names version 1 (runs[0]).
+    expect((await asEditor('PUT', '/api/registry/nhits/aliases/challenger', { version: 1 })).statusCode).toBe(
+      200,
+    );
+    for (const [runId, miss] of [
+      [runs[1], (i: number) => (i % 2 === 0 ? 1 : -1)],
+      [runs[0], (i: number) => (i % 3 === 0 ? 4 : -2)],
+    ] as const)
+      await db.query(
+        `INSERT INTO nf_cv_results (run_id, unique_id, ds, cutoff, y, model, suffix, value)
+         SELECT $1, 'N1', DATE '2020-01-01' + i, DATE '2020-01-01' + i - 1, 10, 'NHITS', '', 10 + v
+           FROM unnest($2::int[], $3::float8[]) AS t(i, v)`,
+        [runId, [...Array(30).keys()], [...Array(30).keys()].map(miss)],
+      );
+    const compared = await asViewer('GET', '/api/registry/nhits/compare?recent=20&power=0.9');
+    expect(compared.statusCode, compared.body).toBe(200);
+    const body = compared.json();
+    expect(body).toMatchObject({
+      champion: { alias: 'champion', version: 2, run_id: runs[1], mae: 1 },
+      challenger: { alias: 'challenger', version: 1, run_id: runs[0] },
+      points: 20,
+      from: '2020-01-11',
+      to: '2020-01-30',
+      power: { alpha: 0.05, power: 0.9 },
+    });
+    expect(body.comparison.pairs[0].dieboldMariano.better).toBe('model');
+    expect(body.power.pointsNeeded).toBeGreaterThanOrEqual(2);
+    expect(body.verdict).toContain('the champion is better');
+
+    for (const [query, path] of [
+      ['recent=2', 'query.recent'],
+      ['challenger=champion', 'query.challenger'],
+      ['power=1', 'query.power'],
+      ['mae_difference=-1', 'query.mae_difference'],
+      ['extra=1', 'query'],
+    ]) {
+      const response = await asViewer('GET', `/api/registry/nhits/compare?${query}`);
+      expect(response.statusCode, query).toBe(400);
+      expect(response.json().error.issues[0].path, query).toBe(path);
+    }
+    expect((await asViewer('GET', '/api/registry/nhits/compare?challenger=nobody')).statusCode).toBe(404);
+    expect((await asViewer('GET', '/api/registry/nope/compare')).statusCode).toBe(404);
   });
 });

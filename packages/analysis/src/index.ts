@@ -96,6 +96,10 @@ export type {
   PairComparison,
   RunComparison,
 } from './runs/compare-runs.js';
+export { MIN_CHAMPION_CHALLENGER_POINTS, championChallenger } from './runs/champion-challenger.js';
+export type { ChampionChallengerOptions, ChampionChallengerResult } from './runs/champion-challenger.js';
+export { pairedPower } from './comparison/ab-power.js';
+export type { PairedPowerOptions, PairedPowerResult } from './comparison/ab-power.js';
 export { leaderboard } from './runs/leaderboard.js';
 export type {
   Leaderboard,

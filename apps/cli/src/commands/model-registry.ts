@@ -1,30 +1,39 @@
 /**
- * `nflab registry ls|show|promote|stage|alias|archive`: the model registry the API and MLflow
+ * `nflab registry ls|show|promote|stage|alias|archive|card|compare`: the model registry the API and MLflow
  * clients share. Like `nflab user`, the CLI acts with the database's own credentials (there is no
  * sign-in to check a role against), so the API's admin-only rule for prod does not apply here;
  * every change is audited as `cli:<os user>`, and `show` lists who moved what when.
  */
+import { writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import {
+  ConfigError,
   NotFoundError,
   REGISTRY_HISTORY_LIMIT,
   REGISTRY_STAGE_IDS,
   parseInput,
   promoteRequestSchema,
   registryAliasParamsSchema,
+  registryCardQuerySchema,
+  registryCompareQuerySchema,
   registryStageRequestSchema,
   registryVersionParamsSchema,
 } from '@nflab/contracts';
 import {
+  compareAliases,
+  modelCardFile,
   moveRegistryStage,
+  parseRegistryReference,
   pointRegistryAlias,
   promoteRun,
   registeredModelDto,
   requireRegistryAlias,
   requireRegistryVersion,
+  resolveRegistryReference,
 } from '@nflab/server';
 import {
   auditEntryDto,
+  dataScopeFromEnv,
   deleteRegistryAlias,
   findRegistryVersionByAlias,
   getRegisteredModelRow,
@@ -238,6 +247,96 @@ export const modelRegistryCommand = (program: Command): void => {
           return moved;
         });
         ctx.out.result(entry, () => `${name}@${alias} is version ${entry.version}`);
+      },
+    );
+
+  registry
+    .command('card <version>')
+    .description(
+      "a version's model card (name@alias or name/version): data, training, metrics against the naive baselines, whether it beats chance",
+    )
+    .option('--format <format>', 'md or html', 'md')
+    .option('--out <file>', 'write it to this file instead of printing it')
+    .action(async (reference: string, options: { format: string; out?: string }, command: Command) => {
+      const ctx = contextFrom(command);
+      const { format } = parseInput(registryCardQuerySchema, { format: options.format }, 'options');
+      const target = parseRegistryReference(reference);
+      if (target === undefined)
+        throw new ConfigError(
+          `arguments.version: ${JSON.stringify(reference)} is not name@alias or name/version (e.g. nhits-loto6@champion, nhits-loto6/3)`,
+        );
+      const card = await ctx.withDb(async (db) =>
+        modelCardFile(db, await resolveRegistryReference(db, target), format, { scope: dataScopeFromEnv() }),
+      );
+      if (options.out === undefined) {
+        ctx.out.result({ reference, format, card: card.body }, () => card.body.trimEnd());
+        return;
+      }
+      await writeFile(options.out, card.body);
+      ctx.out.result(
+        { reference, format, file: options.out, bytes: Buffer.byteLength(card.body) },
+        () => `model card of ${reference} written to ${options.out}`,
+      );
+    });
+
+  registry
+    .command('compare <name>')
+    .description(
+      'champion vs challenger: two aliases on their most recent shared forecast points, with paired tests and an A/B power analysis',
+    )
+    .option('--champion <alias>', 'the incumbent alias', 'champion')
+    .option('--challenger <alias>', 'the alias compared with it', 'challenger')
+    .option('--recent <points>', 'the most recent shared points compared', '100')
+    .option('--alpha <alpha>', 'significance level', '0.05')
+    .option('--power <power>', 'wanted power of the A/B test', '0.8')
+    .option('--mae-difference <mae>', 'MAE difference the power analysis is for (default: the observed one)')
+    .action(
+      async (
+        name: string,
+        options: {
+          champion: string;
+          challenger: string;
+          recent: string;
+          alpha: string;
+          power: string;
+          maeDifference?: string;
+        },
+        command: Command,
+      ) => {
+        const ctx = contextFrom(command);
+        const { maeDifference, ...rest } = options;
+        const query = parseInput(
+          registryCompareQuerySchema,
+          { ...rest, ...(maeDifference === undefined ? {} : { mae_difference: maeDifference }) },
+          'options',
+        );
+        const result = await ctx.withDb((db) =>
+          compareAliases(db, {
+            name,
+            champion: query.champion,
+            challenger: query.challenger,
+            recent: query.recent,
+            alpha: query.alpha,
+            power: query.power,
+            ...(query.mae_difference === undefined ? {} : { maeDifference: query.mae_difference }),
+          }),
+        );
+        const pair = result.comparison.pairs[0];
+        ctx.out.result(result, () =>
+          [
+            formatTable(
+              [result.champion, result.challenger].map((side) => ({
+                alias: side.alias,
+                version: side.version,
+                run: side.run_id,
+                mae: side.mae,
+              })),
+            ),
+            `points ${result.points} (${result.from} – ${result.to}); Diebold–Mariano p ${String(pair?.dieboldMariano?.pValue ?? '—')}, paired t p ${String(pair?.tTest.pValue ?? '—')}, Wilcoxon p ${String(pair?.wilcoxon.pValue ?? '—')}`,
+            `power: ${String(result.power.pointsNeeded ?? '—')} points needed to detect an MAE difference of ${result.power.maeDifference} at power ${result.power.power} and α ${result.power.alpha}; these ${result.points} points have power ${String(result.power.achievedPower ?? '—')}`,
+            result.verdict,
+          ].join('\n'),
+        );
       },
     );
 };

@@ -32,6 +32,8 @@ import {
   requireRegistryVersion,
   runOfVersion,
 } from '../registry/moves.js';
+import { compareAliases } from '../registry/champion-challenger.js';
+import { modelCardFile } from '../registry/model-card.js';
 import { requireAdminForProd } from '../registry/prod-guard.js';
 import { registeredModelDto } from '../registry/summary.js';
 import { attach } from './attach.js';
@@ -122,6 +124,34 @@ export const modelRegistryRoutes: FastifyPluginAsync = async (app) => {
     });
     return reply.status(204).send();
   });
+
+  attach(app, ROUTE.getRegistryCard, async ({ params, query }, _request, reply) => {
+    const row = await requireRegistryVersion(app.db, params.name, params.version);
+    const card = await modelCardFile(app.db, row, query.format, {
+      dataDb: app.dataDb,
+      scope: app.lab.dataScope,
+    });
+    return (
+      reply
+        .type(card.contentType)
+        .header('content-disposition', `inline; filename="${card.fileName}"`)
+        // Shown inline in the registry page's sandboxed frame: it runs nothing and loads nothing.
+        .header('content-security-policy', "default-src 'none'; style-src 'unsafe-inline'; sandbox")
+        .send(card.body)
+    );
+  });
+
+  attach(app, ROUTE.compareRegistryAliases, async ({ params, query }) =>
+    compareAliases(app.db, {
+      name: params.name,
+      champion: query.champion,
+      challenger: query.challenger,
+      recent: query.recent,
+      alpha: query.alpha,
+      power: query.power,
+      ...(query.mae_difference === undefined ? {} : { maeDifference: query.mae_difference }),
+    }),
+  );
 
   attach(app, ROUTE.predictRegistered, async ({ params, body }, request, reply) => {
     const { alias, version, ...predict } = body;

@@ -115,4 +115,26 @@ export const api = {
   deleteMonitor: (name: string) => call(R.deleteMonitor, { params: { name } }),
   promote: (id: string, stage: RegistryStage, alias?: string) =>
     call(R.promote, { params: { id }, body: { stage, alias } }),
+
+  /** Every registered model with its newest version per stage and its aliases. */
+  registry: () => call(R.listRegistry),
+  /** A registered model, its versions (newest first) and who moved what when. */
+  registeredModel: (name: string) => call(R.getRegisteredModel, { params: { name } }),
+  /** Moves a version to a stage (into or out of prod: admins only). */
+  setRegistryStage: (name: string, version: number, stage: RegistryStage) =>
+    call(R.setRegistryStage, { params: { name, version }, body: { stage } }),
+  /** Points `alias` at a version. */
+  setRegistryAlias: (name: string, alias: string, version: number) =>
+    call(R.setRegistryAlias, { params: { name, alias }, body: { version } }),
+  deleteRegistryAlias: (name: string, alias: string) =>
+    call(R.deleteRegistryAlias, { params: { name, alias } }),
+  /** Forecasts with the version `alias` names (a new run). */
+  predictRegistered: (name: string, alias: string) =>
+    call(R.predictRegistered, { params: { name }, body: { alias } }),
+  /** Champion vs challenger: two aliases on their most recent shared points, with the A/B power analysis. */
+  compareRegistry: (name: string, query: ApiQuery<'compareRegistryAliases'>) =>
+    call(R.compareRegistryAliases, { params: { name }, query }),
+  /** Where a version's model card is served (`format` html for the frame, md to download). */
+  registryCardUrl: (name: string, version: number, format: 'md' | 'html') =>
+    `${routeUrl(R.getRegistryCard, { name, version })}?format=${format}`,
 } as const;

@@ -90,6 +90,10 @@ export type PredictionRow = z.infer<typeof predictionSchema>;
 export type CvRow = z.infer<typeof cvResultSchema>;
 /** A registry stage. */
 export type RegistryStage = (typeof REGISTRY_STAGE_IDS)[number];
+/** A registered model's detail: the model, its versions (newest first) and its history. */
+export type RegisteredModelDetail = ApiResponse<'getRegisteredModel'>;
+/** One version of a registered model. */
+export type RegistryVersion = RegisteredModelDetail['entries'][number];
 
 /** The loss registry and the metric ids (`GET /api/vocabulary`). */
 export type Vocabulary = VocabularyDto;

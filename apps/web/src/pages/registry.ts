@@ -69,6 +69,17 @@ export const PAGES = [
     component: page(() => import('./monitors/MonitorPage.js'), 'MonitorPage'),
   },
   {
+    id: 'registry',
+    path: '/registry',
+    component: page(() => import('./model-registry/RegistryPage.js'), 'RegistryPage'),
+    label: 'nav.registry',
+  },
+  {
+    id: 'registeredModel',
+    path: '/registry/:name',
+    component: page(() => import('./model-registry/RegisteredModelPage.js'), 'RegisteredModelPage'),
+  },
+  {
     id: 'audit',
     path: '/audit',
     component: page(() => import('./audit/AuditPage.js'), 'AuditPage'),

@@ -5,6 +5,7 @@
  * API (`/api/2.0/mlflow/registered-models/*`).
  */
 import { z } from 'zod';
+import { runComparisonSchema } from './analysis.js';
 import { auditEntrySchema } from './audit.js';
 import { isoDateTime } from './common.js';
 import { REGISTRY_STAGE_IDS, predictRequestSchema, registryEntrySchema } from './runs.js';
@@ -74,6 +75,77 @@ export const registryPredictRequestSchema = predictRequestSchema
   .refine((body) => (body.alias === undefined) !== (body.version === undefined), {
     message: 'name the version with exactly one of alias or version',
   });
+
+/** Formats a model card is served in. */
+export const MODEL_CARD_FORMATS = ['md', 'html'] as const;
+/** One of {@link MODEL_CARD_FORMATS}. */
+export type ModelCardFormat = (typeof MODEL_CARD_FORMATS)[number];
+/** `GET /api/registry/:name/versions/:version/card` query. */
+export const registryCardQuerySchema = z
+  .object({ format: z.enum(MODEL_CARD_FORMATS).default('md') })
+  .strict();
+
+/** The most recent shared points one champion/challenger comparison takes. */
+export const REGISTRY_COMPARE_MAX_POINTS = 5000;
+
+/**
+ * `GET /api/registry/:name/compare` query: two aliases compared on their most recent shared
+ * forecast points, and the A/B power analysis's settings.
+ */
+export const registryCompareQuerySchema = z
+  .object({
+    champion: alias.default('champion'),
+    challenger: alias.default('challenger'),
+    /** The most recent points both forecast (with known actuals) that are compared. */
+    recent: z.coerce.number().int().min(3).max(REGISTRY_COMPARE_MAX_POINTS).default(100),
+    alpha: z.coerce.number().gt(0).lt(1).default(0.05),
+    /** Wanted power of the A/B test. */
+    power: z.coerce.number().gt(0).lt(1).default(0.8),
+    /** MAE difference the power analysis is for. @default the observed difference */
+    mae_difference: z.coerce.number().positive().optional(),
+  })
+  .strict()
+  .refine((query) => query.champion !== query.challenger, {
+    message: 'compare two different aliases',
+    path: ['challenger'],
+  });
+/** A champion/challenger request as written. */
+export type RegistryCompareQuery = z.input<typeof registryCompareQuerySchema>;
+
+const comparedSide = z.object({
+  alias: z.string(),
+  version: z.number().int(),
+  run_id: z.string(),
+  /** MAE on the compared points. */
+  mae: z.number(),
+});
+
+/** `GET /api/registry/:name/compare` response. */
+export const registryCompareResponseSchema = z.object({
+  name: z.string(),
+  champion: comparedSide,
+  challenger: comparedSide,
+  /** Points compared, and the first and last date among them. */
+  points: z.number().int(),
+  from: z.string(),
+  to: z.string(),
+  /** The paired tests; `a` is the champion, so negative statistics favour it. */
+  comparison: runComparisonSchema,
+  power: z.object({
+    alpha: z.number(),
+    power: z.number(),
+    maeDifference: z.number(),
+    sdDifference: z.number(),
+    /** Paired points needed to detect `maeDifference` at `power` and `alpha`; null when the errors do not vary. */
+    pointsNeeded: z.number().int().nullable(),
+    /** Power of the points compared; null when the errors do not vary. */
+    achievedPower: z.number().nullable(),
+  }),
+  /** One plain sentence on what the comparison shows. */
+  verdict: z.string(),
+});
+/** A champion/challenger comparison. */
+export type RegistryCompareDto = z.infer<typeof registryCompareResponseSchema>;
 
 /** How many history entries a detail shows. */
 export const REGISTRY_HISTORY_LIMIT = 200;

@@ -3,6 +3,9 @@ import {
   listRegistryResponseSchema,
   registryAliasParamsSchema,
   registryAliasRequestSchema,
+  registryCardQuerySchema,
+  registryCompareQuerySchema,
+  registryCompareResponseSchema,
   registryModelDetailSchema,
   registryModelParamsSchema,
   registryPredictRequestSchema,
@@ -62,6 +65,25 @@ export const MODEL_REGISTRY_ROUTES = {
     access: 'editor',
     params: registryAliasParamsSchema,
     status: 204,
+  }),
+  getRegistryCard: defineRoute({
+    method: 'GET',
+    path: '/registry/:name/versions/:version/card',
+    summary:
+      "a version's model card (Markdown or self-contained HTML): data, training, metrics against the naive baselines, whether it beats chance",
+    access: 'viewer',
+    params: registryVersionParamsSchema,
+    query: registryCardQuerySchema,
+  }),
+  compareRegistryAliases: defineRoute({
+    method: 'GET',
+    path: '/registry/:name/compare',
+    summary:
+      'champion vs challenger: two aliases on their most recent shared forecast points, with paired tests and an A/B power analysis',
+    access: 'viewer',
+    params: registryModelParamsSchema,
+    query: registryCompareQuerySchema,
+    response: registryCompareResponseSchema,
   }),
   predictRegistered: defineRoute({
     method: 'POST',

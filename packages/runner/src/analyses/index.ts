@@ -6,3 +6,4 @@ export * from './exogenous-table.js';
 export * from './exogenous-difference.js';
 export * from './table-drift.js';
 export * from './run-anomalies.js';
+export * from './compare-stored-pair.js';

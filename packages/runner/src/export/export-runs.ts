@@ -91,6 +91,17 @@ export interface ExportRunsOptions {
   readonly maxAttempts?: number;
   /** @default globalThis.fetch */
   readonly fetch?: typeof fetch;
+  /**
+   * Text files exported beside a run's own to MLflow (the server adds the model cards of the run's
+   * registered versions, which only it can render).
+   */
+  readonly extraArtifacts?: (db: Queryable, runId: string) => Promise<readonly MlflowTextArtifact[]>;
+}
+
+/** A text file exported beside a run's artifacts: its path under the MLflow run's artifacts. */
+export interface MlflowTextArtifact {
+  readonly path: string;
+  readonly text: string;
 }
 
 /** How one export went. */
@@ -171,7 +182,9 @@ const sendToMlflow = async (
     );
   const artifactRoot =
     options.artifactRoot ?? path.resolve(process.env.NFLAB_HOME || DEFAULT_NFLAB_HOME, 'artifacts');
-  const record = await loadMlflowExportRecord(options.db, row.run_id, artifactRoot);
+  const own = await loadMlflowExportRecord(options.db, row.run_id, artifactRoot);
+  const extra = (await options.extraArtifacts?.(options.db, row.run_id)) ?? [];
+  const record = extra.length === 0 ? own : { ...own, artifacts: [...own.artifacts, ...extra] };
   const experimentName =
     typeof row.options.experiment_name === 'string' ? row.options.experiment_name : undefined;
   return exportToMlflow(

@@ -152,7 +152,13 @@ export const RunActions = ({
                     title={
                       stage === 'prod' && !hasRole(user, 'admin') ? t('run.promote.adminOnly') : undefined
                     }
-                    onClick={() => void perform(() => api.promote(run.id, stage))}
+                    onClick={() =>
+                      void perform(async () => {
+                        const entry = await api.promote(run.id, stage);
+                        // The registered model's page: its versions, aliases and the new version's card.
+                        navigate(`/registry/${encodeURIComponent(entry.name)}`);
+                      })
+                    }
                     data-testid={`run-promote-${stage}`}
                   >
                     {stage}
