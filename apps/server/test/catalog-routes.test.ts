@@ -100,6 +100,10 @@ describe.each(await testDbKinds())('data panel/profile, models, specs, plan and 
       expect.arrayContaining(['n_pool_kernel_size', 'input_size', 'max_steps']),
     );
     expect(Object.keys(nhits.defaultSearchSpace)).toContain('input_size');
+    // A multivariate model's defaults are its own (n_series is the run's panel width, never a default).
+    const tsmixer = models.find((m: { id: string }) => m.id === 'tsmixer');
+    expect(tsmixer).toMatchObject({ multivariate: true, defaultConfig: { n_block: 2, ff_dim: 64 } });
+    expect(tsmixer.defaultConfig).not.toHaveProperty('n_series');
   });
 
   test('vocabulary: the loss registry and the metric ids, as the wizard offers them', async () => {

@@ -5,7 +5,9 @@ import { attach } from './attach.js';
 
 /** The registry entry as the API serves it; model-specific defaults come from its config schema. */
 const modelInfo = (spec: ModelSpec): ModelInfoDto => {
-  const defaults = spec.configSchema.safeParse({});
+  // n_series has no default (it is the width of the panel a run takes): parsed with a placeholder, left out.
+  const parsed = spec.configSchema.safeParse(spec.kind === 'multivariate' ? { n_series: 1 } : {});
+  const { n_series: _width, ...defaults } = (parsed.success ? parsed.data : {}) as Record<string, unknown>;
   return {
     id: spec.id,
     autoId: `auto_${spec.id}`,
@@ -14,7 +16,7 @@ const modelInfo = (spec: ModelSpec): ModelInfoDto => {
     family: spec.family,
     multivariate: spec.kind === 'multivariate',
     exogenous: { ...spec.exogenous },
-    defaultConfig: { ...spec.commonDefaults, ...(defaults.success ? defaults.data : {}) },
+    defaultConfig: { ...spec.commonDefaults, ...defaults },
     defaultSearchSpace: spec.defaultSearchSpace(1),
     configKeys: [...modelConfigKeys(spec), ...COMMON_KEYS],
   };
