@@ -40,7 +40,7 @@ const TABLES = [
   'nf_mlflow_experiment_tags',
   'nf_mlflow_runs',
   'nf_mlflow_params',
-  'nf_mlflow_tags',
+  'nf_run_tags',
   'nf_mlflow_metrics',
   'nf_run_exports',
   'nf_registered_models',

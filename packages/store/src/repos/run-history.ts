@@ -100,6 +100,13 @@ const whereOf = (query: ListRunsQuery): { where: string; params: unknown[] } => 
   if (query.to !== undefined) add(beforeTo(query.to), query.to);
   if (query.metric_min !== undefined) add((p) => `${METRIC_VALUE} >= ${p}`, query.metric_min);
   if (query.metric_max !== undefined) add((p) => `${METRIC_VALUE} <= ${p}`, query.metric_max);
+  if (query.tag !== undefined) {
+    // `key=value` matches that value; a bare `key` matches any value of the key.
+    const at = query.tag.indexOf('=');
+    const key = `$${params.push(at < 0 ? query.tag : query.tag.slice(0, at))}`;
+    const value = at < 0 ? '' : ` AND t.value = $${params.push(query.tag.slice(at + 1))}`;
+    conditions.push(`EXISTS (SELECT 1 FROM nf_run_tags t WHERE t.run_id = nf_model_runs.id AND t.key = ${key}${value})`);
+  }
   return { where: conditions.length === 0 ? '' : `WHERE ${conditions.join(' AND ')}`, params };
 };
 
