@@ -440,9 +440,9 @@ describe.each(await testDbKinds())('MLflow API on %s', (kind) => {
       url: `${API}/runs/search`,
       json: { experiment_ids: ['0'], filter: "tags.phase = 'tuning'" },
     });
-    expect((tagged.json() as { runs: { info: { run_id: string } }[] }).runs.map((r) => r.info.run_id)).toEqual([
-      labId,
-    ]);
+    expect(
+      (tagged.json() as { runs: { info: { run_id: string } }[] }).runs.map((r) => r.info.run_id),
+    ).toEqual([labId]);
     const untag = (key: string) =>
       asEditor({ method: 'POST', url: `${API}/runs/delete-tag`, json: { run_id: labId, key } });
     expect((await untag('phase')).statusCode).toBe(200);

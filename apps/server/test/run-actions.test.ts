@@ -115,7 +115,10 @@ describe.each(await testDbKinds())('write routes on %s', (kind) => {
     const audited = await db.query<{ actor: string; details: unknown }>(
       "SELECT actor, details FROM nf_audit_log WHERE action = 'run.tag' ORDER BY id",
     );
-    expect(audited.rows[0]).toMatchObject({ actor: username, details: { set: ['phase', 'note'], removed: [] } });
+    expect(audited.rows[0]).toMatchObject({
+      actor: username,
+      details: { set: ['phase', 'note'], removed: [] },
+    });
 
     expect((await patch(undefined, { set: { a: 'b' } })).statusCode).toBe(401);
     expect((await patch(viewer, { set: { a: 'b' } })).statusCode).toBe(403);

@@ -38,24 +38,24 @@ export const runCommand = (program: Command): void => {
         options: { detach?: boolean; retries: number; tag: Record<string, string> },
         command: Command,
       ) => {
-      const ctx = contextFrom(command);
-      const spec = withTags(await readSpecFile(file), options.tag);
-      await ctx.withDb(async (db) => {
-        const runner = await loadRunner();
-        const { runId } = await runner.submitRun(db, new runner.RunQueue(db), spec, {
-          retries: options.retries,
+        const ctx = contextFrom(command);
+        const spec = withTags(await readSpecFile(file), options.tag);
+        await ctx.withDb(async (db) => {
+          const runner = await loadRunner();
+          const { runId } = await runner.submitRun(db, new runner.RunQueue(db), spec, {
+            retries: options.retries,
+          });
+          await auditCli(ctx, db, { action: 'run.start', entity: 'run', entityId: runId });
+          ctx.out.info(`queued run ${runId}`);
+          // The loop works until the queue is empty, this run included (and anything queued before it).
+          if (!options.detach) await workQueue(ctx, db, { parallel: 1, exitWhenIdle: true });
+          const runs = await runSummariesById(db, [runId]);
+          ctx.out.result(runs[0], () => renderRuns(runs));
+          if (!options.detach && runs[0]?.status !== 'finished')
+            throw new TrainingError(
+              `run ${runId} ${runs[0]?.status ?? 'is missing'}: ${runs[0]?.error_message ?? ''}`,
+            );
         });
-        await auditCli(ctx, db, { action: 'run.start', entity: 'run', entityId: runId });
-        ctx.out.info(`queued run ${runId}`);
-        // The loop works until the queue is empty, this run included (and anything queued before it).
-        if (!options.detach) await workQueue(ctx, db, { parallel: 1, exitWhenIdle: true });
-        const runs = await runSummariesById(db, [runId]);
-        ctx.out.result(runs[0], () => renderRuns(runs));
-        if (!options.detach && runs[0]?.status !== 'finished')
-          throw new TrainingError(
-            `run ${runId} ${runs[0]?.status ?? 'is missing'}: ${runs[0]?.error_message ?? ''}`,
-          );
-      });
       },
     );
 };

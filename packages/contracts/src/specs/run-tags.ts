@@ -52,9 +52,7 @@ export type RunTags = z.output<typeof runTagsSchema>;
  * Reads `key=value` (the CLI's `--tag`); the value may contain `=` and be empty. A ConfigError-free
  * parse: returns the reason instead, so callers word the error for their surface.
  */
-export const parseTagAssignment = (
-  text: string,
-): { key: string; value: string } | { error: string } => {
+export const parseTagAssignment = (text: string): { key: string; value: string } | { error: string } => {
   const at = text.indexOf('=');
   if (at <= 0) return { error: `"${text}" is not key=value` };
   return { key: text.slice(0, at), value: text.slice(at + 1) };

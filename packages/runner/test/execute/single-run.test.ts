@@ -122,13 +122,20 @@ describe.each(kinds)('a plain run on %s', (kind) => {
       [1, 4],
     ]);
     const maes = folds.map((fold) => fold.metrics.mae as number);
-    expect(run.metrics.cv.fold_summary?.mae).toMatchObject({ min: Math.min(...maes), max: Math.max(...maes) });
+    expect(run.metrics.cv.fold_summary?.mae).toMatchObject({
+      min: Math.min(...maes),
+      max: Math.max(...maes),
+    });
     expect(run.metrics.cv.fold_summary?.mae?.mean).toBeCloseTo((maes[0]! + maes[1]!) / 2, 10);
     // The exact data version: dataset and feature-set rows the run links to.
-    const dataset = await db.query<{ fingerprint: string; unique_ids: string[]; row_count: string; ds_max: string }>(
-      'SELECT fingerprint, unique_ids, row_count, ds_max::text AS ds_max FROM nf_datasets WHERE id = $1',
-      [run.dataset_id],
-    );
+    const dataset = await db.query<{
+      fingerprint: string;
+      unique_ids: string[];
+      row_count: string;
+      ds_max: string;
+    }>('SELECT fingerprint, unique_ids, row_count, ds_max::text AS ds_max FROM nf_datasets WHERE id = $1', [
+      run.dataset_id,
+    ]);
     expect(dataset.rows[0]).toMatchObject({ fingerprint: run.data_fingerprint, unique_ids: ['N1', 'N2'] });
     expect(Number(dataset.rows[0]?.row_count)).toBeGreaterThan(8);
     expect(dataset.rows[0]?.ds_max).toMatch(/^\d{4}-\d{2}-\d{2}$/);

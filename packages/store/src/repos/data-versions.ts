@@ -129,6 +129,8 @@ export const getRunDataVersion = async (
   return {
     dataset: datasets.rows[0] ?? null,
     feature_set:
-      featureSet === undefined ? null : { ...featureSet, columns: { ...EMPTY_COLUMNS, ...featureSet.columns } },
+      featureSet === undefined
+        ? null
+        : { ...featureSet, columns: { ...EMPTY_COLUMNS, ...featureSet.columns } },
   };
 };

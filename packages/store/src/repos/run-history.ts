@@ -105,7 +105,9 @@ const whereOf = (query: ListRunsQuery): { where: string; params: unknown[] } => 
     const at = query.tag.indexOf('=');
     const key = `$${params.push(at < 0 ? query.tag : query.tag.slice(0, at))}`;
     const value = at < 0 ? '' : ` AND t.value = $${params.push(query.tag.slice(at + 1))}`;
-    conditions.push(`EXISTS (SELECT 1 FROM nf_run_tags t WHERE t.run_id = nf_model_runs.id AND t.key = ${key}${value})`);
+    conditions.push(
+      `EXISTS (SELECT 1 FROM nf_run_tags t WHERE t.run_id = nf_model_runs.id AND t.key = ${key}${value})`,
+    );
   }
   return { where: conditions.length === 0 ? '' : `WHERE ${conditions.join(' AND ')}`, params };
 };

@@ -8,10 +8,14 @@ interface Fold {
   readonly points: number;
   readonly metrics: Readonly<Record<string, number | null>>;
 }
-type Summary = Readonly<Record<string, { mean: number; std: number | null; min: number; max: number } | null>>;
+type Summary = Readonly<
+  Record<string, { mean: number; std: number | null; min: number; max: number } | null>
+>;
 
 /** The folds and summary of a run's `metrics.cv`, when it has them. */
-export const foldsOf = (metrics: Readonly<Record<string, unknown>>): { folds: Fold[]; summary: Summary } | null => {
+export const foldsOf = (
+  metrics: Readonly<Record<string, unknown>>,
+): { folds: Fold[]; summary: Summary } | null => {
   const cv = metrics.cv as { folds?: Fold[]; fold_summary?: Summary } | undefined;
   if (cv?.folds === undefined || cv.folds.length === 0) return null;
   return { folds: cv.folds, summary: cv.fold_summary ?? {} };
@@ -25,7 +29,8 @@ export const CvFolds = ({ metrics }: { readonly metrics: Readonly<Record<string,
   const parsed = foldsOf(metrics);
   if (parsed === null) return null;
   const keys = Object.keys(parsed.folds[0]?.metrics ?? {});
-  const cell = (value: number | null | undefined) => (typeof value === 'number' ? format.number(value, 4) : '—');
+  const cell = (value: number | null | undefined) =>
+    typeof value === 'number' ? format.number(value, 4) : '—';
   return (
     <>
       <Title order={5}>{t('run.cv.folds')}</Title>

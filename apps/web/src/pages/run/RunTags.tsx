@@ -105,7 +105,13 @@ export const RunTags = ({
               onChange={(event) => setValue(event.currentTarget.value)}
               data-testid="run-tag-value"
             />
-            <Button size="xs" type="submit" loading={busy} disabled={key.trim() === ''} data-testid="run-tag-save">
+            <Button
+              size="xs"
+              type="submit"
+              loading={busy}
+              disabled={key.trim() === ''}
+              data-testid="run-tag-save"
+            >
               {t('run.tags.save')}
             </Button>
           </Group>
