@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { BACKEND_IDS, type Backend } from '../backends.js';
 import { IMPORTANCE_METHODS, importanceOptionsSchema } from '../specs/importance-operation.js';
 import { crossValidationFieldSchema } from '../specs/run-fields.js';
-import { RUN_TAG_LIMITS, runTagKeySchema, runTagsSchema } from '../specs/run-tags.js';
+import { RUN_TAG_LIMITS, isReservedTagKey, runTagsSchema } from '../specs/run-tags.js';
 import {
   commaList,
   INT4_MAX,
@@ -293,7 +293,17 @@ export const startRunRequestSchema = z.object({ spec: specObject }).strict();
 export const updateRunTagsRequestSchema = z
   .object({
     set: runTagsSchema.default({}),
-    remove: z.array(runTagKeySchema).max(RUN_TAG_LIMITS.count).default([]),
+    // Any stored user key may be removed, also one an MLflow client set outside the lab's key rules.
+    remove: z
+      .array(
+        z
+          .string()
+          .min(1)
+          .max(250)
+          .refine((key) => !isReservedTagKey(key), { message: 'reserved tag keys cannot be removed here' }),
+      )
+      .max(RUN_TAG_LIMITS.count)
+      .default([]),
   })
   .strict()
   .refine((body) => Object.keys(body.set).length > 0 || body.remove.length > 0, {
