@@ -72,6 +72,9 @@ describe('nflab run, model, sweep, cancel, runs', () => {
     expect(tagged.exitCode, tagged.stderr).toBe(0);
     expect(JSON.parse(tagged.stdout)).toEqual({ id: run.id, tags: { experiment: 'cli', note: 'a=b' } });
     expect((await cli('runs', 'tag', run.id)).stdout).toBe('experiment=cli\nnote=a=b\n');
+    const byTag = async (tag: string) => JSON.parse((await cli('--json', 'runs', 'ls', '--tag', tag)).stdout);
+    expect((await byTag('note=a=b')).map((row: { id: string }) => row.id)).toEqual([run.id]);
+    expect(await byTag('note=other')).toEqual([]);
     const reserved = await cli('runs', 'tag', run.id, 'nflab.x=1');
     expect(reserved.exitCode).toBe(2);
     expect(reserved.stderr).toContain('tags.set.nflab.x');

@@ -41,12 +41,21 @@ export const runsCommand = (program: Command): void => {
     .description('the latest runs with their metrics next to the historic-average baseline')
     .option('--status <status>', 'queued, running, finished, failed or cancelled')
     .option('--limit <n>', 'rows', integer, 20)
-    .action(async (options: { status?: string; limit: number }, command: Command) => {
+    .option('--tag <key[=value]>', 'only runs with this tag (and value)')
+    .action(async (options: { status?: string; limit: number; tag?: string }, command: Command) => {
       const ctx = contextFrom(command);
+      const at = options.tag?.indexOf('=') ?? -1;
+      const tag =
+        options.tag === undefined
+          ? undefined
+          : at < 0
+            ? { key: options.tag }
+            : { key: options.tag.slice(0, at), value: options.tag.slice(at + 1) };
       await ctx.withDb(async (db) => {
         const rows = await latestRunSummaries(db, {
           limit: options.limit,
           ...(options.status ? { status: options.status } : {}),
+          ...(tag === undefined ? {} : { tag }),
         });
         ctx.out.result(rows, () => renderRuns(rows));
       });

@@ -235,6 +235,17 @@ describe.each(kinds)('a plain run on %s', (kind) => {
     expect(run?.error_message).toBeNull();
     expect(run?.status).toBe('finished');
     expect(run?.logs).toContain('forecast beyond the data: futr columns');
+    // Its feature set: the futr columns in the order the model read them.
+    const featureSet = await db.query<{ columns: { futr: string[] }; table_name: string }>(
+      `SELECT f.columns, f.table_name FROM nf_model_runs r JOIN nf_feature_sets f ON f.id = r.feature_set_id
+        WHERE r.id = $1`,
+      [runId],
+    );
+    expect(featureSet.rows[0]).toMatchObject({
+      columns: { hist: [], stat: [] },
+      table_name: 'nf_loto_final_features',
+    });
+    expect([...(featureSet.rows[0]?.columns.futr ?? [])].sort()).toEqual([...futr].sort());
     const last = (
       await db.query<{ ds: string }>(
         "SELECT max(ds)::text AS ds FROM nf_loto_final WHERE loto = 'loto6' AND unique_id = 'N1'",
