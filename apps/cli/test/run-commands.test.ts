@@ -49,7 +49,13 @@ describe('nflab run, model, sweep, cancel, runs', () => {
   });
 
   it('runs one spec and prints its record; the saved model predicts as a linked run', async () => {
-    const ran = await cli('--json', 'run', await specFile('run.json', TINY_MLP));
+    const ran = await cli(
+      '--json',
+      'run',
+      await specFile('run.json', { ...TINY_MLP, tags: { experiment: 'cli' } }),
+      '--tag',
+      'phase=smoke',
+    );
     expect(ran.stderr).not.toContain('error');
     expect(ran.exitCode).toBe(0);
     const run = JSON.parse(ran.stdout) as { id: string; status: string; mae: number; baseline_mae: number };
@@ -62,6 +68,19 @@ describe('nflab run, model, sweep, cancel, runs', () => {
     expect(JSON.parse(predicted.stdout)).toMatchObject({ status: 'finished', operation: 'predict' });
     const listed = await cli('--json', 'runs', 'ls');
     expect((JSON.parse(listed.stdout) as unknown[]).length).toBe(2);
+
+    // Tags: from the spec and --tag, then edited on the finished run.
+    const tagged = await cli('--json', 'runs', 'tag', run.id, 'note=a=b', '--remove', 'phase');
+    expect(tagged.exitCode, tagged.stderr).toBe(0);
+    expect(JSON.parse(tagged.stdout)).toEqual({ id: run.id, tags: { experiment: 'cli', note: 'a=b' } });
+    expect((await cli('runs', 'tag', run.id)).stdout).toBe('experiment=cli\nnote=a=b\n');
+    const byTag = async (tag: string) => JSON.parse((await cli('--json', 'runs', 'ls', '--tag', tag)).stdout);
+    expect((await byTag('note=a=b')).map((row: { id: string }) => row.id)).toEqual([run.id]);
+    expect(await byTag('note=other')).toEqual([]);
+    const reserved = await cli('runs', 'tag', run.id, 'nflab.x=1');
+    expect(reserved.exitCode).toBe(2);
+    expect(reserved.stderr).toContain('tags.set.nflab.x');
+    expect((await cli('runs', 'tag', run.id, 'novalue')).stderr).toContain('"novalue" is not key=value');
   });
 
   it('sends a run with a W&B sink to W&B before the command returns, when WANDB_API_KEY is set', async () => {

@@ -177,12 +177,19 @@ describe.each(await testDbKinds())('audit log on %s', (kind) => {
     await expectAudited('token.revoke', { actor: viewer.username, entityId: tokenId });
   });
 
-  test('starting, cancelling and resuming work, model operations and promotion are audited', async () => {
+  test('starting, cancelling, tagging and resuming work, model operations and promotion are audited', async () => {
     const post = (url: string, payload: object = {}) => send(editor, { method: 'POST', url, payload });
     const { runId } = (await post('/api/runs', { spec: RUN })).json();
     await expectAudited('run.start', { actor: editor.username, entityId: runId });
     expect((await post(`/api/runs/${runId}/cancel`)).statusCode).toBe(200);
     await expectAudited('run.cancel', { actor: editor.username, entityId: runId });
+    const tagged = await send(editor, {
+      method: 'PATCH',
+      url: `/api/runs/${runId}/tags`,
+      payload: { set: { phase: 'audit' } },
+    });
+    expect(tagged.statusCode, tagged.body).toBe(200);
+    await expectAudited('run.tag', { actor: editor.username, entityId: runId });
 
     const sweep = await post('/api/sweeps', { spec: { ...RUN, h: [1, 2] } });
     expect(sweep.statusCode, sweep.body).toBe(201);

@@ -334,7 +334,7 @@ describe.each(await testDbKinds())('MLflow export on %s', (kind) => {
     expect(done.info.status).toBe('FINISHED');
     expect(await history((path) => getB(b, path), created, 'train_loss')).toEqual(before);
     const runsOnB = await dbB.query(
-      `SELECT count(*)::int AS n FROM nf_mlflow_tags WHERE key = 'nflab.run_id' AND value = $1`,
+      `SELECT count(*)::int AS n FROM nf_run_tags WHERE key = 'nflab.run_id' AND value = $1`,
       [id],
     );
     expect(runsOnB.rows).toEqual([{ n: 1 }]);

@@ -419,13 +419,34 @@ describe.each(await testDbKinds())('MLflow API on %s', (kind) => {
     expect(
       (search.json() as { runs: { info: { run_id: string } }[] }).runs.map((r) => r.info.run_id),
     ).toEqual([labId]);
+    // Its data is the lab's record; its tags are the lab's run tags, which MLflow edits too.
     const write = await asEditor({
       method: 'POST',
-      url: `${API}/runs/set-tag`,
+      url: `${API}/runs/log-parameter`,
       json: { run_id: labId, key: 'k', value: 'v' },
     });
     expect(write.statusCode).toBe(400);
     expect(write.json()).toMatchObject({ error_code: 'INVALID_STATE' });
+    const tag = (key: string, value: string) =>
+      asEditor({ method: 'POST', url: `${API}/runs/set-tag`, json: { run_id: labId, key, value } });
+    expect((await tag('phase', 'tuning')).statusCode).toBe(200);
+    const derived = await tag('nflab.sweep_id', 'x');
+    expect(derived.statusCode).toBe(400);
+    expect(derived.json()).toMatchObject({ error_code: 'INVALID_PARAMETER_VALUE' });
+    const labDetail = await asViewer({ method: 'GET', url: `/api/runs/${finished}` });
+    expect((labDetail.json() as { tags: unknown }).tags).toEqual({ phase: 'tuning' });
+    const tagged = await asViewer({
+      method: 'POST',
+      url: `${API}/runs/search`,
+      json: { experiment_ids: ['0'], filter: "tags.phase = 'tuning'" },
+    });
+    expect(
+      (tagged.json() as { runs: { info: { run_id: string } }[] }).runs.map((r) => r.info.run_id),
+    ).toEqual([labId]);
+    const untag = (key: string) =>
+      asEditor({ method: 'POST', url: `${API}/runs/delete-tag`, json: { run_id: labId, key } });
+    expect((await untag('phase')).statusCode).toBe(200);
+    expect((await untag('phase')).json()).toMatchObject({ error_code: 'RESOURCE_DOES_NOT_EXIST' });
 
     const external = await createRun();
     await asEditor({

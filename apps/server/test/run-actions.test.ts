@@ -87,6 +87,57 @@ describe.each(await testDbKinds())('write routes on %s', (kind) => {
     ]);
   });
 
+  test('tags: from the spec, edited by PATCH (editor), in the detail and the history filter', async () => {
+    const started = await asEditor('/api/runs', { spec: { ...RUN, tags: { experiment: 'baseline' } } });
+    expect(started.statusCode, started.body).toBe(201);
+    const { runId } = started.json();
+    const patch = (cookie: string | undefined, payload: unknown, id: string = runId) =>
+      app.inject({
+        method: 'PATCH',
+        url: `/api/runs/${id}/tags`,
+        headers: { origin: SAME_ORIGIN, ...(cookie === undefined ? {} : { cookie }) },
+        payload: payload as object,
+      });
+    const { cookie: editor, username } = await signIn(db, 'editor');
+    const changed = await patch(editor, { set: { phase: 'tuning', note: 'first try' } });
+    expect(changed.statusCode, changed.body).toBe(200);
+    expect(changed.json()).toEqual({ tags: { experiment: 'baseline', phase: 'tuning', note: 'first try' } });
+    expect((await patch(editor, { remove: ['note', 'absent'] })).json()).toEqual({
+      tags: { experiment: 'baseline', phase: 'tuning' },
+    });
+    const viewer = (await signIn(db, 'viewer')).cookie;
+    const detail = await app.inject({ url: `/api/runs/${runId}`, headers: { cookie: viewer } });
+    expect(detail.json()).toMatchObject({ tags: { experiment: 'baseline', phase: 'tuning' }, dataset: null });
+    const history = await app.inject({ url: '/api/runs?tag=phase=tuning', headers: { cookie: viewer } });
+    expect(history.json().items.map((item: { id: string }) => item.id)).toEqual([runId]);
+    const anyValue = await app.inject({ url: '/api/runs?tag=experiment', headers: { cookie: viewer } });
+    expect(anyValue.json().total).toBe(1);
+    const audited = await db.query<{ actor: string; details: unknown }>(
+      "SELECT actor, details FROM nf_audit_log WHERE action = 'run.tag' ORDER BY id",
+    );
+    expect(audited.rows[0]).toMatchObject({
+      actor: username,
+      details: { set: ['phase', 'note'], removed: [] },
+    });
+
+    expect((await patch(undefined, { set: { a: 'b' } })).statusCode).toBe(401);
+    expect((await patch(viewer, { set: { a: 'b' } })).statusCode).toBe(403);
+    expect((await patch(editor, { set: { a: 'b' } }, MISSING)).statusCode).toBe(404);
+    const issuesOf = async (payload: unknown): Promise<string[]> =>
+      (await patch(editor, payload)).json().error.issues.map((issue: { path: string }) => issue.path);
+    expect(await issuesOf({ set: { 'bad key!': 'x' } })).toEqual(['body.set.bad key!']);
+    expect(await issuesOf({ set: { 'mlflow.note.content': 'x' } })).toEqual(['body.set.mlflow.note.content']);
+    expect(await issuesOf({ set: { long: 'x'.repeat(1001) } })).toEqual(['body.set.long']);
+    expect(await issuesOf({})).toEqual(['body.set']);
+    expect(await issuesOf({ set: { a: 'b' }, remove: ['a'] })).toEqual(['body.remove']);
+    const badSpec = await asEditor('/api/runs', { spec: { ...RUN, tags: { '': 'x' } } });
+    expect(badSpec.json().error.issues[0].path).toMatch(/^run\.tags/);
+    const many = Object.fromEntries(Array.from({ length: 31 }, (_, i) => [`k${i}`, 'v']));
+    const tooMany = await patch(editor, { set: many });
+    expect(tooMany.statusCode).toBe(400);
+    expect(tooMany.json().error.message).toMatch(/^tags: a run carries at most 32 tags/);
+  });
+
   test('a sweep is planned and queued, cancelled and resumed', async () => {
     const started = await asEditor('/api/sweeps', { name: 'two', spec: { ...RUN, h: [1, 2] } });
     expect(started.statusCode, started.body).toBe(201);

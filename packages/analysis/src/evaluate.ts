@@ -21,7 +21,7 @@ export interface EvaluateOptions {
 /** Metrics over all points pooled and per series. */
 export interface Evaluation {
   /**
-   * MAE, MSE, RMSE, MAPE and sMAPE over all points pooled. MASE is the mean of the per-series
+   * MAE, MSE, RMSE, MAPE, sMAPE and R² over all points pooled. MASE is the mean of the per-series
    * MASE over the series where it is defined (each series has its own scale, so pooling errors
    * across scales would let one series dominate); null when no series has one.
    */
@@ -56,7 +56,7 @@ function validate(points: readonly EvaluatedPoint[], options: EvaluateOptions): 
   return requirePositiveInteger(options.seasonality ?? 1, 'seasonality');
 }
 
-/** MAE, MSE, RMSE, MAPE, sMAPE and MASE of forecast points, overall and per series. */
+/** MAE, MSE, RMSE, MAPE, sMAPE, MASE and R² of forecast points, overall and per series. */
 export function evaluate(points: readonly EvaluatedPoint[], options: EvaluateOptions): Evaluation {
   const seasonality = validate(points, options);
   const perSeries: Record<string, MetricValues> = {};

@@ -1,8 +1,10 @@
 /** @nflab/analysis: pure functions from forecasts, runs and trials to JSON results. */
-export { METRIC_IDS, seasonalNaiveScale, seriesMetrics } from './metrics.js';
+export { METRIC_IDS, coefficientOfDetermination, seasonalNaiveScale, seriesMetrics } from './metrics.js';
 export type { ForecastPairs, MetricId, MetricValues } from './metrics.js';
 export { evaluate } from './evaluate.js';
 export type { EvaluatedPoint, EvaluateOptions, Evaluation } from './evaluate.js';
+export { evaluateFolds, summarizeFolds } from './cv-folds.js';
+export type { FoldEvaluation, FoldMetrics, FoldOptions, FoldPoint, FoldSummary } from './cv-folds.js';
 export { BASELINE_IDS, DEFAULT_WINDOW, baselineForecast } from './baselines.js';
 export type { BaselineId, BaselineOptions } from './baselines.js';
 export { dieboldMariano } from './diebold-mariano.js';

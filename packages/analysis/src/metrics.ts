@@ -3,8 +3,11 @@ import { meanOrNull } from './checks.js';
 
 // The ids live in the contracts (the run spec's `metric` enum); `seriesMetrics` returns one value per id.
 export { METRIC_IDS, type MetricId } from '@nflab/contracts';
-/** Every metric's value; null where the metric is undefined for the data (see each function). */
-export type MetricValues = Readonly<Record<MetricId, number | null>>;
+/**
+ * Every metric's value; null where the metric is undefined for the data (see each function). The
+ * error metrics (lower is better, what runs are compared by) plus R², reported beside them.
+ */
+export type MetricValues = Readonly<Record<MetricId, number | null>> & { readonly r2: number | null };
 
 /** Actual and forecast values of the same points, index by index. */
 export interface ForecastPairs {
@@ -61,6 +64,24 @@ export function symmetricMeanAbsolutePercentageError(pairs: ForecastPairs): numb
 }
 
 /**
+ * R² = 1 - Σ(y - ŷ)² / Σ(y - ȳ)², the coefficient of determination: 1 is a perfect forecast, 0 no
+ * better than the actuals' own mean, below 0 worse than it. Null when there are no points or the
+ * actuals do not vary (Σ(y - ȳ)² = 0), where it is undefined (sklearn's `r2_score` with
+ * `force_finite=False`). Not one of METRIC_IDS: higher is better, so runs are not ranked by it.
+ */
+export function coefficientOfDetermination({ actual, forecast }: ForecastPairs): number | null {
+  const mean = meanOrNull(actual);
+  if (mean === null) return null;
+  let residual = 0;
+  let total = 0;
+  actual.forEach((y, i) => {
+    residual += (y - (forecast[i] ?? Number.NaN)) ** 2;
+    total += (y - mean) ** 2;
+  });
+  return total === 0 ? null : 1 - residual / total;
+}
+
+/**
  * In-sample MAE of the seasonal naive forecast on a training series:
  * mean over t = m … n-1 of |train[t] - train[t-m]|. Null when the series has fewer than m + 1
  * values or the scale is 0 (a series that repeats itself every m steps), since MASE divides by it.
@@ -85,7 +106,7 @@ export function meanAbsoluteScaledError(
   return mae === null || scale === null ? null : mae / scale;
 }
 
-/** Every metric of one series' points, MASE scaled by that series' training values. */
+/** Every metric of one series' points (R² included), MASE scaled by that series' training values. */
 export function seriesMetrics(
   pairs: ForecastPairs,
   train: readonly number[],
@@ -98,5 +119,6 @@ export function seriesMetrics(
     mape: meanAbsolutePercentageError(pairs),
     smape: symmetricMeanAbsolutePercentageError(pairs),
     mase: meanAbsoluteScaledError(pairs, train, seasonality),
+    r2: coefficientOfDetermination(pairs),
   };
 }

@@ -1,6 +1,14 @@
 import { ConfigError } from '@nflab/contracts';
 import { describe, expect, it } from 'vitest';
-import { METRIC_IDS, evaluate, seasonalNaiveScale, seriesMetrics } from '@nflab/analysis';
+import {
+  METRIC_IDS,
+  coefficientOfDetermination,
+  evaluate,
+  evaluateFolds,
+  seasonalNaiveScale,
+  seriesMetrics,
+  summarizeFolds,
+} from '@nflab/analysis';
 
 describe('seriesMetrics', () => {
   // |y - ŷ| = [1, 0, 1, 2]
@@ -38,6 +46,56 @@ describe('seriesMetrics', () => {
     expect(seriesMetrics(pairs, [3, 3, 3, 3], 1).mase).toBeNull();
     expect(seriesMetrics(pairs, [1, 5], 2).mase).toBeNull();
     expect(seasonalNaiveScale([1, 5, 2], 2)).toBe(1);
+  });
+});
+
+describe('R²', () => {
+  it('is 1 - SS_res / SS_tot, computed by hand', () => {
+    // ȳ = 7/4; SS_tot = 0.75² + 0.25² + 1.75² + 2.25² = 8.75; SS_res = 1 + 0 + 1 + 4 = 6
+    expect(seriesMetrics({ actual: [1, 2, 0, 4], forecast: [2, 2, 1, 2] }, [], 1).r2).toBeCloseTo(
+      1 - 6 / 8.75,
+      12,
+    );
+    expect(coefficientOfDetermination({ actual: [1, 2, 3], forecast: [1, 2, 3] })).toBe(1);
+    // Forecasting the actuals' mean scores 0; worse than the mean is negative: SS_res 8 / SS_tot 2.
+    expect(coefficientOfDetermination({ actual: [1, 2, 3], forecast: [2, 2, 2] })).toBe(0);
+    expect(coefficientOfDetermination({ actual: [1, 2, 3], forecast: [3, 2, 1] })).toBeCloseTo(-3, 12);
+  });
+
+  it('is null without points or when the actuals do not vary', () => {
+    expect(coefficientOfDetermination({ actual: [], forecast: [] })).toBeNull();
+    expect(coefficientOfDetermination({ actual: [4, 4], forecast: [4, 5] })).toBeNull();
+  });
+});
+
+describe('cross-validation folds', () => {
+  it('summarizes a metric across folds with the sample standard deviation', () => {
+    const summary = summarizeFolds([1, null, 3, 2]);
+    expect(summary).toEqual({ mean: 2, std: 1, min: 1, max: 3, folds: 3 });
+    expect(summarizeFolds([5])).toEqual({ mean: 5, std: null, min: 5, max: 5, folds: 1 });
+    expect(summarizeFolds([null])).toBeNull();
+  });
+
+  it('lines series up by the k-th cutoff and evaluates each fold', () => {
+    // Series b ends one step later than a, so its cutoffs differ; fold k is each one's k-th window.
+    const points = [
+      { uniqueId: 'a', cutoff: 20, y: 2, yhat: 2 },
+      { uniqueId: 'b', cutoff: 11, y: 4, yhat: 2 },
+      { uniqueId: 'a', cutoff: 10, y: 1, yhat: 2 },
+      { uniqueId: 'b', cutoff: 21, y: 0, yhat: 1 },
+    ];
+    const histories = (id: string, cutoff: string | number): number[] =>
+      id === 'a' && cutoff === 10 ? [0, 2, 4] : [];
+    const { folds, summary } = evaluateFolds(points, { histories });
+    expect(folds.map(({ fold, cutoffs, points: n }) => ({ fold, cutoffs, n }))).toEqual([
+      { fold: 0, cutoffs: [10, 11], n: 2 },
+      { fold: 1, cutoffs: [20, 21], n: 2 },
+    ]);
+    expect(folds.map((fold) => fold.metrics.mae)).toEqual([1.5, 0.5]);
+    expect(summary.mae).toEqual({ mean: 1, std: Math.sqrt(0.5), min: 0.5, max: 1.5, folds: 2 });
+    // Fold 0 has a's history (scale 2, MAE 1 -> 0.5); fold 1 has none, so MASE is fold 0's alone.
+    expect(summary.mase).toEqual({ mean: 0.5, std: null, min: 0.5, max: 0.5, folds: 1 });
+    expect(summary.r2?.folds).toBe(2);
   });
 });
 

@@ -29,6 +29,15 @@ describe('expandSweep', () => {
     expect(runs.every((r) => r.valid_loss === r.loss)).toBe(true);
   });
 
+  it('tags label every run, in every mode, and are never varied', () => {
+    const tags = { experiment: 'baseline' };
+    const grid = expandSweep({ ...base, model: ['auto_nhits', 'auto_mlp'], tags });
+    expect(grid.map((r) => r.tags)).toEqual([tags, tags]);
+    const list = expandSweep({ ...base, mode: 'list', runs: [{ model: 'nhits' }, { model: 'mlp' }], tags });
+    expect(list.map((r) => r.tags)).toEqual([tags, tags]);
+    expect(() => expandSweep({ ...base, model: 'nhits', tags: [tags] })).toThrow(/tags/);
+  });
+
   it('grid: NeuralForecast class names become ids, and one name and its id are the same run', () => {
     const runs = expandSweep({ ...base, model: ['AutoNHITS', 'NHITS', 'auto_nhits', 'AutoDLinear'] });
     expect(runs.map((r) => r.model)).toEqual(['auto_nhits', 'nhits', 'auto_dlinear']);

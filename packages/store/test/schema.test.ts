@@ -40,7 +40,7 @@ const TABLES = [
   'nf_mlflow_experiment_tags',
   'nf_mlflow_runs',
   'nf_mlflow_params',
-  'nf_mlflow_tags',
+  'nf_run_tags',
   'nf_mlflow_metrics',
   'nf_run_exports',
   'nf_registered_models',
@@ -200,8 +200,9 @@ describe.each(kinds)('schema on %s', (kind) => {
     expect(prediction.rows).toEqual([{ ds: '2024-03-31', suffix: '', kind: 'forecast' }]);
   });
 
-  test('deleting a run removes its trials, trial rows, steps, samples, outputs and reports', async () => {
-    const id = await insertRun(db);
+  test('deleting a run removes its trials, trial rows, tags, steps, samples, outputs and reports', async () => {
+    // A spec's tags become rows when the run is inserted (migration 0023's trigger).
+    const id = await insertRun(db, { spec: JSON.stringify({ tags: { phase: 'dev' } }) });
     const child = await insertRun(db, { parent_run_id: id });
     const trial = await db.query<{ id: number }>(
       'INSERT INTO nf_trials (run_id, number) VALUES ($1, 0) RETURNING id',
@@ -254,7 +255,7 @@ describe.each(kinds)('schema on %s', (kind) => {
     });
     const byRun = ['nf_trials', 'nf_step_metrics', 'nf_resource_samples', 'nf_predictions', 'nf_cv_results'];
     byRun.push('nf_artifacts', 'nf_residual_anomalies', 'nf_drift_metrics', 'nf_reports');
-    byRun.push('nf_feature_importance');
+    byRun.push('nf_feature_importance', 'nf_run_tags');
     const byTrial = ['nf_trial_params', 'nf_trial_values', 'nf_trial_intermediate_values'];
     const counts = async () => [
       ...(await Promise.all(byRun.map((table) => count(db, table, 'run_id = $1', [id])))),

@@ -12,9 +12,11 @@ import { sweepLeaderboard } from '@nflab/runner';
 import {
   findAnalysisById,
   getRun,
+  getRunDataVersion,
   getSweep,
   listCvResults,
   listResourceSamples,
+  listRunTags,
   listTrials,
   type Queryable,
 } from '@nflab/store';
@@ -39,10 +41,12 @@ const now = (): string => new Date().toISOString();
 /** The run, its first trials, its forecast points with actuals and its resource samples. */
 export const loadRunReport = async (db: Queryable, runId: string): Promise<RunReportData> => {
   const run = await getRun(db, runId);
-  const [trials, cv, resources] = await Promise.all([
+  const [trials, cv, resources, tags, dataVersion] = await Promise.all([
     listTrials(db, runId),
     listCvResults(db, runId),
     listResourceSamples(db, runId, { limit: REPORT_READ_LIMITS.resourceSamples }),
+    listRunTags(db, runId),
+    getRunDataVersion(db, runId),
   ]);
   // The point forecast is the row without a suffix (intervals carry one); a step stands in for a date.
   const points: ForecastPoint[] = cv
@@ -61,6 +65,8 @@ export const loadRunReport = async (db: Queryable, runId: string): Promise<RunRe
     points,
     resources,
     madeAt: now(),
+    tags,
+    dataVersion,
   };
 };
 

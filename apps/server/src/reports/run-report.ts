@@ -1,9 +1,16 @@
 /**
  * A run's report as one HTML page, from data already loaded (see load.ts): what the run page
- * shows — spec and parameters, metrics beside the five naive baselines with their Diebold–Mariano
- * tests, forecast against actual, trials and resources — opened by the plain verdict on chance.
+ * shows — tags, spec and parameters, the data version, metrics beside the five naive baselines
+ * with their Diebold–Mariano tests, cross-validation by fold, forecast against actual, trials and
+ * resources — opened by the plain verdict on chance.
  */
-import type { ModelRunRow, ResourceSampleRow, TrialListRow } from '@nflab/store';
+import type {
+  ModelRunRow,
+  ResourceSampleRow,
+  RunDatasetRow,
+  RunFeatureSetRow,
+  TrialListRow,
+} from '@nflab/store';
 import { esc, keyValues, num, page, table, verdict } from './html.js';
 import { lineChart, type LineSeries } from './svg.js';
 
@@ -26,6 +33,13 @@ export interface RunReportData {
   readonly resources: readonly ResourceSampleRow[];
   /** When the report was made (ISO). */
   readonly madeAt: string;
+  /** The run's tags. @default none */
+  readonly tags?: Readonly<Record<string, string>>;
+  /** The dataset and feature set the run read. @default none recorded */
+  readonly dataVersion?: {
+    readonly dataset: RunDatasetRow | null;
+    readonly feature_set: RunFeatureSetRow | null;
+  };
 }
 
 /** Series shown in the forecast chart; more are listed by name only. */
@@ -115,6 +129,53 @@ const metricsSection = (metrics: Readonly<Record<string, unknown>>): string => {
     if (set.baselines_skipped !== undefined) out += `<p>Baselines skipped: ${esc(set.baselines_skipped)}</p>`;
   }
   return `${out}</section>`;
+};
+
+type Folds = {
+  readonly folds?: readonly {
+    fold: number;
+    cutoffs: readonly unknown[];
+    points: number;
+    metrics: Record<string, unknown>;
+  }[];
+  readonly fold_summary?: Readonly<Record<string, Readonly<Record<string, unknown>> | null>>;
+};
+
+/** Cross-validation by fold and each metric's mean, std, min and max across the folds. */
+const foldsSection = (metrics: Readonly<Record<string, unknown>>): string => {
+  const cv = asRecord(metrics.cv) as Folds;
+  const folds = cv.folds ?? [];
+  if (folds.length === 0) return '';
+  const names = Object.keys(folds[0]?.metrics ?? {});
+  const rows = folds.map((fold) => [
+    esc(fold.fold + 1),
+    esc(fold.cutoffs.join(', ')),
+    esc(fold.points),
+    ...names.map((m) => esc(num(fold.metrics[m]))),
+  ]);
+  const stats = (['mean', 'std', 'min', 'max'] as const).map((stat) => [
+    esc(stat === 'std' ? 'std (n − 1)' : stat),
+    '',
+    '',
+    ...names.map((m) => esc(num(cv.fold_summary?.[m]?.[stat]))),
+  ]);
+  return `<section><h2>Cross-validation by fold</h2>${table(['fold', 'cutoff', 'points', ...names], [...rows, ...stats])}</section>`;
+};
+
+/** Tags and the exact data version (dataset and feature set with their fingerprints). */
+const tagsAndDataSection = (data: RunReportData): string => {
+  const { dataset, feature_set: features } = data.dataVersion ?? { dataset: null, feature_set: null };
+  const tags = Object.keys(data.tags ?? {}).length === 0 ? '<p>No tags.</p>' : keyValues(data.tags ?? {});
+  const version = keyValues({
+    dataset: dataset?.name ?? null,
+    'dataset.rows': dataset?.row_count ?? null,
+    'dataset.dates': dataset === null ? null : `${dataset.ds_min ?? '—'} … ${dataset.ds_max ?? '—'}`,
+    'dataset.fingerprint': dataset?.fingerprint ?? null,
+    feature_set: features?.name ?? null,
+    'feature_set.columns': features?.columns ?? null,
+    'feature_set.fingerprint': features?.fingerprint ?? null,
+  });
+  return `<section><h2>Tags</h2>${tags}<h3>Data version</h3>${version}</section>`;
 };
 
 const PALETTE = ['#1c7ed6', '#e8590c'];
@@ -212,8 +273,10 @@ export const renderRunReport = (data: RunReportData): string => {
   const body = [
     verdict(beats, text),
     `<section><h2>Run</h2>${overview}</section>`,
+    tagsAndDataSection(data),
     error,
     metricsSection(metrics),
+    foldsSection(metrics),
     forecastSection(data.points),
     `<section><h2>Best parameters</h2>${keyValues(asRecord(run.best_params))}</section>`,
     `<section><h2>Spec</h2><pre>${esc(JSON.stringify(run.spec, null, 2))}</pre></section>`,

@@ -8,6 +8,7 @@ import {
   submitRun,
   submitSweep,
 } from '@nflab/runner';
+import { updateRunTags } from '@nflab/store';
 import { audit } from '../audit/record.js';
 import { ForbiddenError } from '../auth/errors.js';
 import { currentUser } from '../auth/plugin.js';
@@ -26,6 +27,18 @@ export const runActionRoutes: FastifyPluginAsync = async (app) => {
     const { runId } = await submitRun(app.db, queue, spec);
     await audit(request, { action: 'run.start', entity: 'run', entityId: runId });
     return reply.status(201).send({ runId });
+  });
+
+  attach(app, ROUTE.updateRunTags, async ({ params, body }, request) => {
+    const { id } = params;
+    const tags = await updateRunTags(app.db, id, body);
+    await audit(request, {
+      action: 'run.tag',
+      entity: 'run',
+      entityId: id,
+      details: { set: Object.keys(body.set), removed: body.remove },
+    });
+    return { tags };
   });
 
   attach(app, ROUTE.cancelRun, async ({ params }, request) => {

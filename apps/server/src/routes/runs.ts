@@ -5,11 +5,13 @@ import { audit } from '../audit/record.js';
 import {
   getArtifact,
   getRun,
+  getRunDataVersion,
   listArtifacts,
   listCvResults,
   listFeatureImportance,
   listPredictions,
   listResourceSamples,
+  listRunTags,
   listRuns,
   listStepMetrics,
   listTrials,
@@ -25,7 +27,14 @@ export const runRoutes: FastifyPluginAsync = async (app) => {
   attach(app, RUN_ROUTES.getRun, async ({ params }) => {
     const run = await getRun(app.db, params.id);
     const grafana = app.lab.grafanaUrl;
-    return { ...run, grafana_url: grafana === undefined ? null : runDashboardUrl(grafana, run) };
+    const tags = await listRunTags(app.db, run.id);
+    const version = await getRunDataVersion(app.db, run.id);
+    return {
+      ...run,
+      grafana_url: grafana === undefined ? null : runDashboardUrl(grafana, run),
+      tags,
+      ...version,
+    };
   });
 
   attach(app, RUN_ROUTES.listTrials, async ({ params }) => {

@@ -91,13 +91,57 @@ describe('report rendering', () => {
       ],
       resources: [],
       madeAt: '2026-12-04T00:00:00.000Z',
+      tags: { phase: EVIL },
+      dataVersion: {
+        dataset: {
+          id: 1,
+          name: 'nf_loto_final:loto6:abc',
+          table_name: 'nf_loto_final',
+          loto: 'loto6',
+          unique_ids: ['N1'],
+          ds_min: '2000-10-05',
+          ds_max: '2020-07-09',
+          row_count: 1000,
+          fingerprint: 'abc123',
+        },
+        feature_set: null,
+      },
     });
     expectSelfContained(html);
+    expect(html).toContain('abc123');
+    expect(html).toContain('2000-10-05 … 2020-07-09');
+    expect(html).toContain('<h2>Tags</h2>');
     expect(html).toContain('<svg');
     expect(html).toContain('<polyline');
     expect(html).toContain('Beats chance: no');
     expect(html).toContain('data-verdict="no"');
     expect(html).toMatch(/naive/);
+  });
+
+  test('a run report shows cross-validation by fold with the folds’ summary', () => {
+    const html = renderRunReport({
+      run: run({
+        cv: {
+          ...evaluated(false),
+          folds: [
+            { fold: 0, cutoffs: ['2026-01-01'], points: 4, metrics: { mae: 2, r2: 0.5 } },
+            { fold: 1, cutoffs: ['2026-01-04'], points: 4, metrics: { mae: 4, r2: -0.25 } },
+          ],
+          fold_summary: {
+            mae: { mean: 3, std: Math.SQRT2, min: 2, max: 4, folds: 2 },
+            r2: { mean: 0.125, std: 0.53, min: -0.25, max: 0.5, folds: 2 },
+          },
+        },
+      }),
+      trials: [],
+      trialCount: 0,
+      points: [],
+      resources: [],
+      madeAt: '2026-12-04T00:00:00.000Z',
+    });
+    expect(html).toContain('<h2>Cross-validation by fold</h2>');
+    expect(html).toContain('<td>std (n − 1)</td><td></td><td></td><td>1.414</td>');
+    expect(html).toContain('<p>No tags.</p>');
   });
 
   test('the run verdict says yes only when the run beats every baseline with significance', () => {

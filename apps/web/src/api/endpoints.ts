@@ -70,6 +70,9 @@ export const api = {
   artifacts: (id: string) => call(R.listArtifacts, { params: { id } }),
   artifactUrl: (id: string, artifactId: string | number) => routeUrl(R.downloadArtifact, { id, artifactId }),
   cancelRun: (id: string) => call(R.cancelRun, { params: { id } }),
+  /** Sets and removes tags of run `id`; answers all its tags afterwards. */
+  updateRunTags: (id: string, body: { set?: Record<string, string>; remove?: string[] }) =>
+    call(R.updateRunTags, { params: { id }, body }),
   predict: (id: string, latestData = true) =>
     call(R.predict, { params: { id }, body: { latest_data: latestData } }),
   refit: (id: string) => call(R.refit, { params: { id }, body: {} }),

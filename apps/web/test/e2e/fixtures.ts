@@ -33,7 +33,21 @@ const insertRun = async (db: Queryable, run: Omit<RecordedRun, 'id'>, index: num
       run.status,
       JSON.stringify(
         run.status === 'finished'
-          ? { valid_loss: mae / 10, cv: { overall: { mae } }, baselines: { naive: { mae: mae + 1 } } }
+          ? {
+              valid_loss: mae / 10,
+              cv: {
+                overall: { mae, r2: 0.1 },
+                folds: [
+                  { fold: 0, cutoffs: ['2020-06-29'], points: 2, metrics: { mae: mae - 1, r2: 0.2 } },
+                  { fold: 1, cutoffs: ['2020-07-02'], points: 2, metrics: { mae: mae + 1, r2: 0 } },
+                ],
+                fold_summary: {
+                  mae: { mean: mae, std: Math.SQRT2, min: mae - 1, max: mae + 1, folds: 2 },
+                  r2: { mean: 0.1, std: Math.SQRT2 / 10, min: 0, max: 0.2, folds: 2 },
+                },
+              },
+              baselines: { naive: { mae: mae + 1 } },
+            }
           : {},
       ),
       JSON.stringify(run.status === 'finished' ? { input_size: 4, learning_rate: 0.001 } : null),

@@ -206,6 +206,20 @@ describe('web lab in Chromium', () => {
     await expect(page.getByTestId('run-baselines').textContent()).resolves.toContain('naive.mae');
     await expect(page.getByTestId('run-best-params').textContent()).resolves.toContain('input_size');
 
+    // Tags: set from the run page, shown as a badge, removable; the history filters by them.
+    await page.getByTestId('run-tag-key').fill('phase');
+    await page.getByTestId('run-tag-value').fill('e2e');
+    await page.getByTestId('run-tag-save').click();
+    await expect(page.getByTestId('run-tag-phase').textContent()).resolves.toContain('phase: e2e');
+    await page.goto(`${lab.origin}/runs?tag=phase%3De2e`);
+    await expect.poll(() => page.getByTestId('history-row').count()).toBe(1);
+    await page.goto(`${lab.origin}/runs/${run.id}`);
+    await page.getByTestId('run-tag-remove-phase').click();
+    await expect.poll(() => page.getByTestId('run-tag-phase').count()).toBe(0);
+
+    await page.getByTestId('run-tab-cv').click();
+    await expect(page.getByTestId('cv-folds-std').textContent()).resolves.toContain('1.4142');
+
     await page.getByTestId('run-tab-trials').click();
     await expect.poll(() => page.getByTestId('trial-row').count()).toBe(4);
     expect(await canvasInk(page, 'trials-history-chart')).toBeGreaterThan(100);

@@ -65,6 +65,8 @@ export const AUDIT_ACTIONS = [
   'model.stage',
   'model.alias',
   'model.alias_delete',
+  // A run's tags set or removed through the lab (details: the keys); MLflow's set-tag is logging.
+  'run.tag',
 ] as const;
 /** One of {@link AUDIT_ACTIONS}. */
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];

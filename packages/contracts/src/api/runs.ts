@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { BACKEND_IDS, type Backend } from '../backends.js';
 import { IMPORTANCE_METHODS, importanceOptionsSchema } from '../specs/importance-operation.js';
 import { crossValidationFieldSchema } from '../specs/run-fields.js';
+import { RUN_TAG_LIMITS, isReservedTagKey, runTagsSchema } from '../specs/run-tags.js';
 import {
   commaList,
   INT4_MAX,
@@ -56,6 +57,13 @@ export const listRunsQuerySchema = z
     metric: metricNameSchema.default('mae'),
     metric_min: finite.optional(),
     metric_max: finite.optional(),
+    /** Runs carrying this tag: `key=value`, or `key` for any value. */
+    tag: z
+      .string()
+      .min(1)
+      .max(RUN_TAG_LIMITS.keyLength + 1 + RUN_TAG_LIMITS.valueLength)
+      .regex(/^[^=]+(=[\s\S]*)?$/, { message: 'use key=value, or key for any value' })
+      .optional(),
     /** @default 'created_at' */
     sort: z.enum(RUN_SORT_KEYS).default('created_at'),
     /** @default 'desc' */
@@ -95,6 +103,32 @@ export type RunListItemDto = z.infer<typeof runListItemSchema>;
 /** `GET /api/runs` response. */
 export const listRunsResponseSchema = pageOf(runListItemSchema);
 
+/** The dataset row a run links to: where its rows came from and the fingerprint of their values. */
+export const datasetSummarySchema = z.object({
+  id: z.number().int(),
+  name: z.string(),
+  table_name: z.string(),
+  loto: z.string().nullable(),
+  unique_ids: z.array(z.string()),
+  ds_min: z.string().nullable(),
+  ds_max: z.string().nullable(),
+  row_count: z.number().int().nullable(),
+  fingerprint: z.string().nullable(),
+});
+/** A run's dataset. */
+export type DatasetSummaryDto = z.infer<typeof datasetSummarySchema>;
+
+/** The feature-set row a run links to: its exogenous column lists by role and their fingerprint. */
+export const featureSetSummarySchema = z.object({
+  id: z.number().int(),
+  name: z.string(),
+  table_name: z.string(),
+  columns: z.object({ hist: z.array(z.string()), stat: z.array(z.string()), futr: z.array(z.string()) }),
+  fingerprint: z.string().nullable(),
+});
+/** A run's feature set. */
+export type FeatureSetSummaryDto = z.infer<typeof featureSetSummarySchema>;
+
 /** `GET /api/runs/:id` response: every column of nf_model_runs (JSON columns as they are stored). */
 export const runDetailSchema = runListItemSchema
   .omit({ metricValue: true })
@@ -121,6 +155,12 @@ export const runDetailSchema = runListItemSchema
     updated_at: isoDateTime,
     /** The Grafana training dashboard filtered to this run, when the server is told where Grafana is. */
     grafana_url: z.url().nullable(),
+    /** Every tag of the run (user tags, and MLflow's when a client set them), key → value. */
+    tags: z.record(z.string(), z.string()),
+    /** The exact data the run read (null until a worker loaded it). */
+    dataset: datasetSummarySchema.nullable(),
+    /** The exogenous columns the run used, by role (null until a worker loaded them). */
+    feature_set: featureSetSummarySchema.nullable(),
   })
   .loose();
 /** `GET /api/runs/:id` response. */
@@ -246,6 +286,39 @@ export const listArtifactsResponseSchema = z.array(artifactSchema);
 
 /** `POST /api/runs` body: one run spec (validated with the run spec schema). */
 export const startRunRequestSchema = z.object({ spec: specObject }).strict();
+/**
+ * `PATCH /api/runs/:id/tags` body: tags to add or overwrite, and keys to remove (user keys only;
+ * the run may carry at most {@link RUN_TAG_LIMITS}.count user tags afterwards).
+ */
+export const updateRunTagsRequestSchema = z
+  .object({
+    set: runTagsSchema.default({}),
+    // Any stored user key may be removed, also one an MLflow client set outside the lab's key rules.
+    remove: z
+      .array(
+        z
+          .string()
+          .min(1)
+          .max(250)
+          .refine((key) => !isReservedTagKey(key), { message: 'reserved tag keys cannot be removed here' }),
+      )
+      .max(RUN_TAG_LIMITS.count)
+      .default([]),
+  })
+  .strict()
+  .refine((body) => Object.keys(body.set).length > 0 || body.remove.length > 0, {
+    message: 'name tags to set or keys to remove',
+    path: ['set'],
+  })
+  .refine((body) => !body.remove.some((key) => Object.hasOwn(body.set, key)), {
+    message: 'a key cannot be both set and removed',
+    path: ['remove'],
+  });
+/** `PATCH /api/runs/:id/tags` body. */
+export type UpdateRunTagsRequest = z.output<typeof updateRunTagsRequestSchema>;
+/** `PATCH /api/runs/:id/tags` response: every tag of the run afterwards. */
+export const runTagsResponseSchema = z.object({ tags: z.record(z.string(), z.string()) });
+
 /** `POST /api/runs` and model-operation responses: the new run. */
 export const startRunResponseSchema = z.object({ runId: uuidSchema });
 

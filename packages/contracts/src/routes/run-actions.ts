@@ -8,8 +8,10 @@ import {
   refitRequestSchema,
   registryEntrySchema,
   runParamsSchema,
+  runTagsResponseSchema,
   startRunRequestSchema,
   startRunResponseSchema,
+  updateRunTagsRequestSchema,
 } from '../api/runs.js';
 import { startEnsembleRequestSchema } from '../api/ensembles.js';
 import {
@@ -38,6 +40,15 @@ export const RUN_ACTION_ROUTES = {
     access: 'editor',
     params: runParamsSchema,
     response: cancelResponseSchema,
+  }),
+  updateRunTags: defineRoute({
+    method: 'PATCH',
+    path: '/runs/:id/tags',
+    summary: 'set or remove a run’s tags (the same tags MLflow’s set-tag writes)',
+    access: 'editor',
+    params: runParamsSchema,
+    body: updateRunTagsRequestSchema,
+    response: runTagsResponseSchema,
   }),
   predict: defineRoute({
     method: 'POST',

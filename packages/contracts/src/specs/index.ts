@@ -1,6 +1,7 @@
 export * from './search-space.js';
 export * from './run-fields.js';
 export * from './run-spec.js';
+export * from './run-tags.js';
 export * from './sweep-spec.js';
 export * from './parse.js';
 export * from './json-schema.js';

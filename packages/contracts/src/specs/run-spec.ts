@@ -7,6 +7,7 @@
 import { z } from 'zod';
 import { BACKEND_DEFAULTS, pickSearchConfig, searchConfigSchema } from '../backends.js';
 import { RUN_FIELDS, type TRACKING_SINKS } from './run-fields.js';
+import { runTagsSchema } from './run-tags.js';
 
 const F = RUN_FIELDS;
 
@@ -83,6 +84,15 @@ export const runSpecShape = {
   hierarchy: F.hierarchy.optional(),
   /** Tracking sinks. @default ['postgres'] */
   tracking: F.tracking.default(['postgres']),
+  /**
+   * Labels recorded with the run (experiment type, phase, a note …), key → value; they do not change
+   * what runs, and can be edited later (`nflab runs tag`, the run page, MLflow's set-tag).
+   */
+  tags: runTagsSchema
+    .optional()
+    .describe(
+      'Labels recorded with the run, key → value (e.g. {"experiment": "baseline", "phase": "tuning"}); at most 32, keys of letters, digits and _ . : / -.',
+    ),
 } as const;
 
 /** Default patience when `early_stop` is on and no patience is given. */

@@ -7,10 +7,11 @@
  * `unique_ids` is already a list per run, so alternatives are a list of lists:
  * `unique_ids: ['N1', 'N2']` is ONE panel of two series; `unique_ids: [['N1', 'N2'], ['N3']]` is two
  * alternatives. `each_unique_id: true` splits every panel into one run per series instead.
- * `tracking` is not varied: its list is the sinks of every run.
+ * `tracking` is not varied: its list is the sinks of every run; nor is `tags`, every run's labels.
  */
 import { z } from 'zod';
 import { RUN_FIELDS, RUN_FIELD_NAMES, type RunField } from './run-fields.js';
+import { runTagsSchema } from './run-tags.js';
 
 /** Sweep modes. */
 export const SWEEP_MODES = ['defaults', 'grid', 'list'] as const;
@@ -71,6 +72,10 @@ export const sweepSpecSchema = z
       .describe('One run per series of every panel instead of one run per panel. Default false.'),
     unique_ids: sweepUniqueIdsSchema.optional(),
     tracking: RUN_FIELDS.tracking.optional(),
+    /** Tags every run of the sweep carries (not varied); see the run spec's `tags`. */
+    tags: runTagsSchema
+      .optional()
+      .describe('Labels every run of the sweep is recorded with, key → value (not varied).'),
     /** The combinations of `mode: 'list'`. */
     runs: z
       .array(listRunSchema)

@@ -1,14 +1,16 @@
 /**
  * A run's `metrics`: the validation loss, and for every set of forecasts with known actuals (the
- * held-out test part, cross-validation) MAE, MSE, RMSE, MAPE, sMAPE and MASE per series and
- * overall — each beside the naive baselines on the very same points and a Diebold–Mariano test
+ * held-out test part, cross-validation) MAE, MSE, RMSE, MAPE, sMAPE, MASE and R² per series and
+ * overall (and for cross-validation, per fold with the folds' mean/std/min/max) — each beside the naive baselines on the very same points and a Diebold–Mariano test
  * against each, because on lottery draws "a low error" means nothing until it beats chance.
  */
 import {
   compareWithBaselines,
   evaluate,
+  evaluateFolds,
   type BaselineComparison,
   type Evaluation,
+  type FoldEvaluation,
   type WindowedPoint,
 } from '@nflab/analysis';
 import { isLabError } from '@nflab/contracts';
@@ -28,6 +30,10 @@ export interface EvaluatedMetrics {
   readonly significance?: BaselineComparison['significance'];
   readonly beats_all_baselines?: boolean;
   readonly baselines_skipped?: string;
+  /** Cross-validation only: each window's metrics (fold 0 = earliest). */
+  readonly folds?: FoldEvaluation['folds'];
+  /** Cross-validation only: each metric's mean, sample std, min and max across the folds. */
+  readonly fold_summary?: FoldEvaluation['summary'];
 }
 
 /** The `metrics` JSON of a run. */
@@ -66,19 +72,39 @@ const historyUpTo = (values: SeriesValues | undefined, cutoff: string | number):
   return upTo.filter((y): y is number => y !== null && Number.isFinite(y));
 };
 
-/** Metrics of forecasts with actuals, or undefined when there are none. */
+/** Metrics of forecasts with actuals, or undefined when there are none; `folds` adds the per-fold metrics. */
 export const evaluateRows = (
   rows: readonly CrossValidationRow[],
   modelColumn: string,
   data: RunData,
-  h: number,
+  options: { readonly h: number; readonly folds?: boolean },
 ): EvaluatedMetrics | undefined => {
+  const pooled = evaluatePooled(rows, modelColumn, data, options.h);
+  if (pooled === undefined || options.folds !== true) return pooled;
+  const values = seriesValues(data);
+  const { folds, summary } = evaluateFolds(pooledPoints(rows, modelColumn), {
+    histories: (id, cutoff) => historyUpTo(values.get(id), cutoff),
+  });
+  return { ...pooled, folds, fold_summary: summary };
+};
+
+const pooledPoints = (rows: readonly CrossValidationRow[], modelColumn: string): WindowedPoint[] => {
   const points: WindowedPoint[] = [];
   for (const row of rows) {
     const yhat = row[modelColumn];
     if (row.y === null || typeof yhat !== 'number' || !Number.isFinite(yhat)) continue;
     points.push({ uniqueId: String(row.unique_id), y: row.y, yhat, cutoff: row.cutoff });
   }
+  return points;
+};
+
+const evaluatePooled = (
+  rows: readonly CrossValidationRow[],
+  modelColumn: string,
+  data: RunData,
+  h: number,
+): EvaluatedMetrics | undefined => {
+  const points = pooledPoints(rows, modelColumn);
   if (points.length === 0) return undefined;
   const values = seriesValues(data);
   const firstCutoff = new Map<string, string | number>();

@@ -13,6 +13,7 @@ import {
   createPgStudyStorage,
   recordEnsembleWeights,
   recordRunData,
+  recordRunDataVersion,
   recordRunResults,
   recordRunTracking,
 } from '@nflab/store';
@@ -38,6 +39,7 @@ import {
   type RunMetrics,
   type StepEvent,
 } from '../compute/index.js';
+import { dataVersionOf } from './data-version.js';
 import { loadEnsembleMembers } from './ensemble-members.js';
 import { loadRunData } from './load-run-data.js';
 import { loadParentModel } from './parent-model.js';
@@ -92,8 +94,8 @@ const sampleSink = (db: Queryable, runId: string) => {
 
 /** The run's `metrics` JSON from its compute result. */
 const metricsOf = (run: ClaimedRun, data: RunData, result: ComputeResult): RunMetrics => {
-  const test = evaluateRows(result.test, result.modelColumn, data, run.spec.h);
-  const cv = evaluateRows(result.cv, result.modelColumn, data, run.spec.h);
+  const test = evaluateRows(result.test, result.modelColumn, data, { h: run.spec.h });
+  const cv = evaluateRows(result.cv, result.modelColumn, data, { h: run.spec.h, folds: true });
   return {
     metric: run.spec.metric,
     valid_loss: result.validLoss,
@@ -191,6 +193,7 @@ export const createRunExecutor = (options: RunExecutorOptions): RunExecutor => {
         data_fingerprint: data.fingerprint,
         system_info: await systemInfo,
       });
+      await recordRunDataVersion(db, run.id, dataVersionOf(run.spec, data));
       // A retried attempt starts from a clean slate on disk too (its rows were cleared at claim).
       const runDir = path.join(options.artifactsRoot, run.id);
       await rm(runDir, { recursive: true, force: true });

@@ -3,7 +3,14 @@
  * history, flat numeric metrics as the summary, tags, and how it ended. One shape for every
  * tracker (W&B, the user's MLflow) so each exporter only translates, never queries.
  */
-import { getRun, listStepMetrics, listTrials, type ModelRunRow, type Queryable } from '@nflab/store';
+import {
+  getRun,
+  listRunTags,
+  listStepMetrics,
+  listTrials,
+  type ModelRunRow,
+  type Queryable,
+} from '@nflab/store';
 
 /** One training step of the final fit. */
 export interface ExportedStep {
@@ -30,6 +37,8 @@ export interface RunExportRecord {
   readonly steps: readonly ExportedStep[];
   /** model, loto, unique_ids, sweep, operation, data fingerprint, engine version. */
   readonly tags: Readonly<Record<string, string>>;
+  /** The run's own tags (experiment, phase, note …: nf_run_tags, which MLflow's set-tag writes too). */
+  readonly runTags: Readonly<Record<string, string>>;
   readonly error: string | null;
 }
 
@@ -95,7 +104,8 @@ const finalFitSteps = async (db: Queryable, run: ModelRunRow): Promise<ExportedS
 export async function loadRunExportRecord(db: Queryable, runId: string): Promise<RunExportRecord> {
   const run = await getRun(db, runId);
   const spec = (run.spec ?? {}) as Record<string, unknown>;
-  const { tracking: _tracking, ...specParams } = spec;
+  // Tags travel as tags (below), not as `tags.*` params.
+  const { tracking: _tracking, tags: _tags, ...specParams } = spec;
   const params = flatten(
     { ...specParams, seed: run.seed === null ? null : Number(run.seed), best: run.best_params ?? {} },
     (scalar): Scalar => scalar,
@@ -120,6 +130,7 @@ export async function loadRunExportRecord(db: Queryable, runId: string): Promise
     metrics: flatten(run.metrics, finiteNumber),
     steps: await finalFitSteps(db, run),
     tags,
+    runTags: await listRunTags(db, run.id),
     error: run.error_message,
   };
 }

@@ -71,6 +71,12 @@ export interface ExpandOptions {
  * formed one at a time. The size is not checked here: callers check it first with `checkSweepSize`.
  */
 export function* combinationsOf(sweep: SweepSpec): Generator<RunInput> {
+  // Tags label every run alike; they are laid on each combination, never varied.
+  const tags = sweep.tags === undefined ? {} : { tags: sweep.tags };
+  for (const input of untaggedCombinationsOf(sweep)) yield { ...input, ...tags };
+}
+
+function* untaggedCombinationsOf(sweep: SweepSpec): Generator<RunInput> {
   if (sweep.mode === 'list') {
     const shared = Object.fromEntries(
       RUN_FIELD_NAMES.map((field) => [field, (sweep as Record<string, unknown>)[field]]),

@@ -27,6 +27,8 @@ interface EvaluatedPart {
   baselines: Record<string, Record<string, number | null>>;
   significance: Record<string, unknown>;
   beats_all_baselines: boolean;
+  folds?: { fold: number; points: number; metrics: Record<string, number | null> }[];
+  fold_summary?: Record<string, { mean: number; std: number | null; min: number; max: number } | null>;
 }
 
 /** The columns of nf_model_runs this test reads. */
@@ -44,6 +46,8 @@ interface RunRecord {
   resource_summary: { samples: number; series: Record<string, { peak: number | null }> };
   logs: string;
   duration_seconds: number;
+  dataset_id: string;
+  feature_set_id: string;
 }
 
 describe.each(kinds)('a plain run on %s', (kind) => {
@@ -85,6 +89,7 @@ describe.each(kinds)('a plain run on %s', (kind) => {
       val_size: '2h',
       test_size: '2h',
       cross_validation: { n_windows: 2, step_size: 2 },
+      tags: { experiment: 'smoke', phase: 'dev' },
     });
     await drain();
     const run = (await db.query<RunRecord>('SELECT * FROM nf_model_runs WHERE id = $1', [runId]))
@@ -102,13 +107,49 @@ describe.each(kinds)('a plain run on %s', (kind) => {
     for (const part of ['test', 'cv'] as const) {
       const m = run.metrics[part];
       expect(m.points).toBe(8);
-      for (const id of ['mae', 'mse', 'rmse', 'mape', 'smape', 'mase'])
+      for (const id of ['mae', 'mse', 'rmse', 'mape', 'smape', 'mase', 'r2'])
         expect(m.overall[id]).toBeTypeOf('number');
       expect(Object.keys(m.per_series).sort()).toEqual(['N1', 'N2']);
       expect(m.baselines.historic_average?.mae).toBeTypeOf('number');
       expect(m.significance).toHaveProperty('naive');
       expect(typeof m.beats_all_baselines).toBe('boolean');
     }
+    // Cross-validation by window: 2 folds of 2 series × h 2, and each metric across them.
+    expect(run.metrics.test.folds).toBeUndefined();
+    const folds = run.metrics.cv.folds ?? [];
+    expect(folds.map((fold) => [fold.fold, fold.points])).toEqual([
+      [0, 4],
+      [1, 4],
+    ]);
+    const maes = folds.map((fold) => fold.metrics.mae as number);
+    expect(run.metrics.cv.fold_summary?.mae).toMatchObject({
+      min: Math.min(...maes),
+      max: Math.max(...maes),
+    });
+    expect(run.metrics.cv.fold_summary?.mae?.mean).toBeCloseTo((maes[0]! + maes[1]!) / 2, 10);
+    // The exact data version: dataset and feature-set rows the run links to.
+    const dataset = await db.query<{
+      fingerprint: string;
+      unique_ids: string[];
+      row_count: string;
+      ds_max: string;
+    }>('SELECT fingerprint, unique_ids, row_count, ds_max::text AS ds_max FROM nf_datasets WHERE id = $1', [
+      run.dataset_id,
+    ]);
+    expect(dataset.rows[0]).toMatchObject({ fingerprint: run.data_fingerprint, unique_ids: ['N1', 'N2'] });
+    expect(Number(dataset.rows[0]?.row_count)).toBeGreaterThan(8);
+    expect(dataset.rows[0]?.ds_max).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+    const features = await db.query<{ columns: unknown; fingerprint: string }>(
+      'SELECT columns, fingerprint FROM nf_feature_sets WHERE id = $1',
+      [run.feature_set_id],
+    );
+    expect(features.rows[0]).toMatchObject({ columns: { hist: [], stat: [], futr: [] } });
+    expect(features.rows[0]?.fingerprint).toMatch(/^[0-9a-f]{64}$/);
+    const tags = await db.query('SELECT key, value FROM nf_run_tags WHERE run_id = $1 ORDER BY key', [runId]);
+    expect(tags.rows).toEqual([
+      { key: 'experiment', value: 'smoke' },
+      { key: 'phase', value: 'dev' },
+    ]);
     expect(run.model_properties.parameterCount).toBeGreaterThan(0);
     expect(run.model_properties.inputSize).toBe(8);
     expect(run.model_properties.sha256).toMatch(/^[0-9a-f]{64}$/);
@@ -158,6 +199,13 @@ describe.each(kinds)('a plain run on %s', (kind) => {
       expect(row.status).toBe('finished');
       expect(row.parent_run_id).toBe(parent);
     }
+    // The same rows read again are the same data version: one dataset and feature-set row each.
+    const versions = await db.query<{ versions: string }>(
+      `SELECT count(DISTINCT (dataset_id, feature_set_id))::text AS versions FROM nf_model_runs
+        WHERE id = ANY($1::uuid[])`,
+      [[parent, predict.runId, refit.runId, cv.runId]],
+    );
+    expect(versions.rows[0]?.versions).toBe('1');
     const predictions = await db.query('SELECT * FROM nf_predictions WHERE run_id = $1', [predict.runId]);
     expect(predictions.rows.length).toBe(4);
     const cvRows = await db.query('SELECT * FROM nf_cv_results WHERE run_id = $1', [cv.runId]);
@@ -233,6 +281,17 @@ describe.each(kinds)('a plain run on %s', (kind) => {
     expect(run?.error_message).toBeNull();
     expect(run?.status).toBe('finished');
     expect(run?.logs).toContain('forecast beyond the data: futr columns');
+    // Its feature set: the futr columns in the order the model read them.
+    const featureSet = await db.query<{ columns: { futr: string[] }; table_name: string }>(
+      `SELECT f.columns, f.table_name FROM nf_model_runs r JOIN nf_feature_sets f ON f.id = r.feature_set_id
+        WHERE r.id = $1`,
+      [runId],
+    );
+    expect(featureSet.rows[0]).toMatchObject({
+      columns: { hist: [], stat: [] },
+      table_name: 'nf_loto_final_features',
+    });
+    expect([...(featureSet.rows[0]?.columns.futr ?? [])].sort()).toEqual([...futr].sort());
     const last = (
       await db.query<{ ds: string }>(
         "SELECT max(ds)::text AS ds FROM nf_loto_final WHERE loto = 'loto6' AND unique_id = 'N1'",

@@ -32,6 +32,7 @@ const insertRun = async (db: Db, tracking: unknown[], extra: { sweep?: boolean }
         max_steps: 3,
         config: { input_size: 12 },
         tracking,
+        tags: { phase: 'tuning' },
       }),
       JSON.stringify({ valid_loss: 4.5, cv: { overall: { mae: 5.25, smape: null } }, beats: true }),
       JSON.stringify({ learning_rate: 0.001, hidden: [64, 64] }),
@@ -153,6 +154,9 @@ describe.each(kinds)('W&B export on %s', (kind) => {
     expect(config['best.hidden']).toEqual({ value: '[64,64]', desc: null });
     expect(config.seed).toEqual({ value: 7, desc: null });
     expect(config['tags.data_fingerprint']).toEqual({ value: 'fp123', desc: null });
+    // The run's own tags (here from its spec) as run_tags.*, not as spec params.
+    expect(config['run_tags.phase']).toEqual({ value: 'tuning', desc: null });
+    expect(config['tags.phase']).toBeUndefined();
     expect(config.tracking).toBeUndefined();
     expect(JSON.parse(variables.summaryMetrics as string)).toEqual({
       valid_loss: 4.5,

@@ -2,6 +2,7 @@
 export * from './analyses.js';
 export * from './api-tokens.js';
 export * from './data-profile.js';
+export * from './data-versions.js';
 export * from './drift.js';
 export * from './events.js';
 export * from './ensembles.js';
@@ -18,6 +19,7 @@ export * from './reports.js';
 export * from './run-exports.js';
 export * from './run-history.js';
 export * from './run-outputs.js';
+export * from './run-tags.js';
 export * from './sessions.js';
 export * from './sweeps.js';
 export * from './users.js';

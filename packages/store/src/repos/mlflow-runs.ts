@@ -2,7 +2,8 @@
  * MLflow runs: reading any run (the lab's own through mlflow-views.ts, external ones from
  * nf_mlflow_*), and creating, updating, deleting and logging to external runs. An external run is
  * a row of nf_model_runs too (no spec, status following MLflow's), so run history lists it. The
- * lab's own runs are read-only here: the lab records their data itself.
+ * lab's own runs are read-only here except for their tags: the lab records their data itself, and
+ * tags live in nf_run_tags for every run, so MLflow's set-tag/delete-tag edit the lab's run tags.
  */
 import type { Queryable } from '../db.js';
 import { MlflowError, invalidParameter } from '../mlflow/errors.js';
@@ -178,14 +179,18 @@ export const getMlflowRun = async (db: Queryable, runId: string): Promise<Mlflow
 
 /**
  * The external run `runId`, which must be active to be written (MLflow's INVALID_STATE otherwise);
- * a lab run is refused: its data is the lab's record.
+ * a lab run is refused — its data is the lab's record — unless only its tags are written (`tags`).
  */
-const writableRun = async (db: Queryable, runId: string, { active = true } = {}): Promise<MlflowRunView> => {
+const writableRun = async (
+  db: Queryable,
+  runId: string,
+  { active = true, tags = false } = {},
+): Promise<MlflowRunView> => {
   const row = await findMlflowRunRow(db, runId);
-  if (!row.external)
+  if (!row.external && !tags)
     throw new MlflowError(
       'INVALID_STATE',
-      `The run ${runId} is a lab run: MLflow clients may read it, but only the lab records its data.`,
+      `The run ${runId} is a lab run: MLflow clients may read it and set its tags, but only the lab records its data.`,
     );
   if (active && row.lifecycle_stage !== 'active')
     throw new MlflowError(
@@ -376,9 +381,22 @@ const checkBatch = (batch: MlflowBatch): void => {
 const writeTags = async (db: Queryable, uuid: string, tags: readonly MlflowKeyValue[]): Promise<void> => {
   for (const { key, value } of tags)
     await db.query(
-      `INSERT INTO nf_mlflow_tags (run_id, key, value) VALUES ($1, $2, $3)
+      `INSERT INTO nf_run_tags (run_id, key, value) VALUES ($1, $2, $3)
        ON CONFLICT (run_id, key) DO UPDATE SET value = EXCLUDED.value`,
       [uuid, key, value],
+    );
+};
+
+/** Tags the MLflow view derives from a lab run's columns (see mlflow-views.ts): not stored, not settable. */
+const isDerivedLabTag = (key: string): boolean =>
+  key === RUN_NAME_TAG || key === 'mlflow.user' || key === 'mlflow.parentRunId' || key.startsWith('nflab.');
+
+const refuseDerivedTags = (row: MlflowRunView, tags: readonly MlflowKeyValue[]): void => {
+  if (row.external) return;
+  const derived = tags.find((tag) => isDerivedLabTag(tag.key));
+  if (derived !== undefined)
+    throw invalidParameter(
+      `The tag '${derived.key}' of lab run ${mlflowRunId(row.run_id)} is derived from the run's record and cannot be set.`,
     );
 };
 
@@ -389,7 +407,10 @@ const writeTags = async (db: Queryable, uuid: string, tags: readonly MlflowKeyVa
  */
 export const logMlflowBatch = async (db: Queryable, runId: string, batch: MlflowBatch): Promise<void> => {
   checkBatch(batch);
-  const row = await writableRun(db, runId);
+  // A batch of tags alone (MLflow's set_tag/set_tags) may go to a lab run: its tags are the lab's too.
+  const tagsOnly = (batch.params?.length ?? 0) === 0 && (batch.metrics?.length ?? 0) === 0;
+  const row = await writableRun(db, runId, { tags: tagsOnly });
+  refuseDerivedTags(row, batch.tags ?? []);
   const params = batch.params ?? [];
   if (params.length > 0) {
     const { rows } = await db.query<MlflowKeyValue>(
@@ -429,10 +450,13 @@ export const logMlflowBatch = async (db: Queryable, runId: string, batch: Mlflow
   await writeTags(db, row.run_id, batch.tags ?? []);
 };
 
-/** Removes one tag of an active external run; RESOURCE_DOES_NOT_EXIST when it has none by that key. */
+/**
+ * Removes one stored tag of an active external run or of a lab run; RESOURCE_DOES_NOT_EXIST when it
+ * has none by that key (a lab run's derived tags are not stored, so they are not found either).
+ */
 export const deleteMlflowRunTag = async (db: Queryable, runId: string, key: string): Promise<void> => {
-  const row = await writableRun(db, runId);
-  const { rowCount } = await db.query('DELETE FROM nf_mlflow_tags WHERE run_id = $1 AND key = $2', [
+  const row = await writableRun(db, runId, { tags: true });
+  const { rowCount } = await db.query('DELETE FROM nf_run_tags WHERE run_id = $1 AND key = $2', [
     row.run_id,
     key,
   ]);

@@ -12,7 +12,8 @@
  * - metrics: each number of the run's final metrics (step 0, at its end time), and the final fit's
  *   train_loss/valid_loss/learning_rate at every step (nf_step_metrics without a trial);
  * - tags: mlflow.runName, mlflow.user (`nflab`), mlflow.parentRunId, nflab.source (`lab`),
- *   nflab.sweep_id, nflab.data_fingerprint, nflab.engine_version.
+ *   nflab.sweep_id, nflab.data_fingerprint, nflab.engine_version — then the run's own tags
+ *   (nf_run_tags), which the lab and MLflow's set-tag/delete-tag both write.
  *
  * Each subquery has an `ord` column: the order MLflow lists keys in (logging order for external
  * runs). They are subqueries, not views, so the planner pushes a caller's `run_id` condition in.
@@ -63,11 +64,16 @@ SELECT r.id, 'best.' || b.key, b.value, 100 + b.ord
                                          ELSE '{}'::jsonb END) WITH ORDINALITY AS b (key, value, ord)
  WHERE b.value IS NOT NULL AND ${LAB_ONLY}`;
 
-/** One row per (run, tag key): run_id, key, value, ord. */
+/**
+ * One row per (run, tag key): run_id, key, value, ord. Stored tags (nf_run_tags: an external run's,
+ * and the tags users and MLflow clients set on lab runs) follow a lab run's derived tags (negative
+ * ord); users cannot store the derived keys (mlflow./nflab. are reserved in the lab, and MLflow's
+ * set-tag refuses them on lab runs), so no key is listed twice.
+ */
 export const MLFLOW_TAGS = `
-SELECT run_id, key, value, id AS ord FROM nf_mlflow_tags
+SELECT run_id, key, value, id AS ord FROM nf_run_tags
 UNION ALL
-SELECT r.id, t.key, t.value, t.ord
+SELECT r.id, t.key, t.value, t.ord - 100
   FROM nf_model_runs r
  CROSS JOIN LATERAL (VALUES (1, 'mlflow.runName', ${LAB_RUN_NAME}), (2, 'mlflow.user', 'nflab'),
                             (3, 'mlflow.parentRunId', ${hexId('r.parent_run_id')}), (4, 'nflab.source', 'lab'),

@@ -100,6 +100,15 @@ const whereOf = (query: ListRunsQuery): { where: string; params: unknown[] } => 
   if (query.to !== undefined) add(beforeTo(query.to), query.to);
   if (query.metric_min !== undefined) add((p) => `${METRIC_VALUE} >= ${p}`, query.metric_min);
   if (query.metric_max !== undefined) add((p) => `${METRIC_VALUE} <= ${p}`, query.metric_max);
+  if (query.tag !== undefined) {
+    // `key=value` matches that value; a bare `key` matches any value of the key.
+    const at = query.tag.indexOf('=');
+    const key = `$${params.push(at < 0 ? query.tag : query.tag.slice(0, at))}`;
+    const value = at < 0 ? '' : ` AND t.value = $${params.push(query.tag.slice(at + 1))}`;
+    conditions.push(
+      `EXISTS (SELECT 1 FROM nf_run_tags t WHERE t.run_id = nf_model_runs.id AND t.key = ${key}${value})`,
+    );
+  }
   return { where: conditions.length === 0 ? '' : `WHERE ${conditions.join(' AND ')}`, params };
 };
 
@@ -347,11 +356,20 @@ export const runSummariesById = async (db: Queryable, ids: readonly string[]): P
 /** Summaries of the latest runs, optionally of one status. */
 export const latestRunSummaries = async (
   db: Queryable,
-  options: { status?: string; limit: number },
+  options: {
+    status?: string;
+    limit: number;
+    /** Only runs carrying this tag key, with this value when given. */
+    tag?: { readonly key: string; readonly value?: string };
+  },
 ): Promise<RunSummaryRow[]> =>
   (
     await db.query<RunSummaryRow>(
-      `SELECT ${SUMMARY_COLUMNS} FROM nf_model_runs WHERE ($1::text IS NULL OR status = $1) ORDER BY created_at DESC LIMIT $2`,
-      [options.status ?? null, options.limit],
+      `SELECT ${SUMMARY_COLUMNS} FROM nf_model_runs
+        WHERE ($1::text IS NULL OR status = $1)
+          AND ($3::text IS NULL OR EXISTS (SELECT 1 FROM nf_run_tags t WHERE t.run_id = nf_model_runs.id
+                                             AND t.key = $3 AND ($4::text IS NULL OR t.value = $4)))
+        ORDER BY created_at DESC LIMIT $2`,
+      [options.status ?? null, options.limit, options.tag?.key ?? null, options.tag?.value ?? null],
     )
   ).rows;

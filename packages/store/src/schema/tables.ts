@@ -96,6 +96,8 @@ export const TABLES = {
     not_before: 'timestamptz | null',
     cancel_requested_at: 'timestamptz | null',
     queue_order: 'bigint',
+    dataset_id: 'bigint | null',
+    feature_set_id: 'bigint | null',
   },
   /** A hyperparameter search (tune's study), owned by at most one run. */
   nf_studies: {
@@ -285,6 +287,7 @@ export const TABLES = {
     description: 'text | null',
     created_at: 'timestamptz',
     updated_at: 'timestamptz',
+    fingerprint: 'text | null',
   },
   /** Run, sweep and comparison reports as archived files (HTML or PDF, with their SHA-256). */
   nf_reports: {
@@ -482,8 +485,8 @@ export const TABLES = {
     key: 'text',
     value: 'text',
   },
-  /** An external run's tags, in logging order. */
-  nf_mlflow_tags: {
+  /** Any run's tags (the lab's and MLflow's set-tag), in the order they were set. */
+  nf_run_tags: {
     id: 'bigint',
     run_id: 'uuid',
     key: 'text',

@@ -68,6 +68,7 @@ export const HistoryFilters = ({
         <Grid.Col span={{ base: 6, md: 1 }}>{text('metric', t('runs.metric'))}</Grid.Col>
         <Grid.Col span={{ base: 6, md: 1 }}>{text('metric_min', t('history.metricMin'), 'number')}</Grid.Col>
         <Grid.Col span={{ base: 6, md: 1 }}>{text('metric_max', t('history.metricMax'), 'number')}</Grid.Col>
+        <Grid.Col span={{ base: 6, md: 2 }}>{text('tag', t('history.tag'))}</Grid.Col>
         <Grid.Col span={{ base: 12, md: 2 }}>
           <FilterButtons
             applyTestId="filter-apply"

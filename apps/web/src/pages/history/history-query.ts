@@ -16,6 +16,7 @@ export const FILTER_KEYS = [
   'metric',
   'metric_min',
   'metric_max',
+  'tag',
 ] as const;
 /** A filter field. */
 export type FilterKey = (typeof FILTER_KEYS)[number];

@@ -1,6 +1,6 @@
 /**
- * One run: parameters, metrics, trials, forecast, cv, resources, error and artifacts, its ensemble
- * links and the analyses that read it, plus actions.
+ * One run: parameters, tags, metrics, trials, forecast, cv (by fold), resources, error and artifacts,
+ * the data version it read, its ensemble links and the analyses that read it, plus actions.
  */
 import { useEffect } from 'react';
 import { Alert, Badge, Code, Group, Paper, SimpleGrid, Stack, Tabs, Text, Title } from '@mantine/core';
@@ -19,6 +19,7 @@ import { LossChart, ResourceCharts } from '../../runs/LiveCharts.js';
 import { StatusBadge } from '../../runs/StatusBadge.js';
 import { isActiveStatus, rowIsStale, shownRunStatus } from '../../runs/shown-status.js';
 import { ArtifactsPanel } from './ArtifactsPanel.js';
+import { CvFolds } from './CvFolds.js';
 import { CvPanel } from './CvPanel.js';
 import { EnsembleTab, hasRunLinks, useRunLinks } from './EnsembleTab.js';
 import { ForecastPanel } from './ForecastPanel.js';
@@ -27,6 +28,7 @@ import { RunExports } from './RunExports.js';
 import { ReportsPanel } from '../../reports/ReportsPanel.js';
 import { MetricsPanel } from './MetricsPanel.js';
 import { RunActions } from './RunActions.js';
+import { RunTags } from './RunTags.js';
 import { TrialsPanel } from './TrialsPanel.js';
 import { IdLink } from '../../components/IdLink.js';
 
@@ -80,6 +82,7 @@ const RunView = ({ run, reload }: { readonly run: RunDetail; readonly reload: ()
           </Fact>
           <Fact label={t('run.seed')}>{run.seed ?? '—'}</Fact>
         </SimpleGrid>
+        <RunTags key={run.id} runId={run.id} tags={run.tags} />
       </Paper>
       {run.error_message !== null && (
         <Alert color="red" title={t('run.error')} data-testid="run-error">
@@ -131,6 +134,12 @@ const RunView = ({ run, reload }: { readonly run: RunDetail; readonly reload: ()
                 testId="run-system"
                 height={200}
               />
+              <Title order={5}>{t('run.dataVersion')}</Title>
+              <KeyValueTable
+                value={{ dataset: run.dataset, feature_set: run.feature_set }}
+                testId="run-data-version"
+                height={200}
+              />
             </Stack>
           </SimpleGrid>
           <ReportsPanel subject={{ kind: 'run', id: run.id }} />
@@ -142,7 +151,10 @@ const RunView = ({ run, reload }: { readonly run: RunDetail; readonly reload: ()
           <ForecastPanel key={run.status} run={run} />
         </Tabs.Panel>
         <Tabs.Panel value="cv" pt="md">
-          <CvPanel key={run.status} runId={run.id} />
+          <Stack>
+            <CvFolds metrics={run.metrics} />
+            <CvPanel key={run.status} runId={run.id} />
+          </Stack>
         </Tabs.Panel>
         {run.status === 'finished' && (
           <Tabs.Panel value="anomalies" pt="md">

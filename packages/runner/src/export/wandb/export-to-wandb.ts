@@ -1,9 +1,9 @@
 /**
  * Logs a finished lab run to W&B as a W&B run of the same name (the lab's run id), so a retry
  * after a partial export updates that run instead of creating a second one: config = the run's
- * parameters, history = one row per training step of the final fit (`_step` = the step), summary =
- * the run's metrics, group = its sweep, tags = model, game, operation; exit code 0 when it
- * finished, 1 when it failed or was cancelled.
+ * parameters (and its run tags as `run_tags.*`), history = one row per training step of the final
+ * fit (`_step` = the step), summary = the run's metrics, group = its sweep, tags = model, game,
+ * operation; exit code 0 when it finished, 1 when it failed or was cancelled.
  */
 import type { RunExportRecord } from '../run-record.js';
 import { WandbApi, type UpsertedRun, type WandbConnection } from './wandb-api.js';
@@ -42,10 +42,11 @@ export async function exportToWandb(
     jobType: record.tags.operation ?? 'train',
     tags: [record.tags.model, record.tags.loto, record.tags.operation].filter((t): t is string => Boolean(t)),
     config: Object.fromEntries(
-      Object.entries({ ...record.params, ...prefixed('tags', record.tags) }).map(([key, value]) => [
-        key,
-        { value, desc: null },
-      ]),
+      Object.entries({
+        ...record.params,
+        ...prefixed('tags', record.tags),
+        ...prefixed('run_tags', record.runTags),
+      }).map(([key, value]) => [key, { value, desc: null }]),
     ),
     summaryMetrics: record.metrics,
     ...(record.error === null ? {} : { notes: record.error.slice(0, 2000) }),
