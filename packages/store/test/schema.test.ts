@@ -201,7 +201,7 @@ describe.each(kinds)('schema on %s', (kind) => {
   });
 
   test('deleting a run removes its trials, trial rows, tags, steps, samples, outputs and reports', async () => {
-    // A spec's tags become rows when the run is inserted (migration 0023's trigger).
+    // A spec's tags become rows when the run is inserted (migration 0022's trigger).
     const id = await insertRun(db, { spec: JSON.stringify({ tags: { phase: 'dev' } }) });
     const child = await insertRun(db, { parent_run_id: id });
     const trial = await db.query<{ id: number }>(

@@ -1,7 +1,7 @@
 /**
  * Run tags (nf_run_tags): one store for the lab's tags and MLflow's run tags, so `nflab runs tag`,
  * the API, the run page and MLflow's set-tag/delete-tag all read and write the same rows. A run
- * spec's `tags` become rows when the run is inserted (trigger of migration 0023).
+ * spec's `tags` become rows when the run is inserted (trigger of migration 0022).
  */
 import { ConfigError, NotFoundError, RESERVED_TAG_PREFIXES, RUN_TAG_LIMITS } from '@nflab/contracts';
 import type { Db, Queryable } from '../db.js';
