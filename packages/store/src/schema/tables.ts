@@ -96,6 +96,7 @@ export const TABLES = {
     not_before: 'timestamptz | null',
     cancel_requested_at: 'timestamptz | null',
     queue_order: 'bigint',
+    trace_parent: 'text | null',
   },
   /** A hyperparameter search (tune's study), owned by at most one run. */
   nf_studies: {
