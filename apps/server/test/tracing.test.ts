@@ -76,8 +76,16 @@ describe.skipIf(!postgres)('a traced server on PostgreSQL', () => {
         spec: {
           loto: 'loto6',
           unique_ids: ['N1'],
-          model: 'mlp',
-          config: { input_size: 6, hidden_size: 8, num_layers: 1 },
+          model: 'auto_mlp',
+          backend: 'optuna',
+          num_samples: 2,
+          config: { val_check_steps: 3 },
+          cpus: 1,
+          search_space: {
+            input_size: { kind: 'int', low: 4, high: 6 },
+            hidden_size: { kind: 'categorical', choices: [8] },
+            num_layers: { kind: 'categorical', choices: [1] },
+          },
           h: 1,
           max_steps: 3,
           test_size: 2,
@@ -144,7 +152,11 @@ describe.skipIf(!postgres)('a traced server on PostgreSQL', () => {
     expect(dequeue.parentSpanId).toBe(enqueue.spanId);
     const execute = one('run execute');
     expect(execute.parentSpanId).toBe(enqueue.spanId);
-    expect(execute.attributes).toMatchObject({ 'nflab.run.id': runId, 'nflab.run.operation': 'train' });
+    expect(execute.attributes).toMatchObject({
+      'nflab.run.id': runId,
+      'nflab.run.operation': 'train',
+      'nflab.run.model': 'auto_mlp',
+    });
     // Made on the compute thread by its own SDK, from the traceparent in the job.
     const compute = one('run compute');
     expect(compute.parentSpanId).toBe(execute.spanId);
@@ -152,12 +164,21 @@ describe.skipIf(!postgres)('a traced server on PostgreSQL', () => {
     expect(compute.startNs).toBeGreaterThanOrEqual(execute.startNs);
     expect(compute.endNs).toBeLessThanOrEqual(execute.endNs);
 
+    // Each trial of the search, under the run, its storage writes under it.
+    const trials = spans.filter((span) => span.name === 'trial');
+    expect(trials.map((span) => span.attributes['nflab.trial.number']).sort()).toEqual([0, 1]);
+    for (const trial of trials) {
+      expect(trial.parentSpanId).toBe(execute.spanId);
+      expect(trial.attributes['nflab.trial.state']).toBe('COMPLETE');
+    }
+
     const statements = spans.filter((span) => span.scope.includes('instrumentation-pg') && span.kind === 3);
     expect(statements.length).toBeGreaterThan(0);
     // The request's inserts and the run's writes, each under its own span.
     const parents = new Set(statements.map((span) => byId.get(span.parentSpanId)?.name));
     expect(parents).toContain('queue enqueue');
-    expect([...parents].some((name) => name === 'run execute' || name === 'trial')).toBe(true);
+    expect(parents).toContain('run execute');
+    expect(parents).toContain('trial');
     for (const span of spans) expect(span.service).toBe('nflab');
     // Every span hangs off the request: one connected trace.
     for (const span of spans) expect(ancestry(span).at(-1), span.name).toBe('request');
