@@ -113,6 +113,8 @@ describe.skipIf(!postgres)('a traced server on PostgreSQL', () => {
     expect(traceParent).toMatch(/^00-[0-9a-f]{32}-[0-9a-f]{16}-01$/);
     const traceId = traceParent.split('-')[1] as string;
     expect(rows[0]?.logs).toContain(`trace ${traceId}`);
+    const detail = await app.inject({ url: `/api/runs/${runId}`, headers: { cookie } });
+    expect(detail.json()).toMatchObject({ id: runId, trace_parent: traceParent });
 
     // The thread flushed before answering; the main thread's batch goes now.
     await (await startTracing())?.flush();
