@@ -36,7 +36,11 @@ serveWorkerChannel<ComputeJob, ComputeResult, ComputeEvent, StorageCall>(async (
     tracing ??= (import(trace.sdk) as Promise<ThreadTracingModule>).then((module) =>
       module.startThreadTracing(),
     );
-  const sdk = await tracing;
+  // Tracing that cannot start costs the run its thread spans, not its result.
+  const sdk = await tracing?.catch((error: unknown) => {
+    task.emit({ type: 'log', message: `no trace spans from the compute thread: ${String(error)}` });
+    return undefined;
+  });
   try {
     return await inSpan(
       'run compute',
