@@ -94,6 +94,8 @@ describe.skipIf(!postgres)('a traced server on PostgreSQL', () => {
     });
     expect(posted.statusCode, posted.body).toBe(201);
     const { runId } = posted.json() as { runId: string };
+    // Probes are not traced (the receiver sees only the POST and the detail GET below).
+    expect((await app.inject('/api/health')).statusCode).toBe(200);
     const statusOf = async (): Promise<string | undefined> =>
       (await db.query<{ status: string }>('SELECT status FROM nf_model_runs WHERE id = $1', [runId])).rows[0]
         ?.status;
@@ -142,6 +144,11 @@ describe.skipIf(!postgres)('a traced server on PostgreSQL', () => {
 
     const request = one('request');
     expect(request.parentSpanId).toBe('');
+    await (await startTracing())?.flush();
+    const routes = receiver.spans
+      .filter((span) => span.name === 'request')
+      .map((span) => span.attributes['http.route']);
+    expect(routes.sort()).toEqual(['/api/runs', '/api/runs/:id']);
     expect(request.attributes['http.request.method'] ?? request.attributes['http.method']).toBe('POST');
     const enqueue = one('queue enqueue');
     expect(enqueue.kind).toBe(4);

@@ -27,6 +27,12 @@ export const tracingEnabled = (env: NodeJS.ProcessEnv = process.env): boolean =>
 const sibling = (name: string): string =>
   new URL(`./${name}${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url).href;
 
+/**
+ * Requests that are not traced: probes and scrapes every few seconds would bury the traces people
+ * look for, and a live-event stream is one request as long as a browser tab stays open.
+ */
+const UNTRACED_PATHS: ReadonlySet<string> = new Set(['/metrics', '/api/health', '/api/ready', '/api/events']);
+
 let started: Promise<{ tracing: LabTracing; sdk: ThreadSdk; unpatchPg: () => void }> | undefined;
 
 const start = async (): Promise<{ tracing: LabTracing; sdk: ThreadSdk; unpatchPg: () => void }> => {
@@ -44,7 +50,10 @@ const start = async (): Promise<{ tracing: LabTracing; sdk: ThreadSdk; unpatchPg
   const definition = pgInstrumentation.getModuleDefinitions().find((d) => d.name === 'pg');
   const pgModule = pg.default;
   definition?.patch?.(pgModule, undefined);
-  const fastifyOtel = new FastifyOtelInstrumentation({ registerOnInitialization: false });
+  const fastifyOtel = new FastifyOtelInstrumentation({
+    registerOnInitialization: false,
+    ignorePaths: ({ url }) => UNTRACED_PATHS.has(url),
+  });
   fastifyOtel.setTracerProvider(sdk.provider);
   return {
     sdk,
