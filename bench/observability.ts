@@ -7,7 +7,7 @@
  *   (`observeQueries`, per statement) and the `prometheus` tracking sink (per step event and per
  *   trial change) cost, measured per call, times how many of each a real run makes (counted by
  *   executing one small Auto run with the sink on), over that run's wall time.
- * Tracing is not measured: the OpenTelemetry SDK is not installed in this lab yet.
+ * Tracing's overhead is bench/tracing.ts's.
  * `npx tsx bench/observability.ts [--finished N] [--running N] [--scrapes N] [--no-run]` prints ONE JSON object.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -305,7 +305,7 @@ console.log(
     notes: [
       'scrape latency is server time through Fastify inject (route, token check, one database read, rendering), no network',
       'overhead = calls a real run made × measured cost per call ÷ that run’s wall time; statements timed at the cost of a WITH statement (the dearest kind to classify); each trial changes state about 3 times',
-      'tracing overhead not measured: @opentelemetry SDK packages are not installed',
+      'tracing overhead: see bench/tracing.ts (bench/results/tracing.json)',
     ],
   }),
 );

@@ -1,9 +1,12 @@
 /**
  * `nflab monitor add|ls|run|rm` on both databases: a monitor on a synthetic loto6 table whose
- * numbers turn biased is defined, listed, run (alert, stored) and removed, audited; an unknown
+ * numbers turn biased is defined, listed, run (alert, stored, posted to its webhook — a local
+ * receiver — as a scheduled alert is) and removed, audited; an unknown
  * table, a bad cron (naming --cron), a taken name and an unknown run to retrain are refused.
  */
-import { describe, expect, test } from 'vitest';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { describe, expect, onTestFinished, test } from 'vitest';
 import { listAuditEntries, saveDraws, synthesizeDraws, type Draw } from '@nflab/store';
 import { testDbKinds } from '@nflab/store/testing';
 import { runCli, useCliTarget, withTargetDb } from './run-cli.js';
@@ -27,9 +30,29 @@ describe.each(await testDbKinds())('nflab monitor on %s', (kind) => {
   const add = (name: string, ...rest: string[]) =>
     run('monitor', 'add', name, '--table', 'nf_loto_cli_monitor', '--cron', '0 6 * * 1', ...rest);
 
-  test('add, ls, run (alert) and rm, each write audited', async () => {
+  test('add, ls, run (alert, to the webhook) and rm, each write audited', async () => {
     await withTargetDb(kind, cli, (db) => saveDraws(db, { table: 'nf_loto_cli_monitor', draws: DRAWS }));
-    const added = await add('weekly', '--current-draws', '150', '--reference-draws', '150');
+    const bodies: unknown[] = [];
+    const receiver = createServer((request, response) => {
+      let text = '';
+      request.on('data', (chunk: Buffer) => (text += chunk.toString()));
+      request.on('end', () => {
+        bodies.push(JSON.parse(text));
+        response.writeHead(204).end();
+      });
+    });
+    await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+    const hook = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`;
+    onTestFinished(() => void receiver.close());
+    const added = await add(
+      'weekly',
+      '--current-draws',
+      '150',
+      '--reference-draws',
+      '150',
+      '--webhook',
+      hook,
+    );
     expect(added.exitCode, added.stderr).toBe(0);
     expect(added.stdout).toMatch(
       /^monitor weekly: nf_loto_cli_monitor loto6, last 150 draws vs the 150 before, "0 6 \* \* 1" \(UTC\); next \d{4}-\d\d-\d\dT06:00:00Z/,
@@ -44,6 +67,14 @@ describe.each(await testDbKinds())('nflab monitor on %s', (kind) => {
     const checked = await run('monitor', 'run', 'weekly');
     expect(checked.exitCode, checked.stderr).toBe(0);
     expect(checked.stdout).toMatch(/^monitor weekly: alert \(check [0-9a-f-]{36}\)\ndrifted: .*numbers/);
+    expect(checked.stdout).toContain('webhook: delivered (HTTP 204)');
+    expect(bodies).toEqual([
+      expect.objectContaining({
+        type: 'monitor-alert',
+        monitor: 'weekly',
+        table_name: 'nf_loto_cli_monitor',
+      }),
+    ]);
     const text = await run('monitor', 'ls');
     expect(text.stdout).toMatch(/weekly .* alert \d{4}-/);
 

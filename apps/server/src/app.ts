@@ -26,6 +26,7 @@ import { ROUTES } from './routes/registry.js';
 import { registerSecurityHeaders } from './security-headers.js';
 import { serverLoggerOptions } from './server-log.js';
 import { defaultWebRoot, serveWeb } from './web.js';
+import { startTracing } from './tracing/tracing.js';
 import { startServerWorkers } from './workers.js';
 import { PdfRenderer, type PdfOptions } from './reports/pdf.js';
 
@@ -175,13 +176,21 @@ export const buildServer = async (options: ServerOptions): Promise<FastifyInstan
   const metricsToken = resolveMetricsToken(options.metricsToken, process.env);
   const artifactRoot = options.artifactRoot ?? defaultArtifactRoot();
   const grafanaUrl = resolveGrafanaUrl(options.grafanaUrl, process.env);
+  // Off (nothing loaded) unless OTEL_EXPORTER_OTLP_ENDPOINT is set.
+  const tracing = await startTracing(process.env);
   const app = Fastify({
-    ...serverLoggerOptions({ stdout: options.logger ?? false, file: options.logFile }),
+    ...serverLoggerOptions({
+      stdout: options.logger ?? false,
+      file: options.logFile,
+      traceIds: tracing !== undefined,
+    }),
     bodyLimit: options.bodyLimit ?? DEFAULT_BODY_LIMIT,
     trustProxy: options.trustProxy ?? false,
     // refuseWhileDraining answers while the server closes: the probes say why, the rest is 503.
     return503OnClosing: false,
   });
+  // First, so that every request and hook after it is in the request's span.
+  if (tracing !== undefined) await app.register(tracing.fastifyPlugin());
   refuseWhileDraining(app);
   const scrape: ScrapeEndpoint | undefined =
     metricsToken === undefined
@@ -282,6 +291,7 @@ export const buildServer = async (options: ServerOptions): Promise<FastifyInstan
           artifactRoot,
           onError: logError,
           ...(trackedRuns === undefined ? {} : { prometheus: trackedRuns }),
+          ...(tracing === undefined ? {} : { threadTracing: tracing.threadSdk }),
         })
       : undefined;
   // preClose, not onClose: open event streams must end before Fastify waits for connections to drain.

@@ -2,7 +2,8 @@
  * The server's monitor scheduler (issue 16): every server on a database ticks, and the database
  * decides which one runs each firing (see the runner's MonitorScheduler). An alert is counted in
  * `nflab_monitor_alerts_total`, written to the audit log as `monitor.alert` by `scheduler`, and
- * logged; the live event and the webhook come from the runner.
+ * logged; the live event and the webhook come from the runner (the webhook also for a run now:
+ * see the monitor routes).
  */
 import { MonitorScheduler } from '@nflab/runner';
 import type { DataScope, Db, MonitorRow, MonitorRunRow, Queryable } from '@nflab/store';

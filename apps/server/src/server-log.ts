@@ -5,6 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { trace } from '@opentelemetry/api';
 import { LogController, type FastifyReply, type FastifyRequest, type FastifyServerOptions } from 'fastify';
 import pino, { type DestinationStream } from 'pino';
 
@@ -53,8 +54,17 @@ class RequestLineController extends LogController {
 }
 
 /** Fastify's logger options for `targets`: pino over a multistream, or no logging at all. */
+/** The active span's ids, so a log line finds its trace (and a trace its lines). */
+const traceIdsOfActiveSpan = (): Record<string, string> => {
+  const span = trace.getActiveSpan()?.spanContext();
+  return span === undefined ? {} : { trace_id: span.traceId, span_id: span.spanId };
+};
+
 export const serverLoggerOptions = (
-  targets: ServerLogTargets,
+  targets: ServerLogTargets & {
+    /** Add the active span's trace_id and span_id to every line (when tracing is on). @default false */
+    readonly traceIds?: boolean;
+  },
 ): Pick<FastifyServerOptions, 'logger' | 'logController' | 'genReqId'> => {
   const streams: pino.StreamEntry[] = [];
   if (targets.stdout) streams.push({ stream: pino.destination({ dest: 1, sync: false }) });
@@ -66,7 +76,7 @@ export const serverLoggerOptions = (
   if (streams.length === 0) return { logger: false };
   const stream: DestinationStream = pino.multistream(streams);
   return {
-    logger: { level: 'info', stream },
+    logger: { level: 'info', stream, ...(targets.traceIds === true ? { mixin: traceIdsOfActiveSpan } : {}) },
     logController: new RequestLineController(),
     genReqId: () => randomUUID(),
   };

@@ -32,6 +32,8 @@ export const startServerWorkers = (
     readonly onError: (error: unknown) => void;
     /** The `prometheus` tracking sink over the `/metrics` registry, where its runs show while they execute. */
     readonly prometheus?: PrometheusSink;
+    /** The module a traced run's compute thread imports to start its SDK (see the tracing module). */
+    readonly threadTracing?: string;
   },
 ): ServerWorkers => {
   const graceful = new AbortController();
@@ -41,6 +43,7 @@ export const startServerWorkers = (
     artifactsRoot: options.artifactRoot,
     cpusPerRun: Math.max(1, Math.floor(availableParallelism() / options.concurrency)),
     ...(options.prometheus ? { prometheus: options.prometheus } : {}),
+    ...(options.threadTracing ? { threadTracing: options.threadTracing } : {}),
   });
   const loop = runWorkerLoop({
     queue: new RunQueue(db),

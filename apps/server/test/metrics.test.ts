@@ -35,6 +35,8 @@ const LAB_FAMILIES = [
   'nflab_http_requests_total',
   'nflab_lost_worker_runs_total',
   'nflab_monitor_alerts_total',
+  'nflab_monitor_model_recent_mae',
+  'nflab_monitor_model_reference_mae',
   'nflab_queue_wait_seconds',
   'nflab_run_duration_seconds',
   'nflab_run_exports_total',
@@ -336,7 +338,56 @@ describe.each(await testDbKinds())('/metrics on %s', (kind) => {
       retries: [],
       trials: [],
       running: [],
+      monitoredModels: [],
     });
+  });
+
+  test('a monitor’s watched model: its run’s test MAE and its latest finished refit’s, by monitor', async () => {
+    const metrics = (mae: number | null): string =>
+      JSON.stringify(mae === null ? {} : { metric: 'mae', test: { overall: { mae } } });
+    const { rows } = await db.query<{ id: string }>(
+      `INSERT INTO nf_model_runs (model_name, operation, status, end_time, metrics)
+       VALUES ('auto_nhits', 'train', 'finished', '2026-01-01T00:00:00Z', $1::jsonb),
+              ('auto_nhits', 'refit', 'finished', '2026-02-01T00:00:00Z', $2::jsonb),
+              ('auto_nhits', 'refit', 'finished', '2026-03-01T00:00:00Z', $3::jsonb),
+              ('auto_nhits', 'refit', 'failed', '2026-04-01T00:00:00Z', $4::jsonb),
+              ('auto_nhits', 'train', 'finished', '2026-01-01T00:00:00Z', $4::jsonb)
+       RETURNING id`,
+      [metrics(2), metrics(2.25), metrics(3.5), metrics(null)],
+    );
+    const [watched, older, newest, failed, untested] = rows.map((row) => row.id);
+    const monitors = await db.query<{ id: string; name: string }>(
+      `INSERT INTO nf_monitors (name, table_name, loto, current_draws, reference_draws, cron, retrain_run_id)
+       VALUES ('decay-watch', 't', 'loto6', 10, 10, '0 6 * * 1', $1), ('fresh-watch', 't', 'loto6', 10, 10, '0 6 * * 1', $1),
+              ('no-model', 't', 'loto6', 10, 10, '0 6 * * 1', NULL), ('no-test', 't', 'loto6', 10, 10, '0 6 * * 1', $2)
+       RETURNING id, name`,
+      [watched, untested],
+    );
+    const decayWatch = monitors.rows.find((row) => row.name === 'decay-watch')?.id;
+    // The refits it queued, newest last; a refit that failed later has no MAE to report.
+    await db.query(
+      `INSERT INTO nf_monitor_runs (monitor_id, status, refit_run_id)
+       VALUES ($1, 'alert', $2), ($1, 'alert', $3), ($1, 'alert', $4)`,
+      [decayWatch, older, newest, failed],
+    );
+    try {
+      const samples = await samplesOf();
+      const of = (name: string) =>
+        samples
+          .filter((sample) => sample.name === name)
+          .map((sample) => [sample.labels.monitor, sample.value])
+          .sort();
+      expect(of('nflab_monitor_model_reference_mae')).toEqual([
+        ['decay-watch', 2],
+        ['fresh-watch', 2],
+      ]);
+      expect(of('nflab_monitor_model_recent_mae')).toEqual([['decay-watch', 3.5]]);
+    } finally {
+      await db.query(`DELETE FROM nf_monitors WHERE id = ANY($1::bigint[])`, [
+        monitors.rows.map((r) => r.id),
+      ]);
+      await db.query(`DELETE FROM nf_model_runs WHERE id = ANY($1::uuid[])`, [rows.map((r) => r.id)]);
+    }
   });
 
   test('run ids label only the running run’s own series, which go when it ends', async () => {

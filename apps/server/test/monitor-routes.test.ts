@@ -1,8 +1,11 @@
 /**
  * The monitor routes over real databases: a monitor defined, listed, shown, run now (drift found,
- * alert counted and audited) and removed over the API, and the lab's answers to anonymous callers,
+ * alert counted, audited and posted to its webhook — a local receiver — as a scheduled alert is;
+ * a receiver that is down does not fail the run now) and removed over the API, and the lab's answers to anonymous callers,
  * weak roles, bad input, schedules firing too often and unknown monitors.
  */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { MONITOR_LIMITS } from '@nflab/contracts';
@@ -27,11 +30,28 @@ const DEFINITION = {
   webhook_url: 'https://hooks.example.org/services/T000/SECRET',
 };
 
+/** A local webhook receiver keeping every JSON body; its path is a secret, like a chat hook's. */
+const webhookReceiver = async (): Promise<{ url: string; bodies: unknown[]; server: Server }> => {
+  const bodies: unknown[] = [];
+  const server = createServer((request, response) => {
+    let text = '';
+    request.on('data', (chunk: Buffer) => (text += chunk.toString()));
+    request.on('end', () => {
+      bodies.push(JSON.parse(text));
+      response.writeHead(204).end();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return { url: `http://127.0.0.1:${port}/services/T000/SECRET`, bodies, server };
+};
+
 describe.each(await testDbKinds())('monitor routes on %s', (kind) => {
   let db: TestDb;
   let app: FastifyInstance;
   let viewer: SignedIn;
   let editor: SignedIn;
+  let hook: Awaited<ReturnType<typeof webhookReceiver>>;
 
   const send = (
     method: 'GET' | 'POST' | 'DELETE',
@@ -48,14 +68,16 @@ describe.each(await testDbKinds())('monitor routes on %s', (kind) => {
     app = await buildServer({ db, webRoot: false, metricsToken: TOKEN, monitorIntervalMs: false });
     viewer = await signIn(db, 'viewer');
     editor = await signIn(db, 'editor');
+    hook = await webhookReceiver();
   }, 120_000);
   afterAll(async () => {
+    hook?.server.close();
     await app?.close();
     await db?.close();
   });
 
   test('an editor defines a monitor, runs it now (drift: alert counted and audited), a viewer reads it, the editor removes it', async () => {
-    const created = await send('POST', '/api/monitors', editor, DEFINITION);
+    const created = await send('POST', '/api/monitors', editor, { ...DEFINITION, webhook_url: hook.url });
     expect(created.statusCode, created.body).toBe(201);
     const monitor = created.json();
     expect(monitor).toMatchObject({
@@ -67,7 +89,7 @@ describe.each(await testDbKinds())('monitor routes on %s', (kind) => {
       current_draws: 200,
       reference_draws: 200,
       thresholds: { p_value: 0.01, psi: null, p_adjust: 'holm' },
-      webhook_host: 'hooks.example.org',
+      webhook_host: new URL(hook.url).host,
       created_by: editor.username,
       last_run: null,
     });
@@ -82,6 +104,18 @@ describe.each(await testDbKinds())('monitor routes on %s', (kind) => {
     expect(run.check_id).toBe(check.checkId);
     expect(run.drifted).toContainEqual({ unique_id: null, column: 'numbers' });
     expect(check.uniformity.drifted).toBe(true);
+    // The alert reached the webhook before the answer, as a scheduled one does.
+    expect(hook.bodies).toEqual([
+      expect.objectContaining({
+        type: 'monitor-alert',
+        monitor: 'api-watch',
+        table_name: TABLE,
+        loto: 'loto6',
+        check_id: run.check_id,
+        drifted: expect.arrayContaining([{ unique_id: null, column: 'numbers' }]),
+      }),
+    ]);
+    expect(String((hook.bodies[0] as { monitor_run_id: unknown }).monitor_run_id)).toBe(String(run.id));
 
     const scrape = await app.inject({ url: '/metrics', headers: { authorization: `Bearer ${TOKEN}` } });
     expect(
@@ -92,7 +126,7 @@ describe.each(await testDbKinds())('monitor routes on %s', (kind) => {
       actor: editor.username,
       entity: 'monitor',
       entity_id: 'api-watch',
-      details: { monitor_run_id: run.id, status: 'alert', check_id: run.check_id },
+      details: { monitor_run_id: run.id, status: 'alert', check_id: run.check_id, webhook: 'delivered' },
     });
     const [alertEntry] = await listAuditEntries(db, { action: 'monitor.alert', limit: 1 });
     expect(alertEntry).toMatchObject({ actor: editor.username, details: { monitor_run_id: run.id } });
@@ -123,6 +157,17 @@ describe.each(await testDbKinds())('monitor routes on %s', (kind) => {
       details: { table_name: TABLE, loto: 'loto6', cron: '0 6 * * 1' },
     });
     expect((await send('GET', '/api/monitors/api-watch', viewer)).statusCode).toBe(404);
+  });
+
+  test('a run now whose webhook is down still answers with its alert; the audit says the delivery failed', async () => {
+    const down = { ...DEFINITION, name: 'down-hook', webhook_url: 'http://127.0.0.1:1/hook' };
+    expect((await send('POST', '/api/monitors', editor, down)).statusCode).toBe(201);
+    const ran = await send('POST', '/api/monitors/down-hook/run', editor);
+    expect(ran.statusCode, ran.body).toBe(200);
+    expect(ran.json().run.status).toBe('alert');
+    const [entry] = await listAuditEntries(db, { action: 'monitor.run', limit: 1 });
+    expect(entry).toMatchObject({ entity_id: 'down-hook', details: { status: 'alert', webhook: 'failed' } });
+    expect((await send('DELETE', '/api/monitors/down-hook', editor)).statusCode).toBe(204);
   });
 
   test('401 without a session on every route; a viewer reads but may not define, run or remove (403)', async () => {

@@ -9,3 +9,4 @@ export * from './analyses/index.js';
 export * from './schedule/index.js';
 export * from './export/index.js';
 export * from './tracking/index.js';
+export * from './tracing/index.js';

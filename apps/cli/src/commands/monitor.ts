@@ -1,6 +1,7 @@
 /**
  * `nflab monitor add|ls|run|rm`: scheduled drift checks of a data table. The server runs them on
- * their cron schedules (UTC); `run` checks one now, in this process, and records it the same way.
+ * their cron schedules (UTC); `run` checks one now, in this process, and records it the same way
+ * (an alert goes to the monitor's webhook too).
  */
 import type { Command } from 'commander';
 import { ConfigError, NotFoundError, P_ADJUST_METHODS, type PAdjustMethod } from '@nflab/contracts';
@@ -148,24 +149,28 @@ export const monitorCommand = (program: Command): void => {
     .action(async (name: string, _options: unknown, command: Command) => {
       const ctx = contextFrom(command);
       const runner = await loadRunner();
-      const execution = await ctx.withDb(async (db) => {
-        const row = await findMonitorByName(db, name);
-        if (row === undefined)
+      const { row, execution } = await ctx.withDb(async (db) => {
+        const found = await findMonitorByName(db, name);
+        if (found === undefined)
           throw new NotFoundError(`monitor ${JSON.stringify(name)} does not exist (see nflab monitor ls)`);
         const reader = await openDataReader();
         try {
-          return await runner.runMonitor({
+          const ran = await runner.runMonitor({
             db,
-            monitor: row,
+            monitor: found,
             now: new Date(),
             scope: dataScopeFromEnv(),
             ...(reader === undefined ? {} : { data: reader }),
           });
+          return { row: found, execution: ran };
         } finally {
           await reader?.close();
         }
       });
       const { run } = execution;
+      // An alert reaches the monitor's webhook as a scheduled one does; a failed delivery warns.
+      const delivery = await runner.sendAlertWebhook(row, execution);
+      if (delivery?.ok === false) process.stderr.write(`warning: monitor ${name}: ${delivery.error}\n`);
       ctx.out.result(run, () => {
         const drifted = run.drifted.map(
           (d) => `${d.unique_id ?? ''}${d.unique_id === null ? '' : ':'}${d.column}`,
@@ -174,6 +179,7 @@ export const monitorCommand = (program: Command): void => {
           `monitor ${name}: ${run.status}${run.check_id === null ? '' : ` (check ${run.check_id})`}`,
           ...(drifted.length > 0 ? [`drifted: ${drifted.join(', ')}`] : []),
           ...(run.refit_run_id === null ? [] : [`refit queued: run ${run.refit_run_id}`]),
+          ...(delivery?.ok === true ? [`webhook: delivered (HTTP ${delivery.status})`] : []),
           ...(run.error === null ? [] : [`error: ${run.error}`]),
         ].join('\n');
       });

@@ -3,7 +3,7 @@
  * the database is the system of record, so every lab process sharing it reports the same numbers
  * and a restart loses nothing. Only the gauges of running runs carry a run id — they exist while
  * the run does — the long-lived series are labelled by bounded vocabularies (status, model id,
- * backend, operation, trial state).
+ * backend, operation, trial state, and monitor names: admin-made, at most MONITOR_LIMITS.maxMonitors).
  */
 import { Counter, Gauge, type Registry } from 'prom-client';
 import type { LabMetricsBuckets, LabMetricsSnapshot, RunningRunMetrics } from '@nflab/store';
@@ -90,6 +90,18 @@ export const createQueueMetrics = (registry: Registry): QueueMetrics => {
     'Resident memory of each running run’s process (latest resource sample).',
   );
 
+  // The two MAEs behind the "model performance decayed" alert (deploy/prometheus/rules/lab-alerts.yml).
+  const monitorGauge = (name: string, help: string): Gauge<'monitor'> =>
+    new Gauge({ name, help, labelNames: ['monitor'] as const, registers });
+  const referenceMae = monitorGauge(
+    'nflab_monitor_model_reference_mae',
+    'Test MAE of the run a monitor watches (the run its drift refits), by monitor, in the units of the table’s y.',
+  );
+  const recentMae = monitorGauge(
+    'nflab_monitor_model_recent_mae',
+    'Test MAE of the latest finished refit a monitor queued (the watched configuration fitted and scored on the newest draws), by monitor.',
+  );
+
   return {
     update(snapshot) {
       runs.reset();
@@ -117,9 +129,27 @@ export const createQueueMetrics = (registry: Registry): QueueMetrics => {
       setRunning(validLoss, snapshot.running, (run) => run.validLoss);
       setRunning(cpu, snapshot.running, (run) => (run.cpuPercent === null ? null : run.cpuPercent / 100));
       setRunning(rss, snapshot.running, (run) => run.rssBytes);
+      referenceMae.reset();
+      recentMae.reset();
+      for (const row of snapshot.monitoredModels) {
+        referenceMae.set({ monitor: row.monitor }, row.referenceMae);
+        if (row.recentMae !== null) recentMae.set({ monitor: row.monitor }, row.recentMae);
+      }
     },
     clear() {
-      for (const metric of [runs, runDuration, queueWait, retries, trials, trainLoss, validLoss, cpu, rss])
+      for (const metric of [
+        runs,
+        runDuration,
+        queueWait,
+        retries,
+        trials,
+        trainLoss,
+        validLoss,
+        cpu,
+        rss,
+        referenceMae,
+        recentMae,
+      ])
         metric.reset();
     },
   };

@@ -8,7 +8,13 @@ import {
   type MonitorDto,
   type MonitorRunDto,
 } from '@nflab/contracts';
-import { defineMonitor, nextCronRun, runMonitor, shortestCronGapSeconds } from '@nflab/runner';
+import {
+  defineMonitor,
+  nextCronRun,
+  runMonitor,
+  sendAlertWebhook,
+  shortestCronGapSeconds,
+} from '@nflab/runner';
 import {
   countMonitors,
   deleteMonitor,
@@ -91,8 +97,9 @@ const checkSchedule = (cron: string, now: Date): void => {
  * Scheduled monitors over the API, as `nflab monitor add|ls|run|rm` (the same defineMonitor checks
  * the table and game through the data connection and scope, the run to retrain and the webhook).
  * Creating, running now and removing are audited (`monitor.create`, `monitor.run`,
- * `monitor.delete`); a run now that alerts is also reported like a scheduled alert. A monitor runs
- * now once at a time in this server (a second request while it runs is 409), and at most
+ * `monitor.delete`); a run now that alerts is also reported like a scheduled alert, its webhook
+ * included (whether it was delivered is in the `monitor.run` entry). A monitor runs now once at a
+ * time in this server (a second request while it runs is 409), and at most
  * MONITOR_LIMITS.maxMonitors exist.
  */
 export const monitorRoutes: FastifyPluginAsync = async (app) => {
@@ -171,13 +178,14 @@ export const monitorRoutes: FastifyPluginAsync = async (app) => {
       throw new ConflictError(`monitor ${row.name} is being checked now; wait for that check`);
     runningNow.add(row.name);
     try {
-      const { run, summary } = await runMonitor({
+      const execution = await runMonitor({
         db: app.db,
         monitor: row,
         now: new Date(),
         data: app.dataDb,
         scope: app.lab.dataScope,
       });
+      const { run, summary } = execution;
       const actor = request.user?.username ?? 'anonymous';
       reportMonitorExecution(
         { audit: app.audit, log: request.log, countAlert: app.scrape?.metrics.countMonitorAlert },
@@ -185,6 +193,10 @@ export const monitorRoutes: FastifyPluginAsync = async (app) => {
         run,
         actor,
       );
+      // The same delivery as a scheduled alert's: awaited, so the answer comes after the attempt.
+      const delivery = await sendAlertWebhook(row, execution);
+      if (delivery?.ok === false)
+        request.log.warn({ monitor: row.name, error: delivery.error }, 'monitor webhook not delivered');
       await audit(request, {
         action: 'monitor.run',
         entity: 'monitor',
@@ -194,6 +206,7 @@ export const monitorRoutes: FastifyPluginAsync = async (app) => {
           status: run.status,
           check_id: run.check_id,
           drifted: run.drifted.length,
+          ...(delivery === undefined ? {} : { webhook: delivery.ok ? 'delivered' : 'failed' }),
         },
       });
       return { run: runDto(run), check: summary };

@@ -153,6 +153,11 @@ export const runDetailSchema = runListItemSchema
     worker_id: z.string().nullable(),
     heartbeat_at: isoDateTime.nullable(),
     updated_at: isoDateTime,
+    /**
+     * W3C traceparent of the span that queued the run, when the server traced it (OpenTelemetry):
+     * its second field is the trace id to look the run up by in the tracing backend.
+     */
+    trace_parent: z.string().nullable(),
     /** The Grafana training dashboard filtered to this run, when the server is told where Grafana is. */
     grafana_url: z.url().nullable(),
     /** Every tag of the run (user tags, and MLflow's when a client set them), key → value. */

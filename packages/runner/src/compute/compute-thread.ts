@@ -2,18 +2,53 @@
  * Entry of a compute thread: its own TensorFlow.js instance runs one run's compute step at a time
  * and stays alive for the next (starting a thread and loading the engine costs seconds), streaming
  * losses and logs back; the study storage is the main thread's, reached by requests.
+ *
+ * A traced job (its `trace` set) runs in a `run compute` span continuing the traceparent the main
+ * thread sent; the thread starts its own OpenTelemetry SDK from the job's `trace.sdk` module the
+ * first time (a thread shares no tracer provider with the main thread) and flushes its spans before
+ * answering, so they reach the collector before the run is recorded as finished.
  */
 import { serveWorkerChannel } from '@nflab/engine';
+import { contextFromTraceparent, inSpan } from '../tracing/run-trace.js';
 import { computeRun } from './compute-run.js';
 import type { ComputeEvent } from './compute-protocol.js';
 import type { ComputeJob, ComputeResult } from './compute-types.js';
 import { createStorageProxy, type StorageCall } from './storage-rpc.js';
 
-serveWorkerChannel<ComputeJob, ComputeResult, ComputeEvent, StorageCall>((job, task) =>
-  computeRun(job, {
-    storage: createStorageProxy(task.request),
-    signal: task.signal,
-    onStep: (event) => task.emit({ type: 'step', event }),
-    onLog: (message) => task.emit({ type: 'log', message }),
-  }),
-);
+/** What a thread-tracing module exports: starts the thread's SDK, returns how to flush it. */
+export interface ThreadTracingModule {
+  readonly startThreadTracing: () => Promise<{ readonly flush: () => Promise<void> }>;
+}
+
+let tracing: Promise<{ readonly flush: () => Promise<void> }> | undefined;
+
+serveWorkerChannel<ComputeJob, ComputeResult, ComputeEvent, StorageCall>(async (job, task) => {
+  const compute = (): Promise<ComputeResult> =>
+    computeRun(job, {
+      storage: createStorageProxy(task.request),
+      signal: task.signal,
+      onStep: (event) => task.emit({ type: 'step', event }),
+      onLog: (message) => task.emit({ type: 'log', message }),
+    });
+  const { trace } = job;
+  if (trace === undefined) return compute();
+  if (trace.sdk !== null)
+    tracing ??= (import(trace.sdk) as Promise<ThreadTracingModule>).then((module) =>
+      module.startThreadTracing(),
+    );
+  // Tracing that cannot start costs the run its thread spans, not its result.
+  const sdk = await tracing?.catch((error: unknown) => {
+    task.emit({ type: 'log', message: `no trace spans from the compute thread: ${String(error)}` });
+    return undefined;
+  });
+  try {
+    return await inSpan(
+      'run compute',
+      { attributes: { 'nflab.run.id': job.runId, 'nflab.run.operation': job.operation.kind } },
+      compute,
+      contextFromTraceparent(trace.traceparent),
+    );
+  } finally {
+    await sdk?.flush();
+  }
+});

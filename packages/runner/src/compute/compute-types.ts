@@ -34,6 +34,12 @@ export interface ComputeJob {
   readonly nativeMatmul: boolean;
   /** Name of the run's study in the storage. */
   readonly studyName: string;
+  /**
+   * Set when the run is traced: the W3C traceparent of its `run execute` span, continued by the
+   * thread's `run compute` span, and the module that starts the thread's OpenTelemetry SDK (null:
+   * the thread records no spans).
+   */
+  readonly trace?: { readonly traceparent: string; readonly sdk: string | null };
 }
 
 /** One training loss: of a trial (by its number) or of the final fit (`trial` null). */

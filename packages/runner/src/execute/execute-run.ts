@@ -6,6 +6,7 @@
  * run as cancelled; a run this worker lost (reaped as dead) is left to whoever owns it now.
  */
 import { rm } from 'node:fs/promises';
+import { context } from '@opentelemetry/api';
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import type { Db, Queryable } from '@nflab/store';
@@ -46,6 +47,8 @@ import { loadParentModel } from './parent-model.js';
 import { insertArtifacts, insertCvResults, insertImportance, insertPredictions } from './records.js';
 import { createStepWriter } from './step-writer.js';
 import { createPrometheusSink, type PrometheusSink } from '../tracking/prometheus-sink.js';
+import { traceIdOf, traceparentOf } from '../tracing/run-trace.js';
+import { traceTrials } from '../tracing/trial-spans.js';
 
 /** Options of {@link createRunExecutor}. */
 export interface RunExecutorOptions {
@@ -60,6 +63,11 @@ export interface RunExecutorOptions {
   readonly computeThread?: boolean;
   /** Route matmuls to OpenBLAS where it loads. @default true unless NFLAB_NATIVE_BLAS=0 */
   readonly nativeMatmul?: boolean;
+  /**
+   * A module a compute thread imports to start its own OpenTelemetry SDK (see ComputeJob.trace),
+   * given by a process that traces; without it a traced run's thread records no spans.
+   */
+  readonly threadTracing?: string;
   /** Every log line of every run, as it is written. */
   readonly onLog?: (runId: string, line: string) => void;
   /** Every training loss, as it arrives. */
@@ -183,6 +191,11 @@ export const createRunExecutor = (options: RunExecutorOptions): RunExecutor => {
       log(
         `attempt ${run.attempt}/${run.maxAttempts} on ${run.workerId}: ${run.operation.kind} ${run.spec.model}`,
       );
+      // The run's logs name its trace (the run id is in the trace's spans).
+      const traceId = traceIdOf(run.traceParent);
+      if (traceId !== null) log(`trace ${traceId}`);
+      // The active span is the worker loop's `run execute` when the run is traced.
+      const traceParent = traceId === null ? null : traceparentOf();
       const sources = await loadSources(db, run);
       const data = await loadRunData(db, run.spec);
       log(
@@ -207,8 +220,12 @@ export const createRunExecutor = (options: RunExecutorOptions): RunExecutor => {
         cpus: run.spec.cpus ?? options.cpusPerRun ?? availableParallelism(),
         nativeMatmul: (options.nativeMatmul ?? true) && process.env.NFLAB_NATIVE_BLAS !== '0',
         studyName: `run-${run.id}`,
+        ...(traceParent === null
+          ? {}
+          : { trace: { traceparent: traceParent, sdk: options.threadTracing ?? null } }),
       };
-      const storage = createPgStudyStorage(db, { runId: run.id, workerId: run.workerId });
+      const pgStorage = createPgStudyStorage(db, { runId: run.id, workerId: run.workerId });
+      const storage = traceParent === null ? pgStorage : traceTrials(pgStorage, context.active());
       const hooks = {
         storage: tracked?.run.observeTrials(storage) ?? storage,
         signal,

@@ -8,6 +8,8 @@ import {
   messageIncludes,
   UNIQUE_VIOLATION,
 } from './driver-errors.js';
+import { SpanKind } from '@opentelemetry/api';
+import { inSpan, traceparentOf } from '../tracing/run-trace.js';
 import { runInsertRow } from './seed-columns.js';
 import type { EnqueueRun } from './types.js';
 
@@ -34,16 +36,32 @@ const translate = (error: unknown, sweepId: string | null): unknown => {
   return error;
 };
 
-/** Inserts `runs` as queued, returning the new ids in input order (skipped runs left out). */
+/**
+ * Inserts `runs` as queued, returning the new ids in input order (skipped runs left out), in a
+ * `queue enqueue` span whose traceparent each run stores (none when tracing is off).
+ */
 export const insertRuns = async (
   q: Queryable,
   runs: readonly EnqueueRun[],
   { sweepId, skipExisting }: InsertRunsOptions,
 ): Promise<string[]> => {
-  const rows = runs.map(runInsertRow);
-  try {
-    return await insertQueuedRuns(q, rows, { sweepId, skipExisting });
-  } catch (error) {
-    throw translate(error, sweepId);
-  }
+  return inSpan(
+    'queue enqueue',
+    {
+      kind: SpanKind.PRODUCER,
+      attributes: { 'nflab.runs': runs.length, ...(sweepId ? { 'nflab.sweep.id': sweepId } : {}) },
+    },
+    async (span) => {
+      // Each run remembers this span, so the worker that claims it continues the trace.
+      const traceParent = traceparentOf();
+      const rows = runs.map((run, index) => ({ ...runInsertRow(run, index), trace_parent: traceParent }));
+      try {
+        const ids = await insertQueuedRuns(q, rows, { sweepId, skipExisting });
+        if (ids.length === 1) span.setAttribute('nflab.run.id', ids[0] as string);
+        return ids;
+      } catch (error) {
+        throw translate(error, sweepId);
+      }
+    },
+  );
 };

@@ -73,6 +73,7 @@ const claimedRun = (row: ClaimedRunRow, workerId: string): ClaimedRun => ({
   maxAttempts: row.max_attempts,
   sweepId: row.sweep_id,
   parentRunId: row.parent_run_id,
+  traceParent: row.trace_parent,
   workerId,
   startTime: row.start_time,
 });

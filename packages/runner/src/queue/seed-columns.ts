@@ -48,7 +48,7 @@ const checkQueueSettings = (run: EnqueueRun, index: number): void => {
 };
 
 /** The row of one run to enqueue; a ConfigError names the run and the bad queue setting. */
-export const runInsertRow = (run: EnqueueRun, index: number): RunInsertRow => {
+export const runInsertRow = (run: EnqueueRun, index: number): Omit<RunInsertRow, 'trace_parent'> => {
   checkQueueSettings(run, index);
   const { spec } = run;
   const { kind, ...operationOptions } = run.operation ?? TRAIN_OPERATION;

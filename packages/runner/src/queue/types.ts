@@ -29,6 +29,8 @@ export interface ClaimedRun {
   readonly maxAttempts: number;
   readonly sweepId: string | null;
   readonly parentRunId: string | null;
+  /** W3C traceparent of the span that queued the run; null when tracing was off. */
+  readonly traceParent: string | null;
   readonly workerId: string;
   /** When this attempt started (database clock). */
   readonly startTime: Date;

@@ -16,7 +16,7 @@ import type { RunQueue } from '../queue/run-queue.js';
 import { nextCronRun } from './cron.js';
 import { runMonitor, type MonitorExecution } from './run-monitor.js';
 import { TickLoop } from './tick-loop.js';
-import { postWebhook, type WebhookResult } from './webhook.js';
+import { sendAlertWebhook, type WebhookResult } from './webhook.js';
 
 /** What a scheduler runs on and whom it tells. */
 export interface MonitorSchedulerOptions {
@@ -40,21 +40,6 @@ export interface MonitorSchedulerOptions {
   /** A tick or an execution that failed (the scheduler carries on). */
   readonly onError?: (error: unknown, monitor?: MonitorRow) => void;
 }
-
-/** The JSON a webhook receives for an alert. */
-const alertBody = (monitor: MonitorRow, execution: MonitorExecution): Record<string, unknown> => ({
-  type: 'monitor-alert',
-  monitor: monitor.name,
-  monitor_id: monitor.id,
-  monitor_run_id: execution.run.id,
-  table_name: monitor.table_name,
-  loto: monitor.loto,
-  check_id: execution.run.check_id,
-  drifted: execution.run.drifted,
-  refit_run_id: execution.run.refit_run_id,
-  error: execution.run.error,
-  at: (execution.run.finished_at ?? execution.run.started_at).toISOString(),
-});
 
 /** A tick loop over the database's monitors; {@link MonitorScheduler.close} waits for the running tick. */
 export class MonitorScheduler {
@@ -112,14 +97,8 @@ export class MonitorScheduler {
       return;
     }
     this.options.onExecution?.(monitor, execution);
-    if (execution.run.status === 'alert' && monitor.webhook_url !== null) {
-      const result = await postWebhook(
-        monitor.webhook_url,
-        alertBody(monitor, execution),
-        this.options.webhookTimeoutMs,
-      );
-      this.options.onWebhook?.(monitor, result);
-    }
+    const result = await sendAlertWebhook(monitor, execution, this.options.webhookTimeoutMs);
+    if (result !== undefined) this.options.onWebhook?.(monitor, result);
   }
 
   /** Stops ticking and waits for a tick in progress (its current execution finishes; the rest wait for the next process). */

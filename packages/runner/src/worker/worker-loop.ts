@@ -3,9 +3,11 @@
  * unfinished, reaps dead workers' runs, and rides out database restarts. Several loops (or one loop
  * with `concurrency` slots) may share a queue database; on PGlite they share one process.
  */
+import { SpanKind, trace } from '@opentelemetry/api';
 import { ConfigError } from '@nflab/contracts';
 import type { ClaimedRun, RunOutcome, RunQueue, SettledStatus } from '../queue/index.js';
 import { isConnectionError } from '../queue/connection-errors.js';
+import { contextFromTraceparent, inSpan, RUNNER_TRACER } from '../tracing/run-trace.js';
 import { retryOnConnectionLoss } from './db-retry.js';
 import { startHeartbeat } from './heartbeat.js';
 import { runReaper } from './reaper.js';
@@ -82,6 +84,27 @@ const leftoverOutcome = (
   return { status: 'failed', error: { message, stack: new Error(message).stack ?? message } };
 };
 
+/**
+ * Continues the trace that queued `run` (its stored traceparent; nothing when it has none): a
+ * `queue dequeue` span from the claim to now, then `fn` in a `run execute` span, so the run's
+ * database writes and compute thread join the trace of the request that queued it.
+ */
+const executeTraced = (run: ClaimedRun, fn: () => Promise<void>): Promise<void> => {
+  if (run.traceParent === null) return fn();
+  const parent = contextFromTraceparent(run.traceParent);
+  const attributes = {
+    'nflab.run.id': run.id,
+    'nflab.run.attempt': run.attempt,
+    'nflab.worker.id': run.workerId,
+  };
+  trace
+    .getTracer(RUNNER_TRACER)
+    .startSpan('queue dequeue', { kind: SpanKind.CONSUMER, startTime: run.startTime, attributes }, parent)
+    .end();
+  const operation = { 'nflab.run.operation': run.operation.kind, 'nflab.run.model': run.spec.model };
+  return inSpan('run execute', { attributes: { ...attributes, ...operation } }, fn, parent);
+};
+
 /** Runs workers until stopped (or idle, with exitWhenIdle); resolves with the number of attempts executed. */
 export async function runWorkerLoop(options: WorkerLoopOptions): Promise<{ executed: number }> {
   const { queue, execute, sweepId, exitWhenIdle = false } = options;
@@ -133,7 +156,7 @@ export async function runWorkerLoop(options: WorkerLoopOptions): Promise<{ execu
     let thrown: { error: unknown } | undefined;
     try {
       emit({ type: 'claimed', run });
-      await execute(run, { signal: controller.signal, queue });
+      await executeTraced(run, () => execute(run, { signal: controller.signal, queue }));
     } catch (error) {
       thrown = { error };
     } finally {

@@ -2,8 +2,9 @@
  * What `/metrics` reports about the queue and training, read at scrape time in one statement (one
  * round trip, one snapshot). Everything comes from the tables, so the numbers survive restarts and
  * agree whichever of several lab processes is scraped: run counts, histogram bucket counts of
- * ended and started runs (counted in SQL, not in process memory), retries, trials by state, and
- * the latest loss and resource sample of each running run.
+ * ended and started runs (counted in SQL, not in process memory), retries, trials by state, the
+ * latest loss and resource sample of each running run, and the test MAE of each monitor's watched
+ * model beside the one its latest refit reached on newer draws.
  */
 import type { Queryable } from '../db.js';
 
@@ -52,6 +53,20 @@ export interface RunningRunMetrics {
   readonly rssBytes: number | null;
 }
 
+/**
+ * How the model a monitor watches (its `retrain_run_id`) does on newer draws: the test MAE of the
+ * watched run, and that of the latest finished refit the monitor queued — the same configuration
+ * fitted again on the table's newest rows and scored on its newest held-out draws. Only monitors
+ * whose watched run held out a test part (test_size > 0) have one.
+ */
+export interface MonitoredModelError {
+  readonly monitor: string;
+  /** MAE of the watched run on its own test part. */
+  readonly referenceMae: number;
+  /** MAE of the monitor's latest finished refit on its test part; null before one finished. */
+  readonly recentMae: number | null;
+}
+
 /** Everything {@link readLabMetrics} reads. */
 export interface LabMetricsSnapshot {
   readonly runs: readonly RunCount[];
@@ -62,6 +77,7 @@ export interface LabMetricsSnapshot {
   readonly retries: readonly { readonly operation: string; readonly retries: number }[];
   readonly trials: readonly { readonly state: string; readonly trials: number }[];
   readonly running: readonly RunningRunMetrics[];
+  readonly monitoredModels: readonly MonitoredModelError[];
 }
 
 /**
@@ -115,6 +131,21 @@ running AS (
     WHERE rs.run_id = r.id ORDER BY rs.at DESC, rs.id DESC LIMIT 1
   ) sample ON true
   WHERE r.status = 'running'
+),
+-- A monitor's refits are the runs its executions queued (nf_monitor_runs.refit_run_id): a few rows
+-- per monitor through nf_monitor_runs_monitor_idx, and at most MONITOR_LIMITS.maxMonitors monitors.
+monitored AS (
+  SELECT m.name AS monitor, (ref.metrics #>> '{test,overall,mae}')::float8 AS "referenceMae",
+         (recent.metrics #>> '{test,overall,mae}')::float8 AS "recentMae"
+  FROM nf_monitors m
+  JOIN nf_model_runs ref ON ref.id = m.retrain_run_id
+  LEFT JOIN LATERAL (
+    SELECT r.metrics FROM nf_monitor_runs mr JOIN nf_model_runs r ON r.id = mr.refit_run_id
+    WHERE mr.monitor_id = m.id AND r.status = 'finished'
+      AND jsonb_typeof(r.metrics #> '{test,overall,mae}') = 'number'
+    ORDER BY r.end_time DESC NULLS LAST, mr.id DESC LIMIT 1
+  ) recent ON true
+  WHERE jsonb_typeof(ref.metrics #> '{test,overall,mae}') = 'number'
 )
 SELECT
   (SELECT coalesce(json_agg(c), '[]') FROM (
@@ -127,7 +158,8 @@ SELECT
   (SELECT coalesce(json_agg(t), '[]') FROM (
      SELECT state, count(*) AS trials FROM nf_trials GROUP BY state
    ) t) AS trials,
-  (SELECT coalesce(json_agg(r), '[]') FROM running r) AS running`;
+  (SELECT coalesce(json_agg(r), '[]') FROM running r) AS running,
+  (SELECT coalesce(json_agg(m ORDER BY m.monitor), '[]') FROM monitored m) AS "monitoredModels"`;
 
 // JSON carries non-finite doubles as the strings "NaN", "Infinity" and "-Infinity".
 const toNumber = (value: unknown): number => Number(value);
@@ -153,6 +185,7 @@ interface RawLabMetrics {
   readonly queueWait: RawHistogram[];
   readonly trials: { state: string; trials: unknown }[];
   readonly running: Record<keyof RunningRunMetrics, unknown>[];
+  readonly monitoredModels: { monitor: string; referenceMae: unknown; recentMae: unknown }[];
 }
 
 const retriesByOperation = (runs: RawLabMetrics['runs']): LabMetricsSnapshot['retries'] => {
@@ -196,6 +229,11 @@ export const readLabMetrics = async (
       validLoss: toNullableNumber(row.validLoss),
       cpuPercent: toNullableNumber(row.cpuPercent),
       rssBytes: toNullableNumber(row.rssBytes),
+    })),
+    monitoredModels: raw.monitoredModels.map((row) => ({
+      monitor: row.monitor,
+      referenceMae: toNumber(row.referenceMae),
+      recentMae: toNullableNumber(row.recentMae),
     })),
   };
 };

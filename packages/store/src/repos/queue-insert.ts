@@ -21,7 +21,8 @@ type InsertedColumn =
   | 'priority'
   | 'max_attempts'
   | 'retry_delay_seconds'
-  | 'parent_run_id';
+  | 'parent_run_id'
+  | 'trace_parent';
 
 /** One queued run as the insert statement reads it (a JSON object per row). */
 export type RunInsertRow = {
@@ -32,13 +33,13 @@ export type RunInsertRow = {
 const insertSql = (skipExisting: boolean): string => `
 INSERT INTO nf_model_runs (table_name, loto, unique_ids, model_name, backend, horizon, loss, metric,
   optimization_config, search_space, spec, seed, spec_fingerprint, operation, operation_options,
-  priority, max_attempts, retry_delay_seconds, parent_run_id, sweep_id)
+  priority, max_attempts, retry_delay_seconds, parent_run_id, trace_parent, sweep_id)
 SELECT r->>'table_name', r->>'loto', ARRAY(SELECT jsonb_array_elements_text(r->'unique_ids')),
   r->>'model_name', r->>'backend', (r->>'horizon')::integer, r->>'loss', r->>'metric',
   r->'optimization_config', NULLIF(r->'search_space', 'null'::jsonb), r->'spec', (r->>'seed')::bigint,
   r->>'spec_fingerprint', r->>'operation', r->'operation_options', (r->>'priority')::integer,
   (r->>'max_attempts')::integer, (r->>'retry_delay_seconds')::double precision,
-  (r->>'parent_run_id')::uuid, $2::uuid
+  (r->>'parent_run_id')::uuid, r->>'trace_parent', $2::uuid
 FROM jsonb_array_elements($1::jsonb) WITH ORDINALITY AS batch(r, position)
 ORDER BY position
 ${skipExisting ? 'ON CONFLICT (sweep_id, spec_fingerprint) WHERE sweep_id IS NOT NULL DO NOTHING' : ''}

@@ -48,6 +48,7 @@ export type ClaimedRunRow = Pick<
   | 'max_attempts'
   | 'sweep_id'
   | 'parent_run_id'
+  | 'trace_parent'
 > & { readonly start_time: Date };
 
 // SKIP LOCKED: concurrent claimers each lock a different row instead of queueing behind one.
@@ -67,7 +68,7 @@ UPDATE nf_model_runs AS r SET
   metrics = '{}', best_params = NULL, model_properties = NULL, resource_summary = NULL
 FROM next WHERE r.id = next.id
 RETURNING r.id, r.spec, r.spec_fingerprint, r.operation, r.operation_options, r.attempt, r.max_attempts,
-          r.sweep_id, r.parent_run_id, r.start_time`;
+          r.sweep_id, r.parent_run_id, r.trace_parent, r.start_time`;
 
 /** Options of {@link claimNextQueuedRun}. */
 export interface ClaimNextOptions {

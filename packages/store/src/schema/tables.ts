@@ -98,6 +98,7 @@ export const TABLES = {
     queue_order: 'bigint',
     dataset_id: 'bigint | null',
     feature_set_id: 'bigint | null',
+    trace_parent: 'text | null',
   },
   /** A hyperparameter search (tune's study), owned by at most one run. */
   nf_studies: {

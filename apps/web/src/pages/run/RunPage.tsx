@@ -130,6 +130,8 @@ const RunView = ({ run, reload }: { readonly run: RunDetail; readonly reload: ()
                   system: run.system_info,
                   engine: run.engine_version,
                   data: run.data_fingerprint,
+                  // The OpenTelemetry trace id, to find the run's trace in the tracing backend.
+                  trace: run.trace_parent?.split('-')[1] ?? null,
                 }}
                 testId="run-system"
                 height={200}
