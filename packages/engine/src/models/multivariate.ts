@@ -19,9 +19,9 @@ import type {
   MultivariateDims,
   MultivariateNetwork,
 } from '../model/types.js';
-import { createForwardContext, type ForwardContext } from '../nn/forward-context.js';
+import type { ForwardContext } from '../nn/forward-context.js';
 import type { ParamStore } from '../nn/params.js';
-import { checkDims } from './network.js';
+import { checkDims, wrapForward } from './network.js';
 
 /** The `n_series` key of a multivariate model's config: required, as NeuralForecast raises without it. */
 export const nSeriesSchema = (label: string) =>
@@ -56,16 +56,7 @@ export function toMultivariateNetwork(
   store: ParamStore,
   body: (batch: MultivariateBatch, ctx: ForwardContext) => tf.Tensor4D,
 ): MultivariateNetwork {
-  return {
-    variables: store.variables,
-    forward(batch, options) {
-      const ctx = createForwardContext(options, store.rng);
-      return tf.tidy(() => body(batch, ctx));
-    },
-    dispose() {
-      store.dispose();
-    },
-  };
+  return wrapForward(store, body);
 }
 
 /** [B·N, T, C] rows (series-minor) -> [B, C, T, N]: NeuralForecast's multivariate exogenous layout. */

@@ -52,11 +52,18 @@ export function requireInput<T extends tf.Tensor>(
   return value;
 }
 
-/** Wraps a model's forward body into a {@link ModelNetwork}: one tidy per call, a seeded dropout context. */
-export function toNetwork(
+/**
+ * A forward body over `store`'s weights as a network: one tidy per call, a seeded dropout context.
+ * Univariate ({@link toNetwork}) and multivariate networks differ only in their batch and output.
+ */
+export function wrapForward<Batch, Output extends tf.Tensor>(
   store: ParamStore,
-  body: (batch: WindowBatch, ctx: ForwardContext) => tf.Tensor3D,
-): ModelNetwork {
+  body: (batch: Batch, ctx: ForwardContext) => Output,
+): {
+  readonly variables: readonly tf.Variable[];
+  forward(batch: Batch, options: Parameters<typeof createForwardContext>[0]): Output;
+  dispose(): void;
+} {
   return {
     variables: store.variables,
     forward(batch, options) {
@@ -67,4 +74,12 @@ export function toNetwork(
       store.dispose();
     },
   };
+}
+
+/** Wraps a model's forward body into a {@link ModelNetwork}. */
+export function toNetwork(
+  store: ParamStore,
+  body: (batch: WindowBatch, ctx: ForwardContext) => tf.Tensor3D,
+): ModelNetwork {
+  return wrapForward(store, body);
 }
