@@ -35,4 +35,4 @@ export {
   type ModelCardFile,
   type ModelCardSources,
 } from './registry/model-card.js';
-export { compareAliases, type AliasComparison } from './registry/champion-challenger.js';
+export { aliasComparison, compareAliases, type AliasComparison } from './registry/champion-challenger.js';

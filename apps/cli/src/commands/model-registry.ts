@@ -20,6 +20,7 @@ import {
   registryVersionParamsSchema,
 } from '@nflab/contracts';
 import {
+  aliasComparison,
   compareAliases,
   modelCardFile,
   moveRegistryStage,
@@ -310,17 +311,7 @@ export const modelRegistryCommand = (program: Command): void => {
           { ...rest, ...(maeDifference === undefined ? {} : { mae_difference: maeDifference }) },
           'options',
         );
-        const result = await ctx.withDb((db) =>
-          compareAliases(db, {
-            name,
-            champion: query.champion,
-            challenger: query.challenger,
-            recent: query.recent,
-            alpha: query.alpha,
-            power: query.power,
-            ...(query.mae_difference === undefined ? {} : { maeDifference: query.mae_difference }),
-          }),
-        );
+        const result = await ctx.withDb((db) => compareAliases(db, aliasComparison(name, query)));
         const pair = result.comparison.pairs[0];
         ctx.out.result(result, () =>
           [

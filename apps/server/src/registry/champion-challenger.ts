@@ -3,7 +3,7 @@
  * most recent forecast points both runs stored with known actuals — paired tests and an A/B power
  * analysis (the runner's compareStoredPair). Shared by the API and `nflab registry compare`.
  */
-import type { RegistryCompareDto } from '@nflab/contracts';
+import type { RegistryCompareDto, registryCompareQuerySchema } from '@nflab/contracts';
 import { compareStoredPair } from '@nflab/runner';
 import type { ModelRegistryRow, Queryable } from '@nflab/store';
 import { requireRegistryAlias, runOfVersion } from './moves.js';
@@ -21,6 +21,20 @@ export interface AliasComparison {
   /** MAE difference the power analysis is for. @default the observed difference */
   readonly maeDifference?: number;
 }
+
+/** The comparison a parsed compare query (API query string or CLI options) asks for. */
+export const aliasComparison = (
+  name: string,
+  query: ReturnType<typeof registryCompareQuerySchema.parse>,
+): AliasComparison => ({
+  name,
+  champion: query.champion,
+  challenger: query.challenger,
+  recent: query.recent,
+  alpha: query.alpha,
+  power: query.power,
+  ...(query.mae_difference === undefined ? {} : { maeDifference: query.mae_difference }),
+});
 
 /** Compares the versions two aliases of a registered model point at. */
 export const compareAliases = async (

@@ -32,7 +32,7 @@ import {
   requireRegistryVersion,
   runOfVersion,
 } from '../registry/moves.js';
-import { compareAliases } from '../registry/champion-challenger.js';
+import { aliasComparison, compareAliases } from '../registry/champion-challenger.js';
 import { modelCardFile } from '../registry/model-card.js';
 import { requireAdminForProd } from '../registry/prod-guard.js';
 import { registeredModelDto } from '../registry/summary.js';
@@ -142,15 +142,7 @@ export const modelRegistryRoutes: FastifyPluginAsync = async (app) => {
   });
 
   attach(app, ROUTE.compareRegistryAliases, async ({ params, query }) =>
-    compareAliases(app.db, {
-      name: params.name,
-      champion: query.champion,
-      challenger: query.challenger,
-      recent: query.recent,
-      alpha: query.alpha,
-      power: query.power,
-      ...(query.mae_difference === undefined ? {} : { maeDifference: query.mae_difference }),
-    }),
+    compareAliases(app.db, aliasComparison(params.name, query)),
   );
 
   attach(app, ROUTE.predictRegistered, async ({ params, body }, request, reply) => {
