@@ -11,6 +11,7 @@ import {
 } from '@nflab/analysis';
 import { ConfigError } from '@nflab/contracts';
 import { listRunPoints, type Queryable, type RunPointRow } from '@nflab/store';
+import { evaluatedPoint } from './compare-stored-runs.js';
 
 /** The most stored point rows one champion/challenger comparison reads (both runs together). */
 export const COMPARE_PAIR_MAX_POINT_ROWS = 200_000;
@@ -30,13 +31,7 @@ const pointsOf = (side: PairSide, rows: readonly RunPointRow[]): RunPoints => {
   return {
     runId: side.runId,
     label: side.label,
-    points: own.map((row) => ({
-      uniqueId: row.unique_id,
-      ds: row.ds,
-      cutoff: row.cutoff,
-      y: row.y,
-      yhat: row.value,
-    })),
+    points: own.map(evaluatedPoint),
   };
 };
 

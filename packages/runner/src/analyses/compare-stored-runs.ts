@@ -53,6 +53,15 @@ const selectedRuns = async (db: Queryable, request: CompareStoredRunsRequest): P
 };
 
 /** Groups point rows by run; a run with forecasts of several model columns cannot be one side of a pair. */
+/** A stored evaluated row as the comparison reads it. */
+export const evaluatedPoint = (row: RunPointRow): RunPoints['points'][number] => ({
+  uniqueId: row.unique_id,
+  ds: row.ds,
+  cutoff: row.cutoff,
+  y: row.y,
+  yhat: row.value,
+});
+
 const pointsByRun = (runs: readonly AnalysedRunRow[], rows: readonly RunPointRow[]): RunPoints[] => {
   const byRun = new Map<string, RunPointRow[]>();
   for (const row of rows) {
@@ -76,13 +85,7 @@ const pointsByRun = (runs: readonly AnalysedRunRow[], rows: readonly RunPointRow
     return {
       runId: run.id,
       label: analysedRunLabel(run),
-      points: own.map((row) => ({
-        uniqueId: row.unique_id,
-        ds: row.ds,
-        cutoff: row.cutoff,
-        y: row.y,
-        yhat: row.value,
-      })),
+      points: own.map(evaluatedPoint),
     };
   });
 };
