@@ -79,6 +79,9 @@ export const workQueue = async (ctx: CommandContext, db: Db, options: WorkOption
         }`,
       );
   };
+  // With an OTLP endpoint set, runs worked here are traced as the server traces its own: each
+  // continues the trace that queued it (an API request, say), into its compute thread.
+  const tracing = runner.tracingEnabled() ? await (await import('@nflab/server')).startTracing() : undefined;
   const artifactRoot = join(ctx.home, 'artifacts');
   const exporter = new runner.RunExporter({ db, artifactRoot, onOutcome: reportExport });
   exporter.start();
@@ -86,6 +89,7 @@ export const workQueue = async (ctx: CommandContext, db: Db, options: WorkOption
     db,
     artifactsRoot: artifactRoot,
     cpusPerRun: Math.max(1, Math.floor(availableParallelism() / options.parallel)),
+    ...(tracing === undefined ? {} : { threadTracing: tracing.threadSdk }),
   });
   try {
     const { executed } = await runner.runWorkerLoop({
@@ -122,6 +126,7 @@ export const workQueue = async (ctx: CommandContext, db: Db, options: WorkOption
   } finally {
     await exporter.close();
     await execute.close();
+    await tracing?.flush();
     if (timer) clearInterval(timer);
     clearLine();
     process.off('SIGINT', onSignal);

@@ -36,3 +36,4 @@ export {
   type ModelCardSources,
 } from './registry/model-card.js';
 export { aliasComparison, compareAliases, type AliasComparison } from './registry/champion-challenger.js';
+export { startTracing, stopTracing, type LabTracing } from './tracing/tracing.js';

@@ -16,6 +16,7 @@ import { importFile } from '@nflab/store';
 import { openTestDb, testDbKinds, type TestDb } from '@nflab/store/testing';
 import { buildServer } from '../src/index.js';
 import { startTracing, stopTracing, tracingEnabled } from '../src/tracing/tracing.js';
+import { runCli } from '../../cli/test/run-cli.js';
 import { startOtlpReceiver, type OtlpReceiver, type ReceivedSpan } from './otlp-receiver.js';
 import { SAME_ORIGIN, signIn } from './sign-in.js';
 
@@ -34,7 +35,7 @@ const postgres = (await testDbKinds()).includes('postgres');
 describe.skipIf(!postgres)('a traced server on PostgreSQL', () => {
   let receiver: OtlpReceiver;
   let db: TestDb;
-  let app: FastifyInstance;
+  let app: FastifyInstance | undefined;
   let artifacts: string;
   let cookie: string;
   const saved = new Map(ENV.map((name) => [name, process.env[name]]));
@@ -68,7 +69,7 @@ describe.skipIf(!postgres)('a traced server on PostgreSQL', () => {
   });
 
   test('POST /api/runs to the run finished is one connected trace', { timeout: 180_000 }, async () => {
-    const posted = await app.inject({
+    const posted = await app!.inject({
       method: 'POST',
       url: '/api/runs',
       headers: { cookie, origin: SAME_ORIGIN },
@@ -95,7 +96,7 @@ describe.skipIf(!postgres)('a traced server on PostgreSQL', () => {
     expect(posted.statusCode, posted.body).toBe(201);
     const { runId } = posted.json() as { runId: string };
     // Probes are not traced (the receiver sees only the POST and the detail GET below).
-    expect((await app.inject('/api/health')).statusCode).toBe(200);
+    expect((await app!.inject('/api/health')).statusCode).toBe(200);
     const statusOf = async (): Promise<string | undefined> =>
       (await db.query<{ status: string }>('SELECT status FROM nf_model_runs WHERE id = $1', [runId])).rows[0]
         ?.status;
@@ -115,7 +116,7 @@ describe.skipIf(!postgres)('a traced server on PostgreSQL', () => {
     expect(traceParent).toMatch(/^00-[0-9a-f]{32}-[0-9a-f]{16}-01$/);
     const traceId = traceParent.split('-')[1] as string;
     expect(rows[0]?.logs).toContain(`trace ${traceId}`);
-    const detail = await app.inject({ url: `/api/runs/${runId}`, headers: { cookie } });
+    const detail = await app!.inject({ url: `/api/runs/${runId}`, headers: { cookie } });
     expect(detail.json()).toMatchObject({ id: runId, trace_parent: traceParent });
 
     // The thread flushed before answering; the main thread's batch goes now.
@@ -191,5 +192,57 @@ describe.skipIf(!postgres)('a traced server on PostgreSQL', () => {
     for (const span of spans) expect(span.service).toBe('nflab');
     // Every span hangs off the request: one connected trace.
     for (const span of spans) expect(ancestry(span).at(-1), span.name).toBe('request');
+  });
+
+  test('a run queued through the API and worked by `nflab worker` continues the trace into its compute thread', async () => {
+    // This server's own worker slot would take the run: it stops, a queue-only server takes the POST.
+    await app?.close();
+    app = await buildServer({
+      db,
+      workers: 0,
+      artifactRoot: artifacts,
+      webRoot: false,
+      monitorIntervalMs: false,
+    });
+    const posted = await app.inject({
+      method: 'POST',
+      url: '/api/runs',
+      headers: { cookie, origin: SAME_ORIGIN },
+      payload: {
+        spec: {
+          loto: 'loto6',
+          unique_ids: ['N1'],
+          model: 'mlp',
+          config: { input_size: 4, hidden_size: 8, num_layers: 1 },
+          h: 1,
+          max_steps: 3,
+        },
+      },
+    });
+    expect(posted.statusCode, posted.body).toBe(201);
+    const { runId } = posted.json() as { runId: string };
+    const worked = await runCli([
+      '--database-url',
+      db.url as string,
+      '--home',
+      artifacts,
+      'worker',
+      '--exit-when-idle',
+    ]);
+    expect(worked.exitCode, worked.stderr).toBe(0);
+    const { rows } = await db.query<{ status: string; trace_parent: string | null }>(
+      'SELECT status, trace_parent FROM nf_model_runs WHERE id = $1',
+      [runId],
+    );
+    expect(rows[0]?.status).toBe('finished');
+    const traceId = (rows[0]?.trace_parent ?? '').split('-')[1];
+    const named = (name: string) =>
+      receiver.spans.filter((span) => span.traceId === traceId && span.name === name);
+    for (let i = 0; i < 100 && named('run compute').length === 0; i += 1)
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    const [execute] = named('run execute');
+    expect(execute?.attributes['nflab.run.id']).toBe(runId);
+    expect(named('queue enqueue')).toHaveLength(1);
+    expect(named('run compute')[0]?.parentSpanId).toBe(execute?.spanId);
   });
 });

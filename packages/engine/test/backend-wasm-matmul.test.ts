@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { setBackend } from '../src/backend/backend.js';
-import { nativeMatmulStatus } from '../src/native/index.js';
+import { disableNativeMatmul, enableNativeMatmul, nativeMatmulStatus } from '../src/native/index.js';
 
 type Case = { a: number[]; b: number[]; transposeA: boolean; transposeB: boolean };
 
@@ -31,8 +31,16 @@ const productOn = async (
   return result;
 };
 
+// The wasm kernel itself is under test: an earlier file of this worker (or the engine's default
+// start-up) may have routed matmuls to OpenBLAS, which stays off here and comes back after.
+let nativeBefore = false;
+beforeAll(() => {
+  nativeBefore = nativeMatmulStatus()?.enabled ?? false;
+  disableNativeMatmul();
+});
 afterAll(async () => {
   await setBackend('cpu');
+  if (nativeBefore) enableNativeMatmul();
 });
 
 describe('wasm BatchMatMul with transposed operands', () => {

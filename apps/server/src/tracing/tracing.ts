@@ -6,6 +6,7 @@
  * compute thread's run compute) join the request's trace across the queue and the thread.
  */
 import type { FastifyPluginCallback } from 'fastify';
+import { tracingEnabled } from '@nflab/runner';
 import type { ThreadSdk } from './sdk.js';
 
 /** Tracing as one process runs it. */
@@ -18,10 +19,7 @@ export interface LabTracing {
   readonly flush: () => Promise<void>;
 }
 
-/** Whether `env` turns tracing on. */
-export const tracingEnabled = (env: NodeJS.ProcessEnv = process.env): boolean =>
-  (env.OTEL_EXPORTER_OTLP_ENDPOINT ?? '').trim() !== '' ||
-  (env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ?? '').trim() !== '';
+export { tracingEnabled };
 
 /** Beside this module: `.ts` when run from source (tests, tsx), `.js` when built. */
 const sibling = (name: string): string =>

@@ -19,6 +19,11 @@ import {
   type SpanOptions,
 } from '@opentelemetry/api';
 
+/** Whether `env` turns tracing on (an OTLP endpoint for traces is set): then, and only then, a process loads the SDK. */
+export const tracingEnabled = (env: NodeJS.ProcessEnv = process.env): boolean =>
+  (env.OTEL_EXPORTER_OTLP_ENDPOINT ?? '').trim() !== '' ||
+  (env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ?? '').trim() !== '';
+
 /** The instrumentation scope of the runner's spans. */
 export const RUNNER_TRACER = '@nflab/runner';
 
