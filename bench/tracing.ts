@@ -162,7 +162,7 @@ console.log(
     per_span_ns: round(perSpanNs, 0),
     overhead_estimated_percent: round((100 * spans * perSpanNs) / 1e6 / off, 4),
     notes: [
-      'the machine has 2 cores shared with other jobs (4 other agents when this ran): run wall times vary by more than the tracing cost, so the measured difference is noise-bound; the estimate (spans × cost per span ÷ wall time) is the steadier figure',
+      'run wall times vary from run to run by about as much as the tracing cost (see machine.load_average_before), so the measured difference is noise-bound; the estimate (spans × cost per span ÷ wall time) leaves out the fixed per-run cost of the compute thread starting its SDK and flushing before it answers, which the measured difference includes',
       'spans are exported by a BatchSpanProcessor to an in-process OTLP/protobuf receiver; the export and the end-of-run flush happen off the run’s path (the compute thread flushes its few spans before answering, which is inside the measured time)',
       'per_span_ns is measured in the main thread with the SDK on; pg statement spans cost more (SQL attributes), so the estimate is a lower bound for them',
       'untraced runs load no part of the SDK in production; here the SDK stays loaded between runs (tracing is stopped, not unloaded)',
