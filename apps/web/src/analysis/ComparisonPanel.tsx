@@ -11,6 +11,7 @@ import type { RunComparisonResult } from '../api/types.js';
 import { useApi } from '../api/use-api.js';
 import { AsyncView } from '../components/AsyncView.js';
 import { useI18n } from '../i18n/i18n.js';
+import { ReportsPanel } from '../reports/ReportsPanel.js';
 import { CriticalDifferenceDiagram } from './CriticalDifferenceDiagram.js';
 import { formatPValue } from './p-value.js';
 
@@ -24,7 +25,7 @@ export const ComparisonPanel = ({ runIds }: { readonly runIds: readonly string[]
     <Stack data-testid="comparison">
       <Title order={4}>{t('comparison.title')}</Title>
       <AsyncView resource={comparison}>
-        {({ comparison: c, exogenous }) => {
+        {({ analysisId, comparison: c, exogenous }) => {
           const label = new Map(c.runs.map((run) => [run.runId, run.label]));
           return (
             <Stack>
@@ -95,6 +96,7 @@ export const ComparisonPanel = ({ runIds }: { readonly runIds: readonly string[]
                 </Stack>
               )}
               {exogenous !== null && <ExogenousDifferenceNote difference={exogenous} />}
+              <ReportsPanel subject={{ kind: 'analysis', id: analysisId }} />
             </Stack>
           );
         }}

@@ -108,6 +108,8 @@ export const api = {
   /** Makes and archives sweep `id`'s report (its leaderboard with the default settings). */
   createSweepReport: (id: string, format: 'html' | 'pdf') =>
     call(R.createSweepReport, { params: { id }, body: { format } }),
+  createCompareReport: (id: number, format: 'html' | 'pdf') =>
+    call(R.createCompareReport, { params: { id }, body: { format } }),
   /** Where report `id` downloads from. */
   reportUrl: (id: number) => routeUrl(R.downloadReport, { id }),
 

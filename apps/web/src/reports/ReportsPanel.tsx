@@ -1,6 +1,7 @@
 /**
- * A run's or a sweep's reports: for editors a Report button (HTML or PDF, made by the server and
- * archived with its SHA-256), and for everyone the archived reports with their download links.
+ * A run's, a sweep's or a stored comparison's reports: for editors a Report button (HTML or PDF,
+ * made by the server and archived with its SHA-256), and for everyone the archived reports with
+ * their download links.
  */
 import { useState } from 'react';
 import { Anchor, Button, Group, Paper, Stack, Table, Text, Title } from '@mantine/core';
@@ -11,8 +12,22 @@ import { useCanEdit } from '../auth/auth.js';
 import { AsyncView, ErrorState } from '../components/AsyncView.js';
 import { useI18n } from '../i18n/i18n.js';
 
-/** Whose reports: a run's or a sweep's. */
-export type ReportSubject = { readonly kind: 'run' | 'sweep'; readonly id: string };
+/** Whose reports: a run's, a sweep's, or a stored comparison's (an analysis, by its number). */
+export type ReportSubject =
+  | { readonly kind: 'run' | 'sweep'; readonly id: string }
+  | { readonly kind: 'analysis'; readonly id: number };
+
+const listReports = (subject: ReportSubject) => {
+  if (subject.kind === 'analysis') return api.reports({ analysis_id: subject.id });
+  return api.reports(subject.kind === 'run' ? { run_id: subject.id } : { sweep_id: subject.id });
+};
+
+const makeReport = (subject: ReportSubject, reportFormat: ReportFormat) => {
+  if (subject.kind === 'analysis') return api.createCompareReport(subject.id, reportFormat);
+  return subject.kind === 'run'
+    ? api.createRunReport(subject.id, reportFormat)
+    : api.createSweepReport(subject.id, reportFormat);
+};
 
 const FORMATS: readonly ReportFormat[] = ['html', 'pdf'];
 
@@ -21,15 +36,11 @@ export const ReportsPanel = ({ subject }: { readonly subject: ReportSubject }) =
   const { t, format } = useI18n();
   const canEdit = useCanEdit();
   const [state, setState] = useState<{ busy?: ReportFormat; error?: unknown }>({});
-  const reports = useApi(`reports:${subject.kind}:${subject.id}`, () =>
-    api.reports(subject.kind === 'run' ? { run_id: subject.id } : { sweep_id: subject.id }),
-  );
+  const reports = useApi(`reports:${subject.kind}:${subject.id}`, () => listReports(subject));
   const make = async (reportFormat: ReportFormat) => {
     setState({ busy: reportFormat });
     try {
-      await (subject.kind === 'run'
-        ? api.createRunReport(subject.id, reportFormat)
-        : api.createSweepReport(subject.id, reportFormat));
+      await makeReport(subject, reportFormat);
       setState({});
       reports.reload();
     } catch (error) {

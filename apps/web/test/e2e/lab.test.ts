@@ -361,6 +361,18 @@ describe('web lab in Chromium', () => {
     const exogenous = page.getByTestId('comparison-exogenous');
     await expect(exogenous.textContent()).resolves.toContain('alone reads: hist_sum, hist_odd');
     await expect(exogenous.textContent()).resolves.toContain('otherwise identical');
+    // The comparison's report: listed for a viewer, made by an editor (archived under the analysis).
+    await page.getByTestId('reports-panel').waitFor();
+    await expect(page.getByTestId('report-make-html').count()).resolves.toBe(0);
+    const editor = await signIn(browser.context, lab.origin, 'editor');
+    await editor.goto(`${lab.origin}/compare?ids=${withGroup},${without}`);
+    await editor.getByTestId('report-make-html').click();
+    await editor.getByTestId('report-row').first().waitFor();
+    const href = await editor.getByTestId('report-download').first().getAttribute('href');
+    const report = await editor.request.get(`${lab.origin}${href}`);
+    expect(report.status()).toBe(200);
+    expect(await report.text()).toContain('mean rank');
+    await editor.close();
 
     // A recorded run's loss curves on a log axis.
     const run = lab.runs.find((r) => r.status === 'finished') as Lab['runs'][number];
