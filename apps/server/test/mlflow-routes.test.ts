@@ -285,6 +285,63 @@ describe.each(await testDbKinds())('MLflow API on %s', (kind) => {
     });
   });
 
+  test('log-inputs: datasets are listed in the run’s inputs, once per name and digest, within MLflow’s limits; a lab run shows the data version it trained on', async () => {
+    const runId = await createRun();
+    const dataset = {
+      name: 'loto6-train',
+      digest: 'a1b2c3d4',
+      source_type: 'local',
+      source: '/data/loto6.csv',
+    };
+    const log = (datasets: unknown) =>
+      asEditor({ method: 'POST', url: `${API}/runs/log-inputs`, json: { run_id: runId, datasets } });
+    const context = (value: string) => [{ key: 'mlflow.data.context', value }];
+    expect((await log([{ dataset, tags: context('train') }])).statusCode).toBe(200);
+    expect((await log([{ dataset, tags: context('eval') }])).statusCode).toBe(200);
+    const got = await asViewer({ method: 'GET', url: `${API}/runs/get?run_id=${runId}` });
+    expect((got.json() as { run: { inputs: unknown } }).run.inputs).toEqual({
+      dataset_inputs: [{ tags: context('eval'), dataset }],
+    });
+    const tooLong = await log([{ dataset: { ...dataset, digest: 'd'.repeat(37) } }]);
+    expect(tooLong.statusCode).toBe(400);
+    expect(tooLong.json()).toEqual({
+      error_code: 'INVALID_PARAMETER_VALUE',
+      message: "'dataset.digest' exceeds the maximum length of 36 characters (got 37).",
+    });
+    const missing = await log([{ dataset: { name: 'x', digest: 'y', source_type: 'local' } }]);
+    expect(missing.json()).toMatchObject({ error_code: 'INVALID_PARAMETER_VALUE' });
+    expect((missing.json() as { message: string }).message).toContain("'source'");
+    expect((await log('nope')).json()).toMatchObject({ error_code: 'INVALID_PARAMETER_VALUE' });
+
+    const [finished] = seeded.runIds;
+    const labId = finished.replaceAll('-', '');
+    const refused = await asEditor({
+      method: 'POST',
+      url: `${API}/runs/log-inputs`,
+      json: { run_id: labId, datasets: [{ dataset }] },
+    });
+    expect(refused.json()).toMatchObject({ error_code: 'INVALID_STATE' });
+    const { rows } = await db.query<{ id: string }>(
+      `INSERT INTO nf_datasets (name, table_name, loto, unique_ids, fingerprint, row_count)
+       VALUES ('inputs-test', 'nf_loto_final', 'loto6', '{N1}', $1, 10) RETURNING id`,
+      ['f'.repeat(64)],
+    );
+    await db.query('UPDATE nf_model_runs SET dataset_id = $2 WHERE id = $1', [finished, rows[0]?.id]);
+    const lab = await asViewer({ method: 'GET', url: `${API}/runs/get?run_id=${labId}` });
+    const [input] = (
+      lab.json() as { run: { inputs: { dataset_inputs: { dataset: Record<string, string> }[] } } }
+    ).run.inputs.dataset_inputs;
+    expect(input).toMatchObject({
+      tags: context('training'),
+      dataset: { name: 'nf_loto_final:loto6', digest: 'f'.repeat(36), source_type: 'nflab' },
+    });
+    expect(JSON.parse(input?.dataset.source ?? '{}')).toMatchObject({
+      table: 'nf_loto_final',
+      unique_ids: ['N1'],
+      rows: 10,
+    });
+  });
+
   test('a deleted run refuses writes until restored', async () => {
     const runId = await createRun();
     expect(

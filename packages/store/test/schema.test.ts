@@ -48,6 +48,7 @@ const TABLES = [
   'nf_mlflow_logged_model_tags',
   'nf_mlflow_logged_model_metrics',
   'nf_mlflow_run_outputs',
+  'nf_mlflow_run_inputs',
 ];
 
 // Every column of the seed design's run table, then the reproduction/link/queue columns.

@@ -19,6 +19,8 @@ import {
   invalidParameter,
   logMlflowBatch,
   logMlflowModelMetrics,
+  logMlflowRunInputs,
+  mlflowRunInputs,
   mlflowRunOutputs,
   mlflowMetricHistory,
   renameMlflowExperiment,
@@ -48,6 +50,7 @@ import {
   runIdOf,
   stringList,
   viewTypeOf,
+  type MlflowMessage,
 } from '../mlflow/fields.js';
 import { attach } from './attach.js';
 
@@ -177,8 +180,43 @@ export const mlflowTrackingRoutes: FastifyPluginAsync = async (app) => {
 
   attach(app, ROUTE.mlflowGetRun, async (_values, request) => {
     const run = await getMlflowRun(app.db, runIdOf(messageOf(request)));
-    const outputs = await mlflowRunOutputs(app.db, [run.info.run_id]);
-    return { run: { ...run, outputs: outputs.get(run.info.run_id) ?? {} } };
+    const [inputs, outputs] = await Promise.all([
+      mlflowRunInputs(app.db, [run.info.run_id]),
+      mlflowRunOutputs(app.db, [run.info.run_id]),
+    ]);
+    const id = run.info.run_id;
+    return { run: { ...run, inputs: inputs.get(id) ?? {}, outputs: outputs.get(id) ?? {} } };
+  });
+
+  attach(app, ROUTE.mlflowLogInputs, async (_values, request) => {
+    const message = messageOf(request);
+    const datasets = message.datasets ?? [];
+    if (!Array.isArray(datasets) || !datasets.every((item) => item !== null && typeof item === 'object'))
+      throw invalidParameter(
+        "Invalid value for parameter 'datasets' supplied: expected a list of { dataset: { name, digest, source_type, source }, tags }.",
+      );
+    const inputs = (datasets as MlflowMessage[]).map((item) => {
+      const dataset = item.dataset;
+      if (dataset === null || typeof dataset !== 'object' || Array.isArray(dataset))
+        throw invalidParameter("Missing value for required parameter 'dataset'.");
+      const fields = dataset as MlflowMessage;
+      const schema = optionalString(fields, 'schema');
+      const profile = optionalString(fields, 'profile');
+      return {
+        dataset: {
+          name: requiredString(fields, 'name'),
+          digest: requiredString(fields, 'digest'),
+          source_type: requiredString(fields, 'source_type'),
+          source: requiredString(fields, 'source'),
+          ...(schema === undefined ? {} : { schema }),
+          ...(profile === undefined ? {} : { profile }),
+        },
+        tags: keyValueList(item, 'tags'),
+      };
+    });
+    const runId = runIdOf(message);
+    await app.db.transaction((tx) => logMlflowRunInputs(tx, runId, inputs));
+    return {};
   });
 
   attach(app, ROUTE.mlflowUpdateRun, async (_values, request) => {
@@ -268,14 +306,18 @@ export const mlflowTrackingRoutes: FastifyPluginAsync = async (app) => {
       orderBy: stringList(message, 'order_by'),
       offset: offsetOf(message),
     });
-    const outputs = await mlflowRunOutputs(
-      app.db,
-      runs.map((run) => run.info.run_id),
-    );
+    const ids = runs.map((run) => run.info.run_id);
+    const [inputs, outputs] = await Promise.all([
+      mlflowRunInputs(app.db, ids),
+      mlflowRunOutputs(app.db, ids),
+    ]);
+    const whole = (run: (typeof runs)[number]) => ({
+      ...run,
+      inputs: inputs.get(run.info.run_id) ?? {},
+      outputs: outputs.get(run.info.run_id) ?? {},
+    });
     return {
-      ...(runs.length > 0
-        ? { runs: runs.map((run) => ({ ...run, outputs: outputs.get(run.info.run_id) ?? {} })) }
-        : {}),
+      ...(runs.length > 0 ? { runs: runs.map(whole) } : {}),
       ...nextPageToken(nextOffset),
     };
   });

@@ -48,6 +48,12 @@ export const MLFLOW_TRACKING_ROUTES = {
   mlflowLogMetric: mlflow('POST', 'runs/log-metric', 'editor', 'MLflow: log one metric point'),
   mlflowSetTag: mlflow('POST', 'runs/set-tag', 'editor', 'MLflow: set one run tag'),
   mlflowDeleteTag: mlflow('POST', 'runs/delete-tag', 'editor', 'MLflow: delete one run tag'),
+  mlflowLogInputs: mlflow(
+    'POST',
+    'runs/log-inputs',
+    'editor',
+    "MLflow: log the datasets a run read (name, digest, source, schema, profile) within MLflow's limits",
+  ),
   mlflowLogBatch: mlflow(
     'POST',
     'runs/log-batch',

@@ -28,3 +28,4 @@ export * from './mlflow-runs.js';
 export * from './mlflow-search.js';
 export * from './mlflow-registry.js';
 export * from './mlflow-logged-models.js';
+export * from './mlflow-run-inputs.js';

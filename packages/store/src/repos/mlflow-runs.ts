@@ -181,7 +181,7 @@ export const getMlflowRun = async (db: Queryable, runId: string): Promise<Mlflow
  * The external run `runId`, which must be active to be written (MLflow's INVALID_STATE otherwise);
  * a lab run is refused — its data is the lab's record — unless only its tags are written (`tags`).
  */
-const writableRun = async (
+export const writableMlflowRun = async (
   db: Queryable,
   runId: string,
   { active = true, tags = false } = {},
@@ -280,7 +280,7 @@ export const updateMlflowRun = async (
   runId: string,
   update: MlflowRunUpdate,
 ): Promise<MlflowRunInfo> => {
-  const row = await writableRun(db, runId);
+  const row = await writableMlflowRun(db, runId);
   await db.query(
     `UPDATE nf_mlflow_runs SET status = COALESCE($2, status), end_time = COALESCE($3, end_time),
             run_name = COALESCE($4, run_name) WHERE run_id = $1`,
@@ -307,7 +307,7 @@ export const setMlflowRunStage = async (
   runId: string,
   stage: 'active' | 'deleted',
 ): Promise<void> => {
-  const row = await writableRun(db, runId, { active: false });
+  const row = await writableMlflowRun(db, runId, { active: false });
   await db.query('UPDATE nf_mlflow_runs SET lifecycle_stage = $2, deleted_time = $3 WHERE run_id = $1', [
     row.run_id,
     stage,
@@ -409,7 +409,7 @@ export const logMlflowBatch = async (db: Queryable, runId: string, batch: Mlflow
   checkBatch(batch);
   // A batch of tags alone (MLflow's set_tag/set_tags) may go to a lab run: its tags are the lab's too.
   const tagsOnly = (batch.params?.length ?? 0) === 0 && (batch.metrics?.length ?? 0) === 0;
-  const row = await writableRun(db, runId, { tags: tagsOnly });
+  const row = await writableMlflowRun(db, runId, { tags: tagsOnly });
   refuseDerivedTags(row, batch.tags ?? []);
   const params = batch.params ?? [];
   if (params.length > 0) {
@@ -455,7 +455,7 @@ export const logMlflowBatch = async (db: Queryable, runId: string, batch: Mlflow
  * has none by that key (a lab run's derived tags are not stored, so they are not found either).
  */
 export const deleteMlflowRunTag = async (db: Queryable, runId: string, key: string): Promise<void> => {
-  const row = await writableRun(db, runId, { tags: true });
+  const row = await writableMlflowRun(db, runId, { tags: true });
   const { rowCount } = await db.query('DELETE FROM nf_run_tags WHERE run_id = $1 AND key = $2', [
     row.run_id,
     key,

@@ -554,6 +554,18 @@ export const TABLES = {
     model_id: 'text',
     step: 'bigint',
   },
+  /** Datasets MLflow clients logged as their runs' inputs (runs/log-inputs). */
+  nf_mlflow_run_inputs: {
+    id: 'bigint',
+    run_id: 'uuid',
+    name: 'text',
+    digest: 'text',
+    source_type: 'text',
+    source: 'text',
+    schema: 'text | null',
+    profile: 'text | null',
+    tags: 'jsonb',
+  },
 } as const satisfies Record<string, TableColumns>;
 
 /** A table of the lab schema. */
