@@ -197,19 +197,6 @@ describe('planSweep without a database', () => {
     ]);
   });
 
-  it('refuses multivariate models by name: the runner does not plan all-series runs yet', async () => {
-    const plan = await planSweep({ ...base, model: ['auto_tsmixer', 'mlpmultivariate', 'auto_nhits'] });
-    expect(plan.runs.map((r) => r.spec.model)).toEqual(['auto_nhits']);
-    expect(plan.invalid.map((i) => i.reasons)).toEqual([
-      [
-        expect.stringMatching(
-          /^model: 'auto_tsmixer' \(TSMixer\) is a multivariate model.*not yet supported by the runner/,
-        ),
-      ],
-      [expect.stringMatching(/^model: 'mlpmultivariate' \(MLPMultivariate\) is a multivariate model/)],
-    ]);
-  });
-
   it('reports unknown models, unknown losses and bad loss parameters', async () => {
     const plan = await planSweep({
       ...base,

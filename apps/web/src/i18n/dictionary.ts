@@ -109,6 +109,7 @@ const en = {
     'This model takes no exogenous columns; choose "None" under exogenous columns to use it.',
   'wizard.blocker.multivariateNeedsPanel':
     'Multivariate: needs at least two series in one panel (turn off "one run per series").',
+  'wizard.multivariateNote': 'Takes the {count} chosen series together in one run (n_series = {count}).',
   'wizard.preset.fast': 'Fast',
   'wizard.preset.balanced': 'Balanced',
   'wizard.preset.accurate': 'Accurate',
@@ -622,6 +623,7 @@ const ja: Record<MessageKey, string> = {
     'このモデルは外生変数を受け付けません。使うには外生変数の列を「なし」にしてください。',
   'wizard.blocker.multivariateNeedsPanel':
     '多変量モデル: 1 つのパネルに 2 系列以上が必要です (「系列ごとに 1 ラン」をオフに)。',
+  'wizard.multivariateNote': '選んだ {count} 系列をまとめて 1 ランで扱います (n_series = {count})。',
   'wizard.preset.fast': '高速',
   'wizard.preset.balanced': 'バランス',
   'wizard.preset.accurate': '高精度',

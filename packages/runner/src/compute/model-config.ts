@@ -5,7 +5,13 @@
  * random_seed) are laid over `config` here, so every other module sees one resolved config.
  */
 import { baseModelId, ConfigError, pickSearchConfig, resolveSize, type RunSpec } from '@nflab/contracts';
-import type { AutoModelOptions, ConfigValue, ModelId } from '@nflab/engine';
+import {
+  isMultivariateModel,
+  MODELS,
+  type AutoModelOptions,
+  type ConfigValue,
+  type ModelId,
+} from '@nflab/engine';
 import type { JsonValue } from '@nflab/tune';
 import type { ExogLists } from './run-data.js';
 
@@ -28,6 +34,55 @@ export const runSizes = (spec: RunSpec): RunSizes => {
   return { h: spec.h, valSize: resolveSize(spec.val_size, spec.h), testSize };
 };
 
+/**
+ * Series a run's model fits at once: its unique_ids, plus a hierarchy's aggregates (HINT fits
+ * those as series of the panel too). A multivariate model's n_series is this number.
+ */
+export const runSeriesCount = (spec: Pick<RunSpec, 'unique_ids' | 'hierarchy'>): number =>
+  spec.unique_ids.length + (spec.hierarchy?.aggregates.length ?? 0);
+
+/** The value a config entry fixes: a plain value as it is, a `{ kind: 'fixed' }` search entry's value. */
+const fixedValue = (value: unknown): unknown => {
+  const entry = value as { kind?: unknown; value?: unknown } | null | undefined;
+  return typeof entry === 'object' && entry !== null && entry.kind === 'fixed' ? entry.value : value;
+};
+
+/**
+ * Why a multivariate run's own `n_series` (in config or search_space) cannot stand, or undefined.
+ * The runner sets n_series to the panel's width; a user-given value must equal it (NeuralForecast
+ * builds the model for exactly that many series) and is never searched.
+ */
+export const nSeriesProblem = (spec: RunSpec): string | undefined => {
+  const id = baseModelId(spec.model);
+  if (!isMultivariateModel(id)) return undefined;
+  const label = MODELS[id as ModelId].label;
+  const count = runSeriesCount(spec);
+  const series =
+    `the run's ${count} series (${spec.unique_ids.join(', ')}` +
+    `${spec.hierarchy === undefined ? '' : ` and ${spec.hierarchy.aggregates.length} hierarchy aggregate(s)`})`;
+  if (spec.search_space !== undefined && 'n_series' in spec.search_space) {
+    return `search_space.n_series: '${spec.model}' (${label}) is multivariate and takes ${series} together, so n_series is not searched; remove it (the runner sets n_series to ${count})`;
+  }
+  if (!('n_series' in spec.config)) return undefined;
+  const given = fixedValue(spec.config.n_series);
+  if (given === count) return undefined;
+  const fix = `remove config.n_series (the runner sets it to ${count} from unique_ids)`;
+  if (typeof given !== 'number')
+    return `config.n_series: '${spec.model}' (${label}) is multivariate and takes ${series} together, so n_series is not a choice; ${fix}`;
+  return (
+    `config.n_series: ${given} disagrees with ${series}: '${spec.model}' (${label}) is multivariate and takes ` +
+    `all of them together; ${fix}, or choose ${given} unique_ids`
+  );
+};
+
+/** The n_series key a multivariate run's model config gets (nothing for a univariate model). */
+const seriesKeys = (spec: RunSpec): { n_series?: number } => {
+  if (!isMultivariateModel(baseModelId(spec.model))) return {};
+  const problem = nSeriesProblem(spec);
+  if (problem !== undefined) throw new ConfigError(problem);
+  return { n_series: runSeriesCount(spec) };
+};
+
 const exogKeys = (exog: ExogLists): Record<string, JsonValue> => {
   const keys: Record<string, JsonValue> = {};
   if (exog.futr.length > 0) keys.futr_exog_list = [...exog.futr];
@@ -43,6 +98,7 @@ export const plainModelConfig = (spec: RunSpec, exog: ExogLists): Record<string,
   }
   return {
     ...(spec.config as Record<string, JsonValue>),
+    ...seriesKeys(spec),
     h: spec.h,
     loss: spec.loss as JsonValue,
     valid_loss: spec.valid_loss as JsonValue,
@@ -63,6 +119,8 @@ export const autoModelOptions = (
 ): Omit<AutoModelOptions, 'signal' | 'storage' | 'studyName' | 'freq'> => {
   const overrides: Record<string, ConfigValue> = {
     ...(spec.config as Record<string, ConfigValue>),
+    // A multivariate model's width is the panel's, fixed over every trial (NeuralForecast's n_series).
+    ...seriesKeys(spec),
     ...(spec.max_steps !== undefined ? { max_steps: spec.max_steps } : {}),
   };
   // An explicit search space replaces the model's default one; config stays fixed values over it.

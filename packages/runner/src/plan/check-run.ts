@@ -1,8 +1,9 @@
 /**
  * Checks of a parsed run spec against the registries: the model exists, accepts the exogenous kinds
- * the spec selects and its config, the losses exist with valid parameters, the sampler and
- * pruner/scheduler options fit their schemas, and an explicit search space is one @nflab/tune can
- * build. Each problem is a sentence naming the field, the value and what is allowed.
+ * the spec selects and its config (a multivariate model's n_series is the run's series count), the
+ * losses exist with valid parameters, the sampler and pruner/scheduler options fit their schemas,
+ * and an explicit search space is one @nflab/tune can build. Each problem is a sentence naming the
+ * field, the value and what is allowed.
  */
 import {
   baseModelId,
@@ -11,9 +12,11 @@ import {
   pickSearchConfig,
   type ExogKind,
   type RunSpec,
+  type SweepSpec,
 } from '@nflab/contracts';
-import { isModelId, MODEL_IDS, MODELS, parseLossSpec } from '@nflab/engine';
+import { isModelId, MODEL_IDS, MODELS, parseLossSpec, type ModelId } from '@nflab/engine';
 import { parseSearchSpace, searchProblems } from '@nflab/tune';
+import { nSeriesProblem, runSeriesCount } from '../compute/model-config.js';
 import { checkRunConfig } from './check-config.js';
 
 /** Columns a spec gives each exogenous kind explicitly (lists and `map`); `auto` picks are not counted. */
@@ -71,17 +74,42 @@ const trackingProblems = (spec: RunSpec): string[] =>
         `tracking: sink '${sink.sink}' has no writer in this version of the lab; use ${RECORDING_SINKS.map((s) => `'${s}'`).join(', ')} (the lab database records every run)`,
     );
 
+/**
+ * Config problems of a registered model. A multivariate model takes the run's series together:
+ * its n_series is the panel's width, which the runner sets (see compute/model-config.ts), so the
+ * config is checked with it filled in and a user-given n_series must agree.
+ */
+const modelConfigProblems = (spec: RunSpec, id: ModelId): string[] => {
+  if (MODELS[id].kind !== 'multivariate') return checkRunConfig(spec, id);
+  const problem = nSeriesProblem(spec);
+  if (problem !== undefined) return [problem];
+  return checkRunConfig({ ...spec, config: { ...spec.config, n_series: runSeriesCount(spec) } }, id);
+};
+
+/**
+ * Why a sweep's run cannot take its series one per run, or undefined: `each_unique_id` splits
+ * every panel into single-series runs, which defeats a multivariate model (it is built to take
+ * the run's series together). Listing single-series panels as unique_ids alternatives stays
+ * possible: NeuralForecast builds these models for n_series 1 too.
+ */
+export const seriesSplitProblem = (
+  sweep: Pick<SweepSpec, 'each_unique_id'>,
+  spec: RunSpec,
+): string | undefined => {
+  const id = baseModelId(spec.model);
+  if (!sweep.each_unique_id || !isModelId(id) || MODELS[id].kind !== 'multivariate') return undefined;
+  return (
+    `each_unique_id: splits the series into one run each, but '${spec.model}' (${MODELS[id].label}) is a ` +
+    'multivariate model that takes the chosen series together (n_series = the number of unique_ids); ' +
+    'turn each_unique_id off for it (a sweep of its own), or list the single series as unique_ids alternatives ([["N1"], ["N2"]]) to fit it on one series at a time'
+  );
+};
+
 /** Every registry problem of a run spec; empty when the run can be built. */
 export const checkRunAgainstRegistries = (spec: RunSpec): string[] => {
   const problems: string[] = [];
   const id = baseModelId(spec.model);
-  if (isModelId(id) && MODELS[id].kind === 'multivariate') {
-    // A run here trains on its series one window at a time; a multivariate model needs the panel
-    // as one input (n_series from the chosen unique_ids), which the runner does not plan yet.
-    problems.push(
-      `model: '${spec.model}' (${MODELS[id].label}) is a multivariate model (it forecasts all series at once); multivariate runs are not yet supported by the runner — use the engine's NeuralForecast with n_series, or a univariate model`,
-    );
-  } else if (isModelId(id)) problems.push(...exogenousProblems(spec, id), ...checkRunConfig(spec, id));
+  if (isModelId(id)) problems.push(...exogenousProblems(spec, id), ...modelConfigProblems(spec, id));
   else
     problems.push(
       `model: unknown model '${spec.model}' ('${id}' is not registered); models: ${MODEL_IDS.join(', ')}`,

@@ -1,7 +1,7 @@
 /** The plan of a sweep: what would run and what cannot, decided before anything runs. */
 import { checkSweepSize, DEFAULT_MAX_COMBINATIONS, parseSweepSpec, type RunSpec } from '@nflab/contracts';
 import type { Queryable } from '@nflab/store';
-import { checkRunAgainstRegistries } from './check-run.js';
+import { checkRunAgainstRegistries, seriesSplitProblem } from './check-run.js';
 import { createDataChecker } from './check-data.js';
 import { classifyCombinations, type InvalidCombination, type RunInput } from './expand.js';
 import { sliceClock } from './turns.js';
@@ -84,7 +84,8 @@ export const planSweepPage = async (sweep: unknown, options: PageOptions = {}): 
     if (item.kind === 'duplicate') duplicatesRemoved += 1;
     else if (item.kind === 'invalid') addInvalid(item.entry);
     else {
-      const reasons = checkRunAgainstRegistries(item.spec);
+      const split = seriesSplitProblem(parsed, item.spec);
+      const reasons = [...(split === undefined ? [] : [split]), ...checkRunAgainstRegistries(item.spec)];
       // Data checks assume a known model and parameters; skip them when the registries already failed.
       if (reasons.length === 0 && checkData !== undefined) reasons.push(...(await checkData(item.spec)));
       if (reasons.length > 0) addInvalid({ spec: item.spec as unknown as RunInput, reasons });

@@ -258,6 +258,53 @@ describe.each(kinds)('a plain run on %s', (kind) => {
     },
   );
 
+  // A multivariate model takes the run's series as one input (n_series from unique_ids): on one database.
+  it.runIf(kind === kinds.at(-1))(
+    'a multivariate run (TSMixer) fits both series together, records each, and predicts again from its save',
+    async () => {
+      const { runId } = await submitRun(db, queue, {
+        loto: 'loto6',
+        unique_ids: ['N1', 'N2'],
+        model: 'tsmixer',
+        config: { input_size: 8, n_block: 1, ff_dim: 8 },
+        h: 2,
+        max_steps: 3,
+        test_size: '1h',
+        cross_validation: { n_windows: 2, step_size: 2 },
+      });
+      await drain();
+      const run = (await db.query<RunRecord>('SELECT * FROM nf_model_runs WHERE id = $1', [runId]))
+        .rows[0] as RunRecord;
+      expect(run.error_message).toBeNull();
+      expect(run.status).toBe('finished');
+      expect(run.best_params).toMatchObject({ n_series: 2, input_size: 8 });
+      expect(Object.keys(run.metrics.test.per_series).sort()).toEqual(['N1', 'N2']);
+      expect(Object.keys(run.metrics.cv.per_series).sort()).toEqual(['N1', 'N2']);
+      const forecasts = async (id: string) =>
+        (
+          await db.query<{ unique_id: string; n: string }>(
+            'SELECT unique_id, count(*)::text AS n FROM nf_predictions WHERE run_id = $1 GROUP BY unique_id ORDER BY unique_id',
+            [id],
+          )
+        ).rows;
+      const both = [
+        { unique_id: 'N1', n: '2' },
+        { unique_id: 'N2', n: '2' },
+      ];
+      expect(await forecasts(runId)).toEqual(both);
+      const predict = await submitModelOperation(db, queue, runId, { kind: 'predict' });
+      await drain();
+      const again = (
+        await db.query<{ status: string; error_message: string | null }>(
+          'SELECT status, error_message FROM nf_model_runs WHERE id = $1',
+          [predict.runId],
+        )
+      ).rows[0];
+      expect(again).toEqual({ status: 'finished', error_message: null });
+      expect(await forecasts(predict.runId)).toEqual(both);
+    },
+  );
+
   it('forecasts beyond the data with futr calendar columns computed for the next draws', async () => {
     await buildFeatures(db, { table: 'nf_loto_final' });
     const futr = ['futr_weekday', 'futr_is_holiday', 'futr_days_since_prev_draw'];

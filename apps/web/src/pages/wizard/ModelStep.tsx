@@ -111,6 +111,11 @@ export const ModelStep = ({ state, update }: StepProps) => {
                     data-testid={`wizard-model-${model.id}`}
                   />
                   <ExogBadges model={model} />
+                  {blocker === null && model.multivariate && (
+                    <Text size="xs" c="dimmed" mt={4} data-testid={`wizard-model-${model.id}-note`}>
+                      {t('wizard.multivariateNote', { count: state.uniqueIds.length })}
+                    </Text>
+                  )}
                   {blocker !== null && (
                     <Text size="xs" c="orange" mt={4} data-testid={`wizard-model-${model.id}-reason`}>
                       {t(`wizard.blocker.${blocker}`)}
