@@ -22,7 +22,7 @@ import { startServerMonitors } from './monitors.js';
 import { startServerReaper } from './reaper.js';
 import { DEFAULT_EVENT_RETENTION_DAYS, startMaintenance } from './events/maintenance.js';
 import { metricsRoutes } from './routes/metrics.js';
-import { ROUTES } from './routes/registry.js';
+import { MLFLOW_ROUTE_PLUGINS, ROUTES } from './routes/registry.js';
 import { registerSecurityHeaders } from './security-headers.js';
 import { serverLoggerOptions } from './server-log.js';
 import { defaultWebRoot, serveWeb } from './web.js';
@@ -311,6 +311,8 @@ export const buildServer = async (options: ServerOptions): Promise<FastifyInstan
   app.addHook('onRequest', authenticate);
   app.addHook('preValidation', rejectUnstorableText);
   for (const route of Object.values(ROUTES)) await app.register(route, { prefix: '/api' });
+  // MLflow's own web UI calls its server under /ajax-api; the same routes (same access rules) answer there.
+  for (const route of MLFLOW_ROUTE_PLUGINS) await app.register(route, { prefix: '/ajax-api' });
   // Outside /api, where Prometheus looks; registered whether or not metrics are on, so that
   // /metrics is never the web app's page.
   await app.register(metricsRoutes);

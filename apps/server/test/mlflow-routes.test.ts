@@ -342,6 +342,25 @@ describe.each(await testDbKinds())('MLflow API on %s', (kind) => {
     });
   });
 
+  test('MLflow web UI paths under /ajax-api answer as under /api, with the same access rules', async () => {
+    const runId = await createRun();
+    const ajax = API.replace(/^\/api\//, '/ajax-api/');
+    const viaApi = await asViewer({ method: 'GET', url: `${API}/runs/get?run_id=${runId}` });
+    const viaAjax = await asViewer({ method: 'GET', url: `${ajax}/runs/get?run_id=${runId}` });
+    expect(viaAjax.statusCode, viaAjax.body).toBe(200);
+    expect(viaAjax.json()).toEqual(viaApi.json());
+    expect((await anonymous({ method: 'GET', url: `${ajax}/runs/get?run_id=${runId}` })).statusCode).toBe(
+      401,
+    );
+    const tag = { run_id: runId, key: 'k', value: 'v' };
+    expect((await asViewer({ method: 'POST', url: `${ajax}/runs/set-tag`, json: tag })).statusCode).toBe(403);
+    const bad = await asEditor({ method: 'POST', url: `${ajax}/runs/set-tag`, json: { run_id: runId } });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json()).toMatchObject({ error_code: 'INVALID_PARAMETER_VALUE' });
+    expect((bad.json() as { message: string }).message).toContain("'key'");
+    expect((await asEditor({ method: 'POST', url: `${ajax}/runs/set-tag`, json: tag })).statusCode).toBe(200);
+  });
+
   test('a deleted run refuses writes until restored', async () => {
     const runId = await createRun();
     expect(

@@ -1,6 +1,6 @@
 /**
- * One description per route (`API_ROUTES` under /api, `MLFLOW_ROUTES` under /api but in MLflow's
- * protocol, `ROOT_ROUTES` outside it, in @nflab/contracts): every route the real server registers
+ * One description per route (`API_ROUTES` under /api, `MLFLOW_ROUTES` under /api and /ajax-api but
+ * in MLflow's protocol, `ROOT_ROUTES` outside it, in @nflab/contracts): every route the real server registers
  * has one (same method, path and access), every description has its route, and the OpenAPI
  * document lists exactly the API routes.
  */
@@ -58,6 +58,8 @@ describe('route descriptions', () => {
     const described = new Map([
       ...DESCRIPTIONS.map((route) => [key(route.method, `/api${route.path}`), route] as const),
       ...MLFLOW_DESCRIPTIONS.map((route) => [key(route.method, `/api${route.path}`), route] as const),
+      // MLflow's web UI reaches the same routes under /ajax-api.
+      ...MLFLOW_DESCRIPTIONS.map((route) => [key(route.method, `/ajax-api${route.path}`), route] as const),
       ...ROOT_DESCRIPTIONS.map((route) => [key(route.method, route.path), route] as const),
     ]);
     const registered = new Map(app.routeAccess.map((route) => [key(route.method, route.url), route]));

@@ -47,3 +47,6 @@ export const ROUTES = {
   mlflowRegistry: mlflowRegistryRoutes,
   mlflowArtifacts: mlflowArtifactRoutes,
 } as const satisfies Record<string, FastifyPluginAsync>;
+
+/** The MLflow-compatible plugins, which MLflow's web UI also reaches under `/ajax-api`. */
+export const MLFLOW_ROUTE_PLUGINS = [ROUTES.mlflowTracking, ROUTES.mlflowRegistry, ROUTES.mlflowArtifacts];
