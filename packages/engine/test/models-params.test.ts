@@ -128,4 +128,14 @@ describe('multivariate parameter counts equal NeuralForecast (n_series=2, h=12, 
     // them (first_mixing and n_block); out Linear(64, 2) 130; RevIN 4.
     expect(multivariateCount('tsmixerx', panel)).toBe(300 + 6_080 + 3 * 11_548 + 130 + 4); // 41_158
   });
+
+  it('RMoK (taylor_order=3, jacobi_degree=6, revin_affine): 4,472', () => {
+    // Taylor coeffs 24*12*3 + bias 12 = 876; Jacobi coeffs 24*12*7 = 2_016; WaveKAN scale, translation,
+    // weight1 (never read, counted by NeuralForecast) and wavelet_weights 4*12*24 + BatchNorm1d(12) 24
+    // = 1_176; linear expert Linear(24,12) 300; gate Linear(24,4) 100; RevIN 2*2.
+    expect(multivariateCount('rmok', panel)).toBe(876 + 2_016 + 1_176 + 300 + 100 + 4); // 4_472
+    expect(multivariateCount('rmok', panel, { taylor_order: 5, jacobi_degree: 4, revin_affine: false })).toBe(
+      24 * 12 * 5 + 12 + 24 * 12 * 5 + 1_176 + 300 + 100,
+    );
+  });
 });

@@ -19,3 +19,4 @@ export {
 } from './mlpmultivariate/mlpmultivariate.js';
 export { tsmixer, tsmixerConfigSchema, type TsmixerConfig } from './tsmixer/tsmixer.js';
 export { tsmixerx, tsmixerxConfigSchema, type TsmixerxConfig } from './tsmixerx/tsmixerx.js';
+export { rmok, rmokConfigSchema, type RmokConfig } from './rmok/rmok.js';

@@ -19,6 +19,7 @@ import { nbeatsx } from './nbeatsx/nbeatsx.js';
 import { nhits } from './nhits/nhits.js';
 import { nlinear } from './nlinear/nlinear.js';
 import { patchtst } from './patchtst/patchtst.js';
+import { rmok } from './rmok/rmok.js';
 import { rnn } from './rnn/rnn.js';
 import { tcn } from './tcn/tcn.js';
 import { tide } from './tide/tide.js';
@@ -56,6 +57,7 @@ export const MODELS = {
   mlpmultivariate,
   tsmixer,
   tsmixerx,
+  rmok,
 } as const satisfies Record<string, ModelSpec>;
 
 /** A registered model id (`'nhits'`). */
