@@ -100,6 +100,8 @@ const SMALL: Record<ModelId, Record<string, ConfigValue>> = {
   tsmixerx: { n_series: 2, n_block: 1, ff_dim: 8 },
   // AutoRMoK has no step_size (pinned at the default for the key check).
   rmok: { n_series: 2, step_size: 1 },
+  // AutoXLinear has no step_size either; its widths are pinned small.
+  xlinear: { n_series: 2, hidden_size: 16, temporal_ff: 16, step_size: 1 },
 };
 
 // The backend users train on (wasm, native matmul where OpenBLAS loads): the attention and

@@ -282,6 +282,17 @@ const EXPECTED: Record<ModelId, (h: number) => SearchSpace> = {
     batch_size: { kind: 'categorical', choices: [32, 64, 128, 256] },
     random_seed: { kind: 'int', low: 1, high: 19 },
   }),
+  // AutoXLinear: no windows_batch_size or step_size.
+  xlinear: (h) => ({
+    input_size: { kind: 'categorical', choices: [h, 2 * h, 3 * h, 4 * h, 5 * h] },
+    hidden_size: { kind: 'categorical', choices: [64, 128, 256] },
+    use_norm: { kind: 'categorical', choices: [true, false] },
+    learning_rate: { kind: 'float', low: 1e-4, high: 1e-1, log: true },
+    scaler_type: { kind: 'categorical', choices: ['identity', 'robust', 'standard'] },
+    max_steps: { kind: 'categorical', choices: [500, 1000] },
+    batch_size: { kind: 'categorical', choices: [32, 64, 128, 256] },
+    random_seed: { kind: 'int', low: 1, high: 19 },
+  }),
 };
 
 describe('default search spaces (NeuralForecast Auto*.default_config)', () => {

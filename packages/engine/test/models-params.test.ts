@@ -138,4 +138,14 @@ describe('multivariate parameter counts equal NeuralForecast (n_series=2, h=12, 
       24 * 12 * 5 + 12 + 24 * 12 * 5 + 1_176 + 300 + 100,
     );
   });
+
+  it('XLinear (hidden_size=128, temporal_ff=256, channel_ff=8): 138,200', () => {
+    // projection Linear(24,128) 3_200; glob_token 2*128 256; temporal gate Linear(256,256) twice 131_584;
+    // channel gate Linear(4,8) 40 + Linear(8,4) 36; head Linear(2*128, 12) 3_084; RevIN has no affine.
+    expect(multivariateCount('xlinear', panel)).toBe(3_200 + 256 + 131_584 + 76 + 3_084); // 138_200
+    // futr 1, hist 1, stat 1: Linear(24,128) 3_200, Linear(36,128) 4_736, Linear(1,128) 256; head Linear(640,12) 7_692.
+    expect(
+      multivariateCount('xlinear', { ...panel, futrExogSize: 1, histExogSize: 1, statExogSize: 1 }),
+    ).toBe(3_200 + 256 + 131_584 + 76 + 3_200 + 4_736 + 256 + 7_692);
+  });
 });

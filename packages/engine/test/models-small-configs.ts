@@ -66,4 +66,5 @@ export const SMALL_CONFIGS: Record<ModelId, Record<string, unknown>> = {
   tsmixer: { n_series: 2, n_block: 1, ff_dim: 8, dropout: 0.1 },
   tsmixerx: { n_series: 2, n_block: 1, ff_dim: 8 },
   rmok: { n_series: 2, taylor_order: 3, jacobi_degree: 3 },
+  xlinear: { n_series: 2, hidden_size: 16, temporal_ff: 16, channel_ff: 4 },
 };

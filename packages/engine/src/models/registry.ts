@@ -28,6 +28,7 @@ import { timesnet } from './timesnet/timesnet.js';
 import { tsmixer } from './tsmixer/tsmixer.js';
 import { tsmixerx } from './tsmixerx/tsmixerx.js';
 import { vanillatransformer } from './vanillatransformer/vanillatransformer.js';
+import { xlinear } from './xlinear/xlinear.js';
 
 /** Every model the lab can train, keyed by its persisted id. */
 export const MODELS = {
@@ -58,6 +59,7 @@ export const MODELS = {
   tsmixer,
   tsmixerx,
   rmok,
+  xlinear,
 } as const satisfies Record<string, ModelSpec>;
 
 /** A registered model id (`'nhits'`). */
