@@ -293,6 +293,18 @@ const EXPECTED: Record<ModelId, (h: number) => SearchSpace> = {
     batch_size: { kind: 'categorical', choices: [32, 64, 128, 256] },
     random_seed: { kind: 'int', low: 1, high: 19 },
   }),
+  // AutoTimeMixer: no windows_batch_size or step_size; scaler choices None and 'identity' are one here.
+  timemixer: (h) => ({
+    input_size: { kind: 'categorical', choices: [h, 2 * h, 3 * h, 4 * h, 5 * h] },
+    d_model: { kind: 'categorical', choices: [16, 32, 64] },
+    d_ff: { kind: 'categorical', choices: [16, 32, 64] },
+    down_sampling_layers: { kind: 'categorical', choices: [1, 2] },
+    learning_rate: { kind: 'float', low: 1e-4, high: 1e-1, log: true },
+    scaler_type: { kind: 'categorical', choices: ['identity', 'robust', 'standard'] },
+    max_steps: { kind: 'categorical', choices: [500, 1000, 2000] },
+    batch_size: { kind: 'categorical', choices: [32, 64, 128, 256] },
+    random_seed: { kind: 'int', low: 1, high: 19 },
+  }),
 };
 
 describe('default search spaces (NeuralForecast Auto*.default_config)', () => {

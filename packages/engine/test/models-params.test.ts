@@ -148,4 +148,22 @@ describe('multivariate parameter counts equal NeuralForecast (n_series=2, h=12, 
       multivariateCount('xlinear', { ...panel, futrExogSize: 1, histExogSize: 1, statExogSize: 1 }),
     ).toBe(3_200 + 256 + 131_584 + 76 + 3_200 + 4_736 + 256 + 7_692);
   });
+
+  it('TimeMixer (d_model=32, d_ff=32, e_layers=4, one down-sampling layer): 26,990 less 2,432 frozen', () => {
+    // Per mixing block: LayerNorm(32) 64 (never applied) + cross_layer Linear(32,32) twice 2_112 + season
+    // Linear(24,12) 300 + Linear(12,12) 156 + trend Linear(12,24) 312 + Linear(24,24) 600 + out_cross_layer
+    // 2_112 (applied only with channel_independence=1) = 5_656, four blocks 22_624. Token conv 3*2*32 192;
+    // two RevIN 8; predict Linear(24,12) 300 + Linear(12,12) 156; projection Linear(32,2) 66; out_res
+    // Linear(24,24) 600 + Linear(12,12) 156; regression 300 + 156. NeuralForecast's 26,990 also counts its
+    // temporal embedding's fixed sinusoid tables ((24+7+32+13)*32 = 2,432, requires_grad=False and unused
+    // without future exogenous), which are not built here.
+    const built = 22_624 + 192 + 8 + 456 + 66 + 756 + 456;
+    expect(multivariateCount('timemixer', panel)).toBe(built); // 24_558
+    expect(built + 2_432).toBe(26_990);
+    // channel_independence=1: no cross_layer (−4*2_112), token conv 3*1*32 96, projection Linear(32,1) 33,
+    // no out_res / regression layers.
+    expect(multivariateCount('timemixer', panel, { channel_independence: 1 })).toBe(
+      22_624 - 4 * 2_112 + 96 + 8 + 456 + 33,
+    );
+  });
 });

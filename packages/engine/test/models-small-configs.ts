@@ -67,4 +67,5 @@ export const SMALL_CONFIGS: Record<ModelId, Record<string, unknown>> = {
   tsmixerx: { n_series: 2, n_block: 1, ff_dim: 8 },
   rmok: { n_series: 2, taylor_order: 3, jacobi_degree: 3 },
   xlinear: { n_series: 2, hidden_size: 16, temporal_ff: 16, channel_ff: 4 },
+  timemixer: { n_series: 2, d_model: 8, d_ff: 8, e_layers: 1, moving_avg: 5 },
 };

@@ -24,6 +24,7 @@ import { rnn } from './rnn/rnn.js';
 import { tcn } from './tcn/tcn.js';
 import { tide } from './tide/tide.js';
 import { tft } from './tft/tft.js';
+import { timemixer } from './timemixer/timemixer.js';
 import { timesnet } from './timesnet/timesnet.js';
 import { tsmixer } from './tsmixer/tsmixer.js';
 import { tsmixerx } from './tsmixerx/tsmixerx.js';
@@ -60,6 +61,7 @@ export const MODELS = {
   tsmixerx,
   rmok,
   xlinear,
+  timemixer,
 } as const satisfies Record<string, ModelSpec>;
 
 /** A registered model id (`'nhits'`). */
