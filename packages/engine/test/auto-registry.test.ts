@@ -98,6 +98,12 @@ const SMALL: Record<ModelId, Record<string, ConfigValue>> = {
   mlpmultivariate: { n_series: 2, hidden_size: 8, num_layers: 2 },
   tsmixer: { n_series: 2, n_block: 1, ff_dim: 8 },
   tsmixerx: { n_series: 2, n_block: 1, ff_dim: 8 },
+  // AutoRMoK has no step_size (pinned at the default for the key check).
+  rmok: { n_series: 2, step_size: 1 },
+  // AutoXLinear has no step_size either; its widths are pinned small.
+  xlinear: { n_series: 2, hidden_size: 16, temporal_ff: 16, step_size: 1 },
+  // AutoTimeMixer has no step_size either; one mixing block keeps the trials short.
+  timemixer: { n_series: 2, e_layers: 1, step_size: 1 },
 };
 
 // The backend users train on (wasm, native matmul where OpenBLAS loads): the attention and

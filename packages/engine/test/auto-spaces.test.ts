@@ -270,6 +270,41 @@ const EXPECTED: Record<ModelId, (h: number) => SearchSpace> = {
     step_size: { kind: 'categorical', choices: [1, h] },
   }),
   tsmixerx: (h) => EXPECTED.tsmixer(h),
+  // AutoRMoK: no windows_batch_size or step_size; its scaler choices None and 'identity' are one here.
+  rmok: (h) => ({
+    input_size: { kind: 'categorical', choices: [h, 2 * h, 3 * h, 4 * h, 5 * h] },
+    taylor_order: { kind: 'categorical', choices: [3, 4, 5] },
+    jacobi_degree: { kind: 'categorical', choices: [4, 5, 6] },
+    wavelet_function: { kind: 'categorical', choices: ['mexican_hat', 'morlet', 'dog', 'meyer', 'shannon'] },
+    learning_rate: { kind: 'float', low: 1e-4, high: 1e-1, log: true },
+    scaler_type: { kind: 'categorical', choices: ['identity', 'robust', 'standard'] },
+    max_steps: { kind: 'categorical', choices: [500, 1000, 2000] },
+    batch_size: { kind: 'categorical', choices: [32, 64, 128, 256] },
+    random_seed: { kind: 'int', low: 1, high: 19 },
+  }),
+  // AutoXLinear: no windows_batch_size or step_size.
+  xlinear: (h) => ({
+    input_size: { kind: 'categorical', choices: [h, 2 * h, 3 * h, 4 * h, 5 * h] },
+    hidden_size: { kind: 'categorical', choices: [64, 128, 256] },
+    use_norm: { kind: 'categorical', choices: [true, false] },
+    learning_rate: { kind: 'float', low: 1e-4, high: 1e-1, log: true },
+    scaler_type: { kind: 'categorical', choices: ['identity', 'robust', 'standard'] },
+    max_steps: { kind: 'categorical', choices: [500, 1000] },
+    batch_size: { kind: 'categorical', choices: [32, 64, 128, 256] },
+    random_seed: { kind: 'int', low: 1, high: 19 },
+  }),
+  // AutoTimeMixer: no windows_batch_size or step_size; scaler choices None and 'identity' are one here.
+  timemixer: (h) => ({
+    input_size: { kind: 'categorical', choices: [h, 2 * h, 3 * h, 4 * h, 5 * h] },
+    d_model: { kind: 'categorical', choices: [16, 32, 64] },
+    d_ff: { kind: 'categorical', choices: [16, 32, 64] },
+    down_sampling_layers: { kind: 'categorical', choices: [1, 2] },
+    learning_rate: { kind: 'float', low: 1e-4, high: 1e-1, log: true },
+    scaler_type: { kind: 'categorical', choices: ['identity', 'robust', 'standard'] },
+    max_steps: { kind: 'categorical', choices: [500, 1000, 2000] },
+    batch_size: { kind: 'categorical', choices: [32, 64, 128, 256] },
+    random_seed: { kind: 'int', low: 1, high: 19 },
+  }),
 };
 
 describe('default search spaces (NeuralForecast Auto*.default_config)', () => {

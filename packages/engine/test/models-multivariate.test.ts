@@ -241,6 +241,12 @@ const mvDims = (id: (typeof MULTIVARIATE_MODEL_IDS)[number], withExog: boolean):
   };
 };
 
+/** Variables NeuralForecast creates and counts but never reads (see each model's comments). */
+const DEAD_BY_DESIGN: Partial<Record<string, RegExp>> = {
+  rmok: /\/wavelet\/weight1\//,
+  timemixer: /\/pdm_\d+\/(layer_norm|out_cross_layer)\//,
+};
+
 describe.each(MULTIVARIATE_MODEL_IDS)('%s', (id) => {
   const build = (d: MultivariateDims, seed = 1) => {
     const spec = getMultivariateModelSpec(id);
@@ -288,7 +294,8 @@ describe.each(MULTIVARIATE_MODEL_IDS)('%s', (id) => {
           () => tf.mean(tf.square(net.forward(input, { training: true, seed: 3 }))) as tf.Scalar,
           trainable,
         );
-        expect(Object.keys(grads).sort()).toEqual(trainable.map((v) => v.name).sort());
+        const live = trainable.filter((v) => !DEAD_BY_DESIGN[id]?.test(logicalName(v)));
+        expect(Object.keys(grads).sort()).toEqual(live.map((v) => v.name).sort());
         return value;
       });
       tf.dispose([a, b, loss]);

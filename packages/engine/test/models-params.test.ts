@@ -128,4 +128,42 @@ describe('multivariate parameter counts equal NeuralForecast (n_series=2, h=12, 
     // them (first_mixing and n_block); out Linear(64, 2) 130; RevIN 4.
     expect(multivariateCount('tsmixerx', panel)).toBe(300 + 6_080 + 3 * 11_548 + 130 + 4); // 41_158
   });
+
+  it('RMoK (taylor_order=3, jacobi_degree=6, revin_affine): 4,472', () => {
+    // Taylor coeffs 24*12*3 + bias 12 = 876; Jacobi coeffs 24*12*7 = 2_016; WaveKAN scale, translation,
+    // weight1 (never read, counted by NeuralForecast) and wavelet_weights 4*12*24 + BatchNorm1d(12) 24
+    // = 1_176; linear expert Linear(24,12) 300; gate Linear(24,4) 100; RevIN 2*2.
+    expect(multivariateCount('rmok', panel)).toBe(876 + 2_016 + 1_176 + 300 + 100 + 4); // 4_472
+    expect(multivariateCount('rmok', panel, { taylor_order: 5, jacobi_degree: 4, revin_affine: false })).toBe(
+      24 * 12 * 5 + 12 + 24 * 12 * 5 + 1_176 + 300 + 100,
+    );
+  });
+
+  it('XLinear (hidden_size=128, temporal_ff=256, channel_ff=8): 138,200', () => {
+    // projection Linear(24,128) 3_200; glob_token 2*128 256; temporal gate Linear(256,256) twice 131_584;
+    // channel gate Linear(4,8) 40 + Linear(8,4) 36; head Linear(2*128, 12) 3_084; RevIN has no affine.
+    expect(multivariateCount('xlinear', panel)).toBe(3_200 + 256 + 131_584 + 76 + 3_084); // 138_200
+    // futr 1, hist 1, stat 1: Linear(24,128) 3_200, Linear(36,128) 4_736, Linear(1,128) 256; head Linear(640,12) 7_692.
+    expect(
+      multivariateCount('xlinear', { ...panel, futrExogSize: 1, histExogSize: 1, statExogSize: 1 }),
+    ).toBe(3_200 + 256 + 131_584 + 76 + 3_200 + 4_736 + 256 + 7_692);
+  });
+
+  it('TimeMixer (d_model=32, d_ff=32, e_layers=4, one down-sampling layer): 26,990 less 2,432 frozen', () => {
+    // Per mixing block: LayerNorm(32) 64 (never applied) + cross_layer Linear(32,32) twice 2_112 + season
+    // Linear(24,12) 300 + Linear(12,12) 156 + trend Linear(12,24) 312 + Linear(24,24) 600 + out_cross_layer
+    // 2_112 (applied only with channel_independence=1) = 5_656, four blocks 22_624. Token conv 3*2*32 192;
+    // two RevIN 8; predict Linear(24,12) 300 + Linear(12,12) 156; projection Linear(32,2) 66; out_res
+    // Linear(24,24) 600 + Linear(12,12) 156; regression 300 + 156. NeuralForecast's 26,990 also counts its
+    // temporal embedding's fixed sinusoid tables ((24+7+32+13)*32 = 2,432, requires_grad=False and unused
+    // without future exogenous), which are not built here.
+    const built = 22_624 + 192 + 8 + 456 + 66 + 756 + 456;
+    expect(multivariateCount('timemixer', panel)).toBe(built); // 24_558
+    expect(built + 2_432).toBe(26_990);
+    // channel_independence=1: no cross_layer (−4*2_112), token conv 3*1*32 96, projection Linear(32,1) 33,
+    // no out_res / regression layers.
+    expect(multivariateCount('timemixer', panel, { channel_independence: 1 })).toBe(
+      22_624 - 4 * 2_112 + 96 + 8 + 456 + 33,
+    );
+  });
 });

@@ -65,4 +65,7 @@ export const SMALL_CONFIGS: Record<ModelId, Record<string, unknown>> = {
   mlpmultivariate: { n_series: 2, num_layers: 1, hidden_size: 32 },
   tsmixer: { n_series: 2, n_block: 1, ff_dim: 8, dropout: 0.1 },
   tsmixerx: { n_series: 2, n_block: 1, ff_dim: 8 },
+  rmok: { n_series: 2, taylor_order: 3, jacobi_degree: 3 },
+  xlinear: { n_series: 2, hidden_size: 16, temporal_ff: 16, channel_ff: 4 },
+  timemixer: { n_series: 2, d_model: 8, d_ff: 8, e_layers: 1, moving_avg: 5 },
 };

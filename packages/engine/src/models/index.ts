@@ -19,3 +19,6 @@ export {
 } from './mlpmultivariate/mlpmultivariate.js';
 export { tsmixer, tsmixerConfigSchema, type TsmixerConfig } from './tsmixer/tsmixer.js';
 export { tsmixerx, tsmixerxConfigSchema, type TsmixerxConfig } from './tsmixerx/tsmixerx.js';
+export { rmok, rmokConfigSchema, type RmokConfig } from './rmok/rmok.js';
+export { xlinear, xlinearConfigSchema, type XlinearConfig } from './xlinear/xlinear.js';
+export { timemixer, timemixerConfigSchema, type TimemixerConfig } from './timemixer/timemixer.js';

@@ -19,14 +19,17 @@ import { nbeatsx } from './nbeatsx/nbeatsx.js';
 import { nhits } from './nhits/nhits.js';
 import { nlinear } from './nlinear/nlinear.js';
 import { patchtst } from './patchtst/patchtst.js';
+import { rmok } from './rmok/rmok.js';
 import { rnn } from './rnn/rnn.js';
 import { tcn } from './tcn/tcn.js';
 import { tide } from './tide/tide.js';
 import { tft } from './tft/tft.js';
+import { timemixer } from './timemixer/timemixer.js';
 import { timesnet } from './timesnet/timesnet.js';
 import { tsmixer } from './tsmixer/tsmixer.js';
 import { tsmixerx } from './tsmixerx/tsmixerx.js';
 import { vanillatransformer } from './vanillatransformer/vanillatransformer.js';
+import { xlinear } from './xlinear/xlinear.js';
 
 /** Every model the lab can train, keyed by its persisted id. */
 export const MODELS = {
@@ -56,6 +59,9 @@ export const MODELS = {
   mlpmultivariate,
   tsmixer,
   tsmixerx,
+  rmok,
+  xlinear,
+  timemixer,
 } as const satisfies Record<string, ModelSpec>;
 
 /** A registered model id (`'nhits'`). */

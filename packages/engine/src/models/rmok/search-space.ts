@@ -1,0 +1,26 @@
+/** NeuralForecast's AutoRMoK default search space. */
+import type { SearchSpace } from '@nflab/tune';
+import { ray } from '@nflab/tune';
+import { INPUT_SIZE_MULTIPLIERS } from '../base-space.js';
+import { checkHorizon } from '../multivariate.js';
+import { WAVELETS } from './wave-kan.js';
+
+/**
+ * AutoRMoK.default_config for horizon `h`: no windows_batch_size and no step_size; `n_series` is
+ * not searched (NeuralForecast fills it from the data). Its scaler_type choices `None` and
+ * `'identity'` are the same scaler here, so they are one choice.
+ */
+export const rmokSearchSpace = (h: number): SearchSpace => {
+  checkHorizon(h);
+  return {
+    input_size: ray.choice(INPUT_SIZE_MULTIPLIERS.map((m) => h * m)),
+    taylor_order: ray.choice([3, 4, 5]),
+    jacobi_degree: ray.choice([4, 5, 6]),
+    wavelet_function: ray.choice([...WAVELETS]),
+    learning_rate: ray.loguniform(1e-4, 1e-1),
+    scaler_type: ray.choice(['identity', 'robust', 'standard']),
+    max_steps: ray.choice([500, 1000, 2000]),
+    batch_size: ray.choice([32, 64, 128, 256]),
+    random_seed: ray.randint(1, 20),
+  };
+};
