@@ -270,6 +270,16 @@ const EXPECTED: Record<ModelId, (h: number) => SearchSpace> = {
     step_size: { kind: 'categorical', choices: [1, h] },
   }),
   tsmixerx: (h) => EXPECTED.tsmixer(h),
+  // AutoiTransformer: the shared keys without windows_batch_size, max_steps up to 2000.
+  itransformer: (h) => {
+    const { windows_batch_size: _unused, ...rest } = common(h, 'choice');
+    return {
+      ...rest,
+      hidden_size: { kind: 'categorical', choices: [64, 128, 256] },
+      n_heads: { kind: 'categorical', choices: [4, 8] },
+      max_steps: { kind: 'categorical', choices: [500, 1000, 2000] },
+    };
+  },
 };
 
 describe('default search spaces (NeuralForecast Auto*.default_config)', () => {

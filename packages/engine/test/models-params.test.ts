@@ -128,4 +128,11 @@ describe('multivariate parameter counts equal NeuralForecast (n_series=2, h=12, 
     // them (first_mixing and n_block); out Linear(64, 2) 130; RevIN 4.
     expect(multivariateCount('tsmixerx', panel)).toBe(300 + 6_080 + 3 * 11_548 + 130 + 4); // 41_158
   });
+
+  it('iTransformer (hidden_size=512, n_heads=8, e_layers=2, d_ff=2048): 6,324,748', () => {
+    // Embedding Linear(24, 512) 12_800. Per encoder layer: 4 attention projections Linear(512, 512)
+    // 4 * 262_656 = 1_050_624, conv1 Linear(512, 2048) 1_050_624, conv2 Linear(2048, 512) 1_049_088,
+    // two LayerNorm(512) 2_048 = 3_152_384. Encoder norm 1_024; projector Linear(512, 12) 6_156.
+    expect(multivariateCount('itransformer', panel)).toBe(12_800 + 2 * 3_152_384 + 1_024 + 6_156); // 6_324_748
+  });
 });

@@ -65,4 +65,5 @@ export const SMALL_CONFIGS: Record<ModelId, Record<string, unknown>> = {
   mlpmultivariate: { n_series: 2, num_layers: 1, hidden_size: 32 },
   tsmixer: { n_series: 2, n_block: 1, ff_dim: 8, dropout: 0.1 },
   tsmixerx: { n_series: 2, n_block: 1, ff_dim: 8 },
+  itransformer: { n_series: 2, hidden_size: 16, n_heads: 2, e_layers: 1, d_ff: 16 },
 };

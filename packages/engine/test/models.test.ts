@@ -30,7 +30,7 @@ const DEAD_BY_DESIGN: Partial<Record<string, RegExp>> = {
 };
 
 describe('model registry', () => {
-  it('holds the 26 NeuralForecast 3.2 models the lab ships, each under its NeuralForecast class name', () => {
+  it('holds the 27 NeuralForecast 3.2 models the lab ships, each under its NeuralForecast class name', () => {
     expect(Object.fromEntries(MODEL_IDS.map((id) => [id, MODELS[id].label]))).toEqual({
       mlp: 'MLP',
       nhits: 'NHITS',
@@ -58,8 +58,9 @@ describe('model registry', () => {
       mlpmultivariate: 'MLPMultivariate',
       tsmixer: 'TSMixer',
       tsmixerx: 'TSMixerx',
+      itransformer: 'iTransformer',
     });
-    expect(MULTIVARIATE_MODEL_IDS).toEqual(['mlpmultivariate', 'tsmixer', 'tsmixerx']);
+    expect(MULTIVARIATE_MODEL_IDS).toEqual(['mlpmultivariate', 'tsmixer', 'tsmixerx', 'itransformer']);
     expect(UNIVARIATE_MODEL_IDS).toHaveLength(23);
   });
 

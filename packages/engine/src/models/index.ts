@@ -19,3 +19,8 @@ export {
 } from './mlpmultivariate/mlpmultivariate.js';
 export { tsmixer, tsmixerConfigSchema, type TsmixerConfig } from './tsmixer/tsmixer.js';
 export { tsmixerx, tsmixerxConfigSchema, type TsmixerxConfig } from './tsmixerx/tsmixerx.js';
+export {
+  itransformer,
+  itransformerConfigSchema,
+  type ItransformerConfig,
+} from './itransformer/itransformer.js';

@@ -10,6 +10,7 @@ import { dlinear } from './dlinear/dlinear.js';
 import { fedformer } from './fedformer/fedformer.js';
 import { gru } from './gru/gru.js';
 import { informer } from './informer/informer.js';
+import { itransformer } from './itransformer/itransformer.js';
 import { kan } from './kan/kan.js';
 import { lstm } from './lstm/lstm.js';
 import { mlp } from './mlp/mlp.js';
@@ -56,6 +57,7 @@ export const MODELS = {
   mlpmultivariate,
   tsmixer,
   tsmixerx,
+  itransformer,
 } as const satisfies Record<string, ModelSpec>;
 
 /** A registered model id (`'nhits'`). */
