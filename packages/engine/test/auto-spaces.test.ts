@@ -280,6 +280,16 @@ const EXPECTED: Record<ModelId, (h: number) => SearchSpace> = {
       max_steps: { kind: 'categorical', choices: [500, 1000, 2000] },
     };
   },
+  // AutoSOFTS: as AutoiTransformer with d_core; its None and 'identity' scalers are one choice.
+  softs: (h) => {
+    const { windows_batch_size: _unused, ...rest } = common(h, 'choice');
+    return {
+      ...rest,
+      hidden_size: { kind: 'categorical', choices: [64, 128, 256, 512] },
+      d_core: { kind: 'categorical', choices: [64, 128, 256, 512] },
+      max_steps: { kind: 'categorical', choices: [500, 1000, 2000] },
+    };
+  },
 };
 
 describe('default search spaces (NeuralForecast Auto*.default_config)', () => {

@@ -1,7 +1,10 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { Rng } from '@nflab/contracts';
 import type { MultivariateDims, MultivariateNetwork } from '../src/model/types.js';
 import { getMultivariateModelSpec, type ModelId } from '../src/models/registry.js';
+import { sampleSeriesChoice, starPool } from '../src/models/softs/star.js';
+import { createForwardContext } from '../src/nn/forward-context.js';
 import { dims, useCpu } from './models-fixtures.js';
 
 beforeAll(useCpu);
@@ -73,5 +76,43 @@ describe('iTransformer (inverted: one token per series)', () => {
     expect(out.shape).toEqual([4, small.h, small.nSeries, 2]);
     tf.dispose([y, out]);
     net.dispose();
+  });
+});
+
+describe("SOFTS's STAR aggregation", () => {
+  const ln3 = Math.log(3);
+  const evalCtx = () => createForwardContext({ training: false }, new Rng(1));
+
+  it('pools the series by their softmax weights at inference: Σₙ softmax(core)ₙ · coreₙ', () => {
+    // Channel 0: cores (0, ln 3) weigh (1/4, 3/4) -> 3/4·ln 3; channel 1: equal cores pool to themselves.
+    const core = tf.tensor3d([0, 2, ln3, 2], [1, 2, 2]); // [B=1, N=2, C=2]
+    const pooled = starPool(core, evalCtx());
+    expect(pooled.shape).toEqual([1, 1, 2]);
+    expect(Array.from(pooled.dataSync())).toEqual([expect.closeTo(0.75 * ln3, 6), expect.closeTo(2, 6)]);
+    tf.dispose([core, pooled]);
+  });
+
+  it('draws one series per channel while training, with probability softmax(core), and passes the gradient to it alone', () => {
+    // 4000 channels, each choosing between cores 0 and ln 3: series 1 should win 3/4 of them.
+    const C = 4000;
+    const core = tf.tensor3d([...new Array<number>(C).fill(0), ...new Array<number>(C).fill(ln3)], [1, 2, C]);
+    const pooled = starPool(core, createForwardContext({ training: true, seed: 9 }, new Rng(1)));
+    const values = Array.from(pooled.dataSync());
+    expect(values.every((v) => v === 0 || Math.abs(v - ln3) < 1e-6)).toBe(true);
+    expect(values.filter((v) => v > 0).length / C).toBeCloseTo(0.75, 1);
+    const grad = tf.grad((x: tf.Tensor) =>
+      tf.sum(starPool(x as tf.Tensor3D, createForwardContext({ training: true, seed: 9 }, new Rng(1)))),
+    )(core);
+    // [1, 2, C]: 1 at the drawn series of each channel (the same seed draws the same series), 0 elsewhere.
+    const picked = values.map((v) => (v > 0 ? 1 : 0));
+    expect((grad.arraySync() as number[][][])[0]).toEqual([picked.map((p) => 1 - p), picked]);
+    tf.dispose([core, pooled, grad]);
+  });
+
+  it('reads NaN cores as 0 when drawing (torch.nan_to_num)', () => {
+    const core = tf.tensor3d([NaN, 50], [1, 2, 1]);
+    const choice = sampleSeriesChoice(core, new Rng(3));
+    expect(Array.from(choice.dataSync())).toEqual([0, 1]);
+    tf.dispose([core, choice]);
   });
 });

@@ -135,4 +135,12 @@ describe('multivariate parameter counts equal NeuralForecast (n_series=2, h=12, 
     // two LayerNorm(512) 2_048 = 3_152_384. Encoder norm 1_024; projector Linear(512, 12) 6_156.
     expect(multivariateCount('itransformer', panel)).toBe(12_800 + 2 * 3_152_384 + 1_024 + 6_156); // 6_324_748
   });
+
+  it('SOFTS (hidden_size=512, d_core=512, e_layers=2, d_ff=2048): 6,848,012', () => {
+    // Embedding Linear(24, 512) 12_800. Per encoder layer: STAR gen1 Linear(512, 512) 262_656, gen2
+    // Linear(512, 512) 262_656, gen3 Linear(1024, 512) 524_800, gen4 Linear(512, 512) 262_656 =
+    // 1_312_768; conv1 1_050_624, conv2 1_049_088, two LayerNorm(512) 2_048 = 3_414_528. No encoder
+    // norm; projection Linear(512, 12) 6_156.
+    expect(multivariateCount('softs', panel)).toBe(12_800 + 2 * 3_414_528 + 6_156); // 6_848_012
+  });
 });

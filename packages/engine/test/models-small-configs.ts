@@ -66,4 +66,5 @@ export const SMALL_CONFIGS: Record<ModelId, Record<string, unknown>> = {
   tsmixer: { n_series: 2, n_block: 1, ff_dim: 8, dropout: 0.1 },
   tsmixerx: { n_series: 2, n_block: 1, ff_dim: 8 },
   itransformer: { n_series: 2, hidden_size: 16, n_heads: 2, e_layers: 1, d_ff: 16 },
+  softs: { n_series: 2, hidden_size: 16, d_core: 8, e_layers: 1, d_ff: 16 },
 };

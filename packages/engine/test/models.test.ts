@@ -30,7 +30,7 @@ const DEAD_BY_DESIGN: Partial<Record<string, RegExp>> = {
 };
 
 describe('model registry', () => {
-  it('holds the 27 NeuralForecast 3.2 models the lab ships, each under its NeuralForecast class name', () => {
+  it('holds the 28 NeuralForecast 3.2 models the lab ships, each under its NeuralForecast class name', () => {
     expect(Object.fromEntries(MODEL_IDS.map((id) => [id, MODELS[id].label]))).toEqual({
       mlp: 'MLP',
       nhits: 'NHITS',
@@ -59,8 +59,15 @@ describe('model registry', () => {
       tsmixer: 'TSMixer',
       tsmixerx: 'TSMixerx',
       itransformer: 'iTransformer',
+      softs: 'SOFTS',
     });
-    expect(MULTIVARIATE_MODEL_IDS).toEqual(['mlpmultivariate', 'tsmixer', 'tsmixerx', 'itransformer']);
+    expect(MULTIVARIATE_MODEL_IDS).toEqual([
+      'mlpmultivariate',
+      'tsmixer',
+      'tsmixerx',
+      'itransformer',
+      'softs',
+    ]);
     expect(UNIVARIATE_MODEL_IDS).toHaveLength(23);
   });
 

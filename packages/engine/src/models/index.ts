@@ -24,3 +24,4 @@ export {
   itransformerConfigSchema,
   type ItransformerConfig,
 } from './itransformer/itransformer.js';
+export { softs, softsConfigSchema, type SoftsConfig } from './softs/softs.js';

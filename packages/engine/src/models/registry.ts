@@ -21,6 +21,7 @@ import { nhits } from './nhits/nhits.js';
 import { nlinear } from './nlinear/nlinear.js';
 import { patchtst } from './patchtst/patchtst.js';
 import { rnn } from './rnn/rnn.js';
+import { softs } from './softs/softs.js';
 import { tcn } from './tcn/tcn.js';
 import { tide } from './tide/tide.js';
 import { tft } from './tft/tft.js';
@@ -58,6 +59,7 @@ export const MODELS = {
   tsmixer,
   tsmixerx,
   itransformer,
+  softs,
 } as const satisfies Record<string, ModelSpec>;
 
 /** A registered model id (`'nhits'`). */
