@@ -101,6 +101,7 @@ const SMALL: Record<ModelId, Record<string, ConfigValue>> = {
   // hidden_size 8 splits into either of the space's n_heads choices (4 or 8 heads).
   itransformer: { n_series: 2, hidden_size: 8, d_ff: 8, e_layers: 1 },
   softs: { n_series: 2, hidden_size: 8, d_core: 8, d_ff: 8, e_layers: 1 },
+  softssharp: { n_series: 2, hidden_size: 8, d_core: 8, d_ff: 8, e_layers: 1 },
 };
 
 // The backend users train on (wasm, native matmul where OpenBLAS loads): the attention and

@@ -290,6 +290,10 @@ const EXPECTED: Record<ModelId, (h: number) => SearchSpace> = {
       max_steps: { kind: 'categorical', choices: [500, 1000, 2000] },
     };
   },
+  softssharp: (h) => ({
+    ...EXPECTED.softs(h),
+    pe_keep_prob: { kind: 'categorical', choices: [0.25, 0.5, 0.75, 1] },
+  }),
 };
 
 describe('default search spaces (NeuralForecast Auto*.default_config)', () => {

@@ -3,8 +3,9 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { Rng } from '@nflab/contracts';
 import type { MultivariateDims, MultivariateNetwork } from '../src/model/types.js';
 import { getMultivariateModelSpec, type ModelId } from '../src/models/registry.js';
-import { sampleSeriesChoice, starPool } from '../src/models/softs/star.js';
+import { createStar, sampleSeriesChoice, starPool } from '../src/models/softs/star.js';
 import { createForwardContext } from '../src/nn/forward-context.js';
+import { createParamStore, type ParamStore } from '../src/nn/params.js';
 import { dims, useCpu } from './models-fixtures.js';
 
 beforeAll(useCpu);
@@ -114,5 +115,46 @@ describe("SOFTS's STAR aggregation", () => {
     const choice = sampleSeriesChoice(core, new Rng(3));
     expect(Array.from(choice.dataSync())).toEqual([0, 1]);
     tf.dispose([core, choice]);
+  });
+
+  it("SOFTSSharp's block is SOFTS's over tokens plus keep·pe_scale·PE at inference, and PE or nothing while training", () => {
+    // Same seed, same draws: pe_scale is a constant, so gen1..gen4 get the same weights in both stores.
+    const stores = [createParamStore('plain', 4)];
+    const options = { path: 'star', seriesDim: 4, coreDim: 3 };
+    const plain = createStar(stores[0] as ParamStore, options);
+    const sharp = (keepProb: number) => {
+      const store = createParamStore('sharp', 4);
+      stores.push(store);
+      return createStar(store, { ...options, positional: { keepProb } });
+    };
+    const x = tf.randomNormal([2, 3, 4], 0, 1, 'float32', 2) as tf.Tensor3D; // [B, N=3, E=4]
+    // Rows n of the table: (sin n, cos n, sin(n/100), cos(n/100)) for E = 4.
+    const pe = tf.tensor3d(
+      [0, 1, 2].flatMap((n) => [Math.sin(n), Math.cos(n), Math.sin(n / 100), Math.cos(n / 100)]),
+      [1, 3, 4],
+    );
+    const run = (block: ReturnType<typeof createStar>, input: tf.Tensor3D, training = false) =>
+      block.apply(input, input, input, createForwardContext({ training, seed: 1 }, new Rng(1))).output;
+    const shifted = tf.add(x, tf.mul(pe, 0.25)) as tf.Tensor3D;
+    const expected = run(plain, shifted);
+    const got = run(sharp(0.25), x);
+    expect(Array.from(got.dataSync())).toEqual(
+      Array.from(expected.dataSync()).map((v) => expect.closeTo(v, 5)),
+    );
+    // One series: the pooling draws nothing, so training differs only by the encoding's coin (1: always, 0: never).
+    const one = tf.slice(x, [0, 0, 0], [2, 1, 4]) as tf.Tensor3D;
+    const first = tf.slice(pe, [0, 0, 0], [1, 1, 4]);
+    const always = run(sharp(1), one, true);
+    const never = run(sharp(0), one, true);
+    const withPe = run(plain, tf.add(one, first) as tf.Tensor3D, true);
+    const withoutPe = run(plain, one, true);
+    expect(Array.from(always.dataSync())).toEqual(
+      Array.from(withPe.dataSync()).map((v) => expect.closeTo(v, 5)),
+    );
+    expect(Array.from(never.dataSync())).toEqual(
+      Array.from(withoutPe.dataSync()).map((v) => expect.closeTo(v, 5)),
+    );
+    tf.dispose([x, pe, shifted, expected, got, one, first, always, never, withPe, withoutPe]);
+    for (const store of stores) store.dispose();
   });
 });

@@ -143,4 +143,9 @@ describe('multivariate parameter counts equal NeuralForecast (n_series=2, h=12, 
     // norm; projection Linear(512, 12) 6_156.
     expect(multivariateCount('softs', panel)).toBe(12_800 + 2 * 3_414_528 + 6_156); // 6_848_012
   });
+
+  it('SOFTSSharp (as SOFTS, pe_keep_prob=0.5): 6,848,014', () => {
+    // SOFTS's layers plus one learnable pe_scale per STAR block; the positional table is a buffer.
+    expect(multivariateCount('softssharp', panel)).toBe(12_800 + 2 * (3_414_528 + 1) + 6_156); // 6_848_014
+  });
 });

@@ -67,4 +67,7 @@ export const SMALL_CONFIGS: Record<ModelId, Record<string, unknown>> = {
   tsmixerx: { n_series: 2, n_block: 1, ff_dim: 8 },
   itransformer: { n_series: 2, hidden_size: 16, n_heads: 2, e_layers: 1, d_ff: 16 },
   softs: { n_series: 2, hidden_size: 16, d_core: 8, e_layers: 1, d_ff: 16 },
+  // pe_keep_prob 1: every training step adds the series-position encoding, so its scale always has a
+  // gradient (with 0.5 a step may leave it out, as NeuralForecast's coin does).
+  softssharp: { n_series: 2, hidden_size: 16, d_core: 8, e_layers: 1, d_ff: 16, pe_keep_prob: 1 },
 };

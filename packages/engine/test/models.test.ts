@@ -30,7 +30,7 @@ const DEAD_BY_DESIGN: Partial<Record<string, RegExp>> = {
 };
 
 describe('model registry', () => {
-  it('holds the 28 NeuralForecast 3.2 models the lab ships, each under its NeuralForecast class name', () => {
+  it('holds the 29 NeuralForecast 3.2 models the lab ships, each under its NeuralForecast class name', () => {
     expect(Object.fromEntries(MODEL_IDS.map((id) => [id, MODELS[id].label]))).toEqual({
       mlp: 'MLP',
       nhits: 'NHITS',
@@ -60,6 +60,7 @@ describe('model registry', () => {
       tsmixerx: 'TSMixerx',
       itransformer: 'iTransformer',
       softs: 'SOFTS',
+      softssharp: 'SOFTSSharp',
     });
     expect(MULTIVARIATE_MODEL_IDS).toEqual([
       'mlpmultivariate',
@@ -67,6 +68,7 @@ describe('model registry', () => {
       'tsmixerx',
       'itransformer',
       'softs',
+      'softssharp',
     ]);
     expect(UNIVARIATE_MODEL_IDS).toHaveLength(23);
   });

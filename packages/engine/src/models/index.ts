@@ -25,3 +25,4 @@ export {
   type ItransformerConfig,
 } from './itransformer/itransformer.js';
 export { softs, softsConfigSchema, type SoftsConfig } from './softs/softs.js';
+export { softssharp, softsSharpConfigSchema, type SoftsSharpConfig } from './softssharp/softssharp.js';

@@ -22,6 +22,7 @@ import { nlinear } from './nlinear/nlinear.js';
 import { patchtst } from './patchtst/patchtst.js';
 import { rnn } from './rnn/rnn.js';
 import { softs } from './softs/softs.js';
+import { softssharp } from './softssharp/softssharp.js';
 import { tcn } from './tcn/tcn.js';
 import { tide } from './tide/tide.js';
 import { tft } from './tft/tft.js';
@@ -60,6 +61,7 @@ export const MODELS = {
   tsmixerx,
   itransformer,
   softs,
+  softssharp,
 } as const satisfies Record<string, ModelSpec>;
 
 /** A registered model id (`'nhits'`). */
