@@ -114,6 +114,8 @@ describe('run spec', () => {
       ['AutoMLP', 'auto_mlp'],
       ['Autoformer', 'autoformer'],
       ['AutoAutoformer', 'auto_autoformer'],
+      ['iTransformer', 'itransformer'],
+      ['AutoiTransformer', 'auto_itransformer'],
       ['auto_nhits', 'auto_nhits'],
       ['nhits', 'nhits'],
     ] as const) {

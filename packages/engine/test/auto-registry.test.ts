@@ -104,6 +104,10 @@ const SMALL: Record<ModelId, Record<string, ConfigValue>> = {
   xlinear: { n_series: 2, hidden_size: 16, temporal_ff: 16, step_size: 1 },
   // AutoTimeMixer has no step_size either; one mixing block keeps the trials short.
   timemixer: { n_series: 2, e_layers: 1, step_size: 1 },
+  // hidden_size 8 splits into either of the space's n_heads choices (4 or 8 heads).
+  itransformer: { n_series: 2, hidden_size: 8, d_ff: 8, e_layers: 1 },
+  softs: { n_series: 2, hidden_size: 8, d_core: 8, d_ff: 8, e_layers: 1 },
+  softssharp: { n_series: 2, hidden_size: 8, d_core: 8, d_ff: 8, e_layers: 1 },
 };
 
 // The backend users train on (wasm, native matmul where OpenBLAS loads): the attention and

@@ -304,6 +304,29 @@ const EXPECTED: Record<ModelId, (h: number) => SearchSpace> = {
     max_steps: { kind: 'categorical', choices: [500, 1000, 2000] },
     batch_size: { kind: 'categorical', choices: [32, 64, 128, 256] },
     random_seed: { kind: 'int', low: 1, high: 19 },
+  // AutoiTransformer: the shared keys without windows_batch_size, max_steps up to 2000.
+  itransformer: (h) => {
+    const { windows_batch_size: _unused, ...rest } = common(h, 'choice');
+    return {
+      ...rest,
+      hidden_size: { kind: 'categorical', choices: [64, 128, 256] },
+      n_heads: { kind: 'categorical', choices: [4, 8] },
+      max_steps: { kind: 'categorical', choices: [500, 1000, 2000] },
+    };
+  },
+  // AutoSOFTS: as AutoiTransformer with d_core; its None and 'identity' scalers are one choice.
+  softs: (h) => {
+    const { windows_batch_size: _unused, ...rest } = common(h, 'choice');
+    return {
+      ...rest,
+      hidden_size: { kind: 'categorical', choices: [64, 128, 256, 512] },
+      d_core: { kind: 'categorical', choices: [64, 128, 256, 512] },
+      max_steps: { kind: 'categorical', choices: [500, 1000, 2000] },
+    };
+  },
+  softssharp: (h) => ({
+    ...EXPECTED.softs(h),
+    pe_keep_prob: { kind: 'categorical', choices: [0.25, 0.5, 0.75, 1] },
   }),
 };
 

@@ -165,5 +165,23 @@ describe('multivariate parameter counts equal NeuralForecast (n_series=2, h=12, 
     expect(multivariateCount('timemixer', panel, { channel_independence: 1 })).toBe(
       22_624 - 4 * 2_112 + 96 + 8 + 456 + 33,
     );
+  it('iTransformer (hidden_size=512, n_heads=8, e_layers=2, d_ff=2048): 6,324,748', () => {
+    // Embedding Linear(24, 512) 12_800. Per encoder layer: 4 attention projections Linear(512, 512)
+    // 4 * 262_656 = 1_050_624, conv1 Linear(512, 2048) 1_050_624, conv2 Linear(2048, 512) 1_049_088,
+    // two LayerNorm(512) 2_048 = 3_152_384. Encoder norm 1_024; projector Linear(512, 12) 6_156.
+    expect(multivariateCount('itransformer', panel)).toBe(12_800 + 2 * 3_152_384 + 1_024 + 6_156); // 6_324_748
+  });
+
+  it('SOFTS (hidden_size=512, d_core=512, e_layers=2, d_ff=2048): 6,848,012', () => {
+    // Embedding Linear(24, 512) 12_800. Per encoder layer: STAR gen1 Linear(512, 512) 262_656, gen2
+    // Linear(512, 512) 262_656, gen3 Linear(1024, 512) 524_800, gen4 Linear(512, 512) 262_656 =
+    // 1_312_768; conv1 1_050_624, conv2 1_049_088, two LayerNorm(512) 2_048 = 3_414_528. No encoder
+    // norm; projection Linear(512, 12) 6_156.
+    expect(multivariateCount('softs', panel)).toBe(12_800 + 2 * 3_414_528 + 6_156); // 6_848_012
+  });
+
+  it('SOFTSSharp (as SOFTS, pe_keep_prob=0.5): 6,848,014', () => {
+    // SOFTS's layers plus one learnable pe_scale per STAR block; the positional table is a buffer.
+    expect(multivariateCount('softssharp', panel)).toBe(12_800 + 2 * (3_414_528 + 1) + 6_156); // 6_848_014
   });
 });

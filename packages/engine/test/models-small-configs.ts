@@ -68,4 +68,9 @@ export const SMALL_CONFIGS: Record<ModelId, Record<string, unknown>> = {
   rmok: { n_series: 2, taylor_order: 3, jacobi_degree: 3 },
   xlinear: { n_series: 2, hidden_size: 16, temporal_ff: 16, channel_ff: 4 },
   timemixer: { n_series: 2, d_model: 8, d_ff: 8, e_layers: 1, moving_avg: 5 },
+  itransformer: { n_series: 2, hidden_size: 16, n_heads: 2, e_layers: 1, d_ff: 16 },
+  softs: { n_series: 2, hidden_size: 16, d_core: 8, e_layers: 1, d_ff: 16 },
+  // pe_keep_prob 1: every training step adds the series-position encoding, so its scale always has a
+  // gradient (with 0.5 a step may leave it out, as NeuralForecast's coin does).
+  softssharp: { n_series: 2, hidden_size: 16, d_core: 8, e_layers: 1, d_ff: 16, pe_keep_prob: 1 },
 };

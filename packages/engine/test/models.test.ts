@@ -61,6 +61,9 @@ describe('model registry', () => {
       rmok: 'RMoK',
       xlinear: 'XLinear',
       timemixer: 'TimeMixer',
+      itransformer: 'iTransformer',
+      softs: 'SOFTS',
+      softssharp: 'SOFTSSharp',
     });
     expect(MULTIVARIATE_MODEL_IDS).toEqual([
       'mlpmultivariate',
@@ -69,6 +72,9 @@ describe('model registry', () => {
       'rmok',
       'xlinear',
       'timemixer',
+      'itransformer',
+      'softs',
+      'softssharp',
     ]);
     expect(UNIVARIATE_MODEL_IDS).toHaveLength(23);
   });

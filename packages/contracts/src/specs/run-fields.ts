@@ -12,8 +12,11 @@ import { searchSpaceSpecSchema } from './search-space.js';
 const MODEL_ID = /^(auto_)?[a-z][a-z0-9_]*$/;
 /** A NeuralForecast class name as its users write it: `'NHITS'`, `'AutoNHITS'`, `'DLinear'`, `'TiDE'`. */
 const NF_CLASS_NAME = /^[A-Za-z][A-Za-z0-9]*$/;
-/** `Auto` followed by a capital starts NeuralForecast's Auto class (`AutoNHITS`), unlike a model named `Autoformer`. */
-const NF_AUTO_PREFIX = /^Auto(?=[A-Z])/;
+/**
+ * `Auto` followed by a capital, or by one lowercase letter and a capital (`AutoiTransformer`), starts
+ * NeuralForecast's Auto class (`AutoNHITS`), unlike a model named `Autoformer`.
+ */
+const NF_AUTO_PREFIX = /^Auto(?=[a-z]?[A-Z])/;
 
 /**
  * The lab id a model name stands for. Ids pass unchanged; NeuralForecast's class names are aliases,

@@ -22,3 +22,10 @@ export { tsmixerx, tsmixerxConfigSchema, type TsmixerxConfig } from './tsmixerx/
 export { rmok, rmokConfigSchema, type RmokConfig } from './rmok/rmok.js';
 export { xlinear, xlinearConfigSchema, type XlinearConfig } from './xlinear/xlinear.js';
 export { timemixer, timemixerConfigSchema, type TimemixerConfig } from './timemixer/timemixer.js';
+export {
+  itransformer,
+  itransformerConfigSchema,
+  type ItransformerConfig,
+} from './itransformer/itransformer.js';
+export { softs, softsConfigSchema, type SoftsConfig } from './softs/softs.js';
+export { softssharp, softsSharpConfigSchema, type SoftsSharpConfig } from './softssharp/softssharp.js';

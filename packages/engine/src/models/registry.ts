@@ -10,6 +10,7 @@ import { dlinear } from './dlinear/dlinear.js';
 import { fedformer } from './fedformer/fedformer.js';
 import { gru } from './gru/gru.js';
 import { informer } from './informer/informer.js';
+import { itransformer } from './itransformer/itransformer.js';
 import { kan } from './kan/kan.js';
 import { lstm } from './lstm/lstm.js';
 import { mlp } from './mlp/mlp.js';
@@ -21,6 +22,8 @@ import { nlinear } from './nlinear/nlinear.js';
 import { patchtst } from './patchtst/patchtst.js';
 import { rmok } from './rmok/rmok.js';
 import { rnn } from './rnn/rnn.js';
+import { softs } from './softs/softs.js';
+import { softssharp } from './softssharp/softssharp.js';
 import { tcn } from './tcn/tcn.js';
 import { tide } from './tide/tide.js';
 import { tft } from './tft/tft.js';
@@ -62,6 +65,9 @@ export const MODELS = {
   rmok,
   xlinear,
   timemixer,
+  itransformer,
+  softs,
+  softssharp,
 } as const satisfies Record<string, ModelSpec>;
 
 /** A registered model id (`'nhits'`). */

@@ -1,7 +1,7 @@
 /**
  * NeuralForecast's encoder/decoder stacks (common/_modules.py `TransEncoderLayer`, `TransEncoder`,
- * `TransDecoderLayer`, `TransDecoder`), shared by VanillaTransformer and Informer (and later
- * iTransformer and SOFTS, which reuse the encoder). Post-norm layers: attention, dropout, residual,
+ * `TransDecoderLayer`, `TransDecoder`), shared by VanillaTransformer and Informer; iTransformer and
+ * SOFTS reuse the encoder (SOFTS with its STAR block in the attention's place). Post-norm layers: attention, dropout, residual,
  * layer norm, then a position-wise feed-forward of two kernel-1 Conv1d's with dropout after each,
  * residual and layer norm.
  *
@@ -68,6 +68,12 @@ function createFeedForward(store: ParamStore, options: TransformerLayerOptions):
   };
 }
 
+/**
+ * What a {@link TransEncoderLayer} calls where the self-attention goes: an {@link AttentionLayer}, or
+ * any block NeuralForecast passes as `attention` with its signature (SOFTS's STAR).
+ */
+export type TokenMixer = Pick<AttentionLayer, 'apply'>;
+
 /** NeuralForecast's `TransEncoderLayer`: self-attention and feed-forward, each with residual and norm. */
 export interface TransEncoderLayer {
   /** [B, L, C] -> [B, L, C], and the attention weights when the inner attention computes them. */
@@ -83,7 +89,7 @@ export interface TransEncoderLayer {
  */
 export function createTransEncoderLayer(
   store: ParamStore,
-  attention: AttentionLayer,
+  attention: TokenMixer,
   options: TransformerLayerOptions,
 ): TransEncoderLayer {
   const feedForward = createFeedForward(store, options);
