@@ -304,6 +304,7 @@ const EXPECTED: Record<ModelId, (h: number) => SearchSpace> = {
     max_steps: { kind: 'categorical', choices: [500, 1000, 2000] },
     batch_size: { kind: 'categorical', choices: [32, 64, 128, 256] },
     random_seed: { kind: 'int', low: 1, high: 19 },
+  }),
   // AutoiTransformer: the shared keys without windows_batch_size, max_steps up to 2000.
   itransformer: (h) => {
     const { windows_batch_size: _unused, ...rest } = common(h, 'choice');

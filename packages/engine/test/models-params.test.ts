@@ -165,6 +165,8 @@ describe('multivariate parameter counts equal NeuralForecast (n_series=2, h=12, 
     expect(multivariateCount('timemixer', panel, { channel_independence: 1 })).toBe(
       22_624 - 4 * 2_112 + 96 + 8 + 456 + 33,
     );
+  });
+
   it('iTransformer (hidden_size=512, n_heads=8, e_layers=2, d_ff=2048): 6,324,748', () => {
     // Embedding Linear(24, 512) 12_800. Per encoder layer: 4 attention projections Linear(512, 512)
     // 4 * 262_656 = 1_050_624, conv1 Linear(512, 2048) 1_050_624, conv2 Linear(2048, 512) 1_049_088,
