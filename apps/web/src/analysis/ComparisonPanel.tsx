@@ -15,8 +15,18 @@ import { ReportsPanel } from '../reports/ReportsPanel.js';
 import { CriticalDifferenceDiagram } from './CriticalDifferenceDiagram.js';
 import { formatPValue } from './p-value.js';
 
-/** Compares `runIds` (two or more); the result is stored server-side and read back when unchanged. */
-export const ComparisonPanel = ({ runIds }: { readonly runIds: readonly string[] }) => {
+/**
+ * Compares `runIds` (two or more); the result is stored server-side and read back when unchanged.
+ * With `reports`, the comparison's own Report panel follows (the compare page; a sweep page has its
+ * sweep's).
+ */
+export const ComparisonPanel = ({
+  runIds,
+  reports = false,
+}: {
+  readonly runIds: readonly string[];
+  readonly reports?: boolean;
+}) => {
   const { t, format } = useI18n();
   const comparison = useApi(runIds.length >= 2 ? `statistical-comparison:${runIds.join(',')}` : null, () =>
     api.compareRuns({ run_ids: [...runIds] }),
@@ -96,7 +106,7 @@ export const ComparisonPanel = ({ runIds }: { readonly runIds: readonly string[]
                 </Stack>
               )}
               {exogenous !== null && <ExogenousDifferenceNote difference={exogenous} />}
-              <ReportsPanel subject={{ kind: 'analysis', id: analysisId }} />
+              {reports && <ReportsPanel subject={{ kind: 'analysis', id: analysisId }} />}
             </Stack>
           );
         }}

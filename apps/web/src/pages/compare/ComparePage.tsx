@@ -150,7 +150,7 @@ export const ComparePage = () => {
             <Title order={4}>{t('compare.metrics')}</Title>
             <DiffTable runs={runs} pick={(run) => run.metrics} testId="compare-metrics" onlyDiff={false} />
             <OverlaidForecasts runs={runs} />
-            {ids.length >= 2 && <ComparisonPanel runIds={ids} />}
+            {ids.length >= 2 && <ComparisonPanel runIds={ids} reports />}
           </>
         )}
       </AsyncView>
