@@ -1,5 +1,9 @@
-/** Helpers of the LSTM and GRU model tests: hand-set weights by name, and the scalar logistic function. */
+/**
+ * Helpers of the recurrent model tests: hand-set weights by name, the scalar logistic function, and
+ * the seeded inputs and relative error the fused-kernel tests compare the step-by-step path with.
+ */
 import * as tf from '@tensorflow/tfjs-core';
+import { expect } from 'vitest';
 import type { ModelNetwork } from '../src/model/types.js';
 import { logicalName } from '../src/nn/params.js';
 
@@ -22,3 +26,28 @@ export function assignWeights(net: ModelNetwork, values: Record<string, number[]
     variable.assign(tf.tensor(value, variable.shape));
   });
 }
+
+/** Deterministic values in [-1.5, 1.5) (an LCG), so both paths see the same inputs. */
+export const seeded = (shape: number[], seed: number): tf.Tensor => {
+  let s = seed >>> 0;
+  const size = shape.reduce((p, d) => p * d, 1);
+  return tf.tensor(
+    Float32Array.from({ length: size }, () => {
+      s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+      return (s / 2 ** 32 - 0.5) * 3;
+    }),
+    shape,
+  );
+};
+
+/** Largest |a - b| relative to the reference's largest magnitude. */
+export const relativeError = (got: Float32Array, want: Float32Array): number => {
+  expect(got.length).toBe(want.length);
+  let scale = 0;
+  let diff = 0;
+  for (let i = 0; i < want.length; i++) {
+    scale = Math.max(scale, Math.abs(want[i]!));
+    diff = Math.max(diff, Math.abs(got[i]! - want[i]!));
+  }
+  return diff / Math.max(scale, 1e-30);
+};

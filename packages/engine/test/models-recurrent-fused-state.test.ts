@@ -15,35 +15,11 @@ import { createGruCell } from '../src/models/recurrent/gru-cell.js';
 import { createLstmCell } from '../src/models/recurrent/lstm-cell.js';
 import { stepLayer, type RecurrentLayer } from '../src/models/recurrent/unroll.js';
 import { createParamStore } from '../src/nn/params.js';
+import { relativeError, seeded } from './models-recurrent-fixtures.js';
 
 const B = 5;
 const T = 4;
 const H = 3;
-
-/** Deterministic values in [-1.5, 1.5) (an LCG), so both paths see the same inputs. */
-const seeded = (shape: number[], seed: number): tf.Tensor => {
-  let s = seed >>> 0;
-  const size = shape.reduce((p, d) => p * d, 1);
-  return tf.tensor(
-    Float32Array.from({ length: size }, () => {
-      s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-      return (s / 2 ** 32 - 0.5) * 3;
-    }),
-    shape,
-  );
-};
-
-/** Largest |a - b| relative to the reference's largest magnitude. */
-const relativeError = (got: Float32Array, want: Float32Array): number => {
-  expect(got.length).toBe(want.length);
-  let scale = 0;
-  let diff = 0;
-  for (let i = 0; i < want.length; i++) {
-    scale = Math.max(scale, Math.abs(want[i]!));
-    diff = Math.max(diff, Math.abs(got[i]! - want[i]!));
-  }
-  return diff / Math.max(scale, 1e-30);
-};
 
 const cases = (['lstm', 'gru'] as const).flatMap((kind) =>
   [true, false].flatMap((initial) => [true, false].map((bias) => ({ kind, initial, bias }))),

@@ -21,6 +21,7 @@ import {
 } from '../src/models/recurrent/unroll.js';
 import { createParamStore, type ParamStore } from '../src/nn/params.js';
 import type { GateWeights } from '../src/models/recurrent/gate-weights.js';
+import { relativeError, seeded } from './models-recurrent-fixtures.js';
 
 // B = 5 runs the JS product's four-row block and its one-row remainder.
 const B = 5;
@@ -43,31 +44,6 @@ const CELLS: Record<string, (store: ParamStore, bias: boolean) => Cell> = {
 
 /** Width of a cell's output h. */
 const outputWidth = (cell: Cell): number => cell.stateSizes[0]!;
-
-/** Deterministic values in [-1.5, 1.5) (an LCG), so both paths see the same inputs. */
-const seeded = (shape: number[], seed: number): tf.Tensor => {
-  let s = seed >>> 0;
-  const size = shape.reduce((p, d) => p * d, 1);
-  return tf.tensor(
-    Float32Array.from({ length: size }, () => {
-      s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-      return (s / 2 ** 32 - 0.5) * 3;
-    }),
-    shape,
-  );
-};
-
-/** Largest |a - b| relative to the reference's largest magnitude. */
-const relativeError = (got: Float32Array, want: Float32Array): number => {
-  expect(got.length).toBe(want.length);
-  let scale = 0;
-  let diff = 0;
-  for (let i = 0; i < want.length; i++) {
-    scale = Math.max(scale, Math.abs(want[i]!));
-    diff = Math.max(diff, Math.abs(got[i]! - want[i]!));
-  }
-  return diff / Math.max(scale, 1e-30);
-};
 
 /**
  * h of every step and dL/d(projected, W_hh, b_hh, W_hr) for L = Σ h·weights (dy varied per
