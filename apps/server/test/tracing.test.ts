@@ -39,6 +39,19 @@ describe.skipIf(!postgres)('a traced server on PostgreSQL', () => {
   let artifacts: string;
   let cookie: string;
   const saved = new Map(ENV.map((name) => [name, process.env[name]]));
+  const startServer = (workers: number): Promise<FastifyInstance> =>
+    buildServer({ db, workers, artifactRoot: artifacts, webRoot: false, monitorIntervalMs: false });
+  /** Queues `spec` through the API as the signed-in editor; the new run's id. */
+  const postRun = async (server: FastifyInstance, spec: Record<string, unknown>): Promise<string> => {
+    const posted = await server.inject({
+      method: 'POST',
+      url: '/api/runs',
+      headers: { cookie, origin: SAME_ORIGIN },
+      payload: { spec },
+    });
+    expect(posted.statusCode, posted.body).toBe(201);
+    return (posted.json() as { runId: string }).runId;
+  };
 
   beforeAll(async () => {
     receiver = await startOtlpReceiver();
@@ -47,13 +60,7 @@ describe.skipIf(!postgres)('a traced server on PostgreSQL', () => {
     db = await openTestDb('postgres', { migrate: true });
     await importFile(db, { file: SAMPLE, game: 'loto6' });
     artifacts = await mkdtemp(path.join(tmpdir(), 'nflab-tracing-'));
-    app = await buildServer({
-      db,
-      workers: 1,
-      artifactRoot: artifacts,
-      webRoot: false,
-      monitorIntervalMs: false,
-    });
+    app = await startServer(1);
     cookie = (await signIn(db, 'editor')).cookie;
   }, 120_000);
   afterAll(async () => {
@@ -69,32 +76,23 @@ describe.skipIf(!postgres)('a traced server on PostgreSQL', () => {
   });
 
   test('POST /api/runs to the run finished is one connected trace', { timeout: 180_000 }, async () => {
-    const posted = await app!.inject({
-      method: 'POST',
-      url: '/api/runs',
-      headers: { cookie, origin: SAME_ORIGIN },
-      payload: {
-        spec: {
-          loto: 'loto6',
-          unique_ids: ['N1'],
-          model: 'auto_mlp',
-          backend: 'optuna',
-          num_samples: 2,
-          config: { val_check_steps: 3 },
-          cpus: 1,
-          search_space: {
-            input_size: { kind: 'int', low: 4, high: 6 },
-            hidden_size: { kind: 'categorical', choices: [8] },
-            num_layers: { kind: 'categorical', choices: [1] },
-          },
-          h: 1,
-          max_steps: 3,
-          test_size: 2,
-        },
+    const runId = await postRun(app!, {
+      loto: 'loto6',
+      unique_ids: ['N1'],
+      model: 'auto_mlp',
+      backend: 'optuna',
+      num_samples: 2,
+      config: { val_check_steps: 3 },
+      cpus: 1,
+      search_space: {
+        input_size: { kind: 'int', low: 4, high: 6 },
+        hidden_size: { kind: 'categorical', choices: [8] },
+        num_layers: { kind: 'categorical', choices: [1] },
       },
+      h: 1,
+      max_steps: 3,
+      test_size: 2,
     });
-    expect(posted.statusCode, posted.body).toBe(201);
-    const { runId } = posted.json() as { runId: string };
     // Probes are not traced (the receiver sees only the POST and the detail GET below).
     expect((await app!.inject('/api/health')).statusCode).toBe(200);
     const statusOf = async (): Promise<string | undefined> =>
@@ -197,30 +195,15 @@ describe.skipIf(!postgres)('a traced server on PostgreSQL', () => {
   test('a run queued through the API and worked by `nflab worker` continues the trace into its compute thread', async () => {
     // This server's own worker slot would take the run: it stops, a queue-only server takes the POST.
     await app?.close();
-    app = await buildServer({
-      db,
-      workers: 0,
-      artifactRoot: artifacts,
-      webRoot: false,
-      monitorIntervalMs: false,
+    app = await startServer(0);
+    const runId = await postRun(app, {
+      loto: 'loto6',
+      unique_ids: ['N1'],
+      model: 'mlp',
+      config: { input_size: 4, hidden_size: 8, num_layers: 1 },
+      h: 1,
+      max_steps: 3,
     });
-    const posted = await app.inject({
-      method: 'POST',
-      url: '/api/runs',
-      headers: { cookie, origin: SAME_ORIGIN },
-      payload: {
-        spec: {
-          loto: 'loto6',
-          unique_ids: ['N1'],
-          model: 'mlp',
-          config: { input_size: 4, hidden_size: 8, num_layers: 1 },
-          h: 1,
-          max_steps: 3,
-        },
-      },
-    });
-    expect(posted.statusCode, posted.body).toBe(201);
-    const { runId } = posted.json() as { runId: string };
     const worked = await runCli([
       '--database-url',
       db.url as string,
