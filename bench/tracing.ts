@@ -6,7 +6,7 @@
  *   in alternation (so a machine whose load drifts hurts both alike), medians compared;
  * - estimated: spans a traced run makes (counted at an in-process OTLP receiver) × the measured
  *   cost of one span with the SDK on, ÷ the untraced run's wall time — steadier on a busy machine.
- * `npx tsx bench/tracing.ts [--pairs N] [--spans N]` prints ONE JSON object.
+ * `npx tsx bench/tracing.ts [--pairs N] [--spans N] [--max-steps N]` prints ONE JSON object.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -43,7 +43,7 @@ const SPEC = {
   backend: 'optuna',
   num_samples: 2,
   cpus: 1,
-  max_steps: 30,
+  max_steps: flag('max-steps', 30),
   config: { val_check_steps: 10, input_size: 8 },
 } as const;
 
@@ -76,6 +76,13 @@ process.env.OTEL_EXPORTER_OTLP_ENDPOINT = receiver.url;
 const { kind, db, drop } = await openDb();
 const artifacts = await mkdtemp(path.join(tmpdir(), 'nflab-bench-tracing-'));
 const wall: { off: number[]; on: number[] } = { off: [], on: [] };
+// CPU time of the whole process (main thread, compute thread, exporter) per run: on a shared
+// machine a run's wall time swings with the neighbours' load far more than its CPU time does.
+const cpu: { off: number[]; on: number[] } = { off: [], on: [] };
+const cpuMs = (): number => {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1000;
+};
 const spansPerRun: number[] = [];
 let perSpanNs = 0;
 try {
@@ -89,7 +96,7 @@ try {
     cpusPerRun: 1,
     threadTracing: THREAD_SDK,
   });
-  const once = async (traced: boolean): Promise<number> => {
+  const once = async (traced: boolean): Promise<{ wallMs: number; cpuMs: number }> => {
     if (traced) await startTracing();
     // A traced run is queued inside a span, as a request's would be.
     const submit = () => submitRun(db, queue, SPEC);
@@ -103,8 +110,10 @@ try {
         })
       : await submit();
     const started = performance.now();
+    const cpuStarted = cpuMs();
     await runWorkerLoop({ queue, execute, exitWhenIdle: true, pollMs: 20 });
     const ms = performance.now() - started;
+    const cpuUsed = cpuMs() - cpuStarted;
     if (traced) {
       const { rows } = await db.query<{ trace_parent: string }>(
         'SELECT trace_parent FROM nf_model_runs WHERE id = $1',
@@ -115,16 +124,19 @@ try {
       const traceId = rows[0]?.trace_parent.split('-')[1];
       spansPerRun.push(receiver.spans.filter((span) => span.traceId === traceId).length);
     }
-    return ms;
+    return { wallMs: ms, cpuMs: cpuUsed };
   };
   log(`${kind}: warm-up run (thread start, engine load)`);
   await once(false);
   for (let pair = 0; pair < PAIRS; pair += 1) {
     // Alternate which goes first, so neither always follows the other.
     for (const traced of pair % 2 === 0 ? [false, true] : [true, false]) {
-      const ms = await once(traced);
-      wall[traced ? 'on' : 'off'].push(round(ms, 0));
-      log(`pair ${pair + 1}/${PAIRS} ${traced ? 'traced' : 'untraced'}: ${round(ms, 0)} ms`);
+      const { wallMs, cpuMs: used } = await once(traced);
+      wall[traced ? 'on' : 'off'].push(round(wallMs, 0));
+      cpu[traced ? 'on' : 'off'].push(round(used, 0));
+      log(
+        `pair ${pair + 1}/${PAIRS} ${traced ? 'traced' : 'untraced'}: ${round(wallMs, 0)} ms wall, ${round(used, 0)} ms CPU`,
+      );
     }
   }
   await execute.close();
@@ -149,6 +161,8 @@ try {
 
 const off = median(wall.off);
 const on = median(wall.on);
+const cpuOff = median(cpu.off);
+const cpuOn = median(cpu.on);
 const spans = median(spansPerRun);
 console.log(
   JSON.stringify({
@@ -158,6 +172,9 @@ console.log(
     wall_ms: wall,
     median_wall_ms: { untraced: off, traced: on },
     overhead_measured_percent: round((100 * (on - off)) / off, 2),
+    cpu_ms: cpu,
+    median_cpu_ms: { untraced: cpuOff, traced: cpuOn },
+    overhead_cpu_percent: round((100 * (cpuOn - cpuOff)) / cpuOff, 2),
     spans_per_traced_run: spans,
     per_span_ns: round(perSpanNs, 0),
     overhead_estimated_percent: round((100 * spans * perSpanNs) / 1e6 / off, 4),
