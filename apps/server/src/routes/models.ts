@@ -16,6 +16,7 @@ const modelInfo = (spec: ModelSpec): ModelInfoDto => {
     family: spec.family,
     multivariate: spec.kind === 'multivariate',
     exogenous: { ...spec.exogenous },
+    categoricalExogenous: spec.categoricalExogenous === true,
     defaultConfig: { ...spec.commonDefaults, ...defaults },
     defaultSearchSpace: spec.defaultSearchSpace(1),
     configKeys: [...modelConfigKeys(spec), ...COMMON_KEYS],

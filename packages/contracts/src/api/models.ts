@@ -14,6 +14,8 @@ export const modelInfoSchema = z.object({
   family: z.string(),
   multivariate: z.boolean(),
   exogenous: z.object({ futr: z.boolean(), hist: z.boolean(), stat: z.boolean() }),
+  /** True when the model embeds categorical exogenous columns (`cat_exog_list`). */
+  categoricalExogenous: z.boolean(),
   /** The model-specific config with every default filled. */
   defaultConfig: z.record(z.string(), z.unknown()),
   /** The Auto model's default search space for `h = 1` (the UI asks again for other h via the plan). */

@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { ConfigError } from '@nflab/contracts';
+import { catEmbDimSchema } from '../categorical/embedding-dims.js';
 import { WINDOW_SCALER_TYPES } from '../scalers/window-scalers.js';
 
 /** A loss as a config names it; the losses registry validates the id and parameters. */
@@ -73,6 +74,15 @@ export const commonConfigSchema = z
     hist_exog_list: z.array(z.string()).default([]),
     /** Static exogenous column names. @default [] */
     stat_exog_list: z.array(z.string()).default([]),
+    /**
+     * Exogenous columns (of the three lists above) to embed as categories instead of scaling them as
+     * numbers; only models with NeuralForecast's EXOGENOUS_CAT take them. @default []
+     */
+    cat_exog_list: z.array(z.string()).default([]),
+    /** Number of distinct values of each categorical column (a cap: the training data may hold fewer). @default {} */
+    categorical_cardinalities: z.record(z.string(), z.number().int().positive()).default({}),
+    /** Embedding width: an integer, or `fastai`, `sqrt` or `half` of each column's cardinality. @default 'fastai' */
+    cat_emb_dim: catEmbDimSchema.default('fastai'),
   })
   .strip();
 

@@ -11,7 +11,7 @@ import { ensureDefaultBackend } from '../backend/backend.js';
 import { formatTime } from '../data/freq.js';
 import { buildPanel, type Panel, type StaticRow } from '../data/panel.js';
 import { exogRowLength, type ExogForwardModel, type FixedWindowParts } from '../training/exog-forward.js';
-import { prepareBatch } from '../training/prepare-batch.js';
+import { batchPreparation, prepareBatch } from '../training/prepare-batch.js';
 import { windowShapes } from '../training/recurrent.js';
 import { assembleWindows, disposeWindows } from '../windows/assemble.js';
 import { refAtCutoff, type WindowRef } from '../windows/refs.js';
@@ -110,11 +110,7 @@ const windowParts = (
     scale: new Float32Array(w),
   };
   const inputs: Float64Array[] = [];
-  const prep = {
-    scalerType: model.common.scaler_type,
-    excludeInsampleY: model.common.exclude_insample_y,
-    ...(model.revin ? { revin: model.revin } : {}),
-  };
+  const prep = batchPreparation(model.common, model.network ?? {}, model.revin);
   let offset = 0;
   for (const part of chunk(refs, 1024)) {
     const raw = assembleWindows(sources, part, shape);

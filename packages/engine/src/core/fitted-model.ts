@@ -5,6 +5,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { ConfigError } from '@nflab/contracts';
 import { parseCommonConfig, splitConfig, validLossSpec, type CommonConfig } from '../config/common.js';
+import { categoricalLayout, checkCategorical, type CategoricalLayout } from '../categorical/layout.js';
+import { withCategoricalEmbeddings } from '../categorical/embedding-network.js';
 import { checkConfigKeys, configAlias } from '../config/config-keys.js';
 import type { Panel } from '../data/panel.js';
 import { createLoss } from '../losses/registry.js';
@@ -28,6 +30,8 @@ export interface CoreModel {
   readonly loss: Loss;
   readonly validLoss: Loss;
   readonly exog: ExogLists;
+  /** Where its categorical columns sit and how wide their embeddings are; undefined when it embeds none. */
+  readonly categorical: CategoricalLayout | undefined;
   /** Present once fitted (or loaded). */
   network?: ModelNetwork;
   revin?: RevinParams;
@@ -54,12 +58,23 @@ export const resolveModel = (entry: ModelEntry, name: string): CoreModel => {
   checkValidLoss(loss, validLoss);
   const exog = { futr: common.futr_exog_list, hist: common.hist_exog_list, stat: common.stat_exog_list };
   checkExogSupport(spec, exog, name);
+  checkCategorical(common, { name, label: spec.label, acceptsCategorical: spec.categoricalExogenous === true });
   if (spec.requiresInsampleY && common.exclude_insample_y) {
     throw new ConfigError(
       `model '${name}' (${spec.label}) cannot exclude the insample y: it forecasts from it; set exclude_insample_y to false`,
     );
   }
-  return { entry, name, spec, common, modelConfig: parsed.data, loss, validLoss, exog };
+  return {
+    entry,
+    name,
+    spec,
+    common,
+    modelConfig: parsed.data,
+    loss,
+    validLoss,
+    exog,
+    categorical: categoricalLayout(common),
+  };
 };
 
 /** Exogenous kinds the model does not take are a ConfigError listing what it accepts. */
@@ -94,13 +109,13 @@ export const checkExogColumns = (model: CoreModel, panel: Panel): void => {
   }
 };
 
-/** The dims a model's network is built for. */
+/** The dims a model's network is built for: embedded categorical columns widen their stream. */
 export const modelDims = (model: CoreModel): ModelDims => ({
   h: model.common.h,
   inputSize: model.common.input_size,
-  futrExogSize: model.exog.futr.length,
-  histExogSize: model.exog.hist.length,
-  statExogSize: model.exog.stat.length,
+  futrExogSize: model.categorical?.futr.size ?? model.exog.futr.length,
+  histExogSize: model.categorical?.hist.size ?? model.exog.hist.length,
+  statExogSize: model.categorical?.stat.size ?? model.exog.stat.length,
   nOutputs: model.loss.outputSize,
 });
 
@@ -113,7 +128,13 @@ export const buildNetwork = (model: CoreModel): void => {
     const dims = { ...modelDims(model), nSeries: config.n_series };
     model.network = toSeriesRowsNetwork(spec.build(config, dims, model.common.random_seed), dims.nSeries);
   } else {
-    model.network = spec.build(model.modelConfig, modelDims(model), model.common.random_seed);
+    const network = spec.build(model.modelConfig, modelDims(model), model.common.random_seed);
+    model.network = model.categorical
+      ? withCategoricalEmbeddings(network, model.categorical, {
+          modelId: spec.id,
+          seed: model.common.random_seed,
+        })
+      : network;
   }
   if (model.common.scaler_type === 'revin') {
     revinCounter += 1;

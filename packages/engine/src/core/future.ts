@@ -4,6 +4,7 @@
  */
 import { ConfigError } from '@nflab/contracts';
 import { formatTime, futureTimes, parseTime } from '../data/freq.js';
+import type { CategoryCodes } from '../categorical/vocab.js';
 import { buildPanel, type DsValue, type Panel } from '../data/panel.js';
 import type { LocalScalerState } from './local-scaling.js';
 import { scaleColumn } from './local-scaling.js';
@@ -26,6 +27,8 @@ export interface FuturePartOptions {
   readonly futrDf?: FrameInput;
   readonly calendar?: readonly DsValue[];
   readonly scalers: LocalScalerState | null;
+  /** The fitted vocabulary's codes, for categorical futr columns. */
+  readonly codes?: CategoryCodes;
 }
 
 /** Builds the horizon of every series; see the module comment. */
@@ -38,7 +41,13 @@ export const futurePart = (options: FuturePartOptions): FuturePart => {
     );
   }
   const futr = options.futrDf
-    ? buildPanel({ data: options.futrDf, freq, requireY: false, missing: 'fill-nan' })
+    ? buildPanel({
+        data: options.futrDf,
+        freq,
+        requireY: false,
+        missing: 'fill-nan',
+        ...(options.codes ? { codes: options.codes } : {}),
+      })
     : null;
   if (futr) {
     const absent = futrColumns.filter((c) => !futr.exogColumns.includes(c));

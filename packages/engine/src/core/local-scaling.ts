@@ -10,20 +10,22 @@ import type { LocalScalerParams, LocalScalerType } from '../scalers/types.js';
 /** Fitted parameters per series id, per column (`y` and exogenous names). */
 export type LocalScalerState = Record<string, Record<string, LocalScalerParams>>;
 
-const scaledColumns = (panel: Panel, type: LocalScalerType): string[] =>
-  type === 'boxcox' ? ['y'] : ['y', ...panel.exogColumns];
+/** Category codes are labels, not magnitudes: NeuralForecast's local scalers skip them. */
+const scaledColumns = (panel: Panel, type: LocalScalerType, categorical: ReadonlySet<string>): string[] =>
+  type === 'boxcox' ? ['y'] : ['y', ...panel.exogColumns.filter((c) => !categorical.has(c))];
 
 /** Fits parameters for every series of `panel` not yet in `state` (returns a new state). */
 export const fitLocalScalers = (
   panel: Panel,
   type: LocalScalerType,
   state: LocalScalerState = {},
+  categorical: ReadonlySet<string> = new Set(),
 ): LocalScalerState => {
   const out: LocalScalerState = { ...state };
   for (const series of panel.series) {
     if (out[series.id]) continue;
     const params: Record<string, LocalScalerParams> = {};
-    for (const column of scaledColumns(panel, type)) {
+    for (const column of scaledColumns(panel, type, categorical)) {
       params[column] =
         column === 'y'
           ? fitLocalScaler(type, series.y, series.mask)

@@ -4,6 +4,7 @@
  */
 import { ConfigError } from '@nflab/contracts';
 import { ensureDefaultBackend } from '../backend/backend.js';
+import { buildVocab, vocabCodes, type CategoricalVocab } from '../categorical/vocab.js';
 import { formatTime, parseFreq, type Freq } from '../data/freq.js';
 import { buildPanel, headPanel, type DsValue, type MissingPolicy, type Panel } from '../data/panel.js';
 import type { LocalScalerType } from '../scalers/types.js';
@@ -50,6 +51,13 @@ export class NeuralForecast {
   readonly calendar: readonly DsValue[] | undefined;
   /** Set by fit / load. */
   state: FittedState | null = null;
+  /** Declared cardinality of every categorical column of any model. */
+  readonly categoricalCardinalities: ReadonlyMap<string, number>;
+  /**
+   * The categorical columns' vocabulary, built from the first data seen (fit or crossValidation)
+   * and kept — as NeuralForecast's `categorical_vocab_` — so later data is coded the same way.
+   */
+  categoricalVocab: CategoricalVocab | null = null;
 
   constructor(options: NeuralForecastOptions) {
     if (options.models.length === 0) throw new ConfigError('models must list at least one model');
@@ -61,6 +69,7 @@ export class NeuralForecast {
     this.models = options.models.map((entry, i) => resolveModel(entry, names[i] as string));
     const hs = new Set(this.models.map((m) => m.common.h));
     if (hs.size > 1) throw new ConfigError(`every model needs the same h; got ${[...hs].join(', ')}`);
+    this.categoricalCardinalities = sharedCardinalities(this.models);
   }
 
   /** The common horizon. */
@@ -89,7 +98,8 @@ export class NeuralForecast {
     if (options.df) {
       panel = this.panelOf(options.df, options.staticDf ?? this.staticRowsOf(fitted.panel));
       // Series unseen at fit get their local scaler fitted on the new history.
-      if (this.localScalerType) scalers = fitLocalScalers(panel, this.localScalerType, scalers ?? {});
+      if (this.localScalerType)
+        scalers = fitLocalScalers(panel, this.localScalerType, scalers ?? {}, this.categoricalColumns);
     }
     const futrColumns = [...new Set(this.models.flatMap((m) => m.exog.futr))];
     const future = futurePart({
@@ -98,6 +108,7 @@ export class NeuralForecast {
       futrColumns,
       ...(options.futrDf ? { futrDf: options.futrDf } : {}),
       ...(this.calendar ? { calendar: this.calendar } : {}),
+      ...(this.categoricalVocab ? { codes: vocabCodes(this.categoricalVocab) } : {}),
       scalers,
     });
     const scaled = scalers ? applyLocalScalers(panel, scalers) : panel;
@@ -216,19 +227,45 @@ export class NeuralForecast {
     return this.models.map((model) => drawingView(model, samples));
   }
 
+  /** The columns coded as categories. */
+  private get categoricalColumns(): ReadonlySet<string> {
+    return new Set(this.categoricalCardinalities.keys());
+  }
+
   private panelOf(df: PredictOptions['df'], staticDf: FitOptions['staticDf']): Panel {
     if (!df) throw new ConfigError('df is required');
+    if (this.categoricalCardinalities.size > 0 && this.categoricalVocab === null) {
+      this.categoricalVocab = buildVocab({
+        cardinalities: this.categoricalCardinalities,
+        data: df,
+        ...(staticDf ? { staticRows: staticDf } : {}),
+      });
+    }
     return buildPanel({
       data: df,
       freq: this.freq,
       missing: this.missing,
       ...(staticDf ? { staticRows: staticDf } : {}),
+      ...(this.categoricalVocab ? { codes: vocabCodes(this.categoricalVocab) } : {}),
     });
   }
 
+  /** The fitted panel's static frame as users gave it: categorical codes turned back into values. */
   private staticRowsOf(panel: Panel): FitOptions['staticDf'] {
     const ids = Object.keys(panel.static);
-    return ids.length > 0 ? ids.map((id) => ({ unique_id: id, ...panel.static[id] })) : undefined;
+    const vocab = this.categoricalVocab ?? {};
+    const decode = (column: string, value: number): number | string | null => {
+      const categories = vocab[column];
+      return categories ? (categories[value - 1] ?? null) : value;
+    };
+    return ids.length > 0
+      ? ids.map((id) => ({
+          unique_id: id,
+          ...Object.fromEntries(
+            Object.entries(panel.static[id] ?? {}).map(([column, value]) => [column, decode(column, value)]),
+          ),
+        }))
+      : undefined;
   }
 
   private requireFitted(): FittedState {
@@ -247,7 +284,9 @@ export class NeuralForecast {
         throw new ConfigError(`model '${model.name}': early_stop_patience_steps needs valSize > 0`);
       }
     }
-    const scalers = this.localScalerType ? fitLocalScalers(panel, this.localScalerType) : null;
+    const scalers = this.localScalerType
+      ? fitLocalScalers(panel, this.localScalerType, {}, this.categoricalColumns)
+      : null;
     const scaled = scalers ? applyLocalScalers(panel, scalers) : panel;
     for (const model of this.models) {
       if (!model.network || options.useInitModels) buildNetwork(model);
@@ -334,6 +373,25 @@ export class NeuralForecast {
     });
   }
 }
+
+/**
+ * Every model's declared cardinalities, merged; two models declaring different ones for a column is
+ * a ConfigError (NeuralForecast's rule: the vocabulary is shared).
+ */
+const sharedCardinalities = (models: readonly CoreModel[]): ReadonlyMap<string, number> => {
+  const merged = new Map<string, number>();
+  for (const model of models)
+    for (const column of model.common.cat_exog_list) {
+      const cardinality = model.common.categorical_cardinalities[column] as number;
+      const earlier = merged.get(column);
+      if (earlier !== undefined && earlier !== cardinality)
+        throw new ConfigError(
+          `models declare different categorical_cardinalities for '${column}' (${earlier} and ${cardinality}); every model must give a column the same cardinality`,
+        );
+      merged.set(column, cardinality);
+    }
+  return merged;
+};
 
 /** Windows per refit group: all of them for `false`, 1 for `true`, n for a number. */
 const refitInterval = (refit: boolean | number, nWindows: number): number => {

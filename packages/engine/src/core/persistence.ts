@@ -10,6 +10,7 @@ import { mkdir, mkdtemp, readFile, rename, rm, rmdir, stat, writeFile } from 'no
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { ConfigError, ConflictError, NotFoundError } from '@nflab/contracts';
+import type { CategoricalVocab } from '../categorical/vocab.js';
 import type { Freq } from '../data/freq.js';
 import type { DsValue, MissingPolicy, Panel, Series } from '../data/panel.js';
 import type { LocalScalerType } from '../scalers/types.js';
@@ -34,6 +35,7 @@ interface Saveable {
   readonly missing: MissingPolicy;
   readonly calendar: readonly DsValue[] | undefined;
   state: { readonly panel: Panel; readonly scalers: LocalScalerState | null } | null;
+  categoricalVocab: CategoricalVocab | null;
 }
 
 interface Manifest {
@@ -51,6 +53,8 @@ interface Manifest {
     readonly variables: readonly { readonly name: string; readonly shape: readonly number[] }[];
   }[];
   readonly local_scalers: LocalScalerState | null;
+  /** The categorical columns' vocabulary (absent in saves made before categorical support). */
+  readonly categorical_vocab?: CategoricalVocab | null;
 }
 
 interface SavedSeries {
@@ -110,6 +114,7 @@ const writeSave = async (
     calendar: core.calendar ? [...core.calendar] : null,
     models,
     local_scalers: state.scalers,
+    categorical_vocab: core.categoricalVocab,
   };
   const panel = state.panel;
   const dataset = {
@@ -249,5 +254,6 @@ export const loadCore = async <T extends Saveable>(
     },
     scalers: manifest.local_scalers,
   };
+  core.categoricalVocab = manifest.categorical_vocab ?? null;
   return core;
 };

@@ -3,6 +3,7 @@
  * with the target, its availability and every exogenous column as dense float arrays.
  */
 import { ConfigError } from '@nflab/contracts';
+import { encodeCategory, type CategoryCodes } from '../categorical/vocab.js';
 import { addSteps, formatTime, offGridReason, parseTime, type Freq } from './freq.js';
 
 /** A `ds` value as users give it: an ISO date string, a Date, or a number for integer frequencies. */
@@ -68,6 +69,8 @@ export interface BuildPanelOptions {
   readonly missing?: MissingPolicy;
   /** When false, rows without a `y` column are accepted (future exogenous frames). @default true */
   readonly requireY?: boolean;
+  /** Categorical columns, stored as their codes (0 for values the vocabulary lacks). */
+  readonly codes?: CategoryCodes;
 }
 
 const RESERVED = new Set(['unique_id', 'ds', 'y']);
@@ -85,6 +88,12 @@ const columnsToRows = (columns: PanelColumns): PanelRow[] => {
     { length: n },
     (_, i) => Object.fromEntries(names.map((name) => [name, columns[name]?.[i]])) as unknown as PanelRow,
   );
+};
+
+/** A column's value as the panel stores it: its category code, or the number it holds. */
+const cellValue = (codes: CategoryCodes | undefined, column: string, value: unknown, where: string): number => {
+  const columnCodes = codes?.get(column);
+  return columnCodes ? encodeCategory(columnCodes, value) : toNumber(value, where);
 };
 
 const toNumber = (value: unknown, where: string): number => {
@@ -117,7 +126,9 @@ export const buildPanel = (options: BuildPanelOptions): Panel => {
       throw new ConfigError("a row has no 'unique_id'");
     const id = String(row.unique_id);
     const y = toNumber(row.y, `y of series '${id}'`);
-    const exog = exogColumns.map((name) => toNumber(row[name], `column '${name}' of series '${id}'`));
+    const exog = exogColumns.map((name) =>
+      cellValue(options.codes, name, row[name], `column '${name}' of series '${id}'`),
+    );
     const list = drafts.get(id) ?? [];
     list.push({ time: parseTime(freq, row.ds), y, exog });
     drafts.set(id, list);
@@ -126,7 +137,7 @@ export const buildPanel = (options: BuildPanelOptions): Panel => {
   const series = ids.map((id) =>
     toSeries({ id, drafts: drafts.get(id) as Draft[], freq, missing, exogColumns }),
   );
-  const { staticValues, staticColumns } = buildStatic(ids, options.staticRows);
+  const { staticValues, staticColumns } = buildStatic(ids, options.staticRows, options.codes);
   return { freq, series, exogColumns, static: staticValues, staticColumns };
 };
 
@@ -193,6 +204,7 @@ const toSeries = ({ id, drafts, freq, missing, exogColumns }: ToSeriesArgs): Ser
 const buildStatic = (
   ids: readonly string[],
   staticRows: readonly StaticRow[] | undefined,
+  codes: CategoryCodes | undefined,
 ): { staticValues: Record<string, Record<string, number>>; staticColumns: string[] } => {
   if (!staticRows || staticRows.length === 0) return { staticValues: {}, staticColumns: [] };
   const staticColumns = Object.keys(staticRows[0] as StaticRow).filter((name) => name !== 'unique_id');
@@ -200,7 +212,10 @@ const buildStatic = (
   for (const row of staticRows) {
     const id = String(row.unique_id);
     staticValues[id] = Object.fromEntries(
-      staticColumns.map((name) => [name, toNumber(row[name], `static column '${name}' of series '${id}'`)]),
+      staticColumns.map((name) => [
+        name,
+        cellValue(codes, name, row[name], `static column '${name}' of series '${id}'`),
+      ]),
     );
   }
   const missingIds = ids.filter((id) => !(id in staticValues));

@@ -107,8 +107,19 @@ export interface ModelNetwork {
    * shared scalers and losses read it as nSeries univariate windows.
    */
   readonly nSeries?: number;
+  /**
+   * Present on networks that embed categorical exogenous columns: the channels of the futr and hist
+   * streams that hold category codes, which the window scaler passes through unscaled.
+   */
+  readonly categoricalChannels?: CodeChannels;
   /** Frees every variable. */
   dispose(): void;
+}
+
+/** Channels of the temporal exogenous streams that carry category codes. */
+export interface CodeChannels {
+  readonly futr: readonly number[];
+  readonly hist: readonly number[];
 }
 
 /** Sizes a multivariate network is built for: the univariate ones plus the panel's width. */
@@ -163,6 +174,11 @@ interface ModelSpecBase<Config extends Record<string, unknown>> {
   readonly exogenous: ExogenousSupport;
   /** Set when the model cannot forecast without the insample y (NeuralForecast raises on `exclude_insample_y`). */
   readonly requiresInsampleY?: true;
+  /**
+   * Set when the model embeds categorical exogenous columns (`cat_exog_list`; NeuralForecast 3.2's
+   * `EXOGENOUS_CAT`).
+   */
+  readonly categoricalExogenous?: true;
   /** Zod schema of the model-specific config, with NeuralForecast's defaults applied by `.parse`. */
   readonly configSchema: z.ZodType<Config>;
   /** Overrides of the common training defaults this model has in NeuralForecast (e.g. NHITS `windows_batch_size`). */

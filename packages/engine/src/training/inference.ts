@@ -8,7 +8,7 @@ import { assembleWindows, disposeWindows } from '../windows/assemble.js';
 import type { WindowRef } from '../windows/refs.js';
 import { chunk } from '../windows/sampler.js';
 import type { WindowSource } from '../windows/source.js';
-import { prepareBatch } from './prepare-batch.js';
+import { batchPreparation, prepareBatch } from './prepare-batch.js';
 import { stepFeedback, windowShapes } from './recurrent.js';
 
 /** Options of {@link forecastWindows}. */
@@ -32,11 +32,7 @@ export const forecastWindows = async (options: ForecastWindowsOptions): Promise<
   const shape = windowShapes(config, network).predict;
   const width = config.h * loss.outputNames.length;
   const out = new Float32Array(options.refs.length * width);
-  const prep = {
-    scalerType: config.scaler_type,
-    excludeInsampleY: config.exclude_insample_y,
-    ...(options.revin ? { revin: options.revin } : {}),
-  };
+  const prep = batchPreparation(config, network, options.revin);
   let offset = 0;
   // A multivariate window is nSeries consecutive refs: batches hold whole windows.
   const perBatch = config.inference_windows_batch_size * (network.nSeries ?? 1);

@@ -5,7 +5,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { WindowScale } from '../losses/types.js';
-import type { WindowBatch } from '../model/types.js';
+import type { CodeChannels, ModelNetwork, WindowBatch } from '../model/types.js';
 import { toWindowScale, windowScaler, type RevinParams } from '../scalers/window-scalers.js';
 import type { WindowScalerType } from '../scalers/types.js';
 import type { RawWindows } from '../windows/assemble.js';
@@ -29,7 +29,32 @@ export interface PrepareBatchOptions {
   readonly revin?: RevinParams;
   /** Zero the input window (NeuralForecast's `exclude_insample_y`). */
   readonly excludeInsampleY: boolean;
+  /** Channels holding category codes, which bypass the scaler (NeuralForecast scales them not). */
+  readonly categoricalChannels?: CodeChannels;
 }
+
+/** The options a network's batches are prepared with, from its training config. */
+export const batchPreparation = (
+  config: { readonly scaler_type: WindowScalerType; readonly exclude_insample_y: boolean },
+  network: Pick<ModelNetwork, 'categoricalChannels'>,
+  revin: RevinParams | undefined,
+): PrepareBatchOptions => ({
+  scalerType: config.scaler_type,
+  excludeInsampleY: config.exclude_insample_y,
+  ...(revin ? { revin } : {}),
+  ...(network.categoricalChannels ? { categoricalChannels: network.categoricalChannels } : {}),
+});
+
+/** `scaled` with the listed channels of the last axis taken from `raw` instead. */
+const keepChannels = (scaled: tf.Tensor3D, raw: tf.Tensor3D, channels: readonly number[] | undefined): tf.Tensor3D => {
+  if (channels === undefined || channels.length === 0) return scaled;
+  const width = raw.shape[2];
+  const isCode = tf.tensor1d(
+    Array.from({ length: width }, (_, c) => channels.includes(c)),
+    'bool',
+  );
+  return tf.where(tf.broadcastTo(isCode, raw.shape), raw, scaled);
+};
 
 /** Scales a raw batch; see the module comment. */
 export const prepareBatch = (raw: RawWindows, options: PrepareBatchOptions): PreparedBatch => {
@@ -44,10 +69,15 @@ export const prepareBatch = (raw: RawWindows, options: PrepareBatchOptions): Pre
   let futrExog: tf.Tensor3D | undefined;
   if (raw.futrExog) {
     const inputPart = tf.slice(raw.futrExog, [0, 0, 0], [-1, L, -1]); // [B, L+H, F] -> [B, L, F]
-    futrExog = exogScaler.scale(raw.futrExog, exogScaler.stats(inputPart, raw.insampleMask)); // [B, L+H, F]
+    const scaled = exogScaler.scale(raw.futrExog, exogScaler.stats(inputPart, raw.insampleMask)); // [B, L+H, F]
+    futrExog = keepChannels(scaled, raw.futrExog, options.categoricalChannels?.futr);
   }
   const histExog = raw.histExog
-    ? exogScaler.scale(raw.histExog, exogScaler.stats(raw.histExog, raw.insampleMask))
+    ? keepChannels(
+        exogScaler.scale(raw.histExog, exogScaler.stats(raw.histExog, raw.insampleMask)),
+        raw.histExog,
+        options.categoricalChannels?.hist,
+      )
     : undefined;
   const insampleY = options.excludeInsampleY ? tf.zerosLike(insampleScaled) : insampleScaled;
   const batch: WindowBatch = {

@@ -16,7 +16,7 @@ import { chunk, createTrainSampler } from '../windows/sampler.js';
 import type { WindowSource } from '../windows/source.js';
 import { createAdam } from './adam.js';
 import { trainingLoss, validationLoss } from './outputs.js';
-import { prepareBatch, type PreparedBatch } from './prepare-batch.js';
+import { batchPreparation, prepareBatch, type PreparedBatch } from './prepare-batch.js';
 import { stepFeedback, windowShapes, type TrainShape } from './recurrent.js';
 import { clipByGlobalNorm, stepLearningRate } from './schedule.js';
 
@@ -69,11 +69,7 @@ export const trainNetwork = async (options: TrainOptions): Promise<TrainResult> 
     ...(options.revin ? [options.revin.weight, options.revin.bias] : []),
   ];
   const adam = createAdam(variables);
-  const prep = {
-    scalerType: config.scaler_type,
-    excludeInsampleY: config.exclude_insample_y,
-    ...(options.revin ? { revin: options.revin } : {}),
-  };
+  const prep = batchPreparation(config, network, options.revin);
   const trainLosses: number[] = [];
   const validLosses: { step: number; loss: number }[] = [];
   let best = Infinity;
@@ -161,11 +157,7 @@ const evaluateValidation = async (
 ): Promise<number> => {
   const { config, network, sources } = options;
   const shape = windowShapes(config, network).validate;
-  const prep = {
-    scalerType: config.scaler_type,
-    excludeInsampleY: config.exclude_insample_y,
-    ...(options.revin ? { revin: options.revin } : {}),
-  };
+  const prep = batchPreparation(config, network, options.revin);
   let total = 0;
   let count = 0;
   for (const part of options.batches) {

@@ -38,6 +38,7 @@ export const autoformer = {
   kind: 'univariate',
   forecastType: 'direct',
   exogenous,
+  categoricalExogenous: true,
   configSchema: autoformerConfigSchema,
   commonDefaults: TRANSFORMER_COMMON_DEFAULTS,
   defaultSearchSpace: autoformerSearchSpace,

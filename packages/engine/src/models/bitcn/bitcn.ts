@@ -45,6 +45,7 @@ export const bitcn = {
   kind: 'univariate',
   forecastType: 'direct',
   exogenous,
+  categoricalExogenous: true,
   configSchema: bitcnConfigSchema,
   commonDefaults: {
     max_steps: 1000,

@@ -44,6 +44,7 @@ export const deepnpts = {
   kind: 'univariate',
   forecastType: 'direct',
   exogenous,
+  categoricalExogenous: true,
   requiresInsampleY: true,
   configSchema: deepnptsConfigSchema,
   commonDefaults: {

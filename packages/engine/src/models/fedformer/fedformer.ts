@@ -65,6 +65,7 @@ export const fedformer = {
   kind: 'univariate',
   forecastType: 'direct',
   exogenous,
+  categoricalExogenous: true,
   configSchema: fedformerConfigSchema,
   commonDefaults: TRANSFORMER_COMMON_DEFAULTS,
   defaultSearchSpace: fedformerSearchSpace,

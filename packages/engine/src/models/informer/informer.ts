@@ -40,6 +40,7 @@ export const informer = {
   kind: 'univariate',
   forecastType: 'direct',
   exogenous,
+  categoricalExogenous: true,
   configSchema: informerConfigSchema,
   commonDefaults: TRANSFORMER_COMMON_DEFAULTS,
   defaultSearchSpace: informerSearchSpace,

@@ -63,6 +63,7 @@ export const kan = {
   kind: 'univariate',
   forecastType: 'direct',
   exogenous,
+  categoricalExogenous: true,
   configSchema: kanConfigSchema,
   // NeuralForecast's KAN keeps BaseModel's training defaults except the windows batch.
   commonDefaults: { windows_batch_size: 1024 },

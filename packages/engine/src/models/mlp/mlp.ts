@@ -36,6 +36,7 @@ export const mlp = {
   kind: 'univariate',
   forecastType: 'direct',
   exogenous,
+  categoricalExogenous: true,
   configSchema: mlpConfigSchema,
   // NeuralForecast's MLP keeps BaseModel's training defaults except the windows batch.
   commonDefaults: { windows_batch_size: 1024 },

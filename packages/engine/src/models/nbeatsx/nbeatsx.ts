@@ -51,6 +51,7 @@ export const nbeatsx = {
   kind: 'univariate',
   forecastType: 'direct',
   exogenous,
+  categoricalExogenous: true,
   configSchema: nbeatsxConfigSchema,
   commonDefaults: { max_steps: 1000, learning_rate: 1e-3, num_lr_decays: 3, windows_batch_size: 1024 },
   defaultSearchSpace: nbeatsxSearchSpace,

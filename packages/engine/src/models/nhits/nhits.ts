@@ -74,6 +74,7 @@ export const nhits = {
   kind: 'univariate',
   forecastType: 'direct',
   exogenous,
+  categoricalExogenous: true,
   configSchema: nhitsConfigSchema,
   commonDefaults: { max_steps: 1000, learning_rate: 1e-3, num_lr_decays: 3, windows_batch_size: 1024 },
   defaultSearchSpace: nhitsSearchSpace,

@@ -47,6 +47,7 @@ export const tide = {
   kind: 'univariate',
   forecastType: 'direct',
   exogenous,
+  categoricalExogenous: true,
   configSchema: tideConfigSchema,
   commonDefaults: {
     max_steps: 1000,

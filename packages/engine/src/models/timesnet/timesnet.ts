@@ -58,6 +58,7 @@ export const timesnet = {
   kind: 'univariate',
   forecastType: 'direct',
   exogenous,
+  categoricalExogenous: true,
   configSchema: timesnetConfigSchema,
   commonDefaults: {
     max_steps: 1000,

@@ -34,6 +34,7 @@ export const vanillatransformer = {
   kind: 'univariate',
   forecastType: 'direct',
   exogenous,
+  categoricalExogenous: true,
   configSchema: vanillatransformerConfigSchema,
   commonDefaults: TRANSFORMER_COMMON_DEFAULTS,
   defaultSearchSpace: vanillatransformerSearchSpace,
