@@ -103,6 +103,38 @@ describe('KANLinear and KAN', () => {
     store.dispose();
   });
 
+  it("draws the base weight and the spline scaler as PyTorch's kaiming_uniform_(a = √5·scale), the coefficients from noise of scale_noise / grid_size", () => {
+    // kaiming_uniform_ bound: √(2 / (1 + a²)) · √(3 / fan_in); a = √5 gives 1/√fan_in, a = 2√5 gives √(6/21)/√fan_in.
+    for (const [scale, bound] of [
+      [1, 1 / Math.sqrt(64)],
+      [2, Math.sqrt(6 / 21) / Math.sqrt(64)],
+    ] as const) {
+      const store = createParamStore('kan', 3);
+      const layer = createKanLinear(store, {
+        path: 'layer_0',
+        inFeatures: 64,
+        outFeatures: 32,
+        gridSize: 5,
+        splineOrder: 3,
+        scaleNoise: 0.1,
+        scaleBase: scale,
+        scaleSpline: scale,
+        gridRange: [-1, 1],
+      });
+      for (const weight of [layer.baseWeight, layer.splineScaler]) {
+        const magnitudes = Array.from(weight.dataSync(), Math.abs);
+        expect(Math.max(...magnitudes)).toBeLessThanOrEqual(bound);
+        expect(Math.max(...magnitudes)).toBeGreaterThan(0.95 * bound);
+      }
+      // Noise U(−½, ½)·0.1/5 at the 6 interior knots, fitted by the minimum-norm coefficients: never
+      // above the noise's own bound of 0.01 by more than the fit's gain, and not vanishing.
+      const coefficients = Array.from(layer.splineWeight.dataSync(), Math.abs);
+      expect(Math.max(...coefficients)).toBeLessThan(0.05);
+      expect(Math.max(...coefficients)).toBeGreaterThan(0.005);
+      store.dispose();
+    }
+  });
+
   it('has NeuralForecast’s parameter count (h=12, input_size=24, defaults)', () => {
     // Per layer in·out·(1 base + (grid 5 + order 3) spline + 1 scaler), no bias:
     // 24·512·10 = 122_880 and 512·12·10 = 61_440.

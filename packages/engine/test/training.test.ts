@@ -4,7 +4,9 @@ import { TrainingError } from '@nflab/contracts';
 import { setBackend } from '../src/backend/backend.js';
 import { parseCommonConfig } from '../src/config/common.js';
 import { createLoss } from '../src/losses/registry.js';
+import type { MultivariateNetwork } from '../src/model/types.js';
 import { mlp } from '../src/models/mlp/mlp.js';
+import { toSeriesRowsNetwork } from '../src/models/multivariate.js';
 import {
   clipByGlobalNorm,
   createAdam,
@@ -12,6 +14,8 @@ import {
   trainNetwork,
   type TrainingEvent,
 } from '../src/training/index.js';
+import { createSeriesShuffler } from '../src/windows/multivariate.js';
+import type { WindowRef } from '../src/windows/refs.js';
 import type { WindowSource } from '../src/windows/source.js';
 
 const sine = (n: number, phase = 0): WindowSource => {
@@ -128,5 +132,76 @@ describe('trainNetwork', () => {
     });
     await expect(done).rejects.toThrow('cancelled by user');
     s.network.dispose();
+  });
+});
+
+describe('multivariate training (NeuralForecast 3.2 shuffles the series of its one batch every step)', () => {
+  /** A network over two series that records, per forward call, which series sits in each slot of each window. */
+  const spyNetwork = () => {
+    const w = tf.variable(tf.scalar(0));
+    const calls: { training: boolean; slots: number[][] }[] = [];
+    const inner: MultivariateNetwork = {
+      variables: [w],
+      forward(batch, options) {
+        const [B, , N] = batch.insampleY.shape;
+        const values = batch.insampleY.arraySync();
+        // Series 0 holds 1..40 and series 1 holds 1001..1040 (identity scaler), so a value says its series.
+        calls.push({
+          training: options.training,
+          slots: values.map((window) => (window[0] as number[]).map((v) => (v > 1000 ? 1 : 0))),
+        });
+        return tf.mul(w, tf.ones([B, 4, N, 1])) as tf.Tensor4D; // [B, H, N, 1]
+      },
+      dispose: () => w.dispose(),
+    };
+    return { network: toSeriesRowsNetwork(inner, 2), calls };
+  };
+  const ramp = (offset: number): WindowSource => ({
+    y: Float64Array.from({ length: 40 }, (_, t) => offset + t + 1),
+    mask: new Float64Array(40).fill(1),
+    futr: [],
+    hist: [],
+    stat: [],
+  });
+
+  it('gives every window of a step the same random series order, both orders over the steps, panel order when validating', async () => {
+    const { config, loss } = setup({ max_steps: 40, windows_batch_size: 5, val_check_steps: 20 });
+    const spy = spyNetwork();
+    await trainNetwork({
+      config,
+      loss,
+      validLoss: loss,
+      modelName: 'spy',
+      network: spy.network,
+      sources: [ramp(0), ramp(1000)],
+      valSize: 4,
+    });
+    spy.network.dispose();
+    const training = spy.calls.filter((c) => c.training);
+    expect(training).toHaveLength(40);
+    for (const call of training) {
+      const order = call.slots[0] as number[];
+      expect([...order].sort()).toEqual([0, 1]);
+      for (const slots of call.slots) expect(slots).toEqual(order);
+    }
+    const swapped = training.filter((c) => c.slots[0]?.[0] === 1).length;
+    expect(swapped).toBeGreaterThan(5);
+    expect(swapped).toBeLessThan(35);
+    const validating = spy.calls.filter((c) => !c.training);
+    expect(validating.length).toBeGreaterThan(0);
+    for (const call of validating) for (const slots of call.slots) expect(slots).toEqual([0, 1]);
+  });
+
+  it('draws the order from its own seeded stream: same seed same orders, another seed other orders', () => {
+    const group = (start: number): WindowRef[] => [0, 1, 2].map((series) => ({ series, start, limit: 50 }));
+    const orders = (seed: number) => {
+      const shuffle = createSeriesShuffler(3, seed);
+      return Array.from({ length: 12 }, () => shuffle([group(0), group(7)]).map((r) => r.series));
+    };
+    const a = orders(1);
+    for (const refs of a) expect(refs.slice(3)).toEqual(refs.slice(0, 3));
+    expect(orders(1)).toEqual(a);
+    expect(orders(2)).not.toEqual(a);
+    expect(new Set(a.map((refs) => refs.join())).size).toBeGreaterThan(2);
   });
 });

@@ -103,7 +103,8 @@ export interface ModelNetwork {
   readonly recurrent?: RecurrentWindows;
   /**
    * Present on networks that forecast all series at once (a wrapped {@link MultivariateNetwork}):
-   * every batch holds `nSeries` consecutive rows per window, one per series in panel order, so the
+   * every batch holds `nSeries` consecutive rows per window, one per series — in panel order, or
+   * while training in the step's shuffled order as NeuralForecast's loader gives them — so the
    * shared scalers and losses read it as nSeries univariate windows.
    */
   readonly nSeries?: number;

@@ -4,7 +4,8 @@
  * and training loop drive a network that sees all series at once.
  *
  * The engine keeps one batch layout: a multivariate batch of B windows travels as B·N univariate
- * rows, window-major and series-minor (row b·N + n is series n of window b). Window scaling and
+ * rows, window-major and series-minor (row b·N + n is series n of window b; while training, the n-th
+ * series of the step's shuffled order, as NeuralForecast's train loader shuffles). Window scaling and
  * every loss then work per series exactly as NeuralForecast's do over [B, L, N] / [B, H, N] (its
  * losses are one weighted mean over every element, so the flattening changes no value); only the
  * network sees the [B, L, N] layout.

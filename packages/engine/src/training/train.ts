@@ -10,7 +10,7 @@ import type { Loss } from '../losses/types.js';
 import type { ModelNetwork } from '../model/types.js';
 import type { RevinParams } from '../scalers/window-scalers.js';
 import { assembleWindows, disposeWindows } from '../windows/assemble.js';
-import { jointTrainWindowRefs, jointValidationRefs } from '../windows/multivariate.js';
+import { createSeriesShuffler, jointTrainWindowRefs, jointValidationRefs } from '../windows/multivariate.js';
 import { trainWindowRefs, validationWindowRefs, type WindowRef, type WindowShape } from '../windows/refs.js';
 import { chunk, createTrainSampler } from '../windows/sampler.js';
 import type { WindowSource } from '../windows/source.js';
@@ -195,7 +195,8 @@ const checkSeriesCount = (network: ModelNetwork, series: number, modelName: stri
 /**
  * The refs of each training step. Univariate: NeuralForecast's series batches, then windows.
  * Multivariate: every series is in every batch (NeuralForecast raises batch_size to n_series), so
- * one pool of window groups is sampled and each group becomes N consecutive rows.
+ * one pool of window groups is sampled and each group becomes N consecutive rows, in the step's
+ * shuffled series order (createSeriesShuffler).
  */
 const trainingSampler = (options: TrainOptions, shape: TrainShape): (() => WindowRef[]) => {
   const { config, sources } = options;
@@ -218,7 +219,8 @@ const trainingSampler = (options: TrainOptions, shape: TrainShape): (() => Windo
       refs: [jointTrainWindowRefs(refsOptions)],
       batchSize: 1,
     });
-    return () => sampler.next().flat();
+    const shuffle = createSeriesShuffler(sources.length, config.random_seed);
+    return () => shuffle(sampler.next());
   }
   const sampler = createTrainSampler({
     ...common,

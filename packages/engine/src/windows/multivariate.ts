@@ -6,7 +6,7 @@
  * in panel order. The availability rule counts observed points over all series at once:
  * at least max(1, ⌊L·f_in·N⌋) in the input part and max(1, ⌊H·f_out·N⌋) in the horizon.
  */
-import { ConfigError } from '@nflab/contracts';
+import { ConfigError, Rng } from '@nflab/contracts';
 import { countObserved, type TrainRefsOptions, type ValidationRefsOptions, type WindowRef } from './refs.js';
 
 /** A multivariate window: one ref per series, in panel order. */
@@ -57,6 +57,26 @@ export const jointTrainWindowRefs = (options: TrainRefsOptions): WindowGroup[] =
     );
   }
   return groups;
+};
+
+/**
+ * The series order of each training step, as NeuralForecast 3.2 trains a multivariate model: its
+ * train loader shuffles the series (`shuffle_train=True`) and holds them all in one batch
+ * (batch_size ≥ n_series), so every step — one epoch — lists the series in a fresh random order,
+ * the same for all its windows (static rows too). Positional parts of a network (TSMixer's
+ * feature mixing, per-series RevIN gains) therefore train on whichever series lands in a slot;
+ * inference keeps the panel order. The order comes from its own salted stream, so the windows a
+ * step draws do not change.
+ */
+export const createSeriesShuffler = (
+  nSeries: number,
+  seed: number,
+): ((groups: readonly WindowGroup[]) => WindowRef[]) => {
+  const rng = new Rng(seed, 'series-order');
+  return (groups) => {
+    const order = rng.permutation(nSeries);
+    return groups.flatMap((group) => order.map((series) => group[series] as WindowRef));
+  };
 };
 
 /** Validation windows over all series: horizons inside the last `valSize` shared positions before the test part. */
