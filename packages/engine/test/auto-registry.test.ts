@@ -108,6 +108,7 @@ const SMALL: Record<ModelId, Record<string, ConfigValue>> = {
   itransformer: { n_series: 2, hidden_size: 8, d_ff: 8, e_layers: 1 },
   softs: { n_series: 2, hidden_size: 8, d_core: 8, d_ff: 8, e_layers: 1 },
   softssharp: { n_series: 2, hidden_size: 8, d_core: 8, d_ff: 8, e_layers: 1 },
+  timexer: { n_series: 2, patch_len: 4, hidden_size: 8, d_ff: 8, e_layers: 1 },
 };
 
 // The backend users train on (wasm, native matmul where OpenBLAS loads): the attention and

@@ -329,6 +329,10 @@ const EXPECTED: Record<ModelId, (h: number) => SearchSpace> = {
     ...EXPECTED.softs(h),
     pe_keep_prob: { kind: 'categorical', choices: [0.25, 0.5, 0.75, 1] },
   }),
+  timexer: (h) => ({
+    ...EXPECTED.itransformer(h),
+    hidden_size: { kind: 'categorical', choices: [128, 256, 512] },
+  }),
 };
 
 describe('default search spaces (NeuralForecast Auto*.default_config)', () => {

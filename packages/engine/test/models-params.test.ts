@@ -186,4 +186,18 @@ describe('multivariate parameter counts equal NeuralForecast (n_series=2, h=12, 
     // SOFTS's layers plus one learnable pe_scale per STAR block; the positional table is a buffer.
     expect(multivariateCount('softssharp', panel)).toBe(12_800 + 2 * (3_414_528 + 1) + 6_156); // 6_848_014
   });
+
+  it('TimeXer (patch_len=16, hidden_size=512, n_heads=8, e_layers=2, d_ff=2048): 8,443,404', () => {
+    // One patch of 16 (the last 8 steps are in no patch): patch embedding Linear(16, 512) without bias
+    // 8_192, global tokens 2*512 1_024; variate embedding Linear(24, 512) 12_800. Per encoder layer:
+    // self- and cross-attention 2 * 1_050_624, conv1 1_050_624, conv2 1_049_088, three LayerNorm(512)
+    // 3_072 = 4_204_032. Encoder norm 1_024; head Linear(512*(1+1), 12) 12_300.
+    expect(multivariateCount('timexer', panel)).toBe(8_192 + 1_024 + 12_800 + 2 * 4_204_032 + 1_024 + 12_300); // 8_443_404
+    // hist 3, stat 2 add variate tokens, not parameters; patch_len 8 makes three patches: Linear(8, 512)
+    // 4_096 and head Linear(512*(3+1), 12) 24_588.
+    expect(multivariateCount('timexer', { ...panel, histExogSize: 3, statExogSize: 2 })).toBe(8_443_404);
+    expect(multivariateCount('timexer', panel, { patch_len: 8 })).toBe(
+      8_443_404 - 8_192 + 4_096 - 12_300 + 24_588,
+    );
+  });
 });

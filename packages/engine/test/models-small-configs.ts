@@ -73,4 +73,5 @@ export const SMALL_CONFIGS: Record<ModelId, Record<string, unknown>> = {
   // pe_keep_prob 1: every training step adds the series-position encoding, so its scale always has a
   // gradient (with 0.5 a step may leave it out, as NeuralForecast's coin does).
   softssharp: { n_series: 2, hidden_size: 16, d_core: 8, e_layers: 1, d_ff: 16, pe_keep_prob: 1 },
+  timexer: { n_series: 2, patch_len: 4, hidden_size: 16, n_heads: 2, e_layers: 1, d_ff: 16 },
 };

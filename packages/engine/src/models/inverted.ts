@@ -9,11 +9,40 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { MultivariateDims, MultivariateNetwork } from '../model/types.js';
 import { dropout } from '../nn/dropout.js';
-import { createLinear } from '../nn/linear.js';
+import type { ForwardContext } from '../nn/forward-context.js';
+import { createLinear, type Linear } from '../nn/linear.js';
 import type { ParamStore } from '../nn/params.js';
 import { createRevin } from '../nn/revin.js';
 import type { TransEncoder } from '../nn/transformer-layers.js';
 import { toMultivariateNetwork } from './multivariate.js';
+
+/** NeuralForecast's `DataEmbedding_inverted`: each token's L steps embedded by one dense layer, then dropout. */
+export interface InvertedEmbedding {
+  readonly valueEmbedding: Linear;
+  /** Tokens [B, T, L] (series or covariates, one row of L steps each) -> [B, T, E]. */
+  apply(tokens: tf.Tensor3D, ctx: ForwardContext): tf.Tensor3D;
+}
+
+/** Creates the inverted embedding: `<path>/value_embedding` = Linear(L, E), then `dropout`. */
+export function createInvertedEmbedding(
+  store: ParamStore,
+  options: {
+    readonly path: string;
+    readonly inputSize: number;
+    readonly hiddenSize: number;
+    readonly dropout: number;
+  },
+): InvertedEmbedding {
+  const valueEmbedding = createLinear(store, {
+    path: `${options.path}/value_embedding`,
+    inFeatures: options.inputSize,
+    outFeatures: options.hiddenSize,
+  });
+  return {
+    valueEmbedding,
+    apply: (tokens, ctx) => dropout(valueEmbedding.apply(tokens), options.dropout, ctx),
+  };
+}
 
 /** Options of {@link buildInvertedNetwork}. */
 export interface InvertedNetworkOptions {
@@ -37,10 +66,11 @@ export function buildInvertedNetwork(
 ): MultivariateNetwork {
   const { h, inputSize: L, nOutputs: K, nSeries: N } = options.dims;
   const E = options.hiddenSize;
-  const embedding = createLinear(store, {
-    path: 'enc_embedding/value_embedding',
-    inFeatures: L,
-    outFeatures: E,
+  const embedding = createInvertedEmbedding(store, {
+    path: 'enc_embedding',
+    inputSize: L,
+    hiddenSize: E,
+    dropout: options.dropout,
   });
   const encoder = options.createEncoder();
   const projection = createLinear(store, { path: options.projectionPath, inFeatures: E, outFeatures: h * K });
@@ -51,7 +81,7 @@ export function buildInvertedNetwork(
     const B = batch.insampleY.shape[0];
     const normalized = norm?.normalize(batch.insampleY);
     const x = normalized?.normalized ?? batch.insampleY; // [B, L, N]
-    const tokens = dropout(embedding.apply(tf.transpose(x, [0, 2, 1]) as tf.Tensor3D), options.dropout, ctx); // [B, N, L] -> [B, N, E]
+    const tokens = embedding.apply(tf.transpose(x, [0, 2, 1]), ctx); // [B, N, L] -> [B, N, E]
     const encoded = encoder.apply(tokens, ctx).output; // [B, N, E]
     let y = tf.transpose(projection.apply(encoded), [0, 2, 1]) as tf.Tensor3D; // [B, N, H*K] -> [B, H*K, N]
     if (norm && normalized) y = norm.denormalize(y, normalized.stats);

@@ -28,6 +28,7 @@ import { tcn } from './tcn/tcn.js';
 import { tide } from './tide/tide.js';
 import { tft } from './tft/tft.js';
 import { timemixer } from './timemixer/timemixer.js';
+import { timexer } from './timexer/timexer.js';
 import { timesnet } from './timesnet/timesnet.js';
 import { tsmixer } from './tsmixer/tsmixer.js';
 import { tsmixerx } from './tsmixerx/tsmixerx.js';
@@ -68,6 +69,7 @@ export const MODELS = {
   itransformer,
   softs,
   softssharp,
+  timexer,
 } as const satisfies Record<string, ModelSpec>;
 
 /** A registered model id (`'nhits'`). */

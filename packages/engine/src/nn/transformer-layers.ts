@@ -36,7 +36,7 @@ export interface TransformerLayerOptions {
 }
 
 /** The kernel-1 convolutions `conv1`, `conv2` of a layer: [B, L, C] -> [B, L, C]. */
-interface FeedForward {
+export interface FeedForward {
   readonly conv1: Linear;
   readonly conv2: Linear;
   apply(x: tf.Tensor3D, ctx: ForwardContext): tf.Tensor3D;
@@ -44,7 +44,11 @@ interface FeedForward {
 
 const activationOf = (name: TransformerActivation): Activation => (name === 'relu' ? relu : gelu);
 
-function createFeedForward(store: ParamStore, options: TransformerLayerOptions): FeedForward {
+/**
+ * A layer's position-wise feed-forward (`conv1`, activation, dropout, `conv2`, dropout), for layers
+ * that arrange their attentions differently (TimeXer's global-token cross-attention).
+ */
+export function createFeedForward(store: ParamStore, options: TransformerLayerOptions): FeedForward {
   const { path, hiddenSize } = options;
   const convHidden = options.convHiddenSize ?? 4 * hiddenSize;
   const conv1 = createLinear(store, {
