@@ -2,7 +2,7 @@
  * One plain run end to end on the real LOTO6 panel: queued, claimed by a worker loop, trained on
  * its own compute thread, and every record item in its tables — then the model operations on it.
  */
-import { mkdir, mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -313,7 +313,13 @@ describe.each(kinds)('a plain run on %s', (kind) => {
       loto: 'loto6',
       unique_ids: ['N1', 'N2'],
       model: 'nhits',
-      config: { input_size: 8, mlp_units: [[8, 8]] },
+      // The weekday is a category: embedded, its vocabulary saved with the model the predict reloads.
+      config: {
+        input_size: 8,
+        mlp_units: [[8, 8]],
+        cat_exog_list: ['futr_weekday'],
+        categorical_cardinalities: { futr_weekday: 7 },
+      },
       h: 2,
       max_steps: 3,
       exogenous: { mode: 'explicit', futr_exog_list: futr },
@@ -328,6 +334,17 @@ describe.each(kinds)('a plain run on %s', (kind) => {
     expect(run?.error_message).toBeNull();
     expect(run?.status).toBe('finished');
     expect(run?.logs).toContain('forecast beyond the data: futr columns');
+    // The engine embedded the weekday: the saved model holds its vocabulary (the draw weekdays).
+    const { modelDir } = (
+      await db.query<{ model_properties: { modelDir: string } }>(
+        'SELECT model_properties FROM nf_model_runs WHERE id = $1',
+        [runId],
+      )
+    ).rows[0]?.model_properties as { modelDir: string };
+    const manifest = JSON.parse(await readFile(path.join(modelDir, 'manifest.json'), 'utf8')) as {
+      categorical_vocab: Record<string, string[]>;
+    };
+    expect(manifest.categorical_vocab.futr_weekday?.length).toBeGreaterThanOrEqual(1);
     // Its feature set: the futr columns in the order the model read them.
     const featureSet = await db.query<{ columns: { futr: string[] }; table_name: string }>(
       `SELECT f.columns, f.table_name FROM nf_model_runs r JOIN nf_feature_sets f ON f.id = r.feature_set_id
