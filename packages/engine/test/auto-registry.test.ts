@@ -4,6 +4,7 @@ import { AutoModel } from '../src/auto/auto-model.js';
 import { setBackend } from '../src/backend/backend.js';
 import { MODEL_IDS, type ModelId } from '../src/models/registry.js';
 import { sinePanel } from './auto-fixtures.js';
+import { TIMELLM_AUTO_CONFIG } from './llm-fixtures.js';
 
 const df = sinePanel();
 
@@ -108,6 +109,7 @@ const SMALL: Record<ModelId, Record<string, ConfigValue>> = {
   itransformer: { n_series: 2, hidden_size: 8, d_ff: 8, e_layers: 1 },
   softs: { n_series: 2, hidden_size: 8, d_core: 8, d_ff: 8, e_layers: 1 },
   softssharp: { n_series: 2, hidden_size: 8, d_core: 8, d_ff: 8, e_layers: 1 },
+  timellm: TIMELLM_AUTO_CONFIG,
 };
 
 // The backend users train on (wasm, native matmul where OpenBLAS loads): the attention and

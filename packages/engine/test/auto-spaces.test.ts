@@ -329,6 +329,8 @@ const EXPECTED: Record<ModelId, (h: number) => SearchSpace> = {
     ...EXPECTED.softs(h),
     pe_keep_prob: { kind: 'categorical', choices: [0.25, 0.5, 0.75, 1] },
   }),
+  // NeuralForecast 3.2 has no AutoTimeLLM: the lab searches get_default_config's shared keys.
+  timellm: (h) => common(h, 'choice'),
 };
 
 describe('default search spaces (NeuralForecast Auto*.default_config)', () => {

@@ -244,12 +244,16 @@ export function writeTinyGpt2(dir: string, options: TinyGpt2Options = {}): Recor
 
 let shared: string | undefined;
 
-/** A tiny GPT-2 directory written once per test worker (removed when the process exits), for registry-wide tests. */
+/**
+ * A GPT-2 directory written once per test worker (removed when the process exits) for the
+ * registry-wide tests: one layer of width 16, as those tests run every window's ~100-token prompt
+ * through it for hundreds of steps.
+ */
 export function tinyGpt2Dir(): string {
   if (shared) return shared;
   const root = mkdtempSync(path.join(tmpdir(), 'nflab-tiny-gpt2-'));
   process.once('exit', () => rmSync(root, { recursive: true, force: true }));
-  writeTinyGpt2(root);
+  writeTinyGpt2(root, { nLayer: 1, nEmbd: 16, nHead: 2 });
   shared = root;
   return root;
 }
@@ -262,9 +266,9 @@ export const TIMELLM_SMALL_CONFIG = {
   get llm() {
     return tinyGpt2Dir();
   },
-  d_llm: 32,
-  d_ff: 16,
-  d_model: 16,
+  d_llm: 16,
+  d_ff: 8,
+  d_model: 8,
   n_heads: 2,
   patch_len: 4,
   stride: 2,
@@ -276,7 +280,7 @@ export const TIMELLM_AUTO_CONFIG = {
   get llm() {
     return tinyGpt2Dir();
   },
-  d_llm: 32,
+  d_llm: 16,
   d_ff: 8,
   d_model: 8,
   n_heads: 2,

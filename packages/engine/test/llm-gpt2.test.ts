@@ -1,5 +1,5 @@
 import { mkdtempSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { homedir, tmpdir } from 'node:os';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -129,6 +129,8 @@ describe('GPT-2 checkpoint loader', () => {
     expect(() => requireLlmDir(path.join(root, 'none'), 'llm', 'TimeLLM')).toThrow(
       /llm '.*none' is not a directory/,
     );
+    expect(requireLlmDir(tiny, 'llm', 'TimeLLM')).toBe(tiny);
+    expect(requireLlmDir('~', 'llm', 'TimeLLM')).toBe(homedir());
   });
 
   it('names config.json when it is missing, not JSON or lacks a field', () => {

@@ -3,6 +3,7 @@
  * downloads weights: a missing directory is a ConfigError saying how to get them.
  */
 import { existsSync, statSync } from 'node:fs';
+import { homedir } from 'node:os';
 import path from 'node:path';
 import { ConfigError } from '@nflab/contracts';
 import { loadBpeTokenizer, type BpeTokenizer } from './bpe-tokenizer.js';
@@ -28,7 +29,10 @@ export function requireLlmDir(dir: string | undefined, field: string, label: str
       `${label}: ${field} is required: the path of a local GPT-2 directory (config.json, model.safetensors, tokenizer.json or vocab.json + merges.txt); the lab never fetches weights — ${GPT2_DOWNLOAD_HINT}`,
     );
   }
-  const resolved = path.resolve(dir);
+  // '~/models/gpt2' as a shell would read it (configs are JSON, no shell expands them).
+  const resolved = path.resolve(
+    dir === '~' || dir.startsWith('~/') ? path.join(homedir(), dir.slice(1)) : dir,
+  );
   if (!existsSync(resolved) || !statSync(resolved).isDirectory()) {
     throw new ConfigError(`${label}: ${field} '${dir}' is not a directory; ${GPT2_DOWNLOAD_HINT}`);
   }

@@ -107,7 +107,12 @@ export interface ModelNetwork {
    * shared scalers and losses read it as nSeries univariate windows.
    */
   readonly nSeries?: number;
-  /** Frees every variable. */
+  /**
+   * Tensors the network owns besides its variables: a pretrained backbone it runs frozen (TimeLLM's
+   * LLM), never trained nor saved, freed by {@link dispose}.
+   */
+  readonly frozen?: readonly tf.Tensor[];
+  /** Frees every variable (and every frozen tensor). */
   dispose(): void;
 }
 

@@ -26,6 +26,7 @@ import { softs } from './softs/softs.js';
 import { softssharp } from './softssharp/softssharp.js';
 import { tcn } from './tcn/tcn.js';
 import { tide } from './tide/tide.js';
+import { timellm } from './timellm/timellm.js';
 import { tft } from './tft/tft.js';
 import { timemixer } from './timemixer/timemixer.js';
 import { timesnet } from './timesnet/timesnet.js';
@@ -68,6 +69,7 @@ export const MODELS = {
   itransformer,
   softs,
   softssharp,
+  timellm,
 } as const satisfies Record<string, ModelSpec>;
 
 /** A registered model id (`'nhits'`). */
