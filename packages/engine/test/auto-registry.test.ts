@@ -5,6 +5,7 @@ import { setBackend } from '../src/backend/backend.js';
 import { MODEL_IDS, type ModelId } from '../src/models/registry.js';
 import { sinePanel } from './auto-fixtures.js';
 import { TIMELLM_AUTO_CONFIG } from './llm-fixtures.js';
+import { SLOW_MODEL_TIMEOUTS } from './models-small-configs.js';
 
 const df = sinePanel();
 
@@ -120,7 +121,8 @@ beforeAll(async () => {
 
 describe('every registered model searches its default space', () => {
   for (const id of MODEL_IDS) {
-    it(`${id}: trials sampled from the default space fit and score`, async () => {
+    const timeout = SLOW_MODEL_TIMEOUTS[id];
+    it(`${id}: trials sampled from the default space fit and score`, { timeout }, async () => {
       const auto = new AutoModel({
         model: id,
         h: 4,

@@ -275,8 +275,12 @@ export const TIMELLM_SMALL_CONFIG = {
   top_k: 3,
 };
 
-/** TimeLLM's pinned sizes for the Auto registry test (the space's input_size goes down to h = 4). */
+/**
+ * TimeLLM's pinned sizes for the Auto registry test (the space's input_size goes down to h = 4);
+ * 16 windows a step, as DeepAR's 64: every window runs GPT-2 over its ~100-token prompt.
+ */
 export const TIMELLM_AUTO_CONFIG = {
+  windows_batch_size: 16,
   get llm() {
     return tinyGpt2Dir();
   },

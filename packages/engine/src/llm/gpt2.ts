@@ -90,7 +90,8 @@ export function createGpt2(checkpoint: Gpt2Checkpoint): Gpt2 {
   const { config } = checkpoint;
   const tensors: tf.Tensor[] = [];
   const upload = <R extends tf.Rank>(data: FloatTensorData): tf.Tensor<R> => {
-    const t: tf.Tensor = tf.tensor(data.values, [...data.shape], 'float32');
+    // Kept: a caller may build inside a tidy, and the weights live until dispose().
+    const t: tf.Tensor = tf.keep(tf.tensor(data.values, [...data.shape], 'float32'));
     tensors.push(t);
     return t as tf.Tensor<R>;
   };

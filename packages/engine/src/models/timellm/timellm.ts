@@ -177,6 +177,8 @@ function buildNetwork(
   const head = createLinear(store, { path: 'output_projection/linear', inFeatures: P * dFf, outFeatures: h });
   const revin = createRevin(store, { path: 'normalize_layers', numFeatures: 1 });
   const promptContext = { prefix: config.prompt_prefix, h, inputSize: L, topK: config.top_k };
+  // The mapping reads the word embeddings over the vocabulary: [V, d_llm] -> [d_llm, V], once (frozen).
+  const wordEmbeddingsT = tf.keep(tf.transpose(model.wte) as tf.Tensor2D);
 
   /** Normalised windows [B, L] -> token ids [B, T_prompt], right-padded with end-of-text as NeuralForecast pads. */
   const promptIds = (windows: Float32Array, B: number): tf.Tensor2D => {
@@ -210,7 +212,7 @@ function buildNetwork(
     const windows = tf.reshape(normalized, [B, L]) as tf.Tensor2D;
     const prompt = model.embed(promptIds(windows.dataSync() as Float32Array, B)); // [B, T_prompt, d_llm]
     // Prototypes: word embeddings [V, d_llm] mapped over the vocabulary -> [d_llm, 1024] -> [1024, d_llm].
-    const source = tf.transpose(mapping.apply(tf.transpose(model.wte))) as tf.Tensor2D;
+    const source = tf.transpose(mapping.apply(wordEmbeddingsT)) as tf.Tensor2D;
     const patches = patchEmbedding.apply(toPatches(windows, patching), undefined, ctx); // [B, P, d_model]
     const reprogrammed = reprogramming.apply(patches, source, ctx); // [B, P, d_llm]
     const hidden = model.forward(tf.concat([prompt, reprogrammed], 1), ctx); // [B, T_prompt + P, d_llm]
@@ -221,10 +223,11 @@ function buildNetwork(
   });
   return {
     ...network,
-    frozen: model.tensors,
+    frozen: [...model.tensors, wordEmbeddingsT],
     dispose() {
       network.dispose();
       model.dispose();
+      wordEmbeddingsT.dispose();
     },
   };
 }
