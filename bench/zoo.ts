@@ -137,6 +137,14 @@ const yardstick = JSON.parse(
   readFileSync(new URL('./yardsticks/nf-zoo.json', import.meta.url), 'utf8'),
 ) as Yardstick;
 
+/**
+ * Models that run a pretrained LLM read from a local directory (their `llm`): they run only when
+ * NFLAB_GPT2_DIR names a GPT-2 directory (the README's "TimeLLM and GPT-2 weights"); the bench never
+ * downloads one.
+ */
+const LLM_MODELS: ReadonlySet<string> = new Set(['timellm']);
+const gpt2Dir = process.env.NFLAB_GPT2_DIR;
+
 /** A model entry's flat config under this run's protocol. */
 const configFor = (spec: ModelSpec, seed: number, nSeries: number): Record<string, unknown> => ({
   h: setting.h,
@@ -147,6 +155,7 @@ const configFor = (spec: ModelSpec, seed: number, nSeries: number): Record<strin
   ...overrides,
   // Multivariate models are built for the panel's width, as NeuralForecast's n_series.
   ...(spec.kind === 'multivariate' ? { n_series: nSeries } : {}),
+  ...(LLM_MODELS.has(spec.id) ? { llm: gpt2Dir } : {}),
 });
 
 /** Per-step wall times of one training run, from the engine's progress events. */
@@ -285,7 +294,8 @@ const runModel = async (id: string, panel: BenchPanel, targets: WindowTarget[], 
   };
 };
 
-type ModelResult = Awaited<ReturnType<typeof runModel>> | { id: string; error: string };
+type ModelResult =
+  Awaited<ReturnType<typeof runModel>> | { id: string; error: string } | { id: string; skipped: string };
 
 /** The side-by-side table on stderr, misses first. */
 const printTable = (results: readonly ModelResult[]): void => {
@@ -298,7 +308,8 @@ const printTable = (results: readonly ModelResult[]): void => {
       .join(' '),
   );
   for (const r of sorted) {
-    if ('error' in r) log(`${cell(r.id)} failed: ${r.error}`);
+    if ('skipped' in r) log(`${cell(r.id)} skipped: ${r.skipped}`);
+    else if ('error' in r) log(`${cell(r.id)} failed: ${r.error}`);
     else
       log(
         [
@@ -354,6 +365,13 @@ const runModels = async (ids: readonly string[]): Promise<ModelResult[]> => {
   const results: ModelResult[] = [];
   for (const id of ids) {
     log(`== ${id}`);
+    if (LLM_MODELS.has(id) && !gpt2Dir) {
+      const skipped =
+        'needs a local GPT-2 directory: set NFLAB_GPT2_DIR (README: "TimeLLM and GPT-2 weights")';
+      log(`   ${id} skipped: ${skipped}`);
+      results.push({ id, skipped });
+      continue;
+    }
     try {
       const result = await runModel(id, panel, targets, baselines);
       log(`   ${JSON.stringify(result)}`);
@@ -426,6 +444,9 @@ process.stdout.write(
     baselines_same_windows: roundedBaselines,
     ...(data === 'air' ? { nf_baselines_same_windows: nfBaselines, windows_match_nf: windowsMatchNf } : {}),
     models: results,
-    misses: results.filter((r) => 'error' in r || (r.misses?.length ?? 0) > 0).map((r) => r.id),
+    misses: results
+      .filter((r) => 'error' in r || ('misses' in r && (r.misses?.length ?? 0) > 0))
+      .map((r) => r.id),
+    skipped: results.filter((r) => 'skipped' in r).map((r) => r.id),
   })}\n`,
 );

@@ -11,6 +11,7 @@ export * from './config/index.js';
 export * from './core/index.js';
 export * from './data/index.js';
 export * from './hierarchy/index.js';
+export * from './llm/index.js';
 export * from './losses/index.js';
 export type * from './model/types.js';
 export * from './models/index.js';

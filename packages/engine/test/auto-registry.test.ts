@@ -4,6 +4,8 @@ import { AutoModel } from '../src/auto/auto-model.js';
 import { setBackend } from '../src/backend/backend.js';
 import { MODEL_IDS, type ModelId } from '../src/models/registry.js';
 import { sinePanel } from './auto-fixtures.js';
+import { TIMELLM_AUTO_CONFIG } from './llm-fixtures.js';
+import { SLOW_MODEL_TIMEOUTS } from './models-small-configs.js';
 
 const df = sinePanel();
 
@@ -109,6 +111,7 @@ const SMALL: Record<ModelId, Record<string, ConfigValue>> = {
   softs: { n_series: 2, hidden_size: 8, d_core: 8, d_ff: 8, e_layers: 1 },
   softssharp: { n_series: 2, hidden_size: 8, d_core: 8, d_ff: 8, e_layers: 1 },
   timexer: { n_series: 2, patch_len: 4, hidden_size: 8, d_ff: 8, e_layers: 1 },
+  timellm: TIMELLM_AUTO_CONFIG,
 };
 
 // The backend users train on (wasm, native matmul where OpenBLAS loads): the attention and
@@ -119,7 +122,8 @@ beforeAll(async () => {
 
 describe('every registered model searches its default space', () => {
   for (const id of MODEL_IDS) {
-    it(`${id}: trials sampled from the default space fit and score`, async () => {
+    const timeout = SLOW_MODEL_TIMEOUTS[id];
+    it(`${id}: trials sampled from the default space fit and score`, { timeout }, async () => {
       const auto = new AutoModel({
         model: id,
         h: 4,

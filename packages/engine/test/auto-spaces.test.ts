@@ -333,6 +333,8 @@ const EXPECTED: Record<ModelId, (h: number) => SearchSpace> = {
     ...EXPECTED.itransformer(h),
     hidden_size: { kind: 'categorical', choices: [128, 256, 512] },
   }),
+  // NeuralForecast 3.2 has no AutoTimeLLM: the lab searches get_default_config's shared keys.
+  timellm: (h) => common(h, 'choice'),
 };
 
 describe('default search spaces (NeuralForecast Auto*.default_config)', () => {

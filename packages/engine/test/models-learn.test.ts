@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { UNIVARIATE_MODEL_IDS, getUnivariateModelSpec } from '../src/models/registry.js';
 import { setBackend } from '../src/backend/backend.js';
 import { dims, sineWindows } from './models-fixtures.js';
-import { SMALL_CONFIGS } from './models-small-configs.js';
+import { SLOW_MODEL_TIMEOUTS, SMALL_CONFIGS } from './models-small-configs.js';
 
 // Forty Adam steps of every model: on the wasm backend users train on (native matmul where
 // OpenBLAS loads) they take a fifth of the pure-JS cpu backend's time.
@@ -15,7 +15,8 @@ const STEPS = 40;
 
 // Univariate networks only: multivariate ones read [B, L, N] windows and learn in models-multivariate.test.ts.
 describe.each(UNIVARIATE_MODEL_IDS)('%s can learn', (id) => {
-  it(`a sine of period 8 within ${STEPS} Adam steps (MAE halves)`, () => {
+  const timeout = SLOW_MODEL_TIMEOUTS[id];
+  it(`a sine of period 8 within ${STEPS} Adam steps (MAE halves)`, { timeout }, () => {
     const d = dims({ h: 4, inputSize: 16 });
     const spec = getUnivariateModelSpec(id);
     const net = spec.build(spec.configSchema.parse(SMALL_CONFIGS[id]), d, 1);

@@ -1,5 +1,6 @@
 /** Tiny configurations of every registered model, so the shared model tests stay fast. */
 import type { ModelId } from '../src/models/registry.js';
+import { TIMELLM_SMALL_CONFIG } from './llm-fixtures.js';
 
 /** Per model, a small config (parsed by the model's schema, so defaults fill the rest). */
 export const SMALL_CONFIGS: Record<ModelId, Record<string, unknown>> = {
@@ -74,4 +75,8 @@ export const SMALL_CONFIGS: Record<ModelId, Record<string, unknown>> = {
   // gradient (with 0.5 a step may leave it out, as NeuralForecast's coin does).
   softssharp: { n_series: 2, hidden_size: 16, d_core: 8, e_layers: 1, d_ff: 16, pe_keep_prob: 1 },
   timexer: { n_series: 2, patch_len: 4, hidden_size: 16, n_heads: 2, e_layers: 1, d_ff: 16 },
+  timellm: TIMELLM_SMALL_CONFIG,
 };
+
+/** Test timeouts (ms) of models slower than the suites' 60 s: TimeLLM's GPT-2 reads ~100 prompt tokens per window. */
+export const SLOW_MODEL_TIMEOUTS: Partial<Record<ModelId, number>> = { timellm: 600_000 };

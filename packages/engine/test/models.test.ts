@@ -30,7 +30,7 @@ const DEAD_BY_DESIGN: Partial<Record<string, RegExp>> = {
 };
 
 describe('model registry', () => {
-  it('holds the 32 NeuralForecast 3.2 models the lab ships, each under its NeuralForecast class name', () => {
+  it('holds the 33 NeuralForecast 3.2 models the lab ships, each under its NeuralForecast class name', () => {
     expect(Object.fromEntries(MODEL_IDS.map((id) => [id, MODELS[id].label]))).toEqual({
       mlp: 'MLP',
       nhits: 'NHITS',
@@ -65,6 +65,7 @@ describe('model registry', () => {
       softs: 'SOFTS',
       softssharp: 'SOFTSSharp',
       timexer: 'TimeXer',
+      timellm: 'TimeLLM',
     });
     expect(MULTIVARIATE_MODEL_IDS).toEqual([
       'mlpmultivariate',
@@ -78,7 +79,7 @@ describe('model registry', () => {
       'softssharp',
       'timexer',
     ]);
-    expect(UNIVARIATE_MODEL_IDS).toHaveLength(23);
+    expect(UNIVARIATE_MODEL_IDS).toHaveLength(24);
   });
 
   it('keys every model by its own id, lowercase', () => {
@@ -120,7 +121,7 @@ function exogVariants(id: (typeof MODEL_IDS)[number]): Partial<ModelDims>[] {
 }
 
 /** Models NeuralForecast builds for point losses only (one output per step); more outputs are a ConfigError. */
-const POINT_LOSS_ONLY: ReadonlySet<string> = new Set(['deepnpts']);
+const POINT_LOSS_ONLY: ReadonlySet<string> = new Set(['deepnpts', 'timellm']);
 
 // Univariate networks: multivariate ones ([B, L, N] windows, n_series) have models-multivariate.test.ts.
 describe.each(UNIVARIATE_MODEL_IDS)('%s', (id) => {
@@ -188,7 +189,7 @@ describe.each(UNIVARIATE_MODEL_IDS)('%s', (id) => {
     const before = tf.memory().numTensors;
     const net = build(id, d);
     const afterBuild = tf.memory().numTensors;
-    expect(afterBuild - before).toBe(net.variables.length);
+    expect(afterBuild - before).toBe(net.variables.length + (net.frozen?.length ?? 0));
     for (const training of [false, true]) {
       const loss = tf.tidy(() => {
         const { value, grads } = tf.variableGrads(

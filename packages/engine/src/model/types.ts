@@ -113,7 +113,12 @@ export interface ModelNetwork {
    * streams that hold category codes, which the window scaler passes through unscaled.
    */
   readonly categoricalChannels?: CodeChannels;
-  /** Frees every variable. */
+  /**
+   * Tensors the network owns besides its variables: a pretrained backbone it runs frozen (TimeLLM's
+   * LLM), never trained nor saved, freed by {@link dispose}.
+   */
+  readonly frozen?: readonly tf.Tensor[];
+  /** Frees every variable (and every frozen tensor). */
   dispose(): void;
 }
 

@@ -30,3 +30,4 @@ export {
 export { softs, softsConfigSchema, type SoftsConfig } from './softs/softs.js';
 export { softssharp, softsSharpConfigSchema, type SoftsSharpConfig } from './softssharp/softssharp.js';
 export { timexer, timexerConfigSchema, type TimexerConfig } from './timexer/timexer.js';
+export { timellm, timellmConfigSchema, type TimellmConfig } from './timellm/timellm.js';

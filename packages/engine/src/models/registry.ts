@@ -26,6 +26,7 @@ import { softs } from './softs/softs.js';
 import { softssharp } from './softssharp/softssharp.js';
 import { tcn } from './tcn/tcn.js';
 import { tide } from './tide/tide.js';
+import { timellm } from './timellm/timellm.js';
 import { tft } from './tft/tft.js';
 import { timemixer } from './timemixer/timemixer.js';
 import { timexer } from './timexer/timexer.js';
@@ -70,6 +71,7 @@ export const MODELS = {
   softs,
   softssharp,
   timexer,
+  timellm,
 } as const satisfies Record<string, ModelSpec>;
 
 /** A registered model id (`'nhits'`). */

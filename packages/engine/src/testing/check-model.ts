@@ -100,9 +100,10 @@ export const checkModel = async (id: string, options: CheckModelOptions = {}): P
   try {
     await nf.fit({ df: train.map(({ unique_id, ds, y }) => ({ unique_id, ds, y })) });
     const variables = nf.models[0]?.network?.variables.length ?? 0;
+    const frozen = nf.models[0]?.network?.frozen?.length ?? 0;
     const fitted = tf.memory().numTensors;
-    if (fitted - start !== variables)
-      fail(id, `fit left ${fitted - start - variables} tensors besides its ${variables} variables`);
+    if (fitted - start !== variables + frozen)
+      fail(id, `fit left ${fitted - start - variables - frozen} tensors besides its ${variables} variables`);
     const forecast = await nf.predict();
     if (tf.memory().numTensors !== fitted)
       fail(id, `predict leaked ${tf.memory().numTensors - fitted} tensors`);

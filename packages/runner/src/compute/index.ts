@@ -5,6 +5,7 @@ export * from './compute-client.js';
 export type * from './importance/types.js';
 export { computeImportance } from './importance/index.js';
 export * from './model-config.js';
+export * from './llm-dir.js';
 export * from './operations/index.js';
 export * from './run-data.js';
 export * from './run-metrics.js';

@@ -13,6 +13,7 @@ import {
   type ModelId,
 } from '@nflab/engine';
 import type { JsonValue } from '@nflab/tune';
+import { llmKeys } from './llm-dir.js';
 import type { ExogLists } from './run-data.js';
 
 /** Rows per series the spec holds out for validation and testing. */
@@ -99,6 +100,7 @@ export const plainModelConfig = (spec: RunSpec, exog: ExogLists): Record<string,
   return {
     ...(spec.config as Record<string, JsonValue>),
     ...seriesKeys(spec),
+    ...llmKeys(spec),
     h: spec.h,
     loss: spec.loss as JsonValue,
     valid_loss: spec.valid_loss as JsonValue,
@@ -121,6 +123,8 @@ export const autoModelOptions = (
     ...(spec.config as Record<string, ConfigValue>),
     // A multivariate model's width is the panel's, fixed over every trial (NeuralForecast's n_series).
     ...seriesKeys(spec),
+    // A language model's directory: a name under NFLAB_LLM_DIR, resolved here (never a caller's path).
+    ...llmKeys(spec),
     ...(spec.max_steps !== undefined ? { max_steps: spec.max_steps } : {}),
   };
   // An explicit search space replaces the model's default one; config stays fixed values over it.

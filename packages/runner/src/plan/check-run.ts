@@ -16,6 +16,7 @@ import {
 } from '@nflab/contracts';
 import { isModelId, MODEL_IDS, MODELS, parseLossSpec, type ModelId } from '@nflab/engine';
 import { parseSearchSpace, searchProblems } from '@nflab/tune';
+import { llmProblem } from '../compute/llm-dir.js';
 import { nSeriesProblem, runSeriesCount } from '../compute/model-config.js';
 import { checkRunConfig } from './check-config.js';
 
@@ -109,8 +110,11 @@ export const seriesSplitProblem = (
 export const checkRunAgainstRegistries = (spec: RunSpec): string[] => {
   const problems: string[] = [];
   const id = baseModelId(spec.model);
-  if (isModelId(id)) problems.push(...exogenousProblems(spec, id), ...modelConfigProblems(spec, id));
-  else
+  if (isModelId(id)) {
+    problems.push(...exogenousProblems(spec, id), ...modelConfigProblems(spec, id));
+    const llm = llmProblem(spec);
+    if (llm !== undefined) problems.push(llm);
+  } else
     problems.push(
       `model: unknown model '${spec.model}' ('${id}' is not registered); models: ${MODEL_IDS.join(', ')}`,
     );
