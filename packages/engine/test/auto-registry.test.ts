@@ -108,6 +108,8 @@ const SMALL: Record<ModelId, Record<string, ConfigValue>> = {
   itransformer: { n_series: 2, hidden_size: 8, d_ff: 8, e_layers: 1 },
   softs: { n_series: 2, hidden_size: 8, d_core: 8, d_ff: 8, e_layers: 1 },
   softssharp: { n_series: 2, hidden_size: 8, d_core: 8, d_ff: 8, e_layers: 1 },
+  // The smallest blocks: AutoStemGNN's multi_layer 7 at input_size 16 is 0.9M weights per block.
+  stemgnn: { n_series: 2, multi_layer: 1 },
 };
 
 // The backend users train on (wasm, native matmul where OpenBLAS loads): the attention and

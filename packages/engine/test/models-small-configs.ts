@@ -73,4 +73,7 @@ export const SMALL_CONFIGS: Record<ModelId, Record<string, unknown>> = {
   // pe_keep_prob 1: every training step adds the series-position encoding, so its scale always has a
   // gradient (with 0.5 a step may leave it out, as NeuralForecast's coin does).
   softssharp: { n_series: 2, hidden_size: 16, d_core: 8, e_layers: 1, d_ff: 16, pe_keep_prob: 1 },
+  // No attention dropout (a graph redrawn every step) nor LR decays: both slow StemGNN on the sine
+  // fixture (models-conformance.test.ts).
+  stemgnn: { n_series: 2, multi_layer: 1, dropout_rate: 0, num_lr_decays: -1 },
 };

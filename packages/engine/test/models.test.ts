@@ -64,6 +64,7 @@ describe('model registry', () => {
       itransformer: 'iTransformer',
       softs: 'SOFTS',
       softssharp: 'SOFTSSharp',
+      stemgnn: 'StemGNN',
     });
     expect(MULTIVARIATE_MODEL_IDS).toEqual([
       'mlpmultivariate',
@@ -75,6 +76,7 @@ describe('model registry', () => {
       'itransformer',
       'softs',
       'softssharp',
+      'stemgnn',
     ]);
     expect(UNIVARIATE_MODEL_IDS).toHaveLength(23);
   });

@@ -29,3 +29,4 @@ export {
 } from './itransformer/itransformer.js';
 export { softs, softsConfigSchema, type SoftsConfig } from './softs/softs.js';
 export { softssharp, softsSharpConfigSchema, type SoftsSharpConfig } from './softssharp/softssharp.js';
+export { stemgnn, stemgnnConfigSchema, type StemgnnConfig } from './stemgnn/stemgnn.js';
