@@ -278,7 +278,7 @@ describe('StemGNN', () => {
   // so the graph convolution sees two series through their difference, which here is all of them.
   it('learns two opposite sines within 40 Adam steps (MAE halves)', () => {
     const net = spec.build(spec.configSchema.parse({ n_series: 2, multi_layer: 1 }), dims, 1);
-    const B = 16;
+    const B = 8;
     const L = dims.inputSize;
     const wave = (b: number, t: number, n: number) => Math.sin((2 * Math.PI * (b + t)) / 8 + n * Math.PI);
     const series = (from: number, len: number) =>
