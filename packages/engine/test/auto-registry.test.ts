@@ -112,6 +112,8 @@ const SMALL: Record<ModelId, Record<string, ConfigValue>> = {
   softssharp: { n_series: 2, hidden_size: 8, d_core: 8, d_ff: 8, e_layers: 1 },
   timexer: { n_series: 2, patch_len: 4, hidden_size: 8, d_ff: 8, e_layers: 1 },
   timellm: TIMELLM_AUTO_CONFIG,
+  // The smallest blocks: AutoStemGNN's multi_layer 7 at input_size 16 is 0.9M weights per block.
+  stemgnn: { n_series: 2, multi_layer: 1 },
 };
 
 // The backend users train on (wasm, native matmul where OpenBLAS loads): the attention and

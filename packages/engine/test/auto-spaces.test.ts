@@ -335,6 +335,18 @@ const EXPECTED: Record<ModelId, (h: number) => SearchSpace> = {
   }),
   // NeuralForecast 3.2 has no AutoTimeLLM: the lab searches get_default_config's shared keys.
   timellm: (h) => common(h, 'choice'),
+  // AutoStemGNN: input_size h × [1…4], no windows_batch_size; its None scaler is 'identity' here.
+  stemgnn: (h) => ({
+    input_size: { kind: 'categorical', choices: [h, 2 * h, 3 * h, 4 * h] },
+    n_stacks: { kind: 'categorical', choices: [2] },
+    multi_layer: { kind: 'categorical', choices: [3, 5, 7] },
+    learning_rate: { kind: 'float', low: 1e-4, high: 1e-1, log: true },
+    scaler_type: { kind: 'categorical', choices: ['identity', 'robust', 'standard'] },
+    max_steps: { kind: 'categorical', choices: [500, 1000, 2000] },
+    batch_size: { kind: 'categorical', choices: [32, 64, 128, 256] },
+    random_seed: { kind: 'int', low: 1, high: 19 },
+    step_size: { kind: 'categorical', choices: [1, h] },
+  }),
 };
 
 describe('default search spaces (NeuralForecast Auto*.default_config)', () => {

@@ -200,4 +200,18 @@ describe('multivariate parameter counts equal NeuralForecast (n_series=2, h=12, 
       8_443_404 - 8_192 + 4_096 - 12_300 + 24_588,
     );
   });
+
+  it('StemGNN (n_stacks=2, multi_layer=5): 4,221,784', () => {
+    // weight_key and weight_query [2, 1] 4; GRU(24, 2) 3 * (24*2 + 2*2 + 2 + 2) = 168. Per block (m*L = 120):
+    // weight 4 * 120 * 120 = 57_600; forecast Linear(120,120) 14_520; forecast_result Linear(120,24) 2_904;
+    // backcast_short_cut Linear(24,24) 600 (built in both blocks, read in the first only); GLUs: two
+    // GLU(96, 480) 2 * 2 * 46_560 = 186_240 and four GLU(480, 480) 4 * 2 * 230_880 = 1_847_040. The first
+    // block adds backcast Linear(120,24) 2_904. Head Linear(24,24) 600 + Linear(24,12) 300.
+    const block = 57_600 + 14_520 + 2_904 + 600 + 186_240 + 1_847_040; // 2_108_904
+    expect(multivariateCount('stemgnn', panel)).toBe(4 + 168 + 2 * block + 2_904 + 900); // 4_221_784
+    // multi_layer 3 (m*L = 72): weight 20_736, forecast 5_256, forecast_result 1_752, GLU(96, 288) 55_872,
+    // GLU(288, 288) 166_464.
+    const small = 20_736 + 5_256 + 1_752 + 600 + 2 * 55_872 + 4 * 166_464;
+    expect(multivariateCount('stemgnn', panel, { multi_layer: 3 })).toBe(4 + 168 + 2 * small + 1_752 + 900);
+  });
 });

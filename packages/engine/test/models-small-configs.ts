@@ -76,6 +76,9 @@ export const SMALL_CONFIGS: Record<ModelId, Record<string, unknown>> = {
   softssharp: { n_series: 2, hidden_size: 16, d_core: 8, e_layers: 1, d_ff: 16, pe_keep_prob: 1 },
   timexer: { n_series: 2, patch_len: 4, hidden_size: 16, n_heads: 2, e_layers: 1, d_ff: 16 },
   timellm: TIMELLM_SMALL_CONFIG,
+  // No attention dropout (a graph redrawn every step) nor LR decays: both slow StemGNN on the sine
+  // fixture (models-conformance.test.ts).
+  stemgnn: { n_series: 2, multi_layer: 1, dropout_rate: 0, num_lr_decays: -1 },
 };
 
 /** Test timeouts (ms) of models slower than the suites' 60 s: TimeLLM's GPT-2 reads ~100 prompt tokens per window. */

@@ -66,6 +66,7 @@ describe('model registry', () => {
       softssharp: 'SOFTSSharp',
       timexer: 'TimeXer',
       timellm: 'TimeLLM',
+      stemgnn: 'StemGNN',
     });
     expect(MULTIVARIATE_MODEL_IDS).toEqual([
       'mlpmultivariate',
@@ -78,6 +79,7 @@ describe('model registry', () => {
       'softs',
       'softssharp',
       'timexer',
+      'stemgnn',
     ]);
     expect(UNIVARIATE_MODEL_IDS).toHaveLength(24);
   });

@@ -31,3 +31,4 @@ export { softs, softsConfigSchema, type SoftsConfig } from './softs/softs.js';
 export { softssharp, softsSharpConfigSchema, type SoftsSharpConfig } from './softssharp/softssharp.js';
 export { timexer, timexerConfigSchema, type TimexerConfig } from './timexer/timexer.js';
 export { timellm, timellmConfigSchema, type TimellmConfig } from './timellm/timellm.js';
+export { stemgnn, stemgnnConfigSchema, type StemgnnConfig } from './stemgnn/stemgnn.js';

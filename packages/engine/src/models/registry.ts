@@ -24,6 +24,7 @@ import { rmok } from './rmok/rmok.js';
 import { rnn } from './rnn/rnn.js';
 import { softs } from './softs/softs.js';
 import { softssharp } from './softssharp/softssharp.js';
+import { stemgnn } from './stemgnn/stemgnn.js';
 import { tcn } from './tcn/tcn.js';
 import { tide } from './tide/tide.js';
 import { timellm } from './timellm/timellm.js';
@@ -72,6 +73,7 @@ export const MODELS = {
   softssharp,
   timexer,
   timellm,
+  stemgnn,
 } as const satisfies Record<string, ModelSpec>;
 
 /** A registered model id (`'nhits'`). */
