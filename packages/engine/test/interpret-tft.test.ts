@@ -5,7 +5,6 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError } from '@nflab/contracts';
-import { setBackend } from '../src/backend/backend.js';
 import {
   interpretTft,
   NeuralForecast,
@@ -37,7 +36,7 @@ const STATIC = [
 const tftConfig = {
   h: 2,
   input_size: 4,
-  max_steps: 3,
+  max_steps: 1,
   learning_rate: 0.01,
   hidden_size: 8,
   n_head: 2,
@@ -52,10 +51,9 @@ const sum = (values: readonly number[]): number => values.reduce((a, b) => a + b
 let nf: NeuralForecast;
 let seen: TftInterpretationSummary;
 beforeAll(async () => {
-  await setBackend('cpu');
   nf = new NeuralForecast({
     models: [
-      { id: 'mlp', config: { h: 2, input_size: 4, max_steps: 2, hidden_size: 4, num_layers: 1 } },
+      { id: 'mlp', config: { h: 2, input_size: 4, max_steps: 1, hidden_size: 4, num_layers: 1 } },
       { id: 'tft', config: tftConfig },
     ],
     freq: 'M',

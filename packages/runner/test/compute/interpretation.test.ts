@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { modelInterpretationSchema } from '@nflab/contracts';
-import { NeuralForecast, setBackend } from '@nflab/engine';
+import { NeuralForecast } from '@nflab/engine';
 import { interpretFitted } from '../../src/compute/interpretation.js';
 
 const df = ['a', 'b'].flatMap((id, k) =>
@@ -25,7 +25,6 @@ const fitted = async (model: { id: string; config: Record<string, unknown> }): P
 
 let tft: NeuralForecast;
 beforeAll(async () => {
-  await setBackend('cpu');
   tft = await fitted({
     id: 'tft',
     config: { ...common, hidden_size: 4, n_head: 1, futr_exog_list: ['futr_dow'] },
