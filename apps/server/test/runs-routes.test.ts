@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
+import { recordModelInterpretation } from '@nflab/store';
 import { openTestDb, testDbKinds, type TestDb } from '@nflab/store/testing';
 import { buildServer } from '../src/app.js';
 import { seedRuns, type SeededRuns } from './seed-runs.js';
@@ -131,9 +132,35 @@ describe.each(await testDbKinds())('run and sweep read routes on %s', (kind) => 
       error: { code: 'not_found', message: `run ${MISSING} does not exist` },
     });
     expect((await get('/api/runs/42')).statusCode).toBe(400);
+    expect(run.interpretation).toBeNull(); // its model recorded none
     for (const child of ['trials', 'step-metrics', 'resources', 'predictions', 'cv', 'artifacts']) {
       expect((await get(`/api/runs/${MISSING}/${child}`)).statusCode, child).toBe(404);
     }
+  });
+
+  test('detail carries what the fitted TFT weighed, as recorded', async () => {
+    const id = seeded.runIds[1]!;
+    const weights = {
+      input_size: 2,
+      h: 1,
+      static: null,
+      past: {
+        variables: ['futr_x', 'observed_target'],
+        mean: [0.4, 0.6],
+        over_time: [
+          [0.3, 0.7],
+          [0.5, 0.5],
+        ],
+      },
+      future: { variables: ['futr_x'], mean: [1], over_time: [[1]] },
+      attention: [[0.2, 0.3, 0.5]],
+    };
+    await recordModelInterpretation(db, id, { model: 'tft', windows: 4, weights });
+    expect((await get(`/api/runs/${id}`)).json().interpretation).toEqual({
+      model: 'tft',
+      windows: 4,
+      ...weights,
+    });
   });
 
   test('trials join params and intermediate values', async () => {

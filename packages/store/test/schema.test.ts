@@ -33,6 +33,7 @@ const TABLES = [
   'nf_events',
   'nf_analyses',
   'nf_feature_importance',
+  'nf_model_interpretation',
   'nf_ensemble_members',
   'nf_monitors',
   'nf_monitor_runs',
@@ -253,10 +254,14 @@ describe.each(kinds)('schema on %s', (kind) => {
         `INSERT INTO nf_feature_importance (run_id, method, feature, importance, rank) VALUES ($1, 'permutation', 'futr_x', 0.1, 1)`,
         [id],
       );
+      await tx.query(
+        `INSERT INTO nf_model_interpretation (run_id, model, windows, weights) VALUES ($1, 'tft', 1, '{}')`,
+        [id],
+      );
     });
     const byRun = ['nf_trials', 'nf_step_metrics', 'nf_resource_samples', 'nf_predictions', 'nf_cv_results'];
     byRun.push('nf_artifacts', 'nf_residual_anomalies', 'nf_drift_metrics', 'nf_reports');
-    byRun.push('nf_feature_importance', 'nf_run_tags');
+    byRun.push('nf_feature_importance', 'nf_run_tags', 'nf_model_interpretation');
     const byTrial = ['nf_trial_params', 'nf_trial_values', 'nf_trial_intermediate_values'];
     const counts = async () => [
       ...(await Promise.all(byRun.map((table) => count(db, table, 'run_id = $1', [id])))),

@@ -4,6 +4,7 @@ import { openArtifact } from '../artifact-files.js';
 import { audit } from '../audit/record.js';
 import {
   getArtifact,
+  getModelInterpretation,
   getRun,
   getRunDataVersion,
   listArtifacts,
@@ -29,11 +30,16 @@ export const runRoutes: FastifyPluginAsync = async (app) => {
     const grafana = app.lab.grafanaUrl;
     const tags = await listRunTags(app.db, run.id);
     const version = await getRunDataVersion(app.db, run.id);
+    const interpretation = await getModelInterpretation(app.db, run.id);
     return {
       ...run,
       grafana_url: grafana === undefined ? null : runDashboardUrl(grafana, run),
       tags,
       ...version,
+      interpretation:
+        interpretation === null
+          ? null
+          : { model: interpretation.model, windows: interpretation.windows, ...interpretation.weights },
     };
   });
 

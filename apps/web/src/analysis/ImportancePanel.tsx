@@ -5,12 +5,13 @@
  * forecast from the expected value to f(x).
  */
 import { useState } from 'react';
-import { Select, Stack, Table, Text, Title } from '@mantine/core';
+import { Select, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core';
 import { api } from '../api/endpoints.js';
 import type { FeatureImportance } from '../api/types.js';
 import { useApi } from '../api/use-api.js';
 import { AsyncView } from '../components/AsyncView.js';
 import { useI18n } from '../i18n/i18n.js';
+import { SelectionGroups } from './TftInterpretation.js';
 
 /** The parts of an importance run's `metrics.importance` summary this view reads. */
 interface ImportanceSummary {
@@ -143,12 +144,28 @@ const ForceView = ({
   );
 };
 
+/** The parent TFT's own selection weights, beside the importance measured on its saved model. */
+const ParentSelection = ({ parentRunId }: { readonly parentRunId: string }) => {
+  const { t } = useI18n();
+  const parent = useApi(`run:${parentRunId}`, () => api.run(parentRunId));
+  const interpretation = ('data' in parent ? parent.data?.interpretation : null) ?? null;
+  return interpretation === null ? null : (
+    <Stack gap="xs" data-testid="importance-tft-selection">
+      <Title order={5}>{t('tft.selectionBeside')}</Title>
+      <SelectionGroups interpretation={interpretation} />
+    </Stack>
+  );
+};
+
 /** The importance tab of an importance run. */
 export const ImportancePanel = ({
   runId,
+  parentRunId,
   summary,
 }: {
   readonly runId: string;
+  /** The run whose saved model was measured; its TFT selection weights show beside, when it has them. */
+  readonly parentRunId: string | null;
   readonly summary: ImportanceSummary | undefined;
 }) => {
   const { t, format } = useI18n();
@@ -167,7 +184,10 @@ export const ImportancePanel = ({
             <Title order={5}>
               {t('importance.ranking')} · {overall[0]?.method}
             </Title>
-            <ImportanceBars rows={overall} />
+            <SimpleGrid cols={{ base: 1, lg: parentRunId === null ? 1 : 2 }}>
+              <ImportanceBars rows={overall} />
+              {parentRunId !== null && <ParentSelection parentRunId={parentRunId} />}
+            </SimpleGrid>
             <Table fz="xs" striped data-testid="importance-table">
               <Table.Thead>
                 <Table.Tr>

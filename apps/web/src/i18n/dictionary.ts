@@ -328,6 +328,18 @@ const en = {
     'Only static columns: they are constant within a series, so there is nothing to correlate over time.',
   'runExog.importance': 'Importance of these columns for the saved model',
   'runExog.noImportance': 'No importance run yet.',
+  'run.tab.interpretation': 'TFT interpretability',
+  'tft.title': 'Variable selection weights',
+  'tft.note':
+    'Mean weight of each input within its group (each group sums to 1), over the newest {windows} window(s) of the data the model was fitted on.',
+  'tft.group.static': 'Static (stat_)',
+  'tft.group.past': 'Encoder: input window (hist_, futr_, target)',
+  'tft.group.future': 'Decoder: horizon (futr_)',
+  'tft.attention': 'Attention over the input window',
+  'tft.attentionNote':
+    'Rows: the {h} horizon steps; columns: the {L} input steps (−{L}…−1) then the horizon steps; darker = more attention (mean over windows and heads).',
+  'tft.selectionBeside':
+    'TFT variable selection of the parent model (its own weights, not a perturbation measure)',
   'run.tab.ensemble': 'Ensembles & analyses',
   'ensemble.make': 'Make an ensemble',
   'ensemble.makeNote':
@@ -837,6 +849,17 @@ const ja: Record<MessageKey, string> = {
   'runExog.columns': 'モデルが読んだ列 futr: {futr}、hist: {hist}、stat: {stat}。',
   'runExog.onlyStatic': '静的な列のみです。系列内で一定なので時間方向の相関はありません。',
   'runExog.importance': '保存済みモデルにおけるこれらの列の重要度',
+  'run.tab.interpretation': 'TFT の解釈',
+  'tft.title': '変数選択の重み',
+  'tft.note':
+    '各グループ内での各入力の平均重み（グループごとに合計 1）。学習データの最新 {windows} 窓の平均です。',
+  'tft.group.static': '静的 (stat_)',
+  'tft.group.past': 'エンコーダ：入力窓 (hist_, futr_, 目的変数)',
+  'tft.group.future': 'デコーダ：予測期間 (futr_)',
+  'tft.attention': '入力窓へのアテンション',
+  'tft.attentionNote':
+    '行：予測期間の {h} ステップ。列：入力の {L} ステップ（−{L}…−1）と予測期間のステップ。濃いほど注目が大きい（窓とヘッドの平均）。',
+  'tft.selectionBeside': '親モデルの TFT 変数選択（モデル自身の重みで、摂動による指標ではありません）',
   'runExog.noImportance': '重要度のランはまだありません。',
   'run.tab.ensemble': 'アンサンブルと分析',
   'ensemble.make': 'アンサンブルを作る',

@@ -129,6 +129,43 @@ export const featureSetSummarySchema = z.object({
 /** A run's feature set. */
 export type FeatureSetSummaryDto = z.infer<typeof featureSetSummarySchema>;
 
+/** Selection weights of one group of a TFT's inputs, named by column. */
+export const variableSelectionSchema = z.object({
+  /** The group's inputs in the network's order (`observed_target`, `repeated_target` for the target's own inputs). */
+  variables: z.array(z.string()),
+  /** Mean weight of each variable over the windows and steps; sums to 1. */
+  mean: z.array(z.number()),
+  /** [steps][variables]: the mean weights at each input (past) or horizon (future) step. */
+  over_time: z.array(z.array(z.number())).optional(),
+});
+/** One group's selection weights. */
+export type VariableSelectionDto = z.infer<typeof variableSelectionSchema>;
+
+/**
+ * What a fitted TFT weighed (NeuralForecast's `feature_importances()` and `attention_weights()`),
+ * averaged over the newest windows of the data it was fitted on; stored in nf_model_interpretation.
+ */
+export const modelInterpretationSchema = z.object({
+  /** Registry id of the model ('tft'). */
+  model: z.string(),
+  /** How many windows the means are over. */
+  windows: z.number().int(),
+  /** L: steps of the input window. */
+  input_size: z.number().int(),
+  /** H: steps of the horizon. */
+  h: z.number().int(),
+  /** stat_* columns (null without any). */
+  static: variableSelectionSchema.nullable(),
+  /** Encoder inputs: hist_*, futr_* (or the repeated target), the target. */
+  past: variableSelectionSchema,
+  /** Decoder inputs: futr_* (null without any). */
+  future: variableSelectionSchema.nullable(),
+  /** [H][L+H]: mean attention (windows and heads) of each horizon step over the window's steps, causal. */
+  attention: z.array(z.array(z.number())),
+});
+/** A run's model interpretation. */
+export type ModelInterpretationDto = z.infer<typeof modelInterpretationSchema>;
+
 /** `GET /api/runs/:id` response: every column of nf_model_runs (JSON columns as they are stored). */
 export const runDetailSchema = runListItemSchema
   .omit({ metricValue: true })
@@ -166,6 +203,8 @@ export const runDetailSchema = runListItemSchema
     dataset: datasetSummarySchema.nullable(),
     /** The exogenous columns the run used, by role (null until a worker loaded them). */
     feature_set: featureSetSummarySchema.nullable(),
+    /** What its fitted model weighed, when the model reports it (TFT); null otherwise. */
+    interpretation: modelInterpretationSchema.nullable(),
   })
   .loose();
 /** `GET /api/runs/:id` response. */

@@ -142,9 +142,9 @@ const windowParts = (
 };
 
 /** The panel and local scalers the windows are cut from: `df`'s (new series get their own scalers) or the fitted ones. */
-const panelAndScalers = (
+export const panelAndScalers = (
   nf: NeuralForecast,
-  options: ExplainWindowsOptions,
+  options: Pick<ExplainWindowsOptions, 'df' | 'staticDf'>,
 ): { panel: Panel; scalers: LocalScalerState | null } => {
   const fitted = nf.state;
   if (!fitted) throw new ConfigError('the models are not fitted; call fit (or NeuralForecast.load) first');

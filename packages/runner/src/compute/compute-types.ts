@@ -1,5 +1,5 @@
 /** What the compute step of a run takes and gives back; both sides are cloneable to a worker thread. */
-import type { RunOperation, RunSpec } from '@nflab/contracts';
+import type { ModelInterpretationDto, RunOperation, RunSpec } from '@nflab/contracts';
 import type { CrossValidationRow, EngineRuntime, ForecastRow } from '@nflab/engine';
 import type { JsonValue, StudyStorage } from '@nflab/tune';
 import type { EnsembleMemberPoints } from '@nflab/analysis';
@@ -94,6 +94,8 @@ export interface ComputeResult {
   readonly cv: EvaluatedRows;
   readonly modelProperties: ModelProperties | null;
   readonly files: readonly WrittenFile[];
+  /** What the fitted model weighed (TFT's selection and attention weights); set by train and refit of a TFT. */
+  readonly interpretation?: ModelInterpretationDto;
   /** Exogenous-column importance; set by the importance operation only. */
   readonly importance?: FeatureImportance;
   /** How an ensemble combined its members; set by the ensemble operation only. */

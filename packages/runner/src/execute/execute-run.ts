@@ -13,6 +13,7 @@ import type { Db, Queryable } from '@nflab/store';
 import {
   createPgStudyStorage,
   recordEnsembleWeights,
+  recordModelInterpretation,
   recordRunData,
   recordRunDataVersion,
   recordRunResults,
@@ -258,6 +259,10 @@ export const createRunExecutor = (options: RunExecutorOptions): RunExecutor => {
         await insertCvResults(tx, run.id, [...result.test, ...result.cv], result.modelColumn);
         await insertArtifacts(tx, run.id, result.files);
         if (result.importance) await insertImportance(tx, run.id, result.importance);
+        if (result.interpretation) {
+          const { model, windows, ...weights } = result.interpretation;
+          await recordModelInterpretation(tx, run.id, { model, windows, weights });
+        }
         if (result.ensemble) {
           const weights = result.ensemble.members.map((m) => ({
             member_run_id: m.run_id,

@@ -176,6 +176,10 @@ describe.each(kinds)('RunQueue on %s', (kind) => {
 
     const first = (await queue.claim())!;
     await db.query('INSERT INTO nf_step_metrics (run_id, step, train_loss) VALUES ($1, 1, 0.5)', [id]);
+    await db.query(
+      `INSERT INTO nf_model_interpretation (run_id, model, windows, weights) VALUES ($1, 'tft', 1, '{}')`,
+      [id],
+    );
     expect(await db.transaction((tx) => queue.finish(tx, id, fail('first')))).toBe(true);
     let row = await runRow(db, id);
     expect(row).toMatchObject({ status: 'queued', attempt: 1, error_message: 'first' });
@@ -189,6 +193,8 @@ describe.each(kinds)('RunQueue on %s', (kind) => {
     expect(second.attempt).toBe(first.attempt + 1);
     const { rows: steps } = await db.query('SELECT 1 FROM nf_step_metrics WHERE run_id = $1', [id]);
     expect(steps).toHaveLength(0);
+    const { rows: weighed } = await db.query('SELECT 1 FROM nf_model_interpretation WHERE run_id = $1', [id]);
+    expect(weighed).toHaveLength(0);
     await db.transaction((tx) => queue.finish(tx, id, fail('second')));
     row = await runRow(db, id);
     const delay2 = row.not_before!.getTime() - row.end_time!.getTime();

@@ -7,6 +7,7 @@ export * from './drift.js';
 export * from './events.js';
 export * from './ensembles.js';
 export * from './feature-importance.js';
+export * from './model-interpretation.js';
 export * from './health.js';
 export * from './lab-metrics.js';
 export * from './monitors.js';

@@ -21,6 +21,7 @@ export const ATTEMPT_OUTPUT_TABLES = [
   'nf_predictions',
   'nf_cv_results',
   'nf_artifacts',
+  'nf_model_interpretation',
 ] as const;
 
 /** The error_message prefix of a run whose worker was lost (resume requeues those). */

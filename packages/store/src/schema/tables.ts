@@ -409,6 +409,14 @@ export const TABLES = {
     rank: 'integer',
     details: 'jsonb',
   },
+  /** What a fitted model (TFT) weighed: selection and attention weights over windows of its data, one row per run. */
+  nf_model_interpretation: {
+    run_id: 'uuid',
+    model: 'text',
+    windows: 'integer',
+    weights: 'jsonb',
+    created_at: 'timestamptz',
+  },
   /** The members of an `ensemble` run, with their weights and errors. */
   nf_ensemble_members: {
     run_id: 'uuid',
@@ -640,6 +648,11 @@ export type AnalysisRow = Row<'nf_analyses'>;
 export type EnsembleMemberRow = Row<'nf_ensemble_members'>;
 /** A row of `nf_feature_importance`. */
 export type FeatureImportanceRow = Narrow<Row<'nf_feature_importance'>, { method: ImportanceMethodValue }>;
+/** A row of `nf_model_interpretation`. */
+export type ModelInterpretationRow = Narrow<
+  Row<'nf_model_interpretation'>,
+  { weights: Record<string, unknown> }
+>;
 /** A row of `nf_monitors`. */
 export type MonitorRow = Narrow<Row<'nf_monitors'>, { p_adjust: PAdjustMethod }>;
 /** A row of `nf_run_exports`. */

@@ -14,6 +14,7 @@ import { useCanEdit } from '../../auth/auth.js';
 import { AsyncView, EmptyState, ErrorState } from '../../components/AsyncView.js';
 import { useI18n } from '../../i18n/i18n.js';
 import { ExogenousPanel } from '../data/ExogenousPanel.js';
+import { SelectionGroups } from '../../analysis/TftInterpretation.js';
 
 /** The exogenous lists a fitted model records in its run's model properties. */
 const exogenousOf = (run: RunDetail): { futr: string[]; hist: string[]; stat: string[] } => {
@@ -68,6 +69,12 @@ export const ExogenousTab = ({ run }: { readonly run: RunDetail }) => {
         <EmptyState>{t('runExog.onlyStatic')}</EmptyState>
       )}
       <Title order={5}>{t('runExog.importance')}</Title>
+      {run.interpretation !== null && (
+        <>
+          <Text size="sm">{t('tft.title')}</Text>
+          <SelectionGroups interpretation={run.interpretation} />
+        </>
+      )}
       {canEdit && run.status === 'finished' && (
         <Group>
           {IMPORTANCE_METHODS.map((method) => (

@@ -6,6 +6,7 @@ import { useEffect } from 'react';
 import { Alert, Badge, Code, Group, Paper, SimpleGrid, Stack, Tabs, Text, Title } from '@mantine/core';
 import { useParams } from 'react-router-dom';
 import { ImportancePanel } from '../../analysis/ImportancePanel.js';
+import { TftInterpretation } from '../../analysis/TftInterpretation.js';
 import { api } from '../../api/endpoints.js';
 import { AnomaliesTab } from './AnomaliesTab.js';
 import { ExogenousTab, hasExogenous } from './ExogenousTab.js';
@@ -95,6 +96,7 @@ const RunView = ({ run, reload }: { readonly run: RunDetail; readonly reload: ()
             [
               'overview',
               ...(run.operation === 'importance' ? (['importance'] as const) : []),
+              ...(run.interpretation !== null ? (['interpretation'] as const) : []),
               ...(hasExogenous(run) ? (['exogenous'] as const) : []),
               ...(hasRunLinks(run, links) ? (['ensemble'] as const) : []),
               'trials',
@@ -199,10 +201,16 @@ const RunView = ({ run, reload }: { readonly run: RunDetail; readonly reload: ()
             <EnsembleTab run={run} links={links} />
           </Tabs.Panel>
         )}
+        {run.interpretation !== null && (
+          <Tabs.Panel value="interpretation" pt="md">
+            <TftInterpretation interpretation={run.interpretation} />
+          </Tabs.Panel>
+        )}
         {run.operation === 'importance' && (
           <Tabs.Panel value="importance" pt="md">
             <ImportancePanel
               runId={run.id}
+              parentRunId={run.parent_run_id}
               summary={
                 (run.metrics as { importance?: Parameters<typeof ImportancePanel>[0]['summary'] }).importance
               }

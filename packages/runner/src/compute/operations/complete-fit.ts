@@ -1,8 +1,9 @@
-/** What train and refit do after the fit: forecasts, test part, cross-validation, saved model. */
+/** What train and refit do after the fit: forecasts, test part, interpretation (TFT), cross-validation, saved model. */
 import type { CrossValidationRow, ForecastRow } from '@nflab/engine';
 import type { Fitted } from '../fit.js';
 import { describeModel, saveModel } from '../fitted-model.js';
 import { crossValidate, forecastBeyond, forecastTestPart } from '../forecasts.js';
+import { interpretFitted } from '../interpretation.js';
 import type { OperationContext, OperationResult } from './types.js';
 
 /** Forecasts with the fitted model (or rolls it over the test part), cross-validates when the spec asks, saves it. */
@@ -21,6 +22,8 @@ export const completeFit = async (fitted: Fitted, context: OperationContext): Pr
     } else {
       forecasts = await alone(() => forecastBeyond(nf, job, notes));
     }
+    // Before cross-validation, which may refit: the weights are the run's fitted model's.
+    const interpretation = await alone(() => interpretFitted(nf, notes));
     let cv: CrossValidationRow[] = [];
     const crossValidation = job.spec.cross_validation;
     if (crossValidation !== null) {
@@ -51,6 +54,7 @@ export const completeFit = async (fitted: Fitted, context: OperationContext): Pr
       cv,
       modelProperties,
       files,
+      ...(interpretation ? { interpretation } : {}),
     };
   } finally {
     nf.dispose();
