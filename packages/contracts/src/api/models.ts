@@ -13,6 +13,8 @@ export const modelInfoSchema = z.object({
   description: z.string(),
   family: z.string(),
   multivariate: z.boolean(),
+  /** True when it trains with point losses only (no distribution loss, so no HINT). */
+  pointLossOnly: z.boolean(),
   exogenous: z.object({ futr: z.boolean(), hist: z.boolean(), stat: z.boolean() }),
   /** The model-specific config with every default filled. */
   defaultConfig: z.record(z.string(), z.unknown()),
@@ -48,6 +50,8 @@ export type LossInfoDto = z.infer<typeof lossInfoSchema>;
 export const vocabularyResponseSchema = z.object({
   /** The engine's losses in registry order. */
   losses: z.array(lossInfoSchema),
+  /** DistributionLoss's families (`{ id: 'distributionloss', distribution }`), e.g. for HINT. */
+  distributions: z.array(z.string()),
   /** The metric ids runs can be compared by (the run spec's `metric`). */
   metrics: z.array(z.enum(METRIC_IDS)),
 });

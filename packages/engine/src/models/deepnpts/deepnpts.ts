@@ -45,6 +45,7 @@ export const deepnpts = {
   forecastType: 'direct',
   exogenous,
   requiresInsampleY: true,
+  pointLossOnly: true,
   configSchema: deepnptsConfigSchema,
   commonDefaults: {
     max_steps: 1000,
