@@ -104,6 +104,9 @@ describe.each(await testDbKinds())('data panel/profile, models, specs, plan and 
     const tsmixer = models.find((m: { id: string }) => m.id === 'tsmixer');
     expect(tsmixer).toMatchObject({ multivariate: true, defaultConfig: { n_block: 2, ff_dim: 64 } });
     expect(tsmixer.defaultConfig).not.toHaveProperty('n_series');
+    // Which models the wizard offers HINT (a distribution loss) for: all but the point-loss-only ones.
+    const pointOnly = models.filter((m: { pointLossOnly: boolean }) => m.pointLossOnly);
+    expect(pointOnly.map((m: { id: string }) => m.id)).toEqual(['deepnpts']);
   });
 
   test('vocabulary: the loss registry and the metric ids, as the wizard offers them', async () => {
@@ -114,6 +117,7 @@ describe.each(await testDbKinds())('data panel/profile, models, specs, plan and 
     expect(vocabulary.metrics).toEqual([...METRIC_IDS]);
     const needsParams = vocabulary.losses.filter((loss) => loss.needsParams).map((loss) => loss.id);
     expect(needsParams).toEqual(['mase', 'quantileloss', 'distributionloss']);
+    expect(vocabulary.distributions).toEqual(['Normal', 'StudentT', 'Poisson', 'NegativeBinomial']);
   });
 
   test('schemas and spec validation: parsed spec with defaults, or 400 naming the field', async () => {
@@ -165,6 +169,27 @@ describe.each(await testDbKinds())('data panel/profile, models, specs, plan and 
     expect(plan.invalid[0].reasons[0]).toContain('h: 2000 is too long');
     // (2 trials + final fit) × 10 steps × 0.065 s
     expect(plan.estimatedSeconds).toBe(2);
+    // The wizard's series rule, as the API plans it: a multivariate model on one series is a run
+    // (n_series 1); splitting series one per run is refused for it alone.
+    const oneSeries = (
+      await post('/api/sweeps/plan', {
+        spec: { loto: 'loto6', unique_ids: ['N1'], model: 'tsmixer', config: { input_size: 4 } },
+      })
+    ).json();
+    expect(oneSeries).toMatchObject({ count: 1, invalid: [] });
+    const split = (
+      await post('/api/sweeps/plan', {
+        spec: {
+          loto: 'loto6',
+          unique_ids: ['N1', 'N2'],
+          each_unique_id: true,
+          model: 'tsmixer',
+          config: { input_size: 4 },
+        },
+      })
+    ).json();
+    expect(split.count).toBe(0);
+    expect(split.invalid[0].reasons[0]).toMatch(/^each_unique_id: splits the series/);
     const bad = await post('/api/sweeps/plan', { spec: { loto: 'loto6' } });
     expect(bad.statusCode).toBe(400);
     expect(bad.json().error.issues.length).toBeGreaterThan(0);

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError, Rng } from '@nflab/contracts';
+import { NeuralForecast } from '../src/core/neural-forecast.js';
 import { createBatchNorm } from '../src/nn/batch-norm.js';
 import { deepnpts } from '../src/models/deepnpts/deepnpts.js';
 import { weightedMixture } from '../src/models/deepnpts/mixture.js';
@@ -89,5 +90,15 @@ describe('DeepNPTS network', () => {
     expect(() =>
       deepnpts.build(deepnpts.configSchema.parse({}), dims({ h: 2, inputSize: 4, nOutputs: 3 }), 1),
     ).toThrow(ConfigError);
+  });
+
+  it('refuses every distribution loss, a one-parameter Poisson included, before building (registry pointLossOnly)', () => {
+    const model = (loss: unknown) => () =>
+      new NeuralForecast({ models: [{ id: 'deepnpts', config: { h: 2, input_size: 4, loss } }], freq: 1 });
+    expect(model({ id: 'distributionloss', distribution: 'Poisson' })).toThrow(
+      "model 'DeepNPTS' (DeepNPTS) trains with point losses only (mae, mse, …); 'distributionloss' is a distribution loss",
+    );
+    expect(model('mqloss')).toThrow(/'mqloss' asks for \d+ outputs per step/);
+    expect(model('mae')).not.toThrow();
   });
 });

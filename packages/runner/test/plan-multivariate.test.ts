@@ -101,6 +101,23 @@ describe('planning multivariate runs', () => {
     expect(plan.runs.map((r) => plainModelConfig(r.spec, noExog).n_series)).toEqual([2, 1]);
   });
 
+  it('accepts one series in one run (n_series 1), the rule the wizard follows too', async () => {
+    const plan = await planSweep({
+      ...base,
+      unique_ids: ['N1'],
+      mode: 'list',
+      runs: [
+        { model: 'tsmixer', config: { input_size: 4 } },
+        { model: 'auto_itransformer', config: { val_check_steps: 2 } },
+      ],
+    });
+    expect(plan.invalid).toEqual([]);
+    const [plain, auto] = plan.runs.map((r) => r.spec);
+    expect(plain?.unique_ids).toEqual(['N1']);
+    expect(plainModelConfig(plain!, noExog)).toMatchObject({ n_series: 1 });
+    expect(autoModelOptions(auto!, noExog, 1).config).toMatchObject({ n_series: 1 });
+  });
+
   it('with a HINT hierarchy, counts the aggregates among the series the model takes together', async () => {
     const hint = {
       ...base,

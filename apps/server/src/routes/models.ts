@@ -15,6 +15,7 @@ const modelInfo = (spec: ModelSpec): ModelInfoDto => {
     description: spec.description,
     family: spec.family,
     multivariate: spec.kind === 'multivariate',
+    pointLossOnly: spec.pointLossOnly === true,
     exogenous: { ...spec.exogenous },
     categoricalExogenous: spec.categoricalExogenous === true,
     defaultConfig: { ...spec.commonDefaults, ...defaults },

@@ -88,6 +88,7 @@ const en = {
   'wizard.reset': 'Start over',
   'wizard.step.data': 'Data',
   'wizard.step.models': 'Models & backend',
+  'wizard.step.hint': 'Hierarchy (HINT)',
   'wizard.step.params': 'Search & parameters',
   'wizard.step.review': 'Review & run',
   'wizard.completeStep': 'Complete this step to continue.',
@@ -107,9 +108,13 @@ const en = {
   'wizard.multivariate': 'multivariate',
   'wizard.blocker.noExogenous':
     'This model takes no exogenous columns; choose "None" under exogenous columns to use it.',
-  'wizard.blocker.multivariateNeedsPanel':
-    'Multivariate: needs at least two series in one panel (turn off "one run per series").',
-  'wizard.multivariateNote': 'Takes the {count} chosen series together in one run (n_series = {count}).',
+  'wizard.blocker.multivariateSplit':
+    'Multivariate: takes the chosen series together in one run; turn off "one run per series" to use it.',
+  'wizard.blocker.hintPointLoss':
+    'Trains with point losses only, and HINT needs a distribution loss; turn HINT off to use it.',
+  'wizard.multivariateNote': "Takes the run's {count} series together (n_series = {count}).",
+  'wizard.multivariateOneSeries':
+    'Takes the series of a run together; with one series it has nothing to mix across (n_series = 1). It runs, but choose more series to use what it is built for.',
   'wizard.preset.fast': 'Fast',
   'wizard.preset.balanced': 'Balanced',
   'wizard.preset.accurate': 'Accurate',
@@ -146,6 +151,52 @@ const en = {
   'wizard.specValid': 'The spec is valid.',
   'wizard.specChecking': 'Checking…',
   'wizard.specSyntax': 'Not valid JSON',
+  'wizard.inputSize': 'input_size (plain models)',
+  'wizard.inputSizeHelp': "Past draws each window sees; empty = 3·h (NeuralForecast's -1).",
+  'wizard.lossByHint': 'HINT sets the loss: distributionloss ({distribution}).',
+  'hint.enable': 'Coherent forecasts with HINT',
+  'hint.enableHelp':
+    "Forecast the chosen series and aggregates of them (e.g. their total) with one model, reconciled so every level adds up: NeuralForecast's HINT.",
+  'hint.enabledNote':
+    'HINT wraps one plain model trained once (search off), without exogenous columns; its loss is a distribution (distributionloss). A multivariate model takes the aggregates as series too (n_series = {count}).',
+  'hint.aggregates': 'Aggregates',
+  'hint.aggregatesHelp': 'Series summed from the chosen ones; each is fitted and forecast beside them.',
+  'hint.aggregateId': 'Name',
+  'hint.aggregateAll': 'All chosen series (a total)',
+  'hint.aggregateMembers': 'Series it sums',
+  'hint.addAggregate': 'Add aggregate',
+  'hint.removeAggregate': 'Remove',
+  'hint.reconciliation': 'Reconciliation',
+  'hint.reconciliation.BottomUp':
+    "Keeps the chosen series' forecasts and sums them into the aggregates; the aggregates' own forecasts are not used.",
+  'hint.reconciliation.MinTraceOLS':
+    "The coherent forecasts nearest to every level's forecasts, all levels weighted equally (least squares).",
+  'hint.reconciliation.MinTraceWLS':
+    'MinTrace with structural scaling: an aggregate weighs less the more series it sums.',
+  'hint.reconciliation.Identity':
+    'No reconciliation: every level keeps its own forecast, which need not add up (a baseline).',
+  'hint.distribution': "Distribution of the model's loss",
+  'hint.distributionHelp': 'HINT reconciles forecast draws, so the model learns a distribution.',
+  'hint.issuesTitle': 'HINT cannot run yet',
+  'hint.issue.tooFewSeries':
+    'Series (Data step): HINT sums series and {n} chosen is too few; choose at least 2.',
+  'hint.issue.eachUniqueId': 'One run per series (Data step): it splits the series HINT sums; turn it off.',
+  'hint.issue.search':
+    'Hyperparameter search (Models step): HINT wraps a plain model trained once; turn search off.',
+  'hint.issue.exogenous':
+    'Exogenous columns (Models step): aggregates have no exogenous values; choose "None".',
+  'hint.issue.pointLossModel':
+    'Models (Models step): {model} trains with point losses only and HINT needs a distribution loss; deselect it.',
+  'hint.issue.noAggregates': 'Aggregates: none listed; add one (e.g. the total of all chosen series).',
+  'hint.issue.tooManyAggregates': 'Aggregates: at most {max}; remove some.',
+  'hint.issue.aggregateId': 'Aggregate #{n}, name: use 1 to 64 letters, digits, _ . or -.',
+  'hint.issue.aggregateIdTaken':
+    'Aggregate "{id}", name: already a chosen series or another aggregate; choose a new name.',
+  'hint.issue.aggregateMembers':
+    'Aggregate "{id}", series it sums: fewer than 2; choose at least 2 (or "All chosen series").',
+  'hint.issue.aggregateNotChosen':
+    'Aggregate "{id}", series it sums: {series} not among the chosen series; remove them here or choose them in the Data step.',
+  'hint.issue.aggregateRepeats': 'Aggregate "{id}" sums the same series as "{other}"; remove one of them.',
   'review.count': 'Runs',
   'review.combinations': 'Combinations',
   'review.duplicates': 'Duplicates removed',
@@ -614,6 +665,7 @@ const ja: Record<MessageKey, string> = {
   'wizard.reset': '最初から',
   'wizard.step.data': 'データ',
   'wizard.step.models': 'モデルとバックエンド',
+  'wizard.step.hint': '階層 (HINT)',
   'wizard.step.params': '探索とパラメータ',
   'wizard.step.review': '確認と実行',
   'wizard.completeStep': 'このステップを完了してください。',
@@ -633,9 +685,13 @@ const ja: Record<MessageKey, string> = {
   'wizard.multivariate': '多変量',
   'wizard.blocker.noExogenous':
     'このモデルは外生変数を受け付けません。使うには外生変数の列を「なし」にしてください。',
-  'wizard.blocker.multivariateNeedsPanel':
-    '多変量モデル: 1 つのパネルに 2 系列以上が必要です (「系列ごとに 1 ラン」をオフに)。',
-  'wizard.multivariateNote': '選んだ {count} 系列をまとめて 1 ランで扱います (n_series = {count})。',
+  'wizard.blocker.multivariateSplit':
+    '多変量モデル: 選んだ系列をまとめて 1 ランで扱います。使うには「系列ごとに 1 ラン」をオフにしてください。',
+  'wizard.blocker.hintPointLoss':
+    '点予測の損失関数でしか学習できず、HINT には分布の損失関数が必要です。使うには HINT をオフにしてください。',
+  'wizard.multivariateNote': 'ランの {count} 系列をまとめて扱います (n_series = {count})。',
+  'wizard.multivariateOneSeries':
+    'ランの系列をまとめて扱うモデルです。1 系列では系列間で混ぜ合わせるものがありません (n_series = 1)。実行はできますが、本来の力を使うには系列を増やしてください。',
   'wizard.preset.fast': '高速',
   'wizard.preset.balanced': 'バランス',
   'wizard.preset.accurate': '高精度',
@@ -672,6 +728,54 @@ const ja: Record<MessageKey, string> = {
   'wizard.specValid': '仕様は有効です。',
   'wizard.specChecking': '確認中…',
   'wizard.specSyntax': 'JSON として正しくありません',
+  'wizard.inputSize': 'input_size (通常モデル)',
+  'wizard.inputSizeHelp': '各ウィンドウが見る過去の抽選数。空欄 = 3·h (NeuralForecast の -1)。',
+  'wizard.lossByHint': '損失関数は HINT が決めます: distributionloss ({distribution})。',
+  'hint.enable': 'HINT で整合した予測',
+  'hint.enableHelp':
+    '選んだ系列とその集計系列 (例: 合計) を 1 つのモデルで予測し、どの階層でも合計が一致するよう調整します (NeuralForecast の HINT)。',
+  'hint.enabledNote':
+    'HINT は 1 回だけ学習する通常モデル (探索なし) を外生変数なしで包みます。損失関数は分布 (distributionloss) です。多変量モデルは集計系列も系列として扱います (n_series = {count})。',
+  'hint.aggregates': '集計系列',
+  'hint.aggregatesHelp': '選んだ系列を合計した系列です。それぞれ元の系列と並べて学習・予測します。',
+  'hint.aggregateId': '名前',
+  'hint.aggregateAll': '選んだ全系列 (合計)',
+  'hint.aggregateMembers': '合計する系列',
+  'hint.addAggregate': '集計系列を追加',
+  'hint.removeAggregate': '削除',
+  'hint.reconciliation': '調整 (reconciliation)',
+  'hint.reconciliation.BottomUp':
+    '選んだ系列の予測をそのまま使い、合計して集計系列にします。集計系列自身の予測は使いません。',
+  'hint.reconciliation.MinTraceOLS':
+    'すべての階層の予測に最も近い整合した予測 (全階層を同じ重みで最小二乗)。',
+  'hint.reconciliation.MinTraceWLS':
+    '構造的な重み付けの MinTrace: 多くの系列を合計する集計系列ほど軽く扱います。',
+  'hint.reconciliation.Identity':
+    '調整なし: 各階層が自分の予測を保ち、合計は一致しないことがあります (比較用の基準)。',
+  'hint.distribution': 'モデルの損失関数の分布',
+  'hint.distributionHelp': 'HINT は予測のサンプルを調整するため、モデルは分布を学習します。',
+  'hint.issuesTitle': 'HINT はまだ実行できません',
+  'hint.issue.tooFewSeries':
+    '系列 (データのステップ): HINT は系列を合計するため、{n} 系列では足りません。2 系列以上を選んでください。',
+  'hint.issue.eachUniqueId':
+    '系列ごとに 1 ラン (データのステップ): HINT が合計する系列を分けてしまいます。オフにしてください。',
+  'hint.issue.search':
+    'ハイパーパラメータ探索 (モデルのステップ): HINT は 1 回だけ学習する通常モデルを包みます。探索をオフにしてください。',
+  'hint.issue.exogenous':
+    '外生変数の列 (モデルのステップ): 集計系列には外生変数の値がありません。「なし」を選んでください。',
+  'hint.issue.pointLossModel':
+    'モデル (モデルのステップ): {model} は点予測の損失関数でしか学習できず、HINT には分布の損失関数が必要です。選択を外してください。',
+  'hint.issue.noAggregates': '集計系列: ありません。1 つ追加してください (例: 選んだ全系列の合計)。',
+  'hint.issue.tooManyAggregates': '集計系列: 最大 {max} 個です。減らしてください。',
+  'hint.issue.aggregateId': '集計系列 #{n} の名前: 英数字と _ . - で 1〜64 文字にしてください。',
+  'hint.issue.aggregateIdTaken':
+    '集計系列「{id}」の名前: 選んだ系列か別の集計系列と同じです。新しい名前にしてください。',
+  'hint.issue.aggregateMembers':
+    '集計系列「{id}」の合計する系列: 2 未満です。2 系列以上 (または「選んだ全系列」) を選んでください。',
+  'hint.issue.aggregateNotChosen':
+    '集計系列「{id}」の合計する系列: {series} は選んだ系列にありません。ここで外すか、データのステップで選んでください。',
+  'hint.issue.aggregateRepeats':
+    '集計系列「{id}」は「{other}」と同じ系列を合計しています。どちらかを削除してください。',
   'review.count': 'ラン数',
   'review.combinations': '組み合わせ',
   'review.duplicates': '除いた重複',

@@ -136,6 +136,9 @@ describe('web lab in Chromium', () => {
     await page.reload();
     await expect(page.getByTestId('wizard-model-nhits').isChecked()).resolves.toBe(true);
     await page.getByTestId('wizard-next').click();
+    // HINT stays off: its step passes straight on.
+    await page.getByTestId('wizard-hint').waitFor();
+    await page.getByTestId('wizard-next').click();
     await page.getByTestId('wizard-preset').getByText('Fast').click();
     await page.getByTestId('wizard-next').click();
 

@@ -1,7 +1,7 @@
 /**
  * The live half of the UI, which needs the server's run workers: a 2-run sweep from the wizard
  * progressing and finishing live, the finished runs in the history and their charts, predict from
- * the saved model, and cancelling a running sweep. The lab's server runs one worker; each test
+ * the saved model, cancelling a running sweep, and a HINT run built in the wizard. The lab's server runs one worker; each test
  * skips (and says why) if `GET /api/ready` reports none.
  */
 import { afterAll, beforeAll, describe, expect, it, type TestContext } from 'vitest';
@@ -72,6 +72,7 @@ describe('web lab live runs in Chromium', () => {
     await page.getByTestId('wizard-model-nhits').check();
     await page.getByTestId('wizard-backend-ray').check();
     await page.getByTestId('wizard-next').click();
+    await page.getByTestId('wizard-next').click(); // past HINT, left off
     if (size === 'tiny') {
       await page.getByTestId('wizard-mode').getByText('Standard').click();
       await page.getByTestId('wizard-numSamples').fill('1');
@@ -177,4 +178,92 @@ describe('web lab live runs in Chromium', () => {
     await screenshot(page, 'live-sweep-cancelled');
     await page.close();
   });
+
+  it(
+    'builds a HINT run in the wizard, submits its hierarchy and records coherent forecasts',
+    { timeout: 120_000 },
+    async (context) => {
+      requireWorkers(context);
+      const page = await signIn(browser.context, lab.origin, 'editor');
+      await page.goto(`${lab.origin}/experiments/new`);
+      await page.getByTestId('wizard-reset').click();
+      await page.getByTestId('wizard-name').fill('e2e hint');
+      await page.getByTestId('wizard-table').click();
+      await page.getByRole('option', { name: SAMPLE_TABLE, exact: true }).click();
+      await page.getByTestId('wizard-game').click();
+      await page.getByRole('option', { name: 'loto6' }).click();
+      await page.getByTestId('wizard-series').click();
+      await page.getByRole('option', { name: 'N1', exact: true }).click();
+      await page.keyboard.press('Escape');
+      await page.getByTestId('wizard-next').click();
+      await page.getByTestId('wizard-model-nhits').check();
+      await page.getByTestId('wizard-next').click();
+
+      // HINT over one series: the step names the field and the fix, and holds the wizard here.
+      await page.getByTestId('wizard-hint').check();
+      await expect(page.getByTestId('hint-issues').textContent()).resolves.toContain(
+        'Series (Data step): HINT sums series and 1 chosen is too few; choose at least 2.',
+      );
+      await expect(page.getByTestId('wizard-next').isDisabled()).resolves.toBe(true);
+      await page.getByTestId('wizard-back').click();
+      await page.getByTestId('wizard-back').click();
+      await page.getByTestId('wizard-series').click();
+      await page.getByRole('option', { name: 'N2', exact: true }).click();
+      await page.keyboard.press('Escape');
+      await page.getByTestId('wizard-next').click();
+      // Turning HINT on switched the search off (HINT wraps a plain model).
+      await expect(page.getByTestId('wizard-search').isChecked()).resolves.toBe(false);
+      await page.getByTestId('wizard-next').click();
+      await page.getByTestId('hint-reconciliation-MinTraceOLS').check();
+      expect(await page.getByTestId('hint-issues').count()).toBe(0);
+      await screenshot(page, 'wizard-hint-step');
+      await page.getByTestId('wizard-next').click();
+      await page.getByTestId('wizard-inputSize').fill('8');
+      await page.getByTestId('wizard-next').click();
+
+      await expect(page.getByTestId('plan-count').textContent()).resolves.toBe('1');
+      const hierarchy = {
+        aggregates: [{ id: 'total', members: ['N1', 'N2'] }],
+        reconciliation: 'MinTraceOLS',
+      };
+      const preview = JSON.parse((await page.getByTestId('review-spec').textContent()) ?? '{}') as object;
+      expect(preview).toMatchObject({ model: 'nhits', hierarchy, config: { input_size: 8 } });
+      await screenshot(page, 'wizard-hint-review');
+      const submitted = page.waitForRequest(
+        (request) => request.method() === 'POST' && new URL(request.url()).pathname === '/api/sweeps',
+      );
+      await page.getByTestId('wizard-run').click();
+      const body = (await submitted).postDataJSON() as { spec: object };
+      expect(body.spec).toMatchObject({
+        hierarchy,
+        loss: { id: 'distributionloss', distribution: 'Normal' },
+        exogenous: { mode: 'none' },
+      });
+
+      // The run lands: the HINT forecaster, its hierarchy in the spec, a total equal to its parts.
+      await page.getByTestId('sweep-page').waitFor();
+      const sweepId = new URL(page.url()).pathname.split('/').pop() ?? '';
+      const api = async <T>(path: string): Promise<T> =>
+        (await (await page.request.get(`${lab.origin}/api${path}`)).json()) as T;
+      let runs: { items: { id: string }[] } = { items: [] };
+      await expect
+        .poll(async () => (runs = await api(`/runs?sweep_id=${sweepId}`)).items.length, { timeout: 15_000 })
+        .toBe(1);
+      const runId = runs.items[0]?.id ?? '';
+      const run = await waitForRunEnd(page, runId);
+      expect({ status: run.status, error: run.error_message }).toEqual({ status: 'finished', error: null });
+      const record = await api<{ spec: object; model_properties: { label: string } }>(`/runs/${runId}`);
+      expect(record.spec).toMatchObject({ hierarchy });
+      expect(record.model_properties.label).toBe('HINT');
+      const forecasts = (
+        await api<{ unique_id: string; ds: string; suffix: string; value: number }[]>(
+          `/runs/${runId}/predictions`,
+        )
+      ).filter((row) => row.suffix === '');
+      const at = (id: string) => forecasts.find((row) => row.unique_id === id)?.value ?? Number.NaN;
+      expect(forecasts.map((row) => row.unique_id).sort()).toEqual(['N1', 'N2', 'total']);
+      expect(at('total')).toBeCloseTo(at('N1') + at('N2'), 4);
+      await page.close();
+    },
+  );
 });

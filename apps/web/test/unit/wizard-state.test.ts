@@ -82,19 +82,33 @@ describe('wizard → sweep spec', () => {
     expect(currentSpec({ ...filled, mode: 'advanced', specText: '{' }).ok).toBe(false);
   });
 
-  it('explains why a model cannot be chosen', () => {
-    const plain = { exogenous: { futr: false, hist: false, stat: false }, multivariate: false };
-    const multivariate = { exogenous: { futr: true, hist: true, stat: true }, multivariate: true };
-    expect(modelBlocker(plain, { exogenous: 'auto', eachUniqueId: false, uniqueIds: ['N1'] })).toBe(
-      'noExogenous',
-    );
-    expect(modelBlocker(plain, { exogenous: 'none', eachUniqueId: false, uniqueIds: ['N1'] })).toBeNull();
-    expect(
-      modelBlocker(multivariate, { exogenous: 'none', eachUniqueId: true, uniqueIds: ['N1', 'N2'] }),
-    ).toBe('multivariateNeedsPanel');
-    expect(
-      modelBlocker(multivariate, { exogenous: 'auto', eachUniqueId: false, uniqueIds: ['N1', 'N2'] }),
-    ).toBeNull();
+  it('explains why a model cannot be chosen; one series is no reason for a multivariate model', () => {
+    const none = { futr: false, hist: false, stat: false };
+    const plain = { exogenous: none, multivariate: false, pointLossOnly: false };
+    const multivariate = {
+      exogenous: { futr: true, hist: true, stat: true },
+      multivariate: true,
+      pointLossOnly: false,
+    };
+    const pointOnly = { exogenous: none, multivariate: false, pointLossOnly: true };
+    const choices = { exogenous: 'none', eachUniqueId: false, hint: false } as const;
+    expect(modelBlocker(plain, { ...choices, exogenous: 'auto' })).toBe('noExogenous');
+    expect(modelBlocker(plain, choices)).toBeNull();
+    expect(modelBlocker(multivariate, { ...choices, eachUniqueId: true })).toBe('multivariateSplit');
+    expect(modelBlocker(multivariate, { ...choices, exogenous: 'auto' })).toBeNull();
+    expect(modelBlocker(multivariate, choices)).toBeNull();
+    expect(modelBlocker(pointOnly, choices)).toBeNull();
+    expect(modelBlocker(pointOnly, { ...choices, hint: true })).toBe('hintPointLoss');
+  });
+
+  it('gives plain models an input_size (the planner requires one): the chosen one, else -1 (3·h)', () => {
+    const plain = { ...filled, search: false };
+    expect(buildSweepSpec(plain).config).toEqual({ val_check_steps: 10, input_size: -1 });
+    expect(buildSweepSpec({ ...plain, inputSize: 24 }).config).toEqual({
+      val_check_steps: 10,
+      input_size: 24,
+    });
+    expect(buildSweepSpec(filled).config).toEqual({ val_check_steps: 10 });
   });
 
   it('drops a stored state of another shape and parses horizon lists', () => {

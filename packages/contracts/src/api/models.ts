@@ -13,6 +13,8 @@ export const modelInfoSchema = z.object({
   description: z.string(),
   family: z.string(),
   multivariate: z.boolean(),
+  /** True when it trains with point losses only (no distribution loss, so no HINT). */
+  pointLossOnly: z.boolean(),
   exogenous: z.object({ futr: z.boolean(), hist: z.boolean(), stat: z.boolean() }),
   /** True when the model embeds categorical exogenous columns (`cat_exog_list`). */
   categoricalExogenous: z.boolean(),
@@ -50,6 +52,8 @@ export type LossInfoDto = z.infer<typeof lossInfoSchema>;
 export const vocabularyResponseSchema = z.object({
   /** The engine's losses in registry order. */
   losses: z.array(lossInfoSchema),
+  /** DistributionLoss's families (`{ id: 'distributionloss', distribution }`), e.g. for HINT. */
+  distributions: z.array(z.string()),
   /** The metric ids runs can be compared by (the run spec's `metric`). */
   metrics: z.array(z.enum(METRIC_IDS)),
 });

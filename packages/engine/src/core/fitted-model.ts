@@ -13,7 +13,7 @@ import { createLoss } from '../losses/registry.js';
 import type { Loss } from '../losses/types.js';
 import type { ModelDims, ModelNetwork, ModelSpec } from '../model/types.js';
 import { toSeriesRowsNetwork } from '../models/multivariate.js';
-import { getModelSpec } from '../models/registry.js';
+import { getModelSpec, pointLossRefusal } from '../models/registry.js';
 import { createRevinParams, type RevinParams } from '../scalers/window-scalers.js';
 import { checkValidLoss } from '../training/outputs.js';
 import type { ExogLists } from '../windows/source.js';
@@ -56,6 +56,8 @@ export const resolveModel = (entry: ModelEntry, name: string): CoreModel => {
   const loss = createLoss(common.loss);
   const validLoss = createLoss(validLossSpec(common));
   checkValidLoss(loss, validLoss);
+  const refusal = pointLossRefusal(entry.id, name, loss);
+  if (refusal !== undefined) throw new ConfigError(refusal);
   const exog = { futr: common.futr_exog_list, hist: common.hist_exog_list, stat: common.stat_exog_list };
   checkExogSupport(spec, exog, name);
   checkCategorical(common, { name, label: spec.label, acceptsCategorical: spec.categoricalExogenous === true });

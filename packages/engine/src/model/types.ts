@@ -185,6 +185,11 @@ interface ModelSpecBase<Config extends Record<string, unknown>> {
    * `EXOGENOUS_CAT`).
    */
   readonly categoricalExogenous?: true;
+  /**
+   * Set when the model emits one value per step and so trains only with a point loss (mae, mse, …):
+   * no distribution or multi-quantile loss, hence no HINT (NeuralForecast's DeepNPTS raises too).
+   */
+  readonly pointLossOnly?: true;
   /** Zod schema of the model-specific config, with NeuralForecast's defaults applied by `.parse`. */
   readonly configSchema: z.ZodType<Config>;
   /** Overrides of the common training defaults this model has in NeuralForecast (e.g. NHITS `windows_batch_size`). */

@@ -1,5 +1,6 @@
 /** The model registry: one line per model; tests, the API and the UI loop over it. */
 import { ConfigError } from '@nflab/contracts';
+import type { Loss } from '../losses/types.js';
 import type { ModelSpec, MultivariateModelSpec, UnivariateModelSpec } from '../model/types.js';
 import { autoformer } from './autoformer/autoformer.js';
 import { bitcn } from './bitcn/bitcn.js';
@@ -123,4 +124,21 @@ export function getMultivariateModelSpec(id: string): MultivariateModelSpec {
     throw new ConfigError(`model '${id}' (${spec.label}) is univariate; it has no n_series`);
   }
   return spec;
+}
+
+/**
+ * Why model `id` cannot train with `loss`, or undefined. A point-loss-only model (DeepNPTS) emits
+ * one value per step, so NeuralForecast refuses any distribution or multi-output loss for it —
+ * a one-parameter distribution (Poisson) included; the planner and resolveModel ask here.
+ */
+export function pointLossRefusal(
+  id: string,
+  name: string,
+  loss: Pick<Loss, 'id' | 'isDistribution' | 'outputSize'>,
+): string | undefined {
+  const spec = getModelSpec(id);
+  if (!spec.pointLossOnly || (!loss.isDistribution && loss.outputSize === 1)) return undefined;
+  return `model '${name}' (${spec.label}) trains with point losses only (mae, mse, …); '${loss.id}' ${
+    loss.isDistribution ? 'is a distribution loss' : `asks for ${loss.outputSize} outputs per step`
+  }`;
 }

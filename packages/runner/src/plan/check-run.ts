@@ -14,7 +14,15 @@ import {
   type RunSpec,
   type SweepSpec,
 } from '@nflab/contracts';
-import { isModelId, MODEL_IDS, MODELS, parseLossSpec, type ModelId } from '@nflab/engine';
+import {
+  createLoss,
+  isModelId,
+  MODEL_IDS,
+  MODELS,
+  parseLossSpec,
+  pointLossRefusal,
+  type ModelId,
+} from '@nflab/engine';
 import { parseSearchSpace, searchProblems } from '@nflab/tune';
 import { llmProblem } from '../compute/llm-dir.js';
 import { nSeriesProblem, runSeriesCount } from '../compute/model-config.js';
@@ -46,6 +54,19 @@ const lossProblem = (field: 'loss' | 'valid_loss', value: unknown): string | und
   } catch (error) {
     return `${field}: ${messageOf(error)}`;
   }
+};
+
+/**
+ * A point-loss-only model (DeepNPTS) with a loss that is not a point loss: the engine refuses to
+ * build it, so the plan says so first. HINT needs a distribution loss, so it cannot wrap such a model.
+ */
+const pointLossProblem = (spec: RunSpec): string | undefined => {
+  if (lossProblem('loss', spec.loss) !== undefined) return undefined;
+  const refusal = pointLossRefusal(baseModelId(spec.model), spec.model, createLoss(spec.loss));
+  if (refusal === undefined) return undefined;
+  return spec.hierarchy === undefined
+    ? `loss: ${refusal}; use mae, mse or another point loss`
+    : `loss: ${refusal}; HINT reconciles forecast draws and needs a distribution loss, so choose another model for it`;
 };
 
 const exogenousProblems = (spec: RunSpec, modelId: keyof typeof MODELS): string[] => {
@@ -114,6 +135,8 @@ export const checkRunAgainstRegistries = (spec: RunSpec): string[] => {
     problems.push(...exogenousProblems(spec, id), ...modelConfigProblems(spec, id));
     const llm = llmProblem(spec);
     if (llm !== undefined) problems.push(llm);
+    const pointLoss = pointLossProblem(spec);
+    if (pointLoss !== undefined) problems.push(pointLoss);
   } else
     problems.push(
       `model: unknown model '${spec.model}' ('${id}' is not registered); models: ${MODEL_IDS.join(', ')}`,

@@ -17,6 +17,7 @@ import type { ModelInfo } from '../../api/types.js';
 import { useApi } from '../../api/use-api.js';
 import { AsyncView } from '../../components/AsyncView.js';
 import { useI18n } from '../../i18n/i18n.js';
+import { runSeriesCount } from './hint-state.js';
 import { modelBlocker, type ExogenousChoice } from './wizard-state.js';
 import type { StepProps } from './step-props.js';
 
@@ -113,7 +114,9 @@ export const ModelStep = ({ state, update }: StepProps) => {
                   <ExogBadges model={model} />
                   {blocker === null && model.multivariate && (
                     <Text size="xs" c="dimmed" mt={4} data-testid={`wizard-model-${model.id}-note`}>
-                      {t('wizard.multivariateNote', { count: state.uniqueIds.length })}
+                      {runSeriesCount(state) === 1
+                        ? t('wizard.multivariateOneSeries')
+                        : t('wizard.multivariateNote', { count: runSeriesCount(state) })}
                     </Text>
                   )}
                   {blocker !== null && (

@@ -3,6 +3,7 @@ import { useEffect, useState } from 'react';
 import {
   Checkbox,
   Grid,
+  Group,
   MultiSelect,
   NumberInput,
   SegmentedControl,
@@ -53,6 +54,23 @@ const HorizonInput = ({ state, update }: StepProps) => {
   );
 };
 
+/** input_size of plain models (search off): NeuralForecast has no default for it. */
+const InputSizeInput = ({ state, update }: StepProps) => {
+  const { t } = useI18n();
+  if (state.search) return null;
+  return (
+    <NumberInput
+      label={t('wizard.inputSize')}
+      description={t('wizard.inputSizeHelp')}
+      min={1}
+      allowDecimal={false}
+      value={state.inputSize ?? ''}
+      onChange={(value) => update({ inputSize: typeof value === 'number' && value >= 1 ? value : null })}
+      data-testid="wizard-inputSize"
+    />
+  );
+};
+
 const QuickParams = (props: StepProps) => {
   const { t, format } = useI18n();
   const { state, update } = props;
@@ -74,7 +92,10 @@ const QuickParams = (props: StepProps) => {
           steps: format.integer(PRESETS[state.preset].max_steps),
         })}
       </Text>
-      <HorizonInput {...props} />
+      <Group grow align="flex-start" maw={640}>
+        <HorizonInput {...props} />
+        <InputSizeInput {...props} />
+      </Group>
     </Stack>
   );
 };
@@ -110,12 +131,19 @@ const StandardParams = (props: StepProps) => {
       <Grid.Col span={{ base: 12, md: 4 }}>
         <MultiSelect
           label={t('wizard.field.loss')}
+          description={state.hint ? t('wizard.lossByHint', { distribution: state.distribution }) : undefined}
+          disabled={state.hint}
           data={lossChoices('data' in vocabulary ? vocabulary.data : undefined, state.losses)}
           value={[...state.losses]}
           onChange={(losses) => losses.length > 0 && update({ losses })}
           data-testid="wizard-loss"
         />
       </Grid.Col>
+      {!state.search && (
+        <Grid.Col span={{ base: 12, md: 4 }}>
+          <InputSizeInput {...props} />
+        </Grid.Col>
+      )}
       <Grid.Col span={{ base: 12, md: 4 }}>
         <Select
           label={t('wizard.field.metric')}

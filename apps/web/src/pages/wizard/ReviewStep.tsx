@@ -38,6 +38,12 @@ const field = (spec: unknown, key: string): string => {
       : String(value);
 };
 
+/** ' · HINT (<reconciliation>)' for a run with a hierarchy, so the table tells HINT runs apart. */
+const hintLabel = (spec: unknown): string => {
+  const hierarchy = (spec as { hierarchy?: { reconciliation?: unknown } | null } | null)?.hierarchy;
+  return typeof hierarchy?.reconciliation === 'string' ? ` · HINT (${hierarchy.reconciliation})` : '';
+};
+
 /** Runs (and invalid combinations) per page of the review; the server allows up to 500. */
 const PLAN_PAGE_SIZE = 100;
 
@@ -124,7 +130,10 @@ const PlanView = ({
             {plan.runs.map((run) => (
               <Table.Tr key={run.fingerprint}>
                 <Table.Td>{run.index + 1}</Table.Td>
-                <Table.Td>{field(run.spec, 'model')}</Table.Td>
+                <Table.Td>
+                  {field(run.spec, 'model')}
+                  {hintLabel(run.spec)}
+                </Table.Td>
                 <Table.Td>{field(run.spec, 'backend')}</Table.Td>
                 <Table.Td>{field(run.spec, 'unique_ids')}</Table.Td>
                 <Table.Td>{field(run.spec, 'h')}</Table.Td>

@@ -1,9 +1,11 @@
-/** New experiment: data → models & backend → search & parameters → review → run. */
+/** New experiment: data → models & backend → hierarchy (HINT) → search & parameters → review → run. */
 import { useCallback } from 'react';
 import { Button, Group, SegmentedControl, Stack, Stepper, Text, Title } from '@mantine/core';
 import { useI18n } from '../../i18n/i18n.js';
 import { usePersistentState } from '../../lib/persistent-state.js';
 import { DataStep } from './DataStep.js';
+import { HierarchyStep } from './HierarchyStep.js';
+import { hintIssues } from './hint-state.js';
 import { ModelStep } from './ModelStep.js';
 import { ParamsStep } from './ParamsStep.js';
 import { ReviewStep } from './ReviewStep.js';
@@ -27,6 +29,13 @@ const STEPS = [
     label: 'wizard.step.models',
     component: ModelStep,
     ready: (s: WizardState) => s.models.length > 0 && s.backends.length > 0,
+  },
+  {
+    id: 'hint',
+    label: 'wizard.step.hint',
+    component: HierarchyStep,
+    // A model that cannot take HINT's loss is blocked on the models step and refused by the plan.
+    ready: (s: WizardState) => hintIssues(s).length === 0,
   },
   { id: 'params', label: 'wizard.step.params', component: ParamsStep, ready: () => true },
   { id: 'review', label: 'wizard.step.review', component: ReviewStep, ready: () => true },

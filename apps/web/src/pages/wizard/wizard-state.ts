@@ -2,7 +2,8 @@
  * The experiment wizard's state and how it becomes a sweep spec. The state is plain JSON so it
  * persists in localStorage (a reload or a visit to the data page loses nothing).
  */
-import type { Backend, MetricId, SweepSpecInput } from '@nflab/contracts';
+import type { Backend, MetricId, ReconciliationMethod, SweepSpecInput } from '@nflab/contracts';
+import { hintSpecFields, INITIAL_HINT, type WizardAggregate } from './hint-state.js';
 
 /** Form depth: presets only, every common field, or the raw spec. */
 export const WIZARD_MODES = ['quick', 'standard', 'advanced'] as const;
@@ -38,6 +39,13 @@ export interface WizardState {
   readonly search: boolean;
   readonly backends: readonly Backend[];
   readonly exogenous: ExogenousChoice;
+  /** HINT (the hierarchy step): on/off, the aggregates, how to reconcile, the base model's distribution. */
+  readonly hint: boolean;
+  readonly aggregates: readonly WizardAggregate[];
+  readonly reconciliation: ReconciliationMethod;
+  readonly distribution: string;
+  /** input_size of plain models (search off); null = -1, NeuralForecast's 3·h. */
+  readonly inputSize: number | null;
   readonly preset: PresetId;
   readonly horizons: readonly number[];
   readonly losses: readonly string[];
@@ -74,6 +82,8 @@ export const INITIAL_WIZARD: WizardState = {
   search: true,
   backends: ['optuna'],
   exogenous: 'none',
+  ...INITIAL_HINT,
+  inputSize: null,
   preset: 'fast',
   horizons: [1],
   losses: ['mae'],
@@ -129,11 +139,16 @@ export const buildSweepSpec = (state: WizardState): SweepSpecInput => {
     backend: oneOrMany(state.backends),
     h: oneOrMany(state.horizons),
     max_steps: sizes.max_steps,
-    config: { val_check_steps: sizes.val_check_steps },
+    // A plain model is trained as configured and NeuralForecast has no default input_size for it.
+    config: {
+      val_check_steps: sizes.val_check_steps,
+      ...(state.search ? {} : { input_size: state.inputSize ?? -1 }),
+    },
     ...(state.search ? { num_samples: sizes.num_samples } : {}),
     exogenous: { mode: state.exogenous },
   };
-  if (quick) return spec;
+  // HINT's distribution loss replaces the loss choices of standard mode.
+  if (quick) return { ...spec, ...hintSpecFields(state) };
   return {
     ...spec,
     loss: oneOrMany(state.losses),
@@ -151,6 +166,7 @@ export const buildSweepSpec = (state: WizardState): SweepSpecInput => {
     ...(state.timeBudget === null ? {} : { time_budget: state.timeBudget }),
     cross_validation: state.cvWindows > 0 ? { n_windows: state.cvWindows, step_size: 1, refit: false } : null,
     metric: state.metric,
+    ...hintSpecFields(state),
   };
 };
 
@@ -177,18 +193,25 @@ export const currentSpec = (state: WizardState): SpecSource =>
     ? parseSpecText(state.specText)
     : { ok: true, spec: buildSweepSpec(state) };
 
-/** Why a model cannot be chosen with the current choices, or null when it can. */
+/**
+ * Why a model cannot be chosen with the current choices, or null when it can. The planner's rules:
+ * a multivariate model takes a run's series together, so one run per series is refused for it,
+ * while one chosen series is a run (n_series 1: NeuralForecast builds it, there is just nothing to
+ * mix across — the model card says so); HINT needs a distribution loss, which point-loss-only
+ * models cannot train with.
+ */
 export const modelBlocker = (
   model: {
     readonly exogenous: { readonly futr: boolean; readonly hist: boolean; readonly stat: boolean };
     readonly multivariate: boolean;
+    readonly pointLossOnly: boolean;
   },
-  state: Pick<WizardState, 'exogenous' | 'eachUniqueId' | 'uniqueIds'>,
-): 'noExogenous' | 'multivariateNeedsPanel' | null => {
+  state: Pick<WizardState, 'exogenous' | 'eachUniqueId' | 'hint'>,
+): 'noExogenous' | 'multivariateSplit' | 'hintPointLoss' | null => {
   const { futr, hist, stat } = model.exogenous;
   if (state.exogenous !== 'none' && !futr && !hist && !stat) return 'noExogenous';
-  if (model.multivariate && (state.eachUniqueId || state.uniqueIds.length < 2))
-    return 'multivariateNeedsPanel';
+  if (model.multivariate && state.eachUniqueId) return 'multivariateSplit';
+  if (state.hint && model.pointLossOnly) return 'hintPointLoss';
   return null;
 };
 

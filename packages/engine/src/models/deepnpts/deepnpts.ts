@@ -46,6 +46,7 @@ export const deepnpts = {
   exogenous,
   categoricalExogenous: true,
   requiresInsampleY: true,
+  pointLossOnly: true,
   configSchema: deepnptsConfigSchema,
   commonDefaults: {
     max_steps: 1000,

@@ -111,6 +111,7 @@ export const timellm = {
   kind: 'univariate',
   forecastType: 'direct',
   exogenous,
+  pointLossOnly: true,
   configSchema: timellmConfigSchema,
   commonDefaults: TIMELLM_COMMON_DEFAULTS,
   defaultSearchSpace: timellmSearchSpace,
