@@ -19,7 +19,7 @@ const kernels = process.argv.includes('--kernels');
 await setBackend('wasm');
 console.log('native', enableNativeMatmul());
 const [L, h] = [24, 12];
-const config = MODELS.tft.configSchema.parse({});
+const config = MODELS.tft.configSchema.parse({ hidden_size: Number(arg('hidden', '128')) });
 const network = MODELS.tft.build(
   config,
   { h, inputSize: L, futrExogSize: 0, histExogSize: 0, statExogSize: 0, nOutputs: 1 },

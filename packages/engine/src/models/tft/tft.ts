@@ -10,13 +10,14 @@ import * as tf from '@tensorflow/tfjs-core';
 import { z } from 'zod';
 import type { ModelNetwork, ModelSpec, WindowBatch } from '../../model/types.js';
 import type { ForwardContext } from '../../nn/forward-context.js';
+import { checkpoint } from '../../nn/checkpoint.js';
 import { createForwardContext } from '../../nn/forward-context.js';
 import { createGlu } from '../../nn/glu.js';
 import { GRN_ACTIVATIONS, TFT_LAYER_NORM_EPS, createGrn, createStackedGrn } from '../../nn/grn.js';
 import { gatedAddNorm } from '../../nn/gated-add-norm.js';
 import { createLinear } from '../../nn/linear.js';
 import { normalVariable } from '../../nn/normal-init.js';
-import { createParamStore, type ParamStore } from '../../nn/params.js';
+import { createParamStore, logicalName, type ParamStore } from '../../nn/params.js';
 import { createVariableSelection } from '../../nn/variable-selection.js';
 import type { SequenceState } from '../recurrent/fused-sequence.js';
 import { checkDims, requireInput } from '../network.js';
@@ -52,6 +53,13 @@ export const tftConfigSchema = z.object({
 
 /** Parsed TFT config. */
 export type TftConfig = z.output<typeof tftConfigSchema>;
+
+/**
+ * Above this {@link activationSize} a training pass checkpoints its blocks: the yardstick (1024
+ * windows, input_size 24, h 12, hidden_size 128, no exogenous: 31.5M) peaks at 3.0 GB RSS without;
+ * hidden_size 256 there (63M) ran the wasm heap out.
+ */
+const CHECKPOINT_ABOVE = 40e6;
 
 /** NeuralForecast's capability table row: future, historical and static exogenous. */
 const exogenous = { futr: true, hist: true, stat: true } as const;
@@ -192,9 +200,40 @@ export const tft = {
     const gateAdd = (g: ReturnType<typeof gated>, x: tf.Tensor, skip: tf.Tensor): tf.Tensor =>
       gatedAddNorm(g.gate.lin.apply(x), skip, g.norm.weight, g.norm.bias, TFT_LAYER_NORM_EPS);
 
-    // The blocks between the recurrences. Their GRNs over every window step once filled the wasm
-    // heap, so they were checkpointed (run twice); with each gate-add-norm one op keeping a row's
-    // mean and 1/σ (nn/gated-add-norm.ts) a step at 1024 windows fits without.
+    /** The variables under each of `prefixes` (a checkpointed block's weights). */
+    const weightsOf = (...prefixes: string[]): tf.Variable[] =>
+      store.variables.filter((v) => prefixes.some((p) => logicalName(v).startsWith(`tft/${p}/`)));
+    const weights = {
+      history: weightsOf(
+        'embedding/futr_exog',
+        'embedding/hist_exog',
+        'embedding/tgt',
+        'temporal_encoder/history_vsn',
+      ),
+      future: weightsOf('embedding/futr_exog', 'temporal_encoder/future_vsn'),
+      enrichment: weightsOf(
+        'temporal_encoder/input_gate',
+        'temporal_encoder/input_ln',
+        'temporal_fusion_decoder/enrichment_grn',
+        'temporal_fusion_decoder/attention',
+        'temporal_fusion_decoder/attention_gate',
+        'temporal_fusion_decoder/attention_ln',
+        'temporal_fusion_decoder/positionwise_grn',
+        'temporal_fusion_decoder/decoder_gate',
+        'temporal_fusion_decoder/decoder_ln',
+        'output_adapter',
+      ),
+    };
+    /**
+     * Per variable, step and layer width: the rows × widths the blocks' GRNs keep for the backward
+     * (B·(L·(n_hist + 1) + H·(F + 1) + 4·(L + H))·d).
+     */
+    const activationSize = (B: number) => B * (L * (nHistory + 1) + h * (F + 1) + 4 * T) * d;
+
+    // The blocks between the recurrences, each a function of tensors only so a training pass can
+    // checkpoint it (nn/checkpoint.ts): their GRNs over every window step are what fills the heap.
+    // With each gate-add-norm one op keeping a row's mean and 1/σ (nn/gated-add-norm.ts) the
+    // yardstick's 1024 windows fit without; larger passes are checkpointed (run twice).
     /** y [B, L, 1], futr [B, L, F], cs [B, d] (, hist [B, L, X]) -> selected [B, L, d] and weights [B, L, n]. */
     const historyBlock = ([y, futr, cs, hist]: tf.Tensor[], ctx: ForwardContext) => {
       const inputs = tf.concat(
@@ -232,6 +271,28 @@ export const tft = {
       x = positionwise.apply(x, ctx);
       x = gateAdd(decoderGate, x, rows(temporal));
       return { forecast: adapter.apply(x) as tf.Tensor3D, attention: attended.weights }; // [B, H, d] -> [B, H, K]
+    };
+
+    /** The forecast [B, H, K] of a training pass too large to keep every block's intermediates. */
+    const checkpointed = (
+      historyInputs: tf.Tensor[],
+      futureInputs: tf.Tensor[],
+      ce: tf.Tensor2D,
+      initial: SequenceState[] | undefined,
+      ctx: ForwardContext,
+    ): tf.Tensor3D => {
+      const features = (block: typeof historyBlock) => (xs: tf.Tensor[], c: ForwardContext) =>
+        block(xs, c).features;
+      const history = checkpoint(features(historyBlock), historyInputs, weights.history, ctx) as tf.Tensor3D;
+      const future = checkpoint(features(futureBlock), futureInputs, weights.future, ctx) as tf.Tensor3D;
+      const encoded = historyEncoder.run(history, initial); // [B, L, d]
+      const decoded = futureEncoder.run(future, encoded.final); // [B, H, d]
+      return checkpoint(
+        (xs, c) => decoderBlock(enrichmentBlock(xs, c), c, L).forecast,
+        [encoded.outputs, decoded.outputs, history, future, ce],
+        weights.enrichment,
+        ctx,
+      ) as tf.Tensor3D;
     };
 
     /**
@@ -273,6 +334,10 @@ export const tft = {
         ce = tf.zeros([B, d]);
       }
       const historyInputs = [y, tf.slice(futr, [0, 0, 0], [B, L, F]), cs, ...(hist ? [hist] : [])];
+      if (!interpret && activationSize(B) > CHECKPOINT_ABOVE)
+        return {
+          forecast: checkpointed(historyInputs, [tf.slice(futr, [0, L, 0], [B, h, F]), cs], ce, initial, ctx),
+        };
       const past = historyBlock(historyInputs, ctx);
       const ahead = futureBlock([tf.slice(futr, [0, L, 0], [B, h, F]), cs], ctx);
       const [history, future] = [past.features as tf.Tensor3D, ahead.features as tf.Tensor3D];
