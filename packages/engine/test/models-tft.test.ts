@@ -10,6 +10,7 @@ import { MODELS } from '../src/models/registry.js';
 import { createInterpretableAttention } from '../src/models/tft/interpretable-attention.js';
 import type { TftNetwork } from '../src/models/tft/tft.js';
 import { createForwardContext } from '../src/nn/forward-context.js';
+import { GATED_NORM_BACKWARD, GATED_NORM_FORWARD } from '../src/nn/gated-add-norm.js';
 import { glu } from '../src/nn/glu.js';
 import { createGrn, createStackedGrn } from '../src/nn/grn.js';
 import { countParameters, createParamStore, logicalName, type ParamStore } from '../src/nn/params.js';
@@ -320,25 +321,35 @@ describe('TFT network', () => {
     net.dispose();
   });
 
-  it('its checkpointed forward has the gradients of the plain path (interpret, nothing checkpointed)', () => {
+  it('trains through fused gate-add-norms with the gradients of their tf-op composition (dropout on)', () => {
     const d = dims({ h: 3, inputSize: 5, futrExogSize: 1, histExogSize: 1, statExogSize: 2 });
     const net = spec.build(spec.configSchema.parse({ hidden_size: 8, n_head: 2 }), d, 1) as TftNetwork;
     const batch = randomBatch(d, 3);
-    const gradients = (f: () => tf.Tensor) =>
+    const gradients = () =>
       tf.tidy(() => {
         const { grads } = tf.variableGrads(
-          () => tf.sum(tf.square(f())) as tf.Scalar,
+          () => tf.sum(tf.square(net.forward(batch, { training: true, seed: 5 }))) as tf.Scalar,
           net.variables as tf.Variable[],
         );
         return net.variables.map((v) => Array.from(grads[v.name]?.dataSync() ?? []));
       });
-    const checkpointed = gradients(() => net.forward(batch, { training: false }));
-    const plain = gradients(() => net.interpret(batch).forecast);
-    checkpointed.forEach((g, i) => {
+    const fused = gradients();
+    // Without the kernels gatedAddNorm composes tf ops, which the tape differentiates.
+    const kernels = [GATED_NORM_FORWARD, GATED_NORM_BACKWARD].map((name) => tf.getKernel(name, 'cpu')!);
+    kernels.forEach((k) => tf.unregisterKernel(k.kernelName, 'cpu'));
+    let composed: number[][];
+    try {
+      composed = gradients();
+    } finally {
+      kernels.forEach((k) => tf.registerKernel(k));
+    }
+    fused.forEach((g, i) => {
       const name = logicalName(net.variables[i]!);
-      expect(g.length, name).toBe(plain[i]!.length);
-      const scale = Math.max(1e-6, ...plain[i]!.map(Math.abs));
-      g.forEach((v, j) => expect(Math.abs(v - plain[i]![j]!) / scale, name).toBeLessThan(1e-4));
+      expect(g.length, name).toBe(composed[i]!.length);
+      // The static selection has no context to read, as in NeuralForecast: its lin_c stays unused.
+      expect(g.length === 0, name).toBe(name === 'tft/static_encoder/vsn/joint_grn/lin_c/kernel');
+      const scale = Math.max(1e-6, ...composed[i]!.map(Math.abs));
+      g.forEach((v, j) => expect(Math.abs(v - composed[i]![j]!) / scale, name).toBeLessThan(1e-4));
     });
     disposeBatch(batch);
     net.dispose();

@@ -225,26 +225,30 @@ for (const backend of ['cpu', 'wasm'] as const) {
       },
     );
 
-    it('reduces leading or trailing axes with BLAS and defers for middle axes', () => {
+    it('reduces a contiguous block of axes with BLAS and defers for split blocks', () => {
       const x = seeded([4, 3, 5], 51);
-      const cases: [number | number[], boolean][] = [
-        [0, false],
-        [[0, 1], true],
-        [-1, false],
-        [[1, 2], true],
-        [1, false],
+      const x4 = seeded([2, 3, 4, 5], 52);
+      const cases: [tf.Tensor, number | number[], boolean][] = [
+        [x, 0, false],
+        [x, [0, 1], true],
+        [x, -1, false],
+        [x, [1, 2], true],
+        [x, 1, false],
+        [x4, [1, 2], true],
+        [x4, 2, false],
+        [x, [0, 2], false],
       ];
       const before = nativeMatmulStats();
       const { ref, nat } = bothWays(() => [
-        ...cases.map(([axis, keepDims]) => tf.sum(x, axis, keepDims)),
+        ...cases.map(([t, axis, keepDims]) => tf.sum(t, axis, keepDims)),
         tf.sum(x), // axis null: a full reduction
       ]);
       expectClose(ref, nat);
       const after = nativeMatmulStats();
-      expect(after.native - before.native).toBe(4);
-      // Axis 1 and the full reduction (the reference run is not counted).
+      expect(after.native - before.native).toBe(7);
+      // Axes [0, 2] and the full reduction (the reference run is not counted).
       expect(after.fallback - before.fallback).toBe(2);
-      x.dispose();
+      tf.dispose([x, x4]);
     });
 
     it('gives the reference gradients through a small network and leaks no tensors', () => {

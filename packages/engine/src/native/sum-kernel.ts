@@ -3,9 +3,14 @@ import { backendMemory } from './backend-memory.js';
 import type { OverrideContext } from './kernels.js';
 import type { Sgemv } from './openblas.js';
 
-/** A float32 reduction over a leading or trailing block of axes, as one matrix-vector product. */
+/**
+ * A float32 reduction over one contiguous block of axes, as matrix-vector products: the input
+ * viewed as [outer, rows, cols] (outer 1 unless the block sits between kept axes).
+ */
 export interface SumPlan {
-  /** Rows and columns of the input viewed as a matrix [rows, cols]. */
+  /** Matrices one after another: the product of the kept axes before a middle block, else 1. */
+  readonly outer: number;
+  /** Rows and columns of each matrix [rows, cols]. */
   readonly rows: number;
   readonly cols: number;
   /** true: sum over rows (leading axes) giving [cols]; false: over columns giving [rows]. */
@@ -14,8 +19,9 @@ export interface SumPlan {
 }
 
 /**
- * Plans `Sum(x, axis, keepDims)` when the reduced axes are a leading or trailing contiguous
- * block (bias gradients reduce [B, N] over axis 0, the batch); null for anything else.
+ * Plans `Sum(x, axis, keepDims)` when the reduced axes are one contiguous block (bias gradients
+ * reduce [B, N] over axis 0, the batch; stacked weights' [n, 1, d] biases reduce [n, B, d] over
+ * axis 1); null for anything else.
  */
 export function planSum(
   shape: readonly number[],
@@ -28,17 +34,19 @@ export function planSum(
   ].sort((a, b) => a - b);
   if (rank === 0 || axes.length === 0 || axes.length === rank || axes.some((a) => a < 0 || a >= rank))
     return null;
-  const leading = axes.every((a, i) => a === i);
-  const trailing = axes.every((a, i) => a === rank - axes.length + i);
-  if (!leading && !trailing) return null;
+  const first = axes[0]!;
+  const last = axes[axes.length - 1]!;
+  if (last - first + 1 !== axes.length) return null;
   const size = (dims: readonly number[]): number => dims.reduce((p, d) => p * d, 1);
-  const split = leading ? axes.length : rank - axes.length;
-  const rows = size(shape.slice(0, split));
-  const cols = size(shape.slice(split));
-  if (rows === 0 || cols === 0) return null;
+  // A trailing block sums each row of [rows, cols]; any other sums the rows of [outer][rows, cols].
+  const trailing = last === rank - 1;
+  const outer = trailing ? 1 : size(shape.slice(0, first));
+  const rows = trailing ? size(shape.slice(0, first)) : size(shape.slice(first, last + 1));
+  const cols = trailing ? size(shape.slice(first)) : size(shape.slice(last + 1));
+  if (outer === 0 || rows === 0 || cols === 0) return null;
   const kept = shape.map((d, i) => (axes.includes(i) ? 1 : d));
   const outShape = keepDims ? kept : shape.filter((_, i) => !axes.includes(i));
-  return { rows, cols, overRows: leading, outShape };
+  return { outer, rows, cols, overRows: !trailing, outShape };
 }
 
 let ones = new Float32Array(0);
@@ -48,7 +56,7 @@ function onesOf(n: number): Float32Array {
   return ones.subarray(0, n);
 }
 
-/** A `Sum` kernel that reduces leading/trailing axes with sgemv; everything else falls back. */
+/** A `Sum` kernel that reduces a contiguous block of axes with sgemv; everything else falls back. */
 export function nativeSum(ctx: OverrideContext, sgemv: Sgemv): KernelConfig {
   const kernelFunc: KernelFunc = (args) => {
     const x = args.inputs.x;
@@ -65,16 +73,15 @@ export function nativeSum(ctx: OverrideContext, sgemv: Sgemv): KernelConfig {
       (args.backend as { disposeData(id: object): void }).disposeData(out.dataId);
       return fallbackSum(ctx, args);
     }
-    // [rows, cols]ᵀ · 1[rows] -> [cols]  or  [rows, cols] · 1[cols] -> [rows]
-    sgemv({
-      trans: plan.overRows,
-      rows: plan.rows,
-      cols: plan.cols,
-      a: vx,
-      x: onesOf(plan.overRows ? plan.rows : plan.cols),
-      beta: 0,
-      y: vy,
-    });
+    // Per matrix: [rows, cols]ᵀ · 1[rows] -> [cols]  or  [rows, cols] · 1[cols] -> [rows]
+    const { outer, rows, cols, overRows } = plan;
+    const x1 = onesOf(overRows ? rows : cols);
+    const outSize = overRows ? cols : rows;
+    for (let o = 0; o < outer; o++) {
+      const a = outer === 1 ? vx : vx.subarray(o * rows * cols, (o + 1) * rows * cols);
+      const y = outer === 1 ? vy : vy.subarray(o * outSize, (o + 1) * outSize);
+      sgemv({ trans: overRows, rows, cols, a, x: x1, beta: 0, y });
+    }
     ctx.stats.native++;
     return out;
   };

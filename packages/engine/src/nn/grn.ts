@@ -2,7 +2,8 @@
  * TFT's gated residual network (Lim et al. 2021, eqs. 2–4), as NeuralForecast's `GRN`:
  *   η₂ = act(a W_a + b_a [+ c W_c]),  η₁ = dropout(η₂ W_i + b_i),
  *   out = LayerNorm(GLU(η₁) + skip),  skip = a, or a W_o + b_o when the output width differs.
- * The layer norm (eps 1e-3) is left out for a one-wide output, as NeuralForecast's `MaybeLayerNorm`.
+ * The layer norm (eps 1e-3) is left out for a one-wide output, as NeuralForecast's `MaybeLayerNorm`;
+ * otherwise GLU, skip and norm run as one op with its own gradient (gated-add-norm.ts).
  *
  * {@link createStackedGrn} holds n GRNs of one shape as [n, …] weights and runs them as one batched
  * product per layer over [n, N, d] — TFT's per-variable GRNs and static context GRNs — instead of n
@@ -13,8 +14,8 @@ import { ConfigError } from '@nflab/contracts';
 import { PLAIN_ACTIVATIONS, type Activation } from './activations.js';
 import { dropout } from './dropout.js';
 import type { ForwardContext } from './forward-context.js';
-import { glu, createGlu } from './glu.js';
-import { createLayerNorm } from './layer-norm.js';
+import { gatedAddNorm } from './gated-add-norm.js';
+import { createGlu } from './glu.js';
 import { createLinear } from './linear.js';
 import type { ParamStore } from './params.js';
 
@@ -76,8 +77,14 @@ export interface Grn {
 export function createGrn(store: ParamStore, options: GrnOptions): Grn {
   const { path, inputSize, hiddenSize, outputSize } = options;
   const width = outputSize ?? hiddenSize;
+  // The layer norm's gain and shift (as createLayerNorm's), applied with the gate by gatedAddNorm.
   const norm =
-    width === 1 ? undefined : createLayerNorm(store, `${path}/layer_norm`, width, TFT_LAYER_NORM_EPS);
+    width === 1
+      ? undefined
+      : {
+          weight: store.constant(`${path}/layer_norm/weight`, [width], 1),
+          bias: store.constant(`${path}/layer_norm/bias`, [width], 0),
+        };
   const linA = createLinear(store, { path: `${path}/lin_a`, inFeatures: inputSize, outFeatures: hiddenSize });
   const linC =
     options.contextSize === undefined
@@ -109,8 +116,9 @@ export function createGrn(store: ParamStore, options: GrnOptions): Grn {
           x = tf.add(x, a.rank === 3 ? tf.expandDims(c, 1) : c); // [B, 1, hidden] over every step
         }
         x = dropout(linI.apply(act(x)), rate, ctx);
-        const y = tf.add(gate.apply(x), outProj ? outProj.apply(a) : a);
-        return (norm ? norm.apply(y) : y) as typeof a;
+        const skip = outProj ? outProj.apply(a) : a;
+        if (!norm) return tf.add(gate.apply(x), skip) as typeof a;
+        return gatedAddNorm(gate.lin.apply(x), skip, norm.weight, norm.bias, TFT_LAYER_NORM_EPS) as typeof a;
       }),
   };
 }
@@ -163,10 +171,8 @@ export function createStackedGrn(store: ParamStore, options: StackedGrnOptions):
     apply: (x, ctx) =>
       tf.tidy(() => {
         const hidden = dropout(affine(act(affine(x, linA)), linI), rate, ctx);
-        const y = tf.add(glu(affine(hidden, gate)), x); // [n, N, d]
-        const { mean, variance } = tf.moments(y, 2, true);
-        const normed = tf.div(tf.sub(y, mean), tf.sqrt(tf.add(variance, TFT_LAYER_NORM_EPS)));
-        return tf.add(tf.mul(normed, normWeight), normBias) as tf.Tensor3D;
+        // LayerNorm(GLU(·) + x) per GRN i with its gain and shift [i, 1, d]: [n, N, 2d] -> [n, N, d]
+        return gatedAddNorm(affine(hidden, gate), x, normWeight, normBias, TFT_LAYER_NORM_EPS);
       }),
   };
 }

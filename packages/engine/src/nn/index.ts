@@ -22,3 +22,4 @@ export * from './glu.js';
 export * from './grn.js';
 export * from './variable-selection.js';
 export * from './checkpoint.js';
+export * from './gated-add-norm.js';

@@ -9,12 +9,12 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { z } from 'zod';
 import type { ModelNetwork, ModelSpec, WindowBatch } from '../../model/types.js';
-import { checkpoint } from '../../nn/checkpoint.js';
 import type { ForwardContext } from '../../nn/forward-context.js';
+import { checkpoint } from '../../nn/checkpoint.js';
 import { createForwardContext } from '../../nn/forward-context.js';
 import { createGlu } from '../../nn/glu.js';
 import { GRN_ACTIVATIONS, TFT_LAYER_NORM_EPS, createGrn, createStackedGrn } from '../../nn/grn.js';
-import { createLayerNorm } from '../../nn/layer-norm.js';
+import { gatedAddNorm } from '../../nn/gated-add-norm.js';
 import { createLinear } from '../../nn/linear.js';
 import { normalVariable } from '../../nn/normal-init.js';
 import { createParamStore, logicalName, type ParamStore } from '../../nn/params.js';
@@ -53,6 +53,13 @@ export const tftConfigSchema = z.object({
 
 /** Parsed TFT config. */
 export type TftConfig = z.output<typeof tftConfigSchema>;
+
+/**
+ * Above this {@link activationSize} a training pass checkpoints its blocks: the yardstick (1024
+ * windows, input_size 24, h 12, hidden_size 128, no exogenous: 31.5M) peaks at 3.0 GB RSS without;
+ * hidden_size 256 there (63M) ran the wasm heap out.
+ */
+const CHECKPOINT_ABOVE = 40e6;
 
 /** NeuralForecast's capability table row: future, historical and static exogenous. */
 const exogenous = { futr: true, hist: true, stat: true } as const;
@@ -161,7 +168,11 @@ export const tft = {
     });
     const gated = (path: string) => ({
       gate: createGlu(store, { path: `${path}_gate`, inFeatures: d, outFeatures: d }),
-      norm: createLayerNorm(store, `${path}_ln`, d, TFT_LAYER_NORM_EPS),
+      // createLayerNorm's gain and shift, applied with the gate by gatedAddNorm.
+      norm: {
+        weight: store.constant(`${path}_ln/weight`, [d], 1),
+        bias: store.constant(`${path}_ln/bias`, [d], 0),
+      },
     });
     const inputGate = gated('temporal_encoder/input');
     const grn = (path: string, contextSize?: number) =>
@@ -187,7 +198,7 @@ export const tft = {
     const adapter = createLinear(store, { path: 'output_adapter', inFeatures: d, outFeatures: K });
     /** `LayerNorm(GLU(x) + skip)`, TFT's gated skip connection. */
     const gateAdd = (g: ReturnType<typeof gated>, x: tf.Tensor, skip: tf.Tensor): tf.Tensor =>
-      g.norm.apply(tf.add(g.gate.apply(x), skip));
+      gatedAddNorm(g.gate.lin.apply(x), skip, g.norm.weight, g.norm.bias, TFT_LAYER_NORM_EPS);
 
     /** The variables under each of `prefixes` (a checkpointed block's weights). */
     const weightsOf = (...prefixes: string[]): tf.Variable[] =>
@@ -204,8 +215,6 @@ export const tft = {
         'temporal_encoder/input_gate',
         'temporal_encoder/input_ln',
         'temporal_fusion_decoder/enrichment_grn',
-      ),
-      decoder: weightsOf(
         'temporal_fusion_decoder/attention',
         'temporal_fusion_decoder/attention_gate',
         'temporal_fusion_decoder/attention_ln',
@@ -215,9 +224,16 @@ export const tft = {
         'output_adapter',
       ),
     };
+    /**
+     * Per variable, step and layer width: the rows × widths the blocks' GRNs keep for the backward
+     * (B·(L·(n_hist + 1) + H·(F + 1) + 4·(L + H))·d).
+     */
+    const activationSize = (B: number) => B * (L * (nHistory + 1) + h * (F + 1) + 4 * T) * d;
 
     // The blocks between the recurrences, each a function of tensors only so a training pass can
     // checkpoint it (nn/checkpoint.ts): their GRNs over every window step are what fills the heap.
+    // With each gate-add-norm one op keeping a row's mean and 1/σ (nn/gated-add-norm.ts) the
+    // yardstick's 1024 windows fit without; larger passes are checkpointed (run twice).
     /** y [B, L, 1], futr [B, L, F], cs [B, d] (, hist [B, L, X]) -> selected [B, L, d] and weights [B, L, n]. */
     const historyBlock = ([y, futr, cs, hist]: tf.Tensor[], ctx: ForwardContext) => {
       const inputs = tf.concat(
@@ -229,7 +245,7 @@ export const tft = {
     /** futr [B, H, F], cs [B, d] -> selected [B, H, d] and weights [B, H, F]. */
     const futureBlock = ([futr, cs]: tf.Tensor[], ctx: ForwardContext) =>
       futureVsn.apply(embedFutr(futr!), ctx, cs as tf.Tensor2D);
-    /** Recurrence outputs and selected inputs [B, L+H, d] each, ce [B, d] -> [temporal, enriched] [B, L+H, 2d]. */
+    /** Recurrence outputs and selected inputs [B, L+H, d] each, ce [B, d] -> temporal and enriched [B, L+H, d]. */
     const enrichmentBlock = (
       [history, future, historyInput, futureInput, ce]: tf.Tensor[],
       ctx: ForwardContext,
@@ -239,13 +255,15 @@ export const tft = {
         tf.concat([history!, future!], 1),
         tf.concat([historyInput!, futureInput!], 1),
       ) as tf.Tensor3D; // [B, L+H, d]
-      return tf.concat([temporal, enrichment.apply(temporal, ctx, ce as tf.Tensor2D)], 2);
+      return { temporal, enriched: enrichment.apply(temporal, ctx, ce as tf.Tensor2D) };
     };
-    /** [temporal, enriched] [B, L+H, 2d] -> the forecast [B, H, K] and the attention weights. */
-    const decoderBlock = (both: tf.Tensor3D, ctx: ForwardContext, queryStart: number) => {
-      const B = both.shape[0];
-      const temporal = tf.slice(both, [0, 0, 0], [B, T, d]);
-      const enriched = tf.slice(both, [0, 0, d], [B, T, d]) as tf.Tensor3D;
+    /** Temporal and enriched [B, L+H, d] -> the forecast [B, H, K] and the attention weights. */
+    const decoderBlock = (
+      { temporal, enriched }: ReturnType<typeof enrichmentBlock>,
+      ctx: ForwardContext,
+      queryStart: number,
+    ) => {
+      const B = temporal.shape[0];
       const attended = attention.apply(enriched, queryStart, ctx); // [B, T - queryStart, d]
       const rows = (x: tf.Tensor) => tf.slice(x, [0, L, 0], [B, h, d]); // the horizon steps
       const horizon = queryStart === L ? attended.output : rows(attended.output);
@@ -255,9 +273,31 @@ export const tft = {
       return { forecast: adapter.apply(x) as tf.Tensor3D, attention: attended.weights }; // [B, H, d] -> [B, H, K]
     };
 
+    /** The forecast [B, H, K] of a training pass too large to keep every block's intermediates. */
+    const checkpointed = (
+      historyInputs: tf.Tensor[],
+      futureInputs: tf.Tensor[],
+      ce: tf.Tensor2D,
+      initial: SequenceState[] | undefined,
+      ctx: ForwardContext,
+    ): tf.Tensor3D => {
+      const features = (block: typeof historyBlock) => (xs: tf.Tensor[], c: ForwardContext) =>
+        block(xs, c).features;
+      const history = checkpoint(features(historyBlock), historyInputs, weights.history, ctx) as tf.Tensor3D;
+      const future = checkpoint(features(futureBlock), futureInputs, weights.future, ctx) as tf.Tensor3D;
+      const encoded = historyEncoder.run(history, initial); // [B, L, d]
+      const decoded = futureEncoder.run(future, encoded.final); // [B, H, d]
+      return checkpoint(
+        (xs, c) => decoderBlock(enrichmentBlock(xs, c), c, L).forecast,
+        [encoded.outputs, decoded.outputs, history, future, ce],
+        weights.enrichment,
+        ctx,
+      ) as tf.Tensor3D;
+    };
+
     /**
      * The forecast [B, H, K] and, when `interpret`, what it weighed (all attention rows then, not
-     * only the horizon's; no checkpoints, as nothing is differentiated).
+     * only the horizon's).
      */
     const run = (batch: WindowBatch, ctx: ForwardContext, interpret: boolean) => {
       const y = batch.insampleY; // [B, L, 1]
@@ -294,48 +334,25 @@ export const tft = {
         ce = tf.zeros([B, d]);
       }
       const historyInputs = [y, tf.slice(futr, [0, 0, 0], [B, L, F]), cs, ...(hist ? [hist] : [])];
-      const futureInputs = [tf.slice(futr, [0, L, 0], [B, h, F]), cs];
-      let history: tf.Tensor3D;
-      let future: tf.Tensor3D;
-      let selection: { history: tf.Tensor3D; future: tf.Tensor3D } | undefined;
-      if (interpret) {
-        const [past, ahead] = [historyBlock(historyInputs, ctx), futureBlock(futureInputs, ctx)];
-        [history, future] = [past.features as tf.Tensor3D, ahead.features as tf.Tensor3D];
-        selection = { history: past.weights as tf.Tensor3D, future: ahead.weights as tf.Tensor3D };
-      } else {
-        history = checkpoint(
-          (xs, c) => historyBlock(xs, c).features,
-          historyInputs,
-          weights.history,
-          ctx,
-        ) as tf.Tensor3D;
-        future = checkpoint(
-          (xs, c) => futureBlock(xs, c).features,
-          futureInputs,
-          weights.future,
-          ctx,
-        ) as tf.Tensor3D;
-      }
+      if (!interpret && activationSize(B) > CHECKPOINT_ABOVE)
+        return {
+          forecast: checkpointed(historyInputs, [tf.slice(futr, [0, L, 0], [B, h, F]), cs], ce, initial, ctx),
+        };
+      const past = historyBlock(historyInputs, ctx);
+      const ahead = futureBlock([tf.slice(futr, [0, L, 0], [B, h, F]), cs], ctx);
+      const [history, future] = [past.features as tf.Tensor3D, ahead.features as tf.Tensor3D];
       const encoded = historyEncoder.run(history, initial); // [B, L, d]
       const decoded = futureEncoder.run(future, encoded.final); // [B, H, d]
-      const enrichmentInputs = [encoded.outputs, decoded.outputs, history, future, ce];
-      if (interpret) {
-        const decoded = decoderBlock(enrichmentBlock(enrichmentInputs, ctx) as tf.Tensor3D, ctx, 0);
-        return {
-          forecast: decoded.forecast,
-          ...selection!,
-          ...(staticWeights ? { static: staticWeights } : {}),
-          attention: decoded.attention,
-        };
-      }
-      const both = checkpoint(enrichmentBlock, enrichmentInputs, weights.enrichment, ctx) as tf.Tensor3D;
-      const forecast = checkpoint(
-        ([x], c) => decoderBlock(x as tf.Tensor3D, c, L).forecast,
-        [both],
-        weights.decoder,
-        ctx,
-      );
-      return { forecast: forecast as tf.Tensor3D };
+      const both = enrichmentBlock([encoded.outputs, decoded.outputs, history, future, ce], ctx);
+      const out = decoderBlock(both, ctx, interpret ? 0 : L);
+      if (!interpret) return { forecast: out.forecast };
+      return {
+        forecast: out.forecast,
+        history: past.weights as tf.Tensor3D,
+        future: ahead.weights as tf.Tensor3D,
+        ...(staticWeights ? { static: staticWeights } : {}),
+        attention: out.attention,
+      };
     };
     return {
       variables: store.variables,
