@@ -62,3 +62,32 @@ export const longTrainingSearchSpace = (
     random_seed: ray.randint(1, 20),
   };
 };
+
+/** Options of {@link multivariateSearchSpace}. */
+export interface MultivariateSpaceOptions {
+  /** The model's own parameters, sampled between input_size and the training keys. */
+  readonly model: Readonly<Record<string, ParamSpec>>;
+  /** `max_steps` choices. @default [500, 1000, 2000] */
+  readonly maxSteps?: readonly number[];
+  /** `input_size_multiplier`. @default [1, 2, 3, 4, 5] */
+  readonly multipliers?: readonly number[];
+}
+
+/**
+ * The default space of NeuralForecast's multivariate Auto models with a `step_size` (AutoiTransformer,
+ * AutoSOFTS, AutoStemGNN, AutoMLPMultivariate …): the shared keys around the model's own and no
+ * windows_batch_size (a multivariate batch is every series of its windows).
+ */
+export const multivariateSearchSpace = (h: number, options: MultivariateSpaceOptions): SearchSpace => {
+  checkH(h);
+  return {
+    input_size: ray.choice((options.multipliers ?? INPUT_SIZE_MULTIPLIERS).map((m) => h * m)),
+    ...options.model,
+    learning_rate: ray.loguniform(1e-4, 1e-1),
+    scaler_type: ray.choice(['identity', 'robust', 'standard']),
+    max_steps: ray.choice([...(options.maxSteps ?? [500, 1000, 2000])]),
+    batch_size: ray.choice([32, 64, 128, 256]),
+    random_seed: ray.randint(1, 20),
+    step_size: ray.choice(h === 1 ? [1] : [1, h]),
+  };
+};

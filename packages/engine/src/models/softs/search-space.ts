@@ -1,8 +1,7 @@
 /** NeuralForecast's AutoSOFTS and AutoSOFTSSharp default search spaces. */
 import type { SearchSpace } from '@nflab/tune';
 import { ray } from '@nflab/tune';
-import { INPUT_SIZE_MULTIPLIERS } from '../base-space.js';
-import { checkHorizon } from '../multivariate.js';
+import { multivariateSearchSpace } from '../base-space.js';
 
 /**
  * AutoSOFTS.default_config for horizon `h`: input_size h × [1…5], step_size ∈ {1, h}, no
@@ -10,20 +9,13 @@ import { checkHorizon } from '../multivariate.js';
  * scaler choices are `[None, 'robust', 'standard', 'identity']`: None and 'identity' both mean no
  * scaling, so the choice is the three distinct scalers.
  */
-export const softsSearchSpace = (h: number): SearchSpace => {
-  checkHorizon(h);
-  return {
-    input_size: ray.choice(INPUT_SIZE_MULTIPLIERS.map((m) => h * m)),
-    hidden_size: ray.choice([64, 128, 256, 512]),
-    d_core: ray.choice([64, 128, 256, 512]),
-    learning_rate: ray.loguniform(1e-4, 1e-1),
-    scaler_type: ray.choice(['identity', 'robust', 'standard']),
-    max_steps: ray.choice([500, 1000, 2000]),
-    batch_size: ray.choice([32, 64, 128, 256]),
-    random_seed: ray.randint(1, 20),
-    step_size: ray.choice(h === 1 ? [1] : [1, h]),
-  };
-};
+export const softsSearchSpace = (h: number): SearchSpace =>
+  multivariateSearchSpace(h, {
+    model: {
+      hidden_size: ray.choice([64, 128, 256, 512]),
+      d_core: ray.choice([64, 128, 256, 512]),
+    },
+  });
 
 /** AutoSOFTSSharp.default_config for horizon `h`: AutoSOFTS's, plus pe_keep_prob ∈ {0.25, 0.5, 0.75, 1}. */
 export const softsSharpSearchSpace = (h: number): SearchSpace => ({
