@@ -7,6 +7,7 @@
  * files beside the CommonJS main registers the gradients for the engine the lab uses.
  */
 import { register } from 'node:module';
+import { registerReductionGradients } from './reduction-gradients.js';
 
 const TFJS_RESOLVE_HOOK = `
 export async function resolve(specifier, context, next) {
@@ -34,6 +35,8 @@ export const registerGradients = (): Promise<void> => {
   registered ??= (async () => {
     register(TFJS_RESOLVE_HOOK_URL);
     await import('@tensorflow/tfjs-core/dist/register_all_gradients.js');
+    // After tfjs-core's registrations, which these replace.
+    registerReductionGradients();
   })();
   return registered;
 };

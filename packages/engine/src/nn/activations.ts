@@ -1,5 +1,6 @@
 /** Activations by NeuralForecast's (PyTorch's) class names, as NHITS/NBEATS accept them. */
 import * as tf from '@tensorflow/tfjs-core';
+import { geluKernel, geluKernelAvailable } from '../backend/gelu-kernel.js';
 import type { ParamStore } from './params.js';
 
 /** The activation names NHITS, NBEATS and NBEATSx accept (their `ACTIVATIONS` list). */
@@ -41,9 +42,11 @@ const geluOp = tf.customGrad((x, save) => {
 
 /**
  * GELU, exact form as PyTorch's `F.gelu` default (`approximate='none'`): x·Φ(x) = ½x(1 + erf(x/√2)).
+ * On wasm one SIMD pass each way (backend/gelu-kernel.ts), elsewhere {@link geluOp}'s tensor ops.
  * Not in {@link ACTIVATIONS}: NHITS/NBEATS do not accept it; BiTCN uses it unconditionally.
  */
-export const gelu: Activation = <T extends tf.Tensor>(x: T): T => geluOp(x) as T;
+export const gelu: Activation = <T extends tf.Tensor>(x: T): T =>
+  geluKernelAvailable(x) ? geluKernel(x) : (geluOp(x) as T);
 
 /** PyTorch's `nn.LeakyReLU` default negative slope. */
 const LEAKY_SLOPE = 0.01;

@@ -172,4 +172,140 @@
             (br $tail)))
         (local.set $rows (i32.sub (local.get $rows) (i32.const 1)))
         (br $eachRow))))
+
+  ;; exp(v) for four lanes, v in (-inf, 88]: v = k·ln2 + r with k = nearest(v·log2 e) and r split
+  ;; over ln2's high and low parts (|r| ≤ ln2/2), e^r by its degree-7 Taylor polynomial (relative
+  ;; error under 1e-7), and 2^k written into the exponent bits. Lanes with v < -87 give exactly 0,
+  ;; so no subnormal is ever formed (x86 computes those slowly).
+  (func $exp4 (param $v v128) (result v128)
+    (local $c v128) (local $k v128) (local $r v128) (local $p v128)
+    (local.set $c (f32x4.min (f32x4.max (local.get $v) (v128.const f32x4 -87 -87 -87 -87))
+                             (v128.const f32x4 88 88 88 88)))
+    (local.set $k (f32x4.nearest
+      (f32x4.mul (local.get $c) (v128.const f32x4 1.44269504 1.44269504 1.44269504 1.44269504))))
+    (local.set $r
+      (f32x4.sub
+        (f32x4.sub (local.get $c)
+          (f32x4.mul (local.get $k) (v128.const f32x4 0.693145751953125 0.693145751953125
+                                                    0.693145751953125 0.693145751953125)))
+        (f32x4.mul (local.get $k) (v128.const f32x4 1.428606765330187e-6 1.428606765330187e-6
+                                                  1.428606765330187e-6 1.428606765330187e-6))))
+    (local.set $p (v128.const f32x4 1.98412698e-4 1.98412698e-4 1.98412698e-4 1.98412698e-4))
+    (local.set $p (f32x4.add (f32x4.mul (local.get $p) (local.get $r))
+      (v128.const f32x4 1.38888889e-3 1.38888889e-3 1.38888889e-3 1.38888889e-3)))
+    (local.set $p (f32x4.add (f32x4.mul (local.get $p) (local.get $r))
+      (v128.const f32x4 8.33333333e-3 8.33333333e-3 8.33333333e-3 8.33333333e-3)))
+    (local.set $p (f32x4.add (f32x4.mul (local.get $p) (local.get $r))
+      (v128.const f32x4 4.16666667e-2 4.16666667e-2 4.16666667e-2 4.16666667e-2)))
+    (local.set $p (f32x4.add (f32x4.mul (local.get $p) (local.get $r))
+      (v128.const f32x4 0.166666667 0.166666667 0.166666667 0.166666667)))
+    (local.set $p (f32x4.add (f32x4.mul (local.get $p) (local.get $r))
+      (v128.const f32x4 0.5 0.5 0.5 0.5)))
+    (local.set $p (f32x4.add (f32x4.mul (local.get $p) (local.get $r))
+      (v128.const f32x4 1 1 1 1)))
+    (local.set $p (f32x4.add (f32x4.mul (local.get $p) (local.get $r))
+      (v128.const f32x4 1 1 1 1)))
+    (v128.and
+      (f32x4.mul (local.get $p)
+        (i32x4.shl (i32x4.add (i32x4.trunc_sat_f32x4_s (local.get $k)) (v128.const i32x4 127 127 127 127))
+                   (i32.const 23)))
+      (f32x4.ge (local.get $v) (v128.const f32x4 -87 -87 -87 -87))))
+
+  ;; Φ(x), the standard normal CDF, for four lanes: with z = |x|/√2 and t = 1/(1 + z/2),
+  ;; erfc(z) = t·exp(-z² + P(t)) with the degree-9 Chebyshev-fitted P of Press et al.'s erfcc
+  ;; (fractional error under 1.2e-7 for every z ≥ 0), then Φ = 1 - erfc/2 for x ≥ 0 and erfc/2
+  ;; below, so the left tail keeps its relative precision (1 + erf cancels there).
+  (func $normalCdf4 (param $x v128) (result v128)
+    (local $z v128) (local $t v128) (local $p v128) (local $half v128)
+    (local.set $z (f32x4.mul (f32x4.abs (local.get $x))
+                             (v128.const f32x4 0.70710678 0.70710678 0.70710678 0.70710678)))
+    (local.set $t (f32x4.div (v128.const f32x4 1 1 1 1)
+      (f32x4.add (v128.const f32x4 1 1 1 1)
+                 (f32x4.mul (local.get $z) (v128.const f32x4 0.5 0.5 0.5 0.5)))))
+    (local.set $p (v128.const f32x4 0.17087277 0.17087277 0.17087277 0.17087277))
+    (local.set $p (f32x4.add (f32x4.mul (local.get $p) (local.get $t))
+      (v128.const f32x4 -0.82215223 -0.82215223 -0.82215223 -0.82215223)))
+    (local.set $p (f32x4.add (f32x4.mul (local.get $p) (local.get $t))
+      (v128.const f32x4 1.48851587 1.48851587 1.48851587 1.48851587)))
+    (local.set $p (f32x4.add (f32x4.mul (local.get $p) (local.get $t))
+      (v128.const f32x4 -1.13520398 -1.13520398 -1.13520398 -1.13520398)))
+    (local.set $p (f32x4.add (f32x4.mul (local.get $p) (local.get $t))
+      (v128.const f32x4 0.27886807 0.27886807 0.27886807 0.27886807)))
+    (local.set $p (f32x4.add (f32x4.mul (local.get $p) (local.get $t))
+      (v128.const f32x4 -0.18628806 -0.18628806 -0.18628806 -0.18628806)))
+    (local.set $p (f32x4.add (f32x4.mul (local.get $p) (local.get $t))
+      (v128.const f32x4 0.09678418 0.09678418 0.09678418 0.09678418)))
+    (local.set $p (f32x4.add (f32x4.mul (local.get $p) (local.get $t))
+      (v128.const f32x4 0.37409196 0.37409196 0.37409196 0.37409196)))
+    (local.set $p (f32x4.add (f32x4.mul (local.get $p) (local.get $t))
+      (v128.const f32x4 1.00002368 1.00002368 1.00002368 1.00002368)))
+    (local.set $p (f32x4.add (f32x4.mul (local.get $p) (local.get $t))
+      (v128.const f32x4 -1.26551223 -1.26551223 -1.26551223 -1.26551223)))
+    ;; half = erfc(z) / 2
+    (local.set $half
+      (f32x4.mul (v128.const f32x4 0.5 0.5 0.5 0.5)
+        (f32x4.mul (local.get $t)
+          (call $exp4 (f32x4.sub (local.get $p) (f32x4.mul (local.get $z) (local.get $z)))))))
+    (v128.bitselect
+      (f32x4.sub (v128.const f32x4 1 1 1 1) (local.get $half))
+      (local.get $half)
+      (f32x4.ge (local.get $x) (v128.const f32x4 0 0 0 0))))
+
+  ;; One GELU lane group: forward y = x·Φ(x); backward dx = dy·(Φ(x) + x·φ(x)), φ(x) = e^(-x²/2)/√(2π).
+  (func $gelu4 (param $x v128) (result v128)
+    (f32x4.mul (local.get $x) (call $normalCdf4 (local.get $x))))
+  (func $geluGrad4 (param $dy v128) (param $x v128) (result v128)
+    (f32x4.mul (local.get $dy)
+      (f32x4.add (call $normalCdf4 (local.get $x))
+        (f32x4.mul (local.get $x)
+          (f32x4.mul
+            (call $exp4 (f32x4.mul (f32x4.mul (local.get $x) (local.get $x))
+                                   (v128.const f32x4 -0.5 -0.5 -0.5 -0.5)))
+            (v128.const f32x4 0.39894228 0.39894228 0.39894228 0.39894228))))))
+
+  ;; Exact-form GELU (PyTorch's F.gelu, approximate='none') over n floats: out = x·Φ(x).
+  ;; The tail runs the same lane code on a splatted value, so every element gets the same bits.
+  (func (export "gelu") (param $x i32) (param $out i32) (param $n i32)
+    (block $vectorsDone
+      (loop $vectors
+        (br_if $vectorsDone (i32.lt_u (local.get $n) (i32.const 4)))
+        (v128.store (local.get $out) (call $gelu4 (v128.load (local.get $x))))
+        (local.set $x (i32.add (local.get $x) (i32.const 16)))
+        (local.set $out (i32.add (local.get $out) (i32.const 16)))
+        (local.set $n (i32.sub (local.get $n) (i32.const 4)))
+        (br $vectors)))
+    (block $tailDone
+      (loop $tail
+        (br_if $tailDone (i32.eqz (local.get $n)))
+        (f32.store (local.get $out)
+          (f32x4.extract_lane 0 (call $gelu4 (f32x4.splat (f32.load (local.get $x))))))
+        (local.set $x (i32.add (local.get $x) (i32.const 4)))
+        (local.set $out (i32.add (local.get $out) (i32.const 4)))
+        (local.set $n (i32.sub (local.get $n) (i32.const 1)))
+        (br $tail))))
+
+  ;; GELU's backward pass over n floats: dx = dy·(Φ(x) + x·φ(x)). dx may alias dy.
+  (func (export "geluBackward") (param $dy i32) (param $x i32) (param $dx i32) (param $n i32)
+    (block $vectorsDone
+      (loop $vectors
+        (br_if $vectorsDone (i32.lt_u (local.get $n) (i32.const 4)))
+        (v128.store (local.get $dx)
+          (call $geluGrad4 (v128.load (local.get $dy)) (v128.load (local.get $x))))
+        (local.set $dy (i32.add (local.get $dy) (i32.const 16)))
+        (local.set $x (i32.add (local.get $x) (i32.const 16)))
+        (local.set $dx (i32.add (local.get $dx) (i32.const 16)))
+        (local.set $n (i32.sub (local.get $n) (i32.const 4)))
+        (br $vectors)))
+    (block $tailDone
+      (loop $tail
+        (br_if $tailDone (i32.eqz (local.get $n)))
+        (f32.store (local.get $dx)
+          (f32x4.extract_lane 0
+            (call $geluGrad4 (f32x4.splat (f32.load (local.get $dy)))
+                             (f32x4.splat (f32.load (local.get $x))))))
+        (local.set $dy (i32.add (local.get $dy) (i32.const 4)))
+        (local.set $x (i32.add (local.get $x) (i32.const 4)))
+        (local.set $dx (i32.add (local.get $dx) (i32.const 4)))
+        (local.set $n (i32.sub (local.get $n) (i32.const 1)))
+        (br $tail))))
 )

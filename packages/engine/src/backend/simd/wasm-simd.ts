@@ -22,6 +22,10 @@ export interface SimdKernels {
   biasRelu(c: number, bias: number, rows: number, cols: number, relu: boolean): void;
   /** `biasGrad` 0 skips the bias gradient. */
   reluBackward(dy: number, y: number, dz: number, rows: number, cols: number, biasGrad: number): void;
+  /** out = x·Φ(x) over n floats (exact-form GELU). */
+  gelu(x: number, out: number, n: number): void;
+  /** dx = dy·(Φ(x) + x·φ(x)) over n floats; dx may alias dy. */
+  geluBackward(dy: number, x: number, dx: number, n: number): void;
 }
 
 /** The kernels bound to one backend, with the byte offset of a tensor's float32 storage there. */
@@ -35,6 +39,8 @@ interface KernelExports {
   adam(...args: number[]): void;
   biasRelu(...args: number[]): void;
   reluBackward(...args: number[]): void;
+  gelu(...args: number[]): void;
+  geluBackward(...args: number[]): void;
 }
 
 // The slice of the WebAssembly JS API used here; the project's lib (no DOM) does not declare it.
@@ -87,6 +93,8 @@ const bind = (backend: WasmBackendLike): WasmSimd | null => {
       biasRelu: (c, bias, rows, cols, relu) => exports.biasRelu(c, bias, rows, cols, relu ? 1 : 0),
       reluBackward: (dy, y, dz, rows, cols, biasGrad) =>
         exports.reluBackward(dy, y, dz, rows, cols, biasGrad),
+      gelu: (x, out, n) => exports.gelu(x, out, n),
+      geluBackward: (dy, x, dx, n) => exports.geluBackward(dy, x, dx, n),
     },
     offset: (info) =>
       info.dtype === 'float32' ? (backend.dataIdMap.get(info.dataId)?.memoryOffset ?? null) : null,

@@ -5,7 +5,8 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { ParamStore } from '../../nn/params.js';
-import { bSplineBasis, interiorPseudoInverse, uniformKnots } from './bspline.js';
+import { interiorPseudoInverse, uniformKnots } from './bspline.js';
+import { splineBases } from './bspline-kernel.js';
 
 /** Options of {@link createKanLinear}, NeuralForecast's KANLinear arguments (variables `<path>/base/weight`, `<path>/spline/weight`, `<path>/spline_scaler/weight`: NF's base_weight, spline_weight, spline_scaler). */
 export interface KanLinearOptions {
@@ -81,7 +82,7 @@ export function createKanLinear(store: ParamStore, o: KanLinearOptions): KanLine
         const silu = tf.mul(x, tf.sigmoid(x)); // torch.nn.SiLU
         const base = tf.matMul(silu, baseWeight); // [N, in] x [in, out]
         const scaled = tf.mul(splineWeight, tf.expandDims(splineScaler, 1)); // [in, C, out]
-        const bases = tf.reshape(bSplineBasis(x, knots, K), [N, I * C]); // [N, in, C] -> [N, in*C]
+        const bases = tf.reshape(splineBases(x, knots, K), [N, I * C]); // [N, in, C] -> [N, in*C]
         const spline = tf.matMul(bases, tf.reshape(scaled, [I * C, O])); // [N, in*C] x [in*C, out]
         return tf.add(base, spline);
       });
