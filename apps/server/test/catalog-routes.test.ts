@@ -106,7 +106,11 @@ describe.each(await testDbKinds())('data panel/profile, models, specs, plan and 
     expect(tsmixer.defaultConfig).not.toHaveProperty('n_series');
     // Which models the wizard offers HINT (a distribution loss) for: all but the point-loss-only ones.
     const pointOnly = models.filter((m: { pointLossOnly: boolean }) => m.pointLossOnly);
-    expect(pointOnly.map((m: { id: string }) => m.id)).toEqual(['deepnpts']);
+    expect(pointOnly.map((m: { id: string }) => m.id)).toEqual(['deepnpts', 'timellm']);
+    // Which models embed categorical columns (cat_exog_list): NeuralForecast 3.2's EXOGENOUS_CAT ones.
+    const categorical = models.filter((m: { categoricalExogenous: boolean }) => m.categoricalExogenous);
+    expect(categorical.map((m: { id: string }) => m.id)).toContain('nhits');
+    expect(categorical.map((m: { id: string }) => m.id)).not.toContain('lstm');
   });
 
   test('vocabulary: the loss registry and the metric ids, as the wizard offers them', async () => {
