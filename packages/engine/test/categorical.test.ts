@@ -20,8 +20,8 @@ import { MODELS, type ModelId } from '../src/models/registry.js';
 import { countParameters } from '../src/nn/params.js';
 import { prepareBatch } from '../src/training/prepare-batch.js';
 import { SMALL_CONFIGS } from './models-small-configs.js';
+import { monthEnd } from './fixtures/month-end.js';
 
-const monthEnd = (i: number): string => new Date(Date.UTC(2000, i + 1, 0)).toISOString().slice(0, 10);
 const SEASON = [4, -2, 7, 0, -5, 3, 1];
 
 /** Two monthly series whose level shifts with a 7-valued category (`futr_day`), plus a numeric column. */

@@ -7,8 +7,7 @@ import { ConfigError, ConflictError } from '@nflab/contracts';
 import { setBackend } from '../src/backend/backend.js';
 import { NeuralForecast } from '../src/core/index.js';
 import type { PanelRow } from '../src/data/panel.js';
-
-const monthEnd = (i: number): string => new Date(Date.UTC(2000, i + 1, 0)).toISOString().slice(0, 10);
+import { monthEnd } from './fixtures/month-end.js';
 
 /** Two monthly series: a sine with trend, and the same scaled up around 1000. */
 const panel = (n: number, withExog = false): PanelRow[] =>

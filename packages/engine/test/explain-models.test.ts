@@ -7,8 +7,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { setBackend } from '../src/backend/backend.js';
 import { explainWindows, NeuralForecast } from '../src/core/index.js';
 import type { PanelRow } from '../src/data/panel.js';
+import { monthEnd } from './fixtures/month-end.js';
 
-const monthEnd = (i: number): string => new Date(Date.UTC(2000, i + 1, 0)).toISOString().slice(0, 10);
 const rows: PanelRow[] = ['a', 'b'].flatMap((id, k) =>
   Array.from({ length: 30 }, (_, t) => ({
     unique_id: id,

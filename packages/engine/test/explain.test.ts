@@ -13,8 +13,7 @@ import {
   type WindowExplainer,
 } from '../src/core/index.js';
 import { buildPanel, type PanelRow } from '../src/data/panel.js';
-
-const monthEnd = (i: number): string => new Date(Date.UTC(2000, i + 1, 0)).toISOString().slice(0, 10);
+import { monthEnd } from './fixtures/month-end.js';
 
 /** Two series around different levels; y follows futr_x, hist_z is noise, stat_s the level. */
 const rows = (n: number): PanelRow[] =>

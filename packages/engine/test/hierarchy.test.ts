@@ -20,6 +20,7 @@ import {
   reconciliationMatrix,
   withAggregates,
 } from '../src/hierarchy/index.js';
+import { monthEnd } from './fixtures/month-end.js';
 
 /** total = a + b. */
 const TOY = hierarchyFromGroups(['a', 'b'], [{ id: 'total', members: ['a', 'b'] }]);
@@ -161,8 +162,6 @@ describe('reconciled draws and aggregates', () => {
     );
   });
 });
-
-const monthEnd = (i: number): string => new Date(Date.UTC(2000, i + 1, 0)).toISOString().slice(0, 10);
 
 /** a and b: seasonal series; total: their exact sum — a hierarchy whose truth is coherent. */
 const bottomRows = (n: number): PanelRow[] =>

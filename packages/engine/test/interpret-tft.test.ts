@@ -13,8 +13,7 @@ import {
   type TftInterpretationSummary,
 } from '../src/core/index.js';
 import type { PanelRow } from '../src/data/panel.js';
-
-const monthEnd = (i: number): string => new Date(Date.UTC(2000, i + 1, 0)).toISOString().slice(0, 10);
+import { monthEnd } from './fixtures/month-end.js';
 
 /** Two series; y follows futr_x, hist_z is noise, stat_s and stat_t are constants per series. */
 const rows = (n: number): PanelRow[] =>
