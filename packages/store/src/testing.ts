@@ -9,6 +9,12 @@ import { openPostgres } from './drivers/postgres.js';
 import { migrate, SCHEMA_VERSION_TABLE } from './migrate.js';
 import { TABLES } from './schema/tables.js';
 import {
+  dropCachedSnapshot,
+  readCachedSnapshot,
+  snapshotCacheFile,
+  writeCachedSnapshot,
+} from './testing-pglite-cache.js';
+import {
   createTestDatabase,
   dropLeakedTestDatabases,
   dropTestDatabase,
@@ -136,22 +142,33 @@ export interface OpenTestDbOptions {
 }
 
 // A new cluster and a migrated one, each built once per process (per test worker, which keeps its
-// modules from file to file): a throwaway PGlite then starts from the archive instead of running
-// initdb and every migration again — about a second instead of three or more.
+// modules from file to file) and kept on disk for the next process: a throwaway PGlite then
+// starts from the archive instead of running initdb and every migration again — about a second
+// instead of three or more.
 const pgliteSnapshots = new Map<boolean, Promise<PgliteSnapshot>>();
+
+const takeSnapshot = async (migrated: boolean): Promise<PgliteSnapshot> => {
+  const db = await openPglite();
+  try {
+    if (migrated) await migrate(db);
+    return await db.snapshot();
+  } finally {
+    await db.close();
+  }
+};
 
 /** The process's snapshot of a new cluster (`migrated` false) or a migrated one; seeds PGlite folders too. */
 export const pgliteSnapshot = (migrated: boolean): Promise<PgliteSnapshot> => {
   let taking = pgliteSnapshots.get(migrated);
   if (taking === undefined) {
     taking = (async () => {
-      const db = await openPglite();
-      try {
-        if (migrated) await migrate(db);
-        return await db.snapshot();
-      } finally {
-        await db.close();
-      }
+      const file = await snapshotCacheFile(migrated);
+      const cached = readCachedSnapshot(file);
+      if (cached !== undefined) return cached;
+      const snapshot = await takeSnapshot(migrated);
+      // A cache that cannot be written (a read-only tmp) only costs the next process the time.
+      await writeCachedSnapshot(file, snapshot).catch(() => undefined);
+      return snapshot;
     })();
     pgliteSnapshots.set(migrated, taking);
     taking.catch(() => pgliteSnapshots.delete(migrated));
@@ -159,10 +176,16 @@ export const pgliteSnapshot = (migrated: boolean): Promise<PgliteSnapshot> => {
   return taking;
 };
 
-const openPgliteTestDb = async (migrated: boolean): Promise<TestDb> => ({
-  ...(await openPglite(undefined, { from: await pgliteSnapshot(migrated) })),
-  url: undefined,
-});
+const openPgliteTestDb = async (migrated: boolean): Promise<TestDb> => {
+  try {
+    return { ...(await openPglite(undefined, { from: await pgliteSnapshot(migrated) })), url: undefined };
+  } catch {
+    // A damaged cache file (a disk that filled mid-write elsewhere): forget it and start over once.
+    dropCachedSnapshot(await snapshotCacheFile(migrated));
+    pgliteSnapshots.delete(migrated);
+    return { ...(await openPglite(undefined, { from: await pgliteSnapshot(migrated) })), url: undefined };
+  }
+};
 
 /**
  * Opens an empty database of `kind`: an in-memory PGlite, or a brand-new database
