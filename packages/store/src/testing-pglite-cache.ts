@@ -2,8 +2,8 @@
  * The test harness's PGlite snapshots, kept on disk from one test process to the next: vitest runs
  * each isolated file (end-to-end, runner) in a process of its own, and each would otherwise run
  * initdb and every migration before its first database — seconds per file, a minute under load.
- * A file is named by what made it (PGlite's version, the committed migrations' checksums), so a new
- * migration or PGlite release starts a new file instead of reusing an outdated cluster.
+ * A file is named by what made it (PGlite's version, the migration runner, the committed
+ * migrations), so a new migration or PGlite release starts a new file, never an outdated cluster.
  */
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
@@ -28,6 +28,9 @@ const pgliteVersion = (): string => {
 export const snapshotCacheFile = async (migrated: boolean): Promise<string> => {
   const hash = createHash('sha256').update(`pglite ${pgliteVersion()}\n`);
   if (migrated) {
+    // The runner's own code too: it creates and fills the schema-version table the snapshot holds.
+    const ext = import.meta.url.endsWith('.ts') ? '.ts' : '.js';
+    hash.update(readFileSync(new URL(`./migrate${ext}`, import.meta.url)));
     for (const migration of await loadMigrations())
       hash.update(`${migration.version} ${migration.name} ${migration.checksum}\n`);
   }
