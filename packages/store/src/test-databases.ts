@@ -35,12 +35,15 @@ interface Maker {
   readonly createdAt: number;
 }
 
-/** Creates `nflab_t_<random>` and labels it with this process; returns its name. */
-export const createTestDatabase = (adminUrl: string): Promise<string> =>
+/**
+ * Creates `nflab_t_<random>` and labels it with this process; returns its name. `template` (a
+ * database this module created, so a plain name) is copied instead of the server's empty template1.
+ */
+export const createTestDatabase = (adminUrl: string, template?: string): Promise<string> =>
   withAdminClient(adminUrl, async (client) => {
     // Lowercase hex only, so the name needs no quoting and cannot inject anything.
     const name = `${TEST_DB_PREFIX}${randomBytes(6).toString('hex')}`;
-    await client.query(`CREATE DATABASE ${name}`);
+    await client.query(`CREATE DATABASE ${name}${template === undefined ? '' : ` TEMPLATE ${template}`}`);
     const maker: Maker = { host: hostname(), pid: process.pid, createdAt: Date.now() };
     await client.query(`COMMENT ON DATABASE ${name} IS ${client.escapeLiteral(JSON.stringify(maker))}`);
     return name;

@@ -9,6 +9,12 @@ import { openPostgres } from './drivers/postgres.js';
 import { migrate, SCHEMA_VERSION_TABLE } from './migrate.js';
 import { TABLES } from './schema/tables.js';
 import {
+  dropCachedSnapshot,
+  readCachedSnapshot,
+  snapshotCacheFile,
+  writeCachedSnapshot,
+} from './testing-pglite-cache.js';
+import {
   createTestDatabase,
   dropLeakedTestDatabases,
   dropTestDatabase,
@@ -67,9 +73,42 @@ const databaseUrl = (adminUrl: string, database: string): string => {
   return url.toString();
 };
 
-const openServerTestDb = async (): Promise<TestDb> => {
+// One migrated database per process and server, never opened by a test: each migrated test
+// database is a CREATE DATABASE … TEMPLATE copy of it instead of every migration's DDL run again
+// (the server's CPU time is the suite's too). It is labelled like every test database, so the
+// leak sweep of a later test process drops it once this process has exited.
+const serverTemplates = new Map<string, Promise<string>>();
+
+const migratedServerTemplate = (adminUrl: string): Promise<string> => {
+  let making = serverTemplates.get(adminUrl);
+  if (making === undefined) {
+    making = (async () => {
+      const name = await createTestDatabase(adminUrl);
+      try {
+        const db = await openPostgres({ url: databaseUrl(adminUrl, name) });
+        try {
+          await migrate(db);
+        } finally {
+          // A template must have no sessions when it is copied.
+          await db.close();
+        }
+      } catch (error) {
+        await dropTestDatabase(adminUrl, name).catch(() => undefined);
+        throw error;
+      }
+      return name;
+    })();
+    serverTemplates.set(adminUrl, making);
+    making.catch(() => serverTemplates.delete(adminUrl));
+  }
+  return making;
+};
+
+const openServerTestDb = async (migrated: boolean): Promise<TestDb> => {
   const adminUrl = testPgUrl();
-  const name = await createTestDatabase(adminUrl).catch((error: unknown) => {
+  const create = async (): Promise<string> =>
+    createTestDatabase(adminUrl, migrated ? await migratedServerTemplate(adminUrl) : undefined);
+  const name = await create().catch((error: unknown) => {
     const reason = error instanceof Error ? error.message : String(error);
     const message = `cannot create a test database on ${adminUrl} (NFLAB_TEST_PG_URL): ${reason}`;
     throw new StoreError(message, undefined, { cause: error });
@@ -103,22 +142,33 @@ export interface OpenTestDbOptions {
 }
 
 // A new cluster and a migrated one, each built once per process (per test worker, which keeps its
-// modules from file to file): a throwaway PGlite then starts from the archive instead of running
-// initdb and every migration again — about a second instead of three or more.
+// modules from file to file) and kept on disk for the next process: a throwaway PGlite then
+// starts from the archive instead of running initdb and every migration again — about a second
+// instead of three or more.
 const pgliteSnapshots = new Map<boolean, Promise<PgliteSnapshot>>();
+
+const takeSnapshot = async (migrated: boolean): Promise<PgliteSnapshot> => {
+  const db = await openPglite();
+  try {
+    if (migrated) await migrate(db);
+    return await db.snapshot();
+  } finally {
+    await db.close();
+  }
+};
 
 /** The process's snapshot of a new cluster (`migrated` false) or a migrated one; seeds PGlite folders too. */
 export const pgliteSnapshot = (migrated: boolean): Promise<PgliteSnapshot> => {
   let taking = pgliteSnapshots.get(migrated);
   if (taking === undefined) {
     taking = (async () => {
-      const db = await openPglite();
-      try {
-        if (migrated) await migrate(db);
-        return await db.snapshot();
-      } finally {
-        await db.close();
-      }
+      const file = await snapshotCacheFile(migrated);
+      const cached = readCachedSnapshot(file);
+      if (cached !== undefined) return cached;
+      const snapshot = await takeSnapshot(migrated);
+      // A cache that cannot be written (a read-only tmp) only costs the next process the time.
+      await writeCachedSnapshot(file, snapshot).catch(() => undefined);
+      return snapshot;
     })();
     pgliteSnapshots.set(migrated, taking);
     taking.catch(() => pgliteSnapshots.delete(migrated));
@@ -126,10 +176,16 @@ export const pgliteSnapshot = (migrated: boolean): Promise<PgliteSnapshot> => {
   return taking;
 };
 
-const openPgliteTestDb = async (migrated: boolean): Promise<TestDb> => ({
-  ...(await openPglite(undefined, { from: await pgliteSnapshot(migrated) })),
-  url: undefined,
-});
+const openPgliteTestDb = async (migrated: boolean): Promise<TestDb> => {
+  try {
+    return { ...(await openPglite(undefined, { from: await pgliteSnapshot(migrated) })), url: undefined };
+  } catch {
+    // A damaged cache file (a disk that filled mid-write elsewhere): forget it and start over once.
+    dropCachedSnapshot(await snapshotCacheFile(migrated));
+    pgliteSnapshots.delete(migrated);
+    return { ...(await openPglite(undefined, { from: await pgliteSnapshot(migrated) })), url: undefined };
+  }
+};
 
 /**
  * Opens an empty database of `kind`: an in-memory PGlite, or a brand-new database
@@ -137,7 +193,10 @@ const openPgliteTestDb = async (migrated: boolean): Promise<TestDb> => ({
  */
 export const openTestDb = async (kind: DbKind, options: OpenTestDbOptions = {}): Promise<TestDb> => {
   const db =
-    kind === 'postgres' ? await openServerTestDb() : await openPgliteTestDb(options.migrate === true);
+    kind === 'postgres'
+      ? await openServerTestDb(options.migrate === true)
+      : await openPgliteTestDb(options.migrate === true);
+  // Both kinds start from a migrated copy: this finds nothing to apply, and proves it.
   if (options.migrate) {
     await migrate(db).catch(async (error: unknown) => {
       await db.close().catch(() => undefined);

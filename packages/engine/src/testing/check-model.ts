@@ -24,6 +24,8 @@ export interface CheckModelOptions {
   readonly maxSteps?: number;
   /** The forecast MAE must stay below this fraction of the historical-mean forecast's MAE. @default 0.5 */
   readonly maxRelativeError?: number;
+  /** Training windows per step of the fit check. @default 64 */
+  readonly windowsBatchSize?: number;
 }
 
 /** What the suite measured, for reporting. */
@@ -90,7 +92,7 @@ export const checkModel = async (id: string, options: CheckModelOptions = {}): P
     input_size: INPUT,
     max_steps: options.maxSteps ?? 80,
     learning_rate: 5e-3,
-    windows_batch_size: 64,
+    windows_batch_size: options.windowsBatchSize ?? 64,
     scaler_type: 'standard',
     random_seed: 3,
   };

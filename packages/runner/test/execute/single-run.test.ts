@@ -15,6 +15,7 @@ import {
   runWorkerLoop,
   submitModelOperation,
   submitRun,
+  type RunExecutor,
 } from '../../src/index.js';
 import { openLoto6Db } from './loto6-db.js';
 
@@ -54,26 +55,19 @@ describe.each(kinds)('a plain run on %s', (kind) => {
   let db: TestDb;
   let artifacts: string;
   let queue: RunQueue;
-  const drain = async () => {
-    const execute = createRunExecutor({
-      db,
-      artifactsRoot: artifacts,
-      monitorIntervalMs: 200,
-      cpusPerRun: 1,
-    });
-    try {
-      await runWorkerLoop({ queue, execute, exitWhenIdle: true, pollMs: 50 });
-    } finally {
-      await execute.close();
-    }
-  };
+  // One executor for the file, as a server's worker keeps one: its compute thread loads the engine
+  // once and takes run after run, instead of a new thread (seconds of start-up) per drain.
+  let execute: RunExecutor;
+  const drain = () => runWorkerLoop({ queue, execute, exitWhenIdle: true, pollMs: 50 });
 
   beforeAll(async () => {
     db = await openLoto6Db(kind);
     artifacts = await mkdtemp(path.join(tmpdir(), 'nflab-runs-'));
     queue = new RunQueue(db);
+    execute = createRunExecutor({ db, artifactsRoot: artifacts, monitorIntervalMs: 200, cpusPerRun: 1 });
   });
   afterAll(async () => {
+    await execute?.close();
     await db?.close();
     await rm(artifacts, { recursive: true, force: true });
   });
