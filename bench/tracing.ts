@@ -11,7 +11,8 @@
  * The OTLP receiver runs in a process of its own (./lib/otlp-receiver-process.ts): decoding what
  * the lab exports is a collector's work, and measured here it would be counted as the lab's.
  * `npx tsx bench/tracing.ts [--pairs N] [--spans N] [--max-steps N]` prints ONE JSON object;
- * `--max-steps 300` makes a run of about 25 s on a quiet machine, 30 (the default) one of about 3 s.
+ * the default `--max-steps 30` makes a run of about 3 s on a quiet machine; `--max-steps 300` one
+ * with ten times the training.
  */
 import { fork } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
