@@ -89,7 +89,7 @@ export const workQueue = async (ctx: CommandContext, db: Db, options: WorkOption
     db,
     artifactsRoot: artifactRoot,
     cpusPerRun: Math.max(1, Math.floor(availableParallelism() / options.parallel)),
-    ...(tracing === undefined ? {} : { threadTracing: tracing.threadSdk }),
+    ...(tracing === undefined ? {} : { threadTracing: tracing.threadTracing }),
   });
   try {
     const { executed } = await runner.runWorkerLoop({

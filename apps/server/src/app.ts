@@ -291,7 +291,7 @@ export const buildServer = async (options: ServerOptions): Promise<FastifyInstan
           artifactRoot,
           onError: logError,
           ...(trackedRuns === undefined ? {} : { prometheus: trackedRuns }),
-          ...(tracing === undefined ? {} : { threadTracing: tracing.threadSdk }),
+          ...(tracing === undefined ? {} : { threadTracing: tracing.threadTracing }),
         })
       : undefined;
   // preClose, not onClose: open event streams must end before Fastify waits for connections to drain.
@@ -304,6 +304,8 @@ export const buildServer = async (options: ServerOptions): Promise<FastifyInstan
     await stopListening?.();
     await workers?.stop(options.shutdownGraceMs ?? 30_000);
   });
+  // Spans wait in a batch for up to seconds: a server that stops normally sends them first.
+  if (tracing !== undefined) app.addHook('onClose', () => tracing.flush());
   app.setErrorHandler(errorHandler);
   await registerSecurityHeaders(app);
   app.addHook('onSend', auditDenied);

@@ -10,6 +10,7 @@ import {
   RunQueue,
   runWorkerLoop,
   type PrometheusSink,
+  type ThreadTracing,
   type WorkerEvent,
 } from '@nflab/runner';
 import type { Db } from '@nflab/store';
@@ -32,8 +33,8 @@ export const startServerWorkers = (
     readonly onError: (error: unknown) => void;
     /** The `prometheus` tracking sink over the `/metrics` registry, where its runs show while they execute. */
     readonly prometheus?: PrometheusSink;
-    /** The module a traced run's compute thread imports to start its SDK (see the tracing module). */
-    readonly threadTracing?: string;
+    /** How a traced run's compute thread records spans (see the tracing module). */
+    readonly threadTracing?: ThreadTracing;
   },
 ): ServerWorkers => {
   const graceful = new AbortController();

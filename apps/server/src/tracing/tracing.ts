@@ -3,18 +3,20 @@
  * then — and only then — the SDK is loaded (./sdk.ts), the `pg` client is instrumented (a span per
  * statement sent inside a trace, never for the queue's background polling), Fastify requests get
  * spans (@fastify/otel), and the runner's spans (queue enqueue/dequeue, run execute, trials, the
- * compute thread's run compute) join the request's trace across the queue and the thread.
+ * compute thread's run compute) join the request's trace across the queue and the thread. Every
+ * span leaves the process by one batch exporter, off the runs' path: a compute thread posts its
+ * spans to the main thread (./thread-sdk.ts) instead of exporting them itself.
  */
 import type { FastifyPluginCallback } from 'fastify';
-import { tracingEnabled } from '@nflab/runner';
+import { tracingEnabled, type ThreadTracing } from '@nflab/runner';
 import type { ThreadSdk } from './sdk.js';
 
 /** Tracing as one process runs it. */
 export interface LabTracing {
   /** Register first on a Fastify app: spans for its requests, continuing an incoming traceparent. */
   readonly fastifyPlugin: () => FastifyPluginCallback;
-  /** The module a compute thread imports to start its own SDK (RunExecutorOptions.threadTracing). */
-  readonly threadSdk: string;
+  /** How this process's compute threads record spans (RunExecutorOptions.threadTracing). */
+  readonly threadTracing: ThreadTracing;
   /** Exports every ended span now. */
   readonly flush: () => Promise<void>;
 }
@@ -58,7 +60,7 @@ const start = async (): Promise<{ tracing: LabTracing; sdk: ThreadSdk; unpatchPg
     unpatchPg: () => void definition?.unpatch?.(pgModule, undefined),
     tracing: {
       fastifyPlugin: () => fastifyOtel.plugin() as FastifyPluginCallback,
-      threadSdk: sibling('sdk'),
+      threadTracing: { module: sibling('thread-sdk'), exportSpans: sdk.exportSpans },
       flush: sdk.flush,
     },
   };

@@ -17,6 +17,8 @@ export interface ComputeThreadHooks {
   readonly signal: AbortSignal;
   readonly onStep: (event: StepEvent) => void;
   readonly onLog: (message: string) => void;
+  /** Spans a traced job's thread ended (see ThreadTracing.exportSpans). */
+  readonly onSpans?: (spans: readonly unknown[]) => void;
   /** Time a stopped thread gets to wind down before it is terminated. @default 10_000 */
   readonly stopGraceMs?: number;
 }
@@ -49,7 +51,11 @@ const runOn = async (
     return await channel.run(job, {
       signal: hooks.signal,
       stopGraceMs: hooks.stopGraceMs ?? 10_000,
-      onEvent: (event) => (event.type === 'step' ? hooks.onStep(event.event) : hooks.onLog(event.message)),
+      onEvent: (event) => {
+        if (event.type === 'step') hooks.onStep(event.event);
+        else if (event.type === 'log') hooks.onLog(event.message);
+        else hooks.onSpans?.(event.spans);
+      },
       onRequest: (call) => serveStorageCall(hooks.storage, call),
     });
   } finally {

@@ -3,4 +3,7 @@ import type { StepEvent } from './compute-types.js';
 
 /** Compute thread → main thread, while a job runs. */
 export type ComputeEvent =
-  { readonly type: 'step'; readonly event: StepEvent } | { readonly type: 'log'; readonly message: string };
+  | { readonly type: 'step'; readonly event: StepEvent }
+  | { readonly type: 'log'; readonly message: string }
+  /** Spans the thread ended during the job, posted once, just before its answer (see ThreadTracing). */
+  | { readonly type: 'spans'; readonly spans: readonly unknown[] };

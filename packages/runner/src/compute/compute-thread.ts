@@ -5,22 +5,19 @@
  *
  * A traced job (its `trace` set) runs in a `run compute` span continuing the traceparent the main
  * thread sent; the thread starts its own OpenTelemetry SDK from the job's `trace.sdk` module the
- * first time (a thread shares no tracer provider with the main thread) and flushes its spans before
- * answering, so they reach the collector before the run is recorded as finished.
+ * first time (a thread shares no tracer provider with the main thread) and posts the spans it ended
+ * just before its answer, in one message: the main thread's SDK exports them in the background, so
+ * the run waits for no export (see ../tracing/thread-tracing.ts).
  */
 import { serveWorkerChannel } from '@nflab/engine';
 import { contextFromTraceparent, inSpan } from '../tracing/run-trace.js';
+import type { ThreadTracingModule } from '../tracing/thread-tracing.js';
 import { computeRun } from './compute-run.js';
 import type { ComputeEvent } from './compute-protocol.js';
 import type { ComputeJob, ComputeResult } from './compute-types.js';
 import { createStorageProxy, type StorageCall } from './storage-rpc.js';
 
-/** What a thread-tracing module exports: starts the thread's SDK, returns how to flush it. */
-export interface ThreadTracingModule {
-  readonly startThreadTracing: () => Promise<{ readonly flush: () => Promise<void> }>;
-}
-
-let tracing: Promise<{ readonly flush: () => Promise<void> }> | undefined;
+let tracing: ReturnType<ThreadTracingModule['startThreadTracing']> | undefined;
 
 serveWorkerChannel<ComputeJob, ComputeResult, ComputeEvent, StorageCall>(async (job, task) => {
   const compute = (): Promise<ComputeResult> =>
@@ -49,6 +46,8 @@ serveWorkerChannel<ComputeJob, ComputeResult, ComputeEvent, StorageCall>(async (
       contextFromTraceparent(trace.traceparent),
     );
   } finally {
-    await sdk?.flush();
+    // Before the answer (messages keep their order), so the spans are queued for export by the time the run is recorded.
+    const spans = sdk?.drain() ?? [];
+    if (spans.length > 0) task.emit({ type: 'spans', spans });
   }
 });

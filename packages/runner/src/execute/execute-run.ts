@@ -49,6 +49,7 @@ import { insertArtifacts, insertCvResults, insertImportance, insertPredictions }
 import { createStepWriter } from './step-writer.js';
 import { createPrometheusSink, type PrometheusSink } from '../tracking/prometheus-sink.js';
 import { traceIdOf, traceparentOf } from '../tracing/run-trace.js';
+import type { ThreadTracing } from '../tracing/thread-tracing.js';
 import { traceTrials } from '../tracing/trial-spans.js';
 
 /** Options of {@link createRunExecutor}. */
@@ -65,10 +66,10 @@ export interface RunExecutorOptions {
   /** Route matmuls to OpenBLAS where it loads. @default true unless NFLAB_NATIVE_BLAS=0 */
   readonly nativeMatmul?: boolean;
   /**
-   * A module a compute thread imports to start its own OpenTelemetry SDK (see ComputeJob.trace),
-   * given by a process that traces; without it a traced run's thread records no spans.
+   * How a traced run's compute thread records spans (see ComputeJob.trace), given by a process
+   * that traces; without it a traced run's thread records no spans.
    */
-  readonly threadTracing?: string;
+  readonly threadTracing?: ThreadTracing;
   /** Every log line of every run, as it is written. */
   readonly onLog?: (runId: string, line: string) => void;
   /** Every training loss, as it arrives. */
@@ -223,7 +224,7 @@ export const createRunExecutor = (options: RunExecutorOptions): RunExecutor => {
         studyName: `run-${run.id}`,
         ...(traceParent === null
           ? {}
-          : { trace: { traceparent: traceParent, sdk: options.threadTracing ?? null } }),
+          : { trace: { traceparent: traceParent, sdk: options.threadTracing?.module ?? null } }),
       };
       const pgStorage = createPgStudyStorage(db, { runId: run.id, workerId: run.workerId });
       const storage = traceParent === null ? pgStorage : traceTrials(pgStorage, context.active());
@@ -236,6 +237,7 @@ export const createRunExecutor = (options: RunExecutorOptions): RunExecutor => {
           options.onStep?.(run.id, event);
         },
         onLog: log,
+        ...(options.threadTracing ? { onSpans: options.threadTracing.exportSpans } : {}),
       };
       const result =
         options.computeThread === false ? await computeRun(job, hooks) : await pool.compute(job, hooks);
