@@ -308,4 +308,86 @@
         (local.set $dx (i32.add (local.get $dx) (i32.const 4)))
         (local.set $n (i32.sub (local.get $n) (i32.const 1)))
         (br $tail))))
+
+  ;; ---- BiTCN: GELU then dropout as one op each way (models/bitcn/gelu-dropout.ts) ----
+
+  ;; dx = (dy·m)·(Φ + x·φ(x)) with Φ read from the forward instead of recomputed: the same
+  ;; expression, in the same order, as $geluGrad4 of the masked gradient, so the same bits.
+  (func $geluGradCdf4 (param $dy v128) (param $x v128) (param $cdf v128) (result v128)
+    (f32x4.mul (local.get $dy)
+      (f32x4.add (local.get $cdf)
+        (f32x4.mul (local.get $x)
+          (f32x4.mul
+            (call $exp4 (f32x4.mul (f32x4.mul (local.get $x) (local.get $x))
+                                   (v128.const f32x4 -0.5 -0.5 -0.5 -0.5)))
+            (v128.const f32x4 0.39894228 0.39894228 0.39894228 0.39894228))))))
+
+  ;; Over n floats: cdf = Φ(x) and out = (x·Φ(x))·m, m the dropout mask (0 or 1/(1-rate)): GELU
+  ;; and the mask's product in one pass, keeping Φ so the backward needs one exponential, not three.
+  (func (export "geluMask") (param $x i32) (param $m i32) (param $out i32) (param $cdf i32) (param $n i32)
+    (local $v v128) (local $c v128)
+    (block $vectorsDone
+      (loop $vectors
+        (br_if $vectorsDone (i32.lt_u (local.get $n) (i32.const 4)))
+        (local.set $v (v128.load (local.get $x)))
+        (local.set $c (call $normalCdf4 (local.get $v)))
+        (v128.store (local.get $cdf) (local.get $c))
+        (v128.store (local.get $out)
+          (f32x4.mul (f32x4.mul (local.get $v) (local.get $c)) (v128.load (local.get $m))))
+        (local.set $x (i32.add (local.get $x) (i32.const 16)))
+        (local.set $m (i32.add (local.get $m) (i32.const 16)))
+        (local.set $out (i32.add (local.get $out) (i32.const 16)))
+        (local.set $cdf (i32.add (local.get $cdf) (i32.const 16)))
+        (local.set $n (i32.sub (local.get $n) (i32.const 4)))
+        (br $vectors)))
+    (block $tailDone
+      (loop $tail
+        (br_if $tailDone (i32.eqz (local.get $n)))
+        (local.set $v (f32x4.splat (f32.load (local.get $x))))
+        (local.set $c (call $normalCdf4 (local.get $v)))
+        (f32.store (local.get $cdf) (f32x4.extract_lane 0 (local.get $c)))
+        (f32.store (local.get $out)
+          (f32x4.extract_lane 0
+            (f32x4.mul (f32x4.mul (local.get $v) (local.get $c)) (f32x4.splat (f32.load (local.get $m))))))
+        (local.set $x (i32.add (local.get $x) (i32.const 4)))
+        (local.set $m (i32.add (local.get $m) (i32.const 4)))
+        (local.set $out (i32.add (local.get $out) (i32.const 4)))
+        (local.set $cdf (i32.add (local.get $cdf) (i32.const 4)))
+        (local.set $n (i32.sub (local.get $n) (i32.const 1)))
+        (br $tail))))
+
+  ;; The backward of geluMask over n floats: dx = (dy·m)·(Φ + x·φ(x)) with the forward's Φ.
+  (func (export "geluMaskBackward")
+    (param $dy i32) (param $m i32) (param $x i32) (param $cdf i32) (param $dx i32) (param $n i32)
+    (block $vectorsDone
+      (loop $vectors
+        (br_if $vectorsDone (i32.lt_u (local.get $n) (i32.const 4)))
+        (v128.store (local.get $dx)
+          (call $geluGradCdf4
+            (f32x4.mul (v128.load (local.get $dy)) (v128.load (local.get $m)))
+            (v128.load (local.get $x))
+            (v128.load (local.get $cdf))))
+        (local.set $dy (i32.add (local.get $dy) (i32.const 16)))
+        (local.set $m (i32.add (local.get $m) (i32.const 16)))
+        (local.set $x (i32.add (local.get $x) (i32.const 16)))
+        (local.set $cdf (i32.add (local.get $cdf) (i32.const 16)))
+        (local.set $dx (i32.add (local.get $dx) (i32.const 16)))
+        (local.set $n (i32.sub (local.get $n) (i32.const 4)))
+        (br $vectors)))
+    (block $tailDone
+      (loop $tail
+        (br_if $tailDone (i32.eqz (local.get $n)))
+        (f32.store (local.get $dx)
+          (f32x4.extract_lane 0
+            (call $geluGradCdf4
+              (f32x4.splat (f32.mul (f32.load (local.get $dy)) (f32.load (local.get $m))))
+              (f32x4.splat (f32.load (local.get $x)))
+              (f32x4.splat (f32.load (local.get $cdf))))))
+        (local.set $dy (i32.add (local.get $dy) (i32.const 4)))
+        (local.set $m (i32.add (local.get $m) (i32.const 4)))
+        (local.set $x (i32.add (local.get $x) (i32.const 4)))
+        (local.set $cdf (i32.add (local.get $cdf) (i32.const 4)))
+        (local.set $dx (i32.add (local.get $dx) (i32.const 4)))
+        (local.set $n (i32.sub (local.get $n) (i32.const 1)))
+        (br $tail))))
 )

@@ -26,6 +26,10 @@ export interface SimdKernels {
   gelu(x: number, out: number, n: number): void;
   /** dx = dy·(Φ(x) + x·φ(x)) over n floats; dx may alias dy. */
   geluBackward(dy: number, x: number, dx: number, n: number): void;
+  /** cdf = Φ(x), out = x·Φ(x)·m over n floats (BiTCN's GELU then dropout mask m). */
+  geluMask(x: number, m: number, out: number, cdf: number, n: number): void;
+  /** dx = dy·m·(Φ + x·φ(x)) over n floats, Φ the forward's cdf. */
+  geluMaskBackward(dy: number, m: number, x: number, cdf: number, dx: number, n: number): void;
 }
 
 /** The kernels bound to one backend, with the byte offset of a tensor's float32 storage there. */
@@ -41,6 +45,8 @@ interface KernelExports {
   reluBackward(...args: number[]): void;
   gelu(...args: number[]): void;
   geluBackward(...args: number[]): void;
+  geluMask(...args: number[]): void;
+  geluMaskBackward(...args: number[]): void;
 }
 
 // The slice of the WebAssembly JS API used here; the project's lib (no DOM) does not declare it.
@@ -95,6 +101,8 @@ const bind = (backend: WasmBackendLike): WasmSimd | null => {
         exports.reluBackward(dy, y, dz, rows, cols, biasGrad),
       gelu: (x, out, n) => exports.gelu(x, out, n),
       geluBackward: (dy, x, dx, n) => exports.geluBackward(dy, x, dx, n),
+      geluMask: (x, m, out, cdf, n) => exports.geluMask(x, m, out, cdf, n),
+      geluMaskBackward: (dy, m, x, cdf, dx, n) => exports.geluMaskBackward(dy, m, x, cdf, dx, n),
     },
     offset: (info) =>
       info.dtype === 'float32' ? (backend.dataIdMap.get(info.dataId)?.memoryOffset ?? null) : null,

@@ -11,11 +11,11 @@ import * as tf from '@tensorflow/tfjs-core';
 import { ConfigError } from '@nflab/contracts';
 import { z } from 'zod';
 import type { ModelSpec } from '../../model/types.js';
-import { gelu } from '../../nn/activations.js';
 import { dropout } from '../../nn/dropout.js';
 import { createLinear } from '../../nn/linear.js';
 import { createParamStore } from '../../nn/params.js';
 import { checkDims, requireInput, toNetwork } from '../network.js';
+import { geluDropout } from './gelu-dropout.js';
 import { bitcnSearchSpace } from './search-space.js';
 import { createTcnStack, tcnLayerCount } from './tcn-cell.js';
 
@@ -118,7 +118,7 @@ export const bitcn = {
       if (futrEncoded) encoded = tf.concat([encoded, futrEncoded.window], 2); // -> [B, L, 2C]
       // The temporal layers act on the time axis of each channel: [B, L, c] -> [B, c, L] -> [B, c, H].
       const perChannel = tf.transpose(encoded, [0, 2, 1]); // [B, c, L]
-      const mixed = temporal2.apply(dropout(temporal1.apply(perChannel, gelu), rate, ctx)); // -> [B, c, C] -> [B, c, H]
+      const mixed = temporal2.apply(geluDropout(temporal1.apply(perChannel), rate, ctx)); // -> [B, c, C] -> [B, c, H]
       let features = tf.transpose(mixed, [0, 2, 1]) as tf.Tensor3D; // -> [B, H, c]
       if (futrEncoded) features = tf.concat([features, futrEncoded.horizon], 2); // -> [B, H, 3C]
       return output.apply(features); // -> [B, H, K]

@@ -5,12 +5,11 @@
  * the second to a running skip output. The stack returns the skip sum, never the residual state.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { gelu } from '../../nn/activations.js';
 import { createDilatedConv1d, type ConvMode, type DilatedConv1d } from '../../nn/dilated-conv1d.js';
-import { dropout } from '../../nn/dropout.js';
 import type { ForwardContext } from '../../nn/forward-context.js';
 import { createLinear, type Linear } from '../../nn/linear.js';
 import type { ParamStore } from '../../nn/params.js';
+import { geluDropout } from './gelu-dropout.js';
 
 /** BiTCN fixes the kernel at 2 ("not really necessary as parameter", NeuralForecast's comment). */
 export const BITCN_KERNEL_SIZE = 2;
@@ -77,7 +76,7 @@ export function createTcnCell(store: ParamStore, options: TcnCellOptions): TcnCe
   const skip = (out: tf.Tensor3D | undefined, next: tf.Tensor3D): tf.Tensor3D =>
     out === undefined ? next : tf.add<tf.Tensor3D>(out, next);
   const hiddenOf = (h: tf.Tensor3D, ctx: ForwardContext): tf.Tensor3D =>
-    dropout(gelu(conv1.apply(h)), options.dropout, ctx); // [B, T, C_out]
+    geluDropout(conv1.apply(h), options.dropout, ctx); // [B, T, C_out]
   return {
     conv1,
     conv2,

@@ -23,13 +23,17 @@ export interface PolynomialKanOptions {
 
 /**
  * [M, in] features times [in·T, out] coefficients, where `terms` gives the T basis values of x as
- * [M, in] tensors: Σ_i Σ_t term_t(x_i)·c[i, t, o] as one matmul over [M, in·T].
+ * [M, in] tensors: Σ_i Σ_t term_t(x_i)·c[i, t, o] as one matmul over [M, T·in]. The terms are
+ * stacked on a new leading axis (whole-tensor copies; a stack on the last axis copies row by row in
+ * JavaScript, forward and in its gradient) and moved behind the rows by one transpose kernel; the
+ * small coefficient tensor is permuted to the same (t, i) order.
  */
 const contract = (terms: readonly tf.Tensor2D[], coeffs: tf.Variable): tf.Tensor2D => {
   const [M, I] = (terms[0] as tf.Tensor2D).shape;
   const T = terms.length;
-  const basis = tf.reshape(tf.stack([...terms], 2), [M, I * T]); // [M, in, T] -> [M, in*T]
-  return tf.matMul(basis, tf.reshape(coeffs, [I * T, -1])) as tf.Tensor2D; // [M, in*T] x [in*T, out]
+  const basis = tf.reshape(tf.transpose(tf.stack([...terms]), [1, 0, 2]), [M, T * I]); // [T, M, in] -> [M, T, in] -> [M, T*in]
+  const ordered = tf.reshape(tf.transpose(coeffs, [1, 0, 2]), [T * I, -1]); // [in, T, out] -> [T, in, out] -> [T*in, out]
+  return tf.matMul(basis, ordered) as tf.Tensor2D; // [M, T*in] x [T*in, out]
 };
 
 /**

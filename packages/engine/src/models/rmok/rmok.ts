@@ -77,9 +77,10 @@ export const rmok = {
       ]) as tf.Tensor2D; // [B, L, N] -> [B, N, L] -> [B*N, L]
       const score = tf.softmax(gate.apply(x)); // [B*N, 4]
       const experts = [taylor.apply(x), jacobi.apply(x), wave.apply(x, ctx), linear.apply(x)]; // 4 x [B*N, H*K]
-      const mixed = experts
-        .map((out, e) => tf.mul(out, tf.slice(score, [0, e], [-1, 1])))
-        .reduce((sum, term) => tf.add(sum, term)); // [B*N, H*K]
+      // Σ_e score[m, e]·expert_e[m]: one batched product over the stacked experts instead of a
+      // slice, a product and a sum per expert (and their gradients).
+      const stacked = tf.transpose(tf.stack(experts), [1, 0, 2]); // [4, B*N, H*K] -> [B*N, 4, H*K]
+      const mixed = tf.reshape(tf.matMul(tf.reshape(score, [B * N, 1, 4]), stacked), [B * N, h * K]); // [B*N, 1, H*K] -> [B*N, H*K]
       const y = tf.transpose(tf.reshape(mixed, [B, N, h * K]), [0, 2, 1]) as tf.Tensor3D; // [B, N, H*K] -> [B, H*K, N]
       const out = rev.denormalize(y, stats); // per series
       return tf.transpose(tf.reshape(out, [B, h, K, N]), [0, 1, 3, 2]); // [B, H*K, N] -> [B, H, K, N] -> [B, H, N, K]

@@ -19,13 +19,25 @@ export interface Decomposition {
 
 /** Linear(in, out), GELU, Linear(out, out): the MLP between two scales. */
 interface TwoLayer {
-  apply(x: tf.Tensor3D): tf.Tensor3D;
+  apply<T extends tf.Tensor>(x: T): T;
 }
 
 const twoLayer = (store: ParamStore, path: string, sizes: readonly [number, number, number]): TwoLayer => {
   const first = createLinear(store, { path: `${path}/lin_1`, inFeatures: sizes[0], outFeatures: sizes[1] });
   const second = createLinear(store, { path: `${path}/lin_2`, inFeatures: sizes[1], outFeatures: sizes[2] });
-  return { apply: (x) => second.apply(first.apply(x, gelu)) };
+  return { apply: <T extends tf.Tensor>(x: T): T => second.apply(first.apply(x, gelu)) };
+};
+
+/** `mlp` over the rows of every [B, T_i, d] part at once: [Σ B·T_i, d] in, the parts' shapes out. */
+const applyToRows = (mlp: TwoLayer, parts: readonly tf.Tensor3D[]): tf.Tensor3D[] => {
+  const d = (parts[0] as tf.Tensor3D).shape[2];
+  const rows = parts.map((p) => p.shape[0] * p.shape[1]);
+  const flat = tf.concat(
+    parts.map((p, i) => tf.reshape(p, [rows[i] as number, d])),
+    0,
+  ); // [Σ B·T_i, d]
+  const out = mlp.apply(flat);
+  return tf.split(out, rows, 0).map((p, i) => tf.reshape(p, parts[i]!.shape) as tf.Tensor3D);
 };
 
 /** Sizes of a past-decomposable mixing block. */
@@ -96,17 +108,14 @@ export function createPastDecomposableMixing(store: ParamStore, options: PdmOpti
     /** [B, T_i, d] per scale -> the same shapes. */
     apply(xs: readonly tf.Tensor3D[]): tf.Tensor3D[] {
       return tf.tidy(() => {
-        const seasons: tf.Tensor3D[] = [];
-        const trends: tf.Tensor3D[] = [];
-        for (const x of xs) {
-          let { seasonal, trend } = options.decomposition.apply(x);
-          if (cross) {
-            seasonal = cross.apply(seasonal);
-            trend = cross.apply(trend);
-          }
-          seasons.push(tf.transpose(seasonal, [0, 2, 1])); // [B, T, d] -> [B, d, T]
-          trends.push(tf.transpose(trend, [0, 2, 1]));
-        }
+        const parts = xs.map((x) => options.decomposition.apply(x));
+        const all = [...parts.map((p) => p.seasonal), ...parts.map((p) => p.trend)]; // seasons then trends, [B, T_i, d] each
+        // The cross layer acts on rows of d values: all scales' seasonal and trend rows go through
+        // it as one [Σ B·T, d] batch (whole-buffer concat and split on the leading axis) instead of
+        // one pass per part.
+        const crossed = cross ? applyToRows(cross, all) : all;
+        const seasons = crossed.slice(0, xs.length).map((p) => tf.transpose(p, [0, 2, 1])); // [B, T, d] -> [B, d, T]
+        const trends = crossed.slice(xs.length).map((p) => tf.transpose(p, [0, 2, 1]));
         const mixedSeasons = mixSeasons(down, seasons);
         const mixedTrends = mixTrends(up, trends);
         return xs.map((x, i) => {

@@ -9,9 +9,9 @@ import * as tf from '@tensorflow/tfjs-core';
 import { relu } from '../../nn/activations.js';
 import { dropout } from '../../nn/dropout.js';
 import type { ForwardContext } from '../../nn/forward-context.js';
-import { createLayerNormOver } from '../../nn/layer-norm.js';
 import { createLinear } from '../../nn/linear.js';
 import type { ParamStore } from '../../nn/params.js';
+import { addNorm } from './add-norm.js';
 
 /** A layer over [B, h, C_in] windows giving [B, h, C_out]. */
 export interface HorizonMixer {
@@ -29,6 +29,19 @@ export interface FeatureMixingOptions {
   readonly dropout: number;
 }
 
+/** PyTorch's LayerNorm epsilon. */
+const EPS = 1e-5;
+
+/**
+ * `LayerNorm((h, C))` applied to a residual sum, x + residual: gain `<path>/weight` (ones) and
+ * shift `<path>/bias` (zeros) of shape [h, C], as one op ({@link addNorm}).
+ */
+const createResidualNorm = (store: ParamStore, path: string, shape: readonly [number, number]) => {
+  const weight = store.constant(`${path}/weight`, [...shape], 1);
+  const bias = store.constant(`${path}/bias`, [...shape], 0);
+  return { apply: (x: tf.Tensor3D, residual: tf.Tensor3D) => addNorm(x, residual, weight, bias, EPS) };
+};
+
 /** `TemporalMixing`: LayerNorm_(h,C)(x + dropout(relu(Linear_h(x) over time))). */
 export function createHorizonTemporalMixing(
   store: ParamStore,
@@ -40,13 +53,13 @@ export function createHorizonTemporalMixing(
   },
 ): HorizonMixer {
   const { path, steps: h, channels: C } = options;
-  const norm = createLayerNormOver(store, `${path}/temporal_norm`, [h, C]);
+  const norm = createResidualNorm(store, `${path}/temporal_norm`, [h, C]);
   const lin = createLinear(store, { path: `${path}/temporal_lin`, inFeatures: h, outFeatures: h });
   return {
     apply(input, ctx) {
       return tf.tidy(() => {
         const x = tf.transpose(lin.apply(tf.transpose(input, [0, 2, 1]), relu), [0, 2, 1]); // [B, h, C] -> [B, C, h] -> [B, h, C]
-        return norm.apply(tf.add(dropout(x, options.dropout, ctx), input));
+        return norm.apply(dropout(x, options.dropout, ctx), input);
       });
     },
   };
@@ -61,14 +74,14 @@ export function createHorizonFeatureMixing(store: ParamStore, options: FeatureMi
     inFeatures === outFeatures
       ? undefined
       : createLinear(store, { path: `${path}/project_residual`, inFeatures, outFeatures });
-  const norm = createLayerNormOver(store, `${path}/feature_norm`, [h, outFeatures]);
+  const norm = createResidualNorm(store, `${path}/feature_norm`, [h, outFeatures]);
   return {
     apply(input, ctx) {
       return tf.tidy(() => {
         const hidden = dropout(lin1.apply(input, relu), options.dropout, ctx); // [B, h, C_in] -> [B, h, ff]
         const x = dropout(lin2.apply(hidden), options.dropout, ctx); // [B, h, ff] -> [B, h, C_out]
         const residual = project ? project.apply(input) : input; // [B, h, C_in] -> [B, h, C_out]
-        return norm.apply(tf.add(x, residual));
+        return norm.apply(x, residual);
       });
     },
   };

@@ -1,0 +1,106 @@
+/**
+ * Where a zoo model's training step goes: the zoo's speed fit (AirPassengersPanel, h 12, input 24,
+ * the model's defaults) run through the real training loop, with per-step wall and CPU time, and
+ * with --kernels one more short fit under tf.profile: kernels per step by name (calls, ms) — the
+ * per-op overhead that dominates tiny networks.
+ *   npx tsx bench/step-profile.ts --model tsmixerx [--steps 30] [--kernels] [--shapes] [--blas-threads 1]
+ */
+import { loadavg } from 'node:os';
+import * as tf from '@tensorflow/tfjs-core';
+import {
+  enableNativeMatmul,
+  MODELS,
+  NeuralForecast,
+  setBackend,
+  type ModelSpec,
+} from '../packages/engine/src/index.js';
+import { airPassengersPanel } from './lib/datasets.js';
+
+const arg = (name: string, fallback: string): string => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? (process.argv[i + 1] ?? fallback) : fallback;
+};
+const id = arg('model', 'tsmixerx');
+const steps = Number(arg('steps', '30'));
+const profileSteps = Number(arg('profile-steps', '5'));
+const blasThreads = process.argv.includes('--blas-threads') ? Number(arg('blas-threads', '1')) : undefined;
+
+await setBackend('wasm');
+const native = enableNativeMatmul(blasThreads === undefined ? {} : { threads: blasThreads });
+const spec = (MODELS as Record<string, ModelSpec>)[id];
+if (!spec) throw new Error(`unknown model ${id}`);
+const panel = airPassengersPanel();
+const config = (maxSteps: number): Record<string, unknown> => ({
+  h: 12,
+  input_size: 24,
+  max_steps: maxSteps,
+  random_seed: 1,
+  ...(spec.kind === 'multivariate' ? { n_series: panel.series.length } : {}),
+});
+
+/** One fit; per-step wall and CPU ms from the progress events (the first step, with set-up, left out). */
+const timedFit = async (maxSteps: number) => {
+  const nf = new NeuralForecast({ models: [{ id, config: config(maxSteps) }], freq: 'M' });
+  const wall: number[] = [];
+  const cpu: number[] = [];
+  let [t, c] = [performance.now(), process.cpuUsage()];
+  await nf.fit({
+    df: panel.rows,
+    onProgress: (e) => {
+      if (e.kind !== 'train') return;
+      const used = process.cpuUsage(c);
+      wall.push(performance.now() - t);
+      cpu.push((used.user + used.system) / 1000);
+      [t, c] = [performance.now(), process.cpuUsage()];
+    },
+  });
+  nf.dispose();
+  const mean = (xs: number[]) => xs.slice(1).reduce((a, b) => a + b, 0) / Math.max(1, xs.length - 1);
+  const median = (xs: number[]) => {
+    const s = xs.slice(1).sort((a, b) => a - b);
+    return s[Math.floor(s.length / 2)] ?? NaN;
+  };
+  return { wallMean: mean(wall), wallMedian: median(wall), cpuMean: mean(cpu), cpuMedian: median(cpu) };
+};
+
+console.log(
+  `${id}: native ${native.enabled ? native.library : native.reason}; load ${loadavg()
+    .map((v) => v.toFixed(2))
+    .join(' ')}`,
+);
+const r = await timedFit(steps);
+console.log(
+  `${steps} steps: wall ${r.wallMean.toFixed(2)} ms/step (median ${r.wallMedian.toFixed(2)}), cpu ${r.cpuMean.toFixed(2)} ms/step (median ${r.cpuMedian.toFixed(2)})`,
+);
+if (process.argv.includes('--kernels')) {
+  const info = await tf.profile(async () => {
+    await timedFit(profileSteps);
+  });
+  const byName = new Map<string, { ms: number; n: number }>();
+  for (const k of info.kernels) {
+    const e = byName.get(k.name) ?? { ms: 0, n: 0 };
+    e.ms += Number(k.kernelTimeMs);
+    e.n += 1;
+    byName.set(k.name, e);
+  }
+  const total = [...byName.values()].reduce((a, e) => a + e.ms, 0);
+  console.log(
+    `kernels per step (fit of ${profileSteps} steps, set-up included): ${(info.kernels.length / profileSteps).toFixed(0)} calls, ${(total / profileSteps).toFixed(1)} ms`,
+  );
+  for (const [name, e] of [...byName].sort((a, b) => b[1].ms - a[1].ms).slice(0, 40))
+    console.log(
+      `  ${name.padEnd(28)} ${(e.ms / profileSteps).toFixed(2).padStart(8)} ms ${(e.n / profileSteps).toFixed(1).padStart(7)} calls`,
+    );
+  if (process.argv.includes('--shapes')) {
+    const top = [...info.kernels]
+      .sort((a, b) => Number(b.kernelTimeMs) - Number(a.kernelTimeMs))
+      .slice(0, 40);
+    for (const k of top)
+      console.log(`  ${k.name} ${Number(k.kernelTimeMs).toFixed(2)} ${JSON.stringify(k.inputShapes)}`);
+  }
+}
+console.log(
+  `load ${loadavg()
+    .map((v) => v.toFixed(2))
+    .join(' ')}`,
+);
