@@ -4,7 +4,10 @@
  * kernel time by kernel name (tf.profile) — what to speed up next. For the attention models
  * (vanillatransformer, informer, autoformer, fedformer, patchtst) and any other registry id.
  *   npx tsx bench/transformer-profile.ts --model fedformer [--steps 3] [--kernels [--shapes]] [--batch 1024]
+ *     [--cpuprofile FILE] [--blas-threads 2]
  */
+import { writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector';
 import * as tf from '@tensorflow/tfjs-core';
 import { enableNativeMatmul, setBackend } from '../packages/engine/src/index.js';
 import type { UnivariateModelSpec } from '../packages/engine/src/model/types.js';
@@ -22,7 +25,8 @@ const model = arg('model', 'vanillatransformer') as keyof typeof MODELS;
 const spec = MODELS[model] as unknown as UnivariateModelSpec;
 
 await setBackend('wasm');
-console.log('native', enableNativeMatmul());
+// --blas-threads 1: BLAS on this thread only, so a CPU profile's samples are CPU time even under load.
+console.log('native', enableNativeMatmul({ threads: Number(arg('blas-threads', '2')) }));
 const [L, h] = [24, 12];
 const config = spec.configSchema.parse({});
 const network = spec.build(
@@ -47,13 +51,30 @@ const step = (seed: number) => {
   tf.dispose([value, ...Object.values(grads)]);
 };
 
+// --cpuprofile FILE: a V8 CPU profile of the steps after the first (which pays the heap growth).
+const profileFile = arg('cpuprofile', '');
+const session = profileFile ? new Session() : undefined;
+const post = (method: string): Promise<unknown> =>
+  new Promise((resolve, reject) =>
+    session?.post(method, (error, result) => (error ? reject(error) : resolve(result))),
+  );
 for (let s = 0; s < steps; s++) {
+  if (session && s === 1) {
+    session.connect();
+    await post('Profiler.enable');
+    await post('Profiler.start');
+  }
   const [t0, c0] = [performance.now(), process.cpuUsage()];
   step(s);
   const c = process.cpuUsage(c0);
   console.log(
     `step ${s}: ${(performance.now() - t0).toFixed(0)} ms wall, ${((c.user + c.system) / 1000).toFixed(0)} ms cpu (${(c.system / 1000).toFixed(0)} sys), rss ${(process.memoryUsage().rss / 2 ** 20).toFixed(0)} MB`,
   );
+}
+if (session && steps > 1) {
+  const { profile } = (await post('Profiler.stop')) as { profile: unknown };
+  writeFileSync(profileFile, JSON.stringify(profile));
+  session.disconnect();
 }
 if (kernels) {
   const info = await tf.profile(() => step(99));
