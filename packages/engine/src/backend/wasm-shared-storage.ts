@@ -12,6 +12,7 @@ import { nativeMatmulStatus } from '../native/enable.js';
 import { untransposedMatMul } from './wasm-matmul.js';
 import { lastAxisReverse } from './wasm-reverse.js';
 import { viewSlice, viewSplitV, viewUnpack } from './wasm-slice.js';
+import { reducedTranspose } from './wasm-transpose.js';
 
 /** The wasm backend's storage bookkeeping, read structurally (not in tfjs' public types). */
 interface RefCountingBackend {
@@ -45,8 +46,8 @@ const replace = (name: string, make: (original: KernelConfig) => KernelFunc): vo
 };
 
 /**
- * Installs the shared-storage kernels, the in-place Slice, SplitV and Unpack, the last-axis Reverse
- * and the untransposed BatchMatMul; call after the wasm backend module loaded (idempotent).
+ * Installs the shared-storage kernels, the in-place Slice, SplitV and Unpack, the last-axis Reverse,
+ * the axis-reducing Transpose and the untransposed BatchMatMul; call after the wasm backend module loaded (idempotent).
  */
 export const shareWasmStorage = (): void => {
   replace(tf.Identity, () => sharedIdentity);
@@ -55,6 +56,7 @@ export const shareWasmStorage = (): void => {
   replace(tf.SplitV, viewSplitV);
   replace(tf.Unpack, viewUnpack);
   replace(tf.Reverse, lastAxisReverse);
+  replace(tf.Transpose, reducedTranspose);
   // Never over the native kernel (it handles transposes itself); it falls back to this one.
   if (!nativeMatmulStatus()?.backends.includes('wasm')) replace(tf.BatchMatMul, untransposedMatMul);
 };

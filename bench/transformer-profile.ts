@@ -1,0 +1,107 @@
+/**
+ * One model's training step at the zoo yardstick (B=1024 windows, input_size 24, h 12, the model's
+ * defaults, no exogenous): wall and CPU ms per forward+backward, peak RSS, and with --kernels the
+ * kernel time by kernel name (tf.profile) — what to speed up next. For the attention models
+ * (vanillatransformer, informer, autoformer, fedformer, patchtst) and any other registry id.
+ *   npx tsx bench/transformer-profile.ts --model fedformer [--steps 3] [--kernels [--shapes]] [--batch 1024]
+ *     [--cpuprofile FILE] [--blas-threads 2]
+ */
+import { writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector';
+import * as tf from '@tensorflow/tfjs-core';
+import { enableNativeMatmul, setBackend } from '../packages/engine/src/index.js';
+import type { UnivariateModelSpec } from '../packages/engine/src/model/types.js';
+import { MODELS } from '../packages/engine/src/models/registry.js';
+
+const arg = (name: string, fallback: string): string => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? (process.argv[i + 1] ?? fallback) : fallback;
+};
+const steps = Number(arg('steps', '3'));
+const B = Number(arg('batch', '1024'));
+const kernels = process.argv.includes('--kernels');
+const model = arg('model', 'vanillatransformer') as keyof typeof MODELS;
+// The attention models are univariate; the registry's union of config types does not narrow by id.
+const spec = MODELS[model] as unknown as UnivariateModelSpec;
+
+await setBackend('wasm');
+// --blas-threads 1: BLAS on this thread only, so a CPU profile's samples are CPU time even under load.
+console.log('native', enableNativeMatmul({ threads: Number(arg('blas-threads', '2')) }));
+const [L, h] = [24, 12];
+const config = spec.configSchema.parse({});
+const network = spec.build(
+  config,
+  { h, inputSize: L, futrExogSize: 0, histExogSize: 0, statExogSize: 0, nOutputs: 1 },
+  1,
+);
+const y = tf.randomNormal([B, L, 1], 0, 1, 'float32', 3) as tf.Tensor3D;
+const mask = tf.onesLike(y);
+const target = tf.randomNormal([B, h, 1], 0, 1, 'float32', 4);
+const step = (seed: number) => {
+  const { value, grads } = tf.variableGrads(
+    () =>
+      tf.mean(
+        tf.abs(
+          tf.sub(network.forward({ insampleY: y, insampleMask: mask }, { training: true, seed }), target),
+        ),
+      ) as tf.Scalar,
+    [...network.variables],
+  );
+  value.dataSync();
+  tf.dispose([value, ...Object.values(grads)]);
+};
+
+// --cpuprofile FILE: a V8 CPU profile of the steps after the first (which pays the heap growth).
+const profileFile = arg('cpuprofile', '');
+const session = profileFile ? new Session() : undefined;
+const post = (method: string): Promise<unknown> =>
+  new Promise((resolve, reject) =>
+    session?.post(method, (error, result) => (error ? reject(error) : resolve(result))),
+  );
+for (let s = 0; s < steps; s++) {
+  if (session && s === 1) {
+    session.connect();
+    await post('Profiler.enable');
+    await post('Profiler.start');
+  }
+  const [t0, c0] = [performance.now(), process.cpuUsage()];
+  step(s);
+  const c = process.cpuUsage(c0);
+  console.log(
+    `step ${s}: ${(performance.now() - t0).toFixed(0)} ms wall, ${((c.user + c.system) / 1000).toFixed(0)} ms cpu (${(c.system / 1000).toFixed(0)} sys), rss ${(process.memoryUsage().rss / 2 ** 20).toFixed(0)} MB`,
+  );
+}
+if (session && steps > 1) {
+  const { profile } = (await post('Profiler.stop')) as { profile: unknown };
+  writeFileSync(profileFile, JSON.stringify(profile));
+  session.disconnect();
+}
+if (kernels) {
+  const info = await tf.profile(() => step(99));
+  const byName = new Map<string, { ms: number; n: number }>();
+  for (const k of info.kernels) {
+    const e = byName.get(k.name) ?? { ms: 0, n: 0 };
+    e.ms += Number(k.kernelTimeMs);
+    e.n += 1;
+    byName.set(k.name, e);
+  }
+  const total = [...byName.values()].reduce((a, e) => a + e.ms, 0);
+  console.log(`kernels: ${info.kernels.length} calls, ${total.toFixed(0)} ms`);
+  for (const [name, e] of [...byName].sort((a, b) => b[1].ms - a[1].ms).slice(0, 30))
+    console.log(`  ${name.padEnd(28)} ${e.ms.toFixed(0).padStart(7)} ms ${String(e.n).padStart(5)} calls`);
+  if (process.argv.includes('--shapes')) {
+    const top = [...info.kernels]
+      .sort((a, b) => Number(b.kernelTimeMs) - Number(a.kernelTimeMs))
+      .slice(0, 40);
+    for (const k of top)
+      console.log(`  ${k.name} ${Number(k.kernelTimeMs).toFixed(1)} ${JSON.stringify(k.inputShapes)}`);
+  }
+}
+
+console.log(
+  `peak rss ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB; load ${(await import('node:os'))
+    .loadavg()
+    .map((v) => v.toFixed(2))
+    .join(' ')}`,
+);
+network.dispose();
