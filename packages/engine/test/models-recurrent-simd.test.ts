@@ -21,6 +21,7 @@ import { createGruCell } from '../src/models/recurrent/gru-cell.js';
 import { createLstmCell } from '../src/models/recurrent/lstm-cell.js';
 import { createProjectedLstmCell } from '../src/models/recurrent/projected-lstm-cell.js';
 import { simdLoopsFit } from '../src/models/recurrent/simd-loops.js';
+import { wasmSimd } from '../src/backend/simd/wasm-simd.js';
 import { createParamStore } from '../src/nn/params.js';
 import { relativeError, seeded } from './models-recurrent-fixtures.js';
 
@@ -117,6 +118,36 @@ describe.each([false, true])('SIMD recurrent gate kernels on wasm, OpenBLAS prod
       disableNativeMatmul();
     },
   );
+
+  it('computes σ and tanh to float32 precision over the whole range', async () => {
+    await setBackend('wasm');
+    const simd = wasmSimd(tf.backend());
+    expect(simd).not.toBeNull();
+    const { kernels, offset } = simd!;
+    // Wide values, the saturated tails and tiny ones (tanh keeps its relative precision near 0).
+    const values = [
+      ...Array.from({ length: 400 }, (_, i) => (i - 200) / 10),
+      ...[-120, -95, -88, -87.5, 87.5, 88, 95, 120, 1e-3, -3e-4, 1e-5, -1e-7, 0, 2e-38],
+    ];
+    while (values.length % 4 !== 0) values.push(0.25);
+    const n = values.length;
+    const x = tf.tensor(values); // as the r|z|n (GRU) or single (Elman) block of one row
+    const gruX = tf.tensor([...values, ...values, ...Array<number>(n).fill(0)]);
+    const zeros = tf.zeros([3 * n]);
+    const [h, aux, hGru] = [tf.zeros([n]), tf.zeros([4 * n]), tf.zeros([n])];
+    const at = (t: tf.Tensor): number => offset(t as unknown as Parameters<typeof offset>[0])!;
+    kernels.recurrent.elmanForwardStep(at(x), 0, at(zeros), 0, at(h), 0, 1, n, 0);
+    kernels.recurrent.gruForwardStep(at(gruX), 0, at(zeros), 0, at(aux), 0, 0, 0, at(hGru), 0, 1, n);
+    const tanh = h.dataSync();
+    const sigma = aux.dataSync().subarray(0, n);
+    values.map(Math.fround).forEach((v, i) => {
+      const t = Math.tanh(v);
+      expect(Math.abs(tanh[i]! - t), `tanh(${v})`).toBeLessThanOrEqual(5e-7 * Math.max(Math.abs(t), 1e-3));
+      const s = 1 / (1 + Math.exp(-v));
+      expect(Math.abs(sigma[i]! - s), `σ(${v})`).toBeLessThanOrEqual(5e-7 * Math.max(s, 1e-30) + 2e-38);
+    });
+    tf.dispose([x, gruX, zeros, h, aux, hGru]);
+  });
 
   it('leaves hidden sizes that are not a multiple of 4 to the JavaScript loop', () => {
     expect(simdLoopsFit(128)).toBe(true);
