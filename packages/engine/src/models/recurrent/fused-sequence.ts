@@ -70,6 +70,18 @@ const stepKernels = (
     ? (wasmSimd(backend)?.kernels.recurrent ?? null)
     : null;
 
+/**
+ * Multiply-adds of one step's recurrent product above which OpenBLAS keeps all its threads: 2^24,
+ * twice the product of NeuralForecast's LSTM defaults at batch 128 ([128, 128]·[128, 512]), where
+ * waking the threads every step costs more than they save (see withOneNativeThread). DeepAR's
+ * batch of 1024 and DilatedRNN's dilated batches (rate × 128) are large enough to split.
+ */
+export const THREADED_STEP_PRODUCT = 2 ** 24;
+
+/** Runs a loop with one BLAS thread for small per-step products, with all of them for large ones. */
+const withStepThreads = <T>(rows: number, weightHh: TensorInfo, fn: () => T): T =>
+  rows * weightHh.shape[0]! * weightHh.shape[1]! >= THREADED_STEP_PRODUCT ? fn() : withOneNativeThread(fn);
+
 const free = (backend: unknown, info: TensorInfo | null): void => {
   if (info) (backend as DisposingBackend).disposeData(info.dataId);
 };
@@ -259,7 +271,7 @@ const forwardKernel =
           c0: c0 ? viewOf(mem, c0) : null,
         };
       };
-      withOneNativeThread(() =>
+      withStepThreads(B, weightHh, () =>
         kernels && recurrent
           ? forwardLoopSimd(
               kind,
@@ -327,7 +339,7 @@ const backwardKernel =
         dh0: dh0 ? viewOf(mem, dh0) : null,
         dc0: dc0 ? viewOf(mem, dc0) : null,
       });
-      withOneNativeThread(() =>
+      withStepThreads(B, weightHh, () =>
         kernels && dhRecurrent && carry
           ? backwardLoopSimd(
               kind,
