@@ -390,4 +390,432 @@
         (local.set $dx (i32.add (local.get $dx) (i32.const 4)))
         (local.set $n (i32.sub (local.get $n) (i32.const 1)))
         (br $tail))))
+  ;; ---- Recurrent layers (models/recurrent/simd-loops.ts) ------------------------------------
+  ;; One time step of a fused recurrent sequence's gate pass, for `rows` sequences at once, after
+  ;; the step's recurrent product h_{t-1}·W_hh has been written to `rec` ([rows, G·hidden],
+  ;; contiguous). Gate blocks of `hidden` floats (a multiple of 4: callers take the JavaScript loop
+  ;; otherwise) sit side by side in PyTorch's order (LSTM i|f|g|o, GRU r|z|n). Row strides are in
+  ;; bytes, so one call walks the batch-first [B, T, ·] tensors at one step t. A pointer 0 means
+  ;; "absent": no bias, a zero initial state, no incoming gradient. Per row, each nonlinearity runs
+  ;; as one pass over its contiguous block ($sigmoidN, $tanhN), because V8 (Node 20) does not
+  ;; inline wasm calls: a call per four lanes cost more than the arithmetic.
+
+  ;; dst = σ(src) = 1 / (1 + e^-src) over n floats (n a multiple of 4; dst may be src). e^-v as
+  ;; $exp4 computes it (inlined; rounding and 2^k by the 1.5·2^23 trick, cheaper than V8's nearest
+  ;; and trunc_sat), with -v clamped to ±87 so that no subnormal is ever formed (σ is then 1, or
+  ;; below 1.7e-38 where it would round to about that anyway).
+  (func $sigmoidN (param $src i32) (param $dst i32) (param $n i32)
+    (local $end i32) (local $c v128) (local $t v128) (local $k v128) (local $r v128) (local $p v128)
+    (local.set $end (i32.add (local.get $src) (i32.shl (local.get $n) (i32.const 2))))
+    (block $done
+      (loop $vectors
+        (br_if $done (i32.ge_u (local.get $src) (local.get $end)))
+        (local.set $c (f32x4.pmin (f32x4.pmax (f32x4.neg (v128.load (local.get $src))) (v128.const f32x4 -87 -87 -87 -87)) (v128.const f32x4 87 87 87 87)))
+        ;; k = nearest(c·log2 e) by adding and subtracting 1.5·2^23: t's low mantissa bits then hold k
+        (local.set $t (f32x4.add (f32x4.mul (local.get $c) (v128.const f32x4 1.44269504 1.44269504 1.44269504 1.44269504))
+                                 (v128.const f32x4 12582912 12582912 12582912 12582912)))
+        (local.set $k (f32x4.sub (local.get $t) (v128.const f32x4 12582912 12582912 12582912 12582912)))
+        (local.set $r (f32x4.sub
+          (f32x4.sub (local.get $c) (f32x4.mul (local.get $k) (v128.const f32x4 0.693145751953125 0.693145751953125 0.693145751953125 0.693145751953125)))
+          (f32x4.mul (local.get $k) (v128.const f32x4 1.428606765330187e-6 1.428606765330187e-6 1.428606765330187e-6 1.428606765330187e-6))))
+        (local.set $p (f32x4.add (f32x4.mul (v128.const f32x4 1.98412698e-4 1.98412698e-4 1.98412698e-4 1.98412698e-4) (local.get $r)) (v128.const f32x4 1.38888889e-3 1.38888889e-3 1.38888889e-3 1.38888889e-3)))
+        (local.set $p (f32x4.add (f32x4.mul (local.get $p) (local.get $r)) (v128.const f32x4 8.33333333e-3 8.33333333e-3 8.33333333e-3 8.33333333e-3)))
+        (local.set $p (f32x4.add (f32x4.mul (local.get $p) (local.get $r)) (v128.const f32x4 4.16666667e-2 4.16666667e-2 4.16666667e-2 4.16666667e-2)))
+        (local.set $p (f32x4.add (f32x4.mul (local.get $p) (local.get $r)) (v128.const f32x4 0.166666667 0.166666667 0.166666667 0.166666667)))
+        (local.set $p (f32x4.add (f32x4.mul (local.get $p) (local.get $r)) (v128.const f32x4 0.5 0.5 0.5 0.5)))
+        (local.set $p (f32x4.add (f32x4.mul (local.get $p) (local.get $r)) (v128.const f32x4 1 1 1 1)))
+        (local.set $p (f32x4.add (f32x4.mul (local.get $p) (local.get $r)) (v128.const f32x4 1 1 1 1)))
+        (v128.store (local.get $dst)
+          (f32x4.div (v128.const f32x4 1 1 1 1)
+            (f32x4.add (v128.const f32x4 1 1 1 1)
+              (f32x4.mul (local.get $p)
+                ;; 2^k: k + 127 into the exponent bits (t's bits are 0x4B400000 + k)
+                (i32x4.shl (i32x4.add (local.get $t) (v128.const i32x4 -1262485377 -1262485377 -1262485377 -1262485377))
+                           (i32.const 23))))))
+        (local.set $src (i32.add (local.get $src) (i32.const 16)))
+        (local.set $dst (i32.add (local.get $dst) (i32.const 16)))
+        (br $vectors))))
+
+  ;; dst = tanh(src) over n floats (n a multiple of 4; dst may be src): the odd rational
+  ;; approximation of degree 13/6 on v clamped to ±7.9 (Eigen's fast tanh, as TensorFlow's CPU
+  ;; kernels use it), within 4e-7 of tanh everywhere, and v itself below |v| = 4e-4, so relative
+  ;; precision holds near 0 (where 1 - 2/(e^2v + 1) would cancel).
+  (func $tanhN (param $src i32) (param $dst i32) (param $n i32)
+    (local $end i32) (local $v v128) (local $x v128) (local $x2 v128) (local $p v128) (local $q v128)
+    (local.set $end (i32.add (local.get $src) (i32.shl (local.get $n) (i32.const 2))))
+    (block $done
+      (loop $vectors
+        (br_if $done (i32.ge_u (local.get $src) (local.get $end)))
+        (local.set $v (v128.load (local.get $src)))
+        (local.set $x (f32x4.pmin (f32x4.pmax (local.get $v) (v128.const f32x4 -7.90531110763549805 -7.90531110763549805 -7.90531110763549805 -7.90531110763549805)) (v128.const f32x4 7.90531110763549805 7.90531110763549805 7.90531110763549805 7.90531110763549805)))
+        (local.set $x2 (f32x4.mul (local.get $x) (local.get $x)))
+        (local.set $p (f32x4.add (f32x4.mul (v128.const f32x4 -2.76076847742355e-16 -2.76076847742355e-16 -2.76076847742355e-16 -2.76076847742355e-16) (local.get $x2)) (v128.const f32x4 2.00018790482477e-13 2.00018790482477e-13 2.00018790482477e-13 2.00018790482477e-13)))
+        (local.set $p (f32x4.add (f32x4.mul (local.get $p) (local.get $x2)) (v128.const f32x4 -8.60467152213735e-11 -8.60467152213735e-11 -8.60467152213735e-11 -8.60467152213735e-11)))
+        (local.set $p (f32x4.add (f32x4.mul (local.get $p) (local.get $x2)) (v128.const f32x4 5.12229709037114e-08 5.12229709037114e-08 5.12229709037114e-08 5.12229709037114e-08)))
+        (local.set $p (f32x4.add (f32x4.mul (local.get $p) (local.get $x2)) (v128.const f32x4 1.48572235717979e-05 1.48572235717979e-05 1.48572235717979e-05 1.48572235717979e-05)))
+        (local.set $p (f32x4.add (f32x4.mul (local.get $p) (local.get $x2)) (v128.const f32x4 6.37261928875436e-04 6.37261928875436e-04 6.37261928875436e-04 6.37261928875436e-04)))
+        (local.set $p (f32x4.add (f32x4.mul (local.get $p) (local.get $x2)) (v128.const f32x4 4.89352455891786e-03 4.89352455891786e-03 4.89352455891786e-03 4.89352455891786e-03)))
+        (local.set $q (f32x4.add (f32x4.mul (v128.const f32x4 1.19825839466702e-06 1.19825839466702e-06 1.19825839466702e-06 1.19825839466702e-06) (local.get $x2)) (v128.const f32x4 1.18534705686654e-04 1.18534705686654e-04 1.18534705686654e-04 1.18534705686654e-04)))
+        (local.set $q (f32x4.add (f32x4.mul (local.get $q) (local.get $x2)) (v128.const f32x4 2.26843463243900e-03 2.26843463243900e-03 2.26843463243900e-03 2.26843463243900e-03)))
+        (local.set $q (f32x4.add (f32x4.mul (local.get $q) (local.get $x2)) (v128.const f32x4 4.89352518554385e-03 4.89352518554385e-03 4.89352518554385e-03 4.89352518554385e-03)))
+        (v128.store (local.get $dst)
+          (v128.bitselect (local.get $v)
+            (f32x4.div (f32x4.mul (local.get $p) (local.get $x)) (local.get $q))
+            (f32x4.lt (f32x4.abs (local.get $v)) (v128.const f32x4 0.0004 0.0004 0.0004 0.0004))))
+        (local.set $src (i32.add (local.get $src) (i32.const 16)))
+        (local.set $dst (i32.add (local.get $dst) (i32.const 16)))
+        (br $vectors))))
+
+  ;; dst = a + b (+ c when withC) over n floats: a gate block's pre-activation.
+  (func $sum3N (param $a i32) (param $b i32) (param $c i32) (param $withC i32) (param $dst i32) (param $n i32)
+    (local $end i32)
+    (local.set $end (i32.add (local.get $a) (i32.shl (local.get $n) (i32.const 2))))
+    (block $done
+      (loop $vectors
+        (br_if $done (i32.ge_u (local.get $a) (local.get $end)))
+        (v128.store (local.get $dst)
+          (if (result v128) (local.get $withC)
+            (then (f32x4.add (f32x4.add (v128.load (local.get $a)) (v128.load (local.get $b)))
+                             (v128.load (local.get $c))))
+            (else (f32x4.add (v128.load (local.get $a)) (v128.load (local.get $b))))))
+        (local.set $a (i32.add (local.get $a) (i32.const 16)))
+        (local.set $b (i32.add (local.get $b) (i32.const 16)))
+        (local.set $c (i32.add (local.get $c) (i32.const 16)))
+        (local.set $dst (i32.add (local.get $dst) (i32.const 16)))
+        (br $vectors))))
+
+  ;; LSTM forward step: [i f g o] = x + rec + bias; c = σ(f)·cPrev + σ(i)·tanh(g); h = σ(o)·tanh(c).
+  ;; Writes aux = [σ(i) σ(f) tanh(g) σ(o) c tanh(c)] (six blocks) and h.
+  (func (export "lstmForwardStep")
+    (param $x i32) (param $xStride i32) (param $rec i32) (param $bias i32)
+    (param $aux i32) (param $auxStride i32) (param $cPrev i32) (param $cPrevStride i32)
+    (param $h i32) (param $hStride i32) (param $rows i32) (param $hidden i32)
+    (local $blk i32) (local $j i32) (local $aj i32) (local $withC i32) (local $c v128)
+    (local.set $blk (i32.shl (local.get $hidden) (i32.const 2)))
+    (local.set $withC (i32.ne (local.get $cPrev) (i32.const 0)))
+    (block $rowsDone
+      (loop $eachRow
+        (br_if $rowsDone (i32.eqz (local.get $rows)))
+        ;; pre-activations of the four gates into aux's first four blocks, then their nonlinearities
+        (call $sum3N (local.get $x) (local.get $rec) (local.get $bias) (i32.ne (local.get $bias) (i32.const 0))
+                     (local.get $aux) (i32.shl (local.get $hidden) (i32.const 2)))
+        (call $sigmoidN (local.get $aux) (local.get $aux) (i32.shl (local.get $hidden) (i32.const 1)))
+        (local.set $aj (i32.add (local.get $aux) (i32.shl (local.get $blk) (i32.const 1))))
+        (call $tanhN (local.get $aj) (local.get $aj) (local.get $hidden))
+        (local.set $aj (i32.add (local.get $aj) (local.get $blk)))
+        (call $sigmoidN (local.get $aj) (local.get $aj) (local.get $hidden))
+        ;; c = f·cPrev + i·g into block 4
+        (local.set $j (i32.const 0))
+        (block $done
+          (loop $vectors
+            (br_if $done (i32.ge_u (local.get $j) (local.get $blk)))
+            (local.set $aj (i32.add (local.get $aux) (local.get $j)))
+            (local.set $c (f32x4.mul (v128.load (local.get $aj))
+              (v128.load (i32.add (local.get $aj) (i32.shl (local.get $blk) (i32.const 1))))))
+            (if (local.get $withC)
+              (then (local.set $c (f32x4.add
+                (f32x4.mul (v128.load (i32.add (local.get $aj) (local.get $blk)))
+                           (v128.load (i32.add (local.get $cPrev) (local.get $j))))
+                (local.get $c)))))
+            (v128.store (i32.add (local.get $aj) (i32.shl (local.get $blk) (i32.const 2))) (local.get $c))
+            (local.set $j (i32.add (local.get $j) (i32.const 16)))
+            (br $vectors)))
+        ;; tanh(c) into block 5, then h = o·tanh(c)
+        (local.set $aj (i32.add (local.get $aux) (i32.shl (local.get $blk) (i32.const 2))))
+        (call $tanhN (local.get $aj) (i32.add (local.get $aj) (local.get $blk)) (local.get $hidden))
+        (local.set $j (i32.const 0))
+        (block $done
+          (loop $vectors
+            (br_if $done (i32.ge_u (local.get $j) (local.get $blk)))
+            (local.set $aj (i32.add (local.get $aux) (local.get $j)))
+            (v128.store (i32.add (local.get $h) (local.get $j))
+              (f32x4.mul (v128.load (i32.add (local.get $aj) (i32.mul (local.get $blk) (i32.const 3))))
+                         (v128.load (i32.add (local.get $aj) (i32.mul (local.get $blk) (i32.const 5))))))
+            (local.set $j (i32.add (local.get $j) (i32.const 16)))
+            (br $vectors)))
+        (local.set $x (i32.add (local.get $x) (local.get $xStride)))
+        (local.set $rec (i32.add (local.get $rec) (i32.shl (local.get $blk) (i32.const 2))))
+        (local.set $aux (i32.add (local.get $aux) (local.get $auxStride)))
+        (local.set $cPrev (i32.add (local.get $cPrev) (local.get $cPrevStride)))
+        (local.set $h (i32.add (local.get $h) (local.get $hStride)))
+        (local.set $rows (i32.sub (local.get $rows) (i32.const 1)))
+        (br $eachRow))))
+
+  ;; LSTM backward step, with aux and cPrev as the forward left them:
+  ;;   dh = dhA + dhB (dhB: [rows, hidden] contiguous, or 0)
+  ;;   dc = carryIn + dh·o·(1 - tanh(c)²)      carryOut = dc·f   (carryIn: [rows, hidden] or 0)
+  ;;   dx = [dc·g·i(1-i), dc·cPrev·f(1-f), dc·i·(1-g²), dh·tanh(c)·o(1-o)]
+  ;; carryIn may alias carryOut.
+  (func (export "lstmBackwardStep")
+    (param $dhA i32) (param $dhAStride i32) (param $dhB i32) (param $carryIn i32) (param $carryOut i32)
+    (param $aux i32) (param $auxStride i32) (param $cPrev i32) (param $cPrevStride i32)
+    (param $dx i32) (param $dxStride i32) (param $rows i32) (param $hidden i32)
+    (local $blk i32) (local $j i32) (local $aj i32) (local $dj i32)
+    (local $withB i32) (local $withCarry i32) (local $withC i32)
+    (local $one v128) (local $zero v128) (local $dh v128) (local $dc v128) (local $cp v128)
+    (local $i v128) (local $f v128) (local $g v128) (local $o v128) (local $tc v128)
+    (local.set $one (v128.const f32x4 1 1 1 1))
+    (local.set $zero (v128.const f32x4 0 0 0 0))
+    (local.set $blk (i32.shl (local.get $hidden) (i32.const 2)))
+    (local.set $withB (i32.ne (local.get $dhB) (i32.const 0)))
+    (local.set $withCarry (i32.ne (local.get $carryIn) (i32.const 0)))
+    (local.set $withC (i32.ne (local.get $cPrev) (i32.const 0)))
+    (block $rowsDone
+      (loop $eachRow
+        (br_if $rowsDone (i32.eqz (local.get $rows)))
+        (local.set $j (i32.const 0))
+        (block $done
+          (loop $vectors
+            (br_if $done (i32.ge_u (local.get $j) (local.get $blk)))
+            (local.set $dh (v128.load (i32.add (local.get $dhA) (local.get $j))))
+            (if (local.get $withB)
+              (then (local.set $dh (f32x4.add (local.get $dh) (v128.load (i32.add (local.get $dhB) (local.get $j)))))))
+            (local.set $aj (i32.add (local.get $aux) (local.get $j)))
+            (local.set $i (v128.load (local.get $aj)))
+            (local.set $aj (i32.add (local.get $aj) (local.get $blk)))
+            (local.set $f (v128.load (local.get $aj)))
+            (local.set $aj (i32.add (local.get $aj) (local.get $blk)))
+            (local.set $g (v128.load (local.get $aj)))
+            (local.set $aj (i32.add (local.get $aj) (local.get $blk)))
+            (local.set $o (v128.load (local.get $aj)))
+            (local.set $aj (i32.add (local.get $aj) (i32.shl (local.get $blk) (i32.const 1))))
+            (local.set $tc (v128.load (local.get $aj)))
+            (local.set $dc (f32x4.mul (f32x4.mul (local.get $dh) (local.get $o))
+                (f32x4.sub (local.get $one) (f32x4.mul (local.get $tc) (local.get $tc)))))
+            (if (local.get $withCarry)
+              (then (local.set $dc (f32x4.add (v128.load (i32.add (local.get $carryIn) (local.get $j)))
+                                              (local.get $dc)))))
+            (local.set $cp (local.get $zero))
+            (if (local.get $withC)
+              (then (local.set $cp (v128.load (i32.add (local.get $cPrev) (local.get $j))))))
+            (v128.store (i32.add (local.get $carryOut) (local.get $j))
+              (f32x4.mul (local.get $dc) (local.get $f)))
+            (local.set $dj (i32.add (local.get $dx) (local.get $j)))
+            (v128.store (local.get $dj)
+              (f32x4.mul (f32x4.mul (f32x4.mul (local.get $dc) (local.get $g)) (local.get $i))
+                (f32x4.sub (local.get $one) (local.get $i))))
+            (local.set $dj (i32.add (local.get $dj) (local.get $blk)))
+            (v128.store (local.get $dj)
+              (f32x4.mul (f32x4.mul (f32x4.mul (local.get $dc) (local.get $cp)) (local.get $f))
+                (f32x4.sub (local.get $one) (local.get $f))))
+            (local.set $dj (i32.add (local.get $dj) (local.get $blk)))
+            (v128.store (local.get $dj)
+              (f32x4.mul (f32x4.mul (local.get $dc) (local.get $i))
+                (f32x4.sub (local.get $one) (f32x4.mul (local.get $g) (local.get $g)))))
+            (local.set $dj (i32.add (local.get $dj) (local.get $blk)))
+            (v128.store (local.get $dj)
+              (f32x4.mul (f32x4.mul (f32x4.mul (local.get $dh) (local.get $tc)) (local.get $o))
+                (f32x4.sub (local.get $one) (local.get $o))))
+            (local.set $j (i32.add (local.get $j) (i32.const 16)))
+            (br $vectors)))
+        (local.set $dhA (i32.add (local.get $dhA) (local.get $dhAStride)))
+        (local.set $dhB (i32.add (local.get $dhB) (local.get $blk)))
+        (local.set $carryIn (i32.add (local.get $carryIn) (local.get $blk)))
+        (local.set $carryOut (i32.add (local.get $carryOut) (local.get $blk)))
+        (local.set $aux (i32.add (local.get $aux) (local.get $auxStride)))
+        (local.set $cPrev (i32.add (local.get $cPrev) (local.get $cPrevStride)))
+        (local.set $dx (i32.add (local.get $dx) (local.get $dxStride)))
+        (local.set $rows (i32.sub (local.get $rows) (i32.const 1)))
+        (br $eachRow))))
+
+  ;; GRU forward step (PyTorch's r|z|n, r gating the recurrent part after its bias):
+  ;;   r = σ(x_r + rec_r + b_r)   z = σ(x_z + rec_z + b_z)   hn = rec_n + b_n
+  ;;   n = tanh(x_n + r·hn)        h = n + z·(hPrev - n)
+  ;; Writes aux = [r z n hn] and h.
+  (func (export "gruForwardStep")
+    (param $x i32) (param $xStride i32) (param $rec i32) (param $bias i32)
+    (param $aux i32) (param $auxStride i32) (param $hPrev i32) (param $hPrevStride i32)
+    (param $h i32) (param $hStride i32) (param $rows i32) (param $hidden i32)
+    (local $blk i32) (local $j i32) (local $aj i32) (local $withBias i32) (local $withH i32)
+    (local $hn v128) (local $n v128) (local $hp v128)
+    (local.set $blk (i32.shl (local.get $hidden) (i32.const 2)))
+    (local.set $withBias (i32.ne (local.get $bias) (i32.const 0)))
+    (local.set $withH (i32.ne (local.get $hPrev) (i32.const 0)))
+    (block $rowsDone
+      (loop $eachRow
+        (br_if $rowsDone (i32.eqz (local.get $rows)))
+        ;; r and z: pre-activations into aux's first two blocks, then σ
+        (call $sum3N (local.get $x) (local.get $rec) (local.get $bias) (local.get $withBias)
+                     (local.get $aux) (i32.shl (local.get $hidden) (i32.const 1)))
+        (call $sigmoidN (local.get $aux) (local.get $aux) (i32.shl (local.get $hidden) (i32.const 1)))
+        ;; hn = rec_n + b_n into block 3; n's pre-activation x_n + r·hn into block 2, then tanh
+        (local.set $j (i32.const 0))
+        (block $done
+          (loop $vectors
+            (br_if $done (i32.ge_u (local.get $j) (local.get $blk)))
+            (local.set $aj (i32.add (local.get $aux) (local.get $j)))
+            (local.set $hn (v128.load (i32.add (i32.add (local.get $rec) (local.get $j))
+                                               (i32.shl (local.get $blk) (i32.const 1)))))
+            (if (local.get $withBias)
+              (then (local.set $hn (f32x4.add (local.get $hn)
+                (v128.load (i32.add (i32.add (local.get $bias) (local.get $j))
+                                    (i32.shl (local.get $blk) (i32.const 1))))))))
+            (v128.store (i32.add (local.get $aj) (i32.mul (local.get $blk) (i32.const 3))) (local.get $hn))
+            (v128.store (i32.add (local.get $aj) (i32.shl (local.get $blk) (i32.const 1)))
+              (f32x4.add
+                (v128.load (i32.add (i32.add (local.get $x) (local.get $j)) (i32.shl (local.get $blk) (i32.const 1))))
+                (f32x4.mul (v128.load (local.get $aj)) (local.get $hn))))
+            (local.set $j (i32.add (local.get $j) (i32.const 16)))
+            (br $vectors)))
+        (local.set $aj (i32.add (local.get $aux) (i32.shl (local.get $blk) (i32.const 1))))
+        (call $tanhN (local.get $aj) (local.get $aj) (local.get $hidden))
+        ;; h = n + z·(hPrev - n)
+        (local.set $j (i32.const 0))
+        (block $done
+          (loop $vectors
+            (br_if $done (i32.ge_u (local.get $j) (local.get $blk)))
+            (local.set $aj (i32.add (local.get $aux) (local.get $j)))
+            (local.set $n (v128.load (i32.add (local.get $aj) (i32.shl (local.get $blk) (i32.const 1)))))
+            (local.set $hp (v128.const f32x4 0 0 0 0))
+            (if (local.get $withH)
+              (then (local.set $hp (v128.load (i32.add (local.get $hPrev) (local.get $j))))))
+            (v128.store (i32.add (local.get $h) (local.get $j))
+              (f32x4.add (local.get $n)
+                (f32x4.mul (v128.load (i32.add (local.get $aj) (local.get $blk)))
+                           (f32x4.sub (local.get $hp) (local.get $n)))))
+            (local.set $j (i32.add (local.get $j) (i32.const 16)))
+            (br $vectors)))
+        (local.set $x (i32.add (local.get $x) (local.get $xStride)))
+        (local.set $rec (i32.add (local.get $rec) (i32.mul (local.get $blk) (i32.const 3))))
+        (local.set $aux (i32.add (local.get $aux) (local.get $auxStride)))
+        (local.set $hPrev (i32.add (local.get $hPrev) (local.get $hPrevStride)))
+        (local.set $h (i32.add (local.get $h) (local.get $hStride)))
+        (local.set $rows (i32.sub (local.get $rows) (i32.const 1)))
+        (br $eachRow))))
+
+  ;; GRU backward step: dh = dy + dhB + dhC (dhB, dhC: [rows, hidden] contiguous, or 0), then
+  ;;   dn = dh·(1-z)·(1-n²)   dr = dn·hn·r(1-r)   dz = dh·(hPrev-n)·z(1-z)
+  ;;   dx = [dr dz dn]   dRec = [dr dz dn·r]   carry = dh·z (h_{t-1}'s direct share; may alias dhC)
+  ;; dx and dRec share dxStride.
+  (func (export "gruBackwardStep")
+    (param $dy i32) (param $dyStride i32) (param $dhB i32) (param $dhC i32)
+    (param $aux i32) (param $auxStride i32) (param $hPrev i32) (param $hPrevStride i32)
+    (param $dx i32) (param $dRec i32) (param $dxStride i32) (param $carry i32)
+    (param $rows i32) (param $hidden i32)
+    (local $blk i32) (local $j i32) (local $aj i32) (local $dj i32) (local $ej i32)
+    (local $withB i32) (local $withC i32) (local $withH i32)
+    (local $one v128) (local $dh v128) (local $r v128) (local $z v128) (local $n v128) (local $hn v128)
+    (local $hp v128) (local $dn v128) (local $dr v128) (local $dz v128)
+    (local.set $one (v128.const f32x4 1 1 1 1))
+    (local.set $blk (i32.shl (local.get $hidden) (i32.const 2)))
+    (local.set $withB (i32.ne (local.get $dhB) (i32.const 0)))
+    (local.set $withC (i32.ne (local.get $dhC) (i32.const 0)))
+    (local.set $withH (i32.ne (local.get $hPrev) (i32.const 0)))
+    (block $rowsDone
+      (loop $eachRow
+        (br_if $rowsDone (i32.eqz (local.get $rows)))
+        (local.set $j (i32.const 0))
+        (block $done
+          (loop $vectors
+            (br_if $done (i32.ge_u (local.get $j) (local.get $blk)))
+            (local.set $dh (v128.load (i32.add (local.get $dy) (local.get $j))))
+            (if (local.get $withB)
+              (then (local.set $dh (f32x4.add (local.get $dh) (v128.load (i32.add (local.get $dhB) (local.get $j)))))))
+            (if (local.get $withC)
+              (then (local.set $dh (f32x4.add (local.get $dh) (v128.load (i32.add (local.get $dhC) (local.get $j)))))))
+            (local.set $aj (i32.add (local.get $aux) (local.get $j)))
+            (local.set $r (v128.load (local.get $aj)))
+            (local.set $aj (i32.add (local.get $aj) (local.get $blk)))
+            (local.set $z (v128.load (local.get $aj)))
+            (local.set $aj (i32.add (local.get $aj) (local.get $blk)))
+            (local.set $n (v128.load (local.get $aj)))
+            (local.set $aj (i32.add (local.get $aj) (local.get $blk)))
+            (local.set $hn (v128.load (local.get $aj)))
+            (local.set $hp (v128.const f32x4 0 0 0 0))
+            (if (local.get $withH)
+              (then (local.set $hp (v128.load (i32.add (local.get $hPrev) (local.get $j))))))
+            (local.set $dn (f32x4.mul (f32x4.mul (local.get $dh) (f32x4.sub (local.get $one) (local.get $z)))
+              (f32x4.sub (local.get $one) (f32x4.mul (local.get $n) (local.get $n)))))
+            (local.set $dr (f32x4.mul (f32x4.mul (f32x4.mul (local.get $dn) (local.get $hn)) (local.get $r))
+              (f32x4.sub (local.get $one) (local.get $r))))
+            (local.set $dz (f32x4.mul
+              (f32x4.mul (f32x4.mul (local.get $dh) (f32x4.sub (local.get $hp) (local.get $n))) (local.get $z))
+              (f32x4.sub (local.get $one) (local.get $z))))
+            (v128.store (i32.add (local.get $carry) (local.get $j)) (f32x4.mul (local.get $dh) (local.get $z)))
+            (local.set $dj (i32.add (local.get $dx) (local.get $j)))
+            (local.set $ej (i32.add (local.get $dRec) (local.get $j)))
+            (v128.store (local.get $dj) (local.get $dr))
+            (v128.store (local.get $ej) (local.get $dr))
+            (local.set $dj (i32.add (local.get $dj) (local.get $blk)))
+            (local.set $ej (i32.add (local.get $ej) (local.get $blk)))
+            (v128.store (local.get $dj) (local.get $dz))
+            (v128.store (local.get $ej) (local.get $dz))
+            (local.set $dj (i32.add (local.get $dj) (local.get $blk)))
+            (local.set $ej (i32.add (local.get $ej) (local.get $blk)))
+            (v128.store (local.get $dj) (local.get $dn))
+            (v128.store (local.get $ej) (f32x4.mul (local.get $dn) (local.get $r)))
+            (local.set $j (i32.add (local.get $j) (i32.const 16)))
+            (br $vectors)))
+        (local.set $dy (i32.add (local.get $dy) (local.get $dyStride)))
+        (local.set $dhB (i32.add (local.get $dhB) (local.get $blk)))
+        (local.set $dhC (i32.add (local.get $dhC) (local.get $blk)))
+        (local.set $aux (i32.add (local.get $aux) (local.get $auxStride)))
+        (local.set $hPrev (i32.add (local.get $hPrev) (local.get $hPrevStride)))
+        (local.set $dx (i32.add (local.get $dx) (local.get $dxStride)))
+        (local.set $dRec (i32.add (local.get $dRec) (local.get $dxStride)))
+        (local.set $carry (i32.add (local.get $carry) (local.get $blk)))
+        (local.set $rows (i32.sub (local.get $rows) (i32.const 1)))
+        (br $eachRow))))
+
+  ;; Elman forward step: h = act(x + rec + bias), act tanh, or relu when `relu` ≠ 0 (NaN -> 0, as
+  ;; the JavaScript loop's s > 0 ? s : 0).
+  (func (export "elmanForwardStep")
+    (param $x i32) (param $xStride i32) (param $rec i32) (param $bias i32)
+    (param $h i32) (param $hStride i32) (param $rows i32) (param $hidden i32) (param $relu i32)
+    (local $blk i32) (local $j i32) (local $s v128)
+    (local.set $blk (i32.shl (local.get $hidden) (i32.const 2)))
+    (block $rowsDone
+      (loop $eachRow
+        (br_if $rowsDone (i32.eqz (local.get $rows)))
+        (call $sum3N (local.get $x) (local.get $rec) (local.get $bias) (i32.ne (local.get $bias) (i32.const 0))
+                     (local.get $h) (local.get $hidden))
+        (if (local.get $relu)
+          (then
+            (local.set $j (i32.const 0))
+            (block $done
+              (loop $vectors
+                (br_if $done (i32.ge_u (local.get $j) (local.get $blk)))
+                (local.set $s (v128.load (i32.add (local.get $h) (local.get $j))))
+                (v128.store (i32.add (local.get $h) (local.get $j))
+                  (v128.and (local.get $s) (f32x4.gt (local.get $s) (v128.const f32x4 0 0 0 0))))
+                (local.set $j (i32.add (local.get $j) (i32.const 16)))
+                (br $vectors))))
+          (else (call $tanhN (local.get $h) (local.get $h) (local.get $hidden))))
+        (local.set $x (i32.add (local.get $x) (local.get $xStride)))
+        (local.set $rec (i32.add (local.get $rec) (local.get $blk)))
+        (local.set $h (i32.add (local.get $h) (local.get $hStride)))
+        (local.set $rows (i32.sub (local.get $rows) (i32.const 1)))
+        (br $eachRow))))
+
+  ;; Elman backward step: dh = dy + dhB (dhB: [rows, hidden] contiguous, or 0);
+  ;; dx = dh·(1 - h²) for tanh, dh where h > 0 for relu.
+  (func (export "elmanBackwardStep")
+    (param $dy i32) (param $dyStride i32) (param $dhB i32) (param $y i32) (param $yStride i32)
+    (param $dx i32) (param $dxStride i32) (param $rows i32) (param $hidden i32) (param $relu i32)
+    (local $blk i32) (local $j i32) (local $withB i32) (local $dh v128) (local $hv v128)
+    (local.set $blk (i32.shl (local.get $hidden) (i32.const 2)))
+    (local.set $withB (i32.ne (local.get $dhB) (i32.const 0)))
+    (block $rowsDone
+      (loop $eachRow
+        (br_if $rowsDone (i32.eqz (local.get $rows)))
+        (local.set $j (i32.const 0))
+        (block $done
+          (loop $vectors
+            (br_if $done (i32.ge_u (local.get $j) (local.get $blk)))
+            (local.set $dh (v128.load (i32.add (local.get $dy) (local.get $j))))
+            (if (local.get $withB)
+              (then (local.set $dh (f32x4.add (local.get $dh) (v128.load (i32.add (local.get $dhB) (local.get $j)))))))
+            (local.set $hv (v128.load (i32.add (local.get $y) (local.get $j))))
+            (v128.store (i32.add (local.get $dx) (local.get $j))
+              (if (result v128) (local.get $relu)
+                (then (v128.and (local.get $dh) (f32x4.gt (local.get $hv) (v128.const f32x4 0 0 0 0))))
+                (else (f32x4.mul (local.get $dh) (f32x4.sub (v128.const f32x4 1 1 1 1) (f32x4.mul (local.get $hv) (local.get $hv)))))))
+            (local.set $j (i32.add (local.get $j) (i32.const 16)))
+            (br $vectors)))
+        (local.set $dy (i32.add (local.get $dy) (local.get $dyStride)))
+        (local.set $dhB (i32.add (local.get $dhB) (local.get $blk)))
+        (local.set $y (i32.add (local.get $y) (local.get $yStride)))
+        (local.set $dx (i32.add (local.get $dx) (local.get $dxStride)))
+        (local.set $rows (i32.sub (local.get $rows) (i32.const 1)))
+        (br $eachRow))))
 )

@@ -30,6 +30,97 @@ export interface SimdKernels {
   geluMask(x: number, m: number, out: number, cdf: number, n: number): void;
   /** dx = dy·m·(Φ + x·φ(x)) over n floats, Φ the forward's cdf. */
   geluMaskBackward(dy: number, m: number, x: number, cdf: number, dx: number, n: number): void;
+  /** One time step of a fused recurrent layer's gate pass (see kernels.wat and simd-loops.ts). */
+  readonly recurrent: RecurrentStepKernels;
+}
+
+/**
+ * The recurrent step kernels: every argument a byte offset, a byte stride, or a count (`rows`,
+ * `hidden`, a multiple of 4); a pointer 0 stands for an absent input. See kernels.wat.
+ */
+export interface RecurrentStepKernels {
+  lstmForwardStep(
+    x: number,
+    xStride: number,
+    rec: number,
+    bias: number,
+    aux: number,
+    auxStride: number,
+    cPrev: number,
+    cPrevStride: number,
+    h: number,
+    hStride: number,
+    rows: number,
+    hidden: number,
+  ): void;
+  lstmBackwardStep(
+    dhA: number,
+    dhAStride: number,
+    dhB: number,
+    carryIn: number,
+    carryOut: number,
+    aux: number,
+    auxStride: number,
+    cPrev: number,
+    cPrevStride: number,
+    dx: number,
+    dxStride: number,
+    rows: number,
+    hidden: number,
+  ): void;
+  gruForwardStep(
+    x: number,
+    xStride: number,
+    rec: number,
+    bias: number,
+    aux: number,
+    auxStride: number,
+    hPrev: number,
+    hPrevStride: number,
+    h: number,
+    hStride: number,
+    rows: number,
+    hidden: number,
+  ): void;
+  gruBackwardStep(
+    dy: number,
+    dyStride: number,
+    dhB: number,
+    dhC: number,
+    aux: number,
+    auxStride: number,
+    hPrev: number,
+    hPrevStride: number,
+    dx: number,
+    dRec: number,
+    dxStride: number,
+    carry: number,
+    rows: number,
+    hidden: number,
+  ): void;
+  elmanForwardStep(
+    x: number,
+    xStride: number,
+    rec: number,
+    bias: number,
+    h: number,
+    hStride: number,
+    rows: number,
+    hidden: number,
+    relu: number,
+  ): void;
+  elmanBackwardStep(
+    dy: number,
+    dyStride: number,
+    dhB: number,
+    y: number,
+    yStride: number,
+    dx: number,
+    dxStride: number,
+    rows: number,
+    hidden: number,
+    relu: number,
+  ): void;
 }
 
 /** The kernels bound to one backend, with the byte offset of a tensor's float32 storage there. */
@@ -39,7 +130,7 @@ export interface WasmSimd {
   offset(info: TensorInfo): number | null;
 }
 
-interface KernelExports {
+interface KernelExports extends RecurrentStepKernels {
   adam(...args: number[]): void;
   biasRelu(...args: number[]): void;
   reluBackward(...args: number[]): void;
@@ -103,6 +194,14 @@ const bind = (backend: WasmBackendLike): WasmSimd | null => {
       geluBackward: (dy, x, dx, n) => exports.geluBackward(dy, x, dx, n),
       geluMask: (x, m, out, cdf, n) => exports.geluMask(x, m, out, cdf, n),
       geluMaskBackward: (dy, m, x, cdf, dx, n) => exports.geluMaskBackward(dy, m, x, cdf, dx, n),
+      recurrent: {
+        lstmForwardStep: exports.lstmForwardStep,
+        lstmBackwardStep: exports.lstmBackwardStep,
+        gruForwardStep: exports.gruForwardStep,
+        gruBackwardStep: exports.gruBackwardStep,
+        elmanForwardStep: exports.elmanForwardStep,
+        elmanBackwardStep: exports.elmanBackwardStep,
+      },
     },
     offset: (info) =>
       info.dtype === 'float32' ? (backend.dataIdMap.get(info.dataId)?.memoryOffset ?? null) : null,

@@ -29,6 +29,8 @@ import {
   type BackendMemory,
   type NativeBackendName,
 } from '../../native/backend-memory.js';
+import { wasmSimd } from '../../backend/simd/wasm-simd.js';
+import type { RecurrentStepKernels } from '../../backend/simd/wasm-simd.js';
 import { nativeSgemm, withOneNativeThread } from '../../native/enable.js';
 import {
   AUX_BLOCKS,
@@ -39,6 +41,7 @@ import {
   type LoopProducts,
   type Product,
 } from './fused-loops.js';
+import { backwardLoopSimd, forwardLoopSimd, simdLoopsFit } from './simd-loops.js';
 
 export const RECURRENT_FORWARD = 'NflabRecurrentForward';
 export const RECURRENT_BACKWARD = 'NflabRecurrentBackward';
@@ -46,6 +49,42 @@ export const RECURRENT_BACKWARD = 'NflabRecurrentBackward';
 interface DisposingBackend {
   disposeData(dataId: object): void;
 }
+
+let simdLoops = true;
+
+/**
+ * Turns the SIMD gate kernels (simd-loops.ts) off or on again, for A/B comparisons with the
+ * JavaScript loops on the wasm backend (tests and benches); they are on by default.
+ */
+export const setFusedSimdLoops = (enabled: boolean): void => {
+  simdLoops = enabled;
+};
+
+/** The wasm backend's SIMD step kernels when they serve a layer of `hidden` units, else null. */
+const stepKernels = (
+  name: NativeBackendName,
+  backend: unknown,
+  hidden: number,
+): RecurrentStepKernels | null =>
+  simdLoops && name === 'wasm' && simdLoopsFit(hidden)
+    ? (wasmSimd(backend)?.kernels.recurrent ?? null)
+    : null;
+
+/**
+ * Multiply-adds of one step's recurrent product above which OpenBLAS keeps all its threads: 2^24,
+ * twice the product of NeuralForecast's LSTM defaults at batch 128 ([128, 128]·[128, 512]), where
+ * waking the threads every step costs more than they save (see withOneNativeThread). DeepAR's
+ * batch of 1024 and DilatedRNN's dilated batches (rate × 128) are large enough to split.
+ */
+export const THREADED_STEP_PRODUCT = 2 ** 24;
+
+/** Runs a loop with one BLAS thread for small per-step products, with all of them for large ones. */
+const withStepThreads = <T>(rows: number, weightHh: TensorInfo, fn: () => T): T =>
+  rows * weightHh.shape[0]! * weightHh.shape[1]! >= THREADED_STEP_PRODUCT ? fn() : withOneNativeThread(fn);
+
+const free = (backend: unknown, info: TensorInfo | null): void => {
+  if (info) (backend as DisposingBackend).disposeData(info.dataId);
+};
 
 const viewOf = (mem: BackendMemory, info: TensorInfo): Float32Array => {
   const view = mem.view(info);
@@ -212,25 +251,45 @@ const forwardKernel =
     const y = mem.alloc([B, T, P]);
     const aux = AUX_BLOCKS[kind] > 0 ? mem.alloc([B, T, AUX_BLOCKS[kind] * H]) : null;
     const hFull = weightHr ? mem.alloc([B, T, H]) : null;
+    const kernels = stepKernels(name, backend, H);
+    // The SIMD kernels read their scratch from the module's memory too.
+    const recurrent = kernels ? mem.alloc([B, GATES[kind] * H]) : null;
+    const projected = kernels && weightHr ? mem.alloc([B, P]) : null;
     const products = createProducts(name, backend, { weightHh, weightHr }, { rows: B, transposed: false });
     const empty = new Float32Array(0);
+    const dims = { batch: B, steps: T, hidden: H, output: P };
     try {
-      withOneNativeThread(() =>
-        forwardLoop(kind, { batch: B, steps: T, hidden: H, output: P }, products, () => {
-          const ys = viewOf(mem, y);
-          return {
-            x: viewOf(mem, x),
-            bias: bias ? viewOf(mem, bias) : null,
-            y: ys,
-            aux: aux ? viewOf(mem, aux) : empty,
-            hFull: hFull ? viewOf(mem, hFull) : ys,
-            h0: h0 ? viewOf(mem, h0) : null,
-            c0: c0 ? viewOf(mem, c0) : null,
-          };
-        }),
+      const views = () => {
+        const ys = viewOf(mem, y);
+        return {
+          x: viewOf(mem, x),
+          bias: bias ? viewOf(mem, bias) : null,
+          y: ys,
+          aux: aux ? viewOf(mem, aux) : empty,
+          hFull: hFull ? viewOf(mem, hFull) : ys,
+          h0: h0 ? viewOf(mem, h0) : null,
+          c0: c0 ? viewOf(mem, c0) : null,
+        };
+      };
+      withStepThreads(B, weightHh, () =>
+        kernels && recurrent
+          ? forwardLoopSimd(
+              kind,
+              dims,
+              products,
+              () => ({
+                ...views(),
+                recurrent: viewOf(mem, recurrent),
+                projected: projected ? viewOf(mem, projected) : empty,
+              }),
+              kernels,
+            )
+          : forwardLoop(kind, dims, products, views),
       );
     } finally {
       products.dispose();
+      free(backend, recurrent);
+      free(backend, projected);
     }
     return [y, ...(aux ? [aux] : []), ...(hFull ? [hFull] : [])];
   };
@@ -258,26 +317,49 @@ const backwardKernel =
     const dh = weightHr ? mem.alloc([B, T, P]) : null;
     const dh0 = initial ? mem.alloc([B, P]) : null;
     const dc0 = initial && kind === 'lstm' ? mem.alloc([B, H]) : null;
+    const kernels = stepKernels(name, backend, H);
+    // The SIMD kernels read their scratch from the module's memory too.
+    const dhRecurrent = kernels ? mem.alloc([B, P]) : null;
+    const carry = kernels ? mem.alloc([B, H]) : null;
+    const dhFull = kernels && weightHr ? mem.alloc([B, H]) : null;
     const products = createProducts(name, backend, { weightHh, weightHr }, { rows: B, transposed: true });
     const empty = new Float32Array(0);
+    const dims = { batch: B, steps: T, hidden: H, output: P };
     try {
-      withOneNativeThread(() =>
-        backwardLoop(kind, { batch: B, steps: T, hidden: H, output: P }, products, () => ({
-          dy: viewOf(mem, dy),
-          y: viewOf(mem, y),
-          aux: aux ? viewOf(mem, aux) : empty,
-          dx: viewOf(mem, dx),
-          dRecurrent: viewOf(mem, dRecurrent),
-          dh: dh ? viewOf(mem, dh) : empty,
-          h0: h0 ? viewOf(mem, h0) : null,
-          c0: c0 ? viewOf(mem, c0) : null,
-          dcT: dcT ? viewOf(mem, dcT) : null,
-          dh0: dh0 ? viewOf(mem, dh0) : null,
-          dc0: dc0 ? viewOf(mem, dc0) : null,
-        })),
+      const views = () => ({
+        dy: viewOf(mem, dy),
+        y: viewOf(mem, y),
+        aux: aux ? viewOf(mem, aux) : empty,
+        dx: viewOf(mem, dx),
+        dRecurrent: viewOf(mem, dRecurrent),
+        dh: dh ? viewOf(mem, dh) : empty,
+        h0: h0 ? viewOf(mem, h0) : null,
+        c0: c0 ? viewOf(mem, c0) : null,
+        dcT: dcT ? viewOf(mem, dcT) : null,
+        dh0: dh0 ? viewOf(mem, dh0) : null,
+        dc0: dc0 ? viewOf(mem, dc0) : null,
+      });
+      withStepThreads(B, weightHh, () =>
+        kernels && dhRecurrent && carry
+          ? backwardLoopSimd(
+              kind,
+              dims,
+              products,
+              () => ({
+                ...views(),
+                dhRecurrent: viewOf(mem, dhRecurrent),
+                carry: viewOf(mem, carry),
+                dhFull: dhFull ? viewOf(mem, dhFull) : empty,
+              }),
+              kernels,
+            )
+          : backwardLoop(kind, dims, products, views),
       );
     } finally {
       products.dispose();
+      free(backend, dhRecurrent);
+      free(backend, carry);
+      free(backend, dhFull);
     }
     // h_{t-1} of every step, [h_0, h_1, …, h_{T-1}] per window (h_0 zero unless given), for the
     // caller's dW_hh product: one shifted copy here instead of zeros, slice and concat ops (slow

@@ -1,0 +1,117 @@
+/**
+ * One recurrent-family model's training step at the zoo yardstick (AirPassengersPanel, h 12,
+ * input_size 24, the model's defaults, seed 1): a full-data fit of `--steps` steps, wall and CPU ms
+ * per step (steps 2.. only: the first includes set-up), and with --kernels the kernel time by kernel
+ * name (tf.profile over a further fit of `--profile-steps` steps) — what to speed up next.
+ *   npx tsx bench/recurrent-profile.ts --model lstm [--steps 30] [--kernels] [--profile-steps 3]
+ *     [--set key=value,...] [--threads N] [--no-simd]
+ * Run under `node --cpu-prof --import tsx` for a JavaScript profile.
+ */
+import { readFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
+import * as tf from '@tensorflow/tfjs-core';
+import { enableNativeMatmul, NeuralForecast, setBackend } from '../packages/engine/src/index.js';
+import { setFusedSimdLoops } from '../packages/engine/src/models/recurrent/fused-sequence.js';
+import { airPassengersPanel } from './lib/datasets.js';
+
+const arg = (name: string, fallback: string): string => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? (process.argv[i + 1] ?? fallback) : fallback;
+};
+const model = arg('model', 'lstm');
+const steps = Number(arg('steps', '30'));
+const profileSteps = Number(arg('profile-steps', '3'));
+const overrides = Object.fromEntries(
+  arg('set', '')
+    .split(',')
+    .filter((pair) => pair.includes('='))
+    .map((pair) => {
+      const [key, raw] = [pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1)];
+      try {
+        return [key, JSON.parse(raw) as unknown];
+      } catch {
+        return [key, raw];
+      }
+    }),
+);
+
+await setBackend('wasm');
+// --no-simd: the fused recurrent loops' gate pass in JavaScript, for A/B runs.
+if (process.argv.includes('--no-simd')) setFusedSimdLoops(false);
+const threads = process.argv.includes('--threads') ? { threads: Number(arg('threads', '2')) } : {};
+console.log('native', JSON.stringify(enableNativeMatmul(threads)));
+const panel = airPassengersPanel();
+const config = { h: 12, input_size: 24, random_seed: 1, ...overrides };
+
+/**
+ * CPU ms of this process's main thread (Linux: /proc/self/task/<pid>/stat, 10 ms ticks), apart from
+ * OpenBLAS' worker threads, whose idle spinning process.cpuUsage() counts too.
+ */
+const mainThreadCpuMs = (): number => {
+  try {
+    const fields = readFileSync(`/proc/self/task/${process.pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10; // utime + stime, in 100 Hz ticks
+  } catch {
+    return NaN;
+  }
+};
+
+/** Fits `n` steps; wall and CPU ms of every step after the first. */
+const fit = async (n: number): Promise<{ wall: number[]; cpu: number[]; mainCpu: number }> => {
+  const nf = new NeuralForecast({ models: [{ id: model, config: { ...config, max_steps: n } }], freq: 'M' });
+  const wall: number[] = [];
+  const cpu: number[] = [];
+  let [t, c] = [performance.now(), process.cpuUsage()];
+  let main0 = NaN;
+  await nf.fit({
+    df: panel.rows,
+    onProgress: (e) => {
+      if (e.kind !== 'train') return;
+      if (e.step === 1) main0 = mainThreadCpuMs();
+      const [now, used] = [performance.now(), process.cpuUsage(c)];
+      wall.push(now - t);
+      cpu.push((used.user + used.system) / 1000);
+      [t, c] = [now, process.cpuUsage()];
+    },
+  });
+  const mainCpu = (mainThreadCpuMs() - main0) / Math.max(1, wall.length - 1);
+  nf.dispose();
+  return { wall: wall.slice(1), cpu: cpu.slice(1), mainCpu };
+};
+
+const mean = (xs: number[]): number => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
+const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[xs.length >> 1] ?? NaN;
+const load0 = loadavg()[0]!;
+const run = await fit(steps);
+console.log(
+  `${model}: ${mean(run.wall).toFixed(1)} ms/step wall (median ${median(run.wall).toFixed(1)}), ` +
+    `${mean(run.cpu).toFixed(1)} ms/step cpu (main thread ${run.mainCpu.toFixed(1)}) over ${run.wall.length} steps; load ${load0.toFixed(2)} -> ${loadavg()[0]!.toFixed(2)}`,
+);
+
+if (process.argv.includes('--kernels')) {
+  const info = await tf.profile(async () => {
+    await fit(profileSteps);
+  });
+  const byName = new Map<string, { ms: number; n: number }>();
+  for (const k of info.kernels) {
+    const e = byName.get(k.name) ?? { ms: 0, n: 0 };
+    e.ms += Number(k.kernelTimeMs);
+    e.n += 1;
+    byName.set(k.name, e);
+  }
+  const total = [...byName.values()].reduce((a, e) => a + e.ms, 0);
+  console.log(
+    `kernels per step: ${(info.kernels.length / profileSteps).toFixed(0)} calls, ${(total / profileSteps).toFixed(1)} ms`,
+  );
+  for (const [name, e] of [...byName].sort((a, b) => b[1].ms - a[1].ms).slice(0, 25))
+    console.log(
+      `  ${name.padEnd(28)} ${(e.ms / profileSteps).toFixed(1).padStart(8)} ms ${(e.n / profileSteps).toFixed(0).padStart(6)} calls`,
+    );
+  if (process.argv.includes('--shapes')) {
+    const top = [...info.kernels]
+      .sort((a, b) => Number(b.kernelTimeMs) - Number(a.kernelTimeMs))
+      .slice(0, 30);
+    for (const k of top)
+      console.log(`  ${k.name} ${Number(k.kernelTimeMs).toFixed(2)} ${JSON.stringify(k.inputShapes)}`);
+  }
+}
