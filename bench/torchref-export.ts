@@ -1,0 +1,131 @@
+/**
+ * Exports what a PyTorch reference needs to check a multivariate network step for step against
+ * NeuralForecast's own module: the initial variables (logical names, shapes, values), one batch of
+ * AirPassengersPanel windows [B, L, N] with its targets [B, h, N], the eval-mode forward, the MAE
+ * loss and every gradient, then the losses of `--steps` Adam steps (lr 1e-3, PyTorch's betas and
+ * eps) on that same batch. Every forward is in eval mode unless `--train-mode` (then set dropout to 0
+ * so torch can reproduce every number: BatchNorm uses batch statistics and moves its running ones,
+ * which are exported after all the forwards).
+ *   npx tsx bench/torchref-export.ts --model itransformer [--set k=v,...] [--seed 1] [--steps 5] [--train-mode] --out /tmp/x.json
+ */
+import { writeFileSync } from 'node:fs';
+import * as tf from '@tensorflow/tfjs-core';
+import { createAdam, logicalName, MODELS, setBackend } from '../packages/engine/src/index.js';
+import { AIR_PASSENGERS } from '../packages/engine/test/fixtures/air-passengers.js';
+
+const argv = process.argv.slice(2);
+const flag = (name: string, fallback: string): string => {
+  const i = argv.indexOf(`--${name}`);
+  return i >= 0 ? (argv[i + 1] ?? fallback) : fallback;
+};
+const id = flag('model', 'itransformer') as keyof typeof MODELS;
+const seed = Number(flag('seed', '1'));
+const steps = Number(flag('steps', '5'));
+const out = flag('out', '/tmp/torchref.json');
+const training = argv.includes('--train-mode');
+const sets = Object.fromEntries(
+  flag('set', '')
+    .split(',')
+    .filter(Boolean)
+    .map((kv) => {
+      const [k, v] = kv.split('=') as [string, string];
+      return [k, JSON.parse(v) as unknown];
+    }),
+);
+
+await setBackend(flag('backend', 'wasm') as 'wasm');
+const [L, h, N, B] = [24, 12, 2, 32];
+const spec = MODELS[id] as unknown as {
+  kind: string;
+  configSchema: { parse(x: unknown): Record<string, unknown> };
+  build(
+    config: unknown,
+    dims: unknown,
+    seed: number,
+  ): {
+    variables: readonly tf.Variable[];
+    forward(batch: unknown, options: { training: boolean }): tf.Tensor;
+  };
+};
+const multivariate = spec.kind === 'multivariate';
+const config = spec.configSchema.parse({ ...(multivariate ? { n_series: N } : {}), ...sets });
+const network = spec.build(
+  config,
+  { h, inputSize: L, futrExogSize: 0, histExogSize: 0, statExogSize: 0, nOutputs: 1, nSeries: N },
+  seed,
+);
+
+// Windows starting at 0, 2, 4, … over the first 108 points (cross-validation's training part).
+const series = [AIR_PASSENGERS.map(Number), AIR_PASSENGERS.map((y) => Number(y) + 300)];
+const xs = new Float32Array(B * L * N);
+const ys = new Float32Array(B * h * N);
+for (let b = 0; b < B; b += 1) {
+  const start = 2 * b;
+  for (let n = 0; n < N; n += 1) {
+    const s = series[n] as number[];
+    for (let t = 0; t < L; t += 1) xs[(b * L + t) * N + n] = s[start + t] as number;
+    for (let t = 0; t < h; t += 1) ys[(b * h + t) * N + n] = s[start + L + t] as number;
+  }
+}
+const insampleY = tf.tensor3d(xs, [B, L, N]);
+const insampleMask = tf.onesLike(insampleY);
+const target = tf.tensor3d(ys, [B, h, N]);
+// A univariate network sees the B·N rows [B, L, N] -> [B, N, L] -> [B·N, L, 1] and returns [B·N, h, 1].
+const rows = (x: tf.Tensor3D): tf.Tensor3D => tf.reshape(tf.transpose(x, [0, 2, 1]), [B * N, -1, 1]);
+const predict = (): tf.Tensor3D =>
+  multivariate
+    ? tf.reshape(network.forward({ insampleY, insampleMask }, { training }), [B, h, N])
+    : tf.transpose(
+        tf.reshape(
+          network.forward({ insampleY: rows(insampleY), insampleMask: rows(insampleMask) }, { training }),
+          [B, N, h],
+        ),
+        [0, 2, 1],
+      );
+const lossOf = (): tf.Scalar => tf.mean(tf.abs(tf.sub(predict(), target)));
+
+const params = network.variables.map((v) => ({
+  name: logicalName(v),
+  shape: v.shape,
+  values: Array.from(v.dataSync()),
+}));
+const output = predict();
+const { value, grads } = tf.variableGrads(lossOf, [...network.variables]);
+const gradList = network.variables.map((v) => ({
+  name: logicalName(v),
+  values: Array.from((grads[v.name] ?? tf.zerosLike(v)).dataSync()),
+}));
+const adam = createAdam(network.variables);
+const losses: number[] = [];
+for (let s = 0; s < steps; s += 1) {
+  const step = tf.variableGrads(lossOf, [...network.variables]);
+  losses.push(step.value.dataSync()[0] as number);
+  adam.step(
+    network.variables.map((v) => step.grads[v.name] ?? tf.zerosLike(v)),
+    1e-3,
+  );
+  tf.dispose([step.value, ...Object.values(step.grads)]);
+}
+writeFileSync(
+  out,
+  JSON.stringify({
+    model: id,
+    config,
+    dims: { L, h, N, B },
+    params,
+    insample: Array.from(xs),
+    target: Array.from(ys),
+    output: Array.from(output.dataSync()),
+    loss: value.dataSync()[0],
+    grads: gradList,
+    adamLosses: losses,
+    trainMode: training,
+    finalVariables: network.variables.map((v) => ({
+      name: logicalName(v),
+      values: Array.from(v.dataSync()),
+    })),
+  }),
+);
+console.log(
+  `${id}: ${params.length} variables, loss ${value.dataSync()[0]}, adam ${losses.join(' ')} -> ${out}`,
+);
