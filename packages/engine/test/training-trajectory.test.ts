@@ -1,9 +1,10 @@
 /**
  * Pins the training loop's arithmetic: fixed-seed fits must reproduce loss trajectories recorded
  * before the loop's speed work (window scaling moved off the gradient tape, buffers left out of
- * Adam, the native Sum planned around size-1 axes). A change in what a step computes — sampling,
- * scaling, dropout seeds, the Adam or clipping rule, validation — moves these by far more than the
- * float noise of reordered sums (~1e-7) that the tolerance admits.
+ * Adam, the native Sum planned around size-1 axes, closed-form backward passes of batch norm and
+ * of TiDE's layer norm). A change in what a step computes — sampling, scaling, dropout seeds, the
+ * Adam or clipping rule, validation — moves these by far more than the float noise of reordered
+ * sums (~1e-7) that the tolerance admits.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -45,6 +46,17 @@ const CASES = [
       0.7298417687416077, 0.7636898756027222,
     ],
     valid: [1.3893723487854004, 1.3358261585235596, 1.3090115785598755],
+  },
+  {
+    id: 'tide',
+    model: { hidden_size: 16, decoder_output_dim: 4, temporal_decoder_dim: 8, dropout: 0.3 },
+    common: { scaler_type: 'identity' },
+    train: [
+      10.496562957763672, 10.2830810546875, 9.251543998718262, 8.724640846252441, 7.896274089813232,
+      7.167238235473633, 6.547770023345947, 6.1362833976745605, 5.172982692718506, 4.533204078674316,
+      3.602957010269165, 3.3988454341888428,
+    ],
+    valid: [7.5263752937316895, 4.800911903381348, 2.618849277496338],
   },
 ] as const;
 
