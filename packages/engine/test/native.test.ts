@@ -12,6 +12,7 @@ import {
   nativeMatmulStats,
   nativeMatmulStatus,
   type NativeMatmulStatus,
+  planSum,
   withNativeThreads,
 } from '../src/native/index.js';
 
@@ -62,6 +63,28 @@ const probe: NativeMatmulStatus = (() => {
   disableNativeMatmul();
   return s;
 })();
+
+describe('planSum', () => {
+  it('leaves out size-1 axes, so [B, L, 1] over axis 1 is one [B, L] matrix, not B of [L, 1]', () => {
+    expect(planSum([1024, 24, 1], 1, true)).toEqual({
+      outer: 1,
+      rows: 1024,
+      cols: 24,
+      overRows: false,
+      outShape: [1024, 1, 1],
+    });
+    expect(planSum([1, 1024, 288], [0, 1], false)).toEqual({
+      outer: 1,
+      rows: 1024,
+      cols: 288,
+      overRows: true,
+      outShape: [288],
+    });
+    expect(planSum([3, 1, 5], 1, true)).toBeNull(); // nothing of size > 1 reduced
+    expect(planSum([1, 8], 1, false)).toBeNull(); // a full sum once the size-1 axis is left out
+    expect(planSum([2, 3, 4], [0, 2], false)).toBeNull(); // split block
+  });
+});
 
 describe('enableNativeMatmul switches', () => {
   it('stays off under NFLAB_NATIVE_BLAS=0 and says so', () => {
@@ -249,6 +272,22 @@ for (const backend of ['cpu', 'wasm'] as const) {
       // Axes [0, 2] and the full reduction (the reference run is not counted).
       expect(after.fallback - before.fallback).toBe(2);
       tf.dispose([x, x4]);
+    });
+
+    it('plans around axes of size 1: the window scalers [B, L, 1] over axis 1 is one product', () => {
+      const windows = seeded([6, 4, 1], 53);
+      const stacked = seeded([3, 1, 5], 54);
+      const before = nativeMatmulStats();
+      const { ref, nat } = bothWays(() => [
+        tf.sum(windows, 1, true), // [6, 4, 1] -> [6, 1, 1]
+        tf.sum(windows, [1, 2]), // [6, 4, 1] -> [6]
+        tf.sum(stacked, 1, true), // only a size-1 axis reduced: a copy, left to the reference
+      ]);
+      expectClose(ref, nat);
+      const after = nativeMatmulStats();
+      expect(after.native - before.native).toBe(2);
+      expect(after.fallback - before.fallback).toBe(1);
+      tf.dispose([windows, stacked]);
     });
 
     it('gives the reference gradients through a small network and leaks no tensors', () => {

@@ -21,7 +21,9 @@ export interface SumPlan {
 /**
  * Plans `Sum(x, axis, keepDims)` when the reduced axes are one contiguous block (bias gradients
  * reduce [B, N] over axis 0, the batch; stacked weights' [n, 1, d] biases reduce [n, B, d] over
- * axis 1); null for anything else.
+ * axis 1); null for anything else. Axes of size 1 are left out first: they change neither the
+ * memory layout nor the sums, and keeping them turned the window scalers' [B, L, 1] over axis 1
+ * into B matrices of one column — B sgemv calls where one does.
  */
 export function planSum(
   shape: readonly number[],
@@ -34,18 +36,23 @@ export function planSum(
   ].sort((a, b) => a - b);
   if (rank === 0 || axes.length === 0 || axes.length === rank || axes.some((a) => a < 0 || a >= rank))
     return null;
-  const first = axes[0]!;
-  const last = axes[axes.length - 1]!;
-  if (last - first + 1 !== axes.length) return null;
-  const size = (dims: readonly number[]): number => dims.reduce((p, d) => p * d, 1);
-  // A trailing block sums each row of [rows, cols]; any other sums the rows of [outer][rows, cols].
-  const trailing = last === rank - 1;
-  const outer = trailing ? 1 : size(shape.slice(0, first));
-  const rows = trailing ? size(shape.slice(0, first)) : size(shape.slice(first, last + 1));
-  const cols = trailing ? size(shape.slice(first)) : size(shape.slice(last + 1));
-  if (outer === 0 || rows === 0 || cols === 0) return null;
   const kept = shape.map((d, i) => (axes.includes(i) ? 1 : d));
   const outShape = keepDims ? kept : shape.filter((_, i) => !axes.includes(i));
+  // The shape without its size-1 axes, each remaining axis marked reduced or kept.
+  const dims = shape.flatMap((d, i) => (d === 1 ? [] : [{ size: d, reduced: axes.includes(i) }]));
+  const block = dims.flatMap((d, i) => (d.reduced ? [i] : []));
+  // Nothing left to reduce, or nothing left to keep: a copy or a full sum, left to the reference.
+  if (block.length === 0 || block.length === dims.length) return null;
+  const first = block[0]!;
+  const last = block[block.length - 1]!;
+  if (last - first + 1 !== block.length) return null;
+  const size = (part: readonly { size: number }[]): number => part.reduce((p, d) => p * d.size, 1);
+  // A trailing block sums each row of [rows, cols]; any other sums the rows of [outer][rows, cols].
+  const trailing = last === dims.length - 1;
+  const outer = trailing ? 1 : size(dims.slice(0, first));
+  const rows = trailing ? size(dims.slice(0, first)) : size(dims.slice(first, last + 1));
+  const cols = trailing ? size(dims.slice(first)) : size(dims.slice(last + 1));
+  if (outer === 0 || rows === 0 || cols === 0) return null;
   return { outer, rows, cols, overRows: !trailing, outShape };
 }
 

@@ -53,6 +53,41 @@ export function createBatchNorm(
   // Buffers, not parameters: variableGrads skips them, so Adam sees zero gradients and leaves them.
   runningMean.trainable = false;
   runningVar.trainable = false;
+  /** Moves the running statistics with a training batch's moments over M rows. */
+  const updateRunning = (mean: tf.Tensor, variance: tf.Tensor, n: number): void => {
+    // PyTorch moves running_var with the unbiased variance (n / (n - 1)); one value has none to correct.
+    const unbiased = n > 1 ? tf.mul(variance, n / (n - 1)) : variance;
+    runningMean.assign(tf.add(tf.mul(runningMean, 1 - momentum), tf.mul(mean, momentum)));
+    runningVar.assign(tf.add(tf.mul(runningVar, 1 - momentum), tf.mul(unbiased, momentum)));
+  };
+  /**
+   * Training-mode normalisation of rows [M, C] as one op: the forward runs the same kernels in the
+   * same order as the general path below (so the same values), and the backward is the closed form
+   *   dx = γ/(σ·M) · (M·dy − Σdy − x̂·Σ(dy·x̂)),  dγ = Σ(dy·x̂),  dβ = Σdy   (sums over rows)
+   * instead of differentiating about twenty ops, each of which also saved clones of its inputs
+   * on the tape (~75 kernels per layer and step became ~25 in DeepNPTS).
+   */
+  const trainingNorm = tf.customGrad((x, gamma, beta, save) => {
+    const rows = x as tf.Tensor2D;
+    const [M] = rows.shape;
+    const { mean, variance } = batchMoments(rows, 1, [0]); // [C] each, biased variance
+    updateRunning(mean, variance, M);
+    const inverse = tf.rsqrt(tf.add(variance, eps)); // 1/σ [C]
+    const scale = tf.mul(gamma as tf.Tensor, inverse);
+    const shift = tf.sub(beta as tf.Tensor, tf.mul(mean, scale));
+    (save as tf.GradSaveFunc)([rows, mean, inverse, scale]);
+    return {
+      value: tf.add(tf.mul(rows, scale), shift),
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+        const [xs, mu, inv, gammaOverSigma] = saved as [tf.Tensor2D, tf.Tensor1D, tf.Tensor1D, tf.Tensor1D];
+        const normalised = tf.mul(tf.sub(xs, mu), inv); // x̂ [M, C]
+        const sumDy = tf.sum(dy, 0); // [C]
+        const sumDyNormalised = tf.sum(tf.mul(dy, normalised), 0); // [C]
+        const centred = tf.sub(tf.sub(tf.mul(dy, M), sumDy), tf.mul(normalised, sumDyNormalised));
+        return [tf.mul(centred, tf.div(gammaOverSigma, M)), sumDyNormalised, sumDy];
+      },
+    };
+  });
   return {
     runningMean,
     runningVar,
@@ -69,6 +104,14 @@ export function createBatchNorm(
       // [C] -> [1, …, C, …, 1]: per-channel values broadcast along every reduced axis.
       const perChannel = x.shape.map((size, i) => (i === axis ? size : 1));
       const broadcast = (t: tf.Tensor): tf.Tensor => (axis === rank - 1 ? t : tf.reshape(t, perChannel));
+      if (ctx.training && axis === rank - 1) {
+        // [..., C] -> [M, C] -> [..., C]: one op with its own gradient (see trainingNorm).
+        return tf.tidy(() => {
+          const rows = rank === 2 ? (x as unknown as tf.Tensor2D) : tf.reshape(x, [-1, dim]);
+          const y = trainingNorm(rows, weight, bias) as tf.Tensor2D;
+          return (rank === 2 ? y : tf.reshape(y, x.shape)) as T;
+        });
+      }
       return tf.tidy(() => {
         let mean: tf.Tensor;
         let variance: tf.Tensor;
@@ -76,11 +119,7 @@ export function createBatchNorm(
           const moments = batchMoments(x, axis, reduced); // -> [C], biased variance
           mean = moments.mean;
           variance = moments.variance;
-          const n = x.size / dim;
-          // PyTorch moves running_var with the unbiased variance (n / (n - 1)); one value has none to correct.
-          const unbiased = n > 1 ? tf.mul(variance, n / (n - 1)) : variance;
-          runningMean.assign(tf.add(tf.mul(runningMean, 1 - momentum), tf.mul(mean, momentum)));
-          runningVar.assign(tf.add(tf.mul(runningVar, 1 - momentum), tf.mul(unbiased, momentum)));
+          updateRunning(mean, variance, x.size / dim);
         } else {
           mean = runningMean;
           variance = runningVar;

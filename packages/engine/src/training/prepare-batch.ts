@@ -46,7 +46,11 @@ export const batchPreparation = (
 });
 
 /** `scaled` with the listed channels of the last axis taken from `raw` instead. */
-const keepChannels = (scaled: tf.Tensor3D, raw: tf.Tensor3D, channels: readonly number[] | undefined): tf.Tensor3D => {
+const keepChannels = (
+  scaled: tf.Tensor3D,
+  raw: tf.Tensor3D,
+  channels: readonly number[] | undefined,
+): tf.Tensor3D => {
   if (channels === undefined || channels.length === 0) return scaled;
   const width = raw.shape[2];
   const isCode = tf.tensor1d(
@@ -88,4 +92,29 @@ export const prepareBatch = (raw: RawWindows, options: PrepareBatchOptions): Pre
     ...(raw.statExog ? { statExog: raw.statExog } : {}),
   };
   return { batch, scale: toWindowScale(stats, scalerType), outsampleScaled, insampleScaled };
+};
+
+/**
+ * {@link prepareBatch} in a tidy of its own, for a batch prepared before the step's gradient scope;
+ * free it with {@link disposePrepared}.
+ */
+export const prepareBatchKept = (raw: RawWindows, options: PrepareBatchOptions): PreparedBatch =>
+  // tidy keeps every tensor of the returned object; PreparedBatch only lacks the index signature
+  // of tfjs' TensorContainerObject.
+  tf.tidy(
+    () => prepareBatch(raw, options) as unknown as tf.TensorContainerObject,
+  ) as unknown as PreparedBatch;
+
+/** Frees the tensors of a {@link prepareBatchKept} batch, except those it shares with `raw`. */
+export const disposePrepared = (prepared: PreparedBatch, raw: RawWindows): void => {
+  const shared = new Set<tf.Tensor | undefined>(Object.values(raw));
+  const { batch, scale } = prepared;
+  const tensors: (tf.Tensor | undefined)[] = [
+    ...Object.values(batch),
+    scale.loc,
+    scale.scale,
+    prepared.outsampleScaled,
+    prepared.insampleScaled,
+  ];
+  tf.dispose([...new Set(tensors.filter((t): t is tf.Tensor => t !== undefined && !shared.has(t)))]);
 };

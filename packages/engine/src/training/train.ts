@@ -16,7 +16,13 @@ import { chunk, createTrainSampler } from '../windows/sampler.js';
 import type { WindowSource } from '../windows/source.js';
 import { createAdam } from './adam.js';
 import { trainingLoss, validationLoss } from './outputs.js';
-import { batchPreparation, prepareBatch, type PreparedBatch } from './prepare-batch.js';
+import {
+  batchPreparation,
+  disposePrepared,
+  prepareBatch,
+  prepareBatchKept,
+  type PreparedBatch,
+} from './prepare-batch.js';
 import { stepFeedback, windowShapes, type TrainShape } from './recurrent.js';
 import { clipByGlobalNorm, stepLearningRate } from './schedule.js';
 
@@ -64,10 +70,12 @@ export const trainNetwork = async (options: TrainOptions): Promise<TrainResult> 
   checkSeriesCount(network, sources.length, modelName);
   const nextRefs = trainingSampler(options, shapes.train);
   const validBatches = validationBatches(options, shapes.validate);
+  // Buffers such as batch norm's running statistics are variables too, but never trained: a zero
+  // gradient leaves Adam's update of them the identity, so they are left out of both.
   const variables = [
     ...network.variables,
     ...(options.revin ? [options.revin.weight, options.revin.bias] : []),
-  ];
+  ].filter((v) => v.trainable);
   const adam = createAdam(variables);
   const prep = batchPreparation(config, network, options.revin);
   const trainLosses: number[] = [];
@@ -85,8 +93,12 @@ export const trainNetwork = async (options: TrainOptions): Promise<TrainResult> 
         numLrDecays: config.num_lr_decays,
       });
       const seed = stepSeed(config.random_seed, step);
+      // Without RevIN the window scaling depends on no variable, so it runs before the gradient
+      // tape: taped, each of its ~40 ops would also save a clone of its inputs for a backward pass
+      // that never reaches them.
+      const untaped = options.revin ? undefined : prepareBatchKept(raw, prep);
       const { value, grads } = tf.variableGrads(() => {
-        const prepared = prepareBatch(raw, prep);
+        const prepared = untaped ?? prepareBatch(raw, prep);
         return trainingLoss(
           loss,
           raw,
@@ -104,6 +116,7 @@ export const trainNetwork = async (options: TrainOptions): Promise<TrainResult> 
         config.gradient_clip_val === null ? ordered : clipByGlobalNorm(ordered, config.gradient_clip_val);
       if (Number.isFinite(value0)) adam.step(clipped, learningRate);
       tf.dispose([value, ...Object.values(grads), ...ordered, ...(clipped === ordered ? [] : clipped)]);
+      if (untaped) disposePrepared(untaped, raw);
       disposeWindows(raw);
       if (!Number.isFinite(value0)) {
         throw new TrainingError(
