@@ -11,6 +11,7 @@ import {
   type OverrideContext,
 } from './kernels.js';
 import { loadOpenBlas, OpenBlasUnavailable, type OpenBlas, type Sgemm } from './openblas.js';
+import { sizeAwareSgemm, threadedGemmMinMacs } from './size-aware-sgemm.js';
 import { nativeSum } from './sum-kernel.js';
 
 /**
@@ -96,14 +97,14 @@ function resolveThreads(threads: number | undefined): number {
   return value;
 }
 
-function replaceKernels(backends: readonly NativeBackendName[], blas: OpenBlas) {
+function replaceKernels(backends: readonly NativeBackendName[], blas: OpenBlas, sgemm: Sgemm) {
   const originals: KernelConfig[] = [];
   const active: NativeBackendName[] = [];
   for (const backendName of backends) {
     const configs = NATIVE_KERNELS.map((name) => tf.getKernel(name, backendName));
     if (configs.some((c) => c === undefined)) continue;
     for (const original of configs) {
-      const ctx: OverrideContext = { backendName, sgemm: blas.sgemm, original, stats };
+      const ctx: OverrideContext = { backendName, sgemm, original, stats };
       const override = OVERRIDES[original.kernelName as (typeof NATIVE_KERNELS)[number]](ctx, blas);
       tf.unregisterKernel(original.kernelName, backendName);
       tf.registerKernel(override);
@@ -146,7 +147,8 @@ export function enableNativeMatmul(options: NativeMatmulOptions = {}): NativeMat
     throw cause;
   }
   if (installed) return (installed = { ...installed, status: { ...installed.status, threads } }).status;
-  const { originals, active } = replaceKernels(options.backends ?? NATIVE_BACKENDS, blas);
+  const sgemm = sizeAwareSgemm(blas, threadedGemmMinMacs(process.env));
+  const { originals, active } = replaceKernels(options.backends ?? NATIVE_BACKENDS, blas, sgemm);
   if (active.length === 0)
     return disabled('no cpu or wasm backend kernels are registered in this tfjs instance', coreType);
   const status: NativeMatmulStatus = {
@@ -157,7 +159,7 @@ export function enableNativeMatmul(options: NativeMatmulOptions = {}): NativeMat
     threads: blas.getThreads(),
     backends: active,
   };
-  installed = { originals, status, sgemm: blas.sgemm, setThreads: blas.setThreads };
+  installed = { originals, status, sgemm, setThreads: blas.setThreads };
   return status;
 }
 
