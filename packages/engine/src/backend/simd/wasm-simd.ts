@@ -26,6 +26,45 @@ export interface SimdKernels {
   gelu(x: number, out: number, n: number): void;
   /** dx = dy·(Φ(x) + x·φ(x)) over n floats; dx may alias dy. */
   geluBackward(dy: number, x: number, dx: number, n: number): void;
+  /** TFT's LayerNorm(GLU(g) + skip) forward, writing the gate too; see {@link GatedNormForwardPointers}. */
+  gatedNormForward(p: GatedNormForwardPointers, shape: GatedNormShape, eps: number): void;
+  /** Its backward; `acc` is scratch of 2·groups·w float64. */
+  gatedNormBackward(p: GatedNormBackwardPointers, shape: GatedNormShape): void;
+}
+
+/** Rows, width w (a multiple of 4) and rows per gain/shift group of a gate-add-norm kernel call. */
+export interface GatedNormShape {
+  readonly rows: number;
+  readonly width: number;
+  readonly perGroup: number;
+}
+
+/** Byte offsets of gatedNormForward's inputs (g, skip, gamma, beta) and outputs (y, s, mean, rstd). */
+export interface GatedNormForwardPointers {
+  readonly g: number;
+  readonly skip: number;
+  readonly gamma: number;
+  readonly beta: number;
+  readonly y: number;
+  readonly s: number;
+  readonly mean: number;
+  readonly rstd: number;
+}
+
+/** Byte offsets of gatedNormBackward's inputs, outputs and float64 scratch. */
+export interface GatedNormBackwardPointers {
+  readonly dy: number;
+  readonly g: number;
+  readonly s: number;
+  readonly skip: number;
+  readonly gamma: number;
+  readonly mean: number;
+  readonly rstd: number;
+  readonly dg: number;
+  readonly dskip: number;
+  readonly dgamma: number;
+  readonly dbeta: number;
+  readonly acc: number;
 }
 
 /** The kernels bound to one backend, with the byte offset of a tensor's float32 storage there. */
@@ -41,6 +80,8 @@ interface KernelExports {
   reluBackward(...args: number[]): void;
   gelu(...args: number[]): void;
   geluBackward(...args: number[]): void;
+  gatedNormForward(...args: number[]): void;
+  gatedNormBackward(...args: number[]): void;
 }
 
 // The slice of the WebAssembly JS API used here; the project's lib (no DOM) does not declare it.
@@ -95,6 +136,40 @@ const bind = (backend: WasmBackendLike): WasmSimd | null => {
         exports.reluBackward(dy, y, dz, rows, cols, biasGrad),
       gelu: (x, out, n) => exports.gelu(x, out, n),
       geluBackward: (dy, x, dx, n) => exports.geluBackward(dy, x, dx, n),
+      gatedNormForward: (p, { rows, width, perGroup }, eps) =>
+        exports.gatedNormForward(
+          p.g,
+          p.skip,
+          p.gamma,
+          p.beta,
+          p.y,
+          p.s,
+          p.mean,
+          p.rstd,
+          rows,
+          width,
+          perGroup,
+          eps,
+        ),
+      gatedNormBackward: (p, { rows, width, perGroup }) =>
+        exports.gatedNormBackward(
+          p.dy,
+          p.g,
+          p.s,
+          p.skip,
+          p.gamma,
+          p.mean,
+          p.rstd,
+          p.dg,
+          p.dskip,
+          p.dgamma,
+          p.dbeta,
+          p.acc,
+          rows,
+          width,
+          perGroup,
+          rows / perGroup,
+        ),
     },
     offset: (info) =>
       info.dtype === 'float32' ? (backend.dataIdMap.get(info.dataId)?.memoryOffset ?? null) : null,
