@@ -3,9 +3,14 @@
  * its own gradient. Composed from tf ops it is ~13 kernels forward (split, sigmoid, product, sum,
  * moments, normalise, affine), each a pass over [rows, w] and a tensor the tape keeps, and more
  * backward; at TFT's 24,576 rows per variable that was what filled the wasm heap (so the blocks were
- * checkpointed and run twice). Here the forward is the backend's sigmoid of g's gate half and one
- * pass per row, keeping only that gate and the row's mean and 1/σ beside the inputs; the backward
- * is one pass per row recomputing the rest.
+ * checkpointed and run twice). Here the forward is one pass per row writing the output, the gate
+ * σ(b) and the row's mean and 1/σ (all the backward keeps beside the inputs); the backward is one
+ * pass per row recomputing the rest.
+ *
+ * On wasm with SIMD both run as kernels.wat's `gatedNormForward`/`gatedNormBackward` (four lanes,
+ * float32 row sums, float64 gain/shift gradient sums) when w is a multiple of 4; the JavaScript
+ * loops below serve cpu, odd widths and wasm without SIMD. The JavaScript forward's exp was half
+ * its time at TFT's yardstick (and the gate's column slice and sigmoid as tf ops cost as much).
  *
  * The gain and shift may be one [w] vector or G stacked ones ([G, 1, w], TFT's stacked GRNs): rows
  * then fall into G equal consecutive groups, group i normalised with gain i. Kernels for cpu and
@@ -13,6 +18,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
+import { wasmSimd, type WasmSimd } from '../backend/simd/wasm-simd.js';
 import { backendMemory, NATIVE_BACKENDS, type NativeBackendName } from '../native/backend-memory.js';
 import { glu } from './glu.js';
 
@@ -38,23 +44,24 @@ const viewsOf = (name: NativeBackendName, backend: unknown, infos: TensorInfo[])
   });
 };
 
-/** g [R, 2w] = [a, b], s = σ(b) [R, w], skip [R, w], gain/shift [G·w] -> out [R, w], mean [R], 1/σ [R]. */
+/** g [R, 2w] = [a, b], skip [R, w], gain/shift [G·w] -> out [R, w], the gate s = σ(b) [R, w], mean [R], 1/σ [R]. */
 export function gatedNormForward(
-  v: { g: Float32Array; s: Float32Array; skip: Float32Array; gamma: Float32Array; beta: Float32Array },
-  out: { y: Float32Array; mean: Float32Array; rstd: Float32Array },
+  v: { g: Float32Array; skip: Float32Array; gamma: Float32Array; beta: Float32Array },
+  out: { y: Float32Array; s: Float32Array; mean: Float32Array; rstd: Float32Array },
   attrs: GatedNormAttrs,
 ): void {
   const { width: w, groups, eps } = attrs;
   const rows = out.mean.length;
   const perGroup = rows / groups;
-  const { g, s, skip, gamma, beta } = v;
-  const { y } = out;
+  const { g, skip, gamma, beta } = v;
+  const { y, s } = out;
   for (let r = 0; r < rows; r++) {
     const go = r * 2 * w;
     const yo = r * w;
     const po = Math.floor(r / perGroup) * w;
     let sum = 0;
     for (let j = 0; j < w; j++) {
+      s[yo + j] = 1 / (1 + Math.exp(-g[go + w + j]!));
       const value = g[go + j]! * s[yo + j]! + skip[yo + j]!;
       y[yo + j] = value;
       sum += value;
@@ -132,23 +139,94 @@ export function gatedNormBackward(
   out.dbeta.set(dbeta);
 }
 
+/** The SIMD kernels when `name` is wasm, they loaded and the width suits them; else null. */
+const simdFor = (name: NativeBackendName, backend: unknown, width: number): WasmSimd | null =>
+  name === 'wasm' && width % 4 === 0 ? wasmSimd(backend) : null;
+
+/** Byte offsets of `infos` in the wasm heap (after every allocation). */
+const offsetsOf = (simd: WasmSimd, infos: TensorInfo[]): number[] =>
+  infos.map((info) => {
+    const offset = simd.offset(info);
+    if (offset === null) throw new Error(`${GATED_NORM_FORWARD}: tensors must be float32`);
+    return offset;
+  });
+
 const forwardKernel =
   (name: NativeBackendName): KernelFunc =>
   ({ inputs, backend, attrs }) => {
-    const { g, s, skip, gamma, beta } = inputs as Record<string, TensorInfo>;
+    const { g, skip, gamma, beta } = inputs as Record<string, TensorInfo>;
     const a = attrs as unknown as GatedNormAttrs;
     const mem = backendMemory(name, backend);
     const rows = skip!.shape.slice(0, -1).reduce((p, d) => p * d, 1);
-    const outs = [mem.alloc([...skip!.shape]), mem.alloc([rows]), mem.alloc([rows])];
-    const views = viewsOf(name, backend, [g!, s!, skip!, gamma!, beta!, ...outs]);
-    const [vg, vs, vskip, vgamma, vbeta, y, mean, rstd] = views;
+    const outs = [
+      mem.alloc([...skip!.shape]),
+      mem.alloc([rows, a.width]),
+      mem.alloc([rows]),
+      mem.alloc([rows]),
+    ];
+    const simd = simdFor(name, backend, a.width);
+    if (simd !== null) {
+      const [pg, pskip, pgamma, pbeta, y, s, mean, rstd] = offsetsOf(simd, [
+        g!,
+        skip!,
+        gamma!,
+        beta!,
+        ...outs,
+      ]);
+      const pointers = {
+        g: pg!,
+        skip: pskip!,
+        gamma: pgamma!,
+        beta: pbeta!,
+        y: y!,
+        s: s!,
+        mean: mean!,
+        rstd: rstd!,
+      };
+      if (rows > 0)
+        simd.kernels.gatedNormForward(pointers, { rows, width: a.width, perGroup: rows / a.groups }, a.eps);
+      return outs;
+    }
+    const views = viewsOf(name, backend, [g!, skip!, gamma!, beta!, ...outs]);
+    const [vg, vskip, vgamma, vbeta, y, s, mean, rstd] = views;
     gatedNormForward(
-      { g: vg!, s: vs!, skip: vskip!, gamma: vgamma!, beta: vbeta! },
-      { y: y!, mean: mean!, rstd: rstd! },
+      { g: vg!, skip: vskip!, gamma: vgamma!, beta: vbeta! },
+      { y: y!, s: s!, mean: mean!, rstd: rstd! },
       a,
     );
     return outs;
   };
+
+/** The SIMD backward into `outs` (dg, dskip, dgamma, dbeta), with float64 scratch for the sums. */
+const simdBackward = (
+  simd: WasmSimd,
+  backend: unknown,
+  ins: TensorInfo[],
+  outs: TensorInfo[],
+  a: GatedNormAttrs,
+): void => {
+  const mem = backendMemory('wasm', backend);
+  const rows = ins[6]!.shape[0]!;
+  // 2·G·w float64 as 4·G·w float32 elements.
+  const scratch = mem.alloc([4 * a.groups * a.width]);
+  try {
+    const [dy, g, s, skip, gamma, mean, rstd, dg, dskip, dgamma, dbeta, acc] = offsetsOf(simd, [
+      ...ins,
+      ...outs,
+      scratch,
+    ]);
+    const p = { dy: dy!, g: g!, s: s!, skip: skip!, gamma: gamma!, mean: mean!, rstd: rstd! };
+    const shape = { rows, width: a.width, perGroup: rows / a.groups };
+    if (rows > 0)
+      simd.kernels.gatedNormBackward(
+        { ...p, dg: dg!, dskip: dskip!, dgamma: dgamma!, dbeta: dbeta!, acc: acc! },
+        shape,
+      );
+    else for (const out of [outs[2]!, outs[3]!]) mem.view(out)?.fill(0);
+  } finally {
+    (backend as { disposeData(id: object): void }).disposeData(scratch.dataId);
+  }
+};
 
 const backwardKernel =
   (name: NativeBackendName): KernelFunc =>
@@ -162,7 +240,13 @@ const backwardKernel =
       mem.alloc([...gamma!.shape]),
       mem.alloc([...gamma!.shape]),
     ];
-    const views = viewsOf(name, backend, [dy!, g!, s!, skip!, gamma!, mean!, rstd!, ...outs]);
+    const ins = [dy!, g!, s!, skip!, gamma!, mean!, rstd!];
+    const simd = simdFor(name, backend, a.width);
+    if (simd !== null) {
+      simdBackward(simd, backend, ins, outs, a);
+      return outs;
+    }
+    const views = viewsOf(name, backend, [...ins, ...outs]);
     const [vdy, vg, vs, vskip, vgamma, vmean, vrstd, dg, dskip, dgamma, dbeta] = views;
     gatedNormBackward(
       { dy: vdy!, g: vg!, s: vs!, skip: vskip!, gamma: vgamma!, mean: vmean!, rstd: vrstd! },
@@ -230,16 +314,13 @@ export function gatedAddNorm<T extends tf.Tensor>(
   const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
     const save = args.pop() as tf.GradSaveFunc;
     const [gIn, skipIn, gammaIn, betaIn] = args as tf.Tensor[];
-    // The gate σ(b) by the backend's own (vectorised) sigmoid: exp in a JavaScript loop was half
-    // of the kernels' time. Ops here run off the tape (customGrad's forward is one tape node).
-    const rows = gIn!.size / (2 * width);
-    const s = tf.sigmoid(tf.slice(tf.reshape(gIn!, [rows, 2 * width]), [0, width], [rows, width]));
-    const [out, mean, rstd] = runKernel(
+    // The forward writes the gate σ(b) [rows, w] too, kept for the backward.
+    const [out, s, mean, rstd] = runKernel(
       GATED_NORM_FORWARD,
-      { g: gIn!, s, skip: skipIn!, gamma: gammaIn!, beta: betaIn! },
+      { g: gIn!, skip: skipIn!, gamma: gammaIn!, beta: betaIn! },
       attrs,
     );
-    save([gIn!, s, skipIn!, gammaIn!, mean!, rstd!]);
+    save([gIn!, s!, skipIn!, gammaIn!, mean!, rstd!]);
     return {
       value: out!,
       gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {

@@ -818,4 +818,217 @@
         (local.set $dx (i32.add (local.get $dx) (local.get $dxStride)))
         (local.set $rows (i32.sub (local.get $rows) (i32.const 1)))
         (br $eachRow))))
+;; ==== TFT's gate-add-norm (nn/gated-add-norm.ts): LayerNorm(GLU(g) + skip) forward and backward ====
+  ;; Rows fall into equal consecutive runs of perGroup rows, run i normalised with gain/shift row i.
+
+  ;; σ(b) = 1/(1 + e^-b) for four lanes, e^-b's argument capped at 87 so no subnormal forms;
+  ;; a NaN lane stays NaN.
+  (func $sigmoid4 (param $b v128) (result v128)
+    (v128.bitselect
+      (f32x4.div (v128.const f32x4 1 1 1 1)
+        (f32x4.add (v128.const f32x4 1 1 1 1)
+          (call $exp4 (f32x4.min (f32x4.neg (local.get $b)) (v128.const f32x4 87 87 87 87)))))
+      (local.get $b)
+      (f32x4.eq (local.get $b) (local.get $b))))
+
+  ;; The sum of four lanes, (l0 + l1) + (l2 + l3).
+  (func $hsum4 (param $v v128) (result f32)
+    (f32.add (f32.add (f32x4.extract_lane 0 (local.get $v)) (f32x4.extract_lane 1 (local.get $v)))
+             (f32.add (f32x4.extract_lane 2 (local.get $v)) (f32x4.extract_lane 3 (local.get $v)))))
+
+  ;; g [rows, 2w] = [a, b], skip [rows, w], gamma and beta [groups·w] -> the gate s = σ(b) [rows, w],
+  ;; y = (a·s + skip − mean)/σ·gamma + beta [rows, w], and per row mean and 1/σ = 1/√(var + eps).
+  ;; w must be a multiple of 4.
+  (func (export "gatedNormForward")
+    (param $g i32) (param $skip i32) (param $gamma i32) (param $beta i32)
+    (param $y i32) (param $s i32) (param $mean i32) (param $rstd i32)
+    (param $rows i32) (param $w i32) (param $perGroup i32) (param $eps f32)
+    (local $wb i32) (local $j i32) (local $left i32) (local $gp i32) (local $bp i32)
+    (local $acc v128) (local $sv v128) (local $v v128) (local $m v128) (local $rs v128)
+    (local $mf f32) (local $rf f32) (local $wf f32)
+    (local.set $wb (i32.shl (local.get $w) (i32.const 2)))
+    (local.set $wf (f32.convert_i32_u (local.get $w)))
+    (local.set $left (local.get $perGroup))
+    (block $rowsDone
+      (loop $eachRow
+        (br_if $rowsDone (i32.eqz (local.get $rows)))
+        ;; a·σ(b) + skip into y and s, summed.
+        (local.set $acc (v128.const f32x4 0 0 0 0))
+        (local.set $j (i32.const 0))
+        (block $done1
+          (loop $pass1
+            (br_if $done1 (i32.ge_u (local.get $j) (local.get $wb)))
+            (local.set $sv (call $sigmoid4
+              (v128.load (i32.add (i32.add (local.get $g) (local.get $wb)) (local.get $j)))))
+            (v128.store (i32.add (local.get $s) (local.get $j)) (local.get $sv))
+            (local.set $v (f32x4.add
+              (f32x4.mul (v128.load (i32.add (local.get $g) (local.get $j))) (local.get $sv))
+              (v128.load (i32.add (local.get $skip) (local.get $j)))))
+            (v128.store (i32.add (local.get $y) (local.get $j)) (local.get $v))
+            (local.set $acc (f32x4.add (local.get $acc) (local.get $v)))
+            (local.set $j (i32.add (local.get $j) (i32.const 16)))
+            (br $pass1)))
+        (local.set $mf (f32.div (call $hsum4 (local.get $acc)) (local.get $wf)))
+        (local.set $m (f32x4.splat (local.get $mf)))
+        ;; The centred squares.
+        (local.set $acc (v128.const f32x4 0 0 0 0))
+        (local.set $j (i32.const 0))
+        (block $done2
+          (loop $pass2
+            (br_if $done2 (i32.ge_u (local.get $j) (local.get $wb)))
+            (local.set $v (f32x4.sub (v128.load (i32.add (local.get $y) (local.get $j))) (local.get $m)))
+            (local.set $acc (f32x4.add (local.get $acc) (f32x4.mul (local.get $v) (local.get $v))))
+            (local.set $j (i32.add (local.get $j) (i32.const 16)))
+            (br $pass2)))
+        (local.set $rf (f32.div (f32.const 1)
+          (f32.sqrt (f32.add (f32.div (call $hsum4 (local.get $acc)) (local.get $wf)) (local.get $eps)))))
+        (local.set $rs (f32x4.splat (local.get $rf)))
+        ;; Normalise, scale and shift.
+        (local.set $j (i32.const 0))
+        (block $done3
+          (loop $pass3
+            (br_if $done3 (i32.ge_u (local.get $j) (local.get $wb)))
+            (v128.store (i32.add (local.get $y) (local.get $j))
+              (f32x4.add
+                (f32x4.mul
+                  (f32x4.mul (f32x4.sub (v128.load (i32.add (local.get $y) (local.get $j))) (local.get $m))
+                             (local.get $rs))
+                  (v128.load (i32.add (local.get $gamma) (local.get $j))))
+                (v128.load (i32.add (local.get $beta) (local.get $j)))))
+            (local.set $j (i32.add (local.get $j) (i32.const 16)))
+            (br $pass3)))
+        (f32.store (local.get $mean) (local.get $mf))
+        (f32.store (local.get $rstd) (local.get $rf))
+        (local.set $g (i32.add (local.get $g) (i32.shl (local.get $wb) (i32.const 1))))
+        (local.set $skip (i32.add (local.get $skip) (local.get $wb)))
+        (local.set $y (i32.add (local.get $y) (local.get $wb)))
+        (local.set $s (i32.add (local.get $s) (local.get $wb)))
+        (local.set $mean (i32.add (local.get $mean) (i32.const 4)))
+        (local.set $rstd (i32.add (local.get $rstd) (i32.const 4)))
+        ;; The next run of rows takes the next gain and shift.
+        (local.set $left (i32.sub (local.get $left) (i32.const 1)))
+        (if (i32.eqz (local.get $left))
+          (then
+            (local.set $left (local.get $perGroup))
+            (local.set $gamma (i32.add (local.get $gamma) (local.get $wb)))
+            (local.set $beta (i32.add (local.get $beta) (local.get $wb)))))
+        (local.set $rows (i32.sub (local.get $rows) (i32.const 1)))
+        (br $eachRow))))
+
+  ;; acc[i] += the four lanes of v as float64 (acc: four doubles at a byte offset).
+  (func $accumulate4 (param $acc i32) (param $v v128)
+    (v128.store (local.get $acc)
+      (f64x2.add (v128.load (local.get $acc)) (f64x2.promote_low_f32x4 (local.get $v))))
+    (v128.store offset=16 (local.get $acc)
+      (f64x2.add (v128.load offset=16 (local.get $acc))
+        (f64x2.promote_low_f32x4
+          (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $v) (local.get $v))))))
+
+  ;; The backward pass of gatedNormForward: dOut [rows, w] with the forward's g, s, skip, gamma,
+  ;; mean and 1/σ -> dg [rows, 2w], dskip [rows, w] and the gain and shift gradients [groups·w].
+  ;; Per row, with ŷ the normalised sum and d̂ = dOut·gamma:
+  ;;   dy = (d̂ − mean(d̂) − ŷ·mean(d̂·ŷ))/σ,  dskip = dy,  dg = [dy·s, dy·a·s(1−s)].
+  ;; The gain and shift gradients sum over up to tens of thousands of rows, in float64 at `acc`
+  ;; (scratch of 2·groups·w doubles, zeroed here), rounded to float32 at the end. w % 4 == 0.
+  (func (export "gatedNormBackward")
+    (param $dy i32) (param $g i32) (param $s i32) (param $skip i32) (param $gamma i32)
+    (param $mean i32) (param $rstd i32) (param $dg i32) (param $dskip i32)
+    (param $dgamma i32) (param $dbeta i32) (param $acc i32)
+    (param $rows i32) (param $w i32) (param $perGroup i32) (param $groups i32)
+    (local $wb i32) (local $j i32) (local $left i32) (local $ga i32) (local $ba i32) (local $n i32)
+    (local $sumD v128) (local $sumDY v128) (local $sv v128) (local $av v128) (local $yh v128)
+    (local $d v128) (local $dh v128) (local $m v128) (local $rs v128) (local $mD v128) (local $mDY v128)
+    (local $wf f32)
+    (local.set $wb (i32.shl (local.get $w) (i32.const 2)))
+    (local.set $wf (f32.convert_i32_u (local.get $w)))
+    (local.set $n (i32.mul (local.get $groups) (local.get $w)))
+    (memory.fill (local.get $acc) (i32.const 0) (i32.shl (local.get $n) (i32.const 4)))
+    (local.set $ga (local.get $acc))
+    (local.set $ba (i32.add (local.get $acc) (i32.shl (local.get $n) (i32.const 3))))
+    (local.set $left (local.get $perGroup))
+    (block $rowsDone
+      (loop $eachRow
+        (br_if $rowsDone (i32.eqz (local.get $rows)))
+        (local.set $m (f32x4.splat (f32.load (local.get $mean))))
+        (local.set $rs (f32x4.splat (f32.load (local.get $rstd))))
+        ;; ŷ into dskip, d̂ into dg's first half; the gain and shift gradients; Σd̂ and Σd̂·ŷ.
+        (local.set $sumD (v128.const f32x4 0 0 0 0))
+        (local.set $sumDY (v128.const f32x4 0 0 0 0))
+        (local.set $j (i32.const 0))
+        (block $done1
+          (loop $pass1
+            (br_if $done1 (i32.ge_u (local.get $j) (local.get $wb)))
+            (local.set $yh (f32x4.mul
+              (f32x4.sub
+                (f32x4.add
+                  (f32x4.mul (v128.load (i32.add (local.get $g) (local.get $j)))
+                             (v128.load (i32.add (local.get $s) (local.get $j))))
+                  (v128.load (i32.add (local.get $skip) (local.get $j))))
+                (local.get $m))
+              (local.get $rs)))
+            (local.set $d (v128.load (i32.add (local.get $dy) (local.get $j))))
+            (local.set $dh (f32x4.mul (local.get $d) (v128.load (i32.add (local.get $gamma) (local.get $j)))))
+            (call $accumulate4 (i32.add (local.get $ga) (i32.shl (local.get $j) (i32.const 1)))
+              (f32x4.mul (local.get $d) (local.get $yh)))
+            (call $accumulate4 (i32.add (local.get $ba) (i32.shl (local.get $j) (i32.const 1)))
+              (local.get $d))
+            (local.set $sumD (f32x4.add (local.get $sumD) (local.get $dh)))
+            (local.set $sumDY (f32x4.add (local.get $sumDY) (f32x4.mul (local.get $dh) (local.get $yh))))
+            (v128.store (i32.add (local.get $dskip) (local.get $j)) (local.get $yh))
+            (v128.store (i32.add (local.get $dg) (local.get $j)) (local.get $dh))
+            (local.set $j (i32.add (local.get $j) (i32.const 16)))
+            (br $pass1)))
+        (local.set $mD (f32x4.splat (f32.div (call $hsum4 (local.get $sumD)) (local.get $wf))))
+        (local.set $mDY (f32x4.splat (f32.div (call $hsum4 (local.get $sumDY)) (local.get $wf))))
+        ;; dy, then the gate's two halves.
+        (local.set $j (i32.const 0))
+        (block $done2
+          (loop $pass2
+            (br_if $done2 (i32.ge_u (local.get $j) (local.get $wb)))
+            (local.set $d (f32x4.mul
+              (f32x4.sub
+                (f32x4.sub (v128.load (i32.add (local.get $dg) (local.get $j))) (local.get $mD))
+                (f32x4.mul (v128.load (i32.add (local.get $dskip) (local.get $j))) (local.get $mDY)))
+              (local.get $rs)))
+            (local.set $sv (v128.load (i32.add (local.get $s) (local.get $j))))
+            (local.set $av (v128.load (i32.add (local.get $g) (local.get $j))))
+            (v128.store (i32.add (local.get $dskip) (local.get $j)) (local.get $d))
+            (v128.store (i32.add (local.get $dg) (local.get $j)) (f32x4.mul (local.get $d) (local.get $sv)))
+            (v128.store (i32.add (i32.add (local.get $dg) (local.get $wb)) (local.get $j))
+              (f32x4.mul
+                (f32x4.mul (f32x4.mul (local.get $d) (local.get $av)) (local.get $sv))
+                (f32x4.sub (v128.const f32x4 1 1 1 1) (local.get $sv))))
+            (local.set $j (i32.add (local.get $j) (i32.const 16)))
+            (br $pass2)))
+        (local.set $dy (i32.add (local.get $dy) (local.get $wb)))
+        (local.set $g (i32.add (local.get $g) (i32.shl (local.get $wb) (i32.const 1))))
+        (local.set $dg (i32.add (local.get $dg) (i32.shl (local.get $wb) (i32.const 1))))
+        (local.set $s (i32.add (local.get $s) (local.get $wb)))
+        (local.set $skip (i32.add (local.get $skip) (local.get $wb)))
+        (local.set $dskip (i32.add (local.get $dskip) (local.get $wb)))
+        (local.set $mean (i32.add (local.get $mean) (i32.const 4)))
+        (local.set $rstd (i32.add (local.get $rstd) (i32.const 4)))
+        (local.set $left (i32.sub (local.get $left) (i32.const 1)))
+        (if (i32.eqz (local.get $left))
+          (then
+            (local.set $left (local.get $perGroup))
+            (local.set $gamma (i32.add (local.get $gamma) (local.get $wb)))
+            (local.set $ga (i32.add (local.get $ga) (i32.shl (local.get $wb) (i32.const 1))))
+            (local.set $ba (i32.add (local.get $ba) (i32.shl (local.get $wb) (i32.const 1))))))
+        (local.set $rows (i32.sub (local.get $rows) (i32.const 1)))
+        (br $eachRow)))
+    ;; The float64 sums to float32.
+    (local.set $ga (local.get $acc))
+    (local.set $ba (i32.add (local.get $acc) (i32.shl (local.get $n) (i32.const 3))))
+    (block $copied
+      (loop $copy
+        (br_if $copied (i32.eqz (local.get $n)))
+        (f32.store (local.get $dgamma) (f32.demote_f64 (f64.load (local.get $ga))))
+        (f32.store (local.get $dbeta) (f32.demote_f64 (f64.load (local.get $ba))))
+        (local.set $dgamma (i32.add (local.get $dgamma) (i32.const 4)))
+        (local.set $dbeta (i32.add (local.get $dbeta) (i32.const 4)))
+        (local.set $ga (i32.add (local.get $ga) (i32.const 8)))
+        (local.set $ba (i32.add (local.get $ba) (i32.const 8)))
+        (local.set $n (i32.sub (local.get $n) (i32.const 1)))
+        (br $copy))))
 )

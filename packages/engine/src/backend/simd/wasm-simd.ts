@@ -31,6 +31,10 @@ export interface SimdKernels {
   /** dx = dy·m·(Φ + x·φ(x)) over n floats, Φ the forward's cdf. */
   geluMaskBackward(dy: number, m: number, x: number, cdf: number, dx: number, n: number): void;
   /** One time step of a fused recurrent layer's gate pass (see kernels.wat and simd-loops.ts). */
+  /** TFT's LayerNorm(GLU(g) + skip) forward, writing the gate too; see {@link GatedNormForwardPointers}. */
+  gatedNormForward(p: GatedNormForwardPointers, shape: GatedNormShape, eps: number): void;
+  /** Its backward; `acc` is scratch of 2·groups·w float64. */
+  gatedNormBackward(p: GatedNormBackwardPointers, shape: GatedNormShape): void;
   readonly recurrent: RecurrentStepKernels;
 }
 
@@ -123,6 +127,41 @@ export interface RecurrentStepKernels {
   ): void;
 }
 
+/** Rows, width w (a multiple of 4) and rows per gain/shift group of a gate-add-norm kernel call. */
+export interface GatedNormShape {
+  readonly rows: number;
+  readonly width: number;
+  readonly perGroup: number;
+}
+
+/** Byte offsets of gatedNormForward's inputs (g, skip, gamma, beta) and outputs (y, s, mean, rstd). */
+export interface GatedNormForwardPointers {
+  readonly g: number;
+  readonly skip: number;
+  readonly gamma: number;
+  readonly beta: number;
+  readonly y: number;
+  readonly s: number;
+  readonly mean: number;
+  readonly rstd: number;
+}
+
+/** Byte offsets of gatedNormBackward's inputs, outputs and float64 scratch. */
+export interface GatedNormBackwardPointers {
+  readonly dy: number;
+  readonly g: number;
+  readonly s: number;
+  readonly skip: number;
+  readonly gamma: number;
+  readonly mean: number;
+  readonly rstd: number;
+  readonly dg: number;
+  readonly dskip: number;
+  readonly dgamma: number;
+  readonly dbeta: number;
+  readonly acc: number;
+}
+
 /** The kernels bound to one backend, with the byte offset of a tensor's float32 storage there. */
 export interface WasmSimd {
   readonly kernels: SimdKernels;
@@ -138,6 +177,8 @@ interface KernelExports extends RecurrentStepKernels {
   geluBackward(...args: number[]): void;
   geluMask(...args: number[]): void;
   geluMaskBackward(...args: number[]): void;
+  gatedNormForward(...args: number[]): void;
+  gatedNormBackward(...args: number[]): void;
 }
 
 // The slice of the WebAssembly JS API used here; the project's lib (no DOM) does not declare it.
@@ -202,6 +243,40 @@ const bind = (backend: WasmBackendLike): WasmSimd | null => {
         elmanForwardStep: exports.elmanForwardStep,
         elmanBackwardStep: exports.elmanBackwardStep,
       },
+      gatedNormForward: (p, { rows, width, perGroup }, eps) =>
+        exports.gatedNormForward(
+          p.g,
+          p.skip,
+          p.gamma,
+          p.beta,
+          p.y,
+          p.s,
+          p.mean,
+          p.rstd,
+          rows,
+          width,
+          perGroup,
+          eps,
+        ),
+      gatedNormBackward: (p, { rows, width, perGroup }) =>
+        exports.gatedNormBackward(
+          p.dy,
+          p.g,
+          p.s,
+          p.skip,
+          p.gamma,
+          p.mean,
+          p.rstd,
+          p.dg,
+          p.dskip,
+          p.dgamma,
+          p.dbeta,
+          p.acc,
+          rows,
+          width,
+          perGroup,
+          rows / perGroup,
+        ),
     },
     offset: (info) =>
       info.dtype === 'float32' ? (backend.dataIdMap.get(info.dataId)?.memoryOffset ?? null) : null,

@@ -81,16 +81,22 @@ export function createInterpretableAttention(
       tf.tidy(() => {
         const [B, T] = x.shape;
         const Tq = T - queryStart;
-        const all = qkv.apply(x); // [B, T, (2n + 1)·d_head]
-        const q = tf.transpose(
-          tf.reshape(tf.slice(all, [0, queryStart, 0], [B, Tq, nHead * dHead]), [B, Tq, nHead, dHead]),
-          [0, 2, 1, 3],
-        ); // [B, n, Tq, d_head]
+        const width = nHead * dHead;
+        // The projection's q columns only over the query rows, k and the shared v over all T: no
+        // product for queries that are dropped, and no gradient padded back to [B, T, (2n + 1)·d_head].
+        const w = qkv.kernel as tf.Tensor2D; // [d, (2n + 1)·d_head]: q heads, k heads, v
+        const queries = queryStart === 0 ? x : tf.slice(x, [0, queryStart, 0], [B, Tq, d]);
+        const qFlat = tf.matMul(tf.reshape(queries, [B * Tq, d]), tf.slice(w, [0, 0], [d, width]));
+        const kv = tf.reshape(
+          tf.matMul(tf.reshape(x, [B * T, d]), tf.slice(w, [0, width], [d, width + dHead])),
+          [B, T, width + dHead],
+        ); // [B, T, n·d_head + d_head]
+        const q = tf.transpose(tf.reshape(qFlat, [B, Tq, nHead, dHead]), [0, 2, 1, 3]); // [B, n, Tq, d_head]
         const k = tf.transpose(
-          tf.reshape(tf.slice(all, [0, 0, nHead * dHead], [B, T, nHead * dHead]), [B, T, nHead, dHead]),
+          tf.reshape(tf.slice(kv, [0, 0, 0], [B, T, width]), [B, T, nHead, dHead]),
           [0, 2, 1, 3],
         ); // [B, n, T, d_head]
-        const v = tf.slice(all, [0, 0, 2 * nHead * dHead], [B, T, dHead]); // [B, T, d_head]
+        const v = tf.slice(kv, [0, 0, width], [B, T, dHead]); // [B, T, d_head]
         const scores = tf.add(tf.mul(tf.matMul(q, k, false, true), scale), causalRows(queryStart, T));
         const weights = tf.softmax(scores) as tf.Tensor4D; // [B, n, Tq, T]
         const mixed = tf.mean(dropout(weights, options.attnDropout, ctx), 1) as tf.Tensor3D; // [B, Tq, T]
