@@ -126,6 +126,12 @@ describe('layer norm as one SIMD kernel on wasm', () => {
     expect(Math.abs(Array.from(dg!).reduce((s, v) => s + v, 0))).toBeLessThan(1e-2);
   });
 
+  it('refuses a gain or shift whose size is not the last axis', () => {
+    const [x, g, b] = [tf.ones([2, 4]), tf.ones([3]), tf.zeros([4])];
+    expect(() => layerNormKernel(x, g, b, 1e-5)).toThrow(/gain and shift must be \[4\]/);
+    tf.dispose([x, g, b]);
+  });
+
   it('frees what it allocates, with and without a gradient', () => {
     const [x, g, b] = [tf.randomNormal([4, 12]), tf.ones([12]), tf.zeros([12])];
     const before = tf.memory().numTensors;

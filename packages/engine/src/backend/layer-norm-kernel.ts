@@ -36,6 +36,11 @@ const offsetsOf = (backend: unknown, tensors: readonly TensorInfo[], kernel: str
 const forward: KernelFunc = ({ inputs, backend, attrs }) => {
   const { x, gain, shift } = inputs as Record<string, TensorInfo>;
   const [rows, cols] = rowsCols(x!.shape);
+  // The kernel reads cols values of each: a mismatch would read past them, not broadcast.
+  if (gain!.shape.join() !== `${cols}` || shift!.shape.join() !== `${cols}`)
+    throw new Error(
+      `${LAYER_NORM}: gain and shift must be [${cols}], got [${gain!.shape}] and [${shift!.shape}]`,
+    );
   const mem = backendMemory('wasm', backend);
   const outs = [mem.alloc([...x!.shape]), mem.alloc([rows, 2])]; // y, per-row (mean, rstd)
   if (rows * cols === 0) return outs;
