@@ -31,6 +31,18 @@ describe('Rng (xoshiro128** seeded by splitmix32)', () => {
     expect(bulk.next()).toBe(one.next());
   });
 
+  it('thresholds the stream fillUint32 gives, in order, and carries on from where it stopped', () => {
+    const one = new Rng(7);
+    const fused = new Rng(7);
+    const draws = Array.from({ length: 1001 }, () => one.nextUint32());
+    const threshold = draws[0]!; // one draw exactly at the threshold: ≥ keeps it
+    const got = new Float32Array(1001);
+    fused.fillThresholded(got, threshold, 2.5);
+    expect(Array.from(got)).toEqual(draws.map((d) => (d >= threshold ? 2.5 : 0)));
+    expect(got[0]).toBe(2.5);
+    expect(fused.nextUint32()).toBe(one.nextUint32());
+  });
+
   it('repeats the same sequence for the same seed and differs across seeds', () => {
     const a = new Rng(42);
     const b = new Rng(42);

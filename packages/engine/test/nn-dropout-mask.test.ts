@@ -36,7 +36,7 @@ describe.each(['cpu', 'wasm'] as const)('dropout masks on %s', (backend) => {
     },
   );
 
-  it('reuses its scratch across sizes without leaking one call into the next', async () => {
+  it('gives each call its own mask across sizes, nothing carried from one call into the next', async () => {
     await setBackend(backend);
     const big = dropoutMask([5000], 0.5, 1);
     const small = dropoutMask([10], 0.5, 2);
@@ -76,4 +76,28 @@ it('the JavaScript fallback writes the same values as the kernels', () => {
   const out = new Float32Array(777);
   fillDropoutMask(out, 0.3, 42);
   expect(Array.from(out)).toEqual(reference(777, 0.3, 42));
+});
+
+it('writes bit for bit what the former draw-into-scratch-then-threshold loop wrote', () => {
+  // The former fillDropoutMask: every seeded result (training losses, saved runs) depends on it.
+  const former = (out: Float32Array, rate: number, seed: number): void => {
+    const draws = new Uint32Array(out.length);
+    new Rng(seed).fillUint32(draws);
+    const threshold = rate * 2 ** 32;
+    const scale = 1 / (1 - rate);
+    for (let i = 0; i < out.length; i++) out[i] = scale * Number(draws[i]! >= threshold);
+  };
+  for (const [n, rate, seed] of [
+    [1, 0.5, 0],
+    [17, 0, 3],
+    [4096, 0.1, 42],
+    [9999, 0.3, 2 ** 31 + 5],
+    [123457, 0.9, 7],
+    [50_000, 0.05, 2 ** 32 - 1],
+  ] as const) {
+    const [want, got] = [new Float32Array(n), new Float32Array(n)];
+    former(want, rate, seed);
+    fillDropoutMask(got, rate, seed);
+    expect(new Uint8Array(got.buffer)).toEqual(new Uint8Array(want.buffer));
+  }
 });

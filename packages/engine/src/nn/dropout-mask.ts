@@ -1,8 +1,8 @@
 /**
  * `NflabDropoutMask`: the mask of one dropout call, 1/(1-rate) where a uniform draw u in [0, 1) is
  * ≥ rate and 0 elsewhere, written straight into the new tensor's backend memory. u is one 32-bit
- * draw of the lab's seeded generator per element (u = draw / 2^32), bulk-drawn into a scratch
- * buffer reused across calls, so the same seed gives the same mask on every backend and machine.
+ * draw of the lab's seeded generator per element (u = draw / 2^32), compared as it is drawn, so the
+ * same seed gives the same mask on every backend and machine.
  * TensorFlow.js' randomUniform drew each value through seedrandom's alea into a fresh buffer and
  * then needed four more ops (compare, cast, two products) for BiTCN's ~393K values per call.
  * Registered for cpu and wasm; other backends build the same values in JavaScript.
@@ -23,17 +23,10 @@ interface MaskAttrs {
   readonly seed: number;
 }
 
-let scratch = new Uint32Array(0);
-
 /** Writes the mask of `seed` into `out` (`rate` in [0, 1)). */
 export function fillDropoutMask(out: Float32Array, rate: number, seed: number): void {
-  if (scratch.length < out.length) scratch = new Uint32Array(out.length);
-  const draws = scratch.subarray(0, out.length);
-  new Rng(seed).fillUint32(draws);
-  const threshold = rate * TWO_32; // u ≥ rate ⇔ draw ≥ rate·2^32
-  const scale = 1 / (1 - rate);
-  // Number(bool), not a branch: each outcome is a coin flip no branch predictor learns.
-  for (let i = 0; i < out.length; i++) out[i] = scale * Number(draws[i]! >= threshold);
+  // u ≥ rate ⇔ draw ≥ rate·2^32; each draw compared as it is made (no scratch buffer pass).
+  new Rng(seed).fillThresholded(out, rate * TWO_32, 1 / (1 - rate));
 }
 
 const kernelFor =

@@ -1,5 +1,6 @@
 /** Layer normalisation over the last axis, as PyTorch's `nn.LayerNorm(dim)` (eps 1e-5, affine). */
 import * as tf from '@tensorflow/tfjs-core';
+import { layerNormKernel, layerNormKernelAvailable } from '../backend/layer-norm-kernel.js';
 import type { ParamStore } from './params.js';
 
 /** PyTorch's `nn.LayerNorm` default epsilon. */
@@ -19,6 +20,8 @@ export function createLayerNorm(store: ParamStore, path: string, dim: number, ep
   const bias = store.constant(`${path}/bias`, [dim], 0);
   return {
     apply<T extends tf.Tensor>(x: T): T {
+      // One op each way on wasm (~30 composed kernels per norm and step otherwise).
+      if (layerNormKernelAvailable(x)) return tf.tidy(() => layerNormKernel(x, weight, bias, eps));
       return tf.tidy(() => {
         const axis = x.rank - 1;
         // [..., D] -> mean/var [..., 1]; biased variance as PyTorch uses.

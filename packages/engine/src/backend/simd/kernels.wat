@@ -1031,4 +1031,213 @@
         (local.set $ba (i32.add (local.get $ba) (i32.const 8)))
         (local.set $n (i32.sub (local.get $n) (i32.const 1)))
         (br $copy))))
+
+;; ---- LayerNorm over the last axis as one op each way (backend/layer-norm-kernel.ts) ----
+  ;; (its four-lane sums use $hsum4, defined with the gated norm above)
+  ;; Over rows of cols floats: mean and biased variance per row (two passes, so no cancellation),
+  ;; rstd = 1/√(var + eps), out = (x - mean)·rstd·gain + shift; stats[row] = (mean, rstd) for the
+  ;; backward. The first cols & ~3 columns four lanes at a time, the rest one by one.
+  (func (export "layerNorm")
+    (param $x i32) (param $g i32) (param $b i32) (param $out i32) (param $stats i32)
+    (param $rows i32) (param $cols i32) (param $eps f32)
+    (local $vec i32) (local $j i32) (local $o i32) (local $acc v128) (local $d v128)
+    (local $s f32) (local $ds f32) (local $mean f32) (local $rstd f32) (local $mv v128) (local $rv v128)
+    (local $n f32)
+    (local.set $vec (i32.and (local.get $cols) (i32.const -4)))
+    (local.set $n (f32.convert_i32_u (local.get $cols)))
+    (block $rowsDone
+      (loop $row
+        (br_if $rowsDone (i32.eqz (local.get $rows)))
+        ;; mean
+        (local.set $acc (v128.const f32x4 0 0 0 0))
+        (local.set $j (i32.const 0))
+        (block $d1 (loop $l1
+          (br_if $d1 (i32.ge_u (local.get $j) (local.get $vec)))
+          (local.set $acc (f32x4.add (local.get $acc)
+            (v128.load (i32.add (local.get $x) (i32.shl (local.get $j) (i32.const 2))))))
+          (local.set $j (i32.add (local.get $j) (i32.const 4)))
+          (br $l1)))
+        (local.set $s (call $hsum4 (local.get $acc)))
+        (block $d2 (loop $l2
+          (br_if $d2 (i32.ge_u (local.get $j) (local.get $cols)))
+          (local.set $s (f32.add (local.get $s)
+            (f32.load (i32.add (local.get $x) (i32.shl (local.get $j) (i32.const 2))))))
+          (local.set $j (i32.add (local.get $j) (i32.const 1)))
+          (br $l2)))
+        (local.set $mean (f32.div (local.get $s) (local.get $n)))
+        (local.set $mv (f32x4.splat (local.get $mean)))
+        ;; biased variance
+        (local.set $acc (v128.const f32x4 0 0 0 0))
+        (local.set $j (i32.const 0))
+        (block $d3 (loop $l3
+          (br_if $d3 (i32.ge_u (local.get $j) (local.get $vec)))
+          (local.set $d (f32x4.sub
+            (v128.load (i32.add (local.get $x) (i32.shl (local.get $j) (i32.const 2)))) (local.get $mv)))
+          (local.set $acc (f32x4.add (local.get $acc) (f32x4.mul (local.get $d) (local.get $d))))
+          (local.set $j (i32.add (local.get $j) (i32.const 4)))
+          (br $l3)))
+        (local.set $s (call $hsum4 (local.get $acc)))
+        (block $d4 (loop $l4
+          (br_if $d4 (i32.ge_u (local.get $j) (local.get $cols)))
+          (local.set $ds (f32.sub
+            (f32.load (i32.add (local.get $x) (i32.shl (local.get $j) (i32.const 2)))) (local.get $mean)))
+          (local.set $s (f32.add (local.get $s) (f32.mul (local.get $ds) (local.get $ds))))
+          (local.set $j (i32.add (local.get $j) (i32.const 1)))
+          (br $l4)))
+        (local.set $rstd (f32.div (f32.const 1)
+          (f32.sqrt (f32.add (f32.div (local.get $s) (local.get $n)) (local.get $eps)))))
+        (local.set $rv (f32x4.splat (local.get $rstd)))
+        (f32.store (local.get $stats) (local.get $mean))
+        (f32.store offset=4 (local.get $stats) (local.get $rstd))
+        ;; out
+        (local.set $j (i32.const 0))
+        (block $d5 (loop $l5
+          (br_if $d5 (i32.ge_u (local.get $j) (local.get $vec)))
+          (local.set $o (i32.shl (local.get $j) (i32.const 2)))
+          (v128.store (i32.add (local.get $out) (local.get $o))
+            (f32x4.add
+              (f32x4.mul
+                (f32x4.mul (f32x4.sub (v128.load (i32.add (local.get $x) (local.get $o))) (local.get $mv))
+                           (local.get $rv))
+                (v128.load (i32.add (local.get $g) (local.get $o))))
+              (v128.load (i32.add (local.get $b) (local.get $o)))))
+          (local.set $j (i32.add (local.get $j) (i32.const 4)))
+          (br $l5)))
+        (block $d6 (loop $l6
+          (br_if $d6 (i32.ge_u (local.get $j) (local.get $cols)))
+          (local.set $o (i32.shl (local.get $j) (i32.const 2)))
+          (f32.store (i32.add (local.get $out) (local.get $o))
+            (f32.add
+              (f32.mul
+                (f32.mul (f32.sub (f32.load (i32.add (local.get $x) (local.get $o))) (local.get $mean))
+                         (local.get $rstd))
+                (f32.load (i32.add (local.get $g) (local.get $o))))
+              (f32.load (i32.add (local.get $b) (local.get $o)))))
+          (local.set $j (i32.add (local.get $j) (i32.const 1)))
+          (br $l6)))
+        (local.set $x (i32.add (local.get $x) (i32.shl (local.get $cols) (i32.const 2))))
+        (local.set $out (i32.add (local.get $out) (i32.shl (local.get $cols) (i32.const 2))))
+        (local.set $stats (i32.add (local.get $stats) (i32.const 8)))
+        (local.set $rows (i32.sub (local.get $rows) (i32.const 1)))
+        (br $row))))
+
+  ;; The backward of layerNorm, with xhat = (x - mean)·rstd from the forward's stats and gdy = dy·gain:
+  ;;   dx = rstd·(gdy - Σgdy/cols - xhat·Σ(gdy·xhat)/cols)
+  ;;   dgain = Σ_rows dy·xhat, dshift = Σ_rows dy, summed in float64 in acc (2·cols doubles, dgain
+  ;;   then dshift, 8-byte aligned) so thousands of rows lose no precision, then rounded into dg, db.
+  (func (export "layerNormBackward")
+    (param $dy i32) (param $x i32) (param $g i32) (param $stats i32) (param $dx i32)
+    (param $acc i32) (param $dg i32) (param $db i32) (param $rows i32) (param $cols i32)
+    (local $vec i32) (local $j i32) (local $o i32) (local $a i32) (local $n f32)
+    (local $mv v128) (local $rv v128) (local $mean f32) (local $rstd f32)
+    (local $dyv v128) (local $xh v128) (local $gd v128) (local $sg v128) (local $sgx v128)
+    (local $dys f32) (local $xhs f32) (local $gds f32) (local $sgs f32) (local $sgxs f32)
+    (local $dbAcc i32) (local $p v128)
+    (local.set $vec (i32.and (local.get $cols) (i32.const -4)))
+    (local.set $n (f32.convert_i32_u (local.get $cols)))
+    (local.set $dbAcc (i32.add (local.get $acc) (i32.shl (local.get $cols) (i32.const 3))))
+    (memory.fill (local.get $acc) (i32.const 0) (i32.shl (local.get $cols) (i32.const 4)))
+    (block $rowsDone
+      (loop $row
+        (br_if $rowsDone (i32.eqz (local.get $rows)))
+        (local.set $mean (f32.load (local.get $stats)))
+        (local.set $rstd (f32.load offset=4 (local.get $stats)))
+        (local.set $mv (f32x4.splat (local.get $mean)))
+        (local.set $rv (f32x4.splat (local.get $rstd)))
+        ;; pass 1: the row's two sums, and the gain/shift gradients' float64 accumulators
+        (local.set $sg (v128.const f32x4 0 0 0 0))
+        (local.set $sgx (v128.const f32x4 0 0 0 0))
+        (local.set $j (i32.const 0))
+        (block $d1 (loop $l1
+          (br_if $d1 (i32.ge_u (local.get $j) (local.get $vec)))
+          (local.set $o (i32.shl (local.get $j) (i32.const 2)))
+          (local.set $dyv (v128.load (i32.add (local.get $dy) (local.get $o))))
+          (local.set $xh (f32x4.mul
+            (f32x4.sub (v128.load (i32.add (local.get $x) (local.get $o))) (local.get $mv)) (local.get $rv)))
+          (local.set $gd (f32x4.mul (local.get $dyv) (v128.load (i32.add (local.get $g) (local.get $o)))))
+          (local.set $sg (f32x4.add (local.get $sg) (local.get $gd)))
+          (local.set $sgx (f32x4.add (local.get $sgx) (f32x4.mul (local.get $gd) (local.get $xh))))
+          (local.set $p (f32x4.mul (local.get $dyv) (local.get $xh)))
+          (local.set $a (i32.add (local.get $acc) (i32.shl (local.get $j) (i32.const 3))))
+          (v128.store (local.get $a)
+            (f64x2.add (v128.load (local.get $a)) (f64x2.promote_low_f32x4 (local.get $p))))
+          (v128.store offset=16 (local.get $a)
+            (f64x2.add (v128.load offset=16 (local.get $a))
+              (f64x2.promote_low_f32x4
+                (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $p) (local.get $p)))))
+          (local.set $a (i32.add (local.get $dbAcc) (i32.shl (local.get $j) (i32.const 3))))
+          (v128.store (local.get $a)
+            (f64x2.add (v128.load (local.get $a)) (f64x2.promote_low_f32x4 (local.get $dyv))))
+          (v128.store offset=16 (local.get $a)
+            (f64x2.add (v128.load offset=16 (local.get $a))
+              (f64x2.promote_low_f32x4
+                (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $dyv) (local.get $dyv)))))
+          (local.set $j (i32.add (local.get $j) (i32.const 4)))
+          (br $l1)))
+        (local.set $sgs (call $hsum4 (local.get $sg)))
+        (local.set $sgxs (call $hsum4 (local.get $sgx)))
+        (block $d2 (loop $l2
+          (br_if $d2 (i32.ge_u (local.get $j) (local.get $cols)))
+          (local.set $o (i32.shl (local.get $j) (i32.const 2)))
+          (local.set $dys (f32.load (i32.add (local.get $dy) (local.get $o))))
+          (local.set $xhs (f32.mul
+            (f32.sub (f32.load (i32.add (local.get $x) (local.get $o))) (local.get $mean)) (local.get $rstd)))
+          (local.set $gds (f32.mul (local.get $dys) (f32.load (i32.add (local.get $g) (local.get $o)))))
+          (local.set $sgs (f32.add (local.get $sgs) (local.get $gds)))
+          (local.set $sgxs (f32.add (local.get $sgxs) (f32.mul (local.get $gds) (local.get $xhs))))
+          (local.set $a (i32.add (local.get $acc) (i32.shl (local.get $j) (i32.const 3))))
+          (f64.store (local.get $a) (f64.add (f64.load (local.get $a))
+            (f64.promote_f32 (f32.mul (local.get $dys) (local.get $xhs)))))
+          (local.set $a (i32.add (local.get $dbAcc) (i32.shl (local.get $j) (i32.const 3))))
+          (f64.store (local.get $a) (f64.add (f64.load (local.get $a)) (f64.promote_f32 (local.get $dys))))
+          (local.set $j (i32.add (local.get $j) (i32.const 1)))
+          (br $l2)))
+        (local.set $sgs (f32.div (local.get $sgs) (local.get $n)))
+        (local.set $sgxs (f32.div (local.get $sgxs) (local.get $n)))
+        (local.set $sg (f32x4.splat (local.get $sgs)))
+        (local.set $sgx (f32x4.splat (local.get $sgxs)))
+        ;; pass 2: dx
+        (local.set $j (i32.const 0))
+        (block $d3 (loop $l3
+          (br_if $d3 (i32.ge_u (local.get $j) (local.get $vec)))
+          (local.set $o (i32.shl (local.get $j) (i32.const 2)))
+          (local.set $xh (f32x4.mul
+            (f32x4.sub (v128.load (i32.add (local.get $x) (local.get $o))) (local.get $mv)) (local.get $rv)))
+          (local.set $gd (f32x4.mul (v128.load (i32.add (local.get $dy) (local.get $o)))
+                                    (v128.load (i32.add (local.get $g) (local.get $o)))))
+          (v128.store (i32.add (local.get $dx) (local.get $o))
+            (f32x4.mul (local.get $rv)
+              (f32x4.sub (f32x4.sub (local.get $gd) (local.get $sg))
+                         (f32x4.mul (local.get $xh) (local.get $sgx)))))
+          (local.set $j (i32.add (local.get $j) (i32.const 4)))
+          (br $l3)))
+        (block $d4 (loop $l4
+          (br_if $d4 (i32.ge_u (local.get $j) (local.get $cols)))
+          (local.set $o (i32.shl (local.get $j) (i32.const 2)))
+          (local.set $xhs (f32.mul
+            (f32.sub (f32.load (i32.add (local.get $x) (local.get $o))) (local.get $mean)) (local.get $rstd)))
+          (local.set $gds (f32.mul (f32.load (i32.add (local.get $dy) (local.get $o)))
+                                   (f32.load (i32.add (local.get $g) (local.get $o)))))
+          (f32.store (i32.add (local.get $dx) (local.get $o))
+            (f32.mul (local.get $rstd)
+              (f32.sub (f32.sub (local.get $gds) (local.get $sgs))
+                       (f32.mul (local.get $xhs) (local.get $sgxs)))))
+          (local.set $j (i32.add (local.get $j) (i32.const 1)))
+          (br $l4)))
+        (local.set $dy (i32.add (local.get $dy) (i32.shl (local.get $cols) (i32.const 2))))
+        (local.set $x (i32.add (local.get $x) (i32.shl (local.get $cols) (i32.const 2))))
+        (local.set $dx (i32.add (local.get $dx) (i32.shl (local.get $cols) (i32.const 2))))
+        (local.set $stats (i32.add (local.get $stats) (i32.const 8)))
+        (local.set $rows (i32.sub (local.get $rows) (i32.const 1)))
+        (br $row)))
+    ;; round the float64 sums into the float32 gradients
+    (local.set $j (i32.const 0))
+    (block $d5 (loop $l5
+      (br_if $d5 (i32.ge_u (local.get $j) (local.get $cols)))
+      (f32.store (i32.add (local.get $dg) (i32.shl (local.get $j) (i32.const 2)))
+        (f32.demote_f64 (f64.load (i32.add (local.get $acc) (i32.shl (local.get $j) (i32.const 3))))))
+      (f32.store (i32.add (local.get $db) (i32.shl (local.get $j) (i32.const 2)))
+        (f32.demote_f64 (f64.load (i32.add (local.get $dbAcc) (i32.shl (local.get $j) (i32.const 3))))))
+      (local.set $j (i32.add (local.get $j) (i32.const 1)))
+      (br $l5))))
 )

@@ -30,11 +30,15 @@ export interface SimdKernels {
   geluMask(x: number, m: number, out: number, cdf: number, n: number): void;
   /** dx = dy·m·(Φ + x·φ(x)) over n floats, Φ the forward's cdf. */
   geluMaskBackward(dy: number, m: number, x: number, cdf: number, dx: number, n: number): void;
-  /** One time step of a fused recurrent layer's gate pass (see kernels.wat and simd-loops.ts). */
   /** TFT's LayerNorm(GLU(g) + skip) forward, writing the gate too; see {@link GatedNormForwardPointers}. */
   gatedNormForward(p: GatedNormForwardPointers, shape: GatedNormShape, eps: number): void;
   /** Its backward; `acc` is scratch of 2·groups·w float64. */
   gatedNormBackward(p: GatedNormBackwardPointers, shape: GatedNormShape): void;
+  /** Layer norm of [rows, cols] x over cols; stats [rows, 2] gets each row's (mean, 1/√(var+eps)). */
+  layerNorm(p: LayerNormPointers, rows: number, cols: number, eps: number): void;
+  /** Its backward: dx, and dg/db summed over rows in float64 in acc (2·cols doubles, 8-aligned). */
+  layerNormBackward(p: LayerNormBackwardPointers, rows: number, cols: number): void;
+  /** One time step of a fused recurrent layer's gate pass (see kernels.wat and simd-loops.ts). */
   readonly recurrent: RecurrentStepKernels;
 }
 
@@ -162,6 +166,27 @@ export interface GatedNormBackwardPointers {
   readonly acc: number;
 }
 
+/** Byte offsets of layerNorm's tensors. */
+export interface LayerNormPointers {
+  readonly x: number;
+  readonly gain: number;
+  readonly shift: number;
+  readonly out: number;
+  readonly stats: number;
+}
+
+/** Byte offsets of layerNormBackward's tensors. */
+export interface LayerNormBackwardPointers {
+  readonly dy: number;
+  readonly x: number;
+  readonly gain: number;
+  readonly stats: number;
+  readonly dx: number;
+  readonly acc: number;
+  readonly dGain: number;
+  readonly dShift: number;
+}
+
 /** The kernels bound to one backend, with the byte offset of a tensor's float32 storage there. */
 export interface WasmSimd {
   readonly kernels: SimdKernels;
@@ -179,6 +204,8 @@ interface KernelExports extends RecurrentStepKernels {
   geluMaskBackward(...args: number[]): void;
   gatedNormForward(...args: number[]): void;
   gatedNormBackward(...args: number[]): void;
+  layerNorm(...args: number[]): void;
+  layerNormBackward(...args: number[]): void;
 }
 
 // The slice of the WebAssembly JS API used here; the project's lib (no DOM) does not declare it.
@@ -277,6 +304,10 @@ const bind = (backend: WasmBackendLike): WasmSimd | null => {
           perGroup,
           rows / perGroup,
         ),
+      layerNorm: (p, rows, cols, eps) =>
+        exports.layerNorm(p.x, p.gain, p.shift, p.out, p.stats, rows, cols, eps),
+      layerNormBackward: (p, rows, cols) =>
+        exports.layerNormBackward(p.dy, p.x, p.gain, p.stats, p.dx, p.acc, p.dGain, p.dShift, rows, cols),
     },
     offset: (info) =>
       info.dtype === 'float32' ? (backend.dataIdMap.get(info.dataId)?.memoryOffset ?? null) : null,
