@@ -3,10 +3,9 @@ import * as tf from '@tensorflow/tfjs-core';
 import { relu } from '../../nn/activations.js';
 import { dropout } from '../../nn/dropout.js';
 import type { ForwardContext } from '../../nn/forward-context.js';
-import type { LayerNorm } from '../../nn/layer-norm.js';
+import { createLayerNorm, type LayerNorm } from '../../nn/layer-norm.js';
 import { createLinear } from '../../nn/linear.js';
 import type { ParamStore } from '../../nn/params.js';
-import { createTideLayerNorm } from './layer-norm.js';
 
 /** Options of {@link createMlpResidual}. */
 export interface MlpResidualOptions {
@@ -27,7 +26,7 @@ export interface MlpResidual {
 export function createMlpResidual(store: ParamStore, options: MlpResidualOptions): MlpResidual {
   const { path } = options;
   const norm: LayerNorm | undefined = options.layernorm
-    ? createTideLayerNorm(store, `${path}/norm`, options.outputDim)
+    ? createLayerNorm(store, `${path}/norm`, options.outputDim)
     : undefined;
   const lin1 = createLinear(store, {
     path: `${path}/lin1`,
