@@ -2,8 +2,9 @@
  * Exports what a PyTorch reference needs to check TFT step for step against NeuralForecast's own
  * module: initial variables, B univariate windows of AirPassengersPanel scaled like the robust
  * scaler would (fixed median 250, IQR-ish 100, so magnitudes are realistic), the eval-mode forward,
- * the MAE loss, every gradient, and the losses of `--steps` Adam steps on that batch.
- *   npx tsx bench/tftref-export.ts [--hidden 16] [--batch 8] [--steps 5] --out /tmp/x.json
+ * the MAE loss, every gradient, the losses of `--steps` Adam steps on that batch, and with `--draws`
+ * the train-mode output's mean and spread over that many dropout seeds.
+ *   npx tsx bench/tftref-export.ts [--hidden 16] [--batch 8] [--steps 5] [--draws 0] --out /tmp/x.json
  */
 import { writeFileSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs-core';
@@ -52,6 +53,25 @@ const gradList = network.variables.map((v) => ({
   name: logicalName(v),
   values: Array.from((grads[v.name] ?? tf.zerosLike(v)).dataSync()),
 }));
+// Train-mode moments over `--draws` dropout seeds (before any Adam step): where the dropouts sit
+// shows in the spread, which the reference compares with its own train-mode draws.
+const draws = Number(flag('draws', '0'));
+const sum = new Float64Array(B * h);
+const sumSq = new Float64Array(B * h);
+for (let s = 0; s < draws; s += 1) {
+  const y = tf.tidy(() => network.forward({ insampleY, insampleMask }, { training: true, seed: 1000 + s }));
+  const v = y.dataSync();
+  for (let i = 0; i < v.length; i += 1) {
+    const value = v[i] as number;
+    sum[i] = (sum[i] as number) + value;
+    sumSq[i] = (sumSq[i] as number) + value ** 2;
+  }
+  y.dispose();
+}
+const trainMean = Array.from(sum, (x) => x / Math.max(draws, 1));
+const trainStd = Array.from(sumSq, (x, i) =>
+  Math.sqrt(Math.max(x / Math.max(draws, 1) - (trainMean[i] as number) ** 2, 0)),
+);
 const adam = createAdam(network.variables);
 const losses: number[] = [];
 for (let s = 0; s < steps; s += 1) {
@@ -75,6 +95,9 @@ writeFileSync(
     loss: value.dataSync()[0],
     grads: gradList,
     adamLosses: losses,
+    draws,
+    trainMean,
+    trainStd,
     finalVariables: network.variables.map((v) => ({
       name: logicalName(v),
       values: Array.from(v.dataSync()),
