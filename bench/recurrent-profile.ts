@@ -13,6 +13,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { enableNativeMatmul, NeuralForecast, setBackend } from '../packages/engine/src/index.js';
 import { setFusedSimdLoops } from '../packages/engine/src/models/recurrent/fused-sequence.js';
 import { airPassengersPanel } from './lib/datasets.js';
+import { printKernelReport } from './lib/kernel-report.js';
 
 const arg = (name: string, fallback: string): string => {
   const i = process.argv.indexOf(`--${name}`);
@@ -92,26 +93,5 @@ if (process.argv.includes('--kernels')) {
   const info = await tf.profile(async () => {
     await fit(profileSteps);
   });
-  const byName = new Map<string, { ms: number; n: number }>();
-  for (const k of info.kernels) {
-    const e = byName.get(k.name) ?? { ms: 0, n: 0 };
-    e.ms += Number(k.kernelTimeMs);
-    e.n += 1;
-    byName.set(k.name, e);
-  }
-  const total = [...byName.values()].reduce((a, e) => a + e.ms, 0);
-  console.log(
-    `kernels per step: ${(info.kernels.length / profileSteps).toFixed(0)} calls, ${(total / profileSteps).toFixed(1)} ms`,
-  );
-  for (const [name, e] of [...byName].sort((a, b) => b[1].ms - a[1].ms).slice(0, 25))
-    console.log(
-      `  ${name.padEnd(28)} ${(e.ms / profileSteps).toFixed(1).padStart(8)} ms ${(e.n / profileSteps).toFixed(0).padStart(6)} calls`,
-    );
-  if (process.argv.includes('--shapes')) {
-    const top = [...info.kernels]
-      .sort((a, b) => Number(b.kernelTimeMs) - Number(a.kernelTimeMs))
-      .slice(0, 30);
-    for (const k of top)
-      console.log(`  ${k.name} ${Number(k.kernelTimeMs).toFixed(2)} ${JSON.stringify(k.inputShapes)}`);
-  }
+  printKernelReport(info, { steps: profileSteps, shapes: process.argv.includes('--shapes') });
 }

@@ -7,6 +7,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { enableNativeMatmul, setBackend } from '../packages/engine/src/index.js';
 import { MODELS } from '../packages/engine/src/models/registry.js';
+import { printKernelReport } from './lib/kernel-report.js';
 
 const arg = (name: string, fallback: string): string => {
   const i = process.argv.indexOf(`--${name}`);
@@ -51,25 +52,7 @@ for (let s = 0; s < steps; s++) {
   );
 }
 if (kernels) {
-  const info = await tf.profile(() => step(99));
-  const byName = new Map<string, { ms: number; n: number }>();
-  for (const k of info.kernels) {
-    const e = byName.get(k.name) ?? { ms: 0, n: 0 };
-    e.ms += Number(k.kernelTimeMs);
-    e.n += 1;
-    byName.set(k.name, e);
-  }
-  const total = [...byName.values()].reduce((a, e) => a + e.ms, 0);
-  console.log(`kernels: ${info.kernels.length} calls, ${total.toFixed(0)} ms`);
-  for (const [name, e] of [...byName].sort((a, b) => b[1].ms - a[1].ms).slice(0, 30))
-    console.log(`  ${name.padEnd(28)} ${e.ms.toFixed(0).padStart(7)} ms ${String(e.n).padStart(5)} calls`);
-  if (process.argv.includes('--shapes')) {
-    const top = [...info.kernels]
-      .sort((a, b) => Number(b.kernelTimeMs) - Number(a.kernelTimeMs))
-      .slice(0, 40);
-    for (const k of top)
-      console.log(`  ${k.name} ${Number(k.kernelTimeMs).toFixed(1)} ${JSON.stringify(k.inputShapes)}`);
-  }
+  printKernelReport(await tf.profile(() => step(99)), { shapes: process.argv.includes('--shapes') });
 }
 
 console.log(
