@@ -2,7 +2,7 @@
  * TFT's training step at the zoo yardstick (B=1024 windows, input_size 24, h 12, hidden 128, no
  * exogenous): wall and CPU ms per forward+backward, peak RSS, and with --kernels the kernel time by
  * kernel name (tf.profile) — what to speed up next.
- *   npx tsx bench/tft-profile.ts [--steps 3] [--kernels] [--batch 1024]
+ *   npx tsx bench/tft-profile.ts [--steps 3] [--kernels] [--profile-steps 1] [--shapes] [--batch 1024]
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { enableNativeMatmul, setBackend } from '../packages/engine/src/index.js';
@@ -52,7 +52,11 @@ for (let s = 0; s < steps; s++) {
   );
 }
 if (kernels) {
-  printKernelReport(await tf.profile(() => step(99)), { shapes: process.argv.includes('--shapes') });
+  const profileSteps = Number(arg('profile-steps', '1'));
+  const info = await tf.profile(() => {
+    for (let s = 0; s < profileSteps; s++) step(99 + s);
+  });
+  printKernelReport(info, { steps: profileSteps, shapes: process.argv.includes('--shapes') });
 }
 
 console.log(

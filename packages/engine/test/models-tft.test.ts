@@ -14,6 +14,7 @@ import { GATED_NORM_BACKWARD, GATED_NORM_FORWARD } from '../src/nn/gated-add-nor
 import { glu } from '../src/nn/glu.js';
 import { createGrn, createStackedGrn } from '../src/nn/grn.js';
 import { countParameters, createParamStore, logicalName, type ParamStore } from '../src/nn/params.js';
+import { createScalarEmbedding, setEmbeddingFolding } from '../src/nn/scalar-embedding.js';
 import { createVariableSelection } from '../src/nn/variable-selection.js';
 import { dims, disposeBatch, randomBatch, useCpu } from './models-fixtures.js';
 
@@ -201,6 +202,45 @@ describe('variable selection', () => {
     expect(features.shape).toEqual([2, 5, 4]);
     expect(weights.shape).toEqual([2, 5, 3]);
     for (const s of tf.sum(weights, -1).dataSync()) expect(s).toBeCloseTo(1, 6);
+    store.dispose();
+  });
+});
+
+describe('embedded scalars', () => {
+  it('pass the selection’s first layers folded: the features, weights and gradients of the embeddings formed first', () => {
+    const store = createParamStore('vsn', 3);
+    const embedding = createScalarEmbedding(store, 'e', 3, 4);
+    const vsn = createVariableSelection(store, {
+      path: 'v',
+      hiddenSize: 4,
+      numInputs: 3,
+      dropout: 0.1,
+      activation: 'ELU',
+    });
+    // Non-zero embedding biases, so the folded shifts are exercised.
+    embedding.bias.assign(tf.randomNormal([3, 4], 0, 1, 'float32', 4) as tf.Tensor);
+    const x = tf.randomNormal([2, 5, 3], 0, 1, 'float32', 5);
+    const context = tf.randomNormal([2, 4], 0, 1, 'float32', 6) as tf.Tensor2D;
+    const run = (folded: boolean) => {
+      setEmbeddingFolding(folded);
+      try {
+        return tf.tidy(() => {
+          const train = createForwardContext({ training: true, seed: 7 }, new Rng(1));
+          const { value, grads } = tf.variableGrads(() => {
+            const { features, weights } = vsn.apply({ x, embedding }, train, context);
+            return tf.add(tf.sum(tf.square(features)), tf.sum(tf.mul(weights, tf.range(0, 3)))) as tf.Scalar;
+          }, store.variables as tf.Variable[]);
+          return [value, ...store.variables.map((v) => grads[v.name]!)].map((t) => Array.from(t.dataSync()));
+        });
+      } finally {
+        setEmbeddingFolding(true);
+      }
+    };
+    const [folded, formed] = [run(true), run(false)];
+    formed.forEach((want, i) => {
+      const scale = Math.max(1, ...want.map(Math.abs));
+      want.forEach((w, j) => expect(Math.abs(folded[i]![j]! - w) / scale).toBeLessThan(1e-5));
+    });
     store.dispose();
   });
 });

@@ -8,6 +8,10 @@
  * {@link createStackedGrn} holds n GRNs of one shape as [n, …] weights and runs them as one batched
  * product per layer over [n, N, d] — TFT's per-variable GRNs and static context GRNs — instead of n
  * chains of small ops.
+ *
+ * A GRN reads its input only through dense layers and, for an identity skip, as itself: both GRNs
+ * also take it as a {@link GrnInput} saying how to do those two things, so an input with structure
+ * (TFT's embedded scalars, scalar-embedding.ts) can pass its first layer without being formed.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { ConfigError } from '@nflab/contracts';
@@ -16,7 +20,7 @@ import { dropout } from './dropout.js';
 import type { ForwardContext } from './forward-context.js';
 import { gatedAddNorm } from './gated-add-norm.js';
 import { createGlu } from './glu.js';
-import { createLinear } from './linear.js';
+import { createLinear, type Linear } from './linear.js';
 import type { ParamStore } from './params.js';
 
 /**
@@ -48,6 +52,20 @@ export function grnActivation(name: GrnActivationName): Activation {
   return PLAIN_ACTIVATIONS[name];
 }
 
+/** A dense layer's weights: kernel [in, out] and bias [out] (stacked: [n, in, out] and [n, 1, out]). */
+export interface DenseWeights {
+  readonly kernel: tf.Tensor;
+  readonly bias: tf.Tensor | undefined;
+}
+
+/** A GRN input a [.., in] (stacked: [n, N, in]) as the GRN uses it, through layers of type L. */
+export interface GrnInput<L extends DenseWeights = DenseWeights> {
+  /** a·W + b over the last axis. */
+  dense(layer: L): tf.Tensor;
+  /** a itself, for an identity skip. */
+  value(): tf.Tensor;
+}
+
 /** Options of {@link createGrn}. */
 export interface GrnOptions {
   /** Variable path; layers are `lin_a`, `lin_c`, `lin_i`, `glu/lin`, `out_proj`, `layer_norm`. */
@@ -70,7 +88,7 @@ export interface Grn {
    * a [B, in] or [B, T, in] -> [B, out] or [B, T, out]; the context c [B, ctx] is added to every
    * step (NeuralForecast's `lin_c(c).unsqueeze(1)`).
    */
-  apply<T extends tf.Tensor>(a: T, ctx: ForwardContext, context?: tf.Tensor2D): T;
+  apply<T extends tf.Tensor = tf.Tensor>(a: T | GrnInput, ctx: ForwardContext, context?: tf.Tensor2D): T;
 }
 
 /** Creates a GRN with NeuralForecast's module order (layer_norm, lin_a, lin_c, lin_i, glu, out_proj). */
@@ -110,16 +128,18 @@ export function createGrn(store: ParamStore, options: GrnOptions): Grn {
   return {
     apply: (a, ctx, context) =>
       tf.tidy(() => {
-        let x: tf.Tensor = linA.apply(a);
+        const input: GrnInput<Linear> =
+          a instanceof tf.Tensor ? { dense: (layer) => layer.apply(a), value: () => a } : a;
+        let x = input.dense(linA);
         if (linC && context) {
           const c = linC.apply(context); // [B, hidden]
-          x = tf.add(x, a.rank === 3 ? tf.expandDims(c, 1) : c); // [B, 1, hidden] over every step
+          x = tf.add(x, x.rank === 3 ? tf.expandDims(c, 1) : c); // [B, 1, hidden] over every step
         }
         x = dropout(linI.apply(act(x)), rate, ctx);
-        const skip = outProj ? outProj.apply(a) : a;
-        if (!norm) return tf.add(gate.apply(x), skip) as typeof a;
-        return gatedAddNorm(gate.lin.apply(x), skip, norm.weight, norm.bias, TFT_LAYER_NORM_EPS) as typeof a;
-      }),
+        const skip = outProj ? input.dense(outProj) : input.value();
+        if (!norm) return tf.add(gate.apply(x), skip);
+        return gatedAddNorm(gate.lin.apply(x), skip, norm.weight, norm.bias, TFT_LAYER_NORM_EPS);
+      }) as never,
   };
 }
 
@@ -141,7 +161,7 @@ export interface StackedGrnOptions {
 export interface StackedGrn {
   readonly count: number;
   /** x [n, N, d]: GRN i reads x[i] -> [n, N, d]. */
-  apply(x: tf.Tensor3D, ctx: ForwardContext): tf.Tensor3D;
+  apply(x: tf.Tensor3D | GrnInput, ctx: ForwardContext): tf.Tensor3D;
 }
 
 /**
@@ -164,15 +184,16 @@ export function createStackedGrn(store: ParamStore, options: StackedGrnOptions):
   const act = grnActivation(options.activation ?? 'ELU');
   const rate = options.dropout ?? 0;
   // [n, N, d]·[n, d, out] + [n, 1, out]: one batched product for all n GRNs.
-  const affine = (x: tf.Tensor3D, w: { kernel: tf.Variable; bias: tf.Variable }): tf.Tensor3D =>
-    tf.add(tf.matMul(x, w.kernel as tf.Tensor3D), w.bias);
+  const affine = (x: tf.Tensor, w: DenseWeights): tf.Tensor3D =>
+    tf.add(tf.matMul(x as tf.Tensor3D, w.kernel as tf.Tensor3D), w.bias!);
   return {
     count: n,
     apply: (x, ctx) =>
       tf.tidy(() => {
-        const hidden = dropout(affine(act(affine(x, linA)), linI), rate, ctx);
+        const input: GrnInput = x instanceof tf.Tensor ? { dense: (w) => affine(x, w), value: () => x } : x;
+        const hidden = dropout(affine(act(input.dense(linA)), linI), rate, ctx);
         // LayerNorm(GLU(·) + x) per GRN i with its gain and shift [i, 1, d]: [n, N, 2d] -> [n, N, d]
-        return gatedAddNorm(affine(hidden, gate), x, normWeight, normBias, TFT_LAYER_NORM_EPS);
-      }),
+        return gatedAddNorm(affine(hidden, gate), input.value(), normWeight, normBias, TFT_LAYER_NORM_EPS);
+      }) as tf.Tensor3D,
   };
 }

@@ -3,12 +3,20 @@
  * `VariableSelectionNetwork`: a joint GRN over all n embedded variables (with an optional context)
  * gives softmax weights v [.., n]; each variable's embedding passes its own GRN; the output is their
  * v-weighted sum. The n per-variable GRNs run as one stacked GRN (grn.ts), one batched product per
- * layer over all variables.
+ * layer over all variables. Embedded scalars (TFT's inputs) pass the first layers without being
+ * embedded first (scalar-embedding.ts).
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { ForwardContext } from './forward-context.js';
-import { createGrn, createStackedGrn, type GrnActivationName } from './grn.js';
+import { createGrn, createStackedGrn, type GrnActivationName, type GrnInput } from './grn.js';
 import type { ParamStore } from './params.js';
+import {
+  byVariableEmbeddedInput,
+  embedScalars,
+  embeddingFolding,
+  flatEmbeddedInput,
+  type EmbeddedScalars,
+} from './scalar-embedding.js';
 
 /** Options of {@link createVariableSelection}. */
 export interface VariableSelectionOptions {
@@ -33,8 +41,8 @@ export interface VariableSelectionOutput {
 
 /** A variable selection network over n embedded variables. */
 export interface VariableSelection {
-  /** x [B, n, d] (static) or [B, T, n, d] (temporal); context [B, d]. */
-  apply(x: tf.Tensor, ctx: ForwardContext, context?: tf.Tensor2D): VariableSelectionOutput;
+  /** x [B, n, d] (static) or [B, T, n, d] (temporal), or scalars [B, n] or [B, T, n] and their embedding; context [B, d]. */
+  apply(x: tf.Tensor | EmbeddedScalars, ctx: ForwardContext, context?: tf.Tensor2D): VariableSelectionOutput;
 }
 
 /** Creates a variable selection network (joint GRN first, then the per-variable GRNs, as NeuralForecast). */
@@ -58,15 +66,25 @@ export function createVariableSelection(
     dropout: options.dropout,
     activation: options.activation,
   });
+  /** The inputs of the joint GRN ([.., n·d]) and of the per-variable GRNs ([n, N, d]). */
+  const grnInputs = (x: tf.Tensor | EmbeddedScalars): [tf.Tensor | GrnInput, tf.Tensor3D | GrnInput] => {
+    if (!(x instanceof tf.Tensor) && embeddingFolding())
+      return [flatEmbeddedInput(x), byVariableEmbeddedInput(x)];
+    const embedded = x instanceof tf.Tensor ? x : embedScalars(x); // [.., n, d]
+    const rows = embedded.size / (n * d);
+    return [
+      tf.reshape(embedded, [...embedded.shape.slice(0, -2), n * d]), // [.., n, d] -> [.., n·d]
+      // [.., n, d] -> [N, n, d] -> [n, N, d]: variable i's rows for GRN i.
+      tf.transpose(tf.reshape(embedded, [rows, n, d]), [1, 0, 2]) as tf.Tensor3D,
+    ];
+  };
   return {
     apply: (x, ctx, context) => {
-      const lead = x.shape.slice(0, -2); // [B] or [B, T]
+      const lead = x instanceof tf.Tensor ? x.shape.slice(0, -2) : x.x.shape.slice(0, -1); // [B] or [B, T]
       const rows = lead.reduce((a, b) => a * b, 1);
       return tf.tidy(() => {
-        const flat = tf.reshape(x, [...lead, n * d]); // [.., n, d] -> [.., n·d]
-        const weights = tf.softmax(joint.apply(flat, ctx, context)); // [.., n]
-        // [.., n, d] -> [N, n, d] -> [n, N, d]: variable i's rows for GRN i.
-        const byVariable = tf.transpose(tf.reshape(x, [rows, n, d]), [1, 0, 2]) as tf.Tensor3D;
+        const [jointInput, byVariable] = grnInputs(x);
+        const weights = tf.softmax(joint.apply(jointInput, ctx, context)); // [.., n]
         const transformed = perVariable.apply(byVariable, ctx); // [n, N, d]
         // Σ_i v_i · GRN_i(x_i): [n, N, 1] weights over [n, N, d], summed over n.
         const v = tf.reshape(tf.transpose(tf.reshape(weights, [rows, n])), [n, rows, 1]);

@@ -16,8 +16,8 @@ import { createGlu } from '../../nn/glu.js';
 import { GRN_ACTIVATIONS, TFT_LAYER_NORM_EPS, createGrn, createStackedGrn } from '../../nn/grn.js';
 import { gatedAddNorm } from '../../nn/gated-add-norm.js';
 import { createLinear } from '../../nn/linear.js';
-import { normalVariable } from '../../nn/normal-init.js';
-import { createParamStore, logicalName, type ParamStore } from '../../nn/params.js';
+import { createParamStore, logicalName } from '../../nn/params.js';
+import { concatEmbeddings, createScalarEmbedding } from '../../nn/scalar-embedding.js';
 import { createVariableSelection } from '../../nn/variable-selection.js';
 import type { SequenceState } from '../recurrent/fused-sequence.js';
 import { checkDims, requireInput } from '../network.js';
@@ -89,14 +89,6 @@ export interface TftNetwork extends ModelNetwork {
   interpret(batch: WindowBatch): { readonly forecast: tf.Tensor3D } & TftInterpretation;
 }
 
-/** Embedding of F continuous variables: x [.., F] -> x ⊙ W + b [.., F, d] (NeuralForecast's `TFTEmbedding`). */
-function createEmbedding(store: ParamStore, path: string, size: number, d: number) {
-  // xavier_normal_ on [size, d]: std = √(2 / (fan_in + fan_out)) = √(2 / (d + size)).
-  const weight = normalVariable(store, `${path}/weight`, [size, d], Math.sqrt(2 / (size + d)));
-  const bias = store.constant(`${path}/bias`, [size, d], 0);
-  return (x: tf.Tensor): tf.Tensor => tf.add(tf.mul(tf.expandDims(x, -1), weight), bias);
-}
-
 /** NeuralForecast's `TFT`. */
 export const tft = {
   id: 'tft',
@@ -124,10 +116,10 @@ export const tft = {
     const activation = config.grn_activation;
     const rate = config.dropout;
     // Creation order follows NeuralForecast's modules.
-    const embedStat = S > 0 ? createEmbedding(store, 'embedding/stat_exog', S, d) : undefined;
-    const embedFutr = createEmbedding(store, 'embedding/futr_exog', F, d);
-    const embedHist = X > 0 ? createEmbedding(store, 'embedding/hist_exog', X, d) : undefined;
-    const embedTarget = createEmbedding(store, 'embedding/tgt', 1, d);
+    const embedStat = S > 0 ? createScalarEmbedding(store, 'embedding/stat_exog', S, d) : undefined;
+    const embedFutr = createScalarEmbedding(store, 'embedding/futr_exog', F, d);
+    const embedHist = X > 0 ? createScalarEmbedding(store, 'embedding/hist_exog', X, d) : undefined;
+    const embedTarget = createScalarEmbedding(store, 'embedding/tgt', 1, d);
     const nStates = config.one_rnn_initial_state ? 1 : layers;
     const staticEncoder =
       S > 0
@@ -236,15 +228,13 @@ export const tft = {
     // yardstick's 1024 windows fit without; larger passes are checkpointed (run twice).
     /** y [B, L, 1], futr [B, L, F], cs [B, d] (, hist [B, L, X]) -> selected [B, L, d] and weights [B, L, n]. */
     const historyBlock = ([y, futr, cs, hist]: tf.Tensor[], ctx: ForwardContext) => {
-      const inputs = tf.concat(
-        [...(embedHist && hist ? [embedHist(hist)] : []), embedFutr(futr!), embedTarget(y!)],
-        2,
-      ); // [B, L, X + F + 1, d]
-      return historyVsn.apply(inputs, ctx, cs as tf.Tensor2D);
+      const x = tf.concat([...(hist ? [hist] : []), futr!, y!], 2); // [B, L, X + F + 1]
+      const embedding = concatEmbeddings([...(embedHist ? [embedHist] : []), embedFutr, embedTarget]);
+      return historyVsn.apply({ x, embedding }, ctx, cs as tf.Tensor2D);
     };
     /** futr [B, H, F], cs [B, d] -> selected [B, H, d] and weights [B, H, F]. */
     const futureBlock = ([futr, cs]: tf.Tensor[], ctx: ForwardContext) =>
-      futureVsn.apply(embedFutr(futr!), ctx, cs as tf.Tensor2D);
+      futureVsn.apply({ x: futr!, embedding: embedFutr }, ctx, cs as tf.Tensor2D);
     /** Recurrence outputs and selected inputs [B, L+H, d] each, ce [B, d] -> temporal and enriched [B, L+H, d]. */
     const enrichmentBlock = (
       [history, future, historyInput, futureInput, ce]: tf.Tensor[],
@@ -314,9 +304,9 @@ export const tft = {
       let staticWeights: tf.Tensor2D | undefined;
       if (staticEncoder && embedStat) {
         const selected = staticEncoder.vsn.apply(
-          embedStat(requireInput(batch.statExog, 'statExog', 'TFT')),
+          { x: requireInput(batch.statExog, 'statExog', 'TFT'), embedding: embedStat },
           ctx,
-        ); // [B, S, d] -> [B, d]
+        ); // [B, S] -> [B, d]
         staticWeights = selected.weights as tf.Tensor2D;
         const n = staticEncoder.contexts.count;
         const shared = tf.broadcastTo(tf.expandDims(selected.features, 0), [n, B, d]) as tf.Tensor3D;

@@ -1,0 +1,108 @@
+/**
+ * A/B of one TFT speed switch at the zoo yardstick (B=1024 windows, input_size 24, h 12, hidden 128):
+ * the same network and batch, training steps with the switch on and off interleaved in one process
+ * (order alternating per round), medians of wall and CPU ms per step each way, and the largest loss
+ * difference between the two paths at the same dropout seed — on a machine others load, the only
+ * comparison that means anything.
+ *   npx tsx bench/tft-ab.ts --switch <name> [--rounds 5] [--steps 2] [--batch 1024] [--blas-threads 2]
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import { enableNativeMatmul, setBackend } from '../packages/engine/src/index.js';
+import { MODELS } from '../packages/engine/src/models/registry.js';
+import { setEmbeddingFolding } from '../packages/engine/src/nn/scalar-embedding.js';
+
+/** The switches, each turning one speed change on or off. */
+const TFT_SPEED_SWITCHES = {
+  'embedding-fold': setEmbeddingFolding,
+} as const satisfies Record<string, (on: boolean) => void>;
+
+const arg = (name: string, fallback: string): string => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? (process.argv[i + 1] ?? fallback) : fallback;
+};
+const switchName = arg('switch', '');
+const setSwitch = TFT_SPEED_SWITCHES[switchName as keyof typeof TFT_SPEED_SWITCHES];
+if (!setSwitch)
+  throw new Error(
+    `--switch must be one of ${Object.keys(TFT_SPEED_SWITCHES).join(', ')}, got '${switchName}'`,
+  );
+const rounds = Number(arg('rounds', '5'));
+const steps = Number(arg('steps', '2'));
+const B = Number(arg('batch', '1024'));
+
+await setBackend('wasm');
+enableNativeMatmul(
+  process.argv.includes('--blas-threads') ? { threads: Number(arg('blas-threads', '2')) } : {},
+);
+const [L, h] = [24, 12];
+const config = MODELS.tft.configSchema.parse({ hidden_size: Number(arg('hidden', '128')) });
+const network = MODELS.tft.build(
+  config,
+  { h, inputSize: L, futrExogSize: 0, histExogSize: 0, statExogSize: 0, nOutputs: 1 },
+  1,
+);
+const y = tf.randomNormal([B, L, 1], 0, 1, 'float32', 3) as tf.Tensor3D;
+const mask = tf.onesLike(y);
+const target = tf.randomNormal([B, h, 1], 0, 1, 'float32', 4);
+/** One forward+backward at dropout seed `seed`; its loss. */
+const step = (seed: number): number => {
+  const { value, grads } = tf.variableGrads(
+    () =>
+      tf.mean(
+        tf.abs(
+          tf.sub(network.forward({ insampleY: y, insampleMask: mask }, { training: true, seed }), target),
+        ),
+      ) as tf.Scalar,
+    [...network.variables],
+  );
+  const loss = value.dataSync()[0]!;
+  tf.dispose([value, ...Object.values(grads)]);
+  return loss;
+};
+
+const median = (xs: number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+};
+const times = {
+  on: { wall: [] as number[], cpu: [] as number[] },
+  off: { wall: [] as number[], cpu: [] as number[] },
+};
+let maxLossDiff = 0;
+for (const on of [true, false]) {
+  setSwitch(on);
+  step(0); // warm-up: kernels compiled, heap grown
+}
+for (let r = 0; r < rounds; r++) {
+  const losses: Record<string, number[]> = { on: [], off: [] };
+  for (const on of r % 2 ? [false, true] : [true, false]) {
+    setSwitch(on);
+    const arm = on ? 'on' : 'off';
+    for (let s = 0; s < steps; s++) {
+      const [t0, c0] = [performance.now(), process.cpuUsage()];
+      losses[arm]!.push(step(s));
+      const c = process.cpuUsage(c0);
+      times[arm].wall.push(performance.now() - t0);
+      times[arm].cpu.push((c.user + c.system) / 1000);
+    }
+  }
+  losses.on!.forEach((l, i) => (maxLossDiff = Math.max(maxLossDiff, Math.abs(l - losses.off![i]!))));
+  console.log(
+    `round ${r}: on ${times.on.wall.slice(-steps).map((t) => t.toFixed(0))} ms, off ${times.off.wall.slice(-steps).map((t) => t.toFixed(0))} ms`,
+  );
+}
+setSwitch(true);
+const row = (arm: 'on' | 'off') =>
+  `${arm.padEnd(3)} wall ${median(times[arm].wall).toFixed(0)} ms/step, cpu ${median(times[arm].cpu).toFixed(0)} ms/step`;
+console.log(`${switchName}: ${rounds} rounds × ${steps} steps each way, medians`);
+console.log(row('on'));
+console.log(row('off'));
+console.log(
+  `on/off wall ${(median(times.on.wall) / median(times.off.wall)).toFixed(3)}, cpu ${(median(times.on.cpu) / median(times.off.cpu)).toFixed(3)}; max |Δloss| ${maxLossDiff.toExponential(2)}; load ${(
+    await import('node:os')
+  )
+    .loadavg()
+    .map((l) => l.toFixed(1))
+    .join(' ')}`,
+);
