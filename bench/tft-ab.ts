@@ -6,9 +6,9 @@
  * comparison that means anything.
  *   npx tsx bench/tft-ab.ts --switch <name> [--rounds 5] [--steps 2] [--batch 1024] [--blas-threads 2]
  */
-import * as tf from '@tensorflow/tfjs-core';
 import { enableNativeMatmul, setBackend } from '../packages/engine/src/index.js';
 import { MODELS } from '../packages/engine/src/models/registry.js';
+import { yardstickStep } from './lib/yardstick-step.js';
 import { setEmbeddingFolding } from '../packages/engine/src/nn/scalar-embedding.js';
 
 /** The switches, each turning one speed change on or off. */
@@ -34,31 +34,11 @@ await setBackend('wasm');
 enableNativeMatmul(
   process.argv.includes('--blas-threads') ? { threads: Number(arg('blas-threads', '2')) } : {},
 );
-const [L, h] = [24, 12];
-const config = MODELS.tft.configSchema.parse({ hidden_size: Number(arg('hidden', '128')) });
-const network = MODELS.tft.build(
-  config,
-  { h, inputSize: L, futrExogSize: 0, histExogSize: 0, statExogSize: 0, nOutputs: 1 },
-  1,
+const { network, step } = yardstickStep(
+  MODELS.tft,
+  MODELS.tft.configSchema.parse({ hidden_size: Number(arg('hidden', '128')) }),
+  B,
 );
-const y = tf.randomNormal([B, L, 1], 0, 1, 'float32', 3) as tf.Tensor3D;
-const mask = tf.onesLike(y);
-const target = tf.randomNormal([B, h, 1], 0, 1, 'float32', 4);
-/** One forward+backward at dropout seed `seed`; its loss. */
-const step = (seed: number): number => {
-  const { value, grads } = tf.variableGrads(
-    () =>
-      tf.mean(
-        tf.abs(
-          tf.sub(network.forward({ insampleY: y, insampleMask: mask }, { training: true, seed }), target),
-        ),
-      ) as tf.Scalar,
-    [...network.variables],
-  );
-  const loss = value.dataSync()[0]!;
-  tf.dispose([value, ...Object.values(grads)]);
-  return loss;
-};
 
 const median = (xs: number[]): number => {
   const s = [...xs].sort((a, b) => a - b);
@@ -106,3 +86,4 @@ console.log(
     .map((l) => l.toFixed(1))
     .join(' ')}`,
 );
+network.dispose();

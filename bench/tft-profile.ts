@@ -8,6 +8,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { enableNativeMatmul, setBackend } from '../packages/engine/src/index.js';
 import { MODELS } from '../packages/engine/src/models/registry.js';
 import { printKernelReport } from './lib/kernel-report.js';
+import { yardstickStep } from './lib/yardstick-step.js';
 
 const arg = (name: string, fallback: string): string => {
   const i = process.argv.indexOf(`--${name}`);
@@ -19,29 +20,11 @@ const kernels = process.argv.includes('--kernels');
 
 await setBackend('wasm');
 console.log('native', enableNativeMatmul());
-const [L, h] = [24, 12];
-const config = MODELS.tft.configSchema.parse({ hidden_size: Number(arg('hidden', '128')) });
-const network = MODELS.tft.build(
-  config,
-  { h, inputSize: L, futrExogSize: 0, histExogSize: 0, statExogSize: 0, nOutputs: 1 },
-  1,
+const { network, step } = yardstickStep(
+  MODELS.tft,
+  MODELS.tft.configSchema.parse({ hidden_size: Number(arg('hidden', '128')) }),
+  B,
 );
-const y = tf.randomNormal([B, L, 1], 0, 1, 'float32', 3) as tf.Tensor3D;
-const mask = tf.onesLike(y);
-const target = tf.randomNormal([B, h, 1], 0, 1, 'float32', 4);
-const step = (seed: number) => {
-  const { value, grads } = tf.variableGrads(
-    () =>
-      tf.mean(
-        tf.abs(
-          tf.sub(network.forward({ insampleY: y, insampleMask: mask }, { training: true, seed }), target),
-        ),
-      ) as tf.Scalar,
-    [...network.variables],
-  );
-  value.dataSync();
-  tf.dispose([value, ...Object.values(grads)]);
-};
 
 for (let s = 0; s < steps; s++) {
   const [t0, c0] = [performance.now(), process.cpuUsage()];

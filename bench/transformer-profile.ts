@@ -13,6 +13,7 @@ import { enableNativeMatmul, setBackend } from '../packages/engine/src/index.js'
 import type { UnivariateModelSpec } from '../packages/engine/src/model/types.js';
 import { MODELS } from '../packages/engine/src/models/registry.js';
 import { printKernelReport } from './lib/kernel-report.js';
+import { yardstickStep } from './lib/yardstick-step.js';
 
 const arg = (name: string, fallback: string): string => {
   const i = process.argv.indexOf(`--${name}`);
@@ -28,29 +29,7 @@ const spec = MODELS[model] as unknown as UnivariateModelSpec;
 await setBackend('wasm');
 // --blas-threads 1: BLAS on this thread only, so a CPU profile's samples are CPU time even under load.
 console.log('native', enableNativeMatmul({ threads: Number(arg('blas-threads', '2')) }));
-const [L, h] = [24, 12];
-const config = spec.configSchema.parse({});
-const network = spec.build(
-  config,
-  { h, inputSize: L, futrExogSize: 0, histExogSize: 0, statExogSize: 0, nOutputs: 1 },
-  1,
-);
-const y = tf.randomNormal([B, L, 1], 0, 1, 'float32', 3) as tf.Tensor3D;
-const mask = tf.onesLike(y);
-const target = tf.randomNormal([B, h, 1], 0, 1, 'float32', 4);
-const step = (seed: number) => {
-  const { value, grads } = tf.variableGrads(
-    () =>
-      tf.mean(
-        tf.abs(
-          tf.sub(network.forward({ insampleY: y, insampleMask: mask }, { training: true, seed }), target),
-        ),
-      ) as tf.Scalar,
-    [...network.variables],
-  );
-  value.dataSync();
-  tf.dispose([value, ...Object.values(grads)]);
-};
+const { network, step } = yardstickStep(spec, spec.configSchema.parse({}), B);
 
 // --cpuprofile FILE: a V8 CPU profile of the steps after the first (which pays the heap growth).
 const profileFile = arg('cpuprofile', '');

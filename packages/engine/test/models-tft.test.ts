@@ -218,7 +218,7 @@ describe('embedded scalars', () => {
       activation: 'ELU',
     });
     // Non-zero embedding biases, so the folded shifts are exercised.
-    embedding.bias.assign(tf.randomNormal([3, 4], 0, 1, 'float32', 4) as tf.Tensor);
+    (embedding.bias as tf.Variable).assign(tf.randomNormal([3, 4], 0, 1, 'float32', 4));
     const x = tf.randomNormal([2, 5, 3], 0, 1, 'float32', 5);
     const context = tf.randomNormal([2, 4], 0, 1, 'float32', 6) as tf.Tensor2D;
     const run = (folded: boolean) => {
