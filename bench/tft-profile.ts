@@ -1,13 +1,14 @@
 /**
  * TFT's training step at the zoo yardstick (B=1024 windows, input_size 24, h 12, hidden 128, no
  * exogenous): wall and CPU ms per forward+backward, peak RSS, and with --kernels the kernel time by
- * kernel name (tf.profile) — what to speed up next.
- *   npx tsx bench/tft-profile.ts [--steps 3] [--kernels] [--profile-steps 1] [--shapes] [--batch 1024]
+ * kernel name (tf.profile) — what to speed up next. --cpu-kernels times the kernels by CPU time on
+ * one BLAS thread (a loaded machine's wall clock says little).
+ *   npx tsx bench/tft-profile.ts [--steps 3] [--kernels] [--cpu-kernels] [--profile-steps 1] [--shapes] [--batch 1024]
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { enableNativeMatmul, setBackend } from '../packages/engine/src/index.js';
 import { MODELS } from '../packages/engine/src/models/registry.js';
-import { printKernelReport } from './lib/kernel-report.js';
+import { printKernelReport, timeKernelsByCpu } from './lib/kernel-report.js';
 import { yardstickStep } from './lib/yardstick-step.js';
 
 const arg = (name: string, fallback: string): string => {
@@ -16,10 +17,12 @@ const arg = (name: string, fallback: string): string => {
 };
 const steps = Number(arg('steps', '3'));
 const B = Number(arg('batch', '1024'));
-const kernels = process.argv.includes('--kernels');
+const cpuKernels = process.argv.includes('--cpu-kernels');
+const kernels = cpuKernels || process.argv.includes('--kernels');
 
 await setBackend('wasm');
-console.log('native', enableNativeMatmul());
+console.log('native', enableNativeMatmul(cpuKernels ? { threads: 1 } : {}));
+if (cpuKernels) timeKernelsByCpu(tf.backend());
 const { network, step } = yardstickStep(
   MODELS.tft,
   MODELS.tft.configSchema.parse({ hidden_size: Number(arg('hidden', '128')) }),
