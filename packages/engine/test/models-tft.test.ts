@@ -386,8 +386,12 @@ describe('TFT network', () => {
     fused.forEach((g, i) => {
       const name = logicalName(net.variables[i]!);
       expect(g.length, name).toBe(composed[i]!.length);
-      // The static selection has no context to read, as in NeuralForecast: its lin_c stays unused.
-      expect(g.length === 0, name).toBe(name === 'tft/static_encoder/vsn/joint_grn/lin_c/kernel');
+      // The static selection has no context to read, as in NeuralForecast: its lin_c stays unused;
+      // the future selection over one variable weighs it by exactly 1 without its joint GRN.
+      const unused =
+        name === 'tft/static_encoder/vsn/joint_grn/lin_c/kernel' ||
+        name.startsWith('tft/temporal_encoder/future_vsn/joint_grn/');
+      expect(g.length === 0, name).toBe(unused);
       const scale = Math.max(1e-6, ...composed[i]!.map(Math.abs));
       g.forEach((v, j) => expect(Math.abs(v - composed[i]![j]!) / scale, name).toBeLessThan(1e-4));
     });

@@ -45,6 +45,13 @@ export interface VariableSelection {
   apply(x: tf.Tensor | EmbeddedScalars, ctx: ForwardContext, context?: tf.Tensor2D): VariableSelectionOutput;
 }
 
+let singleVariableShortcut = true;
+
+/** Whether a selection over one variable skips its joint GRN (A/B switch for benches). @default true */
+export const setSingleVariableShortcut = (on: boolean): void => {
+  singleVariableShortcut = on;
+};
+
 /** Creates a variable selection network (joint GRN first, then the per-variable GRNs, as NeuralForecast). */
 export function createVariableSelection(
   store: ParamStore,
@@ -84,6 +91,13 @@ export function createVariableSelection(
       const rows = lead.reduce((a, b) => a * b, 1);
       return tf.tidy(() => {
         const [jointInput, byVariable] = grnInputs(x);
+        if (n === 1 && singleVariableShortcut) {
+          // A softmax over one variable is exactly 1 and passes no gradient back: the joint GRN
+          // decides nothing (NeuralForecast runs it and its weights get zero gradients, which
+          // move Adam exactly as none do).
+          const features = tf.reshape(perVariable.apply(byVariable, ctx), [...lead, d]);
+          return { features, weights: tf.ones([...lead, 1]) };
+        }
         const weights = tf.softmax(joint.apply(jointInput, ctx, context)); // [.., n]
         const transformed = perVariable.apply(byVariable, ctx); // [n, N, d]
         // Σ_i v_i · GRN_i(x_i): [n, N, 1] weights over [n, N, d], summed over n.
