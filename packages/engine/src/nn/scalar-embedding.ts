@@ -95,7 +95,15 @@ export function byVariableEmbeddedInput(e: EmbeddedScalars): GrnInput {
   const [n, d] = e.embedding.weight.shape as [number, number];
   const x = tf.expandDims(tf.transpose(tf.reshape(e.x, [-1, n])), 2); // [n, N, 1]
   // A pad with ones, on wasm ~7× cheaper than stacking x with a ones tensor.
-  const withOnes = tf.pad(x, [[0, 0], [0, 0], [0, 1]], 1) as tf.Tensor3D; // [n, N, 2]
+  const withOnes = tf.pad(
+    x,
+    [
+      [0, 0],
+      [0, 0],
+      [0, 1],
+    ],
+    1,
+  ) as tf.Tensor3D; // [n, N, 2]
   const w = tf.reshape(e.embedding.weight, [n, 1, d]);
   const b = tf.reshape(e.embedding.bias, [n, 1, d]);
   return {
