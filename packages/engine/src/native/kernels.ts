@@ -9,7 +9,7 @@ import {
   type NativeActivation,
   type RowBroadcast,
 } from './epilogue.js';
-import { planGemm, type GemmPlan } from './gemm-plan.js';
+import { planGemm, productOffsets, type GemmPlan } from './gemm-plan.js';
 import type { Sgemm } from './openblas.js';
 
 /** Counts of kernel calls served natively and handed back to the reference kernel. */
@@ -29,10 +29,8 @@ function runPlan(
   const aSize = plan.m * plan.k;
   const bSize = plan.k * plan.n;
   const cSize = plan.m * plan.n;
-  for (let i = 0; i < plan.aOffsets.length; i++) {
-    const ao = plan.aOffsets[i]!;
-    const bo = plan.bOffsets[i]!;
-    const co = plan.cOffsets[i]!;
+  for (let t = 0; t < plan.calls; t++) {
+    const [ao, bo, co] = productOffsets(plan.offsets, t);
     sgemm({
       transA: plan.transA,
       transB: plan.transB,
