@@ -77,7 +77,7 @@ interface Installed {
 }
 
 let installed: Installed | null = null;
-const stats: NativeKernelStats = { native: 0, fallback: 0 };
+const stats: NativeKernelStats = { native: 0, fallback: 0, batched: 0 };
 
 const disabled = (reason: string, coreType: string | null = null): NativeMatmulStatus => ({
   enabled: false,
@@ -220,7 +220,7 @@ export function withOneNativeThread<T>(fn: () => T): T {
   }
 }
 
-/** How many matmul kernel calls ran natively and how many fell back, since process start. */
+/** How many matmul kernel calls ran natively (and as one batched kernel) and how many fell back, since process start. */
 export function nativeMatmulStats(): Readonly<NativeKernelStats> {
   return { ...stats };
 }
