@@ -2,6 +2,7 @@ import { availableParallelism } from 'node:os';
 import * as tf from '@tensorflow/tfjs-core';
 import { ConfigError } from '@nflab/contracts';
 import type { KernelConfig } from '@tensorflow/tfjs-core';
+import { wasmSimd } from '../backend/simd/wasm-simd.js';
 import { NATIVE_BACKENDS, type NativeBackendName } from './backend-memory.js';
 import { CORE_TYPES, coreTypeFor, detectCpuFeatures, type CoreType } from './cpu-features.js';
 import {
@@ -12,6 +13,7 @@ import {
 } from './kernels.js';
 import { loadOpenBlas, OpenBlasUnavailable, type OpenBlas, type Sgemm } from './openblas.js';
 import { sizeAwareSgemm, threadedGemmMinMacs } from './size-aware-sgemm.js';
+import { smallGemmFits } from './small-gemm.js';
 import { nativeSum } from './sum-kernel.js';
 
 /**
@@ -200,6 +202,20 @@ export function nativeMatmulStatus(): NativeMatmulStatus | null {
  */
 export function nativeSgemm(backend: NativeBackendName): Sgemm | null {
   return installed?.status.backends.includes(backend) ? installed.sgemm : null;
+}
+
+/**
+ * Whether a batched matmul of [m, k]·[k, n] products on the active backend runs as one SIMD kernel
+ * call (small-gemm.ts): wasm with the native path and its SIMD kernels, products under the cut-off.
+ * For models that otherwise avoid many tiny products by another formulation.
+ */
+export function batchedSmallGemmActive(m: number, n: number, k: number): boolean {
+  return (
+    tf.getBackend() === 'wasm' &&
+    nativeSgemm('wasm') !== null &&
+    smallGemmFits(m * n * k) &&
+    wasmSimd(tf.backend()) !== null
+  );
 }
 
 /**

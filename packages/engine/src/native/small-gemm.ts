@@ -26,6 +26,9 @@ export const setSmallGemmKernelEnabled = (on: boolean, upToMacs = SMALL_GEMM_MAX
   maxMacs = on ? upToMacs : 0;
 };
 
+/** Whether products of `macs` multiply-adds are small enough for the kernel (under the switch). */
+export const smallGemmFits = (macs: number): boolean => macs <= maxMacs;
+
 /**
  * Runs every product of `plan` over wasm tensors `a`, `b` into `c` (adding to C's contents when
  * `beta` is 1) in one kernel call and returns true; returns false, having done nothing, when the
@@ -39,7 +42,7 @@ export function runSmallGemm(
   beta: number,
 ): boolean {
   const { calls, offsets } = plan;
-  if (calls < 2 || plan.m * plan.n * plan.k > maxMacs || offsets.kind !== 'even') return false;
+  if (calls < 2 || !smallGemmFits(plan.m * plan.n * plan.k) || offsets.kind !== 'even') return false;
   const simd = wasmSimd(backend);
   const [pa, pb, pc] = [a, b, c].map((t) => simd?.offset(t) ?? null);
   if (simd === null || pa == null || pb == null || pc == null) return false;
