@@ -6,7 +6,8 @@
  *   npx tsx bench/transformer-profile.ts --model fedformer [--steps 3] [--kernels [--shapes]] [--batch 1024]
  *     [--cpuprofile FILE] [--blas-threads 2] [--ab-small-gemm]
  * --ab-small-gemm: after the steps, the batched small-product kernel (native/small-gemm.ts) on and
- * off in alternating steps (`--steps` rounds each), with median wall and CPU ms per step.
+ * off in alternating steps (`--steps` rounds each), with median wall and CPU ms per step; with
+ * --kernels, a kernel report for each.
  */
 import { writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector';
@@ -80,7 +81,8 @@ if (session && steps > 1) {
   writeFileSync(profileFile, JSON.stringify(profile));
   session.disconnect();
 }
-if (process.argv.includes('--ab-small-gemm')) {
+const abSmallGemm = process.argv.includes('--ab-small-gemm');
+if (abSmallGemm) {
   const samples = { on: [] as number[][], off: [] as number[][] };
   for (let round = 0; round < steps; round++)
     for (const side of ['on', 'off'] as const) {
@@ -98,7 +100,15 @@ if (process.argv.includes('--ab-small-gemm')) {
     );
 }
 if (kernels) {
-  printKernelReport(await tf.profile(() => step(99)), { shapes: process.argv.includes('--shapes') });
+  // With --ab-small-gemm, one report with the kernel and one without.
+  for (const on of abSmallGemm ? [true, false] : [true]) {
+    setSmallGemmKernelEnabled(on);
+    printKernelReport(await tf.profile(() => step(99)), {
+      shapes: process.argv.includes('--shapes'),
+      label: abSmallGemm ? `small-gemm kernel ${on ? 'on' : 'off'}` : undefined,
+    });
+  }
+  setSmallGemmKernelEnabled(true);
 }
 
 console.log(
