@@ -3,7 +3,8 @@
  * per product: tf.matMul on the wasm backend with the native path, the batched kernel switched on
  * and off in alternating rounds (native/small-gemm.ts, `SMALL_GEMM_MAX_MACS`). Shapes are the
  * attention products of the zoo's models (PatchTST's 16,384 of 3×8×3, VanillaTransformer's 4,096
- * of 24×24×32, …) and a sweep of square-ish products of growing size.
+ * of 24×24×32, Informer's and FEDformer's at short windows, …) and attention-like products of
+ * growing length.
  *   npx tsx bench/small-gemm.ts [--rounds 5]
  * Prints ONE JSON object on stdout: per shape, ms per batched matmul with the kernel and with sgemm.
  */
@@ -46,6 +47,13 @@ const SHAPES: readonly Shape[] = [
   ...attention('patchtst', 1024 * 16, 3, 8),
   ...attention('vanillatransformer', 1024 * 4, 24, 32),
   ...attention('h8-e16', 1024 * 8, 36, 16),
+  // Informer's ProbSparse products at a short window (9 or 12 sampled queries/keys, E = 32).
+  ...attention('informer-short', 1024 * 4, 9, 32),
+  ...attention('informer-short', 1024 * 4, 12, 32),
+  // FEDformer's Fourier-mode products (6 modes × 32 channels × 8).
+  shape('fedformer modes', 1024 * 8, [6, 32, 8]),
+  shape('fedformer modes', 1024 * 8, [6, 8, 32], false, true),
+  shape('fedformer modes', 1024 * 8, [8, 32, 6], true, false),
   // Attention-like products of growing length at E = 16, batch chosen for ~2^24 multiply-adds.
   ...[4, 8, 12, 16, 20, 24, 32].flatMap((L) =>
     attention(`sweep L=${L}`, Math.min(16384, Math.round(2 ** 24 / (L * L * 16))), L, 16),

@@ -11,10 +11,13 @@ import type { GemmPlan } from './gemm-plan.js';
 
 /**
  * Products of at most this many multiply-adds (m·n·k) run in the kernel when a plan has several.
- * Below it one sgemm call's fixed cost outweighs the kernel's slower arithmetic;
- * `bench/small-gemm.ts` measures the crossover (results in bench/results/small-gemm.json).
+ * Below it one sgemm call's fixed cost outweighs the kernel's slower arithmetic.
+ * `bench/small-gemm.ts` measures the crossover (bench/results/small-gemm.json): every form wins up
+ * to 12×12×16 (2304) and FEDformer's 6×32×8 modes (1536) by 1.1–10 ×; at 16×16×16 A·Bᵀ with k = 16
+ * (dot products too short to amortise folding four sums) already loses to sgemm, at 24×24×16 all
+ * but one form do, and attention at VanillaTransformer's 24×24×32 (18,432) runs faster on sgemm.
  */
-export const SMALL_GEMM_MAX_MACS = 4096;
+export const SMALL_GEMM_MAX_MACS = 3072;
 
 let maxMacs = SMALL_GEMM_MAX_MACS;
 
