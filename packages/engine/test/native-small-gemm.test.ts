@@ -10,6 +10,7 @@ import '@tensorflow/tfjs-core/dist/register_all_gradients';
 import '@tensorflow/tfjs-backend-cpu';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { batchedSmallGemmActive } from '../src/native/enable.js';
 import {
   disableNativeMatmul,
   enableNativeMatmul,
@@ -180,6 +181,20 @@ describe.runIf(probe.enabled)('batched small products on wasm with OpenBLAS', ()
       (t) => [tf.matMul(t[0]!, t[1]!, ta, tb), tf.matMul(t[2]!, t[3]!, ta, tb)],
       ta ? 2 : 1,
     );
+  });
+
+  it('says when a batched matmul would run as one kernel call, for models choosing a formulation', async () => {
+    disableNativeMatmul();
+    expect(batchedSmallGemmActive(3, 3, 8)).toBe(false); // no OpenBLAS path
+    expect(enableNativeMatmul({ threads: 1 }).enabled).toBe(true);
+    expect(batchedSmallGemmActive(3, 3, 8)).toBe(true);
+    expect(batchedSmallGemmActive(SMALL_GEMM_MAX_MACS + 1, 1, 1)).toBe(false);
+    setSmallGemmKernelEnabled(false);
+    expect(batchedSmallGemmActive(3, 3, 8)).toBe(false);
+    setSmallGemmKernelEnabled(true);
+    await tf.setBackend('cpu');
+    expect(batchedSmallGemmActive(3, 3, 8)).toBe(false); // the kernel lives in the wasm heap
+    await tf.setBackend('wasm');
   });
 
   it('leaves partial batch broadcasts, whose offsets step unevenly, to sgemm', async () => {
