@@ -20,19 +20,13 @@ import {
   SMALL_GEMM_MAX_MACS,
 } from '../src/native/index.js';
 import { productOffsets } from '../src/native/gemm-plan.js';
+import { expectAllClose, seededValues, TRANSPOSE_COMBOS } from './native-fixtures.js';
 
 const wasmDist = path.dirname(createRequire(import.meta.url).resolve('@tensorflow/tfjs-backend-wasm'));
 setWasmPaths(`${wasmDist}/`);
 
-/** Deterministic values in [-1, 1). */
 function seeded(shape: readonly number[], seed: number): { shape: number[]; values: Float32Array } {
-  let s = seed >>> 0;
-  const size = shape.reduce((p, d) => p * d, 1);
-  const values = Float32Array.from({ length: size }, () => {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    return s / 2 ** 31 - 1;
-  });
-  return { shape: [...shape], values };
+  return { shape: [...shape], values: seededValues(shape, seed) };
 }
 
 type Input = ReturnType<typeof seeded>;
@@ -54,14 +48,8 @@ async function runOn(
 }
 
 function expectClose(actual: Float32Array[], expected: Float32Array[]): void {
-  expect(actual.length).toBe(expected.length);
-  expected.forEach((r, i) => {
-    const a = actual[i]!;
-    expect(a.length).toBe(r.length);
-    // float32 sums of ≤ 17 terms of magnitude ≤ 1, in another order: ~1e-6 apart.
-    for (let j = 0; j < r.length; j++)
-      expect(Math.abs(a[j]! - r[j]!)).toBeLessThan(1e-5 * (1 + Math.abs(r[j]!)));
-  });
+  // float32 sums of ≤ 17 terms of magnitude ≤ 1, in another order: ~1e-6 apart.
+  expectAllClose(actual, expected, 1e-5);
 }
 
 /**
@@ -148,26 +136,23 @@ describe.runIf(probe.enabled)('batched small products on wasm with OpenBLAS', ()
     [17, 3, 5],
     [1, 17, 7],
   ] as const;
-  const combos = [
-    [false, false],
-    [true, false],
-    [false, true],
-    [true, true],
-  ] as const;
 
-  it.each(combos)('matches the reference for transposeA=%s transposeB=%s at odd sizes', async (ta, tb) => {
-    const inputs = sizes.flatMap(([m, n, k], i) => [
-      seeded(stored([6], m, k, ta), 10 + i),
-      seeded(stored([6], k, n, tb), 30 + i),
-    ]);
-    await expectKernelMatches(
-      inputs,
-      (t) => sizes.map((_, i) => tf.matMul(t[2 * i]!, t[2 * i + 1]!, ta, tb)),
-      sizes.length,
-    );
-  });
+  it.each(TRANSPOSE_COMBOS)(
+    'matches the reference for transposeA=%s transposeB=%s at odd sizes',
+    async (ta, tb) => {
+      const inputs = sizes.flatMap(([m, n, k], i) => [
+        seeded(stored([6], m, k, ta), 10 + i),
+        seeded(stored([6], k, n, tb), 30 + i),
+      ]);
+      await expectKernelMatches(
+        inputs,
+        (t) => sizes.map((_, i) => tf.matMul(t[2 * i]!, t[2 * i + 1]!, ta, tb)),
+        sizes.length,
+      );
+    },
+  );
 
-  it.each(combos)('broadcasts a batchless operand, transposeA=%s transposeB=%s', async (ta, tb) => {
+  it.each(TRANSPOSE_COMBOS)('broadcasts a batchless operand, transposeA=%s transposeB=%s', async (ta, tb) => {
     const [m, n, k] = [5, 7, 3];
     const inputs = [
       seeded(stored([], m, k, ta), 1),
