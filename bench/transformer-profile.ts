@@ -4,13 +4,17 @@
  * kernel time by kernel name (tf.profile) — what to speed up next. For the attention models
  * (vanillatransformer, informer, autoformer, fedformer, patchtst) and any other registry id.
  *   npx tsx bench/transformer-profile.ts --model fedformer [--steps 3] [--kernels [--shapes]] [--batch 1024]
- *     [--cpuprofile FILE] [--blas-threads 2]
+ *     [--cpuprofile FILE] [--blas-threads 2] [--ab-small-gemm]
+ * --ab-small-gemm: after the steps, the batched small-product kernel (native/small-gemm.ts) on and
+ * off in alternating steps (`--steps` rounds each), with median wall and CPU ms per step; with
+ * --kernels, a kernel report for each.
  */
 import { writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector';
 import * as tf from '@tensorflow/tfjs-core';
 import { enableNativeMatmul, setBackend } from '../packages/engine/src/index.js';
 import type { UnivariateModelSpec } from '../packages/engine/src/model/types.js';
+import { setSmallGemmKernelEnabled } from '../packages/engine/src/native/small-gemm.js';
 import { MODELS } from '../packages/engine/src/models/registry.js';
 import { printKernelReport } from './lib/kernel-report.js';
 import { yardstickStep } from './lib/yardstick-step.js';
@@ -56,8 +60,34 @@ if (session && steps > 1) {
   writeFileSync(profileFile, JSON.stringify(profile));
   session.disconnect();
 }
+const abSmallGemm = process.argv.includes('--ab-small-gemm');
+if (abSmallGemm) {
+  const samples = { on: [] as number[][], off: [] as number[][] };
+  for (let round = 0; round < steps; round++)
+    for (const side of ['on', 'off'] as const) {
+      setSmallGemmKernelEnabled(side === 'on');
+      const [t0, c0] = [performance.now(), process.cpuUsage()];
+      step(100 + round);
+      const c = process.cpuUsage(c0);
+      samples[side].push([performance.now() - t0, (c.user + c.system) / 1000]);
+    }
+  setSmallGemmKernelEnabled(true);
+  const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[xs.length >> 1]!;
+  for (const side of ['on', 'off'] as const)
+    console.log(
+      `small-gemm kernel ${side}: median ${median(samples[side].map((x) => x[0]!)).toFixed(0)} ms wall, ${median(samples[side].map((x) => x[1]!)).toFixed(0)} ms cpu per step (${steps} steps)`,
+    );
+}
 if (kernels) {
-  printKernelReport(await tf.profile(() => step(99)), { shapes: process.argv.includes('--shapes') });
+  // With --ab-small-gemm, one report with the kernel and one without.
+  for (const on of abSmallGemm ? [true, false] : [true]) {
+    setSmallGemmKernelEnabled(on);
+    printKernelReport(await tf.profile(() => step(99)), {
+      shapes: process.argv.includes('--shapes'),
+      label: abSmallGemm ? `small-gemm kernel ${on ? 'on' : 'off'}` : undefined,
+    });
+  }
+  setSmallGemmKernelEnabled(true);
 }
 
 console.log(

@@ -15,19 +15,13 @@ import {
   planSum,
   withNativeThreads,
 } from '../src/native/index.js';
+import { expectAllClose, seededValues, TRANSPOSE_COMBOS } from './native-fixtures.js';
 
 const wasmDist = path.dirname(createRequire(import.meta.url).resolve('@tensorflow/tfjs-backend-wasm'));
 setWasmPaths(`${wasmDist}/`);
 
-/** Deterministic values in [-1, 1) so reference and native runs see the same inputs. */
 function seeded(shape: number[], seed: number): tf.Tensor {
-  let s = seed >>> 0;
-  const size = shape.reduce((p, d) => p * d, 1);
-  const values = Float32Array.from({ length: size }, () => {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    return s / 2 ** 31 - 1;
-  });
-  return tf.tensor(values, shape);
+  return tf.tensor(seededValues(shape, seed), shape);
 }
 
 /** Runs `f` once on the reference kernels and once natively; returns both results as arrays. */
@@ -48,14 +42,8 @@ function bothWays(f: () => tf.Tensor | tf.Tensor[]): { ref: Float32Array[]; nat:
 }
 
 function expectClose(ref: Float32Array[], nat: Float32Array[]): void {
-  expect(nat.length).toBe(ref.length);
-  ref.forEach((r, i) => {
-    const n = nat[i]!;
-    expect(n.length).toBe(r.length);
-    // fp32 sums over K <= 64 terms of magnitude <= 1 in different order differ by ~1e-5.
-    for (let j = 0; j < r.length; j++)
-      expect(Math.abs(n[j]! - r[j]!)).toBeLessThan(1e-4 * (1 + Math.abs(r[j]!)));
-  });
+  // fp32 sums over K <= 64 terms of magnitude <= 1 in different order differ by ~1e-5.
+  expectAllClose(nat, ref, 1e-4);
 }
 
 const probe: NativeMatmulStatus = (() => {
@@ -146,29 +134,26 @@ for (const backend of ['cpu', 'wasm'] as const) {
       expect(s.backends).toContain(backend);
     });
 
-    const combos = [
-      [false, false],
-      [true, false],
-      [false, true],
-      [true, true],
-    ] as const;
-    it.each(combos)('matches the reference for transposeA=%s transposeB=%s, 2-D and batched', (ta, tb) => {
-      const shapeOf = (rows: number, cols: number, t: boolean, batch: number[] = []) => [
-        ...batch,
-        ...(t ? [cols, rows] : [rows, cols]),
-      ];
-      const before = nativeMatmulStats().native;
-      const { ref, nat } = bothWays(() => [
-        tf.matMul(seeded(shapeOf(5, 7, ta), 1), seeded(shapeOf(7, 3, tb), 2), ta, tb),
-        tf.matMul(seeded(shapeOf(4, 6, ta, [3]), 3), seeded(shapeOf(6, 2, tb, [3]), 4), ta, tb),
-        // B broadcast over A's batch: the folded single-GEMM path when A is not transposed.
-        tf.matMul(seeded(shapeOf(4, 6, ta, [2, 3]), 5), seeded(shapeOf(6, 5, tb), 6), ta, tb),
-        // Right-aligned broadcast of B's batch [3] over A's [2, 3] (tfjs broadcasts only this way).
-        tf.matMul(seeded(shapeOf(4, 6, ta, [2, 3]), 7), seeded(shapeOf(6, 2, tb, [3]), 8), ta, tb),
-      ]);
-      expectClose(ref, nat);
-      expect(nativeMatmulStats().native - before).toBe(4);
-    });
+    it.each(TRANSPOSE_COMBOS)(
+      'matches the reference for transposeA=%s transposeB=%s, 2-D and batched',
+      (ta, tb) => {
+        const shapeOf = (rows: number, cols: number, t: boolean, batch: number[] = []) => [
+          ...batch,
+          ...(t ? [cols, rows] : [rows, cols]),
+        ];
+        const before = nativeMatmulStats().native;
+        const { ref, nat } = bothWays(() => [
+          tf.matMul(seeded(shapeOf(5, 7, ta), 1), seeded(shapeOf(7, 3, tb), 2), ta, tb),
+          tf.matMul(seeded(shapeOf(4, 6, ta, [3]), 3), seeded(shapeOf(6, 2, tb, [3]), 4), ta, tb),
+          // B broadcast over A's batch: the folded single-GEMM path when A is not transposed.
+          tf.matMul(seeded(shapeOf(4, 6, ta, [2, 3]), 5), seeded(shapeOf(6, 5, tb), 6), ta, tb),
+          // Right-aligned broadcast of B's batch [3] over A's [2, 3] (tfjs broadcasts only this way).
+          tf.matMul(seeded(shapeOf(4, 6, ta, [2, 3]), 7), seeded(shapeOf(6, 2, tb, [3]), 8), ta, tb),
+        ]);
+        expectClose(ref, nat);
+        expect(nativeMatmulStats().native - before).toBe(4);
+      },
+    );
 
     const activations = ['linear', 'relu', 'relu6', 'elu', 'sigmoid', 'leakyrelu', 'prelu'] as const;
     type Act = (typeof activations)[number];

@@ -2,6 +2,7 @@ import { availableParallelism } from 'node:os';
 import * as tf from '@tensorflow/tfjs-core';
 import { ConfigError } from '@nflab/contracts';
 import type { KernelConfig } from '@tensorflow/tfjs-core';
+import { wasmSimd } from '../backend/simd/wasm-simd.js';
 import { NATIVE_BACKENDS, type NativeBackendName } from './backend-memory.js';
 import { CORE_TYPES, coreTypeFor, detectCpuFeatures, type CoreType } from './cpu-features.js';
 import {
@@ -12,6 +13,7 @@ import {
 } from './kernels.js';
 import { loadOpenBlas, OpenBlasUnavailable, type OpenBlas, type Sgemm } from './openblas.js';
 import { sizeAwareSgemm, threadedGemmMinMacs } from './size-aware-sgemm.js';
+import { smallGemmFits } from './small-gemm.js';
 import { nativeSum } from './sum-kernel.js';
 
 /**
@@ -77,7 +79,7 @@ interface Installed {
 }
 
 let installed: Installed | null = null;
-const stats: NativeKernelStats = { native: 0, fallback: 0 };
+const stats: NativeKernelStats = { native: 0, fallback: 0, batched: 0 };
 
 const disabled = (reason: string, coreType: string | null = null): NativeMatmulStatus => ({
   enabled: false,
@@ -203,6 +205,20 @@ export function nativeSgemm(backend: NativeBackendName): Sgemm | null {
 }
 
 /**
+ * Whether a batched matmul of [m, k]·[k, n] products on the active backend runs as one SIMD kernel
+ * call (small-gemm.ts): wasm with the native path and its SIMD kernels, products under the cut-off.
+ * For models that otherwise avoid many tiny products by another formulation.
+ */
+export function batchedSmallGemmActive(m: number, n: number, k: number): boolean {
+  return (
+    tf.getBackend() === 'wasm' &&
+    nativeSgemm('wasm') !== null &&
+    smallGemmFits(m * n * k) &&
+    wasmSimd(tf.backend()) !== null
+  );
+}
+
+/**
  * Runs `fn` with one BLAS thread, then restores the enabled count. For loops of many small
  * products (a [128, 128]·[128, 512] per time step), where waking OpenBLAS' threads on every call
  * costs more than it saves: a 2-layer RNN step measured 163 ms with 2 threads against 46 ms with
@@ -220,7 +236,7 @@ export function withOneNativeThread<T>(fn: () => T): T {
   }
 }
 
-/** How many matmul kernel calls ran natively and how many fell back, since process start. */
+/** How many matmul kernel calls ran natively (and as one batched kernel) and how many fell back, since process start. */
 export function nativeMatmulStats(): Readonly<NativeKernelStats> {
   return { ...stats };
 }

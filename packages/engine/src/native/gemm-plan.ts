@@ -11,12 +11,32 @@ export interface GemmPlan {
   /** Leading dimensions of A and B as stored (row length). */
   readonly lda: number;
   readonly ldb: number;
-  /** Per call: element offsets into A, B and C. Length = number of sgemm calls. */
-  readonly aOffsets: readonly number[];
-  readonly bOffsets: readonly number[];
-  readonly cOffsets: readonly number[];
+  /** Number of products (sgemm calls). */
+  readonly calls: number;
+  /** Where each product's A, B and C start. */
+  readonly offsets: ProductOffsets;
   /** Output shape: broadcast batch dims then [M, N]. */
   readonly outShape: readonly number[];
+}
+
+/**
+ * Element offsets of product t's A, B and C: t times a step each ('even': the batches match, or an
+ * operand is broadcast whole with step 0), or listed per product where a partial broadcast
+ * ([2, 3] against [3]) makes them repeat.
+ */
+export type ProductOffsets =
+  | { readonly kind: 'even'; readonly a: number; readonly b: number; readonly c: number }
+  | {
+      readonly kind: 'listed';
+      readonly a: readonly number[];
+      readonly b: readonly number[];
+      readonly c: readonly number[];
+    };
+
+/** Element offsets of product `t`'s A, B and C. */
+export function productOffsets(offsets: ProductOffsets, t: number): [number, number, number] {
+  if (offsets.kind === 'even') return [t * offsets.a, t * offsets.b, t * offsets.c];
+  return [offsets.a[t]!, offsets.b[t]!, offsets.c[t]!];
 }
 
 /** Inputs to `planGemm`: shapes as tfjs gives them and the two transpose flags. */
@@ -79,14 +99,49 @@ export function planGemm({ aShape, bShape, transposeA, transposeB }: GemmShapes)
   const common = { n, k, transA: transposeA, transB: transposeB, lda: a1, ldb: b1, outShape };
   if (product(batchB) === 1 && !transposeA) {
     // [..., M, K] rows are contiguous, so the whole batch is one [batch*M, K] operand.
-    return { ...common, m: m * product(batch), aOffsets: [0], bOffsets: [0], cOffsets: [0] };
+    const offsets = { kind: 'even', a: 0, b: 0, c: 0 } as const;
+    return { ...common, m: m * product(batch), calls: 1, offsets };
   }
   const sa = broadcastStrides(batchA, batch);
   const sb = broadcastStrides(batchB, batch);
+  const aStep = evenStep(sa, batch);
+  const bStep = evenStep(sb, batch);
+  const offsets: ProductOffsets =
+    aStep !== null && bStep !== null
+      ? { kind: 'even', a: aStep * m * k, b: bStep * k * n, c: m * n }
+      : listedOffsets(batch, [sa, sb], [m * k, k * n, m * n]);
+  return { ...common, m, calls: product(batch), offsets };
+}
+
+/**
+ * The step between consecutive flat batch indices of an operand with these broadcast strides
+ * (batch entries), or null when the flat index does not map to it linearly: each batch dim of size
+ * above 1 must step by the inner dims' span times the innermost one's step (0 when broadcast).
+ */
+function evenStep(strides: readonly number[], batch: readonly number[]): number | null {
+  let step: number | null = null;
+  let span = 1;
+  for (let d = batch.length - 1; d >= 0; d--) {
+    const size = batch[d] ?? 1;
+    if (size === 1) continue;
+    const stride = strides[d] ?? 0;
+    if (step === null) step = stride;
+    else if (stride !== step * span) return null;
+    span *= size;
+  }
+  return step ?? 0;
+}
+
+/** Offsets of every product by walking the batch coordinates; sizes are A's, B's and C's per product. */
+function listedOffsets(
+  batch: readonly number[],
+  [sa, sb]: readonly [readonly number[], readonly number[]],
+  [aSize, bSize, cSize]: readonly [number, number, number],
+): ProductOffsets {
   const calls = product(batch);
-  const aOffsets: number[] = [];
-  const bOffsets: number[] = [];
-  const cOffsets: number[] = [];
+  const a: number[] = [];
+  const b: number[] = [];
+  const c: number[] = [];
   for (let flat = 0; flat < calls; flat++) {
     let rest = flat;
     let ia = 0;
@@ -98,9 +153,9 @@ export function planGemm({ aShape, bShape, transposeA, transposeB }: GemmShapes)
       ia += coord * (sa[d] ?? 0);
       ib += coord * (sb[d] ?? 0);
     }
-    aOffsets.push(ia * m * k);
-    bOffsets.push(ib * k * n);
-    cOffsets.push(flat * m * n);
+    a.push(ia * aSize);
+    b.push(ib * bSize);
+    c.push(flat * cSize);
   }
-  return { ...common, m, aOffsets, bOffsets, cOffsets };
+  return { kind: 'listed', a, b, c };
 }

@@ -17,5 +17,6 @@ export {
   coreTypeFor,
 } from './cpu-features.js';
 export { planGemm, type GemmPlan } from './gemm-plan.js';
+export { setSmallGemmKernelEnabled, SMALL_GEMM_MAX_MACS } from './small-gemm.js';
 export type { NativeBackendName } from './backend-memory.js';
 export { planSum, type SumPlan } from './sum-kernel.js';

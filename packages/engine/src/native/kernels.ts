@@ -9,13 +9,16 @@ import {
   type NativeActivation,
   type RowBroadcast,
 } from './epilogue.js';
-import { planGemm, type GemmPlan } from './gemm-plan.js';
+import { planGemm, productOffsets, type GemmPlan } from './gemm-plan.js';
 import type { Sgemm } from './openblas.js';
+import { runSmallGemm } from './small-gemm.js';
 
 /** Counts of kernel calls served natively and handed back to the reference kernel. */
 export interface NativeKernelStats {
   native: number;
   fallback: number;
+  /** Of the native calls, those whose many tiny products ran as one SIMD kernel call (small-gemm.ts). */
+  batched: number;
 }
 
 /** Runs the plan's sgemm calls over views of A, B and C (C pre-filled when beta = 1). */
@@ -29,10 +32,8 @@ function runPlan(
   const aSize = plan.m * plan.k;
   const bSize = plan.k * plan.n;
   const cSize = plan.m * plan.n;
-  for (let i = 0; i < plan.aOffsets.length; i++) {
-    const ao = plan.aOffsets[i]!;
-    const bo = plan.bOffsets[i]!;
-    const co = plan.cOffsets[i]!;
+  for (let t = 0; t < plan.calls; t++) {
+    const [ao, bo, co] = productOffsets(plan.offsets, t);
     sgemm({
       transA: plan.transA,
       transB: plan.transB,
@@ -72,6 +73,22 @@ function prepare(args: KernelArgs): Prepared | null {
   return plan ? { plan, a, b } : null;
 }
 
+/**
+ * The plan's products into `out`: on wasm a batch of tiny ones in one SIMD kernel call
+ * (small-gemm.ts), anything else through `runPlan`'s sgemm calls.
+ */
+function runProducts(
+  ctx: OverrideContext,
+  backend: unknown,
+  { plan, a, b }: Prepared,
+  out: TensorInfo,
+  views: [Float32Array, Float32Array, Float32Array],
+  beta: number,
+): void {
+  if (ctx.backendName === 'wasm' && runSmallGemm(backend, plan, [a, b, out], beta)) ctx.stats.batched++;
+  else runPlan(ctx.sgemm, plan, views, beta);
+}
+
 /** Shared context of one backend's override: its name, BLAS and the kernel it replaces. */
 export interface OverrideContext {
   backendName: NativeBackendName;
@@ -89,7 +106,7 @@ export function nativeBatchMatMul(ctx: OverrideContext): KernelConfig {
     const out = mem.alloc([...prepared.plan.outShape]);
     const [va, vb, vc] = [mem.view(prepared.a), mem.view(prepared.b), mem.view(out)];
     if (!va || !vb || !vc) return fallbackAfterAlloc(ctx, args, out);
-    runPlan(ctx.sgemm, prepared.plan, [va, vb, vc], 0);
+    runProducts(ctx, args.backend, prepared, out, [va, vb, vc], 0);
     ctx.stats.native++;
     return out;
   };
@@ -125,11 +142,11 @@ export function nativeFusedMatMul(ctx: OverrideContext): KernelConfig {
     const simd =
       ctx.backendName === 'wasm' ? simdEpilogue(args.backend, out, bias, biasMode, activation) : null;
     if (simd) {
-      runPlan(ctx.sgemm, prepared.plan, [va, vb, vc], 0);
+      runProducts(ctx, args.backend, prepared, out, [va, vb, vc], 0);
       simd();
     } else {
       if (vBias && biasMode) fillBias(vc, vBias, biasMode);
-      runPlan(ctx.sgemm, prepared.plan, [va, vb, vc], vBias ? 1 : 0);
+      runProducts(ctx, args.backend, prepared, out, [va, vb, vc], vBias ? 1 : 0);
       const alpha = typeof attrs.leakyreluAlpha === 'number' ? attrs.leakyreluAlpha : 0.2;
       applyActivation(vc, activation, { alpha, weights: vPrelu, weightsMode: preluMode });
     }

@@ -1240,4 +1240,279 @@
         (f32.demote_f64 (f64.load (i32.add (local.get $dbAcc) (i32.shl (local.get $j) (i32.const 3))))))
       (local.set $j (i32.add (local.get $j) (i32.const 1)))
       (br $l5))))
+;; ==== Batches of small products (native/small-gemm.ts): attention's [B·H, L, E] × [B·H, E, S] ====
+  ;; One call runs every product of a batched matmul that is too small for a BLAS call each:
+  ;;   C_t = op(A_t)·op(B_t) (+ C_t when accumulate ≠ 0),  t < calls,
+  ;; A_t at a + t·aStride, B_t at b + t·bStride, C_t at c + t·cStride (byte strides; 0 broadcasts).
+  ;; Operands are row-major as stored: op(A) is [m, k] read from rows of lda floats (transposed:
+  ;; A stored [k, m]), op(B) is [k, n] from rows of ldb floats (transposed: B stored [n, k]); C is
+  ;; [m, n] packed. Sums run in float32 in another order than BLAS: equal to rounding, not bitwise.
+  (func (export "batchedGemm")
+    (param $a i32) (param $aStride i32) (param $b i32) (param $bStride i32)
+    (param $c i32) (param $cStride i32) (param $calls i32)
+    (param $m i32) (param $n i32) (param $k i32) (param $lda i32) (param $ldb i32)
+    (param $transA i32) (param $transB i32) (param $accumulate i32)
+    (local $aRow i32) (local $aCol i32)
+    ;; byte steps of op(A) along a row (i) and along k (p)
+    (local.set $aRow (i32.shl (if (result i32) (local.get $transA) (then (i32.const 1)) (else (local.get $lda))) (i32.const 2)))
+    (local.set $aCol (i32.shl (if (result i32) (local.get $transA) (then (local.get $lda)) (else (i32.const 1))) (i32.const 2)))
+    (block $done
+      (loop $product
+        (br_if $done (i32.eqz (local.get $calls)))
+        (if (i32.eqz (local.get $transB))
+          (then
+            (call $gemmRows (local.get $a) (local.get $b) (local.get $c) (local.get $m) (local.get $n)
+              (local.get $k) (local.get $aRow) (local.get $aCol) (i32.shl (local.get $ldb) (i32.const 2))
+              (local.get $accumulate)))
+          (else
+            (if (i32.eqz (local.get $transA))
+              (then
+                (call $gemmDots (local.get $a) (local.get $b) (local.get $c) (local.get $m) (local.get $n)
+                  (local.get $k) (i32.shl (local.get $lda) (i32.const 2)) (i32.shl (local.get $ldb) (i32.const 2))
+                  (local.get $accumulate)))
+              (else
+                (call $gemmScalar (local.get $a) (local.get $b) (local.get $c) (local.get $m) (local.get $n)
+                  (local.get $k) (local.get $aRow) (local.get $aCol) (i32.shl (local.get $ldb) (i32.const 2))
+                  (i32.const 4) (local.get $accumulate))))))
+        (local.set $a (i32.add (local.get $a) (local.get $aStride)))
+        (local.set $b (i32.add (local.get $b) (local.get $bStride)))
+        (local.set $c (i32.add (local.get $c) (local.get $cStride)))
+        (local.set $calls (i32.sub (local.get $calls) (i32.const 1)))
+        (br $product))))
+
+  ;; One product whose op(B) rows are contiguous (B not transposed): each row of C is Σ_p A(i,p)·B[p, ·],
+  ;; eight then four columns at a time (one broadcast A(i,p) feeds both vectors), then single columns.
+  ;; aRow/aCol: byte steps of A(i,p) in i and p; bRow: byte step between rows of B.
+  (func $gemmRows
+    (param $a i32) (param $b i32) (param $c i32) (param $m i32) (param $n i32) (param $k i32)
+    (param $aRow i32) (param $aCol i32) (param $bRow i32) (param $accumulate i32)
+    (local $j i32) (local $p i32) (local $pa i32) (local $pb i32) (local $pc i32)
+    (local $acc0 v128) (local $acc1 v128) (local $ai v128) (local $s f32)
+    (block $rowsDone
+      (loop $row
+        (br_if $rowsDone (i32.eqz (local.get $m)))
+        (local.set $j (i32.const 0))
+        (block $eightsDone
+          (loop $eights
+            (br_if $eightsDone (i32.gt_u (i32.add (local.get $j) (i32.const 8)) (local.get $n)))
+            (local.set $pc (i32.add (local.get $c) (i32.shl (local.get $j) (i32.const 2))))
+            (local.set $acc0 (v128.const f32x4 0 0 0 0))
+            (local.set $acc1 (v128.const f32x4 0 0 0 0))
+            (if (local.get $accumulate)
+              (then
+                (local.set $acc0 (v128.load (local.get $pc)))
+                (local.set $acc1 (v128.load offset=16 (local.get $pc)))))
+            (local.set $pa (local.get $a))
+            (local.set $pb (i32.add (local.get $b) (i32.shl (local.get $j) (i32.const 2))))
+            (local.set $p (local.get $k))
+            (block $innerDone
+              (loop $inner
+                (br_if $innerDone (i32.eqz (local.get $p)))
+                (local.set $ai (v128.load32_splat (local.get $pa)))
+                (local.set $acc0 (f32x4.add (local.get $acc0) (f32x4.mul (local.get $ai) (v128.load (local.get $pb)))))
+                (local.set $acc1
+                  (f32x4.add (local.get $acc1) (f32x4.mul (local.get $ai) (v128.load offset=16 (local.get $pb)))))
+                (local.set $pa (i32.add (local.get $pa) (local.get $aCol)))
+                (local.set $pb (i32.add (local.get $pb) (local.get $bRow)))
+                (local.set $p (i32.sub (local.get $p) (i32.const 1)))
+                (br $inner)))
+            (v128.store (local.get $pc) (local.get $acc0))
+            (v128.store offset=16 (local.get $pc) (local.get $acc1))
+            (local.set $j (i32.add (local.get $j) (i32.const 8)))
+            (br $eights)))
+        (if (i32.le_u (i32.add (local.get $j) (i32.const 4)) (local.get $n))
+          (then
+            (local.set $pc (i32.add (local.get $c) (i32.shl (local.get $j) (i32.const 2))))
+            (local.set $acc0 (v128.const f32x4 0 0 0 0))
+            (if (local.get $accumulate) (then (local.set $acc0 (v128.load (local.get $pc)))))
+            (local.set $pa (local.get $a))
+            (local.set $pb (i32.add (local.get $b) (i32.shl (local.get $j) (i32.const 2))))
+            (local.set $p (local.get $k))
+            (block $fourDone
+              (loop $four
+                (br_if $fourDone (i32.eqz (local.get $p)))
+                (local.set $acc0
+                  (f32x4.add (local.get $acc0)
+                    (f32x4.mul (v128.load32_splat (local.get $pa)) (v128.load (local.get $pb)))))
+                (local.set $pa (i32.add (local.get $pa) (local.get $aCol)))
+                (local.set $pb (i32.add (local.get $pb) (local.get $bRow)))
+                (local.set $p (i32.sub (local.get $p) (i32.const 1)))
+                (br $four)))
+            (v128.store (local.get $pc) (local.get $acc0))
+            (local.set $j (i32.add (local.get $j) (i32.const 4)))))
+        (block $columnsDone
+          (loop $column
+            (br_if $columnsDone (i32.ge_u (local.get $j) (local.get $n)))
+            (local.set $pc (i32.add (local.get $c) (i32.shl (local.get $j) (i32.const 2))))
+            (local.set $s (f32.const 0))
+            (if (local.get $accumulate) (then (local.set $s (f32.load (local.get $pc)))))
+            (local.set $pa (local.get $a))
+            (local.set $pb (i32.add (local.get $b) (i32.shl (local.get $j) (i32.const 2))))
+            (local.set $p (local.get $k))
+            (block $oneDone
+              (loop $one
+                (br_if $oneDone (i32.eqz (local.get $p)))
+                (local.set $s (f32.add (local.get $s) (f32.mul (f32.load (local.get $pa)) (f32.load (local.get $pb)))))
+                (local.set $pa (i32.add (local.get $pa) (local.get $aCol)))
+                (local.set $pb (i32.add (local.get $pb) (local.get $bRow)))
+                (local.set $p (i32.sub (local.get $p) (i32.const 1)))
+                (br $one)))
+            (f32.store (local.get $pc) (local.get $s))
+            (local.set $j (i32.add (local.get $j) (i32.const 1)))
+            (br $column)))
+        (local.set $a (i32.add (local.get $a) (local.get $aRow)))
+        (local.set $c (i32.add (local.get $c) (i32.shl (local.get $n) (i32.const 2))))
+        (local.set $m (i32.sub (local.get $m) (i32.const 1)))
+        (br $row))))
+
+  ;; One product A·Bᵀ with A [m, k] and B [n, k] stored by rows: C(i,j) is the dot product of two
+  ;; contiguous rows. Four columns at a time share each load of A's row, in four accumulators folded
+  ;; into one vector of their sums; in a last block of fewer than four columns the missing rows of B
+  ;; repeat its first row and their sums are dropped. aRow/bRow: byte steps between rows.
+  (func $gemmDots
+    (param $a i32) (param $b i32) (param $c i32) (param $m i32) (param $n i32) (param $k i32)
+    (param $aRow i32) (param $bRow i32) (param $accumulate i32)
+    (local $j i32) (local $p i32) (local $pa i32) (local $pb i32) (local $cols i32)
+    (local $b1 i32) (local $b2 i32) (local $b3 i32)
+    (local $acc0 v128) (local $acc1 v128) (local $acc2 v128) (local $acc3 v128) (local $av v128)
+    (local $sums v128)
+    (block $rowsDone
+      (loop $row
+        (br_if $rowsDone (i32.eqz (local.get $m)))
+        (local.set $j (i32.const 0))
+        (block $blocksDone
+          (loop $block
+            (br_if $blocksDone (i32.ge_u (local.get $j) (local.get $n)))
+            (local.set $cols (i32.sub (local.get $n) (local.get $j)))
+            ;; byte offsets of the block's rows 1..3 of B from its row 0 (0 past the last column)
+            (local.set $b1 (select (local.get $bRow) (i32.const 0) (i32.gt_u (local.get $cols) (i32.const 1))))
+            (local.set $b2
+              (select (i32.shl (local.get $bRow) (i32.const 1)) (i32.const 0) (i32.gt_u (local.get $cols) (i32.const 2))))
+            (local.set $b3
+              (select (i32.mul (local.get $bRow) (i32.const 3)) (i32.const 0) (i32.gt_u (local.get $cols) (i32.const 3))))
+            (local.set $pa (local.get $a))
+            (local.set $pb (i32.add (local.get $b) (i32.mul (local.get $j) (local.get $bRow))))
+            (local.set $acc0 (v128.const f32x4 0 0 0 0))
+            (local.set $acc1 (v128.const f32x4 0 0 0 0))
+            (local.set $acc2 (v128.const f32x4 0 0 0 0))
+            (local.set $acc3 (v128.const f32x4 0 0 0 0))
+            (local.set $p (local.get $k))
+            (block $vectorsDone
+              (loop $vectors
+                (br_if $vectorsDone (i32.lt_u (local.get $p) (i32.const 4)))
+                (local.set $av (v128.load (local.get $pa)))
+                (local.set $acc0 (f32x4.add (local.get $acc0) (f32x4.mul (local.get $av) (v128.load (local.get $pb)))))
+                (local.set $acc1
+                  (f32x4.add (local.get $acc1)
+                    (f32x4.mul (local.get $av) (v128.load (i32.add (local.get $pb) (local.get $b1))))))
+                (local.set $acc2
+                  (f32x4.add (local.get $acc2)
+                    (f32x4.mul (local.get $av) (v128.load (i32.add (local.get $pb) (local.get $b2))))))
+                (local.set $acc3
+                  (f32x4.add (local.get $acc3)
+                    (f32x4.mul (local.get $av) (v128.load (i32.add (local.get $pb) (local.get $b3))))))
+                (local.set $pa (i32.add (local.get $pa) (i32.const 16)))
+                (local.set $pb (i32.add (local.get $pb) (i32.const 16)))
+                (local.set $p (i32.sub (local.get $p) (i32.const 4)))
+                (br $vectors)))
+            (local.set $sums (call $sum4x4 (local.get $acc0) (local.get $acc1) (local.get $acc2) (local.get $acc3)))
+            ;; the k mod 4 tail: A(i,p) times the block's four B(p,·)
+            (block $tailDone
+              (loop $tail
+                (br_if $tailDone (i32.eqz (local.get $p)))
+                (local.set $sums
+                  (f32x4.add (local.get $sums)
+                    (f32x4.mul (v128.load32_splat (local.get $pa))
+                      (f32x4.replace_lane 3
+                        (f32x4.replace_lane 2
+                          (f32x4.replace_lane 1 (v128.load32_splat (local.get $pb))
+                            (f32.load (i32.add (local.get $pb) (local.get $b1))))
+                          (f32.load (i32.add (local.get $pb) (local.get $b2))))
+                        (f32.load (i32.add (local.get $pb) (local.get $b3)))))))
+                (local.set $pa (i32.add (local.get $pa) (i32.const 4)))
+                (local.set $pb (i32.add (local.get $pb) (i32.const 4)))
+                (local.set $p (i32.sub (local.get $p) (i32.const 1)))
+                (br $tail)))
+            (call $storeColumns
+              (i32.add (local.get $c) (i32.shl (local.get $j) (i32.const 2)))
+              (local.get $sums) (local.get $cols) (local.get $accumulate))
+            (local.set $j (i32.add (local.get $j) (i32.const 4)))
+            (br $block)))
+        (local.set $a (i32.add (local.get $a) (local.get $aRow)))
+        (local.set $c (i32.add (local.get $c) (i32.shl (local.get $n) (i32.const 2))))
+        (local.set $m (i32.sub (local.get $m) (i32.const 1)))
+        (br $row))))
+
+  ;; [Σw, Σx, Σy, Σz]: the lane sums of four vectors, by two rounds of pairing lanes.
+  (func $sum4x4 (param $w v128) (param $x v128) (param $y v128) (param $z v128) (result v128)
+    (local $wx v128) (local $yz v128)
+    ;; [w0+w2, x0+x2, w1+w3, x1+x3], and the same of y and z
+    (local.set $wx
+      (f32x4.add
+        (i8x16.shuffle 0 1 2 3 16 17 18 19 4 5 6 7 20 21 22 23 (local.get $w) (local.get $x))
+        (i8x16.shuffle 8 9 10 11 24 25 26 27 12 13 14 15 28 29 30 31 (local.get $w) (local.get $x))))
+    (local.set $yz
+      (f32x4.add
+        (i8x16.shuffle 0 1 2 3 16 17 18 19 4 5 6 7 20 21 22 23 (local.get $y) (local.get $z))
+        (i8x16.shuffle 8 9 10 11 24 25 26 27 12 13 14 15 28 29 30 31 (local.get $y) (local.get $z))))
+    (f32x4.add
+      (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $wx) (local.get $yz))
+      (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $wx) (local.get $yz))))
+
+  ;; Stores the first min(cols, 4) lanes of v at c (added to what is there when accumulate ≠ 0).
+  (func $storeColumns (param $c i32) (param $v v128) (param $cols i32) (param $accumulate i32)
+    (if (i32.ge_u (local.get $cols) (i32.const 4))
+      (then
+        (if (local.get $accumulate) (then (local.set $v (f32x4.add (v128.load (local.get $c)) (local.get $v)))))
+        (v128.store (local.get $c) (local.get $v))
+        (return)))
+    (call $storeLane (local.get $c) (f32x4.extract_lane 0 (local.get $v)) (local.get $accumulate))
+    (if (i32.gt_u (local.get $cols) (i32.const 1))
+      (then
+        (call $storeLane (i32.add (local.get $c) (i32.const 4)) (f32x4.extract_lane 1 (local.get $v))
+          (local.get $accumulate))))
+    (if (i32.gt_u (local.get $cols) (i32.const 2))
+      (then
+        (call $storeLane (i32.add (local.get $c) (i32.const 8)) (f32x4.extract_lane 2 (local.get $v))
+          (local.get $accumulate)))))
+
+  (func $storeLane (param $c i32) (param $x f32) (param $accumulate i32)
+    (if (local.get $accumulate) (then (local.set $x (f32.add (f32.load (local.get $c)) (local.get $x)))))
+    (f32.store (local.get $c) (local.get $x)))
+
+  ;; One product with any operand layout, one multiply-add at a time: the rare Aᵀ·Bᵀ, where neither
+  ;; operand runs contiguously along C's rows or along k. Byte steps of A(i,p) in i and p, B(p,j) in j and p.
+  (func $gemmScalar
+    (param $a i32) (param $b i32) (param $c i32) (param $m i32) (param $n i32) (param $k i32)
+    (param $aRow i32) (param $aCol i32) (param $bCol i32) (param $bRow i32) (param $accumulate i32)
+    (local $j i32) (local $p i32) (local $pa i32) (local $pb i32) (local $colB i32) (local $s f32)
+    (block $rowsDone
+      (loop $row
+        (br_if $rowsDone (i32.eqz (local.get $m)))
+        (local.set $colB (local.get $b))
+        (local.set $j (local.get $n))
+        (block $columnsDone
+          (loop $column
+            (br_if $columnsDone (i32.eqz (local.get $j)))
+            (local.set $pa (local.get $a))
+            (local.set $pb (local.get $colB))
+            (local.set $p (local.get $k))
+            (local.set $s (f32.const 0))
+            (block $innerDone
+              (loop $inner
+                (br_if $innerDone (i32.eqz (local.get $p)))
+                (local.set $s (f32.add (local.get $s) (f32.mul (f32.load (local.get $pa)) (f32.load (local.get $pb)))))
+                (local.set $pa (i32.add (local.get $pa) (local.get $aCol)))
+                (local.set $pb (i32.add (local.get $pb) (local.get $bRow)))
+                (local.set $p (i32.sub (local.get $p) (i32.const 1)))
+                (br $inner)))
+            (if (local.get $accumulate) (then (local.set $s (f32.add (f32.load (local.get $c)) (local.get $s)))))
+            (f32.store (local.get $c) (local.get $s))
+            (local.set $c (i32.add (local.get $c) (i32.const 4)))
+            (local.set $colB (i32.add (local.get $colB) (local.get $bCol)))
+            (local.set $j (i32.sub (local.get $j) (i32.const 1)))
+            (br $column)))
+        (local.set $a (i32.add (local.get $a) (local.get $aRow)))
+        (local.set $m (i32.sub (local.get $m) (i32.const 1)))
+        (br $row))))
 )

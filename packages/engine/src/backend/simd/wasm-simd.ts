@@ -40,6 +40,36 @@ export interface SimdKernels {
   layerNormBackward(p: LayerNormBackwardPointers, rows: number, cols: number): void;
   /** One time step of a fused recurrent layer's gate pass (see kernels.wat and simd-loops.ts). */
   readonly recurrent: RecurrentStepKernels;
+  /** `calls` products C_t = op(A_t)·op(B_t) (+ C_t when `accumulate`); see {@link BatchedGemmOperands}. */
+  batchedGemm(operands: BatchedGemmOperands, shape: BatchedGemmShape, accumulate: boolean): void;
+}
+
+/**
+ * Where a batch of products lies: product t reads A at `a + t·aStride` and B at `b + t·bStride`
+ * and writes C at `c + t·cStride`, all in bytes (a stride 0 broadcasts the operand).
+ */
+export interface BatchedGemmOperands {
+  readonly a: number;
+  readonly aStride: number;
+  readonly b: number;
+  readonly bStride: number;
+  readonly c: number;
+  readonly cStride: number;
+}
+
+/**
+ * Each product's op(A) [m, k] · op(B) [k, n] -> C [m, n] (packed), with A and B stored row-major
+ * in rows of lda and ldb floats ([k, m] and [n, k] when transposed), as cblas_sgemm reads them.
+ */
+export interface BatchedGemmShape {
+  readonly calls: number;
+  readonly m: number;
+  readonly n: number;
+  readonly k: number;
+  readonly lda: number;
+  readonly ldb: number;
+  readonly transA: boolean;
+  readonly transB: boolean;
 }
 
 /**
@@ -206,6 +236,7 @@ interface KernelExports extends RecurrentStepKernels {
   gatedNormBackward(...args: number[]): void;
   layerNorm(...args: number[]): void;
   layerNormBackward(...args: number[]): void;
+  batchedGemm(...args: number[]): void;
 }
 
 // The slice of the WebAssembly JS API used here; the project's lib (no DOM) does not declare it.
@@ -308,6 +339,24 @@ const bind = (backend: WasmBackendLike): WasmSimd | null => {
         exports.layerNorm(p.x, p.gain, p.shift, p.out, p.stats, rows, cols, eps),
       layerNormBackward: (p, rows, cols) =>
         exports.layerNormBackward(p.dy, p.x, p.gain, p.stats, p.dx, p.acc, p.dGain, p.dShift, rows, cols),
+      batchedGemm: (o, s, accumulate) =>
+        exports.batchedGemm(
+          o.a,
+          o.aStride,
+          o.b,
+          o.bStride,
+          o.c,
+          o.cStride,
+          s.calls,
+          s.m,
+          s.n,
+          s.k,
+          s.lda,
+          s.ldb,
+          s.transA ? 1 : 0,
+          s.transB ? 1 : 0,
+          accumulate ? 1 : 0,
+        ),
     },
     offset: (info) =>
       info.dtype === 'float32' ? (backend.dataIdMap.get(info.dataId)?.memoryOffset ?? null) : null,

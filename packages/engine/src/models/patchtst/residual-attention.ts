@@ -6,13 +6,16 @@
  * so the scale is the constant 1/√head_dim.
  *
  * The three projections run as one product against their concatenated kernels; no op works on
- * one head. Few patches (PatchTST's 3 at input_size 24) are mixed elementwise over [N, P, H, E],
- * one key patch at a time: a batched product there is N·H sgemm calls of 3×8×3, whose call
- * overhead made them a fifth of a training step. Many patches take that batched product
- * [N·H, P, E] × [N·H, E, P] instead, whose cost the elementwise form would multiply by P.
+ * one head. Heads are batch entries of two batched products [N·H, P, E] × [N·H, E, P]. With few
+ * patches (PatchTST's 3 at input_size 24) those are N·H products of 3×8×3: on wasm with OpenBLAS
+ * one SIMD kernel call runs them all (native/small-gemm.ts), but elsewhere each is a call of its
+ * own whose overhead made them a fifth of a training step, so there few patches are mixed
+ * elementwise over [N, P, H, E] instead, one key patch at a time (which costs P times more per
+ * patch, so many patches always take the products).
  * @see He et al. (2020), "RealFormer: Transformer Likes Residual Attention", arXiv. https://arxiv.org/abs/2012.11747
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { batchedSmallGemmActive } from '../../native/enable.js';
 import { dropout } from '../../nn/dropout.js';
 import type { ForwardContext } from '../../nn/forward-context.js';
 import { createLinear } from '../../nn/linear.js';
@@ -28,13 +31,16 @@ export interface ResidualAttentionOptions {
   readonly attnDropout: number;
   /** Dropout after the output projection (`proj_dropout`, PatchTST's `dropout`). */
   readonly projDropout: number;
-  /** Forces one way of mixing (tests compare them). @default elementwise when P ≤ {@link ELEMENTWISE_MAX_PATCHES} */
+  /**
+   * Forces one way of mixing (tests compare them). @default elementwise when P ≤
+   * {@link ELEMENTWISE_MAX_PATCHES} and the batched products would not run as one kernel call
+   */
   readonly mixing?: 'elementwise' | 'batched';
 }
 
 /**
  * Patch counts up to which attention is computed elementwise (about 7 ops per key patch) rather
- * than by batched products.
+ * than by batched products of one sgemm call each.
  */
 export const ELEMENTWISE_MAX_PATCHES = 8;
 
@@ -75,8 +81,9 @@ export function createResidualAttention(
   return {
     apply(x, previousScores, ctx) {
       const [N, P] = x.shape;
+      const elementwise = P <= ELEMENTWISE_MAX_PATCHES && !batchedSmallGemmActive(P, P, E);
       const mix =
-        (options.mixing ?? (P <= ELEMENTWISE_MAX_PATCHES ? 'elementwise' : 'batched')) === 'elementwise'
+        (options.mixing ?? (elementwise ? 'elementwise' : 'batched')) === 'elementwise'
           ? mixElementwise
           : mixBatched;
       // Both results leave the tidy as its return value, so the caller's scope owns (and frees) them.
