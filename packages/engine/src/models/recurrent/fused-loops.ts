@@ -10,8 +10,11 @@
  * the output and the state W_hh reads, so each step runs a second product, with W_hr [H, P]
  * (forward) or W_hrᵀ (backward), in its own {@link Product}.
  *
- * Layouts (batch-first like the tensors): projected input x and its gradient [B, T, G·H], outputs
- * y [B, T, P] (P = H without a projection), and per-step values the backward needs, `aux` [B, T, A·H]:
+ * Layouts: projected input x and its gradient [B, T, G·H] and outputs y [B, T, P] (P = H without a
+ * projection) batch-first like the tensors; the per-step values the backward needs, `aux`
+ * [T, B, A·H], time-major, so that each step writes and later reads one contiguous block (the
+ * op's own tensor: batch-first it was T row-sized pieces a whole window apart, the slowest part of
+ * the backward's gate pass):
  *   tanh/relu: none (A = 0; y is enough);
  *   lstm: i f g o (after their nonlinearities), c, tanh(c) (A = 6);
  *   gru: r z n (after their nonlinearities), hn = h_{t-1}·W_hn + b_hn (A = 4).
@@ -69,7 +72,7 @@ export interface ForwardViews {
   readonly bias: Float32Array | null;
   /** [B, T, P], written. */
   readonly y: Float32Array;
-  /** [B, T, A·H], written (empty for Elman). */
+  /** [T, B, A·H], written (empty for Elman). */
   readonly aux: Float32Array;
   /** [B, T, H], written: LSTM's σ(o)·tanh(c) before its projection; `y` itself without one. */
   readonly hFull: Float32Array;
@@ -155,14 +158,14 @@ export function forwardLoop(
       const xo = row * GH;
       const yo = row * H;
       const ro = b * GH;
+      const ao = (t * B + b) * AH;
       if (kind === 'tanh' || kind === 'relu') {
         for (let j = 0; j < H; j++) {
           const s = x[xo + j]! + recurrent[ro + j]! + (bias ? bias[j]! : 0);
           y[yo + j] = kind === 'tanh' ? tanh(s) : s > 0 ? s : 0;
         }
       } else if (kind === 'lstm') {
-        const ao = row * AH;
-        const prevC = ao - AH + 4 * H; // c_{t-1} in the previous step's aux
+        const prevC = ao - B * AH + 4 * H; // c_{t-1} in the previous step's aux
         for (let j = 0; j < H; j++) {
           // The i block's offsets; f, g and o follow H apart.
           const xi = xo + j;
@@ -183,7 +186,6 @@ export function forwardLoop(
           hFull[yo + j] = o * tc; // y itself unless projected
         }
       } else {
-        const ao = row * AH;
         for (let j = 0; j < H; j++) {
           const hr = recurrent[ro + j]! + (bias ? bias[j]! : 0);
           const hz = recurrent[ro + H + j]! + (bias ? bias[H + j]! : 0);
@@ -246,6 +248,7 @@ export function backwardLoop(
       const yo = row * H;
       const xo = row * GH;
       const so = b * H;
+      const ao = (t * B + b) * AH;
       if (kind === 'tanh' || kind === 'relu') {
         for (let j = 0; j < H; j++) {
           const dh = dy[yo + j]! + (last ? 0 : dhRecurrent[so + j]!);
@@ -253,7 +256,6 @@ export function backwardLoop(
           dx[xo + j] = kind === 'tanh' ? dh * (1 - h * h) : h > 0 ? dh : 0;
         }
       } else if (kind === 'lstm') {
-        const ao = row * AH;
         for (let j = 0; j < H; j++) {
           const dh = dhFull ? dhFull[so + j]! : dy[yo + j]! + (last ? 0 : dhRecurrent[so + j]!);
           const i = aux[ao + j]!;
@@ -261,7 +263,7 @@ export function backwardLoop(
           const g = aux[ao + 2 * H + j]!;
           const o = aux[ao + 3 * H + j]!;
           const tc = aux[ao + 5 * H + j]!;
-          const cPrev = t > 0 ? aux[ao - AH + 4 * H + j]! : c0 ? c0[so + j]! : 0;
+          const cPrev = t > 0 ? aux[ao - B * AH + 4 * H + j]! : c0 ? c0[so + j]! : 0;
           const dc = (last ? (dcT ? dcT[so + j]! : 0) : carry[so + j]!) + dh * o * (1 - tc * tc);
           carry[so + j] = dc * f;
           dx[xo + j] = dc * g * i * (1 - i);
@@ -270,7 +272,6 @@ export function backwardLoop(
           dx[xo + 3 * H + j] = dh * tc * o * (1 - o);
         }
       } else {
-        const ao = row * AH;
         for (let j = 0; j < H; j++) {
           const dh = dy[yo + j]! + (last ? 0 : dhRecurrent[so + j]!);
           const r = aux[ao + j]!;

@@ -28,9 +28,9 @@ import {
   NATIVE_BACKENDS,
   type BackendMemory,
   type NativeBackendName,
+  type WasmBackendLike,
 } from '../../native/backend-memory.js';
-import { wasmSimd } from '../../backend/simd/wasm-simd.js';
-import type { RecurrentStepKernels } from '../../backend/simd/wasm-simd.js';
+import { wasmSimd, type WasmSimd } from '../../backend/simd/wasm-simd.js';
 import { nativeSgemm, withOneNativeThread } from '../../native/enable.js';
 import {
   AUX_BLOCKS,
@@ -41,7 +41,7 @@ import {
   type LoopProducts,
   type Product,
 } from './fused-loops.js';
-import { backwardLoopSimd, forwardLoopSimd, simdLoopsFit } from './simd-loops.js';
+import { backwardLoopSimd, forwardLoopSimd, simdLoopsFit, type HeapView } from './simd-loops.js';
 
 export const RECURRENT_FORWARD = 'NflabRecurrentForward';
 export const RECURRENT_BACKWARD = 'NflabRecurrentBackward';
@@ -60,15 +60,27 @@ export const setFusedSimdLoops = (enabled: boolean): void => {
   simdLoops = enabled;
 };
 
-/** The wasm backend's SIMD step kernels when they serve a layer of `hidden` units, else null. */
-const stepKernels = (
-  name: NativeBackendName,
-  backend: unknown,
-  hidden: number,
-): RecurrentStepKernels | null =>
-  simdLoops && name === 'wasm' && simdLoopsFit(hidden)
-    ? (wasmSimd(backend)?.kernels.recurrent ?? null)
-    : null;
+/** The wasm backend's SIMD kernels when their step kernels serve a layer of `hidden` units, else null. */
+const stepKernels = (name: NativeBackendName, backend: unknown, hidden: number): WasmSimd | null =>
+  simdLoops && name === 'wasm' && simdLoopsFit(hidden) ? wasmSimd(backend) : null;
+
+/** The wasm backend's whole memory as floats, viewed afresh only after it has grown. */
+const wasmHeap = (backend: unknown): HeapView => {
+  const { wasm } = backend as WasmBackendLike;
+  let view = new Float32Array(wasm.HEAPU8.buffer);
+  return () => {
+    if (view.buffer !== wasm.HEAPU8.buffer) view = new Float32Array(wasm.HEAPU8.buffer);
+    return view;
+  };
+};
+
+/** Byte offset of a tensor in the wasm memory; 0 (the kernels' "absent") for none. */
+const offsetOf = (simd: WasmSimd, info: TensorInfo | null | undefined): number => {
+  if (!info) return 0;
+  const offset = simd.offset(info);
+  if (offset === null) throw new Error(`${RECURRENT_FORWARD}: tensors must be float32`);
+  return offset;
+};
 
 /**
  * Multiply-adds of one step's recurrent product above which OpenBLAS keeps all its threads: 2^24,
@@ -249,43 +261,46 @@ const forwardKernel =
     const mem = backendMemory(name, backend);
     // Allocate every output before any view: growing the wasm heap detaches earlier views.
     const y = mem.alloc([B, T, P]);
-    const aux = AUX_BLOCKS[kind] > 0 ? mem.alloc([B, T, AUX_BLOCKS[kind] * H]) : null;
+    const aux = AUX_BLOCKS[kind] > 0 ? mem.alloc([T, B, AUX_BLOCKS[kind] * H]) : null; // time-major
     const hFull = weightHr ? mem.alloc([B, T, H]) : null;
-    const kernels = stepKernels(name, backend, H);
+    const simd = stepKernels(name, backend, H);
     // The SIMD kernels read their scratch from the module's memory too.
-    const recurrent = kernels ? mem.alloc([B, GATES[kind] * H]) : null;
-    const projected = kernels && weightHr ? mem.alloc([B, P]) : null;
+    const recurrent = simd ? mem.alloc([B, GATES[kind] * H]) : null;
+    const projected = simd && weightHr ? mem.alloc([B, P]) : null;
     const products = createProducts(name, backend, { weightHh, weightHr }, { rows: B, transposed: false });
-    const empty = new Float32Array(0);
     const dims = { batch: B, steps: T, hidden: H, output: P };
     try {
-      const views = () => {
-        const ys = viewOf(mem, y);
-        return {
-          x: viewOf(mem, x),
-          bias: bias ? viewOf(mem, bias) : null,
-          y: ys,
-          aux: aux ? viewOf(mem, aux) : empty,
-          hFull: hFull ? viewOf(mem, hFull) : ys,
-          h0: h0 ? viewOf(mem, h0) : null,
-          c0: c0 ? viewOf(mem, c0) : null,
-        };
-      };
-      withStepThreads(B, weightHh, () =>
-        kernels && recurrent
-          ? forwardLoopSimd(
-              kind,
-              dims,
-              products,
-              () => ({
-                ...views(),
-                recurrent: viewOf(mem, recurrent),
-                projected: projected ? viewOf(mem, projected) : empty,
-              }),
-              kernels,
-            )
-          : forwardLoop(kind, dims, products, views),
-      );
+      withStepThreads(B, weightHh, () => {
+        if (simd) {
+          const at = (info: TensorInfo | null | undefined): number => offsetOf(simd, info);
+          // prettier-ignore
+          const pointers = {
+            x: at(x), bias: at(bias), y: at(y), aux: at(aux), hFull: at(hFull ?? y), h0: at(h0), c0: at(c0),
+            recurrent: at(recurrent), projected: at(projected),
+          };
+          forwardLoopSimd(
+            kind,
+            dims,
+            products,
+            { heap: wasmHeap(backend), at: pointers },
+            simd.kernels.recurrent,
+          );
+          return;
+        }
+        const empty = new Float32Array(0);
+        forwardLoop(kind, dims, products, () => {
+          const ys = viewOf(mem, y);
+          return {
+            x: viewOf(mem, x),
+            bias: bias ? viewOf(mem, bias) : null,
+            y: ys,
+            aux: aux ? viewOf(mem, aux) : empty,
+            hFull: hFull ? viewOf(mem, hFull) : ys,
+            h0: h0 ? viewOf(mem, h0) : null,
+            c0: c0 ? viewOf(mem, c0) : null,
+          };
+        });
+      });
     } finally {
       products.dispose();
       free(backend, recurrent);
@@ -300,7 +315,7 @@ const backwardKernel =
     const { kind } = attrs as unknown as { kind: FusedKind };
     const dy = inputs.dy as TensorInfo; // [B, T, P]
     const y = inputs.y as TensorInfo; // [B, T, P]
-    const aux = inputs.aux as TensorInfo | undefined; // [B, T, A·H]
+    const aux = inputs.aux as TensorInfo | undefined; // [T, B, A·H]
     const weightHh = inputs.weightHh as TensorInfo; // [P, G·H]
     const weightHr = inputs.weightHr as TensorInfo | undefined; // [H, P], projected LSTM only
     const h0 = inputs.h0 as TensorInfo | undefined; // [B, H]
@@ -317,44 +332,47 @@ const backwardKernel =
     const dh = weightHr ? mem.alloc([B, T, P]) : null;
     const dh0 = initial ? mem.alloc([B, P]) : null;
     const dc0 = initial && kind === 'lstm' ? mem.alloc([B, H]) : null;
-    const kernels = stepKernels(name, backend, H);
+    const simd = stepKernels(name, backend, H);
     // The SIMD kernels read their scratch from the module's memory too.
-    const dhRecurrent = kernels ? mem.alloc([B, P]) : null;
-    const carry = kernels ? mem.alloc([B, H]) : null;
-    const dhFull = kernels && weightHr ? mem.alloc([B, H]) : null;
+    const dhRecurrent = simd ? mem.alloc([B, P]) : null;
+    const carry = simd ? mem.alloc([B, H]) : null;
+    const dhFull = simd && weightHr ? mem.alloc([B, H]) : null;
     const products = createProducts(name, backend, { weightHh, weightHr }, { rows: B, transposed: true });
-    const empty = new Float32Array(0);
     const dims = { batch: B, steps: T, hidden: H, output: P };
     try {
-      const views = () => ({
-        dy: viewOf(mem, dy),
-        y: viewOf(mem, y),
-        aux: aux ? viewOf(mem, aux) : empty,
-        dx: viewOf(mem, dx),
-        dRecurrent: viewOf(mem, dRecurrent),
-        dh: dh ? viewOf(mem, dh) : empty,
-        h0: h0 ? viewOf(mem, h0) : null,
-        c0: c0 ? viewOf(mem, c0) : null,
-        dcT: dcT ? viewOf(mem, dcT) : null,
-        dh0: dh0 ? viewOf(mem, dh0) : null,
-        dc0: dc0 ? viewOf(mem, dc0) : null,
+      withStepThreads(B, weightHh, () => {
+        if (simd) {
+          const at = (info: TensorInfo | null | undefined): number => offsetOf(simd, info);
+          // prettier-ignore
+          const pointers = {
+            dy: at(dy), y: at(y), aux: at(aux), dx: at(dx), dRecurrent: at(dRecurrent), dh: at(dh), h0: at(h0),
+            c0: at(c0), dcT: at(dcT), dh0: at(dh0), dc0: at(dc0), dhRecurrent: at(dhRecurrent),
+            carry: at(carry), dhFull: at(dhFull),
+          };
+          backwardLoopSimd(
+            kind,
+            dims,
+            products,
+            { heap: wasmHeap(backend), at: pointers },
+            simd.kernels.recurrent,
+          );
+          return;
+        }
+        const empty = new Float32Array(0);
+        backwardLoop(kind, dims, products, () => ({
+          dy: viewOf(mem, dy),
+          y: viewOf(mem, y),
+          aux: aux ? viewOf(mem, aux) : empty,
+          dx: viewOf(mem, dx),
+          dRecurrent: viewOf(mem, dRecurrent),
+          dh: dh ? viewOf(mem, dh) : empty,
+          h0: h0 ? viewOf(mem, h0) : null,
+          c0: c0 ? viewOf(mem, c0) : null,
+          dcT: dcT ? viewOf(mem, dcT) : null,
+          dh0: dh0 ? viewOf(mem, dh0) : null,
+          dc0: dc0 ? viewOf(mem, dc0) : null,
+        }));
       });
-      withStepThreads(B, weightHh, () =>
-        kernels && dhRecurrent && carry
-          ? backwardLoopSimd(
-              kind,
-              dims,
-              products,
-              () => ({
-                ...views(),
-                dhRecurrent: viewOf(mem, dhRecurrent),
-                carry: viewOf(mem, carry),
-                dhFull: dhFull ? viewOf(mem, dhFull) : empty,
-              }),
-              kernels,
-            )
-          : backwardLoop(kind, dims, products, views),
-      );
     } finally {
       products.dispose();
       free(backend, dhRecurrent);
@@ -534,9 +552,9 @@ const createStateOp = (kind: 'lstm' | 'gru', shape: StateShape): SequenceOp =>
     const [y, aux] = tf.engine().runKernel(RECURRENT_FORWARD, inputs, attrs) as [tf.Tensor3D, tf.Tensor3D];
     const [B, T, H] = y.shape;
     save([y, weightHh!, aux, ...(h0 ? [h0] : []), ...(c0 ? [c0] : [])]);
-    // c_T is the c block (the fifth of six) of the last step's aux.
-    const value =
-      kind === 'lstm' ? tf.concat([y, tf.slice(aux, [0, T - 1, 4 * H], [B, 1, H])], 1) : tf.clone(y);
+    // c_T is the c block (the fifth of six) of the last step's aux [T, B, 6H]: [1, B, H] -> [B, 1, H].
+    const cT = () => tf.reshape(tf.slice(aux, [T - 1, 0, 4 * H], [1, B, H]), [B, 1, H]);
+    const value = kind === 'lstm' ? tf.concat([y, cT()], 1) : tf.clone(y);
     return {
       value: value as tf.Tensor3D,
       gradFunc: (dValue: tf.Tensor, kept: tf.Tensor[]) => {
