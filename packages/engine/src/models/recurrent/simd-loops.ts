@@ -16,7 +16,14 @@
  * product, the one thing that may allocate there.
  */
 import type { RecurrentStepKernels } from '../../backend/simd/wasm-simd.js';
-import { AUX_BLOCKS, GATES, type FusedKind, type LoopProducts, type SequenceDims } from './fused-loops.js';
+import {
+  AUX_BLOCKS,
+  GATES,
+  rowStrides,
+  type FusedKind,
+  type LoopProducts,
+  type SequenceDims,
+} from './fused-loops.js';
 
 /** Whether the SIMD loops serve a layer: their kernels read whole 4-float lanes of every gate block. */
 export const simdLoopsFit = (hidden: number): boolean => hidden % 4 === 0;
@@ -26,7 +33,8 @@ export type HeapView = () => Float32Array;
 
 /**
  * Byte offsets of the forward op's tensors and scratch in the module's memory, laid out as
- * fused-loops.ts' ForwardViews; 0 for an absent one (no b_hh, a zero initial state, no projection).
+ * fused-loops.ts' ForwardViews ([T, B, ·] instead of [B, T, ·] when the dims are time-major); 0 for
+ * an absent one (no b_hh, a zero initial state, no projection).
  */
 export interface ForwardPointers {
   /** [B, T, G·H] */
@@ -110,43 +118,44 @@ export function forwardLoopSimd(
   const GH = GATES[kind] * H;
   const AH = AUX_BLOCKS[kind] * H;
   if ((p.h0 || p.c0) && projection) throw new Error('a projected LSTM takes no initial state');
+  const { batchStride: bs, stepStride: ts } = rowStrides(dims);
   // Byte strides between the batch rows of one step.
-  const [xStride, yStride, hStride, auxStride] = [T * GH * 4, T * P * 4, T * H * 4, AH * 4];
+  const [xStride, yStride, hStride, auxStride] = [bs * GH * 4, bs * P * 4, bs * H * 4, AH * 4];
   for (let t = 0; t < T; t++) {
     // From a zero state the first step's recurrent part is b_hh alone.
     const before = heap();
-    if (t > 0) products.recurrent.run(from(before, p.y + (t - 1) * P * 4), T * P, from(before, p.recurrent));
+    const previous = p.y + (t - 1) * ts * P * 4;
+    if (t > 0) products.recurrent.run(from(before, previous), bs * P, from(before, p.recurrent));
     else if (p.h0) products.recurrent.run(from(before, p.h0), P, from(before, p.recurrent));
     else before.fill(0, p.recurrent >> 2, (p.recurrent >> 2) + B * GH);
-    const x = p.x + t * GH * 4;
+    const x = p.x + t * ts * GH * 4;
     const aux = p.aux + t * B * AH * 4;
+    const h = t * ts * H * 4; // byte offset of this step's first row in y (or hFull)
     if (kind === 'lstm') {
       // c_{t-1}: the previous step's c block of aux, else c_0 (or zero).
       const [cPrev, cStride] = t > 0 ? [aux - B * AH * 4 + 4 * H * 4, auxStride] : [p.c0, H * 4];
       // prettier-ignore
       kernels.lstmForwardStep(
-        x, xStride, p.recurrent, p.bias, aux, auxStride, cPrev, cStride, p.hFull + t * H * 4, hStride, B, H,
+        x, xStride, p.recurrent, p.bias, aux, auxStride, cPrev, cStride, p.hFull + h, hStride, B, H,
       );
     } else if (kind === 'gru') {
-      const [hPrev, hPrevStride] = t > 0 ? [p.y + (t - 1) * H * 4, hStride] : [p.h0, H * 4];
+      const [hPrev, hPrevStride] = t > 0 ? [previous, hStride] : [p.h0, H * 4];
       // prettier-ignore
       kernels.gruForwardStep(
-        x, xStride, p.recurrent, p.bias, aux, auxStride, hPrev, hPrevStride, p.y + t * H * 4, hStride, B, H,
+        x, xStride, p.recurrent, p.bias, aux, auxStride, hPrev, hPrevStride, p.y + h, hStride, B, H,
       );
     } else {
       // prettier-ignore
-      kernels.elmanForwardStep(
-        x, xStride, p.recurrent, p.bias, p.y + t * H * 4, hStride, B, H, kind === 'relu' ? 1 : 0,
-      );
+      kernels.elmanForwardStep(x, xStride, p.recurrent, p.bias, p.y + h, hStride, B, H, kind === 'relu' ? 1 : 0);
     }
     if (projection) {
       // h_t = hFull_t·W_hr [B, H] -> [B, P], into the step's rows of y.
       const full = heap();
-      projection.run(from(full, p.hFull + t * H * 4), T * H, from(full, p.projected));
+      projection.run(from(full, p.hFull + h), bs * H, from(full, p.projected));
       const out = heap();
       for (let r = 0; r < B; r++) {
         const src = (p.projected >> 2) + r * P;
-        out.copyWithin(((p.y + r * yStride) >> 2) + t * P, src, src + P);
+        out.copyWithin(((p.y + r * yStride) >> 2) + t * ts * P, src, src + P);
       }
     }
   }
@@ -166,8 +175,9 @@ export function backwardLoopSimd(
   const { heap, at: p } = memory;
   const GH = GATES[kind] * H;
   const AH = AUX_BLOCKS[kind] * H;
+  const { batchStride: bs, stepStride: ts } = rowStrides(dims);
   // Byte strides between the batch rows of one step.
-  const [xStride, hStride, auxStride] = [T * GH * 4, T * H * 4, AH * 4];
+  const [xStride, hStride, auxStride] = [bs * GH * 4, bs * H * 4, AH * 4];
   for (let t = T - 1; t >= 0; t--) {
     const last = t === T - 1;
     if (projection) {
@@ -175,15 +185,16 @@ export function backwardLoopSimd(
       const f = heap();
       const [dy, dh, dhRecurrent] = [p.dy >> 2, p.dh >> 2, p.dhRecurrent >> 2];
       for (let r = 0; r < B; r++) {
-        const o = (r * T + t) * P;
+        const o = (r * bs + t * ts) * P;
         for (let q = 0; q < P; q++) f[dh + o + q] = f[dy + o + q]! + (last ? 0 : f[dhRecurrent + r * P + q]!);
       }
-      projection.run(from(f, p.dh + t * P * 4), T * P, from(f, p.dhFull));
+      projection.run(from(f, p.dh + t * ts * P * 4), bs * P, from(f, p.dhFull));
     }
-    const dx = p.dx + t * GH * 4;
+    const dx = p.dx + t * ts * GH * 4;
     const aux = p.aux + t * B * AH * 4;
+    const h = t * ts * H * 4; // byte offset of this step's first row in y and dy
     if (kind === 'lstm') {
-      const [dhA, dhAStride] = projection ? [p.dhFull, H * 4] : [p.dy + t * H * 4, hStride];
+      const [dhA, dhAStride] = projection ? [p.dhFull, H * 4] : [p.dy + h, hStride];
       const dhB = projection || last ? 0 : p.dhRecurrent;
       const carryIn = last ? p.dcT : p.carry;
       const [cPrev, cStride] = t > 0 ? [aux - B * AH * 4 + 4 * H * 4, auxStride] : [p.c0, H * 4];
@@ -192,24 +203,25 @@ export function backwardLoopSimd(
         dhA, dhAStride, dhB, carryIn, p.carry, aux, auxStride, cPrev, cStride, dx, xStride, B, H,
       );
     } else if (kind === 'gru') {
-      const [hPrev, hPrevStride] = t > 0 ? [p.y + (t - 1) * H * 4, hStride] : [p.h0, H * 4];
+      const [hPrev, hPrevStride] = t > 0 ? [p.y + h - ts * H * 4, hStride] : [p.h0, H * 4];
       // dL/dh_t = dy_t + step t+1's recurrent share + its direct z·dh share (left in carry).
       // prettier-ignore
       kernels.gruBackwardStep(
-        p.dy + t * H * 4, hStride, last ? 0 : p.dhRecurrent, last ? 0 : p.carry, aux, auxStride,
-        hPrev, hPrevStride, dx, p.dRecurrent + t * GH * 4, xStride, p.carry, B, H,
+        p.dy + h, hStride, last ? 0 : p.dhRecurrent, last ? 0 : p.carry, aux, auxStride,
+        hPrev, hPrevStride, dx, p.dRecurrent + t * ts * GH * 4, xStride, p.carry, B, H,
       );
     } else {
       // prettier-ignore
       kernels.elmanBackwardStep(
-        p.dy + t * H * 4, hStride, last ? 0 : p.dhRecurrent, p.y + t * H * 4, hStride, dx, xStride, B, H,
+        p.dy + h, hStride, last ? 0 : p.dhRecurrent, p.y + h, hStride, dx, xStride, B, H,
         kind === 'relu' ? 1 : 0,
       );
     }
     // Without an initial state to differentiate, nothing flows further back than step 0.
     if (t === 0 && !p.dh0) break;
     const after = heap();
-    products.recurrent.run(from(after, p.dRecurrent + t * GH * 4), T * GH, from(after, p.dhRecurrent));
+    const dRecurrent = p.dRecurrent + t * ts * GH * 4;
+    products.recurrent.run(from(after, dRecurrent), bs * GH, from(after, p.dhRecurrent));
   }
   const f = heap();
   if (p.dh0) {
