@@ -10,12 +10,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { setBackend } from '../src/backend/backend.js';
 import { fusedSequence, setFusedSimdLoops } from '../src/models/recurrent/fused-sequence.js';
 import type { FusedKind } from '../src/models/recurrent/fused-loops.js';
-import { createElmanCell } from '../src/models/recurrent/elman-cell.js';
-import { createGruCell } from '../src/models/recurrent/gru-cell.js';
-import { createLstmCell } from '../src/models/recurrent/lstm-cell.js';
-import { createProjectedLstmCell } from '../src/models/recurrent/projected-lstm-cell.js';
 import { createParamStore } from '../src/nn/params.js';
-import { relativeError, seeded } from './models-recurrent-fixtures.js';
+import { createCaseCell, relativeError, seeded } from './models-recurrent-fixtures.js';
 
 const [B, T, H] = [3, 5, 8];
 
@@ -28,14 +24,7 @@ const cases: Case[] = [
 /** Output (batch-first) then gradients of L = Σ h·w, with the op in the given layout. */
 function run(c: Case, timeMajor: boolean): Float32Array[] {
   const store = createParamStore('layout', 7);
-  const options = { path: 'c', inputSize: 2, hiddenSize: H };
-  const cell = c.projected
-    ? createProjectedLstmCell(store, { ...options, projSize: 3 })
-    : c.kind === 'lstm'
-      ? createLstmCell(store, options)
-      : c.kind === 'gru'
-        ? createGruCell(store, options)
-        : createElmanCell(store, { ...options, activation: c.kind as 'tanh' | 'relu' });
+  const cell = createCaseCell(store, c, { hiddenSize: H });
   const weightHr = 'weightHr' in cell ? (cell.weightHr as tf.Variable) : undefined;
   const P = cell.stateSizes[0]!;
   try {

@@ -86,6 +86,17 @@ const offsetOf = (simd: WasmSimd, info: TensorInfo | null | undefined): number =
   return offset;
 };
 
+/** What the SIMD loops read and write: the heap view and each named tensor's byte offset. */
+const simdMemory = <Name extends string>(
+  simd: WasmSimd,
+  backend: unknown,
+  tensors: Record<Name, TensorInfo | null | undefined>,
+): { heap: HeapView; at: Record<Name, number> } => {
+  const entries = Object.entries(tensors) as [Name, TensorInfo | null | undefined][];
+  const at = Object.fromEntries(entries.map(([name, info]) => [name, offsetOf(simd, info)]));
+  return { heap: wasmHeap(backend), at: at as Record<Name, number> };
+};
+
 /**
  * Multiply-adds of one step's recurrent product above which OpenBLAS keeps all its threads: 2^24,
  * twice the product of NeuralForecast's LSTM defaults at batch 128 ([128, 128]·[128, 512]), where
@@ -277,19 +288,8 @@ const forwardKernel =
     try {
       withStepThreads(B, weightHh, () => {
         if (simd) {
-          const at = (info: TensorInfo | null | undefined): number => offsetOf(simd, info);
-          // prettier-ignore
-          const pointers = {
-            x: at(x), bias: at(bias), y: at(y), aux: at(aux), hFull: at(hFull ?? y), h0: at(h0), c0: at(c0),
-            recurrent: at(recurrent), projected: at(projected),
-          };
-          forwardLoopSimd(
-            kind,
-            dims,
-            products,
-            { heap: wasmHeap(backend), at: pointers },
-            simd.kernels.recurrent,
-          );
+          const tensors = { x, bias, y, aux, hFull: hFull ?? y, h0, c0, recurrent, projected };
+          forwardLoopSimd(kind, dims, products, simdMemory(simd, backend, tensors), simd.kernels.recurrent);
           return;
         }
         const empty = new Float32Array(0);
@@ -349,20 +349,11 @@ const backwardKernel =
     try {
       withStepThreads(B, weightHh, () => {
         if (simd) {
-          const at = (info: TensorInfo | null | undefined): number => offsetOf(simd, info);
           // prettier-ignore
-          const pointers = {
-            dy: at(dy), y: at(y), aux: at(aux), dx: at(dx), dRecurrent: at(dRecurrent), dh: at(dh), h0: at(h0),
-            c0: at(c0), dcT: at(dcT), dh0: at(dh0), dc0: at(dc0), dhRecurrent: at(dhRecurrent),
-            carry: at(carry), dhFull: at(dhFull),
+          const tensors = {
+            dy, y, aux, dx, dRecurrent, dh, h0, c0, dcT, dh0, dc0, dhRecurrent, carry, dhFull,
           };
-          backwardLoopSimd(
-            kind,
-            dims,
-            products,
-            { heap: wasmHeap(backend), at: pointers },
-            simd.kernels.recurrent,
-          );
+          backwardLoopSimd(kind, dims, products, simdMemory(simd, backend, tensors), simd.kernels.recurrent);
           return;
         }
         const empty = new Float32Array(0);
