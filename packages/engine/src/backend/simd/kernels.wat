@@ -176,13 +176,18 @@
   ;; exp(v) for four lanes, v in (-inf, 88]: v = k·ln2 + r with k = nearest(v·log2 e) and r split
   ;; over ln2's high and low parts (|r| ≤ ln2/2), e^r by its degree-7 Taylor polynomial (relative
   ;; error under 1e-7), and 2^k written into the exponent bits. Lanes with v < -87 give exactly 0,
-  ;; so no subnormal is ever formed (x86 computes those slowly).
+  ;; so no subnormal is ever formed (x86 computes those slowly). The clamp uses pmin/pmax (one
+  ;; instruction each; min/max's NaN rules cost several) — a NaN lane is masked to 0 either way —
+  ;; and k is rounded by adding 1.5·2^23 (ties to even, as nearest, for |k| < 2^22), whose low
+  ;; bits are then k itself: no trunc_sat conversion (another several-instruction sequence).
   (func $exp4 (param $v v128) (result v128)
-    (local $c v128) (local $k v128) (local $r v128) (local $p v128)
-    (local.set $c (f32x4.min (f32x4.max (local.get $v) (v128.const f32x4 -87 -87 -87 -87))
-                             (v128.const f32x4 88 88 88 88)))
-    (local.set $k (f32x4.nearest
-      (f32x4.mul (local.get $c) (v128.const f32x4 1.44269504 1.44269504 1.44269504 1.44269504))))
+    (local $c v128) (local $s v128) (local $k v128) (local $r v128) (local $p v128)
+    (local.set $c (f32x4.pmin (v128.const f32x4 88 88 88 88)
+                              (f32x4.pmax (v128.const f32x4 -87 -87 -87 -87) (local.get $v))))
+    (local.set $s (f32x4.add
+      (f32x4.mul (local.get $c) (v128.const f32x4 1.44269504 1.44269504 1.44269504 1.44269504))
+      (v128.const f32x4 12582912 12582912 12582912 12582912)))
+    (local.set $k (f32x4.sub (local.get $s) (v128.const f32x4 12582912 12582912 12582912 12582912)))
     (local.set $r
       (f32x4.sub
         (f32x4.sub (local.get $c)
@@ -207,7 +212,8 @@
       (v128.const f32x4 1 1 1 1)))
     (v128.and
       (f32x4.mul (local.get $p)
-        (i32x4.shl (i32x4.add (i32x4.trunc_sat_f32x4_s (local.get $k)) (v128.const i32x4 127 127 127 127))
+        ;; s's bits are 0x4B400000 + k: less 0x4B400000 - 127 they are the biased exponent k + 127.
+        (i32x4.shl (i32x4.sub (local.get $s) (v128.const i32x4 1262485377 1262485377 1262485377 1262485377))
                    (i32.const 23)))
       (f32x4.ge (local.get $v) (v128.const f32x4 -87 -87 -87 -87))))
 
