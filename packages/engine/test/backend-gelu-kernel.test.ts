@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { setBackend } from '../src/backend/backend.js';
-import { GELU, geluKernelAvailable } from '../src/backend/gelu-kernel.js';
+import { GELU, GELU_TRAIN, geluKernelAvailable, setGeluSlopeKernel } from '../src/backend/gelu-kernel.js';
 import { registerGradients } from '../src/backend/gradients.js';
 import { gelu } from '../src/nn/activations.js';
 
@@ -98,6 +98,36 @@ describe('GELU as one SIMD kernel on wasm', () => {
     const wasm = await run('wasm');
     expect(Math.abs(wasm.value - cpu.value)).toBeLessThan(1e-6 * Math.abs(cpu.value));
     wasm.grad.forEach((g, i) => expect(Math.abs(g - (cpu.grad[i] as number))).toBeLessThan(1e-5));
+  });
+
+  it('while training, saves the slope in the forward: the same bits as the recomputing backward', async () => {
+    const dyValues = POINTS.map((_, i) => 0.5 + Math.sin(i));
+    const run = async (slope: boolean) => {
+      setGeluSlopeKernel(slope);
+      const before = tf.memory().numTensors;
+      const x = tf.tensor1d(POINTS);
+      const dy = tf.tensor1d(dyValues);
+      const profile = await tf.profile(() => {
+        const { value, grad } = tf.valueAndGrad((t: tf.Tensor) => gelu(t))(x, dy);
+        return [value, grad];
+      });
+      const [value, grad] = profile.result as tf.Tensor[];
+      const out = {
+        kernels: profile.kernels.map((k) => k.name),
+        value: Array.from(value!.dataSync()),
+        grad: Array.from(grad!.dataSync()),
+      };
+      tf.dispose([x, dy, value!, grad!]);
+      expect(tf.memory().numTensors).toBe(before);
+      return out;
+    };
+    const recomputing = await run(false);
+    const saved = await run(true);
+    setGeluSlopeKernel(true);
+    expect(saved.kernels).toContain(GELU_TRAIN);
+    expect(recomputing.kernels).not.toContain(GELU_TRAIN);
+    expect(saved.value).toEqual(recomputing.value);
+    expect(saved.grad).toEqual(recomputing.grad);
   });
 
   it('passes NaN and ±∞ through as the tensor ops do', () => {

@@ -12,6 +12,8 @@ const CASES: Case[] = [
   { shape: [3, 4, 5], begin: [1, 1, 2], size: [2, 3, -1], dtype: 'int32' },
   { shape: [2, 3, 4, 5], begin: [0, 1, 0, 3], size: [2, 2, 4, 2], dtype: 'float32' },
   { shape: [7], begin: [2], size: [4], dtype: 'float32' },
+  { shape: [2, 3, 4, 5], begin: [1, 1, 0, 0], size: [1, 2, 4, 5], dtype: 'float32' }, // whole trailing axes: one run
+  { shape: [3, 4, 5], begin: [0, 0, 0], size: [3, 4, 5], dtype: 'int32' }, // the whole tensor
 ];
 
 /** Values and shape of `tf.slice` on the given backend. */
@@ -43,6 +45,7 @@ const SPLITS: SplitCase[] = [
   { shape: [5, 16], splits: [3, -1, 6], axis: 1, dtype: 'float32' },
   { shape: [6, 3, 4], splits: [1, 5], axis: 0, dtype: 'int32' },
   { shape: [2, 6, 5], splits: 3, axis: -2, dtype: 'float32' },
+  { shape: [72, 32], splits: [24, 12, 24, 12], axis: 0, dtype: 'float32' }, // TimeMixer's row batches
 ];
 
 const UNSTACKS: { shape: number[]; axis: number; dtype: 'float32' | 'int32' }[] = [

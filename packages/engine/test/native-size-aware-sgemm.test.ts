@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { Sgemm } from '../src/native/openblas.js';
 import {
   sizeAwareSgemm,
+  sizeAwareSgemv,
   THREADED_GEMM_MIN_MACS,
   threadedGemmMinMacs,
 } from '../src/native/size-aware-sgemm.js';
@@ -32,6 +33,10 @@ const fakeBlas = (threads: number, fail = false) => {
       sgemm: () => {
         state.ranWith.push(state.threads);
         if (fail) throw new Error('sgemm failed');
+      },
+      sgemv: () => {
+        state.ranWith.push(state.threads);
+        if (fail) throw new Error('sgemv failed');
       },
       setThreads: (t: number) => {
         state.sets.push(t);
@@ -74,6 +79,39 @@ describe('sizeAwareSgemm', () => {
     const { state, blas } = fakeBlas(2);
     sizeAwareSgemm(blas, 0)(product(1, 1, 1));
     expect(state.ranWith).toEqual([2]);
+  });
+});
+
+/** y = Aᵀ·x over a [rows, cols] matrix. */
+const matrixVector = (rows: number, cols: number) => ({
+  trans: true,
+  rows,
+  cols,
+  a: new Float32Array(rows * cols),
+  x: new Float32Array(rows),
+  beta: 0,
+  y: new Float32Array(cols),
+});
+
+describe('sizeAwareSgemv', () => {
+  it('runs a matrix below the cut-off on one thread and restores the count', () => {
+    const { state, blas } = fakeBlas(2);
+    sizeAwareSgemv(blas, 1000)(matrixVector(36, 27));
+    expect(state.ranWith).toEqual([1]);
+    expect(state.threads).toBe(2);
+  });
+
+  it('leaves a matrix at or above the cut-off on every thread', () => {
+    const { state, blas } = fakeBlas(2);
+    sizeAwareSgemv(blas, 1000)(matrixVector(100, 10));
+    expect(state.ranWith).toEqual([2]);
+    expect(state.sets).toEqual([]);
+  });
+
+  it('restores the count when the product throws', () => {
+    const { state, blas } = fakeBlas(2, true);
+    expect(() => sizeAwareSgemv(blas, 1000)(matrixVector(2, 2))).toThrow('sgemv failed');
+    expect(state.threads).toBe(2);
   });
 });
 

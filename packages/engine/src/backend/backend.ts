@@ -9,6 +9,7 @@ import { pathToFileURL } from 'node:url';
 import * as tf from '@tensorflow/tfjs-core';
 import { ConfigError } from '@nflab/contracts';
 import { enableNativeMatmul } from '../native/enable.js';
+import { setSharedSavedTensors } from './shared-saved-tensors.js';
 import { shareWasmStorage } from './wasm-shared-storage.js';
 
 /** Backend names the lab accepts, in the vocabulary of the run specs. */
@@ -40,10 +41,12 @@ const loadWasm = async (): Promise<void> => {
     wasmPathsSet = true;
   }
   shareWasmStorage();
+  setSharedSavedTensors(true);
 };
 
 const loadCpu = async (): Promise<void> => {
   await import('@tensorflow/tfjs-backend-cpu');
+  setSharedSavedTensors(true);
 };
 
 const loadTensorflow = async (): Promise<void> => {

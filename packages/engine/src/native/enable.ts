@@ -11,8 +11,8 @@ import {
   type NativeKernelStats,
   type OverrideContext,
 } from './kernels.js';
-import { loadOpenBlas, OpenBlasUnavailable, type OpenBlas, type Sgemm } from './openblas.js';
-import { sizeAwareSgemm, threadedGemmMinMacs } from './size-aware-sgemm.js';
+import { loadOpenBlas, OpenBlasUnavailable, type Sgemm, type Sgemv } from './openblas.js';
+import { sizeAwareSgemm, sizeAwareSgemv, threadedGemmMinMacs } from './size-aware-sgemm.js';
 import { smallGemmFits } from './small-gemm.js';
 import { nativeSum } from './sum-kernel.js';
 
@@ -25,11 +25,11 @@ export const NATIVE_KERNELS = [tf.BatchMatMul, tf._FusedMatMul, tf.Sum] as const
 
 const OVERRIDES: Record<
   (typeof NATIVE_KERNELS)[number],
-  (ctx: OverrideContext, blas: OpenBlas) => KernelConfig
+  (ctx: OverrideContext, sgemv: Sgemv) => KernelConfig
 > = {
   [tf.BatchMatMul]: (ctx) => nativeBatchMatMul(ctx),
   [tf._FusedMatMul]: (ctx) => nativeFusedMatMul(ctx),
-  [tf.Sum]: (ctx, blas) => nativeSum(ctx, blas.sgemv),
+  [tf.Sum]: (ctx, sgemv) => nativeSum(ctx, sgemv),
 };
 
 /** Options of `enableNativeMatmul`. */
@@ -99,15 +99,15 @@ function resolveThreads(threads: number | undefined): number {
   return value;
 }
 
-function replaceKernels(backends: readonly NativeBackendName[], blas: OpenBlas, sgemm: Sgemm) {
+function replaceKernels(backends: readonly NativeBackendName[], blas: { sgemm: Sgemm; sgemv: Sgemv }) {
   const originals: KernelConfig[] = [];
   const active: NativeBackendName[] = [];
   for (const backendName of backends) {
     const configs = NATIVE_KERNELS.map((name) => tf.getKernel(name, backendName));
     if (configs.some((c) => c === undefined)) continue;
     for (const original of configs) {
-      const ctx: OverrideContext = { backendName, sgemm, original, stats };
-      const override = OVERRIDES[original.kernelName as (typeof NATIVE_KERNELS)[number]](ctx, blas);
+      const ctx: OverrideContext = { backendName, sgemm: blas.sgemm, original, stats };
+      const override = OVERRIDES[original.kernelName as (typeof NATIVE_KERNELS)[number]](ctx, blas.sgemv);
       tf.unregisterKernel(original.kernelName, backendName);
       tf.registerKernel(override);
       originals.push(original);
@@ -149,8 +149,12 @@ export function enableNativeMatmul(options: NativeMatmulOptions = {}): NativeMat
     throw cause;
   }
   if (installed) return (installed = { ...installed, status: { ...installed.status, threads } }).status;
-  const sgemm = sizeAwareSgemm(blas, threadedGemmMinMacs(process.env));
-  const { originals, active } = replaceKernels(options.backends ?? NATIVE_BACKENDS, blas, sgemm);
+  const minMacs = threadedGemmMinMacs(process.env);
+  const sgemm = sizeAwareSgemm(blas, minMacs);
+  const { originals, active } = replaceKernels(options.backends ?? NATIVE_BACKENDS, {
+    sgemm,
+    sgemv: sizeAwareSgemv(blas, minMacs),
+  });
   if (active.length === 0)
     return disabled('no cpu or wasm backend kernels are registered in this tfjs instance', coreType);
   const status: NativeMatmulStatus = {

@@ -1,5 +1,5 @@
 import { ConfigError } from '@nflab/contracts';
-import type { OpenBlas, Sgemm } from './openblas.js';
+import type { OpenBlas, Sgemm, Sgemv } from './openblas.js';
 
 /**
  * Products below this many multiply-adds run on one BLAS thread. OpenBLAS hands anything above its
@@ -9,26 +9,43 @@ import type { OpenBlas, Sgemm } from './openblas.js';
  */
 export const THREADED_GEMM_MIN_MACS = 2 ** 24;
 
+type ThreadControl = Pick<OpenBlas, 'setThreads' | 'getThreads'>;
+
 /**
- * `blas.sgemm`, run on one thread when the product is smaller than `minMacs` multiply-adds and
- * on the process' current count otherwise. The count is read at each call, so a caller that has
- * already chosen one thread (`withOneNativeThread`) or another count keeps it.
+ * Runs `call` on one BLAS thread when `macs` is below `minMacs`, else on the current count. The
+ * count is read at each call, so a caller that has already chosen one thread
+ * (`withOneNativeThread`) or another count keeps it.
  */
+function runSized(blas: ThreadControl, minMacs: number, macs: number, call: () => void): void {
+  if (macs >= minMacs) return call();
+  const threads = blas.getThreads();
+  if (threads === 1) return call();
+  blas.setThreads(1);
+  try {
+    call();
+  } finally {
+    blas.setThreads(threads);
+  }
+}
+
+/** `blas.sgemm`, run on one thread when the product is smaller than `minMacs` multiply-adds. */
 export function sizeAwareSgemm(
-  blas: Pick<OpenBlas, 'sgemm' | 'setThreads' | 'getThreads'>,
+  blas: Pick<OpenBlas, 'sgemm'> & ThreadControl,
   minMacs = THREADED_GEMM_MIN_MACS,
 ): Sgemm {
-  return (call) => {
-    if (call.m * call.n * call.k >= minMacs) return blas.sgemm(call);
-    const threads = blas.getThreads();
-    if (threads === 1) return blas.sgemm(call);
-    blas.setThreads(1);
-    try {
-      blas.sgemm(call);
-    } finally {
-      blas.setThreads(threads);
-    }
-  };
+  return (call) => runSized(blas, minMacs, call.m * call.n * call.k, () => blas.sgemm(call));
+}
+
+/**
+ * `blas.sgemv`, run on one thread when the matrix has fewer than `minMacs` elements. OpenBLAS
+ * threads a gemv from ~9k elements, so every bias gradient of a [2304, 32] layer output (a Sum
+ * over the batch) woke the pool: in TimeMixer's step those Sums took a third of the CPU time.
+ */
+export function sizeAwareSgemv(
+  blas: Pick<OpenBlas, 'sgemv'> & ThreadControl,
+  minMacs = THREADED_GEMM_MIN_MACS,
+): Sgemv {
+  return (call) => runSized(blas, minMacs, call.rows * call.cols, () => blas.sgemv(call));
 }
 
 /**

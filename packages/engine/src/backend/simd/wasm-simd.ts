@@ -26,6 +26,8 @@ export interface SimdKernels {
   gelu(x: number, out: number, n: number): void;
   /** dx = dy·(Φ(x) + x·φ(x)) over n floats; dx may alias dy. */
   geluBackward(dy: number, x: number, dx: number, n: number): void;
+  /** out = x·Φ(x) and slope = Φ(x) + x·φ(x) over n floats (training: the backward is dy·slope). */
+  geluWithSlope(x: number, out: number, slope: number, n: number): void;
   /** cdf = Φ(x), out = x·Φ(x)·m over n floats (BiTCN's GELU then dropout mask m). */
   geluMask(x: number, m: number, out: number, cdf: number, n: number): void;
   /** dx = dy·m·(Φ + x·φ(x)) over n floats, Φ the forward's cdf. */
@@ -230,6 +232,7 @@ interface KernelExports extends RecurrentStepKernels {
   reluBackward(...args: number[]): void;
   gelu(...args: number[]): void;
   geluBackward(...args: number[]): void;
+  geluWithSlope(...args: number[]): void;
   geluMask(...args: number[]): void;
   geluMaskBackward(...args: number[]): void;
   gatedNormForward(...args: number[]): void;
@@ -291,6 +294,7 @@ const bind = (backend: WasmBackendLike): WasmSimd | null => {
         exports.reluBackward(dy, y, dz, rows, cols, biasGrad),
       gelu: (x, out, n) => exports.gelu(x, out, n),
       geluBackward: (dy, x, dx, n) => exports.geluBackward(dy, x, dx, n),
+      geluWithSlope: (x, out, slope, n) => exports.geluWithSlope(x, out, slope, n),
       geluMask: (x, m, out, cdf, n) => exports.geluMask(x, m, out, cdf, n),
       geluMaskBackward: (dy, m, x, cdf, dx, n) => exports.geluMaskBackward(dy, m, x, cdf, dx, n),
       recurrent: {
