@@ -38,6 +38,10 @@ export interface SimdKernels {
   layerNorm(p: LayerNormPointers, rows: number, cols: number, eps: number): void;
   /** Its backward: dx, and dg/db summed over rows in float64 in acc (2·cols doubles, 8-aligned). */
   layerNormBackward(p: LayerNormBackwardPointers, rows: number, cols: number): void;
+  /** out = tanh(x) of complex rows of 2w floats (w real parts, then w imaginary parts); out ≠ x. */
+  complexTanh(x: number, out: number, rows: number, w: number): void;
+  /** Its backward from the output y; dx may alias dy. */
+  complexTanhBackward(dy: number, y: number, dx: number, rows: number, w: number): void;
   /** One time step of a fused recurrent layer's gate pass (see kernels.wat and simd-loops.ts). */
   readonly recurrent: RecurrentStepKernels;
 }
@@ -206,6 +210,8 @@ interface KernelExports extends RecurrentStepKernels {
   gatedNormBackward(...args: number[]): void;
   layerNorm(...args: number[]): void;
   layerNormBackward(...args: number[]): void;
+  complexTanh(...args: number[]): void;
+  complexTanhBackward(...args: number[]): void;
 }
 
 // The slice of the WebAssembly JS API used here; the project's lib (no DOM) does not declare it.
@@ -308,6 +314,8 @@ const bind = (backend: WasmBackendLike): WasmSimd | null => {
         exports.layerNorm(p.x, p.gain, p.shift, p.out, p.stats, rows, cols, eps),
       layerNormBackward: (p, rows, cols) =>
         exports.layerNormBackward(p.dy, p.x, p.gain, p.stats, p.dx, p.acc, p.dGain, p.dShift, rows, cols),
+      complexTanh: (x, out, rows, w) => exports.complexTanh(x, out, rows, w),
+      complexTanhBackward: (dy, y, dx, rows, w) => exports.complexTanhBackward(dy, y, dx, rows, w),
     },
     offset: (info) =>
       info.dtype === 'float32' ? (backend.dataIdMap.get(info.dataId)?.memoryOffset ?? null) : null,
