@@ -16,7 +16,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { InnerAttention } from '../../nn/attention.js';
 import { irfftMatrix, rfftMatrix } from '../../nn/dft.js';
 import type { ParamStore } from '../../nn/params.js';
-import { complexTanh, createComplexWeight, realBlockMatrix, type ComplexWeight } from './complex.js';
+import { complexTanhRows, createComplexWeight, realBlockMatrix, type ComplexWeight } from './complex.js';
 
 /** Heads FEDformer's weights are laid out for (NeuralForecast requires n_head = 8). */
 export const FOURIER_HEADS = 8;
@@ -53,6 +53,24 @@ function modesPerHead(x: tf.Tensor3D, forward: tf.Tensor2D, H: number): tf.Tenso
   const spectrum = tf.matMul(forward, x, true, false); // [L, 2M]ᵀ x [B, L, C] -> [B, 2M, C]
   const split = tf.reshape(spectrum, [B, 2, M, H, E]);
   return tf.reshape(tf.transpose(split, [3, 2, 0, 1, 4]), [H * M, B, 2 * E]) as tf.Tensor3D;
+}
+
+/**
+ * The chosen modes of x [B, L, C] per window and head: [B, L, C] -> [B·H, M, 2E], each row
+ * [Re | Im] of one mode's head channels. `forward` is rfftMatrix(L, modes).
+ */
+function modesPerWindow(x: tf.Tensor3D, forward: tf.Tensor2D, H: number): tf.Tensor3D {
+  const [B, , C] = x.shape;
+  const M = forward.shape[1] / 2;
+  const E = C / H;
+  const spectrum = tf.matMul(forward, x, true, false); // [L, 2M]ᵀ x [B, L, C] -> [B, 2M, C]
+  const split = tf.reshape(spectrum, [B, 2, M, H, E]);
+  return tf.reshape(tf.transpose(split, [0, 3, 2, 1, 4]), [B * H, M, 2 * E]) as tf.Tensor3D;
+}
+
+/** [2E]: `re` E times, then `im` E times — a sign per half of [Re | Im] rows. */
+function halfSigns(re: number, im: number, E: number): tf.Tensor1D {
+  return tf.tensor1d(Array.from({ length: 2 * E }, (_, i) => (i < E ? re : im)));
 }
 
 /**
@@ -144,44 +162,37 @@ export function createFourierCrossAttention(
   const attention: InnerAttention = (queries, keys) => {
     const [B, Lq] = queries.shape;
     const Lk = keys.shape[1];
-    const q = queryBases(Lq);
-    const k = keyBases(Lk);
+    const queryBasis = queryBases(Lq);
+    const keyBasis = keyBases(Lk);
     const values = tf.tidy(() => {
-      // [H·M, B, 2E] -> per window and head [B·H, M, E] real and imaginary parts.
-      const perWindow = (x: tf.Tensor3D, M: number): [tf.Tensor3D, tf.Tensor3D] => {
-        const byHead = tf.reshape(tf.transpose(tf.reshape(x, [H, M, B, 2, E]), [2, 0, 3, 1, 4]), [
-          B * H,
-          2 * M,
-          E,
-        ]);
-        return [
-          tf.slice(byHead, [0, 0, 0], [B * H, M, E]) as tf.Tensor3D,
-          tf.slice(byHead, [0, M, 0], [B * H, M, E]) as tf.Tensor3D,
-        ];
-      };
-      const [qr, qi] = perWindow(
-        modesPerHead(tf.reshape(queries, [B, Lq, H * E]), tf.tensor2d(q.forward, [Lq, 2 * Mq]), H),
-        Mq,
+      // Per window and head, the rows [Re | Im] of each mode: [B·H, M, 2E].
+      const q = modesPerWindow(
+        tf.reshape(queries, [B, Lq, H * E]),
+        tf.tensor2d(queryBasis.forward, [Lq, 2 * Mq]),
+        H,
       );
-      const [kr, ki] = perWindow(
-        modesPerHead(tf.reshape(keys, [B, Lk, H * E]), tf.tensor2d(k.forward, [Lk, 2 * Mk]), H),
-        Mk,
+      const k = modesPerWindow(
+        tf.reshape(keys, [B, Lk, H * E]),
+        tf.tensor2d(keyBasis.forward, [Lk, 2 * Mk]),
+        H,
       );
-      // scores = Q·Kᵀ over channels, complex without conjugation: [B·H, Mq, Mk].
-      const qStack = tf.concat([qr, qi], 2); // [B·H, Mq, 2E]
-      const scoresRe = tf.matMul(qStack, tf.concat([kr, tf.neg(ki)], 2), false, true);
-      const scoresIm = tf.matMul(qStack, tf.concat([ki, kr], 2), false, true);
-      const [tr, ti] = complexTanh(scoresRe, scoresIm);
-      // tanh(scores)·K: [B·H, Mq, 2Mk] x [[Kr, Ki], [−Ki, Kr]] -> [B·H, Mq, 2E] = [Re | Im].
-      const keyBlock = tf.concat([tf.concat([kr, ki], 2), tf.concat([tf.neg(ki), kr], 2)], 1);
-      const attended = tf.matMul(tf.concat([tr, ti], 2), keyBlock); // [B·H, Mq, 2E]
+      // K as real blocks: rows [Re k | −Im k] and [Im k | Re k] (conj k and i·conj k), against which
+      // a row [Re q | Im q] gives Re(q·k) and Im(q·k); rows [Re k | Im k] and [−Im k | Re k] (k and
+      // i·k), which a row [Re t | Im t] times gives [Re(t·k) | Im(t·k)].
+      const swapped = tf.reshape(tf.reverse(tf.reshape(k, [B * H, Mk, 2, E]), 2), [B * H, Mk, 2 * E]);
+      const transposeBlock = tf.concat([tf.mul(k, halfSigns(1, -1, E)), swapped], 1); // [B·H, 2Mk, 2E]
+      const keyBlock = tf.concat([k, tf.mul(swapped, halfSigns(-1, 1, E))], 1); // [B·H, 2Mk, 2E]
+      // scores = Q·Kᵀ over channels, complex without conjugation: [B·H, Mq, 2Mk] = [Re | Im].
+      const scores = tf.matMul(q, transposeBlock, false, true);
+      // tanh(scores)·K: [B·H, Mq, 2Mk] x [B·H, 2Mk, 2E] -> [B·H, Mq, 2E] = [Re | Im].
+      const attended = tf.matMul(complexTanhRows(scores), keyBlock);
       const perMode = tf.reshape(tf.transpose(tf.reshape(attended, [B, H, Mq, 2 * E]), [1, 2, 0, 3]), [
         H * Mq,
         B,
         2 * E,
       ]) as tf.Tensor3D;
       const mixed = tf.matMul(perMode, perModeMatrices(weight)) as tf.Tensor3D; // [H·Mq, B, 2E]
-      return toTime(mixed, tf.tensor2d(q.inverse, [2 * Mq, Lq]), H);
+      return toTime(mixed, tf.tensor2d(queryBasis.inverse, [2 * Mq, Lq]), H);
     });
     return { values };
   };
