@@ -10,10 +10,12 @@ import { setComplexTanhKernelEnabled } from '../packages/engine/src/backend/comp
 import { enableNativeMatmul, setBackend } from '../packages/engine/src/index.js';
 import type { UnivariateModelSpec } from '../packages/engine/src/model/types.js';
 import { MODELS } from '../packages/engine/src/models/registry.js';
+import { setUnreadProjectionsSkipped } from '../packages/engine/src/nn/attention.js';
 
 /** The switches an A/B can flip, by name. */
 const SWITCHES: Record<string, (on: boolean) => void> = {
   'complex-tanh': setComplexTanhKernelEnabled,
+  'skip-unread': setUnreadProjectionsSkipped,
 };
 
 const arg = (name: string, fallback: string): string => {

@@ -123,7 +123,7 @@ export function createFourierBlock(
       Array.from({ length: M }, (_, i) => i),
     ),
   }));
-  const attention: InnerAttention = (queries) => {
+  const mix = (queries: tf.Tensor4D): { values: tf.Tensor4D } => {
     const [B, L] = queries.shape;
     const { forward, inverse } = bases(L);
     const values = tf.tidy(() => {
@@ -133,6 +133,8 @@ export function createFourierBlock(
     });
     return { values };
   };
+  // Keys and values are ignored, as in NeuralForecast.
+  const attention: InnerAttention = Object.assign(mix, { unread: ['keys', 'values'] as const });
   return { attention, weight, modes };
 }
 
@@ -159,7 +161,7 @@ export function createFourierCrossAttention(
     inverse: irfftMatrix(L, queryModes, 1 / (d * d)),
   }));
   const keyBases = basesCache((L) => ({ forward: rfftMatrix(L, keyModes), inverse: new Float32Array(0) }));
-  const attention: InnerAttention = (queries, keys) => {
+  const mix = (queries: tf.Tensor4D, keys: tf.Tensor4D): { values: tf.Tensor4D } => {
     const [B, Lq] = queries.shape;
     const Lk = keys.shape[1];
     const queryBasis = queryBases(Lq);
@@ -196,5 +198,7 @@ export function createFourierCrossAttention(
     });
     return { values };
   };
+  // Values are ignored, as in NeuralForecast.
+  const attention: InnerAttention = Object.assign(mix, { unread: ['values'] as const });
   return { attention, weight, modes: queryModes };
 }
