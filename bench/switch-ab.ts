@@ -11,11 +11,13 @@ import { enableNativeMatmul, setBackend } from '../packages/engine/src/index.js'
 import type { UnivariateModelSpec } from '../packages/engine/src/model/types.js';
 import { MODELS } from '../packages/engine/src/models/registry.js';
 import { setUnreadProjectionsSkipped } from '../packages/engine/src/nn/attention.js';
+import { setSeasonalByResidual } from '../packages/engine/src/nn/series-decomp.js';
 
 /** The switches an A/B can flip, by name. */
 const SWITCHES: Record<string, (on: boolean) => void> = {
   'complex-tanh': setComplexTanhKernelEnabled,
   'skip-unread': setUnreadProjectionsSkipped,
+  'seasonal-residual': setSeasonalByResidual,
 };
 
 const arg = (name: string, fallback: string): string => {
