@@ -42,30 +42,31 @@ function basesCache(build: (L: number) => { forward: Float32Array; inverse: Floa
   };
 }
 
+/** The chosen modes of x [B, L, C] as [B, 2 (Re, Im), M, H, E]; `forward` is rfftMatrix(L, modes). */
+function spectrumOf(x: tf.Tensor3D, forward: tf.Tensor2D, H: number): tf.Tensor5D {
+  const [B, , C] = x.shape;
+  const spectrum = tf.matMul(forward, x, true, false); // [L, 2M]ᵀ x [B, L, C] -> [B, 2M, C]
+  return tf.reshape(spectrum, [B, 2, forward.shape[1] / 2, H, C / H]);
+}
+
 /**
  * The chosen modes of x [B, L, C] arranged per (head, mode): [B, L, C] -> [H·M, B, 2E], each row
- * [Re | Im] of one window's head channels at one mode. `forward` is rfftMatrix(L, modes).
+ * [Re | Im] of one window's head channels at one mode.
  */
 function modesPerHead(x: tf.Tensor3D, forward: tf.Tensor2D, H: number): tf.Tensor3D {
-  const [B, , C] = x.shape;
-  const M = forward.shape[1] / 2;
-  const E = C / H;
-  const spectrum = tf.matMul(forward, x, true, false); // [L, 2M]ᵀ x [B, L, C] -> [B, 2M, C]
-  const split = tf.reshape(spectrum, [B, 2, M, H, E]);
-  return tf.reshape(tf.transpose(split, [3, 2, 0, 1, 4]), [H * M, B, 2 * E]) as tf.Tensor3D;
+  const spectrum = spectrumOf(x, forward, H);
+  const [B, , M, , E] = spectrum.shape;
+  return tf.reshape(tf.transpose(spectrum, [3, 2, 0, 1, 4]), [H * M, B, 2 * E]) as tf.Tensor3D;
 }
 
 /**
  * The chosen modes of x [B, L, C] per window and head: [B, L, C] -> [B·H, M, 2E], each row
- * [Re | Im] of one mode's head channels. `forward` is rfftMatrix(L, modes).
+ * [Re | Im] of one mode's head channels.
  */
 function modesPerWindow(x: tf.Tensor3D, forward: tf.Tensor2D, H: number): tf.Tensor3D {
-  const [B, , C] = x.shape;
-  const M = forward.shape[1] / 2;
-  const E = C / H;
-  const spectrum = tf.matMul(forward, x, true, false); // [L, 2M]ᵀ x [B, L, C] -> [B, 2M, C]
-  const split = tf.reshape(spectrum, [B, 2, M, H, E]);
-  return tf.reshape(tf.transpose(split, [0, 3, 2, 1, 4]), [B * H, M, 2 * E]) as tf.Tensor3D;
+  const spectrum = spectrumOf(x, forward, H);
+  const [B, , M, , E] = spectrum.shape;
+  return tf.reshape(tf.transpose(spectrum, [0, 3, 2, 1, 4]), [B * H, M, 2 * E]) as tf.Tensor3D;
 }
 
 /** [2E]: `re` E times, then `im` E times — a sign per half of [Re | Im] rows. */
