@@ -24,6 +24,8 @@ const arg = (name: string, fallback: string): string => {
   const i = process.argv.indexOf(`--${name}`);
   return i >= 0 ? (process.argv[i + 1] ?? fallback) : fallback;
 };
+// 'all': every switch above at once.
+SWITCHES.all = (on) => Object.entries(SWITCHES).forEach(([name, flip]) => name !== 'all' && flip(on));
 const switchName = arg('switch', 'complex-tanh');
 const flip = SWITCHES[switchName];
 if (!flip) throw new Error(`--switch: one of ${Object.keys(SWITCHES).join(', ')}, got ${switchName}`);
