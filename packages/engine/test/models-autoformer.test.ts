@@ -63,6 +63,24 @@ describe('series decomposition (MovingAvg with replicate padding, SeriesDecomp)'
     expect(() => createSeriesDecomposition(4)).toThrow(/odd/);
     tf.dispose([x, trend]);
   });
+
+  it('gives the seasonal part alone (one product with I − M) as x − trend, forward and gradient', () => {
+    const decomposition = createSeriesDecomposition(25);
+    const x = tf.randomNormal([2, 24, 3], 0, 1, 'float32', 7) as tf.Tensor3D;
+    const dy = tf.randomNormal([2, 24, 3], 0, 1, 'float32', 8);
+    const [alone, viaTrend] = tf.tidy(() =>
+      [
+        (t: tf.Tensor3D) => decomposition.seasonal(t),
+        (t: tf.Tensor3D) => decomposition.apply(t).seasonal,
+      ].map((f) =>
+        [f(x), tf.grad((t: tf.Tensor) => tf.sum(tf.mul(f(t as tf.Tensor3D), dy)))(x)].map((r) =>
+          Array.from(r.dataSync()),
+        ),
+      ),
+    );
+    alone!.forEach((values, i) => values.forEach((v, j) => expect(v).toBeCloseTo(viaTrend![i]![j]!, 5)));
+    tf.dispose([x, dy]);
+  });
 });
 
 describe('real DFT bases', () => {

@@ -146,6 +146,102 @@ describe('FourierBlock and FourierCrossAttention', () => {
     out.forEach((v) => expect(v).toBeCloseTo((Math.tanh(0.32) * 0.8) / 64 / 4, 7));
     store.dispose();
   });
+
+  it('cross attention matches a float64 complex evaluation of NeuralForecast’s formula on random inputs', () => {
+    // B 2, hidden 16 (8 heads of E = 2), Lq 6 with modes {0, 2}, Lk 8 with modes {1, 3}, random weights.
+    const [B, H, E, Lq, Lk] = [2, 8, 2, 6, 8];
+    const [queryModes, keyModes] = [
+      [0, 2],
+      [1, 3],
+    ];
+    const store = createParamStore('test', 3);
+    const cross = createFourierCrossAttention(store, { path: 'fc', hiddenSize: 16, queryModes, keyModes });
+    const q = tf.randomNormal([B, Lq, H, E], 0, 1, 'float32', 5) as tf.Tensor4D;
+    const k = tf.randomNormal([B, Lk, H, E], 0, 1, 'float32', 6) as tf.Tensor4D;
+    const got = cross.attention(q, k, k, ctx).values.dataSync();
+    const [qv, kv] = [q.dataSync(), k.dataSync()];
+    const [wr, wi] = [cross.weight.real.dataSync(), cross.weight.imag.dataSync()];
+    type C = [number, number];
+    const mul = ([a, b]: C, [c, d]: C): C => [a * c - b * d, a * d + b * c];
+    const tanhC = ([a, b]: C): C => {
+      const den = Math.cosh(2 * a) + Math.cos(2 * b);
+      return [Math.sinh(2 * a) / den, Math.sin(2 * b) / den];
+    };
+    /** rfft bin f of channel (b, h, e) of x [B, L, H, E]. */
+    const bin = (
+      x: Float32Array | Int32Array | Uint8Array,
+      L: number,
+      b: number,
+      h: number,
+      e: number,
+      f: number,
+    ): C => {
+      let [re, im] = [0, 0];
+      for (let t = 0; t < L; t++) {
+        const v = x[((b * L + t) * H + h) * E + e] as number;
+        re += v * Math.cos((2 * Math.PI * f * t) / L);
+        im -= v * Math.sin((2 * Math.PI * f * t) / L);
+      }
+      return [re, im];
+    };
+    for (let b = 0; b < B; b++)
+      for (let h = 0; h < H; h++) {
+        const Q = queryModes.map((f) => Array.from({ length: E }, (_, e) => bin(qv, Lq, b, h, e, f)));
+        const K = keyModes.map((f) => Array.from({ length: E }, (_, e) => bin(kv, Lk, b, h, e, f)));
+        const out = queryModes.map((_, m) => {
+          const T = K.map((Kj) =>
+            tanhC(
+              Q[m]!.reduce<C>(
+                (s, qe, e) => {
+                  const p = mul(qe, Kj[e]!);
+                  return [s[0] + p[0], s[1] + p[1]];
+                },
+                [0, 0],
+              ),
+            ),
+          );
+          const A = Array.from({ length: E }, (_, e) =>
+            T.reduce<C>(
+              (s, t, j) => {
+                const p = mul(t, K[j]![e]!);
+                return [s[0] + p[0], s[1] + p[1]];
+              },
+              [0, 0],
+            ),
+          );
+          return Array.from({ length: E }, (_, o) =>
+            A.reduce<C>(
+              (s, a, e) => {
+                const w = ((h * queryModes.length + m) * E + e) * E + o;
+                const p = mul(a, [wr[w] as number, wi[w] as number]);
+                return [s[0] + p[0], s[1] + p[1]];
+              },
+              [0, 0],
+            ),
+          );
+        });
+        for (let o = 0; o < E; o++)
+          for (let t = 0; t < Lq; t++) {
+            const want =
+              queryModes.reduce((s, f, m) => {
+                const [re, im] = out[m]![o]!;
+                const c = f === 0 || 2 * f === Lq ? 1 : 2;
+                return (
+                  s +
+                  (c *
+                    (re * Math.cos((2 * Math.PI * f * t) / Lq) -
+                      (c === 1 ? 0 : im * Math.sin((2 * Math.PI * f * t) / Lq)))) /
+                    Lq
+                );
+              }, 0) /
+              16 ** 2;
+            // [B, H, E, L] in memory, viewed as [B, L, H, E].
+            expect(got[((b * H + h) * E + o) * Lq + t]).toBeCloseTo(want, 6);
+          }
+      }
+    tf.dispose([q, k]);
+    store.dispose();
+  });
 });
 
 describe('FEDformer', () => {

@@ -10,7 +10,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
 import { nativeMatmulStatus } from '../native/enable.js';
 import { untransposedMatMul } from './wasm-matmul.js';
-import { lastAxisReverse } from './wasm-reverse.js';
+import { singleAxisReverse } from './wasm-reverse.js';
 import { viewSlice, viewSplitV, viewUnpack } from './wasm-slice.js';
 import { reducedTranspose } from './wasm-transpose.js';
 
@@ -46,7 +46,7 @@ const replace = (name: string, make: (original: KernelConfig) => KernelFunc): vo
 };
 
 /**
- * Installs the shared-storage kernels, the in-place Slice, SplitV and Unpack, the last-axis Reverse,
+ * Installs the shared-storage kernels, the in-place Slice, SplitV and Unpack, the single-axis Reverse,
  * the axis-reducing Transpose and the untransposed BatchMatMul; call after the wasm backend module loaded (idempotent).
  */
 export const shareWasmStorage = (): void => {
@@ -55,7 +55,7 @@ export const shareWasmStorage = (): void => {
   replace(tf.Slice, viewSlice);
   replace(tf.SplitV, viewSplitV);
   replace(tf.Unpack, viewUnpack);
-  replace(tf.Reverse, lastAxisReverse);
+  replace(tf.Reverse, singleAxisReverse);
   replace(tf.Transpose, reducedTranspose);
   // Never over the native kernel (it handles transposes itself); it falls back to this one.
   if (!nativeMatmulStatus()?.backends.includes('wasm')) replace(tf.BatchMatMul, untransposedMatMul);

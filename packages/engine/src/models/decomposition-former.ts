@@ -151,8 +151,9 @@ export function buildDecompositionFormer(
         enc,
         dropout(layer.attention.apply(enc, enc, enc, ctx).output, rate, ctx),
       ) as tf.Tensor3D;
-      const x = decomposition.apply(attended).seasonal;
-      enc = decomposition.apply(tf.add(x, feedForward(layer, x, ctx))).seasonal;
+      // The encoder keeps only seasonal parts: one product each, no trend.
+      const x = decomposition.seasonal(attended);
+      enc = decomposition.seasonal(tf.add(x, feedForward(layer, x, ctx)) as tf.Tensor3D);
     }
     enc = encoderNorm.apply(enc);
 

@@ -99,12 +99,26 @@ export function scaledDotProductAttention(
  * [B, S, H, E] and values [B, S, H, D] in, mixed values [B, L, H, D] out (full attention,
  * ProbSparse, auto-correlation, Fourier blocks all fit).
  */
-export type InnerAttention = (
+export type InnerAttention = ((
   queries: tf.Tensor4D,
   keys: tf.Tensor4D,
   values: tf.Tensor4D,
   ctx: ForwardContext,
-) => { readonly values: tf.Tensor4D; readonly weights?: tf.Tensor4D };
+) => { readonly values: tf.Tensor4D; readonly weights?: tf.Tensor4D }) & {
+  /**
+   * Inputs it never reads (FEDformer's Fourier blocks: the self block reads only queries, the cross
+   * block no values). Their projections — which NeuralForecast computes and discards — are skipped
+   * and it gets empty [B, S, H, 0] stand-ins. @default none
+   */
+  readonly unread?: readonly ('keys' | 'values')[];
+};
+
+let skipUnread = true;
+
+/** Off: project unread inputs too, as NeuralForecast does (for A/B measurements). @default on */
+export const setUnreadProjectionsSkipped = (on: boolean): void => {
+  skipUnread = on;
+};
 
 /** Options of {@link createAttentionLayer}. */
 export interface AttentionLayerOptions {
@@ -162,10 +176,14 @@ export function createAttentionLayer(
       // The weights leave the tidy as part of its result: tf.keep would exempt them from every
       // enclosing tidy too (a network forward, a gradient step), leaking one tensor per call.
       return tf.tidy(() => {
+        const project = (input: 'keys' | 'values', layer: Linear, x: tf.Tensor3D, width: number) =>
+          skipUnread && inner.unread?.includes(input)
+            ? tf.zeros([B, S, H, 0])
+            : tf.reshape(layer.apply(x), [B, S, H, width]);
         const mixed = inner(
           tf.reshape(query.apply(queries), [B, L, H, E]),
-          tf.reshape(key.apply(keys), [B, S, H, E]),
-          tf.reshape(value.apply(values), [B, S, H, D]),
+          project('keys', key, keys, E) as tf.Tensor4D,
+          project('values', value, values, D) as tf.Tensor4D,
           ctx,
         );
         const output = out.apply(tf.reshape(mixed.values, [B, L, H * D]) as tf.Tensor3D);

@@ -39,6 +39,8 @@ export interface SeriesParts<T extends tf.Tensor> {
  */
 export function createSeriesDecomposition(window: number): {
   apply(x: tf.Tensor3D): SeriesParts<tf.Tensor3D>;
+  /** The seasonal part alone, as one product with I − M (no trend, subtraction or its backward). */
+  seasonal(x: tf.Tensor3D): tf.Tensor3D;
 } {
   if (!Number.isInteger(window) || window < 1 || window % 2 === 0) {
     throw new RangeError(
@@ -46,20 +48,49 @@ export function createSeriesDecomposition(window: number): {
     );
   }
   const matrices = new Map<number, Float32Array>();
+  const averaging = (L: number): Float32Array => {
+    let matrix = matrices.get(L);
+    if (!matrix) {
+      matrix = movingAverageMatrix(L, window);
+      matrices.set(L, matrix);
+    }
+    return matrix;
+  };
+  const residuals = new Map<number, Float32Array>();
+  /** I − M: x·(I − M) = x − trend. */
+  const residual = (L: number): Float32Array => {
+    let matrix = residuals.get(L);
+    if (!matrix) {
+      matrix = averaging(L).map((v, i) => (i % (L + 1) === 0 ? 1 : 0) - v);
+      residuals.set(L, matrix);
+    }
+    return matrix;
+  };
+  /** Σ_s matrix[s, t]·x[b, s, c]: matrixᵀ [L, L] broadcast over the batch -> [B, L, C]. */
+  const overTime = (matrix: Float32Array, x: tf.Tensor3D): tf.Tensor3D => {
+    const L = x.shape[1];
+    return tf.matMul(tf.tensor2d(matrix, [L, L]), x, true, false) as tf.Tensor3D;
+  };
   return {
     apply(x) {
-      const L = x.shape[1];
-      let matrix = matrices.get(L);
-      if (!matrix) {
-        matrix = movingAverageMatrix(L, window);
-        matrices.set(L, matrix);
-      }
-      const average = matrix;
       return tf.tidy(() => {
-        // trend[b, t, c] = Σ_s M[s, t]·x[b, s, c]: Mᵀ [L, L] broadcast over the batch.
-        const trend = tf.matMul(tf.tensor2d(average, [L, L]), x, true, false) as tf.Tensor3D; // [B, L, C]
+        const trend = overTime(averaging(x.shape[1]), x);
         return { seasonal: tf.sub(x, trend) as tf.Tensor3D, trend };
       });
     },
+    seasonal(x) {
+      return tf.tidy(() =>
+        seasonalByResidual
+          ? overTime(residual(x.shape[1]), x)
+          : tf.sub(x, overTime(averaging(x.shape[1]), x)),
+      );
+    },
   };
 }
+
+let seasonalByResidual = true;
+
+/** Off: the seasonal part as x − trend, as apply computes it (for A/B measurements and tests). @default on */
+export const setSeasonalByResidual = (on: boolean): void => {
+  seasonalByResidual = on;
+};

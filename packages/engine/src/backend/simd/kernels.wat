@@ -1548,4 +1548,179 @@
         (local.set $a (i32.add (local.get $a) (local.get $aRow)))
         (local.set $m (i32.sub (local.get $m) (i32.const 1)))
         (br $row))))
+
+  ;; ---- FEDformer's complex tanh as one op each way (backend/complex-tanh-kernel.ts) ----
+  ;; Rows of 2w floats, the w real parts then the w imaginary parts (the layout of a complex
+  ;; product done as one real one). TensorFlow.js' wasm Sin and Cos cost tens of ns per element
+  ;; and the tensor-op form ran a dozen passes each way; here sin, cos and exp are polynomials
+  ;; over four lanes in one pass.
+
+  ;; sin(r) and cos(r) for |r| ≤ π/4 by their Taylor polynomials of degree 9 and 10 (truncation
+  ;; error under 2e-9, far below float32's rounding).
+  (func $sinPoly4 (param $r v128) (result v128)
+    (local $r2 v128) (local $p v128)
+    (local.set $r2 (f32x4.mul (local.get $r) (local.get $r)))
+    (local.set $p (f32x4.add (f32x4.mul (v128.const f32x4 2.75573192e-6 2.75573192e-6 2.75573192e-6 2.75573192e-6) (local.get $r2)) (v128.const f32x4 -1.98412698e-4 -1.98412698e-4 -1.98412698e-4 -1.98412698e-4)))
+    (local.set $p (f32x4.add (f32x4.mul (local.get $p) (local.get $r2)) (v128.const f32x4 8.33333333e-3 8.33333333e-3 8.33333333e-3 8.33333333e-3)))
+    (local.set $p (f32x4.add (f32x4.mul (local.get $p) (local.get $r2)) (v128.const f32x4 -0.166666667 -0.166666667 -0.166666667 -0.166666667)))
+    (f32x4.add (local.get $r) (f32x4.mul (local.get $r) (f32x4.mul (local.get $p) (local.get $r2)))))
+  (func $cosPoly4 (param $r v128) (result v128)
+    (local $r2 v128) (local $p v128)
+    (local.set $r2 (f32x4.mul (local.get $r) (local.get $r)))
+    (local.set $p (f32x4.add (f32x4.mul (v128.const f32x4 -2.75573192e-7 -2.75573192e-7 -2.75573192e-7 -2.75573192e-7) (local.get $r2)) (v128.const f32x4 2.48015873e-5 2.48015873e-5 2.48015873e-5 2.48015873e-5)))
+    (local.set $p (f32x4.add (f32x4.mul (local.get $p) (local.get $r2)) (v128.const f32x4 -1.38888889e-3 -1.38888889e-3 -1.38888889e-3 -1.38888889e-3)))
+    (local.set $p (f32x4.add (f32x4.mul (local.get $p) (local.get $r2)) (v128.const f32x4 4.16666667e-2 4.16666667e-2 4.16666667e-2 4.16666667e-2)))
+    (local.set $p (f32x4.add (f32x4.mul (local.get $p) (local.get $r2)) (v128.const f32x4 -0.5 -0.5 -0.5 -0.5)))
+    (f32x4.add (v128.const f32x4 1 1 1 1) (f32x4.mul (local.get $p) (local.get $r2))))
+
+  ;; Two lanes of x = k·π/2 + r in float64 (k = nearest(x·2/π); π/2 as a float64 plus its
+  ;; remainder), so r keeps float32 precision for any |x| below 2^31: lanes 0–1 of the result hold
+  ;; r as float32, lanes 2–3 k as int32.
+  (func $quarterTurns2 (param $x v128) (result v128)
+    (local $k v128)
+    (local.set $k (f64x2.nearest (f64x2.mul (local.get $x) (v128.const f64x2 0.6366197723675814 0.6366197723675814))))
+    (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23
+      (f32x4.demote_f64x2_zero
+        (f64x2.sub
+          (f64x2.sub (local.get $x) (f64x2.mul (local.get $k) (v128.const f64x2 1.5707963267948966 1.5707963267948966)))
+          (f64x2.mul (local.get $k) (v128.const f64x2 6.123233995736766e-17 6.123233995736766e-17))))
+      (i32x4.trunc_sat_f64x2_s_zero (local.get $k))))
+
+  ;; tanh(a + ib) for four lanes as (tanh 2a + i·sin 2b·sech 2a)/(1 + cos 2b·sech 2a), which
+  ;; saturates to ±1 for large |a| instead of ∞/∞ (as fourier-block.ts' tensor-op form does).
+  ;; With e = exp(-|2a|): sech 2a = 2e/(1 + e²), tanh|2a| = (1 - e²)/(1 + e²), or below |2a| = 0.3,
+  ;; where 1 - e² would cancel, its odd Taylor polynomial (error under 6e-8 relative).
+  (func $complexTanh4 (param $a v128) (param $b v128) (result v128 v128)
+    (local $x v128) (local $e v128) (local $inv v128) (local $th v128) (local $x2 v128) (local $p v128)
+    (local $sech v128) (local $lo v128) (local $hi v128) (local $r v128) (local $k v128)
+    (local $s v128) (local $c v128) (local $swap v128) (local $sin v128) (local $cos v128) (local $den v128)
+    (local.set $x (f32x4.abs (f32x4.add (local.get $a) (local.get $a))))
+    (local.set $e (call $exp4 (f32x4.neg (local.get $x))))
+    (local.set $inv (f32x4.div (v128.const f32x4 1 1 1 1) (f32x4.add (v128.const f32x4 1 1 1 1) (f32x4.mul (local.get $e) (local.get $e)))))
+    (local.set $sech (f32x4.mul (f32x4.add (local.get $e) (local.get $e)) (local.get $inv)))
+    (local.set $x2 (f32x4.mul (local.get $x) (local.get $x)))
+    (local.set $p (f32x4.add (f32x4.mul (v128.const f32x4 0.0218694885 0.0218694885 0.0218694885 0.0218694885) (local.get $x2)) (v128.const f32x4 -0.0539682540 -0.0539682540 -0.0539682540 -0.0539682540)))
+    (local.set $p (f32x4.add (f32x4.mul (local.get $p) (local.get $x2)) (v128.const f32x4 0.133333333 0.133333333 0.133333333 0.133333333)))
+    (local.set $p (f32x4.add (f32x4.mul (local.get $p) (local.get $x2)) (v128.const f32x4 -0.333333333 -0.333333333 -0.333333333 -0.333333333)))
+    (local.set $th
+      (v128.bitselect
+        (f32x4.add (local.get $x) (f32x4.mul (local.get $x) (f32x4.mul (local.get $p) (local.get $x2))))
+        (f32x4.mul (f32x4.sub (v128.const f32x4 1 1 1 1) (f32x4.mul (local.get $e) (local.get $e))) (local.get $inv))
+        (f32x4.lt (local.get $x) (v128.const f32x4 0.3 0.3 0.3 0.3))))
+    ;; a's sign onto tanh|2a|
+    (local.set $th (v128.or (local.get $th)
+      (v128.and (local.get $a) (v128.const i32x4 0x80000000 0x80000000 0x80000000 0x80000000))))
+    ;; 2b = k·π/2 + r, two lanes at a time in float64
+    (local.set $x (f32x4.add (local.get $b) (local.get $b)))
+    (local.set $lo (call $quarterTurns2 (f64x2.promote_low_f32x4 (local.get $x))))
+    (local.set $hi (call $quarterTurns2 (f64x2.promote_low_f32x4
+      (i8x16.shuffle 8 9 10 11 12 13 14 15 8 9 10 11 12 13 14 15 (local.get $x) (local.get $x)))))
+    (local.set $r (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $lo) (local.get $hi)))
+    (local.set $k (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $lo) (local.get $hi)))
+    (local.set $s (call $sinPoly4 (local.get $r)))
+    (local.set $c (call $cosPoly4 (local.get $r)))
+    ;; the quadrant k mod 4: odd k swaps sin and cos; k ≡ 2, 3 negates sin; k ≡ 1, 2 negates cos
+    (local.set $swap (i32x4.eq (v128.and (local.get $k) (v128.const i32x4 1 1 1 1)) (v128.const i32x4 1 1 1 1)))
+    (local.set $sin (v128.xor (v128.bitselect (local.get $c) (local.get $s) (local.get $swap))
+      (i32x4.shl (v128.and (local.get $k) (v128.const i32x4 2 2 2 2)) (i32.const 30))))
+    (local.set $cos (v128.xor (v128.bitselect (local.get $s) (local.get $c) (local.get $swap))
+      (i32x4.shl (v128.and (i32x4.add (local.get $k) (v128.const i32x4 1 1 1 1)) (v128.const i32x4 2 2 2 2))
+                 (i32.const 30))))
+    (local.set $den (f32x4.add (v128.const f32x4 1 1 1 1) (f32x4.mul (local.get $cos) (local.get $sech))))
+    (f32x4.div (local.get $th) (local.get $den))
+    (f32x4.div (f32x4.mul (local.get $sin) (local.get $sech)) (local.get $den)))
+
+  ;; Its gradient from the output w = tanh z (holomorphic, tanh' = 1 - w²): with 1 - w² = p + iq,
+  ;; dRe = gRe·p + gIm·q and dIm = gIm·p - gRe·q.
+  (func $complexTanhGrad4 (param $gr v128) (param $gi v128) (param $tr v128) (param $ti v128) (result v128 v128)
+    (local $p v128) (local $q v128)
+    (local.set $p (f32x4.add (f32x4.sub (v128.const f32x4 1 1 1 1) (f32x4.mul (local.get $tr) (local.get $tr)))
+                             (f32x4.mul (local.get $ti) (local.get $ti))))
+    (local.set $q (f32x4.mul (v128.const f32x4 -2 -2 -2 -2) (f32x4.mul (local.get $tr) (local.get $ti))))
+    (f32x4.add (f32x4.mul (local.get $gr) (local.get $p)) (f32x4.mul (local.get $gi) (local.get $q)))
+    (f32x4.sub (f32x4.mul (local.get $gi) (local.get $p)) (f32x4.mul (local.get $gr) (local.get $q))))
+
+  ;; out = tanh(x) over rows of 2w floats (w real parts, then w imaginary parts); out may not alias x.
+  ;; The last w mod 4 lanes of a half run through the same code on a splatted value.
+  (func (export "complexTanh") (param $x i32) (param $out i32) (param $rows i32) (param $w i32)
+    (local $half i32) (local $j i32) (local $tail i32) (local $re v128) (local $im v128)
+    (local.set $half (i32.shl (local.get $w) (i32.const 2)))
+    (local.set $tail (i32.and (local.get $w) (i32.const 3)))
+    (block $rowsDone
+      (loop $row
+        (br_if $rowsDone (i32.eqz (local.get $rows)))
+        (local.set $j (i32.sub (local.get $w) (local.get $tail)))
+        (block $vectorsDone
+          (loop $vectors
+            (br_if $vectorsDone (i32.eqz (local.get $j)))
+            (call $complexTanh4 (v128.load (local.get $x)) (v128.load (i32.add (local.get $x) (local.get $half))))
+            (local.set $im)
+            (local.set $re)
+            (v128.store (local.get $out) (local.get $re))
+            (v128.store (i32.add (local.get $out) (local.get $half)) (local.get $im))
+            (local.set $x (i32.add (local.get $x) (i32.const 16)))
+            (local.set $out (i32.add (local.get $out) (i32.const 16)))
+            (local.set $j (i32.sub (local.get $j) (i32.const 4)))
+            (br $vectors)))
+        (local.set $j (local.get $tail))
+        (block $tailDone
+          (loop $tailLoop
+            (br_if $tailDone (i32.eqz (local.get $j)))
+            (call $complexTanh4 (f32x4.splat (f32.load (local.get $x))) (f32x4.splat (f32.load (i32.add (local.get $x) (local.get $half)))))
+            (local.set $im)
+            (local.set $re)
+            (f32.store (local.get $out) (f32x4.extract_lane 0 (local.get $re)))
+            (f32.store (i32.add (local.get $out) (local.get $half)) (f32x4.extract_lane 0 (local.get $im)))
+            (local.set $x (i32.add (local.get $x) (i32.const 4)))
+            (local.set $out (i32.add (local.get $out) (i32.const 4)))
+            (local.set $j (i32.sub (local.get $j) (i32.const 1)))
+            (br $tailLoop)))
+        ;; past the imaginary half to the next row
+        (local.set $x (i32.add (local.get $x) (local.get $half)))
+        (local.set $out (i32.add (local.get $out) (local.get $half)))
+        (local.set $rows (i32.sub (local.get $rows) (i32.const 1)))
+        (br $row))))
+
+  ;; Its backward over the same layout: dx from the output's gradient dy and the output y; dx may alias dy.
+  (func (export "complexTanhBackward") (param $dy i32) (param $y i32) (param $dx i32) (param $rows i32) (param $w i32)
+    (local $half i32) (local $j i32) (local $tail i32) (local $re v128) (local $im v128)
+    (local.set $half (i32.shl (local.get $w) (i32.const 2)))
+    (local.set $tail (i32.and (local.get $w) (i32.const 3)))
+    (block $rowsDone
+      (loop $row
+        (br_if $rowsDone (i32.eqz (local.get $rows)))
+        (local.set $j (i32.sub (local.get $w) (local.get $tail)))
+        (block $vectorsDone
+          (loop $vectors
+            (br_if $vectorsDone (i32.eqz (local.get $j)))
+            (call $complexTanhGrad4 (v128.load (local.get $dy)) (v128.load (i32.add (local.get $dy) (local.get $half))) (v128.load (local.get $y)) (v128.load (i32.add (local.get $y) (local.get $half))))
+            (local.set $im)
+            (local.set $re)
+            (v128.store (local.get $dx) (local.get $re))
+            (v128.store (i32.add (local.get $dx) (local.get $half)) (local.get $im))
+            (local.set $dy (i32.add (local.get $dy) (i32.const 16)))
+            (local.set $y (i32.add (local.get $y) (i32.const 16)))
+            (local.set $dx (i32.add (local.get $dx) (i32.const 16)))
+            (local.set $j (i32.sub (local.get $j) (i32.const 4)))
+            (br $vectors)))
+        (local.set $j (local.get $tail))
+        (block $tailDone
+          (loop $tailLoop
+            (br_if $tailDone (i32.eqz (local.get $j)))
+            (call $complexTanhGrad4 (f32x4.splat (f32.load (local.get $dy))) (f32x4.splat (f32.load (i32.add (local.get $dy) (local.get $half)))) (f32x4.splat (f32.load (local.get $y))) (f32x4.splat (f32.load (i32.add (local.get $y) (local.get $half)))))
+            (local.set $im)
+            (local.set $re)
+            (f32.store (local.get $dx) (f32x4.extract_lane 0 (local.get $re)))
+            (f32.store (i32.add (local.get $dx) (local.get $half)) (f32x4.extract_lane 0 (local.get $im)))
+            (local.set $dy (i32.add (local.get $dy) (i32.const 4)))
+            (local.set $y (i32.add (local.get $y) (i32.const 4)))
+            (local.set $dx (i32.add (local.get $dx) (i32.const 4)))
+            (local.set $j (i32.sub (local.get $j) (i32.const 1)))
+            (br $tailLoop)))
+        ;; past the imaginary half to the next row
+        (local.set $dy (i32.add (local.get $dy) (local.get $half)))
+        (local.set $y (i32.add (local.get $y) (local.get $half)))
+        (local.set $dx (i32.add (local.get $dx) (local.get $half)))
+        (local.set $rows (i32.sub (local.get $rows) (i32.const 1)))
+        (br $row))))
 )

@@ -40,6 +40,10 @@ export interface SimdKernels {
   layerNorm(p: LayerNormPointers, rows: number, cols: number, eps: number): void;
   /** Its backward: dx, and dg/db summed over rows in float64 in acc (2·cols doubles, 8-aligned). */
   layerNormBackward(p: LayerNormBackwardPointers, rows: number, cols: number): void;
+  /** out = tanh(x) of complex rows of 2w floats (w real parts, then w imaginary parts); out ≠ x. */
+  complexTanh(x: number, out: number, rows: number, w: number): void;
+  /** Its backward from the output y; dx may alias dy. */
+  complexTanhBackward(dy: number, y: number, dx: number, rows: number, w: number): void;
   /** One time step of a fused recurrent layer's gate pass (see kernels.wat and simd-loops.ts). */
   readonly recurrent: RecurrentStepKernels;
   /** `calls` products C_t = op(A_t)·op(B_t) (+ C_t when `accumulate`); see {@link BatchedGemmOperands}. */
@@ -240,6 +244,8 @@ interface KernelExports extends RecurrentStepKernels {
   layerNorm(...args: number[]): void;
   layerNormBackward(...args: number[]): void;
   batchedGemm(...args: number[]): void;
+  complexTanh(...args: number[]): void;
+  complexTanhBackward(...args: number[]): void;
 }
 
 // The slice of the WebAssembly JS API used here; the project's lib (no DOM) does not declare it.
@@ -361,6 +367,8 @@ const bind = (backend: WasmBackendLike): WasmSimd | null => {
           s.transB ? 1 : 0,
           accumulate ? 1 : 0,
         ),
+      complexTanh: (x, out, rows, w) => exports.complexTanh(x, out, rows, w),
+      complexTanhBackward: (dy, y, dx, rows, w) => exports.complexTanhBackward(dy, y, dx, rows, w),
     },
     offset: (info) =>
       info.dtype === 'float32' ? (backend.dataIdMap.get(info.dataId)?.memoryOffset ?? null) : null,

@@ -4,6 +4,7 @@
  * and the complex tanh.
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { complexTanhKernel, complexTanhKernelAvailable } from '../../backend/complex-tanh-kernel.js';
 import type { ParamStore } from '../../nn/params.js';
 
 /** A complex weight as its real and imaginary parts, same shape. */
@@ -59,5 +60,18 @@ export function complexTanh(re: tf.Tensor, im: tf.Tensor): [tf.Tensor, tf.Tensor
     const s = sech(twoA);
     const denominator = tf.add(tf.mul(tf.cos(twoB), s), 1);
     return [tf.div(tf.tanh(twoA), denominator), tf.div(tf.mul(tf.sin(twoB), s), denominator)];
+  });
+}
+
+/**
+ * tanh of the complex numbers in the rows of x [.., 2w] — w real parts, then w imaginary parts —
+ * in the same layout. On wasm one SIMD pass each way (backend/complex-tanh-kernel.ts), elsewhere
+ * {@link complexTanh}'s tensor ops.
+ */
+export function complexTanhRows<T extends tf.Tensor>(x: T): T {
+  if (complexTanhKernelAvailable(x)) return complexTanhKernel(x);
+  return tf.tidy(() => {
+    const [re, im] = tf.split(x, 2, x.rank - 1);
+    return tf.concat(complexTanh(re!, im!), x.rank - 1) as T;
   });
 }

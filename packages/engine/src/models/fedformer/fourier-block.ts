@@ -16,7 +16,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { InnerAttention } from '../../nn/attention.js';
 import { irfftMatrix, rfftMatrix } from '../../nn/dft.js';
 import type { ParamStore } from '../../nn/params.js';
-import { complexTanh, createComplexWeight, realBlockMatrix, type ComplexWeight } from './complex.js';
+import { complexTanhRows, createComplexWeight, realBlockMatrix, type ComplexWeight } from './complex.js';
 
 /** Heads FEDformer's weights are laid out for (NeuralForecast requires n_head = 8). */
 export const FOURIER_HEADS = 8;
@@ -42,17 +42,36 @@ function basesCache(build: (L: number) => { forward: Float32Array; inverse: Floa
   };
 }
 
+/** The chosen modes of x [B, L, C] as [B, 2 (Re, Im), M, H, E]; `forward` is rfftMatrix(L, modes). */
+function spectrumOf(x: tf.Tensor3D, forward: tf.Tensor2D, H: number): tf.Tensor5D {
+  const [B, , C] = x.shape;
+  const spectrum = tf.matMul(forward, x, true, false); // [L, 2M]ᵀ x [B, L, C] -> [B, 2M, C]
+  return tf.reshape(spectrum, [B, 2, forward.shape[1] / 2, H, C / H]);
+}
+
 /**
  * The chosen modes of x [B, L, C] arranged per (head, mode): [B, L, C] -> [H·M, B, 2E], each row
- * [Re | Im] of one window's head channels at one mode. `forward` is rfftMatrix(L, modes).
+ * [Re | Im] of one window's head channels at one mode.
  */
 function modesPerHead(x: tf.Tensor3D, forward: tf.Tensor2D, H: number): tf.Tensor3D {
-  const [B, , C] = x.shape;
-  const M = forward.shape[1] / 2;
-  const E = C / H;
-  const spectrum = tf.matMul(forward, x, true, false); // [L, 2M]ᵀ x [B, L, C] -> [B, 2M, C]
-  const split = tf.reshape(spectrum, [B, 2, M, H, E]);
-  return tf.reshape(tf.transpose(split, [3, 2, 0, 1, 4]), [H * M, B, 2 * E]) as tf.Tensor3D;
+  const spectrum = spectrumOf(x, forward, H);
+  const [B, , M, , E] = spectrum.shape;
+  return tf.reshape(tf.transpose(spectrum, [3, 2, 0, 1, 4]), [H * M, B, 2 * E]) as tf.Tensor3D;
+}
+
+/**
+ * The chosen modes of x [B, L, C] per window and head: [B, L, C] -> [B·H, M, 2E], each row
+ * [Re | Im] of one mode's head channels.
+ */
+function modesPerWindow(x: tf.Tensor3D, forward: tf.Tensor2D, H: number): tf.Tensor3D {
+  const spectrum = spectrumOf(x, forward, H);
+  const [B, , M, , E] = spectrum.shape;
+  return tf.reshape(tf.transpose(spectrum, [0, 3, 2, 1, 4]), [B * H, M, 2 * E]) as tf.Tensor3D;
+}
+
+/** [2E]: `re` E times, then `im` E times — a sign per half of [Re | Im] rows. */
+function halfSigns(re: number, im: number, E: number): tf.Tensor1D {
+  return tf.tensor1d(Array.from({ length: 2 * E }, (_, i) => (i < E ? re : im)));
 }
 
 /**
@@ -105,7 +124,7 @@ export function createFourierBlock(
       Array.from({ length: M }, (_, i) => i),
     ),
   }));
-  const attention: InnerAttention = (queries) => {
+  const mix = (queries: tf.Tensor4D): { values: tf.Tensor4D } => {
     const [B, L] = queries.shape;
     const { forward, inverse } = bases(L);
     const values = tf.tidy(() => {
@@ -115,6 +134,8 @@ export function createFourierBlock(
     });
     return { values };
   };
+  // Keys and values are ignored, as in NeuralForecast.
+  const attention: InnerAttention = Object.assign(mix, { unread: ['keys', 'values'] as const });
   return { attention, weight, modes };
 }
 
@@ -141,49 +162,44 @@ export function createFourierCrossAttention(
     inverse: irfftMatrix(L, queryModes, 1 / (d * d)),
   }));
   const keyBases = basesCache((L) => ({ forward: rfftMatrix(L, keyModes), inverse: new Float32Array(0) }));
-  const attention: InnerAttention = (queries, keys) => {
+  const mix = (queries: tf.Tensor4D, keys: tf.Tensor4D): { values: tf.Tensor4D } => {
     const [B, Lq] = queries.shape;
     const Lk = keys.shape[1];
-    const q = queryBases(Lq);
-    const k = keyBases(Lk);
+    const queryBasis = queryBases(Lq);
+    const keyBasis = keyBases(Lk);
     const values = tf.tidy(() => {
-      // [H·M, B, 2E] -> per window and head [B·H, M, E] real and imaginary parts.
-      const perWindow = (x: tf.Tensor3D, M: number): [tf.Tensor3D, tf.Tensor3D] => {
-        const byHead = tf.reshape(tf.transpose(tf.reshape(x, [H, M, B, 2, E]), [2, 0, 3, 1, 4]), [
-          B * H,
-          2 * M,
-          E,
-        ]);
-        return [
-          tf.slice(byHead, [0, 0, 0], [B * H, M, E]) as tf.Tensor3D,
-          tf.slice(byHead, [0, M, 0], [B * H, M, E]) as tf.Tensor3D,
-        ];
-      };
-      const [qr, qi] = perWindow(
-        modesPerHead(tf.reshape(queries, [B, Lq, H * E]), tf.tensor2d(q.forward, [Lq, 2 * Mq]), H),
-        Mq,
+      // Per window and head, the rows [Re | Im] of each mode: [B·H, M, 2E].
+      const q = modesPerWindow(
+        tf.reshape(queries, [B, Lq, H * E]),
+        tf.tensor2d(queryBasis.forward, [Lq, 2 * Mq]),
+        H,
       );
-      const [kr, ki] = perWindow(
-        modesPerHead(tf.reshape(keys, [B, Lk, H * E]), tf.tensor2d(k.forward, [Lk, 2 * Mk]), H),
-        Mk,
+      const k = modesPerWindow(
+        tf.reshape(keys, [B, Lk, H * E]),
+        tf.tensor2d(keyBasis.forward, [Lk, 2 * Mk]),
+        H,
       );
-      // scores = Q·Kᵀ over channels, complex without conjugation: [B·H, Mq, Mk].
-      const qStack = tf.concat([qr, qi], 2); // [B·H, Mq, 2E]
-      const scoresRe = tf.matMul(qStack, tf.concat([kr, tf.neg(ki)], 2), false, true);
-      const scoresIm = tf.matMul(qStack, tf.concat([ki, kr], 2), false, true);
-      const [tr, ti] = complexTanh(scoresRe, scoresIm);
-      // tanh(scores)·K: [B·H, Mq, 2Mk] x [[Kr, Ki], [−Ki, Kr]] -> [B·H, Mq, 2E] = [Re | Im].
-      const keyBlock = tf.concat([tf.concat([kr, ki], 2), tf.concat([tf.neg(ki), kr], 2)], 1);
-      const attended = tf.matMul(tf.concat([tr, ti], 2), keyBlock); // [B·H, Mq, 2E]
+      // K as real blocks: rows [Re k | −Im k] and [Im k | Re k] (conj k and i·conj k), against which
+      // a row [Re q | Im q] gives Re(q·k) and Im(q·k); rows [Re k | Im k] and [−Im k | Re k] (k and
+      // i·k), which a row [Re t | Im t] times gives [Re(t·k) | Im(t·k)].
+      const swapped = tf.reshape(tf.reverse(tf.reshape(k, [B * H, Mk, 2, E]), 2), [B * H, Mk, 2 * E]);
+      const transposeBlock = tf.concat([tf.mul(k, halfSigns(1, -1, E)), swapped], 1); // [B·H, 2Mk, 2E]
+      const keyBlock = tf.concat([k, tf.mul(swapped, halfSigns(-1, 1, E))], 1); // [B·H, 2Mk, 2E]
+      // scores = Q·Kᵀ over channels, complex without conjugation: [B·H, Mq, 2Mk] = [Re | Im].
+      const scores = tf.matMul(q, transposeBlock, false, true);
+      // tanh(scores)·K: [B·H, Mq, 2Mk] x [B·H, 2Mk, 2E] -> [B·H, Mq, 2E] = [Re | Im].
+      const attended = tf.matMul(complexTanhRows(scores), keyBlock);
       const perMode = tf.reshape(tf.transpose(tf.reshape(attended, [B, H, Mq, 2 * E]), [1, 2, 0, 3]), [
         H * Mq,
         B,
         2 * E,
       ]) as tf.Tensor3D;
       const mixed = tf.matMul(perMode, perModeMatrices(weight)) as tf.Tensor3D; // [H·Mq, B, 2E]
-      return toTime(mixed, tf.tensor2d(q.inverse, [2 * Mq, Lq]), H);
+      return toTime(mixed, tf.tensor2d(queryBasis.inverse, [2 * Mq, Lq]), H);
     });
     return { values };
   };
+  // Values are ignored, as in NeuralForecast.
+  const attention: InnerAttention = Object.assign(mix, { unread: ['values'] as const });
   return { attention, weight, modes: queryModes };
 }

@@ -1,0 +1,95 @@
+/**
+ * An in-process A/B of one engine switch on a model's training step at the zoo yardstick (as
+ * transformer-profile.ts builds it): rounds of `--steps` steps with the switch on, then off,
+ * interleaved, and the median wall and CPU ms/step of each side — robust to the load of a shared
+ * machine, where runs minutes apart are not comparable.
+ *   npx tsx bench/switch-ab.ts --model fedformer --switch complex-tanh [--rounds 5] [--steps 2] [--batch 1024]
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import { setComplexTanhKernelEnabled } from '../packages/engine/src/backend/complex-tanh-kernel.js';
+import { enableNativeMatmul, setBackend } from '../packages/engine/src/index.js';
+import type { UnivariateModelSpec } from '../packages/engine/src/model/types.js';
+import { MODELS } from '../packages/engine/src/models/registry.js';
+import { setUnreadProjectionsSkipped } from '../packages/engine/src/nn/attention.js';
+import { setSeasonalByResidual } from '../packages/engine/src/nn/series-decomp.js';
+
+/** The switches an A/B can flip, by name. */
+const SWITCHES: Record<string, (on: boolean) => void> = {
+  'complex-tanh': setComplexTanhKernelEnabled,
+  'skip-unread': setUnreadProjectionsSkipped,
+  'seasonal-residual': setSeasonalByResidual,
+};
+
+const arg = (name: string, fallback: string): string => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? (process.argv[i + 1] ?? fallback) : fallback;
+};
+// 'all': every switch above at once.
+SWITCHES.all = (on) => Object.entries(SWITCHES).forEach(([name, flip]) => name !== 'all' && flip(on));
+const switchName = arg('switch', 'complex-tanh');
+const flip = SWITCHES[switchName];
+if (!flip) throw new Error(`--switch: one of ${Object.keys(SWITCHES).join(', ')}, got ${switchName}`);
+const rounds = Number(arg('rounds', '5'));
+const steps = Number(arg('steps', '2'));
+const B = Number(arg('batch', '1024'));
+const model = arg('model', 'fedformer') as keyof typeof MODELS;
+// The attention models are univariate; the registry's union of config types does not narrow by id.
+const spec = MODELS[model] as unknown as UnivariateModelSpec;
+
+await setBackend('wasm');
+enableNativeMatmul({ threads: 2 });
+const [L, h] = [24, 12];
+const network = spec.build(
+  spec.configSchema.parse({}),
+  { h, inputSize: L, futrExogSize: 0, histExogSize: 0, statExogSize: 0, nOutputs: 1 },
+  1,
+);
+const y = tf.randomNormal([B, L, 1], 0, 1, 'float32', 3) as tf.Tensor3D;
+const mask = tf.onesLike(y);
+const target = tf.randomNormal([B, h, 1], 0, 1, 'float32', 4);
+const step = (seed: number): number => {
+  const { value, grads } = tf.variableGrads(
+    () =>
+      tf.mean(
+        tf.abs(
+          tf.sub(network.forward({ insampleY: y, insampleMask: mask }, { training: true, seed }), target),
+        ),
+      ) as tf.Scalar,
+    [...network.variables],
+  );
+  const loss = value.dataSync()[0] as number;
+  tf.dispose([value, ...Object.values(grads)]);
+  return loss;
+};
+
+const median = (xs: readonly number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2
+    ? (s[(s.length - 1) / 2] as number)
+    : ((s[s.length / 2 - 1] as number) + (s[s.length / 2] as number)) / 2;
+};
+const samples = {
+  on: { wall: [] as number[], cpu: [] as number[] },
+  off: { wall: [] as number[], cpu: [] as number[] },
+};
+const losses = { on: 0, off: 0 };
+for (const side of ['on', 'off'] as const) {
+  flip(side === 'on');
+  losses[side] = step(0); // warm-up (heap growth, first compilations), and the same seed's loss both ways
+}
+for (let r = 0; r < rounds; r++) {
+  for (const side of r % 2 ? (['off', 'on'] as const) : (['on', 'off'] as const)) {
+    flip(side === 'on');
+    const [t0, c0] = [performance.now(), process.cpuUsage()];
+    for (let s = 0; s < steps; s++) step(s + 1);
+    const c = process.cpuUsage(c0);
+    samples[side].wall.push((performance.now() - t0) / steps);
+    samples[side].cpu.push((c.user + c.system) / 1000 / steps);
+  }
+}
+flip(true);
+for (const side of ['on', 'off'] as const)
+  console.log(
+    `${switchName} ${side.padEnd(3)}: median ${median(samples[side].wall).toFixed(0)} ms/step wall, ${median(samples[side].cpu).toFixed(0)} ms/step cpu (walls ${samples[side].wall.map((v) => v.toFixed(0)).join(' ')}); loss at step 0 ${losses[side]}`,
+  );
+network.dispose();
