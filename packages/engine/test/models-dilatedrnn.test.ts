@@ -6,7 +6,7 @@ import { createAttentiveLstmLayer } from '../src/models/dilatedrnn/attentive-lst
 import { dilate, runDrnn } from '../src/models/dilatedrnn/drnn.js';
 import { createResLstmCell } from '../src/models/dilatedrnn/res-lstm-cell.js';
 import { createElmanCell } from '../src/models/recurrent/elman-cell.js';
-import { unrollLayer } from '../src/models/recurrent/unroll.js';
+import { unrollLayerTimeMajor } from '../src/models/recurrent/unroll.js';
 import { countParameters, createParamStore, logicalName, type ParamStore } from '../src/nn/params.js';
 import { dims, disposeBatch, randomBatch, useCpu } from './models-fixtures.js';
 
@@ -20,7 +20,7 @@ function handCell(): { run: (x: tf.Tensor3D) => tf.Tensor3D; dispose: () => void
   cell.weightHh.assign(tf.tensor2d([[0.8]]));
   cell.biasIh?.assign(tf.tensor1d([0.1]));
   cell.biasHh?.assign(tf.tensor1d([0]));
-  return { run: (x) => unrollLayer(cell, x), dispose: () => store.dispose() };
+  return { run: (x) => unrollLayerTimeMajor(cell, x), dispose: () => store.dispose() };
 }
 
 /** The hand cell unrolled over `xs` from h = 0. */
@@ -33,12 +33,12 @@ const flat = (t: tf.Tensor): number[] => Array.from(t.dataSync());
 
 describe('DRNN dilation (pad, split into rate sub-sequences, unroll, re-interleave)', () => {
   const xs = [1, -2, 0.5, 3, -1];
-  const x = (): tf.Tensor3D => tf.tensor3d(xs, [1, 5, 1]);
+  const x = (): tf.Tensor3D => tf.tensor3d(xs, [5, 1, 1]); // time-major [T, B, C]
 
   it('rate 2 over 5 steps runs the cell separately on steps 0,2,4 and on steps 1,3', () => {
     const { run, dispose } = handCell();
     const out = dilate(run, x(), 2);
-    expect(out.shape).toEqual([1, 5, 1]);
+    expect(out.shape).toEqual([5, 1, 1]);
     const even = handUnroll([1, 0.5, -1]); // t = 0, 2, 4
     const odd = handUnroll([-2, 3]); // t = 1, 3 (the padded t = 5 is cut off)
     const want = [even[0], odd[0], even[1], odd[1], even[2]] as number[];
@@ -60,7 +60,7 @@ describe('DRNN dilation (pad, split into rate sub-sequences, unroll, re-interlea
   it('pads with zeros at the end, as NeuralForecast (visible to a layer that sees its whole sub-sequence)', () => {
     // Every output is its sub-sequence's mean, so the padded zero shows in the odd phase: [-2, 3, 0].
     const mean = (s: tf.Tensor3D): tf.Tensor3D =>
-      tf.tidy(() => tf.mul(tf.mean(s, 1, true), tf.onesLike(s)) as tf.Tensor3D);
+      tf.tidy(() => tf.mul(tf.mean(s, 0, true), tf.onesLike(s)) as tf.Tensor3D);
     const out = dilate(mean, x(), 2);
     const even = (1 + 0.5 - 1) / 3;
     const odd = (-2 + 3 + 0) / 3;
@@ -71,7 +71,10 @@ describe('DRNN dilation (pad, split into rate sub-sequences, unroll, re-interlea
   it('keeps batch windows apart and stacks layers with their own rates', () => {
     const { run, dispose } = handCell();
     const second = [0.2, 0.4, -0.6, 0.8, 1];
-    const batch = tf.tensor3d([...xs, ...second], [2, 5, 1]);
+    const batch = tf.tensor3d(
+      xs.flatMap((v, t) => [v, second[t]!]),
+      [5, 2, 1],
+    ); // [T, B, C]
     const out = runDrnn(
       [
         { run, rate: 1 },
@@ -85,7 +88,7 @@ describe('DRNN dilation (pad, split into rate sub-sequences, unroll, re-interlea
       const odd = handUnroll([h1[1]!, h1[3]!]);
       const want = [even[0], odd[0], even[1], odd[1], even[2]] as number[];
       flat(out)
-        .slice(5 * b, 5 * b + 5)
+        .filter((_, i) => i % 2 === b)
         .forEach((v, i) => expect(v).toBeCloseTo(want[i]!, 6));
     });
     tf.dispose([batch, out]);
@@ -252,7 +255,7 @@ describe('AttentiveLSTM layer (NeuralForecast AttentiveLSTMLayer)', () => {
       'attn_layer/2/bias': [0.2],
     });
     const xs = [1, -1];
-    const out = layer(tf.tensor3d(xs, [1, 2, 1]));
+    const out = layer(tf.tensor3d(xs, [2, 1, 1])); // time-major [T, N, I]
     let h = 0;
     let c = 0;
     const want: number[] = [];
@@ -263,7 +266,7 @@ describe('AttentiveLSTM layer (NeuralForecast AttentiveLSTMLayer)', () => {
       [h, c] = lstmStep(context, h, c);
       want.push(h);
     }
-    expect(out.shape).toEqual([1, 2, 1]);
+    expect(out.shape).toEqual([2, 1, 1]);
     flat(out).forEach((v, i) => expect(v).toBeCloseTo(want[i]!, 6));
     out.dispose();
     store.dispose();

@@ -5,7 +5,12 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { expect } from 'vitest';
 import type { ModelNetwork } from '../src/model/types.js';
-import { logicalName } from '../src/nn/params.js';
+import { createElmanCell } from '../src/models/recurrent/elman-cell.js';
+import type { FusedKind } from '../src/models/recurrent/fused-loops.js';
+import { createGruCell } from '../src/models/recurrent/gru-cell.js';
+import { createLstmCell } from '../src/models/recurrent/lstm-cell.js';
+import { createProjectedLstmCell } from '../src/models/recurrent/projected-lstm-cell.js';
+import { logicalName, type ParamStore } from '../src/nn/params.js';
 
 /** The logistic function on one number, for references written out by hand. */
 export const sigmoid = (v: number): number => 1 / (1 + Math.exp(-v));
@@ -51,3 +56,19 @@ export const relativeError = (got: Float32Array, want: Float32Array): number => 
   }
   return diff / Math.max(scale, 1e-30);
 };
+
+/**
+ * The cell of a fused-op test case (`c`): Elman by its activation, LSTM (projected to 3 outputs
+ * when `projected`) or GRU, at path `c` with 2 inputs.
+ */
+export function createCaseCell(
+  store: ParamStore,
+  c: { readonly kind: FusedKind; readonly projected: boolean },
+  layer: { readonly hiddenSize: number; readonly bias?: boolean },
+) {
+  const options = { path: 'c', inputSize: 2, ...layer };
+  if (c.projected) return createProjectedLstmCell(store, { ...options, projSize: 3 });
+  if (c.kind === 'lstm') return createLstmCell(store, options);
+  if (c.kind === 'gru') return createGruCell(store, options);
+  return createElmanCell(store, { ...options, activation: c.kind });
+}

@@ -10,20 +10,16 @@ import '@tensorflow/tfjs-core/dist/register_all_gradients';
 import { afterAll, describe, expect, it } from 'vitest';
 import { setBackend } from '../src/backend/backend.js';
 import { disableNativeMatmul, enableNativeMatmul } from '../src/native/index.js';
-import { createElmanCell } from '../src/models/recurrent/elman-cell.js';
 import {
   fusedSequence,
   fusedSequenceWithState,
   setFusedSimdLoops,
 } from '../src/models/recurrent/fused-sequence.js';
 import type { FusedKind } from '../src/models/recurrent/fused-loops.js';
-import { createGruCell } from '../src/models/recurrent/gru-cell.js';
-import { createLstmCell } from '../src/models/recurrent/lstm-cell.js';
-import { createProjectedLstmCell } from '../src/models/recurrent/projected-lstm-cell.js';
 import { simdLoopsFit } from '../src/models/recurrent/simd-loops.js';
 import { wasmSimd } from '../src/backend/simd/wasm-simd.js';
 import { createParamStore } from '../src/nn/params.js';
-import { relativeError, seeded } from './models-recurrent-fixtures.js';
+import { createCaseCell, relativeError, seeded } from './models-recurrent-fixtures.js';
 
 const B = 5;
 const T = 6;
@@ -44,14 +40,7 @@ const cases: Case[] = [
 function run(c: Case, simd: boolean): Float32Array[] {
   setFusedSimdLoops(simd);
   const store = createParamStore('simd', 13);
-  const options = { path: 'c', inputSize: 2, hiddenSize: H, bias: c.bias };
-  const cell = c.projected
-    ? createProjectedLstmCell(store, { ...options, projSize: 3 })
-    : c.kind === 'lstm'
-      ? createLstmCell(store, options)
-      : c.kind === 'gru'
-        ? createGruCell(store, options)
-        : createElmanCell(store, { ...options, activation: c.kind as 'tanh' | 'relu' });
+  const cell = createCaseCell(store, c, { hiddenSize: H, bias: c.bias });
   const weightHr = 'weightHr' in cell ? (cell.weightHr as tf.Variable) : undefined;
   const P = cell.stateSizes[0]!;
   try {

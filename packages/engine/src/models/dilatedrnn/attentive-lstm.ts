@@ -34,8 +34,10 @@ export function createAttentiveLstmLayer(store: ParamStore, options: AttentiveLs
   for (const v of [cell.weightIh, cell.weightHh, cell.biasIh, cell.biasHh]) if (v) fillRandn(store, v);
   const score = createLinear(store, { path: `${path}/attn_layer/0`, inFeatures: I + 2 * H, outFeatures: H });
   const out = createLinear(store, { path: `${path}/attn_layer/2`, inFeatures: H, outFeatures: 1 });
-  return (x) =>
+  // Batch-first inside: the attention reads each window's steps as one [T, I] matrix.
+  return (sequence) =>
     tf.tidy(() => {
+      const x = tf.transpose(sequence, [1, 0, 2]) as tf.Tensor3D; // [T, N, I] -> [N, T, I]
       const [N, T] = x.shape;
       // W₁'s rows follow NeuralForecast's concatenation order (inputs, hx, cx).
       const [wx, wh, wc] = tf.split(score.kernel, [I, H, H], 0) as tf.Tensor2D[];
@@ -52,6 +54,6 @@ export function createAttentiveLstmLayer(store: ParamStore, options: AttentiveLs
         state = cell.step(context, state);
         outputs.push(state[0] as tf.Tensor2D);
       }
-      return tf.stack(outputs, 1) as tf.Tensor3D; // T × [N, H] -> [N, T, H]
+      return tf.stack(outputs, 0) as tf.Tensor3D; // T × [N, H] -> [T, N, H]
     });
 }

@@ -17,7 +17,7 @@ import { encoderInput, encoderInputSize } from '../recurrent/direct.js';
 import { createElmanCell } from '../recurrent/elman-cell.js';
 import { createGruCell } from '../recurrent/gru-cell.js';
 import { createLstmCell } from '../recurrent/lstm-cell.js';
-import { unrollLayer, type RecurrentLayer } from '../recurrent/unroll.js';
+import { unrollLayerTimeMajor, type RecurrentLayer } from '../recurrent/unroll.js';
 import { createAttentiveLstmLayer } from './attentive-lstm.js';
 import { runDrnn, type DilatedLayer, type SequenceLayer } from './drnn.js';
 import { createResLstmCell } from './res-lstm-cell.js';
@@ -92,7 +92,7 @@ function createCell(
     case 'AttentiveLSTM':
       return createAttentiveLstmLayer(store, options);
   }
-  return (x) => unrollLayer(cell, x);
+  return (x) => unrollLayerTimeMajor(cell, x);
 }
 
 /** The encoder: NeuralForecast's `rnn_stack`, one `DRNN` group per list of dilations. */
@@ -147,12 +147,14 @@ export const dilatedrnn = {
       decoderLayers: config.decoder_layers,
     });
     return toNetwork(store, (batch, ctx) => {
-      let x = encoderInput(batch, dims, label); // [B, L, 1+X+S+F]
+      // The stack runs time-major (see drnn.ts): [B, L, 1+X+S+F] -> [L, B, 1+X+S+F].
+      let x = tf.transpose(encoderInput(batch, dims, label), [1, 0, 2]) as tf.Tensor3D;
       groups.forEach((group, g) => {
-        const y = runDrnn(group, x); // -> [B, L, C]
+        const y = runDrnn(group, x); // -> [L, B, C]
         x = g > 0 ? tf.add(y, x) : y; // residual from the second group on, as NeuralForecast
       });
-      return head.apply(x, batch, ctx, label); // [B, L, C] -> [B, H, K]
+      const states = tf.transpose(x, [1, 0, 2]) as tf.Tensor3D; // [L, B, C] -> [B, L, C]
+      return head.apply(states, batch, ctx, label); // -> [B, H, K]
     });
   },
 } as const satisfies ModelSpec<DilatedRnnConfig>;

@@ -5,46 +5,40 @@
  * end to a multiple of r first, as NeuralForecast pads; for causal cells the padded steps only
  * produce outputs that are cut off again, but a layer attending over its whole sub-sequence
  * (AttentiveLSTM) sees them.
+ *
+ * Sequences here are time-major, [T, B, ·]: the r sub-sequences stacked along the batch are then
+ * the same memory as the window, [steps·r, B, ·] read as [steps, r·B, ·], so dilating is a reshape
+ * (batch-first it took a transpose each way, and their gradients).
  * @see Chang et al. (2017), "Dilated Recurrent Neural Networks", NeurIPS. https://arxiv.org/abs/1710.02224
  */
 import * as tf from '@tensorflow/tfjs-core';
 
-/** Runs one recurrent layer over a whole sequence from a zero state: [N, T, in] -> [N, T, hidden]. */
+/** Runs one recurrent layer over a whole time-major sequence from a zero state: [T, N, in] -> [T, N, hidden]. */
 export type SequenceLayer = (x: tf.Tensor3D) => tf.Tensor3D;
 
 /**
- * Applies `layer` with dilation `rate` to [B, T, in]; returns [B, T, hidden]. The r sub-sequences
+ * Applies `layer` with dilation `rate` to [T, B, in]; returns [T, B, hidden]. The r sub-sequences
  * are stacked along the batch, phase-major (phase 0's B windows first), as NeuralForecast stacks
  * them, so one unroll of ⌈T/r⌉ steps serves all phases.
  */
 export function dilate(layer: SequenceLayer, x: tf.Tensor3D, rate: number): tf.Tensor3D {
   if (rate === 1) return layer(x);
   return tf.tidy(() => {
-    const [B, T, C] = x.shape;
+    const [T, B, C] = x.shape;
     const steps = Math.ceil(T / rate); // NeuralForecast's dilated_steps
+    const padding = steps * rate - T;
     const padded =
-      steps * rate > T
+      padding > 0
         ? tf.pad(x, [
+            [0, padding],
             [0, 0],
-            [0, steps * rate - T],
             [0, 0],
           ])
-        : x; // [B, steps·r, C]
-    // [B, steps·r, C] -> [B, steps, r, C] -> [r, B, steps, C] -> [r·B, steps, C]
-    const phases = tf.reshape(tf.transpose(tf.reshape(padded, [B, steps, rate, C]), [2, 0, 1, 3]), [
-      rate * B,
-      steps,
-      C,
-    ]) as tf.Tensor3D;
-    const out = layer(phases); // [r·B, steps, D]
-    const D = out.shape[2];
-    // [r·B, steps, D] -> [r, B, steps, D] -> [B, steps, r, D] -> [B, steps·r, D]; drop the padding.
-    const woven = tf.reshape(tf.transpose(tf.reshape(out, [rate, B, steps, D]), [1, 2, 0, 3]), [
-      B,
-      steps * rate,
-      D,
-    ]);
-    return tf.slice(woven, [0, 0, 0], [B, T, D]) as tf.Tensor3D;
+        : x; // [steps·r, B, C]
+    // Row (s, j·B + b) of [steps, r·B, C] is step s·r + j of window b.
+    const out = layer(tf.reshape(padded, [steps, rate * B, C])); // -> [steps, r·B, D]
+    const woven = tf.reshape(out, [steps * rate, B, out.shape[2]]) as tf.Tensor3D; // -> [steps·r, B, D]
+    return padding > 0 ? tf.slice(woven, [0, 0, 0], [T, B, -1]) : woven; // drop the padding
   });
 }
 
@@ -54,7 +48,7 @@ export interface DilatedLayer {
   readonly rate: number;
 }
 
-/** One `DRNN` module: its layers applied in order, each dilated by its own rate. [B, T, in] -> [B, T, hidden]. */
+/** One `DRNN` module: its layers applied in order, each dilated by its own rate. [T, B, in] -> [T, B, hidden]. */
 export function runDrnn(layers: readonly DilatedLayer[], x: tf.Tensor3D): tf.Tensor3D {
   return layers.reduce((y, { run, rate }) => dilate(run, y, rate), x);
 }

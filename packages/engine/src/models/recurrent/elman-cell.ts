@@ -42,6 +42,6 @@ export function createElmanCell(store: ParamStore, options: ElmanCellOptions): E
     stateSizes: [options.hiddenSize],
     stepProjected,
     step: (x, state) => tf.tidy(() => stepProjected(weights.project(x), state)),
-    sequence: (projected) => fusedSequence(activation, projected, weights),
+    sequence: (projected, layout) => fusedSequence(activation, projected, weights, layout),
   };
 }

@@ -10,8 +10,13 @@
  * the output and the state W_hh reads, so each step runs a second product, with W_hr [H, P]
  * (forward) or W_hrᵀ (backward), in its own {@link Product}.
  *
- * Layouts (batch-first like the tensors): projected input x and its gradient [B, T, G·H], outputs
- * y [B, T, P] (P = H without a projection), and per-step values the backward needs, `aux` [B, T, A·H]:
+ * Layouts: projected input x and its gradient [B, T, G·H] and outputs y [B, T, P] (P = H without a
+ * projection) batch-first like the tensors, or all of them time-major ([T, B, ·]) when the dims say
+ * so — a stack run time-major reads each step as one block, and a dilated layer's phases are then
+ * plain batch rows; the per-step values the backward needs, `aux`
+ * [T, B, A·H], time-major, so that each step writes and later reads one contiguous block (the
+ * op's own tensor: batch-first it was T row-sized pieces a whole window apart, the slowest part of
+ * the backward's gate pass):
  *   tanh/relu: none (A = 0; y is enough);
  *   lstm: i f g o (after their nonlinearities), c, tanh(c) (A = 6);
  *   gru: r z n (after their nonlinearities), hn = h_{t-1}·W_hn + b_hn (A = 4).
@@ -52,7 +57,16 @@ export interface SequenceDims {
   readonly hidden: number;
   /** Width of h, the output and the state W_hh reads (P of a projected LSTM). @default hidden */
   readonly output?: number;
+  /** x, y and their gradients are [T, B, ·] rather than [B, T, ·]. @default false */
+  readonly timeMajor?: boolean;
 }
+
+/**
+ * Where row (b, t) of a [B, T, ·] or [T, B, ·] tensor starts, in rows: b·batchStride + t·stepStride;
+ * the rows of one step are then `batchStride` rows apart.
+ */
+export const rowStrides = (dims: SequenceDims): { batchStride: number; stepStride: number } =>
+  dims.timeMajor ? { batchStride: 1, stepStride: dims.batch } : { batchStride: dims.steps, stepStride: 1 };
 
 /** The products of one loop: with W_hh (or W_hhᵀ), and with W_hr (or W_hrᵀ) for a projected LSTM. */
 export interface LoopProducts {
@@ -69,7 +83,7 @@ export interface ForwardViews {
   readonly bias: Float32Array | null;
   /** [B, T, P], written. */
   readonly y: Float32Array;
-  /** [B, T, A·H], written (empty for Elman). */
+  /** [T, B, A·H], written (empty for Elman). */
   readonly aux: Float32Array;
   /** [B, T, H], written: LSTM's σ(o)·tanh(c) before its projection; `y` itself without one. */
   readonly hFull: Float32Array;
@@ -141,28 +155,29 @@ export function forwardLoop(
   const { projection } = products;
   const GH = GATES[kind] * H;
   const AH = AUX_BLOCKS[kind] * H;
+  const { batchStride: bs, stepStride: ts } = rowStrides(dims);
   const recurrent = new Float32Array(B * GH); // [B, G·H]: h_{t-1}·W_hh of this step
   const projected = new Float32Array(projection ? B * P : 0); // [B, P]: this step's h
   const first = views();
   if ((first.h0 || first.c0) && projection) throw new Error('a projected LSTM takes no initial state');
   for (let t = 0; t < T; t++) {
     // From a zero state the first step's recurrent part is b_hh alone.
-    if (t > 0) products.recurrent.run(views().y.subarray((t - 1) * P), T * P, recurrent);
+    if (t > 0) products.recurrent.run(views().y.subarray((t - 1) * ts * P), bs * P, recurrent);
     else if (first.h0) products.recurrent.run(first.h0, P, recurrent);
     const { x, bias, y, aux, hFull, h0, c0 } = views();
     for (let b = 0; b < B; b++) {
-      const row = b * T + t;
+      const row = b * bs + t * ts;
       const xo = row * GH;
       const yo = row * H;
       const ro = b * GH;
+      const ao = (t * B + b) * AH;
       if (kind === 'tanh' || kind === 'relu') {
         for (let j = 0; j < H; j++) {
           const s = x[xo + j]! + recurrent[ro + j]! + (bias ? bias[j]! : 0);
           y[yo + j] = kind === 'tanh' ? tanh(s) : s > 0 ? s : 0;
         }
       } else if (kind === 'lstm') {
-        const ao = row * AH;
-        const prevC = ao - AH + 4 * H; // c_{t-1} in the previous step's aux
+        const prevC = ao - B * AH + 4 * H; // c_{t-1} in the previous step's aux
         for (let j = 0; j < H; j++) {
           // The i block's offsets; f, g and o follow H apart.
           const xi = xo + j;
@@ -183,7 +198,6 @@ export function forwardLoop(
           hFull[yo + j] = o * tc; // y itself unless projected
         }
       } else {
-        const ao = row * AH;
         for (let j = 0; j < H; j++) {
           const hr = recurrent[ro + j]! + (bias ? bias[j]! : 0);
           const hz = recurrent[ro + H + j]! + (bias ? bias[H + j]! : 0);
@@ -191,7 +205,7 @@ export function forwardLoop(
           const r = sigmoid(x[xo + j]! + hr);
           const z = sigmoid(x[xo + H + j]! + hz);
           const n = tanh(x[xo + 2 * H + j]! + r * hn);
-          const hPrev = t > 0 ? y[yo - H + j]! : h0 ? h0[b * H + j]! : 0;
+          const hPrev = t > 0 ? y[yo - ts * H + j]! : h0 ? h0[b * H + j]! : 0;
           aux[ao + j] = r;
           aux[ao + H + j] = z;
           aux[ao + 2 * H + j] = n;
@@ -202,9 +216,9 @@ export function forwardLoop(
     }
     if (projection) {
       // h_t = hFull_t·W_hr [B, H] -> [B, P], into the step's rows of y.
-      projection.run(views().hFull.subarray(t * H), T * H, projected);
+      projection.run(views().hFull.subarray(t * ts * H), bs * H, projected);
       const { y: out } = views();
-      for (let b = 0; b < B; b++) out.set(projected.subarray(b * P, (b + 1) * P), (b * T + t) * P);
+      for (let b = 0; b < B; b++) out.set(projected.subarray(b * P, (b + 1) * P), (b * bs + t * ts) * P);
     }
   }
 }
@@ -226,6 +240,7 @@ export function backwardLoop(
   const { projection } = products;
   const GH = GATES[kind] * H;
   const AH = AUX_BLOCKS[kind] * H;
+  const { batchStride: bs, stepStride: ts } = rowStrides(dims);
   const dhRecurrent = new Float32Array(B * P); // [B, P]: dL/dh_t through step t+1's gates
   const carry = new Float32Array(B * H); // [B, H]: LSTM's dL/dc_t through c_{t+1}; GRU's z·dh path
   const dhFull = projection ? new Float32Array(B * H) : null; // [B, H]: dL/d(σ(o)·tanh(c_t))
@@ -235,17 +250,18 @@ export function backwardLoop(
       // dh_t [B, P] = dy_t + the recurrent share, kept for dW_hr; then dh_t·W_hrᵀ -> [B, H].
       const { dy, dh } = views();
       for (let b = 0; b < B; b++) {
-        const o = (b * T + t) * P;
+        const o = (b * bs + t * ts) * P;
         for (let p = 0; p < P; p++) dh[o + p] = dy[o + p]! + (last ? 0 : dhRecurrent[b * P + p]!);
       }
-      projection.run(views().dh.subarray(t * P), T * P, dhFull);
+      projection.run(views().dh.subarray(t * ts * P), bs * P, dhFull);
     }
     const { dy, y, aux, dx, dRecurrent, h0, c0, dcT } = views();
     for (let b = 0; b < B; b++) {
-      const row = b * T + t;
+      const row = b * bs + t * ts;
       const yo = row * H;
       const xo = row * GH;
       const so = b * H;
+      const ao = (t * B + b) * AH;
       if (kind === 'tanh' || kind === 'relu') {
         for (let j = 0; j < H; j++) {
           const dh = dy[yo + j]! + (last ? 0 : dhRecurrent[so + j]!);
@@ -253,7 +269,6 @@ export function backwardLoop(
           dx[xo + j] = kind === 'tanh' ? dh * (1 - h * h) : h > 0 ? dh : 0;
         }
       } else if (kind === 'lstm') {
-        const ao = row * AH;
         for (let j = 0; j < H; j++) {
           const dh = dhFull ? dhFull[so + j]! : dy[yo + j]! + (last ? 0 : dhRecurrent[so + j]!);
           const i = aux[ao + j]!;
@@ -261,7 +276,7 @@ export function backwardLoop(
           const g = aux[ao + 2 * H + j]!;
           const o = aux[ao + 3 * H + j]!;
           const tc = aux[ao + 5 * H + j]!;
-          const cPrev = t > 0 ? aux[ao - AH + 4 * H + j]! : c0 ? c0[so + j]! : 0;
+          const cPrev = t > 0 ? aux[ao - B * AH + 4 * H + j]! : c0 ? c0[so + j]! : 0;
           const dc = (last ? (dcT ? dcT[so + j]! : 0) : carry[so + j]!) + dh * o * (1 - tc * tc);
           carry[so + j] = dc * f;
           dx[xo + j] = dc * g * i * (1 - i);
@@ -270,14 +285,13 @@ export function backwardLoop(
           dx[xo + 3 * H + j] = dh * tc * o * (1 - o);
         }
       } else {
-        const ao = row * AH;
         for (let j = 0; j < H; j++) {
           const dh = dy[yo + j]! + (last ? 0 : dhRecurrent[so + j]!);
           const r = aux[ao + j]!;
           const z = aux[ao + H + j]!;
           const n = aux[ao + 2 * H + j]!;
           const hn = aux[ao + 3 * H + j]!;
-          const hPrev = t > 0 ? y[yo - H + j]! : h0 ? h0[so + j]! : 0;
+          const hPrev = t > 0 ? y[yo - ts * H + j]! : h0 ? h0[so + j]! : 0;
           const dn = dh * (1 - z) * (1 - n * n);
           const dr = dn * hn * r * (1 - r);
           const dz = dh * (hPrev - n) * z * (1 - z);
@@ -293,7 +307,7 @@ export function backwardLoop(
     }
     // Without an initial state to differentiate, nothing flows further back than step 0.
     if (t === 0 && !views().dh0) break;
-    products.recurrent.run(views().dRecurrent.subarray(t * GH), T * GH, dhRecurrent);
+    products.recurrent.run(views().dRecurrent.subarray(t * ts * GH), bs * GH, dhRecurrent);
     if (kind === 'gru') for (let k = 0; k < B * H; k++) dhRecurrent[k] = dhRecurrent[k]! + carry[k]!;
   }
   const { dh0, dc0 } = views();

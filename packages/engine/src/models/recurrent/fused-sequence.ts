@@ -16,6 +16,10 @@
  *   - on cpu without it, a plain JavaScript loop.
  * Other backends (tfjs-node) have no such kernel and callers keep the step-by-step path.
  *
+ * With `timeMajor` the op takes x [T, B, G·H] and returns h [T, B, P] (its gradients likewise): a
+ * stack run time-major hands each layer's output to the next as is, reads every step as one block,
+ * and runs a dilated layer on its input reshaped rather than transposed (DilatedRNN).
+ *
  * An LSTM or GRU may also start from a given state h_0 (and c_0) and hand its final state on
  * ({@link fusedSequenceWithState}), as TFT's encoder and decoder do; the op then differentiates the
  * initial state too, and an LSTM's final c leaves the op as one extra step of its output so a
@@ -28,9 +32,9 @@ import {
   NATIVE_BACKENDS,
   type BackendMemory,
   type NativeBackendName,
+  type WasmBackendLike,
 } from '../../native/backend-memory.js';
-import { wasmSimd } from '../../backend/simd/wasm-simd.js';
-import type { RecurrentStepKernels } from '../../backend/simd/wasm-simd.js';
+import { wasmSimd, type WasmSimd } from '../../backend/simd/wasm-simd.js';
 import { nativeSgemm, withOneNativeThread } from '../../native/enable.js';
 import {
   AUX_BLOCKS,
@@ -41,7 +45,7 @@ import {
   type LoopProducts,
   type Product,
 } from './fused-loops.js';
-import { backwardLoopSimd, forwardLoopSimd, simdLoopsFit } from './simd-loops.js';
+import { backwardLoopSimd, forwardLoopSimd, simdLoopsFit, type HeapView } from './simd-loops.js';
 
 export const RECURRENT_FORWARD = 'NflabRecurrentForward';
 export const RECURRENT_BACKWARD = 'NflabRecurrentBackward';
@@ -60,15 +64,38 @@ export const setFusedSimdLoops = (enabled: boolean): void => {
   simdLoops = enabled;
 };
 
-/** The wasm backend's SIMD step kernels when they serve a layer of `hidden` units, else null. */
-const stepKernels = (
-  name: NativeBackendName,
+/** The wasm backend's SIMD kernels when their step kernels serve a layer of `hidden` units, else null. */
+const stepKernels = (name: NativeBackendName, backend: unknown, hidden: number): WasmSimd | null =>
+  simdLoops && name === 'wasm' && simdLoopsFit(hidden) ? wasmSimd(backend) : null;
+
+/** The wasm backend's whole memory as floats, viewed afresh only after it has grown. */
+const wasmHeap = (backend: unknown): HeapView => {
+  const { wasm } = backend as WasmBackendLike;
+  let view = new Float32Array(wasm.HEAPU8.buffer);
+  return () => {
+    if (view.buffer !== wasm.HEAPU8.buffer) view = new Float32Array(wasm.HEAPU8.buffer);
+    return view;
+  };
+};
+
+/** Byte offset of a tensor in the wasm memory; 0 (the kernels' "absent") for none. */
+const offsetOf = (simd: WasmSimd, info: TensorInfo | null | undefined): number => {
+  if (!info) return 0;
+  const offset = simd.offset(info);
+  if (offset === null) throw new Error(`${RECURRENT_FORWARD}: tensors must be float32`);
+  return offset;
+};
+
+/** What the SIMD loops read and write: the heap view and each named tensor's byte offset. */
+const simdMemory = <Name extends string>(
+  simd: WasmSimd,
   backend: unknown,
-  hidden: number,
-): RecurrentStepKernels | null =>
-  simdLoops && name === 'wasm' && simdLoopsFit(hidden)
-    ? (wasmSimd(backend)?.kernels.recurrent ?? null)
-    : null;
+  tensors: Record<Name, TensorInfo | null | undefined>,
+): { heap: HeapView; at: Record<Name, number> } => {
+  const entries = Object.entries(tensors) as [Name, TensorInfo | null | undefined][];
+  const at = Object.fromEntries(entries.map(([name, info]) => [name, offsetOf(simd, info)]));
+  return { heap: wasmHeap(backend), at: at as Record<Name, number> };
+};
 
 /**
  * Multiply-adds of one step's recurrent product above which OpenBLAS keeps all its threads: 2^24,
@@ -236,56 +263,49 @@ function createProducts(
 const forwardKernel =
   (name: NativeBackendName): KernelFunc =>
   ({ inputs, backend, attrs }) => {
-    const { kind } = attrs as unknown as { kind: FusedKind };
-    const x = inputs.x as TensorInfo; // [B, T, G·H]
+    const { kind, timeMajor } = attrs as unknown as { kind: FusedKind; timeMajor?: boolean };
+    const x = inputs.x as TensorInfo; // [B, T, G·H] ([T, B, G·H] time-major, and so on below)
     const weightHh = inputs.weightHh as TensorInfo; // [P, G·H]
     const bias = inputs.biasHh as TensorInfo | undefined; // [G·H]
     const weightHr = inputs.weightHr as TensorInfo | undefined; // [H, P], projected LSTM only
     const h0 = inputs.h0 as TensorInfo | undefined; // [B, H], initial state (zero when absent)
     const c0 = inputs.c0 as TensorInfo | undefined; // [B, H], LSTM only
-    const [B, T] = x.shape as [number, number, number];
+    const [B, T] = timeMajor ? [x.shape[1]!, x.shape[0]!] : [x.shape[0]!, x.shape[1]!];
     const H = weightHh.shape[1]! / GATES[kind];
     const P = weightHr ? weightHr.shape[1]! : H;
     const mem = backendMemory(name, backend);
     // Allocate every output before any view: growing the wasm heap detaches earlier views.
-    const y = mem.alloc([B, T, P]);
-    const aux = AUX_BLOCKS[kind] > 0 ? mem.alloc([B, T, AUX_BLOCKS[kind] * H]) : null;
-    const hFull = weightHr ? mem.alloc([B, T, H]) : null;
-    const kernels = stepKernels(name, backend, H);
+    const lead = timeMajor ? [T, B] : [B, T];
+    const y = mem.alloc([...lead, P]);
+    const aux = AUX_BLOCKS[kind] > 0 ? mem.alloc([T, B, AUX_BLOCKS[kind] * H]) : null; // time-major always
+    const hFull = weightHr ? mem.alloc([...lead, H]) : null;
+    const simd = stepKernels(name, backend, H);
     // The SIMD kernels read their scratch from the module's memory too.
-    const recurrent = kernels ? mem.alloc([B, GATES[kind] * H]) : null;
-    const projected = kernels && weightHr ? mem.alloc([B, P]) : null;
+    const recurrent = simd ? mem.alloc([B, GATES[kind] * H]) : null;
+    const projected = simd && weightHr ? mem.alloc([B, P]) : null;
     const products = createProducts(name, backend, { weightHh, weightHr }, { rows: B, transposed: false });
-    const empty = new Float32Array(0);
-    const dims = { batch: B, steps: T, hidden: H, output: P };
+    const dims = { batch: B, steps: T, hidden: H, output: P, timeMajor: timeMajor === true };
     try {
-      const views = () => {
-        const ys = viewOf(mem, y);
-        return {
-          x: viewOf(mem, x),
-          bias: bias ? viewOf(mem, bias) : null,
-          y: ys,
-          aux: aux ? viewOf(mem, aux) : empty,
-          hFull: hFull ? viewOf(mem, hFull) : ys,
-          h0: h0 ? viewOf(mem, h0) : null,
-          c0: c0 ? viewOf(mem, c0) : null,
-        };
-      };
-      withStepThreads(B, weightHh, () =>
-        kernels && recurrent
-          ? forwardLoopSimd(
-              kind,
-              dims,
-              products,
-              () => ({
-                ...views(),
-                recurrent: viewOf(mem, recurrent),
-                projected: projected ? viewOf(mem, projected) : empty,
-              }),
-              kernels,
-            )
-          : forwardLoop(kind, dims, products, views),
-      );
+      withStepThreads(B, weightHh, () => {
+        if (simd) {
+          const tensors = { x, bias, y, aux, hFull: hFull ?? y, h0, c0, recurrent, projected };
+          forwardLoopSimd(kind, dims, products, simdMemory(simd, backend, tensors), simd.kernels.recurrent);
+          return;
+        }
+        const empty = new Float32Array(0);
+        forwardLoop(kind, dims, products, () => {
+          const ys = viewOf(mem, y);
+          return {
+            x: viewOf(mem, x),
+            bias: bias ? viewOf(mem, bias) : null,
+            y: ys,
+            aux: aux ? viewOf(mem, aux) : empty,
+            hFull: hFull ? viewOf(mem, hFull) : ys,
+            h0: h0 ? viewOf(mem, h0) : null,
+            c0: c0 ? viewOf(mem, c0) : null,
+          };
+        });
+      });
     } finally {
       products.dispose();
       free(backend, recurrent);
@@ -297,64 +317,60 @@ const forwardKernel =
 const backwardKernel =
   (name: NativeBackendName): KernelFunc =>
   ({ inputs, backend, attrs }) => {
-    const { kind } = attrs as unknown as { kind: FusedKind };
-    const dy = inputs.dy as TensorInfo; // [B, T, P]
+    const { kind, timeMajor } = attrs as unknown as { kind: FusedKind; timeMajor?: boolean };
+    const dy = inputs.dy as TensorInfo; // [B, T, P] ([T, B, P] time-major, and so on below)
     const y = inputs.y as TensorInfo; // [B, T, P]
-    const aux = inputs.aux as TensorInfo | undefined; // [B, T, A·H]
+    const aux = inputs.aux as TensorInfo | undefined; // [T, B, A·H]
     const weightHh = inputs.weightHh as TensorInfo; // [P, G·H]
     const weightHr = inputs.weightHr as TensorInfo | undefined; // [H, P], projected LSTM only
     const h0 = inputs.h0 as TensorInfo | undefined; // [B, H]
     const c0 = inputs.c0 as TensorInfo | undefined; // [B, H]
     const dcT = inputs.dcT as TensorInfo | undefined; // [B, H]
     const { initial } = attrs as unknown as { initial?: boolean };
-    const [B, T, P] = y.shape as [number, number, number];
+    const [B, T] = timeMajor ? [y.shape[1]!, y.shape[0]!] : [y.shape[0]!, y.shape[1]!];
+    const P = y.shape[2]!;
     const width = weightHh.shape[1]!;
     const H = width / GATES[kind];
     const mem = backendMemory(name, backend);
-    const dx = mem.alloc([B, T, width]);
-    const hPrev = mem.alloc([B, T, P]);
-    const dRecurrent = kind === 'gru' ? mem.alloc([B, T, width]) : dx;
-    const dh = weightHr ? mem.alloc([B, T, P]) : null;
+    const lead = timeMajor ? [T, B] : [B, T];
+    const dx = mem.alloc([...lead, width]);
+    const hPrev = mem.alloc([...lead, P]);
+    const dRecurrent = kind === 'gru' ? mem.alloc([...lead, width]) : dx;
+    const dh = weightHr ? mem.alloc([...lead, P]) : null;
     const dh0 = initial ? mem.alloc([B, P]) : null;
     const dc0 = initial && kind === 'lstm' ? mem.alloc([B, H]) : null;
-    const kernels = stepKernels(name, backend, H);
+    const simd = stepKernels(name, backend, H);
     // The SIMD kernels read their scratch from the module's memory too.
-    const dhRecurrent = kernels ? mem.alloc([B, P]) : null;
-    const carry = kernels ? mem.alloc([B, H]) : null;
-    const dhFull = kernels && weightHr ? mem.alloc([B, H]) : null;
+    const dhRecurrent = simd ? mem.alloc([B, P]) : null;
+    const carry = simd ? mem.alloc([B, H]) : null;
+    const dhFull = simd && weightHr ? mem.alloc([B, H]) : null;
     const products = createProducts(name, backend, { weightHh, weightHr }, { rows: B, transposed: true });
-    const empty = new Float32Array(0);
-    const dims = { batch: B, steps: T, hidden: H, output: P };
+    const dims = { batch: B, steps: T, hidden: H, output: P, timeMajor: timeMajor === true };
     try {
-      const views = () => ({
-        dy: viewOf(mem, dy),
-        y: viewOf(mem, y),
-        aux: aux ? viewOf(mem, aux) : empty,
-        dx: viewOf(mem, dx),
-        dRecurrent: viewOf(mem, dRecurrent),
-        dh: dh ? viewOf(mem, dh) : empty,
-        h0: h0 ? viewOf(mem, h0) : null,
-        c0: c0 ? viewOf(mem, c0) : null,
-        dcT: dcT ? viewOf(mem, dcT) : null,
-        dh0: dh0 ? viewOf(mem, dh0) : null,
-        dc0: dc0 ? viewOf(mem, dc0) : null,
+      withStepThreads(B, weightHh, () => {
+        if (simd) {
+          // prettier-ignore
+          const tensors = {
+            dy, y, aux, dx, dRecurrent, dh, h0, c0, dcT, dh0, dc0, dhRecurrent, carry, dhFull,
+          };
+          backwardLoopSimd(kind, dims, products, simdMemory(simd, backend, tensors), simd.kernels.recurrent);
+          return;
+        }
+        const empty = new Float32Array(0);
+        backwardLoop(kind, dims, products, () => ({
+          dy: viewOf(mem, dy),
+          y: viewOf(mem, y),
+          aux: aux ? viewOf(mem, aux) : empty,
+          dx: viewOf(mem, dx),
+          dRecurrent: viewOf(mem, dRecurrent),
+          dh: dh ? viewOf(mem, dh) : empty,
+          h0: h0 ? viewOf(mem, h0) : null,
+          c0: c0 ? viewOf(mem, c0) : null,
+          dcT: dcT ? viewOf(mem, dcT) : null,
+          dh0: dh0 ? viewOf(mem, dh0) : null,
+          dc0: dc0 ? viewOf(mem, dc0) : null,
+        }));
       });
-      withStepThreads(B, weightHh, () =>
-        kernels && dhRecurrent && carry
-          ? backwardLoopSimd(
-              kind,
-              dims,
-              products,
-              () => ({
-                ...views(),
-                dhRecurrent: viewOf(mem, dhRecurrent),
-                carry: viewOf(mem, carry),
-                dhFull: dhFull ? viewOf(mem, dhFull) : empty,
-              }),
-              kernels,
-            )
-          : backwardLoop(kind, dims, products, views),
-      );
     } finally {
       products.dispose();
       free(backend, dhRecurrent);
@@ -363,15 +379,20 @@ const backwardKernel =
     }
     // h_{t-1} of every step, [h_0, h_1, …, h_{T-1}] per window (h_0 zero unless given), for the
     // caller's dW_hh product: one shifted copy here instead of zeros, slice and concat ops (slow
-    // generic loops on cpu).
+    // generic loops on cpu). Time-major, that is y moved one step along.
     const [ys, shifted] = [viewOf(mem, y), viewOf(mem, hPrev)];
     const start = h0 ? viewOf(mem, h0) : null;
-    for (let b = 0; b < B; b++) {
-      const row = b * T * P;
-      if (start) shifted.set(start.subarray(b * P, (b + 1) * P), row);
-      else shifted.fill(0, row, row + P);
-      shifted.set(ys.subarray(row, row + (T - 1) * P), row + P);
-    }
+    if (timeMajor) {
+      if (start) shifted.set(start.subarray(0, B * P));
+      else shifted.fill(0, 0, B * P);
+      shifted.set(ys.subarray(0, (T - 1) * B * P), B * P);
+    } else
+      for (let b = 0; b < B; b++) {
+        const row = b * T * P;
+        if (start) shifted.set(start.subarray(b * P, (b + 1) * P), row);
+        else shifted.fill(0, row, row + P);
+        shifted.set(ys.subarray(row, row + (T - 1) * P), row + P);
+      }
     // [dx, h_{t-1}], then GRU's dRecurrent or a projected LSTM's dh, then dh_0 and dc_0.
     return [
       dx,
@@ -401,10 +422,11 @@ export const registerFusedSequenceKernels = (): void => {
 
 type SequenceOp = (...args: tf.Tensor[]) => tf.Tensor3D;
 
-/** Which optional weights an op takes (customGrad ops take a fixed list of tensors). */
+/** Which optional weights an op takes (customGrad ops take a fixed list of tensors), and its layout. */
 interface OpShape {
   readonly bias: boolean;
   readonly projection: boolean;
+  readonly timeMajor: boolean;
 }
 
 /** The op for one kind and shape: inputs x, W_hh, then b_hh and W_hr where the shape has them. */
@@ -420,7 +442,7 @@ const createOp = (kind: FusedKind, shape: OpShape): SequenceOp =>
       ...(biasHh ? { biasHh } : {}),
       ...(weightHr ? { weightHr } : {}),
     };
-    const attrs = { kind } as unknown as tf.NamedAttrMap;
+    const attrs = { kind, timeMajor: shape.timeMajor } as unknown as tf.NamedAttrMap;
     const [y, ...saved] = tf.engine().runKernel(RECURRENT_FORWARD, inputs, attrs) as tf.Tensor[];
     // Saved: y, W_hh, then aux (LSTM, GRU), then hFull and W_hr (projected LSTM).
     save([y!, weightHh!, ...saved, ...(weightHr ? [weightHr] : [])]);
@@ -430,7 +452,7 @@ const createOp = (kind: FusedKind, shape: OpShape): SequenceOp =>
         const [ys, w, ...more] = kept as [tf.Tensor3D, tf.Tensor2D, ...tf.Tensor[]];
         const aux = AUX_BLOCKS[kind] > 0 ? more.shift() : undefined;
         const [hFull, wHr] = more; // projected LSTM only
-        const [B, T, P] = ys.shape;
+        const [B, T, P] = ys.shape; // [T, B, P] time-major: the products below sum over both alike
         const width = w.shape[1];
         const [dx, hPrev, ...extra] = tf
           .engine()
@@ -467,15 +489,22 @@ export interface SequenceWeights {
   readonly weightHr?: tf.Tensor | undefined;
 }
 
+/** Options of {@link fusedSequence}. */
+export interface FusedSequenceOptions {
+  /** The projected input is [T, B, G·H] and the output [T, B, P]. @default false */
+  readonly timeMajor?: boolean;
+}
+
 /**
  * Every step's h [B, T, P] of a recurrent layer run from a zero state, given its projected input
- * x W_ih + b_ih [B, T, G·H] and its recurrent weights; null where the active backend has no fused
- * kernel (the caller then runs the step-by-step path).
+ * x W_ih + b_ih [B, T, G·H] and its recurrent weights (both [T, B, ·] with `timeMajor`); null where
+ * the active backend has no fused kernel (the caller then runs the step-by-step path).
  */
 export function fusedSequence(
   kind: FusedKind,
   projected: tf.Tensor3D,
   weights: SequenceWeights,
+  options: FusedSequenceOptions = {},
 ): tf.Tensor3D | null {
   const { weightHh, biasHh, weightHr } = weights;
   if (weightHr && kind !== 'lstm') throw new Error(`${RECURRENT_FORWARD}: only an LSTM takes W_hr`);
@@ -484,8 +513,12 @@ export function fusedSequence(
   if ([projected, weightHh, biasHh, weightHr].some((t) => t !== undefined && t.dtype !== 'float32'))
     return null;
   if (projected.size === 0) return null;
-  const shape: OpShape = { bias: biasHh !== undefined, projection: weightHr !== undefined };
-  const key = `${kind}/${shape.bias ? 'bias' : 'none'}/${shape.projection ? 'proj' : 'full'}`;
+  const shape: OpShape = {
+    bias: biasHh !== undefined,
+    projection: weightHr !== undefined,
+    timeMajor: options.timeMajor === true,
+  };
+  const key = [kind, shape.bias, shape.projection, shape.timeMajor].join('/');
   let op = ops.get(key);
   if (!op) ops.set(key, (op = createOp(kind, shape)));
   return op(projected, weightHh, ...(biasHh ? [biasHh] : []), ...(weightHr ? [weightHr] : []));
@@ -534,9 +567,9 @@ const createStateOp = (kind: 'lstm' | 'gru', shape: StateShape): SequenceOp =>
     const [y, aux] = tf.engine().runKernel(RECURRENT_FORWARD, inputs, attrs) as [tf.Tensor3D, tf.Tensor3D];
     const [B, T, H] = y.shape;
     save([y, weightHh!, aux, ...(h0 ? [h0] : []), ...(c0 ? [c0] : [])]);
-    // c_T is the c block (the fifth of six) of the last step's aux.
-    const value =
-      kind === 'lstm' ? tf.concat([y, tf.slice(aux, [0, T - 1, 4 * H], [B, 1, H])], 1) : tf.clone(y);
+    // c_T is the c block (the fifth of six) of the last step's aux [T, B, 6H]: [1, B, H] -> [B, 1, H].
+    const cT = () => tf.reshape(tf.slice(aux, [T - 1, 0, 4 * H], [1, B, H]), [B, 1, H]);
+    const value = kind === 'lstm' ? tf.concat([y, cT()], 1) : tf.clone(y);
     return {
       value: value as tf.Tensor3D,
       gradFunc: (dValue: tf.Tensor, kept: tf.Tensor[]) => {

@@ -43,6 +43,6 @@ export function createGruCell(store: ParamStore, options: GruCellOptions): GruCe
     stateSizes: [options.hiddenSize],
     stepProjected,
     step: (x, state) => tf.tidy(() => stepProjected(weights.project(x), state)),
-    sequence: (projected) => fusedSequence('gru', projected, weights),
+    sequence: (projected, layout) => fusedSequence('gru', projected, weights, layout),
   };
 }

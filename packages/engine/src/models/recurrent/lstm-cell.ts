@@ -41,6 +41,6 @@ export function createLstmCell(store: ParamStore, options: LstmCellOptions): Lst
     stateSizes: [options.hiddenSize, options.hiddenSize],
     stepProjected,
     step: (x, state) => tf.tidy(() => stepProjected(weights.project(x), state)),
-    sequence: (projected) => fusedSequence('lstm', projected, weights),
+    sequence: (projected, layout) => fusedSequence('lstm', projected, weights, layout),
   };
 }

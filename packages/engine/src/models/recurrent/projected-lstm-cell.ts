@@ -59,6 +59,6 @@ export function createProjectedLstmCell(
     stateSizes: [projSize, hiddenSize],
     stepProjected,
     step: (x, state) => tf.tidy(() => stepProjected(weights.project(x), state)),
-    sequence: (projected) => fusedSequence('lstm', projected, { ...weights, weightHr }),
+    sequence: (projected, layout) => fusedSequence('lstm', projected, { ...weights, weightHr }, layout),
   };
 }

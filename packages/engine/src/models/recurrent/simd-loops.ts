@@ -8,13 +8,18 @@
  * JavaScript loop to float32 rounding, not bit for bit. Same layouts, same products, same order of
  * steps as fused-loops.ts, which stays the reference (and the path for a hidden size that is not a
  * multiple of 4, and for the cpu backend).
+ *
+ * Here every tensor is a byte offset into that memory rather than a view: a kernel call takes
+ * offsets anyway, and a step then makes no JavaScript objects beyond the products' operand views
+ * (building a dozen views per step was a visible share of a small layer's step, and of its
+ * garbage). Offsets stay valid when the memory grows; only the heap view is re-read after each
+ * product, the one thing that may allocate there.
  */
 import type { RecurrentStepKernels } from '../../backend/simd/wasm-simd.js';
 import {
   AUX_BLOCKS,
   GATES,
-  type BackwardViews,
-  type ForwardViews,
+  rowStrides,
   type FusedKind,
   type LoopProducts,
   type SequenceDims,
@@ -23,26 +28,69 @@ import {
 /** Whether the SIMD loops serve a layer: their kernels read whole 4-float lanes of every gate block. */
 export const simdLoopsFit = (hidden: number): boolean => hidden % 4 === 0;
 
-/** Forward views plus the scratch the kernels read, all in the wasm module's memory. */
-export interface SimdForwardViews extends ForwardViews {
-  /** [B, G·H]: this step's h_{t-1}·W_hh. */
-  readonly recurrent: Float32Array;
-  /** [B, P]: this step's projected h (projected LSTM only; else empty). */
-  readonly projected: Float32Array;
+/** The module's memory as floats, re-read after each product (growing it detaches the old view). */
+export type HeapView = () => Float32Array;
+
+/**
+ * Byte offsets of the forward op's tensors and scratch in the module's memory, laid out as
+ * fused-loops.ts' ForwardViews ([T, B, ·] instead of [B, T, ·] when the dims are time-major); 0 for
+ * an absent one (no b_hh, a zero initial state, no projection).
+ */
+export interface ForwardPointers {
+  /** [B, T, G·H] */
+  readonly x: number;
+  /** [G·H] */
+  readonly bias: number;
+  /** [B, T, P], written. */
+  readonly y: number;
+  /** [T, B, A·H], written. */
+  readonly aux: number;
+  /** [B, T, H], written: a projected LSTM's σ(o)·tanh(c); `y` itself without a projection. */
+  readonly hFull: number;
+  /** [B, H] */
+  readonly h0: number;
+  /** [B, H] */
+  readonly c0: number;
+  /** [B, G·H] scratch: this step's h_{t-1}·W_hh. */
+  readonly recurrent: number;
+  /** [B, P] scratch: this step's projected h (projected LSTM only). */
+  readonly projected: number;
 }
 
-/** Backward views plus the scratch the kernels read, all in the wasm module's memory. */
-export interface SimdBackwardViews extends BackwardViews {
-  /** [B, P]: dL/dh_t through step t+1's gates. */
-  readonly dhRecurrent: Float32Array;
-  /** [B, H]: LSTM's dL/dc_t through c_{t+1}; GRU's z·dh share. */
-  readonly carry: Float32Array;
-  /** [B, H]: a projected LSTM's dL/d(σ(o)·tanh(c_t)) (else empty). */
-  readonly dhFull: Float32Array;
+/** Byte offsets of the backward op's tensors and scratch, laid out as fused-loops.ts' BackwardViews. */
+export interface BackwardPointers {
+  /** [B, T, P] */
+  readonly dy: number;
+  /** [B, T, P] */
+  readonly y: number;
+  /** [T, B, A·H] */
+  readonly aux: number;
+  /** [B, T, G·H], written. */
+  readonly dx: number;
+  /** [B, T, G·H], written (GRU; dx itself for the other kinds). */
+  readonly dRecurrent: number;
+  /** [B, T, P], written (projected LSTM only). */
+  readonly dh: number;
+  /** [B, H] */
+  readonly h0: number;
+  /** [B, H] */
+  readonly c0: number;
+  /** [B, H]: dL/dc_T (LSTM). */
+  readonly dcT: number;
+  /** [B, P], written when given: dL/dh_0. */
+  readonly dh0: number;
+  /** [B, H], written when given (LSTM): dL/dc_0. */
+  readonly dc0: number;
+  /** [B, P] scratch: dL/dh_t through step t+1's gates. */
+  readonly dhRecurrent: number;
+  /** [B, H] scratch: LSTM's dL/dc_t through c_{t+1}; GRU's z·dh share. */
+  readonly carry: number;
+  /** [B, H] scratch: a projected LSTM's dL/d(σ(o)·tanh(c_t)). */
+  readonly dhFull: number;
 }
 
-/** Byte offset in the module's memory of element `index` of a view over it. */
-const at = (view: Float32Array, index = 0): number => view.byteOffset + 4 * index;
+/** The float view of `heap` starting at byte offset `at`. */
+const from = (heap: Float32Array, at: number): Float32Array => heap.subarray(at >> 2);
 
 /** The output width P, after the checks fused-loops.ts makes. */
 function outputWidth(kind: FusedKind, dims: SequenceDims, products: LoopProducts): number {
@@ -60,52 +108,55 @@ export function forwardLoopSimd(
   kind: FusedKind,
   dims: SequenceDims,
   products: LoopProducts,
-  views: () => SimdForwardViews,
+  memory: { readonly heap: HeapView; readonly at: ForwardPointers },
   kernels: RecurrentStepKernels,
 ): void {
   const { batch: B, steps: T, hidden: H } = dims;
   const P = outputWidth(kind, dims, products);
   const { projection } = products;
+  const { heap, at: p } = memory;
   const GH = GATES[kind] * H;
   const AH = AUX_BLOCKS[kind] * H;
-  const first = views();
-  if ((first.h0 || first.c0) && projection) throw new Error('a projected LSTM takes no initial state');
+  if ((p.h0 || p.c0) && projection) throw new Error('a projected LSTM takes no initial state');
+  const { batchStride: bs, stepStride: ts } = rowStrides(dims);
+  // Byte strides between the batch rows of one step.
+  const [xStride, yStride, hStride, auxStride] = [bs * GH * 4, bs * P * 4, bs * H * 4, AH * 4];
   for (let t = 0; t < T; t++) {
-    const before = views();
     // From a zero state the first step's recurrent part is b_hh alone.
-    if (t > 0) products.recurrent.run(before.y.subarray((t - 1) * P), T * P, before.recurrent);
-    else if (before.h0) products.recurrent.run(before.h0, P, before.recurrent);
-    else before.recurrent.fill(0);
-    const { x, bias, y, aux, hFull, h0, c0, recurrent } = views();
-    const b = bias ? at(bias) : 0;
+    const before = heap();
+    const previous = p.y + (t - 1) * ts * P * 4;
+    if (t > 0) products.recurrent.run(from(before, previous), bs * P, from(before, p.recurrent));
+    else if (p.h0) products.recurrent.run(from(before, p.h0), P, from(before, p.recurrent));
+    else before.fill(0, p.recurrent >> 2, (p.recurrent >> 2) + B * GH);
+    const x = p.x + t * ts * GH * 4;
+    const aux = p.aux + t * B * AH * 4;
+    const h = t * ts * H * 4; // byte offset of this step's first row in y (or hFull)
     if (kind === 'lstm') {
       // c_{t-1}: the previous step's c block of aux, else c_0 (or zero).
-      const [cPrev, cStride] =
-        t > 0 ? [at(aux, (t - 1) * AH + 4 * H), T * AH * 4] : c0 ? [at(c0), H * 4] : [0, 0];
+      const [cPrev, cStride] = t > 0 ? [aux - B * AH * 4 + 4 * H * 4, auxStride] : [p.c0, H * 4];
       // prettier-ignore
       kernels.lstmForwardStep(
-        at(x, t * GH), T * GH * 4, at(recurrent), b, at(aux, t * AH), T * AH * 4,
-        cPrev, cStride, at(hFull, t * H), T * H * 4, B, H,
+        x, xStride, p.recurrent, p.bias, aux, auxStride, cPrev, cStride, p.hFull + h, hStride, B, H,
       );
     } else if (kind === 'gru') {
-      const [hPrev, hStride] = t > 0 ? [at(y, (t - 1) * H), T * H * 4] : h0 ? [at(h0), H * 4] : [0, 0];
+      const [hPrev, hPrevStride] = t > 0 ? [previous, hStride] : [p.h0, H * 4];
       // prettier-ignore
       kernels.gruForwardStep(
-        at(x, t * GH), T * GH * 4, at(recurrent), b, at(aux, t * AH), T * AH * 4,
-        hPrev, hStride, at(y, t * H), T * H * 4, B, H,
+        x, xStride, p.recurrent, p.bias, aux, auxStride, hPrev, hPrevStride, p.y + h, hStride, B, H,
       );
     } else {
       // prettier-ignore
-      kernels.elmanForwardStep(
-        at(x, t * GH), T * GH * 4, at(recurrent), b, at(y, t * H), T * H * 4, B, H, kind === 'relu' ? 1 : 0,
-      );
+      kernels.elmanForwardStep(x, xStride, p.recurrent, p.bias, p.y + h, hStride, B, H, kind === 'relu' ? 1 : 0);
     }
     if (projection) {
       // h_t = hFull_t·W_hr [B, H] -> [B, P], into the step's rows of y.
-      const { hFull: full, projected } = views();
-      projection.run(full.subarray(t * H), T * H, projected);
-      const { y: out, projected: step } = views();
-      for (let r = 0; r < B; r++) out.set(step.subarray(r * P, (r + 1) * P), (r * T + t) * P);
+      const full = heap();
+      projection.run(from(full, p.hFull + h), bs * H, from(full, p.projected));
+      const out = heap();
+      for (let r = 0; r < B; r++) {
+        const src = (p.projected >> 2) + r * P;
+        out.copyWithin(((p.y + r * yStride) >> 2) + t * ts * P, src, src + P);
+      }
     }
   }
 }
@@ -115,63 +166,70 @@ export function backwardLoopSimd(
   kind: FusedKind,
   dims: SequenceDims,
   products: LoopProducts,
-  views: () => SimdBackwardViews,
+  memory: { readonly heap: HeapView; readonly at: BackwardPointers },
   kernels: RecurrentStepKernels,
 ): void {
   const { batch: B, steps: T, hidden: H } = dims;
   const P = outputWidth(kind, dims, products);
   const { projection } = products;
+  const { heap, at: p } = memory;
   const GH = GATES[kind] * H;
   const AH = AUX_BLOCKS[kind] * H;
+  const { batchStride: bs, stepStride: ts } = rowStrides(dims);
+  // Byte strides between the batch rows of one step.
+  const [xStride, hStride, auxStride] = [bs * GH * 4, bs * H * 4, AH * 4];
   for (let t = T - 1; t >= 0; t--) {
     const last = t === T - 1;
     if (projection) {
       // dh_t [B, P] = dy_t + the recurrent share, kept for dW_hr; then dh_t·W_hrᵀ -> [B, H].
-      const { dy, dh, dhRecurrent } = views();
+      const f = heap();
+      const [dy, dh, dhRecurrent] = [p.dy >> 2, p.dh >> 2, p.dhRecurrent >> 2];
       for (let r = 0; r < B; r++) {
-        const o = (r * T + t) * P;
-        for (let p = 0; p < P; p++) dh[o + p] = dy[o + p]! + (last ? 0 : dhRecurrent[r * P + p]!);
+        const o = (r * bs + t * ts) * P;
+        for (let q = 0; q < P; q++) f[dh + o + q] = f[dy + o + q]! + (last ? 0 : f[dhRecurrent + r * P + q]!);
       }
-      const { dh: dhNow, dhFull } = views();
-      projection.run(dhNow.subarray(t * P), T * P, dhFull);
+      projection.run(from(f, p.dh + t * ts * P * 4), bs * P, from(f, p.dhFull));
     }
-    const { dy, y, aux, dx, dRecurrent, h0, c0, dcT, dhRecurrent, carry, dhFull } = views();
+    const dx = p.dx + t * ts * GH * 4;
+    const aux = p.aux + t * B * AH * 4;
+    const h = t * ts * H * 4; // byte offset of this step's first row in y and dy
     if (kind === 'lstm') {
-      const [dhA, dhAStride] = projection ? [at(dhFull), H * 4] : [at(dy, t * H), T * H * 4];
-      const dhB = projection || last ? 0 : at(dhRecurrent);
-      const carryIn = last ? (dcT ? at(dcT) : 0) : at(carry);
-      const [cPrev, cStride] =
-        t > 0 ? [at(aux, (t - 1) * AH + 4 * H), T * AH * 4] : c0 ? [at(c0), H * 4] : [0, 0];
+      const [dhA, dhAStride] = projection ? [p.dhFull, H * 4] : [p.dy + h, hStride];
+      const dhB = projection || last ? 0 : p.dhRecurrent;
+      const carryIn = last ? p.dcT : p.carry;
+      const [cPrev, cStride] = t > 0 ? [aux - B * AH * 4 + 4 * H * 4, auxStride] : [p.c0, H * 4];
       // prettier-ignore
       kernels.lstmBackwardStep(
-        dhA, dhAStride, dhB, carryIn, at(carry), at(aux, t * AH), T * AH * 4, cPrev, cStride,
-        at(dx, t * GH), T * GH * 4, B, H,
+        dhA, dhAStride, dhB, carryIn, p.carry, aux, auxStride, cPrev, cStride, dx, xStride, B, H,
       );
     } else if (kind === 'gru') {
-      const [hPrev, hStride] = t > 0 ? [at(y, (t - 1) * H), T * H * 4] : h0 ? [at(h0), H * 4] : [0, 0];
+      const [hPrev, hPrevStride] = t > 0 ? [p.y + h - ts * H * 4, hStride] : [p.h0, H * 4];
       // dL/dh_t = dy_t + step t+1's recurrent share + its direct z·dh share (left in carry).
       // prettier-ignore
       kernels.gruBackwardStep(
-        at(dy, t * H), T * H * 4, last ? 0 : at(dhRecurrent), last ? 0 : at(carry), at(aux, t * AH),
-        T * AH * 4, hPrev, hStride, at(dx, t * GH), at(dRecurrent, t * GH), T * GH * 4, at(carry), B, H,
+        p.dy + h, hStride, last ? 0 : p.dhRecurrent, last ? 0 : p.carry, aux, auxStride,
+        hPrev, hPrevStride, dx, p.dRecurrent + t * ts * GH * 4, xStride, p.carry, B, H,
       );
     } else {
       // prettier-ignore
       kernels.elmanBackwardStep(
-        at(dy, t * H), T * H * 4, last ? 0 : at(dhRecurrent), at(y, t * H), T * H * 4,
-        at(dx, t * GH), T * GH * 4, B, H, kind === 'relu' ? 1 : 0,
+        p.dy + h, hStride, last ? 0 : p.dhRecurrent, p.y + h, hStride, dx, xStride, B, H,
+        kind === 'relu' ? 1 : 0,
       );
     }
     // Without an initial state to differentiate, nothing flows further back than step 0.
-    if (t === 0 && !views().dh0) break;
-    const after = views();
-    products.recurrent.run(after.dRecurrent.subarray(t * GH), T * GH, after.dhRecurrent);
+    if (t === 0 && !p.dh0) break;
+    const after = heap();
+    const dRecurrent = p.dRecurrent + t * ts * GH * 4;
+    products.recurrent.run(from(after, dRecurrent), bs * GH, from(after, p.dhRecurrent));
   }
-  const { dh0, dc0, dhRecurrent, carry } = views();
-  if (dh0) {
+  const f = heap();
+  if (p.dh0) {
     // dL/dh_0: step 0's recurrent share (GRU: plus its z·dh share).
-    dh0.set(dhRecurrent.subarray(0, B * P));
-    if (kind === 'gru') for (let k = 0; k < B * H; k++) dh0[k] = dh0[k]! + carry[k]!;
+    const [dh0, dhRecurrent, carry] = [p.dh0 >> 2, p.dhRecurrent >> 2, p.carry >> 2];
+    f.copyWithin(dh0, dhRecurrent, dhRecurrent + B * P);
+    if (kind === 'gru') for (let k = 0; k < B * H; k++) f[dh0 + k] = f[dh0 + k]! + f[carry + k]!;
   }
-  if (dc0) dc0.set(carry.subarray(0, B * H)); // dL/dc_0 = dc_0·f_0, left in carry by step 0
+  // dL/dc_0 = dc_0·f_0, left in carry by step 0.
+  if (p.dc0) f.copyWithin(p.dc0 >> 2, p.carry >> 2, (p.carry >> 2) + B * H);
 }

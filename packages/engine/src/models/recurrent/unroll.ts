@@ -7,6 +7,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { dropout } from '../../nn/dropout.js';
 import type { ForwardContext } from '../../nn/forward-context.js';
+import type { FusedSequenceOptions } from './fused-sequence.js';
 
 /**
  * A recurrent layer's state: one [B, width] tensor per entry of `stateSizes`, the first being the
@@ -28,11 +29,12 @@ export interface RecurrentLayer {
   step(x: tf.Tensor2D, state: RecurrentState): RecurrentState;
   /**
    * The whole recurrence at once (fused-sequence.ts): projected input [B, T, P] -> every step's h
-   * [B, T, hidden] from a zero state, or null where the backend has no fused kernel. Optional:
-   * layers without it run step by step. It must compute what `stepProjected` computes, so a layer
-   * derived from a cell with another `stepProjected` must drop or replace it.
+   * [B, T, hidden] from a zero state ([T, B, ·] both with `timeMajor`), or null where the backend
+   * has no fused kernel. Optional: layers without it run step by step. It must compute what
+   * `stepProjected` computes, so a layer derived from a cell with another `stepProjected` must drop
+   * or replace it.
    */
-  sequence?(projected: tf.Tensor3D): tf.Tensor3D | null;
+  sequence?(projected: tf.Tensor3D, layout?: FusedSequenceOptions): tf.Tensor3D | null;
 }
 
 /** The zero state of a layer for a batch of B. */
@@ -49,6 +51,21 @@ export function unrollLayer(layer: RecurrentLayer, x: tf.Tensor3D): tf.Tensor3D 
   return tf.tidy(() => {
     const projected = layer.project(x); // [B, T, in] -> [B, T, P]
     return layer.sequence?.(projected) ?? stepThrough(layer, projected).outputs;
+  });
+}
+
+/**
+ * {@link unrollLayer} over a time-major input [T, B, in] -> every step's h [T, B, hidden]: the fused
+ * op reads and writes that layout as it is; without one, the steps run batch-first between two
+ * transposes.
+ */
+export function unrollLayerTimeMajor(layer: RecurrentLayer, x: tf.Tensor3D): tf.Tensor3D {
+  return tf.tidy(() => {
+    const projected = layer.project(x); // [T, B, in] -> [T, B, P]
+    const fused = layer.sequence?.(projected, { timeMajor: true });
+    if (fused) return fused;
+    const batchFirst = tf.transpose(projected, [1, 0, 2]) as tf.Tensor3D; // -> [B, T, P]
+    return tf.transpose(stepThrough(layer, batchFirst).outputs, [1, 0, 2]) as tf.Tensor3D; // -> [T, B, hidden]
   });
 }
 
