@@ -89,8 +89,15 @@ export interface BackwardPointers {
   readonly dhFull: number;
 }
 
+/**
+ * The float index of byte offset `at`. Unsigned: the heap grows past 2 GiB (TFT's yardstick
+ * training reaches ~2.5 GiB), and a signed shift turns an offset from 2^31 up negative, which
+ * subarray, fill and copyWithin then count from the heap's end — reading and writing other tensors.
+ */
+const floatIndex = (at: number): number => at >>> 2;
+
 /** The float view of `heap` starting at byte offset `at`. */
-const from = (heap: Float32Array, at: number): Float32Array => heap.subarray(at >> 2);
+const from = (heap: Float32Array, at: number): Float32Array => heap.subarray(floatIndex(at));
 
 /** The output width P, after the checks fused-loops.ts makes. */
 function outputWidth(kind: FusedKind, dims: SequenceDims, products: LoopProducts): number {
@@ -127,7 +134,7 @@ export function forwardLoopSimd(
     const previous = p.y + (t - 1) * ts * P * 4;
     if (t > 0) products.recurrent.run(from(before, previous), bs * P, from(before, p.recurrent));
     else if (p.h0) products.recurrent.run(from(before, p.h0), P, from(before, p.recurrent));
-    else before.fill(0, p.recurrent >> 2, (p.recurrent >> 2) + B * GH);
+    else before.fill(0, floatIndex(p.recurrent), floatIndex(p.recurrent) + B * GH);
     const x = p.x + t * ts * GH * 4;
     const aux = p.aux + t * B * AH * 4;
     const h = t * ts * H * 4; // byte offset of this step's first row in y (or hFull)
@@ -154,8 +161,8 @@ export function forwardLoopSimd(
       projection.run(from(full, p.hFull + h), bs * H, from(full, p.projected));
       const out = heap();
       for (let r = 0; r < B; r++) {
-        const src = (p.projected >> 2) + r * P;
-        out.copyWithin(((p.y + r * yStride) >> 2) + t * ts * P, src, src + P);
+        const src = floatIndex(p.projected) + r * P;
+        out.copyWithin(floatIndex(p.y + r * yStride) + t * ts * P, src, src + P);
       }
     }
   }
@@ -183,7 +190,7 @@ export function backwardLoopSimd(
     if (projection) {
       // dh_t [B, P] = dy_t + the recurrent share, kept for dW_hr; then dh_t·W_hrᵀ -> [B, H].
       const f = heap();
-      const [dy, dh, dhRecurrent] = [p.dy >> 2, p.dh >> 2, p.dhRecurrent >> 2];
+      const [dy, dh, dhRecurrent] = [floatIndex(p.dy), floatIndex(p.dh), floatIndex(p.dhRecurrent)];
       for (let r = 0; r < B; r++) {
         const o = (r * bs + t * ts) * P;
         for (let q = 0; q < P; q++) f[dh + o + q] = f[dy + o + q]! + (last ? 0 : f[dhRecurrent + r * P + q]!);
@@ -226,10 +233,10 @@ export function backwardLoopSimd(
   const f = heap();
   if (p.dh0) {
     // dL/dh_0: step 0's recurrent share (GRU: plus its z·dh share).
-    const [dh0, dhRecurrent, carry] = [p.dh0 >> 2, p.dhRecurrent >> 2, p.carry >> 2];
+    const [dh0, dhRecurrent, carry] = [floatIndex(p.dh0), floatIndex(p.dhRecurrent), floatIndex(p.carry)];
     f.copyWithin(dh0, dhRecurrent, dhRecurrent + B * P);
     if (kind === 'gru') for (let k = 0; k < B * H; k++) f[dh0 + k] = f[dh0 + k]! + f[carry + k]!;
   }
   // dL/dc_0 = dc_0·f_0, left in carry by step 0.
-  if (p.dc0) f.copyWithin(p.dc0 >> 2, p.carry >> 2, (p.carry >> 2) + B * H);
+  if (p.dc0) f.copyWithin(floatIndex(p.dc0), floatIndex(p.carry), floatIndex(p.carry) + B * H);
 }
