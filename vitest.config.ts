@@ -22,6 +22,9 @@ const ALONE = [
   'packages/runner/test/execute/**/*.test.ts',
   // Needs a process where nothing has loaded OpenBLAS yet: isolated, like every file of this project.
   'packages/engine/test/native-unavailable.test.ts',
+  // Grows its worker's wasm heap past 2 GiB on purpose (the memory never shrinks), so no later file
+  // of a shared worker inherits it.
+  'packages/engine/test/models-recurrent-simd-high-heap.test.ts',
 ];
 
 const shared = { testTimeout: 60_000, hookTimeout: 120_000, pool: 'forks' as const };
