@@ -5,13 +5,13 @@
  * machine, where runs minutes apart are not comparable.
  *   npx tsx bench/switch-ab.ts --model fedformer --switch complex-tanh [--rounds 5] [--steps 2] [--batch 1024]
  */
-import * as tf from '@tensorflow/tfjs-core';
 import { setComplexTanhKernelEnabled } from '../packages/engine/src/backend/complex-tanh-kernel.js';
 import { enableNativeMatmul, setBackend } from '../packages/engine/src/index.js';
 import type { UnivariateModelSpec } from '../packages/engine/src/model/types.js';
 import { MODELS } from '../packages/engine/src/models/registry.js';
 import { setUnreadProjectionsSkipped } from '../packages/engine/src/nn/attention.js';
 import { setSeasonalByResidual } from '../packages/engine/src/nn/series-decomp.js';
+import { yardstickStep } from './lib/yardstick-step.js';
 
 /** The switches an A/B can flip, by name. */
 const SWITCHES: Record<string, (on: boolean) => void> = {
@@ -38,29 +38,7 @@ const spec = MODELS[model] as unknown as UnivariateModelSpec;
 
 await setBackend('wasm');
 enableNativeMatmul({ threads: 2 });
-const [L, h] = [24, 12];
-const network = spec.build(
-  spec.configSchema.parse({}),
-  { h, inputSize: L, futrExogSize: 0, histExogSize: 0, statExogSize: 0, nOutputs: 1 },
-  1,
-);
-const y = tf.randomNormal([B, L, 1], 0, 1, 'float32', 3) as tf.Tensor3D;
-const mask = tf.onesLike(y);
-const target = tf.randomNormal([B, h, 1], 0, 1, 'float32', 4);
-const step = (seed: number): number => {
-  const { value, grads } = tf.variableGrads(
-    () =>
-      tf.mean(
-        tf.abs(
-          tf.sub(network.forward({ insampleY: y, insampleMask: mask }, { training: true, seed }), target),
-        ),
-      ) as tf.Scalar,
-    [...network.variables],
-  );
-  const loss = value.dataSync()[0] as number;
-  tf.dispose([value, ...Object.values(grads)]);
-  return loss;
-};
+const { network, step } = yardstickStep(spec, spec.configSchema.parse({}), B);
 
 const median = (xs: readonly number[]): number => {
   const s = [...xs].sort((a, b) => a - b);
