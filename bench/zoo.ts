@@ -40,13 +40,15 @@ import {
   type ModelSpec,
 } from '../packages/engine/src/index.js';
 import {
+  baselineForecasts,
   baselineMae,
-  modelMae,
+  modelErrors,
   windowTargets,
   type BaselineMae,
   type WindowTarget,
 } from './lib/baselines.js';
 import { airPassengersPanel, loto6Panel, type BenchPanel } from './lib/datasets.js';
+import { versusHistoricalMean, withHolm } from './lib/significance.js';
 
 /** NeuralForecast's figures for one model, as the yardstick file holds them. */
 interface NfFigures {
@@ -227,8 +229,10 @@ const cvRun = async (
   const cv_s = (performance.now() - t0) / 1000;
   const column = (nf.models[0] as NeuralForecast['models'][number]).name;
   nf.dispose();
+  const errors = modelErrors(rows, targets, column);
   return {
-    cv_mae: round(modelMae(rows, targets, column)),
+    errors,
+    cv_mae: round(errors.reduce((sum, e) => sum + Math.abs(e), 0) / errors.length),
     cv_s: round(cv_s, 2),
     cv_ms_per_step: timer.summary().ms_per_step,
   };
@@ -242,7 +246,7 @@ const runModel = async (id: string, panel: BenchPanel, targets: WindowTarget[], 
   const loadBefore = round(loadavg()[0] as number, 2);
   const config = configFor(spec, seeds[0] as number, panel.series.length);
   const speed = data === 'air' && !accuracyOnly ? await fitFull(id, config, panel) : undefined;
-  const cv = await cvRun(id, config, panel, targets);
+  const { errors, ...cv } = await cvRun(id, config, panel, targets);
   const nf = data === 'air' ? yardstick.models[spec.label] : undefined;
   const maeRatio = nf ? cv.cv_mae / nf.cv_mae : undefined;
   let seedRuns: { seeds: Record<number, number>; median_mae: number; median_mae_ratio?: number } | undefined;
@@ -274,6 +278,8 @@ const runModel = async (id: string, panel: BenchPanel, targets: WindowTarget[], 
     ...cv,
     beats_historical_mean: cv.cv_mae < baselines.historical_mean,
     beats_seasonal_naive: cv.cv_mae < baselines.seasonal_naive,
+    // The first seed's errors against the mean's; Holm over the run's models is added at the end.
+    vs_historical_mean: versusHistoricalMean(errors, historicalMeanErrors, setting.h),
     ...(seedRuns ? { seed_runs: seedRuns } : {}),
     ...(nf
       ? {
@@ -303,7 +309,19 @@ const printTable = (results: readonly ModelResult[]): void => {
   const sorted = [...results].sort((a, b) => missCount(b) - missCount(a));
   const cell = (x: unknown) => String(x ?? '–').padStart(10);
   log(
-    ['model', 'our MAE', 'NF MAE', 'ratio', 'our ms', 'NF ms', 'ratio', 'params', 'NF params', 'misses']
+    [
+      'model',
+      'our MAE',
+      'NF MAE',
+      'ratio',
+      'our ms',
+      'NF ms',
+      'ratio',
+      'params',
+      'NF params',
+      'misses',
+      'p vs mean',
+    ]
       .map(cell)
       .join(' '),
   );
@@ -323,6 +341,7 @@ const printTable = (results: readonly ModelResult[]): void => {
           r.parameters,
           r.nf?.parameters,
           r.misses?.join('+') || (r.nf ? 'ok' : r.beats_historical_mean ? 'beats mean' : 'no'),
+          r.vs_historical_mean?.p_holm === undefined ? undefined : round(r.vs_historical_mean.p_holm, 3),
         ]
           .map(cell)
           .join(' '),
@@ -341,6 +360,9 @@ const native = enableNativeMatmul(blasThreads === undefined ? {} : { threads: Nu
 const panel = data === 'air' ? airPassengersPanel() : await loto6Panel();
 const targets = windowTargets(panel.series, setting);
 const baselines = baselineMae(panel.series, targets, setting.season);
+const historicalMeanErrors = baselineForecasts(panel.series, targets, setting.season).historical_mean.map(
+  (forecast, i) => forecast - (targets[i] as WindowTarget).y,
+);
 const roundedBaselines = {
   historical_mean: round(baselines.historical_mean),
   seasonal_naive: round(baselines.seasonal_naive),
@@ -425,7 +447,9 @@ const runJobs = async (n: number): Promise<ModelResult[]> => {
 };
 
 const jobs = argv.includes('--child') ? 1 : Number(flag('jobs') ?? 1);
-const results = jobs > 1 ? await runJobs(jobs) : await runModels(selected);
+const ran = jobs > 1 ? await runJobs(jobs) : await runModels(selected);
+// A child's p-values are adjusted by the parent, over every model of the run.
+const results = argv.includes('--child') ? ran : withHolm(ran);
 // Children report to the parent, which prints the one table.
 if (!argv.includes('--child')) printTable(results);
 process.stdout.write(

@@ -56,22 +56,29 @@ export const windowTargets = (series: readonly BenchSeries[], layout: WindowLayo
     );
 };
 
-/** Pooled MAE of the three baselines over `targets`. */
-export interface BaselineMae {
-  readonly historical_mean: number;
+/** The three baselines, by name: each a forecast per target or a pooled MAE. */
+export interface BaselineValues<T> {
+  readonly historical_mean: T;
   /** ŷ[c+j] = y[c + j − m·⌈j/m⌉]: the value one season before, from data up to the cutoff c. */
-  readonly seasonal_naive: number;
-  readonly naive_last_value: number;
+  readonly seasonal_naive: T;
+  readonly naive_last_value: T;
 }
 
-/** MAE of each baseline over `targets`, pooled over series, windows and horizon steps. */
-export const baselineMae = (
+/** Pooled MAE of the three baselines over `targets`. */
+export type BaselineMae = BaselineValues<number>;
+
+/** Each baseline's forecast of every target, in `targets`' order, from data up to its cutoff. */
+export const baselineForecasts = (
   series: readonly BenchSeries[],
   targets: readonly WindowTarget[],
   season: number,
-): BaselineMae => {
+): BaselineValues<number[]> => {
   const byId = new Map(series.map((s) => [s.id, s.y]));
-  const sums = { historical_mean: 0, seasonal_naive: 0, naive_last_value: 0 };
+  const forecasts = {
+    historical_mean: [] as number[],
+    seasonal_naive: [] as number[],
+    naive_last_value: [] as number[],
+  };
   const means = new Map<string, number>();
   for (const t of targets) {
     const y = byId.get(t.unique_id) as readonly number[];
@@ -81,16 +88,26 @@ export const baselineMae = (
       mean = y.slice(0, t.cutoffIndex + 1).reduce((a, b) => a + b, 0) / (t.cutoffIndex + 1);
       means.set(key, mean);
     }
-    const seasonal = y[t.cutoffIndex + t.step - season * Math.ceil(t.step / season)] as number;
-    sums.historical_mean += Math.abs(t.y - mean);
-    sums.seasonal_naive += Math.abs(t.y - seasonal);
-    sums.naive_last_value += Math.abs(t.y - (y[t.cutoffIndex] as number));
+    forecasts.historical_mean.push(mean);
+    forecasts.seasonal_naive.push(y[t.cutoffIndex + t.step - season * Math.ceil(t.step / season)] as number);
+    forecasts.naive_last_value.push(y[t.cutoffIndex] as number);
   }
-  const n = targets.length;
+  return forecasts;
+};
+
+/** MAE of each baseline over `targets`, pooled over series, windows and horizon steps. */
+export const baselineMae = (
+  series: readonly BenchSeries[],
+  targets: readonly WindowTarget[],
+  season: number,
+): BaselineMae => {
+  const forecasts = baselineForecasts(series, targets, season);
+  const mae = (yhat: readonly number[]) =>
+    targets.reduce((sum, t, i) => sum + Math.abs(t.y - (yhat[i] as number)), 0) / targets.length;
   return {
-    historical_mean: sums.historical_mean / n,
-    seasonal_naive: sums.seasonal_naive / n,
-    naive_last_value: sums.naive_last_value / n,
+    historical_mean: mae(forecasts.historical_mean),
+    seasonal_naive: mae(forecasts.seasonal_naive),
+    naive_last_value: mae(forecasts.naive_last_value),
   };
 };
 
@@ -104,21 +121,21 @@ export interface CvRowLike {
 }
 
 /**
- * Pooled MAE of `column` over `rows`, after checking that the rows are exactly `targets` (same
- * series, cutoff, ds and y, in order): the model is then scored on the baselines' windows.
+ * The forecast errors ŷ − y of `column` over `rows`, after checking that the rows are exactly
+ * `targets` (same series, cutoff, ds and y, in order): the model is then scored on the baselines'
+ * windows, and its errors pair with theirs point for point.
  */
-export const modelMae = (
+export const modelErrors = (
   rows: readonly CvRowLike[],
   targets: readonly WindowTarget[],
   column: string,
-): number => {
+): number[] => {
   if (rows.length !== targets.length) {
     throw new Error(
       `cross-validation returned ${rows.length} rows; the windows have ${targets.length} targets`,
     );
   }
-  let total = 0;
-  rows.forEach((row, i) => {
+  return rows.map((row, i) => {
     const t = targets[i] as WindowTarget;
     if (row.unique_id !== t.unique_id || row.cutoff !== t.cutoff || row.ds !== t.ds || row.y !== t.y) {
       throw new Error(
@@ -129,7 +146,16 @@ export const modelMae = (
     if (typeof forecast !== 'number' || !Number.isFinite(forecast)) {
       throw new Error(`cross-validation row ${i} has no finite '${column}' forecast: ${JSON.stringify(row)}`);
     }
-    total += Math.abs(forecast - t.y);
+    return forecast - t.y;
   });
-  return total / rows.length;
+};
+
+/** Pooled MAE of `column` over `rows` (checked against `targets` as {@link modelErrors} does). */
+export const modelMae = (
+  rows: readonly CvRowLike[],
+  targets: readonly WindowTarget[],
+  column: string,
+): number => {
+  const errors = modelErrors(rows, targets, column);
+  return errors.reduce((sum, e) => sum + Math.abs(e), 0) / errors.length;
 };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { baselineMae, modelMae, windowTargets } from '../lib/baselines.js';
+import { baselineForecasts, baselineMae, modelErrors, modelMae, windowTargets } from '../lib/baselines.js';
 import { airPassengersPanel } from '../lib/datasets.js';
 
 describe('bench baselines on cross-validation windows', () => {
@@ -39,5 +39,18 @@ describe('bench baselines on cross-validation windows', () => {
     expect(() => modelMae(rows.slice(1), targets, 'M')).toThrow(/71 rows/);
     const shifted = rows.map((r, i) => (i === 5 ? { ...r, cutoff: '1956-12-31' } : r));
     expect(() => modelMae(shifted, targets, 'M')).toThrow(/row 5/);
+  });
+
+  it("gives each baseline's forecast per target from data up to its cutoff", () => {
+    const toy = [{ id: 'a', ds: [1, 2, 3, 4, 5, 6], y: [1, 2, 3, 4, 10, 20] }];
+    const layout = windowTargets(toy, { h: 2, nWindows: 1, stepSize: 2 });
+    // cutoff at index 3 (y = 4): mean of 1..4 is 2.5; season 2 looks back to 3 and 4.
+    expect(baselineForecasts(toy, layout, 2)).toEqual({
+      historical_mean: [2.5, 2.5],
+      seasonal_naive: [3, 4],
+      naive_last_value: [4, 4],
+    });
+    const rows = layout.map((t) => ({ unique_id: t.unique_id, ds: t.ds, cutoff: t.cutoff, y: t.y, M: 12 }));
+    expect(modelErrors(rows, layout, 'M')).toEqual([2, -8]);
   });
 });
