@@ -10,9 +10,9 @@ import { availableParallelism, loadavg } from 'node:os';
 import { coreTypeFor, detectCpuFeatures } from '../packages/engine/src/native/cpu-features.js';
 import { loadOpenBlas } from '../packages/engine/src/native/openblas.js';
 import { THREADED_GEMM_MIN_MACS } from '../packages/engine/src/native/size-aware-sgemm.js';
+import { numberFlag } from './lib/args.js';
 
-const argIndex = process.argv.indexOf('--reps');
-const reps = argIndex >= 0 ? Number(process.argv[argIndex + 1]) : 300;
+const reps = numberFlag('reps', 300);
 const coreType = coreTypeFor(detectCpuFeatures());
 if (coreType === null) throw new Error('no AVX2/AVX-512: the native path does not run here');
 const threads = availableParallelism();

@@ -12,37 +12,21 @@ import { loadavg } from 'node:os';
 import * as tf from '@tensorflow/tfjs-core';
 import { enableNativeMatmul, NeuralForecast, setBackend } from '../packages/engine/src/index.js';
 import { setFusedSimdLoops } from '../packages/engine/src/models/recurrent/fused-sequence.js';
+import { flag, has, numberFlag, overrides } from './lib/args.js';
 import { airPassengersPanel } from './lib/datasets.js';
 import { printKernelReport } from './lib/kernel-report.js';
 
-const arg = (name: string, fallback: string): string => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? (process.argv[i + 1] ?? fallback) : fallback;
-};
-const model = arg('model', 'lstm');
-const steps = Number(arg('steps', '30'));
-const profileSteps = Number(arg('profile-steps', '3'));
-const overrides = Object.fromEntries(
-  arg('set', '')
-    .split(',')
-    .filter((pair) => pair.includes('='))
-    .map((pair) => {
-      const [key, raw] = [pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1)];
-      try {
-        return [key, JSON.parse(raw) as unknown];
-      } catch {
-        return [key, raw];
-      }
-    }),
-);
+const model = flag('model', 'lstm');
+const steps = numberFlag('steps', 30);
+const profileSteps = numberFlag('profile-steps', 3);
 
 await setBackend('wasm');
 // --no-simd: the fused recurrent loops' gate pass in JavaScript, for A/B runs.
-if (process.argv.includes('--no-simd')) setFusedSimdLoops(false);
-const threads = process.argv.includes('--threads') ? { threads: Number(arg('threads', '2')) } : {};
+if (has('no-simd')) setFusedSimdLoops(false);
+const threads = has('threads') ? { threads: numberFlag('threads', 2) } : {};
 console.log('native', JSON.stringify(enableNativeMatmul(threads)));
 const panel = airPassengersPanel();
-const config = { h: 12, input_size: 24, random_seed: 1, ...overrides };
+const config = { h: 12, input_size: 24, random_seed: 1, ...overrides() };
 
 /**
  * CPU ms of this process's main thread (Linux: /proc/self/task/<pid>/stat, 10 ms ticks), apart from
@@ -89,9 +73,9 @@ console.log(
     `${mean(run.cpu).toFixed(1)} ms/step cpu (main thread ${run.mainCpu.toFixed(1)}) over ${run.wall.length} steps; load ${load0.toFixed(2)} -> ${loadavg()[0]!.toFixed(2)}`,
 );
 
-if (process.argv.includes('--kernels')) {
+if (has('kernels')) {
   const info = await tf.profile(async () => {
     await fit(profileSteps);
   });
-  printKernelReport(info, { steps: profileSteps, shapes: process.argv.includes('--shapes') });
+  printKernelReport(info, { steps: profileSteps, shapes: has('shapes') });
 }

@@ -12,9 +12,9 @@ import { loadavg } from 'node:os';
 import * as tf from '@tensorflow/tfjs-core';
 import { enableNativeMatmul, setBackend } from '../packages/engine/src/index.js';
 import { SMALL_GEMM_MAX_MACS, setSmallGemmKernelEnabled } from '../packages/engine/src/native/small-gemm.js';
+import { numberFlag } from './lib/args.js';
 
-const argIndex = process.argv.indexOf('--rounds');
-const rounds = argIndex >= 0 ? Number(process.argv[argIndex + 1]) : 5;
+const rounds = numberFlag('rounds', 5);
 
 interface Shape {
   readonly label: string;

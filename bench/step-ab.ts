@@ -20,6 +20,7 @@ import {
   setBackend,
   type ModelSpec,
 } from '../packages/engine/src/index.js';
+import { flag, numberFlag } from './lib/args.js';
 import { airPassengersPanel } from './lib/datasets.js';
 
 /** The switches this script can flip, each back to the engine's default (on) at the end. */
@@ -28,14 +29,10 @@ const SWITCHES: Record<string, (on: boolean) => void> = {
   'gelu-slope': setGeluSlopeKernel,
 };
 
-const arg = (name: string, fallback: string): string => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? (process.argv[i + 1] ?? fallback) : fallback;
-};
-const id = arg('model', 'timemixer');
-const steps = Number(arg('steps', '20'));
-const rounds = Number(arg('rounds', '4'));
-const switchName = arg('switch', 'gelu-slope');
+const id = flag('model', 'timemixer');
+const steps = numberFlag('steps', 20);
+const rounds = numberFlag('rounds', 4);
+const switchName = flag('switch', 'gelu-slope');
 const flip = SWITCHES[switchName];
 if (!flip) throw new Error(`unknown switch ${switchName}; one of ${Object.keys(SWITCHES).join(', ')}`);
 const spec = (MODELS as Record<string, ModelSpec>)[id];

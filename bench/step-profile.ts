@@ -14,17 +14,14 @@ import {
   setBackend,
   type ModelSpec,
 } from '../packages/engine/src/index.js';
+import { flag, has, numberFlag } from './lib/args.js';
 import { airPassengersPanel } from './lib/datasets.js';
 import { printKernelReport } from './lib/kernel-report.js';
 
-const arg = (name: string, fallback: string): string => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? (process.argv[i + 1] ?? fallback) : fallback;
-};
-const id = arg('model', 'tsmixerx');
-const steps = Number(arg('steps', '30'));
-const profileSteps = Number(arg('profile-steps', '5'));
-const blasThreads = process.argv.includes('--blas-threads') ? Number(arg('blas-threads', '1')) : undefined;
+const id = flag('model', 'tsmixerx');
+const steps = numberFlag('steps', 30);
+const profileSteps = numberFlag('profile-steps', 5);
+const blasThreads = has('blas-threads') ? numberFlag('blas-threads', 1) : undefined;
 
 await setBackend('wasm');
 const native = enableNativeMatmul(blasThreads === undefined ? {} : { threads: blasThreads });
@@ -73,13 +70,13 @@ const r = await timedFit(steps);
 console.log(
   `${steps} steps: wall ${r.wallMean.toFixed(2)} ms/step (median ${r.wallMedian.toFixed(2)}), cpu ${r.cpuMean.toFixed(2)} ms/step (median ${r.cpuMedian.toFixed(2)})`,
 );
-if (process.argv.includes('--kernels')) {
+if (has('kernels')) {
   const info = await tf.profile(async () => {
     await timedFit(profileSteps);
   });
   printKernelReport(info, {
     steps: profileSteps,
-    shapes: process.argv.includes('--shapes'),
+    shapes: has('shapes'),
     label: `fit of ${profileSteps} steps, set-up included`,
   });
 }

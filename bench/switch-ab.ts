@@ -11,6 +11,7 @@ import type { UnivariateModelSpec } from '../packages/engine/src/model/types.js'
 import { MODELS } from '../packages/engine/src/models/registry.js';
 import { setUnreadProjectionsSkipped } from '../packages/engine/src/nn/attention.js';
 import { setSeasonalByResidual } from '../packages/engine/src/nn/series-decomp.js';
+import { flag, numberFlag } from './lib/args.js';
 import { yardstickStep } from './lib/yardstick-step.js';
 
 /** The switches an A/B can flip, by name. */
@@ -20,19 +21,15 @@ const SWITCHES: Record<string, (on: boolean) => void> = {
   'seasonal-residual': setSeasonalByResidual,
 };
 
-const arg = (name: string, fallback: string): string => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? (process.argv[i + 1] ?? fallback) : fallback;
-};
 // 'all': every switch above at once.
 SWITCHES.all = (on) => Object.entries(SWITCHES).forEach(([name, flip]) => name !== 'all' && flip(on));
-const switchName = arg('switch', 'complex-tanh');
+const switchName = flag('switch', 'complex-tanh');
 const flip = SWITCHES[switchName];
 if (!flip) throw new Error(`--switch: one of ${Object.keys(SWITCHES).join(', ')}, got ${switchName}`);
-const rounds = Number(arg('rounds', '5'));
-const steps = Number(arg('steps', '2'));
-const B = Number(arg('batch', '1024'));
-const model = arg('model', 'fedformer') as keyof typeof MODELS;
+const rounds = numberFlag('rounds', 5);
+const steps = numberFlag('steps', 2);
+const B = numberFlag('batch', 1024);
+const model = flag('model', 'fedformer') as keyof typeof MODELS;
 // The attention models are univariate; the registry's union of config types does not narrow by id.
 const spec = MODELS[model] as unknown as UnivariateModelSpec;
 

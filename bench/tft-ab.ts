@@ -8,6 +8,7 @@
  */
 import { enableNativeMatmul, setBackend } from '../packages/engine/src/index.js';
 import { MODELS } from '../packages/engine/src/models/registry.js';
+import { flag, has, numberFlag } from './lib/args.js';
 import { yardstickStep } from './lib/yardstick-step.js';
 import { setEmbeddingFolding } from '../packages/engine/src/nn/scalar-embedding.js';
 import { setSingleVariableShortcut } from '../packages/engine/src/nn/variable-selection.js';
@@ -18,27 +19,21 @@ const TFT_SPEED_SWITCHES = {
   'single-variable': setSingleVariableShortcut,
 } as const satisfies Record<string, (on: boolean) => void>;
 
-const arg = (name: string, fallback: string): string => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? (process.argv[i + 1] ?? fallback) : fallback;
-};
-const switchName = arg('switch', '');
+const switchName = flag('switch', '');
 const setSwitch = TFT_SPEED_SWITCHES[switchName as keyof typeof TFT_SPEED_SWITCHES];
 if (!setSwitch)
   throw new Error(
     `--switch must be one of ${Object.keys(TFT_SPEED_SWITCHES).join(', ')}, got '${switchName}'`,
   );
-const rounds = Number(arg('rounds', '5'));
-const steps = Number(arg('steps', '1'));
-const B = Number(arg('batch', '1024'));
+const rounds = numberFlag('rounds', 5);
+const steps = numberFlag('steps', 1);
+const B = numberFlag('batch', 1024);
 
 await setBackend('wasm');
-enableNativeMatmul(
-  process.argv.includes('--blas-threads') ? { threads: Number(arg('blas-threads', '2')) } : {},
-);
+enableNativeMatmul(has('blas-threads') ? { threads: numberFlag('blas-threads', 2) } : {});
 const { network, step } = yardstickStep(
   MODELS.tft,
-  MODELS.tft.configSchema.parse({ hidden_size: Number(arg('hidden', '128')) }),
+  MODELS.tft.configSchema.parse({ hidden_size: numberFlag('hidden', 128) }),
   B,
 );
 

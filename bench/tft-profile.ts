@@ -8,24 +8,21 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { enableNativeMatmul, setBackend } from '../packages/engine/src/index.js';
 import { MODELS } from '../packages/engine/src/models/registry.js';
+import { has, numberFlag } from './lib/args.js';
 import { printKernelReport, timeKernelsByCpu } from './lib/kernel-report.js';
 import { yardstickStep } from './lib/yardstick-step.js';
 
-const arg = (name: string, fallback: string): string => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? (process.argv[i + 1] ?? fallback) : fallback;
-};
-const steps = Number(arg('steps', '3'));
-const B = Number(arg('batch', '1024'));
-const cpuKernels = process.argv.includes('--cpu-kernels');
-const kernels = cpuKernels || process.argv.includes('--kernels');
+const steps = numberFlag('steps', 3);
+const B = numberFlag('batch', 1024);
+const cpuKernels = has('cpu-kernels');
+const kernels = cpuKernels || has('kernels');
 
 await setBackend('wasm');
 console.log('native', enableNativeMatmul(cpuKernels ? { threads: 1 } : {}));
 if (cpuKernels) timeKernelsByCpu(tf.backend());
 const { network, step } = yardstickStep(
   MODELS.tft,
-  MODELS.tft.configSchema.parse({ hidden_size: Number(arg('hidden', '128')) }),
+  MODELS.tft.configSchema.parse({ hidden_size: numberFlag('hidden', 128) }),
   B,
 );
 
@@ -38,11 +35,11 @@ for (let s = 0; s < steps; s++) {
   );
 }
 if (kernels) {
-  const profileSteps = Number(arg('profile-steps', '1'));
+  const profileSteps = numberFlag('profile-steps', 1);
   const info = await tf.profile(() => {
     for (let s = 0; s < profileSteps; s++) step(99 + s);
   });
-  printKernelReport(info, { steps: profileSteps, shapes: process.argv.includes('--shapes') });
+  printKernelReport(info, { steps: profileSteps, shapes: has('shapes') });
 }
 
 console.log(

@@ -10,16 +10,12 @@ import { writeFileSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs-core';
 import { createAdam, logicalName, MODELS, setBackend } from '../packages/engine/src/index.js';
 import { AIR_PASSENGERS } from '../packages/engine/test/fixtures/air-passengers.js';
+import { flag, numberFlag } from './lib/args.js';
 
-const argv = process.argv.slice(2);
-const flag = (name: string, fallback: string): string => {
-  const i = argv.indexOf(`--${name}`);
-  return i >= 0 ? (argv[i + 1] ?? fallback) : fallback;
-};
-const steps = Number(flag('steps', '5'));
+const steps = numberFlag('steps', 5);
 const out = flag('out', '/tmp/tftref.json');
-const B = Number(flag('batch', '8'));
-const hidden = Number(flag('hidden', '16'));
+const B = numberFlag('batch', 8);
+const hidden = numberFlag('hidden', 16);
 await setBackend('wasm');
 const [L, h] = [24, 12];
 const config = MODELS.tft.configSchema.parse({ hidden_size: hidden, n_head: 4 });
@@ -55,7 +51,7 @@ const gradList = network.variables.map((v) => ({
 }));
 // Train-mode moments over `--draws` dropout seeds (before any Adam step): where the dropouts sit
 // shows in the spread, which the reference compares with its own train-mode draws.
-const draws = Number(flag('draws', '0'));
+const draws = numberFlag('draws', 0);
 const sum = new Float64Array(B * h);
 const sumSq = new Float64Array(B * h);
 for (let s = 0; s < draws; s += 1) {

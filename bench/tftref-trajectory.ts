@@ -21,23 +21,19 @@ import { trainWindowRefs } from '../packages/engine/src/windows/refs.js';
 import { createTrainSampler } from '../packages/engine/src/windows/sampler.js';
 import type { WindowSource } from '../packages/engine/src/windows/source.js';
 import { AIR_PASSENGERS } from '../packages/engine/test/fixtures/air-passengers.js';
+import { flag, numberFlag } from './lib/args.js';
 
-const argv = process.argv.slice(2);
-const flag = (name: string, fallback: string): string => {
-  const i = argv.indexOf(`--${name}`);
-  return i >= 0 ? (argv[i + 1] ?? fallback) : fallback;
-};
-const seed = Number(flag('seed', '1'));
-const steps = Number(flag('steps', '20'));
+const seed = numberFlag('seed', 1);
+const steps = numberFlag('steps', 20);
 const out = flag('out', '/tmp/tftref-trajectory.json');
-const dropout = Number(flag('dropout', '0'));
+const dropout = numberFlag('dropout', 0);
 await setBackend('wasm');
 const [L, h, N, T] = [24, 12, 2, 108];
 const common = parseCommonConfig(
   { h, input_size: L, max_steps: steps, random_seed: seed },
   { modelName: 'tft', modelDefaults: MODELS.tft.commonDefaults },
 );
-const config = MODELS.tft.configSchema.parse({ hidden_size: Number(flag('hidden', '128')), dropout });
+const config = MODELS.tft.configSchema.parse({ hidden_size: numberFlag('hidden', 128), dropout });
 const network = MODELS.tft.build(
   config,
   { h, inputSize: L, futrExogSize: 0, histExogSize: 0, statExogSize: 0, nOutputs: 1 },

@@ -12,26 +12,14 @@ import { writeFileSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs-core';
 import { createAdam, logicalName, MODELS, setBackend } from '../packages/engine/src/index.js';
 import { AIR_PASSENGERS } from '../packages/engine/test/fixtures/air-passengers.js';
+import { flag, has, numberFlag, overrides } from './lib/args.js';
 
-const argv = process.argv.slice(2);
-const flag = (name: string, fallback: string): string => {
-  const i = argv.indexOf(`--${name}`);
-  return i >= 0 ? (argv[i + 1] ?? fallback) : fallback;
-};
 const id = flag('model', 'itransformer') as keyof typeof MODELS;
-const seed = Number(flag('seed', '1'));
-const steps = Number(flag('steps', '5'));
+const seed = numberFlag('seed', 1);
+const steps = numberFlag('steps', 5);
 const out = flag('out', '/tmp/torchref.json');
-const training = argv.includes('--train-mode');
-const sets = Object.fromEntries(
-  flag('set', '')
-    .split(',')
-    .filter(Boolean)
-    .map((kv) => {
-      const [k, v] = kv.split('=') as [string, string];
-      return [k, JSON.parse(v) as unknown];
-    }),
-);
+const training = has('train-mode');
+const sets = overrides();
 
 await setBackend(flag('backend', 'wasm') as 'wasm');
 const [L, h, N, B] = [24, 12, 2, 32];

@@ -24,25 +24,13 @@ import { createTrainSampler } from '../packages/engine/src/windows/sampler.js';
 import { createSeriesShuffler, jointTrainWindowRefs } from '../packages/engine/src/windows/multivariate.js';
 import type { WindowSource } from '../packages/engine/src/windows/source.js';
 import { AIR_PASSENGERS } from '../packages/engine/test/fixtures/air-passengers.js';
+import { flag, numberFlag, overrides } from './lib/args.js';
 
-const argv = process.argv.slice(2);
-const flag = (name: string, fallback: string): string => {
-  const i = argv.indexOf(`--${name}`);
-  return i >= 0 ? (argv[i + 1] ?? fallback) : fallback;
-};
 const id = flag('model', 'itransformer') as keyof typeof MODELS;
-const seed = Number(flag('seed', '1'));
-const steps = Number(flag('steps', '100'));
+const seed = numberFlag('seed', 1);
+const steps = numberFlag('steps', 100);
 const out = flag('out', '/tmp/torchref-trajectory.json');
-const sets = Object.fromEntries(
-  flag('set', '')
-    .split(',')
-    .filter(Boolean)
-    .map((kv) => {
-      const [k, v] = kv.split('=') as [string, string];
-      return [k, JSON.parse(v) as unknown];
-    }),
-);
+const sets = overrides();
 
 await setBackend('wasm');
 const [L, h, N, T] = [24, 12, 2, 108];

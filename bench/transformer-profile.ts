@@ -16,27 +16,24 @@ import { enableNativeMatmul, setBackend } from '../packages/engine/src/index.js'
 import type { UnivariateModelSpec } from '../packages/engine/src/model/types.js';
 import { setSmallGemmKernelEnabled } from '../packages/engine/src/native/small-gemm.js';
 import { MODELS } from '../packages/engine/src/models/registry.js';
+import { flag, has, numberFlag } from './lib/args.js';
 import { printKernelReport } from './lib/kernel-report.js';
 import { yardstickStep } from './lib/yardstick-step.js';
 
-const arg = (name: string, fallback: string): string => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? (process.argv[i + 1] ?? fallback) : fallback;
-};
-const steps = Number(arg('steps', '3'));
-const B = Number(arg('batch', '1024'));
-const kernels = process.argv.includes('--kernels');
-const model = arg('model', 'vanillatransformer') as keyof typeof MODELS;
+const steps = numberFlag('steps', 3);
+const B = numberFlag('batch', 1024);
+const kernels = has('kernels');
+const model = flag('model', 'vanillatransformer') as keyof typeof MODELS;
 // The attention models are univariate; the registry's union of config types does not narrow by id.
 const spec = MODELS[model] as unknown as UnivariateModelSpec;
 
 await setBackend('wasm');
 // --blas-threads 1: BLAS on this thread only, so a CPU profile's samples are CPU time even under load.
-console.log('native', enableNativeMatmul({ threads: Number(arg('blas-threads', '2')) }));
+console.log('native', enableNativeMatmul({ threads: numberFlag('blas-threads', 2) }));
 const { network, step } = yardstickStep(spec, spec.configSchema.parse({}), B);
 
 // --cpuprofile FILE: a V8 CPU profile of the steps after the first (which pays the heap growth).
-const profileFile = arg('cpuprofile', '');
+const profileFile = flag('cpuprofile', '');
 const session = profileFile ? new Session() : undefined;
 const post = (method: string): Promise<unknown> =>
   new Promise((resolve, reject) =>
@@ -60,7 +57,7 @@ if (session && steps > 1) {
   writeFileSync(profileFile, JSON.stringify(profile));
   session.disconnect();
 }
-const abSmallGemm = process.argv.includes('--ab-small-gemm');
+const abSmallGemm = has('ab-small-gemm');
 if (abSmallGemm) {
   const samples = { on: [] as number[][], off: [] as number[][] };
   for (let round = 0; round < steps; round++)
@@ -83,7 +80,7 @@ if (kernels) {
   for (const on of abSmallGemm ? [true, false] : [true]) {
     setSmallGemmKernelEnabled(on);
     printKernelReport(await tf.profile(() => step(99)), {
-      shapes: process.argv.includes('--shapes'),
+      shapes: has('shapes'),
       label: abSmallGemm ? `small-gemm kernel ${on ? 'on' : 'off'}` : undefined,
     });
   }

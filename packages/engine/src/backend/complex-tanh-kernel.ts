@@ -11,6 +11,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
 import { backendMemory } from '../native/backend-memory.js';
 import { wasmSimd } from './simd/wasm-simd.js';
+import { heapOffsets, registerOnce } from './wasm-kernel.js';
 
 export const COMPLEX_TANH = 'NflabComplexTanh';
 export const COMPLEX_TANH_BACKWARD = 'NflabComplexTanhBackward';
@@ -22,20 +23,12 @@ const rowsHalf = (shape: readonly number[]): [number, number] => {
   return [last === 0 ? 0 : n / last, last / 2];
 };
 
-/** The tensors' byte offsets in the wasm heap (after every output is allocated). */
-const offsetsOf = (backend: unknown, tensors: readonly TensorInfo[], kernel: string): number[] => {
-  const simd = wasmSimd(backend);
-  const offsets = tensors.map((t) => simd?.offset(t) ?? null);
-  if (offsets.some((o) => o === null)) throw new Error(`${kernel}: inputs must be float32 wasm tensors`);
-  return offsets as number[];
-};
-
 const forward: KernelFunc = ({ inputs, backend }) => {
   const x = inputs.x as TensorInfo;
   const out = backendMemory('wasm', backend).alloc([...x.shape]);
   const [rows, w] = rowsHalf(x.shape);
   if (rows * w === 0) return out;
-  const [px, pout] = offsetsOf(backend, [x, out], COMPLEX_TANH) as [number, number];
+  const [px, pout] = heapOffsets(backend, [x, out], COMPLEX_TANH);
   wasmSimd(backend)?.kernels.complexTanh(px, pout, rows, w);
   return out;
 };
@@ -45,33 +38,30 @@ const backward: KernelFunc = ({ inputs, backend }) => {
   const dx = backendMemory('wasm', backend).alloc([...y!.shape]);
   const [rows, w] = rowsHalf(y!.shape);
   if (rows * w === 0) return dx;
-  const [pdy, py, pdx] = offsetsOf(backend, [dy!, y!, dx], COMPLEX_TANH_BACKWARD) as [number, number, number];
+  const [pdy, py, pdx] = heapOffsets(backend, [dy!, y!, dx], COMPLEX_TANH_BACKWARD);
   wasmSimd(backend)?.kernels.complexTanhBackward(pdy, py, pdx, rows, w);
   return dx;
 };
 
-let registered = false;
-
 /** Registers both kernels for wasm and the forward kernel's gradient (idempotent). */
-const registerComplexTanhKernels = (): void => {
-  if (registered) return;
-  tf.registerKernel({ kernelName: COMPLEX_TANH, backendName: 'wasm', kernelFunc: forward });
-  tf.registerKernel({ kernelName: COMPLEX_TANH_BACKWARD, backendName: 'wasm', kernelFunc: backward });
-  tf.registerGradient({
-    kernelName: COMPLEX_TANH,
-    outputsToSave: [true],
-    gradFunc: (dy, saved) => {
-      const [y] = saved as [tf.Tensor];
-      return {
-        x: () =>
-          tf
-            .engine()
-            .runKernel(COMPLEX_TANH_BACKWARD, { dy, y } as unknown as tf.NamedTensorMap) as tf.Tensor,
-      };
+const registerComplexTanhKernels = registerOnce({
+  kernels: { [COMPLEX_TANH]: forward, [COMPLEX_TANH_BACKWARD]: backward },
+  gradients: [
+    {
+      kernelName: COMPLEX_TANH,
+      outputsToSave: [true],
+      gradFunc: (dy, saved) => {
+        const [y] = saved as [tf.Tensor];
+        return {
+          x: () =>
+            tf
+              .engine()
+              .runKernel(COMPLEX_TANH_BACKWARD, { dy, y } as unknown as tf.NamedTensorMap) as tf.Tensor,
+        };
+      },
     },
-  });
-  registered = true;
-};
+  ],
+});
 
 let enabled = true;
 

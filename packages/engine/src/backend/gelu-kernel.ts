@@ -11,6 +11,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
 import { backendMemory } from '../native/backend-memory.js';
 import { wasmSimd } from './simd/wasm-simd.js';
+import { heapOffsets, registerOnce } from './wasm-kernel.js';
 
 export const GELU = 'NflabGelu';
 export const GELU_BACKWARD = 'NflabGeluBackward';
@@ -23,22 +24,13 @@ export const GELU_TRAIN = 'NflabGeluTrain';
 
 const size = (shape: readonly number[]): number => shape.reduce((p, d) => p * d, 1);
 
-/** The tensors' byte offsets in the wasm heap, or null when one has no float32 storage there. */
-const offsetsOf = (backend: unknown, tensors: readonly TensorInfo[]): number[] | null => {
-  const simd = wasmSimd(backend);
-  if (simd === null) return null;
-  const offsets = tensors.map((t) => simd.offset(t));
-  return offsets.every((o) => o !== null) ? (offsets as number[]) : null;
-};
-
 const forward: KernelFunc = ({ inputs, backend }) => {
   const x = inputs.x as TensorInfo;
   const out = backendMemory('wasm', backend).alloc([...x.shape]);
   const n = size(x.shape);
   if (n === 0) return out;
-  const offsets = offsetsOf(backend, [x, out]);
-  if (offsets === null) throw new Error(`${GELU}: x must be a float32 tensor of the wasm backend`);
-  wasmSimd(backend)?.kernels.gelu(offsets[0] as number, offsets[1] as number, n);
+  const [px, pout] = heapOffsets(backend, [x, out], GELU);
+  wasmSimd(backend)?.kernels.gelu(px, pout, n);
   return out;
 };
 
@@ -48,10 +40,7 @@ const backward: KernelFunc = ({ inputs, backend }) => {
   const dx = backendMemory('wasm', backend).alloc([...x.shape]);
   const n = size(x.shape);
   if (n === 0) return dx;
-  const offsets = offsetsOf(backend, [dy, x, dx]);
-  if (offsets === null)
-    throw new Error(`${GELU_BACKWARD}: dy and x must be float32 tensors of the wasm backend`);
-  const [pdy, px, pdx] = offsets as [number, number, number];
+  const [pdy, px, pdx] = heapOffsets(backend, [dy, x, dx], GELU_BACKWARD);
   wasmSimd(backend)?.kernels.geluBackward(pdy, px, pdx, n);
   return dx;
 };
@@ -62,42 +51,37 @@ const withSlope: KernelFunc = ({ inputs, backend }) => {
   const [out, slope] = [memory.alloc([...x.shape]), memory.alloc([...x.shape])];
   const n = size(x.shape);
   if (n === 0) return [out, slope];
-  const offsets = offsetsOf(backend, [x, out, slope]);
-  if (offsets === null) throw new Error(`${GELU_TRAIN}: x must be a float32 tensor of the wasm backend`);
-  const [px, pout, pslope] = offsets as [number, number, number];
+  const [px, pout, pslope] = heapOffsets(backend, [x, out, slope], GELU_TRAIN);
   wasmSimd(backend)?.kernels.geluWithSlope(px, pout, pslope, n);
   return [out, slope];
 };
 
-let registered = false;
-
-/** Registers both kernels for wasm and the forward kernel's gradient (idempotent). */
-export const registerGeluKernels = (): void => {
-  if (registered) return;
-  tf.registerKernel({ kernelName: GELU, backendName: 'wasm', kernelFunc: forward });
-  tf.registerKernel({ kernelName: GELU_BACKWARD, backendName: 'wasm', kernelFunc: backward });
-  tf.registerKernel({ kernelName: GELU_TRAIN, backendName: 'wasm', kernelFunc: withSlope });
-  tf.registerGradient({
-    kernelName: GELU,
-    inputsToSave: ['x'],
-    gradFunc: (dy, saved) => {
-      const [x] = saved as [tf.Tensor];
-      return {
-        x: () => tf.engine().runKernel(GELU_BACKWARD, { dy, x } as unknown as tf.NamedTensorMap) as tf.Tensor,
-      };
+/** Registers the three kernels for wasm and the gradients of GELU and GELU_TRAIN (idempotent). */
+export const registerGeluKernels = registerOnce({
+  kernels: { [GELU]: forward, [GELU_BACKWARD]: backward, [GELU_TRAIN]: withSlope },
+  gradients: [
+    {
+      kernelName: GELU,
+      inputsToSave: ['x'],
+      gradFunc: (dy, saved) => {
+        const [x] = saved as [tf.Tensor];
+        return {
+          x: () =>
+            tf.engine().runKernel(GELU_BACKWARD, { dy, x } as unknown as tf.NamedTensorMap) as tf.Tensor,
+        };
+      },
     },
-  });
-  tf.registerGradient({
-    kernelName: GELU_TRAIN,
-    outputsToSave: [false, true],
-    gradFunc: (dys, saved) => {
-      const [dy] = dys as tf.Tensor[]; // the slope output never gets a gradient
-      const [slope] = saved as [tf.Tensor];
-      return { x: () => tf.mul(dy as tf.Tensor, slope) };
+    {
+      kernelName: GELU_TRAIN,
+      outputsToSave: [false, true],
+      gradFunc: (dys, saved) => {
+        const [dy] = dys as tf.Tensor[]; // the slope output never gets a gradient
+        const [slope] = saved as [tf.Tensor];
+        return { x: () => tf.mul(dy as tf.Tensor, slope) };
+      },
     },
-  });
-  registered = true;
-};
+  ],
+});
 
 let slopeKernel = true;
 

@@ -11,6 +11,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
 import { backendMemory } from '../native/backend-memory.js';
 import { wasmSimd } from './simd/wasm-simd.js';
+import { heapOffsets, registerOnce } from './wasm-kernel.js';
 
 export const LAYER_NORM = 'NflabLayerNorm';
 export const LAYER_NORM_BACKWARD = 'NflabLayerNormBackward';
@@ -25,14 +26,6 @@ const rowsCols = (shape: readonly number[]): [number, number] => {
   return [shape.reduce((p, d) => p * d, 1) / Math.max(cols, 1), cols];
 };
 
-/** The tensors' byte offsets in the wasm heap (after every output is allocated). */
-const offsetsOf = (backend: unknown, tensors: readonly TensorInfo[], kernel: string): number[] => {
-  const simd = wasmSimd(backend);
-  const offsets = tensors.map((t) => simd?.offset(t) ?? null);
-  if (offsets.some((o) => o === null)) throw new Error(`${kernel}: inputs must be float32 wasm tensors`);
-  return offsets as number[];
-};
-
 const forward: KernelFunc = ({ inputs, backend, attrs }) => {
   const { x, gain, shift } = inputs as Record<string, TensorInfo>;
   const [rows, cols] = rowsCols(x!.shape);
@@ -44,7 +37,7 @@ const forward: KernelFunc = ({ inputs, backend, attrs }) => {
   const mem = backendMemory('wasm', backend);
   const outs = [mem.alloc([...x!.shape]), mem.alloc([rows, 2])]; // y, per-row (mean, rstd)
   if (rows * cols === 0) return outs;
-  const [px, pg, pb, pout, pstats] = offsetsOf(backend, [x!, gain!, shift!, ...outs], LAYER_NORM) as [
+  const [px, pg, pb, pout, pstats] = heapOffsets(backend, [x!, gain!, shift!, ...outs], LAYER_NORM) as [
     number,
     number,
     number,
@@ -68,7 +61,7 @@ const backward: KernelFunc = ({ inputs, backend }) => {
   // dx, dgain, dshift, and the float64 accumulators (2·cols doubles = 4·cols floats).
   const outs = [mem.alloc([...x!.shape]), mem.alloc([cols]), mem.alloc([cols]), mem.alloc([4 * cols])];
   if (cols === 0) return outs;
-  const [pdy, px, pg, ps, pdx, pdg, pdb, pacc] = offsetsOf(
+  const [pdy, px, pg, ps, pdx, pdg, pdb, pacc] = heapOffsets(
     backend,
     [dy!, x!, gain!, stats!, ...outs],
     LAYER_NORM_BACKWARD,
@@ -81,29 +74,26 @@ const backward: KernelFunc = ({ inputs, backend }) => {
   return outs;
 };
 
-let registered = false;
-
 /** Registers both kernels for wasm and the forward kernel's gradient (idempotent). */
-const registerLayerNormKernels = (): void => {
-  if (registered) return;
-  tf.registerKernel({ kernelName: LAYER_NORM, backendName: 'wasm', kernelFunc: forward });
-  tf.registerKernel({ kernelName: LAYER_NORM_BACKWARD, backendName: 'wasm', kernelFunc: backward });
-  tf.registerGradient({
-    kernelName: LAYER_NORM,
-    inputsToSave: ['x', 'gain'],
-    outputsToSave: [false, true],
-    gradFunc: (dys, saved) => {
-      // dys: [dy of the output, dy of the stats (unused: they are no function's input)].
-      const dy = (Array.isArray(dys) ? dys[0] : dys) as tf.Tensor;
-      const [x, gain, stats] = saved as [tf.Tensor, tf.Tensor, tf.Tensor];
-      // One backward kernel gives all three (the tape runs each closure in its own tidy, so they
-      // are made here, in the backward's scope, which frees the ones not asked for).
-      const [dx, dGain, dShift] = runKernel(LAYER_NORM_BACKWARD, { dy, x, gain, stats });
-      return { x: () => dx!, gain: () => dGain!, shift: () => dShift! };
+const registerLayerNormKernels = registerOnce({
+  kernels: { [LAYER_NORM]: forward, [LAYER_NORM_BACKWARD]: backward },
+  gradients: [
+    {
+      kernelName: LAYER_NORM,
+      inputsToSave: ['x', 'gain'],
+      outputsToSave: [false, true],
+      gradFunc: (dys, saved) => {
+        // dys: [dy of the output, dy of the stats (unused: they are no function's input)].
+        const dy = (Array.isArray(dys) ? dys[0] : dys) as tf.Tensor;
+        const [x, gain, stats] = saved as [tf.Tensor, tf.Tensor, tf.Tensor];
+        // One backward kernel gives all three (the tape runs each closure in its own tidy, so they
+        // are made here, in the backward's scope, which frees the ones not asked for).
+        const [dx, dGain, dShift] = runKernel(LAYER_NORM_BACKWARD, { dy, x, gain, stats });
+        return { x: () => dx!, gain: () => dGain!, shift: () => dShift! };
+      },
     },
-  });
-  registered = true;
-};
+  ],
+});
 
 const runKernel = (name: string, inputs: Record<string, tf.Tensor>, attrs: object = {}): tf.Tensor[] => {
   const out = tf

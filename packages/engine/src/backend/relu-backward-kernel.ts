@@ -10,6 +10,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
 import { backendMemory, NATIVE_BACKENDS, type NativeBackendName } from '../native/backend-memory.js';
 import { wasmSimd } from './simd/wasm-simd.js';
+import { registerOnce } from './wasm-kernel.js';
 
 export const RELU_BACKWARD = 'NflabReluBackward';
 
@@ -53,16 +54,11 @@ const kernelFor =
     return [dz, biasGrad];
   };
 
-let registered = false;
-
 /** Registers the kernel for wasm and cpu (idempotent; registration does not load the backends). */
-export const registerReluBackwardKernels = (): void => {
-  if (registered) return;
-  for (const backendName of NATIVE_BACKENDS) {
-    tf.registerKernel({ kernelName: RELU_BACKWARD, backendName, kernelFunc: kernelFor(backendName) });
-  }
-  registered = true;
-};
+export const registerReluBackwardKernels = registerOnce({
+  backends: NATIVE_BACKENDS,
+  kernels: (backendName) => ({ [RELU_BACKWARD]: kernelFor(backendName) }),
+});
 
 /**
  * dz and the bias gradient for dy reaching relu's output y ([rows, cols]); one pass where the

@@ -10,6 +10,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { KernelFunc } from '@tensorflow/tfjs-core';
 import { Rng } from '@nflab/contracts';
+import { registerOnce } from '../backend/wasm-kernel.js';
 import { backendMemory, NATIVE_BACKENDS, type NativeBackendName } from '../native/backend-memory.js';
 
 export const DROPOUT_MASK = 'NflabDropoutMask';
@@ -41,16 +42,11 @@ const kernelFor =
     return out;
   };
 
-let registered = false;
-
 /** Registers the kernel for cpu and wasm (idempotent; registration does not load the backends). */
-export const registerDropoutMaskKernels = (): void => {
-  if (registered) return;
-  for (const backendName of NATIVE_BACKENDS) {
-    tf.registerKernel({ kernelName: DROPOUT_MASK, backendName, kernelFunc: kernelFor(backendName) });
-  }
-  registered = true;
-};
+export const registerDropoutMaskKernels = registerOnce({
+  backends: NATIVE_BACKENDS,
+  kernels: (backendName) => ({ [DROPOUT_MASK]: kernelFor(backendName) }),
+});
 
 /** The mask of one dropout call of probability `rate` (in [0, 1)) drawn from `seed`, as a tensor. */
 export function dropoutMask(shape: readonly number[], rate: number, seed: number): tf.Tensor {

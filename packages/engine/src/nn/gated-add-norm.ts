@@ -19,6 +19,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
 import { wasmSimd, type WasmSimd } from '../backend/simd/wasm-simd.js';
+import { heapOffsets, registerOnce } from '../backend/wasm-kernel.js';
 import { backendMemory, NATIVE_BACKENDS, type NativeBackendName } from '../native/backend-memory.js';
 import { glu } from './glu.js';
 
@@ -143,14 +144,6 @@ export function gatedNormBackward(
 const simdFor = (name: NativeBackendName, backend: unknown, width: number): WasmSimd | null =>
   name === 'wasm' && width % 4 === 0 ? wasmSimd(backend) : null;
 
-/** Byte offsets of `infos` in the wasm heap (after every allocation). */
-const offsetsOf = (simd: WasmSimd, infos: TensorInfo[]): number[] =>
-  infos.map((info) => {
-    const offset = simd.offset(info);
-    if (offset === null) throw new Error(`${GATED_NORM_FORWARD}: tensors must be float32`);
-    return offset;
-  });
-
 const forwardKernel =
   (name: NativeBackendName): KernelFunc =>
   ({ inputs, backend, attrs }) => {
@@ -166,13 +159,11 @@ const forwardKernel =
     ];
     const simd = simdFor(name, backend, a.width);
     if (simd !== null) {
-      const [pg, pskip, pgamma, pbeta, y, s, mean, rstd] = offsetsOf(simd, [
-        g!,
-        skip!,
-        gamma!,
-        beta!,
-        ...outs,
-      ]);
+      const [pg, pskip, pgamma, pbeta, y, s, mean, rstd] = heapOffsets(
+        backend,
+        [g!, skip!, gamma!, beta!, ...outs],
+        GATED_NORM_FORWARD,
+      );
       const pointers = {
         g: pg!,
         skip: pskip!,
@@ -210,11 +201,11 @@ const simdBackward = (
   // 2·G·w float64 as 4·G·w float32 elements.
   const scratch = mem.alloc([4 * a.groups * a.width]);
   try {
-    const [dy, g, s, skip, gamma, mean, rstd, dg, dskip, dgamma, dbeta, acc] = offsetsOf(simd, [
-      ...ins,
-      ...outs,
-      scratch,
-    ]);
+    const [dy, g, s, skip, gamma, mean, rstd, dg, dskip, dgamma, dbeta, acc] = heapOffsets(
+      backend,
+      [...ins, ...outs, scratch],
+      GATED_NORM_BACKWARD,
+    );
     const p = { dy: dy!, g: g!, s: s!, skip: skip!, gamma: gamma!, mean: mean!, rstd: rstd! };
     const shape = { rows, width: a.width, perGroup: rows / a.groups };
     if (rows > 0)
@@ -256,25 +247,14 @@ const backwardKernel =
     return outs;
   };
 
-let registered = false;
-
 /** Registers both kernels for cpu and wasm (idempotent; registration does not load the backends). */
-export const registerGatedNormKernels = (): void => {
-  if (registered) return;
-  for (const backendName of NATIVE_BACKENDS) {
-    tf.registerKernel({
-      kernelName: GATED_NORM_FORWARD,
-      backendName,
-      kernelFunc: forwardKernel(backendName),
-    });
-    tf.registerKernel({
-      kernelName: GATED_NORM_BACKWARD,
-      backendName,
-      kernelFunc: backwardKernel(backendName),
-    });
-  }
-  registered = true;
-};
+export const registerGatedNormKernels = registerOnce({
+  backends: NATIVE_BACKENDS,
+  kernels: (backendName) => ({
+    [GATED_NORM_FORWARD]: forwardKernel(backendName),
+    [GATED_NORM_BACKWARD]: backwardKernel(backendName),
+  }),
+});
 
 /** `LayerNorm(GLU(g) + skip)` composed from tf ops and differentiated by the tape (the reference). */
 export function gatedAddNormReference<T extends tf.Tensor>(

@@ -11,6 +11,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
 import { wasmSimd } from '../../backend/simd/wasm-simd.js';
+import { heapOffsets, registerOnce } from '../../backend/wasm-kernel.js';
 import { backendMemory } from '../../native/backend-memory.js';
 import { gelu } from '../../nn/activations.js';
 import { dropout } from '../../nn/dropout.js';
@@ -22,21 +23,13 @@ export const GELU_MASK_BACKWARD = 'NflabGeluMaskBackward';
 
 const size = (shape: readonly number[]): number => shape.reduce((p, d) => p * d, 1);
 
-/** The tensors' byte offsets in the wasm heap (after every output is allocated). */
-const offsetsOf = (backend: unknown, tensors: readonly TensorInfo[], kernel: string): number[] => {
-  const simd = wasmSimd(backend);
-  const offsets = tensors.map((t) => simd?.offset(t) ?? null);
-  if (offsets.some((o) => o === null)) throw new Error(`${kernel}: inputs must be float32 wasm tensors`);
-  return offsets as number[];
-};
-
 const forward: KernelFunc = ({ inputs, backend }) => {
   const { x, m } = inputs as Record<string, TensorInfo>;
   const mem = backendMemory('wasm', backend);
   const outs = [mem.alloc([...x!.shape]), mem.alloc([...x!.shape])]; // out, Φ(x)
   const n = size(x!.shape);
   if (n === 0) return outs;
-  const [px, pm, pout, pcdf] = offsetsOf(backend, [x!, m!, ...outs], GELU_MASK) as [
+  const [px, pm, pout, pcdf] = heapOffsets(backend, [x!, m!, ...outs], GELU_MASK) as [
     number,
     number,
     number,
@@ -51,7 +44,7 @@ const backward: KernelFunc = ({ inputs, backend }) => {
   const dx = backendMemory('wasm', backend).alloc([...x!.shape]);
   const n = size(x!.shape);
   if (n === 0) return dx;
-  const [pdy, pm, px, pcdf, pdx] = offsetsOf(backend, [dy!, m!, x!, cdf!, dx], GELU_MASK_BACKWARD) as [
+  const [pdy, pm, px, pcdf, pdx] = heapOffsets(backend, [dy!, m!, x!, cdf!, dx], GELU_MASK_BACKWARD) as [
     number,
     number,
     number,
@@ -62,15 +55,10 @@ const backward: KernelFunc = ({ inputs, backend }) => {
   return dx;
 };
 
-let registered = false;
-
 /** Registers both kernels for wasm (idempotent). */
-const registerGeluMaskKernels = (): void => {
-  if (registered) return;
-  tf.registerKernel({ kernelName: GELU_MASK, backendName: 'wasm', kernelFunc: forward });
-  tf.registerKernel({ kernelName: GELU_MASK_BACKWARD, backendName: 'wasm', kernelFunc: backward });
-  registered = true;
-};
+const registerGeluMaskKernels = registerOnce({
+  kernels: { [GELU_MASK]: forward, [GELU_MASK_BACKWARD]: backward },
+});
 
 const runKernel = (name: string, inputs: Record<string, tf.Tensor>): tf.Tensor[] => {
   const out = tf.engine().runKernel(name, inputs as unknown as tf.NamedTensorMap);

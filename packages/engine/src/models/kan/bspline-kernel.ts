@@ -11,6 +11,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
+import { registerOnce } from '../../backend/wasm-kernel.js';
 import { backendMemory, NATIVE_BACKENDS, type NativeBackendName } from '../../native/backend-memory.js';
 import { bSplineBasis } from './bspline.js';
 
@@ -163,30 +164,29 @@ const backwardFor =
     return dx;
   };
 
-let registered = false;
-
 /** Registers both kernels for cpu and wasm and the basis kernel's gradient (idempotent). */
-export const registerBSplineKernels = (): void => {
-  if (registered) return;
-  for (const backendName of NATIVE_BACKENDS) {
-    tf.registerKernel({ kernelName: BSPLINE_BASIS, backendName, kernelFunc: forwardFor(backendName) });
-    tf.registerKernel({ kernelName: BSPLINE_BASIS_GRAD, backendName, kernelFunc: backwardFor(backendName) });
-  }
-  tf.registerGradient({
-    kernelName: BSPLINE_BASIS,
-    inputsToSave: ['x'],
-    gradFunc: (dy, saved, attrs) => {
-      const [x] = saved as [tf.Tensor];
-      return {
-        x: () =>
-          tf
-            .engine()
-            .runKernel(BSPLINE_BASIS_GRAD, { x, dy } as unknown as tf.NamedTensorMap, attrs) as tf.Tensor,
-      };
+export const registerBSplineKernels = registerOnce({
+  backends: NATIVE_BACKENDS,
+  kernels: (backendName) => ({
+    [BSPLINE_BASIS]: forwardFor(backendName),
+    [BSPLINE_BASIS_GRAD]: backwardFor(backendName),
+  }),
+  gradients: [
+    {
+      kernelName: BSPLINE_BASIS,
+      inputsToSave: ['x'],
+      gradFunc: (dy, saved, attrs) => {
+        const [x] = saved as [tf.Tensor];
+        return {
+          x: () =>
+            tf
+              .engine()
+              .runKernel(BSPLINE_BASIS_GRAD, { x, dy } as unknown as tf.NamedTensorMap, attrs) as tf.Tensor,
+        };
+      },
     },
-  });
-  registered = true;
-};
+  ],
+});
 
 /**
  * The B-spline bases of x [N, in] on uniform `knots`, [N, in, C]: the kernel where the active

@@ -35,6 +35,7 @@ import {
   type WasmBackendLike,
 } from '../../native/backend-memory.js';
 import { wasmSimd, type WasmSimd } from '../../backend/simd/wasm-simd.js';
+import { registerOnce } from '../../backend/wasm-kernel.js';
 import { nativeSgemm, withOneNativeThread } from '../../native/enable.js';
 import {
   AUX_BLOCKS,
@@ -404,21 +405,14 @@ const backwardKernel =
     ];
   };
 
-let registered = false;
-
 /** Registers both kernels for cpu and wasm (idempotent; registration does not load the backends). */
-export const registerFusedSequenceKernels = (): void => {
-  if (registered) return;
-  for (const backendName of NATIVE_BACKENDS) {
-    tf.registerKernel({ kernelName: RECURRENT_FORWARD, backendName, kernelFunc: forwardKernel(backendName) });
-    tf.registerKernel({
-      kernelName: RECURRENT_BACKWARD,
-      backendName,
-      kernelFunc: backwardKernel(backendName),
-    });
-  }
-  registered = true;
-};
+export const registerFusedSequenceKernels = registerOnce({
+  backends: NATIVE_BACKENDS,
+  kernels: (backendName) => ({
+    [RECURRENT_FORWARD]: forwardKernel(backendName),
+    [RECURRENT_BACKWARD]: backwardKernel(backendName),
+  }),
+});
 
 type SequenceOp = (...args: tf.Tensor[]) => tf.Tensor3D;
 

@@ -13,6 +13,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
+import { registerOnce } from '../../backend/wasm-kernel.js';
 import { backendMemory, NATIVE_BACKENDS, type NativeBackendName } from '../../native/backend-memory.js';
 
 const UNFOLD = 'NflabTimesnetUnfold';
@@ -88,16 +89,14 @@ const kernelFor =
     return out;
   };
 
-let registered = false;
-
-const register = (): void => {
-  if (registered) return;
-  for (const backendName of NATIVE_BACKENDS) {
-    tf.registerKernel({ kernelName: UNFOLD, backendName, kernelFunc: kernelFor(backendName, false) });
-    tf.registerKernel({ kernelName: FOLD, backendName, kernelFunc: kernelFor(backendName, true) });
-  }
-  registered = true;
-};
+/** Registers both kernels for cpu and wasm (idempotent). */
+const register = registerOnce({
+  backends: NATIVE_BACKENDS,
+  kernels: (backendName) => ({
+    [UNFOLD]: kernelFor(backendName, false),
+    [FOLD]: kernelFor(backendName, true),
+  }),
+});
 
 /** The slice/pad formulation, for backends without the kernels: x [P, A, S, Q] -> [P, A, S, k, Q]. */
 export function unfoldOps(x: tf.Tensor4D, k: number, sign: 1 | -1): tf.Tensor {

@@ -9,6 +9,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
+import { registerOnce } from '../../backend/wasm-kernel.js';
 import { backendMemory, NATIVE_BACKENDS, type NativeBackendName } from '../../native/backend-memory.js';
 
 export const ADD_NORM_FORWARD = 'NflabAddNormForward';
@@ -137,21 +138,14 @@ const backwardKernel =
     return outs;
   };
 
-let registered = false;
-
 /** Registers both kernels for cpu and wasm (idempotent; registration does not load the backends). */
-const registerAddNormKernels = (): void => {
-  if (registered) return;
-  for (const backendName of NATIVE_BACKENDS) {
-    tf.registerKernel({ kernelName: ADD_NORM_FORWARD, backendName, kernelFunc: forwardKernel(backendName) });
-    tf.registerKernel({
-      kernelName: ADD_NORM_BACKWARD,
-      backendName,
-      kernelFunc: backwardKernel(backendName),
-    });
-  }
-  registered = true;
-};
+const registerAddNormKernels = registerOnce({
+  backends: NATIVE_BACKENDS,
+  kernels: (backendName) => ({
+    [ADD_NORM_FORWARD]: forwardKernel(backendName),
+    [ADD_NORM_BACKWARD]: backwardKernel(backendName),
+  }),
+});
 
 const runKernel = (name: string, inputs: tf.NamedTensorMap, attrs: AddNormAttrs): tf.Tensor[] =>
   tf.engine().runKernel(name, inputs, attrs as unknown as tf.NamedAttrMap) as unknown as tf.Tensor[];
