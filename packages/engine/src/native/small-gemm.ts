@@ -7,6 +7,7 @@
  */
 import type { TensorInfo } from '@tensorflow/tfjs-core';
 import { wasmSimd } from '../backend/simd/wasm-simd.js';
+import { backendMemory } from './backend-memory.js';
 import type { GemmPlan } from './gemm-plan.js';
 
 /**
@@ -47,21 +48,41 @@ export function runSmallGemm(
   const { calls, offsets } = plan;
   if (calls < 2 || !smallGemmFits(plan.m * plan.n * plan.k) || offsets.kind !== 'even') return false;
   const simd = wasmSimd(backend);
-  const [pa, pb, pc] = [a, b, c].map((t) => simd?.offset(t) ?? null);
-  if (simd === null || pa == null || pb == null || pc == null) return false;
-  simd.kernels.batchedGemm(
-    { a: pa, aStride: offsets.a * 4, b: pb, bStride: offsets.b * 4, c: pc, cStride: offsets.c * 4 },
-    {
-      calls,
-      m: plan.m,
-      n: plan.n,
-      k: plan.k,
-      lda: plan.lda,
-      ldb: plan.ldb,
-      transA: plan.transA,
-      transB: plan.transB,
-    },
-    beta !== 0,
-  );
-  return true;
+  if (simd === null) return false;
+  // A·Bᵀ of four rows or more transposes each B_t into scratch for the blocked A·B loop.
+  const scratch =
+    plan.transB && !plan.transA && plan.m >= 4
+      ? backendMemory('wasm', backend).alloc([plan.n * plan.k])
+      : null;
+  try {
+    // After the allocation, which may grow the heap (offsets stay, views would not).
+    const [pa, pb, pc] = [a, b, c].map((t) => simd.offset(t));
+    const ps = scratch === null ? 0 : simd.offset(scratch);
+    if (pa == null || pb == null || pc == null || ps == null) return false;
+    simd.kernels.batchedGemm(
+      {
+        a: pa,
+        aStride: offsets.a * 4,
+        b: pb,
+        bStride: offsets.b * 4,
+        c: pc,
+        cStride: offsets.c * 4,
+        scratch: ps,
+      },
+      {
+        calls,
+        m: plan.m,
+        n: plan.n,
+        k: plan.k,
+        lda: plan.lda,
+        ldb: plan.ldb,
+        transA: plan.transA,
+        transB: plan.transB,
+      },
+      beta !== 0,
+    );
+    return true;
+  } finally {
+    if (scratch !== null) (backend as { disposeData(id: object): void }).disposeData(scratch.dataId);
+  }
 }
