@@ -12,13 +12,13 @@ import type { GemmPlan } from './gemm-plan.js';
 
 /**
  * Products of at most this many multiply-adds (m·n·k) run in the kernel when a plan has several.
- * Below it one sgemm call's fixed cost outweighs the kernel's slower arithmetic.
- * `bench/small-gemm.ts` measures the crossover (bench/results/small-gemm.json): every form wins up
- * to 12×12×16 (2304) and FEDformer's 6×32×8 modes (1536) by 1.1–10 ×; at 16×16×16 A·Bᵀ with k = 16
- * (dot products too short to amortise folding four sums) already loses to sgemm, at 24×24×16 all
- * but one form do, and attention at VanillaTransformer's 24×24×32 (18,432) runs faster on sgemm.
+ * Below it one sgemm call's fixed cost outweighs the kernel's slower arithmetic (no FMA, no
+ * packing of A). `bench/small-gemm.ts` measures the crossover (bench/results/small-gemm.json): with
+ * the register-blocked loops every form wins up to VanillaTransformer's 24×24×32 (18,432; 4,096
+ * products in ~15–21 ms against ~19–27 ms) and 32×32×32 (32,768) in most rounds; from 32×32×64
+ * (65,536) on sgemm wins most forms, by up to 2.5 × at 96×64×96.
  */
-export const SMALL_GEMM_MAX_MACS = 3072;
+export const SMALL_GEMM_MAX_MACS = 32768;
 
 let maxMacs = SMALL_GEMM_MAX_MACS;
 
