@@ -13,10 +13,10 @@ import type { GemmPlan } from './gemm-plan.js';
 /**
  * Products of at most this many multiply-adds (m·n·k) run in the kernel when a plan has several.
  * Below it one sgemm call's fixed cost outweighs the kernel's slower arithmetic (no FMA, no
- * packing of A). `bench/small-gemm.ts` measures the crossover (bench/results/small-gemm.json): with
- * the register-blocked loops every form wins up to VanillaTransformer's 24×24×32 (18,432; 4,096
- * products in ~15–21 ms against ~19–27 ms) and 32×32×32 (32,768) in most rounds; from 32×32×64
- * (65,536) on sgemm wins most forms, by up to 2.5 × at 96×64×96.
+ * packing of A). `bench/small-gemm.ts` measures the crossover (bench/results/small-gemm.json, load
+ * ~16): with the register-blocked loops every form wins up to 32×32×32 (32,768) — VanillaTransformer's
+ * 4,096 products of 24×24×32 in 14.4 ms against 17.4, of 24×32×24 in 15.6 and 14.0 against 21.1 and
+ * 19.7 — and from 32×32×64 (65,536) on sgemm wins most forms, by up to 2.5 × at 96×64×96.
  */
 export const SMALL_GEMM_MAX_MACS = 32768;
 
