@@ -5,14 +5,14 @@
  * attention products of the zoo's models (PatchTST's 16,384 of 3×8×3, VanillaTransformer's 4,096
  * of 24×24×32, Informer's and FEDformer's at short windows, …) and attention-like products of
  * growing length.
- *   npx tsx bench/small-gemm.ts [--rounds 5]
+ *   npx tsx bench/small-gemm.ts [--rounds 5] [--match vanilla]
  * Prints ONE JSON object on stdout: per shape, ms per batched matmul with the kernel and with sgemm.
  */
 import { loadavg } from 'node:os';
 import * as tf from '@tensorflow/tfjs-core';
 import { enableNativeMatmul, setBackend } from '../packages/engine/src/index.js';
 import { SMALL_GEMM_MAX_MACS, setSmallGemmKernelEnabled } from '../packages/engine/src/native/small-gemm.js';
-import { numberFlag } from './lib/args.js';
+import { flag, numberFlag } from './lib/args.js';
 
 const rounds = numberFlag('rounds', 5);
 
@@ -58,6 +58,10 @@ const SHAPES: readonly Shape[] = [
   ...[4, 8, 12, 16, 20, 24, 32].flatMap((L) =>
     attention(`sweep L=${L}`, Math.min(16384, Math.round(2 ** 24 / (L * L * 16))), L, 16),
   ),
+  // Longer, wider products (E = 32, 64), where the register-blocked kernel meets BLAS' own blocking.
+  ...[32, 48, 64, 96].flatMap((L) =>
+    [32, 64].flatMap((E) => attention(`sweep L=${L} E=${E}`, Math.round(2 ** 25 / (L * L * E)), L, E)),
+  ),
 ];
 
 await setBackend('wasm');
@@ -75,7 +79,10 @@ const timeMatmul = (a: tf.Tensor, b: tf.Tensor, s: Shape, reps: number): number 
   return (performance.now() - start) / reps;
 };
 
-const rows = SHAPES.map((s) => {
+// --match TEXT: only the shapes whose label contains TEXT.
+const match = flag('match', '');
+
+const rows = SHAPES.filter((s) => s.label.includes(match)).map((s) => {
   const a = tf.randomUniform([s.batch, ...(s.transA ? [s.k, s.m] : [s.m, s.k])], -1, 1, 'float32', 1);
   const b = tf.randomUniform([s.batch, ...(s.transB ? [s.n, s.k] : [s.k, s.n])], -1, 1, 'float32', 2);
   const kernel: number[] = [];

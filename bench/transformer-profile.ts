@@ -7,7 +7,8 @@
  *     [--cpuprofile FILE] [--blas-threads 2] [--ab-small-gemm]
  * --ab-small-gemm: after the steps, the batched small-product kernel (native/small-gemm.ts) on and
  * off in alternating steps (`--steps` rounds each), with median wall and CPU ms per step; with
- * --kernels, a kernel report for each.
+ * --kernels, a kernel report for each. --ab-cutoff N: "off" is the kernel with products only up to
+ * N multiply-adds (sgemm above), to weigh a change of SMALL_GEMM_MAX_MACS.
  */
 import { writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector';
@@ -58,11 +59,16 @@ if (session && steps > 1) {
   session.disconnect();
 }
 const abSmallGemm = has('ab-small-gemm');
+const abCutoff = numberFlag('ab-cutoff', 0);
+/** The "off" side of the A/B: no kernel, or the kernel up to the --ab-cutoff size. */
+const setSide = (on: boolean): void =>
+  on || abCutoff === 0 ? setSmallGemmKernelEnabled(on) : setSmallGemmKernelEnabled(true, abCutoff);
+const offLabel = abCutoff === 0 ? 'off' : `up to ${abCutoff} MACs`;
 if (abSmallGemm) {
   const samples = { on: [] as number[][], off: [] as number[][] };
   for (let round = 0; round < steps; round++)
     for (const side of ['on', 'off'] as const) {
-      setSmallGemmKernelEnabled(side === 'on');
+      setSide(side === 'on');
       const [t0, c0] = [performance.now(), process.cpuUsage()];
       step(100 + round);
       const c = process.cpuUsage(c0);
@@ -72,16 +78,16 @@ if (abSmallGemm) {
   const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[xs.length >> 1]!;
   for (const side of ['on', 'off'] as const)
     console.log(
-      `small-gemm kernel ${side}: median ${median(samples[side].map((x) => x[0]!)).toFixed(0)} ms wall, ${median(samples[side].map((x) => x[1]!)).toFixed(0)} ms cpu per step (${steps} steps)`,
+      `small-gemm kernel ${side === 'on' ? 'on' : offLabel}: median ${median(samples[side].map((x) => x[0]!)).toFixed(0)} ms wall, ${median(samples[side].map((x) => x[1]!)).toFixed(0)} ms cpu per step (${steps} steps)`,
     );
 }
 if (kernels) {
   // With --ab-small-gemm, one report with the kernel and one without.
   for (const on of abSmallGemm ? [true, false] : [true]) {
-    setSmallGemmKernelEnabled(on);
+    setSide(on);
     printKernelReport(await tf.profile(() => step(99)), {
       shapes: has('shapes'),
-      label: abSmallGemm ? `small-gemm kernel ${on ? 'on' : 'off'}` : undefined,
+      label: abSmallGemm ? `small-gemm kernel ${on ? 'on' : offLabel}` : undefined,
     });
   }
   setSmallGemmKernelEnabled(true);

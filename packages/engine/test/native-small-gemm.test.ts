@@ -218,4 +218,13 @@ describe.runIf(probe.enabled)('batched small products on wasm with OpenBLAS', ()
     // Forward 2; backward: dq (NN), dk (TN), dweights (NT), dv (TN).
     await expectKernelMatches(inputs, f, 6);
   });
+
+  it("gives the reference gradients at VanillaTransformer's attention size (blocked tiles, A·Bᵀ via scratch)", async () => {
+    // [B·H, 24, 32]: 24×24×32 scores and 24×32×24 mixes, whose A·Bᵀ transposes B into scratch.
+    const inputs = [seeded([6, 24, 32], 16), seeded([6, 24, 32], 17), seeded([6, 24, 32], 18)];
+    const loss = (q: tf.Tensor, k: tf.Tensor, v: tf.Tensor): tf.Tensor =>
+      tf.sum(tf.square(tf.matMul(tf.softmax(tf.matMul(q, k, false, true)), v)));
+    const f: Computation = (t) => [tf.matMul(t[0]!, t[1]!, false, true), ...tf.grads(loss)(t)];
+    await expectKernelMatches(inputs, f, 7);
+  });
 });

@@ -7,17 +7,18 @@
  */
 import type { TensorInfo } from '@tensorflow/tfjs-core';
 import { wasmSimd } from '../backend/simd/wasm-simd.js';
+import { backendMemory } from './backend-memory.js';
 import type { GemmPlan } from './gemm-plan.js';
 
 /**
  * Products of at most this many multiply-adds (m·n·k) run in the kernel when a plan has several.
- * Below it one sgemm call's fixed cost outweighs the kernel's slower arithmetic.
- * `bench/small-gemm.ts` measures the crossover (bench/results/small-gemm.json): every form wins up
- * to 12×12×16 (2304) and FEDformer's 6×32×8 modes (1536) by 1.1–10 ×; at 16×16×16 A·Bᵀ with k = 16
- * (dot products too short to amortise folding four sums) already loses to sgemm, at 24×24×16 all
- * but one form do, and attention at VanillaTransformer's 24×24×32 (18,432) runs faster on sgemm.
+ * Below it one sgemm call's fixed cost outweighs the kernel's slower arithmetic (no FMA, no
+ * packing of A). `bench/small-gemm.ts` measures the crossover (bench/results/small-gemm.json, load
+ * ~16): with the register-blocked loops every form wins up to 32×32×32 (32,768) — VanillaTransformer's
+ * 4,096 products of 24×24×32 in 14.4 ms against 17.4, of 24×32×24 in 15.6 and 14.0 against 21.1 and
+ * 19.7 — and from 32×32×64 (65,536) on sgemm wins most forms, by up to 2.5 × at 96×64×96.
  */
-export const SMALL_GEMM_MAX_MACS = 3072;
+export const SMALL_GEMM_MAX_MACS = 32768;
 
 let maxMacs = SMALL_GEMM_MAX_MACS;
 
@@ -47,21 +48,41 @@ export function runSmallGemm(
   const { calls, offsets } = plan;
   if (calls < 2 || !smallGemmFits(plan.m * plan.n * plan.k) || offsets.kind !== 'even') return false;
   const simd = wasmSimd(backend);
-  const [pa, pb, pc] = [a, b, c].map((t) => simd?.offset(t) ?? null);
-  if (simd === null || pa == null || pb == null || pc == null) return false;
-  simd.kernels.batchedGemm(
-    { a: pa, aStride: offsets.a * 4, b: pb, bStride: offsets.b * 4, c: pc, cStride: offsets.c * 4 },
-    {
-      calls,
-      m: plan.m,
-      n: plan.n,
-      k: plan.k,
-      lda: plan.lda,
-      ldb: plan.ldb,
-      transA: plan.transA,
-      transB: plan.transB,
-    },
-    beta !== 0,
-  );
-  return true;
+  if (simd === null) return false;
+  // A·Bᵀ of four rows or more transposes each B_t into scratch for the blocked A·B loop.
+  const scratch =
+    plan.transB && !plan.transA && plan.m >= 4
+      ? backendMemory('wasm', backend).alloc([plan.n * plan.k])
+      : null;
+  try {
+    // After the allocation, which may grow the heap (offsets stay, views would not).
+    const [pa, pb, pc] = [a, b, c].map((t) => simd.offset(t));
+    const ps = scratch === null ? 0 : simd.offset(scratch);
+    if (pa == null || pb == null || pc == null || ps == null) return false;
+    simd.kernels.batchedGemm(
+      {
+        a: pa,
+        aStride: offsets.a * 4,
+        b: pb,
+        bStride: offsets.b * 4,
+        c: pc,
+        cStride: offsets.c * 4,
+        scratch: ps,
+      },
+      {
+        calls,
+        m: plan.m,
+        n: plan.n,
+        k: plan.k,
+        lda: plan.lda,
+        ldb: plan.ldb,
+        transA: plan.transA,
+        transB: plan.transB,
+      },
+      beta !== 0,
+    );
+    return true;
+  } finally {
+    if (scratch !== null) (backend as { disposeData(id: object): void }).disposeData(scratch.dataId);
+  }
 }

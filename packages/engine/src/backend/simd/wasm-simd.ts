@@ -52,7 +52,9 @@ export interface SimdKernels {
 
 /**
  * Where a batch of products lies: product t reads A at `a + t·aStride` and B at `b + t·bStride`
- * and writes C at `c + t·cStride`, all in bytes (a stride 0 broadcasts the operand).
+ * and writes C at `c + t·cStride`, all in bytes (a stride 0 broadcasts the operand). `scratch`:
+ * n·k floats where A·Bᵀ products transpose each B_t for the blocked A·B loop (0: none, and A·Bᵀ
+ * runs as dot products).
  */
 export interface BatchedGemmOperands {
   readonly a: number;
@@ -61,6 +63,7 @@ export interface BatchedGemmOperands {
   readonly bStride: number;
   readonly c: number;
   readonly cStride: number;
+  readonly scratch: number;
 }
 
 /**
@@ -366,6 +369,7 @@ const bind = (backend: WasmBackendLike): WasmSimd | null => {
           s.transA ? 1 : 0,
           s.transB ? 1 : 0,
           accumulate ? 1 : 0,
+          o.scratch,
         ),
       complexTanh: (x, out, rows, w) => exports.complexTanh(x, out, rows, w),
       complexTanhBackward: (dy, y, dx, rows, w) => exports.complexTanhBackward(dy, y, dx, rows, w),
