@@ -505,6 +505,12 @@ export interface FusedSequenceOptions {
   readonly timeMajor?: boolean;
 }
 
+/** Whether the active backend has the fused kernels (else {@link fusedSequence} returns null). */
+export function fusedSequenceAvailable(): boolean {
+  registerFusedSequenceKernels();
+  return tf.getKernel(RECURRENT_FORWARD, tf.getBackend()) !== undefined;
+}
+
 /**
  * Every step's h [B, T, P] of a recurrent layer run from a zero state, given its projected input
  * x W_ih + b_ih [B, T, G·H] and its recurrent weights (both [T, B, ·] with `timeMajor`); null where
