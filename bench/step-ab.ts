@@ -13,6 +13,8 @@ import { loadavg } from 'node:os';
 import * as tf from '@tensorflow/tfjs-core';
 import { setGeluSlopeKernel } from '../packages/engine/src/backend/gelu-kernel.js';
 import { setSharedSavedTensors } from '../packages/engine/src/backend/shared-saved-tensors.js';
+import { setThreadedStepProduct } from '../packages/engine/src/models/recurrent/fused-sequence.js';
+import { setSequenceOfInput } from '../packages/engine/src/models/recurrent/unroll.js';
 import {
   enableNativeMatmul,
   MODELS,
@@ -27,6 +29,9 @@ import { airPassengersPanel } from './lib/datasets.js';
 const SWITCHES: Record<string, (on: boolean) => void> = {
   'shared-saved-tensors': setSharedSavedTensors,
   'gelu-slope': setGeluSlopeKernel,
+  // on: small per-step recurrent products on one BLAS thread (the default); off: all on every thread.
+  'one-thread-steps': (on) => setThreadedStepProduct(on ? undefined : 0),
+  'sequence-of-input': setSequenceOfInput,
 };
 
 const id = flag('model', 'timemixer');

@@ -140,7 +140,7 @@ describe.each(['cpu', 'wasm'] as const)('fused recurrent sequences on %s', (back
       const store = createParamStore('fused', 3);
       const cell = CELLS[kind]!(store, true);
       const x = seeded([B, T, 2], 1) as tf.Tensor3D;
-      const fused = cell.sequence?.(cell.project(x));
+      const fused = cell.sequenceOfInput?.(x) ?? cell.sequence?.(cell.project(x));
       expect(fused).not.toBeNull();
       const viaUnroll = unrollLayer(cell, x);
       expect(Array.from(viaUnroll.dataSync())).toEqual(Array.from(fused!.dataSync()));
@@ -153,6 +153,56 @@ describe.each(['cpu', 'wasm'] as const)('fused recurrent sequences on %s', (back
       store.dispose();
     },
   );
+
+  describe.each([false, true])('OpenBLAS products: %s', (native) => {
+    it.each([
+      { bias: true, timeMajor: false },
+      { bias: false, timeMajor: false },
+      { bias: true, timeMajor: true },
+    ])(
+      'lstm from its raw input (b_ih in the op; bias $bias, time-major $timeMajor): h and gradients match the step-by-step path',
+      async ({ bias, timeMajor }) => {
+        await setBackend(backend);
+        disableNativeMatmul();
+        if (native && !enableNativeMatmul().enabled) return; // no OpenBLAS here: the other half covers it
+        const store = createParamStore('fused', 12);
+        const cell = CELLS.lstm!(store, bias);
+        const x = seeded([B, T, 2], 5) as tf.Tensor3D;
+        const lossWeights = seeded([B, T, H], 9);
+        const params = [x, cell.weightIh, cell.weightHh, ...(bias ? [cell.biasIh!, cell.biasHh!] : [])];
+        const swap = (t: tf.Tensor): tf.Tensor3D => tf.transpose(t, [1, 0, 2]) as tf.Tensor3D;
+        const direct = (input: tf.Tensor): tf.Tensor3D => {
+          const y = timeMajor
+            ? cell.sequenceOfInput?.(swap(input), { timeMajor: true })
+            : cell.sequenceOfInput?.(input as tf.Tensor3D);
+          if (!y) throw new Error('no fused op from the raw input on this backend');
+          return timeMajor ? swap(y) : y;
+        };
+        const stepwise = (input: tf.Tensor): tf.Tensor3D => unrollLayerStepwise(cell, input as tf.Tensor3D);
+        const outputs = (forward: (input: tf.Tensor) => tf.Tensor3D): Float32Array[] =>
+          tf.tidy(() => {
+            const grads = tf.grads((input: tf.Tensor) => tf.sum(tf.mul(forward(input), lossWeights)))(params);
+            return [forward(x), ...grads].map((t) => (t.dataSync() as Float32Array).slice());
+          });
+        const before = tf.memory().numTensors;
+        const got = outputs(direct);
+        expect(tf.memory().numTensors).toBe(before); // nothing leaked by the forward or the backward
+        const want = outputs(stepwise);
+        const names = ['h', 'd x', 'd W_ih', 'd W_hh', ...(bias ? ['d b_ih', 'd b_hh'] : [])];
+        expect(got.length).toBe(names.length);
+        got.forEach((values, i) => {
+          expect(
+            want[i]!.some((v) => v !== 0),
+            `${names[i]} is not trivially zero`,
+          ).toBe(true);
+          expect(relativeError(values, want[i]!), names[i]).toBeLessThan(1e-5);
+        });
+        tf.dispose([x, lossWeights]);
+        store.dispose();
+        disableNativeMatmul();
+      },
+    );
+  });
 
   it('handles a one-step window (no recurrent product at all)', async () => {
     await setBackend(backend);

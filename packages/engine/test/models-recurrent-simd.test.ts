@@ -3,7 +3,8 @@
  * JavaScript loops they replace on wasm (fused-loops.ts, switched back on by setFusedSimdLoops):
  * outputs, final states and gradients w.r.t. the projected input, W_hh, b_hh, W_hr, h_0 and c_0,
  * for every kind, with a zero and a given initial state, with the OpenBLAS products and without.
- * H = 8 puts two SIMD lanes groups in every gate block.
+ * H = 8 puts two SIMD lanes groups in every gate block, H = 12 three: the kernels run four vectors
+ * at a time while they can, then one at a time, and each width mixes the two differently.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-core/dist/register_all_gradients';
@@ -37,17 +38,17 @@ const cases: Case[] = [
 ];
 
 /** Outputs then gradients of L = Σ outputs·weights, by the fused op of the case. */
-function run(c: Case, simd: boolean): Float32Array[] {
+function run(c: Case, simd: boolean, hidden = H): Float32Array[] {
   setFusedSimdLoops(simd);
   const store = createParamStore('simd', 13);
-  const cell = createCaseCell(store, c, { hiddenSize: H, bias: c.bias });
+  const cell = createCaseCell(store, c, { hiddenSize: hidden, bias: c.bias });
   const weightHr = 'weightHr' in cell ? (cell.weightHr as tf.Variable) : undefined;
   const P = cell.stateSizes[0]!;
   try {
     return tf.tidy(() => {
       const projected = seeded([B, T, cell.weightHh.shape[1]!], 5);
-      const h0 = seeded([B, H], 6);
-      const c0 = seeded([B, H], 8);
+      const h0 = seeded([B, hidden], 6);
+      const c0 = seeded([B, hidden], 8);
       const lossWeights = seeded([B, T + 2, P], 9);
       const params = [
         projected,
@@ -85,27 +86,35 @@ function run(c: Case, simd: boolean): Float32Array[] {
   }
 }
 
+/** The SIMD loops' outputs and gradients against the JavaScript loop's, for one case and width. */
+async function expectSimdMatchesJs(c: Case, native: boolean, hidden = H): Promise<void> {
+  await setBackend('wasm');
+  disableNativeMatmul();
+  if (native && !enableNativeMatmul().enabled) return; // no OpenBLAS here: the other half covers it
+  const before = tf.memory().numTensors;
+  const simd = run(c, true, hidden);
+  expect(tf.memory().numTensors).toBe(before); // scratch freed, nothing leaked
+  const js = run(c, false, hidden);
+  expect(simd.length).toBe(js.length);
+  simd.forEach((got, i) => {
+    expect(
+      js[i]!.some((v) => v !== 0),
+      `output ${i} is not trivially zero`,
+    ).toBe(true);
+    expect(relativeError(got, js[i]!), `output ${i}`).toBeLessThan(1e-5);
+  });
+  disableNativeMatmul();
+}
+
 describe.each([false, true])('SIMD recurrent gate kernels on wasm, OpenBLAS products: %s', (native) => {
   it.each(cases)(
     '$kind (bias $bias, initial state $initial, projected $projected) matches the JavaScript loop',
-    async (c) => {
-      await setBackend('wasm');
-      disableNativeMatmul();
-      if (native && !enableNativeMatmul().enabled) return; // no OpenBLAS here: the other half covers it
-      const before = tf.memory().numTensors;
-      const simd = run(c, true);
-      expect(tf.memory().numTensors).toBe(before); // scratch freed, nothing leaked
-      const js = run(c, false);
-      expect(simd.length).toBe(js.length);
-      simd.forEach((got, i) => {
-        expect(
-          js[i]!.some((v) => v !== 0),
-          `output ${i} is not trivially zero`,
-        ).toBe(true);
-        expect(relativeError(got, js[i]!), `output ${i}`).toBeLessThan(1e-5);
-      });
-      disableNativeMatmul();
-    },
+    async (c) => expectSimdMatchesJs(c, native),
+  );
+
+  it.each(cases.filter((c) => c.bias))(
+    '$kind (initial state $initial, projected $projected) at H = 12 matches the JavaScript loop',
+    async (c) => expectSimdMatchesJs(c, native, 12),
   );
 
   it('computes σ and tanh to float32 precision over the whole range', async () => {
@@ -118,7 +127,8 @@ describe.each([false, true])('SIMD recurrent gate kernels on wasm, OpenBLAS prod
       ...Array.from({ length: 400 }, (_, i) => (i - 200) / 10),
       ...[-120, -95, -88, -87.5, 87.5, 88, 95, 120, 1e-3, -3e-4, 1e-5, -1e-7, 0, 2e-38],
     ];
-    while (values.length % 4 !== 0) values.push(0.25);
+    // n ≡ 12 (mod 16): the kernels' four-vector loop, then their one-vector loop for the last twelve.
+    while (values.length % 16 !== 12) values.push(0.25);
     const n = values.length;
     const x = tf.tensor(values); // as the r|z|n (GRU) or single (Elman) block of one row
     const gruX = tf.tensor([...values, ...values, ...Array<number>(n).fill(0)]);

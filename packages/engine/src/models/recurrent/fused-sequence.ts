@@ -106,9 +106,19 @@ const simdMemory = <Name extends string>(
  */
 export const THREADED_STEP_PRODUCT = 2 ** 24;
 
+let threadedStepProduct = THREADED_STEP_PRODUCT;
+
+/**
+ * Sets the multiply-adds of one step's product from which the loops keep every BLAS thread (0: all
+ * of them threaded), for A/B comparisons; without an argument, back to {@link THREADED_STEP_PRODUCT}.
+ */
+export const setThreadedStepProduct = (macs: number = THREADED_STEP_PRODUCT): void => {
+  threadedStepProduct = macs;
+};
+
 /** Runs a loop with one BLAS thread for small per-step products, with all of them for large ones. */
 const withStepThreads = <T>(rows: number, weightHh: TensorInfo, fn: () => T): T =>
-  rows * weightHh.shape[0]! * weightHh.shape[1]! >= THREADED_STEP_PRODUCT ? fn() : withOneNativeThread(fn);
+  rows * weightHh.shape[0]! * weightHh.shape[1]! >= threadedStepProduct ? fn() : withOneNativeThread(fn);
 
 const free = (backend: unknown, info: TensorInfo | null): void => {
   if (info) (backend as DisposingBackend).disposeData(info.dataId);
@@ -487,6 +497,12 @@ export interface SequenceWeights {
 export interface FusedSequenceOptions {
   /** The projected input is [T, B, G·H] and the output [T, B, P]. @default false */
   readonly timeMajor?: boolean;
+}
+
+/** Whether the active backend has the fused kernels (else {@link fusedSequence} returns null). */
+export function fusedSequenceAvailable(): boolean {
+  registerFusedSequenceKernels();
+  return tf.getKernel(RECURRENT_FORWARD, tf.getBackend()) !== undefined;
 }
 
 /**

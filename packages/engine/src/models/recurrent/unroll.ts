@@ -35,7 +35,23 @@ export interface RecurrentLayer {
    * or replace it.
    */
   sequence?(projected: tf.Tensor3D, layout?: FusedSequenceOptions): tf.Tensor3D | null;
+  /**
+   * `sequence(project(x))` computed another way, where the layer has one: the same h from the raw
+   * input [B, T, in] ([T, B, in] with `timeMajor`), or null where the backend has no fused kernel.
+   * Optional; the unroll functions try it first.
+   */
+  sequenceOfInput?(x: tf.Tensor3D, layout?: FusedSequenceOptions): tf.Tensor3D | null;
 }
+
+let fromInput = true;
+
+/**
+ * Turns the layers' `sequenceOfInput` off or on again, for A/B comparisons with `sequence` over
+ * `project` (tests and benches); on by default.
+ */
+export const setSequenceOfInput = (enabled: boolean): void => {
+  fromInput = enabled;
+};
 
 /** The zero state of a layer for a batch of B. */
 export const zeroState = (layer: RecurrentLayer, batchSize: number): RecurrentState =>
@@ -49,6 +65,8 @@ export const zeroState = (layer: RecurrentLayer, batchSize: number): RecurrentSt
 export function unrollLayer(layer: RecurrentLayer, x: tf.Tensor3D): tf.Tensor3D {
   if (layer.sequence === undefined) return unrollLayerStepwise(layer, x);
   return tf.tidy(() => {
+    const direct = fromInput ? layer.sequenceOfInput?.(x) : null;
+    if (direct) return direct;
     const projected = layer.project(x); // [B, T, in] -> [B, T, P]
     return layer.sequence?.(projected) ?? stepThrough(layer, projected).outputs;
   });
@@ -61,6 +79,8 @@ export function unrollLayer(layer: RecurrentLayer, x: tf.Tensor3D): tf.Tensor3D 
  */
 export function unrollLayerTimeMajor(layer: RecurrentLayer, x: tf.Tensor3D): tf.Tensor3D {
   return tf.tidy(() => {
+    const direct = fromInput ? layer.sequenceOfInput?.(x, { timeMajor: true }) : null;
+    if (direct) return direct;
     const projected = layer.project(x); // [T, B, in] -> [T, B, P]
     const fused = layer.sequence?.(projected, { timeMajor: true });
     if (fused) return fused;
