@@ -12,6 +12,7 @@ import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import * as tf from '@tensorflow/tfjs-core';
 import { setGeluSlopeKernel } from '../packages/engine/src/backend/gelu-kernel.js';
+import { setMixtureKernelEnabled } from '../packages/engine/src/backend/mixture-kernel.js';
 import { setSharedSavedTensors } from '../packages/engine/src/backend/shared-saved-tensors.js';
 import {
   enableNativeMatmul,
@@ -26,6 +27,7 @@ import { airPassengersPanel } from './lib/datasets.js';
 const SWITCHES: Record<string, (on: boolean) => void> = {
   'shared-saved-tensors': setSharedSavedTensors,
   'gelu-slope': setGeluSlopeKernel,
+  'mixture-kernel': setMixtureKernelEnabled,
 };
 
 const arg = (name: string, fallback: string): string => {
