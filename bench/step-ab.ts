@@ -13,6 +13,7 @@ import { loadavg } from 'node:os';
 import * as tf from '@tensorflow/tfjs-core';
 import { setGeluSlopeKernel } from '../packages/engine/src/backend/gelu-kernel.js';
 import { setMixtureKernelEnabled } from '../packages/engine/src/backend/mixture-kernel.js';
+import { setStandardTargetPass } from '../packages/engine/src/scalers/standard-target-pass.js';
 import { setSharedSavedTensors } from '../packages/engine/src/backend/shared-saved-tensors.js';
 import {
   enableNativeMatmul,
@@ -28,6 +29,7 @@ const SWITCHES: Record<string, (on: boolean) => void> = {
   'shared-saved-tensors': setSharedSavedTensors,
   'gelu-slope': setGeluSlopeKernel,
   'mixture-kernel': setMixtureKernelEnabled,
+  'standard-target-pass': setStandardTargetPass,
 };
 
 const arg = (name: string, fallback: string): string => {
