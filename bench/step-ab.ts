@@ -13,6 +13,7 @@ import { loadavg } from 'node:os';
 import * as tf from '@tensorflow/tfjs-core';
 import { setGeluSlopeKernel } from '../packages/engine/src/backend/gelu-kernel.js';
 import { setMixtureKernelEnabled } from '../packages/engine/src/backend/mixture-kernel.js';
+import { setMaePass } from '../packages/engine/src/losses/mae-pass.js';
 import { setStandardTargetPass } from '../packages/engine/src/scalers/standard-target-pass.js';
 import { setSharedSavedTensors } from '../packages/engine/src/backend/shared-saved-tensors.js';
 import {
@@ -30,6 +31,7 @@ const SWITCHES: Record<string, (on: boolean) => void> = {
   'gelu-slope': setGeluSlopeKernel,
   'mixture-kernel': setMixtureKernelEnabled,
   'standard-target-pass': setStandardTargetPass,
+  'mae-pass': setMaePass,
 };
 
 const arg = (name: string, fallback: string): string => {
