@@ -14,6 +14,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { setGeluSlopeKernel } from '../packages/engine/src/backend/gelu-kernel.js';
 import { setMixtureKernelEnabled } from '../packages/engine/src/backend/mixture-kernel.js';
 import { setMaePass } from '../packages/engine/src/losses/mae-pass.js';
+import { setBatchNormPass } from '../packages/engine/src/nn/batch-norm-pass.js';
 import { setStandardTargetPass } from '../packages/engine/src/scalers/standard-target-pass.js';
 import { setSharedSavedTensors } from '../packages/engine/src/backend/shared-saved-tensors.js';
 import {
@@ -32,6 +33,7 @@ const SWITCHES: Record<string, (on: boolean) => void> = {
   'mixture-kernel': setMixtureKernelEnabled,
   'standard-target-pass': setStandardTargetPass,
   'mae-pass': setMaePass,
+  'batch-norm-pass': setBatchNormPass,
 };
 
 const arg = (name: string, fallback: string): string => {
