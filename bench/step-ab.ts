@@ -35,6 +35,11 @@ const SWITCHES: Record<string, (on: boolean) => void> = {
   'mae-pass': setMaePass,
   'batch-norm-pass': setBatchNormPass,
 };
+/** Every step-overhead switch of the small-model work at once (the shared loop's before/after). */
+SWITCHES['small-step'] = (on) =>
+  ['mixture-kernel', 'standard-target-pass', 'mae-pass', 'batch-norm-pass'].forEach((name) =>
+    SWITCHES[name]!(on),
+  );
 
 const arg = (name: string, fallback: string): string => {
   const i = process.argv.indexOf(`--${name}`);
