@@ -12,6 +12,10 @@ import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import * as tf from '@tensorflow/tfjs-core';
 import { setGeluSlopeKernel } from '../packages/engine/src/backend/gelu-kernel.js';
+import { setMixtureKernelEnabled } from '../packages/engine/src/backend/mixture-kernel.js';
+import { setMaePass } from '../packages/engine/src/losses/mae-pass.js';
+import { setBatchNormPass } from '../packages/engine/src/nn/batch-norm-pass.js';
+import { setStandardTargetPass } from '../packages/engine/src/scalers/standard-target-pass.js';
 import { setSharedSavedTensors } from '../packages/engine/src/backend/shared-saved-tensors.js';
 import { setThreadedStepProduct } from '../packages/engine/src/models/recurrent/fused-sequence.js';
 import { setSequenceOfInput } from '../packages/engine/src/models/recurrent/unroll.js';
@@ -32,7 +36,16 @@ const SWITCHES: Record<string, (on: boolean) => void> = {
   // on: small per-step recurrent products on one BLAS thread (the default); off: all on every thread.
   'one-thread-steps': (on) => setThreadedStepProduct(on ? undefined : 0),
   'sequence-of-input': setSequenceOfInput,
+  'mixture-kernel': setMixtureKernelEnabled,
+  'standard-target-pass': setStandardTargetPass,
+  'mae-pass': setMaePass,
+  'batch-norm-pass': setBatchNormPass,
 };
+/** Every step-overhead switch of the small-model work at once (the shared loop's before/after). */
+SWITCHES['small-step'] = (on) =>
+  ['mixture-kernel', 'standard-target-pass', 'mae-pass', 'batch-norm-pass'].forEach((name) =>
+    SWITCHES[name]!(on),
+  );
 
 const id = flag('model', 'timemixer');
 const steps = numberFlag('steps', 20);

@@ -7,6 +7,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { setBackend } from '../src/backend/backend.js';
+import { setBatchNormPass } from '../src/nn/batch-norm-pass.js';
 import { createBatchNorm } from '../src/nn/batch-norm.js';
 import { createParamStore } from '../src/nn/params.js';
 
@@ -92,6 +93,26 @@ describe.each(['cpu', 'wasm'] as const)('batch norm training over the last axis 
     }
     // A real gradient: Σ_rows dx is 0 for a batch norm, but not every dx is.
     expect((fused.dx as number[][]).flat().some((v) => Math.abs(v) > 1e-3)).toBe(true);
+    tf.dispose([x, r]);
+  });
+
+  it('gives exactly the tensor ops’ results with its [C] arithmetic as a loop (batch-norm-pass.ts)', () => {
+    const x = seeded([256, 32], 5, 40) as tf.Tensor2D;
+    const r = seeded([256, 32], 6) as tf.Tensor2D;
+    const before = tf.memory().numTensors;
+    const passed = pass(true, x, r);
+    setBatchNormPass(false);
+    const ops = (() => {
+      try {
+        return pass(true, x, r);
+      } finally {
+        setBatchNormPass(true);
+      }
+    })();
+    expect(tf.memory().numTensors).toBe(before);
+    for (const key of ['y', 'dx', 'dGamma', 'dBeta', 'runningMean', 'runningVar'] as const) {
+      expect(passed[key], key).toEqual(ops[key]);
+    }
     tf.dispose([x, r]);
   });
 });

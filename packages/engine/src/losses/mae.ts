@@ -2,6 +2,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { z } from 'zod';
 import { defineLoss } from './define-loss.js';
+import { maePass } from './mae-pass.js';
 import { pointLoss } from './point-loss.js';
 import { weightedMean } from './weighted-mean.js';
 
@@ -16,5 +17,6 @@ export const mae = defineLoss({
       id: 'mae',
       label: 'MAE',
       compute: ({ y, yHat, mask }) => weightedMean(tf.abs(tf.sub(y, yHat)), mask),
+      fused: ({ y, yHat, mask }) => maePass(y, yHat, mask),
     }),
 });

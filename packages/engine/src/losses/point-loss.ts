@@ -25,6 +25,11 @@ export interface PointLossDefinition {
   readonly outputNames?: readonly string[];
   /** The scalar loss; called inside tf.tidy. */
   compute(inputs: LossInputs): tf.Scalar;
+  /**
+   * The same loss as one op over the raw targets and mask (masking included), or null where it
+   * does not apply; tried before `compute`.
+   */
+  fused?(inputs: LossInputs): tf.Scalar | null;
 }
 
 /** Builds a {@link Loss} with one raw output per step, the identity domain map and an inverse-scaled forecast. */
@@ -38,7 +43,11 @@ export function pointLoss(definition: PointLossDefinition): Loss {
     isDistribution: false,
     domainMap: (raw) => tf.clone(raw),
     compute: (inputs) =>
-      tf.tidy(() => definition.compute({ ...inputs, y: observedTargets(inputs.y, inputs.mask) })),
+      tf.tidy(
+        () =>
+          definition.fused?.(inputs) ??
+          definition.compute({ ...inputs, y: observedTargets(inputs.y, inputs.mask) }),
+      ),
     forecast: (yHat, scale) => invertOutputs(yHat, scale),
   };
 }

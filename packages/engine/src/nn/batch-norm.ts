@@ -6,6 +6,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { ForwardContext } from './forward-context.js';
+import { foldMomentsPass, runningStatsPass } from './batch-norm-pass.js';
 import type { ParamStore } from './params.js';
 
 /** PyTorch's `nn.BatchNorm*` defaults. */
@@ -71,10 +72,20 @@ export function createBatchNorm(
     const rows = x as tf.Tensor2D;
     const [M] = rows.shape;
     const { mean, variance } = batchMoments(rows, 1, [0]); // [C] each, biased variance
-    updateRunning(mean, variance, M);
-    const inverse = tf.rsqrt(tf.add(variance, eps)); // 1/σ [C]
-    const scale = tf.mul(gamma as tf.Tensor, inverse);
-    const shift = tf.sub(beta as tf.Tensor, tf.mul(mean, scale));
+    // The [C] arithmetic as one loop where it can (batch-norm-pass.ts), the same float32 operations.
+    if (!runningStatsPass({ runningMean, runningVar, mean, variance, rows: M, momentum })) {
+      updateRunning(mean, variance, M);
+    }
+    const folded = foldMomentsPass({
+      mean,
+      variance,
+      gamma: gamma as tf.Tensor,
+      beta: beta as tf.Tensor,
+      eps,
+    });
+    const inverse = folded?.inverse ?? tf.rsqrt(tf.add(variance, eps)); // 1/σ [C]
+    const scale = folded?.scale ?? tf.mul(gamma as tf.Tensor, inverse);
+    const shift = folded?.shift ?? tf.sub(beta as tf.Tensor, tf.mul(mean, scale));
     (save as tf.GradSaveFunc)([rows, mean, inverse, scale]);
     return {
       value: tf.add(tf.mul(rows, scale), shift),

@@ -6,6 +6,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { WindowScale } from '../losses/types.js';
 import type { CodeChannels, ModelNetwork, WindowBatch } from '../model/types.js';
+import { standardTargetPass } from '../scalers/standard-target-pass.js';
 import { toWindowScale, windowScaler, type RevinParams } from '../scalers/window-scalers.js';
 import type { WindowScalerType } from '../scalers/types.js';
 import type { RawWindows } from '../windows/assemble.js';
@@ -63,12 +64,10 @@ const keepChannels = (
 /** Scales a raw batch; see the module comment. */
 export const prepareBatch = (raw: RawWindows, options: PrepareBatchOptions): PreparedBatch => {
   const { scalerType } = options;
-  const yScaler = windowScaler(scalerType, options.revin ? { revin: options.revin } : {});
   // Exogenous channels use the plain statistics: RevIN's affine part belongs to the target only.
   const exogScaler = windowScaler(scalerType === 'revin' ? 'standard' : scalerType);
-  const stats = yScaler.stats(raw.insampleY, raw.insampleMask); // [B, 1, 1] each
-  const insampleScaled = yScaler.scale(raw.insampleY, stats); // [B, L, 1]
-  const outsampleScaled = yScaler.scale(raw.outsampleY, stats); // [B, H, 1]
+  const target = targetScaling(raw, options);
+  const { insampleScaled, outsampleScaled } = target;
   const L = raw.insampleY.shape[1];
   let futrExog: tf.Tensor3D | undefined;
   if (raw.futrExog) {
@@ -91,7 +90,31 @@ export const prepareBatch = (raw: RawWindows, options: PrepareBatchOptions): Pre
     ...(histExog ? { histExog } : {}),
     ...(raw.statExog ? { statExog: raw.statExog } : {}),
   };
-  return { batch, scale: toWindowScale(stats, scalerType), outsampleScaled, insampleScaled };
+  return { batch, scale: target.scale, outsampleScaled, insampleScaled };
+};
+
+/** The target's window scale and its scaled input and horizon ([B, L, 1], [B, H, 1]). */
+const targetScaling = (
+  raw: RawWindows,
+  options: PrepareBatchOptions,
+): { scale: WindowScale; insampleScaled: tf.Tensor3D; outsampleScaled: tf.Tensor3D } => {
+  const { scalerType } = options;
+  // The standard scaler without RevIN: one pass over the backend's memory where it can (~70 kernels fewer).
+  const pass =
+    scalerType === 'standard' && !options.revin
+      ? standardTargetPass(raw.insampleY, raw.insampleMask, raw.outsampleY)
+      : null;
+  if (pass) {
+    const { loc, scale, insampleScaled, outsampleScaled } = pass;
+    return { scale: { loc, scale, type: scalerType }, insampleScaled, outsampleScaled };
+  }
+  const yScaler = windowScaler(scalerType, options.revin ? { revin: options.revin } : {});
+  const stats = yScaler.stats(raw.insampleY, raw.insampleMask); // [B, 1, 1] each
+  return {
+    scale: toWindowScale(stats, scalerType),
+    insampleScaled: yScaler.scale(raw.insampleY, stats), // [B, L, 1]
+    outsampleScaled: yScaler.scale(raw.outsampleY, stats), // [B, H, 1]
+  };
 };
 
 /**

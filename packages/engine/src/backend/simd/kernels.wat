@@ -2097,4 +2097,282 @@
         (local.set $dx (i32.add (local.get $dx) (local.get $half)))
         (local.set $rows (i32.sub (local.get $rows) (i32.const 1)))
         (br $row))))
+
+  ;; DeepNPTS' weighted mixture over rows of scores s [L, H] (score of window value l for horizon
+  ;; step j at l·H + j) and window values y [L]: w[·, j] = softmax over l of s[·, j], written to w,
+  ;; and out[j] = Σ_l w[l, j]·y[l]. Four horizon steps at a time (lanes); the last H mod 4 run the
+  ;; same lane code on splatted values. Per lane group: the max over l, then e = exp(s − max) and
+  ;; its sum Z, then w = e·(1/Z) (as a softmax normalises) and the products with y. Each group is a
+  ;; function of its own with everything inlined: calls with v128 arguments inside these loops
+  ;; (this V8 does not inline wasm calls) made the kernel slower than the three ops it replaces.
+  (func $mixtureGroup4 (param $s i32) (param $w i32) (param $y i32) (param $out i32) (param $L i32) (param $stride i32)
+    (local $l i32) (local $ps i32) (local $pw i32) (local $py i32)
+    (local $m v128) (local $v v128) (local $e v128) (local $z v128) (local $acc v128) (local $wv v128)
+    (local $c v128) (local $t v128) (local $k v128) (local $r v128) (local $q v128)
+    ;; the max over l
+    (local.set $m (v128.const f32x4 -inf -inf -inf -inf))
+    (local.set $ps (local.get $s))
+    (local.set $l (local.get $L))
+    (block $maxDone
+      (loop $max
+        (br_if $maxDone (i32.eqz (local.get $l)))
+        (local.set $m (f32x4.max (local.get $m) (v128.load (local.get $ps))))
+        (local.set $ps (i32.add (local.get $ps) (local.get $stride)))
+        (local.set $l (i32.sub (local.get $l) (i32.const 1)))
+        (br $max)))
+    ;; e = exp(s - max) into w (the exponential of $exp4, inlined), and their sum
+    (local.set $z (v128.const f32x4 0 0 0 0))
+    (local.set $ps (local.get $s))
+    (local.set $pw (local.get $w))
+    (local.set $l (local.get $L))
+    (block $expDone
+      (loop $exp
+        (br_if $expDone (i32.eqz (local.get $l)))
+        (local.set $v (f32x4.sub (v128.load (local.get $ps)) (local.get $m)))
+        (local.set $c (f32x4.pmin (v128.const f32x4 88 88 88 88)
+                                      (f32x4.pmax (v128.const f32x4 -87 -87 -87 -87) (local.get $v))))
+            (local.set $t (f32x4.add
+              (f32x4.mul (local.get $c) (v128.const f32x4 1.44269504 1.44269504 1.44269504 1.44269504))
+              (v128.const f32x4 12582912 12582912 12582912 12582912)))
+            (local.set $k (f32x4.sub (local.get $t) (v128.const f32x4 12582912 12582912 12582912 12582912)))
+            (local.set $r
+              (f32x4.sub
+                (f32x4.sub (local.get $c)
+                  (f32x4.mul (local.get $k) (v128.const f32x4 0.693145751953125 0.693145751953125
+                                                            0.693145751953125 0.693145751953125)))
+                (f32x4.mul (local.get $k) (v128.const f32x4 1.428606765330187e-6 1.428606765330187e-6
+                                                          1.428606765330187e-6 1.428606765330187e-6))))
+            (local.set $q (v128.const f32x4 1.98412698e-4 1.98412698e-4 1.98412698e-4 1.98412698e-4))
+            (local.set $q (f32x4.add (f32x4.mul (local.get $q) (local.get $r))
+              (v128.const f32x4 1.38888889e-3 1.38888889e-3 1.38888889e-3 1.38888889e-3)))
+            (local.set $q (f32x4.add (f32x4.mul (local.get $q) (local.get $r))
+              (v128.const f32x4 8.33333333e-3 8.33333333e-3 8.33333333e-3 8.33333333e-3)))
+            (local.set $q (f32x4.add (f32x4.mul (local.get $q) (local.get $r))
+              (v128.const f32x4 4.16666667e-2 4.16666667e-2 4.16666667e-2 4.16666667e-2)))
+            (local.set $q (f32x4.add (f32x4.mul (local.get $q) (local.get $r))
+              (v128.const f32x4 0.166666667 0.166666667 0.166666667 0.166666667)))
+            (local.set $q (f32x4.add (f32x4.mul (local.get $q) (local.get $r))
+              (v128.const f32x4 0.5 0.5 0.5 0.5)))
+            (local.set $q (f32x4.add (f32x4.mul (local.get $q) (local.get $r))
+              (v128.const f32x4 1 1 1 1)))
+            (local.set $q (f32x4.add (f32x4.mul (local.get $q) (local.get $r))
+              (v128.const f32x4 1 1 1 1)))
+            (local.set $e
+              (v128.and
+                (f32x4.mul (local.get $q)
+                  (i32x4.shl (i32x4.sub (local.get $t) (v128.const i32x4 1262485377 1262485377 1262485377 1262485377))
+                             (i32.const 23)))
+                (f32x4.ge (local.get $v) (v128.const f32x4 -87 -87 -87 -87))))
+        (v128.store (local.get $pw) (local.get $e))
+        (local.set $z (f32x4.add (local.get $z) (local.get $e)))
+        (local.set $ps (i32.add (local.get $ps) (local.get $stride)))
+        (local.set $pw (i32.add (local.get $pw) (local.get $stride)))
+        (local.set $l (i32.sub (local.get $l) (i32.const 1)))
+        (br $exp)))
+    ;; w = e·(1/Z), out = Σ w·y
+    (local.set $z (f32x4.div (v128.const f32x4 1 1 1 1) (local.get $z)))
+    (local.set $acc (v128.const f32x4 0 0 0 0))
+    (local.set $pw (local.get $w))
+    (local.set $py (local.get $y))
+    (local.set $l (local.get $L))
+    (block $mixDone
+      (loop $mix
+        (br_if $mixDone (i32.eqz (local.get $l)))
+        (local.set $wv (f32x4.mul (v128.load (local.get $pw)) (local.get $z)))
+        (v128.store (local.get $pw) (local.get $wv))
+        (local.set $acc (f32x4.add (local.get $acc) (f32x4.mul (local.get $wv) (v128.load32_splat (local.get $py)))))
+        (local.set $pw (i32.add (local.get $pw) (local.get $stride)))
+        (local.set $py (i32.add (local.get $py) (i32.const 4)))
+        (local.set $l (i32.sub (local.get $l) (i32.const 1)))
+        (br $mix)))
+    (v128.store (local.get $out) (local.get $acc)))
+  (func $mixtureGroup1 (param $s i32) (param $w i32) (param $y i32) (param $out i32) (param $L i32) (param $stride i32)
+    (local $l i32) (local $ps i32) (local $pw i32) (local $py i32)
+    (local $m v128) (local $v v128) (local $e v128) (local $z v128) (local $acc v128) (local $wv v128)
+    (local $c v128) (local $t v128) (local $k v128) (local $r v128) (local $q v128)
+    ;; the max over l
+    (local.set $m (v128.const f32x4 -inf -inf -inf -inf))
+    (local.set $ps (local.get $s))
+    (local.set $l (local.get $L))
+    (block $maxDone
+      (loop $max
+        (br_if $maxDone (i32.eqz (local.get $l)))
+        (local.set $m (f32x4.max (local.get $m) (v128.load32_splat (local.get $ps))))
+        (local.set $ps (i32.add (local.get $ps) (local.get $stride)))
+        (local.set $l (i32.sub (local.get $l) (i32.const 1)))
+        (br $max)))
+    ;; e = exp(s - max) into w (the exponential of $exp4, inlined), and their sum
+    (local.set $z (v128.const f32x4 0 0 0 0))
+    (local.set $ps (local.get $s))
+    (local.set $pw (local.get $w))
+    (local.set $l (local.get $L))
+    (block $expDone
+      (loop $exp
+        (br_if $expDone (i32.eqz (local.get $l)))
+        (local.set $v (f32x4.sub (v128.load32_splat (local.get $ps)) (local.get $m)))
+        (local.set $c (f32x4.pmin (v128.const f32x4 88 88 88 88)
+                                      (f32x4.pmax (v128.const f32x4 -87 -87 -87 -87) (local.get $v))))
+            (local.set $t (f32x4.add
+              (f32x4.mul (local.get $c) (v128.const f32x4 1.44269504 1.44269504 1.44269504 1.44269504))
+              (v128.const f32x4 12582912 12582912 12582912 12582912)))
+            (local.set $k (f32x4.sub (local.get $t) (v128.const f32x4 12582912 12582912 12582912 12582912)))
+            (local.set $r
+              (f32x4.sub
+                (f32x4.sub (local.get $c)
+                  (f32x4.mul (local.get $k) (v128.const f32x4 0.693145751953125 0.693145751953125
+                                                            0.693145751953125 0.693145751953125)))
+                (f32x4.mul (local.get $k) (v128.const f32x4 1.428606765330187e-6 1.428606765330187e-6
+                                                          1.428606765330187e-6 1.428606765330187e-6))))
+            (local.set $q (v128.const f32x4 1.98412698e-4 1.98412698e-4 1.98412698e-4 1.98412698e-4))
+            (local.set $q (f32x4.add (f32x4.mul (local.get $q) (local.get $r))
+              (v128.const f32x4 1.38888889e-3 1.38888889e-3 1.38888889e-3 1.38888889e-3)))
+            (local.set $q (f32x4.add (f32x4.mul (local.get $q) (local.get $r))
+              (v128.const f32x4 8.33333333e-3 8.33333333e-3 8.33333333e-3 8.33333333e-3)))
+            (local.set $q (f32x4.add (f32x4.mul (local.get $q) (local.get $r))
+              (v128.const f32x4 4.16666667e-2 4.16666667e-2 4.16666667e-2 4.16666667e-2)))
+            (local.set $q (f32x4.add (f32x4.mul (local.get $q) (local.get $r))
+              (v128.const f32x4 0.166666667 0.166666667 0.166666667 0.166666667)))
+            (local.set $q (f32x4.add (f32x4.mul (local.get $q) (local.get $r))
+              (v128.const f32x4 0.5 0.5 0.5 0.5)))
+            (local.set $q (f32x4.add (f32x4.mul (local.get $q) (local.get $r))
+              (v128.const f32x4 1 1 1 1)))
+            (local.set $q (f32x4.add (f32x4.mul (local.get $q) (local.get $r))
+              (v128.const f32x4 1 1 1 1)))
+            (local.set $e
+              (v128.and
+                (f32x4.mul (local.get $q)
+                  (i32x4.shl (i32x4.sub (local.get $t) (v128.const i32x4 1262485377 1262485377 1262485377 1262485377))
+                             (i32.const 23)))
+                (f32x4.ge (local.get $v) (v128.const f32x4 -87 -87 -87 -87))))
+        (v128.store32_lane 0 (local.get $pw) (local.get $e))
+        (local.set $z (f32x4.add (local.get $z) (local.get $e)))
+        (local.set $ps (i32.add (local.get $ps) (local.get $stride)))
+        (local.set $pw (i32.add (local.get $pw) (local.get $stride)))
+        (local.set $l (i32.sub (local.get $l) (i32.const 1)))
+        (br $exp)))
+    ;; w = e·(1/Z), out = Σ w·y
+    (local.set $z (f32x4.div (v128.const f32x4 1 1 1 1) (local.get $z)))
+    (local.set $acc (v128.const f32x4 0 0 0 0))
+    (local.set $pw (local.get $w))
+    (local.set $py (local.get $y))
+    (local.set $l (local.get $L))
+    (block $mixDone
+      (loop $mix
+        (br_if $mixDone (i32.eqz (local.get $l)))
+        (local.set $wv (f32x4.mul (v128.load32_splat (local.get $pw)) (local.get $z)))
+        (v128.store32_lane 0 (local.get $pw) (local.get $wv))
+        (local.set $acc (f32x4.add (local.get $acc) (f32x4.mul (local.get $wv) (v128.load32_splat (local.get $py)))))
+        (local.set $pw (i32.add (local.get $pw) (local.get $stride)))
+        (local.set $py (i32.add (local.get $py) (i32.const 4)))
+        (local.set $l (i32.sub (local.get $l) (i32.const 1)))
+        (br $mix)))
+    (v128.store32_lane 0 (local.get $out) (local.get $acc)))
+  (func (export "mixture")
+        (param $s i32) (param $y i32) (param $w i32) (param $out i32)
+        (param $rows i32) (param $L i32) (param $H i32)
+    (local $stride i32) (local $j i32) (local $o i32)
+    (local.set $stride (i32.shl (local.get $H) (i32.const 2)))
+    (block $rowsDone
+      (loop $row
+        (br_if $rowsDone (i32.eqz (local.get $rows)))
+        (local.set $j (i32.const 0))
+        (block $groupsDone
+          (loop $group
+            (br_if $groupsDone (i32.ge_u (local.get $j) (local.get $H)))
+            (local.set $o (i32.shl (local.get $j) (i32.const 2)))
+            (if (i32.ge_u (i32.sub (local.get $H) (local.get $j)) (i32.const 4))
+              (then
+                (call $mixtureGroup4 (i32.add (local.get $s) (local.get $o)) (i32.add (local.get $w) (local.get $o))
+                  (local.get $y) (i32.add (local.get $out) (local.get $o)) (local.get $L) (local.get $stride))
+                (local.set $j (i32.add (local.get $j) (i32.const 4))))
+              (else
+                (call $mixtureGroup1 (i32.add (local.get $s) (local.get $o)) (i32.add (local.get $w) (local.get $o))
+                  (local.get $y) (i32.add (local.get $out) (local.get $o)) (local.get $L) (local.get $stride))
+                (local.set $j (i32.add (local.get $j) (i32.const 1)))))
+            (br $group)))
+        ;; next row: L·H scores and weights, L values, H outputs
+        (local.set $s (i32.add (local.get $s) (i32.mul (local.get $L) (local.get $stride))))
+        (local.set $w (i32.add (local.get $w) (i32.mul (local.get $L) (local.get $stride))))
+        (local.set $y (i32.add (local.get $y) (i32.shl (local.get $L) (i32.const 2))))
+        (local.set $out (i32.add (local.get $out) (local.get $stride)))
+        (local.set $rows (i32.sub (local.get $rows) (i32.const 1)))
+        (br $row))))
+
+  ;; Its backward, same layouts: ds[l, j] = w[l, j]·g[j]·(y[l] − out[j]) — the softmax Jacobian
+  ;; applied to g[j]·y[l] in closed form, as Σ_l w·g·y = g·out — and dy[l] = Σ_j w[l, j]·g[j].
+  ;; ds may alias w.
+  (func $mixtureBackwardGroup4 (param $g i32) (param $y i32) (param $w i32) (param $out i32) (param $ds i32) (param $dy i32)
+        (param $L i32) (param $stride i32)
+    (local $l i32) (local $gv v128) (local $ov v128) (local $t v128)
+    (local.set $gv (v128.load (local.get $g)))
+    (local.set $ov (v128.load (local.get $out)))
+    (local.set $l (local.get $L))
+    (block $done
+      (loop $each
+        (br_if $done (i32.eqz (local.get $l)))
+        (local.set $t (f32x4.mul (v128.load (local.get $w)) (local.get $gv)))
+        (v128.store (local.get $ds) (f32x4.mul (local.get $t) (f32x4.sub (v128.load32_splat (local.get $y)) (local.get $ov))))
+        (f32.store (local.get $dy) (f32.add (f32.load (local.get $dy))
+          (f32.add
+            (f32.add (f32x4.extract_lane 0 (local.get $t)) (f32x4.extract_lane 1 (local.get $t)))
+            (f32.add (f32x4.extract_lane 2 (local.get $t)) (f32x4.extract_lane 3 (local.get $t))))))
+        (local.set $w (i32.add (local.get $w) (local.get $stride)))
+        (local.set $ds (i32.add (local.get $ds) (local.get $stride)))
+        (local.set $y (i32.add (local.get $y) (i32.const 4)))
+        (local.set $dy (i32.add (local.get $dy) (i32.const 4)))
+        (local.set $l (i32.sub (local.get $l) (i32.const 1)))
+        (br $each))))
+  (func $mixtureBackwardGroup1 (param $g i32) (param $y i32) (param $w i32) (param $out i32) (param $ds i32) (param $dy i32)
+        (param $L i32) (param $stride i32)
+    (local $l i32) (local $gv v128) (local $ov v128) (local $t v128)
+    (local.set $gv (v128.load32_splat (local.get $g)))
+    (local.set $ov (v128.load32_splat (local.get $out)))
+    (local.set $l (local.get $L))
+    (block $done
+      (loop $each
+        (br_if $done (i32.eqz (local.get $l)))
+        (local.set $t (f32x4.mul (v128.load32_splat (local.get $w)) (local.get $gv)))
+        (v128.store32_lane 0 (local.get $ds) (f32x4.mul (local.get $t) (f32x4.sub (v128.load32_splat (local.get $y)) (local.get $ov))))
+        (f32.store (local.get $dy) (f32.add (f32.load (local.get $dy))
+          (f32x4.extract_lane 0 (local.get $t))))
+        (local.set $w (i32.add (local.get $w) (local.get $stride)))
+        (local.set $ds (i32.add (local.get $ds) (local.get $stride)))
+        (local.set $y (i32.add (local.get $y) (i32.const 4)))
+        (local.set $dy (i32.add (local.get $dy) (i32.const 4)))
+        (local.set $l (i32.sub (local.get $l) (i32.const 1)))
+        (br $each))))
+  (func (export "mixtureBackward")
+        (param $g i32) (param $y i32) (param $w i32) (param $out i32) (param $ds i32) (param $dy i32)
+        (param $rows i32) (param $L i32) (param $H i32)
+    (local $stride i32) (local $j i32) (local $o i32)
+    (local.set $stride (i32.shl (local.get $H) (i32.const 2)))
+    (block $rowsDone
+      (loop $row
+        (br_if $rowsDone (i32.eqz (local.get $rows)))
+        (memory.fill (local.get $dy) (i32.const 0) (i32.shl (local.get $L) (i32.const 2)))
+        (local.set $j (i32.const 0))
+        (block $groupsDone
+          (loop $group
+            (br_if $groupsDone (i32.ge_u (local.get $j) (local.get $H)))
+            (local.set $o (i32.shl (local.get $j) (i32.const 2)))
+            (if (i32.ge_u (i32.sub (local.get $H) (local.get $j)) (i32.const 4))
+              (then
+                (call $mixtureBackwardGroup4 (i32.add (local.get $g) (local.get $o)) (local.get $y)
+                  (i32.add (local.get $w) (local.get $o)) (i32.add (local.get $out) (local.get $o))
+                  (i32.add (local.get $ds) (local.get $o)) (local.get $dy) (local.get $L) (local.get $stride))
+                (local.set $j (i32.add (local.get $j) (i32.const 4))))
+              (else
+                (call $mixtureBackwardGroup1 (i32.add (local.get $g) (local.get $o)) (local.get $y)
+                  (i32.add (local.get $w) (local.get $o)) (i32.add (local.get $out) (local.get $o))
+                  (i32.add (local.get $ds) (local.get $o)) (local.get $dy) (local.get $L) (local.get $stride))
+                (local.set $j (i32.add (local.get $j) (i32.const 1)))))
+            (br $group)))
+        (local.set $w (i32.add (local.get $w) (i32.mul (local.get $L) (local.get $stride))))
+        (local.set $ds (i32.add (local.get $ds) (i32.mul (local.get $L) (local.get $stride))))
+        (local.set $y (i32.add (local.get $y) (i32.shl (local.get $L) (i32.const 2))))
+        (local.set $dy (i32.add (local.get $dy) (i32.shl (local.get $L) (i32.const 2))))
+        (local.set $g (i32.add (local.get $g) (local.get $stride)))
+        (local.set $out (i32.add (local.get $out) (local.get $stride)))
+        (local.set $rows (i32.sub (local.get $rows) (i32.const 1)))
+        (br $row))))
 )

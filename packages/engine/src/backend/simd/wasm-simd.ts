@@ -44,6 +44,10 @@ export interface SimdKernels {
   complexTanh(x: number, out: number, rows: number, w: number): void;
   /** Its backward from the output y; dx may alias dy. */
   complexTanhBackward(dy: number, y: number, dx: number, rows: number, w: number): void;
+  /** Per row: w = softmax over L of scores s [L, H] (per column), out [H] = Σ_l w[l, ·]·y[l]. */
+  mixture(p: MixturePointers, rows: number, L: number, H: number): void;
+  /** Its backward: ds = w·g·(y − out) [rows, L, H] (may alias w), dy = Σ_j w·g [rows, L]. */
+  mixtureBackward(p: MixtureBackwardPointers, rows: number, L: number, H: number): void;
   /** One time step of a fused recurrent layer's gate pass (see kernels.wat and simd-loops.ts). */
   readonly recurrent: RecurrentStepKernels;
   /** `calls` products C_t = op(A_t)·op(B_t) (+ C_t when `accumulate`); see {@link BatchedGemmOperands}. */
@@ -226,6 +230,24 @@ export interface LayerNormBackwardPointers {
   readonly dShift: number;
 }
 
+/** Byte offsets of mixture's tensors: scores s and weights w [rows, L, H], y [rows, L], out [rows, H]. */
+export interface MixturePointers {
+  readonly s: number;
+  readonly y: number;
+  readonly w: number;
+  readonly out: number;
+}
+
+/** Byte offsets of mixtureBackward's tensors: g and out [rows, H], y and dy [rows, L], w and ds [rows, L, H]. */
+export interface MixtureBackwardPointers {
+  readonly g: number;
+  readonly y: number;
+  readonly w: number;
+  readonly out: number;
+  readonly ds: number;
+  readonly dy: number;
+}
+
 /** The kernels bound to one backend, with the byte offset of a tensor's float32 storage there. */
 export interface WasmSimd {
   readonly kernels: SimdKernels;
@@ -249,6 +271,8 @@ interface KernelExports extends RecurrentStepKernels {
   batchedGemm(...args: number[]): void;
   complexTanh(...args: number[]): void;
   complexTanhBackward(...args: number[]): void;
+  mixture(...args: number[]): void;
+  mixtureBackward(...args: number[]): void;
 }
 
 // The slice of the WebAssembly JS API used here; the project's lib (no DOM) does not declare it.
@@ -373,6 +397,9 @@ const bind = (backend: WasmBackendLike): WasmSimd | null => {
         ),
       complexTanh: (x, out, rows, w) => exports.complexTanh(x, out, rows, w),
       complexTanhBackward: (dy, y, dx, rows, w) => exports.complexTanhBackward(dy, y, dx, rows, w),
+      mixture: (p, rows, L, H) => exports.mixture(p.s, p.y, p.w, p.out, rows, L, H),
+      mixtureBackward: (p, rows, L, H) =>
+        exports.mixtureBackward(p.g, p.y, p.w, p.out, p.ds, p.dy, rows, L, H),
     },
     offset: (info) =>
       info.dtype === 'float32' ? (backend.dataIdMap.get(info.dataId)?.memoryOffset ?? null) : null,
