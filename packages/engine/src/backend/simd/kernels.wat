@@ -1723,4 +1723,32 @@
         (local.set $dx (i32.add (local.get $dx) (local.get $half)))
         (local.set $rows (i32.sub (local.get $rows) (i32.const 1)))
         (br $row))))
+
+  ;; ---- Dropout masks (nn/dropout-mask.ts) ----------------------------------------------------
+  ;; The mask of one dropout call over n floats: xoshiro128** from the state (s0, s1, s2, s3), one
+  ;; 32-bit draw per element, out = value where draw ≥ threshold (unsigned) and 0 elsewhere — the
+  ;; same stream, compared the same way, as Rng.fillThresholded in JavaScript, at about half its
+  ;; cost per element (no float64 round trip of the unsigned draw).
+  (func (export "dropoutMask")
+    (param $out i32) (param $n i32) (param $s0 i32) (param $s1 i32) (param $s2 i32) (param $s3 i32)
+    (param $threshold i32) (param $value f32)
+    (local $m i32) (local $t i32)
+    (block $done
+      (loop $next
+        (br_if $done (i32.eqz (local.get $n)))
+        (local.set $m (i32.mul (local.get $s1) (i32.const 5)))
+        (f32.store (local.get $out)
+          (select (local.get $value) (f32.const 0)
+            (i32.ge_u (i32.mul (i32.rotl (local.get $m) (i32.const 7)) (i32.const 9))
+                      (local.get $threshold))))
+        (local.set $t (i32.shl (local.get $s1) (i32.const 9)))
+        (local.set $s2 (i32.xor (local.get $s2) (local.get $s0)))
+        (local.set $s3 (i32.xor (local.get $s3) (local.get $s1)))
+        (local.set $s1 (i32.xor (local.get $s1) (local.get $s2)))
+        (local.set $s0 (i32.xor (local.get $s0) (local.get $s3)))
+        (local.set $s2 (i32.xor (local.get $s2) (local.get $t)))
+        (local.set $s3 (i32.rotl (local.get $s3) (i32.const 11)))
+        (local.set $out (i32.add (local.get $out) (i32.const 4)))
+        (local.set $n (i32.sub (local.get $n) (i32.const 1)))
+        (br $next))))
 )

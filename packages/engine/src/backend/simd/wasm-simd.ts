@@ -46,6 +46,11 @@ export interface SimdKernels {
   complexTanhBackward(dy: number, y: number, dx: number, rows: number, w: number): void;
   /** One time step of a fused recurrent layer's gate pass (see kernels.wat and simd-loops.ts). */
   readonly recurrent: RecurrentStepKernels;
+  /**
+   * A dropout mask over n floats at `out`: `value` where the next xoshiro128** draw from `state` is
+   * ≥ `threshold` (unsigned 32-bit), else 0 — Rng.fillThresholded's values.
+   */
+  dropoutMask(out: number, n: number, state: readonly number[], threshold: number, value: number): void;
   /** `calls` products C_t = op(A_t)·op(B_t) (+ C_t when `accumulate`); see {@link BatchedGemmOperands}. */
   batchedGemm(operands: BatchedGemmOperands, shape: BatchedGemmShape, accumulate: boolean): void;
 }
@@ -244,6 +249,7 @@ interface KernelExports extends RecurrentStepKernels {
   layerNorm(...args: number[]): void;
   layerNormBackward(...args: number[]): void;
   batchedGemm(...args: number[]): void;
+  dropoutMask(...args: number[]): void;
   complexTanh(...args: number[]): void;
   complexTanhBackward(...args: number[]): void;
 }
@@ -367,6 +373,8 @@ const bind = (backend: WasmBackendLike): WasmSimd | null => {
           s.transB ? 1 : 0,
           accumulate ? 1 : 0,
         ),
+      dropoutMask: (out, n, [s0 = 0, s1 = 0, s2 = 0, s3 = 0], threshold, value) =>
+        exports.dropoutMask(out, n, s0, s1, s2, s3, threshold, value),
       complexTanh: (x, out, rows, w) => exports.complexTanh(x, out, rows, w),
       complexTanhBackward: (dy, y, dx, rows, w) => exports.complexTanhBackward(dy, y, dx, rows, w),
     },
