@@ -8,6 +8,7 @@
 import { setComplexTanhKernelEnabled } from '../packages/engine/src/backend/complex-tanh-kernel.js';
 import { setRowwiseConcat } from '../packages/engine/src/backend/wasm-concat.js';
 import { setWasmDropoutMask } from '../packages/engine/src/nn/dropout-mask.js';
+import { setFusedSoftmaxBackward } from '../packages/engine/src/nn/scaled-softmax.js';
 import { enableNativeMatmul, setBackend } from '../packages/engine/src/index.js';
 import type { UnivariateModelSpec } from '../packages/engine/src/model/types.js';
 import { MODELS } from '../packages/engine/src/models/registry.js';
@@ -22,6 +23,7 @@ const SWITCHES: Record<string, (on: boolean) => void> = {
   'seasonal-residual': setSeasonalByResidual,
   'rowwise-concat': setRowwiseConcat,
   'wasm-dropout-mask': setWasmDropoutMask,
+  'fused-softmax-backward': setFusedSoftmaxBackward,
 };
 
 const arg = (name: string, fallback: string): string => {

@@ -51,6 +51,8 @@ export interface SimdKernels {
    * ≥ `threshold` (unsigned 32-bit), else 0 — Rng.fillThresholded's values.
    */
   dropoutMask(out: number, n: number, state: readonly number[], threshold: number, value: number): void;
+  /** dx = scale·(dy·y − (Σ_row dy·y)·y) over `rows` rows of `width` floats (softmax's backward). */
+  softmaxBackward(dy: number, y: number, dx: number, rows: number, width: number, scale: number): void;
   /** `calls` products C_t = op(A_t)·op(B_t) (+ C_t when `accumulate`); see {@link BatchedGemmOperands}. */
   batchedGemm(operands: BatchedGemmOperands, shape: BatchedGemmShape, accumulate: boolean): void;
 }
@@ -250,6 +252,7 @@ interface KernelExports extends RecurrentStepKernels {
   layerNormBackward(...args: number[]): void;
   batchedGemm(...args: number[]): void;
   dropoutMask(...args: number[]): void;
+  softmaxBackward(...args: number[]): void;
   complexTanh(...args: number[]): void;
   complexTanhBackward(...args: number[]): void;
 }
@@ -375,6 +378,8 @@ const bind = (backend: WasmBackendLike): WasmSimd | null => {
         ),
       dropoutMask: (out, n, [s0 = 0, s1 = 0, s2 = 0, s3 = 0], threshold, value) =>
         exports.dropoutMask(out, n, s0, s1, s2, s3, threshold, value),
+      softmaxBackward: (dy, y, dx, rows, width, scale) =>
+        exports.softmaxBackward(dy, y, dx, rows, width, scale),
       complexTanh: (x, out, rows, w) => exports.complexTanh(x, out, rows, w),
       complexTanhBackward: (dy, y, dx, rows, w) => exports.complexTanhBackward(dy, y, dx, rows, w),
     },
