@@ -14,24 +14,21 @@ import {
   setBackend,
   type ModelSpec,
 } from '../packages/engine/src/index.js';
+import { flag, has, numberFlag } from './lib/args.js';
 import { airPassengersPanel } from './lib/datasets.js';
 
-const arg = (name: string, fallback: string): string => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? (process.argv[i + 1] ?? fallback) : fallback;
-};
-const id = arg('model', 'deepnpts');
-const traced = Number(arg('step', '5'));
+const id = flag('model', 'deepnpts');
+const traced = numberFlag('step', 5);
 /** Steps traced (from `traced` on); each kernel's CPU time is the median over them. */
-const repeats = Number(arg('repeats', '1'));
+const repeats = numberFlag('repeats', 1);
 const spec = (MODELS as Record<string, ModelSpec>)[id];
 if (!spec) throw new Error(`unknown model ${id}`);
 await setBackend('wasm');
-if (process.argv.includes('--no-mixture-kernel'))
+if (has('no-mixture-kernel'))
   (await import('../packages/engine/src/backend/mixture-kernel.js')).setMixtureKernelEnabled(false);
 // One BLAS thread: process CPU time is then this thread's, so each kernel is billed its own time
 // (OpenBLAS workers spin after a product and would bill the next kernels).
-enableNativeMatmul({ threads: Number(arg('blas-threads', '1')) });
+enableNativeMatmul({ threads: numberFlag('blas-threads', 1) });
 const panel = airPassengersPanel();
 
 interface Entry {
@@ -109,7 +106,7 @@ for (let i = 0; i < perStep; i += 1) {
 log.length = perStep;
 stepCpuUs /= repeats;
 tensorsMade /= repeats;
-if (process.argv.includes('--summary')) {
+if (has('summary')) {
   const byName = new Map<string, { n: number; us: number }>();
   for (const e of log) {
     const s = byName.get(e.name) ?? { n: 0, us: 0 };

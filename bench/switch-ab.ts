@@ -3,9 +3,12 @@
  * transformer-profile.ts builds it): rounds of `--steps` steps with the switch on, then off,
  * interleaved, and the median wall and CPU ms/step of each side — robust to the load of a shared
  * machine, where runs minutes apart are not comparable.
- *   npx tsx bench/switch-ab.ts --model fedformer --switch complex-tanh [--rounds 5] [--steps 2] [--batch 1024]
+ *   npx tsx bench/switch-ab.ts --model fedformer --switch complex-tanh [--rounds 5] [--steps 2] [--batch 1024] [--blas-threads 2]
  */
 import { setComplexTanhKernelEnabled } from '../packages/engine/src/backend/complex-tanh-kernel.js';
+import { setRowwiseConcat } from '../packages/engine/src/backend/wasm-concat.js';
+import { setWasmDropoutMask } from '../packages/engine/src/nn/dropout-mask.js';
+import { setFusedSoftmaxBackward } from '../packages/engine/src/nn/scaled-softmax.js';
 import { enableNativeMatmul, setBackend } from '../packages/engine/src/index.js';
 import type { UnivariateModelSpec } from '../packages/engine/src/model/types.js';
 import { MODELS } from '../packages/engine/src/models/registry.js';
@@ -19,6 +22,9 @@ const SWITCHES: Record<string, (on: boolean) => void> = {
   'complex-tanh': setComplexTanhKernelEnabled,
   'skip-unread': setUnreadProjectionsSkipped,
   'seasonal-residual': setSeasonalByResidual,
+  'rowwise-concat': setRowwiseConcat,
+  'wasm-dropout-mask': setWasmDropoutMask,
+  'fused-softmax-backward': setFusedSoftmaxBackward,
 };
 
 // 'all': every switch above at once.
@@ -34,7 +40,9 @@ const model = flag('model', 'fedformer') as keyof typeof MODELS;
 const spec = MODELS[model] as unknown as UnivariateModelSpec;
 
 await setBackend('wasm');
-enableNativeMatmul({ threads: 2 });
+// --blas-threads 1: CPU figures without OpenBLAS workers spinning while they wait (on a loaded
+// machine their spin time swamps what a switch changes).
+enableNativeMatmul({ threads: numberFlag('blas-threads', 2) });
 const { network, step } = yardstickStep(spec, spec.configSchema.parse({}), B);
 
 const median = (xs: readonly number[]): number => {

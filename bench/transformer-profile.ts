@@ -3,8 +3,10 @@
  * defaults, no exogenous): wall and CPU ms per forward+backward, peak RSS, and with --kernels the
  * kernel time by kernel name (tf.profile) — what to speed up next. For the attention models
  * (vanillatransformer, informer, autoformer, fedformer, patchtst) and any other registry id.
- *   npx tsx bench/transformer-profile.ts --model fedformer [--steps 3] [--kernels [--shapes]] [--batch 1024]
+ *   npx tsx bench/transformer-profile.ts --model fedformer [--steps 3] [--kernels|--cpu-kernels [--shapes] [--shape-totals] [--profile-steps 1]] [--batch 1024]
  *     [--cpuprofile FILE] [--blas-threads 2] [--ab-small-gemm]
+ * --cpu-kernels: times the kernels by CPU time on one BLAS thread (a loaded machine's wall clock
+ * says little); implies --kernels.
  * --ab-small-gemm: after the steps, the batched small-product kernel (native/small-gemm.ts) on and
  * off in alternating steps (`--steps` rounds each), with median wall and CPU ms per step; with
  * --kernels, a kernel report for each. --ab-cutoff N: "off" is the kernel with products only up to
@@ -18,19 +20,21 @@ import type { UnivariateModelSpec } from '../packages/engine/src/model/types.js'
 import { setSmallGemmKernelEnabled } from '../packages/engine/src/native/small-gemm.js';
 import { MODELS } from '../packages/engine/src/models/registry.js';
 import { flag, has, numberFlag } from './lib/args.js';
-import { printKernelReport } from './lib/kernel-report.js';
+import { printKernelReport, timeKernelsByCpu } from './lib/kernel-report.js';
 import { yardstickStep } from './lib/yardstick-step.js';
 
 const steps = numberFlag('steps', 3);
 const B = numberFlag('batch', 1024);
-const kernels = has('kernels');
+const cpuKernels = has('cpu-kernels');
+const kernels = cpuKernels || has('kernels');
 const model = flag('model', 'vanillatransformer') as keyof typeof MODELS;
 // The attention models are univariate; the registry's union of config types does not narrow by id.
 const spec = MODELS[model] as unknown as UnivariateModelSpec;
 
 await setBackend('wasm');
 // --blas-threads 1: BLAS on this thread only, so a CPU profile's samples are CPU time even under load.
-console.log('native', enableNativeMatmul({ threads: numberFlag('blas-threads', 2) }));
+console.log('native', enableNativeMatmul({ threads: cpuKernels ? 1 : numberFlag('blas-threads', 2) }));
+if (cpuKernels) timeKernelsByCpu(tf.backend());
 const { network, step } = yardstickStep(spec, spec.configSchema.parse({}), B);
 
 // --cpuprofile FILE: a V8 CPU profile of the steps after the first (which pays the heap growth).
@@ -85,8 +89,14 @@ if (kernels) {
   // With --ab-small-gemm, one report with the kernel and one without.
   for (const on of abSmallGemm ? [true, false] : [true]) {
     setSide(on);
-    printKernelReport(await tf.profile(() => step(99)), {
+    const profileSteps = numberFlag('profile-steps', 1);
+    const info = await tf.profile(() => {
+      for (let s = 0; s < profileSteps; s++) step(99 + s);
+    });
+    printKernelReport(info, {
+      steps: profileSteps,
       shapes: has('shapes'),
+      shapeTotals: has('shape-totals'),
       label: abSmallGemm ? `small-gemm kernel ${on ? 'on' : offLabel}` : undefined,
     });
   }

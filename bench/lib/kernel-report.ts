@@ -15,6 +15,8 @@ export interface KernelReportOptions {
   readonly top?: number;
   /** Also list the slowest single calls with their input shapes. @default false */
   readonly shapes?: boolean;
+  /** Also list time and calls per step by kernel name and input shapes, largest first. @default false */
+  readonly shapeTotals?: boolean;
   /** Said after "kernels per step", e.g. what the profiled steps included. */
   readonly label?: string;
 }
@@ -51,6 +53,20 @@ export function printKernelReport(info: ProfileInfo, options: KernelReportOption
     console.log(
       `  ${name.padEnd(28)} ${(entry.ms / steps).toFixed(2).padStart(8)} ms ${(entry.n / steps).toFixed(1).padStart(7)} calls`,
     );
+  if (options.shapeTotals) {
+    const byShape = new Map<string, { ms: number; n: number }>();
+    for (const kernel of info.kernels) {
+      const key = `${kernel.name} ${JSON.stringify(kernel.inputShapes)}`;
+      const entry = byShape.get(key) ?? { ms: 0, n: 0 };
+      entry.ms += Number(kernel.kernelTimeMs);
+      entry.n += 1;
+      byShape.set(key, entry);
+    }
+    for (const [key, entry] of [...byShape].sort((a, b) => b[1].ms - a[1].ms).slice(0, 60))
+      console.log(
+        `  ${(entry.ms / steps).toFixed(2).padStart(8)} ms ${(entry.n / steps).toFixed(1).padStart(5)}× ${key}`,
+      );
+  }
   if (!options.shapes) return;
   const slowest = [...info.kernels]
     .sort((a, b) => Number(b.kernelTimeMs) - Number(a.kernelTimeMs))

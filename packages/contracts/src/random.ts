@@ -65,6 +65,15 @@ export class Rng {
       this.s[0] = 1;
   }
 
+  /**
+   * The generator's 128-bit state as four unsigned 32-bit words, for code that continues this
+   * stream elsewhere (the engine's WebAssembly dropout mask).
+   */
+  stateWords(): [number, number, number, number] {
+    const s = this.s;
+    return [s[0] as number, s[1] as number, s[2] as number, s[3] as number];
+  }
+
   /** A uniform 32-bit unsigned integer (one xoshiro128** step). */
   nextUint32(): number {
     // The state is a Uint32Array, so every store wraps at 32 bits as the reference algorithm does.

@@ -7,7 +7,7 @@ import '@tensorflow/tfjs-core/dist/register_all_gradients';
 import { describe, expect, it } from 'vitest';
 import { Rng } from '@nflab/contracts';
 import { setBackend } from '../src/backend/backend.js';
-import { DROPOUT_MASK, dropoutMask, fillDropoutMask } from '../src/nn/dropout-mask.js';
+import { DROPOUT_MASK, dropoutMask, fillDropoutMask, setWasmDropoutMask } from '../src/nn/dropout-mask.js';
 import { dropout } from '../src/nn/dropout.js';
 import { createForwardContext } from '../src/nn/forward-context.js';
 
@@ -99,5 +99,29 @@ it('writes bit for bit what the former draw-into-scratch-then-threshold loop wro
     former(want, rate, seed);
     fillDropoutMask(got, rate, seed);
     expect(new Uint8Array(got.buffer)).toEqual(new Uint8Array(want.buffer));
+  }
+});
+
+it('on wasm the SIMD module writes bit for bit the JavaScript loop’s masks', async () => {
+  await setBackend('wasm');
+  for (const [n, rate, seed] of [
+    [1, 0.5, 0],
+    [3_145_728, 0.05, 11], // one VanillaTransformer activation
+    [4099, 0.25, 2 ** 31 + 5], // a threshold of exactly 2^30
+    [50_000, 0.1, 7], // rate·2^32 not an integer
+    [777, 0.999_999, 3],
+  ] as const) {
+    const masks = [true, false].map((on) => {
+      setWasmDropoutMask(on);
+      const mask = dropoutMask([n], rate, seed);
+      const bits = new Uint32Array(mask.dataSync().buffer.slice(0));
+      mask.dispose();
+      return bits;
+    });
+    setWasmDropoutMask(true);
+    const [simd, js] = masks as [Uint32Array, Uint32Array];
+    expect(simd.length).toBe(n);
+    // The first differing element, or -1 (a deep comparison of millions of values is slow).
+    expect(js.findIndex((bits, i) => bits !== simd[i])).toBe(-1);
   }
 });

@@ -9,6 +9,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
 import { nativeMatmulStatus } from '../native/enable.js';
+import { rowwiseConcat } from './wasm-concat.js';
 import { untransposedMatMul } from './wasm-matmul.js';
 import { singleAxisReverse } from './wasm-reverse.js';
 import { viewSlice, viewSplitV, viewUnpack } from './wasm-slice.js';
@@ -47,7 +48,7 @@ const replace = (name: string, make: (original: KernelConfig) => KernelFunc): vo
 
 /**
  * Installs the shared-storage kernels, the in-place Slice, SplitV and Unpack, the single-axis Reverse,
- * the axis-reducing Transpose and the untransposed BatchMatMul; call after the wasm backend module loaded (idempotent).
+ * the axis-reducing Transpose, the row-wise Concat and the untransposed BatchMatMul; call after the wasm backend module loaded (idempotent).
  */
 export const shareWasmStorage = (): void => {
   replace(tf.Identity, () => sharedIdentity);
@@ -57,6 +58,7 @@ export const shareWasmStorage = (): void => {
   replace(tf.Unpack, viewUnpack);
   replace(tf.Reverse, singleAxisReverse);
   replace(tf.Transpose, reducedTranspose);
+  replace(tf.Concat, rowwiseConcat);
   // Never over the native kernel (it handles transposes itself); it falls back to this one.
   if (!nativeMatmulStatus()?.backends.includes('wasm')) replace(tf.BatchMatMul, untransposedMatMul);
 };

@@ -12,6 +12,7 @@ import { dropout } from './dropout.js';
 import type { ForwardContext } from './forward-context.js';
 import { createLinear, type Linear } from './linear.js';
 import type { ParamStore } from './params.js';
+import { scaledSoftmax } from './scaled-softmax.js';
 
 /**
  * Added to masked scores before the softmax. PyTorch fills with −∞; a large finite value gives the
@@ -81,10 +82,16 @@ export function scaledDotProductAttention(
     const q = headsFirst(queries, L, E);
     const k = headsFirst(keys, S, E);
     const v = headsFirst(values, S, D);
-    let scores = tf.mul(tf.matMul(q, k, false, true), options.scale ?? 1 / Math.sqrt(E)); // [B·H, L, S]
-    if (mask.kind === 'causal') scores = tf.add(scores, causalMaskBias(L));
-    else if (mask.kind === 'bias') scores = tf.add(scores, mask.bias);
-    const weights = tf.softmax(scores) as tf.Tensor3D;
+    const scale = options.scale ?? 1 / Math.sqrt(E);
+    const products = tf.matMul(q, k, false, true); // [B·H, L, S]
+    let weights: tf.Tensor3D;
+    // Unmasked, the scale goes into the softmax op, whose backward is one kernel.
+    if (mask.kind === 'none') weights = scaledSoftmax(products, scale) as tf.Tensor3D;
+    else {
+      const scaled = tf.mul(products, scale);
+      const bias = mask.kind === 'causal' ? causalMaskBias(L) : mask.bias;
+      weights = tf.softmax(tf.add(scaled, bias)) as tf.Tensor3D;
+    }
     const mixed = tf.matMul(dropout(weights, options.dropout, ctx), v); // [B·H, L, D]
     return [
       tf.transpose(tf.reshape(mixed, [B, H, L, D]), [0, 2, 1, 3]) as tf.Tensor4D,

@@ -2375,4 +2375,100 @@
         (local.set $out (i32.add (local.get $out) (local.get $stride)))
         (local.set $rows (i32.sub (local.get $rows) (i32.const 1)))
         (br $row))))
+
+  ;; ---- Dropout masks (nn/dropout-mask.ts) ----------------------------------------------------
+  ;; The mask of one dropout call over n floats: xoshiro128** from the state (s0, s1, s2, s3), one
+  ;; 32-bit draw per element, out = value where draw ≥ threshold (unsigned) and 0 elsewhere — the
+  ;; same stream, compared the same way, as Rng.fillThresholded in JavaScript, at about half its
+  ;; cost per element (no float64 round trip of the unsigned draw).
+  (func (export "dropoutMask")
+    (param $out i32) (param $n i32) (param $s0 i32) (param $s1 i32) (param $s2 i32) (param $s3 i32)
+    (param $threshold i32) (param $value f32)
+    (local $m i32) (local $t i32)
+    (block $done
+      (loop $next
+        (br_if $done (i32.eqz (local.get $n)))
+        (local.set $m (i32.mul (local.get $s1) (i32.const 5)))
+        (f32.store (local.get $out)
+          (select (local.get $value) (f32.const 0)
+            (i32.ge_u (i32.mul (i32.rotl (local.get $m) (i32.const 7)) (i32.const 9))
+                      (local.get $threshold))))
+        (local.set $t (i32.shl (local.get $s1) (i32.const 9)))
+        (local.set $s2 (i32.xor (local.get $s2) (local.get $s0)))
+        (local.set $s3 (i32.xor (local.get $s3) (local.get $s1)))
+        (local.set $s1 (i32.xor (local.get $s1) (local.get $s2)))
+        (local.set $s0 (i32.xor (local.get $s0) (local.get $s3)))
+        (local.set $s2 (i32.xor (local.get $s2) (local.get $t)))
+        (local.set $s3 (i32.rotl (local.get $s3) (i32.const 11)))
+        (local.set $out (i32.add (local.get $out) (i32.const 4)))
+        (local.set $n (i32.sub (local.get $n) (i32.const 1)))
+        (br $next))))
+
+  ;; ---- Softmax backward (nn/scaled-softmax.ts) -----------------------------------------------
+  ;; For `rows` rows of `width` floats: dx = scale·(dy·y − (Σ dy·y)·y), the backward of
+  ;; softmax(scale·x) from its output y, in one pass per row for the sum and one for dx (the ops
+  ;; took five passes). The row sum runs four lanes apart, then across them, then the tail.
+  (func (export "softmaxBackward")
+    (param $dy i32) (param $y i32) (param $dx i32) (param $rows i32) (param $width i32) (param $scale f32)
+    (local $i i32) (local $acc v128) (local $dot f32) (local $vdot v128) (local $vscale v128)
+    (local $p i32) (local $q i32) (local $r i32) (local $a v128) (local $b v128)
+    (local.set $vscale (f32x4.splat (local.get $scale)))
+    (block $rowsDone
+      (loop $row
+        (br_if $rowsDone (i32.eqz (local.get $rows)))
+        ;; dot = Σ dy·y over the row
+        (local.set $acc (v128.const f32x4 0 0 0 0))
+        (local.set $p (local.get $dy))
+        (local.set $q (local.get $y))
+        (local.set $i (local.get $width))
+        (block $sumDone
+          (loop $sum
+            (br_if $sumDone (i32.lt_u (local.get $i) (i32.const 4)))
+            (local.set $acc (f32x4.add (local.get $acc)
+              (f32x4.mul (v128.load (local.get $p)) (v128.load (local.get $q)))))
+            (local.set $p (i32.add (local.get $p) (i32.const 16)))
+            (local.set $q (i32.add (local.get $q) (i32.const 16)))
+            (local.set $i (i32.sub (local.get $i) (i32.const 4)))
+            (br $sum)))
+        (local.set $dot (call $hsum4 (local.get $acc)))
+        (block $sumTailDone
+          (loop $sumTail
+            (br_if $sumTailDone (i32.eqz (local.get $i)))
+            (local.set $dot (f32.add (local.get $dot)
+              (f32.mul (f32.load (local.get $p)) (f32.load (local.get $q)))))
+            (local.set $p (i32.add (local.get $p) (i32.const 4)))
+            (local.set $q (i32.add (local.get $q) (i32.const 4)))
+            (local.set $i (i32.sub (local.get $i) (i32.const 1)))
+            (br $sumTail)))
+        ;; dx = (dy·y − dot·y)·scale
+        (local.set $vdot (f32x4.splat (local.get $dot)))
+        (local.set $i (local.get $width))
+        (block $outDone
+          (loop $out
+            (br_if $outDone (i32.lt_u (local.get $i) (i32.const 4)))
+            (local.set $a (v128.load (local.get $dy)))
+            (local.set $b (v128.load (local.get $y)))
+            (v128.store (local.get $dx)
+              (f32x4.mul (f32x4.sub (f32x4.mul (local.get $a) (local.get $b))
+                                    (f32x4.mul (local.get $vdot) (local.get $b)))
+                         (local.get $vscale)))
+            (local.set $dy (i32.add (local.get $dy) (i32.const 16)))
+            (local.set $y (i32.add (local.get $y) (i32.const 16)))
+            (local.set $dx (i32.add (local.get $dx) (i32.const 16)))
+            (local.set $i (i32.sub (local.get $i) (i32.const 4)))
+            (br $out)))
+        (block $outTailDone
+          (loop $outTail
+            (br_if $outTailDone (i32.eqz (local.get $i)))
+            (f32.store (local.get $dx)
+              (f32.mul (f32.sub (f32.mul (f32.load (local.get $dy)) (f32.load (local.get $y)))
+                                (f32.mul (local.get $dot) (f32.load (local.get $y))))
+                       (local.get $scale)))
+            (local.set $dy (i32.add (local.get $dy) (i32.const 4)))
+            (local.set $y (i32.add (local.get $y) (i32.const 4)))
+            (local.set $dx (i32.add (local.get $dx) (i32.const 4)))
+            (local.set $i (i32.sub (local.get $i) (i32.const 1)))
+            (br $outTail)))
+        (local.set $rows (i32.sub (local.get $rows) (i32.const 1)))
+        (br $row))))
 )

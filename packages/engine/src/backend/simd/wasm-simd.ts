@@ -50,6 +50,13 @@ export interface SimdKernels {
   mixtureBackward(p: MixtureBackwardPointers, rows: number, L: number, H: number): void;
   /** One time step of a fused recurrent layer's gate pass (see kernels.wat and simd-loops.ts). */
   readonly recurrent: RecurrentStepKernels;
+  /**
+   * A dropout mask over n floats at `out`: `value` where the next xoshiro128** draw from `state` is
+   * ≥ `threshold` (unsigned 32-bit), else 0 — Rng.fillThresholded's values.
+   */
+  dropoutMask(out: number, n: number, state: readonly number[], threshold: number, value: number): void;
+  /** dx = scale·(dy·y − (Σ_row dy·y)·y) over `rows` rows of `width` floats (softmax's backward). */
+  softmaxBackward(dy: number, y: number, dx: number, rows: number, width: number, scale: number): void;
   /** `calls` products C_t = op(A_t)·op(B_t) (+ C_t when `accumulate`); see {@link BatchedGemmOperands}. */
   batchedGemm(operands: BatchedGemmOperands, shape: BatchedGemmShape, accumulate: boolean): void;
 }
@@ -269,6 +276,8 @@ interface KernelExports extends RecurrentStepKernels {
   layerNorm(...args: number[]): void;
   layerNormBackward(...args: number[]): void;
   batchedGemm(...args: number[]): void;
+  dropoutMask(...args: number[]): void;
+  softmaxBackward(...args: number[]): void;
   complexTanh(...args: number[]): void;
   complexTanhBackward(...args: number[]): void;
   mixture(...args: number[]): void;
@@ -395,6 +404,10 @@ const bind = (backend: WasmBackendLike): WasmSimd | null => {
           accumulate ? 1 : 0,
           o.scratch,
         ),
+      dropoutMask: (out, n, [s0 = 0, s1 = 0, s2 = 0, s3 = 0], threshold, value) =>
+        exports.dropoutMask(out, n, s0, s1, s2, s3, threshold, value),
+      softmaxBackward: (dy, y, dx, rows, width, scale) =>
+        exports.softmaxBackward(dy, y, dx, rows, width, scale),
       complexTanh: (x, out, rows, w) => exports.complexTanh(x, out, rows, w),
       complexTanhBackward: (dy, y, dx, rows, w) => exports.complexTanhBackward(dy, y, dx, rows, w),
       mixture: (p, rows, L, H) => exports.mixture(p.s, p.y, p.w, p.out, rows, L, H),

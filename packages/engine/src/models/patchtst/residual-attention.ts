@@ -20,6 +20,7 @@ import { dropout } from '../../nn/dropout.js';
 import type { ForwardContext } from '../../nn/forward-context.js';
 import { createLinear } from '../../nn/linear.js';
 import type { ParamStore } from '../../nn/params.js';
+import { scaledSoftmax } from '../../nn/scaled-softmax.js';
 
 /** Options of {@link createResidualAttention}. */
 export interface ResidualAttentionOptions {
@@ -101,7 +102,7 @@ export function createResidualAttention(
         const [q, k, v] = tf.split(qkv, 3, 1).map((t) => tf.reshape(t, [N, P, H, E])) as Heads;
         const scoresOf = (own: tf.Tensor4D): tf.Tensor4D =>
           previousScores ? tf.add(own, previousScores) : own;
-        const softmax = (s: tf.Tensor4D): tf.Tensor4D => dropout(tf.softmax(s), options.attnDropout, ctx);
+        const softmax = (s: tf.Tensor4D): tf.Tensor4D => dropout(scaledSoftmax(s), options.attnDropout, ctx);
         const { mixed, scores: s } = mix([tf.mul(q, scale), k, v], scoresOf, softmax);
         const merged = tf.reshape(mixed, [N, P, H * E]) as tf.Tensor3D;
         return [dropout(out.apply(merged), options.projDropout, ctx), s];
