@@ -11,17 +11,10 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
 import { backendMemory } from '../native/backend-memory.js';
 import { wasmSimd } from './simd/wasm-simd.js';
+import { heapOffsets, registerOnce } from './wasm-kernel.js';
 
 export const MIXTURE = 'NflabMixture';
 export const MIXTURE_BACKWARD = 'NflabMixtureBackward';
-
-/** The tensors' byte offsets in the wasm heap (after every output is allocated). */
-const offsetsOf = (backend: unknown, tensors: readonly TensorInfo[], kernel: string): number[] => {
-  const simd = wasmSimd(backend);
-  const offsets = tensors.map((t) => simd?.offset(t) ?? null);
-  if (offsets.some((o) => o === null)) throw new Error(`${kernel}: inputs must be float32 wasm tensors`);
-  return offsets as number[];
-};
 
 /** scores [B, L·H], y [B, L, 1] -> [out [B, H, 1], weights [B, L·H]]. */
 const forward: KernelFunc = ({ inputs, backend }) => {
@@ -32,12 +25,7 @@ const forward: KernelFunc = ({ inputs, backend }) => {
   const out = memory.alloc([B, H, 1]);
   const w = memory.alloc([B, L * H]);
   if (B * L * H === 0) return [out, w];
-  const [s, py, pw, pout] = offsetsOf(backend, [scores!, y!, w, out], MIXTURE) as [
-    number,
-    number,
-    number,
-    number,
-  ];
+  const [s, py, pw, pout] = heapOffsets(backend, [scores!, y!, w, out], MIXTURE);
   wasmSimd(backend)?.kernels.mixture({ s, y: py, w: pw, out: pout }, B, L, H);
   return [out, w];
 };
@@ -51,21 +39,15 @@ const backward: KernelFunc = ({ inputs, backend }) => {
   const ds = memory.alloc([B, L * H]);
   const dy = memory.alloc([B, L, 1]);
   if (B * L * H === 0) return [ds, dy];
-  const offsets = offsetsOf(backend, [g!, y!, w!, out!, ds, dy], MIXTURE_BACKWARD);
-  const [pg, py, pw, pout, pds, pdy] = offsets as [number, number, number, number, number, number];
+  const [pg, py, pw, pout, pds, pdy] = heapOffsets(backend, [g!, y!, w!, out!, ds, dy], MIXTURE_BACKWARD);
   wasmSimd(backend)?.kernels.mixtureBackward({ g: pg, y: py, w: pw, out: pout, ds: pds, dy: pdy }, B, L, H);
   return [ds, dy];
 };
 
-let registered = false;
-
 /** Registers both kernels for wasm (idempotent); the gradient is the op's own (customGrad). */
-const registerMixtureKernels = (): void => {
-  if (registered) return;
-  tf.registerKernel({ kernelName: MIXTURE, backendName: 'wasm', kernelFunc: forward });
-  tf.registerKernel({ kernelName: MIXTURE_BACKWARD, backendName: 'wasm', kernelFunc: backward });
-  registered = true;
-};
+const registerMixtureKernels = registerOnce({
+  kernels: { [MIXTURE]: forward, [MIXTURE_BACKWARD]: backward },
+});
 
 let enabled = true;
 

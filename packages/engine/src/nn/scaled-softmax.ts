@@ -9,6 +9,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
 import { wasmSimd } from '../backend/simd/wasm-simd.js';
+import { registerOnce } from '../backend/wasm-kernel.js';
 import { backendMemory, NATIVE_BACKENDS, type NativeBackendName } from '../native/backend-memory.js';
 
 const size = (shape: readonly number[]): number => shape.reduce((p, d) => p * d, 1);
@@ -59,14 +60,10 @@ const kernelFor =
     return dx;
   };
 
-let registered = false;
-
-const register = (): void => {
-  if (registered) return;
-  for (const backendName of NATIVE_BACKENDS)
-    tf.registerKernel({ kernelName: SOFTMAX_BACKWARD, backendName, kernelFunc: kernelFor(backendName) });
-  registered = true;
-};
+const register = registerOnce({
+  backends: NATIVE_BACKENDS,
+  kernels: (backendName) => ({ [SOFTMAX_BACKWARD]: kernelFor(backendName) }),
+});
 
 let fused = true;
 
