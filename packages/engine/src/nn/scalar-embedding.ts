@@ -85,7 +85,9 @@ export function flatEmbeddedInput(e: EmbeddedScalars): GrnInput {
       // A product and an add rather than tf.fused.matMul: its gradient (a customGrad) forms the
       // product's gradient for every input, also the data rows' [N, n] one nothing reads (at TFT's
       // yardstick a [24576, 128]·[128, 2] product, ~20 ms a step); the tape prunes a plain product's.
-      const offset = bias ? tf.add(shift, bias) : shift;
+      // The add makes a fresh [out] tensor even without a bias: wasm's _FusedMatMul reads the bias'
+      // rank from its storage, which a reshape shares (shift's is the product's [1, 1, out]).
+      const offset = tf.add(shift, bias ?? 0);
       const y = plainFirstProduct
         ? tf.add(tf.matMul(rows, slopes as tf.Tensor2D), offset)
         : tf.fused.matMul({ a: rows, b: slopes as tf.Tensor2D, bias: offset });
