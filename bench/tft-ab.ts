@@ -10,6 +10,7 @@ import { enableNativeMatmul, setBackend } from '../packages/engine/src/index.js'
 import { MODELS } from '../packages/engine/src/models/registry.js';
 import { yardstickStep } from './lib/yardstick-step.js';
 import { setSeparateKeyValueProducts } from '../packages/engine/src/models/tft/interpretable-attention.js';
+import { setFusedBiasElu } from '../packages/engine/src/nn/bias-elu.js';
 import { setEmbeddingFolding, setPlainFirstProduct } from '../packages/engine/src/nn/scalar-embedding.js';
 import { setSingleVariableShortcut } from '../packages/engine/src/nn/variable-selection.js';
 
@@ -19,10 +20,12 @@ const TFT_SPEED_SWITCHES = {
   'single-variable': setSingleVariableShortcut,
   'separate-kv': setSeparateKeyValueProducts,
   'plain-first-product': setPlainFirstProduct,
+  'bias-elu': setFusedBiasElu,
   // This session's switches at once, for their combined effect.
   combined: (on: boolean) => {
     setSeparateKeyValueProducts(on);
     setPlainFirstProduct(on);
+    setFusedBiasElu(on);
   },
 } as const satisfies Record<string, (on: boolean) => void>;
 

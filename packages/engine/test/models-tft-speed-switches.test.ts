@@ -9,6 +9,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { setBackend } from '../src/backend/backend.js';
 import { MODELS } from '../src/models/registry.js';
 import { setSeparateKeyValueProducts } from '../src/models/tft/interpretable-attention.js';
+import { setFusedBiasElu } from '../src/nn/bias-elu.js';
 import { logicalName } from '../src/nn/params.js';
 import { setPlainFirstProduct } from '../src/nn/scalar-embedding.js';
 import { dims, disposeBatch, randomBatch } from './models-fixtures.js';
@@ -17,6 +18,7 @@ import { relativeError } from './models-recurrent-fixtures.js';
 const SWITCHES = {
   'separate-kv': setSeparateKeyValueProducts,
   'plain-first-product': setPlainFirstProduct,
+  'bias-elu': setFusedBiasElu,
 } as const satisfies Record<string, (on: boolean) => void>;
 
 afterAll(() => Object.values(SWITCHES).forEach((set) => set(true)));

@@ -44,6 +44,8 @@ export interface SimdKernels {
   complexTanh(x: number, out: number, rows: number, w: number): void;
   /** Its backward from the output y; dx may alias dy. */
   complexTanhBackward(dy: number, y: number, dx: number, rows: number, w: number): void;
+  /** The backward of y = ELU(z + bias row g) over [rows, cols] in groups of `perGroup` rows, from y: dz, and the per-group bias gradient unless `biasGrad` is 0. */
+  eluBackward(dy: number, y: number, dz: number, shape: GroupedRows, biasGrad: number): void;
   /** One time step of a fused recurrent layer's gate pass (see kernels.wat and simd-loops.ts). */
   readonly recurrent: RecurrentStepKernels;
   /** `calls` products C_t = op(A_t)·op(B_t) (+ C_t when `accumulate`); see {@link BatchedGemmOperands}. */
@@ -223,6 +225,13 @@ export interface LayerNormBackwardPointers {
   readonly dShift: number;
 }
 
+/** [rows, cols] in groups of `perGroup` consecutive rows. */
+export interface GroupedRows {
+  readonly rows: number;
+  readonly cols: number;
+  readonly perGroup: number;
+}
+
 /** The kernels bound to one backend, with the byte offset of a tensor's float32 storage there. */
 export interface WasmSimd {
   readonly kernels: SimdKernels;
@@ -246,6 +255,7 @@ interface KernelExports extends RecurrentStepKernels {
   batchedGemm(...args: number[]): void;
   complexTanh(...args: number[]): void;
   complexTanhBackward(...args: number[]): void;
+  eluBackward(...args: number[]): void;
 }
 
 // The slice of the WebAssembly JS API used here; the project's lib (no DOM) does not declare it.
@@ -369,6 +379,8 @@ const bind = (backend: WasmBackendLike): WasmSimd | null => {
         ),
       complexTanh: (x, out, rows, w) => exports.complexTanh(x, out, rows, w),
       complexTanhBackward: (dy, y, dx, rows, w) => exports.complexTanhBackward(dy, y, dx, rows, w),
+      eluBackward: (dy, y, dz, { rows, cols, perGroup }, biasGrad) =>
+        exports.eluBackward(dy, y, dz, rows, cols, perGroup, biasGrad),
     },
     offset: (info) =>
       info.dtype === 'float32' ? (backend.dataIdMap.get(info.dataId)?.memoryOffset ?? null) : null,
