@@ -65,11 +65,6 @@ export class Rng {
       this.s[0] = 1;
   }
 
-  /** The generator's four 32-bit state words, copied (for a kernel running the same steps elsewhere, e.g. in wasm). */
-  stateWords(): Uint32Array {
-    return this.s.slice();
-  }
-
   /** A uniform 32-bit unsigned integer (one xoshiro128** step). */
   nextUint32(): number {
     // The state is a Uint32Array, so every store wraps at 32 bits as the reference algorithm does.

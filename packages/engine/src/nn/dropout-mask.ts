@@ -10,7 +10,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { KernelFunc } from '@tensorflow/tfjs-core';
 import { Rng } from '@nflab/contracts';
-import { wasmSimd } from '../backend/simd/wasm-simd.js';
 import { backendMemory, NATIVE_BACKENDS, type NativeBackendName } from '../native/backend-memory.js';
 
 export const DROPOUT_MASK = 'NflabDropoutMask';
@@ -36,14 +35,6 @@ const kernelFor =
     const { shape, rate, seed } = attrs as unknown as MaskAttrs;
     const mem = backendMemory(name, backend);
     const out = mem.alloc([...shape]);
-    const simd = name === 'wasm' ? wasmSimd(backend) : null;
-    const offset = simd?.offset(out) ?? null;
-    if (simd && offset !== null) {
-      const n = shape.reduce((p, d) => p * d, 1);
-      // The generator's steps in wasm: the same values, ~3× faster than the JavaScript loop.
-      simd.kernels.dropoutMask(offset, n, rate * TWO_32, 1 / (1 - rate), new Rng(seed).stateWords());
-      return out;
-    }
     const view = mem.view(out);
     if (view === null) throw new Error(`${DROPOUT_MASK}: the backend gave no float32 storage`);
     fillDropoutMask(view, rate, seed);

@@ -1769,31 +1769,4 @@
         (local.set $inGroup (i32.sub (local.get $inGroup) (i32.const 1)))
         (local.set $rows (i32.sub (local.get $rows) (i32.const 1)))
         (br $eachRow))))
-
-  ;; A dropout mask of n floats, as fillThresholded in contracts/random.ts: per element one
-  ;; xoshiro128** step from the state s0..s3 (draw = rotl(s1·5, 7)·9), value where the unsigned draw
-  ;; ≥ threshold and 0 elsewhere — the same values as the JavaScript loop, in a third of its time.
-  (func (export "dropoutMask")
-    (param $out i32) (param $n i32) (param $threshold f64) (param $value f32)
-    (param $s0 i32) (param $s1 i32) (param $s2 i32) (param $s3 i32)
-    (local $t i32)
-    (block $done
-      (loop $each
-        (br_if $done (i32.eqz (local.get $n)))
-        (f32.store (local.get $out)
-          (select (local.get $value) (f32.const 0)
-            (f64.ge
-              (f64.convert_i32_u
-                (i32.mul (i32.rotl (i32.mul (local.get $s1) (i32.const 5)) (i32.const 7)) (i32.const 9)))
-              (local.get $threshold))))
-        (local.set $t (i32.shl (local.get $s1) (i32.const 9)))
-        (local.set $s2 (i32.xor (local.get $s2) (local.get $s0)))
-        (local.set $s3 (i32.xor (local.get $s3) (local.get $s1)))
-        (local.set $s1 (i32.xor (local.get $s1) (local.get $s2)))
-        (local.set $s0 (i32.xor (local.get $s0) (local.get $s3)))
-        (local.set $s2 (i32.xor (local.get $s2) (local.get $t)))
-        (local.set $s3 (i32.rotl (local.get $s3) (i32.const 11)))
-        (local.set $out (i32.add (local.get $out) (i32.const 4)))
-        (local.set $n (i32.sub (local.get $n) (i32.const 1)))
-        (br $each))))
 )

@@ -46,8 +46,6 @@ export interface SimdKernels {
   complexTanhBackward(dy: number, y: number, dx: number, rows: number, w: number): void;
   /** The backward of y = ELU(z + bias row g) over [rows, cols] in groups of `perGroup` rows, from y: dz, and the per-group bias gradient unless `biasGrad` is 0. */
   eluBackward(dy: number, y: number, dz: number, shape: GroupedRows, biasGrad: number): void;
-  /** n floats at `out`: `value` where xoshiro128** from `state` draws ≥ threshold, else 0 (see kernels.wat). */
-  dropoutMask(out: number, n: number, threshold: number, value: number, state: Uint32Array): void;
   /** One time step of a fused recurrent layer's gate pass (see kernels.wat and simd-loops.ts). */
   readonly recurrent: RecurrentStepKernels;
   /** `calls` products C_t = op(A_t)·op(B_t) (+ C_t when `accumulate`); see {@link BatchedGemmOperands}. */
@@ -258,7 +256,6 @@ interface KernelExports extends RecurrentStepKernels {
   complexTanh(...args: number[]): void;
   complexTanhBackward(...args: number[]): void;
   eluBackward(...args: number[]): void;
-  dropoutMask(...args: number[]): void;
 }
 
 // The slice of the WebAssembly JS API used here; the project's lib (no DOM) does not declare it.
@@ -382,8 +379,6 @@ const bind = (backend: WasmBackendLike): WasmSimd | null => {
         ),
       complexTanh: (x, out, rows, w) => exports.complexTanh(x, out, rows, w),
       complexTanhBackward: (dy, y, dx, rows, w) => exports.complexTanhBackward(dy, y, dx, rows, w),
-      dropoutMask: (out, n, threshold, value, state) =>
-        exports.dropoutMask(out, n, threshold, value, state[0]!, state[1]!, state[2]!, state[3]!),
       eluBackward: (dy, y, dz, { rows, cols, perGroup }, biasGrad) =>
         exports.eluBackward(dy, y, dz, rows, cols, perGroup, biasGrad),
     },
