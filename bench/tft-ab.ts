@@ -9,6 +9,7 @@
 import { enableNativeMatmul, setBackend } from '../packages/engine/src/index.js';
 import { MODELS } from '../packages/engine/src/models/registry.js';
 import { yardstickStep } from './lib/yardstick-step.js';
+import { setSplitInputGate } from '../packages/engine/src/models/tft/tft.js';
 import { setSeparateKeyValueProducts } from '../packages/engine/src/models/tft/interpretable-attention.js';
 import { setFusedBiasElu } from '../packages/engine/src/nn/bias-elu.js';
 import { setEmbeddingFolding, setPlainFirstProduct } from '../packages/engine/src/nn/scalar-embedding.js';
@@ -21,11 +22,13 @@ const TFT_SPEED_SWITCHES = {
   'separate-kv': setSeparateKeyValueProducts,
   'plain-first-product': setPlainFirstProduct,
   'bias-elu': setFusedBiasElu,
+  'split-input-gate': setSplitInputGate,
   // This session's switches at once, for their combined effect.
   combined: (on: boolean) => {
     setSeparateKeyValueProducts(on);
     setPlainFirstProduct(on);
     setFusedBiasElu(on);
+    setSplitInputGate(on);
   },
 } as const satisfies Record<string, (on: boolean) => void>;
 

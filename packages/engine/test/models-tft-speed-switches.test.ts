@@ -8,6 +8,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { setBackend } from '../src/backend/backend.js';
 import { MODELS } from '../src/models/registry.js';
+import { setSplitInputGate } from '../src/models/tft/tft.js';
 import { setSeparateKeyValueProducts } from '../src/models/tft/interpretable-attention.js';
 import { setFusedBiasElu } from '../src/nn/bias-elu.js';
 import { logicalName } from '../src/nn/params.js';
@@ -19,6 +20,7 @@ const SWITCHES = {
   'separate-kv': setSeparateKeyValueProducts,
   'plain-first-product': setPlainFirstProduct,
   'bias-elu': setFusedBiasElu,
+  'split-input-gate': setSplitInputGate,
 } as const satisfies Record<string, (on: boolean) => void>;
 
 afterAll(() => Object.values(SWITCHES).forEach((set) => set(true)));
