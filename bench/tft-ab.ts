@@ -10,13 +10,27 @@ import { enableNativeMatmul, setBackend } from '../packages/engine/src/index.js'
 import { MODELS } from '../packages/engine/src/models/registry.js';
 import { flag, has, numberFlag } from './lib/args.js';
 import { yardstickStep } from './lib/yardstick-step.js';
-import { setEmbeddingFolding } from '../packages/engine/src/nn/scalar-embedding.js';
+import { setSplitInputGate } from '../packages/engine/src/models/tft/tft.js';
+import { setSeparateKeyValueProducts } from '../packages/engine/src/models/tft/interpretable-attention.js';
+import { setFusedBiasElu } from '../packages/engine/src/nn/bias-elu.js';
+import { setEmbeddingFolding, setPlainFirstProduct } from '../packages/engine/src/nn/scalar-embedding.js';
 import { setSingleVariableShortcut } from '../packages/engine/src/nn/variable-selection.js';
 
 /** The switches, each turning one speed change on or off. */
 const TFT_SPEED_SWITCHES = {
   'embedding-fold': setEmbeddingFolding,
   'single-variable': setSingleVariableShortcut,
+  'separate-kv': setSeparateKeyValueProducts,
+  'plain-first-product': setPlainFirstProduct,
+  'bias-elu': setFusedBiasElu,
+  'split-input-gate': setSplitInputGate,
+  // This session's switches at once, for their combined effect.
+  combined: (on: boolean) => {
+    setSeparateKeyValueProducts(on);
+    setPlainFirstProduct(on);
+    setFusedBiasElu(on);
+    setSplitInputGate(on);
+  },
 } as const satisfies Record<string, (on: boolean) => void>;
 
 const switchName = flag('switch', '');

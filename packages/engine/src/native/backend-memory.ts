@@ -53,3 +53,21 @@ function wasmMemory(backend: WasmBackendLike): BackendMemory {
 export function backendMemory(name: NativeBackendName, backend: unknown): BackendMemory {
   return name === 'cpu' ? cpuMemory(backend as CpuBackendLike) : wasmMemory(backend as WasmBackendLike);
 }
+
+/**
+ * Float32 views of `infos` on backend `name` (call after every output is allocated: allocation may
+ * move the wasm heap). Throws, naming `kernel`, when one has no plain float32 storage.
+ */
+export function float32Views(
+  name: NativeBackendName,
+  backend: unknown,
+  infos: readonly TensorInfo[],
+  kernel: string,
+): Float32Array[] {
+  const memory = backendMemory(name, backend);
+  return infos.map((info) => {
+    const view = memory.view(info);
+    if (view === null) throw new Error(`${kernel}: tensors must be float32`);
+    return view;
+  });
+}

@@ -20,7 +20,12 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
 import { wasmSimd, type WasmSimd } from '../backend/simd/wasm-simd.js';
 import { heapOffsets, registerOnce } from '../backend/wasm-kernel.js';
-import { backendMemory, NATIVE_BACKENDS, type NativeBackendName } from '../native/backend-memory.js';
+import {
+  backendMemory,
+  float32Views,
+  NATIVE_BACKENDS,
+  type NativeBackendName,
+} from '../native/backend-memory.js';
 import { glu } from './glu.js';
 
 export const GATED_NORM_FORWARD = 'NflabGatedNormForward';
@@ -34,16 +39,6 @@ interface GatedNormAttrs {
   readonly groups: number;
   readonly eps: number;
 }
-
-/** Float32 views of `infos` (after every output is allocated: allocation may move the wasm heap). */
-const viewsOf = (name: NativeBackendName, backend: unknown, infos: TensorInfo[]): Float32Array[] => {
-  const mem = backendMemory(name, backend);
-  return infos.map((info) => {
-    const view = mem.view(info);
-    if (view === null) throw new Error(`${GATED_NORM_FORWARD}: tensors must be float32`);
-    return view;
-  });
-};
 
 /** g [R, 2w] = [a, b], skip [R, w], gain/shift [G·w] -> out [R, w], the gate s = σ(b) [R, w], mean [R], 1/σ [R]. */
 export function gatedNormForward(
@@ -178,7 +173,7 @@ const forwardKernel =
         simd.kernels.gatedNormForward(pointers, { rows, width: a.width, perGroup: rows / a.groups }, a.eps);
       return outs;
     }
-    const views = viewsOf(name, backend, [g!, skip!, gamma!, beta!, ...outs]);
+    const views = float32Views(name, backend, [g!, skip!, gamma!, beta!, ...outs], GATED_NORM_FORWARD);
     const [vg, vskip, vgamma, vbeta, y, s, mean, rstd] = views;
     gatedNormForward(
       { g: vg!, skip: vskip!, gamma: vgamma!, beta: vbeta! },
@@ -237,7 +232,7 @@ const backwardKernel =
       simdBackward(simd, backend, ins, outs, a);
       return outs;
     }
-    const views = viewsOf(name, backend, [...ins, ...outs]);
+    const views = float32Views(name, backend, [...ins, ...outs], GATED_NORM_BACKWARD);
     const [vdy, vg, vs, vskip, vgamma, vmean, vrstd, dg, dskip, dgamma, dbeta] = views;
     gatedNormBackward(
       { dy: vdy!, g: vg!, s: vs!, skip: vskip!, gamma: vgamma!, mean: vmean!, rstd: vrstd! },

@@ -16,6 +16,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { ConfigError } from '@nflab/contracts';
 import { PLAIN_ACTIVATIONS, type Activation } from './activations.js';
+import { biasElu } from './bias-elu.js';
 import { dropout } from './dropout.js';
 import type { ForwardContext } from './forward-context.js';
 import { gatedAddNorm } from './gated-add-norm.js';
@@ -124,18 +125,34 @@ export function createGrn(store: ParamStore, options: GrnOptions): Grn {
       ? undefined
       : createLinear(store, { path: `${path}/out_proj`, inFeatures: inputSize, outFeatures: outputSize });
   const act = grnActivation(options.activation ?? 'ELU');
+  const elu = (options.activation ?? 'ELU') === 'ELU';
+  // lin_a without its bias, which the fused ELU adds (with the context's term).
+  const productA: Linear = {
+    ...linA,
+    bias: undefined,
+    apply: <T extends tf.Tensor>(x: T) =>
+      tf.reshape(tf.matMul(tf.reshape(x, [-1, inputSize]), linA.kernel), [
+        ...x.shape.slice(0, -1),
+        hiddenSize,
+      ]) as T,
+  };
   const rate = options.dropout ?? 0;
   return {
     apply: (a, ctx, context) =>
       tf.tidy(() => {
         const input: GrnInput<Linear> =
           a instanceof tf.Tensor ? { dense: (layer) => layer.apply(a), value: () => a } : a;
-        let x = input.dense(linA);
-        if (linC && context) {
-          const c = linC.apply(context); // [B, hidden]
-          x = tf.add(x, x.rank === 3 ? tf.expandDims(c, 1) : c); // [B, 1, hidden] over every step
+        let x: tf.Tensor;
+        const c = linC && context ? linC.apply(context) : undefined; // [B, hidden]
+        if (elu) {
+          // ELU(a W_a + (b_a + c W_c)): the bias row per window b (each of its steps), one op.
+          x = biasElu(input.dense(productA), c ? tf.add(c, linA.bias!) : linA.bias!);
+        } else {
+          x = input.dense(linA);
+          if (c) x = tf.add(x, x.rank === 3 ? tf.expandDims(c, 1) : c); // [B, 1, hidden] over every step
+          x = act(x);
         }
-        x = dropout(linI.apply(act(x)), rate, ctx);
+        x = dropout(linI.apply(x), rate, ctx);
         const skip = outProj ? input.dense(outProj) : input.value();
         if (!norm) return tf.add(gate.apply(x), skip);
         return gatedAddNorm(gate.lin.apply(x), skip, norm.weight, norm.bias, TFT_LAYER_NORM_EPS);
@@ -182,6 +199,7 @@ export function createStackedGrn(store: ParamStore, options: StackedGrnOptions):
   const linI = dense('lin_i', d);
   const gate = dense('glu/lin', 2 * d);
   const act = grnActivation(options.activation ?? 'ELU');
+  const elu = (options.activation ?? 'ELU') === 'ELU';
   const rate = options.dropout ?? 0;
   // [n, N, d]·[n, d, out] + [n, 1, out]: one batched product for all n GRNs.
   const affine = (x: tf.Tensor, w: DenseWeights): tf.Tensor3D =>
@@ -191,7 +209,13 @@ export function createStackedGrn(store: ParamStore, options: StackedGrnOptions):
     apply: (x, ctx) =>
       tf.tidy(() => {
         const input: GrnInput = x instanceof tf.Tensor ? { dense: (w) => affine(x, w), value: () => x } : x;
-        const hidden = dropout(affine(act(input.dense(linA)), linI), rate, ctx);
+        // ELU(x W_a + b_a) as one op; a folded input's dense layer has added its bias already.
+        const first = !elu
+          ? act(input.dense(linA))
+          : x instanceof tf.Tensor
+            ? biasElu(tf.matMul(x as tf.Tensor3D, linA.kernel as tf.Tensor3D), linA.bias)
+            : biasElu(input.dense(linA));
+        const hidden = dropout(affine(first, linI), rate, ctx);
         // LayerNorm(GLU(·) + x) per GRN i with its gain and shift [i, 1, d]: [n, N, 2d] -> [n, N, d]
         return gatedAddNorm(affine(hidden, gate), input.value(), normWeight, normBias, TFT_LAYER_NORM_EPS);
       }) as tf.Tensor3D,

@@ -35,6 +35,13 @@ export const setEmbeddingFolding = (on: boolean): void => {
 /** Whether {@link setEmbeddingFolding} is on. */
 export const embeddingFolding = (): boolean => folding;
 
+let plainFirstProduct = true;
+
+/** Whether a folded first layer runs as a product and an add instead of tf.fused.matMul (A/B switch for benches). @default true */
+export const setPlainFirstProduct = (on: boolean): void => {
+  plainFirstProduct = on;
+};
+
 /** Creates the embedding of `size` variables under `<path>/weight` and `<path>/bias`, initialised as NeuralForecast's. */
 export function createScalarEmbedding(
   store: ParamStore,
@@ -75,11 +82,15 @@ export function flatEmbeddedInput(e: EmbeddedScalars): GrnInput {
       const shift = tf.reshape(tf.matMul(tf.reshape(e.embedding.bias, [1, n * d]), kernel as tf.Tensor2D), [
         out,
       ]);
-      const y = tf.fused.matMul({
-        a: rows,
-        b: slopes as tf.Tensor2D,
-        bias: bias ? tf.add(shift, bias) : shift,
-      });
+      // A product and an add rather than tf.fused.matMul: its gradient (a customGrad) forms the
+      // product's gradient for every input, also the data rows' [N, n] one nothing reads (at TFT's
+      // yardstick a [24576, 128]·[128, 2] product, ~20 ms a step); the tape prunes a plain product's.
+      // The add makes a fresh [out] tensor even without a bias: wasm's _FusedMatMul reads the bias'
+      // rank from its storage, which a reshape shares (shift's is the product's [1, 1, out]).
+      const offset = tf.add(shift, bias ?? 0);
+      const y = plainFirstProduct
+        ? tf.add(tf.matMul(rows, slopes as tf.Tensor2D), offset)
+        : tf.fused.matMul({ a: rows, b: slopes as tf.Tensor2D, bias: offset });
       return tf.reshape(y, [...lead, out]);
     },
     value: () => tf.reshape(embedScalars(e), [...lead, n * d]),

@@ -48,6 +48,8 @@ export interface SimdKernels {
   mixture(p: MixturePointers, rows: number, L: number, H: number): void;
   /** Its backward: ds = w·g·(y − out) [rows, L, H] (may alias w), dy = Σ_j w·g [rows, L]. */
   mixtureBackward(p: MixtureBackwardPointers, rows: number, L: number, H: number): void;
+  /** The backward of y = ELU(z + bias row g) over [rows, cols] in groups of `perGroup` rows, from y: dz, and the per-group bias gradient unless `biasGrad` is 0. */
+  eluBackward(dy: number, y: number, dz: number, shape: GroupedRows, biasGrad: number): void;
   /** One time step of a fused recurrent layer's gate pass (see kernels.wat and simd-loops.ts). */
   readonly recurrent: RecurrentStepKernels;
   /**
@@ -255,6 +257,13 @@ export interface MixtureBackwardPointers {
   readonly dy: number;
 }
 
+/** [rows, cols] in groups of `perGroup` consecutive rows. */
+export interface GroupedRows {
+  readonly rows: number;
+  readonly cols: number;
+  readonly perGroup: number;
+}
+
 /** The kernels bound to one backend, with the byte offset of a tensor's float32 storage there. */
 export interface WasmSimd {
   readonly kernels: SimdKernels;
@@ -282,6 +291,7 @@ interface KernelExports extends RecurrentStepKernels {
   complexTanhBackward(...args: number[]): void;
   mixture(...args: number[]): void;
   mixtureBackward(...args: number[]): void;
+  eluBackward(...args: number[]): void;
 }
 
 // The slice of the WebAssembly JS API used here; the project's lib (no DOM) does not declare it.
@@ -413,6 +423,8 @@ const bind = (backend: WasmBackendLike): WasmSimd | null => {
       mixture: (p, rows, L, H) => exports.mixture(p.s, p.y, p.w, p.out, rows, L, H),
       mixtureBackward: (p, rows, L, H) =>
         exports.mixtureBackward(p.g, p.y, p.w, p.out, p.ds, p.dy, rows, L, H),
+      eluBackward: (dy, y, dz, { rows, cols, perGroup }, biasGrad) =>
+        exports.eluBackward(dy, y, dz, rows, cols, perGroup, biasGrad),
     },
     offset: (info) =>
       info.dtype === 'float32' ? (backend.dataIdMap.get(info.dataId)?.memoryOffset ?? null) : null,

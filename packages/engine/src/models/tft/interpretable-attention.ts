@@ -54,6 +54,13 @@ export function causalRows(queryStart: number, T: number): tf.Tensor2D {
   return tf.tensor2d(values, [rows, T]);
 }
 
+let separateKeyValueProducts = true;
+
+/** Whether keys and values come from two products rather than one sliced apart (A/B switch for benches). @default true */
+export const setSeparateKeyValueProducts = (on: boolean): void => {
+  separateKeyValueProducts = on;
+};
+
 /** Creates the attention: one bias-free [d, (2·n_head + 1)·d_head] projection for q, k and the shared v. */
 export function createInterpretableAttention(
   store: ParamStore,
@@ -87,20 +94,32 @@ export function createInterpretableAttention(
         const w = qkv.kernel as tf.Tensor2D; // [d, (2n + 1)·d_head]: q heads, k heads, v
         const queries = queryStart === 0 ? x : tf.slice(x, [0, queryStart, 0], [B, Tq, d]);
         const qFlat = tf.matMul(tf.reshape(queries, [B * Tq, d]), tf.slice(w, [0, 0], [d, width]));
-        const kv = tf.reshape(
-          tf.matMul(tf.reshape(x, [B * T, d]), tf.slice(w, [0, width], [d, width + dHead])),
-          [B, T, width + dHead],
-        ); // [B, T, n·d_head + d_head]
         const q = tf.transpose(tf.reshape(qFlat, [B, Tq, nHead, dHead]), [0, 2, 1, 3]); // [B, n, Tq, d_head]
-        const k = tf.transpose(
-          tf.reshape(tf.slice(kv, [0, 0, 0], [B, T, width]), [B, T, nHead, dHead]),
-          [0, 2, 1, 3],
-        ); // [B, n, T, d_head]
-        const v = tf.slice(kv, [0, 0, width], [B, T, dHead]); // [B, T, d_head]
-        const scores = tf.add(tf.mul(tf.matMul(q, k, false, true), scale), causalRows(queryStart, T));
+        const flat = tf.reshape(x, [B * T, d]);
+        let k: tf.Tensor;
+        let v: tf.Tensor;
+        if (separateKeyValueProducts) {
+          // k and v as two products over the weights' column blocks: slicing [B, T, n·d_head + d_head]
+          // copied both, and the backward padded both gradients back and added them.
+          k = tf.reshape(tf.matMul(flat, tf.slice(w, [0, width], [d, width])), [B, T, nHead, dHead]);
+          v = tf.reshape(tf.matMul(flat, tf.slice(w, [0, 2 * width], [d, dHead])), [B, T, dHead]);
+        } else {
+          const kv = tf.reshape(tf.matMul(flat, tf.slice(w, [0, width], [d, width + dHead])), [
+            B,
+            T,
+            width + dHead,
+          ]); // [B, T, n·d_head + d_head]
+          k = tf.reshape(tf.slice(kv, [0, 0, 0], [B, T, width]), [B, T, nHead, dHead]);
+          v = tf.slice(kv, [0, 0, width], [B, T, dHead]);
+        }
+        k = tf.transpose(k, [0, 2, 1, 3]); // [B, n, T, d_head]
+        const scores = tf.add(
+          tf.mul(tf.matMul(q, k as tf.Tensor4D, false, true), scale),
+          causalRows(queryStart, T),
+        );
         const weights = tf.softmax(scores) as tf.Tensor4D; // [B, n, Tq, T]
         const mixed = tf.mean(dropout(weights, options.attnDropout, ctx), 1) as tf.Tensor3D; // [B, Tq, T]
-        const output = dropout(outProj.apply(tf.matMul(mixed, v)), options.dropout, ctx); // [B, Tq, d]
+        const output = dropout(outProj.apply(tf.matMul(mixed, v as tf.Tensor3D)), options.dropout, ctx); // [B, Tq, d]
         return { output, weights } as unknown as tf.TensorContainer;
       }) as unknown as InterpretableAttentionOutput,
   };

@@ -61,6 +61,13 @@ export type TftConfig = z.output<typeof tftConfigSchema>;
  */
 const CHECKPOINT_ABOVE = 40e6;
 
+let splitInputGate = true;
+
+/** Whether the encoder–decoder gate runs on the history and horizon rows apart (A/B switch for benches). @default true */
+export const setSplitInputGate = (on: boolean): void => {
+  splitInputGate = on;
+};
+
 /** NeuralForecast's capability table row: future, historical and static exogenous. */
 const exogenous = { futr: true, hist: true, stat: true } as const;
 
@@ -240,16 +247,24 @@ export const tft = {
       [history, future, historyInput, futureInput, ce]: tf.Tensor[],
       ctx: ForwardContext,
     ) => {
-      const temporal = gateAdd(
-        inputGate,
-        tf.concat([history!, future!], 1),
-        tf.concat([historyInput!, futureInput!], 1),
-      ) as tf.Tensor3D; // [B, L+H, d]
-      return { temporal, enriched: enrichment.apply(temporal, ctx, ce as tf.Tensor2D) };
+      if (!splitInputGate) {
+        const temporal = gateAdd(
+          inputGate,
+          tf.concat([history!, future!], 1),
+          tf.concat([historyInput!, futureInput!], 1),
+        ) as tf.Tensor3D; // [B, L+H, d]
+        return { temporal, enriched: enrichment.apply(temporal, ctx, ce as tf.Tensor2D) };
+      }
+      // The gate works row by row: its history and horizon rows apart, one concat of the outputs
+      // instead of two of the inputs, and the decoder's skip is the horizon part as it is (no
+      // slice, no gradient padded back to L+H rows).
+      const horizon = gateAdd(inputGate, future!, futureInput!) as tf.Tensor3D; // [B, H, d]
+      const temporal = tf.concat([gateAdd(inputGate, history!, historyInput!), horizon], 1) as tf.Tensor3D;
+      return { temporal, horizon, enriched: enrichment.apply(temporal, ctx, ce as tf.Tensor2D) };
     };
     /** Temporal and enriched [B, L+H, d] -> the forecast [B, H, K] and the attention weights. */
     const decoderBlock = (
-      { temporal, enriched }: ReturnType<typeof enrichmentBlock>,
+      { temporal, horizon: horizonTemporal, enriched }: ReturnType<typeof enrichmentBlock>,
       ctx: ForwardContext,
       queryStart: number,
     ) => {
@@ -259,7 +274,7 @@ export const tft = {
       const horizon = queryStart === L ? attended.output : rows(attended.output);
       let x = gateAdd(attentionGate, horizon, rows(enriched));
       x = positionwise.apply(x, ctx);
-      x = gateAdd(decoderGate, x, rows(temporal));
+      x = gateAdd(decoderGate, x, horizonTemporal ?? rows(temporal));
       return { forecast: adapter.apply(x) as tf.Tensor3D, attention: attended.weights }; // [B, H, d] -> [B, H, K]
     };
 

@@ -10,7 +10,12 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
 import { registerOnce } from '../../backend/wasm-kernel.js';
-import { backendMemory, NATIVE_BACKENDS, type NativeBackendName } from '../../native/backend-memory.js';
+import {
+  backendMemory,
+  float32Views,
+  NATIVE_BACKENDS,
+  type NativeBackendName,
+} from '../../native/backend-memory.js';
 
 export const ADD_NORM_FORWARD = 'NflabAddNormForward';
 export const ADD_NORM_BACKWARD = 'NflabAddNormBackward';
@@ -96,16 +101,6 @@ export function addNormBackward(
   out.dbeta.set(dbeta);
 }
 
-/** Float32 views of `infos` (after every output is allocated: allocation may move the wasm heap). */
-const viewsOf = (name: NativeBackendName, backend: unknown, infos: TensorInfo[]): Float32Array[] => {
-  const mem = backendMemory(name, backend);
-  return infos.map((info) => {
-    const view = mem.view(info);
-    if (view === null) throw new Error(`${ADD_NORM_FORWARD}: tensors must be float32`);
-    return view;
-  });
-};
-
 const forwardKernel =
   (name: NativeBackendName): KernelFunc =>
   ({ inputs, backend, attrs }) => {
@@ -114,7 +109,12 @@ const forwardKernel =
     // The gain covers the normalised trailing axes; every leading index is one row.
     const rows = a!.shape.reduce((p, d) => p * d, 1) / gamma!.shape.reduce((p, d) => p * d, 1);
     const outs = [mem.alloc([...a!.shape]), mem.alloc([rows]), mem.alloc([rows])];
-    const [va, vb, vgamma, vbeta, y, mean, rstd] = viewsOf(name, backend, [a!, b!, gamma!, beta!, ...outs]);
+    const [va, vb, vgamma, vbeta, y, mean, rstd] = float32Views(
+      name,
+      backend,
+      [a!, b!, gamma!, beta!, ...outs],
+      ADD_NORM_FORWARD,
+    );
     addNormForward(
       { a: va!, b: vb!, gamma: vgamma!, beta: vbeta! },
       { y: y!, mean: mean!, rstd: rstd! },
@@ -129,7 +129,12 @@ const backwardKernel =
     const { dy, a, b, gamma, mean, rstd } = inputs as Record<string, TensorInfo>;
     const mem = backendMemory(name, backend);
     const outs = [mem.alloc([...a!.shape]), mem.alloc([...gamma!.shape]), mem.alloc([...gamma!.shape])];
-    const views = viewsOf(name, backend, [dy!, a!, b!, gamma!, mean!, rstd!, ...outs]);
+    const views = float32Views(
+      name,
+      backend,
+      [dy!, a!, b!, gamma!, mean!, rstd!, ...outs],
+      ADD_NORM_BACKWARD,
+    );
     const [vdy, va, vb, vgamma, vmean, vrstd, dx, dgamma, dbeta] = views;
     addNormBackward(
       { dy: vdy!, a: va!, b: vb!, gamma: vgamma!, mean: vmean!, rstd: vrstd! },
