@@ -42,6 +42,7 @@ import {
 import {
   baselineForecasts,
   baselineMae,
+  meanAbsolute,
   modelErrors,
   windowTargets,
   type BaselineMae,
@@ -232,7 +233,7 @@ const cvRun = async (
   const errors = modelErrors(rows, targets, column);
   return {
     errors,
-    cv_mae: round(errors.reduce((sum, e) => sum + Math.abs(e), 0) / errors.length),
+    cv_mae: round(meanAbsolute(errors)),
     cv_s: round(cv_s, 2),
     cv_ms_per_step: timer.summary().ms_per_step,
   };

@@ -102,8 +102,7 @@ export const baselineMae = (
   season: number,
 ): BaselineMae => {
   const forecasts = baselineForecasts(series, targets, season);
-  const mae = (yhat: readonly number[]) =>
-    targets.reduce((sum, t, i) => sum + Math.abs(t.y - (yhat[i] as number)), 0) / targets.length;
+  const mae = (yhat: readonly number[]) => meanAbsolute(targets.map((t, i) => (yhat[i] as number) - t.y));
   return {
     historical_mean: mae(forecasts.historical_mean),
     seasonal_naive: mae(forecasts.seasonal_naive),
@@ -150,12 +149,13 @@ export const modelErrors = (
   });
 };
 
+/** The mean of |e| over `errors`: the MAE of forecast errors. */
+export const meanAbsolute = (errors: readonly number[]): number =>
+  errors.reduce((sum, e) => sum + Math.abs(e), 0) / errors.length;
+
 /** Pooled MAE of `column` over `rows` (checked against `targets` as {@link modelErrors} does). */
 export const modelMae = (
   rows: readonly CvRowLike[],
   targets: readonly WindowTarget[],
   column: string,
-): number => {
-  const errors = modelErrors(rows, targets, column);
-  return errors.reduce((sum, e) => sum + Math.abs(e), 0) / errors.length;
-};
+): number => meanAbsolute(modelErrors(rows, targets, column));
