@@ -19,6 +19,7 @@ import { setStandardTargetPass } from '../packages/engine/src/scalers/standard-t
 import { setSharedSavedTensors } from '../packages/engine/src/backend/shared-saved-tensors.js';
 import { setThreadedStepProduct } from '../packages/engine/src/models/recurrent/fused-sequence.js';
 import { setSequenceOfInput } from '../packages/engine/src/models/recurrent/unroll.js';
+import { setLoopWorker, splitLoopCounts } from '../packages/engine/src/models/recurrent/split-loops.js';
 import {
   enableNativeMatmul,
   MODELS,
@@ -40,6 +41,8 @@ const SWITCHES: Record<string, (on: boolean) => void> = {
   'standard-target-pass': setStandardTargetPass,
   'mae-pass': setMaePass,
   'batch-norm-pass': setBatchNormPass,
+  // on: a recurrent loop's second window of rows on the worker thread; off: both on this thread.
+  'loop-worker': (on) => setLoopWorker(on),
 };
 /** Every step-overhead switch of the small-model work at once (the shared loop's before/after). */
 SWITCHES['small-step'] = (on) =>
@@ -123,7 +126,7 @@ const fit = async (on: boolean): Promise<FitFigures> => {
   return figures;
 };
 
-await fit(true); // warm-up: JIT and caches, not counted
+await fit(true); // warm-up: JIT and caches, not counted (and the loop worker started)
 const sides: Record<'off' | 'on', FitFigures[]> = { off: [], on: [] };
 for (let round = 0; round < rounds; round += 1) {
   for (const on of round % 2 === 0 ? [false, true] : [true, false]) {
@@ -146,3 +149,4 @@ console.log(
     .map((v) => v.toFixed(2))
     .join(' ')}`,
 );
+if (switchName === 'loop-worker') console.log('second windows', JSON.stringify(splitLoopCounts()));

@@ -151,8 +151,11 @@ export interface LoadOpenBlasOptions {
   coreType: string | null;
   /** Whether `coreType` overrides an `OPENBLAS_CORETYPE` already in the environment. */
   forceCoreType: boolean;
-  /** BLAS threads; also applied at run time when the library is already loaded. */
-  threads: number;
+  /**
+   * BLAS threads; also applied at run time when the library is already loaded. null leaves the
+   * count alone — for a second thread of a process whose main thread owns it (it is process-wide).
+   */
+  threads: number | null;
   /** Library paths to try instead of `OPENBLAS_CANDIDATES`. */
   libraries?: readonly string[];
 }
@@ -164,18 +167,19 @@ export interface LoadOpenBlasOptions {
  */
 export function loadOpenBlas(opts: LoadOpenBlasOptions): OpenBlas {
   if (cached) {
-    cached.setThreads(opts.threads);
+    if (opts.threads !== null) cached.setThreads(opts.threads);
     return cached;
   }
   const koffi = requireKoffi();
-  const vars: Record<string, string> = { OPENBLAS_NUM_THREADS: String(opts.threads) };
+  const vars: Record<string, string> =
+    opts.threads === null ? {} : { OPENBLAS_NUM_THREADS: String(opts.threads) };
   if (opts.coreType !== null) vars.OPENBLAS_CORETYPE = opts.coreType;
   setNativeEnv(koffi, vars, new Set(opts.forceCoreType ? ['OPENBLAS_CORETYPE'] : []));
   const errors: string[] = [];
   for (const library of opts.libraries ?? OPENBLAS_CANDIDATES) {
     try {
       cached = bind(koffi, library);
-      cached.setThreads(opts.threads);
+      if (opts.threads !== null) cached.setThreads(opts.threads);
       return cached;
     } catch (cause) {
       errors.push(`${library}: ${String((cause as Error).message).split('\n')[0]}`);

@@ -5,6 +5,7 @@
 import type { TensorInfo } from '@tensorflow/tfjs-core';
 import type { WasmBackendLike } from '../../native/backend-memory.js';
 import { KERNELS_WASM_BASE64 } from './kernels-binary.js';
+import { withSharedMemoryImport } from './shared-memory-import.js';
 
 /** Adam's scalars for one update; see `adam` in kernels.wat. */
 export interface AdamScalars {
@@ -316,6 +317,36 @@ const kernelsModule = (): WasmModule | null => {
   return compiled;
 };
 
+let compiledShared: WasmModule | null | undefined;
+/** The module with its memory import declared shared (see shared-memory-import.ts), or null. */
+const sharedKernelsModule = (): WasmModule | null => {
+  if (compiledShared === undefined) {
+    const bytes = withSharedMemoryImport(Buffer.from(KERNELS_WASM_BASE64, 'base64'));
+    compiledShared = wasmApi.validate(bytes) ? new wasmApi.Module(bytes) : null;
+  }
+  return compiledShared;
+};
+
+const recurrentKernels = (exports: KernelExports): RecurrentStepKernels => ({
+  lstmForwardStep: exports.lstmForwardStep,
+  lstmBackwardStep: exports.lstmBackwardStep,
+  gruForwardStep: exports.gruForwardStep,
+  gruBackwardStep: exports.gruBackwardStep,
+  elmanForwardStep: exports.elmanForwardStep,
+  elmanBackwardStep: exports.elmanBackwardStep,
+});
+
+/**
+ * The recurrent step kernels over `memory`, a shared `WebAssembly.Memory` (maximum at most 65,536
+ * pages) — for a worker thread that runs part of a batch's time loop (recurrent/split-loops.ts);
+ * null where this engine lacks SIMD, bulk memory or threads.
+ */
+export const sharedMemoryRecurrentKernels = (memory: object): RecurrentStepKernels | null => {
+  const module = sharedKernelsModule();
+  if (module === null) return null;
+  return recurrentKernels(new wasmApi.Instance(module, { env: { memory } }).exports as KernelExports);
+};
+
 const bound = new WeakMap<object, WasmSimd | null>();
 
 const bind = (backend: WasmBackendLike): WasmSimd | null => {
@@ -349,14 +380,7 @@ const bind = (backend: WasmBackendLike): WasmSimd | null => {
       geluWithSlope: (x, out, slope, n) => exports.geluWithSlope(x, out, slope, n),
       geluMask: (x, m, out, cdf, n) => exports.geluMask(x, m, out, cdf, n),
       geluMaskBackward: (dy, m, x, cdf, dx, n) => exports.geluMaskBackward(dy, m, x, cdf, dx, n),
-      recurrent: {
-        lstmForwardStep: exports.lstmForwardStep,
-        lstmBackwardStep: exports.lstmBackwardStep,
-        gruForwardStep: exports.gruForwardStep,
-        gruBackwardStep: exports.gruBackwardStep,
-        elmanForwardStep: exports.elmanForwardStep,
-        elmanBackwardStep: exports.elmanBackwardStep,
-      },
+      recurrent: recurrentKernels(exports),
       gatedNormForward: (p, { rows, width, perGroup }, eps) =>
         exports.gatedNormForward(
           p.g,

@@ -45,8 +45,21 @@ import {
   type FusedKind,
   type LoopProducts,
   type Product,
+  type SequenceDims,
 } from './fused-loops.js';
-import { backwardLoopSimd, forwardLoopSimd, simdLoopsFit, type HeapView } from './simd-loops.js';
+import type { SharedWeight } from './loop-job.js';
+import { BACKWARD_ROWS, FORWARD_ROWS } from './loop-rows.js';
+import { sgemmProduct } from './sgemm-product.js';
+import {
+  backwardLoopSimd,
+  forwardLoopSimd,
+  simdLoopsFit,
+  type BackwardPointers,
+  type ForwardPointers,
+  type HeapView,
+  type LoopMemory,
+} from './simd-loops.js';
+import { runInWindows, windowRows } from './split-loops.js';
 
 export const RECURRENT_FORWARD = 'NflabRecurrentForward';
 export const RECURRENT_BACKWARD = 'NflabRecurrentBackward';
@@ -116,9 +129,22 @@ export const setThreadedStepProduct = (macs: number = THREADED_STEP_PRODUCT): vo
   threadedStepProduct = macs;
 };
 
-/** Runs a loop with one BLAS thread for small per-step products, with all of them for large ones. */
-const withStepThreads = <T>(rows: number, weightHh: TensorInfo, fn: () => T): T =>
-  rows * weightHh.shape[0]! * weightHh.shape[1]! >= threadedStepProduct ? fn() : withOneNativeThread(fn);
+/**
+ * Runs a loop with one BLAS thread for small per-step products, with all of them for large ones —
+ * and always with one when the rows run as two windows (`half` > 0): each window's loop then has a
+ * core of its own, and the products' rounding must not depend on whether the worker ran.
+ */
+const loopThreads = <T>(half: number, rows: number, weightHh: TensorInfo, fn: () => T): T =>
+  half === 0 && rows * weightHh.shape[0]! * weightHh.shape[1]! >= threadedStepProduct
+    ? fn()
+    : withOneNativeThread(fn);
+
+/** W_hh's byte offset in the heap and its shape, for the row split's worker. */
+const sharedWeight = (simd: WasmSimd, weightHh: TensorInfo): SharedWeight => ({
+  at: offsetOf(simd, weightHh),
+  height: weightHh.shape[0]!,
+  width: weightHh.shape[1]!,
+});
 
 const free = (backend: unknown, info: TensorInfo | null): void => {
   if (info) (backend as DisposingBackend).disposeData(info.dataId);
@@ -221,27 +247,7 @@ function createProduct(
   const [height, width] = weight.shape as [number, number];
   const [k, n] = transposed ? [width, height] : [height, width];
   const sgemm = nativeSgemm(name);
-  if (sgemm) {
-    // Zero-copy: the weight's own storage, transposed by BLAS; no allocation inside the loop.
-    return {
-      run: (a, lda, out) =>
-        sgemm({
-          transA: false,
-          transB: transposed,
-          m: rows,
-          n,
-          k,
-          a,
-          lda,
-          b: viewOf(mem, weight),
-          ldb: transposed ? k : n,
-          beta: 0,
-          c: out,
-          ldc: n,
-        }),
-      dispose: () => undefined,
-    };
-  }
+  if (sgemm) return sgemmProduct(sgemm, { view: () => viewOf(mem, weight), height, width }, rows, transposed);
   const w = viewOf(mem, weight); // [r, c]
   const m = new Float32Array(k * n); // [k, n]
   if (!transposed) m.set(w);
@@ -291,16 +297,30 @@ const forwardKernel =
     const aux = AUX_BLOCKS[kind] > 0 ? mem.alloc([T, B, AUX_BLOCKS[kind] * H]) : null; // time-major always
     const hFull = weightHr ? mem.alloc([...lead, H]) : null;
     const simd = stepKernels(name, backend, H);
+    const half = simd && !weightHr ? windowRows(B) : 0; // the row split (split-loops.ts)
     // The SIMD kernels read their scratch from the module's memory too.
     const recurrent = simd ? mem.alloc([B, GATES[kind] * H]) : null;
     const projected = simd && weightHr ? mem.alloc([B, P]) : null;
-    const products = createProducts(name, backend, { weightHh, weightHr }, { rows: B, transposed: false });
+    const products = createProducts(
+      name,
+      backend,
+      { weightHh, weightHr },
+      { rows: half || B, transposed: false },
+    );
     const dims = { batch: B, steps: T, hidden: H, output: P, timeMajor: timeMajor === true };
     try {
-      withStepThreads(B, weightHh, () => {
+      loopThreads(half, B, weightHh, () => {
         if (simd) {
           const tensors = { x, bias, y, aux, hFull: hFull ?? y, h0, c0, recurrent, projected };
-          forwardLoopSimd(kind, dims, products, simdMemory(simd, backend, tensors), simd.kernels.recurrent);
+          const memory = simdMemory(simd, backend, tensors);
+          const runHere = (d: SequenceDims, m: LoopMemory<ForwardPointers>): void =>
+            forwardLoopSimd(kind, d, products, m, simd.kernels.recurrent);
+          if (half === 0) runHere(dims, memory);
+          else {
+            const weight = sharedWeight(simd, weightHh);
+            const split = { direction: 'forward', kind, dims, table: FORWARD_ROWS, memory, weight } as const;
+            runInWindows({ ...split, bias: memory.at.bias, runHere });
+          }
           return;
         }
         const empty = new Float32Array(0);
@@ -351,20 +371,42 @@ const backwardKernel =
     const dh0 = initial ? mem.alloc([B, P]) : null;
     const dc0 = initial && kind === 'lstm' ? mem.alloc([B, H]) : null;
     const simd = stepKernels(name, backend, H);
+    const half = simd && !weightHr ? windowRows(B) : 0; // the row split (split-loops.ts)
     // The SIMD kernels read their scratch from the module's memory too.
     const dhRecurrent = simd ? mem.alloc([B, P]) : null;
     const carry = simd ? mem.alloc([B, H]) : null;
     const dhFull = simd && weightHr ? mem.alloc([B, H]) : null;
-    const products = createProducts(name, backend, { weightHh, weightHr }, { rows: B, transposed: true });
+    const products = createProducts(
+      name,
+      backend,
+      { weightHh, weightHr },
+      { rows: half || B, transposed: true },
+    );
     const dims = { batch: B, steps: T, hidden: H, output: P, timeMajor: timeMajor === true };
     try {
-      withStepThreads(B, weightHh, () => {
+      loopThreads(half, B, weightHh, () => {
         if (simd) {
           // prettier-ignore
           const tensors = {
             dy, y, aux, dx, dRecurrent, dh, h0, c0, dcT, dh0, dc0, dhRecurrent, carry, dhFull,
           };
-          backwardLoopSimd(kind, dims, products, simdMemory(simd, backend, tensors), simd.kernels.recurrent);
+          const memory = simdMemory(simd, backend, tensors);
+          const runHere = (d: SequenceDims, m: LoopMemory<BackwardPointers>): void =>
+            backwardLoopSimd(kind, d, products, m, simd.kernels.recurrent);
+          if (half === 0) runHere(dims, memory);
+          else {
+            const weight = sharedWeight(simd, weightHh);
+            runInWindows({
+              direction: 'backward',
+              kind,
+              dims,
+              table: BACKWARD_ROWS,
+              memory,
+              weight,
+              bias: 0,
+              runHere,
+            });
+          }
           return;
         }
         const empty = new Float32Array(0);

@@ -32,6 +32,18 @@ export const simdLoopsFit = (hidden: number): boolean => hidden % 4 === 0;
 export type HeapView = () => Float32Array;
 
 /**
+ * Where a loop's tensors are: the heap, each tensor's byte offset, and how many batch rows the
+ * tensors hold — more than the loop's `dims.batch` when it runs only the first rows of a larger
+ * batch (the row split of split-loops.ts: the offsets then point at the window's first row, and
+ * time-major tensors and `aux` keep the full batch's step stride). @default dims.batch
+ */
+export interface LoopMemory<Pointers> {
+  readonly heap: HeapView;
+  readonly at: Pointers;
+  readonly tensorRows?: number;
+}
+
+/**
  * Byte offsets of the forward op's tensors and scratch in the module's memory, laid out as
  * fused-loops.ts' ForwardViews ([T, B, ·] instead of [B, T, ·] when the dims are time-major); 0 for
  * an absent one (no b_hh, a zero initial state, no projection).
@@ -115,17 +127,18 @@ export function forwardLoopSimd(
   kind: FusedKind,
   dims: SequenceDims,
   products: LoopProducts,
-  memory: { readonly heap: HeapView; readonly at: ForwardPointers },
+  memory: LoopMemory<ForwardPointers>,
   kernels: RecurrentStepKernels,
 ): void {
   const { batch: B, steps: T, hidden: H } = dims;
   const P = outputWidth(kind, dims, products);
   const { projection } = products;
   const { heap, at: p } = memory;
+  const rows = memory.tensorRows ?? B; // the tensors' batch: aux's step stride
   const GH = GATES[kind] * H;
   const AH = AUX_BLOCKS[kind] * H;
   if ((p.h0 || p.c0) && projection) throw new Error('a projected LSTM takes no initial state');
-  const { batchStride: bs, stepStride: ts } = rowStrides(dims);
+  const { batchStride: bs, stepStride: ts } = rowStrides({ ...dims, batch: rows });
   // Byte strides between the batch rows of one step.
   const [xStride, yStride, hStride, auxStride] = [bs * GH * 4, bs * P * 4, bs * H * 4, AH * 4];
   for (let t = 0; t < T; t++) {
@@ -136,11 +149,11 @@ export function forwardLoopSimd(
     else if (p.h0) products.recurrent.run(from(before, p.h0), P, from(before, p.recurrent));
     else before.fill(0, floatIndex(p.recurrent), floatIndex(p.recurrent) + B * GH);
     const x = p.x + t * ts * GH * 4;
-    const aux = p.aux + t * B * AH * 4;
+    const aux = p.aux + t * rows * AH * 4;
     const h = t * ts * H * 4; // byte offset of this step's first row in y (or hFull)
     if (kind === 'lstm') {
       // c_{t-1}: the previous step's c block of aux, else c_0 (or zero).
-      const [cPrev, cStride] = t > 0 ? [aux - B * AH * 4 + 4 * H * 4, auxStride] : [p.c0, H * 4];
+      const [cPrev, cStride] = t > 0 ? [aux - rows * AH * 4 + 4 * H * 4, auxStride] : [p.c0, H * 4];
       // prettier-ignore
       kernels.lstmForwardStep(
         x, xStride, p.recurrent, p.bias, aux, auxStride, cPrev, cStride, p.hFull + h, hStride, B, H,
@@ -173,16 +186,17 @@ export function backwardLoopSimd(
   kind: FusedKind,
   dims: SequenceDims,
   products: LoopProducts,
-  memory: { readonly heap: HeapView; readonly at: BackwardPointers },
+  memory: LoopMemory<BackwardPointers>,
   kernels: RecurrentStepKernels,
 ): void {
   const { batch: B, steps: T, hidden: H } = dims;
   const P = outputWidth(kind, dims, products);
   const { projection } = products;
   const { heap, at: p } = memory;
+  const rows = memory.tensorRows ?? B; // the tensors' batch: aux's step stride
   const GH = GATES[kind] * H;
   const AH = AUX_BLOCKS[kind] * H;
-  const { batchStride: bs, stepStride: ts } = rowStrides(dims);
+  const { batchStride: bs, stepStride: ts } = rowStrides({ ...dims, batch: rows });
   // Byte strides between the batch rows of one step.
   const [xStride, hStride, auxStride] = [bs * GH * 4, bs * H * 4, AH * 4];
   for (let t = T - 1; t >= 0; t--) {
@@ -198,13 +212,13 @@ export function backwardLoopSimd(
       projection.run(from(f, p.dh + t * ts * P * 4), bs * P, from(f, p.dhFull));
     }
     const dx = p.dx + t * ts * GH * 4;
-    const aux = p.aux + t * B * AH * 4;
+    const aux = p.aux + t * rows * AH * 4;
     const h = t * ts * H * 4; // byte offset of this step's first row in y and dy
     if (kind === 'lstm') {
       const [dhA, dhAStride] = projection ? [p.dhFull, H * 4] : [p.dy + h, hStride];
       const dhB = projection || last ? 0 : p.dhRecurrent;
       const carryIn = last ? p.dcT : p.carry;
-      const [cPrev, cStride] = t > 0 ? [aux - B * AH * 4 + 4 * H * 4, auxStride] : [p.c0, H * 4];
+      const [cPrev, cStride] = t > 0 ? [aux - rows * AH * 4 + 4 * H * 4, auxStride] : [p.c0, H * 4];
       // prettier-ignore
       kernels.lstmBackwardStep(
         dhA, dhAStride, dhB, carryIn, p.carry, aux, auxStride, cPrev, cStride, dx, xStride, B, H,
