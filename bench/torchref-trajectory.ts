@@ -52,7 +52,7 @@ const params = variableValues(network.variables);
 
 const full = airPassengersSeries();
 const sources = trainSources(full, T);
-const stepRefs = trainStepRefs({ config: common, sources, inputSize: L, h, multivariate: true }, steps);
+const stepRefs = trainStepRefs({ modelName: id, network, config: common, sources }, steps);
 
 const trainLosses = await trainStepLosses({ modelName: id, network, config: common, sources });
 // The three cross-validation windows: inputs end at 108, 120, 132.

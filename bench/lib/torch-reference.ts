@@ -6,20 +6,14 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import {
-  availabilityFractions,
   createAdam,
   createLoss,
   logicalName,
+  trainingStepRefs,
   trainNetwork,
   type CommonConfig,
   type ModelNetwork,
 } from '../../packages/engine/src/index.js';
-import {
-  createSeriesShuffler,
-  jointTrainWindowRefs,
-} from '../../packages/engine/src/windows/multivariate.js';
-import { trainWindowRefs, type WindowRef } from '../../packages/engine/src/windows/refs.js';
-import { createTrainSampler } from '../../packages/engine/src/windows/sampler.js';
 import type { WindowSource } from '../../packages/engine/src/windows/source.js';
 import { AIR_PASSENGERS } from '../../packages/engine/test/fixtures/air-passengers.js';
 
@@ -90,70 +84,25 @@ export const trainSources = (series: readonly number[][], length: number): Windo
     stat: [],
   }));
 
-/** Options of {@link trainStepRefs}. */
-export interface TrainStepRefsOptions {
-  readonly config: CommonConfig;
-  readonly sources: readonly WindowSource[];
-  readonly inputSize: number;
-  readonly h: number;
-  /** Windows of every series at once, their series shuffled (a multivariate network). */
-  readonly multivariate: boolean;
-}
-
-/** trainNetwork's training sampler (and a multivariate network's series shuffle), no holdout. */
-const trainingSampler = (options: TrainStepRefsOptions): (() => WindowRef[]) => {
-  const { config, sources, inputSize, h } = options;
-  const refsOptions = {
-    inputSize,
-    h,
-    rightPadding: h,
-    sources,
-    holdout: 0,
-    stepSize: config.step_size,
-    startPaddingEnabled: config.start_padding_enabled,
-    availability: availabilityFractions(config),
-  };
-  const common = {
-    windowsBatchSize: config.windows_batch_size,
-    dropLast: config.drop_last_loader,
-    seed: config.random_seed,
-  };
-  if (options.multivariate) {
-    const sampler = createTrainSampler({
-      ...common,
-      refs: [jointTrainWindowRefs(refsOptions)],
-      batchSize: 1,
-    });
-    const shuffle = createSeriesShuffler(sources.length, config.random_seed);
-    return () => shuffle(sampler.next());
-  }
-  const sampler = createTrainSampler({
-    ...common,
-    refs: trainWindowRefs(refsOptions),
-    batchSize: config.batch_size,
-  });
-  return () => sampler.next();
-};
-
-/**
- * The windows of trainNetwork's first `steps` steps as [series, start] pairs: its sampler rebuilt
- * with the same options and seeds.
- */
-export function trainStepRefs(options: TrainStepRefsOptions, steps: number): number[][][] {
-  const next = trainingSampler(options);
-  return Array.from({ length: steps }, () => next().map((r) => [r.series, r.start]));
-}
-
-/** Options of {@link trainStepLosses}. */
-export interface TrainStepLossesOptions {
+/** A training run: options of {@link trainStepRefs} and {@link trainStepLosses}. */
+export interface TrainRunOptions {
   readonly modelName: string;
   readonly network: ModelNetwork;
   readonly config: CommonConfig;
   readonly sources: readonly WindowSource[];
 }
 
+/**
+ * The windows of trainNetwork's first `steps` steps as [series, start] pairs (no validation
+ * holdout), for the reference to train on the same batches.
+ */
+export function trainStepRefs(options: TrainRunOptions, steps: number): number[][][] {
+  const next = trainingStepRefs(options);
+  return Array.from({ length: steps }, () => next().map((r) => [r.series, r.start]));
+}
+
 /** Trains `network` with trainNetwork (the config's loss, validation too); every training step's loss. */
-export async function trainStepLosses(options: TrainStepLossesOptions): Promise<number[]> {
+export async function trainStepLosses(options: TrainRunOptions): Promise<number[]> {
   const loss = createLoss(options.config.loss);
   const losses: number[] = [];
   await trainNetwork({
