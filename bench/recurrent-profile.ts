@@ -10,23 +10,21 @@
 import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import * as tf from '@tensorflow/tfjs-core';
-import { enableNativeMatmul, NeuralForecast, setBackend } from '../packages/engine/src/index.js';
+import { NeuralForecast } from '../packages/engine/src/index.js';
 import { setFusedSimdLoops } from '../packages/engine/src/models/recurrent/fused-sequence.js';
 import { flag, has, numberFlag, overrides } from './lib/args.js';
-import { airPassengersPanel } from './lib/datasets.js';
 import { printKernelReport } from './lib/kernel-report.js';
+import { zooStep } from './lib/zoo-step.js';
 
 const model = flag('model', 'lstm');
 const steps = numberFlag('steps', 30);
 const profileSteps = numberFlag('profile-steps', 3);
 
-await setBackend('wasm');
+const blasThreads = has('threads') ? numberFlag('threads', 2) : undefined;
+const { panel, native, config } = await zooStep(model, { blasThreads, overrides: overrides() });
+console.log('native', JSON.stringify(native));
 // --no-simd: the fused recurrent loops' gate pass in JavaScript, for A/B runs.
 if (has('no-simd')) setFusedSimdLoops(false);
-const threads = has('threads') ? { threads: numberFlag('threads', 2) } : {};
-console.log('native', JSON.stringify(enableNativeMatmul(threads)));
-const panel = airPassengersPanel();
-const config = { h: 12, input_size: 24, random_seed: 1, ...overrides() };
 
 /**
  * CPU ms of this process's main thread (Linux: /proc/self/task/<pid>/stat, 10 ms ticks), apart from
@@ -43,7 +41,7 @@ const mainThreadCpuMs = (): number => {
 
 /** Fits `n` steps; wall and CPU ms of every step after the first. */
 const fit = async (n: number): Promise<{ wall: number[]; cpu: number[]; mainCpu: number }> => {
-  const nf = new NeuralForecast({ models: [{ id: model, config: { ...config, max_steps: n } }], freq: 'M' });
+  const nf = new NeuralForecast({ models: [{ id: model, config: config(n) }], freq: 'M' });
   const wall: number[] = [];
   const cpu: number[] = [];
   let [t, c] = [performance.now(), process.cpuUsage()];

@@ -20,15 +20,9 @@ import { setSharedSavedTensors } from '../packages/engine/src/backend/shared-sav
 import { setThreadedStepProduct } from '../packages/engine/src/models/recurrent/fused-sequence.js';
 import { setSequenceOfInput } from '../packages/engine/src/models/recurrent/unroll.js';
 import { setLoopWorker, splitLoopCounts } from '../packages/engine/src/models/recurrent/split-loops.js';
-import {
-  enableNativeMatmul,
-  MODELS,
-  NeuralForecast,
-  setBackend,
-  type ModelSpec,
-} from '../packages/engine/src/index.js';
+import { NeuralForecast } from '../packages/engine/src/index.js';
 import { flag, numberFlag } from './lib/args.js';
-import { airPassengersPanel } from './lib/datasets.js';
+import { zooStep } from './lib/zoo-step.js';
 
 /** The switches this script can flip, each back to the engine's default (on) at the end. */
 const SWITCHES: Record<string, (on: boolean) => void> = {
@@ -56,12 +50,7 @@ const rounds = numberFlag('rounds', 4);
 const switchName = flag('switch', 'gelu-slope');
 const flip = SWITCHES[switchName];
 if (!flip) throw new Error(`unknown switch ${switchName}; one of ${Object.keys(SWITCHES).join(', ')}`);
-const spec = (MODELS as Record<string, ModelSpec>)[id];
-if (!spec) throw new Error(`unknown model ${id}`);
-
-await setBackend('wasm');
-enableNativeMatmul();
-const panel = airPassengersPanel();
+const { panel, config } = await zooStep(id);
 
 /** Kernel calls so far, counted at the engine's one entry for kernels and custom ops. */
 const calls = { n: 0 };
@@ -90,14 +79,7 @@ interface FitFigures {
 /** One fit with the switch set; per-step figures over steps 2.. (the first includes set-up). */
 const fit = async (on: boolean): Promise<FitFigures> => {
   flip(on);
-  const config = {
-    h: 12,
-    input_size: 24,
-    max_steps: steps,
-    random_seed: 1,
-    ...(spec.kind === 'multivariate' ? { n_series: panel.series.length } : {}),
-  };
-  const nf = new NeuralForecast({ models: [{ id, config }], freq: 'M' });
+  const nf = new NeuralForecast({ models: [{ id, config: config(steps) }], freq: 'M' });
   const wall: number[] = [];
   const cpu: number[] = [];
   let [t, c] = [performance.now(), process.cpuUsage()];

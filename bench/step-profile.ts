@@ -7,34 +7,16 @@
  */
 import { loadavg } from 'node:os';
 import * as tf from '@tensorflow/tfjs-core';
-import {
-  enableNativeMatmul,
-  MODELS,
-  NeuralForecast,
-  setBackend,
-  type ModelSpec,
-} from '../packages/engine/src/index.js';
+import { NeuralForecast } from '../packages/engine/src/index.js';
 import { flag, has, numberFlag } from './lib/args.js';
-import { airPassengersPanel } from './lib/datasets.js';
 import { printKernelReport } from './lib/kernel-report.js';
+import { zooStep } from './lib/zoo-step.js';
 
 const id = flag('model', 'tsmixerx');
 const steps = numberFlag('steps', 30);
 const profileSteps = numberFlag('profile-steps', 5);
 const blasThreads = has('blas-threads') ? numberFlag('blas-threads', 1) : undefined;
-
-await setBackend('wasm');
-const native = enableNativeMatmul(blasThreads === undefined ? {} : { threads: blasThreads });
-const spec = (MODELS as Record<string, ModelSpec>)[id];
-if (!spec) throw new Error(`unknown model ${id}`);
-const panel = airPassengersPanel();
-const config = (maxSteps: number): Record<string, unknown> => ({
-  h: 12,
-  input_size: 24,
-  max_steps: maxSteps,
-  random_seed: 1,
-  ...(spec.kind === 'multivariate' ? { n_series: panel.series.length } : {}),
-});
+const { panel, native, config } = await zooStep(id, { blasThreads });
 
 /** One fit; per-step wall and CPU ms from the progress events (the first step, with set-up, left out). */
 const timedFit = async (maxSteps: number) => {

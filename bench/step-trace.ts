@@ -7,29 +7,19 @@
  *     [--no-mixture-kernel]
  */
 import * as tf from '@tensorflow/tfjs-core';
-import {
-  enableNativeMatmul,
-  MODELS,
-  NeuralForecast,
-  setBackend,
-  type ModelSpec,
-} from '../packages/engine/src/index.js';
+import { NeuralForecast } from '../packages/engine/src/index.js';
 import { flag, has, numberFlag } from './lib/args.js';
-import { airPassengersPanel } from './lib/datasets.js';
+import { zooStep } from './lib/zoo-step.js';
 
 const id = flag('model', 'deepnpts');
 const traced = numberFlag('step', 5);
 /** Steps traced (from `traced` on); each kernel's CPU time is the median over them. */
 const repeats = numberFlag('repeats', 1);
-const spec = (MODELS as Record<string, ModelSpec>)[id];
-if (!spec) throw new Error(`unknown model ${id}`);
-await setBackend('wasm');
-if (has('no-mixture-kernel'))
-  (await import('../packages/engine/src/backend/mixture-kernel.js')).setMixtureKernelEnabled(false);
 // One BLAS thread: process CPU time is then this thread's, so each kernel is billed its own time
 // (OpenBLAS workers spin after a product and would bill the next kernels).
-enableNativeMatmul({ threads: numberFlag('blas-threads', 1) });
-const panel = airPassengersPanel();
+const { panel, config } = await zooStep(id, { blasThreads: numberFlag('blas-threads', 1) });
+if (has('no-mixture-kernel'))
+  (await import('../packages/engine/src/backend/mixture-kernel.js')).setMixtureKernelEnabled(false);
 
 interface Entry {
   name: string;
@@ -74,7 +64,7 @@ const nextId = (): number => (tf.engine().constructor as unknown as { nextTensor
 let cpuAtStart = process.cpuUsage();
 let stepCpuUs = 0;
 const nf = new NeuralForecast({
-  models: [{ id, config: { h: 12, input_size: 24, max_steps: traced + repeats, random_seed: 1 } }],
+  models: [{ id, config: config(traced + repeats) }],
   freq: 'M',
 });
 await nf.fit({

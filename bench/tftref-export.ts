@@ -8,9 +8,9 @@
  */
 import { writeFileSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs-core';
-import { createAdam, logicalName, MODELS, setBackend } from '../packages/engine/src/index.js';
-import { AIR_PASSENGERS } from '../packages/engine/test/fixtures/air-passengers.js';
+import { MODELS, setBackend } from '../packages/engine/src/index.js';
 import { flag, numberFlag } from './lib/args.js';
+import { adamSteps, airPassengersSeries, lossAndGrads, variableValues } from './lib/torch-reference.js';
 
 const steps = numberFlag('steps', 5);
 const out = flag('out', '/tmp/tftref.json');
@@ -24,7 +24,7 @@ const network = MODELS.tft.build(
   { h, inputSize: L, futrExogSize: 0, histExogSize: 0, statExogSize: 0, nOutputs: 1 },
   1,
 );
-const series = [AIR_PASSENGERS.map(Number), AIR_PASSENGERS.map((y) => Number(y) + 300)];
+const series = airPassengersSeries();
 const xs = new Float32Array(B * L);
 const ys = new Float32Array(B * h);
 for (let b = 0; b < B; b += 1) {
@@ -38,17 +38,9 @@ const insampleMask = tf.onesLike(insampleY);
 const target = tf.tensor3d(ys, [B, h, 1]);
 const predict = (): tf.Tensor => network.forward({ insampleY, insampleMask }, { training: false });
 const lossOf = (): tf.Scalar => tf.mean(tf.abs(tf.sub(predict(), target)));
-const params = network.variables.map((v) => ({
-  name: logicalName(v),
-  shape: v.shape,
-  values: Array.from(v.dataSync()),
-}));
+const params = variableValues(network.variables);
 const output = predict();
-const { value, grads } = tf.variableGrads(lossOf, [...network.variables]);
-const gradList = network.variables.map((v) => ({
-  name: logicalName(v),
-  values: Array.from((grads[v.name] ?? tf.zerosLike(v)).dataSync()),
-}));
+const { loss, grads } = lossAndGrads(network.variables, lossOf);
 // Train-mode moments over `--draws` dropout seeds (before any Adam step): where the dropouts sit
 // shows in the spread, which the reference compares with its own train-mode draws.
 const draws = numberFlag('draws', 0);
@@ -68,17 +60,7 @@ const trainMean = Array.from(sum, (x) => x / Math.max(draws, 1));
 const trainStd = Array.from(sumSq, (x, i) =>
   Math.sqrt(Math.max(x / Math.max(draws, 1) - (trainMean[i] as number) ** 2, 0)),
 );
-const adam = createAdam(network.variables);
-const losses: number[] = [];
-for (let s = 0; s < steps; s += 1) {
-  const step = tf.variableGrads(lossOf, [...network.variables]);
-  losses.push(step.value.dataSync()[0] as number);
-  adam.step(
-    network.variables.map((v) => step.grads[v.name] ?? tf.zerosLike(v)),
-    1e-3,
-  );
-  tf.dispose([step.value, ...Object.values(step.grads)]);
-}
+const { losses, finalVariables } = adamSteps(network.variables, lossOf, steps);
 writeFileSync(
   out,
   JSON.stringify({
@@ -88,18 +70,13 @@ writeFileSync(
     insample: Array.from(xs),
     target: Array.from(ys),
     output: Array.from(output.dataSync()),
-    loss: value.dataSync()[0],
-    grads: gradList,
+    loss,
+    grads,
     adamLosses: losses,
     draws,
     trainMean,
     trainStd,
-    finalVariables: network.variables.map((v) => ({
-      name: logicalName(v),
-      values: Array.from(v.dataSync()),
-    })),
+    finalVariables,
   }),
 );
-console.log(
-  `tft: ${params.length} variables, loss ${value.dataSync()[0]}, adam ${losses.join(' ')} -> ${out}`,
-);
+console.log(`tft: ${params.length} variables, loss ${loss}, adam ${losses.join(' ')} -> ${out}`);

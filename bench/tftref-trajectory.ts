@@ -7,21 +7,18 @@
  */
 import { writeFileSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs-core';
-import {
-  availabilityFractions,
-  createLoss,
-  logicalName,
-  MODELS,
-  parseCommonConfig,
-  setBackend,
-  trainNetwork,
-} from '../packages/engine/src/index.js';
+import { MODELS, parseCommonConfig, setBackend } from '../packages/engine/src/index.js';
 import { windowScaler } from '../packages/engine/src/scalers/window-scalers.js';
-import { trainWindowRefs } from '../packages/engine/src/windows/refs.js';
-import { createTrainSampler } from '../packages/engine/src/windows/sampler.js';
-import type { WindowSource } from '../packages/engine/src/windows/source.js';
-import { AIR_PASSENGERS } from '../packages/engine/test/fixtures/air-passengers.js';
 import { flag, numberFlag } from './lib/args.js';
+import {
+  airPassengersSeries,
+  cvInputs,
+  cvMae,
+  trainStepLosses,
+  trainStepRefs,
+  trainSources,
+  variableValues,
+} from './lib/torch-reference.js';
 
 const seed = numberFlag('seed', 1);
 const steps = numberFlag('steps', 20);
@@ -39,54 +36,12 @@ const network = MODELS.tft.build(
   { h, inputSize: L, futrExogSize: 0, histExogSize: 0, statExogSize: 0, nOutputs: 1 },
   seed,
 );
-const params = network.variables.map((v) => ({
-  name: logicalName(v),
-  shape: v.shape,
-  values: Array.from(v.dataSync()),
-}));
-const full = [AIR_PASSENGERS.map(Number), AIR_PASSENGERS.map((y) => Number(y) + 300)];
-const sources: WindowSource[] = full.map((s) => ({
-  y: Float64Array.from(s.slice(0, T)),
-  mask: new Float64Array(T).fill(1),
-  futr: [],
-  hist: [],
-  stat: [],
-}));
-const sampler = createTrainSampler({
-  windowsBatchSize: common.windows_batch_size,
-  dropLast: common.drop_last_loader,
-  seed: common.random_seed,
-  refs: trainWindowRefs({
-    inputSize: L,
-    h,
-    rightPadding: h,
-    sources,
-    holdout: 0,
-    stepSize: common.step_size,
-    startPaddingEnabled: common.start_padding_enabled,
-    availability: availabilityFractions(common),
-  }),
-  batchSize: common.batch_size,
-});
-const stepRefs = Array.from({ length: steps }, () => sampler.next().map((r) => [r.series, r.start]));
-const loss = createLoss(common.loss);
-const trainLosses: number[] = [];
-await trainNetwork({
-  modelName: 'tft',
-  network,
-  config: common,
-  loss,
-  validLoss: loss,
-  sources,
-  onProgress: (e) => {
-    if (e.kind === 'train') trainLosses.push(e.loss);
-  },
-});
-const cutoffs = [108, 120, 132];
-const x = tf.tensor3d(
-  cutoffs.flatMap((c) => full.flatMap((s) => s.slice(c - L, c))),
-  [cutoffs.length * N, L, 1],
-);
+const params = variableValues(network.variables);
+const full = airPassengersSeries();
+const sources = trainSources(full, T);
+const stepRefs = trainStepRefs({ modelName: 'tft', network, config: common, sources }, steps);
+const trainLosses = await trainStepLosses({ modelName: 'tft', network, config: common, sources });
+const x = cvInputs(full, L);
 const scaler = windowScaler('robust');
 const stats = scaler.stats(x, tf.onesLike(x));
 const z = network.forward(
@@ -105,7 +60,5 @@ writeFileSync(
     forecast: Array.from(forecast.dataSync()),
   }),
 );
-const actual = cutoffs.flatMap((c) => full.flatMap((s) => s.slice(c, c + h)));
-const f = forecast.dataSync();
-const mae = actual.reduce((a, y, i) => a + Math.abs(y - (f[i] as number)), 0) / actual.length;
+const mae = cvMae(full, forecast, h);
 console.log(`tft: losses ${trainLosses[0]} … ${trainLosses.at(-1)}, cv MAE ${mae.toFixed(3)} -> ${out}`);

@@ -10,9 +10,9 @@
  */
 import { writeFileSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs-core';
-import { createAdam, logicalName, MODELS, setBackend } from '../packages/engine/src/index.js';
-import { AIR_PASSENGERS } from '../packages/engine/test/fixtures/air-passengers.js';
+import { MODELS, setBackend } from '../packages/engine/src/index.js';
 import { flag, has, numberFlag, overrides } from './lib/args.js';
+import { adamSteps, airPassengersSeries, lossAndGrads, variableValues } from './lib/torch-reference.js';
 
 const id = flag('model', 'itransformer') as keyof typeof MODELS;
 const seed = numberFlag('seed', 1);
@@ -44,7 +44,7 @@ const network = spec.build(
 );
 
 // Windows starting at 0, 2, 4, … over the first 108 points (cross-validation's training part).
-const series = [AIR_PASSENGERS.map(Number), AIR_PASSENGERS.map((y) => Number(y) + 300)];
+const series = airPassengersSeries();
 const xs = new Float32Array(B * L * N);
 const ys = new Float32Array(B * h * N);
 for (let b = 0; b < B; b += 1) {
@@ -72,28 +72,10 @@ const predict = (): tf.Tensor3D =>
       );
 const lossOf = (): tf.Scalar => tf.mean(tf.abs(tf.sub(predict(), target)));
 
-const params = network.variables.map((v) => ({
-  name: logicalName(v),
-  shape: v.shape,
-  values: Array.from(v.dataSync()),
-}));
+const params = variableValues(network.variables);
 const output = predict();
-const { value, grads } = tf.variableGrads(lossOf, [...network.variables]);
-const gradList = network.variables.map((v) => ({
-  name: logicalName(v),
-  values: Array.from((grads[v.name] ?? tf.zerosLike(v)).dataSync()),
-}));
-const adam = createAdam(network.variables);
-const losses: number[] = [];
-for (let s = 0; s < steps; s += 1) {
-  const step = tf.variableGrads(lossOf, [...network.variables]);
-  losses.push(step.value.dataSync()[0] as number);
-  adam.step(
-    network.variables.map((v) => step.grads[v.name] ?? tf.zerosLike(v)),
-    1e-3,
-  );
-  tf.dispose([step.value, ...Object.values(step.grads)]);
-}
+const { loss, grads } = lossAndGrads(network.variables, lossOf);
+const { losses, finalVariables } = adamSteps(network.variables, lossOf, steps);
 writeFileSync(
   out,
   JSON.stringify({
@@ -104,16 +86,11 @@ writeFileSync(
     insample: Array.from(xs),
     target: Array.from(ys),
     output: Array.from(output.dataSync()),
-    loss: value.dataSync()[0],
-    grads: gradList,
+    loss,
+    grads,
     adamLosses: losses,
     trainMode: training,
-    finalVariables: network.variables.map((v) => ({
-      name: logicalName(v),
-      values: Array.from(v.dataSync()),
-    })),
+    finalVariables,
   }),
 );
-console.log(
-  `${id}: ${params.length} variables, loss ${value.dataSync()[0]}, adam ${losses.join(' ')} -> ${out}`,
-);
+console.log(`${id}: ${params.length} variables, loss ${loss}, adam ${losses.join(' ')} -> ${out}`);

@@ -10,21 +10,17 @@
  */
 import { writeFileSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs-core';
-import {
-  availabilityFractions,
-  createLoss,
-  logicalName,
-  MODELS,
-  parseCommonConfig,
-  setBackend,
-  toSeriesRowsNetwork,
-  trainNetwork,
-} from '../packages/engine/src/index.js';
-import { createTrainSampler } from '../packages/engine/src/windows/sampler.js';
-import { createSeriesShuffler, jointTrainWindowRefs } from '../packages/engine/src/windows/multivariate.js';
-import type { WindowSource } from '../packages/engine/src/windows/source.js';
-import { AIR_PASSENGERS } from '../packages/engine/test/fixtures/air-passengers.js';
+import { MODELS, parseCommonConfig, setBackend, toSeriesRowsNetwork } from '../packages/engine/src/index.js';
 import { flag, numberFlag, overrides } from './lib/args.js';
+import {
+  airPassengersSeries,
+  cvInputs,
+  cvMae,
+  trainStepLosses,
+  trainStepRefs,
+  trainSources,
+  variableValues,
+} from './lib/torch-reference.js';
 
 const id = flag('model', 'itransformer') as keyof typeof MODELS;
 const seed = numberFlag('seed', 1);
@@ -52,60 +48,15 @@ const inner = spec.build(
   seed,
 );
 const network = toSeriesRowsNetwork(inner, N);
-const params = network.variables.map((v) => ({
-  name: logicalName(v),
-  shape: v.shape,
-  values: Array.from(v.dataSync()),
-}));
+const params = variableValues(network.variables);
 
-const full = [AIR_PASSENGERS.map(Number), AIR_PASSENGERS.map((y) => Number(y) + 300)];
-const sources: WindowSource[] = full.map((s) => ({
-  y: Float64Array.from(s.slice(0, T)),
-  mask: new Float64Array(T).fill(1),
-  futr: [],
-  hist: [],
-  stat: [],
-}));
-// trainNetwork's multivariate sampler, rebuilt with the same options and seeds.
-const groups = jointTrainWindowRefs({
-  inputSize: L,
-  h,
-  rightPadding: h,
-  sources,
-  holdout: 0,
-  stepSize: common.step_size,
-  startPaddingEnabled: common.start_padding_enabled,
-  availability: availabilityFractions(common),
-});
-const sampler = createTrainSampler({
-  windowsBatchSize: common.windows_batch_size,
-  dropLast: common.drop_last_loader,
-  seed: common.random_seed,
-  refs: [groups],
-  batchSize: 1,
-});
-const shuffle = createSeriesShuffler(N, common.random_seed);
-const stepRefs = Array.from({ length: steps }, () => shuffle(sampler.next()).map((r) => [r.series, r.start]));
+const full = airPassengersSeries();
+const sources = trainSources(full, T);
+const stepRefs = trainStepRefs({ modelName: id, network, config: common, sources }, steps);
 
-const loss = createLoss(common.loss);
-const trainLosses: number[] = [];
-await trainNetwork({
-  modelName: id,
-  network,
-  config: common,
-  loss,
-  validLoss: loss,
-  sources,
-  onProgress: (e) => {
-    if (e.kind === 'train') trainLosses.push(e.loss);
-  },
-});
+const trainLosses = await trainStepLosses({ modelName: id, network, config: common, sources });
 // The three cross-validation windows: inputs end at 108, 120, 132.
-const cutoffs = [108, 120, 132];
-const x = tf.tensor3d(
-  cutoffs.flatMap((c) => full.flatMap((s) => s.slice(c - L, c))),
-  [cutoffs.length * N, L, 1],
-);
+const x = cvInputs(full, L);
 const forecast = network.forward({ insampleY: x, insampleMask: tf.onesLike(x) }, { training: false });
 writeFileSync(
   out,
@@ -120,7 +71,5 @@ writeFileSync(
     forecast: Array.from(forecast.dataSync()), // [3·N, h, 1], window-major
   }),
 );
-const actual = cutoffs.flatMap((c) => full.flatMap((s) => s.slice(c, c + h)));
-const f = forecast.dataSync();
-const mae = actual.reduce((a, y, i) => a + Math.abs(y - (f[i] as number)), 0) / actual.length;
+const mae = cvMae(full, forecast, h);
 console.log(`${id}: losses ${trainLosses[0]} … ${trainLosses.at(-1)}, cv MAE ${mae.toFixed(3)} -> ${out}`);

@@ -9,7 +9,12 @@
  * to float32 rounding.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { backendMemory, NATIVE_BACKENDS, type NativeBackendName } from '../native/backend-memory.js';
+import {
+  allocFloat32Outputs,
+  backendMemory,
+  NATIVE_BACKENDS,
+  type NativeBackendName,
+} from '../native/backend-memory.js';
 
 let enabled = true;
 
@@ -27,15 +32,6 @@ const memoryFor = (tensors: readonly tf.Tensor[]) => {
   return backendMemory(name, tf.backend());
 };
 
-/** Float32 views of `tensors` (every output allocated first), or null when one has no plain storage. */
-const viewsOf = (
-  memory: NonNullable<ReturnType<typeof memoryFor>>,
-  tensors: readonly tf.TensorInfo[],
-): Float32Array[] | null => {
-  const views = tensors.map((t) => memory.view(t));
-  return views.some((v) => v === null) ? null : (views as Float32Array[]);
-};
-
 const tensorOf = <T extends tf.Tensor>(info: tf.TensorInfo): T =>
   tf.engine().makeTensorFromTensorInfo(info) as T;
 
@@ -43,37 +39,40 @@ const tensorOf = <T extends tf.Tensor>(info: tf.TensorInfo): T =>
 const opWith = (weights: tf.Tensor) =>
   tf.customGrad((yHat, y, save) => {
     const memory = memoryFor([yHat as tf.Tensor])!;
-    const out = memory.alloc([]);
-    const [p, t, w, value] = viewsOf(memory, [yHat as tf.Tensor, y as tf.Tensor, weights, out])!;
+    const forward = allocFloat32Outputs(memory, [yHat as tf.Tensor, y as tf.Tensor, weights], [[]])!;
+    const [p, t, w, value] = forward.views;
     let total = 0;
     let weight = 0;
-    for (let i = 0; i < p!.length; i++) {
-      const wi = w![i]!;
+    for (let i = 0; i < p.length; i++) {
+      const wi = w[i]!;
       weight += wi;
-      if (wi > 0) total += Math.abs(Math.fround(t![i]! - p![i]!)) * wi;
+      if (wi > 0) total += Math.abs(Math.fround(t[i]! - p[i]!)) * wi;
     }
-    value![0] = weight === 0 ? 0 : total / weight;
+    value[0] = weight === 0 ? 0 : total / weight;
     (save as tf.GradSaveFunc)([yHat as tf.Tensor, y as tf.Tensor, weights]);
     return {
-      value: tensorOf<tf.Scalar>(out),
+      value: tensorOf<tf.Scalar>(forward.outputs[0]),
       gradFunc: (dL: tf.Tensor, saved: tf.Tensor[]) => {
         const [pred, target, mask] = saved as [tf.Tensor, tf.Tensor, tf.Tensor];
-        const m = memoryFor([pred])!;
-        const outs = [m.alloc([...pred.shape]), m.alloc([...pred.shape])];
-        const [dp, dt, ps, ts, ws, g] = viewsOf(m, [...outs, pred, target, mask, dL])!;
+        const backward = allocFloat32Outputs(
+          memoryFor([pred])!,
+          [pred, target, mask, dL],
+          [pred.shape, pred.shape],
+        )!;
+        const [ps, ts, ws, g, dp, dt] = backward.views;
         let sum = 0;
-        for (let i = 0; i < ws!.length; i++) sum += ws![i]!;
+        for (let i = 0; i < ws.length; i++) sum += ws[i]!;
         const den = Math.fround(sum);
         // divide-no-NaN: no weight, no gradient; else dL / Σw in float32, times each weight.
-        const c = den === 0 ? 0 : Math.fround(g![0]! / den);
-        for (let i = 0; i < ws!.length; i++) {
-          const wi = ws![i]!;
+        const c = den === 0 ? 0 : Math.fround(g[0]! / den);
+        for (let i = 0; i < ws.length; i++) {
+          const wi = ws[i]!;
           // Only observed steps reach the loss; tfjs' Abs gradient takes the sign as +1 above 0, else −1.
-          const slope = wi > 0 ? Math.fround(c * wi) * (Math.fround(ts![i]! - ps![i]!) > 0 ? 1 : -1) : 0;
-          dp![i] = -slope;
-          dt![i] = slope;
+          const slope = wi > 0 ? Math.fround(c * wi) * (Math.fround(ts[i]! - ps[i]!) > 0 ? 1 : -1) : 0;
+          dp[i] = -slope;
+          dt[i] = slope;
         }
-        return outs.map((info) => tensorOf(info));
+        return backward.outputs.map((info) => tensorOf(info));
       },
     };
   });

@@ -1,4 +1,4 @@
-import type { TensorInfo } from '@tensorflow/tfjs-core';
+import { engine, type TensorInfo } from '@tensorflow/tfjs-core';
 
 /** Backends whose tensor memory this path can view without copying. */
 export const NATIVE_BACKENDS = ['cpu', 'wasm'] as const;
@@ -70,4 +70,34 @@ export function float32Views(
     if (view === null) throw new Error(`${kernel}: tensors must be float32`);
     return view;
   });
+}
+
+/** A Float32Array for each member of tuple `T`. */
+type Float32Tuple<T extends readonly unknown[]> = { [K in keyof T]: Float32Array };
+
+/** Outputs allocated by {@link allocFloat32Outputs} and the views of its inputs and outputs. */
+export interface Float32Outputs<I extends readonly unknown[], S extends readonly unknown[]> {
+  /** The outputs, one per shape, for the caller to make tensors of. */
+  readonly outputs: { [K in keyof S]: TensorInfo };
+  /** The inputs' views, then the outputs'. */
+  readonly views: [...Float32Tuple<I>, ...Float32Tuple<S>];
+}
+
+/**
+ * Allocates a float32 output for each of `shapes`, then views `inputs` and the outputs (allocation
+ * first: a growing wasm heap detaches earlier views). Null, with the outputs disposed, when a
+ * tensor has no plain float32 storage.
+ */
+export function allocFloat32Outputs<
+  const I extends readonly TensorInfo[],
+  const S extends readonly (readonly number[])[],
+>(memory: BackendMemory, inputs: I, shapes: S): Float32Outputs<I, S> | null {
+  const outputs = shapes.map((shape) => memory.alloc([...shape]));
+  const views = [...inputs, ...outputs].map((info) => memory.view(info));
+  if (views.some((view) => view === null)) {
+    for (const info of outputs) engine().makeTensorFromTensorInfo(info).dispose();
+    return null;
+  }
+  // map keeps the tuples' lengths, which its array types do not say.
+  return { outputs, views } as unknown as Float32Outputs<I, S>;
 }

@@ -10,6 +10,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import {
+  allocFloat32Outputs,
   backendMemory,
   NATIVE_BACKENDS,
   type BackendMemory,
@@ -31,23 +32,9 @@ export const batchNormPassMemory = (tensors: readonly tf.Tensor[]): BackendMemor
   return backendMemory(name, tf.backend());
 };
 
-/** Allocates `shapes`, then views them with `inputs` (allocation first: a growing wasm heap detaches views). */
-const withViews = (
-  memory: BackendMemory,
-  inputs: readonly tf.Tensor[],
-  shapes: readonly number[][],
-): { outputs: tf.TensorInfo[]; views: Float32Array[] } | null => {
-  const outputs = shapes.map((shape) => memory.alloc(shape));
-  const views = [...inputs, ...outputs].map((t) => memory.view(t));
-  if (views.some((v) => v === null)) {
-    for (const info of outputs) tf.engine().makeTensorFromTensorInfo(info).dispose();
-    return null;
-  }
-  return { outputs, views: views as Float32Array[] };
-};
-
-const tensors = (infos: readonly tf.TensorInfo[]): tf.Tensor[] =>
-  infos.map((info) => tf.engine().makeTensorFromTensorInfo(info));
+/** A tensor of each output, tuple for tuple. */
+const tensors = <T extends readonly tf.TensorInfo[]>(infos: T) =>
+  infos.map((info) => tf.engine().makeTensorFromTensorInfo(info)) as { [K in keyof T]: tf.Tensor };
 
 /** Options of {@link runningStatsPass}. */
 export interface RunningStatsUpdate {
@@ -70,16 +57,9 @@ export const runningStatsPass = (u: RunningStatsUpdate): boolean => {
   const memory = batchNormPassMemory([u.runningMean, u.runningVar, u.mean, u.variance]);
   const C = u.mean.size;
   if (!memory) return false;
-  const got = withViews(memory, [u.runningMean, u.runningVar, u.mean, u.variance], [[C], [C]]);
+  const got = allocFloat32Outputs(memory, [u.runningMean, u.runningVar, u.mean, u.variance], [[C], [C]]);
   if (!got) return false;
-  const [rm, rv, mean, variance, nextMean, nextVar] = got.views as [
-    Float32Array,
-    Float32Array,
-    Float32Array,
-    Float32Array,
-    Float32Array,
-    Float32Array,
-  ];
+  const [rm, rv, mean, variance, nextMean, nextVar] = got.views;
   const f = Math.fround;
   const [keep, take] = [f(1 - u.momentum), f(u.momentum)];
   const correction = f(u.rows / (u.rows - 1));
@@ -89,9 +69,9 @@ export const runningStatsPass = (u: RunningStatsUpdate): boolean => {
     nextVar[c] = f(rv[c]! * keep) + f(unbiased * take);
   }
   const [m, v] = tensors(got.outputs);
-  u.runningMean.assign(m!);
-  u.runningVar.assign(v!);
-  tf.dispose([m!, v!]);
+  u.runningMean.assign(m);
+  u.runningVar.assign(v);
+  tf.dispose([m, v]);
   return true;
 };
 
@@ -116,17 +96,9 @@ export const foldMomentsPass = (
   const memory = batchNormPassMemory([u.mean, u.variance, u.gamma, u.beta]);
   const C = u.mean.size;
   if (!memory) return null;
-  const got = withViews(memory, [u.mean, u.variance, u.gamma, u.beta], [[C], [C], [C]]);
+  const got = allocFloat32Outputs(memory, [u.mean, u.variance, u.gamma, u.beta], [[C], [C], [C]]);
   if (!got) return null;
-  const [mean, variance, gamma, beta, inverse, scale, shift] = got.views as [
-    Float32Array,
-    Float32Array,
-    Float32Array,
-    Float32Array,
-    Float32Array,
-    Float32Array,
-    Float32Array,
-  ];
+  const [mean, variance, gamma, beta, inverse, scale, shift] = got.views;
   const f = Math.fround;
   const eps = f(u.eps);
   // Each backend's Rsqrt: wasm rounds the root to float32 before dividing, cpu divides in float64.

@@ -8,7 +8,12 @@
  * scaled values are the same float32 operations, (y − loc) / scale.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { backendMemory, NATIVE_BACKENDS, type NativeBackendName } from '../native/backend-memory.js';
+import {
+  allocFloat32Outputs,
+  backendMemory,
+  NATIVE_BACKENDS,
+  type NativeBackendName,
+} from '../native/backend-memory.js';
 import { WINDOW_SCALER_EPS } from './window-scalers.js';
 
 /** The standard scaler's output for the target channel. */
@@ -47,37 +52,21 @@ export const standardTargetPass = (
   if (C !== 1 || outsampleY.shape[2] !== 1 || insampleMask.shape.join() !== insampleY.shape.join())
     return null;
   if ([insampleY, insampleMask, outsampleY].some((t) => t.dtype !== 'float32')) return null;
-  const mem = backendMemory(name, tf.backend());
-  // Allocate every output before taking views: growing the wasm heap detaches earlier views.
-  const outputs = [
-    [B, 1, 1],
-    [B, 1, 1],
-    [B, L, 1],
-    [B, H, 1],
-  ].map((shape) => mem.alloc(shape));
-  const views = [insampleY, insampleMask, outsampleY, ...outputs].map((t) => mem.view(t));
-  const engine = tf.engine();
-  if (views.some((v) => v === null)) {
-    for (const info of outputs) engine.makeTensorFromTensorInfo(info).dispose();
-    return null;
-  }
-  const [y, mask, future, loc, scale, inScaled, outScaled] = views as Float32Array[];
-  scaleWindows(
-    {
-      y: y!,
-      mask: mask!,
-      future: future!,
-      loc: loc!,
-      scale: scale!,
-      inScaled: inScaled!,
-      outScaled: outScaled!,
-    },
-    B,
-    L,
-    H,
+  const got = allocFloat32Outputs(
+    backendMemory(name, tf.backend()),
+    [insampleY, insampleMask, outsampleY],
+    [
+      [B, 1, 1],
+      [B, 1, 1],
+      [B, L, 1],
+      [B, H, 1],
+    ],
   );
-  const [locT, scaleT, inT, outT] = outputs.map(
-    (info) => engine.makeTensorFromTensorInfo(info) as tf.Tensor3D,
+  if (!got) return null;
+  const [y, mask, future, loc, scale, inScaled, outScaled] = got.views;
+  scaleWindows({ y, mask, future, loc, scale, inScaled, outScaled }, B, L, H);
+  const [locT, scaleT, inT, outT] = got.outputs.map(
+    (info) => tf.engine().makeTensorFromTensorInfo(info) as tf.Tensor3D,
   );
   return { loc: locT!, scale: scaleT!, insampleScaled: inT!, outsampleScaled: outT! };
 };

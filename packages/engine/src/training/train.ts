@@ -205,13 +205,16 @@ const checkSeriesCount = (network: ModelNetwork, series: number, modelName: stri
   }
 };
 
+/** What the training sampler reads of {@link TrainOptions}. */
+type SamplerOptions = Pick<TrainOptions, 'config' | 'network' | 'sources' | 'valSize'>;
+
 /**
  * The refs of each training step. Univariate: NeuralForecast's series batches, then windows.
  * Multivariate: every series is in every batch (NeuralForecast raises batch_size to n_series), so
  * one pool of window groups is sampled and each group becomes N consecutive rows, in the step's
  * shuffled series order (createSeriesShuffler).
  */
-const trainingSampler = (options: TrainOptions, shape: TrainShape): (() => WindowRef[]) => {
+const trainingSampler = (options: SamplerOptions, shape: TrainShape): (() => WindowRef[]) => {
   const { config, sources } = options;
   const refsOptions = {
     ...shape,
@@ -242,6 +245,13 @@ const trainingSampler = (options: TrainOptions, shape: TrainShape): (() => Windo
   });
   return () => sampler.next();
 };
+
+/**
+ * A source of the refs of each training step, drawn as trainNetwork draws them (same sampler,
+ * options and seeds): for replaying a run in a reference implementation.
+ */
+export const trainingStepRefs = (options: SamplerOptions): (() => WindowRef[]) =>
+  trainingSampler(options, windowShapes(options.config, options.network).train);
 
 /**
  * Validation windows in forward batches. Univariate: valid_batch_size series at a time, then

@@ -141,6 +141,17 @@ function outputWidth(kind: FusedKind, dims: SequenceDims, products: LoopProducts
 }
 
 /**
+ * Both loops' sizes: B, T, H, the output width P, the widths of a row of x (G·H) and of aux (A·H),
+ * and the row strides bs and ts of {@link rowStrides}.
+ */
+function loopSizes(kind: FusedKind, dims: SequenceDims, products: LoopProducts) {
+  const H = dims.hidden;
+  const P = outputWidth(kind, dims, products);
+  const { batchStride: bs, stepStride: ts } = rowStrides(dims);
+  return { B: dims.batch, T: dims.steps, H, P, GH: GATES[kind] * H, AH: AUX_BLOCKS[kind] * H, bs, ts };
+}
+
+/**
  * Runs the forward loop: y and aux (and hFull) from x, W_hh (and W_hr) in `products` and b_hh, from
  * the views' h_0 and c_0 (zero when absent).
  */
@@ -150,12 +161,8 @@ export function forwardLoop(
   products: LoopProducts,
   views: () => ForwardViews,
 ): void {
-  const { batch: B, steps: T, hidden: H } = dims;
-  const P = outputWidth(kind, dims, products);
+  const { B, T, H, P, GH, AH, bs, ts } = loopSizes(kind, dims, products);
   const { projection } = products;
-  const GH = GATES[kind] * H;
-  const AH = AUX_BLOCKS[kind] * H;
-  const { batchStride: bs, stepStride: ts } = rowStrides(dims);
   const recurrent = new Float32Array(B * GH); // [B, G·H]: h_{t-1}·W_hh of this step
   const projected = new Float32Array(projection ? B * P : 0); // [B, P]: this step's h
   const first = views();
@@ -235,12 +242,8 @@ export function backwardLoop(
   products: LoopProducts,
   views: () => BackwardViews,
 ): void {
-  const { batch: B, steps: T, hidden: H } = dims;
-  const P = outputWidth(kind, dims, products);
+  const { B, T, H, P, GH, AH, bs, ts } = loopSizes(kind, dims, products);
   const { projection } = products;
-  const GH = GATES[kind] * H;
-  const AH = AUX_BLOCKS[kind] * H;
-  const { batchStride: bs, stepStride: ts } = rowStrides(dims);
   const dhRecurrent = new Float32Array(B * P); // [B, P]: dL/dh_t through step t+1's gates
   const carry = new Float32Array(B * H); // [B, H]: LSTM's dL/dc_t through c_{t+1}; GRU's z·dh path
   const dhFull = projection ? new Float32Array(B * H) : null; // [B, H]: dL/d(σ(o)·tanh(c_t))
