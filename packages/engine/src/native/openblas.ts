@@ -67,6 +67,16 @@ const CBLAS_ROW_MAJOR = 101;
 const CBLAS_NO_TRANS = 111;
 const CBLAS_TRANS = 112;
 
+/**
+ * OPENBLAS_THREAD_TIMEOUT, log2 of the CPU cycles an idle OpenBLAS thread spins waiting for the
+ * next product before it sleeps: 2^22 (~1.5 ms here) instead of the library's 2^28 (~0.1 s). A
+ * model's back-to-back products still find their threads awake, but a thread no longer burns a core
+ * through the work between them — the recurrent loops' worker thread (recurrent/split-loops.ts) and
+ * V8's own threads need that core: with the default an LSTM step took 49.6 ms against 36.6–40.9
+ * with this (bench/step-ab.ts --switch loop-worker; 2^24 and up spin through a layer's loop).
+ */
+export const THREAD_TIMEOUT_LOG2 = 22;
+
 let cached: OpenBlas | undefined;
 
 function requireKoffi(): Koffi {
@@ -171,8 +181,10 @@ export function loadOpenBlas(opts: LoadOpenBlasOptions): OpenBlas {
     return cached;
   }
   const koffi = requireKoffi();
-  const vars: Record<string, string> =
-    opts.threads === null ? {} : { OPENBLAS_NUM_THREADS: String(opts.threads) };
+  const vars: Record<string, string> = {
+    ...(opts.threads === null ? {} : { OPENBLAS_NUM_THREADS: String(opts.threads) }),
+    OPENBLAS_THREAD_TIMEOUT: String(THREAD_TIMEOUT_LOG2),
+  };
   if (opts.coreType !== null) vars.OPENBLAS_CORETYPE = opts.coreType;
   setNativeEnv(koffi, vars, new Set(opts.forceCoreType ? ['OPENBLAS_CORETYPE'] : []));
   const errors: string[] = [];
