@@ -206,6 +206,93 @@ class SharedLayout {
 }
 
 /**
+ * Where the worker's window of each per-row tensor goes in the shared memory: one packed region per
+ * distinct tensor (dRecurrent may be dx itself, hFull y), one per scratch; absent tensors none.
+ */
+function windowRegions<P extends object>(
+  loop: SplitLoop<P>,
+  windowDims: SequenceDims,
+  layout: SharedLayout,
+): Record<string, number> {
+  const at = loop.memory.at as Record<string, number>;
+  const regions: Record<string, number> = {};
+  const bySource = new Map<number, number>();
+  for (const [name, field] of Object.entries(loop.table)) {
+    const source = at[name] ?? 0;
+    if (source === 0) continue;
+    const shared = field.direction === 'scratch' ? undefined : bySource.get(source);
+    const { blocks, rows, width } = rowBlocks(field, loop.kind, windowDims);
+    regions[name] = shared ?? layout.take(blocks * rows * width);
+    if (field.direction !== 'scratch') bySource.set(source, regions[name]);
+  }
+  return regions;
+}
+
+/**
+ * Gathers the rows of `window` the loop reads from the backend's heap into their regions, or
+ * scatters the rows it wrote back — each distinct tensor once.
+ */
+function copyWindow<P extends object>(
+  direction: 'gather' | 'scatter',
+  loop: SplitLoop<P>,
+  window: { readonly first: number; readonly count: number },
+  heaps: { readonly backend: Float32Array; readonly shared: Float32Array },
+  regions: Record<string, number>,
+): void {
+  const at = loop.memory.at as Record<string, number>;
+  const moving = direction === 'gather' ? 'read' : 'written';
+  const done = new Set<number>();
+  for (const [name, field] of Object.entries(loop.table)) {
+    const region = regions[name];
+    if (region === undefined || field.direction !== moving || done.has(region)) continue;
+    done.add(region);
+    const whole = { heap: heaps.backend, at: at[name]! >>> 2 };
+    const packed = { heap: heaps.shared, at: region >>> 2 };
+    copyRows(direction, rowBlocks(field, loop.kind, loop.dims), window, whole, packed);
+  }
+}
+
+/** Copies `floats` floats at byte offset `from` of one heap to byte offset `to` of another. */
+const copyWhole = (from: Float32Array, at: number, to: Float32Array, toAt: number, floats: number): void =>
+  to.set(from.subarray(at >>> 2, (at >>> 2) + floats), toAt >>> 2);
+
+/**
+ * Runs the loop's first window here while `worker` runs the second on a packed copy of its rows in
+ * the shared memory (with W_hh and b_hh), then scatters the second window's outputs back.
+ */
+function runWithWorker<Pointers extends object>(
+  loop: SplitLoop<Pointers>,
+  worker: LoopWorker,
+  first: LoopMemory<Pointers>,
+  windowDims: SequenceDims,
+): void {
+  const { height, width } = loop.weight;
+  const layout = new SharedLayout();
+  const regions = windowRegions(loop, windowDims, layout);
+  const weightAt = layout.take(height * width);
+  const biasAt = loop.bias ? layout.take(width) : 0;
+  const shared = worker.heap(layout.bytes);
+  const backend = loop.memory.heap();
+  copyWhole(backend, loop.weight.at, shared, weightAt, height * width);
+  if (loop.bias) copyWhole(backend, loop.bias, shared, biasAt, width);
+  const window = { first: windowDims.batch, count: windowDims.batch };
+  copyWindow('gather', loop, window, { backend, shared }, regions);
+  const names = Object.keys(loop.memory.at);
+  const pointers = Object.fromEntries(names.map((name) => [name, regions[name] ?? 0]));
+  if ('bias' in loop.memory.at) pointers.bias = biasAt;
+  // The window's pointers have the loop's own keys, so they fit its direction's job.
+  const job = { direction: loop.direction, kind: loop.kind, dims: windowDims, at: pointers as Pointers };
+  worker.post({ ...job, weight: { at: weightAt, height, width } } as unknown as LoopJob);
+  try {
+    loop.runHere(windowDims, first);
+  } finally {
+    worker.finish();
+  }
+  copyWindow('scatter', loop, window, { backend: loop.memory.heap(), shared }, regions);
+  counts.onWorker += 1;
+}
+
+/**
  * Runs `loop` as two windows of half its rows — the second on the worker when one is ready (started
  * here on first use where one may serve), else here after the first.
  */
@@ -214,68 +301,16 @@ export function runInWindows<Pointers extends object>(loop: SplitLoop<Pointers>)
   const half = windowRows(dims.batch);
   if (half === 0) throw new Error(`a batch of ${dims.batch} rows does not split`);
   const windowDims = { ...dims, batch: half };
-  const rows = dims.batch;
-  const first = { heap: memory.heap, at: memory.at, tensorRows: rows };
-  const second = {
-    heap: memory.heap,
-    at: windowPointers(memory.at, table, kind, dims, half),
-    tensorRows: rows,
-  };
-  const { height, width } = loop.weight;
-  const macs = dims.steps * dims.batch * height * width;
-  const worker = readyWorker(macs);
-  if (worker === null) {
-    loop.runHere(windowDims, first);
-    loop.runHere(windowDims, second);
-    counts.here += 1;
+  const first = { heap: memory.heap, at: memory.at, tensorRows: dims.batch };
+  const worker = readyWorker(dims.steps * dims.batch * loop.weight.height * loop.weight.width);
+  if (worker !== null) {
+    runWithWorker(loop, worker, first, windowDims);
     return;
   }
-  // The worker's window, packed in the shared memory: its per-row tensors (one region per distinct
-  // tensor: dRecurrent may be dx, hFull y), W_hh and b_hh.
-  const layout = new SharedLayout();
-  const at = memory.at as Record<string, number>;
-  const shared: Record<string, number> = {};
-  const regions = new Map<number, number>();
-  for (const [name, field] of Object.entries(table)) {
-    const source = at[name] ?? 0;
-    if (source === 0) continue;
-    const blocks = rowBlocks(field, kind, windowDims);
-    const region = field.direction === 'scratch' ? undefined : regions.get(source);
-    shared[name] = region ?? layout.take(blocks.blocks * blocks.rows * blocks.width);
-    if (field.direction !== 'scratch') regions.set(source, shared[name]!);
-  }
-  const weightAt = layout.take(height * width);
-  const biasAt = loop.bias ? layout.take(width) : 0;
-  const heap = worker.heap(layout.bytes);
-  const tfHeap = memory.heap();
-  heap.set(tfHeap.subarray(loop.weight.at >>> 2, (loop.weight.at >>> 2) + height * width), weightAt >>> 2);
-  if (loop.bias) heap.set(tfHeap.subarray(loop.bias >>> 2, (loop.bias >>> 2) + width), biasAt >>> 2);
-  const windowOf = { first: half, count: half };
-  const copy = (direction: 'gather' | 'scatter', from: Float32Array, to: Float32Array): void => {
-    const done = new Set<number>();
-    for (const [name, field] of Object.entries(table)) {
-      const target = shared[name];
-      const moving = direction === 'gather' ? 'read' : 'written';
-      if (target === undefined || field.direction !== moving || done.has(target)) continue;
-      done.add(target);
-      const whole = { heap: direction === 'gather' ? from : to, at: at[name]! >>> 2 };
-      const packed = { heap: direction === 'gather' ? to : from, at: target >>> 2 };
-      copyRows(direction, rowBlocks(field, kind, dims), windowOf, whole, packed);
-    }
-  };
-  copy('gather', tfHeap, heap);
-  const pointers = Object.fromEntries(Object.keys(at).map((name) => [name, shared[name] ?? 0]));
-  if ('bias' in at) pointers.bias = biasAt;
-  // The window's pointers have the loop's own keys, so they fit its direction's job.
-  const job = { direction: loop.direction, kind, dims: windowDims, at: pointers as Pointers };
-  worker.post({ ...job, weight: { at: weightAt, height, width } } as unknown as LoopJob);
-  try {
-    loop.runHere(windowDims, first);
-  } finally {
-    worker.finish();
-  }
-  copy('scatter', heap, memory.heap());
-  counts.onWorker += 1;
+  const second = { ...first, at: windowPointers(memory.at, table, kind, dims, half) };
+  loop.runHere(windowDims, first);
+  loop.runHere(windowDims, second);
+  counts.here += 1;
 }
 
 /**
