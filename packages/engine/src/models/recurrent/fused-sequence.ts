@@ -315,12 +315,14 @@ const forwardKernel =
           const memory = simdMemory(simd, backend, tensors);
           const runHere = (d: SequenceDims, m: LoopMemory<ForwardPointers>): void =>
             forwardLoopSimd(kind, d, products, m, simd.kernels.recurrent);
-          if (half === 0) runHere(dims, memory);
-          else {
-            const weight = sharedWeight(simd, weightHh);
-            const split = { direction: 'forward', kind, dims, table: FORWARD_ROWS, memory, weight } as const;
-            runInWindows({ ...split, bias: memory.at.bias, runHere });
-          }
+          const rows = { dims, table: FORWARD_ROWS, memory, half, runHere };
+          runInWindows({
+            ...rows,
+            direction: 'forward',
+            kind,
+            weight: sharedWeight(simd, weightHh),
+            bias: memory.at.bias,
+          });
           return;
         }
         const empty = new Float32Array(0);
@@ -393,20 +395,14 @@ const backwardKernel =
           const memory = simdMemory(simd, backend, tensors);
           const runHere = (d: SequenceDims, m: LoopMemory<BackwardPointers>): void =>
             backwardLoopSimd(kind, d, products, m, simd.kernels.recurrent);
-          if (half === 0) runHere(dims, memory);
-          else {
-            const weight = sharedWeight(simd, weightHh);
-            runInWindows({
-              direction: 'backward',
-              kind,
-              dims,
-              table: BACKWARD_ROWS,
-              memory,
-              weight,
-              bias: 0,
-              runHere,
-            });
-          }
+          const rows = { dims, table: BACKWARD_ROWS, memory, half, runHere };
+          runInWindows({
+            ...rows,
+            direction: 'backward',
+            kind,
+            weight: sharedWeight(simd, weightHh),
+            bias: 0,
+          });
           return;
         }
         const empty = new Float32Array(0);

@@ -191,6 +191,8 @@ export interface SplitLoop<Pointers extends object> {
   readonly weight: SharedWeight;
   /** b_hh's byte offset in the heap (forward; 0 without it). */
   readonly bias: number;
+  /** Rows of each of the two windows ({@link windowRows}), or 0 to run the batch whole. */
+  readonly half: number;
   /** Runs the loop over a window of `dims.batch` rows whose pointers are `memory.at`. */
   readonly runHere: (dims: SequenceDims, memory: LoopMemory<Pointers>) => void;
 }
@@ -293,13 +295,16 @@ function runWithWorker<Pointers extends object>(
 }
 
 /**
- * Runs `loop` as two windows of half its rows — the second on the worker when one is ready (started
- * here on first use where one may serve), else here after the first.
+ * Runs `loop` whole, or as two windows of half its rows — the second on the worker when one is
+ * ready (started here on first use where one may serve), else here after the first.
  */
 export function runInWindows<Pointers extends object>(loop: SplitLoop<Pointers>): void {
-  const { kind, dims, table, memory } = loop;
-  const half = windowRows(dims.batch);
-  if (half === 0) throw new Error(`a batch of ${dims.batch} rows does not split`);
+  const { kind, dims, table, memory, half } = loop;
+  if (half === 0) {
+    loop.runHere(dims, memory);
+    return;
+  }
+  if (half * 2 !== dims.batch) throw new Error(`a batch of ${dims.batch} rows has no windows of ${half}`);
   const windowDims = { ...dims, batch: half };
   const first = { heap: memory.heap, at: memory.at, tensorRows: dims.batch };
   const worker = readyWorker(dims.steps * dims.batch * loop.weight.height * loop.weight.width);
