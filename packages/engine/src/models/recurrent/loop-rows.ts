@@ -63,7 +63,7 @@ export interface RowBlocks {
 }
 
 /** A row's width in floats. */
-export const widthOf = (field: RowField, kind: FusedKind, dims: SequenceDims): number => {
+const widthOf = (field: RowField, kind: FusedKind, dims: SequenceDims): number => {
   const H = dims.hidden;
   const sizes: Record<RowWidth, number> = {
     gates: GATES[kind] * H,
